@@ -1,0 +1,149 @@
+/**
+ * The backend contract: storage plus a handful of primitive kernels. Everything else in the
+ * library (every op, every gradient, every layer) is composed above this interface, so a new
+ * backend implements this file and passes the conformance suite; nothing above it changes.
+ *
+ * Conventions shared by every primitive:
+ * - A `View` is (storage, dtype, shape, strides, offset) in elements. Strides may be 0
+ *   (broadcast/expanded) or describe any permutation; kernels must index through them and
+ *   never assume contiguity unless they checked it.
+ * - Inputs of `elementwise` already have the output's shape (the ops layer expands them with
+ *   stride-0 views); `out` may itself be a strided view (in-place ops on slices).
+ * - Kernels only enqueue work. Nothing waits for the device except `read`.
+ */
+import type { DType, TypedArray } from '../tensor/dtype.js';
+import type { Ex } from './expr.js';
+
+export type DeviceType = 'cpu' | 'webgpu';
+
+/** Backend-owned memory. `refs` and `version` are managed by the tensor layer. */
+export interface Storage {
+  readonly device: DeviceType;
+  readonly dtype: DType;
+  /** Capacity in elements. */
+  readonly size: number;
+  /** Tensors viewing this storage; at 0 it goes back to the backend's pool. */
+  refs: number;
+  /** Bumped by every in-place write: autograd's check that saved tensors were not modified. */
+  version: number;
+  /** Set once released; any further use is a bug and must throw. */
+  freed?: boolean;
+}
+
+export interface View {
+  readonly storage: Storage;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
+export type RandomKind = 'uniform' | 'normal';
+
+export interface MatmulOptions {
+  /** Added to every row of the result; a view of shape [N] (stride may be anything). */
+  bias?: View;
+  /** Applied after the bias. */
+  activation?: 'relu';
+}
+
+export interface Backend {
+  readonly type: DeviceType;
+
+  /** New storage of `size` elements, contents unspecified (callers fill it). */
+  alloc(size: number, dtype: DType): Storage;
+  /** Returns storage to the pool; called by the tensor layer when `refs` drops to 0. */
+  release(s: Storage): void;
+  /** Host -> device: writes `data` at element `offset` of `s`. */
+  write(s: Storage, data: TypedArray, offset?: number): void;
+  /** Device -> host: a contiguous row-major copy of the view's elements. */
+  read(v: View): Promise<TypedArray>;
+  /** Synchronous read where the backend can (the CPU); absent on WebGPU. */
+  readSync?(v: View): TypedArray;
+
+  /**
+   * out[i] = e(inputs[0][i], inputs[1][i], ...), converted to out.dtype.
+   * All inputs have out's shape (broadcast via stride 0). Inputs may alias `out` only when they
+   * are the identical view (in-place ops), never an overlapping different one.
+   */
+  elementwise(e: Ex, inputs: readonly View[], out: View): void;
+
+  /**
+   * Reduces the trailing `axes` dimensions of x. out is contiguous, its element count is the
+   * product of x's leading (rank - axes) dims. argmax/argmin take axes = 1, write int32 indices
+   * and return the first index of the extreme value (NaN counts as the maximum, as in PyTorch).
+   * max/min propagate NaN. sum of an empty set is 0, prod 1.
+   */
+  reduce(op: ReduceOp, x: View, axes: number, out: View): void;
+
+  /**
+   * Batched matrix product: a [...batch, M, K] @ b [...batch, K, N] -> out [...batch, M, N].
+   * a and b already have out's batch dims (stride 0 where broadcast). Transposed operands arrive
+   * as strides (a column-major a has strides [..., 1, M]): kernels fold that into indexing.
+   * out is contiguous float32.
+   */
+  matmul(a: View, b: View, out: View, opts?: MatmulOptions): void;
+
+  /** out[...i, j, k...] = x[...i, index[...i, j, k...], k...] along `dim` (torch.gather). */
+  gather(x: View, dim: number, index: View, out: View): void;
+  /** out[...i, index[...], k...] += src[...i, j, k...] along `dim` (torch.scatter_add_, in place). */
+  scatterAdd(out: View, dim: number, index: View, src: View): void;
+
+  /**
+   * Counter-based random numbers, identical on every backend: element i (row-major in out)
+   * takes Philox4x32-10 with key (seed_lo, seed_hi) and counter (offset + i as 64 bits, 0, 0).
+   * uniform: a + (b - a) * u, u = (r0 >>> 8) / 2^24 in [0, 1).
+   * normal:  a + b * sqrt(-2 ln u1) * cos(2 pi u2), u1 = ((r0 >>> 8) + 1) / 2^24, u2 = (r1 >>> 8) / 2^24.
+   * out is contiguous float32.
+   */
+  random(kind: RandomKind, out: View, seed: readonly [number, number], offset: number, a: number, b: number): void;
+
+  /** Resolves when all enqueued work is done. */
+  synchronize(): Promise<void>;
+
+  /** Optional fused paths (see routines.ts); ops fall back to their composed definitions. */
+  readonly routines?: Partial<Routines>;
+}
+
+/**
+ * Fused fast paths. Each has a composed reference in ops/ that the tests compare against.
+ */
+export interface Routines {
+  /**
+   * Cross-entropy forward over logits [N, C] and int32 targets [N]:
+   * writes per-row loss = logsumexp(x_n) - x_n[t_n] into loss [N] (0 where t_n == ignoreIndex)
+   * and the row's softmax into probs [N, C] for the backward.
+   */
+  logSoftmaxNll(logits: View, target: View, ignoreIndex: number, loss: View, probs: View): void;
+  /**
+   * SGD/Adam-style updates over many parameters in one kernel (PyTorch's foreach/fused).
+   * `kind` names the update rule; state views are updated in place.
+   */
+  optimizerStep(kind: string, params: readonly View[], grads: readonly View[], state: readonly (readonly View[])[], hyper: Record<string, number>): void;
+}
+
+export const contiguousStrides = (shape: readonly number[]): number[] => {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+};
+
+export const numelOf = (shape: readonly number[]): number => {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+};
+
+export const isContiguousView = (v: { shape: readonly number[]; strides: readonly number[] }): boolean => {
+  let acc = 1;
+  for (let i = v.shape.length - 1; i >= 0; i--) {
+    if (v.shape[i] !== 1 && v.strides[i] !== acc) return false;
+    acc *= v.shape[i];
+  }
+  return true;
+};

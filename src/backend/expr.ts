@@ -1,0 +1,180 @@
+/**
+ * Pointwise math as typed data. Every elementwise op of the library is an `Ex` tree built from
+ * this file; each backend compiles trees (cpu/compile.ts to JS, webgpu to WGSL), so a formula
+ * is written once and later chains can be fused by composing trees.
+ *
+ * Types inside a tree: 'f32', 'i32', 'bool'. Constants are "weak": they take the type of the
+ * operand they meet (like a Python scalar in PyTorch), defaulting to f32. Float-only functions
+ * (exp, log, div, pow, ...) compute in f32; the ops layer casts inputs where PyTorch promotes.
+ */
+import type { DType } from '../tensor/dtype.js';
+
+export type ExType = 'f32' | 'i32' | 'bool';
+
+export const unaryOps = [
+  'neg', 'abs', 'sign', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'sin', 'cos', 'tan',
+  'tanh', 'erf', 'floor', 'ceil', 'round', 'trunc', 'recip', 'not', 'isnan', 'isinf',
+] as const;
+export type UnOp = (typeof unaryOps)[number];
+
+export const binaryOps = [
+  'add', 'sub', 'mul', 'div', 'pow', 'max', 'min', 'mod', 'atan2',
+  'lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and', 'or', 'xor',
+] as const;
+export type BinOp = (typeof binaryOps)[number];
+
+export type Ex =
+  | { readonly k: 'in'; readonly i: number }
+  | { readonly k: 'const'; readonly v: number }
+  | { readonly k: 'un'; readonly op: UnOp; readonly a: Ex }
+  | { readonly k: 'bin'; readonly op: BinOp; readonly a: Ex; readonly b: Ex }
+  | { readonly k: 'where'; readonly c: Ex; readonly a: Ex; readonly b: Ex }
+  | { readonly k: 'cast'; readonly t: ExType; readonly a: Ex };
+
+export type ExLike = Ex | number;
+
+const lift = (x: ExLike): Ex => (typeof x === 'number' ? { k: 'const', v: x } : x);
+const un = (op: UnOp) => (a: ExLike): Ex => ({ k: 'un', op, a: lift(a) });
+const bin = (op: BinOp) => (a: ExLike, b: ExLike): Ex => ({ k: 'bin', op, a: lift(a), b: lift(b) });
+
+/** Constructors: `E.add(E.input(0), 1)`. */
+export const E = {
+  input: (i: number): Ex => ({ k: 'in', i }),
+  const: (v: number): Ex => ({ k: 'const', v }),
+  where: (c: ExLike, a: ExLike, b: ExLike): Ex => ({ k: 'where', c: lift(c), a: lift(a), b: lift(b) }),
+  cast: (t: ExType, a: ExLike): Ex => ({ k: 'cast', t, a: lift(a) }),
+  ...(Object.fromEntries(unaryOps.map((o) => [o, un(o)])) as Record<UnOp, (a: ExLike) => Ex>),
+  ...(Object.fromEntries(binaryOps.map((o) => [o, bin(o)])) as Record<BinOp, (a: ExLike, b: ExLike) => Ex>),
+};
+
+export const exType = (d: DType): ExType => (d === 'float32' ? 'f32' : d === 'int32' ? 'i32' : 'bool');
+
+const floatUn = new Set<UnOp>(['exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'sin', 'cos', 'tan', 'tanh', 'erf', 'recip']);
+const boolUn = new Set<UnOp>(['not', 'isnan', 'isinf']);
+const cmpBin = new Set<BinOp>(['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and', 'or', 'xor']);
+const floatBin = new Set<BinOp>(['div', 'pow', 'atan2']);
+const order: Record<ExType, number> = { bool: 0, i32: 1, f32: 2 };
+const promote = (a: ExType, b: ExType): ExType => (order[a] >= order[b] ? a : b);
+
+/** Type of a node, or null for a weak constant (takes its neighbour's type). */
+export function typeOf(e: Ex, inputs: readonly ExType[]): ExType | null {
+  switch (e.k) {
+    case 'in':
+      return inputs[e.i];
+    case 'const':
+      return null;
+    case 'cast':
+      return e.t;
+    case 'un':
+      if (floatUn.has(e.op)) return 'f32';
+      if (boolUn.has(e.op)) return 'bool';
+      return typeOf(e.a, inputs);
+    case 'bin': {
+      if (cmpBin.has(e.op)) return 'bool';
+      if (floatBin.has(e.op)) return 'f32';
+      const ta = typeOf(e.a, inputs);
+      const tb = typeOf(e.b, inputs);
+      if (ta === null) return tb;
+      if (tb === null) return ta;
+      // bool arithmetic (True + True) is done in i32, as PyTorch computes it before casting back.
+      const t = promote(ta, tb);
+      return t === 'bool' && e.op !== 'max' && e.op !== 'min' ? 'i32' : t;
+    }
+    case 'where': {
+      const ta = typeOf(e.a, inputs);
+      const tb = typeOf(e.b, inputs);
+      if (ta === null) return tb;
+      if (tb === null) return ta;
+      return promote(ta, tb);
+    }
+  }
+}
+
+/** Operand type a node computes in: what its children are converted to before the op. */
+export function operandType(e: Ex & { k: 'un' | 'bin' }, inputs: readonly ExType[]): ExType {
+  if (e.k === 'un') {
+    if (floatUn.has(e.op)) return 'f32';
+    if (e.op === 'not') return 'bool';
+    return typeOf(e.a, inputs) ?? 'f32';
+  }
+  if (e.op === 'and' || e.op === 'or' || e.op === 'xor') return 'bool';
+  if (floatBin.has(e.op)) return 'f32';
+  const ta = typeOf(e.a, inputs);
+  const tb = typeOf(e.b, inputs);
+  const t = ta === null ? (tb ?? 'f32') : tb === null ? ta : promote(ta, tb);
+  return t === 'bool' && !cmpBin.has(e.op) && e.op !== 'max' && e.op !== 'min' ? 'i32' : t;
+}
+
+/** Number of inputs a tree reads (highest input index + 1). */
+export function arity(e: Ex): number {
+  switch (e.k) {
+    case 'in':
+      return e.i + 1;
+    case 'const':
+      return 0;
+    case 'un':
+    case 'cast':
+      return arity(e.a);
+    case 'bin':
+      return Math.max(arity(e.a), arity(e.b));
+    case 'where':
+      return Math.max(arity(e.c), arity(e.a), arity(e.b));
+  }
+}
+
+const keys = new WeakMap<Ex, string>();
+/** A stable string for caches (compiled JS functions, WGSL pipelines). */
+export function exprKey(e: Ex): string {
+  let s = keys.get(e);
+  if (s !== undefined) return s;
+  switch (e.k) {
+    case 'in':
+      s = `$${e.i}`;
+      break;
+    case 'const':
+      s = Object.is(e.v, -0) ? '-0' : String(e.v);
+      break;
+    case 'un':
+      s = `${e.op}(${exprKey(e.a)})`;
+      break;
+    case 'bin':
+      s = `${e.op}(${exprKey(e.a)},${exprKey(e.b)})`;
+      break;
+    case 'where':
+      s = `where(${exprKey(e.c)},${exprKey(e.a)},${exprKey(e.b)})`;
+      break;
+    case 'cast':
+      s = `${e.t}(${exprKey(e.a)})`;
+      break;
+  }
+  keys.set(e, s);
+  return s;
+}
+
+/** Replaces input i by `args[i]`: composes trees, the basis of elementwise fusion. */
+export function substitute(e: Ex, args: readonly Ex[]): Ex {
+  switch (e.k) {
+    case 'in':
+      return args[e.i];
+    case 'const':
+      return e;
+    case 'un':
+      return { k: 'un', op: e.op, a: substitute(e.a, args) };
+    case 'cast':
+      return { k: 'cast', t: e.t, a: substitute(e.a, args) };
+    case 'bin':
+      return { k: 'bin', op: e.op, a: substitute(e.a, args), b: substitute(e.b, args) };
+    case 'where':
+      return { k: 'where', c: substitute(e.c, args), a: substitute(e.a, args), b: substitute(e.b, args) };
+  }
+}
+
+/**
+ * Semantics every backend must match (PyTorch's):
+ * - max/min propagate NaN (torch.maximum); comparisons with NaN are false except `ne`.
+ * - round is half-to-even (torch.round); sign(0) = 0, sign(NaN) = NaN.
+ * - mod is Python's remainder (sign of the divisor), as torch.remainder.
+ * - i32 add/sub/mul wrap in 32 bits; i32 div is not defined here (ops cast to f32: true division).
+ * - pow(0, 0) = 1; erf to float32 precision (|err| < 2e-7).
+ * - casts: f32 -> i32 truncates toward zero; any -> bool is `!= 0` (NaN -> true).
+ */
