@@ -1,0 +1,238 @@
+/**
+ * A tiny WebAssembly assembler: just the opcodes our generated kernels use, so kernels are
+ * written as TypeScript that emits bytes at load time (no toolchain, no committed binary).
+ * Spec: https://webassembly.github.io/spec/core/binary/ (SIMD: the fixed-width SIMD proposal,
+ * merged into the core spec 2.0; Node >= 16.4 runs it without flags).
+ */
+
+export const i32 = 0x7f;
+export const f32 = 0x7d;
+export const v128 = 0x7b;
+export type ValType = typeof i32 | typeof f32 | typeof v128;
+
+/** Unsigned LEB128. */
+export function uleb(n: number, out: number[] = []): number[] {
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+/** Signed LEB128 (for i32.const). */
+export function sleb(n: number, out: number[] = []): number[] {
+  n |= 0;
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+const SIMD = 0xfd;
+// SIMD sub-opcodes (u32 LEB after the 0xfd prefix).
+const S = {
+  load: 0x00,
+  load32Splat: 0x09,
+  store: 0x0b,
+  const: 0x0c,
+  shuffle: 0x0d,
+  f32x4Splat: 0x13,
+  f32x4Add: 0xe4,
+  f32x4Mul: 0xe6,
+  f32x4Pmax: 0xeb,
+} as const;
+
+/**
+ * One function body. Locals are declared up front by `local(type)`; instructions are appended
+ * by chainable methods named after the wasm mnemonics.
+ */
+export class Fn {
+  readonly code: number[] = [];
+  private readonly locals: ValType[] = [];
+
+  constructor(
+    readonly params: readonly ValType[],
+    readonly results: readonly ValType[] = [],
+  ) {}
+
+  /** A new local of `type`; returns its index. */
+  local(type: ValType): number {
+    this.locals.push(type);
+    return this.params.length + this.locals.length - 1;
+  }
+
+  private op(...bytes: number[]): this {
+    for (const b of bytes) this.code.push(b);
+    return this;
+  }
+  private simd(sub: number, ...imm: number[]): this {
+    this.code.push(SIMD, ...uleb(sub), ...imm);
+    return this;
+  }
+  private memarg(align: number, offset: number): number[] {
+    return [...uleb(align), ...uleb(offset)];
+  }
+
+  // control
+  block(): this {
+    return this.op(0x02, 0x40);
+  }
+  loop(): this {
+    return this.op(0x03, 0x40);
+  }
+  if_(): this {
+    return this.op(0x04, 0x40);
+  }
+  else_(): this {
+    return this.op(0x05);
+  }
+  end(): this {
+    return this.op(0x0b);
+  }
+  br(depth: number): this {
+    return this.op(0x0c, ...uleb(depth));
+  }
+  brIf(depth: number): this {
+    return this.op(0x0d, ...uleb(depth));
+  }
+  ret(): this {
+    return this.op(0x0f);
+  }
+  // variables
+  get(i: number): this {
+    return this.op(0x20, ...uleb(i));
+  }
+  set(i: number): this {
+    return this.op(0x21, ...uleb(i));
+  }
+  tee(i: number): this {
+    return this.op(0x22, ...uleb(i));
+  }
+  // i32
+  i32Const(v: number): this {
+    return this.op(0x41, ...sleb(v));
+  }
+  i32Eqz(): this {
+    return this.op(0x45);
+  }
+  i32Ne(): this {
+    return this.op(0x47);
+  }
+  i32LtU(): this {
+    return this.op(0x49);
+  }
+  i32Add(): this {
+    return this.op(0x6a);
+  }
+  i32Sub(): this {
+    return this.op(0x6b);
+  }
+  i32Mul(): this {
+    return this.op(0x6c);
+  }
+  i32And(): this {
+    return this.op(0x71);
+  }
+  // f32 scalar memory
+  f32Load(offset = 0): this {
+    return this.op(0x2a, ...this.memarg(2, offset));
+  }
+  f32Store(offset = 0): this {
+    return this.op(0x38, ...this.memarg(2, offset));
+  }
+  // v128 (alignment hint 0: our addresses are only 4-byte aligned in general)
+  v128Load(offset = 0): this {
+    return this.simd(S.load, ...this.memarg(0, offset));
+  }
+  v128Store(offset = 0): this {
+    return this.simd(S.store, ...this.memarg(0, offset));
+  }
+  v128Load32Splat(offset = 0): this {
+    return this.simd(S.load32Splat, ...this.memarg(2, offset));
+  }
+  v128Zero(): this {
+    return this.simd(S.const, ...new Array(16).fill(0));
+  }
+  /** i8x16.shuffle with 16 lane indices into the concatenation of the two operands. */
+  shuffle(lanes: readonly number[]): this {
+    return this.simd(S.shuffle, ...lanes);
+  }
+  f32x4Splat(): this {
+    return this.simd(S.f32x4Splat);
+  }
+  f32x4Add(): this {
+    return this.simd(S.f32x4Add);
+  }
+  f32x4Mul(): this {
+    return this.simd(S.f32x4Mul);
+  }
+  /** pmax(a, b) = a < b ? b : a: keeps NaN in `a` (relu as max(x, 0) with x first). */
+  f32x4Pmax(): this {
+    return this.simd(S.f32x4Pmax);
+  }
+
+  /** The body as the code section wants it: size, run-length locals, code, `end`. */
+  encode(): number[] {
+    const groups: [number, ValType][] = [];
+    for (const t of this.locals) {
+      const last = groups[groups.length - 1];
+      if (last && last[1] === t) last[0]++;
+      else groups.push([1, t]);
+    }
+    const body = [...uleb(groups.length)];
+    for (const [n, t] of groups) body.push(...uleb(n), t);
+    body.push(...this.code, 0x0b);
+    return [...uleb(body.length), ...body];
+  }
+}
+
+function section(id: number, content: number[]): number[] {
+  return [id, ...uleb(content.length), ...content];
+}
+function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+function name(s: string): number[] {
+  const b = [...new TextEncoder().encode(s)];
+  return [...uleb(b.length), ...b];
+}
+
+/** A module of exported functions and one exported memory ("memory", `pages` x 64 KiB initially). */
+export function moduleBytes(fns: Record<string, Fn>, pages: number): Uint8Array {
+  const list = Object.entries(fns);
+  const types = list.map(([, f]) => [
+    0x60,
+    ...vec(f.params.map((t) => [t])),
+    ...vec(f.results.map((t) => [t])),
+  ]);
+  const bytes = [
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
+    ...section(1, vec(types)),
+    ...section(3, vec(list.map((_, i) => uleb(i)))),
+    ...section(5, vec([[0x00, ...uleb(pages)]])), // memory with a minimum, no maximum
+    ...section(
+      7,
+      vec([...list.map(([n], i) => [...name(n), 0x00, ...uleb(i)]), [...name('memory'), 0x02, 0x00]]),
+    ),
+    ...section(10, vec(list.map(([, f]) => f.encode()))),
+  ];
+  return new Uint8Array(bytes);
+}
+
+/** Whether this engine validates a module that uses 128-bit SIMD. */
+export function hasWasmSimd(): boolean {
+  if (typeof WebAssembly !== 'object') return false;
+  const f = new Fn([], [v128]).v128Zero();
+  try {
+    return WebAssembly.validate(moduleBytes({ f }, 0) as BufferSource);
+  } catch {
+    return false;
+  }
+}

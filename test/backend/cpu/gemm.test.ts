@@ -1,0 +1,247 @@
+import { describe, expect, it } from 'vitest';
+import { type SgemmOptions, sgemm, sgemmOn, sgemmPath } from '../../../src/backend/cpu/gemm.js';
+import { hasWasmSimd, sleb, uleb } from '../../../src/backend/cpu/wasm/emit.js';
+import { gemmModuleBytes } from '../../../src/backend/cpu/wasm/gemm-kernel.js';
+
+/** Deterministic values in [-1, 1). */
+function rand(n: number, seed: number): Float32Array {
+  const x = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    x[i] = (s >>> 0) / 2 ** 31 - 1;
+  }
+  return x;
+}
+
+/** A stored matrix plus the (off, rs, cs) that views it as [rows, cols]. */
+interface Operand {
+  data: Float32Array;
+  off: number;
+  rs: number;
+  cs: number;
+}
+type Layout = 'row' | 'col' | 'gappy' | 'bcastRow';
+
+/** rows x cols viewed through `layout`, with `off` leading elements of junk before it. */
+function operand(rows: number, cols: number, layout: Layout, off: number, seed: number): Operand {
+  let rs: number;
+  let cs: number;
+  let span: number;
+  if (layout === 'row') [rs, cs, span] = [cols, 1, rows * cols];
+  else if (layout === 'col') [rs, cs, span] = [1, rows, rows * cols];
+  else if (layout === 'gappy')
+    [rs, cs, span] = [2 * cols + 3, 2, rows * (2 * cols + 3)]; // strided view of a bigger tensor
+  else [rs, cs, span] = [0, 1, cols]; // every row the same (an expanded [1, cols])
+  return { data: rand(off + span + 1, seed), off, rs, cs };
+}
+
+function at(x: Operand, i: number, j: number): number {
+  return x.data[x.off + i * x.rs + j * x.cs];
+}
+
+/** Naive triple loop in float64, with the same epilogue order as sgemm (acc, bias, relu). */
+function reference(
+  M: number,
+  N: number,
+  K: number,
+  A: Operand,
+  B: Operand,
+  c0: Float32Array,
+  cOff: number,
+  ldc: number,
+  o: SgemmOptions,
+) {
+  const out = Float64Array.from(c0);
+  const bound = new Float64Array(c0.length); // sum |a||b| per element: the scale of rounding error
+  for (let i = 0; i < M; i++)
+    for (let j = 0; j < N; j++) {
+      let s = o.accumulate ? c0[cOff + i * ldc + j] : 0;
+      let t = Math.abs(s);
+      for (let k = 0; k < K; k++) {
+        const p = at(A, i, k) * at(B, k, j);
+        s += p;
+        t += Math.abs(p);
+      }
+      if (o.bias) s += o.bias[(o.biasOff ?? 0) + j * (o.biasStride ?? 1)];
+      if (o.relu && s < 0) s = 0;
+      out[cOff + i * ldc + j] = s;
+      bound[cOff + i * ldc + j] = t;
+    }
+  return { out, bound };
+}
+
+const paths = (['wasm', 'js'] as const).filter((p) => p === 'js' || sgemmPath === 'wasm');
+
+function check(
+  path: 'wasm' | 'js',
+  M: number,
+  N: number,
+  K: number,
+  la: Layout,
+  lb: Layout,
+  o: SgemmOptions = {},
+  ldcPad = 0,
+) {
+  const A = operand(M, K, la, 3, 11 + M);
+  const B = operand(K, N, lb, 5, 23 + N);
+  const ldc = N + ldcPad;
+  const cOff = 7;
+  const c = rand(cOff + M * ldc + 4, 99); // junk around and between rows must survive
+  const before = c.slice();
+  const { out, bound } = reference(M, N, K, A, B, before, cOff, ldc, o);
+  sgemmOn(path, M, N, K, A.data, A.off, A.rs, A.cs, B.data, B.off, B.rs, B.cs, c, cOff, ldc, o);
+  for (let idx = 0; idx < c.length; idx++) {
+    const r = idx - cOff;
+    const inside = r >= 0 && r < M * ldc && r % ldc < N;
+    if (!inside) {
+      if (!Object.is(c[idx], before[idx]))
+        throw new Error(`${path} ${M}x${N}x${K}: wrote outside C at ${idx}`);
+      continue;
+    }
+    const tol = (K + 4) * 2 ** -23 * bound[idx] + 1e-30;
+    if (!(Math.abs(c[idx] - out[idx]) <= tol))
+      throw new Error(
+        `${path} ${M}x${N}x${K} ${la}/${lb} ${JSON.stringify({ ...o, bias: !!o.bias })}: C[${Math.floor(r / ldc)},${r % ldc}] = ${c[idx]}, expected ${out[idx]} (tol ${tol})`,
+      );
+  }
+}
+
+const shapes: [number, number, number][] = [
+  [1, 1, 1],
+  [1, 7, 1],
+  [1, 300, 1],
+  [5, 1, 9],
+  [3, 5, 7],
+  [7, 11, 13],
+  [4, 8, 1],
+  [17, 9, 31],
+  [1, 13, 1000],
+  [64, 128, 784],
+  [128, 784, 64],
+  [64, 784, 128],
+  [130, 70, 257],
+  [131, 129, 513],
+];
+const layouts: Layout[] = ['row', 'col', 'gappy'];
+
+describe.each(paths)('sgemm (%s engine)', (path) => {
+  it('matches a float64 triple loop for every shape and A/B layout (transposes, strides)', () => {
+    for (const [M, N, K] of shapes)
+      for (const la of layouts)
+        for (const lb of layouts)
+          if (M * N * K < 2e6 || (la !== 'gappy' && lb !== 'gappy')) check(path, M, N, K, la, lb);
+  });
+
+  it('handles broadcast (stride-0) rows of A and a C with ldc > N', () => {
+    check(path, 9, 10, 11, 'bcastRow', 'row', {}, 5);
+    check(path, 64, 128, 784, 'row', 'col', {}, 3);
+  });
+
+  it('accumulates into C, adds a strided bias, applies relu', () => {
+    const bias = rand(400 * 3 + 2, 5);
+    for (const [M, N, K] of [
+      [3, 5, 7],
+      [64, 128, 784],
+      [130, 70, 257],
+      [1, 1, 1],
+    ] as const) {
+      check(path, M, N, K, 'row', 'col', { accumulate: true });
+      check(path, M, N, K, 'col', 'row', { bias, biasOff: 2, biasStride: 3 });
+      check(path, M, N, K, 'row', 'row', { bias, relu: true });
+      check(
+        path,
+        M,
+        N,
+        K,
+        'gappy',
+        'col',
+        { accumulate: true, bias, biasOff: 1, biasStride: 2, relu: true },
+        2,
+      );
+      check(path, M, N, K, 'row', 'row', { relu: true });
+    }
+  });
+
+  it('K = 0 gives zeros (or leaves C with accumulate), plus bias', () => {
+    const c = new Float32Array([5, 5, 5, 5]);
+    sgemmOn(path, 2, 2, 0, new Float32Array(0), 0, 0, 1, new Float32Array(0), 0, 2, 1, c, 0, 2);
+    expect([...c]).toEqual([0, 0, 0, 0]);
+    c.fill(5);
+    sgemmOn(path, 2, 2, 0, new Float32Array(0), 0, 0, 1, new Float32Array(0), 0, 2, 1, c, 0, 2, {
+      accumulate: true,
+      bias: new Float32Array([1, -9]),
+      relu: true,
+    });
+    expect([...c]).toEqual([6, 0, 6, 0]);
+    sgemmOn(path, 0, 3, 4, new Float32Array(0), 0, 4, 1, new Float32Array(12), 0, 3, 1, c, 0, 3); // no-op
+    expect([...c]).toEqual([6, 0, 6, 0]);
+  });
+
+  it('propagates NaN and Inf like a plain dot product, and padding never leaks NaN', () => {
+    // M = 5, N = 10: both off the tile sizes, so padded rows/columns exist next to the Infs
+    const [M, N, K] = [5, 10, 6];
+    const A = operand(M, K, 'row', 0, 1);
+    const B = operand(K, N, 'col', 0, 2);
+    const setA = (i: number, k: number, v: number) => (A.data[A.off + i * A.rs + k * A.cs] = v);
+    const setB = (k: number, j: number, v: number) => (B.data[B.off + k * B.rs + j * B.cs] = v);
+    setA(1, 2, Number.POSITIVE_INFINITY); // row 1: +-Inf where B[2, j] != 0, NaN where it is 0
+    setB(2, 3, 0);
+    setA(3, 0, Number.NaN); // row 3: all NaN
+    setB(4, 7, Number.NEGATIVE_INFINITY); // column 7: +-Inf, or NaN where it meets row 1's Inf
+    setB(5, 9, Number.POSITIVE_INFINITY);
+    setA(0, 5, 0); // 0 * Inf = NaN at C[0, 9]
+    const bias = new Float32Array(N);
+    for (const relu of [false, true]) {
+      const c = new Float32Array(M * N);
+      sgemmOn(path, M, N, K, A.data, A.off, A.rs, A.cs, B.data, B.off, B.rs, B.cs, c, 0, N, { bias, relu });
+      const { out } = reference(M, N, K, A, B, new Float32Array(M * N), 0, N, { relu });
+      for (let i = 0; i < M * N; i++) {
+        if (Number.isFinite(out[i])) expect(Math.abs(c[i] - out[i])).toBeLessThan(1e-5);
+        else expect(c[i]).toBe(out[i]); // toBe uses Object.is: NaN equals NaN, signs of Inf kept
+      }
+      expect(Number.isNaN(c[3 * N + 2])).toBe(true);
+      expect(Number.isNaN(c[0 * N + 9])).toBe(true);
+      expect(Number.isNaN(c[1 * N + 3])).toBe(true);
+    }
+  });
+
+  it('agrees with the other engine on random shapes and layouts', () => {
+    let seed = 7;
+    const r = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    for (let t = 0; t < 40; t++)
+      check(path, 1 + r(70), 1 + r(70), 1 + r(300), layouts[r(3)], layouts[r(3)], { accumulate: r(2) === 1 });
+  });
+});
+
+describe('sgemm dispatch and the wasm assembler', () => {
+  it('uses wasm SIMD on Node >= 20', () => {
+    expect(hasWasmSimd()).toBe(true);
+    expect(sgemmPath).toBe('wasm');
+    const c = new Float32Array(4);
+    sgemm(2, 2, 2, new Float32Array([1, 2, 3, 4]), 0, 2, 1, new Float32Array([1, 0, 0, 1]), 0, 1, 2, c, 0, 2);
+    expect([...c]).toEqual([1, 2, 3, 4]);
+  });
+
+  it('encodes LEB128 as the spec does', () => {
+    expect(uleb(0)).toEqual([0]);
+    expect(uleb(127)).toEqual([0x7f]);
+    expect(uleb(128)).toEqual([0x80, 0x01]);
+    expect(uleb(624485)).toEqual([0xe5, 0x8e, 0x26]);
+    expect(sleb(-1)).toEqual([0x7f]);
+    expect(sleb(63)).toEqual([0x3f]);
+    expect(sleb(64)).toEqual([0xc0, 0x00]);
+    expect(sleb(-123456)).toEqual([0xc0, 0xbb, 0x78]);
+  });
+
+  it('generates a valid module for several tile shapes', () => {
+    for (const shape of [
+      { mr: 4, nrv: 2, unroll: 1 },
+      { mr: 2, nrv: 4, unroll: 2 },
+      { mr: 3, nrv: 3, unroll: 4 },
+    ])
+      expect(WebAssembly.validate(gemmModuleBytes(shape) as BufferSource)).toBe(true);
+  });
+});
