@@ -97,7 +97,14 @@ export interface Backend {
    * normal:  a + b * sqrt(-2 ln u1) * cos(2 pi u2), u1 = ((r0 >>> 8) + 1) / 2^24, u2 = (r1 >>> 8) / 2^24.
    * out is contiguous float32.
    */
-  random(kind: RandomKind, out: View, seed: readonly [number, number], offset: number, a: number, b: number): void;
+  random(
+    kind: RandomKind,
+    out: View,
+    seed: readonly [number, number],
+    offset: number,
+    a: number,
+    b: number,
+  ): void;
 
   /** Resolves when all enqueued work is done. */
   synchronize(): Promise<void>;
@@ -120,7 +127,13 @@ export interface Routines {
    * SGD/Adam-style updates over many parameters in one kernel (PyTorch's foreach/fused).
    * `kind` names the update rule; state views are updated in place.
    */
-  optimizerStep(kind: string, params: readonly View[], grads: readonly View[], state: readonly (readonly View[])[], hyper: Record<string, number>): void;
+  optimizerStep(
+    kind: string,
+    params: readonly View[],
+    grads: readonly View[],
+    state: readonly (readonly View[])[],
+    hyper: Record<string, number>,
+  ): void;
 }
 
 export const contiguousStrides = (shape: readonly number[]): number[] => {

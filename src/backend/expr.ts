@@ -12,14 +12,50 @@ import type { DType } from '../tensor/dtype.js';
 export type ExType = 'f32' | 'i32' | 'bool';
 
 export const unaryOps = [
-  'neg', 'abs', 'sign', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'sin', 'cos', 'tan',
-  'tanh', 'erf', 'floor', 'ceil', 'round', 'trunc', 'recip', 'not', 'isnan', 'isinf',
+  'neg',
+  'abs',
+  'sign',
+  'exp',
+  'expm1',
+  'log',
+  'log1p',
+  'sqrt',
+  'rsqrt',
+  'sin',
+  'cos',
+  'tan',
+  'tanh',
+  'erf',
+  'floor',
+  'ceil',
+  'round',
+  'trunc',
+  'recip',
+  'not',
+  'isnan',
+  'isinf',
 ] as const;
 export type UnOp = (typeof unaryOps)[number];
 
 export const binaryOps = [
-  'add', 'sub', 'mul', 'div', 'pow', 'max', 'min', 'mod', 'atan2',
-  'lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and', 'or', 'xor',
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'max',
+  'min',
+  'mod',
+  'atan2',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'eq',
+  'ne',
+  'and',
+  'or',
+  'xor',
 ] as const;
 export type BinOp = (typeof binaryOps)[number];
 
@@ -34,8 +70,12 @@ export type Ex =
 export type ExLike = Ex | number;
 
 const lift = (x: ExLike): Ex => (typeof x === 'number' ? { k: 'const', v: x } : x);
-const un = (op: UnOp) => (a: ExLike): Ex => ({ k: 'un', op, a: lift(a) });
-const bin = (op: BinOp) => (a: ExLike, b: ExLike): Ex => ({ k: 'bin', op, a: lift(a), b: lift(b) });
+const un =
+  (op: UnOp) =>
+  (a: ExLike): Ex => ({ k: 'un', op, a: lift(a) });
+const bin =
+  (op: BinOp) =>
+  (a: ExLike, b: ExLike): Ex => ({ k: 'bin', op, a: lift(a), b: lift(b) });
 
 /** Constructors: `E.add(E.input(0), 1)`. */
 export const E = {
@@ -49,7 +89,20 @@ export const E = {
 
 export const exType = (d: DType): ExType => (d === 'float32' ? 'f32' : d === 'int32' ? 'i32' : 'bool');
 
-const floatUn = new Set<UnOp>(['exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'sin', 'cos', 'tan', 'tanh', 'erf', 'recip']);
+const floatUn = new Set<UnOp>([
+  'exp',
+  'expm1',
+  'log',
+  'log1p',
+  'sqrt',
+  'rsqrt',
+  'sin',
+  'cos',
+  'tan',
+  'tanh',
+  'erf',
+  'recip',
+]);
 const boolUn = new Set<UnOp>(['not', 'isnan', 'isinf']);
 const cmpBin = new Set<BinOp>(['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and', 'or', 'xor']);
 const floatBin = new Set<BinOp>(['div', 'pow', 'atan2']);

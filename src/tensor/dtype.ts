@@ -63,12 +63,14 @@ export function resultType(operands: ReadonlyArray<{ dtype: DType; dim: number }
   let zeroT: DType | null = null;
   let scal: DType | null = null;
   for (const o of operands) {
-    if (typeof o === 'number' || typeof o === 'boolean') scal = scal ? promoteTypes(scal, scalarDType(o)) : scalarDType(o);
+    if (typeof o === 'number' || typeof o === 'boolean')
+      scal = scal ? promoteTypes(scal, scalarDType(o)) : scalarDType(o);
     else if (o.dim > 0) dimT = dimT ? promoteTypes(dimT, o.dtype) : o.dtype;
     else zeroT = zeroT ? promoteTypes(zeroT, o.dtype) : o.dtype;
   }
   let out: DType = dimT ?? zeroT ?? scal ?? 'float32';
-  for (const lower of [zeroT, scal]) if (lower && rank[lower] > rank[out]) out = lower === 'float32' ? 'float32' : lower;
+  for (const lower of [zeroT, scal])
+    if (lower && rank[lower] > rank[out]) out = lower === 'float32' ? 'float32' : lower;
   return out;
 }
 

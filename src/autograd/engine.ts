@@ -1,0 +1,123 @@
+/**
+ * The backward engine: walks the graph from the roots in dependency order, sums gradients per
+ * node output, calls each node's backward (written with ops, so it runs on any device and can
+ * itself be recorded when createGraph is set), and accumulates into leaves' `.grad`.
+ * Nodes release their saved tensors as soon as they ran, unless retainGraph.
+ */
+import { add } from '../ops/pointwise.js';
+import { sumTo } from '../ops/reduce.js';
+import { AutogradError, fmtShape } from '../tensor/errors.js';
+import { setGradEnabled } from '../tensor/state.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Node } from './node.js';
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+}
+
+interface RunOptions extends BackwardOptions {
+  /** autograd.grad: capture gradients of these tensors instead of accumulating into .grad. */
+  inputs?: readonly Tensor[];
+}
+
+const accumulate = (a: Tensor | null, b: Tensor): Tensor => (a ? add(a, b) : b);
+
+export function runBackward(
+  roots: readonly Tensor[],
+  rootGrads: readonly Tensor[],
+  opts: RunOptions = {},
+): (Tensor | null)[] {
+  const retain = opts.retainGraph ?? opts.createGraph ?? false;
+  const capture = opts.inputs ? new Map<Tensor, Tensor | null>(opts.inputs.map((t) => [t, null])) : null;
+  // Non-leaf inputs of autograd.grad are captured at their producing node's output slot.
+  const captureAt = new Map<Node, Tensor[]>();
+  if (opts.inputs)
+    for (const t of opts.inputs) {
+      if (!t.requiresGrad) throw new AutogradError('One of the differentiated Tensors does not require grad');
+      if (t.gradFn) captureAt.set(t.gradFn, [...(captureAt.get(t.gradFn) ?? []), t]);
+    }
+
+  // Dependencies: how many edges from reachable nodes point at each node.
+  const deps = new Map<Node, number>();
+  const stack: Node[] = [];
+  for (const r of roots) if (r.gradFn && !deps.has(r.gradFn)) deps.set(r.gradFn, 0), stack.push(r.gradFn);
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const e of n.edges) {
+      if (!e.node) continue;
+      const d = deps.get(e.node);
+      if (d === undefined) {
+        deps.set(e.node, 1);
+        stack.push(e.node);
+      } else deps.set(e.node, d + 1);
+    }
+  }
+
+  const buffers = new Map<Node, (Tensor | null)[]>();
+  const put = (n: Node, i: number, g: Tensor) => {
+    let b = buffers.get(n);
+    if (!b) buffers.set(n, (b = new Array(n.outputShapes.length).fill(null)));
+    b[i] = accumulate(b[i], g);
+  };
+  const toLeaf = (leaf: Tensor, g: Tensor) => {
+    if (capture) {
+      if (capture.has(leaf)) capture.set(leaf, accumulate(capture.get(leaf)!, g));
+      return;
+    }
+    const gg = opts.createGraph ? g : g.detach();
+    leaf.grad = leaf.grad ? (opts.createGraph ? add(leaf.grad, gg) : add(leaf.grad.detach(), gg)) : gg;
+  };
+
+  setGradEnabled(opts.createGraph ?? false, () => {
+    roots.forEach((r, i) => {
+      if (!r.requiresGrad)
+        throw new AutogradError('element 0 of tensors does not require grad and does not have a grad_fn');
+      if (r.gradFn) put(r.gradFn, r.outputNr, rootGrads[i]);
+      else toLeaf(r, rootGrads[i]);
+    });
+    const ready: Node[] = [
+      ...new Set(roots.map((r) => r.gradFn).filter((n): n is Node => n !== null)),
+    ].filter((n) => deps.get(n) === 0);
+    while (ready.length) {
+      const node = ready.pop()!;
+      const grads = buffers.get(node) ?? new Array(node.outputShapes.length).fill(null);
+      buffers.delete(node);
+      if (node.retained)
+        node.retained.forEach((t, i) => {
+          if (t && grads[i])
+            t.grad = t.grad ? add(t.grad, grads[i]!) : opts.createGraph ? grads[i] : grads[i]!.detach();
+        });
+      for (const t of captureAt.get(node) ?? [])
+        if (grads[t.outputNr]) capture!.set(t, accumulate(capture!.get(t)!, grads[t.outputNr]!));
+      let results: (Tensor | null | undefined)[] = [];
+      if (grads.some((g) => g !== null)) {
+        if (node.released)
+          throw new AutogradError(
+            `Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed) in ${node.name}Backward. Specify retainGraph: true if you need to backward through the graph a second time.`,
+          );
+        node.checkSaved();
+        results = node.backwardFn!(grads);
+      }
+      if (!retain) node.release();
+      node.edges.forEach((e, i) => {
+        const g = results[i];
+        if (g) {
+          const gs = sumTo(g, e.shape);
+          if (gs.shape.length !== e.shape.length || gs.shape.some((s, k) => s !== e.shape[k]))
+            throw new AutogradError(
+              `${node.name}Backward returned a gradient of shape ${fmtShape(g.shape)} for an input of shape ${fmtShape(e.shape)}`,
+            );
+          if (e.node) put(e.node, e.outputNr, gs);
+          else if (e.leaf) toLeaf(e.leaf, gs);
+        }
+        if (e.node) {
+          const d = deps.get(e.node)! - 1;
+          deps.set(e.node, d);
+          if (d === 0) ready.push(e.node);
+        }
+      });
+    }
+  });
+  return opts.inputs ? opts.inputs.map((t) => capture!.get(t) ?? null) : [];
+}

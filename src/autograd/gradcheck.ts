@@ -1,0 +1,74 @@
+/**
+ * Finite-difference gradient check in float32 (STYLE.md §9): along a random direction u,
+ * (f(x + h u) - f(x - h u)) / 2h  ==  <df/dx, u>, with f = <w, F(x)> for a random w.
+ * One directional derivative per input keeps it cheap on any device while still catching
+ * wrong, transposed or missing gradient terms.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { noGrad } from '../tensor/state.js';
+import { grad } from './index.js';
+import { Generator } from '../tensor/random.js';
+import { randn } from '../ops/creation.js';
+import { add, mul } from '../ops/pointwise.js';
+import { sum } from '../ops/reduce.js';
+
+export interface GradcheckOptions {
+  eps?: number;
+  atol?: number;
+  rtol?: number;
+  seed?: number;
+  /** Directions to try per input. */
+  directions?: number;
+}
+
+export interface GradcheckResult {
+  ok: boolean;
+  /** Worst |numeric - analytic| relative to tolerance, per input. */
+  details: { input: number; numeric: number; analytic: number; error: number }[];
+}
+
+export async function gradcheck(
+  fn: (...xs: Tensor[]) => Tensor | Tensor[],
+  inputs: readonly Tensor[],
+  opts: GradcheckOptions = {},
+): Promise<GradcheckResult> {
+  const eps = opts.eps ?? 1e-2;
+  const atol = opts.atol ?? 1e-3;
+  const rtol = opts.rtol ?? 1e-2;
+  const g = new Generator(opts.seed ?? 1234);
+  const scalarOut = (xs: Tensor[], w: Tensor[]): Tensor => {
+    const r = fn(...xs);
+    const outs = Array.isArray(r) ? r : [r];
+    return outs.map((o, i) => sum(mul(o, w[i]))).reduce((a, b) => add(a, b));
+  };
+  const probe = fn(...inputs);
+  const outs = Array.isArray(probe) ? probe : [probe];
+  const w = outs.map((o) => randn(o.shape, { device: o.device, generator: g }));
+  const details: GradcheckResult['details'] = [];
+  let ok = true;
+  const diffable = inputs.map((x, i) => [x, i] as const).filter(([x]) => x.requiresGrad);
+  const loss = scalarOut([...inputs], w);
+  const grads = grad(
+    loss,
+    diffable.map(([x]) => x),
+    { allowUnused: true },
+  );
+  for (let k = 0; k < diffable.length; k++) {
+    const [x, i] = diffable[k];
+    for (let dIdx = 0; dIdx < (opts.directions ?? 2); dIdx++) {
+      const u = randn(x.shape, { device: x.device, generator: g });
+      const analytic = grads[k] ? await sum(mul(grads[k]!, u)).item() : 0;
+      const numeric = await noGrad(async () => {
+        const at = (s: number) => {
+          const xs = inputs.map((y, j) => (j === i ? add(y.detach(), mul(u, s * eps)) : y.detach()));
+          return scalarOut(xs, w);
+        };
+        return ((await at(1).item()) - (await at(-1).item())) / (2 * eps);
+      });
+      const err = Math.abs(numeric - analytic) / (atol + rtol * Math.abs(numeric));
+      details.push({ input: i, numeric, analytic, error: err });
+      if (!(err <= 1)) ok = false;
+    }
+  }
+  return { ok, details };
+}

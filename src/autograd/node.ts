@@ -1,0 +1,57 @@
+/**
+ * A node of the autograd graph: one recorded op. It keeps what its backward needs (a closure
+ * over saved tensors, with their storage versions) and edges to where gradients flow next.
+ * It holds no reference to its inputs' data beyond what the backward saved.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { AutogradError } from '../tensor/errors.js';
+
+/** Where the gradient of one input goes: another node's output slot, or a leaf's `.grad`. */
+export interface Edge {
+  node: Node | null;
+  outputNr: number;
+  /** Set for leaves that require grad (AccumulateGrad in PyTorch). */
+  leaf: Tensor | null;
+  /** The input's shape: the engine sums broadcast gradients back to it. */
+  shape: readonly number[];
+}
+
+export type BackwardFn = (grads: (Tensor | null)[]) => (Tensor | null | undefined)[];
+
+export class Node {
+  /** Non-leaf outputs that asked for retainGrad(), by output index. */
+  retained: (Tensor | null)[] | null = null;
+  /** Shapes of the outputs, to build zero gradients for unused outputs. */
+  outputShapes: (readonly number[])[];
+  private savedVersions: { t: Tensor; v: number }[];
+
+  constructor(
+    readonly name: string,
+    readonly edges: Edge[],
+    public backwardFn: BackwardFn | null,
+    saved: readonly Tensor[],
+    outputs: readonly Tensor[],
+  ) {
+    this.savedVersions = saved.map((t) => ({ t, v: t.version }));
+    this.outputShapes = outputs.map((o) => o.shape);
+  }
+
+  /** Throws PyTorch's error if a saved tensor was modified in place after being saved. */
+  checkSaved(): void {
+    for (const { t, v } of this.savedVersions)
+      if (t.version !== v)
+        throw new AutogradError(
+          `one of the variables needed for gradient computation has been modified by an inplace operation: [${t.dtype} ${t.shape.length ? `[${t.shape.join(', ')}]` : '[]'}] is at version ${t.version}; expected version ${v} instead (in ${this.name}Backward)`,
+        );
+  }
+
+  /** Drops the closure and the saved tensors: their storage can go back to the pool. */
+  release(): void {
+    this.backwardFn = null;
+    this.savedVersions = [];
+  }
+
+  get released(): boolean {
+    return this.backwardFn === null;
+  }
+}

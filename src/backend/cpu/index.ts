@@ -1,0 +1,261 @@
+/**
+ * The CPU backend: typed-array storage and the primitive kernels. Pointwise math is compiled
+ * from `Ex` trees (compile.ts); matmul goes to the blocked GEMM (gemm.ts).
+ */
+import { type DType, type TypedArray, typedArrayFor } from '../../tensor/dtype.js';
+import type { Backend, MatmulOptions, RandomKind, ReduceOp, Storage, View } from '../backend.js';
+import { contiguousStrides, isContiguousView, numelOf } from '../backend.js';
+import type { Ex } from '../expr.js';
+import { philoxFill } from '../philox.js';
+import { coalesce, compileElementwise } from './compile.js';
+import { cpuRoutines } from './routines.js';
+
+export interface CpuStorage extends Storage {
+  readonly data: TypedArray;
+}
+
+export const dataOf = (v: View | Storage): TypedArray =>
+  ('storage' in v ? (v.storage as CpuStorage) : (v as CpuStorage)).data;
+
+function alloc(size: number, dtype: DType): CpuStorage {
+  return { device: 'cpu', dtype, size, refs: 0, version: 0, data: typedArrayFor(dtype, size) };
+}
+
+/** Contiguous copy of a view's elements (or the underlying array itself when it already is). */
+function readSync(v: View): TypedArray {
+  const src = dataOf(v);
+  const n = numelOf(v.shape);
+  if (isContiguousView(v)) return src.slice(v.offset, v.offset + n);
+  const out = typedArrayFor(v.dtype, n);
+  const o: View = {
+    storage: { data: out } as unknown as Storage,
+    dtype: v.dtype,
+    shape: v.shape,
+    strides: contiguousStrides(v.shape),
+    offset: 0,
+  };
+  elementwise({ k: 'in', i: 0 }, [v], o);
+  return out;
+}
+
+function elementwise(e: Ex, inputs: readonly View[], out: View): void {
+  if (numelOf(out.shape) === 0) return;
+  const kernel = compileElementwise(
+    e,
+    inputs.map((v) => v.dtype),
+    out.dtype,
+  );
+  const { shape, strides } = coalesce(out.shape, [out.strides, ...inputs.map((v) => v.strides)]);
+  kernel([dataOf(out), ...inputs.map(dataOf)], [out.offset, ...inputs.map((v) => v.offset)], strides, shape);
+}
+
+/** Offsets of every element of the leading `rank` dims of a view (row-major order). */
+function outerOffsets(
+  shape: readonly number[],
+  strides: readonly number[],
+  base: number,
+): Int32Array | Float64Array {
+  const n = numelOf(shape);
+  const offs = n < 2 ** 31 ? new Int32Array(n) : new Float64Array(n);
+  const r = shape.length;
+  const idx = new Array<number>(r).fill(0);
+  let p = base;
+  for (let i = 0; i < n; i++) {
+    offs[i] = p;
+    for (let d = r - 1; d >= 0; d--) {
+      p += strides[d];
+      if (++idx[d] < shape[d]) break;
+      p -= strides[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+  return offs;
+}
+
+function reduce(op: ReduceOp, x: View, axes: number, out: View): void {
+  const r = x.shape.length;
+  const outerShape = x.shape.slice(0, r - axes);
+  const inner = coalesce(x.shape.slice(r - axes), [x.strides.slice(r - axes)]);
+  const src = dataOf(x);
+  const dst = dataOf(out);
+  const bases = outerOffsets(outerShape, x.strides.slice(0, r - axes), x.offset);
+  const m = numelOf(inner.shape);
+  // Inner offsets relative to the row base: one flat walk per output element.
+  const rel = inner.shape.length === 1 ? null : outerOffsets(inner.shape, inner.strides[0], 0);
+  const s = inner.strides[0][0];
+  for (let i = 0; i < bases.length; i++) {
+    const b = bases[i];
+    let acc: number;
+    let arg = 0;
+    if (op === 'sum') {
+      acc = 0;
+      for (let j = 0; j < m; j++) acc += src[b + (rel ? rel[j] : j * s)];
+    } else if (op === 'prod') {
+      acc = 1;
+      for (let j = 0; j < m; j++) acc *= src[b + (rel ? rel[j] : j * s)];
+    } else {
+      const isMax = op === 'max' || op === 'argmax';
+      acc = isMax ? -Infinity : Infinity;
+      if (m === 0) acc = Number.NaN;
+      for (let j = 0; j < m; j++) {
+        const v = src[b + (rel ? rel[j] : j * s)];
+        if (v !== v) {
+          acc = v;
+          arg = j;
+          break; // NaN wins and the first one is reported
+        }
+        if (isMax ? v > acc : v < acc) {
+          acc = v;
+          arg = j;
+        } else if (j === 0) arg = 0;
+      }
+    }
+    dst[out.offset + i] = op === 'argmax' || op === 'argmin' ? arg : acc;
+  }
+}
+
+function matmul(a: View, b: View, out: View, opts?: MatmulOptions): void {
+  const r = out.shape.length;
+  const [M, N] = [out.shape[r - 2], out.shape[r - 1]];
+  const K = a.shape[r - 1];
+  const batchShape = out.shape.slice(0, r - 2);
+  const aB = outerOffsets(batchShape, a.strides.slice(0, r - 2), a.offset);
+  const bB = outerOffsets(batchShape, b.strides.slice(0, r - 2), b.offset);
+  const A = dataOf(a) as Float32Array;
+  const B = dataOf(b) as Float32Array;
+  const C = dataOf(out) as Float32Array;
+  const bias = opts?.bias;
+  for (let i = 0; i < aB.length; i++) {
+    sgemm(
+      M,
+      N,
+      K,
+      A,
+      aB[i],
+      a.strides[r - 2],
+      a.strides[r - 1],
+      B,
+      bB[i],
+      b.strides[r - 2],
+      b.strides[r - 1],
+      C,
+      out.offset + i * M * N,
+      N,
+      {
+        bias: bias ? (dataOf(bias) as Float32Array) : undefined,
+        biasOff: bias?.offset ?? 0,
+        biasStride: bias?.strides[0] ?? 1,
+        relu: opts?.activation === 'relu',
+      },
+    );
+  }
+}
+
+/** Element offsets of `index`'s shape walked with another view's strides, `dim` excluded. */
+function walkOffsets(index: View, other: View, dim: number): Int32Array | Float64Array {
+  const st = other.strides.slice();
+  st[dim] = 0;
+  return outerOffsets(index.shape, st, other.offset);
+}
+
+function gather(x: View, dim: number, index: View, out: View): void {
+  const X = dataOf(x);
+  const I = dataOf(index);
+  const O = dataOf(out);
+  const size = x.shape[dim];
+  const xs = x.strides[dim];
+  const ip = outerOffsets(index.shape, index.strides, index.offset);
+  const op = outerOffsets(out.shape, out.strides, out.offset);
+  const xp = walkOffsets(index, x, dim);
+  for (let i = 0; i < ip.length; i++) {
+    const k = I[ip[i]];
+    if (k < 0 || k >= size)
+      throw new RangeError(`gather: index ${k} is out of bounds for dimension ${dim} with size ${size}`);
+    O[op[i]] = X[xp[i] + k * xs];
+  }
+}
+
+function scatterAdd(out: View, dim: number, index: View, src: View): void {
+  const S = dataOf(src);
+  const I = dataOf(index);
+  const O = dataOf(out);
+  const size = out.shape[dim];
+  const os = out.strides[dim];
+  const ip = outerOffsets(index.shape, index.strides, index.offset);
+  const sp = outerOffsets(index.shape, src.strides, src.offset);
+  const op = walkOffsets(index, out, dim);
+  for (let i = 0; i < ip.length; i++) {
+    const k = I[ip[i]];
+    if (k < 0 || k >= size)
+      throw new RangeError(`scatter_add: index ${k} is out of bounds for dimension ${dim} with size ${size}`);
+    O[op[i] + k * os] += S[sp[i]];
+  }
+}
+
+/** Plain strided GEMM until the blocked kernel lands (gemm.ts). */
+function sgemm(
+  M: number,
+  N: number,
+  K: number,
+  A: Float32Array,
+  aOff: number,
+  aRs: number,
+  aCs: number,
+  B: Float32Array,
+  bOff: number,
+  bRs: number,
+  bCs: number,
+  C: Float32Array,
+  cOff: number,
+  ldc: number,
+  o: { bias?: Float32Array; biasOff?: number; biasStride?: number; relu?: boolean },
+): void {
+  const row = new Float64Array(N);
+  for (let i = 0; i < M; i++) {
+    row.fill(0);
+    for (let k = 0; k < K; k++) {
+      const av = A[aOff + i * aRs + k * aCs];
+      const bb = bOff + k * bRs;
+      for (let j = 0; j < N; j++) row[j] += av * B[bb + j * bCs];
+    }
+    for (let j = 0; j < N; j++) {
+      let v = row[j] + (o.bias ? o.bias[(o.biasOff ?? 0) + j * (o.biasStride ?? 1)] : 0);
+      if (o.relu && v < 0) v = 0;
+      C[cOff + i * ldc + j] = v;
+    }
+  }
+}
+
+function random(
+  kind: RandomKind,
+  out: View,
+  seed: readonly [number, number],
+  offset: number,
+  a: number,
+  b: number,
+): void {
+  const n = numelOf(out.shape);
+  const d = dataOf(out) as Float32Array;
+  philoxFill(kind, d.subarray(out.offset, out.offset + n), seed, offset, a, b);
+}
+
+export const cpuBackend: Backend & { readSync(v: View): TypedArray } = {
+  type: 'cpu',
+  alloc,
+  release(s) {
+    s.freed = true; // typed arrays are garbage-collected; nothing to pool on the CPU
+  },
+  write(s, data, offset = 0) {
+    (s as CpuStorage).data.set(data, offset);
+  },
+  read: async (v) => readSync(v),
+  readSync,
+  elementwise,
+  reduce,
+  matmul,
+  gather,
+  scatterAdd,
+  random,
+  synchronize: async () => {},
+  routines: cpuRoutines,
+};

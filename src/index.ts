@@ -1,0 +1,27 @@
+/**
+ * torchts: PyTorch's programming model in TypeScript.
+ *
+ * ```ts
+ * import * as torch from 'torchts';
+ * const x = torch.randn([64, 784]);
+ * ```
+ */
+import './tensor/methods.js';
+
+export { Tensor } from './tensor/tensor.js';
+export * from './ops/index.js';
+export { cumsum } from './tensor/methods.js';
+export { device, Device, type DeviceLike } from './tensor/device.js';
+export type { DType, DTypeLike } from './tensor/dtype.js';
+export { noGrad, enableGrad, setGradEnabled, isGradEnabled } from './tensor/state.js';
+export { Generator, manualSeed, initialSeed, seed } from './tensor/random.js';
+export { ShapeError, DTypeError, DeviceError, AutogradError } from './tensor/errors.js';
+export * as autograd from './autograd/index.js';
+
+/** torch.float32 etc., as strings. */
+export const float32 = 'float32';
+export const float = 'float32';
+export const int32 = 'int32';
+export const int64 = 'int64';
+export const long = 'int64';
+export const bool = 'bool';

@@ -1,0 +1,130 @@
+/**
+ * Activations and softmax: compositions of pointwise ops and reductions (STYLE.md §1), so
+ * their gradients, devices and fusion come free. Where a single expression is both faster and
+ * as stable, it is one `ewise` with its derivative as another expression.
+ */
+import { E, type Ex, Tensor, ewise, normDim, record1 } from './core.js';
+import { add, div, exp, log, mul, relu, sigmoid, sub, tanh, where } from './pointwise.js';
+import { amax, sum } from './reduce.js';
+import { defaultGenerator, type Generator } from '../tensor/random.js';
+import { rand } from './creation.js';
+
+/** y = f(x) with dy/dx = d(x) as expressions: one kernel forward, one backward. */
+function pointwise(name: string, f: (x: Ex) => Ex, d: (x: Ex) => Ex) {
+  return (x: Tensor): Tensor => {
+    const out = ewise(name, f, [x], 'float32');
+    return record1(name, out, [x], (g) => [mul(g, ewise(`${name}_grad`, d, [x], 'float32'))], [x]);
+  };
+}
+
+export { relu, sigmoid, tanh };
+
+export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor =>
+  pointwise(
+    'leaky_relu',
+    (v) => E.where(E.gt(v, 0), v, E.mul(v, negativeSlope)),
+    (v) => E.where(E.gt(v, 0), 1, negativeSlope),
+  )(x);
+
+export const elu = (x: Tensor, alpha = 1): Tensor =>
+  pointwise(
+    'elu',
+    (v) => E.where(E.gt(v, 0), v, E.mul(E.expm1(v), alpha)),
+    (v) => E.where(E.gt(v, 0), 1, E.mul(E.exp(v), alpha)),
+  )(x);
+
+export const selu = (x: Tensor): Tensor => {
+  const a = 1.6732632423543772;
+  const s = 1.0507009873554805;
+  return pointwise(
+    'selu',
+    (v) => E.mul(E.where(E.gt(v, 0), v, E.mul(E.expm1(v), a)), s),
+    (v) => E.mul(E.where(E.gt(v, 0), 1, E.mul(E.exp(v), a)), s),
+  )(x);
+};
+
+export const hardtanh = (x: Tensor, minVal = -1, maxVal = 1): Tensor =>
+  pointwise(
+    'hardtanh',
+    (v) => E.min(E.max(v, minVal), maxVal),
+    (v) => E.cast('f32', E.and(E.gt(v, minVal), E.lt(v, maxVal))),
+  )(x);
+
+export const relu6 = (x: Tensor): Tensor => hardtanh(x, 0, 6);
+
+/** softplus(x) = log(1 + exp(beta x)) / beta, linear above threshold (PyTorch's). */
+export const softplus = (x: Tensor, beta = 1, threshold = 20): Tensor =>
+  pointwise(
+    'softplus',
+    (v) => E.where(E.gt(E.mul(v, beta), threshold), v, E.div(E.log1p(E.exp(E.mul(v, beta))), beta)),
+    (v) => E.where(E.gt(E.mul(v, beta), threshold), 1, E.recip(E.add(E.exp(E.neg(E.mul(v, beta))), 1))),
+  )(x);
+
+const sig = (v: Ex) => E.recip(E.add(E.exp(E.neg(v)), 1));
+export const silu = pointwise(
+  'silu',
+  (v) => E.mul(v, sig(v)),
+  (v) => E.mul(sig(v), E.add(1, E.mul(v, E.sub(1, sig(v))))),
+);
+export const mish = (x: Tensor): Tensor => mul(x, tanh(softplus(x)));
+
+const SQRT1_2 = Math.SQRT1_2;
+const SQRT_2_PI = Math.sqrt(2 / Math.PI);
+/** GELU, exact (erf) or the tanh approximation, as F.gelu. */
+export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): Tensor {
+  if (opts.approximate === 'tanh') {
+    const inner = (v: Ex) => E.mul(SQRT_2_PI, E.add(v, E.mul(0.044715, E.mul(v, E.mul(v, v)))));
+    return pointwise(
+      'gelu_tanh',
+      (v) => E.mul(E.mul(0.5, v), E.add(1, E.tanh(inner(v)))),
+      (v) => {
+        const t = E.tanh(inner(v));
+        const dinner = E.mul(SQRT_2_PI, E.add(1, E.mul(3 * 0.044715, E.mul(v, v))));
+        return E.add(E.mul(0.5, E.add(1, t)), E.mul(E.mul(0.5, v), E.mul(E.sub(1, E.mul(t, t)), dinner)));
+      },
+    )(x);
+  }
+  return pointwise(
+    'gelu',
+    (v) => E.mul(E.mul(0.5, v), E.add(1, E.erf(E.mul(v, SQRT1_2)))),
+    (v) =>
+      E.add(
+        E.mul(0.5, E.add(1, E.erf(E.mul(v, SQRT1_2)))),
+        E.mul(v, E.mul(1 / Math.sqrt(2 * Math.PI), E.exp(E.mul(-0.5, E.mul(v, v))))),
+      ),
+  )(x);
+}
+
+/** log_softmax along dim: x - max - log(sum(exp(x - max))), the max detached for stability. */
+export function logSoftmax(x: Tensor, dim = -1): Tensor {
+  const d = normDim(dim, x.dim(), 'log_softmax');
+  const z = sub(x, amax(x, d, { keepdim: true }).detach());
+  return sub(z, log(sum(exp(z), d, { keepdim: true })));
+}
+
+export function softmax(x: Tensor, dim = -1): Tensor {
+  const d = normDim(dim, x.dim(), 'softmax');
+  const e = exp(sub(x, amax(x, d, { keepdim: true }).detach()));
+  return div(e, sum(e, d, { keepdim: true }));
+}
+
+/** F.dropout: zeroes with probability p and scales the rest by 1/(1-p) in training mode. */
+export function dropout(
+  x: Tensor,
+  p = 0.5,
+  training = true,
+  generator: Generator = defaultGenerator,
+): Tensor {
+  if (p < 0 || p > 1) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${p}`);
+  if (!training || p === 0) return x;
+  if (p === 1) return mul(x, 0);
+  const keep = ewise(
+    'dropout_mask',
+    (u) => E.where(E.ge(u, p), 1 / (1 - p), 0),
+    [rand(x.shape, { device: x.device, generator })],
+    'float32',
+  );
+  return mul(x, keep);
+}
+
+export { add, where };

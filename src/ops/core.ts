@@ -1,0 +1,169 @@
+/**
+ * The machinery every op shares: broadcasting, device checks, running a backend primitive
+ * into a fresh tensor, and recording the op for autograd.
+ */
+import { Node, type BackwardFn, type Edge } from '../autograd/node.js';
+import type { View } from '../backend/backend.js';
+import { type Ex, type ExLike, E } from '../backend/expr.js';
+import type { DType } from '../tensor/dtype.js';
+import { DeviceError, ShapeError, fmtShape } from '../tensor/errors.js';
+import { state } from '../tensor/state.js';
+import { Tensor, emptyTensor, viewOf } from '../tensor/tensor.js';
+
+export type TensorOrScalar = Tensor | number | boolean;
+
+/** Normalizes a possibly negative dim, with PyTorch's error. */
+export function normDim(dim: number, rank: number, op?: string): number {
+  const r = Math.max(rank, 1);
+  if (!Number.isInteger(dim) || dim < -r || dim >= r)
+    throw new RangeError(
+      `${op ? `${op}: ` : ''}Dimension out of range (expected to be in range of [${-r}, ${r - 1}], but got ${dim})`,
+    );
+  return dim < 0 ? dim + r : dim;
+}
+
+export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): number[] {
+  const rank = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new Array<number>(rank).fill(1);
+  for (const s of shapes)
+    for (let i = 0; i < s.length; i++) {
+      const d = rank - s.length + i;
+      const v = s[i];
+      if (v === out[d] || v === 1) continue;
+      if (out[d] === 1) out[d] = v;
+      else
+        throw new ShapeError(
+          `${op}: shapes ${shapes.map(fmtShape).join(' and ')} are not broadcastable (the size of tensor a (${out[d]}) must match the size of tensor b (${v}) at non-singleton dimension ${d})`,
+        );
+    }
+  return out;
+}
+
+/** A stride-0 view of t with the given (broadcast-compatible) shape; no copy. */
+export function expandView(t: View, shape: readonly number[]): View {
+  if (t.shape.length === shape.length && t.shape.every((s, i) => s === shape[i])) return t;
+  const off = shape.length - t.shape.length;
+  const strides = shape.map((s, i) => {
+    const j = i - off;
+    if (j < 0) return 0;
+    return t.shape[j] === 1 && s !== 1 ? 0 : t.strides[j];
+  });
+  return { storage: t.storage, dtype: t.dtype, shape, strides, offset: t.offset };
+}
+
+export function checkSameDevice(op: string, ts: readonly Tensor[]): void {
+  for (let i = 1; i < ts.length; i++)
+    if (!ts[i].device.equals(ts[0].device))
+      throw new DeviceError(
+        `Expected all tensors to be on the same device, but found at least two devices, ${ts[0].device} and ${ts[i].device}! (in ${op})`,
+      );
+}
+
+/**
+ * Runs an elementwise expression over tensors (broadcast) and scalars (inlined as constants).
+ * Scalars become expression constants: no tensor is allocated for them.
+ */
+export function ewise(
+  op: string,
+  e: (...xs: Ex[]) => Ex,
+  args: readonly TensorOrScalar[],
+  outDtype: DType,
+): Tensor {
+  const tensors: Tensor[] = [];
+  const exprArgs: Ex[] = args.map((a) => {
+    if (a instanceof Tensor) {
+      tensors.push(a);
+      return E.input(tensors.length - 1);
+    }
+    return E.const(typeof a === 'boolean' ? Number(a) : a);
+  });
+  if (tensors.length === 0) throw new TypeError(`${op}: expected at least one tensor argument`);
+  checkSameDevice(op, tensors);
+  for (const t of tensors) t.checkAlive();
+  const shape = broadcastShapes(op, ...tensors.map((t) => t.shape));
+  const out = emptyTensor(shape, outDtype, tensors[0].device);
+  out.backend.elementwise(
+    e(...exprArgs),
+    tensors.map((t) => expandView(t, shape)),
+    out,
+  );
+  return out;
+}
+
+/** Writes an expression of `args` into an existing tensor (in-place ops). */
+export function ewiseInto(
+  op: string,
+  out: Tensor,
+  e: (...xs: Ex[]) => Ex,
+  args: readonly TensorOrScalar[],
+): void {
+  const tensors: Tensor[] = [];
+  const exprArgs: Ex[] = args.map((a) => {
+    if (a instanceof Tensor) {
+      tensors.push(a);
+      return E.input(tensors.length - 1);
+    }
+    return E.const(typeof a === 'boolean' ? Number(a) : a);
+  });
+  checkSameDevice(op, [out, ...tensors]);
+  const shape = broadcastShapes(op, out.shape, ...tensors.map((t) => t.shape));
+  if (shape.length !== out.shape.length || shape.some((s, i) => s !== out.shape[i]))
+    throw new ShapeError(
+      `${op}: output with shape ${fmtShape(out.shape)} doesn't match the broadcast shape ${fmtShape(shape)}`,
+    );
+  out.backend.elementwise(
+    e(...exprArgs),
+    tensors.map((t) => expandView(t, shape)),
+    out,
+  );
+  out.storage.version++;
+}
+
+export const isTensor = (x: unknown): x is Tensor => x instanceof Tensor;
+
+/** Whether an op on these inputs must be recorded. */
+export function needsGrad(inputs: readonly (Tensor | TensorOrScalar | null | undefined)[]): boolean {
+  if (!state.gradEnabled) return false;
+  for (const t of inputs) if (t instanceof Tensor && t.requiresGrad) return true;
+  return false;
+}
+
+/**
+ * Records an op for autograd when any tensor input requires grad. `backward` gets the output
+ * gradients (null for outputs that received none) and returns one gradient per input (or
+ * null); the engine sums broadcast gradients back to each input's shape.
+ */
+export function record(
+  name: string,
+  outputs: Tensor | readonly Tensor[],
+  inputs: readonly (TensorOrScalar | null | undefined)[],
+  backward: BackwardFn,
+  saved: readonly Tensor[] = [],
+): void {
+  if (!needsGrad(inputs)) return;
+  const outs = outputs instanceof Tensor ? [outputs] : outputs;
+  const edges: Edge[] = inputs.map((t) =>
+    t instanceof Tensor && t.requiresGrad
+      ? { node: t.gradFn, outputNr: t.outputNr, leaf: t.gradFn ? null : t, shape: t.shape }
+      : { node: null, outputNr: 0, leaf: null, shape: t instanceof Tensor ? t.shape : [] },
+  );
+  const node = new Node(name, edges, backward, saved, outs);
+  outs.forEach((o, i) => {
+    o.gradFn = node;
+    o.outputNr = i;
+  });
+}
+
+/** Single-output form of `record`. */
+export function record1(
+  name: string,
+  out: Tensor,
+  inputs: readonly (TensorOrScalar | null | undefined)[],
+  backward: (g: Tensor) => (Tensor | null | undefined)[],
+  saved: readonly Tensor[] = [],
+): Tensor {
+  record(name, out, inputs, (gs) => backward(gs[0]!), saved);
+  return out;
+}
+
+export { E, type Ex, type ExLike, Tensor, emptyTensor, viewOf };

@@ -1,0 +1,75 @@
+/**
+ * Fused paths (STYLE.md §4): used when the backend has the routine, otherwise the composed
+ * definition runs. test/ops/fused.test.ts checks both agree.
+ */
+import { E, Tensor, emptyTensor, ewise, expandView, record1 } from './core.js';
+import { div, mul } from './pointwise.js';
+import { sum } from './reduce.js';
+import { unsqueeze } from './shape.js';
+
+/**
+ * Cross-entropy over logits [N, C] with int targets [N] in one kernel each way: the forward
+ * writes per-row losses and the softmax; the backward is (softmax - onehot(target)) * g.
+ */
+export function fusedCrossEntropy(
+  logits: Tensor,
+  target: Tensor,
+  ignoreIndex: number,
+  reduction: 'mean' | 'sum' | 'none',
+): Tensor | null {
+  const routine = logits.backend.routines?.logSoftmaxNll;
+  if (!routine || logits.dim() !== 2 || target.dim() !== 1 || target.shape[0] !== logits.shape[0])
+    return null;
+  const [N, C] = logits.shape;
+  const loss = emptyTensor([N], 'float32', logits.device);
+  const probs = emptyTensor([N, C], 'float32', logits.device);
+  routine(logits, target, ignoreIndex, loss, probs);
+  const rows = record1(
+    'cross_entropy',
+    loss,
+    [logits],
+    (g) => {
+      // d loss_n / d x_nc = (p_nc - [c == t_n]) for rows whose target is not ignored.
+      const t2 = expandView(unsqueeze(target, 1), [N, C]);
+      const cls = classIndex(C, logits);
+      const grad = emptyTensor([N, C], 'float32', logits.device);
+      grad.backend.elementwise(
+        E.mul(
+          E.where(
+            E.eq(E.input(1), ignoreIndex),
+            0,
+            E.sub(E.input(0), E.cast('f32', E.eq(E.input(1), E.input(2)))),
+          ),
+          E.input(3),
+        ),
+        [probs, t2, expandView(cls, [N, C]), expandView(unsqueeze(g, 1), [N, C])],
+        grad,
+      );
+      return [grad];
+    },
+    [probs],
+  );
+  if (reduction === 'none') return rows;
+  if (reduction === 'sum') return sum(rows);
+  const count = sum(ewise('valid', (t) => E.cast('f32', E.ne(t, ignoreIndex)), [target], 'float32'));
+  return div(sum(rows), count);
+}
+
+const classCache = new Map<string, Tensor>();
+/** [1, C] int32 class ids on the logits' device, cached (small, bounded by distinct C). */
+function classIndex(C: number, like: Tensor): Tensor {
+  const key = `${like.device}:${C}`;
+  let t = classCache.get(key);
+  if (!t || t.isDisposed) {
+    t = emptyTensor([1, C], 'int32', like.device);
+    t.backend.write(
+      t.storage,
+      Int32Array.from({ length: C }, (_, i) => i),
+    );
+    if (classCache.size > 64) classCache.clear();
+    classCache.set(key, t);
+  }
+  return t;
+}
+
+export { mul };

@@ -1,0 +1,115 @@
+/**
+ * Index ops on the gather / scatterAdd primitives: gather and scatter_add are each other's
+ * gradient; index_select and embedding are gathers with a broadcast (stride-0) index.
+ */
+import { DTypeError, ShapeError, fmtShape } from '../tensor/errors.js';
+import { E, Tensor, checkSameDevice, emptyTensor, ewise, expandView, normDim, record1 } from './core.js';
+import { cast } from './pointwise.js';
+import { bindScatterAdd } from './reduce.js';
+import { reshape, unsqueeze } from './shape.js';
+
+function checkIndex(op: string, index: Tensor): void {
+  if (index.dtype !== 'int32')
+    throw new DTypeError(`${op}(): Expected dtype int64 (stored as int32) for index, got ${index.dtype}`);
+}
+
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkIndex('gather', index);
+  checkSameDevice('gather', [x, index]);
+  const d = normDim(dim, x.dim(), 'gather');
+  if (index.dim() !== x.dim() && !(x.dim() === 0 && index.dim() <= 1))
+    throw new ShapeError(
+      `gather(): Index tensor must have the same number of dimensions as input tensor (${fmtShape(index.shape)} vs ${fmtShape(x.shape)})`,
+    );
+  index.shape.forEach((s, i) => {
+    if (i !== d && s > x.shape[i])
+      throw new ShapeError(
+        `gather(): Size does not match at dimension ${i} expected index ${fmtShape(index.shape)} to be smaller than self ${fmtShape(x.shape)} apart from dimension ${d}`,
+      );
+  });
+  const out = emptyTensor(index.shape, x.dtype, x.device);
+  out.backend.gather(x, d, index, out);
+  return record1('gather', out, [x], (g) => [scatterAdd(zerosOf(x), d, index, g)]);
+}
+
+const zerosOf = (x: Tensor) => ewise('zeros_like', () => E.const(0), [x], 'float32');
+
+/** Out-of-place torch.scatter_add(x, dim, index, src). */
+export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  checkIndex('scatter_add', index);
+  checkSameDevice('scatter_add', [x, index, src]);
+  const d = normDim(dim, x.dim(), 'scatter_add');
+  if (index.dim() !== x.dim() || src.dim() !== x.dim())
+    throw new ShapeError(
+      `scatter_add(): Index tensor must have the same number of dimensions as self and src (${fmtShape(index.shape)}, ${fmtShape(x.shape)}, ${fmtShape(src.shape)})`,
+    );
+  const out = ewise('clone', (a) => a, [x], x.dtype);
+  out.backend.scatterAdd(out, d, index, src.dtype === x.dtype ? src : cast(src, x.dtype));
+  return record1('scatter_add', out, [x, null, src], (g) => [g, null, gather(g, d, index)]);
+}
+bindScatterAdd(scatterAdd);
+
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkIndex('index_select', index);
+  if (index.dim() > 1)
+    throw new ShapeError(`index_select(): Index is supposed to be a vector, got ${fmtShape(index.shape)}`);
+  const d = normDim(dim, x.dim(), 'index_select');
+  const idx1 = index.dim() === 0 ? reshape(index, [1]) : index;
+  const shape = x.shape.slice();
+  shape[d] = idx1.shape[0];
+  // The index as a stride-0 view over every other dim: one gather, no materialised index.
+  const idxShape = shape.map((_, i) => (i === d ? idx1.shape[0] : 1));
+  const idxView = expandView(reshape(idx1, idxShape), shape);
+  const out = emptyTensor(shape, x.dtype, x.device);
+  out.backend.gather(x, d, idxView, out);
+  const expanded = new Tensor(
+    idx1.storage,
+    idxView.shape,
+    idxView.strides,
+    idxView.offset,
+    'int32',
+    idx1.device,
+  );
+  return record1('index_select', out, [x], (g) => [scatterAdd(zerosOf(x), d, expanded, g)]);
+}
+
+/** F.embedding(input, weight): rows of weight picked by integer ids, any input shape. */
+export function embedding(input: Tensor, weight: Tensor, opts: { paddingIdx?: number | null } = {}): Tensor {
+  checkIndex('embedding', input);
+  const flat = reshape(input, [-1]);
+  let rows = indexSelect(weight, 0, flat);
+  const pad = opts.paddingIdx;
+  if (pad !== null && pad !== undefined) {
+    // No gradient flows to the padding row: mask it out of the gradient only.
+    const p = pad < 0 ? pad + weight.shape[0] : pad;
+    const keep = ewise('ne', (a) => E.ne(a, p), [unsqueeze(flat, 1)], 'float32');
+    const r = rows.detach();
+    rows = record1('embedding', r, [rows], (g) => [ewise('mul', E.mul, [g, keep], 'float32')]);
+  }
+  return reshape(rows, [...input.shape, weight.shape[1]]);
+}
+
+/** F.one_hot(labels, numClasses): int32 [..., numClasses]. */
+export function oneHot(labels: Tensor, numClasses = -1): Tensor {
+  checkIndex('one_hot', labels);
+  let n = numClasses;
+  if (n < 0) {
+    if (labels.device.type !== 'cpu')
+      throw new Error('one_hot: numClasses must be given for tensors on a GPU (it would need a readback)');
+    const a = labels.toArraySync();
+    n = a.length ? Math.max(...a) + 1 : 0;
+  }
+  const classes = emptyTensor([n], 'int32', labels.device);
+  classes.backend.write(
+    classes.storage,
+    Int32Array.from({ length: n }, (_, i) => i),
+  );
+  const shape = [...labels.shape, n];
+  const out = emptyTensor(shape, 'int32', labels.device);
+  out.backend.elementwise(
+    E.cast('i32', E.eq(E.input(0), E.input(1))),
+    [expandView(unsqueeze(labels, -1), shape), expandView(classes, shape)],
+    out,
+  );
+  return out;
+}

@@ -1,0 +1,130 @@
+/**
+ * Matrix products on the one `Backend.matmul` primitive. Transposes are views (strides), never
+ * copies: the backward's x^T @ dy and dy @ W arrive at the kernel as strided operands.
+ */
+import { DTypeError, ShapeError, fmtShape } from '../tensor/errors.js';
+import { Tensor, broadcastShapes, checkSameDevice, emptyTensor, expandView, record1 } from './core.js';
+import { add, gt, mul } from './pointwise.js';
+import { expand, reshape, squeeze, transpose, unsqueeze } from './shape.js';
+import { sumTo } from './reduce.js';
+
+function checkFloat(op: string, ...ts: Tensor[]): void {
+  for (const t of ts)
+    if (t.dtype !== 'float32')
+      throw new DTypeError(`${op}: expected float32 operands, got ${ts.map((x) => x.dtype).join(' and ')}`);
+}
+
+/** Batched product of tensors with >= 2 dims (batch dims broadcast), optional fused bias/relu. */
+function bmmRaw(op: string, a: Tensor, b: Tensor, bias?: Tensor, activation?: 'relu'): Tensor {
+  checkSameDevice(op, bias ? [a, b, bias] : [a, b]);
+  checkFloat(op, a, b);
+  const [M, K] = a.shape.slice(-2);
+  const [K2, N] = b.shape.slice(-2);
+  if (K !== K2)
+    throw new ShapeError(
+      `${op}: mat1 and mat2 shapes cannot be multiplied (${M}x${K} and ${K2}x${N}) (shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)})`,
+    );
+  const batch = broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const out = emptyTensor([...batch, M, N], 'float32', a.device);
+  out.backend.matmul(expandView(a, [...batch, M, K]), expandView(b, [...batch, K, N]), out, {
+    bias,
+    activation,
+  });
+  return out;
+}
+
+const mT = (x: Tensor) => transpose(x, -1, -2);
+
+/** torch.matmul with PyTorch's 1-D promotion rules. */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() === 0 || b.dim() === 0)
+    throw new ShapeError(
+      `both arguments to matmul need to be at least 1D, but they are ${a.dim()}D and ${b.dim()}D`,
+    );
+  if (a.dim() === 1 && b.dim() === 1) {
+    if (a.shape[0] !== b.shape[0])
+      throw new ShapeError(
+        `inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`,
+      );
+    return reshape(mm(unsqueeze(a, 0), unsqueeze(b, 1)), []);
+  }
+  if (a.dim() === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
+  if (b.dim() === 1) return squeeze(matmul(a, unsqueeze(b, 1)), -1);
+  const out = bmmRaw('matmul', a, b);
+  return record1(
+    'matmul',
+    out,
+    [a, b],
+    (g) => [
+      a.requiresGrad ? sumTo(matmul(g, mT(b)), a.shape) : null,
+      b.requiresGrad ? sumTo(matmul(mT(a), g), b.shape) : null,
+    ],
+    [a, b],
+  );
+}
+
+export function mm(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 2 || b.dim() !== 2)
+    throw new ShapeError(`mm: expected 2D tensors, got ${a.dim()}D and ${b.dim()}D`);
+  return matmul(a, b);
+}
+
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 3 || b.dim() !== 3)
+    throw new ShapeError(`bmm: expected 3D tensors, got ${a.dim()}D and ${b.dim()}D`);
+  if (a.shape[0] !== b.shape[0])
+    throw new ShapeError(`bmm: batch sizes differ: ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  return matmul(a, b);
+}
+
+export function outer(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 1 || b.dim() !== 1)
+    throw new ShapeError(`outer: expected 1D tensors, got ${a.dim()}D and ${b.dim()}D`);
+  return mul(unsqueeze(a, 1), unsqueeze(b, 0));
+}
+
+export function dot(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 1 || b.dim() !== 1)
+    throw new ShapeError(`1D tensors expected, but got ${a.dim()}D and ${b.dim()}D tensors`);
+  return matmul(a, b);
+}
+
+/**
+ * F.linear: x @ W^T + b, one kernel with the bias (and optionally ReLU) as epilogue. W^T is a
+ * strided view; the kernel folds it into indexing.
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, activation?: 'relu'): Tensor {
+  if (weight.dim() !== 2) throw new ShapeError(`linear: weight must be 2D, got ${fmtShape(weight.shape)}`);
+  const inF = weight.shape[1];
+  if (x.shape[x.dim() - 1] !== inF)
+    throw new ShapeError(
+      `mat1 and mat2 shapes cannot be multiplied (${x.numel() / (x.shape[x.dim() - 1] || 1)}x${x.shape[x.dim() - 1]} and ${inF}x${weight.shape[0]})`,
+    );
+  if (x.dim() < 2) {
+    const y = matmul(x, mT(weight));
+    return bias ? add(y, bias) : y;
+  }
+  if (bias && (bias.dim() !== 1 || bias.shape[0] !== weight.shape[0]))
+    throw new ShapeError(
+      `linear: bias of shape ${fmtShape(bias.shape)} does not match weight ${fmtShape(weight.shape)}`,
+    );
+  const wT = mT(weight);
+  const out = bmmRaw('linear', x, expand(wT, wT.shape), bias ?? undefined, activation);
+  const relu = activation === 'relu';
+  return record1(
+    'linear',
+    out,
+    [x, weight, bias],
+    (g0) => {
+      const g = relu ? mul(g0, gt(out.detach(), 0)) : g0;
+      const x2 = x.dim() === 2 ? x : reshape(x, [-1, inF]);
+      const g2 = g.dim() === 2 ? g : reshape(g, [-1, weight.shape[0]]);
+      return [
+        x.requiresGrad ? matmul(g, weight) : null,
+        weight.requiresGrad ? matmul(mT(g2), x2) : null,
+        bias?.requiresGrad ? sumTo(g2, bias.shape) : null,
+      ];
+    },
+    relu ? [x, weight, out] : [x, weight],
+  );
+}

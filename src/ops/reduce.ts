@@ -1,0 +1,250 @@
+/**
+ * Reductions. One primitive (`Backend.reduce` over trailing axes) serves them all: the reduced
+ * dims are permuted to the end as a strided view (no copy), and the rest is composition.
+ */
+import type { ReduceOp, View } from '../backend/backend.js';
+import { DTypeError } from '../tensor/errors.js';
+import { E, Tensor, emptyTensor, ewise, needsGrad, normDim, record, record1 } from './core.js';
+import { add, cast, div, eq, exp, log, mul, sqrt, sub, where } from './pointwise.js';
+import { expand, reshape, unsqueeze } from './shape.js';
+
+export type Dims = number | readonly number[] | null | undefined;
+export interface ReduceOpts {
+  keepdim?: boolean;
+}
+
+function dimsOf(x: Tensor, dim: Dims, op: string): number[] {
+  if (dim === null || dim === undefined) return x.shape.map((_, i) => i);
+  const ds = (typeof dim === 'number' ? [dim] : [...dim]).map((d) => normDim(d, x.dim(), op));
+  if (new Set(ds).size !== ds.length)
+    throw new RangeError(`${op}: dim ${ds} appears multiple times in the list of dims`);
+  return ds.sort((a, b) => a - b);
+}
+
+const keptShape = (x: Tensor, dims: readonly number[]) => x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
+const reducedShape = (x: Tensor, dims: readonly number[], keepdim: boolean) =>
+  keepdim ? keptShape(x, dims) : x.shape.filter((_, i) => !dims.includes(i));
+
+/** Runs the reduce primitive over `dims` (no autograd). */
+export function reduceRaw(
+  op: ReduceOp,
+  x: Tensor,
+  dims: readonly number[],
+  keepdim: boolean,
+  outDtype = x.dtype,
+): Tensor {
+  x.checkAlive();
+  const keep = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
+  const perm = [...keep, ...dims];
+  const v: View = {
+    storage: x.storage,
+    dtype: x.dtype,
+    shape: perm.map((i) => x.shape[i]),
+    strides: perm.map((i) => x.strides[i]),
+    offset: x.offset,
+  };
+  if (
+    (op === 'max' || op === 'min' || op === 'argmax' || op === 'argmin') &&
+    dims.some((d) => x.shape[d] === 0)
+  )
+    throw new RangeError(
+      `${op}(): Expected reduction dim to have non-zero size (input shape [${x.shape.join(', ')}])`,
+    );
+  const out = emptyTensor(reducedShape(x, dims, keepdim), outDtype, x.device);
+  x.backend.reduce(op, v, dims.length, out);
+  return out;
+}
+
+/** Broadcasts a reduced gradient back over the reduced dims. */
+const expandBack = (g: Tensor, x: Tensor, dims: readonly number[]) =>
+  expand(reshape(g, keptShape(x, dims)), x.shape);
+
+export function sum(x: Tensor, dim?: Dims, opts: ReduceOpts & { dtype?: 'float32' | 'int32' } = {}): Tensor {
+  const dims = dimsOf(x, dim, 'sum');
+  const src = x.dtype === 'bool' ? cast(x, 'int32') : x;
+  const out = reduceRaw('sum', src, dims, opts.keepdim ?? false);
+  return record1('sum', out, [x], (g) => [expandBack(g, x, dims)]);
+}
+
+export function mean(x: Tensor, dim?: Dims, opts: ReduceOpts = {}): Tensor {
+  if (x.dtype !== 'float32')
+    throw new DTypeError(
+      `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype}`,
+    );
+  const dims = dimsOf(x, dim, 'mean');
+  const n = dims.reduce((a, d) => a * x.shape[d], 1);
+  return div(sum(x, dims, opts), n);
+}
+
+export function prod(x: Tensor, dim?: Dims, opts: ReduceOpts = {}): Tensor {
+  const dims = dimsOf(x, dim, 'prod');
+  const out = reduceRaw('prod', x.dtype === 'bool' ? cast(x, 'int32') : x, dims, opts.keepdim ?? false);
+  // d prod / d x_i = prod / x_i, written as the product of the others to stay exact at zeros:
+  // where x_i == 0 the gradient is the product of the remaining elements.
+  return record1(
+    'prod',
+    out,
+    [x],
+    (g) => {
+      const o = expandBack(out.detach(), x, dims);
+      const nonzero = where(eq(x, 0), 1, x);
+      const prodNz = expandBack(reduceRaw('prod', nonzero.detach(), dims, true), x, dims);
+      const zeros = expandBack(sum(cast(eq(x, 0), 'float32'), dims, { keepdim: true }), x, dims);
+      const gi = where(eq(x, 0), where(eq(zeros, 1), prodNz, 0), div(o, x));
+      return [mul(expandBack(g, x, dims), gi)];
+    },
+    [x],
+  );
+}
+
+/** amax/amin: gradient shared evenly among ties (PyTorch's amax backward). */
+function extreme(op: 'max' | 'min', x: Tensor, dim: Dims, opts: ReduceOpts): Tensor {
+  const dims = dimsOf(x, dim, `a${op}`);
+  const out = reduceRaw(op, x, dims, opts.keepdim ?? false);
+  return record1(
+    `a${op}`,
+    out,
+    [x],
+    (g) => {
+      const hit = cast(eq(x, expandBack(out.detach(), x, dims)), 'float32');
+      const count = expandBack(sum(hit, dims, { keepdim: true }), x, dims);
+      return [div(mul(expandBack(g, x, dims), hit), count)];
+    },
+    [x],
+  );
+}
+export const amax = (x: Tensor, dim?: Dims, opts: ReduceOpts = {}) => extreme('max', x, dim, opts);
+export const amin = (x: Tensor, dim?: Dims, opts: ReduceOpts = {}) => extreme('min', x, dim, opts);
+
+export function argmax(x: Tensor, dim?: number | null, opts: ReduceOpts = {}): Tensor {
+  return argExtreme('argmax', x, dim, opts);
+}
+export function argmin(x: Tensor, dim?: number | null, opts: ReduceOpts = {}): Tensor {
+  return argExtreme('argmin', x, dim, opts);
+}
+function argExtreme(
+  op: 'argmax' | 'argmin',
+  x: Tensor,
+  dim: number | null | undefined,
+  opts: ReduceOpts,
+): Tensor {
+  if (dim === null || dim === undefined) {
+    const flat = reshape(x.isContiguous() ? x : x.contiguous(), [-1]);
+    return reduceRaw(op, flat, [0], false, 'int32');
+  }
+  return reduceRaw(op, x, [normDim(dim, x.dim(), op)], opts.keepdim ?? false, 'int32');
+}
+
+/** torch.max(x, dim) -> [values, indices]; gradient goes to the reported index. */
+export function maxDim(x: Tensor, dim: number, opts: ReduceOpts = {}): [Tensor, Tensor] {
+  return extremeDim('max', x, dim, opts);
+}
+export function minDim(x: Tensor, dim: number, opts: ReduceOpts = {}): [Tensor, Tensor] {
+  return extremeDim('min', x, dim, opts);
+}
+function extremeDim(op: 'max' | 'min', x: Tensor, dim: number, opts: ReduceOpts): [Tensor, Tensor] {
+  const d = normDim(dim, x.dim(), op);
+  const values = reduceRaw(op, x, [d], opts.keepdim ?? false);
+  const indices = reduceRaw(op === 'max' ? 'argmax' : 'argmin', x, [d], opts.keepdim ?? false, 'int32');
+  if (needsGrad([x]))
+    record(op, [values], [x], ([g]) => {
+      const gk = opts.keepdim ? g! : unsqueeze(g!, d);
+      const ik = opts.keepdim ? indices : unsqueeze(indices, d);
+      const z = ewise('zeros', () => E.const(0), [x], 'float32');
+      return [scatterAddOp(z, d, ik, gk)];
+    });
+  return [values, indices];
+}
+
+// Late-bound to avoid a cycle with index.ts at module evaluation.
+let scatterAddOp: (x: Tensor, dim: number, index: Tensor, src: Tensor) => Tensor;
+export function bindScatterAdd(f: typeof scatterAddOp): void {
+  scatterAddOp = f;
+}
+
+export function varOp(
+  x: Tensor,
+  dim?: Dims,
+  opts: ReduceOpts & { correction?: number; unbiased?: boolean } = {},
+): Tensor {
+  const dims = dimsOf(x, dim, 'var');
+  const n = dims.reduce((a, d) => a * x.shape[d], 1);
+  const correction = opts.correction ?? (opts.unbiased === false ? 0 : 1);
+  const centered = sub(x, mean(x, dims, { keepdim: true }));
+  return div(sum(mul(centered, centered), dims, { keepdim: opts.keepdim }), Math.max(0, n - correction));
+}
+
+export function std(
+  x: Tensor,
+  dim?: Dims,
+  opts: ReduceOpts & { correction?: number; unbiased?: boolean } = {},
+): Tensor {
+  return sqrt(varOp(x, dim, opts));
+}
+
+export function logsumexp(x: Tensor, dim: Dims, opts: ReduceOpts = {}): Tensor {
+  const dims = dimsOf(x, dim, 'logsumexp');
+  // Shift by the (detached) max for stability; an all -inf row keeps -inf, as PyTorch.
+  const m = amax(x, dims, { keepdim: true }).detach();
+  const safe = where(
+    ewise('isinf', (a) => E.isinf(a), [m], 'bool'),
+    0,
+    m,
+  );
+  const s = add(log(sum(exp(sub(x, safe)), dims, { keepdim: true })), safe);
+  return opts.keepdim ? s : reshape(s, reducedShape(x, dims, false));
+}
+
+/** Vector p-norm over dims (torch.norm / torch.linalg.vector_norm). */
+export function norm(x: Tensor, p: number | 'fro' = 2, dim?: Dims, opts: ReduceOpts = {}): Tensor {
+  const pp = p === 'fro' ? 2 : p;
+  const dims = dimsOf(x, dim, 'norm');
+  const a = ewise('abs', E.abs, [x], 'float32');
+  const absx = record1('abs', a, [x], (g) => [mul(g, ewise('sgn', E.sign, [x], 'float32'))]);
+  if (pp === Number.POSITIVE_INFINITY) return amax(absx, dims, opts);
+  if (pp === 1) return sum(absx, dims, opts);
+  if (pp === 2) {
+    const out = sqrt(sum(mul(x, x), dims, opts));
+    return out;
+  }
+  return ewisePow(sum(ewisePow(absx, pp), dims, opts), 1 / pp);
+}
+const ewisePow = (x: Tensor, p: number) => {
+  const out = ewise('pow', (a) => E.pow(a, p), [x], 'float32');
+  return record1(
+    'pow',
+    out,
+    [x],
+    (g) => [
+      mul(
+        g,
+        mul(
+          ewise('pow', (a) => E.pow(a, p - 1), [x], 'float32'),
+          p,
+        ),
+      ),
+    ],
+    [x],
+  );
+};
+
+export function all(x: Tensor, dim?: Dims, opts: ReduceOpts = {}): Tensor {
+  const dims = dimsOf(x, dim, 'all');
+  const b = ewise('ne', (a) => E.cast('i32', E.ne(a, 0)), [x], 'int32');
+  return ewise('all', (a) => E.ne(a, 0), [reduceRaw('min', b, dims, opts.keepdim ?? false)], 'bool');
+}
+export function any(x: Tensor, dim?: Dims, opts: ReduceOpts = {}): Tensor {
+  const dims = dimsOf(x, dim, 'any');
+  const b = ewise('ne', (a) => E.cast('i32', E.ne(a, 0)), [x], 'int32');
+  return ewise('any', (a) => E.ne(a, 0), [reduceRaw('max', b, dims, opts.keepdim ?? false)], 'bool');
+}
+
+/** Sums a broadcast gradient back to `shape` (leading dims, and dims that were 1). */
+export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  if (g.shape.length === shape.length && g.shape.every((s, i) => s === shape[i])) return g;
+  const lead = g.dim() - shape.length;
+  const dims: number[] = [];
+  for (let i = 0; i < g.dim(); i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) dims.push(i);
+  const s = dims.length ? sum(g, dims, { keepdim: true }) : g;
+  return reshape(s, shape);
+}

@@ -1,0 +1,56 @@
+/**
+ * Devices: 'cpu' and 'webgpu'. 'cuda' (and `.cuda()`, `torch.cuda.*`) is PyTorch's spelling of
+ * "the GPU" and resolves to the GPU backend present, WebGPU today (DESIGN.md).
+ */
+import type { Backend, DeviceType } from '../backend/backend.js';
+import { cpuBackend } from '../backend/cpu/index.js';
+import { DeviceError } from './errors.js';
+
+export class Device {
+  constructor(
+    readonly type: DeviceType,
+    readonly index: number | null = null,
+  ) {}
+  toString(): string {
+    return this.index === null ? this.type : `${this.type}:${this.index}`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `device(type='${this.type}'${this.index === null ? '' : `, index=${this.index}`})`;
+  }
+  equals(o: Device): boolean {
+    return this.type === o.type && (this.index ?? 0) === (o.index ?? 0);
+  }
+}
+
+export type DeviceLike = Device | string;
+
+const backends = new Map<DeviceType, () => Backend>([['cpu', () => cpuBackend]]);
+
+/** Backends register themselves; the getter may throw a clear error when unavailable. */
+export function registerBackend(type: DeviceType, get: () => Backend): void {
+  backends.set(type, get);
+}
+
+export function backendFor(type: DeviceType): Backend {
+  const get = backends.get(type);
+  if (!get) throw new DeviceError(`no backend for device '${type}'`);
+  return get();
+}
+
+export const cpu = new Device('cpu');
+
+/** torch.device('cpu' | 'webgpu' | 'webgpu:0' | 'cuda' | 'cuda:0' | 'gpu'). */
+export function device(spec: DeviceLike, index?: number): Device {
+  if (spec instanceof Device) return spec;
+  const m = /^(cpu|webgpu|cuda|gpu)(?::(\d+))?$/.exec(String(spec).trim());
+  if (!m)
+    throw new DeviceError(`Expected one of cpu, webgpu, cuda device type at start of device string: ${spec}`);
+  const type: DeviceType = m[1] === 'cpu' ? 'cpu' : 'webgpu';
+  const idx = m[2] !== undefined ? Number(m[2]) : (index ?? null);
+  if (type === 'webgpu' && idx !== null && idx !== 0)
+    throw new DeviceError(`device ${spec}: only one WebGPU device (index 0) is supported`);
+  if (type === 'cpu') return cpu;
+  return idx === null ? webgpuDevice : new Device('webgpu', idx);
+}
+
+const webgpuDevice = new Device('webgpu');

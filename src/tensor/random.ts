@@ -1,0 +1,53 @@
+/**
+ * torch.Generator over the counter-based Philox stream: a generator is a seed and an offset;
+ * every draw of n numbers takes counters [offset, offset + n) and advances the offset, so the
+ * same seed gives the same numbers on every device.
+ */
+export class Generator {
+  private seed: [number, number] = [0, 0];
+  private offset = 0;
+  private initial = 0;
+
+  constructor(seed?: number) {
+    this.manualSeed(seed ?? defaultSeed());
+  }
+  manualSeed(seed: number | bigint): this {
+    const s = BigInt.asUintN(64, BigInt(seed));
+    this.seed = [Number(s & 0xffffffffn), Number(s >> 32n)];
+    this.initial = Number(seed);
+    this.offset = 0;
+    return this;
+  }
+  initialSeed(): number {
+    return this.initial;
+  }
+  /** Reserves n counters and returns (key, first counter). */
+  next(n: number): { seed: readonly [number, number]; offset: number } {
+    const r = { seed: this.seed, offset: this.offset };
+    this.offset += n;
+    return r;
+  }
+  getState(): { seed: [number, number]; offset: number } {
+    return { seed: [...this.seed], offset: this.offset };
+  }
+  setState(s: { seed: readonly [number, number]; offset: number }): this {
+    this.seed = [s.seed[0], s.seed[1]];
+    this.offset = s.offset;
+    return this;
+  }
+}
+
+const defaultSeed = () => 67280421310721 % 2 ** 52; // PyTorch's default_rng_seed_val
+
+export const defaultGenerator = new Generator();
+
+/** torch.manual_seed */
+export function manualSeed(seed: number | bigint): Generator {
+  return defaultGenerator.manualSeed(seed);
+}
+export const initialSeed = (): number => defaultGenerator.initialSeed();
+export function seed(): number {
+  const s = Math.floor(Math.random() * 2 ** 52);
+  defaultGenerator.manualSeed(s);
+  return s;
+}

@@ -1,0 +1,259 @@
+/**
+ * Tensor: a strided view (shape, strides, offset) of reference-counted backend storage, plus
+ * autograd metadata. Ops live in src/ops and are attached as methods by src/tensor/methods.ts,
+ * so this file stays the data structure.
+ */
+import type { Backend, Storage, View } from '../backend/backend.js';
+import { contiguousStrides, isContiguousView, numelOf } from '../backend/backend.js';
+import type { Node } from '../autograd/node.js';
+import type { DType, TypedArray } from './dtype.js';
+import { backendFor, type Device } from './device.js';
+import { AutogradError } from './errors.js';
+import { formatTensor } from './format.js';
+
+/** Storage is returned to its backend's pool when the last tensor viewing it goes away. */
+function releaseRef(s: Storage): void {
+  if (--s.refs === 0) backendFor(s.device).release(s);
+}
+
+// Safety net for tensors the program simply drops: their storage goes back when the GC
+// collects them (DESIGN.md "Memory"). `dispose()` does the same at once.
+const registry = new FinalizationRegistry<Storage>(releaseRef);
+
+let nextId = 1;
+
+export class Tensor implements View {
+  readonly id = nextId++;
+  /** Autograd: the node that produced this tensor (null for leaves). */
+  gradFn: Node | null = null;
+  /** Which output of gradFn this tensor is. */
+  outputNr = 0;
+  /** Accumulated gradient (leaves, or non-leaves after retainGrad()). */
+  grad: Tensor | null = null;
+  private _requiresGrad = false;
+  /** @internal set by retainGrad() */
+  retainsGrad = false;
+  private _disposed = false;
+
+  // Mutable only through `set data` (PyTorch's `param.data = ...`, used by Module.to()).
+  constructor(
+    public readonly storage: Storage,
+    public readonly shape: readonly number[],
+    public readonly strides: readonly number[],
+    public readonly offset: number,
+    public readonly dtype: DType,
+    public readonly device: Device,
+  ) {
+    storage.refs++;
+    registry.register(this, storage, this);
+  }
+
+  get backend(): Backend {
+    return backendFor(this.device.type);
+  }
+
+  // ---- metadata (PyTorch names) ----
+  get ndim(): number {
+    return this.shape.length;
+  }
+  dim(): number {
+    return this.shape.length;
+  }
+  numel(): number {
+    return numelOf(this.shape);
+  }
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    if (dim === undefined) return this.shape.slice();
+    const d = dim < 0 ? dim + this.shape.length : dim;
+    if (d < 0 || d >= this.shape.length)
+      throw new RangeError(
+        `Dimension out of range (expected to be in range of [${-this.shape.length}, ${this.shape.length - 1}], but got ${dim})`,
+      );
+    return this.shape[d];
+  }
+  stride(): number[] {
+    return this.strides.slice();
+  }
+  storageOffset(): number {
+    return this.offset;
+  }
+  isContiguous(): boolean {
+    return isContiguousView(this);
+  }
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+  get isCuda(): boolean {
+    return this.device.type === 'webgpu';
+  }
+  elementSize(): number {
+    return this.dtype === 'bool' ? 1 : 4;
+  }
+
+  // ---- autograd flags ----
+  get requiresGrad(): boolean {
+    return this._requiresGrad || this.gradFn !== null;
+  }
+  set requiresGrad(v: boolean) {
+    this.requiresGrad_(v);
+  }
+  /** In place: start (or stop) recording operations on this leaf. */
+  requiresGrad_(v = true): this {
+    if (!this.isLeaf)
+      throw new AutogradError(
+        "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use varNoGrad = var.detach().",
+      );
+    if (v && this.dtype !== 'float32')
+      throw new AutogradError(
+        `only Tensors of floating point dtype can require gradients (got ${this.dtype})`,
+      );
+    this._requiresGrad = v;
+    return this;
+  }
+  /** Keep .grad for this non-leaf tensor during backward (leaves always keep theirs). */
+  retainGrad(): this {
+    if (!this.requiresGrad)
+      throw new AutogradError("can't retain_grad on Tensor that has requires_grad=False");
+    if (!this.isLeaf) this.retainsGrad = true;
+    return this;
+  }
+  /** Version counter of the storage, bumped by in-place ops (torch's `_version`). */
+  get version(): number {
+    return this.storage.version;
+  }
+
+  // ---- reading values (async: the device may still be working) ----
+  /** The elements in row-major order. */
+  async toArray(): Promise<TypedArray> {
+    this.checkAlive();
+    return this.backend.read(this);
+  }
+  /** Synchronous read, CPU tensors only. */
+  toArraySync(): TypedArray {
+    this.checkAlive();
+    const be = this.backend;
+    if (!be.readSync)
+      throw new Error(
+        `toArraySync() is not available for ${this.device} tensors: await tensor.toArray() instead`,
+      );
+    return be.readSync(this);
+  }
+  /** The value of a one-element tensor. */
+  async item(): Promise<number> {
+    if (this.numel() !== 1)
+      throw new RangeError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
+    return (await this.toArray())[0];
+  }
+  itemSync(): number {
+    if (this.numel() !== 1)
+      throw new RangeError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
+    return this.toArraySync()[0];
+  }
+  /** Nested arrays (numbers, or booleans for bool tensors), like Tensor.tolist(). */
+  async tolist(): Promise<unknown> {
+    return nest(await this.toArray(), this.shape, this.dtype);
+  }
+  tolistSync(): unknown {
+    return nest(this.toArraySync(), this.shape, this.dtype);
+  }
+
+  /** A detached alias of the same storage (torch's `.data`). */
+  get data(): Tensor {
+    return new Tensor(this.storage, this.shape, this.strides, this.offset, this.dtype, this.device);
+  }
+  /** Rebinds this tensor to another's storage, keeping identity and autograd flags (`p.data = t`). */
+  set data(t: Tensor) {
+    t.checkAlive();
+    const self = this as unknown as {
+      storage: Storage;
+      shape: readonly number[];
+      strides: readonly number[];
+      offset: number;
+      dtype: DType;
+      device: Device;
+    };
+    const old = this.storage;
+    t.storage.refs++;
+    registry.unregister(this);
+    self.storage = t.storage;
+    self.shape = t.shape;
+    self.strides = t.strides;
+    self.offset = t.offset;
+    self.dtype = t.dtype;
+    self.device = t.device;
+    registry.register(this, t.storage, this);
+    if (!this._disposed) releaseRef(old);
+    this._disposed = false;
+  }
+
+  // ---- lifetime ----
+  /** Frees this tensor's reference to its storage now (the GC would do it later). */
+  dispose(): void {
+    if (this._disposed) return;
+    this._disposed = true;
+    registry.unregister(this);
+    releaseRef(this.storage);
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+  /** @internal */
+  checkAlive(): void {
+    if (this._disposed || this.storage.freed) throw new Error('tensor used after dispose()');
+  }
+
+  toString(): string {
+    let body: string;
+    if (this.device.type === 'cpu' && !this._disposed)
+      body = formatTensor(this.toArraySync(), this.shape, this.dtype);
+    else body = `<${this.numel()} values on ${this.device}: await t.toArray()>`;
+    const extras: string[] = [];
+    if (this.device.type !== 'cpu') extras.push(`device='${this.device}'`);
+    if (this.dtype !== 'float32' && this.dtype !== 'bool' && this.dtype !== 'int32')
+      extras.push(`dtype=torch.${this.dtype}`);
+    if (this.dtype === 'int32' && this.numel() === 0) extras.push('dtype=torch.int32');
+    if (this.gradFn) extras.push(`grad_fn=<${this.gradFn.name}Backward>`);
+    else if (this.requiresGrad) extras.push('requires_grad=True');
+    return `tensor(${body}${extras.length ? `, ${extras.join(', ')}` : ''})`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+function nest(a: TypedArray, shape: readonly number[], dtype: DType): unknown {
+  const conv = dtype === 'bool' ? (x: number) => x !== 0 : (x: number) => x;
+  if (shape.length === 0) return conv(a[0]);
+  const rec = (d: number, off: number): unknown[] => {
+    const n = shape[d];
+    const step = numelOf(shape.slice(d + 1));
+    const out: unknown[] = new Array(n);
+    for (let i = 0; i < n; i++)
+      out[i] = d === shape.length - 1 ? conv(a[off + i]) : rec(d + 1, off + i * step);
+    return out;
+  };
+  return rec(0, 0);
+}
+
+/** @internal A new tensor over fresh storage. */
+export function emptyTensor(shape: readonly number[], dtype: DType, device: Device): Tensor {
+  const be = backendFor(device.type);
+  const s = be.alloc(numelOf(shape), dtype);
+  return new Tensor(s, shape.slice(), contiguousStrides(shape), 0, dtype, device);
+}
+
+/** @internal Another view of the same storage. */
+export function viewOf(
+  t: Tensor,
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+): Tensor {
+  t.checkAlive();
+  return new Tensor(t.storage, shape.slice(), strides.slice(), offset, t.dtype, t.device);
+}
