@@ -27,11 +27,17 @@ export interface GemmEngine {
     np: number,
     load: boolean,
   ): void;
+  /**
+   * Packs `panels` full R-row panels of kc k-steps (no padding) from the engine's own memory
+   * (X(r, k) at src + r*rs + k*ks) to dst; false where the engine has no kernel for this layout.
+   */
+  packFull?(src: number, rs: number, ks: number, panels: number, kc: number, R: number, dst: number): boolean;
   /** Epilogue over rows x n of C (n a multiple of 4 for wasm): flags 1 = add bias[n], 2 = relu. */
   finish(c: number, ldc: number, rows: number, n: number, bias: number, flags: number): void;
 }
 
-type Exports = {
+type PackFn = (src: number, stride: number, panels: number, kc: number, dst: number) => void;
+type Exports = Record<string, PackFn> & {
   memory: WebAssembly.Memory;
   block: (...a: number[]) => void;
   finish: (c: number, ldc: number, m: number, nv: number, bias: number, flags: number) => void;
@@ -56,6 +62,14 @@ function create(): GemmEngine | undefined {
     },
     block: (ap, bp, c, ldc, kc, mp, np, load) =>
       ex.block(ap * 4, bp * 4, c * 4, ldc * 4, kc, mp, np, load ? 1 : 0),
+    packFull(src, rs, ks, panels, kc, R, dst) {
+      const contig = rs === 1 ? ex[`packContig${R}`] : undefined;
+      const inter = ks === 1 ? ex[`packInterleave${R}`] : undefined;
+      if (contig) contig(src * 4, ks * 4, panels, kc, dst * 4);
+      else if (inter) inter(src * 4, rs * 4, panels, kc, dst * 4);
+      else return false;
+      return true;
+    },
     finish: (c, ldc, rows, n, bias, flags) => ex.finish(c * 4, ldc * 4, rows, n >> 2, bias * 4, flags),
   };
 }

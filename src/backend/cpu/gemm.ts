@@ -77,6 +77,43 @@ export function sgemmOn(path: 'wasm' | 'js', ...args: Parameters<typeof sgemm>):
   sgemmWith(engine, ...args);
 }
 
+/** Where an operand's elements live while its blocks are packed. */
+interface Source {
+  x: Float32Array;
+  off: number;
+  rs: number;
+  ks: number;
+  /** `x` is the engine memory (staged), so the engine's pack kernels can read it. */
+  staged: boolean;
+}
+
+/**
+ * Packs rows x kn of `s` (starting at row r0, k k0) into panels at `dst` (engine memory m):
+ * full panels by the engine's SIMD kernel when the source is staged and has a contiguous
+ * dimension, the remainder (a partial last panel, K padding, odd strides) in JS.
+ */
+function pack(
+  e: GemmEngine,
+  m: Float32Array,
+  s: Source,
+  r0: number,
+  k0: number,
+  rows: number,
+  kn: number,
+  kcp: number,
+  R: number,
+  dst: number,
+): void {
+  const off = s.off + r0 * s.rs + k0 * s.ks;
+  let done = 0;
+  if (s.staged && kcp === kn && e.packFull) {
+    const full = Math.floor(rows / R);
+    if (full > 0 && e.packFull(off, s.rs, s.ks, full, kn, R, dst)) done = full * R;
+  }
+  if (done < rows)
+    packPanels(s.x, off + done * s.rs, s.rs, s.ks, rows - done, kn, kcp, R, m, dst + done * kcp);
+}
+
 function sgemmWith(
   e: GemmEngine,
   M: number,
@@ -102,12 +139,27 @@ function sgemmWith(
   const nk = Math.max(1, Math.ceil(K / KC));
   const kc = Math.ceil(K / nk); // K split evenly: 784 -> 4 x 196, not 3 x 256 + 16
   const kcp = ceilTo(Math.max(kc, 1), e.unroll);
-  // engine memory (floats): [C: Mp x Np][bias: Np][A panels: MC x kcp][B panels: Np x kcp]
+  // Operands are staged (copied as is, one memcpy each) into engine memory when their
+  // footprint is dense enough that the copy is cheap, so packing runs in the engine.
+  const span = (rows: number, rs: number, ks: number) => (rows - 1) * rs + (K - 1) * ks + 1;
+  const stage = (rows: number, rs: number, ks: number) =>
+    e.packFull !== undefined && K > 0 && span(rows, rs, ks) <= 2 * rows * K + 4096;
+  const aSpan = stage(M, aRs, aCs) ? span(M, aRs, aCs) : 0;
+  const bSpan = stage(N, bCs, bRs) ? span(N, bCs, bRs) : 0;
+  // engine memory (floats): [C: Mp x Np][bias: Np][A panels: MC x kcp][B panels: Np x kcp][A][B]
   const cBuf = 0;
   const biasBuf = Mp * Np;
   const apBuf = biasBuf + Np;
   const bpBuf = apBuf + ceilTo(Math.min(M, MC), mr) * kcp;
-  let m = e.memory(bpBuf + Np * kcp);
+  const aStage = bpBuf + Np * kcp;
+  const bStage = aStage + aSpan;
+  const m = e.memory(bStage + bSpan);
+  const A: Source = aSpan
+    ? (m.set(a.subarray(aOff, aOff + aSpan), aStage), { x: m, off: aStage, rs: aRs, ks: aCs, staged: true })
+    : { x: a, off: aOff, rs: aRs, ks: aCs, staged: false };
+  const B: Source = bSpan
+    ? (m.set(b.subarray(bOff, bOff + bSpan), bStage), { x: m, off: bStage, rs: bCs, ks: bRs, staged: true })
+    : { x: b, off: bOff, rs: bCs, ks: bRs, staged: false };
 
   const accumulate = opts.accumulate === true;
   if (accumulate)
@@ -116,12 +168,11 @@ function sgemmWith(
   for (let kb = 0; kb < nk && K > 0; kb++) {
     const k0 = kb * kc;
     const kn = Math.min(kc, K - k0);
-    packPanels(b, bOff + k0 * bRs, bCs, bRs, N, kn, kcp, nr, m, bpBuf);
+    pack(e, m, B, 0, k0, N, kn, kcp, nr, bpBuf);
     for (let i0 = 0; i0 < M; i0 += MC) {
       const rows = Math.min(MC, M - i0);
-      packPanels(a, aOff + i0 * aRs + k0 * aCs, aRs, aCs, rows, kn, kcp, mr, m, apBuf);
+      pack(e, m, A, i0, k0, rows, kn, kcp, mr, apBuf);
       e.block(apBuf, bpBuf, cBuf + i0 * Np, Np, kcp, Math.ceil(rows / mr), Np / nr, accumulate || kb > 0);
-      m = e.memory(0); // a view is only replaced when memory grows; cheap identity check otherwise
     }
   }
 

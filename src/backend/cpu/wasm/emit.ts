@@ -128,6 +128,12 @@ export class Fn {
   i32LtU(): this {
     return this.op(0x49);
   }
+  i32GtU(): this {
+    return this.op(0x4b);
+  }
+  i32GeU(): this {
+    return this.op(0x4f);
+  }
   i32Add(): this {
     return this.op(0x6a);
   }

@@ -13,6 +13,7 @@
  * load ports, and 8 independent accumulator chains cover the 3-cycle add latency at 2/cycle.
  */
 import { Fn, i32, moduleBytes, v128 } from './emit.js';
+import { packContigFn, packInterleaveFn } from './pack-kernel.js';
 
 export interface KernelShape {
   /** Rows of the register tile (A panel width). */
@@ -170,7 +171,16 @@ function finishFn(): Fn {
   return f;
 }
 
-/** The module's bytes for one kernel shape (exports: block, finish, memory). */
+/**
+ * The module's bytes for one kernel shape. Exports: block, finish, packContig{R} and
+ * packInterleave{R} for R = MR and NR (pack-kernel.ts), memory.
+ */
 export function gemmModuleBytes(shape: KernelShape = defaultShape): Uint8Array {
-  return moduleBytes({ block: blockFn(shape), finish: finishFn() }, 1);
+  const fns: Record<string, Fn> = { block: blockFn(shape), finish: finishFn() };
+  for (const R of new Set([shape.mr, 4 * shape.nrv])) {
+    if (R % 4 !== 0) continue; // the pack kernels move whole vectors; other R pack in JS
+    fns[`packContig${R}`] = packContigFn(R);
+    fns[`packInterleave${R}`] = packInterleaveFn(R);
+  }
+  return moduleBytes(fns, 1);
 }
