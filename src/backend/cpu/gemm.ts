@@ -87,6 +87,21 @@ interface Source {
   staged: boolean;
 }
 
+/** The operand as is (span 0) or copied into engine memory `m` at `at` (one memcpy). */
+function source(
+  m: Float32Array,
+  x: Float32Array,
+  off: number,
+  rs: number,
+  ks: number,
+  span: number,
+  at: number,
+): Source {
+  if (span === 0) return { x, off, rs, ks, staged: false };
+  m.set(x.subarray(off, off + span), at);
+  return { x: m, off: at, rs, ks, staged: true };
+}
+
 /**
  * Packs rows x kn of `s` (starting at row r0, k k0) into panels at `dst` (engine memory m):
  * full panels by the engine's SIMD kernel when the source is staged and has a contiguous
@@ -154,12 +169,8 @@ function sgemmWith(
   const aStage = bpBuf + Np * kcp;
   const bStage = aStage + aSpan;
   const m = e.memory(bStage + bSpan);
-  const A: Source = aSpan
-    ? (m.set(a.subarray(aOff, aOff + aSpan), aStage), { x: m, off: aStage, rs: aRs, ks: aCs, staged: true })
-    : { x: a, off: aOff, rs: aRs, ks: aCs, staged: false };
-  const B: Source = bSpan
-    ? (m.set(b.subarray(bOff, bOff + bSpan), bStage), { x: m, off: bStage, rs: bCs, ks: bRs, staged: true })
-    : { x: b, off: bOff, rs: bCs, ks: bRs, staged: false };
+  const A = source(m, a, aOff, aRs, aCs, aSpan, aStage);
+  const B = source(m, b, bOff, bCs, bRs, bSpan, bStage);
 
   const accumulate = opts.accumulate === true;
   if (accumulate)

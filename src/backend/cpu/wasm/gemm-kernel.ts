@@ -66,72 +66,67 @@ function blockFn({ mr, nrv, unroll }: KernelShape): Fn {
     .set(bPanel);
   f.i32Const(0).set(jp);
   f.loop(); // over B panels (the kc x NR panel stays in L1 while A panels stream from L2)
-  {
-    f.i32Const(0).set(ip);
-    f.get(c)
-      .get(jp)
-      .i32Const(nr * 4)
-      .i32Mul()
-      .i32Add()
-      .set(cTile);
-    f.loop(); // over A panels
-    {
-      f.get(ap).get(ip).get(aPanel).i32Mul().i32Add().set(pa);
-      f.get(bp).get(jp).get(bPanel).i32Mul().i32Add().set(pb);
-      for (const row of acc) for (const a of row) f.v128Zero().set(a);
-      f.get(kc).set(k);
-      f.loop();
-      for (let u = 0; u < unroll; u++) {
-        for (let v = 0; v < nrv; v++)
-          f.get(pb)
-            .v128Load((u * nr + 4 * v) * 4)
-            .set(bv[v]);
-        for (let r = 0; r < mr; r++) {
-          f.get(pa)
-            .v128Load32Splat((u * mr + r) * 4)
-            .set(av);
-          for (let v = 0; v < nrv; v++)
-            f.get(acc[r][v]).get(av).get(bv[v]).f32x4Mul().f32x4Add().set(acc[r][v]);
-        }
-      }
-      f.get(pa)
-        .i32Const(unroll * mr * 4)
-        .i32Add()
-        .set(pa);
+  f.i32Const(0).set(ip);
+  f.get(c)
+    .get(jp)
+    .i32Const(nr * 4)
+    .i32Mul()
+    .i32Add()
+    .set(cTile);
+  f.loop(); // over A panels
+  f.get(ap).get(ip).get(aPanel).i32Mul().i32Add().set(pa);
+  f.get(bp).get(jp).get(bPanel).i32Mul().i32Add().set(pb);
+  for (const row of acc) for (const a of row) f.v128Zero().set(a);
+  f.get(kc).set(k);
+  f.loop();
+  for (let u = 0; u < unroll; u++) {
+    for (let v = 0; v < nrv; v++)
       f.get(pb)
-        .i32Const(unroll * nr * 4)
-        .i32Add()
-        .set(pb);
-      f.get(k).i32Const(unroll).i32Sub().tee(k).brIf(0);
-      f.end();
-      // store the tile: C += acc (load) or C = acc
-      f.get(cTile).set(cRow);
-      f.get(load).if_();
-      for (let r = 0; r < mr; r++) {
-        for (let v = 0; v < nrv; v++)
-          f.get(cRow)
-            .get(cRow)
-            .v128Load(16 * v)
-            .get(acc[r][v])
-            .f32x4Add()
-            .v128Store(16 * v);
-        if (r < mr - 1) f.get(cRow).get(ldc).i32Add().set(cRow);
-      }
-      f.else_();
-      for (let r = 0; r < mr; r++) {
-        for (let v = 0; v < nrv; v++)
-          f.get(cRow)
-            .get(acc[r][v])
-            .v128Store(16 * v);
-        if (r < mr - 1) f.get(cRow).get(ldc).i32Add().set(cRow);
-      }
-      f.end();
-      f.get(cTile).get(ldc).i32Const(mr).i32Mul().i32Add().set(cTile);
-      f.get(ip).i32Const(1).i32Add().tee(ip).get(mp).i32Ne().brIf(0);
+        .v128Load((u * nr + 4 * v) * 4)
+        .set(bv[v]);
+    for (let r = 0; r < mr; r++) {
+      f.get(pa)
+        .v128Load32Splat((u * mr + r) * 4)
+        .set(av);
+      for (let v = 0; v < nrv; v++) f.get(acc[r][v]).get(av).get(bv[v]).f32x4Mul().f32x4Add().set(acc[r][v]);
     }
-    f.end();
-    f.get(jp).i32Const(1).i32Add().tee(jp).get(np).i32Ne().brIf(0);
   }
+  f.get(pa)
+    .i32Const(unroll * mr * 4)
+    .i32Add()
+    .set(pa);
+  f.get(pb)
+    .i32Const(unroll * nr * 4)
+    .i32Add()
+    .set(pb);
+  f.get(k).i32Const(unroll).i32Sub().tee(k).brIf(0);
+  f.end();
+  // store the tile: C += acc (load) or C = acc
+  f.get(cTile).set(cRow);
+  f.get(load).if_();
+  for (let r = 0; r < mr; r++) {
+    for (let v = 0; v < nrv; v++)
+      f.get(cRow)
+        .get(cRow)
+        .v128Load(16 * v)
+        .get(acc[r][v])
+        .f32x4Add()
+        .v128Store(16 * v);
+    if (r < mr - 1) f.get(cRow).get(ldc).i32Add().set(cRow);
+  }
+  f.else_();
+  for (let r = 0; r < mr; r++) {
+    for (let v = 0; v < nrv; v++)
+      f.get(cRow)
+        .get(acc[r][v])
+        .v128Store(16 * v);
+    if (r < mr - 1) f.get(cRow).get(ldc).i32Add().set(cRow);
+  }
+  f.end();
+  f.get(cTile).get(ldc).i32Const(mr).i32Mul().i32Add().set(cTile);
+  f.get(ip).i32Const(1).i32Add().tee(ip).get(mp).i32Ne().brIf(0);
+  f.end();
+  f.get(jp).i32Const(1).i32Add().tee(jp).get(np).i32Ne().brIf(0);
   f.end();
   return f;
 }
@@ -153,20 +148,18 @@ function finishFn(): Fn {
   f.get(m).i32Eqz().if_().ret().end();
   f.i32Const(0).set(row);
   f.loop();
-  {
-    f.get(c).get(row).get(ldc).i32Mul().i32Add().tee(p);
-    f.get(nv).i32Const(16).i32Mul().i32Add().set(end);
-    f.get(bias).set(q);
-    f.loop();
-    f.get(p).v128Load().set(x);
-    f.get(flags).i32Const(1).i32And().if_().get(x).get(q).v128Load().f32x4Add().set(x).end();
-    f.get(flags).i32Const(2).i32And().if_().get(x).get(zero).f32x4Pmax().set(x).end();
-    f.get(p).get(x).v128Store();
-    f.get(q).i32Const(16).i32Add().set(q);
-    f.get(p).i32Const(16).i32Add().tee(p).get(end).i32LtU().brIf(0);
-    f.end();
-    f.get(row).i32Const(1).i32Add().tee(row).get(m).i32Ne().brIf(0);
-  }
+  f.get(c).get(row).get(ldc).i32Mul().i32Add().tee(p);
+  f.get(nv).i32Const(16).i32Mul().i32Add().set(end);
+  f.get(bias).set(q);
+  f.loop();
+  f.get(p).v128Load().set(x);
+  f.get(flags).i32Const(1).i32And().if_().get(x).get(q).v128Load().f32x4Add().set(x).end();
+  f.get(flags).i32Const(2).i32And().if_().get(x).get(zero).f32x4Pmax().set(x).end();
+  f.get(p).get(x).v128Store();
+  f.get(q).i32Const(16).i32Add().set(q);
+  f.get(p).i32Const(16).i32Add().tee(p).get(end).i32LtU().brIf(0);
+  f.end();
+  f.get(row).i32Const(1).i32Add().tee(row).get(m).i32Ne().brIf(0);
   f.end();
   return f;
 }
