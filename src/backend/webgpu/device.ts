@@ -1,0 +1,174 @@
+/// <reference types="@webgpu/types" />
+/**
+ * The one GPUDevice of the process: found once by `initWebGPU()` (awaited by the library's entry
+ * module, so `torch.cuda.isAvailable()` stays synchronous), then read through sync getters.
+ *
+ * One code path for every host: `navigator.gpu` where it exists (browsers, Deno), else the
+ * `webgpu` npm package (Dawn) imported dynamically so bundles for the browser never pull it in.
+ * Dawn's lifetime rule (shared/notes/webgpu-in-node.md): the object returned by `create()` must
+ * stay reachable for the whole process or a pending mapAsync crashes it, so it lives on
+ * `globalThis.__torchtsGpu` (the only global we keep, and only because Dawn forces it).
+ */
+
+export interface AdapterInfo {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  isFallback: boolean;
+  features: string[];
+  limits: Record<string, number>;
+}
+
+interface GpuState {
+  device: GPUDevice;
+  adapter: GPUAdapter;
+  info: AdapterInfo;
+  /** Set by `device.lost` or an uncaptured validation error; thrown by the next call. */
+  lost?: string;
+  error?: string;
+}
+
+let state: GpuState | null = null;
+let initPromise: Promise<boolean> | null = null;
+let initFailure = '';
+const lostListeners: Array<() => void> = [];
+
+const env = (k: string): string | undefined => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[k];
+
+async function gpuEntry(): Promise<GPU | null> {
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  if (nav?.gpu) return nav.gpu;
+  const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+  if (!isNode) return null;
+  const g = globalThis as { __torchtsGpu?: GPU };
+  if (!g.__torchtsGpu) {
+    // A string specifier keeps bundlers from resolving the native module for the browser.
+    const spec = 'webgpu';
+    const mod = (await import(/* @vite-ignore */ spec)) as { create(flags: string[]): GPU; globals: object };
+    // Dawn's node binding reads GPUBufferUsage & co. from its own globals, not ours.
+    g.__torchtsGpu = mod.create([]);
+  }
+  return g.__torchtsGpu;
+}
+
+/** Software adapters: useful for correctness, never what `torch.cuda.isAvailable()` means. */
+function isSoftware(info: GPUAdapterInfo, adapter: GPUAdapter): boolean {
+  const fallback = (info as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter;
+  if (fallback) return true;
+  const s = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`.toLowerCase();
+  return /software|llvmpipe|lavapipe|swiftshader|warp|basic render/.test(s);
+}
+
+async function doInit(): Promise<boolean> {
+  if (env('TORCHTS_NO_WEBGPU') === '1') {
+    initFailure = 'disabled by TORCHTS_NO_WEBGPU=1';
+    return false;
+  }
+  try {
+    const gpu = await gpuEntry();
+    if (!gpu) {
+      initFailure = 'no navigator.gpu and not running in Node';
+      return false;
+    }
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) {
+      initFailure = 'requestAdapter() returned null (no Vulkan/Metal/D3D12 driver?)';
+      return false;
+    }
+    // Ask for the adapter's own limits: defaults (128 MiB bindings, 8 storage buffers) are far
+    // below what real GPUs offer, and kernels read the granted limits at run time.
+    const want = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxStorageBuffersPerShaderStage', 'maxComputeWorkgroupStorageSize',
+      'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupsPerDimension', 'maxBindGroups'];
+    const requiredLimits: Record<string, number> = {};
+    for (const k of want) {
+      const v = (adapter.limits as unknown as Record<string, number>)[k];
+      if (typeof v === 'number') requiredLimits[k] = v;
+    }
+    const features = [...adapter.features] as GPUFeatureName[];
+    const requiredFeatures = features.filter((f) => f === 'shader-f16' || f === 'timestamp-query' || f === 'subgroups');
+    const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
+    const raw = adapter.info ?? ({} as GPUAdapterInfo);
+    const limits: Record<string, number> = {};
+    for (const k in device.limits) limits[k] = (device.limits as unknown as Record<string, number>)[k];
+    // Dawn exposes limits as prototype getters: `for in` may see none, so read the ones we use too.
+    for (const k of want) limits[k] = (device.limits as unknown as Record<string, number>)[k];
+    const info: AdapterInfo = {
+      vendor: raw.vendor ?? '',
+      architecture: raw.architecture ?? '',
+      device: raw.device ?? '',
+      description: raw.description ?? '',
+      isFallback: isSoftware(raw, adapter),
+      features: [...device.features].map(String),
+      limits,
+    };
+    const s: GpuState = { device, adapter, info };
+    state = s;
+    device.lost.then((l) => {
+      if (state === s && l.reason !== 'destroyed') s.lost = `WebGPU device lost (${l.reason}): ${l.message}`;
+      for (const f of lostListeners) f();
+    });
+    device.onuncapturederror = (ev: GPUUncapturedErrorEvent) => {
+      s.error ??= `WebGPU error: ${ev.error.message}`;
+    };
+    return true;
+  } catch (e) {
+    initFailure = `WebGPU initialisation failed: ${(e as Error).message ?? String(e)}`;
+    state = null;
+    return false;
+  }
+}
+
+/**
+ * Finds the GPU once per process. Idempotent, never throws; resolves to whether a device exists.
+ * @example if (await initWebGPU()) console.log(adapterInfo()?.description);
+ */
+export function initWebGPU(): Promise<boolean> {
+  initPromise ??= doInit();
+  return initPromise;
+}
+
+/** Any adapter, the software one in CI included (`torch.webgpu.isAvailable()`). */
+export const webgpuAvailable = (): boolean => state !== null && !state.lost;
+/** A hardware adapter (`torch.cuda.isAvailable()`): not lavapipe/SwiftShader/WARP. */
+export const hardwareGpuAvailable = (): boolean => webgpuAvailable() && !state!.info.isFallback;
+export const adapterInfo = (): AdapterInfo | null => state?.info ?? null;
+export const deviceCount = (): number => (webgpuAvailable() ? 1 : 0);
+/** Why `initWebGPU()` found nothing ('' when it found a device or has not run). */
+export const unavailableReason = (): string => initFailure;
+
+/** The live device; throws a clear error if there is none or it was lost. */
+export function gpuDevice(): GPUDevice {
+  if (!state) throw new Error(`WebGPU is not available: ${initFailure || 'initWebGPU() has not completed'}`);
+  if (state.lost) throw new Error(state.lost);
+  return state.device;
+}
+
+/** Throws (once) the first uncaptured WebGPU error: a kernel bug must not pass silently. */
+export function checkDeviceError(): void {
+  if (state?.lost) throw new Error(state.lost);
+  const err = state?.error;
+  if (err && state) {
+    state.error = undefined;
+    throw new Error(err);
+  }
+}
+
+export const limit = (k: string): number => (gpuDevice().limits as unknown as Record<string, number>)[k];
+
+/** Runs `f` when the device goes away (destroy or loss): caches drop their GPU objects. */
+export const onDeviceGone = (f: () => void): void => {
+  lostListeners.push(f);
+};
+
+/** Clean shutdown: destroys the device (Dawn leaks threads otherwise); a later init starts over. */
+export function destroyWebGPU(): void {
+  const s = state;
+  state = null;
+  initPromise = null;
+  initFailure = 'destroyWebGPU() was called';
+  if (s) {
+    for (const f of lostListeners) f();
+    s.device.destroy();
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The WebGPU backend: the `Backend` contract of backend.ts over one shared GPUDevice.
+ *
+ * @example
+ * import { initWebGPU, webgpuBackend } from './backend/webgpu/index.js';
+ * if (await initWebGPU()) {
+ *   const be = webgpuBackend();
+ *   const s = be.alloc(4, 'float32');
+ *   be.write(s, new Float32Array([1, 2, 3, 4]));
+ *   console.log(await be.read({ storage: s, dtype: 'float32', shape: [4], strides: [1], offset: 0 }));
+ * }
+ */
+import type { DType, TypedArray } from '../../tensor/dtype.js';
+import type { Backend, Storage, View } from '../backend.js';
+import { contiguousStrides, isContiguousView, numelOf } from '../backend.js';
+import { E } from '../expr.js';
+import { gpuDevice, unavailableReason, webgpuAvailable } from './device.js';
+import { elementwise } from './kernels/elementwise.js';
+import { gather, scatterAdd } from './kernels/gather.js';
+import { matmul } from './kernels/matmul.js';
+import { random } from './kernels/random.js';
+import { reduce } from './kernels/reduce.js';
+import { logSoftmaxNll } from './kernels/log-softmax-nll.js';
+import { optimizerStep } from './kernels/optimizer.js';
+import { readBuffer, synchronize, writeBuffer } from './queue.js';
+import { allocStorage, asGpu, releaseStorage } from './storage.js';
+
+export {
+  adapterInfo,
+  type AdapterInfo,
+  destroyWebGPU,
+  deviceCount,
+  hardwareGpuAvailable,
+  initWebGPU,
+  unavailableReason,
+  webgpuAvailable,
+} from './device.js';
+export { setMatmulVariant, matmulVariant, type MatmulVariant } from './kernels/matmul.js';
+export { flush } from './queue.js';
+export { resetStats, stats, type WebGPUStats } from './stats.js';
+export { emptyCache, maxMemoryAllocated, memoryAllocated, memoryReserved, resetPeakMemoryStats } from './storage.js';
+
+function write(s: Storage, data: TypedArray, offset = 0): void {
+  const g = asGpu(s, 'write');
+  if (offset < 0 || offset + data.length > g.size)
+    throw new RangeError(`webgpu write: ${data.length} elements at offset ${offset} overflow a storage of ${g.size}`);
+  if (data.length === 0) return;
+  const host =
+    g.dtype === 'float32'
+      ? data instanceof Float32Array ? data : Float32Array.from(data)
+      : g.dtype === 'int32'
+        ? data instanceof Int32Array ? data : Int32Array.from(data)
+        : Uint32Array.from(data, (x) => (x !== 0 ? 1 : 0)); // bool: one u32 per element
+  writeBuffer(g.buffer, offset * 4, host);
+}
+
+async function read(v: View): Promise<TypedArray> {
+  const g = asGpu(v, 'read');
+  const n = numelOf(v.shape);
+  let bytes: ArrayBuffer;
+  if (isContiguousView(v)) bytes = await readBuffer(g.buffer, v.offset * 4, n * 4);
+  else {
+    // Gather the view into a contiguous temporary on the device; one readback of n elements.
+    const tmp = allocStorage(n, v.dtype);
+    try {
+      elementwise(E.input(0), [v], { storage: tmp, dtype: v.dtype, shape: v.shape, strides: contiguousStrides(v.shape), offset: 0 });
+      bytes = await readBuffer(tmp.buffer, 0, n * 4);
+    } finally {
+      releaseStorage(tmp);
+    }
+  }
+  return fromBytes(bytes, v.dtype);
+}
+
+function fromBytes(bytes: ArrayBuffer, dtype: DType): TypedArray {
+  if (dtype === 'float32') return new Float32Array(bytes);
+  if (dtype === 'int32') return new Int32Array(bytes);
+  return Uint8Array.from(new Uint32Array(bytes), (x) => (x !== 0 ? 1 : 0));
+}
+
+const backend: Backend = {
+  type: 'webgpu',
+  alloc: allocStorage,
+  release: releaseStorage,
+  write,
+  read,
+  elementwise,
+  reduce,
+  matmul,
+  gather,
+  scatterAdd,
+  random,
+  synchronize,
+  routines: { logSoftmaxNll, optimizerStep },
+};
+
+/**
+ * The backend object, once `initWebGPU()` has found a device; throws a clear error otherwise.
+ */
+export function webgpuBackend(): Backend {
+  if (!webgpuAvailable()) throw new Error(`WebGPU is not available: ${unavailableReason() || 'call await initWebGPU() first'}`);
+  gpuDevice(); // surfaces a lost device now rather than at the first kernel
+  return backend;
+}

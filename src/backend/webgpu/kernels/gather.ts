@@ -1,0 +1,124 @@
+/**
+ * gather and scatterAdd along `dim`, one thread per element of `index`, strided everywhere.
+ *
+ * scatterAdd on float32 uses a compare-and-swap loop on atomic<u32> holding the float's bits
+ * (WGSL has no float atomics). The order in which colliding threads add is unspecified, so
+ * when two indices hit one slot the last bits of the sum can vary from run to run, as with
+ * PyTorch's CUDA index_add/scatter_add. A deterministic alternative (each output slot scans
+ * the whole index row) costs O(out x index) work and would make embedding backward quadratic;
+ * integer scatterAdd is exact and order-free with atomicAdd. Out-of-range indices cannot raise
+ * on the device: gather writes NaN (0 for integers) and scatterAdd skips them; the ops layer
+ * validates host-side indices where it can.
+ */
+import type { View } from '../../backend.js';
+import { numelOf } from '../../backend.js';
+import { dispatch, grid, Params, pipelineFor } from '../queue.js';
+import { bufferOf, type GpuStorage, releaseStorage } from '../storage.js';
+import { builtins, elemType, linearId, storageDecl, stridedOffsets, uniformDecl, ui, uw } from '../wgsl/common.js';
+import { f32Lit, WgslCtx } from '../wgsl/expr.js';
+import { separateFrom } from './util.js';
+
+const WG = 256;
+
+/** Words: n, dim size, shape[r], then (offset, strides[r]) for index, x/src and out. */
+function params(n: number, size: number, shape: readonly number[], views: View[], dim: number, zeroDimFor: number): Params {
+  const r = shape.length;
+  const p = new Params(2 + r + 3 * (1 + r) + 1);
+  p.u[0] = n;
+  p.u[1] = size;
+  shape.forEach((s, d) => {
+    p.u[2 + d] = s;
+  });
+  views.forEach((v, k) => {
+    const at = 2 + r + k * (1 + r);
+    p.i[at] = v.offset;
+    v.strides.forEach((s, d) => {
+      p.i[at + 1 + d] = k === zeroDimFor && d === dim ? 0 : s;
+    });
+  });
+  // The indexed operand's stride along dim, for p = base + index * stride.
+  p.i[2 + r + 3 * (1 + r)] = views[zeroDimFor].strides[dim];
+  return p;
+}
+
+function checkRanks(what: string, dim: number, ...vs: View[]): void {
+  const r = vs[0].shape.length;
+  if (vs.some((v) => v.shape.length !== r) || dim < 0 || dim >= Math.max(r, 1))
+    throw new RangeError(`webgpu ${what}: ranks [${vs.map((v) => v.shape.length)}] must agree and dim ${dim} be in range`);
+  if (vs[1].dtype !== 'int32') throw new TypeError(`webgpu ${what}: index must be int32, got ${vs[1].dtype}`);
+}
+
+/** out[...i, j, k...] = x[...i, index[...i, j, k...], k...] (torch.gather). */
+export function gather(x: View, dim: number, index: View, out: View): void {
+  checkRanks('gather', dim, x, index, out);
+  if (out.dtype !== x.dtype) throw new TypeError(`webgpu gather: out dtype ${out.dtype} must equal x dtype ${x.dtype}`);
+  const n = numelOf(index.shape);
+  if (n === 0) return;
+  const temps: GpuStorage[] = [];
+  x = separateFrom(x, out, temps);
+  index = separateFrom(index, out, temps);
+  const r = index.shape.length;
+  const strideAt = 2 + r + 3 * (1 + r);
+  const key = `gather:${x.dtype}->${out.dtype}:r${r}`;
+  const pipe = pipelineFor(key, 'wrr', () => {
+    const ctx = new WgslCtx();
+    const bad = x.dtype === 'float32' ? f32Lit(Number.NaN, ctx) : `${elemType(x.dtype)}(0)`;
+    return `${uniformDecl(strideAt + 1)}
+${storageDecl(1, 'o', out.dtype, true)}
+${storageDecl(2, 'ix', 'int32', false)}
+${storageDecl(3, 'x', x.dtype, false)}
+${ctx.prelude()}
+@compute @workgroup_size(${WG}) fn main(${builtins}) {
+  ${linearId(WG)}
+  if (i >= ${uw(0)}) { return; }
+  ${stridedOffsets('i', r, 2, [2 + r, 2 + r + (1 + r), 2 + r + 2 * (1 + r)])}
+  let k = ix[p0];
+  if (k < 0 || u32(k) >= ${uw(1)}) { o[p2] = ${bad}; return; }
+  o[p2] = x[p1 + k * ${ui(strideAt)}];
+}`;
+  });
+  const p = params(n, x.shape[dim], index.shape, [index, x, out], dim, 1);
+  dispatch(pipe, 'wrr', [bufferOf(out, 'gather'), bufferOf(index, 'gather'), bufferOf(x, 'gather')], p, grid(Math.ceil(n / WG)));
+  temps.forEach(releaseStorage);
+}
+
+/** out[...i, index[...], k...] += src[...i, j, k...] (torch.Tensor.scatter_add_, in place). */
+export function scatterAdd(out: View, dim: number, index: View, src: View): void {
+  checkRanks('scatterAdd', dim, out, index, src);
+  if (out.dtype === 'bool' || src.dtype !== out.dtype)
+    throw new TypeError(`webgpu scatterAdd: out ${out.dtype} and src ${src.dtype} must be the same float32 or int32 dtype`);
+  const n = numelOf(index.shape);
+  if (n === 0) return;
+  const temps: GpuStorage[] = [];
+  src = separateFrom(src, out, temps);
+  index = separateFrom(index, out, temps);
+  const r = index.shape.length;
+  const strideAt = 2 + r + 3 * (1 + r);
+  const f = out.dtype === 'float32';
+  const pipe = pipelineFor(`scatterAdd:${out.dtype}:r${r}`, 'wrr', () => `${uniformDecl(strideAt + 1)}
+@group(0) @binding(1) var<storage, read_write> o: array<atomic<${f ? 'u32' : 'i32'}>>;
+${storageDecl(2, 'ix', 'int32', false)}
+${storageDecl(3, 's', src.dtype, false)}
+@compute @workgroup_size(${WG}) fn main(${builtins}) {
+  ${linearId(WG)}
+  if (i >= ${uw(0)}) { return; }
+  ${stridedOffsets('i', r, 2, [2 + r, 2 + r + (1 + r), 2 + r + 2 * (1 + r)])}
+  let k = ix[p0];
+  if (k < 0 || u32(k) >= ${uw(1)}) { return; }
+  let v = s[p1];
+  let t = p2 + k * ${ui(strideAt)};
+  ${
+    f
+      ? `var old = atomicLoad(&o[t]);
+  loop {
+    let r = atomicCompareExchangeWeak(&o[t], old, bitcast<u32>(bitcast<f32>(old) + v));
+    if (r.exchanged) { break; }
+    old = r.old_value;
+  }`
+      : 'atomicAdd(&o[t], v);'
+  }
+}`);
+  const p = params(n, out.shape[dim], index.shape, [index, src, out], dim, 2);
+  dispatch(pipe, 'wrr', [bufferOf(out, 'scatterAdd'), bufferOf(index, 'scatterAdd'), bufferOf(src, 'scatterAdd')], p, grid(Math.ceil(n / WG)));
+  temps.forEach(releaseStorage);
+}

@@ -1,0 +1,159 @@
+/**
+ * routines.optimizerStep: SGD / Adam / AdamW over many parameters in one dispatch per group,
+ * PyTorch's `foreach`/`fused` idea. Each parameter is its own buffer, and a shader stage may
+ * bind at most maxStorageBuffersPerShaderStage of them (8 in browsers, 16 on lavapipe, read at
+ * run time), so parameters are packed greedily into groups whose distinct buffers fit. Inside
+ * a dispatch the threads cover the concatenated parameters; a thread finds its parameter by
+ * comparing against the prefix offsets in the uniform block (an unrolled compare chain).
+ * Bytes moved per element: SGD+momentum 16 (p, g, buf read; p, buf written), Adam 28.
+ *
+ * kinds and state (formulas as torch.optim's single-tensor path):
+ * - 'sgd': hyper {lr, momentum, dampening, weightDecay, nesterov, maximize, step?};
+ *   state[i] = [momentumBuffer] when momentum != 0. With step === 1 the buffer is initialised to
+ *   the update (PyTorch's "buf is None" first step); otherwise buf = momentum*buf + (1-dampening)*d.
+ * - 'adam' | 'adamw': hyper {lr, beta1, beta2, eps, weightDecay, step, amsgrad, maximize};
+ *   state[i] = [expAvg, expAvgSq] (+ maxExpAvgSq when amsgrad).
+ */
+import type { View } from '../../backend.js';
+import { isContiguousView, numelOf } from '../../backend.js';
+import { limit } from '../device.js';
+import { dispatch, grid, Params, pipelineFor } from '../queue.js';
+import { bufferOf } from '../storage.js';
+import { builtins, linearId, uf, uniformDecl, uw } from '../wgsl/common.js';
+
+const WG = 256;
+const H = 12; // hyper words; then total, then per parameter: start, role offsets
+
+interface Rule {
+  roles: string[];
+  writes: boolean[];
+  body: string;
+  hyper: number[];
+  flags: string;
+}
+
+function rule(kind: string, h: Record<string, number>): Rule {
+  const on = (k: string) => !!h[k];
+  if (kind === 'sgd') {
+    const mom = (h.momentum ?? 0) !== 0;
+    const lines = ['var d = {G};'];
+    if (on('maximize')) lines.push('d = -d;');
+    if (on('weightDecay')) lines.push(`d = d + ${uf(3)} * {P};`);
+    if (mom) {
+      lines.push(`let b = select(${uf(1)} * {BUF} + ${uf(2)} * d, d, ${uw(4)} == 1u);`, '{BUF} = b;');
+      lines.push(on('nesterov') ? `d = d + ${uf(1)} * b;` : 'd = b;');
+    }
+    lines.push(`{P} = {P} - ${uf(0)} * d;`);
+    return {
+      roles: mom ? ['{P}', '{G}', '{BUF}'] : ['{P}', '{G}'],
+      writes: [true, false, true],
+      body: lines.join(' '),
+      // 1 - dampening in f64 on the host, as PyTorch's Python scalar.
+      hyper: [h.lr, h.momentum ?? 0, 1 - (h.dampening ?? 0), h.weightDecay ?? 0, 0],
+      flags: `${mom ? 'm' : ''}${on('nesterov') ? 'n' : ''}${on('maximize') ? 'x' : ''}${on('weightDecay') ? 'w' : ''}`,
+    };
+  }
+  if (kind === 'adam' || kind === 'adamw') {
+    const ams = on('amsgrad');
+    const step = h.step;
+    if (!(step >= 1)) throw new RangeError(`webgpu optimizerStep: ${kind} needs hyper.step >= 1, got ${step}`);
+    const lines = ['var g = {G};'];
+    if (on('maximize')) lines.push('g = -g;');
+    if (on('weightDecay')) lines.push(kind === 'adam' ? `g = g + ${uf(6)} * {P};` : `{P} = {P} * ${uf(9)};`);
+    // exp_avg.lerp_(g, 1 - beta1): PyTorch's lerp switches formula at weight 0.5.
+    lines.push(`{M} = select(g - (g - {M}) * ${uf(2)}, {M} + ${uf(1)} * (g - {M}), ${uf(1)} < 0.5);`);
+    lines.push(`{V} = {V} * ${uf(3)} + ${uf(4)} * g * g;`);
+    lines.push(ams ? `{VMAX} = max({VMAX}, {V}); let denom = sqrt({VMAX}) / ${uf(8)} + ${uf(5)};` : `let denom = sqrt({V}) / ${uf(8)} + ${uf(5)};`);
+    lines.push(`{P} = {P} + (-${uf(7)}) * ({M} / denom);`);
+    const b1 = h.beta1 ?? 0.9;
+    const b2 = h.beta2 ?? 0.999;
+    const lr = h.lr ?? 1e-3;
+    const wd = h.weightDecay ?? 0;
+    return {
+      roles: ams ? ['{P}', '{G}', '{M}', '{V}', '{VMAX}'] : ['{P}', '{G}', '{M}', '{V}'],
+      writes: [true, false, true, true, true],
+      body: lines.join(' '),
+      hyper: [lr, 1 - b1, b1, b2, 1 - b2, h.eps ?? 1e-8, wd, lr / (1 - b1 ** step), Math.sqrt(1 - b2 ** step), 1 - lr * wd],
+      flags: `${kind}${ams ? 'a' : ''}${on('maximize') ? 'x' : ''}${on('weightDecay') ? 'w' : ''}`,
+    };
+  }
+  throw new RangeError(`webgpu optimizerStep: unknown kind '${kind}' (expected sgd, adam or adamw)`);
+}
+
+export function optimizerStep(kind: string, params: readonly View[], grads: readonly View[], state: readonly (readonly View[])[], hyper: Record<string, number>): void {
+  const r = rule(kind, hyper);
+  const nr = r.roles.length;
+  if (grads.length !== params.length || state.length !== params.length)
+    throw new RangeError(`webgpu optimizerStep: ${params.length} params, ${grads.length} grads, ${state.length} states`);
+  const views = params.map((p, i) => {
+    const vs = [p, grads[i], ...state[i]].slice(0, nr);
+    if (vs.length < nr) throw new RangeError(`webgpu optimizerStep: ${kind} needs ${nr - 2} state tensors per param, got ${state[i].length}`);
+    const n = numelOf(p.shape);
+    for (const v of vs)
+      if (!isContiguousView(v) || numelOf(v.shape) !== n || v.dtype !== 'float32')
+        throw new TypeError(`webgpu optimizerStep: param ${i}: tensors must be contiguous float32 of ${n} elements`);
+    return vs;
+  });
+  const maxBufs = limit('maxStorageBuffersPerShaderStage');
+  let i = 0;
+  while (i < params.length) {
+    // Greedy group: add params while their distinct buffers fit the binding limit.
+    const bufs: GPUBuffer[] = [];
+    const writes: boolean[] = [];
+    const slots: number[][] = [];
+    let j = i;
+    for (; j < params.length; j++) {
+      const add = views[j].map((v) => bufferOf(v, 'optimizerStep')).filter((b, k, a) => !bufs.includes(b) && a.indexOf(b) === k);
+      if (bufs.length + add.length > maxBufs && j > i) break;
+      bufs.push(...add);
+      slots.push(views[j].map((v, k) => {
+        const s = bufs.indexOf(bufferOf(v, 'optimizerStep'));
+        writes[s] = (writes[s] ?? false) || r.writes[k];
+        return s;
+      }));
+    }
+    const group = views.slice(i, j);
+    i = j;
+    const nonEmpty = group.filter((vs) => numelOf(vs[0].shape) > 0);
+    if (nonEmpty.length === 0) continue;
+    const access = writes.map((w) => (w ? 'w' : 'r')).join('');
+    const per = 1 + nr;
+    const G = group.length;
+    const key = `opt:${r.flags}:g${G}:${slots.map((s) => s.join('.')).join('|')}:${access}`;
+    const pipe = pipelineFor(key, access, () => {
+      const decl = bufs.map((_, s) => `@group(0) @binding(${s + 1}) var<storage, ${writes[s] ? 'read_write' : 'read'}> b${s}: array<f32>;`);
+      const branches = group.map((_, g) => {
+        const at = H + 1 + g * per;
+        let body = r.body;
+        r.roles.forEach((role, k) => {
+          body = body.split(role).join(`b${slots[g][k]}[${uw(at + 1 + k)} + e]`);
+        });
+        const cond = g === G - 1 ? '' : `if (i < ${uw(at + per)}) `;
+        return `${cond}{ let e = i - ${uw(at)}; ${body} }`;
+      });
+      return `${uniformDecl(H + 1 + G * per)}
+${decl.join('\n')}
+@compute @workgroup_size(${WG}) fn main(${builtins}) {
+  ${linearId(WG)}
+  if (i >= ${uw(H)}) { return; }
+  ${branches.join(' else ')}
+}`;
+    });
+    const p = new Params(H + 1 + G * per);
+    r.hyper.forEach((v, k) => {
+      p.f[k] = v;
+    });
+    if (kind === 'sgd') p.u[4] = hyper.step === 1 ? 1 : 0;
+    let start = 0;
+    group.forEach((vs, g) => {
+      const at = H + 1 + g * per;
+      p.u[at] = start;
+      vs.forEach((v, k) => {
+        p.u[at + 1 + k] = v.offset;
+      });
+      start += numelOf(vs[0].shape);
+    });
+    p.u[H] = start;
+    dispatch(pipe, access, bufs, p, grid(Math.ceil(start / WG)));
+  }
+}

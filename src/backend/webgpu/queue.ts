@@ -1,0 +1,237 @@
+/**
+ * Command batching and the pipeline cache.
+ *
+ * Every kernel records into one command encoder and one compute pass; the batch is submitted
+ * on a readback, on `synchronize()`, or when it grows past MAX_DISPATCHES / the uniform
+ * arena. On lavapipe a dispatch costs ~15 µs inside a shared pass and 31-58 µs with its own
+ * submit; on a discrete GPU the gap is larger still (each submit is a driver round trip), so a
+ * training step is a handful of submits, not hundreds.
+ *
+ * Uniforms: each dispatch's small parameter block (shapes, strides, offsets, scalars) is packed
+ * into a host arena and uploaded with one writeBuffer into one uniform buffer right before the
+ * submit; each dispatch binds its 256-byte-aligned slice. The queue runs writeBuffer and submit
+ * in order, so the next batch may reuse the same buffer. No buffer is created per dispatch.
+ */
+import { checkDeviceError, gpuDevice, limit, onDeviceGone } from './device.js';
+import { counters } from './stats.js';
+
+const MAX_DISPATCHES = 512;
+const ARENA_BYTES = 256 * 1024;
+
+export type Access = 'r' | 'w';
+
+interface Batch {
+  encoder: GPUCommandEncoder | null;
+  pass: GPUComputePassEncoder | null;
+  /** Buffers the unsubmitted commands touch: a writeBuffer to one of them must flush first. */
+  used: Set<GPUBuffer>;
+  dispatches: number;
+  arenaBytes: number;
+}
+
+const batch: Batch = { encoder: null, pass: null, used: new Set(), dispatches: 0, arenaBytes: 0 };
+const arena = new ArrayBuffer(ARENA_BYTES);
+const arenaU8 = new Uint8Array(arena);
+let uniformBuf: GPUBuffer | null = null;
+let uniformAlign = 256;
+
+// Pipelines and bind-group layouts, keyed like the WGSL templates that made them (STYLE §5).
+// Bounded LRU: expression trees are user data, so the key space is open.
+const MAX_PIPELINES = 2048;
+const pipelines = new Map<string, GPUComputePipeline>();
+const layouts = new Map<string, GPUBindGroupLayout>();
+
+onDeviceGone(() => {
+  batch.encoder = null;
+  batch.pass = null;
+  batch.used.clear();
+  batch.dispatches = 0;
+  batch.arenaBytes = 0;
+  uniformBuf = null;
+  pipelines.clear();
+  layouts.clear();
+});
+
+function layoutFor(access: string): GPUBindGroupLayout {
+  let l = layouts.get(access);
+  if (!l) {
+    const entries: GPUBindGroupLayoutEntry[] = [{ binding: 0, visibility: GPUShaderStage_COMPUTE, buffer: { type: 'uniform' } }];
+    for (let i = 0; i < access.length; i++)
+      entries.push({ binding: i + 1, visibility: GPUShaderStage_COMPUTE, buffer: { type: access[i] === 'w' ? 'storage' : 'read-only-storage' } });
+    l = gpuDevice().createBindGroupLayout({ entries, label: `torchts:${access}` });
+    layouts.set(access, l);
+  }
+  return l;
+}
+// The GPUShaderStage global is absent in Node (Dawn keeps it in `globals`): use its value.
+const GPUShaderStage_COMPUTE = 4;
+
+/**
+ * The compiled pipeline for `key`, built from `wgsl()` on a miss. `access` has one letter per
+ * storage binding (1..n): 'r' read-only, 'w' read-write; binding 0 is the uniform block.
+ */
+export function pipelineFor(key: string, access: string, wgsl: () => string): GPUComputePipeline {
+  const fullKey = `${key}|${access}`;
+  let p = pipelines.get(fullKey);
+  if (p) {
+    pipelines.delete(fullKey); // LRU: re-insert as most recent
+    pipelines.set(fullKey, p);
+    return p;
+  }
+  const device = gpuDevice();
+  const code = wgsl();
+  const module = device.createShaderModule({ code, label: key });
+  p = device.createComputePipeline({
+    label: key,
+    layout: device.createPipelineLayout({ bindGroupLayouts: [layoutFor(access)] }),
+    compute: { module, entryPoint: 'main' },
+  });
+  counters.pipelineCompiles++;
+  if (pipelines.size >= MAX_PIPELINES) pipelines.delete(pipelines.keys().next().value as string);
+  pipelines.set(fullKey, p);
+  if ((globalThis as { process?: { env?: Record<string, string> } }).process?.env?.TORCHTS_WGSL_DUMP === '1') console.error(`// ${key}\n${code}`);
+  return p;
+}
+
+function ensurePass(): GPUComputePassEncoder {
+  if (!batch.encoder) batch.encoder = gpuDevice().createCommandEncoder();
+  if (!batch.pass) batch.pass = batch.encoder.beginComputePass();
+  return batch.pass;
+}
+
+function encoderOutsidePass(): GPUCommandEncoder {
+  if (batch.pass) {
+    batch.pass.end();
+    batch.pass = null;
+  }
+  if (!batch.encoder) batch.encoder = gpuDevice().createCommandEncoder();
+  return batch.encoder;
+}
+
+/** Uniform words of one dispatch: u32 view plus i32/f32 aliases of the same bytes. */
+export class Params {
+  readonly u: Uint32Array;
+  readonly i: Int32Array;
+  readonly f: Float32Array;
+  constructor(words: number) {
+    const buf = new ArrayBuffer(Math.max(4, words) * 4);
+    this.u = new Uint32Array(buf);
+    this.i = new Int32Array(buf);
+    this.f = new Float32Array(buf);
+  }
+}
+
+/**
+ * Records one dispatch. `buffers[j]` is bound at binding j + 1 with `access[j]`; `groups` is
+ * the workgroup grid (callers split grids wider than maxComputeWorkgroupsPerDimension).
+ */
+export function dispatch(pipeline: GPUComputePipeline, access: string, buffers: readonly GPUBuffer[], params: Params, groups: readonly [number, number, number?]): void {
+  if (groups[0] === 0 || groups[1] === 0) return;
+  const device = gpuDevice();
+  const bytes = Math.ceil(params.u.byteLength / 16) * 16; // uniform arrays are vec4-padded
+  const slot = Math.ceil(bytes / uniformAlign) * uniformAlign;
+  if (batch.arenaBytes + slot > ARENA_BYTES || batch.dispatches >= MAX_DISPATCHES) flush();
+  if (!uniformBuf) {
+    uniformAlign = limit('minUniformBufferOffsetAlignment') ?? 256;
+    uniformBuf = device.createBuffer({ size: ARENA_BYTES, usage: 0x40 | 0x8, label: 'torchts:uniforms' }); // UNIFORM | COPY_DST
+    counters.bufferAllocations++;
+  }
+  const off = batch.arenaBytes;
+  arenaU8.set(new Uint8Array(params.u.buffer), off);
+  batch.arenaBytes += slot;
+  const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniformBuf, offset: off, size: bytes } }];
+  for (let j = 0; j < buffers.length; j++) {
+    entries.push({ binding: j + 1, resource: { buffer: buffers[j] } });
+    batch.used.add(buffers[j]);
+  }
+  const bg = device.createBindGroup({ layout: layoutFor(access), entries });
+  const pass = ensurePass();
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bg);
+  pass.dispatchWorkgroups(groups[0], groups[1], groups[2] ?? 1);
+  batch.dispatches++;
+  counters.dispatches++;
+}
+
+/** Splits `groups` workgroups into an (x, y) grid within maxComputeWorkgroupsPerDimension. */
+export function grid(groups: number): [number, number] {
+  const max = limit('maxComputeWorkgroupsPerDimension');
+  if (groups <= max) return [groups, 1];
+  const y = Math.ceil(groups / max);
+  if (y > max) throw new RangeError(`webgpu: ${groups} workgroups exceed the adapter's ${max}x${max} grid`);
+  return [Math.ceil(groups / y), y];
+}
+
+/** Submits the recorded batch (uploading its uniform arena first). No wait. */
+export function flush(): void {
+  if (!batch.encoder) return;
+  const device = gpuDevice();
+  if (batch.pass) {
+    batch.pass.end();
+    batch.pass = null;
+  }
+  if (batch.arenaBytes > 0 && uniformBuf) device.queue.writeBuffer(uniformBuf, 0, arena, 0, batch.arenaBytes);
+  device.queue.submit([batch.encoder.finish()]);
+  counters.submits++;
+  batch.encoder = null;
+  batch.used.clear();
+  batch.dispatches = 0;
+  batch.arenaBytes = 0;
+}
+
+/** True if unsubmitted commands reference `b` (a write or destroy must flush first). */
+export const pendingUse = (b: GPUBuffer): boolean => batch.used.has(b);
+
+/**
+ * Host -> device. queue.writeBuffer runs before the next submit, so if the unsubmitted batch
+ * touches `b` (it may read the old contents, or `b` came back from the pool while a recorded
+ * kernel still reads it) the batch is submitted first to keep program order.
+ */
+export function writeBuffer(b: GPUBuffer, byteOffset: number, data: ArrayBufferView): void {
+  if (batch.used.has(b)) flush();
+  gpuDevice().queue.writeBuffer(b, byteOffset, data.buffer, data.byteOffset, data.byteLength);
+  counters.bytesWritten += data.byteLength;
+}
+
+/** Readback staging buffers, pooled by power-of-two size (bounded: a few per size). */
+const staging = new Map<number, GPUBuffer[]>();
+onDeviceGone(() => staging.clear());
+
+/** Device -> host copy of `byteSize` bytes at `byteOffset` of `b`: records, submits, awaits. */
+export async function readBuffer(b: GPUBuffer, byteOffset: number, byteSize: number): Promise<ArrayBuffer> {
+  const device = gpuDevice();
+  if (byteSize === 0) return new ArrayBuffer(0);
+  const cap = Math.max(256, 2 ** Math.ceil(Math.log2(byteSize)));
+  const free = staging.get(cap);
+  let st = free?.pop();
+  if (!st) {
+    st = device.createBuffer({ size: cap, usage: 0x1 | 0x8, label: 'torchts:readback' }); // MAP_READ | COPY_DST
+    counters.bufferAllocations++;
+  }
+  encoderOutsidePass().copyBufferToBuffer(b, byteOffset, st, 0, byteSize);
+  flush();
+  counters.reads++;
+  counters.bytesRead += byteSize;
+  try {
+    await st.mapAsync(1, 0, byteSize); // GPUMapMode.READ
+  } catch (e) {
+    checkDeviceError();
+    throw e;
+  }
+  const out = st.getMappedRange(0, byteSize).slice(0);
+  st.unmap();
+  const list = staging.get(cap) ?? [];
+  if (list.length < 4) {
+    list.push(st);
+    staging.set(cap, list);
+  } else st.destroy();
+  checkDeviceError();
+  return out;
+}
+
+/** Submits everything and resolves once the GPU has finished it. */
+export async function synchronize(): Promise<void> {
+  flush();
+  await gpuDevice().queue.onSubmittedWorkDone();
+  checkDeviceError();
+}

@@ -1,0 +1,239 @@
+/**
+ * `Ex` trees -> WGSL expressions: the WebGPU twin of cpu/compile.ts, one compiler for every
+ * elementwise op (STYLE §3).
+ *
+ * NaN and infinity: the WGSL spec lets implementations assume no NaN/Inf at run time
+ * (https://www.w3.org/TR/WGSL/#floating-point-evaluation), and builtins like max, log, sign
+ * and float->int conversion leave those cases indeterminate. So every NaN/Inf-sensitive step is
+ * done on the bits (isnan/isinf via bitcast), comparisons are guarded, and max/min/sign/log/
+ * pow select the IEEE answer explicitly. Constants that are not finite cannot be WGSL literals
+ * (a const-expression may not be NaN/Inf), so they are built by a non-const function call.
+ * Denormals may be flushed to zero by the device (lavapipe does): results below 1.2e-38 are
+ * not guaranteed.
+ */
+import { type Ex, type ExType, operandType, typeOf } from '../../expr.js';
+
+/** Helper functions, emitted once per shader and only when used. */
+const HELPERS: Record<string, string> = {
+  fbits: 'fn fbits(b: u32) -> f32 { return bitcast<f32>(b); }',
+  isnan_: 'fn isnan_(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }',
+  isinf_: 'fn isinf_(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }',
+  nz_: 'fn nz_(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) != 0u; }',
+  fmax_: 'fn fmax_(a: f32, b: f32) -> f32 { return select(select(max(a, b), b, isnan_(b)), a, isnan_(a)); }',
+  fmin_: 'fn fmin_(a: f32, b: f32) -> f32 { return select(select(min(a, b), b, isnan_(b)), a, isnan_(a)); }',
+  flt_: 'fn flt_(a: f32, b: f32) -> bool { return !isnan_(a) && !isnan_(b) && a < b; }',
+  fle_: 'fn fle_(a: f32, b: f32) -> bool { return !isnan_(a) && !isnan_(b) && a <= b; }',
+  feq_: 'fn feq_(a: f32, b: f32) -> bool { return !isnan_(a) && !isnan_(b) && a == b; }',
+  fsign_: 'fn fsign_(x: f32) -> f32 { return select(sign(x), x, isnan_(x) || x == 0.0); }',
+  // Python remainder: sign of the divisor. a - floor(a/b)*b as torch.remainder computes it.
+  fmod_: 'fn fmod_(a: f32, b: f32) -> f32 { return a - floor(a / b) * b; }',
+  imod_: `fn imod_(a: i32, b: i32) -> i32 {
+  if (b == 0) { return 0; }
+  let r = a % b;
+  return select(r, r + b, r != 0 && ((r < 0) != (b < 0)));
+}`,
+  flog_: 'fn flog_(x: f32) -> f32 { return select(select(log(x), fbits(0xff800000u), x == 0.0), fbits(0x7fc00000u), x < 0.0 || isnan_(x)); }',
+  fsqrt_: 'fn fsqrt_(x: f32) -> f32 { return select(sqrt(x), fbits(0x7fc00000u), x < 0.0 || isnan_(x)); }',
+  // Kahan's tricks keep expm1/log1p accurate near 0 without a series.
+  fexpm1_: `fn fexpm1_(x: f32) -> f32 {
+  if (isnan_(x)) { return x; }
+  if (x > 88.7) { return fbits(0x7f800000u); }
+  let u = exp(x);
+  if (u == 1.0) { return x; }
+  let um1 = u - 1.0;
+  if (um1 == -1.0) { return -1.0; }
+  return um1 * x / log(u);
+}`,
+  flog1p_: `fn flog1p_(x: f32) -> f32 {
+  if (isnan_(x) || x < -1.0) { return fbits(0x7fc00000u); }
+  if (x == -1.0) { return fbits(0xff800000u); }
+  if (isinf_(x)) { return x; }
+  let u = 1.0 + x;
+  if (u == 1.0) { return x; }
+  return log(u) * x / (u - 1.0);
+}`,
+  // tanh builtins may compute (e^2x - 1)/(e^2x + 1) and overflow to NaN for large |x|.
+  ftanh_: 'fn ftanh_(x: f32) -> f32 { if (isnan_(x)) { return x; } if (abs(x) > 10.0) { return sign(x); } return tanh(x); }',
+  fexp_: 'fn fexp_(x: f32) -> f32 { if (isnan_(x)) { return x; } if (x > 88.73) { return fbits(0x7f800000u); } if (x < -104.0) { return 0.0; } return exp(x); }',
+  ftrig_: 'fn ftrig_(x: f32) -> bool { return isnan_(x) || isinf_(x); }',
+  // Numerical Recipes' erfc fit, the same formula as the CPU backend (|err| < 1.2e-7).
+  ferf_: `fn ferf_(x: f32) -> f32 {
+  if (isnan_(x)) { return x; }
+  let z = abs(x);
+  let t = 1.0 / (1.0 + 0.5 * z);
+  let r = t * exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
+    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return select(r - 1.0, 1.0 - r, x >= 0.0);
+}`,
+  // IEEE/C pow (as torch.pow): exact repeated squaring for small integer exponents, else
+  // exp2(y log2|x|) with the sign of odd integer powers of negative bases.
+  fpow_: `fn fpow_(x: f32, y: f32) -> f32 {
+  if (y == 0.0 || x == 1.0) { return 1.0; }
+  if (isnan_(x) || isnan_(y)) { return fbits(0x7fc00000u); }
+  let ax = abs(x);
+  if (isinf_(y)) {
+    if (ax == 1.0) { return 1.0; }
+    return select(0.0, fbits(0x7f800000u), (ax > 1.0) == (y > 0.0));
+  }
+  let yint = floor(y) == y;
+  if (x < 0.0 && !yint) { return fbits(0x7fc00000u); }
+  let odd = yint && abs(y) < 16777216.0 && (i32(abs(y)) & 1) == 1;
+  var r: f32;
+  if (yint && abs(y) <= 64.0 && !isinf_(x)) {
+    var n = u32(abs(y));
+    var b = ax;
+    r = 1.0;
+    loop { if ((n & 1u) == 1u) { r = r * b; } n = n >> 1u; if (n == 0u) { break; } b = b * b; }
+    if (y < 0.0) { r = 1.0 / r; }
+  } else if (ax == 0.0) {
+    r = select(fbits(0x7f800000u), 0.0, y > 0.0);
+  } else if (isinf_(ax)) {
+    r = select(0.0, fbits(0x7f800000u), y > 0.0);
+  } else {
+    r = exp2(y * log2(ax));
+  }
+  return select(r, -r, x < 0.0 && odd);
+}`,
+  fatan2_: `fn fatan2_(y: f32, x: f32) -> f32 {
+  if (isnan_(x) || isnan_(y)) { return fbits(0x7fc00000u); }
+  return atan2(y, x);
+}`,
+  // float -> int32 truncates toward zero; NaN and +-Inf give 0 (what the CPU's |0 gives).
+  f2i_: 'fn f2i_(x: f32) -> i32 { if (isnan_(x) || isinf_(x)) { return 0; } return i32(clamp(x, -2147483648.0, 2147483520.0)); }',
+};
+const DEPS: Record<string, string[]> = {
+  fmax_: ['isnan_'], fmin_: ['isnan_'], flt_: ['isnan_'], fle_: ['isnan_'], feq_: ['isnan_'], fsign_: ['isnan_'],
+  flog_: ['fbits', 'isnan_'], fsqrt_: ['fbits', 'isnan_'], fexpm1_: ['fbits', 'isnan_'], flog1p_: ['fbits', 'isnan_', 'isinf_'],
+  ftanh_: ['isnan_'], fexp_: ['isnan_', 'fbits'], ftrig_: ['isnan_', 'isinf_'], ferf_: ['isnan_'], fpow_: ['fbits', 'isnan_', 'isinf_'],
+  fatan2_: ['fbits', 'isnan_'], f2i_: ['isnan_', 'isinf_'],
+};
+
+/** Collects the helpers a generated expression needs. */
+export class WgslCtx {
+  readonly used = new Set<string>();
+  use(name: string): string {
+    if (!this.used.has(name)) {
+      this.used.add(name);
+      for (const d of DEPS[name] ?? []) this.use(d);
+    }
+    return name;
+  }
+  /** Function definitions for everything used, dependencies first. */
+  prelude(): string {
+    const order = Object.keys(HELPERS).filter((k) => this.used.has(k));
+    return order.map((k) => HELPERS[k]).join('\n');
+  }
+}
+
+export const wgslType: Record<ExType, string> = { f32: 'f32', i32: 'i32', bool: 'bool' };
+
+/** A float literal WGSL accepts for any finite f32 value; non-finite via a bit pattern. */
+export function f32Lit(v: number, ctx: WgslCtx): string {
+  const f = Math.fround(v);
+  if (Number.isNaN(f)) return `${ctx.use('fbits')}(0x7fc00000u)`;
+  if (f === Infinity) return `${ctx.use('fbits')}(0x7f800000u)`;
+  if (f === -Infinity) return `${ctx.use('fbits')}(0xff800000u)`;
+  if (Object.is(f, -0)) return `${ctx.use('fbits')}(0x80000000u)`;
+  if (f !== 0 && Math.abs(f) < 1.1754943508222875e-38) {
+    const bits = new Uint32Array(new Float32Array([f]).buffer)[0];
+    return `${ctx.use('fbits')}(0x${bits.toString(16)}u)`;
+  }
+  const s = String(f);
+  return /[.e]/.test(s) ? `f32(${s})` : `f32(${s}.0)`;
+}
+
+function constOf(v: number, t: ExType, ctx: WgslCtx): string {
+  if (t === 'f32') return f32Lit(v, ctx);
+  if (t === 'bool') return v !== 0 ? 'true' : 'false'; // NaN != 0: true, as the CPU's cast
+  const i = Number.isFinite(v) ? Math.trunc(v) | 0 : 0;
+  return i === -2147483648 ? 'bitcast<i32>(0x80000000u)' : `i32(${i})`;
+}
+
+/** Converts a WGSL value of type `from` to `to` with the contract's cast rules. */
+export function castWgsl(code: string, from: ExType, to: ExType, ctx: WgslCtx): string {
+  if (from === to) return code;
+  if (to === 'bool') return from === 'f32' ? `${ctx.use('nz_')}(${code})` : `(${code} != 0)`;
+  if (to === 'i32') return from === 'f32' ? `${ctx.use('f2i_')}(${code})` : `select(0, 1, ${code})`;
+  return from === 'i32' ? `f32(${code})` : `select(0.0, 1.0, ${code})`;
+}
+
+/**
+ * WGSL for `e` as a value of type `want`. `reads[i]` is a WGSL expression for input i, already
+ * converted to `inputs[i]`'s ExType.
+ */
+export function toWgsl(e: Ex, inputs: readonly ExType[], want: ExType, reads: readonly string[], ctx: WgslCtx): string {
+  if (e.k === 'const') return constOf(e.v, want, ctx);
+  const t = typeOf(e, inputs) ?? want;
+  return castWgsl(raw(e, inputs, reads, ctx, t), t, want, ctx);
+}
+
+function raw(e: Ex, ins: readonly ExType[], reads: readonly string[], ctx: WgslCtx, t: ExType): string {
+  const h = (n: string) => ctx.use(n);
+  switch (e.k) {
+    case 'in':
+      return reads[e.i];
+    case 'const':
+      return constOf(e.v, t, ctx);
+    case 'cast':
+      return toWgsl(e.a, ins, e.t, reads, ctx);
+    case 'where':
+      return `select(${toWgsl(e.b, ins, t, reads, ctx)}, ${toWgsl(e.a, ins, t, reads, ctx)}, ${toWgsl(e.c, ins, 'bool', reads, ctx)})`;
+    case 'un': {
+      const ot = operandType(e, ins);
+      const a = toWgsl(e.a, ins, ot, reads, ctx);
+      const f = ot === 'f32';
+      switch (e.op) {
+        case 'neg': return ot === 'bool' ? a : `(-${a})`;
+        case 'abs': return ot === 'bool' ? a : `abs(${a})`;
+        case 'sign': return f ? `${h('fsign_')}(${a})` : ot === 'i32' ? `sign(${a})` : a;
+        case 'exp': return `${h('fexp_')}(${a})`;
+        case 'expm1': return `${h('fexpm1_')}(${a})`;
+        case 'log': return `${h('flog_')}(${a})`;
+        case 'log1p': return `${h('flog1p_')}(${a})`;
+        case 'sqrt': return `${h('fsqrt_')}(${a})`;
+        case 'rsqrt': return `(1.0 / ${h('fsqrt_')}(${a}))`;
+        case 'sin': return `select(sin(${a}), ${f32Lit(NaN, ctx)}, ${h('ftrig_')}(${a}))`;
+        case 'cos': return `select(cos(${a}), ${f32Lit(NaN, ctx)}, ${h('ftrig_')}(${a}))`;
+        case 'tan': return `select(tan(${a}), ${f32Lit(NaN, ctx)}, ${h('ftrig_')}(${a}))`;
+        case 'tanh': return `${h('ftanh_')}(${a})`;
+        case 'erf': return `${h('ferf_')}(${a})`;
+        case 'floor': return f ? `floor(${a})` : a;
+        case 'ceil': return f ? `ceil(${a})` : a;
+        case 'trunc': return f ? `trunc(${a})` : a;
+        case 'round': return f ? `round(${a})` : a; // WGSL round() is half-to-even
+        case 'recip': return `(1.0 / ${a})`;
+        case 'not': return `(!${a})`;
+        case 'isnan': return f ? `${h('isnan_')}(${a})` : 'false';
+        case 'isinf': return f ? `${h('isinf_')}(${a})` : 'false';
+      }
+      break;
+    }
+    case 'bin': {
+      const ot = operandType(e, ins);
+      const a = toWgsl(e.a, ins, ot, reads, ctx);
+      const b = toWgsl(e.b, ins, ot, reads, ctx);
+      const f = ot === 'f32';
+      switch (e.op) {
+        case 'add': return `(${a} + ${b})`;
+        case 'sub': return `(${a} - ${b})`;
+        case 'mul': return `(${a} * ${b})`;
+        case 'div': return `(${a} / ${b})`;
+        case 'pow': return `${h('fpow_')}(${a}, ${b})`;
+        case 'atan2': return `${h('fatan2_')}(${a}, ${b})`;
+        case 'max': return f ? `${h('fmax_')}(${a}, ${b})` : ot === 'bool' ? `(${a} || ${b})` : `max(${a}, ${b})`;
+        case 'min': return f ? `${h('fmin_')}(${a}, ${b})` : ot === 'bool' ? `(${a} && ${b})` : `min(${a}, ${b})`;
+        case 'mod': return f ? `${h('fmod_')}(${a}, ${b})` : `${h('imod_')}(${a}, ${b})`;
+        case 'lt': return f ? `${h('flt_')}(${a}, ${b})` : ot === 'bool' ? `(!${a} && ${b})` : `(${a} < ${b})`;
+        case 'le': return f ? `${h('fle_')}(${a}, ${b})` : ot === 'bool' ? `(!${a} || ${b})` : `(${a} <= ${b})`;
+        case 'gt': return f ? `${h('flt_')}(${b}, ${a})` : ot === 'bool' ? `(${a} && !${b})` : `(${a} > ${b})`;
+        case 'ge': return f ? `${h('fle_')}(${b}, ${a})` : ot === 'bool' ? `(${a} || !${b})` : `(${a} >= ${b})`;
+        case 'eq': return f ? `${h('feq_')}(${a}, ${b})` : `(${a} == ${b})`;
+        case 'ne': return f ? `(!${h('feq_')}(${a}, ${b}))` : `(${a} != ${b})`;
+        case 'and': return `(${a} && ${b})`;
+        case 'or': return `(${a} || ${b})`;
+        case 'xor': return `(${a} != ${b})`;
+      }
+    }
+  }
+  throw new Error(`webgpu compile: unsupported expression node ${JSON.stringify(e)}`);
+}

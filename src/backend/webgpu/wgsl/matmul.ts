@@ -1,0 +1,178 @@
+/**
+ * WGSL templates for batched, strided matmul: C[b] = A[b] @ B[b] (+ bias, relu).
+ *
+ * Transposes are strides: A is read at aBase + i*aRs + k*aCs, B at bBase + k*bRs + j*bCs.
+ * Uniform words (shared by both variants):
+ *   0 M, 1 N, 2 K, 3 batches, 4 tilesN, 5 tilesM, 6 aOff, 7 bOff, 8 oOff, 9 aRs, 10 aCs,
+ *   11 bRs, 12 bCs, 13 biasOff, 14 biasStride, 15 -, 16.. batch shape, a strides, b strides.
+ */
+import { uw, ui } from './common.js';
+
+/** How an operand is loaded: vec4 along its first/second matrix dim, or scalar strided. */
+export type LoadMode = 'v0' | 'v1' | 's';
+
+export interface MatmulKey {
+  variant: 'register' | 'tiled';
+  a: LoadMode; // v1: vec4 along k (row-major A); v0: vec4 along m (A transposed)
+  b: LoadMode; // v1: vec4 along n (row-major B); v0: vec4 along k (B transposed, nn.Linear)
+  batchRank: number;
+  bias: boolean;
+  relu: boolean;
+}
+
+function header(k: MatmulKey): string {
+  const arr = (m: LoadMode) => (m === 's' ? 'f32' : 'vec4<f32>');
+  const words = 16 + 3 * k.batchRank;
+  return `@group(0) @binding(0) var<uniform> P: array<vec4<u32>, ${Math.ceil(words / 4)}>;
+@group(0) @binding(1) var<storage, read_write> C: array<f32>;
+@group(0) @binding(2) var<storage, read> A: array<${arr(k.a)}>;
+@group(0) @binding(3) var<storage, read> B: array<${arr(k.b)}>;
+${k.bias ? '@group(0) @binding(4) var<storage, read> BIAS: array<f32>;' : ''}
+fn la(e: i32) -> f32 { ${k.a === 's' ? 'return A[e];' : 'return A[e >> 2u][e & 3];'} }
+fn lb(e: i32) -> f32 { ${k.b === 's' ? 'return B[e];' : 'return B[e >> 2u][e & 3];'} }`;
+}
+
+/** Decomposes the flat workgroup id into (batch, tile row, tile col) and batch base offsets. */
+function prologue(k: MatmulKey): string {
+  const r = k.batchRank;
+  const lines = [
+    'let gid = wid.x + wid.y * nwg.x;',
+    `let perBatch = ${uw(4)} * ${uw(5)};`,
+    `if (gid >= perBatch * ${uw(3)}) { return; }`,
+    'let bi = gid / perBatch;',
+    `let tm = (gid % perBatch) / ${uw(4)};`,
+    `let tn = (gid % perBatch) % ${uw(4)};`,
+    `let M = ${uw(0)}; let N = ${uw(1)}; let K = ${uw(2)};`,
+    `let aRs = ${ui(9)}; let aCs = ${ui(10)}; let bRs = ${ui(11)}; let bCs = ${ui(12)};`,
+    'var rem = bi;',
+  ];
+  for (let d = r - 1; d >= 0; d--) lines.push(`let q${d} = i32(rem % ${uw(16 + d)}); rem = rem / ${uw(16 + d)};`);
+  const at = (d: number, o: number) => ui(16 + r * o + d);
+  lines.push(`let aBase = ${[ui(6), ...Array.from({ length: r }, (_, d) => `q${d} * ${at(d, 1)}`)].join(' + ')};`);
+  lines.push(`let bBase = ${[ui(7), ...Array.from({ length: r }, (_, d) => `q${d} * ${at(d, 2)}`)].join(' + ')};`);
+  lines.push(`let oBase = ${uw(8)} + bi * M * N;`);
+  return lines.join('\n  ');
+}
+
+/** Bias, relu and guarded stores of the 4x4 block at rows i.., cols j.. held in acc0..acc3. */
+function epilogue(k: MatmulKey): string {
+  const lines: string[] = [];
+  if (k.bias) {
+    const col = (c: number) => `${ui(13)} + i32(min(j + ${c}u, N - 1u)) * ${ui(14)}`;
+    lines.push(`let bv = vec4<f32>(BIAS[${col(0)}], BIAS[${col(1)}], BIAS[${col(2)}], BIAS[${col(3)}]);`);
+  }
+  for (let r = 0; r < 4; r++) {
+    let v = `acc${r}`;
+    if (k.bias) v = `(${v} + bv)`;
+    // select keeps NaN (relu(NaN) = NaN in PyTorch); max() would be free to drop it.
+    if (k.relu) v = `select(${v}, vec4<f32>(0.0), ${v} < vec4<f32>(0.0))`;
+    lines.push(`if (i + ${r}u < M) {
+    let v = ${v};
+    let o = oBase + (i + ${r}u) * N + j;
+    for (var c = 0u; c < 4u; c++) { if (j + c < N) { C[o + c] = v[c]; } }
+  }`);
+  }
+  return lines.join('\n  ');
+}
+
+/**
+ * Register-blocked: each invocation owns a 4x4 block of C in 4 vec4 registers and streams A and
+ * B from global memory, 4 k-steps per iteration (8 vec4 loads feed 64 FMAs). No workgroup
+ * memory and no barriers: on lavapipe/CPU adapters "workgroup memory" is ordinary RAM behind
+ * the same caches, so tiling through it only adds copies and barriers (measured ~2x slower,
+ * see shared/notes/webgpu-in-node.md); the CPU's caches already give the reuse tiling buys.
+ * Rows/cols past M/N load clamped indices and are never stored; the K tail runs scalar.
+ */
+export function registerWgsl(k: MatmulKey): string {
+  const rows = [0, 1, 2, 3];
+  const aLoad =
+    k.a === 'v1' // row i+r, k..k+3 as one vec4
+      ? rows.map((r) => `let a${r} = A[u32(aBase + r${r} * aRs + i32(k)) >> 2u];`)
+      : k.a === 'v0' // column k+t, rows i..i+3 as one vec4, transposed in registers
+        ? [...rows.map((t) => `let t${t} = A[u32(aBase + (i32(k) + ${t}) * aCs + i32(i)) >> 2u];`),
+           ...rows.map((r) => `let a${r} = vec4<f32>(t0[${r}], t1[${r}], t2[${r}], t3[${r}]);`)]
+        : rows.map((r) => `let a${r} = vec4<f32>(${rows.map((t) => `la(aBase + r${r} * aRs + (i32(k) + ${t}) * aCs)`).join(', ')});`);
+  const bLoad =
+    k.b === 'v1' // row k+t, cols j..j+3
+      ? rows.map((t) => `let b${t} = B[u32(bBase + (i32(k) + ${t}) * bRs + i32(j)) >> 2u];`)
+      : k.b === 'v0' // column j+c, k..k+3 (nn.Linear's W^T), transposed in registers
+        ? [...rows.map((c) => `let u${c} = B[u32(bBase + c${c} * bCs + i32(k)) >> 2u];`),
+           ...rows.map((t) => `let b${t} = vec4<f32>(u0[${t}], u1[${t}], u2[${t}], u3[${t}]);`)]
+        : rows.map((t) => `let b${t} = vec4<f32>(${rows.map((c) => `lb(bBase + (i32(k) + ${t}) * bRs + c${c} * bCs)`).join(', ')});`);
+  return `${header(k)}
+@compute @workgroup_size(8, 8) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  ${prologue(k)}
+  let i = (tm * 8u + lid.y) * 4u;
+  let j = (tn * 8u + lid.x) * 4u;
+  if (i >= M || j >= N) { return; }
+  ${rows.map((r) => `let r${r} = i32(min(i + ${r}u, M - 1u));`).join(' ')}
+  ${rows.map((c) => `let c${c} = i32(min(j + ${c}u, N - 1u));`).join(' ')}
+  var acc0 = vec4<f32>(0.0); var acc1 = vec4<f32>(0.0); var acc2 = vec4<f32>(0.0); var acc3 = vec4<f32>(0.0);
+  let K4 = K & ~3u;
+  for (var k = 0u; k < K4; k += 4u) {
+    ${aLoad.join('\n    ')}
+    ${bLoad.join('\n    ')}
+    ${rows.map((r) => `acc${r} += a${r}.x * b0 + a${r}.y * b1 + a${r}.z * b2 + a${r}.w * b3;`).join('\n    ')}
+  }
+  for (var k = K4; k < K; k++) {
+    let b = vec4<f32>(${rows.map((c) => `lb(bBase + i32(k) * bRs + c${c} * bCs)`).join(', ')});
+    ${rows.map((r) => `acc${r} += la(aBase + r${r} * aRs + i32(k) * aCs) * b;`).join('\n    ')}
+  }
+  ${epilogue(k)}
+}`;
+}
+
+/**
+ * Tiled through workgroup memory, for real GPUs: a 16x16 workgroup computes a 64x64 tile of C,
+ * each invocation a 4x4 block; per 16-deep k-step the group stages a 64x16 slice of A and a
+ * 16x64 slice of B (8 KiB of the 16-32 KiB a GPU gives a group, so 2-4 groups fit per SM).
+ * Global traffic is then 4*M*N*K*(1/64 + 1/64) bytes instead of 4*M*N*K*2/4 for the
+ * register-only kernel: 8x fewer bytes from DRAM/L2, which is what bounds matmul on a GPU.
+ * Staging loads are assigned so consecutive invocations read consecutive addresses for the
+ * operand's contiguous dim (coalesced), whichever way it is transposed.
+ */
+export function tiledWgsl(k: MatmulKey): string {
+  // A tile element e -> (m, kk): k-fast when A is row-major, m-fast when it is transposed.
+  const aMap = k.a === 'v0' ? 'let kk = e / 64u; let m = e % 64u;' : 'let m = e / 16u; let kk = e % 16u;';
+  const bMap = k.b === 'v0' ? 'let n = e / 16u; let kk = e % 16u;' : 'let kk = e / 64u; let n = e % 64u;';
+  return `${header(k)}
+var<workgroup> As: array<vec4<f32>, 256>; // [16 k][16 vec4 of m]
+var<workgroup> Bs: array<vec4<f32>, 256>; // [16 k][16 vec4 of n]
+@compute @workgroup_size(16, 16) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  ${prologue(k)}
+  let t = lid.y * 16u + lid.x;
+  let row0 = tm * 64u;
+  let col0 = tn * 64u;
+  var acc0 = vec4<f32>(0.0); var acc1 = vec4<f32>(0.0); var acc2 = vec4<f32>(0.0); var acc3 = vec4<f32>(0.0);
+  for (var k0 = 0u; k0 < K; k0 += 16u) {
+    for (var q = 0u; q < 4u; q++) {
+      let e = t + 256u * q;
+      {
+        ${aMap}
+        let gm = row0 + m; let gk = k0 + kk;
+        var v = 0.0;
+        if (gm < M && gk < K) { v = la(aBase + i32(gm) * aRs + i32(gk) * aCs); }
+        As[kk * 16u + m / 4u][m % 4u] = v;
+      }
+      {
+        ${bMap}
+        let gn = col0 + n; let gk = k0 + kk;
+        var v = 0.0;
+        if (gn < N && gk < K) { v = lb(bBase + i32(gk) * bRs + i32(gn) * bCs); }
+        Bs[kk * 16u + n / 4u][n % 4u] = v;
+      }
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < 16u; kk++) {
+      let a = As[kk * 16u + lid.y];
+      let b = Bs[kk * 16u + lid.x];
+      acc0 += a.x * b; acc1 += a.y * b; acc2 += a.z * b; acc3 += a.w * b;
+    }
+    workgroupBarrier();
+  }
+  let i = row0 + lid.y * 4u;
+  let j = col0 + lid.x * 4u;
+  if (i >= M || j >= N) { return; }
+  ${epilogue(k)}
+}`;
+}
