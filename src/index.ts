@@ -25,3 +25,7 @@ export const int32 = 'int32';
 export const int64 = 'int64';
 export const long = 'int64';
 export const bool = 'bool';
+import * as data from './data/index.js';
+/** torch.utils.data */
+export const utils = { data };
+export * as datasets from './data/datasets/index.js';

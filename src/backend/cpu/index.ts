@@ -8,6 +8,7 @@ import { contiguousStrides, isContiguousView, numelOf } from '../backend.js';
 import type { Ex } from '../expr.js';
 import { philoxFill } from '../philox.js';
 import { coalesce, compileElementwise } from './compile.js';
+import { sgemm } from './gemm.js';
 import { cpuRoutines } from './routines.js';
 
 export interface CpuStorage extends Storage {
@@ -17,8 +18,42 @@ export interface CpuStorage extends Storage {
 export const dataOf = (v: View | Storage): TypedArray =>
   ('storage' in v ? (v.storage as CpuStorage) : (v as CpuStorage)).data;
 
+/**
+ * Freed arrays are kept by (dtype, size) and handed out again: a training loop allocates the
+ * same sizes every step, and a fresh large typed array costs far more than the arithmetic on it
+ * (zeroing plus the GC pressure of external memory). Bounded in bytes.
+ */
+const pool = new Map<string, TypedArray[]>();
+let pooledBytes = 0;
+const POOL_LIMIT = 256 * 2 ** 20;
+
 function alloc(size: number, dtype: DType): CpuStorage {
-  return { device: 'cpu', dtype, size, refs: 0, version: 0, data: typedArrayFor(dtype, size) };
+  const list = pool.get(`${dtype}:${size}`);
+  const data = list?.pop();
+  if (data) pooledBytes -= data.byteLength;
+  return { device: 'cpu', dtype, size, refs: 0, version: 0, data: data ?? typedArrayFor(dtype, size) };
+}
+
+function release(s: Storage): void {
+  const st = s as CpuStorage & { data: TypedArray | null };
+  if (s.freed) return;
+  s.freed = true;
+  const d = st.data;
+  if (d && d.byteLength >= 1024 && pooledBytes + d.byteLength <= POOL_LIMIT) {
+    const key = `${s.dtype}:${s.size}`;
+    let list = pool.get(key);
+    if (!list) pool.set(key, (list = []));
+    list.push(d);
+    pooledBytes += d.byteLength;
+  }
+  // The storage object may outlive its release (a stale view): make any use fail loudly.
+  (st as { data: TypedArray | null }).data = null;
+}
+
+/** Drops the pooled arrays (torch.cuda.empty_cache's CPU counterpart). */
+export function emptyCpuCache(): void {
+  pool.clear();
+  pooledBytes = 0;
 }
 
 /** Contiguous copy of a view's elements (or the underlying array itself when it already is). */
@@ -192,40 +227,6 @@ function scatterAdd(out: View, dim: number, index: View, src: View): void {
   }
 }
 
-/** Plain strided GEMM until the blocked kernel lands (gemm.ts). */
-function sgemm(
-  M: number,
-  N: number,
-  K: number,
-  A: Float32Array,
-  aOff: number,
-  aRs: number,
-  aCs: number,
-  B: Float32Array,
-  bOff: number,
-  bRs: number,
-  bCs: number,
-  C: Float32Array,
-  cOff: number,
-  ldc: number,
-  o: { bias?: Float32Array; biasOff?: number; biasStride?: number; relu?: boolean },
-): void {
-  const row = new Float64Array(N);
-  for (let i = 0; i < M; i++) {
-    row.fill(0);
-    for (let k = 0; k < K; k++) {
-      const av = A[aOff + i * aRs + k * aCs];
-      const bb = bOff + k * bRs;
-      for (let j = 0; j < N; j++) row[j] += av * B[bb + j * bCs];
-    }
-    for (let j = 0; j < N; j++) {
-      let v = row[j] + (o.bias ? o.bias[(o.biasOff ?? 0) + j * (o.biasStride ?? 1)] : 0);
-      if (o.relu && v < 0) v = 0;
-      C[cOff + i * ldc + j] = v;
-    }
-  }
-}
-
 function random(
   kind: RandomKind,
   out: View,
@@ -242,9 +243,7 @@ function random(
 export const cpuBackend: Backend & { readSync(v: View): TypedArray } = {
   type: 'cpu',
   alloc,
-  release(s) {
-    s.freed = true; // typed arrays are garbage-collected; nothing to pool on the CPU
-  },
+  release,
   write(s, data, offset = 0) {
     (s as CpuStorage).data.set(data, offset);
   },
