@@ -7,6 +7,11 @@
  * ```
  */
 import './tensor/methods.js';
+import { initWebGPU } from './backend/webgpu/index.js';
+
+// GPU discovery is asynchronous in WebGPU: done once here so torch.cuda.isAvailable() and
+// friends stay synchronous. Never throws; TORCHTS_NO_WEBGPU=1 skips it.
+await initWebGPU();
 
 export { Tensor } from './tensor/tensor.js';
 export * from './ops/index.js';
@@ -17,6 +22,7 @@ export { noGrad, enableGrad, setGradEnabled, isGradEnabled } from './tensor/stat
 export { Generator, manualSeed, initialSeed, seed } from './tensor/random.js';
 export { ShapeError, DTypeError, DeviceError, AutogradError } from './tensor/errors.js';
 export * as autograd from './autograd/index.js';
+export { webgpu, cuda, accelerator, bestDevice } from './device-api.js';
 
 /** torch.float32 etc., as strings. */
 export const float32 = 'float32';
