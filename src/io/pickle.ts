@@ -201,6 +201,8 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks, start = 0): { va
   const where = () => `pickle: at byte ${pos}`;
 
   const need = (n: number | bigint, what: string): number => {
+    // never negative (BINSTRING's length is signed): `pos` only moves forward, so runs terminate
+    check(n >= 0, () => `${where()}: ${what} has a negative length ${n}`);
     check(
       BigInt(n) <= BigInt(bytes.length - pos),
       () => `${where()}: ${what} of ${n} bytes runs past the end of the data`,
