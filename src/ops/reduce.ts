@@ -6,7 +6,7 @@ import type { ReduceOp, View } from '../backend/backend.js';
 import { DTypeError } from '../tensor/errors.js';
 import { E, Tensor, emptyTensor, ewise, needsGrad, normDim, record, record1 } from './core.js';
 import { add, cast, div, eq, exp, log, mul, sqrt, sub, where } from './pointwise.js';
-import { expand, reshape, unsqueeze } from './shape.js';
+import { bindSumTo, expand, reshape, unsqueeze } from './shape.js';
 
 export type Dims = number | readonly number[] | null | undefined;
 export interface ReduceOpts {
@@ -248,3 +248,5 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
   const s = dims.length ? sum(g, dims, { keepdim: true }) : g;
   return reshape(s, shape);
 }
+// expand's backward (shape.ts) sums with this; shape.ts cannot import reduce.ts (cycle).
+bindSumTo(sumTo);
