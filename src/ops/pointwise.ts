@@ -182,15 +182,24 @@ export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
     (g) => [
       isTensor(a) && a.requiresGrad
         ? // d/da a^b = b a^(b-1); PyTorch defines it as 0 where b == 0 (even at a == 0).
-          mul(g, where(eq(b as Tensor, 0), 0, mul(b, pow(a, sub(b, 1)))))
+          mul(g, isTensor(b) ? where(eq(b, 0), 0, mul(b, pow(a, sub(b, 1)))) : powGradScalar(a as Tensor, b))
         : null,
       isTensor(b) && b.requiresGrad
-        ? mul(g, where(eq(a as Tensor, 0), 0, mul(out.detach(), log(a as Tensor))))
+        ? mul(
+            g,
+            isTensor(a)
+              ? where(eq(a, 0), 0, mul(out.detach(), log(a)))
+              : mul(out.detach(), Number(a) === 0 ? 0 : Math.log(Number(a))),
+          )
         : null,
     ],
     [a, b].filter(isTensor),
   );
 }
+
+/** d/da a^b for a scalar exponent: 0 when b == 0 (PyTorch's pow_backward), else b a^(b-1). */
+const powGradScalar = (a: Tensor, b: number | boolean): Tensor =>
+  Number(b) === 0 ? zerosLikeG(a) : mul(pow(a, Number(b) - 1), Number(b));
 
 export function maximum(a: Tensor, b: TensorOrScalar): Tensor {
   return minmax('maximum', E.max, E.gt, a, b);
