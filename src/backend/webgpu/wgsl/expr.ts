@@ -32,36 +32,75 @@ const HELPERS: Record<string, string> = {
   let r = a % b;
   return select(r, r + b, r != 0 && ((r < 0) != (b < 0)));
 }`,
-  flog_: 'fn flog_(x: f32) -> f32 { return select(select(log(x), fbits(0xff800000u), x == 0.0), fbits(0x7fc00000u), x < 0.0 || isnan_(x)); }',
+  // log from scratch: builtin log is log2(x)*ln2 on many devices, off by ~70 ulp near x = 1.
+  // x = 2^e * m with m in [sqrt(1/2), sqrt(2)); log m = 2 atanh(f), f = (m-1)/(m+1), |f| < 0.172.
+  flog_: `fn flog_(x: f32) -> f32 {
+  if (isnan_(x) || x < 0.0) { return fbits(0x7fc00000u); }
+  if (x == 0.0) { return fbits(0xff800000u); }
+  if (isinf_(x)) { return x; }
+  let b = bitcast<u32>(x);
+  var e = i32(b >> 23u) - 127;
+  var m = bitcast<f32>((b & 0x007fffffu) | 0x3f800000u);
+  if (m > 1.41421356) { m = m * 0.5; e = e + 1; }
+  let f = (m - 1.0) / (m + 1.0);
+  let f2 = f * f;
+  let s = f2 * (0.6666666666 + f2 * (0.4 + f2 * (0.2857142857 + f2 * (0.2222222222 + f2 * 0.1818181818))));
+  let fe = f32(e);
+  // e*ln2 in two parts (hi has few mantissa bits, so e*hi is exact).
+  return fe * 6.9313812256e-01 + (2.0 * f + (f * s + fe * 9.0580006145e-06));
+}`,
   fsqrt_: 'fn fsqrt_(x: f32) -> f32 { return select(sqrt(x), fbits(0x7fc00000u), x < 0.0 || isnan_(x)); }',
   // Kahan's tricks keep expm1/log1p accurate near 0 without a series.
+  // Near 0 a Taylor polynomial: Kahan's exp(x)-1 correction is undone by drivers that
+  // reassociate float math (lavapipe folds (1 + x) - 1 to x).
   fexpm1_: `fn fexpm1_(x: f32) -> f32 {
   if (isnan_(x)) { return x; }
-  if (x > 88.7) { return fbits(0x7f800000u); }
-  let u = exp(x);
-  if (u == 1.0) { return x; }
-  let um1 = u - 1.0;
-  if (um1 == -1.0) { return -1.0; }
-  return um1 * x / log(u);
+  if (abs(x) >= 0.5) { return fexp_(x) - 1.0; }
+  return x * (1.0 + x * (0.5 + x * (1.6666667e-1 + x * (4.1666668e-2 + x * (8.3333338e-3 + x * (1.3888889e-3 +
+    x * (1.9841270e-4 + x * (2.4801587e-5 + x * 2.7557319e-6))))))));
 }`,
+  // log1p(x) = 2 atanh(x / (2 + x)) near 0 (same series as flog_), log(1 + x) elsewhere.
   flog1p_: `fn flog1p_(x: f32) -> f32 {
   if (isnan_(x) || x < -1.0) { return fbits(0x7fc00000u); }
-  if (x == -1.0) { return fbits(0xff800000u); }
-  if (isinf_(x)) { return x; }
-  let u = 1.0 + x;
-  if (u == 1.0) { return x; }
-  return log(u) * x / (u - 1.0);
+  if (x < -0.2928 || x > 0.4142) { return flog_(1.0 + x); }
+  let f = x / (2.0 + x);
+  let f2 = f * f;
+  return 2.0 * f + f * (f2 * (0.6666666666 + f2 * (0.4 + f2 * (0.2857142857 + f2 * (0.2222222222 + f2 * 0.1818181818)))));
 }`,
-  // tanh builtins may compute (e^2x - 1)/(e^2x + 1) and overflow to NaN for large |x|.
-  ftanh_: 'fn ftanh_(x: f32) -> f32 { if (isnan_(x)) { return x; } if (abs(x) > 10.0) { return sign(x); } return tanh(x); }',
-  fexp_: 'fn fexp_(x: f32) -> f32 { if (isnan_(x)) { return x; } if (x > 88.73) { return fbits(0x7f800000u); } if (x < -104.0) { return 0.0; } return exp(x); }',
+  // tanh builtins may compute (e^2x - 1)/(e^2x + 1): NaN for large |x|, no precision near 0.
+  ftanh_: `fn ftanh_(x: f32) -> f32 {
+  if (isnan_(x)) { return x; }
+  if (abs(x) > 10.0) { return sign(x); }
+  let t = fexpm1_(2.0 * abs(x));
+  return sign(x) * (t / (t + 2.0));
+}`,
+  // exp from scratch: builtin exp is often exp2(x*log2e), ~60 ulp off at |x| ~ 80 (lavapipe).
+  // Cody-Waite: x = k ln2 + r, |r| <= ln2/2, exp(r) by its Taylor polynomial, times 2^k.
+  fexp_: `fn fexp_(x: f32) -> f32 {
+  if (isnan_(x)) { return x; }
+  if (x > 88.72283) { return fbits(0x7f800000u); }
+  if (x < -103.97) { return 0.0; }
+  let k = round(x * 1.44269504);
+  let r = (x - k * 6.9313812256e-01) - k * 9.0580006145e-06;
+  let p = 1.0 + r * (1.0 + r * (0.5 + r * (1.6666667e-1 + r * (4.1666668e-2 + r * (8.3333338e-3 + r * (1.3888889e-3 + r * 1.9841270e-4))))));
+  // Two steps keep 2^k representable when k = 128 or k < -126.
+  let k1 = i32(k) / 2;
+  return ldexp(ldexp(p, k1), i32(k) - k1);
+}`,
   ftrig_: 'fn ftrig_(x: f32) -> bool { return isnan_(x) || isinf_(x); }',
   // Numerical Recipes' erfc fit, the same formula as the CPU backend (|err| < 1.2e-7).
+  // |x| < 0.5: Maclaurin series (the fit's 1 - r cancels in f32 there); else Numerical Recipes'
+  // erfc fit, the CPU backend's formula (|err| < 1.2e-7).
   ferf_: `fn ferf_(x: f32) -> f32 {
   if (isnan_(x)) { return x; }
   let z = abs(x);
+  if (z < 0.5) {
+    let x2 = x * x;
+    return x * (1.1283791671 + x2 * (-0.3761263890 + x2 * (0.1128379167 + x2 * (-0.0268661706 + x2 * (0.0052239776 +
+      x2 * (-0.0008548327 + x2 * 0.0001205491))))));
+  }
   let t = 1.0 / (1.0 + 0.5 * z);
-  let r = t * exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
+  let r = t * fexp_(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
     t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
   return select(r - 1.0, 1.0 - r, x >= 0.0);
 }`,
@@ -90,7 +129,7 @@ const HELPERS: Record<string, string> = {
   } else if (isinf_(ax)) {
     r = select(0.0, fbits(0x7f800000u), y > 0.0);
   } else {
-    r = exp2(y * log2(ax));
+    r = fexp_(y * flog_(ax));
   }
   return select(r, -r, x < 0.0 && odd);
 }`,
@@ -103,8 +142,8 @@ const HELPERS: Record<string, string> = {
 };
 const DEPS: Record<string, string[]> = {
   fmax_: ['isnan_'], fmin_: ['isnan_'], flt_: ['isnan_'], fle_: ['isnan_'], feq_: ['isnan_'], fsign_: ['isnan_'],
-  flog_: ['fbits', 'isnan_'], fsqrt_: ['fbits', 'isnan_'], fexpm1_: ['fbits', 'isnan_'], flog1p_: ['fbits', 'isnan_', 'isinf_'],
-  ftanh_: ['isnan_'], fexp_: ['isnan_', 'fbits'], ftrig_: ['isnan_', 'isinf_'], ferf_: ['isnan_'], fpow_: ['fbits', 'isnan_', 'isinf_'],
+  flog_: ['fbits', 'isnan_', 'isinf_'], fsqrt_: ['fbits', 'isnan_'], fexpm1_: ['isnan_', 'fexp_'], flog1p_: ['fbits', 'isnan_', 'flog_'],
+  ftanh_: ['isnan_', 'fexpm1_'], fexp_: ['isnan_', 'fbits'], ferf_: ['isnan_', 'fexp_'], ftrig_: ['isnan_', 'isinf_'], fpow_: ['fbits', 'isnan_', 'isinf_', 'fexp_', 'flog_'],
   fatan2_: ['fbits', 'isnan_'], f2i_: ['isnan_', 'isinf_'],
 };
 
