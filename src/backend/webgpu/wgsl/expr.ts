@@ -115,7 +115,8 @@ const HELPERS: Record<string, string> = {
     return select(0.0, fbits(0x7f800000u), (ax > 1.0) == (y > 0.0));
   }
   let yint = floor(y) == y;
-  if (x < 0.0 && !yint) { return fbits(0x7fc00000u); }
+  let xneg = (bitcast<u32>(x) >> 31u) == 1u; // -0 counts: pow(-0, -1) = -inf
+  if (x < 0.0 && !yint && !isinf_(x)) { return fbits(0x7fc00000u); }
   let odd = yint && abs(y) < 16777216.0 && (i32(abs(y)) & 1) == 1;
   var r: f32;
   if (yint && abs(y) <= 64.0 && !isinf_(x)) {
@@ -131,11 +132,27 @@ const HELPERS: Record<string, string> = {
   } else {
     r = fexp_(y * flog_(ax));
   }
-  return select(r, -r, x < 0.0 && odd);
+  return select(r, -r, xneg && odd);
 }`,
+  // atan2's zeros and infinities by IEEE/C rules, explicitly: builtins leave them undefined.
   fatan2_: `fn fatan2_(y: f32, x: f32) -> f32 {
   if (isnan_(x) || isnan_(y)) { return fbits(0x7fc00000u); }
-  return atan2(y, x);
+  let sy = select(1.0, -1.0, (bitcast<u32>(y) >> 31u) == 1u);
+  let xneg = (bitcast<u32>(x) >> 31u) == 1u;
+  if (isinf_(y)) { return sy * select(select(1.5707963, 0.78539816, isinf_(x)), 2.3561945, isinf_(x) && xneg); }
+  if (isinf_(x) || y == 0.0) { return sy * select(0.0, 3.1415927, xneg); }
+  if (x == 0.0) { return sy * 1.5707963; }
+  // Builtin atan2 is ~30 ulp off on lavapipe: reduce to atan(a), a in [0, 1], Cephes' atanf
+  // polynomial, then unfold octants with pi/2 and pi split in hi + lo parts.
+  let ax = abs(x); let ay = abs(y);
+  var a = min(ax, ay) / max(ax, ay);
+  var base = 0.0;
+  if (a > 0.41421356) { a = (a - 1.0) / (a + 1.0); base = 0.78539816; }
+  let z = a * a;
+  var r = base + ((((8.05374449538e-2 * z - 1.38776856032e-1) * z + 1.99777106478e-1) * z - 3.33329491539e-1) * z * a + a);
+  if (ay > ax) { r = (1.5707964 - r) - 4.371139e-8; }
+  if (xneg) { r = (3.1415927 - r) - 8.742278e-8; }
+  return sy * r;
 }`,
   // float -> int32 truncates toward zero; NaN and +-Inf give 0 (what the CPU's |0 gives).
   f2i_: 'fn f2i_(x: f32) -> i32 { if (isnan_(x) || isinf_(x)) { return 0; } return i32(clamp(x, -2147483648.0, 2147483520.0)); }',
@@ -144,7 +161,7 @@ const DEPS: Record<string, string[]> = {
   fmax_: ['isnan_'], fmin_: ['isnan_'], flt_: ['isnan_'], fle_: ['isnan_'], feq_: ['isnan_'], fsign_: ['isnan_'],
   flog_: ['fbits', 'isnan_', 'isinf_'], fsqrt_: ['fbits', 'isnan_'], fexpm1_: ['isnan_', 'fexp_'], flog1p_: ['fbits', 'isnan_', 'flog_'],
   ftanh_: ['isnan_', 'fexpm1_'], fexp_: ['isnan_', 'fbits'], ferf_: ['isnan_', 'fexp_'], ftrig_: ['isnan_', 'isinf_'], fpow_: ['fbits', 'isnan_', 'isinf_', 'fexp_', 'flog_'],
-  fatan2_: ['fbits', 'isnan_'], f2i_: ['isnan_', 'isinf_'],
+  fatan2_: ['fbits', 'isnan_', 'isinf_'], f2i_: ['isnan_', 'isinf_'],
 };
 
 /** Collects the helpers a generated expression needs. */
