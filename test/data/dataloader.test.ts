@@ -22,14 +22,14 @@ describe('DataLoader', () => {
   });
 
   it('shuffles with a seeded generator: a permutation, reproducible, different per epoch', () => {
-    const order = (g: torch.Generator) => {
+    const order = (g: torch.Generator): number[][] => {
       const dl = new DataLoader(ds, { batchSize: 3, shuffle: true, generator: g });
-      const epoch = () => [...dl].flatMap(([, b]) => Array.from(b.toArraySync()));
+      const epoch = (): number[] => [...dl].flatMap(([, b]) => Array.from(b.toArraySync()));
       return [epoch(), epoch()];
     };
     const [a1, a2] = order(new torch.Generator(7));
     const [b1] = order(new torch.Generator(7));
-    expect([...a1].sort((p, q) => p - q)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect([...a1].sort((p: number, q: number) => p - q)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(a1).toEqual(b1);
     expect(a1).not.toEqual(a2);
     // items stay paired with their labels

@@ -1,0 +1,56 @@
+/** A small self-contained SVG of the training curves (no plotting dependency needed). */
+export interface Series {
+  name: string;
+  color: string;
+  values: readonly number[];
+}
+
+function panel(
+  title: string,
+  series: readonly Series[],
+  x0: number,
+  w: number,
+  h: number,
+  fixed?: [number, number],
+): string {
+  const all = series.flatMap((s) => s.values).filter(Number.isFinite);
+  let [lo, hi] = fixed ?? [Math.min(...all), Math.max(...all)];
+  if (!(hi > lo)) [lo, hi] = [lo - 0.5, hi + 0.5];
+  const n = Math.max(...series.map((s) => s.values.length), 2);
+  const pad = { l: 48, r: 12, t: 28, b: 34 };
+  const px = (i: number) => x0 + pad.l + (i / (n - 1)) * (w - pad.l - pad.r);
+  const py = (v: number) => pad.t + (1 - (v - lo) / (hi - lo)) * (h - pad.t - pad.b);
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => lo + f * (hi - lo));
+  const out = [`<text x="${x0 + w / 2}" y="18" text-anchor="middle" font-weight="bold">${title}</text>`];
+  for (const t of ticks)
+    out.push(
+      `<line x1="${x0 + pad.l}" x2="${x0 + w - pad.r}" y1="${py(t)}" y2="${py(t)}" stroke="#ddd"/>`,
+      `<text x="${x0 + pad.l - 6}" y="${py(t) + 4}" text-anchor="end" font-size="11">${t.toFixed(3)}</text>`,
+    );
+  out.push(`<text x="${x0 + w / 2}" y="${h - 6}" text-anchor="middle" font-size="11">epoch</text>`);
+  for (let i = 0; i < n; i++)
+    out.push(`<text x="${px(i)}" y="${h - pad.b + 14}" text-anchor="middle" font-size="10">${i + 1}</text>`);
+  series.forEach((s, k) => {
+    const pts = s.values.map((v, i) => `${px(i).toFixed(1)},${py(v).toFixed(1)}`).join(' ');
+    out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts}"/>`);
+    for (const [i, v] of s.values.entries())
+      out.push(`<circle cx="${px(i)}" cy="${py(v)}" r="2.5" fill="${s.color}"/>`);
+    out.push(
+      `<text x="${x0 + w - pad.r - 4}" y="${pad.t + 14 + 14 * k}" text-anchor="end" font-size="11" fill="${s.color}">${s.name}</text>`,
+    );
+  });
+  return out.join('\n');
+}
+
+/** Loss (train/test) and accuracy per epoch, side by side. */
+export function curvesSvg(loss: readonly Series[], accuracy: readonly Series[]): string {
+  const w = 420;
+  const h = 300;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * w}" height="${h}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    panel('Loss', loss, 0, w, h),
+    panel('Test accuracy', accuracy, w, w, h),
+    '</svg>',
+  ].join('\n');
+}
