@@ -8,7 +8,6 @@ import {
   expectConformance,
   expectGradcheck,
   expectSameAsCpu,
-  leaf,
   ncLeaf,
   values,
 } from '../helpers/conformance.js';
