@@ -198,6 +198,10 @@ function allocate(dtype: RawDType, n: number): RawData {
  * Converts `n` contiguous elements of type `src` starting at `bytes[0]` into a fresh typed
  * array of the stored dtype. This is the single copy a tensor's data gets on load: a byte copy
  * for float32/int32/bool, a converting loop over a typed view of the file for the others.
+ *
+ * With `view`, float32/int32 data that is aligned and little-endian is returned as a view of
+ * `bytes` instead (no copy): for callers that copy it once themselves (a backend upload) and
+ * drop the view, so the file's bytes are not pinned or aliased by a live tensor.
  */
 export function convertContiguous(
   bytes: Uint8Array,
@@ -205,11 +209,16 @@ export function convertContiguous(
   n: number,
   le: boolean,
   what: string,
+  view = false,
 ): RawData {
   const size = ITEM_SIZE[src];
   check(bytes.length >= n * size, () => `${what}: needs ${n * size} bytes, the file has ${bytes.length}`);
-  const out = allocate(STORED_AS[src], n);
   const aligned = (bytes.byteOffset % size === 0) as boolean;
+  if (view && le && HOST_LE && aligned) {
+    if (src === 'float32') return new Float32Array(bytes.buffer, bytes.byteOffset, n);
+    if (src === 'int32') return new Int32Array(bytes.buffer, bytes.byteOffset, n);
+  }
+  const out = allocate(STORED_AS[src], n);
   if (le && HOST_LE) {
     if (src === 'float32' || src === 'int32' || src === 'bool') {
       new Uint8Array(out.buffer).set(bytes.subarray(0, n * size));
@@ -276,6 +285,7 @@ export function materialize(
   stride: readonly number[],
   what: string,
   budget?: ByteBudget,
+  view = false,
 ): RawTensor {
   const dtype = STORED_AS[src];
   const storageNumel = Math.floor(storage.length / ITEM_SIZE[src]);
@@ -302,7 +312,14 @@ export function materialize(
   }
   const size = ITEM_SIZE[src];
   if (contiguous) {
-    const data = convertContiguous(storage.subarray(offset * size, (offset + n) * size), src, n, le, what);
+    const data = convertContiguous(
+      storage.subarray(offset * size, (offset + n) * size),
+      src,
+      n,
+      le,
+      what,
+      view,
+    );
     return { dtype, shape: [...shape], data };
   }
   // General strided walk: an odometer over the outer dims, a tight loop over the last one.

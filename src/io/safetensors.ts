@@ -215,8 +215,9 @@ function parseEntry(name: string, info: unknown, dataLen: number): Entry {
  * UTF-8, JSON, dtypes, shapes against offsets, offsets covering the data section exactly),
  * then copies each tensor once out of `bytes` into its own aligned typed array, converting
  * F64/F16/BF16 to float32 and I64/I16/I8/U8 to int32 (I64 range-checked).
+ * `view: true` returns aligned F32/I32 data as views of `bytes` instead (see convertContiguous).
  */
-export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
+export function decodeSafetensors(bytes: Uint8Array, opts: { view?: boolean } = {}): SafetensorsFile {
   check(
     bytes.length >= 8,
     () => `safetensors: file too short (${bytes.length} bytes; the header length alone is 8)`,
@@ -299,6 +300,7 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
       n,
       true,
       `safetensors: tensor '${e.name}'`,
+      opts.view,
     );
     const t: RawTensor = { dtype: STORED_AS[e.src], shape: e.shape, data };
     Object.defineProperty(tensors, e.name, {

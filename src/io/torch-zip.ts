@@ -28,6 +28,8 @@ export interface TorchLoadOptions {
   maxEntryBytes?: number;
   /** Verify zip CRC-32s (default true). */
   verifyCrc?: boolean;
+  /** Return aligned float32/int32 tensor data as views of the file bytes (see convertContiguous). */
+  view?: boolean;
 }
 
 /** A storage named by a persistent id: its element type and where its bytes are. */
@@ -60,7 +62,7 @@ function storageType(t: unknown): SourceDType {
   return STORAGE_TYPES[q];
 }
 
-function finish(value: unknown, le: boolean, budget: ByteBudget): unknown {
+function finish(value: unknown, le: boolean, budget: ByteBudget, view = false): unknown {
   return toJs(value, (v) => {
     if (v instanceof PyTensor) {
       check(
@@ -77,12 +79,13 @@ function finish(value: unknown, le: boolean, budget: ByteBudget): unknown {
         v.stride,
         `tensor on storage '${s.key}'`,
         budget,
+        view,
       );
       if (v.requiresGrad) t.requiresGrad = true;
       return t;
     }
     if (v instanceof Storage)
-      return materialize(v.bytes(), v.dtype, le, 0, [v.numel], [1], `storage '${v.key}'`, budget);
+      return materialize(v.bytes(), v.dtype, le, 0, [v.numel], [1], `storage '${v.key}'`, budget, view);
     throw new CheckpointError(`torch.load: unexpected ${String(v?.constructor?.name)} in the pickle`);
   });
 }
@@ -135,7 +138,7 @@ function loadZip(bytes: Uint8Array, opts: TorchLoadOptions): unknown {
     });
   };
   const { value } = unpickle(zip.read(`${prefix}data.pkl`), { persistentLoad });
-  return finish(value, le, ByteBudget.forFile(bytes.length, opts.maxBytes));
+  return finish(value, le, ByteBudget.forFile(bytes.length, opts.maxBytes), opts.view);
 }
 
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
@@ -212,5 +215,5 @@ function loadLegacy(bytes: Uint8Array, opts: TorchLoadOptions): unknown {
     root.bytes = bytes.subarray(pos + 8, pos + 8 + Number(nbytes));
     pos += 8 + Number(nbytes);
   }
-  return finish(main.value, le, ByteBudget.forFile(bytes.length, opts.maxBytes));
+  return finish(main.value, le, ByteBudget.forFile(bytes.length, opts.maxBytes), opts.view);
 }
