@@ -4,20 +4,20 @@
  * strides copy. Every one is differentiable.
  */
 import { numelOf } from '../backend/backend.js';
-import { ShapeError, fmtShape } from '../tensor/errors.js';
+import { promoteTypes } from '../tensor/dtype.js';
+import { fmtShape, ShapeError } from '../tensor/errors.js';
 import {
-  E,
-  Tensor,
   checkSameDevice,
+  E,
   emptyTensor,
   ewise,
   expandView,
   needsGrad,
   normDim,
   record1,
+  type Tensor,
   viewOf,
 } from './core.js';
-import { promoteTypes } from '../tensor/dtype.js';
 import { mul } from './pointwise.js';
 
 // Late-bound (reduce.ts imports this file).
@@ -459,13 +459,14 @@ export function pad(x: Tensor, pads: readonly number[], mode: 'constant' = 'cons
     );
     out.backend.elementwise(E.input(0), [src], dst);
   }
-  return record1('pad', out, [x], (g) => {
-    let r = g;
-    begin.forEach((b, d) => {
-      r = slice(r, d, b, b + x.shape[d]);
-    });
-    return [r];
-  });
+  // The gradient is g padded by the negated pads: crops where the forward padded, zeros where
+  // it cropped (slicing from `begin` read a negative begin as an index from the end).
+  return record1('pad', out, [x], (g) => [
+    pad(
+      g,
+      pads.map((p) => -p),
+    ),
+  ]);
 }
 
 export { numelOf };
