@@ -122,7 +122,7 @@ function reducePipeline(op: ReduceOp, mode: Mode, x: View, out: View, accT: 'f32
       if (isArg) decls.push('@group(0) @binding(3) var<storage, read> pi: array<i32>;');
     }
     const load = fromView ? (x.dtype === 'bool' ? 'i32(x[off])' : 'x[off]') : 'pv[off]';
-    const idx = fromView ? 'i32(j)' : 'pi[off]';
+    const idx = fromView ? 'i32(j)' : isArg ? 'pi[off]' : '0';
     let base = 'let base = i32(row * P[0].z);'; // partial-final: row-major [rows, parts]
     let offCode = 'let off = base + i32(j);';
     if (fromView) {
