@@ -2,8 +2,9 @@
  * Index ops on the gather / scatterAdd primitives: gather and scatter_add are each other's
  * gradient; index_select and embedding are gathers with a broadcast (stride-0) index.
  */
-import { DTypeError, ShapeError, fmtShape } from '../tensor/errors.js';
-import { E, Tensor, checkSameDevice, emptyTensor, ewise, expandView, normDim, record1 } from './core.js';
+import type { View } from '../backend/backend.js';
+import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
+import { checkSameDevice, E, emptyTensor, ewise, expandView, normDim, record1, Tensor } from './core.js';
 import { cast } from './pointwise.js';
 import { bindScatterAdd } from './reduce.js';
 import { reshape, unsqueeze } from './shape.js';
@@ -49,11 +50,31 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
 }
 bindScatterAdd(scatterAdd);
 
+/**
+ * Runs the gather primitive for `op`, so an out-of-range index names the op the user called
+ * (index_select, embedding), not the primitive underneath.
+ */
+function gatherAs(op: string, x: Tensor, dim: number, index: View, out: Tensor): void {
+  try {
+    out.backend.gather(x, dim, index, out);
+  } catch (e) {
+    if (e instanceof RangeError && e.message.startsWith('gather: '))
+      throw new RangeError(
+        `${op}: ${e.message.slice('gather: '.length)} (indexed tensor of shape ${fmtShape(x.shape)})`,
+      );
+    throw e;
+  }
+}
+
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
-  checkIndex('index_select', index);
+  return indexSelectAs('index_select', x, dim, index);
+}
+
+function indexSelectAs(op: string, x: Tensor, dim: number, index: Tensor): Tensor {
+  checkIndex(op, index);
   if (index.dim() > 1)
-    throw new ShapeError(`index_select(): Index is supposed to be a vector, got ${fmtShape(index.shape)}`);
-  const d = normDim(dim, x.dim(), 'index_select');
+    throw new ShapeError(`${op}(): Index is supposed to be a vector, got ${fmtShape(index.shape)}`);
+  const d = normDim(dim, x.dim(), op);
   const idx1 = index.dim() === 0 ? reshape(index, [1]) : index;
   const shape = x.shape.slice();
   shape[d] = idx1.shape[0];
@@ -61,7 +82,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const idxShape = shape.map((_, i) => (i === d ? idx1.shape[0] : 1));
   const idxView = expandView(reshape(idx1, idxShape), shape);
   const out = emptyTensor(shape, x.dtype, x.device);
-  out.backend.gather(x, d, idxView, out);
+  gatherAs(op, x, d, idxView, out);
   const expanded = new Tensor(
     idx1.storage,
     idxView.shape,
@@ -77,7 +98,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 export function embedding(input: Tensor, weight: Tensor, opts: { paddingIdx?: number | null } = {}): Tensor {
   checkIndex('embedding', input);
   const flat = reshape(input, [-1]);
-  let rows = indexSelect(weight, 0, flat);
+  let rows = indexSelectAs('embedding', weight, 0, flat);
   const pad = opts.paddingIdx;
   if (pad !== null && pad !== undefined) {
     // No gradient flows to the padding row: mask it out of the gradient only.
