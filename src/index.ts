@@ -35,3 +35,5 @@ import * as data from './data/index.js';
 /** torch.utils.data */
 export const utils = { data };
 export * as datasets from './data/datasets/index.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';

@@ -1,0 +1,57 @@
+/**
+ * nn.functional (`F`): every functional op under PyTorch's names in camelCase. The ops live in
+ * src/ops; this file only re-exports them (and composes the few that are one line).
+ *
+ * ```ts
+ * const F = torch.nn.functional;
+ * const loss = F.crossEntropy(F.linear(x, w, b), y, { labelSmoothing: 0.1 });
+ * ```
+ */
+import { softmax as softmaxOp, softplus as softplusOp } from '../ops/activation.js';
+import { neg } from '../ops/pointwise.js';
+import { norm } from '../ops/reduce.js';
+import { clamp, div } from '../ops/pointwise.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+export {
+  relu,
+  relu6,
+  elu,
+  selu,
+  gelu,
+  silu,
+  mish,
+  leakyRelu,
+  hardtanh,
+  softplus,
+  softmax,
+  logSoftmax,
+  sigmoid,
+  tanh,
+  dropout,
+} from '../ops/activation.js';
+export { linear } from '../ops/matmul.js';
+export { embedding, oneHot } from '../ops/indexing.js';
+export { pad } from '../ops/shape.js';
+export {
+  crossEntropy,
+  nllLoss,
+  mseLoss,
+  l1Loss,
+  smoothL1Loss,
+  huberLoss,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  klDiv,
+  type Reduction,
+} from '../ops/loss.js';
+
+/** F.logsigmoid: -softplus(-x), stable for large |x|. */
+export const logsigmoid = (x: Tensor): Tensor => neg(softplusOp(neg(x)));
+/** F.softmin: softmax(-x). */
+export const softmin = (x: Tensor, dim = -1): Tensor => softmaxOp(neg(x), dim);
+/** F.normalize: x / max(||x||_p, eps) along dim. */
+export function normalize(x: Tensor, opts: { p?: number; dim?: number; eps?: number } = {}): Tensor {
+  const n = norm(x, opts.p ?? 2, opts.dim ?? 1, { keepdim: true });
+  return div(x, clamp(n, { min: opts.eps ?? 1e-12 }));
+}

@@ -1,0 +1,433 @@
+/**
+ * nn.Module: the base of every layer and model.
+ *
+ * Registration without `__setattr__`: JavaScript has no attribute hook, so a Module finds its
+ * parameters and submodules by walking its own enumerable properties at call time, in
+ * definition order (the order PyTorch's dicts keep). A field holding a `Parameter` is a
+ * parameter, one holding a `Module` (ModuleList, ModuleDict and Sequential included) is a
+ * submodule, and a `Tensor` field is a buffer only when `registerBuffer` named it. Reassigning a
+ * field (`this.fc = new nn.Linear(...)`) is seen at once. Plain arrays of modules are not
+ * registered (as in PyTorch): use `nn.ModuleList`. One JS quirk: integer-like names ('0', '1')
+ * enumerate before other names, in ascending order.
+ *
+ * Callable modules: the constructor returns a function object whose prototype is the subclass's,
+ * so `model(x)` calls `model.forward(x)`, `model instanceof SimpleNet` holds and the subclass's
+ * field initializers land on that function. The `Module` interface below adds the call
+ * signature, typed from `this['forward']`. (Module itself therefore uses no field initializers:
+ * a base class's fields would be set on the discarded `this`.)
+ *
+ * ```ts
+ * class SimpleNet extends nn.Module {
+ *   fc1 = new nn.Linear(784, 128);
+ *   fc2 = new nn.Linear(128, 10);
+ *   forward(x: torch.Tensor) { return this.fc2(torch.relu(this.fc1(x))); }
+ * }
+ * const model = new SimpleNet();
+ * const logits = model(torch.randn([64, 784]));        // same as model.forward(...)
+ * ```
+ */
+import type { DTypeLike } from '../tensor/dtype.js';
+import { normalizeDType } from '../tensor/dtype.js';
+import { type DeviceLike, device as toDevice } from '../tensor/device.js';
+import { noGrad } from '../tensor/state.js';
+import { Tensor } from '../tensor/tensor.js';
+import { isParameter, type Parameter } from './parameter.js';
+
+type StateDict = Record<string, Tensor>;
+
+export interface LoadStateDictResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+/** Non-enumerable bookkeeping, so the property walk never sees it. */
+interface Internals {
+  buffers: Set<string>;
+  nonPersistent: Set<string>;
+  training: boolean;
+}
+const INTERNAL = Symbol('torchts.module');
+
+export interface Module {
+  /** `model(x)` is `model.forward(x)`. */
+  (...args: Parameters<this['forward']>): ReturnType<this['forward']>;
+}
+
+export class Module {
+  constructor() {
+    const self = ((...args: unknown[]) => (self as Module).forward(...args)) as unknown as Module;
+    Object.setPrototypeOf(self, new.target.prototype);
+    // Drop the arrow function's own `name` and `length`, so user fields of those names are plain.
+    delete (self as unknown as { name?: string }).name;
+    delete (self as unknown as { length?: number }).length;
+    const internals: Internals = { buffers: new Set(), nonPersistent: new Set(), training: true };
+    Object.defineProperty(self, INTERNAL, { value: internals, enumerable: false });
+    return self;
+  }
+
+  private get _i(): Internals {
+    return (this as unknown as { [INTERNAL]: Internals })[INTERNAL];
+  }
+
+  /** Defines the computation; subclasses override it. */
+  forward(..._args: any[]): any {
+    throw new Error(`Module [${this._getName()}] is missing the required "forward" function`);
+  }
+
+  // ---- registration ----
+  /** Whether the module is in training mode (Dropout, BatchNorm read it). */
+  get training(): boolean {
+    return this._i.training;
+  }
+  set training(v: boolean) {
+    this._i.training = v;
+  }
+
+  /** Adds a parameter (or null: a declared but absent parameter, like `bias=False`). */
+  registerParameter(name: string, param: Parameter | null): void {
+    checkName(this, name, 'parameter');
+    if (param !== null && !isParameter(param))
+      throw new TypeError(
+        `cannot assign '${describe(param)}' object to parameter '${name}' (nn.Parameter or null required)`,
+      );
+    this._set(name, param);
+  }
+
+  /** Adds a buffer: state that is not a parameter (running stats). `persistent: false` keeps it out of stateDict. */
+  registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
+    checkName(this, name, 'buffer');
+    if (tensor !== null && !(tensor instanceof Tensor))
+      throw new TypeError(`cannot assign '${describe(tensor)}' object to buffer '${name}' (Tensor or null required)`);
+    this._i.buffers.add(name);
+    if (opts.persistent === false) this._i.nonPersistent.add(name);
+    else this._i.nonPersistent.delete(name);
+    this._set(name, tensor);
+  }
+
+  /** Adds a child module under `name` (`model.name` then reads it). */
+  registerModule(name: string, module: Module | null): void {
+    checkName(this, name, 'module');
+    if (module !== null && !(module instanceof Module))
+      throw new TypeError(`${describe(module)} is not a Module subclass`);
+    this._set(name, module);
+  }
+  /** Alias of registerModule. */
+  addModule(name: string, module: Module | null): void {
+    this.registerModule(name, module);
+  }
+
+  private _set(name: string, value: unknown): void {
+    Object.defineProperty(this, name, { value, writable: true, enumerable: true, configurable: true });
+  }
+
+  private _entries(): [string, unknown][] {
+    return Object.keys(this).map((k) => [k, (this as unknown as Record<string, unknown>)[k]]);
+  }
+
+  // ---- iteration (PyTorch order: own entries in definition order, then children depth-first) ----
+  /** Direct parameters of this module (not of children), by name. */
+  private _ownParameters(): [string, Parameter][] {
+    return this._entries().filter((e): e is [string, Parameter] => isParameter(e[1]));
+  }
+  private _ownBuffers(): [string, Tensor][] {
+    const names = this._i.buffers;
+    return this._entries().filter(
+      (e): e is [string, Tensor] => names.has(e[0]) && e[1] instanceof Tensor && !isParameter(e[1]),
+    );
+  }
+
+  /** Every child entry, shared ones repeated (PyTorch's `_modules.items()`). */
+  private _childEntries(): [string, Module][] {
+    return this._entries().filter((e): e is [string, Module] => e[1] instanceof Module);
+  }
+
+  *namedChildren(): Generator<[string, Module]> {
+    const seen = new Set<Module>();
+    for (const [k, v] of this._entries())
+      if (v instanceof Module && !seen.has(v)) {
+        seen.add(v);
+        yield [k, v];
+      }
+  }
+  *children(): Generator<Module> {
+    for (const [, m] of this.namedChildren()) yield m;
+  }
+
+  /** This module and every descendant once, with dotted names ('' for this one). */
+  *namedModules(memo: Set<Module> = new Set(), prefix = ''): Generator<[string, Module]> {
+    if (memo.has(this)) return;
+    memo.add(this);
+    yield [prefix, this];
+    for (const [k, v] of this._entries())
+      if (v instanceof Module) yield* v.namedModules(memo, prefix ? `${prefix}.${k}` : k);
+  }
+  *modules(): Generator<Module> {
+    for (const [, m] of this.namedModules()) yield m;
+  }
+
+  /** Every parameter once (shared ones are not repeated), as `['fc1.weight', p]`. */
+  *namedParameters(opts: { prefix?: string; recurse?: boolean } = {}): Generator<[string, Parameter]> {
+    const seen = new Set<Tensor>();
+    const mods: [string, Module][] =
+      opts.recurse === false ? [[opts.prefix ?? '', this]] : [...this.namedModules(new Set(), opts.prefix ?? '')];
+    for (const [mp, m] of mods)
+      for (const [k, p] of m._ownParameters())
+        if (!seen.has(p)) {
+          seen.add(p);
+          yield [mp ? `${mp}.${k}` : k, p];
+        }
+  }
+  /** The parameters, e.g. for an optimizer: `new optim.SGD(model.parameters(), {lr: 0.01})`. */
+  parameters(opts: { recurse?: boolean } = {}): Parameter[] {
+    return [...this.namedParameters(opts)].map(([, p]) => p);
+  }
+
+  *namedBuffers(opts: { prefix?: string; recurse?: boolean } = {}): Generator<[string, Tensor]> {
+    const seen = new Set<Tensor>();
+    const mods: [string, Module][] =
+      opts.recurse === false ? [[opts.prefix ?? '', this]] : [...this.namedModules(new Set(), opts.prefix ?? '')];
+    for (const [mp, m] of mods)
+      for (const [k, b] of m._ownBuffers())
+        if (!seen.has(b)) {
+          seen.add(b);
+          yield [mp ? `${mp}.${k}` : k, b];
+        }
+  }
+  buffers(opts: { recurse?: boolean } = {}): Tensor[] {
+    return [...this.namedBuffers(opts)].map(([, b]) => b);
+  }
+
+  /** The module at a dotted path ('' is this one), as get_submodule. */
+  getSubmodule(target: string): Module {
+    let m: Module = this;
+    if (target === '') return m;
+    for (const part of target.split('.')) {
+      const next = (m as unknown as Record<string, unknown>)[part];
+      if (!(next instanceof Module)) throw new Error(`${m._getName()} has no attribute \`${part}\``);
+      m = next;
+    }
+    return m;
+  }
+
+  // ---- modes ----
+  /** Sets training mode on this module and all descendants. */
+  train(mode = true): this {
+    if (typeof mode !== 'boolean') throw new TypeError('training mode is expected to be boolean');
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Applies fn to every child (recursively) and then to this module, as Module.apply. */
+  apply(fn: (m: Module) => void): this {
+    for (const c of this.children()) c.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  requiresGrad_(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
+    return this;
+  }
+
+  /** Clears the gradients: `null` (default, as PyTorch 2) or zeroed in place with `setToNone: false`. */
+  zeroGrad(opts: { setToNone?: boolean } = {}): void {
+    const setToNone = opts.setToNone ?? true;
+    for (const p of this.parameters()) {
+      if (!p.grad) continue;
+      if (setToNone) p.grad = null;
+      else {
+        const g = p.grad.gradFn ? p.grad.detach() : p.grad;
+        noGrad(() => g.zero_());
+        p.grad = g;
+      }
+    }
+  }
+
+  // ---- devices and dtypes ----
+  /**
+   * Moves (or casts) parameters, their gradients and buffers IN PLACE: each tensor keeps its
+   * identity (`p.data = p.data.to(device)`), so an optimizer created before still holds them.
+   * A dtype cast only touches floating-point tensors, as in PyTorch.
+   */
+  to(target: DeviceLike | DTypeLike | { device?: DeviceLike; dtype?: DTypeLike }): this {
+    const { dev, dt } = parseTo(target);
+    const conv = (t: Tensor): Tensor => {
+      let r = t;
+      if (dt && r.dtype === 'float32' && dt !== r.dtype) r = r.to(dt);
+      if (dev && !r.device.equals(dev)) r = r.to(dev);
+      return r;
+    };
+    this._convert(conv);
+    return this;
+  }
+  /** `to(device)` for a GPU -> CPU move, which reads back and so is async. */
+  async toAsync(device: DeviceLike): Promise<this> {
+    const dev = toDevice(device);
+    const tensors: Tensor[] = [];
+    for (const p of this.parameters()) tensors.push(p, ...(p.grad ? [p.grad] : []));
+    tensors.push(...this.buffers());
+    const moved = new Map<Tensor, Tensor>();
+    for (const t of tensors) moved.set(t, await t.detach().toAsync(dev));
+    this._convert((t) => moved.get(t) ?? t);
+    return this;
+  }
+  private _convert(conv: (t: Tensor) => Tensor): void {
+    noGrad(() => {
+      for (const p of this.parameters()) {
+        const nd = conv(p.data);
+        if (nd.storage !== p.storage) p.data = nd;
+        if (p.grad) {
+          const g = conv(p.grad);
+          if (g !== p.grad) p.grad = g;
+        }
+      }
+      for (const b of this.buffers()) {
+        const nd = conv(b.data);
+        if (nd.storage !== b.storage) b.data = nd;
+      }
+    });
+  }
+  cpu(): this {
+    return this.to('cpu');
+  }
+  /** PyTorch's spelling of "the GPU" (WebGPU today). */
+  cuda(): this {
+    return this.to('cuda');
+  }
+  float(): this {
+    return this.to('float32');
+  }
+
+  // ---- state dict ----
+  /**
+   * Parameters and persistent buffers with PyTorch's key names ('fc1.weight'), in order, as
+   * detached tensors sharing storage with the module.
+   */
+  stateDict(opts: { prefix?: string; keepVars?: boolean } = {}): StateDict {
+    const out: StateDict = {};
+    const prefix = opts.prefix ?? '';
+    const walk = (m: Module, pre: string) => {
+      for (const [k, p] of m._ownParameters()) out[pre + k] = opts.keepVars ? p : p.detach();
+      for (const [k, b] of m._ownBuffers())
+        if (!m._i.nonPersistent.has(k)) out[pre + k] = opts.keepVars ? b : b.detach();
+      for (const [k, c] of m._childEntries()) walk(c, `${pre}${k}.`);
+    };
+    walk(this, prefix);
+    return out;
+  }
+
+  /**
+   * Copies the values in (on this module's devices). `strict` (default) throws on missing or
+   * unexpected keys; a shape mismatch always throws. The error lists every key at fault, as
+   * PyTorch's does.
+   */
+  loadStateDict(stateDict: StateDict | Map<string, Tensor>, opts: { strict?: boolean } = {}): LoadStateDictResult {
+    const strict = opts.strict ?? true;
+    const sd = stateDict instanceof Map ? Object.fromEntries(stateDict) : stateDict;
+    const own = this.stateDict({ keepVars: true });
+    const missingKeys = Object.keys(own).filter((k) => !(k in sd));
+    const unexpectedKeys = Object.keys(sd).filter((k) => !(k in own));
+    const errors: string[] = [];
+    const copies: [Tensor, Tensor][] = [];
+    for (const [k, dst] of Object.entries(own)) {
+      if (!(k in sd)) continue;
+      const src = sd[k];
+      if (!(src instanceof Tensor)) {
+        errors.push(
+          `While copying the parameter named "${k}", expected torch.Tensor or Tensor-like object from checkpoint but received ${describe(src)}`,
+        );
+        continue;
+      }
+      if (!sameShape(src.shape, dst.shape)) {
+        errors.push(
+          `size mismatch for ${k}: copying a param with shape ${torchSize(src.shape)} from checkpoint, the shape in current model is ${torchSize(dst.shape)}.`,
+        );
+        continue;
+      }
+      copies.push([dst, src]);
+    }
+    if (strict) {
+      if (unexpectedKeys.length)
+        errors.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `);
+      if (missingKeys.length)
+        errors.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}. `);
+    }
+    if (errors.length)
+      throw new Error(`Error(s) in loading state_dict for ${this._getName()}:\n\t${errors.join('\n\t')}`);
+    noGrad(() => {
+      for (const [dst, src] of copies) {
+        const s = src.dtype === dst.dtype ? src : src.to(dst.dtype);
+        dst.copy_(s);
+      }
+    });
+    return { missingKeys, unexpectedKeys };
+  }
+
+  // ---- printing ----
+  /** Extra text inside the parentheses, e.g. `in_features=784, out_features=128, bias=True`. */
+  extraRepr(): string {
+    return '';
+  }
+  /** @internal PyTorch's `_get_name()`. */
+  _getName(): string {
+    return this.constructor.name;
+  }
+  /** PyTorch's repr: `SimpleNet(\n  (fc1): Linear(in_features=784, ...)\n)`. */
+  toString(): string {
+    const extra = this.extraRepr();
+    const extraLines = extra ? extra.split('\n') : [];
+    const childLines = this._childEntries().map(([k, m]) => `(${k}): ${addIndent(m.toString(), 2)}`);
+    const lines = [...extraLines, ...childLines];
+    let s = `${this._getName()}(`;
+    if (lines.length) {
+      if (extraLines.length === 1 && childLines.length === 0) s += extraLines[0];
+      else s += `\n  ${lines.join('\n  ')}\n`;
+    }
+    return `${s})`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+function addIndent(s: string, n: number): string {
+  const lines = s.split('\n');
+  if (lines.length === 1) return s;
+  const pad = ' '.repeat(n);
+  return [lines[0], ...lines.slice(1).map((l) => pad + l)].join('\n');
+}
+
+function checkName(m: Module, name: string, what: string): void {
+  if (typeof name !== 'string') throw new TypeError(`${what} name should be a string. Got ${typeof name}`);
+  if (name === '') throw new Error(`${what} name can't be empty string ""`);
+  if (name.includes('.')) throw new Error(`${what} name can't contain "."`);
+  if (!Object.hasOwn(m, name) && name in m) throw new Error(`attribute '${name}' already exists`);
+}
+
+function describe(x: unknown): string {
+  if (x === null) return 'None';
+  if (typeof x === 'object' || typeof x === 'function') return (x as object).constructor?.name ?? typeof x;
+  return typeof x;
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((s, i) => s === b[i]);
+
+const torchSize = (s: readonly number[]) => `torch.Size([${s.join(', ')}])`;
+
+export function parseTo(target: DeviceLike | DTypeLike | { device?: DeviceLike; dtype?: DTypeLike }) {
+  let dev: ReturnType<typeof toDevice> | undefined;
+  let dt: ReturnType<typeof normalizeDType> | undefined;
+  if (typeof target === 'string') {
+    if (/^(cpu|webgpu|cuda|gpu)(:\d+)?$/.test(target)) dev = toDevice(target);
+    else dt = normalizeDType(target as DTypeLike);
+  } else if (target && typeof target === 'object' && ('device' in target || 'dtype' in target)) {
+    const o = target as { device?: DeviceLike; dtype?: DTypeLike };
+    if (o.device !== undefined) dev = toDevice(o.device);
+    if (o.dtype !== undefined) dt = normalizeDType(o.dtype);
+  } else dev = toDevice(target as DeviceLike);
+  return { dev, dt };
+}

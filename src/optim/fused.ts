@@ -1,0 +1,39 @@
+/**
+ * The fused path (STYLE.md §4): when a parameter's backend offers `routines.optimizerStep`
+ * (the WebGPU backend does for 'sgd', 'adam', 'adamw'), a group's update runs as one dispatch
+ * instead of ~4-7 elementwise kernels per parameter. The composed update in each optimizer
+ * stays the reference; test/optim/fused.test.ts checks both agree.
+ *
+ * Contract (backend.ts `Routines.optimizerStep`, formulas of torch.optim's single-tensor path):
+ * - 'sgd': hyper {lr, momentum, dampening, weightDecay, nesterov, maximize, step}; state[i] =
+ *   [momentumBuffer] when momentum != 0. step === 1 initialises the buffer to the update
+ *   (PyTorch's "buf is None" first step).
+ * - 'adam' | 'adamw': hyper {lr, beta1, beta2, eps, weightDecay, step, amsgrad, maximize};
+ *   state[i] = [expAvg, expAvgSq] (+ maxExpAvgSq when amsgrad). step counts this update (>= 1).
+ * Booleans travel as 0/1. All views contiguous float32 of the parameter's size.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+
+/** Whether these tensors can take the fused routine (same backend, contiguous float32). */
+export function fusedAvailable(ts: readonly Tensor[]): boolean {
+  if (ts.length === 0) return false;
+  const be = ts[0].backend;
+  if (!be.routines?.optimizerStep) return false;
+  return ts.every((t) => t.backend === be && t.dtype === 'float32' && t.isContiguous());
+}
+
+/** Runs the routine and bumps the storage versions of what it wrote (autograd's safety check). */
+export function fusedStep(
+  kind: 'sgd' | 'adam' | 'adamw',
+  params: readonly Tensor[],
+  grads: readonly Tensor[],
+  state: readonly (readonly Tensor[])[],
+  hyper: Record<string, number | boolean>,
+): void {
+  if (params.length === 0) return;
+  const h: Record<string, number> = {};
+  for (const [k, v] of Object.entries(hyper)) h[k] = typeof v === 'boolean' ? Number(v) : v;
+  params[0].backend.routines!.optimizerStep!(kind, params, grads, state, h);
+  for (const p of params) p.storage.version++;
+  for (const s of state) for (const t of s) t.storage.version++;
+}
