@@ -122,6 +122,10 @@ describe('torch.save files written by PyTorch', () => {
     expectDescribed(loadTorchFile(fixture('io/mixed-legacy.pt')), expected.mixed);
   });
 
+  it('the same object pickled at protocol 5 (FRAME, MEMOIZE, STACK_GLOBAL, SHORT_BINUNICODE)', () => {
+    expectDescribed(loadTorchFile(fixture('io/mixed-proto5.pt')), expected.mixed);
+  });
+
   it('views of one storage are materialised separately, contiguous', () => {
     const m = loadTorchFile(fixture('io/mixed.pt')) as Record<string, RawTensor>;
     expect(m.view_t.data.buffer).not.toBe(m.base.data.buffer);
