@@ -1,0 +1,124 @@
+/**
+ * The runtime around the kernels: batching (submit counts), write ordering, pool reuse,
+ * memory figures, errors, device probing (TORCHTS_NO_WEBGPU in a child process).
+ */
+import { execFileSync } from 'node:child_process';
+import { expect, it } from 'vitest';
+import type { View } from '../../../src/backend/backend.js';
+import { E } from '../../../src/backend/expr.js';
+import {
+  adapterInfo, deviceCount, emptyCache, hardwareGpuAvailable, initWebGPU, maxMemoryAllocated, memoryAllocated, memoryReserved,
+  resetPeakMemoryStats, resetStats, stats, webgpuAvailable,
+} from '../../../src/backend/webgpu/index.js';
+import { describeGpu, gpu } from './helpers.js';
+
+const view = (storage: View['storage'], n: number, dtype: View['dtype'] = 'float32'): View => ({ storage, dtype, shape: [n], strides: [1], offset: 0 });
+
+describeGpu('webgpu runtime', () => {
+  it('100 elementwise ops then one read: exactly 1 submit, 1 readback, 100 dispatches', async () => {
+    const be = gpu();
+    const s = be.alloc(1000, 'float32');
+    const v = view(s, 1000);
+    be.elementwise(E.const(0), [], v);
+    be.elementwise(E.add(E.input(0), 1), [v], v); // compiles the pipeline once
+    be.elementwise(E.const(0), [], v);
+    await be.synchronize();
+    resetStats();
+    for (let i = 0; i < 100; i++) be.elementwise(E.add(E.input(0), 1), [v], v);
+    expect(stats().submits).toBe(0); // nothing leaves the host until someone waits
+    const out = await be.read(v);
+    expect(out[999]).toBe(100);
+    expect(stats()).toMatchObject({ dispatches: 100, submits: 1, reads: 1, pipelineCompiles: 0 });
+    be.release(s);
+  });
+
+  it('a write after recorded reads of the same buffer does not overtake them', async () => {
+    const be = gpu();
+    const a = be.alloc(4, 'float32');
+    const b = be.alloc(4, 'float32');
+    be.write(a, new Float32Array([1, 2, 3, 4]));
+    be.elementwise(E.mul(E.input(0), 10), [view(a, 4)], view(b, 4)); // recorded, reads a
+    be.write(a, new Float32Array([0, 0, 0, 0])); // must land after the dispatch above
+    expect(Array.from(await be.read(view(b, 4)))).toEqual([10, 20, 30, 40]);
+    expect(Array.from(await be.read(view(a, 4)))).toEqual([0, 0, 0, 0]);
+    // The same through the pool: a released buffer handed out again while a kernel still reads it.
+    be.elementwise(E.mul(E.input(0), 2), [view(b, 4)], view(a, 4));
+    be.release(b);
+    const c = be.alloc(4, 'float32');
+    be.write(c, new Float32Array([7, 7, 7, 7]));
+    expect(Array.from(await be.read(view(a, 4)))).toEqual([20, 40, 60, 80]);
+    be.release(a);
+    be.release(c);
+  });
+
+  it('pool reuse, memory figures, emptyCache and peak reset', async () => {
+    const be = gpu();
+    await be.synchronize();
+    emptyCache();
+    const base = memoryAllocated();
+    const s1 = be.alloc(1000, 'float32'); // 4000 B -> bucket 4096
+    expect(memoryAllocated() - base).toBe(4096);
+    be.release(s1);
+    expect(memoryAllocated()).toBe(base);
+    expect(memoryReserved() - base).toBe(4096);
+    resetStats();
+    const s2 = be.alloc(900, 'int32'); // same bucket: reused, no createBuffer
+    expect(stats().bufferAllocations).toBe(0);
+    expect(maxMemoryAllocated()).toBeGreaterThanOrEqual(base + 4096);
+    be.release(s2);
+    resetPeakMemoryStats();
+    expect(maxMemoryAllocated()).toBe(memoryAllocated());
+    emptyCache();
+    expect(memoryReserved()).toBe(memoryAllocated());
+  });
+
+  it('bool storage reads back as Uint8Array; int32 as Int32Array', async () => {
+    const be = gpu();
+    const b = be.alloc(5, 'bool');
+    be.write(b, new Uint8Array([1, 0, 2, 0, 1]));
+    const rb = await be.read(view(b, 5, 'bool'));
+    expect(rb).toBeInstanceOf(Uint8Array);
+    expect(Array.from(rb)).toEqual([1, 0, 1, 0, 1]);
+    const i = be.alloc(3, 'int32');
+    be.write(i, new Int32Array([-1, 2147483647, 5]));
+    const ri = await be.read({ storage: i, dtype: 'int32', shape: [2], strides: [2], offset: 0 });
+    expect(ri).toBeInstanceOf(Int32Array);
+    expect(Array.from(ri)).toEqual([-1, 5]);
+  });
+
+  it('errors name the problem: use after free, oversized alloc, write overflow', () => {
+    const be = gpu();
+    const s = be.alloc(4, 'float32');
+    be.release(s);
+    expect(() => be.elementwise(E.const(1), [], view(s, 4))).toThrow(/released/);
+    expect(() => be.release(s)).toThrow(/released/);
+    expect(() => be.alloc(2 ** 31, 'float32')).toThrow(/maxStorageBufferBindingSize/);
+    const t = be.alloc(2, 'float32');
+    expect(() => be.write(t, new Float32Array(3))).toThrow(/overflow/);
+  });
+
+  it('device probing: idempotent init, adapter info, software adapter is not a "cuda" GPU', async () => {
+    expect(await initWebGPU()).toBe(true);
+    expect(webgpuAvailable()).toBe(true);
+    expect(deviceCount()).toBe(1);
+    const info = adapterInfo()!;
+    expect(info.limits.maxStorageBuffersPerShaderStage).toBeGreaterThanOrEqual(8);
+    if (/llvmpipe|swiftshader/i.test(`${info.device} ${info.description}`)) expect(hardwareGpuAvailable()).toBe(false);
+    expect(hardwareGpuAvailable()).toBe(!info.isFallback);
+  });
+});
+
+it('TORCHTS_NO_WEBGPU=1: init resolves false and the backend getter explains why', () => {
+  const script = `
+    const m = await import(${JSON.stringify(new URL('../../../src/backend/webgpu/index.ts', import.meta.url).href)});
+    const ok = await m.initWebGPU();
+    let msg = '';
+    try { m.webgpuBackend(); } catch (e) { msg = e.message; }
+    console.log(JSON.stringify({ ok, avail: m.webgpuAvailable(), cuda: m.hardwareGpuAvailable(), n: m.deviceCount(), msg }));`;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    env: { ...process.env, TORCHTS_NO_WEBGPU: '1' },
+    encoding: 'utf8',
+  });
+  const r = JSON.parse(out.trim().split('\n').pop()!);
+  expect(r).toEqual({ ok: false, avail: false, cuda: false, n: 0, msg: 'WebGPU is not available: disabled by TORCHTS_NO_WEBGPU=1' });
+});
