@@ -4,6 +4,7 @@
  * accumulators. V8 keeps these 16 doubles mostly in xmm registers; per k it does 8 loads for
  * 16 multiply-adds, which is what a scalar JIT can sustain (~2-3 GFLOP/s).
  */
+import { runShare } from './gemm-threads.js';
 import type { GemmEngine } from './gemm-wasm.js';
 
 export const JS_MR = 4;
@@ -75,5 +76,8 @@ export const jsEngine: GemmEngine = {
     return mem;
   },
   block: (ap, bp, c, ldc, kc, mp, np, load) => block(mem, ap, bp, c, ldc, kc, mp, np, load),
+  run(job, np) {
+    runShare(this.block, job, 0, np);
+  },
   finish: (c, ldc, rows, n, bias, flags) => finish(mem, c, ldc, rows, n, bias, flags),
 };

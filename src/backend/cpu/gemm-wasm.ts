@@ -1,8 +1,10 @@
 /**
  * The wasm SIMD GEMM engine: instantiates the kernels of wasm/gemm-kernel.ts once, synchronously
  * (the module is a few KiB, well under the main-thread sync-compile limit), and exposes them in
- * float units over the module's own memory, which the driver (gemm.ts) packs into.
+ * float units over its memory, which the driver (gemm.ts) packs into; large products also use a
+ * worker thread over the same shared memory (gemm-threads.ts).
  */
+import { type BlockFn, type Job, runShare, startHelper } from './gemm-threads.js';
 import { hasWasmSimd } from './wasm/emit.js';
 import { defaultShape, gemmModuleBytes } from './wasm/gemm-kernel.js';
 
@@ -17,16 +19,12 @@ export interface GemmEngine {
   /** The engine's scratch memory, grown to at least `floats` (a fresh view after growth). */
   memory(floats: number): Float32Array;
   /** C tiles (ip < mp, jp < np) = (load ? C : 0) + packed A panel ip @ packed B panel jp. */
-  block(
-    ap: number,
-    bp: number,
-    c: number,
-    ldc: number,
-    kc: number,
-    mp: number,
-    np: number,
-    load: boolean,
-  ): void;
+  block: BlockFn;
+  /**
+   * Runs a packed product: gemm-threads.ts `runShare` over B panels [0, np), split with a
+   * worker thread when `parallel` and the product has at least a threshold of `macs`.
+   */
+  run(job: Job, np: number, macs: number, parallel: boolean): void;
   /**
    * Packs `panels` full R-row panels of kc k-steps (no padding) from the engine's own memory
    * (X(r, k) at src + r*rs + k*ks) to dst; false where the engine has no kernel for this layout.
@@ -38,30 +36,61 @@ export interface GemmEngine {
 
 type PackFn = (src: number, stride: number, panels: number, kc: number, dst: number) => void;
 type Exports = Record<string, PackFn> & {
-  memory: WebAssembly.Memory;
   block: (...a: number[]) => void;
   finish: (c: number, ldc: number, m: number, nv: number, bias: number, flags: number) => void;
 };
 
+/**
+ * Products below this many multiply-adds stay on one thread. Measured on the 2-vCPU Zen 4 VM:
+ * 256^3 and up go from ~58 to ~107-114 GFLOP/s on two threads; the tutorial's 64x784x128
+ * products (6.4e6) gain 250 -> 160 us when the second vCPU is free, but lose (250 -> 380 us)
+ * when the host is contended, as the main thread then waits on a descheduled worker. Small
+ * products are most of a training step, so they stay single-threaded and predictable.
+ */
+const PARALLEL_MIN_MACS = 16e6;
+
 function create(): GemmEngine | undefined {
   if (!hasWasmSimd()) return undefined;
-  const mod = new WebAssembly.Module(gemmModuleBytes(defaultShape) as BufferSource);
-  const ex = new WebAssembly.Instance(mod).exports as unknown as Exports;
-  let view = new Float32Array(ex.memory.buffer);
+  // Shared (SharedArrayBuffer-backed) where a worker could use it; the 4 GiB maximum is only
+  // address space, which 64-bit engines reserve for every wasm memory anyway.
+  const threads =
+    typeof SharedArrayBuffer === 'function' &&
+    typeof (globalThis as { process?: { getBuiltinModule?: unknown } }).process?.getBuiltinModule ===
+      'function';
+  const spec = threads ? { min: 1, max: 65536, shared: true } : { min: 1 };
+  const memory = new WebAssembly.Memory({
+    initial: spec.min,
+    maximum: spec.max,
+    shared: spec.shared,
+  } as WebAssembly.MemoryDescriptor);
+  const mod = new WebAssembly.Module(gemmModuleBytes(defaultShape, spec) as BufferSource);
+  const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as Exports;
+  let view = new Float32Array(memory.buffer);
+  let helper: ReturnType<typeof startHelper> | null = threads ? null : undefined; // null: not started yet
   const nr = 4 * defaultShape.nrv;
+  const block: BlockFn = (ap, bp, c, ldc, kc, mp, np, load) =>
+    ex.block(ap * 4, bp * 4, c * 4, ldc * 4, kc, mp, np, load ? 1 : 0);
   return {
     name: 'wasm',
     mr: defaultShape.mr,
     nr,
     unroll: defaultShape.unroll,
     memory(floats) {
-      const need = floats * 4 - ex.memory.buffer.byteLength;
-      if (need > 0) ex.memory.grow(Math.ceil(need / 65536));
-      if (view.buffer !== ex.memory.buffer) view = new Float32Array(ex.memory.buffer);
+      const need = floats * 4 - memory.buffer.byteLength;
+      if (need > 0) memory.grow(Math.ceil(need / 65536));
+      if (view.buffer !== memory.buffer || view.length * 4 !== memory.buffer.byteLength)
+        view = new Float32Array(memory.buffer);
       return view;
     },
-    block: (ap, bp, c, ldc, kc, mp, np, load) =>
-      ex.block(ap * 4, bp * 4, c * 4, ldc * 4, kc, mp, np, load ? 1 : 0),
+    block,
+    run(job, np, macs, parallel) {
+      if (parallel && macs >= PARALLEL_MIN_MACS) {
+        if (helper === null)
+          helper = startHelper(mod, memory); // the product that starts it runs alone
+        else if (helper?.(job, np, block)) return;
+      }
+      runShare(block, job, 0, np);
+    },
     packFull(src, rs, ks, panels, kc, R, dst) {
       const contig = rs === 1 ? ex[`packContig${R}`] : undefined;
       const inter = ks === 1 ? ex[`packInterleave${R}`] : undefined;

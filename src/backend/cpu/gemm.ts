@@ -1,10 +1,11 @@
 /**
  * The CPU backend's float32 matrix multiply (GotoBLAS structure, BLIS naming):
  *
- *   for each K block (kc <= KC):       pack A[:, kc] into MR-row panels, B[kc, :] into NR-col panels
- *     for each M block (MC rows):      the A block (MC x kc) stays in L2
- *       engine.block: for each NR panel of B (kc x NR, in L1), for each MR panel of A:
- *         one MR x NR register tile of C += A panel @ B panel
+ *   pack A into MR-row panels and B into NR-column panels, per K block (kc <= KC)
+ *   for each K block, for each M block (MC rows; the A block, MC x kc, stays in L2):
+ *     engine.block: for each NR panel of B (kc x NR, in L1), for each MR panel of A:
+ *       one MR x NR register tile of C += A panel @ B panel
+ *   (large products: the B panels are split between this thread and a worker, gemm-threads.ts)
  *   epilogue (bias, relu) over the padded C buffer, then copy the M x N window out.
  *
  * Packing absorbs every stride and transpose, so x @ W^T, x^T @ dy and dy @ W all run the same
@@ -28,6 +29,8 @@ export interface SgemmOptions {
   biasStride?: number;
   /** max(x, 0) after the bias; NaN stays NaN as in torch.relu. */
   relu?: boolean;
+  /** false: stay on the calling thread even for a large product (default: a helper thread may join). */
+  threads?: boolean;
 }
 
 /**
@@ -161,12 +164,16 @@ function sgemmWith(
     e.packFull !== undefined && K > 0 && span(rows, rs, ks) <= 2 * rows * K + 4096;
   const aSpan = stage(M, aRs, aCs) ? span(M, aRs, aCs) : 0;
   const bSpan = stage(N, bCs, bRs) ? span(N, bCs, bRs) : 0;
-  // engine memory (floats): [C: Mp x Np][bias: Np][A panels: MC x kcp][B panels: Np x kcp][A][B]
+  // engine memory (floats): [C: Mp x ldb][bias: Np][A panels: nk x Mp x kcp][B panels: nk x Np x kcp][A][B]
+  // Everything is packed before the multiply starts, so a worker thread can take a share of it.
+  // C rows and every region start on a 64-byte line, and threads split C at even panels
+  // (16 floats), so two cores never write the same cache line.
+  const ldb = ceilTo(Np, 16);
   const cBuf = 0;
-  const biasBuf = Mp * Np;
-  const apBuf = biasBuf + Np;
-  const bpBuf = apBuf + ceilTo(Math.min(M, MC), mr) * kcp;
-  const aStage = bpBuf + Np * kcp;
+  const biasBuf = Mp * ldb;
+  const apBuf = ceilTo(biasBuf + Np, 16);
+  const bpBuf = ceilTo(apBuf + nk * Mp * kcp, 16);
+  const aStage = ceilTo(bpBuf + nk * Np * kcp, 16);
   const bStage = aStage + aSpan;
   const m = e.memory(bStage + bSpan);
   const A = source(m, a, aOff, aRs, aCs, aSpan, aStage);
@@ -174,17 +181,31 @@ function sgemmWith(
 
   const accumulate = opts.accumulate === true;
   if (accumulate)
-    for (let i = 0; i < M; i++) m.set(c.subarray(cOff + i * ldc, cOff + i * ldc + N), cBuf + i * Np);
-  if (K === 0 && !accumulate) m.fill(0, cBuf, cBuf + Mp * Np);
-  for (let kb = 0; kb < nk && K > 0; kb++) {
-    const k0 = kb * kc;
-    const kn = Math.min(kc, K - k0);
-    pack(e, m, B, 0, k0, N, kn, kcp, nr, bpBuf);
-    for (let i0 = 0; i0 < M; i0 += MC) {
-      const rows = Math.min(MC, M - i0);
-      pack(e, m, A, i0, k0, rows, kn, kcp, mr, apBuf);
-      e.block(apBuf, bpBuf, cBuf + i0 * Np, Np, kcp, Math.ceil(rows / mr), Np / nr, accumulate || kb > 0);
+    for (let i = 0; i < M; i++) m.set(c.subarray(cOff + i * ldc, cOff + i * ldc + N), cBuf + i * ldb);
+  if (K === 0 && !accumulate) m.fill(0, cBuf, cBuf + Mp * ldb);
+  if (K > 0) {
+    for (let kb = 0; kb < nk; kb++) {
+      const k0 = kb * kc;
+      const kn = Math.min(kc, K - k0);
+      pack(e, m, B, 0, k0, N, kn, kcp, nr, bpBuf + kb * Np * kcp);
+      pack(e, m, A, 0, k0, M, kn, kcp, mr, apBuf + kb * Mp * kcp);
     }
+    const job = [
+      apBuf,
+      bpBuf,
+      cBuf,
+      ldb,
+      kcp,
+      nk,
+      Mp / mr,
+      MC / mr,
+      Mp * kcp,
+      Np * kcp,
+      accumulate ? 1 : 0,
+      mr,
+      nr,
+    ];
+    e.run(job, Np / nr, M * N * K, opts.threads !== false);
   }
 
   let flags = 0;
@@ -197,7 +218,7 @@ function sgemmWith(
     flags |= 1;
   }
   if (opts.relu) flags |= 2;
-  if (flags) e.finish(cBuf, Np, M, Np, biasBuf, flags);
-  if (ldc === N && Np === N) c.set(m.subarray(cBuf, cBuf + M * N), cOff);
-  else for (let i = 0; i < M; i++) c.set(m.subarray(cBuf + i * Np, cBuf + i * Np + N), cOff + i * ldc);
+  if (flags) e.finish(cBuf, ldb, M, Np, biasBuf, flags);
+  if (ldc === N && ldb === N) c.set(m.subarray(cBuf, cBuf + M * N), cOff);
+  else for (let i = 0; i < M; i++) c.set(m.subarray(cBuf + i * ldb, cBuf + i * ldb + N), cOff + i * ldc);
 }

@@ -216,6 +216,35 @@ describe.each(paths)('sgemm (%s engine)', (path) => {
   });
 });
 
+describe('sgemm on two threads (large products)', () => {
+  it('gives bit-identical results with and without the helper thread', async () => {
+    // 257 x 264 x 250 = 17e6 multiply-adds: over the threshold; 33 B panels split unevenly
+    const [M, N, K] = [257, 264, 250];
+    for (const [la, lb] of [
+      ['row', 'row'],
+      ['col', 'col'],
+    ] as const) {
+      const A = operand(M, K, la, 1, 3);
+      const B = operand(K, N, lb, 2, 4);
+      const bias = rand(N, 5);
+      const run = (threads: boolean) => {
+        const c = rand(M * N, 6);
+        sgemm(M, N, K, A.data, A.off, A.rs, A.cs, B.data, B.off, B.rs, B.cs, c, 0, N, {
+          threads,
+          bias,
+          accumulate: true,
+        });
+        return c;
+      };
+      run(true); // starts the worker (this product itself runs alone)
+      await new Promise((r) => setTimeout(r, 300));
+      const single = run(false);
+      for (let t = 0; t < 3; t++) expect(run(true)).toEqual(single); // same kernels, same summation order
+    }
+    check('wasm', M, N, K, 'row', 'col', { accumulate: true });
+  });
+});
+
 describe('sgemm dispatch and the wasm assembler', () => {
   it('uses wasm SIMD on Node >= 20', () => {
     expect(hasWasmSimd()).toBe(true);

@@ -210,23 +210,32 @@ function name(s: string): number[] {
   return [...uleb(b.length), ...b];
 }
 
-/** A module of exported functions and one exported memory ("memory", `pages` x 64 KiB initially). */
-export function moduleBytes(fns: Record<string, Fn>, pages: number): Uint8Array {
+/** The memory a module imports as env.memory, in 64 KiB pages. */
+export interface MemorySpec {
+  min: number;
+  max?: number;
+  /** A SharedArrayBuffer-backed memory that worker threads can run the same code over (needs max). */
+  shared?: boolean;
+}
+
+/** A module of exported functions over one imported memory (`env.memory`, as `mem` describes). */
+export function moduleBytes(fns: Record<string, Fn>, mem: MemorySpec): Uint8Array {
   const list = Object.entries(fns);
   const types = list.map(([, f]) => [
     0x60,
     ...vec(f.params.map((t) => [t])),
     ...vec(f.results.map((t) => [t])),
   ]);
+  const limits =
+    mem.max === undefined
+      ? [0x00, ...uleb(mem.min)]
+      : [mem.shared ? 0x03 : 0x01, ...uleb(mem.min), ...uleb(mem.max)];
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
     ...section(1, vec(types)),
+    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]])),
     ...section(3, vec(list.map((_, i) => uleb(i)))),
-    ...section(5, vec([[0x00, ...uleb(pages)]])), // memory with a minimum, no maximum
-    ...section(
-      7,
-      vec([...list.map(([n], i) => [...name(n), 0x00, ...uleb(i)]), [...name('memory'), 0x02, 0x00]]),
-    ),
+    ...section(7, vec(list.map(([n], i) => [...name(n), 0x00, ...uleb(i)]))),
     ...section(10, vec(list.map(([, f]) => f.encode()))),
   ];
   return new Uint8Array(bytes);
@@ -237,7 +246,7 @@ export function hasWasmSimd(): boolean {
   if (typeof WebAssembly !== 'object') return false;
   const f = new Fn([], [v128]).v128Zero();
   try {
-    return WebAssembly.validate(moduleBytes({ f }, 0) as BufferSource);
+    return WebAssembly.validate(moduleBytes({ f }, { min: 0 }) as BufferSource);
   } catch {
     return false;
   }

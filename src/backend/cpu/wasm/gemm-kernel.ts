@@ -12,7 +12,7 @@
  * 16 flop/cycle (~59 GFLOP/s at 3.66 GHz); the loads (6 per 16 flop-ops) stay under the 3
  * load ports, and 8 independent accumulator chains cover the 3-cycle add latency at 2/cycle.
  */
-import { Fn, i32, moduleBytes, v128 } from './emit.js';
+import { Fn, i32, type MemorySpec, moduleBytes, v128 } from './emit.js';
 import { packContigFn, packInterleaveFn } from './pack-kernel.js';
 
 export interface KernelShape {
@@ -166,14 +166,14 @@ function finishFn(): Fn {
 
 /**
  * The module's bytes for one kernel shape. Exports: block, finish, packContig{R} and
- * packInterleave{R} for R = MR and NR (pack-kernel.ts), memory.
+ * packInterleave{R} for R = MR and NR (pack-kernel.ts); imports env.memory as `mem` says.
  */
-export function gemmModuleBytes(shape: KernelShape = defaultShape): Uint8Array {
+export function gemmModuleBytes(shape: KernelShape = defaultShape, mem: MemorySpec = { min: 1 }): Uint8Array {
   const fns: Record<string, Fn> = { block: blockFn(shape), finish: finishFn() };
   for (const R of new Set([shape.mr, 4 * shape.nrv])) {
     if (R % 4 !== 0) continue; // the pack kernels move whole vectors; other R pack in JS
     fns[`packContig${R}`] = packContigFn(R);
     fns[`packInterleave${R}`] = packInterleaveFn(R);
   }
-  return moduleBytes(fns, 1);
+  return moduleBytes(fns, mem);
 }

@@ -1,0 +1,138 @@
+/**
+ * A second core for large products: one worker thread runs the same wasm kernels over the
+ * same (shared) wasm memory. The main thread packs everything, then the B panels (columns of
+ * C) are split in two: the worker takes the first share, the main thread the second, and
+ * `sgemm` stays synchronous by waiting on an Atomics word until the worker is done.
+ *
+ * Node only (worker_threads via process.getBuiltinModule, Node >= 20.16); elsewhere, or until
+ * the worker has started and compiled, everything runs on the calling thread.
+ */
+
+/** The packed product, in float units: see `runShare`. */
+export type Job = readonly number[];
+export type BlockFn = (
+  ap: number,
+  bp: number,
+  c: number,
+  ldc: number,
+  kc: number,
+  mp: number,
+  np: number,
+  load: boolean,
+) => void;
+
+/**
+ * Runs B panels [np0, np1) of a fully packed product. job = [ap, bp, c, ldc, kc, nk, mp, mcp,
+ * aStep, bStep, load, mr, nr]: nk K blocks of kc, A packed as mp panels per K block (aStep
+ * floats apart), B likewise (bStep), C rows blocked by mcp panels so an A block stays in L2.
+ * Plain JS with no free variables: the worker gets it as source text (toString).
+ */
+export function runShare(block: BlockFn, job: Job, np0: number, np1: number): void {
+  const [ap, bp, c, ldc, kc, nk, mp, mcp, aStep, bStep, load, mr, nr] = job;
+  if (np1 <= np0) return;
+  for (let kb = 0; kb < nk; kb++)
+    for (let ip = 0; ip < mp; ip += mcp)
+      block(
+        ap + kb * aStep + ip * kc * mr,
+        bp + kb * bStep + np0 * kc * nr,
+        c + ip * mr * ldc + np0 * nr,
+        ldc,
+        kc,
+        Math.min(mcp, mp - ip),
+        np1 - np0,
+        load !== 0 || kb > 0,
+      );
+}
+
+// Control words (Int32Array over a SharedArrayBuffer).
+const STATE = 0; // 0 idle, 1 job posted, 2 quit, 3 job joined by the worker
+const NEXT = 1; // next chunk to take (Atomics.add)
+const CHUNKS = 2;
+const CS = 3; // B panels per chunk
+const NP = 4;
+const READY = 5;
+const JOB = 6;
+const JOB_LEN = 13;
+/** How long an idle worker polls for the next job before it sleeps. */
+const SPIN_MS = 0.5;
+/**
+ * The B panels are cut into this many chunks that both threads take from one counter, so a
+ * worker that is slow to wake (or whose core is busy) only delays the product by one chunk.
+ */
+const CHUNKS_PER_JOB = 16;
+
+/** Takes chunks until none are left. Plain JS with no free variables (the worker gets its text). */
+function takeChunks(block: BlockFn, job: Job, s: Int32Array, run: typeof runShare): void {
+  const [chunks, cs, np] = [s[2], s[3], s[4]]; // CHUNKS, CS, NP
+  for (let i = Atomics.add(s, 1, 1); i < chunks; i = Atomics.add(s, 1, 1))
+    run(block, job, i * cs, Math.min(np, i * cs + cs));
+}
+
+const workerSource = () => `
+const { workerData } = require('node:worker_threads');
+const { module, memory, ctl } = workerData;
+const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const block = (ap, bp, c, ldc, kc, mp, np, load) => ex.block(ap * 4, bp * 4, c * 4, ldc * 4, kc, mp, np, load ? 1 : 0);
+const s = new Int32Array(ctl);
+const runShare = ${runShare.toString()};
+const takeChunks = ${takeChunks.toString()};
+Atomics.store(s, ${READY}, 1);
+for (;;) {
+  // Spin briefly before sleeping: products come in bursts (forward, then two backward GEMMs),
+  // and a futex wake of an idle vCPU costs ~50-100 us, as long as a tutorial-sized share.
+  const t0 = performance.now();
+  while (Atomics.load(s, ${STATE}) === 0 && performance.now() - t0 < ${SPIN_MS});
+  Atomics.wait(s, ${STATE}, 0);
+  if (Atomics.load(s, ${STATE}) === 2) break;
+  if (Atomics.compareExchange(s, ${STATE}, 1, 3) !== 1) continue;
+  takeChunks(block, Array.from(s.subarray(${JOB}, ${JOB + JOB_LEN})), s, runShare);
+  Atomics.store(s, ${STATE}, 0);
+  Atomics.notify(s, ${STATE});
+}
+`;
+
+interface WorkerLike {
+  unref(): void;
+  on(ev: 'error' | 'exit', f: (e: unknown) => void): void;
+}
+type WorkerCtor = new (src: string, o: { eval: true; workerData: unknown }) => WorkerLike;
+
+/** Starts one helper thread over `memory`; returns a runner, or undefined where threads are unavailable. */
+export function startHelper(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+): ((job: Job, np: number, self: BlockFn) => boolean) | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const wt = proc?.getBuiltinModule?.('node:worker_threads') as
+    | { Worker: WorkerCtor; isMainThread: boolean }
+    | undefined;
+  if (!wt?.isMainThread || !(memory.buffer instanceof SharedArrayBuffer)) return undefined;
+  const ctl = new SharedArrayBuffer(4 * (JOB + JOB_LEN));
+  const s = new Int32Array(ctl);
+  let alive = true;
+  try {
+    const w = new wt.Worker(workerSource(), { eval: true, workerData: { module, memory, ctl } });
+    w.unref(); // never keeps the process alive; an idle worker sleeps in Atomics.wait
+    w.on('error', () => (alive = false));
+    w.on('exit', () => (alive = false));
+  } catch {
+    return undefined;
+  }
+  return (job, np, self) => {
+    if (!alive || Atomics.load(s, READY) !== 1 || np < 2) return false;
+    const cs = 2 * Math.ceil(np / (2 * CHUNKS_PER_JOB)); // even: chunks start on a 64-byte line of C
+    s[NP] = np;
+    s[CS] = cs;
+    s[CHUNKS] = Math.ceil(np / cs);
+    s[NEXT] = 0;
+    s.set(job, JOB);
+    Atomics.store(s, STATE, 1);
+    Atomics.notify(s, STATE, 1);
+    takeChunks(self, job, s, runShare);
+    // Not joined (the worker never woke in time): nothing is left to wait for. Joined: wait
+    // for its last chunk.
+    if (Atomics.compareExchange(s, STATE, 1, 0) !== 1)
+      while (Atomics.load(s, STATE) !== 0) Atomics.wait(s, STATE, 3);
+    return true;
+  };
+}
