@@ -20,157 +20,32 @@
  * caller's hooks make of them (RawTensor).
  */
 import { CheckpointError, check } from './errors.js';
+import { ALLOWED, PyDict, PyGlobal, PyTensor, refuse, STORAGE_TYPES, typeName } from './pickle-values.js';
 
-/** A global that passed the allowlist, as a value on the stack (callable via REDUCE). */
-export class PyGlobal {
-  constructor(
-    readonly module: string,
-    readonly name: string,
-  ) {}
-  get qualname(): string {
-    return `${this.module}.${this.name}`;
-  }
-}
-
-/** A dict while unpickling: keys are JS primitives or arrays (tuples), in insertion order. */
-export class PyDict {
-  readonly map = new Map<unknown, unknown>();
-}
-
-/** A tensor rebuilt from a storage view; the loader materialises it (toJs's `leaf`). */
-export class PyTensor {
-  requiresGrad = false;
-  constructor(
-    readonly storage: unknown,
-    readonly offset: number,
-    readonly size: number[],
-    readonly stride: number[],
-  ) {}
-}
+export { PyDict, PyGlobal, PyTensor, STORAGE_TYPES, toJs } from './pickle-values.js';
 
 export interface PickleHooks {
   /** BINPERSID: torch.save pickles storages as ('storage', type, key, location, numel, ...). */
   persistentLoad(pid: unknown): unknown;
 }
 
-/** What an allowlisted global does when called through REDUCE. */
-type Callable =
-  | 'ordereddict'
-  | 'rebuild_v2'
-  | 'rebuild'
-  | 'parameter'
-  | 'parameter_with_state'
-  | 'from_type_v2'
-  | 'size'
-  | 'codecs_encode';
-
-/** The allowlist: `module.name` -> its meaning. Storage types are values only (in persistent ids). */
-const ALLOWED: Record<string, Callable | 'value'> = {
-  'collections.OrderedDict': 'ordereddict',
-  'torch._utils._rebuild_tensor_v2': 'rebuild_v2',
-  'torch._utils._rebuild_tensor': 'rebuild',
-  'torch._utils._rebuild_parameter': 'parameter',
-  'torch._utils._rebuild_parameter_with_state': 'parameter_with_state',
-  'torch._tensor._rebuild_from_type_v2': 'from_type_v2',
-  'torch.Size': 'size',
-  '_codecs.encode': 'codecs_encode',
-  'torch.Tensor': 'value',
-  'torch.nn.parameter.Parameter': 'value',
-};
-/** Storage classes named in persistent ids, and the element type their bytes hold. */
-export const STORAGE_TYPES: Record<string, import('./raw-tensor.js').SourceDType> = {
-  'torch.DoubleStorage': 'float64',
-  'torch.FloatStorage': 'float32',
-  'torch.HalfStorage': 'float16',
-  'torch.BFloat16Storage': 'bfloat16',
-  'torch.LongStorage': 'int64',
-  'torch.IntStorage': 'int32',
-  'torch.ShortStorage': 'int16',
-  'torch.CharStorage': 'int8',
-  'torch.ByteStorage': 'uint8',
-  'torch.BoolStorage': 'bool',
-  'torch.UntypedStorage': 'uint8',
-};
-
-function refuse(qualname: string): never {
-  throw new CheckpointError(
-    `refusing to load global ${qualname}: only tensors, dicts, lists, tuples, numbers and strings are allowed (weights_only)`,
-  );
-}
-
 const MAX_MARK_DEPTH = 1000;
-const MAX_GRAPH_DEPTH = 200;
 const MAX_LONG_BYTES = 64;
 
+// biome-ignore format: a table
 const OPNAMES: Record<number, string> = {
-  40: 'MARK',
-  46: 'STOP',
-  48: 'POP',
-  49: 'POP_MARK',
-  50: 'DUP',
-  70: 'FLOAT',
-  73: 'INT',
-  74: 'BININT',
-  75: 'BININT1',
-  76: 'LONG',
-  77: 'BININT2',
-  78: 'NONE',
-  80: 'PERSID',
-  81: 'BINPERSID',
-  82: 'REDUCE',
-  83: 'STRING',
-  84: 'BINSTRING',
-  85: 'SHORT_BINSTRING',
-  86: 'UNICODE',
-  88: 'BINUNICODE',
-  97: 'APPEND',
-  98: 'BUILD',
-  99: 'GLOBAL',
-  100: 'DICT',
-  125: 'EMPTY_DICT',
-  101: 'APPENDS',
-  103: 'GET',
-  104: 'BINGET',
-  105: 'INST',
-  106: 'LONG_BINGET',
-  108: 'LIST',
-  93: 'EMPTY_LIST',
-  111: 'OBJ',
-  112: 'PUT',
-  113: 'BINPUT',
-  114: 'LONG_BINPUT',
-  115: 'SETITEM',
-  116: 'TUPLE',
-  41: 'EMPTY_TUPLE',
-  117: 'SETITEMS',
-  71: 'BINFLOAT',
-  128: 'PROTO',
-  129: 'NEWOBJ',
-  130: 'EXT1',
-  131: 'EXT2',
-  132: 'EXT4',
-  133: 'TUPLE1',
-  134: 'TUPLE2',
-  135: 'TUPLE3',
-  136: 'NEWTRUE',
-  137: 'NEWFALSE',
-  138: 'LONG1',
-  139: 'LONG4',
-  66: 'BINBYTES',
-  67: 'SHORT_BINBYTES',
-  140: 'SHORT_BINUNICODE',
-  141: 'BINUNICODE8',
-  142: 'BINBYTES8',
-  143: 'EMPTY_SET',
-  144: 'ADDITEMS',
-  145: 'FROZENSET',
-  146: 'NEWOBJ_EX',
-  147: 'STACK_GLOBAL',
-  148: 'MEMOIZE',
-  149: 'FRAME',
-  150: 'BYTEARRAY8',
-  151: 'NEXT_BUFFER',
-  152: 'READONLY_BUFFER',
+  40: 'MARK', 46: 'STOP', 48: 'POP', 49: 'POP_MARK', 50: 'DUP', 70: 'FLOAT', 73: 'INT',
+  74: 'BININT', 75: 'BININT1', 76: 'LONG', 77: 'BININT2', 78: 'NONE', 80: 'PERSID',
+  81: 'BINPERSID', 82: 'REDUCE', 83: 'STRING', 84: 'BINSTRING', 85: 'SHORT_BINSTRING',
+  86: 'UNICODE', 88: 'BINUNICODE', 97: 'APPEND', 98: 'BUILD', 99: 'GLOBAL', 100: 'DICT',
+  125: 'EMPTY_DICT', 101: 'APPENDS', 103: 'GET', 104: 'BINGET', 105: 'INST', 106: 'LONG_BINGET',
+  108: 'LIST', 93: 'EMPTY_LIST', 111: 'OBJ', 112: 'PUT', 113: 'BINPUT', 114: 'LONG_BINPUT',
+  115: 'SETITEM', 116: 'TUPLE', 41: 'EMPTY_TUPLE', 117: 'SETITEMS', 71: 'BINFLOAT', 128: 'PROTO',
+  129: 'NEWOBJ', 130: 'EXT1', 131: 'EXT2', 132: 'EXT4', 133: 'TUPLE1', 134: 'TUPLE2',
+  135: 'TUPLE3', 136: 'NEWTRUE', 137: 'NEWFALSE', 138: 'LONG1', 139: 'LONG4', 66: 'BINBYTES',
+  67: 'SHORT_BINBYTES', 140: 'SHORT_BINUNICODE', 141: 'BINUNICODE8', 142: 'BINBYTES8',
+  143: 'EMPTY_SET', 144: 'ADDITEMS', 145: 'FROZENSET', 146: 'NEWOBJ_EX', 147: 'STACK_GLOBAL',
+  148: 'MEMOIZE', 149: 'FRAME', 150: 'BYTEARRAY8', 151: 'NEXT_BUFFER', 152: 'READONLY_BUFFER',
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -575,57 +450,4 @@ export function unpickle(bytes: Uint8Array, hooks: PickleHooks, start = 0): { va
         );
     }
   }
-}
-
-function typeName(v: unknown): string {
-  if (v === null) return 'None';
-  if (Array.isArray(v)) return 'list/tuple';
-  if (v instanceof PyDict) return 'dict';
-  if (v instanceof PyGlobal) return `global ${v.qualname}`;
-  if (v instanceof Uint8Array) return 'bytes';
-  if (v instanceof PyTensor) return 'tensor';
-  return typeof v;
-}
-
-/**
- * Converts the unpickled graph to plain JS values (see the header comment), calling `leaf` for
- * hook objects (tensors, storages). Shared objects stay shared; cycles and graphs deeper than
- * MAX_GRAPH_DEPTH are refused, so the result is safe for recursive consumers.
- */
-export function toJs(root: unknown, leaf: (v: object) => unknown): unknown {
-  const done = new Map<unknown, unknown>();
-  const IN_PROGRESS = Symbol('in progress');
-  const visit = (v: unknown, depth: number): unknown => {
-    if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return v;
-    const seen = done.get(v);
-    check(seen !== IN_PROGRESS, () => 'pickle: the object graph has a reference cycle');
-    if (seen !== undefined) return seen;
-    check(depth < MAX_GRAPH_DEPTH, () => `pickle: objects nest deeper than ${MAX_GRAPH_DEPTH} levels`);
-    done.set(v, IN_PROGRESS);
-    let out: unknown;
-    if (Array.isArray(v)) out = v.map((x) => visit(x, depth + 1));
-    else if (v instanceof PyDict) {
-      const keys = [...v.map.keys()];
-      if (keys.every((k) => typeof k === 'string')) {
-        const o: Record<string, unknown> = {};
-        for (const [k, x] of v.map)
-          Object.defineProperty(o, k as string, {
-            value: visit(x, depth + 1),
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
-        out = o;
-      } else {
-        const m = new Map<unknown, unknown>();
-        for (const [k, x] of v.map) m.set(visit(k, depth + 1), visit(x, depth + 1));
-        out = m;
-      }
-    } else if (v instanceof PyGlobal)
-      throw new CheckpointError(`pickle: global ${v.qualname} appears as a value`);
-    else out = leaf(v);
-    done.set(v, out);
-    return out;
-  };
-  return visit(root, 0);
 }
