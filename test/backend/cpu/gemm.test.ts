@@ -23,7 +23,7 @@ interface Operand {
   rs: number;
   cs: number;
 }
-type Layout = 'row' | 'col' | 'gappy' | 'bcastRow';
+type Layout = 'row' | 'col' | 'gappy' | 'sparse' | 'bcastRow';
 
 /** rows x cols viewed through `layout`, with `off` leading elements of junk before it. */
 function operand(rows: number, cols: number, layout: Layout, off: number, seed: number): Operand {
@@ -32,6 +32,8 @@ function operand(rows: number, cols: number, layout: Layout, off: number, seed: 
   let span: number;
   if (layout === 'row') [rs, cs, span] = [cols, 1, rows * cols];
   else if (layout === 'col') [rs, cs, span] = [1, rows, rows * cols];
+  else if (layout === 'sparse')
+    [rs, cs, span] = [5 * cols + 7, 3, rows * (5 * cols + 7)]; // too sparse to stage
   else if (layout === 'gappy')
     [rs, cs, span] = [2 * cols + 3, 2, rows * (2 * cols + 3)]; // strided view of a bigger tensor
   else [rs, cs, span] = [0, 1, cols]; // every row the same (an expanded [1, cols])
@@ -133,6 +135,17 @@ describe.each(paths)('sgemm (%s engine)', (path) => {
       for (const la of layouts)
         for (const lb of layouts)
           if (M * N * K < 2e6 || (la !== 'gappy' && lb !== 'gappy')) check(path, M, N, K, la, lb);
+  });
+
+  it('packs operands too sparse to copy into wasm memory straight from their arrays', () => {
+    for (const [M, N, K] of [
+      [7, 11, 13],
+      [64, 128, 784],
+      [130, 70, 257],
+    ] as const) {
+      check(path, M, N, K, 'sparse', 'row');
+      check(path, M, N, K, 'col', 'sparse', { bias: rand(N, 1), relu: true });
+    }
   });
 
   it('handles broadcast (stride-0) rows of A and a C with ldc > N', () => {
