@@ -276,17 +276,18 @@ export class Module {
   }
   private _convert(conv: (t: Tensor) => Tensor): void {
     noGrad(() => {
+      // conv sees the tensor itself (under noGrad, so nothing is recorded) and returns it or a copy.
       for (const p of this.parameters()) {
-        const nd = conv(p.data);
-        if (nd.storage !== p.storage) p.data = nd;
         if (p.grad) {
           const g = conv(p.grad);
           if (g !== p.grad) p.grad = g;
         }
+        const nd = conv(p);
+        if (nd !== p) p.data = nd;
       }
       for (const b of this.buffers()) {
-        const nd = conv(b.data);
-        if (nd.storage !== b.storage) b.data = nd;
+        const nd = conv(b);
+        if (nd !== b) b.data = nd;
       }
     });
   }
