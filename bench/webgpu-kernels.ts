@@ -6,7 +6,14 @@
 import type { View } from '../src/backend/backend.js';
 import { E } from '../src/backend/expr.js';
 import {
-  adapterInfo, destroyWebGPU, initWebGPU, type MatmulVariant, resetStats, setMatmulVariant, stats, webgpuBackend,
+  adapterInfo,
+  destroyWebGPU,
+  initWebGPU,
+  type MatmulVariant,
+  resetStats,
+  setMatmulVariant,
+  stats,
+  webgpuBackend,
 } from '../src/backend/webgpu/index.js';
 
 if (!(await initWebGPU())) {
@@ -19,8 +26,21 @@ console.log(`adapter: ${info.vendor} ${info.architecture} ${info.device} (fallba
 
 function mat(rows: number, cols: number, trans = false): View {
   const s = be.alloc(rows * cols, 'float32');
-  be.random('uniform', { storage: s, dtype: 'float32', shape: [rows * cols], strides: [1], offset: 0 }, [1, 2], 0, -1, 1);
-  return { storage: s, dtype: 'float32', shape: [rows, cols], strides: trans ? [1, rows] : [cols, 1], offset: 0 };
+  be.random(
+    'uniform',
+    { storage: s, dtype: 'float32', shape: [rows * cols], strides: [1], offset: 0 },
+    [1, 2],
+    0,
+    -1,
+    1,
+  );
+  return {
+    storage: s,
+    dtype: 'float32',
+    shape: [rows, cols],
+    strides: trans ? [1, rows] : [cols, 1],
+    offset: 0,
+  };
 }
 
 async function timeIt(f: () => void, minMs = 1500): Promise<number> {
@@ -39,12 +59,17 @@ async function timeIt(f: () => void, minMs = 1500): Promise<number> {
 
 for (const variant of ['register', 'tiled'] as MatmulVariant[]) {
   setMatmulVariant(variant);
-  for (const [M, K, N, transB] of [[64, 784, 128, true], [1024, 1024, 1024, false]] as const) {
+  for (const [M, K, N, transB] of [
+    [64, 784, 128, true],
+    [1024, 1024, 1024, false],
+  ] as const) {
     const a = mat(M, K);
     const b = transB ? mat(K, N, true) : mat(K, N); // transB: W [N, K] row-major viewed as [K, N]
     const o = mat(M, N);
     const ms = await timeIt(() => be.matmul(a, b, o), M === 1024 ? 4000 : 1500);
-    console.log(`matmul ${variant.padEnd(8)} ${M}x${K}x${N}${transB ? ' (B^T)' : ''}: ${((2 * M * N * K) / ms / 1e6).toFixed(2)} GFLOP/s (${ms.toFixed(2)} ms)`);
+    console.log(
+      `matmul ${variant.padEnd(8)} ${M}x${K}x${N}${transB ? ' (B^T)' : ''}: ${((2 * M * N * K) / ms / 1e6).toFixed(2)} GFLOP/s (${ms.toFixed(2)} ms)`,
+    );
     for (const v of [a, b, o]) be.release(v.storage);
   }
 }
@@ -56,10 +81,16 @@ const y = mat(1, n);
 const z = mat(1, n);
 const v1 = (v: View): View => ({ ...v, shape: [n], strides: [1] });
 const msAdd = await timeIt(() => be.elementwise(E.add(E.input(0), E.input(1)), [v1(x), v1(y)], v1(z)));
-console.log(`elementwise add, 4M f32 (12 B/elem): ${((12 * n) / msAdd / 1e6).toFixed(2)} GB/s (${msAdd.toFixed(2)} ms)`);
+console.log(
+  `elementwise add, 4M f32 (12 B/elem): ${((12 * n) / msAdd / 1e6).toFixed(2)} GB/s (${msAdd.toFixed(2)} ms)`,
+);
 const xt: View = { ...x, shape: [2048, 2048], strides: [1, 2048] };
-const msT = await timeIt(() => be.elementwise(E.mul(E.input(0), 2), [xt], { ...z, shape: [2048, 2048], strides: [2048, 1] }));
-console.log(`elementwise transposed copy*2, 4M f32 (8 B/elem): ${((8 * n) / msT / 1e6).toFixed(2)} GB/s (${msT.toFixed(2)} ms)`);
+const msT = await timeIt(() =>
+  be.elementwise(E.mul(E.input(0), 2), [xt], { ...z, shape: [2048, 2048], strides: [2048, 1] }),
+);
+console.log(
+  `elementwise transposed copy*2, 4M f32 (8 B/elem): ${((8 * n) / msT / 1e6).toFixed(2)} GB/s (${msT.toFixed(2)} ms)`,
+);
 
 resetStats();
 for (let i = 0; i < 100; i++) be.elementwise(E.add(E.input(0), 1), [v1(x)], v1(x));

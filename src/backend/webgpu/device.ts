@@ -34,12 +34,15 @@ let initPromise: Promise<boolean> | null = null;
 let initFailure = '';
 const lostListeners: Array<() => void> = [];
 
-const env = (k: string): string | undefined => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[k];
+const env = (k: string): string | undefined =>
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[k];
 
 async function gpuEntry(): Promise<GPU | null> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu) return nav.gpu;
-  const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+  const isNode =
+    typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node ===
+    'string';
   if (!isNode) return null;
   const g = globalThis as { __torchtsGpu?: GPU };
   if (!g.__torchtsGpu) {
@@ -54,7 +57,9 @@ async function gpuEntry(): Promise<GPU | null> {
 
 /** Software adapters: useful for correctness, never what `torch.cuda.isAvailable()` means. */
 function isSoftware(info: GPUAdapterInfo, adapter: GPUAdapter): boolean {
-  const fallback = (info as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter;
+  const fallback =
+    (info as { isFallbackAdapter?: boolean }).isFallbackAdapter ??
+    (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter;
   if (fallback) return true;
   const s = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`.toLowerCase();
   return /software|llvmpipe|lavapipe|swiftshader|warp|basic render/.test(s);
@@ -78,15 +83,25 @@ async function doInit(): Promise<boolean> {
     }
     // Ask for the adapter's own limits: defaults (128 MiB bindings, 8 storage buffers) are far
     // below what real GPUs offer, and kernels read the granted limits at run time.
-    const want = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxStorageBuffersPerShaderStage', 'maxComputeWorkgroupStorageSize',
-      'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupsPerDimension', 'maxBindGroups'];
+    const want = [
+      'maxStorageBufferBindingSize',
+      'maxBufferSize',
+      'maxStorageBuffersPerShaderStage',
+      'maxComputeWorkgroupStorageSize',
+      'maxComputeInvocationsPerWorkgroup',
+      'maxComputeWorkgroupSizeX',
+      'maxComputeWorkgroupsPerDimension',
+      'maxBindGroups',
+    ];
     const requiredLimits: Record<string, number> = {};
     for (const k of want) {
       const v = (adapter.limits as unknown as Record<string, number>)[k];
       if (typeof v === 'number') requiredLimits[k] = v;
     }
     const features = [...adapter.features] as GPUFeatureName[];
-    const requiredFeatures = features.filter((f) => f === 'shader-f16' || f === 'timestamp-query' || f === 'subgroups');
+    const requiredFeatures = features.filter(
+      (f) => f === 'shader-f16' || f === 'timestamp-query' || f === 'subgroups',
+    );
     const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
     const raw = adapter.info ?? ({} as GPUAdapterInfo);
     const limits: Record<string, number> = {};
@@ -105,7 +120,9 @@ async function doInit(): Promise<boolean> {
     const s: GpuState = { device, adapter, info };
     state = s;
     device.lost.then((l) => {
-      if (state === s && l.reason !== 'destroyed') s.lost = `WebGPU device lost (${l.reason}): ${l.message}`;
+      // A device replaced by destroyWebGPU() + a new init must not clear the new one's caches.
+      if (state !== s) return;
+      if (l.reason !== 'destroyed') s.lost = `WebGPU device lost (${l.reason}): ${l.message}`;
       for (const f of lostListeners) f();
     });
     device.onuncapturederror = (ev: GPUUncapturedErrorEvent) => {

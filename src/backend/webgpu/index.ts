@@ -17,17 +17,17 @@ import { E } from '../expr.js';
 import { gpuDevice, unavailableReason, webgpuAvailable } from './device.js';
 import { elementwise } from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/gather.js';
+import { logSoftmaxNll } from './kernels/log-softmax-nll.js';
 import { matmul } from './kernels/matmul.js';
+import { optimizerStep } from './kernels/optimizer.js';
 import { random } from './kernels/random.js';
 import { reduce } from './kernels/reduce.js';
-import { logSoftmaxNll } from './kernels/log-softmax-nll.js';
-import { optimizerStep } from './kernels/optimizer.js';
 import { readBuffer, synchronize, writeBuffer } from './queue.js';
 import { allocStorage, asGpu, releaseStorage } from './storage.js';
 
 export {
-  adapterInfo,
   type AdapterInfo,
+  adapterInfo,
   destroyWebGPU,
   deviceCount,
   hardwareGpuAvailable,
@@ -35,21 +35,33 @@ export {
   unavailableReason,
   webgpuAvailable,
 } from './device.js';
-export { setMatmulVariant, matmulVariant, type MatmulVariant } from './kernels/matmul.js';
+export { type MatmulVariant, matmulVariant, setMatmulVariant } from './kernels/matmul.js';
 export { flush } from './queue.js';
 export { resetStats, stats, type WebGPUStats } from './stats.js';
-export { emptyCache, maxMemoryAllocated, memoryAllocated, memoryReserved, resetPeakMemoryStats } from './storage.js';
+export {
+  emptyCache,
+  maxMemoryAllocated,
+  memoryAllocated,
+  memoryReserved,
+  resetPeakMemoryStats,
+} from './storage.js';
 
 function write(s: Storage, data: TypedArray, offset = 0): void {
   const g = asGpu(s, 'write');
   if (offset < 0 || offset + data.length > g.size)
-    throw new RangeError(`webgpu write: ${data.length} elements at offset ${offset} overflow a storage of ${g.size}`);
+    throw new RangeError(
+      `webgpu write: ${data.length} elements at offset ${offset} overflow a storage of ${g.size}`,
+    );
   if (data.length === 0) return;
   const host =
     g.dtype === 'float32'
-      ? data instanceof Float32Array ? data : Float32Array.from(data)
+      ? data instanceof Float32Array
+        ? data
+        : Float32Array.from(data)
       : g.dtype === 'int32'
-        ? data instanceof Int32Array ? data : Int32Array.from(data)
+        ? data instanceof Int32Array
+          ? data
+          : Int32Array.from(data)
         : Uint32Array.from(data, (x) => (x !== 0 ? 1 : 0)); // bool: one u32 per element
   writeBuffer(g.buffer, offset * 4, host);
 }
@@ -63,7 +75,13 @@ async function read(v: View): Promise<TypedArray> {
     // Gather the view into a contiguous temporary on the device; one readback of n elements.
     const tmp = allocStorage(n, v.dtype);
     try {
-      elementwise(E.input(0), [v], { storage: tmp, dtype: v.dtype, shape: v.shape, strides: contiguousStrides(v.shape), offset: 0 });
+      elementwise(E.input(0), [v], {
+        storage: tmp,
+        dtype: v.dtype,
+        shape: v.shape,
+        strides: contiguousStrides(v.shape),
+        offset: 0,
+      });
       bytes = await readBuffer(tmp.buffer, 0, n * 4);
     } finally {
       releaseStorage(tmp);
@@ -98,7 +116,8 @@ const backend: Backend = {
  * The backend object, once `initWebGPU()` has found a device; throws a clear error otherwise.
  */
 export function webgpuBackend(): Backend {
-  if (!webgpuAvailable()) throw new Error(`WebGPU is not available: ${unavailableReason() || 'call await initWebGPU() first'}`);
+  if (!webgpuAvailable())
+    throw new Error(`WebGPU is not available: ${unavailableReason() || 'call await initWebGPU() first'}`);
   gpuDevice(); // surfaces a lost device now rather than at the first kernel
   return backend;
 }

@@ -55,9 +55,15 @@ onDeviceGone(() => {
 function layoutFor(access: string): GPUBindGroupLayout {
   let l = layouts.get(access);
   if (!l) {
-    const entries: GPUBindGroupLayoutEntry[] = [{ binding: 0, visibility: GPUShaderStage_COMPUTE, buffer: { type: 'uniform' } }];
+    const entries: GPUBindGroupLayoutEntry[] = [
+      { binding: 0, visibility: GPUShaderStage_COMPUTE, buffer: { type: 'uniform' } },
+    ];
     for (let i = 0; i < access.length; i++)
-      entries.push({ binding: i + 1, visibility: GPUShaderStage_COMPUTE, buffer: { type: access[i] === 'w' ? 'storage' : 'read-only-storage' } });
+      entries.push({
+        binding: i + 1,
+        visibility: GPUShaderStage_COMPUTE,
+        buffer: { type: access[i] === 'w' ? 'storage' : 'read-only-storage' },
+      });
     l = gpuDevice().createBindGroupLayout({ entries, label: `torchts:${access}` });
     layouts.set(access, l);
   }
@@ -89,7 +95,8 @@ export function pipelineFor(key: string, access: string, wgsl: () => string): GP
   counters.pipelineCompiles++;
   if (pipelines.size >= MAX_PIPELINES) pipelines.delete(pipelines.keys().next().value as string);
   pipelines.set(fullKey, p);
-  if ((globalThis as { process?: { env?: Record<string, string> } }).process?.env?.TORCHTS_WGSL_DUMP === '1') console.error(`// ${key}\n${code}`);
+  if ((globalThis as { process?: { env?: Record<string, string> } }).process?.env?.TORCHTS_WGSL_DUMP === '1')
+    console.error(`// ${key}\n${code}`);
   return p;
 }
 
@@ -125,7 +132,13 @@ export class Params {
  * Records one dispatch. `buffers[j]` is bound at binding j + 1 with `access[j]`; `groups` is
  * the workgroup grid (callers split grids wider than maxComputeWorkgroupsPerDimension).
  */
-export function dispatch(pipeline: GPUComputePipeline, access: string, buffers: readonly GPUBuffer[], params: Params, groups: readonly [number, number, number?]): void {
+export function dispatch(
+  pipeline: GPUComputePipeline,
+  access: string,
+  buffers: readonly GPUBuffer[],
+  params: Params,
+  groups: readonly [number, number, number?],
+): void {
   if (groups[0] === 0 || groups[1] === 0) return;
   const device = gpuDevice();
   const bytes = Math.ceil(params.u.byteLength / 16) * 16; // uniform arrays are vec4-padded
@@ -139,7 +152,9 @@ export function dispatch(pipeline: GPUComputePipeline, access: string, buffers: 
   const off = batch.arenaBytes;
   arenaU8.set(new Uint8Array(params.u.buffer), off);
   batch.arenaBytes += slot;
-  const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniformBuf, offset: off, size: bytes } }];
+  const entries: GPUBindGroupEntry[] = [
+    { binding: 0, resource: { buffer: uniformBuf, offset: off, size: bytes } },
+  ];
   for (let j = 0; j < buffers.length; j++) {
     entries.push({ binding: j + 1, resource: { buffer: buffers[j] } });
     batch.used.add(buffers[j]);

@@ -55,7 +55,11 @@ export function allocStorage(size: number, dtype: DType): GpuStorage {
   if (buffer) pooled -= bytes;
   else {
     // STORAGE | COPY_SRC | COPY_DST
-    buffer = gpuDevice().createBuffer({ size: bytes, usage: 0x80 | 0x4 | 0x8, label: `torchts:${dtype}[${size}]` });
+    buffer = gpuDevice().createBuffer({
+      size: bytes,
+      usage: 0x80 | 0x4 | 0x8,
+      label: `torchts:${dtype}[${size}]`,
+    });
     counters.bufferAllocations++;
   }
   live += bytes;
@@ -81,7 +85,8 @@ export function releaseStorage(s: Storage): void {
 /** The storage of a view (or a storage), checked: right device and not released. */
 export function asGpu(s: Storage | View, what: string): GpuStorage {
   const st = 'storage' in s ? s.storage : s;
-  if (st.device !== 'webgpu') throw new Error(`webgpu ${what}: expected a webgpu storage, got one on '${st.device}'`);
+  if (st.device !== 'webgpu')
+    throw new Error(`webgpu ${what}: expected a webgpu storage, got one on '${st.device}'`);
   if (st.freed) throw new Error(`webgpu ${what}: storage was already released (use after free)`);
   return st as GpuStorage;
 }

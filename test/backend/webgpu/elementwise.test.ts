@@ -8,35 +8,117 @@ import { expect, it } from 'vitest';
 import type { View } from '../../../src/backend/backend.js';
 import { binaryOps, E, type Ex, typeOf, unaryOps } from '../../../src/backend/expr.js';
 import type { DType } from '../../../src/tensor/dtype.js';
-import { cpu, describeGpu, expectClose, fill, gpu, outPair, pair, randn, readBoth, rng, type Tol } from './helpers.js';
+import {
+  cpu,
+  describeGpu,
+  expectClose,
+  fill,
+  gpu,
+  outPair,
+  pair,
+  randn,
+  readBoth,
+  rng,
+  type Tol,
+} from './helpers.js';
 
-const specials = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, -0.5, 1.5, 2.5, -2.5, 3.5, 1e-7, -1e-7, 3.4e38, -3.4e38, 1e30, -1e30,
-  100, -100, 88, 89, -88, -105, 1e-30, 0.1, 3.14159265, 1e6 + 0.5, 16777215, 20, -20, 9, -0.99, -1.5e-8, 2, 3];
+const specials = [
+  NaN,
+  Infinity,
+  -Infinity,
+  0,
+  -0,
+  1,
+  -1,
+  0.5,
+  -0.5,
+  1.5,
+  2.5,
+  -2.5,
+  3.5,
+  1e-7,
+  -1e-7,
+  3.4e38,
+  -3.4e38,
+  1e30,
+  -1e30,
+  100,
+  -100,
+  88,
+  89,
+  -88,
+  -105,
+  1e-30,
+  0.1,
+  Math.PI,
+  1e6 + 0.5,
+  16777215,
+  20,
+  -20,
+  9,
+  -0.99,
+  -1.5e-8,
+  2,
+  3,
+];
 const r0 = rng(1);
-const floats = new Float32Array([...specials, ...Array.from({ length: 300 }, () => randn(r0) * 4), ...Array.from({ length: 100 }, () => r0() * 2 - 1)]);
+const floats = new Float32Array([
+  ...specials,
+  ...Array.from({ length: 300 }, () => randn(r0) * 4),
+  ...Array.from({ length: 100 }, () => r0() * 2 - 1),
+]);
 
 // Results below 2^-126 may be flushed to zero by the device (lavapipe does): an absolute
 // 1.2e-38 covers exactly that and nothing else.
 const FTZ = 1.2e-38;
 const unaryTol: Partial<Record<string, Tol>> = {
-  exp: { ulps: 2 }, expm1: { ulps: 3 }, log: { ulps: 2 }, log1p: { ulps: 3 }, rsqrt: { ulps: 2 }, sqrt: { ulps: 1 },
-  tanh: { ulps: 4 }, tan: { ulps: 4 }, recip: { ulps: 1 },
+  exp: { ulps: 2 },
+  expm1: { ulps: 3 },
+  log: { ulps: 2 },
+  log1p: { ulps: 3 },
+  rsqrt: { ulps: 2 },
+  sqrt: { ulps: 1 },
+  tanh: { ulps: 4 },
+  tan: { ulps: 4 },
+  recip: { ulps: 1 },
   // sin/cos: absolute error as the WGSL spec states it; huge arguments are excluded below.
-  sin: { ulps: 2, atol: 1.2e-7 }, cos: { ulps: 2, atol: 1.2e-7 },
+  sin: { ulps: 2, atol: 1.2e-7 },
+  cos: { ulps: 2, atol: 1.2e-7 },
   // Both backends approximate erf to |err| < 1.2e-7 (expr.ts asks < 2e-7).
   erf: { atol: 2.5e-7 },
 };
 
-function run(e: Ex, ins: { data: ArrayLike<number>; dtype: DType }[], outDtype: DType): Promise<[ArrayLike<number>, ArrayLike<number>]> {
+function run(
+  e: Ex,
+  ins: { data: ArrayLike<number>; dtype: DType }[],
+  outDtype: DType,
+): Promise<[ArrayLike<number>, ArrayLike<number>]> {
   const n = ins[0]?.data.length ?? 1;
-  const xs = ins.map((x) => pair(fill(x.dtype, n, (i) => x.data[i]), x.dtype, [n]));
+  const xs = ins.map((x) =>
+    pair(
+      fill(x.dtype, n, (i) => x.data[i]),
+      x.dtype,
+      [n],
+    ),
+  );
   const o = outPair(outDtype, [n]);
-  gpu().elementwise(e, xs.map((x) => x.gpu), o.gpu);
-  cpu.elementwise(e, xs.map((x) => x.cpu), o.cpu);
+  gpu().elementwise(
+    e,
+    xs.map((x) => x.gpu),
+    o.gpu,
+  );
+  cpu.elementwise(
+    e,
+    xs.map((x) => x.cpu),
+    o.cpu,
+  );
   return readBoth(o);
 }
 const outOf = (e: Ex, ins: DType[]): DType => {
-  const t = typeOf(e, ins.map((d) => (d === 'float32' ? 'f32' : d === 'int32' ? 'i32' : 'bool')));
+  const t = typeOf(
+    e,
+    ins.map((d) => (d === 'float32' ? 'f32' : d === 'int32' ? 'i32' : 'bool')),
+  );
   return t === 'bool' ? 'bool' : t === 'i32' ? 'int32' : 'float32';
 };
 
@@ -45,14 +127,27 @@ describeGpu('webgpu elementwise', () => {
     it(`unary ${op} (float32) matches the CPU on special and random values`, async () => {
       const trig = op === 'sin' || op === 'cos' || op === 'tan';
       const data = trig ? floats.filter((x) => !(Math.abs(x) > 1e4)) : floats;
-      const e = (E as Record<string, (a: Ex) => Ex>)[op](E.input(0));
+      const e = (E as unknown as Record<string, (a: Ex) => Ex>)[op](E.input(0));
       const [g, c] = await run(e, [{ data, dtype: 'float32' }], outOf(e, ['float32']));
       expectClose(g, c, { atol: FTZ, ...unaryTol[op] }, op, (i) => `x=${data[i]}`);
     });
   }
 
-  const ints = new Int32Array([0, 1, -1, 2, -2, 7, -7, 100, -100, 2147483647, -2147483648, 46341, -46341, 3, 5]);
-  for (const op of ['neg', 'abs', 'sign', 'floor', 'round', 'not', 'isnan', 'isinf', 'exp', 'sqrt'] as const) {
+  const ints = new Int32Array([
+    0, 1, -1, 2, -2, 7, -7, 100, -100, 2147483647, -2147483648, 46341, -46341, 3, 5,
+  ]);
+  for (const op of [
+    'neg',
+    'abs',
+    'sign',
+    'floor',
+    'round',
+    'not',
+    'isnan',
+    'isinf',
+    'exp',
+    'sqrt',
+  ] as const) {
     it(`unary ${op} (int32)`, async () => {
       const e = E[op](E.input(0));
       const [g, c] = await run(e, [{ data: ints, dtype: 'int32' }], outOf(e, ['int32']));
@@ -63,34 +158,72 @@ describeGpu('webgpu elementwise', () => {
   const bs = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 2, -2, 0.5, -0.5, 3, -3.5, 7, 1e30, -1e-7, 2.5];
   const A = new Float32Array(bs.length ** 2 + 400);
   const B = new Float32Array(A.length);
-  bs.forEach((a, i) => bs.forEach((b, j) => {
-    A[i * bs.length + j] = a;
-    B[i * bs.length + j] = b;
-  }));
+  for (let i = 0; i < bs.length; i++)
+    for (let j = 0; j < bs.length; j++) {
+      A[i * bs.length + j] = bs[i];
+      B[i * bs.length + j] = bs[j];
+    }
   for (let i = bs.length ** 2; i < A.length; i++) {
     A[i] = randn(r0) * 3;
     B[i] = i % 7 === 0 ? Math.round(randn(r0) * 3) : randn(r0) * 3;
   }
-  const binTol: Partial<Record<string, Tol>> = { pow: { rtol: 2e-6 }, atan2: { ulps: 3 }, div: { ulps: 1 }, mod: { ulps: 1, atol: 1e-6 } };
+  const binTol: Partial<Record<string, Tol>> = {
+    pow: { rtol: 2e-6 },
+    atan2: { ulps: 3 },
+    div: { ulps: 1 },
+    mod: { ulps: 1, atol: 1e-6 },
+  };
   for (const op of binaryOps) {
     it(`binary ${op} (float32) matches the CPU on all pairs of special values`, async () => {
       const e = E[op](E.input(0), E.input(1));
-      const [g, c0] = await run(e, [{ data: A, dtype: 'float32' }, { data: B, dtype: 'float32' }], outOf(e, ['float32', 'float32']));
+      const [g, c0] = await run(
+        e,
+        [
+          { data: A, dtype: 'float32' },
+          { data: B, dtype: 'float32' },
+        ],
+        outOf(e, ['float32', 'float32']),
+      );
       const c = Array.from(c0);
       if (op === 'pow')
         // torch.pow follows C: pow(1, y) = 1 and pow(-1, +-inf) = 1 for every y, NaN included;
         // the CPU backend's Math.pow gives NaN there (reported to the CPU backend's owner).
-        for (let i = 0; i < c.length; i++) if (A[i] === 1 || (Math.abs(A[i]) === 1 && !Number.isFinite(B[i]) && !Number.isNaN(B[i]))) c[i] = 1;
+        for (let i = 0; i < c.length; i++)
+          if (A[i] === 1 || (Math.abs(A[i]) === 1 && !Number.isFinite(B[i]) && !Number.isNaN(B[i]))) c[i] = 1;
       expectClose(g, c, { atol: FTZ, ...binTol[op] }, op, (i) => `a=${A[i]} b=${B[i]}`);
     });
   }
 
-  const IA = new Int32Array([7, -7, 7, -7, 0, 5, 2147483647, -2147483648, -2147483648, 3, 100, -1, 46341, 6, 9]);
+  const IA = new Int32Array([
+    7, -7, 7, -7, 0, 5, 2147483647, -2147483648, -2147483648, 3, 100, -1, 46341, 6, 9,
+  ]);
   const IB = new Int32Array([3, 3, -3, -3, 5, 0, 1, -1, 1, 3, -7, 2, 46341, 6, -4]);
-  for (const op of ['add', 'sub', 'mul', 'max', 'min', 'mod', 'lt', 'le', 'gt', 'ge', 'eq', 'ne', 'div', 'pow'] as const) {
+  for (const op of [
+    'add',
+    'sub',
+    'mul',
+    'max',
+    'min',
+    'mod',
+    'lt',
+    'le',
+    'gt',
+    'ge',
+    'eq',
+    'ne',
+    'div',
+    'pow',
+  ] as const) {
     it(`binary ${op} (int32): wrapping arithmetic and Python remainder`, async () => {
       const e = E[op](E.input(0), E.input(1));
-      const [g, c] = await run(e, [{ data: IA, dtype: 'int32' }, { data: IB, dtype: 'int32' }], outOf(e, ['int32', 'int32']));
+      const [g, c] = await run(
+        e,
+        [
+          { data: IA, dtype: 'int32' },
+          { data: IB, dtype: 'int32' },
+        ],
+        outOf(e, ['int32', 'int32']),
+      );
       expectClose(g, c, { ulps: 1 }, op, (i) => `a=${IA[i]} b=${IB[i]}`);
     });
   }
@@ -100,7 +233,14 @@ describeGpu('webgpu elementwise', () => {
     const b = [1, 1, 0, 0, 0, 1];
     for (const op of ['and', 'or', 'xor', 'max', 'min', 'eq', 'ne', 'lt', 'add', 'mul'] as const) {
       const e = E[op](E.input(0), E.input(1));
-      const [g, c] = await run(e, [{ data: a, dtype: 'bool' }, { data: b, dtype: 'bool' }], outOf(e, ['bool', 'bool']));
+      const [g, c] = await run(
+        e,
+        [
+          { data: a, dtype: 'bool' },
+          { data: b, dtype: 'bool' },
+        ],
+        outOf(e, ['bool', 'bool']),
+      );
       expectClose(g, c, {}, `bool ${op}`);
     }
     const x = [1.5, -2.7, NaN, Infinity, -0, 0, 1e9, -3.5, 2147483000];
@@ -142,7 +282,11 @@ describeGpu('webgpu elementwise', () => {
   });
 
   it('in-place: an input that is the output view', async () => {
-    const p = pair(fill('float32', 10, (i) => i), 'float32', [10]);
+    const p = pair(
+      fill('float32', 10, (i) => i),
+      'float32',
+      [10],
+    );
     const e = E.add(E.mul(E.input(0), E.input(0)), 1);
     gpu().elementwise(e, [p.gpu, p.gpu], p.gpu);
     cpu.elementwise(e, [p.cpu, p.cpu], p.cpu);
@@ -175,8 +319,20 @@ describeGpu('webgpu elementwise', () => {
               ys[d] = accY;
               accY *= shape[d];
             }
-          const x = pair(fill('float32', n + off, () => randn(r)), 'float32', shape, xs, off);
-          const y = pair(fill('float32', accY, () => randn(r)), 'float32', shape, ys, 0);
+          const x = pair(
+            fill('float32', n + off, () => randn(r)),
+            'float32',
+            shape,
+            xs,
+            off,
+          );
+          const y = pair(
+            fill('float32', accY, () => randn(r)),
+            'float32',
+            shape,
+            ys,
+            0,
+          );
           const o = outPair('float32', shape);
           const e = E.where(E.gt(E.input(0), E.input(1)), E.sub(E.input(0), E.input(1)), E.tanh(E.input(1)));
           gpu().elementwise(e, [x.gpu, y.gpu], o.gpu);

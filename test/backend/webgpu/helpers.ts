@@ -15,7 +15,9 @@ export const gpuOk = await initWebGPU();
 if (!gpuOk) {
   if (process.env.TORCHTS_REQUIRE_WEBGPU === '1')
     throw new Error(`TORCHTS_REQUIRE_WEBGPU=1 but no WebGPU adapter was found: ${unavailableReason()}`);
-  console.warn(`[webgpu tests] skipped: no WebGPU adapter (${unavailableReason()}); set TORCHTS_REQUIRE_WEBGPU=1 to fail instead`);
+  console.warn(
+    `[webgpu tests] skipped: no WebGPU adapter (${unavailableReason()}); set TORCHTS_REQUIRE_WEBGPU=1 to fail instead`,
+  );
 }
 export const describeGpu = describe.skipIf(!gpuOk);
 export const gpu = (): Backend => webgpuBackend();
@@ -45,7 +47,13 @@ export interface Pair {
   cpu: View;
   gpu: View;
 }
-export function pair(data: TypedArray, dtype: DType, shape: readonly number[], strides?: readonly number[], offset = 0): Pair {
+export function pair(
+  data: TypedArray,
+  dtype: DType,
+  shape: readonly number[],
+  strides?: readonly number[],
+  offset = 0,
+): Pair {
   const mk = (be: Backend): View => {
     const s = be.alloc(data.length, dtype);
     be.write(s, data);
@@ -54,7 +62,15 @@ export function pair(data: TypedArray, dtype: DType, shape: readonly number[], s
   return { cpu: mk(cpu), gpu: mk(gpu()) };
 }
 /** A zero-filled contiguous output on both backends. */
-export const outPair = (dtype: DType, shape: readonly number[]): Pair => pair(typedArrayFor(dtype, shape.reduce((a, b) => a * b, 1)), dtype, shape);
+export const outPair = (dtype: DType, shape: readonly number[]): Pair =>
+  pair(
+    typedArrayFor(
+      dtype,
+      shape.reduce((a, b) => a * b, 1),
+    ),
+    dtype,
+    shape,
+  );
 
 export async function readBoth(p: Pair): Promise<[TypedArray, TypedArray]> {
   return [await gpu().read(p.gpu), await cpu.read(p.cpu)];
@@ -76,7 +92,13 @@ export interface Tol {
 }
 
 /** Element-wise agreement; NaN must match NaN, infinities must match exactly. */
-export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: Tol = {}, label = '', inputs?: (i: number) => string): void {
+export function expectClose(
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  tol: Tol = {},
+  label = '',
+  inputs?: (i: number) => string,
+): void {
   expect(got.length, `${label}: length`).toBe(want.length);
   const bad: string[] = [];
   for (let i = 0; i < want.length; i++) {

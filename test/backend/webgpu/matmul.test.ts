@@ -7,7 +7,19 @@ import fc from 'fast-check';
 import { afterAll, it } from 'vitest';
 import type { MatmulOptions, View } from '../../../src/backend/backend.js';
 import { setMatmulVariant } from '../../../src/backend/webgpu/index.js';
-import { cpu, describeGpu, expectClose, fill, gpu, outPair, pair, type Pair, randn, readBoth, rng } from './helpers.js';
+import {
+  cpu,
+  describeGpu,
+  expectClose,
+  fill,
+  gpu,
+  outPair,
+  type Pair,
+  pair,
+  randn,
+  readBoth,
+  rng,
+} from './helpers.js';
 
 interface Case {
   batch: number[];
@@ -25,7 +37,15 @@ interface Case {
   relu?: boolean;
 }
 
-function operand(r: () => number, batch: number[], R: number, C: number, trans: boolean, bcast: boolean, off: number): Pair {
+function operand(
+  r: () => number,
+  batch: number[],
+  R: number,
+  C: number,
+  trans: boolean,
+  bcast: boolean,
+  off: number,
+): Pair {
   const mat = R * C;
   const nb = bcast ? 1 : batch.reduce((a, b) => a * b, 1);
   const data = fill('float32', off + nb * mat, () => randn(r));
@@ -44,9 +64,20 @@ async function check(c: Case, seed = 1) {
   const a = operand(r, c.batch, c.M, c.K, c.transA, !!c.bcastA, c.offA ?? 0);
   const b = operand(r, c.batch, c.K, c.N, c.transB, !!c.bcastB, c.offB ?? 0);
   const o = outPair('float32', [...c.batch, c.M, c.N]);
-  const opts = (bias?: View): MatmulOptions => ({ ...(bias ? { bias } : {}), ...(c.relu ? { activation: 'relu' as const } : {}) });
+  const opts = (bias?: View): MatmulOptions => ({
+    ...(bias ? { bias } : {}),
+    ...(c.relu ? { activation: 'relu' as const } : {}),
+  });
   // bias: every other element of a buffer, starting at 1.
-  const bias = c.bias ? pair(fill('float32', 2 * c.N + 1, () => randn(r)), 'float32', [c.N], [2], 1) : undefined;
+  const bias = c.bias
+    ? pair(
+        fill('float32', 2 * c.N + 1, () => randn(r)),
+        'float32',
+        [c.N],
+        [2],
+        1,
+      )
+    : undefined;
   gpu().matmul(a.gpu, b.gpu, o.gpu, opts(bias?.gpu));
   cpu.matmul(a.cpu, b.cpu, o.cpu, opts(bias?.cpu));
   const [g, w] = await readBoth(o);
@@ -59,15 +90,64 @@ for (const variant of ['register', 'tiled'] as const)
     afterAll(() => setMatmulVariant('auto'));
     it('all transpose combinations, odd and tile-straddling sizes', async () => {
       setMatmulVariant(variant);
-      for (const [M, N, K] of [[1, 1, 1], [3, 5, 7], [17, 33, 9], [64, 64, 64], [65, 31, 70], [2, 130, 4], [33, 1, 128]])
-        for (const transA of [false, true]) for (const transB of [false, true]) await check({ batch: [], M, N, K, transA, transB });
+      for (const [M, N, K] of [
+        [1, 1, 1],
+        [3, 5, 7],
+        [17, 33, 9],
+        [64, 64, 64],
+        [65, 31, 70],
+        [2, 130, 4],
+        [33, 1, 128],
+      ])
+        for (const transA of [false, true])
+          for (const transB of [false, true]) await check({ batch: [], M, N, K, transA, transB });
     });
     it('batched with broadcast operands, offsets, bias and relu', async () => {
       setMatmulVariant(variant);
-      await check({ batch: [3], M: 9, N: 12, K: 8, transA: false, transB: true, bcastB: true, bias: true, relu: true });
-      await check({ batch: [2, 3], M: 5, N: 8, K: 12, transA: true, transB: false, bcastA: true, offA: 3, offB: 4 });
-      await check({ batch: [2, 2], M: 16, N: 20, K: 13, transA: false, transB: false, offA: 4, offB: 8, bias: true });
-      await check({ batch: [4], M: 64, N: 10, K: 128, transA: false, transB: true, offA: 1, offB: 2, relu: true });
+      await check({
+        batch: [3],
+        M: 9,
+        N: 12,
+        K: 8,
+        transA: false,
+        transB: true,
+        bcastB: true,
+        bias: true,
+        relu: true,
+      });
+      await check({
+        batch: [2, 3],
+        M: 5,
+        N: 8,
+        K: 12,
+        transA: true,
+        transB: false,
+        bcastA: true,
+        offA: 3,
+        offB: 4,
+      });
+      await check({
+        batch: [2, 2],
+        M: 16,
+        N: 20,
+        K: 13,
+        transA: false,
+        transB: false,
+        offA: 4,
+        offB: 8,
+        bias: true,
+      });
+      await check({
+        batch: [4],
+        M: 64,
+        N: 10,
+        K: 128,
+        transA: false,
+        transB: true,
+        offA: 1,
+        offB: 2,
+        relu: true,
+      });
     });
     it('random cases (fast-check)', async () => {
       setMatmulVariant(variant);

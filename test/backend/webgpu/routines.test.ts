@@ -103,13 +103,14 @@ describeGpu('webgpu routines.optimizerStep', () => {
         gpu().routines!.optimizerStep!(kind, pv, gvs, sv, h);
         const perParam = 2 + nState;
         expect(stats().dispatches).toBeLessThanOrEqual(Math.ceil(20 / Math.floor(16 / perParam)));
-        P.forEach((p, i) => refStep(kind, p, G[i], S[i], h));
+        for (let i = 0; i < P.length; i++) refStep(kind, P[i], G[i], S[i], h);
       }
       // f64 reference vs f32 device: O(1) operands cancel in the momentum/moment updates, so
       // the bound is absolute, ~10 f32 roundings of values near 1 over 3 steps.
       for (let i = 0; i < sizes.length; i++) {
         expectClose(await gpu().read(pv[i]), P[i], { ulps: 64, atol: 1e-6 }, `param ${i}`);
-        for (let k = 0; k < nState; k++) expectClose(await gpu().read(sv[i][k]), S[i][k], { ulps: 64, atol: 1e-6 }, `state ${i}.${k}`);
+        for (let k = 0; k < nState; k++)
+          expectClose(await gpu().read(sv[i][k]), S[i][k], { ulps: 64, atol: 1e-6 }, `state ${i}.${k}`);
       }
     });
 });

@@ -7,12 +7,28 @@ import { expect, it } from 'vitest';
 import type { View } from '../../../src/backend/backend.js';
 import { E } from '../../../src/backend/expr.js';
 import {
-  adapterInfo, deviceCount, emptyCache, hardwareGpuAvailable, initWebGPU, maxMemoryAllocated, memoryAllocated, memoryReserved,
-  resetPeakMemoryStats, resetStats, stats, webgpuAvailable,
+  adapterInfo,
+  deviceCount,
+  emptyCache,
+  hardwareGpuAvailable,
+  initWebGPU,
+  maxMemoryAllocated,
+  memoryAllocated,
+  memoryReserved,
+  resetPeakMemoryStats,
+  resetStats,
+  stats,
+  webgpuAvailable,
 } from '../../../src/backend/webgpu/index.js';
 import { describeGpu, gpu } from './helpers.js';
 
-const view = (storage: View['storage'], n: number, dtype: View['dtype'] = 'float32'): View => ({ storage, dtype, shape: [n], strides: [1], offset: 0 });
+const view = (storage: View['storage'], n: number, dtype: View['dtype'] = 'float32'): View => ({
+  storage,
+  dtype,
+  shape: [n],
+  strides: [1],
+  offset: 0,
+});
 
 describeGpu('webgpu runtime', () => {
   it('100 elementwise ops then one read: exactly 1 submit, 1 readback, 100 dispatches', async () => {
@@ -103,7 +119,8 @@ describeGpu('webgpu runtime', () => {
     expect(deviceCount()).toBe(1);
     const info = adapterInfo()!;
     expect(info.limits.maxStorageBuffersPerShaderStage).toBeGreaterThanOrEqual(8);
-    if (/llvmpipe|swiftshader/i.test(`${info.device} ${info.description}`)) expect(hardwareGpuAvailable()).toBe(false);
+    if (/llvmpipe|swiftshader/i.test(`${info.device} ${info.description}`))
+      expect(hardwareGpuAvailable()).toBe(false);
     expect(hardwareGpuAvailable()).toBe(!info.isFallback);
   });
 });
@@ -120,5 +137,11 @@ it('TORCHTS_NO_WEBGPU=1: init resolves false and the backend getter explains why
     encoding: 'utf8',
   });
   const r = JSON.parse(out.trim().split('\n').pop()!);
-  expect(r).toEqual({ ok: false, avail: false, cuda: false, n: 0, msg: 'WebGPU is not available: disabled by TORCHTS_NO_WEBGPU=1' });
+  expect(r).toEqual({
+    ok: false,
+    avail: false,
+    cuda: false,
+    n: 0,
+    msg: 'WebGPU is not available: disabled by TORCHTS_NO_WEBGPU=1',
+  });
 });

@@ -16,7 +16,18 @@ import { numelOf } from '../../backend.js';
 import { type Ex, exprKey } from '../../expr.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
 import { bufferOf } from '../storage.js';
-import { builtins, coalesce, exTypeOf, linearId, loadAs, storageDecl, storeAs, stridedOffsets, uniformDecl, uw } from '../wgsl/common.js';
+import {
+  builtins,
+  coalesce,
+  exTypeOf,
+  linearId,
+  loadAs,
+  storageDecl,
+  storeAs,
+  stridedOffsets,
+  uniformDecl,
+  uw,
+} from '../wgsl/common.js';
 import { toWgsl, WgslCtx } from '../wgsl/expr.js';
 
 const WG = 256;
@@ -47,7 +58,13 @@ export function elementwise(e: Ex, inputs: readonly View[], out: View): void {
   const pipe = pipelineFor(key, access, () => {
     const ctx = new WgslCtx();
     const reads = inputs.map((v, k) => loadAs(v.dtype, `b${slotOf[k]}[p${k + 1}]`));
-    const body = toWgsl(e, inputs.map((v) => exTypeOf(v.dtype)), exTypeOf(out.dtype), reads, ctx);
+    const body = toWgsl(
+      e,
+      inputs.map((v) => exTypeOf(v.dtype)),
+      exTypeOf(out.dtype),
+      reads,
+      ctx,
+    );
     const index = contig
       ? opAt.map((at, k) => `let p${k} = ${uw(at)} + i;`).join('\n  ')
       : stridedOffsets('i', r, 2, opAt);

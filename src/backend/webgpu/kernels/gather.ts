@@ -14,14 +14,30 @@ import type { View } from '../../backend.js';
 import { numelOf } from '../../backend.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
 import { bufferOf, type GpuStorage, releaseStorage } from '../storage.js';
-import { builtins, elemType, linearId, storageDecl, stridedOffsets, uniformDecl, ui, uw } from '../wgsl/common.js';
+import {
+  builtins,
+  elemType,
+  linearId,
+  storageDecl,
+  stridedOffsets,
+  ui,
+  uniformDecl,
+  uw,
+} from '../wgsl/common.js';
 import { f32Lit, WgslCtx } from '../wgsl/expr.js';
 import { separateFrom } from './util.js';
 
 const WG = 256;
 
 /** Words: n, dim size, shape[r], then (offset, strides[r]) for index, x/src and out. */
-function params(n: number, size: number, shape: readonly number[], views: View[], dim: number, zeroDimFor: number): Params {
+function params(
+  n: number,
+  size: number,
+  shape: readonly number[],
+  views: View[],
+  dim: number,
+  zeroDimFor: number,
+): Params {
   const r = shape.length;
   const p = new Params(2 + r + 3 * (1 + r) + 1);
   p.u[0] = n;
@@ -44,14 +60,17 @@ function params(n: number, size: number, shape: readonly number[], views: View[]
 function checkRanks(what: string, dim: number, ...vs: View[]): void {
   const r = vs[0].shape.length;
   if (vs.some((v) => v.shape.length !== r) || dim < 0 || dim >= Math.max(r, 1))
-    throw new RangeError(`webgpu ${what}: ranks [${vs.map((v) => v.shape.length)}] must agree and dim ${dim} be in range`);
+    throw new RangeError(
+      `webgpu ${what}: ranks [${vs.map((v) => v.shape.length)}] must agree and dim ${dim} be in range`,
+    );
   if (vs[1].dtype !== 'int32') throw new TypeError(`webgpu ${what}: index must be int32, got ${vs[1].dtype}`);
 }
 
 /** out[...i, j, k...] = x[...i, index[...i, j, k...], k...] (torch.gather). */
 export function gather(x: View, dim: number, index: View, out: View): void {
   checkRanks('gather', dim, x, index, out);
-  if (out.dtype !== x.dtype) throw new TypeError(`webgpu gather: out dtype ${out.dtype} must equal x dtype ${x.dtype}`);
+  if (out.dtype !== x.dtype)
+    throw new TypeError(`webgpu gather: out dtype ${out.dtype} must equal x dtype ${x.dtype}`);
   const n = numelOf(index.shape);
   if (n === 0) return;
   const temps: GpuStorage[] = [];
@@ -78,7 +97,13 @@ ${ctx.prelude()}
 }`;
   });
   const p = params(n, x.shape[dim], index.shape, [index, x, out], dim, 1);
-  dispatch(pipe, 'wrr', [bufferOf(out, 'gather'), bufferOf(index, 'gather'), bufferOf(x, 'gather')], p, grid(Math.ceil(n / WG)));
+  dispatch(
+    pipe,
+    'wrr',
+    [bufferOf(out, 'gather'), bufferOf(index, 'gather'), bufferOf(x, 'gather')],
+    p,
+    grid(Math.ceil(n / WG)),
+  );
   temps.forEach(releaseStorage);
 }
 
@@ -86,7 +111,9 @@ ${ctx.prelude()}
 export function scatterAdd(out: View, dim: number, index: View, src: View): void {
   checkRanks('scatterAdd', dim, out, index, src);
   if (out.dtype === 'bool' || src.dtype !== out.dtype)
-    throw new TypeError(`webgpu scatterAdd: out ${out.dtype} and src ${src.dtype} must be the same float32 or int32 dtype`);
+    throw new TypeError(
+      `webgpu scatterAdd: out ${out.dtype} and src ${src.dtype} must be the same float32 or int32 dtype`,
+    );
   const n = numelOf(index.shape);
   if (n === 0) return;
   const temps: GpuStorage[] = [];
@@ -95,7 +122,10 @@ export function scatterAdd(out: View, dim: number, index: View, src: View): void
   const r = index.shape.length;
   const strideAt = 2 + r + 3 * (1 + r);
   const f = out.dtype === 'float32';
-  const pipe = pipelineFor(`scatterAdd:${out.dtype}:r${r}`, 'wrr', () => `${uniformDecl(strideAt + 1)}
+  const pipe = pipelineFor(
+    `scatterAdd:${out.dtype}:r${r}`,
+    'wrr',
+    () => `${uniformDecl(strideAt + 1)}
 @group(0) @binding(1) var<storage, read_write> o: array<atomic<${f ? 'u32' : 'i32'}>>;
 ${storageDecl(2, 'ix', 'int32', false)}
 ${storageDecl(3, 's', src.dtype, false)}
@@ -117,8 +147,15 @@ ${storageDecl(3, 's', src.dtype, false)}
   }`
       : 'atomicAdd(&o[t], v);'
   }
-}`);
+}`,
+  );
   const p = params(n, out.shape[dim], index.shape, [index, src, out], dim, 2);
-  dispatch(pipe, 'wrr', [bufferOf(out, 'scatterAdd'), bufferOf(index, 'scatterAdd'), bufferOf(src, 'scatterAdd')], p, grid(Math.ceil(n / WG)));
+  dispatch(
+    pipe,
+    'wrr',
+    [bufferOf(out, 'scatterAdd'), bufferOf(index, 'scatterAdd'), bufferOf(src, 'scatterAdd')],
+    p,
+    grid(Math.ceil(n / WG)),
+  );
   temps.forEach(releaseStorage);
 }

@@ -11,15 +11,28 @@
 import type { View } from '../../backend.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
 import { bufferOf, type GpuStorage, releaseStorage } from '../storage.js';
-import { uniformDecl, ui, uw } from '../wgsl/common.js';
+import { ui, uniformDecl, uw } from '../wgsl/common.js';
 import { f32Lit, WgslCtx } from '../wgsl/expr.js';
 import { separateFrom } from './util.js';
 
 const WG = 64;
 
-export function logSoftmaxNll(logits: View, target: View, ignoreIndex: number, loss: View, probs: View): void {
-  if (logits.shape.length !== 2 || target.shape.length !== 1 || target.dtype !== 'int32' || logits.dtype !== 'float32')
-    throw new TypeError(`webgpu logSoftmaxNll: expects float32 logits [N, C] and int32 target [N], got ${logits.dtype} [${logits.shape}] and ${target.dtype} [${target.shape}]`);
+export function logSoftmaxNll(
+  logits: View,
+  target: View,
+  ignoreIndex: number,
+  loss: View,
+  probs: View,
+): void {
+  if (
+    logits.shape.length !== 2 ||
+    target.shape.length !== 1 ||
+    target.dtype !== 'int32' ||
+    logits.dtype !== 'float32'
+  )
+    throw new TypeError(
+      `webgpu logSoftmaxNll: expects float32 logits [N, C] and int32 target [N], got ${logits.dtype} [${logits.shape}] and ${target.dtype} [${target.shape}]`,
+    );
   const [N, C] = logits.shape;
   if (N === 0) return;
   const temps: GpuStorage[] = [];
@@ -86,8 +99,27 @@ var<workgroup> red: array<f32, ${WG}>;
   });
   const p = new Params(14);
   p.u.set([N, C]);
-  p.i.set([logits.offset, logits.strides[0], logits.strides[1], target.offset, target.strides[0], loss.offset, loss.strides[0], probs.offset, probs.strides[0], probs.strides[1], ignoreIndex], 2);
-  const bufs = [bufferOf(loss, 'logSoftmaxNll'), bufferOf(logits, 'logSoftmaxNll'), bufferOf(target, 'logSoftmaxNll')];
+  p.i.set(
+    [
+      logits.offset,
+      logits.strides[0],
+      logits.strides[1],
+      target.offset,
+      target.strides[0],
+      loss.offset,
+      loss.strides[0],
+      probs.offset,
+      probs.strides[0],
+      probs.strides[1],
+      ignoreIndex,
+    ],
+    2,
+  );
+  const bufs = [
+    bufferOf(loss, 'logSoftmaxNll'),
+    bufferOf(logits, 'logSoftmaxNll'),
+    bufferOf(target, 'logSoftmaxNll'),
+  ];
   if (!sameOut) bufs.push(bufferOf(probs, 'logSoftmaxNll'));
   dispatch(pipe, sameOut ? 'wrr' : 'wrrw', bufs, p, grid(N));
   temps.forEach(releaseStorage);

@@ -23,14 +23,17 @@ export const setMatmulVariant = (v: MatmulVariant): void => {
   variant = v;
 };
 /** The kernel `matmul` will use now. */
-export const matmulVariant = (): 'register' | 'tiled' => (variant === 'auto' ? (hardwareGpuAvailable() ? 'tiled' : 'register') : variant);
+export const matmulVariant = (): 'register' | 'tiled' =>
+  variant === 'auto' ? (hardwareGpuAvailable() ? 'tiled' : 'register') : variant;
 
 const aligned = (...xs: number[]) => xs.every((x) => x % 4 === 0);
 
 export function matmul(a: View, b: View, out: View, opts?: MatmulOptions): void {
   const r = out.shape.length;
   if (r < 2 || a.shape.length !== r || b.shape.length !== r)
-    throw new RangeError(`webgpu matmul: ranks of a [${a.shape}], b [${b.shape}] and out [${out.shape}] must agree (>= 2)`);
+    throw new RangeError(
+      `webgpu matmul: ranks of a [${a.shape}], b [${b.shape}] and out [${out.shape}] must agree (>= 2)`,
+    );
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || out.dtype !== 'float32')
     throw new TypeError(`webgpu matmul: float32 only, got ${a.dtype} @ ${b.dtype} -> ${out.dtype}`);
   const [M, N] = [out.shape[r - 2], out.shape[r - 1]];
@@ -63,7 +66,14 @@ export function matmul(a: View, b: View, out: View, opts?: MatmulOptions): void 
     am = aRs === 1 && aCs !== 1 ? 'v0' : 'v1';
     bm = bRs === 1 && bCs !== 1 ? 'v0' : 'v1';
   }
-  const key: MatmulKey = { variant: v, a: am, b: bm, batchRank: br, bias: !!bias, relu: opts?.activation === 'relu' };
+  const key: MatmulKey = {
+    variant: v,
+    a: am,
+    b: bm,
+    batchRank: br,
+    bias: !!bias,
+    relu: opts?.activation === 'relu',
+  };
   const tile = v === 'register' ? 32 : 64;
   const tilesN = Math.ceil(N / tile);
   const tilesM = Math.ceil(M / tile);
@@ -76,8 +86,10 @@ export function matmul(a: View, b: View, out: View, opts?: MatmulOptions): void 
     p.i[16 + 2 * br + d] = bB[d];
   }
   const access = bias ? 'wrrr' : 'wrr';
-  const pipe = pipelineFor(`mm:${v}:${am}${bm}:b${br}:${key.bias ? 'bias' : ''}${key.relu ? 'relu' : ''}`, access, () =>
-    v === 'register' ? registerWgsl(key) : tiledWgsl(key),
+  const pipe = pipelineFor(
+    `mm:${v}:${am}${bm}:b${br}:${key.bias ? 'bias' : ''}${key.relu ? 'relu' : ''}`,
+    access,
+    () => (v === 'register' ? registerWgsl(key) : tiledWgsl(key)),
   );
   const bufs = [bufferOf(out, 'matmul'), bufferOf(a, 'matmul'), bufferOf(b, 'matmul')];
   if (bias) bufs.push(bufferOf(bias, 'matmul'));

@@ -56,14 +56,19 @@ function rule(kind: string, h: Record<string, number>): Rule {
   if (kind === 'adam' || kind === 'adamw') {
     const ams = on('amsgrad');
     const step = h.step;
-    if (!(step >= 1)) throw new RangeError(`webgpu optimizerStep: ${kind} needs hyper.step >= 1, got ${step}`);
+    if (!(step >= 1))
+      throw new RangeError(`webgpu optimizerStep: ${kind} needs hyper.step >= 1, got ${step}`);
     const lines = ['var g = {G};'];
     if (on('maximize')) lines.push('g = -g;');
     if (on('weightDecay')) lines.push(kind === 'adam' ? `g = g + ${uf(6)} * {P};` : `{P} = {P} * ${uf(9)};`);
     // exp_avg.lerp_(g, 1 - beta1): PyTorch's lerp switches formula at weight 0.5.
     lines.push(`{M} = select(g - (g - {M}) * ${uf(2)}, {M} + ${uf(1)} * (g - {M}), ${uf(1)} < 0.5);`);
     lines.push(`{V} = {V} * ${uf(3)} + ${uf(4)} * g * g;`);
-    lines.push(ams ? `{VMAX} = max({VMAX}, {V}); let denom = sqrt({VMAX}) / ${uf(8)} + ${uf(5)};` : `let denom = sqrt({V}) / ${uf(8)} + ${uf(5)};`);
+    lines.push(
+      ams
+        ? `{VMAX} = max({VMAX}, {V}); let denom = sqrt({VMAX}) / ${uf(8)} + ${uf(5)};`
+        : `let denom = sqrt({V}) / ${uf(8)} + ${uf(5)};`,
+    );
     lines.push(`{P} = {P} + (-${uf(7)}) * ({M} / denom);`);
     const b1 = h.beta1 ?? 0.9;
     const b2 = h.beta2 ?? 0.999;
@@ -73,25 +78,49 @@ function rule(kind: string, h: Record<string, number>): Rule {
       roles: ams ? ['{P}', '{G}', '{M}', '{V}', '{VMAX}'] : ['{P}', '{G}', '{M}', '{V}'],
       writes: [true, false, true, true, true],
       body: lines.join(' '),
-      hyper: [lr, 1 - b1, b1, b2, 1 - b2, h.eps ?? 1e-8, wd, lr / (1 - b1 ** step), Math.sqrt(1 - b2 ** step), 1 - lr * wd],
+      hyper: [
+        lr,
+        1 - b1,
+        b1,
+        b2,
+        1 - b2,
+        h.eps ?? 1e-8,
+        wd,
+        lr / (1 - b1 ** step),
+        Math.sqrt(1 - b2 ** step),
+        1 - lr * wd,
+      ],
       flags: `${kind}${ams ? 'a' : ''}${on('maximize') ? 'x' : ''}${on('weightDecay') ? 'w' : ''}`,
     };
   }
   throw new RangeError(`webgpu optimizerStep: unknown kind '${kind}' (expected sgd, adam or adamw)`);
 }
 
-export function optimizerStep(kind: string, params: readonly View[], grads: readonly View[], state: readonly (readonly View[])[], hyper: Record<string, number>): void {
+export function optimizerStep(
+  kind: string,
+  params: readonly View[],
+  grads: readonly View[],
+  state: readonly (readonly View[])[],
+  hyper: Record<string, number>,
+): void {
   const r = rule(kind, hyper);
   const nr = r.roles.length;
   if (grads.length !== params.length || state.length !== params.length)
-    throw new RangeError(`webgpu optimizerStep: ${params.length} params, ${grads.length} grads, ${state.length} states`);
+    throw new RangeError(
+      `webgpu optimizerStep: ${params.length} params, ${grads.length} grads, ${state.length} states`,
+    );
   const views = params.map((p, i) => {
     const vs = [p, grads[i], ...state[i]].slice(0, nr);
-    if (vs.length < nr) throw new RangeError(`webgpu optimizerStep: ${kind} needs ${nr - 2} state tensors per param, got ${state[i].length}`);
+    if (vs.length < nr)
+      throw new RangeError(
+        `webgpu optimizerStep: ${kind} needs ${nr - 2} state tensors per param, got ${state[i].length}`,
+      );
     const n = numelOf(p.shape);
     for (const v of vs)
       if (!isContiguousView(v) || numelOf(v.shape) !== n || v.dtype !== 'float32')
-        throw new TypeError(`webgpu optimizerStep: param ${i}: tensors must be contiguous float32 of ${n} elements`);
+        throw new TypeError(
+          `webgpu optimizerStep: param ${i}: tensors must be contiguous float32 of ${n} elements`,
+        );
     return vs;
   });
   const maxBufs = limit('maxStorageBuffersPerShaderStage');
@@ -103,14 +132,18 @@ export function optimizerStep(kind: string, params: readonly View[], grads: read
     const slots: number[][] = [];
     let j = i;
     for (; j < params.length; j++) {
-      const add = views[j].map((v) => bufferOf(v, 'optimizerStep')).filter((b, k, a) => !bufs.includes(b) && a.indexOf(b) === k);
+      const add = views[j]
+        .map((v) => bufferOf(v, 'optimizerStep'))
+        .filter((b, k, a) => !bufs.includes(b) && a.indexOf(b) === k);
       if (bufs.length + add.length > maxBufs && j > i) break;
       bufs.push(...add);
-      slots.push(views[j].map((v, k) => {
-        const s = bufs.indexOf(bufferOf(v, 'optimizerStep'));
-        writes[s] = (writes[s] ?? false) || r.writes[k];
-        return s;
-      }));
+      slots.push(
+        views[j].map((v, k) => {
+          const s = bufs.indexOf(bufferOf(v, 'optimizerStep'));
+          writes[s] = (writes[s] ?? false) || r.writes[k];
+          return s;
+        }),
+      );
     }
     const group = views.slice(i, j);
     i = j;
@@ -121,7 +154,10 @@ export function optimizerStep(kind: string, params: readonly View[], grads: read
     const G = group.length;
     const key = `opt:${r.flags}:g${G}:${slots.map((s) => s.join('.')).join('|')}:${access}`;
     const pipe = pipelineFor(key, access, () => {
-      const decl = bufs.map((_, s) => `@group(0) @binding(${s + 1}) var<storage, ${writes[s] ? 'read_write' : 'read'}> b${s}: array<f32>;`);
+      const decl = bufs.map(
+        (_, s) =>
+          `@group(0) @binding(${s + 1}) var<storage, ${writes[s] ? 'read_write' : 'read'}> b${s}: array<f32>;`,
+      );
       const branches = group.map((_, g) => {
         const at = H + 1 + g * per;
         let body = r.body;

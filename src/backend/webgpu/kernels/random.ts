@@ -36,11 +36,19 @@ fn philox(c_in: vec4<u32>, k_in: vec2<u32>) -> vec4<u32> {
   return c;
 }`;
 
-export function random(kind: RandomKind, out: View, seed: readonly [number, number], offset: number, a: number, b: number): void {
+export function random(
+  kind: RandomKind,
+  out: View,
+  seed: readonly [number, number],
+  offset: number,
+  a: number,
+  b: number,
+): void {
   if (out.dtype !== 'float32') throw new TypeError(`webgpu random: out must be float32, got ${out.dtype}`);
   const n = numelOf(out.shape);
   if (n === 0) return;
-  if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError(`webgpu random: offset ${offset} must be a non-negative safe integer`);
+  if (!Number.isSafeInteger(offset) || offset < 0)
+    throw new RangeError(`webgpu random: offset ${offset} must be a non-negative safe integer`);
   const pipe = pipelineFor(`random:${kind}`, 'w', () => {
     const ctx = new WgslCtx();
     const body =

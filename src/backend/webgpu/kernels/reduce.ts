@@ -15,7 +15,7 @@ import { numelOf } from '../../backend.js';
 import { E } from '../../expr.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
 import { allocStorage, bufferOf, type GpuStorage, releaseStorage } from '../storage.js';
-import { builtins, coalesce, exTypeOf, storageDecl, storeAs, uniformDecl, uw, ui } from '../wgsl/common.js';
+import { builtins, coalesce, exTypeOf, storageDecl, storeAs, ui, uniformDecl, uw } from '../wgsl/common.js';
 import { castWgsl, f32Lit, WgslCtx } from '../wgsl/expr.js';
 import { elementwise } from './elementwise.js';
 import { separateFrom } from './util.js';
@@ -46,7 +46,8 @@ export function reduce(op: ReduceOp, x: View, axes: number, out: View): void {
   const inner = coalesce(x.shape.slice(r - axes), [x.strides.slice(r - axes)]);
   const outerR = rows === 1 ? 0 : outer.shape.length;
   let parts = 1;
-  if (rows < MIN_GROUPS && m > 2 * MIN_CHUNK) parts = Math.min(Math.ceil(m / MIN_CHUNK), Math.ceil((4 * MIN_GROUPS) / rows));
+  if (rows < MIN_GROUPS && m > 2 * MIN_CHUNK)
+    parts = Math.min(Math.ceil(m / MIN_CHUNK), Math.ceil((4 * MIN_GROUPS) / rows));
   const chunk = Math.ceil(m / parts);
   parts = Math.ceil(m / chunk);
   const accT = x.dtype === 'float32' ? 'f32' : 'i32';
@@ -73,7 +74,13 @@ export function reduce(op: ReduceOp, x: View, axes: number, out: View): void {
   const pv = allocStorage(rows * parts, accT === 'f32' ? 'float32' : 'int32');
   const pi = isArg ? allocStorage(rows * parts, 'int32') : null;
   const tmps = pi ? [pv.buffer, pi.buffer] : [pv.buffer];
-  dispatch(reducePipeline(op, 'view-partial', x, out, accT, shape, words), `${isArg ? 'ww' : 'w'}r`, [...tmps, xb], p, groups);
+  dispatch(
+    reducePipeline(op, 'view-partial', x, out, accT, shape, words),
+    `${isArg ? 'ww' : 'w'}r`,
+    [...tmps, xb],
+    p,
+    groups,
+  );
   const p2 = new Params(6);
   p2.u.set([rows, 1, parts, parts, out.offset, 0]);
   const pipe2 = reducePipeline(op, 'partial-final', x, out, accT, shape, 6);
@@ -83,11 +90,24 @@ export function reduce(op: ReduceOp, x: View, axes: number, out: View): void {
   temps.forEach(releaseStorage);
 }
 
-function reducePipeline(op: ReduceOp, mode: Mode, x: View, out: View, accT: 'f32' | 'i32', sh: { outerR: number; innerR: number }, words: number): GPUComputePipeline {
+function reducePipeline(
+  op: ReduceOp,
+  mode: Mode,
+  x: View,
+  out: View,
+  accT: 'f32' | 'i32',
+  sh: { outerR: number; innerR: number },
+  words: number,
+): GPUComputePipeline {
   const isArg = op === 'argmax' || op === 'argmin';
   const fromView = mode !== 'partial-final';
   const key = `reduce:${op}:${mode}:${x.dtype}->${out.dtype}:o${fromView ? sh.outerR : 0}i${fromView ? sh.innerR : 1}`;
-  const access = mode === 'view-final' ? 'wr' : mode === 'view-partial' ? `${isArg ? 'ww' : 'w'}r` : `w${isArg ? 'rr' : 'r'}`;
+  const access =
+    mode === 'view-final'
+      ? 'wr'
+      : mode === 'view-partial'
+        ? `${isArg ? 'ww' : 'w'}r`
+        : `w${isArg ? 'rr' : 'r'}`;
   return pipelineFor(key, access, () => {
     const ctx = new WgslCtx();
     const f = accT === 'f32';
@@ -100,7 +120,10 @@ function reducePipeline(op: ReduceOp, mode: Mode, x: View, out: View, accT: 'f32
     let comb: string;
     if (op === 'sum') comb = 'return Acc(a.v + b.v, 0);';
     else if (op === 'prod') comb = 'return Acc(a.v * b.v, 0);';
-    else if (!isArg) comb = f ? `return Acc(${ctx.use(isMax ? 'fmax_' : 'fmin_')}(a.v, b.v), 0);` : `return Acc(${isMax ? 'max' : 'min'}(a.v, b.v), 0);`;
+    else if (!isArg)
+      comb = f
+        ? `return Acc(${ctx.use(isMax ? 'fmax_' : 'fmin_')}(a.v, b.v), 0);`
+        : `return Acc(${isMax ? 'max' : 'min'}(a.v, b.v), 0);`;
     // b replaces a when: a is empty; or b is NaN and a is not; or b is strictly more extreme;
     // or they tie (both NaN, or equal) and b comes first.
     else
@@ -118,7 +141,10 @@ function reducePipeline(op: ReduceOp, mode: Mode, x: View, out: View, accT: 'f32
       if (isArg) decls.push('@group(0) @binding(2) var<storage, read_write> pi: array<i32>;');
       decls.push(xDecl);
     } else {
-      decls.push(storageDecl(1, 'o', out.dtype, true), `@group(0) @binding(2) var<storage, read> pv: array<${accT}>;`);
+      decls.push(
+        storageDecl(1, 'o', out.dtype, true),
+        `@group(0) @binding(2) var<storage, read> pv: array<${accT}>;`,
+      );
       if (isArg) decls.push('@group(0) @binding(3) var<storage, read> pi: array<i32>;');
     }
     const load = fromView ? (x.dtype === 'bool' ? 'i32(x[off])' : 'x[off]') : 'pv[off]';
@@ -128,7 +154,8 @@ function reducePipeline(op: ReduceOp, mode: Mode, x: View, out: View, accT: 'f32
     if (fromView) {
       const o = sh.outerR;
       const lines = ['var rr = row;'];
-      for (let d = o - 1; d >= 1; d--) lines.push(`let q${d} = i32(rr % ${uw(6 + d)}); rr = rr / ${uw(6 + d)};`);
+      for (let d = o - 1; d >= 1; d--)
+        lines.push(`let q${d} = i32(rr % ${uw(6 + d)}); rr = rr / ${uw(6 + d)};`);
       if (o > 0) lines.push('let q0 = i32(rr);');
       const terms = [ui(5)];
       for (let d = 0; d < o; d++) terms.push(`q${d} * ${ui(6 + o + d)}`);
@@ -137,7 +164,8 @@ function reducePipeline(op: ReduceOp, mode: Mode, x: View, out: View, accT: 'f32
       const at = 6 + 2 * o;
       const n = sh.innerR;
       const il = ['var rj = j;'];
-      for (let d = n - 1; d >= 1; d--) il.push(`let k${d} = i32(rj % ${uw(at + d)}); rj = rj / ${uw(at + d)};`);
+      for (let d = n - 1; d >= 1; d--)
+        il.push(`let k${d} = i32(rj % ${uw(at + d)}); rj = rj / ${uw(at + d)};`);
       il.push('let k0 = i32(rj);');
       const it = ['base'];
       for (let d = 0; d < n; d++) it.push(`k${d} * ${ui(at + n + d)}`);
@@ -187,4 +215,3 @@ var<workgroup> si: array<i32, ${WG}>;
 }`;
   });
 }
-

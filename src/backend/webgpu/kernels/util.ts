@@ -10,7 +10,13 @@ export function contiguousCopy(v: View, temps: GpuStorage[]): View {
   const n = v.shape.reduce((a, b) => a * b, 1);
   const s = allocStorage(n, v.dtype);
   temps.push(s);
-  const c: View = { storage: s, dtype: v.dtype, shape: v.shape, strides: contiguousStrides(v.shape), offset: 0 };
+  const c: View = {
+    storage: s,
+    dtype: v.dtype,
+    shape: v.shape,
+    strides: contiguousStrides(v.shape),
+    offset: 0,
+  };
   elementwise(E.input(0), [v], c);
   return c;
 }

@@ -6,7 +6,8 @@ import type { DType } from '../../../tensor/dtype.js';
 import type { ExType } from '../../expr.js';
 
 /** Storage element type per dtype: bool is one u32 per element (see storage.ts). */
-export const elemType = (d: DType): 'f32' | 'i32' | 'u32' => (d === 'float32' ? 'f32' : d === 'int32' ? 'i32' : 'u32');
+export const elemType = (d: DType): 'f32' | 'i32' | 'u32' =>
+  d === 'float32' ? 'f32' : d === 'int32' ? 'i32' : 'u32';
 
 /**
  * Uniform block as vec4<u32> words (uniform arrays need a 16-byte stride); word i is
@@ -18,13 +19,20 @@ export const uw = (i: number): string => `P[${i >> 2}].${'xyzw'[i & 3]}`;
 export const ui = (i: number): string => `bitcast<i32>(${uw(i)})`;
 export const uf = (i: number): string => `bitcast<f32>(${uw(i)})`;
 
-export const storageDecl = (binding: number, name: string, dtype: DType, write: boolean, atomic = false): string => {
+export const storageDecl = (
+  binding: number,
+  name: string,
+  dtype: DType,
+  write: boolean,
+  atomic = false,
+): string => {
   const t = atomic ? `atomic<${elemType(dtype)}>` : elemType(dtype);
   return `@group(0) @binding(${binding}) var<storage, ${write ? 'read_write' : 'read'}> ${name}: array<${t}>;`;
 };
 
 /** A loaded element as the expression type of its dtype. */
-export const loadAs = (dtype: DType, access: string): string => (dtype === 'bool' ? `(${access} != 0u)` : access);
+export const loadAs = (dtype: DType, access: string): string =>
+  dtype === 'bool' ? `(${access} != 0u)` : access;
 /** A value of ExType `t` (already converted to the out dtype's ExType) as a storage element. */
 export const storeAs = (dtype: DType, v: string): string => (dtype === 'bool' ? `select(0u, 1u, ${v})` : v);
 export const exTypeOf = (d: DType): ExType => (d === 'float32' ? 'f32' : d === 'int32' ? 'i32' : 'bool');
@@ -32,17 +40,26 @@ export const exTypeOf = (d: DType): ExType => (d === 'float32' ? 'f32' : d === '
 /** Linear invocation id over a grid that may be split in 2-D (maxComputeWorkgroupsPerDimension). */
 export const linearId = (wg: number): string =>
   `let gid = wid.x + wid.y * nwg.x;\n  let i = gid * ${wg}u + lid.x;`;
-export const builtins = '@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>';
+export const builtins =
+  '@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>';
 
 /**
  * WGSL computing element offsets of several operands for linear index `idx` over `shape`
  * (rank r, shape words at `shapeAt`); operand k has offset word `opAt[k]` and its r strides
  * right after. Declares `c<d>` coordinates and `p<k>` offsets (i32).
  */
-export function stridedOffsets(idx: string, r: number, shapeAt: number, opAt: readonly number[], prefix = ''): string {
+export function stridedOffsets(
+  idx: string,
+  r: number,
+  shapeAt: number,
+  opAt: readonly number[],
+  prefix = '',
+): string {
   const lines: string[] = [`var ${prefix}rem = ${idx};`];
   for (let d = r - 1; d >= 1; d--) {
-    lines.push(`let ${prefix}c${d} = i32(${prefix}rem % ${uw(shapeAt + d)}); ${prefix}rem = ${prefix}rem / ${uw(shapeAt + d)};`);
+    lines.push(
+      `let ${prefix}c${d} = i32(${prefix}rem % ${uw(shapeAt + d)}); ${prefix}rem = ${prefix}rem / ${uw(shapeAt + d)};`,
+    );
   }
   lines.push(`let ${prefix}c0 = i32(${prefix}rem);`);
   opAt.forEach((at, k) => {
@@ -57,7 +74,10 @@ export function stridedOffsets(idx: string, r: number, shapeAt: number, opAt: re
  * Merges adjacent dims that every operand walks contiguously and drops size-1 dims, so a
  * contiguous (or uniformly broadcast) tensor runs as rank 1 whatever its logical rank.
  */
-export function coalesce(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+export function coalesce(
+  shape: readonly number[],
+  strides: readonly (readonly number[])[],
+): { shape: number[]; strides: number[][] } {
   const sh: number[] = [];
   const st: number[][] = strides.map(() => []);
   for (let d = 0; d < shape.length; d++) {
@@ -70,12 +90,14 @@ export function coalesce(shape: readonly number[], strides: readonly (readonly n
       });
     } else {
       sh.push(shape[d]);
-      strides.forEach((s, k) => st[k].push(s[d]));
+      strides.forEach((s, k) => {
+        st[k].push(s[d]);
+      });
     }
   }
   if (sh.length === 0) {
     sh.push(1);
-    st.forEach((s) => s.push(0));
+    for (const s of st) s.push(0);
   }
   return { shape: sh, strides: st };
 }

@@ -158,10 +158,23 @@ const HELPERS: Record<string, string> = {
   f2i_: 'fn f2i_(x: f32) -> i32 { if (isnan_(x) || isinf_(x)) { return 0; } return i32(clamp(x, -2147483648.0, 2147483520.0)); }',
 };
 const DEPS: Record<string, string[]> = {
-  fmax_: ['isnan_'], fmin_: ['isnan_'], flt_: ['isnan_'], fle_: ['isnan_'], feq_: ['isnan_'], fsign_: ['isnan_'],
-  flog_: ['fbits', 'isnan_', 'isinf_'], fsqrt_: ['fbits', 'isnan_'], fexpm1_: ['isnan_', 'fexp_'], flog1p_: ['fbits', 'isnan_', 'flog_'],
-  ftanh_: ['isnan_', 'fexpm1_'], fexp_: ['isnan_', 'fbits'], ferf_: ['isnan_', 'fexp_'], ftrig_: ['isnan_', 'isinf_'], fpow_: ['fbits', 'isnan_', 'isinf_', 'fexp_', 'flog_'],
-  fatan2_: ['fbits', 'isnan_', 'isinf_'], f2i_: ['isnan_', 'isinf_'],
+  fmax_: ['isnan_'],
+  fmin_: ['isnan_'],
+  flt_: ['isnan_'],
+  fle_: ['isnan_'],
+  feq_: ['isnan_'],
+  fsign_: ['isnan_'],
+  flog_: ['fbits', 'isnan_', 'isinf_'],
+  fsqrt_: ['fbits', 'isnan_'],
+  fexpm1_: ['isnan_', 'fexp_'],
+  flog1p_: ['fbits', 'isnan_', 'flog_'],
+  ftanh_: ['isnan_', 'fexpm1_'],
+  fexp_: ['isnan_', 'fbits'],
+  ferf_: ['isnan_', 'fexp_'],
+  ftrig_: ['isnan_', 'isinf_'],
+  fpow_: ['fbits', 'isnan_', 'isinf_', 'fexp_', 'flog_'],
+  fatan2_: ['fbits', 'isnan_', 'isinf_'],
+  f2i_: ['isnan_', 'isinf_'],
 };
 
 /** Collects the helpers a generated expression needs. */
@@ -217,7 +230,13 @@ export function castWgsl(code: string, from: ExType, to: ExType, ctx: WgslCtx): 
  * WGSL for `e` as a value of type `want`. `reads[i]` is a WGSL expression for input i, already
  * converted to `inputs[i]`'s ExType.
  */
-export function toWgsl(e: Ex, inputs: readonly ExType[], want: ExType, reads: readonly string[], ctx: WgslCtx): string {
+export function toWgsl(
+  e: Ex,
+  inputs: readonly ExType[],
+  want: ExType,
+  reads: readonly string[],
+  ctx: WgslCtx,
+): string {
   if (e.k === 'const') return constOf(e.v, want, ctx);
   const t = typeOf(e, inputs) ?? want;
   return castWgsl(raw(e, inputs, reads, ctx, t), t, want, ctx);
@@ -239,28 +258,50 @@ function raw(e: Ex, ins: readonly ExType[], reads: readonly string[], ctx: WgslC
       const a = toWgsl(e.a, ins, ot, reads, ctx);
       const f = ot === 'f32';
       switch (e.op) {
-        case 'neg': return ot === 'bool' ? a : `(-${a})`;
-        case 'abs': return ot === 'bool' ? a : `abs(${a})`;
-        case 'sign': return f ? `${h('fsign_')}(${a})` : ot === 'i32' ? `sign(${a})` : a;
-        case 'exp': return `${h('fexp_')}(${a})`;
-        case 'expm1': return `${h('fexpm1_')}(${a})`;
-        case 'log': return `${h('flog_')}(${a})`;
-        case 'log1p': return `${h('flog1p_')}(${a})`;
-        case 'sqrt': return `${h('fsqrt_')}(${a})`;
-        case 'rsqrt': return `(1.0 / ${h('fsqrt_')}(${a}))`;
-        case 'sin': return `select(sin(${a}), ${f32Lit(NaN, ctx)}, ${h('ftrig_')}(${a}))`;
-        case 'cos': return `select(cos(${a}), ${f32Lit(NaN, ctx)}, ${h('ftrig_')}(${a}))`;
-        case 'tan': return `select(tan(${a}), ${f32Lit(NaN, ctx)}, ${h('ftrig_')}(${a}))`;
-        case 'tanh': return `${h('ftanh_')}(${a})`;
-        case 'erf': return `${h('ferf_')}(${a})`;
-        case 'floor': return f ? `floor(${a})` : a;
-        case 'ceil': return f ? `ceil(${a})` : a;
-        case 'trunc': return f ? `trunc(${a})` : a;
-        case 'round': return f ? `round(${a})` : a; // WGSL round() is half-to-even
-        case 'recip': return `(1.0 / ${a})`;
-        case 'not': return `(!${a})`;
-        case 'isnan': return f ? `${h('isnan_')}(${a})` : 'false';
-        case 'isinf': return f ? `${h('isinf_')}(${a})` : 'false';
+        case 'neg':
+          return ot === 'bool' ? a : `(-${a})`;
+        case 'abs':
+          return ot === 'bool' ? a : `abs(${a})`;
+        case 'sign':
+          return f ? `${h('fsign_')}(${a})` : ot === 'i32' ? `sign(${a})` : a;
+        case 'exp':
+          return `${h('fexp_')}(${a})`;
+        case 'expm1':
+          return `${h('fexpm1_')}(${a})`;
+        case 'log':
+          return `${h('flog_')}(${a})`;
+        case 'log1p':
+          return `${h('flog1p_')}(${a})`;
+        case 'sqrt':
+          return `${h('fsqrt_')}(${a})`;
+        case 'rsqrt':
+          return `(1.0 / ${h('fsqrt_')}(${a}))`;
+        case 'sin':
+          return `select(sin(${a}), ${f32Lit(NaN, ctx)}, ${h('ftrig_')}(${a}))`;
+        case 'cos':
+          return `select(cos(${a}), ${f32Lit(NaN, ctx)}, ${h('ftrig_')}(${a}))`;
+        case 'tan':
+          return `select(tan(${a}), ${f32Lit(NaN, ctx)}, ${h('ftrig_')}(${a}))`;
+        case 'tanh':
+          return `${h('ftanh_')}(${a})`;
+        case 'erf':
+          return `${h('ferf_')}(${a})`;
+        case 'floor':
+          return f ? `floor(${a})` : a;
+        case 'ceil':
+          return f ? `ceil(${a})` : a;
+        case 'trunc':
+          return f ? `trunc(${a})` : a;
+        case 'round':
+          return f ? `round(${a})` : a; // WGSL round() is half-to-even
+        case 'recip':
+          return `(1.0 / ${a})`;
+        case 'not':
+          return `(!${a})`;
+        case 'isnan':
+          return f ? `${h('isnan_')}(${a})` : 'false';
+        case 'isinf':
+          return f ? `${h('isinf_')}(${a})` : 'false';
       }
       break;
     }
@@ -270,24 +311,42 @@ function raw(e: Ex, ins: readonly ExType[], reads: readonly string[], ctx: WgslC
       const b = toWgsl(e.b, ins, ot, reads, ctx);
       const f = ot === 'f32';
       switch (e.op) {
-        case 'add': return `(${a} + ${b})`;
-        case 'sub': return `(${a} - ${b})`;
-        case 'mul': return `(${a} * ${b})`;
-        case 'div': return `(${a} / ${b})`;
-        case 'pow': return `${h('fpow_')}(${a}, ${b})`;
-        case 'atan2': return `${h('fatan2_')}(${a}, ${b})`;
-        case 'max': return f ? `${h('fmax_')}(${a}, ${b})` : ot === 'bool' ? `(${a} || ${b})` : `max(${a}, ${b})`;
-        case 'min': return f ? `${h('fmin_')}(${a}, ${b})` : ot === 'bool' ? `(${a} && ${b})` : `min(${a}, ${b})`;
-        case 'mod': return f ? `${h('fmod_')}(${a}, ${b})` : `${h('imod_')}(${a}, ${b})`;
-        case 'lt': return f ? `${h('flt_')}(${a}, ${b})` : ot === 'bool' ? `(!${a} && ${b})` : `(${a} < ${b})`;
-        case 'le': return f ? `${h('fle_')}(${a}, ${b})` : ot === 'bool' ? `(!${a} || ${b})` : `(${a} <= ${b})`;
-        case 'gt': return f ? `${h('flt_')}(${b}, ${a})` : ot === 'bool' ? `(${a} && !${b})` : `(${a} > ${b})`;
-        case 'ge': return f ? `${h('fle_')}(${b}, ${a})` : ot === 'bool' ? `(${a} || !${b})` : `(${a} >= ${b})`;
-        case 'eq': return f ? `${h('feq_')}(${a}, ${b})` : `(${a} == ${b})`;
-        case 'ne': return f ? `(!${h('feq_')}(${a}, ${b}))` : `(${a} != ${b})`;
-        case 'and': return `(${a} && ${b})`;
-        case 'or': return `(${a} || ${b})`;
-        case 'xor': return `(${a} != ${b})`;
+        case 'add':
+          return `(${a} + ${b})`;
+        case 'sub':
+          return `(${a} - ${b})`;
+        case 'mul':
+          return `(${a} * ${b})`;
+        case 'div':
+          return `(${a} / ${b})`;
+        case 'pow':
+          return `${h('fpow_')}(${a}, ${b})`;
+        case 'atan2':
+          return `${h('fatan2_')}(${a}, ${b})`;
+        case 'max':
+          return f ? `${h('fmax_')}(${a}, ${b})` : ot === 'bool' ? `(${a} || ${b})` : `max(${a}, ${b})`;
+        case 'min':
+          return f ? `${h('fmin_')}(${a}, ${b})` : ot === 'bool' ? `(${a} && ${b})` : `min(${a}, ${b})`;
+        case 'mod':
+          return f ? `${h('fmod_')}(${a}, ${b})` : `${h('imod_')}(${a}, ${b})`;
+        case 'lt':
+          return f ? `${h('flt_')}(${a}, ${b})` : ot === 'bool' ? `(!${a} && ${b})` : `(${a} < ${b})`;
+        case 'le':
+          return f ? `${h('fle_')}(${a}, ${b})` : ot === 'bool' ? `(!${a} || ${b})` : `(${a} <= ${b})`;
+        case 'gt':
+          return f ? `${h('flt_')}(${b}, ${a})` : ot === 'bool' ? `(${a} && !${b})` : `(${a} > ${b})`;
+        case 'ge':
+          return f ? `${h('fle_')}(${b}, ${a})` : ot === 'bool' ? `(${a} || !${b})` : `(${a} >= ${b})`;
+        case 'eq':
+          return f ? `${h('feq_')}(${a}, ${b})` : `(${a} == ${b})`;
+        case 'ne':
+          return f ? `(!${h('feq_')}(${a}, ${b}))` : `(${a} != ${b})`;
+        case 'and':
+          return `(${a} && ${b})`;
+        case 'or':
+          return `(${a} || ${b})`;
+        case 'xor':
+          return `(${a} != ${b})`;
       }
     }
   }

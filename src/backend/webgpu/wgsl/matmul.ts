@@ -6,7 +6,7 @@
  *   0 M, 1 N, 2 K, 3 batches, 4 tilesN, 5 tilesM, 6 aOff, 7 bOff, 8 oOff, 9 aRs, 10 aCs,
  *   11 bRs, 12 bCs, 13 biasOff, 14 biasStride, 15 -, 16.. batch shape, a strides, b strides.
  */
-import { uw, ui } from './common.js';
+import { ui, uw } from './common.js';
 
 /** How an operand is loaded: vec4 along its first/second matrix dim, or scalar strided. */
 export type LoadMode = 'v0' | 'v1' | 's';
@@ -46,10 +46,15 @@ function prologue(k: MatmulKey): string {
     `let aRs = ${ui(9)}; let aCs = ${ui(10)}; let bRs = ${ui(11)}; let bCs = ${ui(12)};`,
     'var rem = bi;',
   ];
-  for (let d = r - 1; d >= 0; d--) lines.push(`let q${d} = i32(rem % ${uw(16 + d)}); rem = rem / ${uw(16 + d)};`);
+  for (let d = r - 1; d >= 0; d--)
+    lines.push(`let q${d} = i32(rem % ${uw(16 + d)}); rem = rem / ${uw(16 + d)};`);
   const at = (d: number, o: number) => ui(16 + r * o + d);
-  lines.push(`let aBase = ${[ui(6), ...Array.from({ length: r }, (_, d) => `q${d} * ${at(d, 1)}`)].join(' + ')};`);
-  lines.push(`let bBase = ${[ui(7), ...Array.from({ length: r }, (_, d) => `q${d} * ${at(d, 2)}`)].join(' + ')};`);
+  lines.push(
+    `let aBase = ${[ui(6), ...Array.from({ length: r }, (_, d) => `q${d} * ${at(d, 1)}`)].join(' + ')};`,
+  );
+  lines.push(
+    `let bBase = ${[ui(7), ...Array.from({ length: r }, (_, d) => `q${d} * ${at(d, 2)}`)].join(' + ')};`,
+  );
   lines.push(`let oBase = ${uw(8)} + bi * M * N;`);
   return lines.join('\n  ');
 }
@@ -89,16 +94,26 @@ export function registerWgsl(k: MatmulKey): string {
     k.a === 'v1' // row i+r, k..k+3 as one vec4
       ? rows.map((r) => `let a${r} = A[u32(aBase + r${r} * aRs + i32(k)) >> 2u];`)
       : k.a === 'v0' // column k+t, rows i..i+3 as one vec4, transposed in registers
-        ? [...rows.map((t) => `let t${t} = A[u32(aBase + (i32(k) + ${t}) * aCs + i32(i)) >> 2u];`),
-           ...rows.map((r) => `let a${r} = vec4<f32>(t0[${r}], t1[${r}], t2[${r}], t3[${r}]);`)]
-        : rows.map((r) => `let a${r} = vec4<f32>(${rows.map((t) => `la(aBase + r${r} * aRs + (i32(k) + ${t}) * aCs)`).join(', ')});`);
+        ? [
+            ...rows.map((t) => `let t${t} = A[u32(aBase + (i32(k) + ${t}) * aCs + i32(i)) >> 2u];`),
+            ...rows.map((r) => `let a${r} = vec4<f32>(t0[${r}], t1[${r}], t2[${r}], t3[${r}]);`),
+          ]
+        : rows.map(
+            (r) =>
+              `let a${r} = vec4<f32>(${rows.map((t) => `la(aBase + r${r} * aRs + (i32(k) + ${t}) * aCs)`).join(', ')});`,
+          );
   const bLoad =
     k.b === 'v1' // row k+t, cols j..j+3
       ? rows.map((t) => `let b${t} = B[u32(bBase + (i32(k) + ${t}) * bRs + i32(j)) >> 2u];`)
       : k.b === 'v0' // column j+c, k..k+3 (nn.Linear's W^T), transposed in registers
-        ? [...rows.map((c) => `let u${c} = B[u32(bBase + c${c} * bCs + i32(k)) >> 2u];`),
-           ...rows.map((t) => `let b${t} = vec4<f32>(u0[${t}], u1[${t}], u2[${t}], u3[${t}]);`)]
-        : rows.map((t) => `let b${t} = vec4<f32>(${rows.map((c) => `lb(bBase + (i32(k) + ${t}) * bRs + c${c} * bCs)`).join(', ')});`);
+        ? [
+            ...rows.map((c) => `let u${c} = B[u32(bBase + c${c} * bCs + i32(k)) >> 2u];`),
+            ...rows.map((t) => `let b${t} = vec4<f32>(u0[${t}], u1[${t}], u2[${t}], u3[${t}]);`),
+          ]
+        : rows.map(
+            (t) =>
+              `let b${t} = vec4<f32>(${rows.map((c) => `lb(bBase + (i32(k) + ${t}) * bRs + c${c} * bCs)`).join(', ')});`,
+          );
   return `${header(k)}
 @compute @workgroup_size(8, 8) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   ${prologue(k)}
