@@ -2,9 +2,9 @@
  * Pointwise ops: each is an expression from backend/expr.ts (compiled per backend) plus a
  * backward written with ops. PyTorch's dtype promotion decides the output dtype.
  */
-import { resultType, type DType } from '../tensor/dtype.js';
+import { type DType, resultType } from '../tensor/dtype.js';
 import { DTypeError } from '../tensor/errors.js';
-import { E, type Ex, Tensor, type TensorOrScalar, ewise, isTensor, needsGrad, record1 } from './core.js';
+import { E, type Ex, ewise, isTensor, needsGrad, record1, type Tensor, type TensorOrScalar } from './core.js';
 
 const dimOf = (a: TensorOrScalar) => (isTensor(a) ? { dtype: a.dtype, dim: a.dim() } : a);
 const promoted = (...xs: TensorOrScalar[]): DType => resultType(xs.map(dimOf));
@@ -21,8 +21,9 @@ function unary(
     const dt = kind === 'float' ? floatOf(x.dtype) : x.dtype;
     const out = ewise(name, f, [x], dt);
     if (deriv && needsGrad([x])) {
-      const o = out.detach();
-      record1(name, out, [x], (g) => [mul(g, deriv(x, o))], [x, out]);
+      // `out` itself, not a detached copy: with createGraph the derivative must stay a function
+      // of x through out (d/dx of exp's backward g * exp(x) needs exp's own node).
+      record1(name, out, [x], (g) => [mul(g, deriv(x, out))], [x, out]);
     } else if (!deriv && needsGrad([x])) record1(name, out, [x], (g) => [zerosLikeG(g)]);
     return out;
   };
@@ -188,8 +189,8 @@ export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
         ? mul(
             g,
             isTensor(a)
-              ? where(eq(a, 0), 0, mul(out.detach(), log(a)))
-              : mul(out.detach(), Number(a) === 0 ? 0 : Math.log(Number(a))),
+              ? where(eq(a, 0), 0, mul(out, log(a)))
+              : mul(out, Number(a) === 0 ? 0 : Math.log(Number(a))),
           )
         : null,
     ],
