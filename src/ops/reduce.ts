@@ -4,8 +4,8 @@
  */
 import type { ReduceOp, View } from '../backend/backend.js';
 import { DTypeError } from '../tensor/errors.js';
-import { E, Tensor, emptyTensor, ewise, needsGrad, normDim, record, record1 } from './core.js';
-import { add, cast, div, eq, exp, log, mul, sqrt, sub, where } from './pointwise.js';
+import { E, emptyTensor, ewise, needsGrad, normDim, record, record1, type Tensor } from './core.js';
+import { add, cast, div, eq, exp, log, mul, pow, sqrt, sub, where } from './pointwise.js';
 import { bindSumTo, expand, reshape, unsqueeze } from './shape.js';
 
 export type Dims = number | readonly number[] | null | undefined;
@@ -86,7 +86,7 @@ export function prod(x: Tensor, dim?: Dims, opts: ReduceOpts = {}): Tensor {
     out,
     [x],
     (g) => {
-      const o = expandBack(out.detach(), x, dims);
+      const o = expandBack(out, x, dims); // not detached: double backward differentiates it
       const nonzero = where(eq(x, 0), 1, x);
       const prodNz = expandBack(reduceRaw('prod', nonzero.detach(), dims, true), x, dims);
       const zeros = expandBack(sum(cast(eq(x, 0), 'float32'), dims, { keepdim: true }), x, dims);
@@ -209,23 +209,10 @@ export function norm(x: Tensor, p: number | 'fro' = 2, dim?: Dims, opts: ReduceO
   }
   return ewisePow(sum(ewisePow(absx, pp), dims, opts), 1 / pp);
 }
+// |x|^p with p * |x|^(p-1) written with the pow op, so the backward is itself differentiable.
 const ewisePow = (x: Tensor, p: number) => {
   const out = ewise('pow', (a) => E.pow(a, p), [x], 'float32');
-  return record1(
-    'pow',
-    out,
-    [x],
-    (g) => [
-      mul(
-        g,
-        mul(
-          ewise('pow', (a) => E.pow(a, p - 1), [x], 'float32'),
-          p,
-        ),
-      ),
-    ],
-    [x],
-  );
+  return record1('pow', out, [x], (g) => [mul(g, mul(pow(x, p - 1), p))], [x]);
 };
 
 export function all(x: Tensor, dim?: Dims, opts: ReduceOpts = {}): Tensor {
