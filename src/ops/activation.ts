@@ -3,19 +3,33 @@
  * their gradients, devices and fusion come free. Where a single expression is both faster and
  * as stable, it is one `ewise` with its derivative as another expression.
  */
-import { E, type Ex, Tensor, ewise, normDim, record1 } from './core.js';
-import { add, div, exp, log, mul, relu, sigmoid, sub, tanh, where } from './pointwise.js';
-import { amax, sum } from './reduce.js';
-import { defaultGenerator, type Generator } from '../tensor/random.js';
-import { rand } from './creation.js';
 
-/** y = f(x) with dy/dx = d(x) as expressions: one kernel forward, one backward. */
-function pointwise(name: string, f: (x: Ex) => Ex, d: (x: Ex) => Ex) {
+import { defaultGenerator, type Generator } from '../tensor/random.js';
+import { isGradEnabled } from '../tensor/state.js';
+import { E, type Ex, ewise, normDim, record1, type Tensor } from './core.js';
+import { rand } from './creation.js';
+import { add, div, erf, exp, log, mul, relu, sigmoid, sub, tanh, where } from './pointwise.js';
+import { amax, sum } from './reduce.js';
+
+/**
+ * y = f(x) with dy/dx = d(x) as expressions: one kernel forward, one backward. The kernel
+ * derivative is not itself recorded, so an activation with a non-constant derivative also gives
+ * it as ops (`dOps`), used when the backward runs with grad enabled (createGraph: double
+ * backward, gradient penalties); piecewise-linear ones need none (their d' is 0 a.e.).
+ */
+function pointwise(name: string, f: (x: Ex) => Ex, d: (x: Ex) => Ex, dOps?: (x: Tensor) => Tensor) {
   return (x: Tensor): Tensor => {
     const out = ewise(name, f, [x], 'float32');
-    return record1(name, out, [x], (g) => [mul(g, ewise(`${name}_grad`, d, [x], 'float32'))], [x]);
+    return record1(
+      name,
+      out,
+      [x],
+      (g) => [mul(g, dOps && isGradEnabled() ? dOps(x) : ewise(`${name}_grad`, d, [x], 'float32'))],
+      [x],
+    );
   };
 }
+const gtMask = (x: Tensor, t: number) => ewise('gt', (v) => E.gt(v, t), [x], 'bool');
 
 export { relu, sigmoid, tanh };
 
@@ -31,6 +45,7 @@ export const elu = (x: Tensor, alpha = 1): Tensor =>
     'elu',
     (v) => E.where(E.gt(v, 0), v, E.mul(E.expm1(v), alpha)),
     (v) => E.where(E.gt(v, 0), 1, E.mul(E.exp(v), alpha)),
+    (t) => where(gtMask(t, 0), 1, mul(exp(t), alpha)),
   )(x);
 
 export const selu = (x: Tensor): Tensor => {
@@ -40,6 +55,7 @@ export const selu = (x: Tensor): Tensor => {
     'selu',
     (v) => E.mul(E.where(E.gt(v, 0), v, E.mul(E.expm1(v), a)), s),
     (v) => E.mul(E.where(E.gt(v, 0), 1, E.mul(E.exp(v), a)), s),
+    (t) => mul(where(gtMask(t, 0), 1, mul(exp(t), a)), s),
   )(x);
 };
 
@@ -58,6 +74,7 @@ export const softplus = (x: Tensor, beta = 1, threshold = 20): Tensor =>
     'softplus',
     (v) => E.where(E.gt(E.mul(v, beta), threshold), v, E.div(E.log1p(E.exp(E.mul(v, beta))), beta)),
     (v) => E.where(E.gt(E.mul(v, beta), threshold), 1, E.recip(E.add(E.exp(E.neg(E.mul(v, beta))), 1))),
+    (t) => where(gtMask(mul(t, beta), threshold), 1, sigmoid(mul(t, beta))),
   )(x);
 
 const sig = (v: Ex) => E.recip(E.add(E.exp(E.neg(v)), 1));
@@ -65,6 +82,10 @@ export const silu = pointwise(
   'silu',
   (v) => E.mul(v, sig(v)),
   (v) => E.mul(sig(v), E.add(1, E.mul(v, E.sub(1, sig(v))))),
+  (t) => {
+    const s = sigmoid(t);
+    return mul(s, add(mul(t, sub(1, s)), 1));
+  },
 );
 export const mish = (x: Tensor): Tensor => mul(x, tanh(softplus(x)));
 
@@ -82,6 +103,11 @@ export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): T
         const dinner = E.mul(SQRT_2_PI, E.add(1, E.mul(3 * 0.044715, E.mul(v, v))));
         return E.add(E.mul(0.5, E.add(1, t)), E.mul(E.mul(0.5, v), E.mul(E.sub(1, E.mul(t, t)), dinner)));
       },
+      (v) => {
+        const t = tanh(mul(add(v, mul(mul(mul(v, v), v), 0.044715)), SQRT_2_PI));
+        const dinner = mul(add(mul(mul(v, v), 3 * 0.044715), 1), SQRT_2_PI);
+        return add(mul(add(t, 1), 0.5), mul(mul(v, 0.5), mul(sub(1, mul(t, t)), dinner)));
+      },
     )(x);
   }
   return pointwise(
@@ -91,6 +117,11 @@ export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): T
       E.add(
         E.mul(0.5, E.add(1, E.erf(E.mul(v, SQRT1_2)))),
         E.mul(v, E.mul(1 / Math.sqrt(2 * Math.PI), E.exp(E.mul(-0.5, E.mul(v, v))))),
+      ),
+    (v) =>
+      add(
+        mul(add(erf(mul(v, SQRT1_2)), 1), 0.5),
+        mul(v, mul(exp(mul(mul(v, v), -0.5)), 1 / Math.sqrt(2 * Math.PI))),
       ),
   )(x);
 }
