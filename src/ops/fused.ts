@@ -2,8 +2,11 @@
  * Fused paths (STYLE.md §4): used when the backend has the routine, otherwise the composed
  * definition runs. test/ops/fused.test.ts checks both agree.
  */
-import { E, Tensor, emptyTensor, ewise, expandView, record1 } from './core.js';
-import { div, mul } from './pointwise.js';
+
+import { isGradEnabled } from '../tensor/state.js';
+import { softmax } from './activation.js';
+import { E, emptyTensor, ewise, expandView, record1, type Tensor } from './core.js';
+import { div, mul, sub } from './pointwise.js';
 import { sum } from './reduce.js';
 import { unsqueeze } from './shape.js';
 
@@ -32,6 +35,21 @@ export function fusedCrossEntropy(
       // d loss_n / d x_nc = (p_nc - [c == t_n]) for rows whose target is not ignored.
       const t2 = expandView(unsqueeze(target, 1), [N, C]);
       const cls = classIndex(C, logits);
+      if (isGradEnabled()) {
+        // createGraph: the same formula from recorded ops, so it can be differentiated again
+        // (the kernel's saved probabilities carry no graph).
+        const onehot = ewise(
+          'one_hot',
+          (t, c) => E.cast('f32', E.eq(t, c)),
+          [unsqueeze(target, 1), cls],
+          'float32',
+        );
+        const rowScale = mul(
+          unsqueeze(g, 1),
+          ewise('valid', (t) => E.cast('f32', E.ne(t, ignoreIndex)), [unsqueeze(target, 1)], 'float32'),
+        );
+        return [mul(sub(softmax(logits, 1), onehot), rowScale)];
+      }
       const grad = emptyTensor([N, C], 'float32', logits.device);
       grad.backend.elementwise(
         E.mul(
