@@ -26,15 +26,25 @@ export interface GemmEngine {
    */
   run(job: Job, np: number, macs: number, parallel: boolean): void;
   /**
-   * Packs `panels` full R-row panels of kc k-steps (no padding) from the engine's own memory
-   * (X(r, k) at src + r*rs + k*ks) to dst; false where the engine has no kernel for this layout.
+   * Packs `panels` full R-row panels of kc k-steps from the engine's own memory (X(r, k) at
+   * src + r*rs + k*ks) to dst, panels kcp * R apart (k-steps kc..kcp-1 are left as they are);
+   * false where the engine has no kernel for this layout.
    */
-  packFull?(src: number, rs: number, ks: number, panels: number, kc: number, R: number, dst: number): boolean;
+  packFull?(
+    src: number,
+    rs: number,
+    ks: number,
+    panels: number,
+    kc: number,
+    kcp: number,
+    R: number,
+    dst: number,
+  ): boolean;
   /** Epilogue over rows x n of C (n a multiple of 4 for wasm): flags 1 = add bias[n], 2 = relu. */
   finish(c: number, ldc: number, rows: number, n: number, bias: number, flags: number): void;
 }
 
-type PackFn = (src: number, stride: number, panels: number, kc: number, dst: number) => void;
+type PackFn = (src: number, stride: number, panels: number, kc: number, dst: number, pstride: number) => void;
 type Exports = Record<string, PackFn> & {
   block: (...a: number[]) => void;
   finish: (c: number, ldc: number, m: number, nv: number, bias: number, flags: number) => void;
@@ -91,11 +101,11 @@ function create(): GemmEngine | undefined {
       }
       runShare(block, job, 0, np);
     },
-    packFull(src, rs, ks, panels, kc, R, dst) {
+    packFull(src, rs, ks, panels, kc, kcp, R, dst) {
       const contig = rs === 1 ? ex[`packContig${R}`] : undefined;
       const inter = ks === 1 ? ex[`packInterleave${R}`] : undefined;
-      if (contig) contig(src * 4, ks * 4, panels, kc, dst * 4);
-      else if (inter) inter(src * 4, rs * 4, panels, kc, dst * 4);
+      if (contig) contig(src * 4, ks * 4, panels, kc, dst * 4, kcp * R * 4);
+      else if (inter) inter(src * 4, rs * 4, panels, kc, dst * 4, kcp * R * 4);
       else return false;
       return true;
     },

@@ -108,7 +108,7 @@ function source(
 /**
  * Packs rows x kn of `s` (starting at row r0, k k0) into panels at `dst` (engine memory m):
  * full panels by the engine's SIMD kernel when the source is staged and has a contiguous
- * dimension, the remainder (a partial last panel, K padding, odd strides) in JS.
+ * dimension, the remainder (a partial last panel, odd strides) in JS.
  */
 function pack(
   e: GemmEngine,
@@ -124,9 +124,10 @@ function pack(
 ): void {
   const off = s.off + r0 * s.rs + k0 * s.ks;
   let done = 0;
-  if (s.staged && kcp === kn && e.packFull) {
+  if (s.staged && e.packFull) {
     const full = Math.floor(rows / R);
-    if (full > 0 && e.packFull(off, s.rs, s.ks, full, kn, R, dst)) done = full * R;
+    if (kn < kcp) m.fill(0, dst, dst + full * kcp * R); // a short last K block: zero k-steps kn..kcp
+    if (full > 0 && e.packFull(off, s.rs, s.ks, full, kn, kcp, R, dst)) done = full * R;
   }
   if (done < rows)
     packPanels(s.x, off + done * s.rs, s.rs, s.ks, rows - done, kn, kcp, R, m, dst + done * kcp);

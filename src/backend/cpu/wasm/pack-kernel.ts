@@ -13,18 +13,18 @@ import { Fn, i32, v128 } from './emit.js';
 const lanes32 = (...l: number[]) => l.flatMap((x) => [4 * x, 4 * x + 1, 4 * x + 2, 4 * x + 3]);
 
 /**
- * packContig(src, ks, panels, kc, dst), R floats per k: the panel dimension is contiguous
- * (A transposed, B row-major), so each k is R/4 vector copies; ks is in bytes.
+ * packContig(src, ks, panels, kc, dst, pstride), R floats per k: the panel dimension is
+ * contiguous (A transposed, B row-major), so each k is R/4 vector copies. ks and pstride (the
+ * distance between panels in dst, >= kc * R floats) are in bytes.
  */
 export function packContigFn(R: number): Fn {
-  const f = new Fn([i32, i32, i32, i32, i32]);
-  const [src, ks, panels, kc, dst] = [0, 1, 2, 3, 4];
+  const f = new Fn([i32, i32, i32, i32, i32, i32]);
+  const [src, ks, panels, kc, dst, pstride] = [0, 1, 2, 3, 4, 5];
   const p = f.local(i32);
   const s = f.local(i32);
   const d = f.local(i32);
   const k = f.local(i32);
   f.get(panels).i32Eqz().if_().ret().end();
-  f.get(dst).set(d); // panels are consecutive in dst
   f.i32Const(0).set(p);
   f.loop(); // panels
   f.get(src)
@@ -33,6 +33,7 @@ export function packContigFn(R: number): Fn {
     .i32Mul()
     .i32Add()
     .set(s);
+  f.get(dst).get(p).get(pstride).i32Mul().i32Add().set(d);
   f.get(kc).set(k);
   f.loop(); // k
   for (let v = 0; v < R / 4; v++)
@@ -53,14 +54,14 @@ export function packContigFn(R: number): Fn {
 }
 
 /**
- * packInterleave(src, rs, panels, kc, dst): k is contiguous (A row-major, B = W^T), so R rows
+ * packInterleave(src, rs, panels, kc, dst, pstride): k is contiguous (A row-major, B = W^T), so R rows
  * are interleaved: 4 rows x 4 k at a time are loaded as 4 vectors, transposed with shuffles
  * (unpacklo/hi then movlh/hl, which V8 lowers to single x64 shuffles) and stored as 4 k-steps
- * of 4 rows; k % 4 leftovers are scalar. rs is in bytes.
+ * of 4 rows; k % 4 leftovers are scalar. rs and pstride are in bytes.
  */
 export function packInterleaveFn(R: number): Fn {
-  const f = new Fn([i32, i32, i32, i32, i32]);
-  const [src, rs, panels, kc, dst] = [0, 1, 2, 3, 4];
+  const f = new Fn([i32, i32, i32, i32, i32, i32]);
+  const [src, rs, panels, kc, dst, pstride] = [0, 1, 2, 3, 4, 5];
   const p = f.local(i32);
   const row = f.local(i32); // first source row of the current 4-row group, in bytes
   const d = f.local(i32);
@@ -84,9 +85,7 @@ export function packInterleaveFn(R: number): Fn {
         .set(r[q]);
     f.get(dst)
       .get(p)
-      .get(kc)
-      .i32Mul()
-      .i32Const(R * 4)
+      .get(pstride)
       .i32Mul()
       .i32Add()
       .i32Const(16 * g)
