@@ -14,7 +14,7 @@ import type { DType, TypedArray } from '../../tensor/dtype.js';
 import type { Backend, Storage, View } from '../backend.js';
 import { contiguousStrides, isContiguousView, numelOf } from '../backend.js';
 import { E } from '../expr.js';
-import { gpuDevice, unavailableReason, webgpuAvailable } from './device.js';
+import { gpuDevice } from './device.js';
 import { elementwise } from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/gather.js';
 import { logSoftmaxNll } from './kernels/log-softmax-nll.js';
@@ -116,8 +116,6 @@ const backend: Backend = {
  * The backend object, once `initWebGPU()` has found a device; throws a clear error otherwise.
  */
 export function webgpuBackend(): Backend {
-  if (!webgpuAvailable())
-    throw new Error(`WebGPU is not available: ${unavailableReason() || 'call await initWebGPU() first'}`);
-  gpuDevice(); // surfaces a lost device now rather than at the first kernel
+  gpuDevice(); // throws "WebGPU is not available: <why>", or the device-lost message
   return backend;
 }
