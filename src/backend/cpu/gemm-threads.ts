@@ -1,8 +1,8 @@
 /**
  * A second core for large products: one worker thread runs the same wasm kernels over the
- * same (shared) wasm memory. The main thread packs everything, then the B panels (columns of
- * C) are split in two: the worker takes the first share, the main thread the second, and
- * `sgemm` stays synchronous by waiting on an Atomics word until the worker is done.
+ * same (shared) wasm memory. The main thread packs everything, then both threads take chunks
+ * of B panels (columns of C) from one Atomics counter, and `sgemm` stays synchronous by
+ * waiting on an Atomics word until the worker has finished its last chunk.
  *
  * Node only (worker_threads via process.getBuiltinModule, Node >= 20.16); elsewhere, or until
  * the worker has started and compiled, everything runs on the calling thread.
@@ -45,7 +45,7 @@ export function runShare(block: BlockFn, job: Job, np0: number, np1: number): vo
 }
 
 // Control words (Int32Array over a SharedArrayBuffer).
-const STATE = 0; // 0 idle, 1 job posted, 2 quit, 3 job joined by the worker
+const STATE = 0; // 0 idle, 1 job posted, 3 job joined by the worker
 const NEXT = 1; // next chunk to take (Atomics.add)
 const CHUNKS = 2;
 const CS = 3; // B panels per chunk
@@ -79,11 +79,10 @@ const takeChunks = ${takeChunks.toString()};
 Atomics.store(s, ${READY}, 1);
 for (;;) {
   // Spin briefly before sleeping: products come in bursts (forward, then two backward GEMMs),
-  // and a futex wake of an idle vCPU costs ~50-100 us, as long as a tutorial-sized share.
+  // and a futex wake of an idle vCPU costs ~50-100 us.
   const t0 = performance.now();
   while (Atomics.load(s, ${STATE}) === 0 && performance.now() - t0 < ${SPIN_MS});
   Atomics.wait(s, ${STATE}, 0);
-  if (Atomics.load(s, ${STATE}) === 2) break;
   if (Atomics.compareExchange(s, ${STATE}, 1, 3) !== 1) continue;
   takeChunks(block, Array.from(s.subarray(${JOB}, ${JOB + JOB_LEN})), s, runShare);
   Atomics.store(s, ${STATE}, 0);
