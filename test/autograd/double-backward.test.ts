@@ -18,25 +18,63 @@ const gradOf = (f: (t: Tensor) => Tensor) => (t: Tensor) =>
   });
 
 const fs: [string, (t: Tensor) => Tensor][] = [
-  ['exp, sigmoid, tanh (derivatives from the output)', (t) => t.exp().add(t.sigmoid()).mul(t.tanh()).pow(2).sum()],
-  ['sqrt, rsqrt, reciprocal', (t) => t.abs().add(1).sqrt().add(t.abs().add(1).rsqrt()).mul(t.reciprocal()).sum()],
+  [
+    'exp, sigmoid, tanh (derivatives from the output)',
+    (t) => t.exp().add(t.sigmoid()).mul(t.tanh()).pow(2).sum(),
+  ],
+  [
+    'sqrt, rsqrt, reciprocal',
+    (t) => t.abs().add(1).sqrt().add(t.abs().add(1).rsqrt()).mul(t.reciprocal()).sum(),
+  ],
   ['pow with a tensor exponent', (t) => torch.pow(t.abs().add(1), t).sum()],
   ['pow with a scalar base', (t) => torch.pow(2, t).pow(2).sum()],
-  ['softmax and logSoftmax', (t) => torch.softmax(t, -1).pow(2).sum().add(torch.logSoftmax(t, 0).pow(2).sum())],
+  [
+    'softmax and logSoftmax',
+    (t) => torch.softmax(t, -1).pow(2).sum().add(torch.logSoftmax(t, 0).pow(2).sum()),
+  ],
   ['logsumexp', (t) => torch.logsumexp(t, 1).pow(2).sum()],
   ['prod', (t) => torch.prod(t, 1).pow(2).sum()],
   ['norm p=3', (t) => torch.norm(t, 3, 1).pow(2).sum()],
-  ['var, matmul, cumsum', (t) => torch.var(t, 1).pow(2).sum().add(torch.matmul(t, t.T).pow(2).sum()).add(torch.cumsum(t, 1).pow(3).sum())],
-  ['gelu (both), silu, softplus', (t) => torch.gelu(t).add(torch.gelu(t, { approximate: 'tanh' })).mul(torch.silu(t)).add(torch.softplus(t)).pow(2).sum()],
+  [
+    'var, matmul, cumsum',
+    (t) =>
+      torch
+        .var(t, 1)
+        .pow(2)
+        .sum()
+        .add(torch.matmul(t, t.T).pow(2).sum())
+        .add(torch.cumsum(t, 1).pow(3).sum()),
+  ],
+  [
+    'gelu (both), silu, softplus',
+    (t) =>
+      torch
+        .gelu(t)
+        .add(torch.gelu(t, { approximate: 'tanh' }))
+        .mul(torch.silu(t))
+        .add(torch.softplus(t))
+        .pow(2)
+        .sum(),
+  ],
   ['elu, selu, mish', (t) => torch.elu(t).add(torch.selu(t)).mul(torch.mish(t)).pow(2).sum()],
-  ['cross entropy (fused routine) and with label smoothing', (t) => {
-    const y = torch.tensor([0, 2]).to(t.device);
-    return L.crossEntropy(t, y).pow(2).add(L.crossEntropy(t, y, { labelSmoothing: 0.2 }).pow(2));
-  }],
-  ['bce with logits, kl_div', (t) => {
-    const p = torch.full([2, 3], 0.3, { device: t.device });
-    return L.binaryCrossEntropyWithLogits(t, p).pow(2).add(L.klDiv(torch.logSoftmax(t, 1), p, { reduction: 'batchmean' }).pow(2));
-  }],
+  [
+    'cross entropy (fused routine) and with label smoothing',
+    (t) => {
+      const y = torch.tensor([0, 2]).to(t.device);
+      return L.crossEntropy(t, y)
+        .pow(2)
+        .add(L.crossEntropy(t, y, { labelSmoothing: 0.2 }).pow(2));
+    },
+  ],
+  [
+    'bce with logits, kl_div',
+    (t) => {
+      const p = torch.full([2, 3], 0.3, { device: t.device });
+      return L.binaryCrossEntropyWithLogits(t, p)
+        .pow(2)
+        .add(L.klDiv(torch.logSoftmax(t, 1), p, { reduction: 'batchmean' }).pow(2));
+    },
+  ],
 ];
 
 for (const device of testDevices())

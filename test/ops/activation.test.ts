@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '../../src/index.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
-import { caseNames, expectConformance, expectGradcheck, leaf, ncLeaf, values } from '../helpers/conformance.js';
+import {
+  caseNames,
+  expectConformance,
+  expectGradcheck,
+  leaf,
+  ncLeaf,
+  values,
+} from '../helpers/conformance.js';
 import { testDevices } from '../helpers/devices.js';
 
 const acts: [string, (x: Tensor) => Tensor][] = [
@@ -33,11 +40,15 @@ for (const device of testDevices())
       for (const [name, f] of acts) {
         // shift 0.05 keeps N(0, 1) samples off the kinks at 0 for this seed
         it(name, () => expectGradcheck(f, [leaf([3, 5], device, 71, { shift: 0.05 })]));
-        it(`${name}, non-contiguous input`, () => expectGradcheck(f, [ncLeaf([4, 3], device, 72, { shift: 0.05 })]));
+        it(`${name}, non-contiguous input`, () =>
+          expectGradcheck(f, [ncLeaf([4, 3], device, 72, { shift: 0.05 })]));
       }
       it('double backward of softmax and gelu (createGraph)', async () => {
         const x = leaf([2, 3], device, 73);
-        for (const f of [(t: Tensor) => torch.softmax(t, -1).pow(2).sum(), (t: Tensor) => torch.gelu(t).pow(3).sum()]) {
+        for (const f of [
+          (t: Tensor) => torch.softmax(t, -1).pow(2).sum(),
+          (t: Tensor) => torch.gelu(t).pow(3).sum(),
+        ]) {
           // gradcheck's finite differences run under noGrad on detached copies: give grad() a leaf.
           const df = (t: Tensor) =>
             torch.enableGrad(() => {
@@ -51,7 +62,15 @@ for (const device of testDevices())
 
     describe('values', () => {
       it('softmax rows sum to 1 and survive huge logits; logSoftmax of -inf stays -inf', async () => {
-        const x = torch.tensor([[1000, 0, -1000], [1, 2, 3]], { dtype: 'float32' }).to(device);
+        const x = torch
+          .tensor(
+            [
+              [1000, 0, -1000],
+              [1, 2, 3],
+            ],
+            { dtype: 'float32' },
+          )
+          .to(device);
         const s = await values(torch.softmax(x, 1));
         expect(s[0]).toBeCloseTo(1, 6);
         expect(s.slice(3).reduce((a, b) => a + b)).toBeCloseTo(1, 6);
@@ -67,11 +86,17 @@ for (const device of testDevices())
         expect(kept.every((v) => Math.abs(v - 1 / 0.75) < 1e-6)).toBe(true);
         expect(Math.abs(kept.length / d.length - 0.75)).toBeLessThan(0.03);
         expect(await values(torch.dropout(x, 0.25, true, new torch.Generator(5)))).toEqual(d);
-        expect(() => torch.dropout(x, 1.5)).toThrow(/dropout probability has to be between 0 and 1, but got 1.5/);
+        expect(() => torch.dropout(x, 1.5)).toThrow(
+          /dropout probability has to be between 0 and 1, but got 1.5/,
+        );
       });
       it('softmax dim out of range names the op', () => {
-        expect(() => torch.softmax(torch.zeros([2, 3], { device }), 2)).toThrow(/softmax: Dimension out of range/);
-        expect(() => torch.logSoftmax(torch.zeros([2, 3], { device }), -3)).toThrow(/log_softmax: Dimension out of range/);
+        expect(() => torch.softmax(torch.zeros([2, 3], { device }), 2)).toThrow(
+          /softmax: Dimension out of range/,
+        );
+        expect(() => torch.logSoftmax(torch.zeros([2, 3], { device }), -3)).toThrow(
+          /log_softmax: Dimension out of range/,
+        );
       });
     });
   });
