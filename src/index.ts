@@ -37,3 +37,4 @@ export const utils = { data };
 export * as datasets from './data/datasets/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+export { save, load, CheckpointError } from './io/index.js';

@@ -50,7 +50,7 @@ export function resolveDevice(spec: string): torch.Device {
   return torch.device(spec);
 }
 
-function makeOptimizer(o: TrainOptions, params: torch.nn.Parameter[]): torch.optim.Optimizer {
+function makeOptimizer(o: TrainOptions, params: torch.nn.Parameter[]): torch.optim.Optimizer<any> {
   if (o.optimizer === 'sgd') return new torch.optim.SGD(params, { lr: o.lr, momentum: o.momentum });
   if (o.optimizer === 'adam') return new torch.optim.Adam(params, { lr: o.lr });
   if (o.optimizer === 'adamw') return new torch.optim.AdamW(params, { lr: o.lr });
@@ -211,7 +211,7 @@ export async function train(
 async function resumeFrom(
   path: string,
   model: torch.nn.Module,
-  optimizer: torch.optim.Optimizer,
+  optimizer: torch.optim.Optimizer<any>,
   metrics: EpochMetrics[],
   device: torch.Device,
 ): Promise<number> {
@@ -233,7 +233,7 @@ async function writeOutputs(
   out: string,
   o: TrainOptions,
   model: torch.nn.Module,
-  optimizer: torch.optim.Optimizer,
+  optimizer: torch.optim.Optimizer<any>,
   metrics: EpochMetrics[],
   device: torch.Device,
   interrupted: boolean,
@@ -243,7 +243,8 @@ async function writeOutputs(
     metadata: { format: 'pt', model: o.model, epoch: String(epoch) },
   });
   await torch.save(
-    { model: model.stateDict(), optimizer: optimizer.stateDict(), epoch, metrics },
+    // The optimizer's state dict is plain data with tensor leaves: what torch.save stores.
+    { model: model.stateDict(), optimizer: optimizer.stateDict(), epoch, metrics } as unknown as Parameters<typeof torch.save>[0],
     join(out, 'checkpoint.safetensors'),
   );
   const info = torch.webgpu.adapterInfo();
