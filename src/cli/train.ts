@@ -62,17 +62,22 @@ async function loadData(
 ): Promise<{ train: torch.datasets.MNIST; test: torch.datasets.MNIST; source: string }> {
   const common = { flatten: true };
   if (o.dataDir) {
-    const train = await torch.datasets.MNIST.fromDir(o.dataDir, {
-      ...common,
-      train: true,
-      limit: o.limitTrain,
-    });
-    const test = await torch.datasets.MNIST.fromDir(o.dataDir, {
-      ...common,
-      train: false,
-      limit: o.limitTest,
-    });
-    return { train, test, source: resolve(o.dataDir) };
+    try {
+      const train = await torch.datasets.MNIST.fromDir(o.dataDir, {
+        ...common,
+        train: true,
+        limit: o.limitTrain,
+      });
+      const test = await torch.datasets.MNIST.fromDir(o.dataDir, {
+        ...common,
+        train: false,
+        limit: o.limitTest,
+      });
+      return { train, test, source: resolve(o.dataDir) };
+    } catch (e) {
+      // A missing directory or a corrupt IDX file is the user's to fix: one line, exit 2.
+      throw new UsageError((e as Error).message);
+    }
   }
   return {
     train: new torch.datasets.MNIST({ ...common, train: true, limit: o.limitTrain }),
@@ -244,7 +249,9 @@ async function writeOutputs(
   });
   await torch.save(
     // The optimizer's state dict is plain data with tensor leaves: what torch.save stores.
-    { model: model.stateDict(), optimizer: optimizer.stateDict(), epoch, metrics } as unknown as Parameters<typeof torch.save>[0],
+    { model: model.stateDict(), optimizer: optimizer.stateDict(), epoch, metrics } as unknown as Parameters<
+      typeof torch.save
+    >[0],
     join(out, 'checkpoint.safetensors'),
   );
   const info = torch.webgpu.adapterInfo();
