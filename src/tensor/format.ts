@@ -25,6 +25,7 @@ function formatter(vals: number[], dtype: DType): (x: number) => string {
 
 export function formatTensor(data: TypedArray, shape: readonly number[], dtype: DType): string {
   const n = data.length;
+  if (n === 0 && shape.length > 0) return '[]'; // PyTorch: `tensor([], size=(2, 0))`
   const summarize = n > THRESHOLD;
   const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
   // Indices shown along a dim: all of them, or the edges around '...'.
@@ -50,7 +51,9 @@ export function formatTensor(data: TypedArray, shape: readonly number[], dtype: 
   const rec = (d: number, off: number, indent: number): string => {
     const parts = shown(d).map((i) =>
       i === null
-        ? '...'
+        ? d === shape.length - 1
+          ? ' ...' // PyTorch's _vector_str: `2,  ..., 1997` within a row, `...,` between rows
+          : '...'
         : d === shape.length - 1
           ? pad(fmt(data[off + i * strides[d]]))
           : rec(d + 1, off + i * strides[d], indent + 1),

@@ -3,11 +3,12 @@
  * autograd metadata. Ops live in src/ops and are attached as methods by src/tensor/methods.ts,
  * so this file stays the data structure.
  */
+
+import type { Node } from '../autograd/node.js';
 import type { Backend, Storage, View } from '../backend/backend.js';
 import { contiguousStrides, isContiguousView, numelOf } from '../backend/backend.js';
-import type { Node } from '../autograd/node.js';
-import type { DType, TypedArray } from './dtype.js';
 import { backendFor, type Device } from './device.js';
+import type { DType, TypedArray } from './dtype.js';
 import { AutogradError } from './errors.js';
 import { formatTensor } from './format.js';
 
@@ -213,6 +214,7 @@ export class Tensor implements View {
       body = formatTensor(this.toArraySync(), this.shape, this.dtype);
     else body = `<${this.numel()} values on ${this.device}: await t.toArray()>`;
     const extras: string[] = [];
+    if (this.numel() === 0 && this.dim() !== 1) extras.push(`size=(${this.shape.join(', ')})`);
     if (this.device.type !== 'cpu') extras.push(`device='${this.device}'`);
     if (this.dtype !== 'float32' && this.dtype !== 'bool' && this.dtype !== 'int32')
       extras.push(`dtype=torch.${this.dtype}`);
