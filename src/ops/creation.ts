@@ -1,17 +1,17 @@
 /** Tensor creation: from data, constants, ranges and random draws (torch.* factories). */
 import { philoxFill } from '../backend/philox.js';
+import { cpu, type Device, type DeviceLike, device as toDevice } from '../tensor/device.js';
 import {
+  checkInt32Range,
   type DType,
   type DTypeLike,
-  type TypedArray,
-  checkInt32Range,
   normalizeDType,
+  type TypedArray,
 } from '../tensor/dtype.js';
-import { type Device, type DeviceLike, cpu, device as toDevice } from '../tensor/device.js';
 import { ShapeError } from '../tensor/errors.js';
-import { type Generator, defaultGenerator } from '../tensor/random.js';
+import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { state } from '../tensor/state.js';
-import { E, Tensor, emptyTensor, ewise } from './core.js';
+import { E, emptyTensor, ewise, Tensor } from './core.js';
 
 export interface TensorOptions {
   dtype?: DTypeLike;
@@ -169,6 +169,7 @@ export function linspace(start: number, end: number, steps: number, opts?: Tenso
   // PyTorch fills the second half from the end for symmetry.
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) vals[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+  if (steps === 1) vals[0] = start; // torch.linspace(a, b, 1) is [a]
   return finish(upload(vals as unknown as number[], [steps], dt(opts), dev(opts)), opts);
 }
 
