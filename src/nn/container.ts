@@ -10,7 +10,8 @@ const isEntries = (x: unknown): x is Entries =>
   x instanceof Map || (typeof x === 'object' && x !== null && !(x instanceof Module));
 
 function normIndex(i: number, n: number, what: string): number {
-  if (!Number.isInteger(i) || i < -n || i >= n) throw new RangeError(`index ${i} is out of range (${what} of length ${n})`);
+  if (!Number.isInteger(i) || i < -n || i >= n)
+    throw new RangeError(`index ${i} is out of range (${what} of length ${n})`);
   return i < 0 ? i + n : i;
 }
 
@@ -50,7 +51,9 @@ export class ModuleList extends Module {
   }
   private _reset(all: Module[]): void {
     for (const k of Object.keys(this)) delete (this as unknown as Record<string, unknown>)[k];
-    all.forEach((m, i) => this.registerModule(String(i), m));
+    all.forEach((m, i) => {
+      this.registerModule(String(i), m);
+    });
   }
   *[Symbol.iterator](): Iterator<Module> {
     for (let i = 0; i < this.length; i++) yield this[i];
@@ -131,7 +134,10 @@ export class Sequential extends Module {
     if (modules.length === 1 && isEntries(modules[0])) {
       const es = modules[0] instanceof Map ? [...modules[0]] : Object.entries(modules[0]);
       for (const [k, m] of es) this.registerModule(k, m);
-    } else (modules as Module[]).forEach((m, i) => this.registerModule(String(i), m));
+    } else
+      (modules as Module[]).forEach((m, i) => {
+        this.registerModule(String(i), m);
+      });
   }
   override get length(): number {
     return this._list().length;

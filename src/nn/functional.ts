@@ -8,43 +8,42 @@
  * ```
  */
 import { softmax as softmaxOp, softplus as softplusOp } from '../ops/activation.js';
-import { neg } from '../ops/pointwise.js';
+import { clamp, div, neg } from '../ops/pointwise.js';
 import { norm } from '../ops/reduce.js';
-import { clamp, div } from '../ops/pointwise.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export {
+  dropout,
+  elu,
+  gelu,
+  hardtanh,
+  leakyRelu,
+  logSoftmax,
+  mish,
   relu,
   relu6,
-  elu,
   selu,
-  gelu,
-  silu,
-  mish,
-  leakyRelu,
-  hardtanh,
-  softplus,
-  softmax,
-  logSoftmax,
   sigmoid,
+  silu,
+  softmax,
+  softplus,
   tanh,
-  dropout,
 } from '../ops/activation.js';
-export { linear } from '../ops/matmul.js';
 export { embedding, oneHot } from '../ops/indexing.js';
-export { pad } from '../ops/shape.js';
 export {
-  crossEntropy,
-  nllLoss,
-  mseLoss,
-  l1Loss,
-  smoothL1Loss,
-  huberLoss,
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
+  crossEntropy,
+  huberLoss,
   klDiv,
+  l1Loss,
+  mseLoss,
+  nllLoss,
   type Reduction,
+  smoothL1Loss,
 } from '../ops/loss.js';
+export { linear } from '../ops/matmul.js';
+export { pad } from '../ops/shape.js';
 
 /** F.logsigmoid: -softplus(-x), stable for large |x|. */
 export const logsigmoid = (x: Tensor): Tensor => neg(softplusOp(neg(x)));

@@ -2,40 +2,41 @@
  * torch.nn: Module and its registration, layers, containers, activations, losses, `init`,
  * `functional` and `utils`. See docs/nn.md.
  */
-export { Module, type LoadStateDictResult } from './module.js';
-export { Parameter, isParameter } from './parameter.js';
-export { Linear, Identity, Flatten, Unflatten, Dropout, Embedding, type FactoryOptions } from './layers.js';
-export { Sequential, ModuleList, ModuleDict } from './container.js';
+
 export {
+  ELU,
+  GELU,
+  Hardtanh,
+  LeakyReLU,
+  LogSoftmax,
+  Mish,
   ReLU,
   ReLU6,
-  Sigmoid,
-  Tanh,
-  GELU,
-  SiLU,
-  Mish,
   SELU,
-  ELU,
-  LeakyReLU,
-  Softplus,
-  Hardtanh,
+  Sigmoid,
+  SiLU,
   Softmax,
-  LogSoftmax,
   Softmin,
+  Softplus,
+  Tanh,
 } from './activation.js';
-export {
-  CrossEntropyLoss,
-  NLLLoss,
-  MSELoss,
-  L1Loss,
-  SmoothL1Loss,
-  HuberLoss,
-  BCELoss,
-  BCEWithLogitsLoss,
-  KLDivLoss,
-  type CrossEntropyLossOptions,
-} from './loss.js';
-export * as init from './init.js';
+export { ModuleDict, ModuleList, Sequential } from './container.js';
 export * as functional from './functional.js';
 export * as F from './functional.js';
+export * as init from './init.js';
+export { Dropout, Embedding, type FactoryOptions, Flatten, Identity, Linear, Unflatten } from './layers.js';
+export {
+  BCELoss,
+  BCEWithLogitsLoss,
+  CrossEntropyLoss,
+  type CrossEntropyLossOptions,
+  HuberLoss,
+  KLDivLoss,
+  L1Loss,
+  MSELoss,
+  NLLLoss,
+  SmoothL1Loss,
+} from './loss.js';
+export { type LoadStateDictResult, Module } from './module.js';
+export { isParameter, Parameter } from './parameter.js';
 export * as utils from './utils.js';

@@ -105,14 +105,16 @@ export interface KaimingOptions extends Gen {
 /** He uniform: U(-b, b), b = gain * sqrt(3 / fan). Defaults as PyTorch: a=0, fan_in, leaky_relu. */
 export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
   if (t.numel() === 0) return t;
-  const std = calculateGain(opts.nonlinearity ?? 'leaky_relu', opts.a ?? 0) / Math.sqrt(fan(t, opts.mode ?? 'fan_in'));
+  const std =
+    calculateGain(opts.nonlinearity ?? 'leaky_relu', opts.a ?? 0) / Math.sqrt(fan(t, opts.mode ?? 'fan_in'));
   const bound = Math.sqrt(3) * std;
   return uniform_(t, -bound, bound, opts);
 }
 /** He normal: N(0, gain / sqrt(fan)). */
 export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
   if (t.numel() === 0) return t;
-  const std = calculateGain(opts.nonlinearity ?? 'leaky_relu', opts.a ?? 0) / Math.sqrt(fan(t, opts.mode ?? 'fan_in'));
+  const std =
+    calculateGain(opts.nonlinearity ?? 'leaky_relu', opts.a ?? 0) / Math.sqrt(fan(t, opts.mode ?? 'fan_in'));
   return normal_(t, 0, std, opts);
 }
 
@@ -158,7 +160,13 @@ function erf(x: number): number {
             (1.00002368 +
               t *
                 (0.37409196 +
-                  t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+                  t *
+                    (0.09678418 +
+                      t *
+                        (-0.18628806 +
+                          t *
+                            (0.27886807 +
+                              t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
       );
   return s * y;
 }
@@ -171,13 +179,19 @@ function erfinv(y: number): number {
   if (w < 5) {
     w -= 2.5;
     let p = 2.81022636e-8;
-    for (const c of [3.43273939e-7, -3.5233877e-6, -4.39150654e-6, 0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941])
+    for (const c of [
+      3.43273939e-7, -3.5233877e-6, -4.39150654e-6, 0.00021858087, -0.00125372503, -0.00417768164,
+      0.246640727, 1.50140941,
+    ])
       p = c + p * w;
     x = p * y;
   } else {
     w = Math.sqrt(w) - 3;
     let p = -0.000200214257;
-    for (const c of [0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682])
+    for (const c of [
+      0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047, 1.00167406,
+      2.83297682,
+    ])
       p = c + p * w;
     x = p * y;
   }

@@ -1,6 +1,7 @@
 /** Basic layers: Linear, Identity, Flatten, Unflatten, Dropout, Embedding. */
-import { empty } from '../ops/creation.js';
+
 import { dropout } from '../ops/activation.js';
+import { empty } from '../ops/creation.js';
 import { embedding } from '../ops/indexing.js';
 import { linear } from '../ops/matmul.js';
 import { flatten, unflatten } from '../ops/shape.js';
@@ -139,7 +140,9 @@ export class Embedding extends Module {
         throw new RangeError('Shape of weight does not match num_embeddings and embedding_dim');
       this.weight = Parameter(opts.weight);
     } else {
-      this.weight = Parameter(empty([numEmbeddings, embeddingDim], { device: opts.device, dtype: opts.dtype }));
+      this.weight = Parameter(
+        empty([numEmbeddings, embeddingDim], { device: opts.device, dtype: opts.dtype }),
+      );
       this.resetParameters();
     }
   }

@@ -60,7 +60,11 @@ export class NLLLoss extends WeightedLoss {
     this.ignoreIndex = opts.ignoreIndex ?? -100;
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return L.nllLoss(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction });
+    return L.nllLoss(input, target, {
+      weight: this.weight,
+      ignoreIndex: this.ignoreIndex,
+      reduction: this.reduction,
+    });
   }
 }
 

@@ -26,9 +26,10 @@
  * const logits = model(torch.randn([64, 784]));        // same as model.forward(...)
  * ```
  */
+
+import { type DeviceLike, device as toDevice } from '../tensor/device.js';
 import type { DTypeLike } from '../tensor/dtype.js';
 import { normalizeDType } from '../tensor/dtype.js';
-import { type DeviceLike, device as toDevice } from '../tensor/device.js';
 import { noGrad } from '../tensor/state.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isParameter, type Parameter } from './parameter.js';
@@ -50,9 +51,11 @@ const INTERNAL = Symbol('torchts.module');
 
 export interface Module {
   /** `model(x)` is `model.forward(x)`. */
+  // biome-ignore lint/style/useShorthandFunctionType: merged with the class below to make instances callable
   (...args: Parameters<this['forward']>): ReturnType<this['forward']>;
 }
 
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface only adds the call signature the constructor makes real
 export class Module {
   constructor() {
     const self = ((...args: unknown[]) => (self as Module).forward(...args)) as unknown as Module;
@@ -62,6 +65,7 @@ export class Module {
     delete (self as unknown as { length?: number }).length;
     const internals: Internals = { buffers: new Set(), nonPersistent: new Set(), training: true };
     Object.defineProperty(self, INTERNAL, { value: internals, enumerable: false });
+    // biome-ignore lint/correctness/noConstructorReturn: the callable instance (see the file comment)
     return self;
   }
 
@@ -97,7 +101,9 @@ export class Module {
   registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
     checkName(this, name, 'buffer');
     if (tensor !== null && !(tensor instanceof Tensor))
-      throw new TypeError(`cannot assign '${describe(tensor)}' object to buffer '${name}' (Tensor or null required)`);
+      throw new TypeError(
+        `cannot assign '${describe(tensor)}' object to buffer '${name}' (Tensor or null required)`,
+      );
     this._i.buffers.add(name);
     if (opts.persistent === false) this._i.nonPersistent.add(name);
     else this._i.nonPersistent.delete(name);
@@ -169,7 +175,9 @@ export class Module {
   *namedParameters(opts: { prefix?: string; recurse?: boolean } = {}): Generator<[string, Parameter]> {
     const seen = new Set<Tensor>();
     const mods: [string, Module][] =
-      opts.recurse === false ? [[opts.prefix ?? '', this]] : [...this.namedModules(new Set(), opts.prefix ?? '')];
+      opts.recurse === false
+        ? [[opts.prefix ?? '', this]]
+        : [...this.namedModules(new Set(), opts.prefix ?? '')];
     for (const [mp, m] of mods)
       for (const [k, p] of m._ownParameters())
         if (!seen.has(p)) {
@@ -185,7 +193,9 @@ export class Module {
   *namedBuffers(opts: { prefix?: string; recurse?: boolean } = {}): Generator<[string, Tensor]> {
     const seen = new Set<Tensor>();
     const mods: [string, Module][] =
-      opts.recurse === false ? [[opts.prefix ?? '', this]] : [...this.namedModules(new Set(), opts.prefix ?? '')];
+      opts.recurse === false
+        ? [[opts.prefix ?? '', this]]
+        : [...this.namedModules(new Set(), opts.prefix ?? '')];
     for (const [mp, m] of mods)
       for (const [k, b] of m._ownBuffers())
         if (!seen.has(b)) {
@@ -325,7 +335,10 @@ export class Module {
    * unexpected keys; a shape mismatch always throws. The error lists every key at fault, as
    * PyTorch's does.
    */
-  loadStateDict(stateDict: StateDict | Map<string, Tensor>, opts: { strict?: boolean } = {}): LoadStateDictResult {
+  loadStateDict(
+    stateDict: StateDict | Map<string, Tensor>,
+    opts: { strict?: boolean } = {},
+  ): LoadStateDictResult {
     const strict = opts.strict ?? true;
     const sd = stateDict instanceof Map ? Object.fromEntries(stateDict) : stateDict;
     const own = this.stateDict({ keepVars: true });
@@ -352,7 +365,9 @@ export class Module {
     }
     if (strict) {
       if (unexpectedKeys.length)
-        errors.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `);
+        errors.unshift(
+          `Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `,
+        );
       if (missingKeys.length)
         errors.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}. `);
     }

@@ -6,8 +6,9 @@
  * const w = nn.Parameter(torch.randn([3, 4]));       // or: new nn.Parameter(...)
  * ```
  */
-import { Tensor } from '../tensor/tensor.js';
+
 import { zeros } from '../ops/creation.js';
+import { Tensor } from '../tensor/tensor.js';
 
 class ParameterImpl extends Tensor {
   constructor(data?: Tensor, requiresGrad = true) {

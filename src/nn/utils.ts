@@ -3,10 +3,11 @@
  * back: the scale is computed on the device as clamp(maxNorm / (total + 1e-6), max=1) and
  * multiplied into every gradient, exactly as torch.nn.utils.clip_grad_norm_.
  */
-import { cat, stack } from '../ops/shape.js';
+
+import { tensor } from '../ops/creation.js';
 import { add, clamp, div } from '../ops/pointwise.js';
 import { amax, norm } from '../ops/reduce.js';
-import { tensor } from '../ops/creation.js';
+import { cat, stack } from '../ops/shape.js';
 import { noGrad } from '../tensor/state.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -30,7 +31,9 @@ export function clipGradNorm_(parameters: Params, maxNorm: number, normType: num
     .filter((g): g is Tensor => g !== null);
   if (grads.length === 0) return tensor(0);
   return noGrad(() => {
-    const norms = grads.map((g) => (p === Number.POSITIVE_INFINITY ? amax(g.detach().abs()) : norm(g.detach(), p)));
+    const norms = grads.map((g) =>
+      p === Number.POSITIVE_INFINITY ? amax(g.detach().abs()) : norm(g.detach(), p),
+    );
     const stacked = stack(norms.map((n) => (n.device.equals(grads[0].device) ? n : n.to(grads[0].device))));
     const total = p === Number.POSITIVE_INFINITY ? amax(stacked) : norm(stacked, p);
     const coef = clamp(div(maxNorm, add(total, 1e-6)), { max: 1 });

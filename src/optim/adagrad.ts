@@ -36,7 +36,10 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     checkRange(g.lr >= 0, `Invalid learning rate: ${g.lr}`);
     checkRange(g.lrDecay >= 0, `Invalid lr_decay value: ${g.lrDecay}`);
     checkRange(g.weightDecay >= 0, `Invalid weight_decay value: ${g.weightDecay}`);
-    checkRange(g.initialAccumulatorValue >= 0, `Invalid initial_accumulator_value value: ${g.initialAccumulatorValue}`);
+    checkRange(
+      g.initialAccumulatorValue >= 0,
+      `Invalid initial_accumulator_value value: ${g.initialAccumulatorValue}`,
+    );
     checkRange(g.eps >= 0, `Invalid epsilon value: ${g.eps}`);
   }
   protected override updateGroup(g: ParamGroup<AdagradOptions>): void {

@@ -60,16 +60,22 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
           const s = this.init(g, p);
           return g.amsgrad ? [s.expAvg, s.expAvgSq, s.maxExpAvgSq!] : [s.expAvg, s.expAvgSq];
         });
-        fusedStep(this.decoupled ? 'adamw' : 'adam', ps, ps.map((p) => p.grad!), st, {
-          lr: g.lr,
-          beta1: g.betas[0],
-          beta2: g.betas[1],
-          eps: g.eps,
-          weightDecay: g.weightDecay,
-          step,
-          amsgrad: g.amsgrad,
-          maximize: g.maximize,
-        });
+        fusedStep(
+          this.decoupled ? 'adamw' : 'adam',
+          ps,
+          ps.map((p) => p.grad!),
+          st,
+          {
+            lr: g.lr,
+            beta1: g.betas[0],
+            beta2: g.betas[1],
+            eps: g.eps,
+            weightDecay: g.weightDecay,
+            step,
+            amsgrad: g.amsgrad,
+            maximize: g.maximize,
+          },
+        );
       }
       return;
     }

@@ -14,7 +14,12 @@ import type { Optimizer } from './optimizer.js';
 type Group = Record<string, unknown> & { lr: number };
 
 // PyTorch's attribute names where the camelCase rule does not give them back.
-const special: Record<string, string> = { TMax: 'T_max', stepCount: '_step_count', lastLr: '_last_lr', schedulePhases: '_schedule_phases' };
+const special: Record<string, string> = {
+  TMax: 'T_max',
+  stepCount: '_step_count',
+  lastLr: '_last_lr',
+  schedulePhases: '_schedule_phases',
+};
 const unspecial = Object.fromEntries(Object.entries(special).map(([a, b]) => [b, a]));
 const snake = (k: string) => special[k] ?? k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const camel = (k: string) => unspecial[k] ?? k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -31,12 +36,16 @@ export abstract class LRScheduler {
     readonly optimizer: Optimizer<any>,
     lastEpoch = -1,
   ) {
-    if (lastEpoch === -1) for (const g of this.groups) if (g.initialLr === undefined) g.initialLr = g.lr;
-    else
-      this.groups.forEach((g, i) => {
-        if (g.initialLr === undefined)
-          throw new Error(`param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
-      });
+    if (lastEpoch === -1)
+      for (const g of this.groups)
+        if (g.initialLr === undefined) g.initialLr = g.lr;
+        else
+          this.groups.forEach((g, i) => {
+            if (g.initialLr === undefined)
+              throw new Error(
+                `param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`,
+              );
+          });
     this.baseLrs = this.groups.map((g) => g.initialLr as number);
     this.lastEpoch = lastEpoch;
   }
@@ -81,8 +90,7 @@ export abstract class LRScheduler {
   /** Everything but the optimizer, with PyTorch's snake_case keys. */
   stateDict(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(this))
-      if (k !== 'optimizer') out[snake(k)] = copy(v);
+    for (const [k, v] of Object.entries(this)) if (k !== 'optimizer') out[snake(k)] = copy(v);
     return out;
   }
   loadStateDict(sd: Record<string, unknown>): void {
@@ -117,7 +125,10 @@ export class StepLR extends LRScheduler {
 export class MultiStepLR extends LRScheduler {
   readonly milestones: number[];
   readonly gamma: number;
-  constructor(optimizer: Optimizer<any>, opts: { milestones: readonly number[]; gamma?: number; lastEpoch?: number }) {
+  constructor(
+    optimizer: Optimizer<any>,
+    opts: { milestones: readonly number[]; gamma?: number; lastEpoch?: number },
+  ) {
     super(optimizer, opts.lastEpoch);
     this.milestones = [...opts.milestones].sort((a, b) => a - b);
     this.gamma = opts.gamma ?? 0.1;
@@ -170,7 +181,8 @@ export class CosineAnnealingLR extends LRScheduler {
       return this.groups.map((g, i) => g.lr + ((this.baseLrs[i] - etaMin) * (1 - Math.cos(Math.PI / T))) / 2);
     return this.groups.map(
       (g) =>
-        ((1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T))) * (g.lr - etaMin) + etaMin,
+        ((1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T))) * (g.lr - etaMin) +
+        etaMin,
     );
   }
   protected override closedFormLr(): number[] {
@@ -193,7 +205,9 @@ export class LinearLR extends LRScheduler {
     this.endFactor = opts.endFactor ?? 1;
     this.totalIters = opts.totalIters ?? 5;
     if (this.startFactor > 1 || this.startFactor <= 0)
-      throw new RangeError('Starting multiplicative factor expected to be greater than 0 and less or equal to 1.');
+      throw new RangeError(
+        'Starting multiplicative factor expected to be greater than 0 and less or equal to 1.',
+      );
     if (this.endFactor > 1 || this.endFactor < 0)
       throw new RangeError('Ending multiplicative factor expected to be between 0 and 1.');
     this.initialStep();
@@ -269,13 +283,43 @@ export class OneCycleLR extends LRScheduler {
     if (pct < 0 || pct > 1) throw new RangeError(`Expected float between 0 and 1 pct_start, but got ${pct}`);
     const phases: Phase[] = opts.threePhase
       ? [
-          { endStep: pct * total - 1, startLr: 'initialLr', endLr: 'maxLr', startMomentum: 'maxMomentum', endMomentum: 'baseMomentum' },
-          { endStep: 2 * pct * total - 2, startLr: 'maxLr', endLr: 'initialLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
-          { endStep: total - 1, startLr: 'initialLr', endLr: 'minLr', startMomentum: 'maxMomentum', endMomentum: 'maxMomentum' },
+          {
+            endStep: pct * total - 1,
+            startLr: 'initialLr',
+            endLr: 'maxLr',
+            startMomentum: 'maxMomentum',
+            endMomentum: 'baseMomentum',
+          },
+          {
+            endStep: 2 * pct * total - 2,
+            startLr: 'maxLr',
+            endLr: 'initialLr',
+            startMomentum: 'baseMomentum',
+            endMomentum: 'maxMomentum',
+          },
+          {
+            endStep: total - 1,
+            startLr: 'initialLr',
+            endLr: 'minLr',
+            startMomentum: 'maxMomentum',
+            endMomentum: 'maxMomentum',
+          },
         ]
       : [
-          { endStep: pct * total - 1, startLr: 'initialLr', endLr: 'maxLr', startMomentum: 'maxMomentum', endMomentum: 'baseMomentum' },
-          { endStep: total - 1, startLr: 'maxLr', endLr: 'minLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
+          {
+            endStep: pct * total - 1,
+            startLr: 'initialLr',
+            endLr: 'maxLr',
+            startMomentum: 'maxMomentum',
+            endMomentum: 'baseMomentum',
+          },
+          {
+            endStep: total - 1,
+            startLr: 'maxLr',
+            endLr: 'minLr',
+            startMomentum: 'baseMomentum',
+            endMomentum: 'maxMomentum',
+          },
         ];
     const lastEpoch = opts.lastEpoch ?? -1;
     const maxLrs = per('max_lr', opts.maxLr);
@@ -308,7 +352,9 @@ export class OneCycleLR extends LRScheduler {
     this.totalSteps = total;
     this.annealStrategy = opts.annealStrategy ?? 'cos';
     if (this.annealStrategy !== 'cos' && this.annealStrategy !== 'linear')
-      throw new RangeError(`anneal_strategy must by one of 'cos' or 'linear', instead got ${this.annealStrategy}`);
+      throw new RangeError(
+        `anneal_strategy must by one of 'cos' or 'linear', instead got ${this.annealStrategy}`,
+      );
     this.cycleMomentum = cycle;
     this.useBeta1 = useBeta1;
     this.schedulePhases = phases;

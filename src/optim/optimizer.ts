@@ -41,7 +41,8 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
     this.defaults = defaults;
     const list = [...(params as Iterable<unknown>)];
     if (list.length === 0) throw new Error('optimizer got an empty parameter list');
-    const groups = list[0] instanceof Tensor ? [{ params: list as Tensor[] }] : (list as ParamGroupInput<H>[]);
+    const groups =
+      list[0] instanceof Tensor ? [{ params: list as Tensor[] }] : (list as ParamGroupInput<H>[]);
     for (const g of groups) this.addParamGroup(g as ParamGroupInput<H>);
   }
 
@@ -51,13 +52,13 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
       throw new TypeError('param group must be an object with a `params` field');
     const params = group.params instanceof Tensor ? [group.params] : [...group.params];
     for (const p of params) {
-      if (!(p instanceof Tensor)) throw new TypeError(`optimizer can only optimize Tensors, but one of the params is ${typeof p}`);
+      if (!(p instanceof Tensor))
+        throw new TypeError(`optimizer can only optimize Tensors, but one of the params is ${typeof p}`);
       if (!p.isLeaf) throw new Error("can't optimize a non-leaf Tensor");
     }
     const seen = new Set<Tensor>();
     for (const p of params) {
-      if (seen.has(p))
-        throw new Error('optimizer contains a parameter group with duplicate parameters');
+      if (seen.has(p)) throw new Error('optimizer contains a parameter group with duplicate parameters');
       seen.add(p);
     }
     for (const g of this.paramGroups)
@@ -115,7 +116,8 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
     let next = 0;
     const paramGroups = this.paramGroups.map((g) => {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(g)) if (k !== 'params') out[snake(k)] = Array.isArray(v) ? [...v] : v;
+      for (const [k, v] of Object.entries(g))
+        if (k !== 'params') out[snake(k)] = Array.isArray(v) ? [...v] : v;
       out.params = g.params.map((p) => {
         if (!index.has(p)) index.set(p, next++);
         return index.get(p)!;
@@ -150,7 +152,9 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
     });
     const idToParam = new Map<number, Tensor>();
     groups.forEach((g, i) => {
-      (g.params as number[]).forEach((id, j) => idToParam.set(id, this.paramGroups[i].params[j]));
+      (g.params as number[]).forEach((id, j) => {
+        idToParam.set(id, this.paramGroups[i].params[j]);
+      });
     });
     this.state.clear();
     for (const [key, s] of Object.entries(sd.state)) {
@@ -174,7 +178,8 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
     }
     groups.forEach((g, i) => {
       const cur = this.paramGroups[i] as Record<string, unknown>;
-      for (const [k, v] of Object.entries(g)) if (k !== 'params') cur[camel(k)] = Array.isArray(v) ? [...v] : v;
+      for (const [k, v] of Object.entries(g))
+        if (k !== 'params') cur[camel(k)] = Array.isArray(v) ? [...v] : v;
     });
   }
 
@@ -182,7 +187,8 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
     const lines = [`${this.constructor.name} (`];
     this.paramGroups.forEach((g, i) => {
       lines.push(`Parameter Group ${i}`);
-      for (const k of Object.keys(g).sort()) if (k !== 'params') lines.push(`    ${snake(k)}: ${fmt((g as Record<string, unknown>)[k])}`);
+      for (const k of Object.keys(g).sort())
+        if (k !== 'params') lines.push(`    ${snake(k)}: ${fmt((g as Record<string, unknown>)[k])}`);
     });
     lines.push(')');
     return lines.join('\n');

@@ -78,20 +78,35 @@ export class SGD extends Optimizer<SGDOptions> {
       maximize: g.maximize,
     };
     if (g.momentum === 0) {
-      fusedStep('sgd', params, params.map((p) => p.grad!), params.map(() => []), { ...hyper, step: 2 });
+      fusedStep(
+        'sgd',
+        params,
+        params.map((p) => p.grad!),
+        params.map(() => []),
+        { ...hyper, step: 2 },
+      );
       return;
     }
     const fresh: Tensor[] = [];
     const old: Tensor[] = [];
     for (const p of params) (this.state.get(p)?.momentumBuffer ? old : fresh).push(p);
-    for (const [ps, step] of [[fresh, 1], [old, 2]] as const) {
+    for (const [ps, step] of [
+      [fresh, 1],
+      [old, 2],
+    ] as const) {
       if (!ps.length) continue;
       const bufs = ps.map((p) => {
         const s = this.stateOf(p);
         if (!s.momentumBuffer) s.momentumBuffer = zerosLike(p);
         return [s.momentumBuffer as Tensor];
       });
-      fusedStep('sgd', ps, ps.map((p) => p.grad!), bufs, { ...hyper, step });
+      fusedStep(
+        'sgd',
+        ps,
+        ps.map((p) => p.grad!),
+        bufs,
+        { ...hyper, step },
+      );
     }
   }
 }

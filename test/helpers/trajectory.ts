@@ -88,10 +88,15 @@ export const isSupported = (t: Trajectory): boolean => t.model in SUPPORTED_MODE
 const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** An optimizer from PyTorch's spelling: `{type: 'SGD', lr, weight_decay, ...}`. */
-export function makeOptimizer(spec: { type: string } & Record<string, unknown>, params: Tensor[]): torch.optim.Optimizer<any> {
+export function makeOptimizer(
+  spec: { type: string } & Record<string, unknown>,
+  params: Tensor[],
+): torch.optim.Optimizer<any> {
   const opts: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(spec)) if (k !== 'type') opts[camel(k)] = v;
-  const ctor = (optim as unknown as Record<string, new (p: Tensor[], o: unknown) => torch.optim.Optimizer<any>>)[spec.type];
+  const ctor = (
+    optim as unknown as Record<string, new (p: Tensor[], o: unknown) => torch.optim.Optimizer<any>>
+  )[spec.type];
   if (!ctor) throw new Error(`unknown optimizer ${spec.type}`);
   return new ctor(params, opts);
 }
@@ -102,7 +107,11 @@ export interface Worst {
   absErr: number;
   index: number;
 }
-export function compare(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: { rtol: number; atol: number }): Worst {
+export function compare(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: { rtol: number; atol: number },
+): Worst {
   if (actual.length !== expected.length) throw new Error(`length ${actual.length} vs ${expected.length}`);
   let w: Worst = { ratio: 0, absErr: 0, index: -1 };
   for (let i = 0; i < expected.length; i++) {
@@ -129,7 +138,11 @@ export interface TrajectoryReport {
 }
 
 /** Runs one trajectory on `device` and compares everything the fixture has. */
-export async function runTrajectory(t: Trajectory, device = 'cpu', fx = loadTraining()): Promise<TrajectoryReport> {
+export async function runTrajectory(
+  t: Trajectory,
+  device = 'cpu',
+  fx = loadTraining(),
+): Promise<TrajectoryReport> {
   const build = SUPPORTED_MODELS[t.model];
   if (!build) throw new Error(`${t.name}: model ${t.model} is not supported yet`);
   const { bin } = fx;
@@ -170,7 +183,8 @@ export async function runTrajectory(t: Trajectory, device = 'cpu', fx = loadTrai
         if (!g) throw new Error(`${t.name}: no gradient for ${k}`);
         report.grads[k] = compare(await g.toArray(), readDesc(d, bin), t.tol);
       }
-    if (step.grad_norm !== undefined && norm) report.gradNorm = compare([await norm.item()], [step.grad_norm], t.tol);
+    if (step.grad_norm !== undefined && norm)
+      report.gradNorm = compare([await norm.item()], [step.grad_norm], t.tol);
     opt.step();
     const l = await loss.item();
     report.losses.push({ actual: l, expected: step.loss, worst: compare([l], [step.loss], t.tol) });
@@ -212,7 +226,13 @@ export function parseCall(s: string): [string, Record<string, unknown>] {
   if (cur.trim()) parts.push(cur);
   for (const p of parts) {
     const [k, v] = p.split('=').map((x) => x.trim());
-    const js = v.replace(/\bTrue\b/g, 'true').replace(/\bFalse\b/g, 'false').replace(/\bNone\b/g, 'null').replace(/'/g, '"').replace(/\(/g, '[').replace(/\)/g, ']');
+    const js = v
+      .replace(/\bTrue\b/g, 'true')
+      .replace(/\bFalse\b/g, 'false')
+      .replace(/\bNone\b/g, 'null')
+      .replace(/'/g, '"')
+      .replace(/\(/g, '[')
+      .replace(/\)/g, ']');
     args[k === 'T_max' ? 'TMax' : camel(k)] = JSON.parse(js);
   }
   return [m[1], args];
@@ -224,7 +244,15 @@ export function runSchedule(c: SchedulerCase, device = 'cpu', epochs = c.lrs.len
   const [schedName, schedArgs] = parseCall(c.scheduler);
   const p = nn.Parameter(torch.zeros([2]).to(device));
   const opt = makeOptimizer({ type: optName, ...snakeKeys(optArgs) }, [p]);
-  const Sched = (optim.lrScheduler as unknown as Record<string, new (o: unknown, a: unknown) => torch.optim.lrScheduler.LRScheduler>)[schedName];
+  const Sched = (
+    optim.lrScheduler as unknown as Record<
+      string,
+      new (
+        o: unknown,
+        a: unknown,
+      ) => torch.optim.lrScheduler.LRScheduler
+    >
+  )[schedName];
   if (!Sched) throw new Error(`unknown scheduler ${schedName}`);
   const sched = new Sched(opt, schedArgs);
   const lrs: number[] = [];
@@ -237,4 +265,6 @@ export function runSchedule(c: SchedulerCase, device = 'cpu', epochs = c.lrs.len
   return lrs;
 }
 const snakeKeys = (o: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+  Object.fromEntries(
+    Object.entries(o).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]),
+  );

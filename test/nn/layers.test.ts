@@ -47,7 +47,13 @@ describe('default initialisation (statistical, fixed seed)', () => {
     const s = stats(arr(e.weight).slice(0, 999 * 64));
     expect(Math.abs(s.std - 1)).toBeLessThan(0.02);
     expect(arr(e.weight.select(0, 999)).every((v) => v === 0)).toBe(true);
-    const ids = torch.tensor([[0, 999], [999, 3]], { dtype: 'int32' });
+    const ids = torch.tensor(
+      [
+        [0, 999],
+        [999, 3],
+      ],
+      { dtype: 'int32' },
+    );
     const y = e(ids);
     expect(y.shape).toEqual([2, 2, 64]);
     y.sum().backward();
@@ -139,15 +145,28 @@ describe('shape and activation modules', () => {
     ];
     for (const [m, want] of pairs) expect(arr(m(x) as Tensor), String(m)).toEqual(arr(want));
     // A few exact values.
-    expect(arr(new nn.LeakyReLU(0.2)(torch.tensor([-1, 2], { dtype: 'float32' })))).toEqual([-0.2, 2].map(Math.fround));
+    expect(arr(new nn.LeakyReLU(0.2)(torch.tensor([-1, 2], { dtype: 'float32' })))).toEqual(
+      [-0.2, 2].map(Math.fround),
+    );
     expect(arr(new nn.Hardtanh()(torch.tensor([-5, 0.5, 5], { dtype: 'float32' })))).toEqual([-1, 0.5, 1]);
   });
 });
 
 describe('loss modules', () => {
-  const logits = torch.tensor([[1, 2, 3], [1, 0, -1], [0.5, 0.5, 2]], { dtype: 'float32' });
+  const logits = torch.tensor(
+    [
+      [1, 2, 3],
+      [1, 0, -1],
+      [0.5, 0.5, 2],
+    ],
+    { dtype: 'float32' },
+  );
   const target = torch.tensor([2, 0, 1], { dtype: 'int32' });
-  const L = [[1, 2, 3], [1, 0, -1], [0.5, 0.5, 2]];
+  const L = [
+    [1, 2, 3],
+    [1, 0, -1],
+    [0.5, 0.5, 2],
+  ];
   const logp = L.map((r) => {
     const lse = Math.log(r.reduce((s, v) => s + Math.exp(v), 0));
     return r.map((v) => v - lse);
@@ -166,16 +185,34 @@ describe('loss modules', () => {
     expect(ign(logits, target).itemSync()).toBeCloseTo(-(logp[0][2] + logp[2][1]) / 2, 5);
     const eps = 0.1;
     const smooth =
-      t.reduce((s, c, i) => s + (1 - eps) * -logp[i][c] + (eps / 3) * -logp[i].reduce((a, v) => a + v, 0), 0) / 3;
-    expect(new nn.CrossEntropyLoss({ labelSmoothing: eps })(logits, target).itemSync()).toBeCloseTo(smooth, 5);
-    expect(new nn.CrossEntropyLoss({ reduction: 'sum' })(logits, target).itemSync()).toBeCloseTo(plain * 3, 5);
+      t.reduce(
+        (s, c, i) => s + (1 - eps) * -logp[i][c] + (eps / 3) * -logp[i].reduce((a, v) => a + v, 0),
+        0,
+      ) / 3;
+    expect(new nn.CrossEntropyLoss({ labelSmoothing: eps })(logits, target).itemSync()).toBeCloseTo(
+      smooth,
+      5,
+    );
+    expect(new nn.CrossEntropyLoss({ reduction: 'sum' })(logits, target).itemSync()).toBeCloseTo(
+      plain * 3,
+      5,
+    );
     expect(arr(new nn.CrossEntropyLoss({ reduction: 'none' })(logits, target))).toEqual(
-      t.map((c, i) => Math.fround(-logp[i][c])).map((v, i) => expect.closeTo(v, 5) as unknown as number),
+      t.map((c, i) => Math.fround(-logp[i][c])).map((v) => expect.closeTo(v, 5) as unknown as number),
     );
     // probability targets
-    const probs = torch.tensor([[0, 0, 1], [1, 0, 0], [0, 1, 0]], { dtype: 'float32' });
+    const probs = torch.tensor(
+      [
+        [0, 0, 1],
+        [1, 0, 0],
+        [0, 1, 0],
+      ],
+      { dtype: 'float32' },
+    );
     expect(new nn.CrossEntropyLoss()(logits, probs).itemSync()).toBeCloseTo(plain, 5);
-    expect(() => new nn.CrossEntropyLoss({ reduction: 'avg' as never })).toThrow(/not a valid value for reduction/);
+    expect(() => new nn.CrossEntropyLoss({ reduction: 'avg' as never })).toThrow(
+      /not a valid value for reduction/,
+    );
   });
 
   it('NLLLoss, MSE, L1, SmoothL1, Huber, BCE, BCEWithLogits, KLDiv', () => {
@@ -204,7 +241,10 @@ describe('loss modules', () => {
     const lp = torch.log(torch.tensor([[0.5, 0.5]], { dtype: 'float32' }));
     const kl = 0.25 * Math.log(0.25 / 0.5) + 0.75 * Math.log(0.75 / 0.5);
     expect(new nn.KLDivLoss({ reduction: 'batchmean' })(lp, q).itemSync()).toBeCloseTo(kl, 6);
-    expect(new nn.KLDivLoss({ reduction: 'sum', logTarget: true })(lp, torch.log(q)).itemSync()).toBeCloseTo(kl, 6);
+    expect(new nn.KLDivLoss({ reduction: 'sum', logTarget: true })(lp, torch.log(q)).itemSync()).toBeCloseTo(
+      kl,
+      6,
+    );
   });
 
   it('loss modules are callable and differentiable', () => {
@@ -221,10 +261,37 @@ describe('nn.functional', () => {
   it('exports PyTorch names in camelCase', () => {
     const F = nn.functional;
     for (const name of [
-      'relu', 'relu6', 'elu', 'selu', 'gelu', 'silu', 'mish', 'leakyRelu', 'hardtanh', 'softplus', 'softmax',
-      'logSoftmax', 'sigmoid', 'tanh', 'dropout', 'linear', 'embedding', 'oneHot', 'pad', 'crossEntropy',
-      'nllLoss', 'mseLoss', 'l1Loss', 'smoothL1Loss', 'huberLoss', 'binaryCrossEntropy',
-      'binaryCrossEntropyWithLogits', 'klDiv', 'logsigmoid', 'softmin', 'normalize',
+      'relu',
+      'relu6',
+      'elu',
+      'selu',
+      'gelu',
+      'silu',
+      'mish',
+      'leakyRelu',
+      'hardtanh',
+      'softplus',
+      'softmax',
+      'logSoftmax',
+      'sigmoid',
+      'tanh',
+      'dropout',
+      'linear',
+      'embedding',
+      'oneHot',
+      'pad',
+      'crossEntropy',
+      'nllLoss',
+      'mseLoss',
+      'l1Loss',
+      'smoothL1Loss',
+      'huberLoss',
+      'binaryCrossEntropy',
+      'binaryCrossEntropyWithLogits',
+      'klDiv',
+      'logsigmoid',
+      'softmin',
+      'normalize',
     ])
       expect(typeof (F as Record<string, unknown>)[name], name).toBe('function');
     expect(nn.F).toBe(nn.functional);
@@ -232,7 +299,13 @@ describe('nn.functional', () => {
 
   it('composed extras: logsigmoid, softmin, normalize', () => {
     const F = nn.functional;
-    const x = torch.tensor([[3, 4], [-30, 0]], { dtype: 'float32' });
+    const x = torch.tensor(
+      [
+        [3, 4],
+        [-30, 0],
+      ],
+      { dtype: 'float32' },
+    );
     expect(arr(F.normalize(x))).toEqual([0.6, 0.8, -1, 0].map(Math.fround));
     const ls = arr(F.logsigmoid(x));
     expect(ls[3]).toBeCloseTo(Math.log(0.5), 6);
@@ -250,7 +323,10 @@ describe('nn.utils', () => {
     });
 
   it('clipGradNorm_ scales by maxNorm / (total + 1e-6) and returns the total norm', () => {
-    const ps = withGrads([[3, 0], [0, 4]]); // total 5
+    const ps = withGrads([
+      [3, 0],
+      [0, 4],
+    ]); // total 5
     const total = nn.utils.clipGradNorm_(ps, 1);
     expect(total.itemSync()).toBeCloseTo(5, 6);
     const c = 1 / (5 + 1e-6);

@@ -91,7 +91,9 @@ describe('registration', () => {
     expect([...m.namedParameters()].map(([k]) => k)).toEqual(['w', 'lin.weight', 'lin.bias']);
     (m as unknown as { lin: unknown }).lin = new nn.Linear(2, 3, { bias: false });
     expect([...m.namedParameters()].map(([k, p]) => `${k}:${p.shape}`)).toEqual(['w:2', 'lin.weight:3,2']);
-    expect(() => m.registerParameter('x', torch.zeros([1]) as never)).toThrow(/nn.Parameter or null required/);
+    expect(() => m.registerParameter('x', torch.zeros([1]) as never)).toThrow(
+      /nn.Parameter or null required/,
+    );
     expect(() => m.registerModule('a.b', new nn.Identity())).toThrow(/can't contain "."/);
     expect(() => m.registerBuffer('forward', torch.zeros([1]))).toThrow(/already exists/);
   });
@@ -128,7 +130,9 @@ describe('callable modules', () => {
     expect(seq[0]).toBeInstanceOf(nn.Linear);
     expect(seq.at(-1)).toBe(seq[2]);
     const x = torch.randn([5, 3]);
-    const manual = (seq[2] as InstanceType<typeof nn.Linear>)(torch.relu((seq[0] as InstanceType<typeof nn.Linear>)(x)));
+    const manual = (seq[2] as InstanceType<typeof nn.Linear>)(
+      torch.relu((seq[0] as InstanceType<typeof nn.Linear>)(x)),
+    );
     expect(Array.from(seq(x).toArraySync())).toEqual(Array.from(manual.toArraySync()));
     const named = new nn.Sequential({ fc: new nn.Linear(3, 2), act: new nn.Tanh() });
     expect(Object.keys(named.stateDict())).toEqual(['fc.weight', 'fc.bias']);
@@ -228,7 +232,9 @@ describe('modes', () => {
 
   it('zeroGrad, requiresGrad_ and apply', () => {
     const m = new SimpleNet();
-    m(torch.randn([2, 784])).sum().backward();
+    m(torch.randn([2, 784]))
+      .sum()
+      .backward();
     expect(m.parameters().every((p) => p.grad !== null)).toBe(true);
     m.zeroGrad({ setToNone: false });
     expect(m.parameters().every((p) => p.grad!.toArraySync().every((v) => v === 0))).toBe(true);
@@ -249,15 +255,21 @@ describe('devices and dtypes', () => {
       const params = m.parameters();
       const opt = new torch.optim.SGD(m.parameters(), { lr: 0.1 });
       const w0 = Array.from(await m.fc2.bias!.toArray());
-      m(torch.randn([2, 784])).sum().backward();
+      m(torch.randn([2, 784]))
+        .sum()
+        .backward();
       expect(m.to(device)).toBe(m);
       expect(m.parameters()).toEqual(params);
-      expect(m.parameters().every((p) => p.device.type === device && p.grad?.device.type === device)).toBe(true);
+      expect(m.parameters().every((p) => p.device.type === device && p.grad?.device.type === device)).toBe(
+        true,
+      );
       expect(m.fc2.bias!.requiresGrad).toBe(true);
       const g = Array.from(await m.fc2.bias!.grad!.toArray());
       opt.step();
       const w1 = Array.from(await m.fc2.bias!.toArray());
-      w1.forEach((v, i) => expect(v).toBeCloseTo(w0[i] - 0.1 * g[i], 6));
+      w1.forEach((v, i) => {
+        expect(v).toBeCloseTo(w0[i] - 0.1 * g[i], 6);
+      });
       const y = m(torch.randn([2, 784]).to(device));
       expect(y.device.type).toBe(device);
       if (device !== 'cpu') {
@@ -306,6 +318,8 @@ describe('printing', () => {
     expect(String(new nn.GELU())).toBe("GELU(approximate='none')");
     expect(String(new nn.ELU())).toBe('ELU(alpha=1.0)');
     expect(String(new nn.CrossEntropyLoss())).toBe('CrossEntropyLoss()');
-    expect(String(nn.Parameter(torch.tensor([1, 2], { dtype: 'float32' })))).toBe('Parameter containing:\ntensor([1., 2.], requires_grad=True)');
+    expect(String(nn.Parameter(torch.tensor([1, 2], { dtype: 'float32' })))).toBe(
+      'Parameter containing:\ntensor([1., 2.], requires_grad=True)',
+    );
   });
 });

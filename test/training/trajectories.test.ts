@@ -34,32 +34,41 @@ for (const device of testDevices())
         const r = await runTrajectory(t, device, fx);
         const detail = JSON.stringify(r, null, 1);
         expect(r.losses.length, detail).toBe(t.steps.length);
-        for (const l of r.losses) expect(l.worst.ratio, `loss ${l.actual} vs ${l.expected}`).toBeLessThanOrEqual(1);
+        for (const l of r.losses)
+          expect(l.worst.ratio, `loss ${l.actual} vs ${l.expected}`).toBeLessThanOrEqual(1);
         expect(r.logits, detail).not.toBeNull();
         expect(r.logits!.ratio, detail).toBeLessThanOrEqual(1);
         expect(Object.keys(r.grads).sort()).toEqual(['fc1.bias', 'fc1.weight', 'fc2.bias', 'fc2.weight']);
-        for (const [k, w] of Object.entries(r.grads)) expect(w.ratio, `grad ${k}: ${JSON.stringify(w)}`).toBeLessThanOrEqual(1);
+        for (const [k, w] of Object.entries(r.grads))
+          expect(w.ratio, `grad ${k}: ${JSON.stringify(w)}`).toBeLessThanOrEqual(1);
         if (t.clip_grad_norm !== null) {
           expect(r.gradNorm, 'clip_grad_norm_ total norm compared').not.toBeNull();
           expect(r.gradNorm!.ratio).toBeLessThanOrEqual(1);
         }
         expect(Object.keys(r.final).sort()).toEqual(['fc1.bias', 'fc1.weight', 'fc2.bias', 'fc2.weight']);
-        for (const [k, w] of Object.entries(r.final)) expect(w.ratio, `final ${k}: ${JSON.stringify(w)}`).toBeLessThanOrEqual(1);
+        for (const [k, w] of Object.entries(r.final))
+          expect(w.ratio, `final ${k}: ${JSON.stringify(w)}`).toBeLessThanOrEqual(1);
         expect(r.passed).toBe(true);
       });
   });
 
 describe('lr schedulers vs PyTorch', () => {
   it('covers all six', () => {
-    expect(fx.schedulers.map((s) => s.scheduler.split('(')[0]).sort()).toEqual(
-      ['CosineAnnealingLR', 'ExponentialLR', 'LinearLR', 'MultiStepLR', 'OneCycleLR', 'StepLR'],
-    );
+    expect(fx.schedulers.map((s) => s.scheduler.split('(')[0]).sort()).toEqual([
+      'CosineAnnealingLR',
+      'ExponentialLR',
+      'LinearLR',
+      'MultiStepLR',
+      'OneCycleLR',
+      'StepLR',
+    ]);
   });
   for (const c of fx.schedulers)
     it(c.scheduler, () => {
       const lrs = runSchedule(c);
       expect(lrs.length).toBe(c.lrs.length);
       // PyTorch's recursive forms reproduced operation for operation: equal to ~1 ulp.
-      lrs.forEach((v, i) => expect(Math.abs(v - c.lrs[i]), `epoch ${i}: ${v} vs ${c.lrs[i]}`).toBeLessThanOrEqual(1e-15));
+      for (const [i, v] of lrs.entries())
+        expect(Math.abs(v - c.lrs[i]), `epoch ${i}: ${v} vs ${c.lrs[i]}`).toBeLessThanOrEqual(1e-15);
     });
 });
