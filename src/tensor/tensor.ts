@@ -117,7 +117,13 @@ export class Tensor implements View {
   retainGrad(): this {
     if (!this.requiresGrad)
       throw new AutogradError("can't retain_grad on Tensor that has requires_grad=False");
-    if (!this.isLeaf) this.retainsGrad = true;
+    if (!this.isLeaf && !this.retainsGrad) {
+      this.retainsGrad = true;
+      // The engine fills .grad from the producing node's output slot (Node.retained).
+      const n = this.gradFn!;
+      n.retained ??= new Array<Tensor | null>(n.outputShapes.length).fill(null);
+      n.retained[this.outputNr] = this;
+    }
     return this;
   }
   /** Version counter of the storage, bumped by in-place ops (torch's `_version`). */
