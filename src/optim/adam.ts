@@ -86,12 +86,13 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     const { lr, eps, weightDecay, amsgrad, maximize } = g;
     const [beta1, beta2] = g.betas;
     const s = this.init(g, p);
+    const temps: Tensor[] = [];
     let grad = p.grad!;
-    if (maximize) grad = grad.neg();
+    if (maximize) temps.push((grad = grad.neg()));
     s.step += 1;
     if (weightDecay !== 0) {
       if (this.decoupled) p.mul_(1 - lr * weightDecay);
-      else grad = grad.add(p, { alpha: weightDecay });
+      else temps.push((grad = grad.add(p, { alpha: weightDecay })));
     }
     s.expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
     s.expAvgSq.mul_(beta2).addcmul_(grad, grad, { value: 1 - beta2 });
@@ -107,6 +108,7 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     const denom = second.sqrt().div_(bc2Sqrt).add_(eps);
     p.addcdiv_(s.expAvg, denom, { value: -lr / bc1 });
     denom.dispose();
+    for (const t of temps) t.dispose();
   }
 }
 

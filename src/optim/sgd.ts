@@ -54,17 +54,24 @@ export class SGD extends Optimizer<SGDOptions> {
 
   private single(g: ParamGroup<SGDOptions>, p: Tensor): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = g;
+    // Temporaries are freed at once so device memory stays flat across steps.
+    const temps: Tensor[] = [];
+    const tmp = (t: Tensor) => {
+      temps.push(t);
+      return t;
+    };
     let d = p.grad!;
-    if (maximize) d = d.neg();
-    if (weightDecay !== 0) d = d.add(p, { alpha: weightDecay });
+    if (maximize) d = tmp(d.neg());
+    if (weightDecay !== 0) d = tmp(d.add(p, { alpha: weightDecay }));
     if (momentum !== 0) {
       const s = this.stateOf(p);
       let buf = s.momentumBuffer as Tensor | undefined;
       if (!buf) s.momentumBuffer = buf = d.clone();
       else buf.mul_(momentum).add_(d, { alpha: 1 - dampening });
-      d = nesterov ? d.add(buf, { alpha: momentum }) : buf;
+      d = nesterov ? tmp(d.add(buf, { alpha: momentum })) : buf;
     }
     p.add_(d, { alpha: -lr });
+    for (const t of temps) t.dispose();
   }
 
   /** One routine call per group, two when some buffers are new (their first step differs). */
