@@ -28,7 +28,6 @@ const program = new Command()
   .description(
     'PyTorch-style deep learning in TypeScript: train the tutorial network on MNIST, on WebGPU or the CPU',
   )
-  .showHelpAfterError('(run with --help for usage)')
   .exitOverride((e) => {
     if (e.exitCode === 0) process.exit(0);
     process.exit(2);

@@ -1,5 +1,6 @@
 /** The models `torchts train --model NAME` can build. */
 import * as torch from '../index.js';
+import { UsageError } from './errors.js';
 
 const { nn } = torch;
 
@@ -23,6 +24,6 @@ export type ModelName = keyof typeof MODELS;
 
 export function buildModel(name: string): torch.nn.Module {
   const m = (MODELS as Record<string, { build: () => torch.nn.Module }>)[name];
-  if (!m) throw new Error(`unknown model '${name}' (available: ${Object.keys(MODELS).join(', ')})`);
+  if (!m) throw new UsageError(`unknown model '${name}' (available: ${Object.keys(MODELS).join(', ')})`);
   return m.build();
 }
