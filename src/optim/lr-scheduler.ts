@@ -36,16 +36,14 @@ export abstract class LRScheduler {
     readonly optimizer: Optimizer<any>,
     lastEpoch = -1,
   ) {
-    if (lastEpoch === -1)
-      for (const g of this.groups)
-        if (g.initialLr === undefined) g.initialLr = g.lr;
-        else
-          this.groups.forEach((g, i) => {
-            if (g.initialLr === undefined)
-              throw new Error(
-                `param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`,
-              );
-          });
+    const groups = this.groups;
+    for (const [i, g] of groups.entries()) {
+      if (lastEpoch === -1) g.initialLr ??= g.lr;
+      else if (g.initialLr === undefined)
+        throw new Error(
+          `param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`,
+        );
+    }
     this.baseLrs = this.groups.map((g) => g.initialLr as number);
     this.lastEpoch = lastEpoch;
   }

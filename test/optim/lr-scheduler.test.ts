@@ -33,6 +33,18 @@ describe('lr schedulers', () => {
     expect(lrOf(o5)).toBeCloseTo(0.01 + (0.09 * (1 + Math.cos(Math.PI / 2))) / 2, 15);
   });
 
+  it('resuming with lastEpoch needs initial_lr in the groups', () => {
+    expect(() => new sched.StepLR(sgd(), { stepSize: 2, lastEpoch: 3 })).toThrow(
+      "param 'initial_lr' is not specified in param_groups[0] when resuming an optimizer",
+    );
+    const o = sgd(0.1);
+    new sched.StepLR(o, { stepSize: 2 });
+    o.paramGroups[0].lr = 0.05;
+    const s = new sched.StepLR(o, { stepSize: 2, gamma: 0.5, lastEpoch: 3 }); // steps to epoch 4: halves
+    expect(s.baseLrs).toEqual([0.1]);
+    expect(lrOf(o)).toBeCloseTo(0.025, 15);
+  });
+
   it('MultiStepLR recursive: repeated milestones apply gamma twice', () => {
     const o = sgd(1);
     const s = new sched.MultiStepLR(o, { milestones: [2, 2], gamma: 0.5 });
