@@ -24,7 +24,15 @@ export function mulhi32(a: number, b: number): number {
 }
 
 /** One Philox4x32-10 block: writes 4 random u32 into out. */
-export function philox4x32(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, out: Uint32Array): void {
+export function philox4x32(
+  c0: number,
+  c1: number,
+  c2: number,
+  c3: number,
+  k0: number,
+  k1: number,
+  out: Uint32Array,
+): void {
   for (let r = 0; r < 10; r++) {
     const hi0 = mulhi32(M0, c0);
     const lo0 = Math.imul(M0, c0) >>> 0;
@@ -48,7 +56,14 @@ export function philox4x32(c0: number, c1: number, c2: number, c3: number, k0: n
 const TWO_POW_M24 = 1 / 16777216;
 
 /** The reference fill for `Backend.random` (CPU implementation, and the spec for the others). */
-export function philoxFill(kind: 'uniform' | 'normal', out: Float32Array, seed: readonly [number, number], offset: number, a: number, b: number): void {
+export function philoxFill(
+  kind: 'uniform' | 'normal',
+  out: Float32Array,
+  seed: readonly [number, number],
+  offset: number,
+  a: number,
+  b: number,
+): void {
   const r = new Uint32Array(4);
   const n = out.length;
   for (let i = 0; i < n; i++) {
