@@ -25,6 +25,9 @@ describe('training.json coverage', () => {
     // when that lands, this expectation fails and the trajectory joins the loop below.
     expect(unsupported.map((t) => `${t.name} (${t.model})`)).toEqual(['smallcnn/sgd_momentum (SmallCNN)']);
   });
+  // Shown as "todo" in every run, so the gap stays visible.
+  for (const t of unsupported)
+    it.todo(`${t.name}: model ${t.model} not yet supported (needs Conv2d, BatchNorm2d)`);
 });
 
 for (const device of testDevices())
