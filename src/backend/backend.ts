@@ -93,7 +93,8 @@ export interface Backend {
   /**
    * Counter-based random numbers, identical on every backend: element i (row-major in out)
    * takes Philox4x32-10 with key (seed_lo, seed_hi) and counter (offset + i as 64 bits, 0, 0).
-   * uniform: a + (b - a) * u, u = (r0 >>> 8) / 2^24 in [0, 1).
+   * uniform: a + (b - a) * u, u = (r0 >>> 8) / 2^24 in [0, 1). u is exact on every backend; the
+   * scaling may round differently in float32 (within 1 ulp of max(|a|, |b|)).
    * normal:  a + b * sqrt(-2 ln u1) * cos(2 pi u2), u1 = ((r0 >>> 8) + 1) / 2^24, u2 = (r1 >>> 8) / 2^24.
    * out is contiguous float32.
    */
@@ -125,7 +126,12 @@ export interface Routines {
   logSoftmaxNll(logits: View, target: View, ignoreIndex: number, loss: View, probs: View): void;
   /**
    * SGD/Adam-style updates over many parameters in one kernel (PyTorch's foreach/fused).
-   * `kind` names the update rule; state views are updated in place.
+   * `kind` names the update rule; state views are updated in place. `hyper.step` is the 1-based
+   * step count: Adam's bias corrections use it, and SGD's step 1 initialises the momentum
+   * buffer to the update itself (PyTorch), instead of applying dampening to a zero buffer.
+   *   'sgd':  hyper {lr, momentum, dampening, weightDecay, nesterov, maximize, step}; state [momentumBuffer]
+   *   'adam' / 'adamw': hyper {lr, beta1, beta2, eps, weightDecay, amsgrad, maximize, step};
+   *           state [expAvg, expAvgSq] (+ [maxExpAvgSq] with amsgrad)
    */
   optimizerStep(
     kind: string,

@@ -44,6 +44,8 @@ const helpers = {
   fmin: (a: number, b: number) => (a !== a || b !== b ? Number.NaN : a < b ? a : b),
   fmod: (a: number, b: number) => a - Math.floor(a / b) * b,
   imod: (a: number, b: number) => (((a % b) + b) % b) | 0,
+  // C's pow (and PyTorch): pow(1, y) = 1 and pow(-1, +-inf) = 1, where JS's Math.pow gives NaN.
+  fpow: (a: number, b: number) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : a ** b),
 };
 
 function cast(code: string, from: ExType | null, to: ExType): string {
