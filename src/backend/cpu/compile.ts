@@ -143,7 +143,7 @@ function emitRaw(e: Ex, ins: readonly ExType[], reads: readonly string[]): strin
         case 'div':
           return `(${a} / ${b})`;
         case 'pow':
-          return `Math.pow(${a}, ${b})`;
+          return `H.fpow(${a}, ${b})`;
         case 'atan2':
           return `Math.atan2(${a}, ${b})`;
         // NaN-propagating, as torch.maximum / torch.minimum.
