@@ -84,7 +84,7 @@ function upload(
   const t = emptyTensor(shape, dtype, device);
   const n = values.length;
   let buf: TypedArray;
-  if (dtype === 'float32') buf = Float32Array.from(values as ArrayLike<number>, Number);
+  if (dtype === 'float32') buf = values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>, Number);
   else if (dtype === 'int32') {
     buf = new Int32Array(n);
     for (let i = 0; i < n; i++)

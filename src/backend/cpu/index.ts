@@ -199,6 +199,24 @@ function gather(x: View, dim: number, index: View, out: View): void {
   const O = dataOf(out);
   const size = x.shape[dim];
   const xs = x.strides[dim];
+  if (index.strides.every((st, d) => d === dim || st === 0 || index.shape[d] === 1)) {
+    // index_select / embedding / a DataLoader batch: the index is broadcast over every other
+    // dim, so each index value picks a whole hyperplane: copy planes, not elements.
+    const plane = out.shape.map((d, i) => (i === dim ? 1 : d));
+    const xPlane: View = { ...x, shape: plane };
+    const oPlane: View = { ...out, shape: plane };
+    const flat = isContiguousView(xPlane) && isContiguousView(oPlane);
+    const n = numelOf(plane);
+    for (let j = 0; j < index.shape[dim]; j++) {
+      const k = I[index.offset + j * index.strides[dim]];
+      if (k < 0 || k >= size) throw new RangeError(`gather: index ${k} is out of bounds for dimension ${dim} with size ${size}`);
+      const xo = x.offset + k * xs;
+      const oo = out.offset + j * out.strides[dim];
+      if (flat) O.set(X.subarray(xo, xo + n), oo);
+      else elementwise({ k: 'in', i: 0 }, [{ ...xPlane, offset: xo }], { ...oPlane, offset: oo });
+    }
+    return;
+  }
   const ip = outerOffsets(index.shape, index.strides, index.offset);
   const op = outerOffsets(out.shape, out.strides, out.offset);
   const xp = walkOffsets(index, x, dim);
