@@ -15,7 +15,7 @@ import { testDevices } from '../helpers/devices.js';
 
 for (const device of testDevices())
   describe(`losses on ${device}`, () => {
-    const labels = (v: number[] | number[][]) => torch.tensor(v).to(device);
+    const labels = (v: torch.NestedNumbers) => torch.tensor(v).to(device);
     const probs = (shape: number[], seed: number) =>
       torch.softmax(torch.randn(shape, { generator: new torch.Generator(seed) }), -1).to(device);
 
