@@ -67,7 +67,9 @@ export function tensor(data: NestedNumbers | TypedArray | Tensor, opts?: TensorO
   const inferred: DType =
     flat.length && flat.every((v) => typeof v === 'boolean')
       ? 'bool'
-      : flat.every((v) => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v))) &&
+      : // JS has no int/float literal distinction (1e10 === 10000000000): integers beyond int32
+        // can only have been meant as floats, so they infer float32; bigints stay integers.
+        flat.every((v) => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 2147483647)) &&
           flat.length > 0
         ? 'int32'
         : state.defaultDtype;
