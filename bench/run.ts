@@ -9,7 +9,7 @@
  *   npm run bench -- --peers 'torch|jaxjs-wasm'
  */
 import * as torch from '../src/index.js';
-import { runPeers, type PeerResult } from './peers.js';
+import { type PeerResult, runPeers } from './peers.js';
 
 const { nn, optim } = torch;
 const args = process.argv.slice(2);

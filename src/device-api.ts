@@ -4,8 +4,9 @@
  * the library's entry module awaits `initWebGPU()` once (cheap, never throws, skipped with
  * TORCHTS_NO_WEBGPU=1) and these checks stay synchronous, as in PyTorch.
  */
-import * as wg from './backend/webgpu/index.js';
+
 import { cpuBackend } from './backend/cpu/index.js';
+import * as wg from './backend/webgpu/index.js';
 import { type Device, device, registerBackend } from './tensor/device.js';
 
 registerBackend('webgpu', wg.webgpuBackend);

@@ -13,16 +13,16 @@ import { initWebGPU } from './backend/webgpu/index.js';
 // friends stay synchronous. Never throws; TORCHTS_NO_WEBGPU=1 skips it.
 await initWebGPU();
 
-export { Tensor } from './tensor/tensor.js';
-export * from './ops/index.js';
-export { cumsum } from './tensor/methods.js';
-export { device, Device, type DeviceLike } from './tensor/device.js';
-export type { DType, DTypeLike } from './tensor/dtype.js';
-export { noGrad, enableGrad, setGradEnabled, isGradEnabled } from './tensor/state.js';
-export { Generator, manualSeed, initialSeed, seed } from './tensor/random.js';
-export { ShapeError, DTypeError, DeviceError, AutogradError } from './tensor/errors.js';
 export * as autograd from './autograd/index.js';
-export { webgpu, cuda, accelerator, bestDevice } from './device-api.js';
+export { accelerator, bestDevice, cuda, webgpu } from './device-api.js';
+export * from './ops/index.js';
+export { Device, type DeviceLike, device } from './tensor/device.js';
+export type { DType, DTypeLike } from './tensor/dtype.js';
+export { AutogradError, DeviceError, DTypeError, ShapeError } from './tensor/errors.js';
+export { cumsum } from './tensor/methods.js';
+export { Generator, initialSeed, manualSeed, seed } from './tensor/random.js';
+export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from './tensor/state.js';
+export { Tensor } from './tensor/tensor.js';
 
 /** torch.float32 etc., as strings. */
 export const float32 = 'float32';
@@ -31,10 +31,11 @@ export const int32 = 'int32';
 export const int64 = 'int64';
 export const long = 'int64';
 export const bool = 'bool';
+
 import * as data from './data/index.js';
 /** torch.utils.data */
 export const utils = { data };
 export * as datasets from './data/datasets/index.js';
+export { CheckpointError, load, save } from './io/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
-export { save, load, CheckpointError } from './io/index.js';

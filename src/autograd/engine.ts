@@ -41,7 +41,11 @@ export function runBackward(
   // Dependencies: how many edges from reachable nodes point at each node.
   const deps = new Map<Node, number>();
   const stack: Node[] = [];
-  for (const r of roots) if (r.gradFn && !deps.has(r.gradFn)) deps.set(r.gradFn, 0), stack.push(r.gradFn);
+  for (const r of roots)
+    if (r.gradFn && !deps.has(r.gradFn)) {
+      deps.set(r.gradFn, 0);
+      stack.push(r.gradFn);
+    }
   while (stack.length) {
     const n = stack.pop()!;
     for (const e of n.edges) {

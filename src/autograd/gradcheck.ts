@@ -4,13 +4,14 @@
  * One directional derivative per input keeps it cheap on any device while still catching
  * wrong, transposed or missing gradient terms.
  */
-import type { Tensor } from '../tensor/tensor.js';
-import { noGrad } from '../tensor/state.js';
-import { grad } from './index.js';
-import { Generator } from '../tensor/random.js';
+
 import { randn } from '../ops/creation.js';
 import { add, mul } from '../ops/pointwise.js';
 import { sum } from '../ops/reduce.js';
+import { Generator } from '../tensor/random.js';
+import { noGrad } from '../tensor/state.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { grad } from './index.js';
 
 export interface GradcheckOptions {
   eps?: number;

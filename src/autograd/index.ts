@@ -1,8 +1,9 @@
 /** torch.autograd: grad, backward, and the gradcheck utility. */
-import type { Tensor } from '../tensor/tensor.js';
-import { AutogradError } from '../tensor/errors.js';
+
 import { E, emptyTensor } from '../ops/core.js';
-import { runBackward, type BackwardOptions } from './engine.js';
+import { AutogradError } from '../tensor/errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type BackwardOptions, runBackward } from './engine.js';
 
 /** torch.autograd.grad(outputs, inputs, {gradOutputs, retainGraph, createGraph, allowUnused}). */
 export function grad(

@@ -3,8 +3,9 @@
  * over saved tensors, with their storage versions) and edges to where gradients flow next.
  * It holds no reference to its inputs' data beyond what the backward saved.
  */
-import type { Tensor } from '../tensor/tensor.js';
+
 import { AutogradError } from '../tensor/errors.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 /** Where the gradient of one input goes: another node's output slot, or a leaf's `.grad`. */
 export interface Edge {

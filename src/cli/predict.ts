@@ -102,9 +102,8 @@ export async function predict(
     }
     const probs = torch.noGrad(() => torch.softmax(model.forward(x), 1));
     const p = (await probs.tolist()) as number[][];
-    p.forEach((row, i) =>
-      results.push({ source: file, index: i, predicted: row.indexOf(Math.max(...row)), probabilities: row }),
-    );
+    for (const [i, row] of p.entries())
+      results.push({ source: file, index: i, predicted: row.indexOf(Math.max(...row)), probabilities: row });
   }
   return results;
 }

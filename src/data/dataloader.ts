@@ -5,7 +5,7 @@
  */
 import { fromArray, randperm, tensor } from '../ops/creation.js';
 import { stack } from '../ops/shape.js';
-import { type Generator, defaultGenerator } from '../tensor/random.js';
+import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Dataset } from './dataset.js';
 

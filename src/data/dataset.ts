@@ -1,8 +1,9 @@
 /** torch.utils.data: Dataset, TensorDataset, Subset, randomSplit. */
-import { indexSelect } from '../ops/indexing.js';
+
 import { fromArray, randperm } from '../ops/creation.js';
+import { indexSelect } from '../ops/indexing.js';
 import { ShapeError } from '../tensor/errors.js';
-import { type Generator, defaultGenerator } from '../tensor/random.js';
+import { defaultGenerator, type Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** A map-style dataset: `length` items, `getItem(i)`. */

@@ -1,11 +1,12 @@
 /** torch.utils.data */
-export { Dataset, TensorDataset, Subset, randomSplit } from './dataset.js';
+
 export {
   DataLoader,
   type DataLoaderOptions,
+  defaultCollate,
+  RandomSampler,
   type Sampler,
   SequentialSampler,
-  RandomSampler,
   SubsetRandomSampler,
-  defaultCollate,
 } from './dataloader.js';
+export { Dataset, randomSplit, Subset, TensorDataset } from './dataset.js';

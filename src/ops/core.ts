@@ -2,13 +2,13 @@
  * The machinery every op shares: broadcasting, device checks, running a backend primitive
  * into a fresh tensor, and recording the op for autograd.
  */
-import { Node, type BackwardFn, type Edge } from '../autograd/node.js';
+import { type BackwardFn, type Edge, Node } from '../autograd/node.js';
 import type { View } from '../backend/backend.js';
-import { type Ex, type ExLike, E } from '../backend/expr.js';
+import { E, type Ex, type ExLike } from '../backend/expr.js';
 import type { DType } from '../tensor/dtype.js';
-import { DeviceError, ShapeError, fmtShape } from '../tensor/errors.js';
+import { DeviceError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { state } from '../tensor/state.js';
-import { Tensor, emptyTensor, viewOf } from '../tensor/tensor.js';
+import { emptyTensor, Tensor, viewOf } from '../tensor/tensor.js';
 
 export type TensorOrScalar = Tensor | number | boolean;
 
@@ -166,4 +166,4 @@ export function record1(
   return out;
 }
 
-export { E, type Ex, type ExLike, Tensor, emptyTensor, viewOf };
+export { E, type Ex, type ExLike, emptyTensor, Tensor, viewOf };

@@ -69,8 +69,11 @@ export function tensor(data: NestedNumbers | TypedArray | Tensor, opts?: TensorO
       ? 'bool'
       : // JS has no int/float literal distinction (1e10 === 10000000000): integers beyond int32
         // can only have been meant as floats, so they infer float32; bigints stay integers.
-        flat.every((v) => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 2147483647)) &&
-          flat.length > 0
+        flat.every(
+            (v) =>
+              typeof v === 'bigint' ||
+              (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 2147483647),
+          ) && flat.length > 0
         ? 'int32'
         : state.defaultDtype;
   const dtype = dt(opts, inferred);
@@ -86,7 +89,8 @@ function upload(
   const t = emptyTensor(shape, dtype, device);
   const n = values.length;
   let buf: TypedArray;
-  if (dtype === 'float32') buf = values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>, Number);
+  if (dtype === 'float32')
+    buf = values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>, Number);
   else if (dtype === 'int32') {
     buf = new Int32Array(n);
     for (let i = 0; i < n; i++)

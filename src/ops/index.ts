@@ -1,37 +1,38 @@
 /** Every op, for the `torch` namespace. */
+
+export {
+  dropout,
+  elu,
+  gelu,
+  hardtanh,
+  leakyRelu,
+  logSoftmax,
+  mish,
+  relu6,
+  selu,
+  silu,
+  softmax,
+  softplus,
+} from './activation.js';
+export * from './creation.js';
+export * from './indexing.js';
+export * from './matmul.js';
 export * from './pointwise.js';
 export {
-  sum,
-  mean,
-  prod,
+  all,
   amax,
   amin,
+  any,
   argmax,
   argmin,
-  maxDim,
-  minDim,
-  varOp as var,
-  std,
   logsumexp,
+  maxDim,
+  mean,
+  minDim,
   norm,
-  all,
-  any,
+  prod,
+  std,
+  sum,
+  varOp as var,
 } from './reduce.js';
 export * from './shape.js';
-export * from './matmul.js';
-export * from './indexing.js';
-export * from './creation.js';
-export {
-  softmax,
-  logSoftmax,
-  gelu,
-  silu,
-  elu,
-  selu,
-  leakyRelu,
-  hardtanh,
-  relu6,
-  softplus,
-  mish,
-  dropout,
-} from './activation.js';

@@ -2,29 +2,29 @@
  * Loss functions (F.*), composed from ops. Cross-entropy takes the fused log-softmax + NLL
  * routine where the backend has one; the composed path stays as the tested reference.
  */
-import { DTypeError, ShapeError, fmtShape } from '../tensor/errors.js';
+import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { logSoftmax } from './activation.js';
-import { E, Tensor, ewise, record1 } from './core.js';
+import { E, ewise, record1, type Tensor } from './core.js';
+import { fusedCrossEntropy } from './fused.js';
+import { gather } from './indexing.js';
 import {
   abs,
+  add,
+  cast,
   clamp,
   div,
+  exp,
   log,
   log1p,
-  exp,
+  maximum,
   mul,
+  ne,
   neg,
   sub,
   where,
-  add,
-  maximum,
-  ne,
-  cast,
 } from './pointwise.js';
 import { mean, sum } from './reduce.js';
-import { gather } from './indexing.js';
 import { movedim, reshape, squeeze, unsqueeze } from './shape.js';
-import { fusedCrossEntropy } from './fused.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -105,7 +105,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     checkSame('cross_entropy', input, target);
     const lp = logSoftmax(input, classDim);
     const C = input.shape[classDim];
-    let tgt = ls > 0 ? add(mul(target, 1 - ls), ls / C) : target;
+    const tgt = ls > 0 ? add(mul(target, 1 - ls), ls / C) : target;
     let terms = mul(lp, tgt);
     if (opts.weight) {
       const wshape = input.shape.map((s, i) => (i === classDim ? s : 1));

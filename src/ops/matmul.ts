@@ -2,11 +2,11 @@
  * Matrix products on the one `Backend.matmul` primitive. Transposes are views (strides), never
  * copies: the backward's x^T @ dy and dy @ W arrive at the kernel as strided operands.
  */
-import { DTypeError, ShapeError, fmtShape } from '../tensor/errors.js';
-import { Tensor, broadcastShapes, checkSameDevice, emptyTensor, expandView, record1 } from './core.js';
+import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
+import { broadcastShapes, checkSameDevice, emptyTensor, expandView, record1, type Tensor } from './core.js';
 import { add, gt, mul } from './pointwise.js';
-import { expand, reshape, squeeze, transpose, unsqueeze } from './shape.js';
 import { sumTo } from './reduce.js';
+import { expand, reshape, squeeze, transpose, unsqueeze } from './shape.js';
 
 function checkFloat(op: string, ...ts: Tensor[]): void {
   for (const t of ts)

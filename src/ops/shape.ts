@@ -46,7 +46,10 @@ function viewStrides(x: Tensor, shape: readonly number[]): number[] | null {
   if (x.isContiguous()) {
     const s = new Array<number>(shape.length);
     let acc = 1;
-    for (let i = shape.length - 1; i >= 0; i--) (s[i] = acc), (acc *= shape[i]);
+    for (let i = shape.length - 1; i >= 0; i--) {
+      s[i] = acc;
+      acc *= shape[i];
+    }
     return s;
   }
   // Split x into chunks of dims that are contiguous among themselves, map new dims onto them.

@@ -3,25 +3,25 @@
  * merging keeps them typed), plus device moves, casts and in-place forms with autograd's
  * version-counter safety.
  */
-import { runBackward, type BackwardOptions } from '../autograd/engine.js';
+import { type BackwardOptions, runBackward } from '../autograd/engine.js';
 import * as act from '../ops/activation.js';
 import {
-  E,
-  type TensorOrScalar,
   checkSameDevice,
+  E,
   emptyTensor,
   ewiseInto,
   expandView,
   needsGrad,
   record1,
+  type TensorOrScalar,
 } from '../ops/core.js';
 import * as idx from '../ops/indexing.js';
 import * as mm from '../ops/matmul.js';
 import * as pw from '../ops/pointwise.js';
 import * as red from '../ops/reduce.js';
 import * as sh from '../ops/shape.js';
-import { type DType, type DTypeLike, normalizeDType } from './dtype.js';
 import { Device, type DeviceLike, device as toDevice } from './device.js';
+import { type DType, type DTypeLike, normalizeDType } from './dtype.js';
 import { AutogradError, DeviceError, ShapeError } from './errors.js';
 import { defaultGenerator, type Generator } from './random.js';
 import { state } from './state.js';
@@ -464,8 +464,10 @@ function moveTo(x: Tensor, device: Device): Tensor {
 def('to', function (target: DeviceLike | DTypeLike | Tensor | { device?: DeviceLike; dtype?: DTypeLike }) {
   let dev: Device | undefined;
   let dt: DType | undefined;
-  if (target instanceof Tensor) (dev = target.device), (dt = target.dtype);
-  else if (typeof target === 'object' && !(target instanceof Device)) {
+  if (target instanceof Tensor) {
+    dev = target.device;
+    dt = target.dtype;
+  } else if (typeof target === 'object' && !(target instanceof Device)) {
     const o = target as { device?: DeviceLike; dtype?: DTypeLike };
     if (o.device !== undefined) dev = toDevice(o.device);
     if (o.dtype !== undefined) dt = normalizeDType(o.dtype);

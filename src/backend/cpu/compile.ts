@@ -4,7 +4,7 @@
  * per-element closure calls, only straight-line arithmetic on typed arrays.
  */
 import type { DType } from '../../tensor/dtype.js';
-import { type Ex, type ExType, exType, exprKey, operandType, typeOf } from '../expr.js';
+import { type Ex, type ExType, exprKey, exType, operandType, typeOf } from '../expr.js';
 
 /** erf to float32 precision (|err| < 1.2e-7): Numerical Recipes' erfc Chebyshev fit. */
 export function erf(x: number): number {
@@ -242,12 +242,14 @@ export function coalesce(
       });
     } else {
       sh.push(shape[d]);
-      strides.forEach((s, k) => st[k].push(s[d]));
+      strides.forEach((s, k) => {
+        st[k].push(s[d]);
+      });
     }
   }
   if (sh.length === 0) {
     sh.push(1);
-    st.forEach((s) => s.push(0));
+    for (const s of st) s.push(0);
   }
   return { shape: sh, strides: st };
 }

@@ -209,7 +209,8 @@ function gather(x: View, dim: number, index: View, out: View): void {
     const n = numelOf(plane);
     for (let j = 0; j < index.shape[dim]; j++) {
       const k = I[index.offset + j * index.strides[dim]];
-      if (k < 0 || k >= size) throw new RangeError(`gather: index ${k} is out of bounds for dimension ${dim} with size ${size}`);
+      if (k < 0 || k >= size)
+        throw new RangeError(`gather: index ${k} is out of bounds for dimension ${dim} with size ${size}`);
       const xo = x.offset + k * xs;
       const oo = out.offset + j * out.strides[dim];
       if (flat) O.set(X.subarray(xo, xo + n), oo);

@@ -1,3 +1,3 @@
 /** torch.datasets: torchvision's datasets role. */
 export { MNIST, type MnistOptions } from './mnist.js';
-export { readIdx, writeIdx, IdxError, loadMnistDir, bundledMnist, type RawSplit } from './mnist-raw.js';
+export { bundledMnist, IdxError, loadMnistDir, type RawSplit, readIdx, writeIdx } from './mnist-raw.js';

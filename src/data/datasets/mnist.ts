@@ -5,10 +5,10 @@
  * float32 in [0, 1], shaped [1, 28, 28] like ToTensor() (or [784] with `flatten: true`).
  */
 import { fromArray } from '../../ops/creation.js';
-import { Dataset } from '../dataset.js';
 import { indexSelect } from '../../ops/indexing.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type RawSplit, bundledMnist, loadMnistDir } from './mnist-raw.js';
+import { Dataset } from '../dataset.js';
+import { bundledMnist, loadMnistDir, type RawSplit } from './mnist-raw.js';
 
 export interface MnistOptions {
   /** Training split (default) or test split. */
