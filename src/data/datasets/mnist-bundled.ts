@@ -40,7 +40,8 @@ export function splitBundledDigits(
   files: readonly Uint8Array[],
   names: readonly string[] = files.map((_, c) => `${c}.json`),
 ): { train: RawSplit; test: RawSplit } {
-  if (files.length !== 10) throw new Error(`splitBundledDigits: expected 10 digit files, got ${files.length}`);
+  if (files.length !== 10)
+    throw new Error(`splitBundledDigits: expected 10 digit files, got ${files.length}`);
   // 1. every digit file, class by class, in file order
   const all = new Float32Array(BUNDLED_COUNTS.reduce((a, b) => a + b, 0) * PIXELS);
   const allLabels = new Int32Array(all.length / PIXELS);
