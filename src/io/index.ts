@@ -72,6 +72,15 @@ export interface LoadOptions extends TorchLoadOptions {
   mapLocation?: DeviceLike;
 }
 
+/**
+ * `node:fs/promises`, imported when a path is given. The specifier is a value so that bundlers for
+ * the browser leave it out of the bundle (a literal makes Vite add a stub module and a warning).
+ */
+const nodeFs = (): Promise<typeof import('node:fs/promises')> => {
+  const spec = 'node:fs/promises';
+  return import(/* @vite-ignore */ spec);
+};
+
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' &&
   v !== null &&
@@ -84,7 +93,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 export async function save(obj: Saveable, path?: string, opts: SaveOptions = {}): Promise<Uint8Array> {
   const bytes = await encode(obj, opts);
   if (path !== undefined) {
-    const fs = await import('node:fs/promises');
+    const fs = await nodeFs();
     await fs.writeFile(path, bytes);
   }
   return bytes;
@@ -154,7 +163,7 @@ type Source = string | Uint8Array | ArrayBuffer | Blob | Response;
 
 async function readSource(src: Source): Promise<Uint8Array> {
   if (typeof src === 'string') {
-    const fs = await import('node:fs/promises');
+    const fs = await nodeFs();
     const b = await fs.readFile(src);
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   }
