@@ -166,3 +166,35 @@ export const isContiguousView = (v: { shape: readonly number[]; strides: readonl
   }
   return true;
 };
+
+/**
+ * Merges adjacent dimensions that every operand walks contiguously (stride[d] = stride[d+1] *
+ * shape[d+1]) and drops size-1 dims, so contiguous tensors run as one flat loop.
+ */
+export function coalesce(
+  shape: readonly number[],
+  strides: readonly (readonly number[])[],
+): { shape: number[]; strides: number[][] } {
+  const sh: number[] = [];
+  const st: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const m = sh.length - 1;
+    if (m >= 0 && strides.every((s, k) => st[k][m] === s[d] * shape[d])) {
+      sh[m] *= shape[d];
+      strides.forEach((s, k) => {
+        st[k][m] = s[d];
+      });
+    } else {
+      sh.push(shape[d]);
+      strides.forEach((s, k) => {
+        st[k].push(s[d]);
+      });
+    }
+  }
+  if (sh.length === 0) {
+    sh.push(1);
+    for (const s of st) s.push(0);
+  }
+  return { shape: sh, strides: st };
+}

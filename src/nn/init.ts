@@ -6,9 +6,11 @@
  * nn.init.zeros_(layer.bias!);
  * ```
  */
+
 import { philoxFill } from '../backend/philox.js';
 import { tensor } from '../ops/creation.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
+import { erf } from '../tensor/scalar-math.js';
 import { noGrad } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -146,30 +148,6 @@ export function truncNormal_(
 export const trunc_normal_ = truncNormal_;
 
 // Abramowitz–Stegun 7.1.26 is too coarse for the tails; use a series/continued approximation.
-function erf(x: number): number {
-  const s = Math.sign(x);
-  const ax = Math.abs(x);
-  const t = 1 / (1 + 0.5 * ax);
-  const y =
-    1 -
-    t *
-      Math.exp(
-        -ax * ax -
-          1.26551223 +
-          t *
-            (1.00002368 +
-              t *
-                (0.37409196 +
-                  t *
-                    (0.09678418 +
-                      t *
-                        (-0.18628806 +
-                          t *
-                            (0.27886807 +
-                              t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-      );
-  return s * y;
-}
 /** Inverse error function: Giles' single-precision approximation refined by two Newton steps. */
 function erfinv(y: number): number {
   if (y <= -1) return Number.NEGATIVE_INFINITY;

@@ -59,6 +59,19 @@ export function checkSameDevice(op: string, ts: readonly Tensor[]): void {
       );
 }
 
+/** Tensors become expression inputs (in order), scalars expression constants. */
+function splitArgs(args: readonly TensorOrScalar[]): { tensors: Tensor[]; exprArgs: Ex[] } {
+  const tensors: Tensor[] = [];
+  const exprArgs: Ex[] = args.map((a) => {
+    if (a instanceof Tensor) {
+      tensors.push(a);
+      return E.input(tensors.length - 1);
+    }
+    return E.const(typeof a === 'boolean' ? Number(a) : a);
+  });
+  return { tensors, exprArgs };
+}
+
 /**
  * Runs an elementwise expression over tensors (broadcast) and scalars (inlined as constants).
  * Scalars become expression constants: no tensor is allocated for them.
@@ -69,14 +82,7 @@ export function ewise(
   args: readonly TensorOrScalar[],
   outDtype: DType,
 ): Tensor {
-  const tensors: Tensor[] = [];
-  const exprArgs: Ex[] = args.map((a) => {
-    if (a instanceof Tensor) {
-      tensors.push(a);
-      return E.input(tensors.length - 1);
-    }
-    return E.const(typeof a === 'boolean' ? Number(a) : a);
-  });
+  const { tensors, exprArgs } = splitArgs(args);
   if (tensors.length === 0) throw new TypeError(`${op}: expected at least one tensor argument`);
   checkSameDevice(op, tensors);
   for (const t of tensors) t.checkAlive();
@@ -97,14 +103,7 @@ export function ewiseInto(
   e: (...xs: Ex[]) => Ex,
   args: readonly TensorOrScalar[],
 ): void {
-  const tensors: Tensor[] = [];
-  const exprArgs: Ex[] = args.map((a) => {
-    if (a instanceof Tensor) {
-      tensors.push(a);
-      return E.input(tensors.length - 1);
-    }
-    return E.const(typeof a === 'boolean' ? Number(a) : a);
-  });
+  const { tensors, exprArgs } = splitArgs(args);
   checkSameDevice(op, [out, ...tensors]);
   const shape = broadcastShapes(op, out.shape, ...tensors.map((t) => t.shape));
   if (shape.length !== out.shape.length || shape.some((s, i) => s !== out.shape[i]))

@@ -6,29 +6,9 @@
 import type { DType } from '../../tensor/dtype.js';
 import { type Ex, type ExType, exprKey, exType, operandType, typeOf } from '../expr.js';
 
-/** erf to float32 precision (|err| < 1.2e-7): Numerical Recipes' erfc Chebyshev fit. */
-export function erf(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? 1 - r : r - 1;
-}
+export { erf } from '../../tensor/scalar-math.js';
+
+import { erf } from '../../tensor/scalar-math.js';
 
 /** Round half to even, as torch.round. */
 export function roundHalfEven(x: number): number {
@@ -222,34 +202,4 @@ return function kernel(arrays, offsets, strides, shape) {
   return k;
 }
 
-/**
- * Merges adjacent dimensions that every operand walks contiguously (stride[d] = stride[d+1] *
- * shape[d+1]) and drops size-1 dims, so contiguous tensors run as one flat loop.
- */
-export function coalesce(
-  shape: readonly number[],
-  strides: readonly (readonly number[])[],
-): { shape: number[]; strides: number[][] } {
-  const sh: number[] = [];
-  const st: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    if (shape[d] === 1) continue;
-    const m = sh.length - 1;
-    if (m >= 0 && strides.every((s, k) => st[k][m] === s[d] * shape[d])) {
-      sh[m] *= shape[d];
-      strides.forEach((s, k) => {
-        st[k][m] = s[d];
-      });
-    } else {
-      sh.push(shape[d]);
-      strides.forEach((s, k) => {
-        st[k].push(s[d]);
-      });
-    }
-  }
-  if (sh.length === 0) {
-    sh.push(1);
-    for (const s of st) s.push(0);
-  }
-  return { shape: sh, strides: st };
-}
+export { coalesce } from '../backend.js';

@@ -70,34 +70,5 @@ export function stridedOffsets(
   return lines.join('\n  ');
 }
 
-/**
- * Merges adjacent dims that every operand walks contiguously and drops size-1 dims, so a
- * contiguous (or uniformly broadcast) tensor runs as rank 1 whatever its logical rank.
- */
-export function coalesce(
-  shape: readonly number[],
-  strides: readonly (readonly number[])[],
-): { shape: number[]; strides: number[][] } {
-  const sh: number[] = [];
-  const st: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    if (shape[d] === 1) continue;
-    const m = sh.length - 1;
-    if (m >= 0 && strides.every((s, k) => st[k][m] === s[d] * shape[d])) {
-      sh[m] *= shape[d];
-      strides.forEach((s, k) => {
-        st[k][m] = s[d];
-      });
-    } else {
-      sh.push(shape[d]);
-      strides.forEach((s, k) => {
-        st[k].push(s[d]);
-      });
-    }
-  }
-  if (sh.length === 0) {
-    sh.push(1);
-    for (const s of st) s.push(0);
-  }
-  return { shape: sh, strides: st };
-}
+/** Shared with the CPU backend: merges dims every operand walks contiguously. */
+export { coalesce } from '../../backend.js';
