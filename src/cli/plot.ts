@@ -11,10 +11,10 @@ function panel(
   x0: number,
   w: number,
   h: number,
-  fixed?: [number, number],
+  opts: { legend: 'top' | 'bottom'; percent?: boolean },
 ): string {
   const all = series.flatMap((s) => s.values).filter(Number.isFinite);
-  let [lo, hi] = fixed ?? [Math.min(...all), Math.max(...all)];
+  let [lo, hi] = [Math.min(...all), Math.max(...all)];
   if (!(hi > lo)) [lo, hi] = [lo - 0.5, hi + 0.5];
   const n = Math.max(...series.map((s) => s.values.length), 2);
   const pad = { l: 48, r: 12, t: 28, b: 34 };
@@ -25,7 +25,7 @@ function panel(
   for (const t of ticks)
     out.push(
       `<line x1="${x0 + pad.l}" x2="${x0 + w - pad.r}" y1="${py(t)}" y2="${py(t)}" stroke="#ddd"/>`,
-      `<text x="${x0 + pad.l - 6}" y="${py(t) + 4}" text-anchor="end" font-size="11">${t.toFixed(3)}</text>`,
+      `<text x="${x0 + pad.l - 6}" y="${py(t) + 4}" text-anchor="end" font-size="11">${opts.percent ? `${(100 * t).toFixed(1)}%` : t.toFixed(3)}</text>`,
     );
   out.push(`<text x="${x0 + w / 2}" y="${h - 6}" text-anchor="middle" font-size="11">epoch</text>`);
   for (let i = 0; i < n; i++)
@@ -36,7 +36,7 @@ function panel(
     for (const [i, v] of s.values.entries())
       out.push(`<circle cx="${px(i)}" cy="${py(v)}" r="2.5" fill="${s.color}"/>`);
     out.push(
-      `<text x="${x0 + w - pad.r - 4}" y="${pad.t + 14 + 14 * k}" text-anchor="end" font-size="11" fill="${s.color}">${s.name}</text>`,
+      `<text x="${x0 + w - pad.r - 4}" y="${opts.legend === 'top' ? pad.t + 14 + 14 * k : h - pad.b - 10 - 14 * (series.length - 1 - k)}" text-anchor="end" font-size="11" fill="${s.color}">${s.name}</text>`,
     );
   });
   return out.join('\n');
@@ -49,8 +49,8 @@ export function curvesSvg(loss: readonly Series[], accuracy: readonly Series[]):
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * w}" height="${h}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    panel('Loss', loss, 0, w, h),
-    panel('Test accuracy', accuracy, w, w, h),
+    panel('Loss', loss, 0, w, h, { legend: 'top' }),
+    panel('Test accuracy', accuracy, w, w, h, { legend: 'bottom', percent: true }),
     '</svg>',
   ].join('\n');
 }
