@@ -132,7 +132,7 @@ export function runBackward(
       if (grads.some((g) => g !== null)) {
         if (node.released)
           throw new AutogradError(
-            `Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed) in ${node.name}Backward. Specify retainGraph: true if you need to backward through the graph a second time.`,
+            `Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed) in ${node.displayName}. Specify retainGraph: true if you need to backward through the graph a second time.`,
           );
         node.checkSaved();
         results = node.backwardFn!(grads);
@@ -144,7 +144,7 @@ export function runBackward(
           const gs = sumTo(g, e.shape);
           if (gs.shape.length !== e.shape.length || gs.shape.some((s, k) => s !== e.shape[k]))
             throw new AutogradError(
-              `${node.name}Backward returned a gradient of shape ${fmtShape(g.shape)} for an input of shape ${fmtShape(e.shape)}`,
+              `${node.displayName} returned a gradient of shape ${fmtShape(g.shape)} for an input of shape ${fmtShape(e.shape)}`,
             );
           if (e.node) put(e.node, e.outputNr, gs);
           else if (e.leaf) {

@@ -42,8 +42,13 @@ export class Node {
     for (const { t, v } of this.savedVersions)
       if (t.version !== v)
         throw new AutogradError(
-          `one of the variables needed for gradient computation has been modified by an inplace operation: [${t.dtype} ${t.shape.length ? `[${t.shape.join(', ')}]` : '[]'}] is at version ${t.version}; expected version ${v} instead (in ${this.name}Backward)`,
+          `one of the variables needed for gradient computation has been modified by an inplace operation: [${t.dtype} ${t.shape.length ? `[${t.shape.join(', ')}]` : '[]'}] is at version ${t.version}; expected version ${v} instead (in ${this.displayName})`,
         );
+  }
+
+  /** PyTorch's name for the node: 'log_softmax' -> LogSoftmaxBackward0. */
+  get displayName(): string {
+    return `${this.name.replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase())}Backward0`;
   }
 
   /** Drops the closure and the saved tensors: their storage can go back to the pool. */

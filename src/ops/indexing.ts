@@ -120,6 +120,16 @@ export function oneHot(labels: Tensor, numClasses = -1): Tensor {
     const a = labels.toArraySync();
     n = a.length ? Math.max(...a) + 1 : 0;
   }
+  if (labels.device.type === 'cpu') {
+    // PyTorch's checks; on a GPU they would need a readback, so out-of-range labels give a zero row.
+    for (const v of labels.toArraySync()) {
+      if (v < 0) throw new RangeError('one_hot: Class values must be non-negative.');
+      if (v >= n)
+        throw new RangeError(
+          `one_hot: Class values must be smaller than num_classes (got ${v} for ${n} classes).`,
+        );
+    }
+  }
   const classes = emptyTensor([n], 'int32', labels.device);
   classes.backend.write(
     classes.storage,

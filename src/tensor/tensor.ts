@@ -225,7 +225,7 @@ export class Tensor implements View {
     if (this.dtype !== 'float32' && this.dtype !== 'bool' && this.dtype !== 'int32')
       extras.push(`dtype=torch.${this.dtype}`);
     if (this.dtype === 'int32' && this.numel() === 0) extras.push('dtype=torch.int32');
-    if (this.gradFn) extras.push(`grad_fn=<${this.gradFn.name}Backward>`);
+    if (this.gradFn) extras.push(`grad_fn=<${this.gradFn.displayName}>`);
     else if (this.requiresGrad) extras.push('requires_grad=True');
     return `tensor(${body}${extras.length ? `, ${extras.join(', ')}` : ''})`;
   }

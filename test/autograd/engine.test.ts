@@ -125,7 +125,7 @@ for (const device of testDevices())
       const y = x.sigmoid();
       y.mul_(2);
       expect(() => y.sum().backward()).toThrow(
-        /one of the variables needed for gradient computation has been modified by an inplace operation: \[float32 \[2\]\] is at version 1; expected version 0 instead \(in sigmoidBackward\)/,
+        /one of the variables needed for gradient computation has been modified by an inplace operation: \[float32 \[2\]\] is at version 1; expected version 0 instead \(in SigmoidBackward0\)/,
       );
     });
 

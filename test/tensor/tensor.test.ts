@@ -81,7 +81,7 @@ describe('toString prints like PyTorch', () => {
     [
       'grad_fn',
       () => torch.ones([2], { requiresGrad: true }).mul(2),
-      'tensor([2., 2.], grad_fn=<mulBackward>)',
+      'tensor([2., 2.], grad_fn=<MulBackward0>)',
     ],
   ];
   for (const [name, make, want] of cases) it(name, () => expect(make().toString()).toBe(want));
