@@ -88,6 +88,26 @@ const HELPERS: Record<string, string> = {
   return ldexp(ldexp(p, k1), i32(k) - k1);
 }`,
   ftrig_: 'fn ftrig_(x: f32) -> bool { return isnan_(x) || isinf_(x); }',
+  // sin/cos/tan from scratch: the WGSL spec bounds builtin sin/cos only by 2^-11 absolute error
+  // inside [-pi, pi], and Chromium's software adapter (SwiftShader) is that coarse (2e-4 off).
+  // Cody-Waite: x = k pi/2 + r in three parts (k * part exact for |k| < 2^13, so |x| < ~1.3e4
+  // stays within 2 ulp), then Cephes' minimax polynomials on |r| <= pi/4; quadrant k mod 4.
+  // Returns (sin x, cos x); |x| < 1e-4 gives sin x = x (keeps -0 and denormals).
+  fsincos_: `fn fsincos_(x: f32) -> vec2<f32> {
+  let k = round(x * 0.636619772);
+  let r = ((x - k * 1.5703125) - k * 4.837512969970703125e-4) - k * 7.54978995489188216e-8;
+  let z = r * r;
+  let s = r + r * z * (-1.6666654611e-1 + z * (8.3321608736e-3 + z * -1.9515295891e-4));
+  let c = 1.0 - 0.5 * z + z * z * (4.166664568298827e-2 + z * (-1.388731625493765e-3 + z * 2.443315711809948e-5));
+  let q = i32(k) & 3;
+  var sc = vec2<f32>(s, c);
+  if (q == 1) { sc = vec2<f32>(c, -s); } else if (q == 2) { sc = vec2<f32>(-s, -c); } else if (q == 3) { sc = vec2<f32>(-c, s); }
+  return vec2<f32>(select(sc.x, x, abs(x) < 1e-4), sc.y);
+}`,
+  ftan_: `fn ftan_(x: f32) -> f32 {
+  let sc = fsincos_(x);
+  return select(sc.x / sc.y, x, abs(x) < 1e-4);
+}`,
   // Numerical Recipes' erfc fit, the same formula as the CPU backend (|err| < 1.2e-7).
   // |x| < 0.5: Maclaurin series (the fit's 1 - r cancels in f32 there); else Numerical Recipes'
   // erfc fit, the CPU backend's formula (|err| < 1.2e-7).
@@ -172,6 +192,7 @@ const DEPS: Record<string, string[]> = {
   fexp_: ['isnan_', 'fbits'],
   ferf_: ['isnan_', 'fexp_'],
   ftrig_: ['isnan_', 'isinf_'],
+  ftan_: ['fsincos_'],
   fpow_: ['fbits', 'isnan_', 'isinf_', 'fexp_', 'flog_'],
   fatan2_: ['fbits', 'isnan_', 'isinf_'],
   f2i_: ['isnan_', 'isinf_'],
@@ -277,11 +298,11 @@ function raw(e: Ex, ins: readonly ExType[], reads: readonly string[], ctx: WgslC
         case 'rsqrt':
           return `(1.0 / ${h('fsqrt_')}(${a}))`;
         case 'sin':
-          return `select(sin(${a}), ${f32Lit(NaN, ctx)}, ${h('ftrig_')}(${a}))`;
+          return `select(${h('fsincos_')}(${a}).x, ${f32Lit(NaN, ctx)}, ${h('ftrig_')}(${a}))`;
         case 'cos':
-          return `select(cos(${a}), ${f32Lit(NaN, ctx)}, ${h('ftrig_')}(${a}))`;
+          return `select(${h('fsincos_')}(${a}).y, ${f32Lit(NaN, ctx)}, ${h('ftrig_')}(${a}))`;
         case 'tan':
-          return `select(tan(${a}), ${f32Lit(NaN, ctx)}, ${h('ftrig_')}(${a}))`;
+          return `select(${h('ftan_')}(${a}), ${f32Lit(NaN, ctx)}, ${h('ftrig_')}(${a}))`;
         case 'tanh':
           return `${h('ftanh_')}(${a})`;
         case 'erf':
