@@ -54,3 +54,7 @@ export function normalize(x: Tensor, opts: { p?: number; dim?: number; eps?: num
   const n = norm(x, opts.p ?? 2, opts.dim ?? 1, { keepdim: true });
   return div(x, clamp(n, { min: opts.eps ?? 1e-12 }));
 }
+export { conv1d, conv2d, convTranspose2d, fold, windows } from '../ops/conv.js';
+export { batchNorm, groupNorm, layerNorm } from '../ops/norm.js';
+export { adaptiveAvgPool2d, avgPool2d, maxPool2d } from '../ops/pool.js';
+export { dropout2d, interpolate } from '../ops/spatial.js';

@@ -40,3 +40,7 @@ export {
 export { type LoadStateDictResult, Module } from './module.js';
 export { isParameter, Parameter } from './parameter.js';
 export * as utils from './utils.js';
+export { Conv1d, Conv2d, ConvTranspose2d } from './conv.js';
+export { BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm } from './norm.js';
+export { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from './pool.js';
+export { Dropout2d, Upsample } from './spatial.js';

@@ -1,0 +1,200 @@
+/**
+ * Normalisation layers: BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm (ops in src/ops/norm.ts).
+ *
+ * BatchNorm's buffers carry PyTorch's state-dict names (`running_mean`, `running_var`,
+ * `num_batches_tracked`: a module's keys are its field names, see module.ts), so checkpoints
+ * move both ways unchanged; `runningMean`, `runningVar` and `numBatchesTracked` are camelCase
+ * accessors of the same tensors.
+ */
+
+import { full, ones, zeros } from '../ops/creation.js';
+import { batchNorm, groupNorm, layerNorm } from '../ops/norm.js';
+import { cast, reciprocal } from '../ops/pointwise.js';
+import { noGrad } from '../tensor/state.js';
+import type { Tensor } from '../tensor/tensor.js';
+import * as init from './init.js';
+import type { FactoryOptions } from './layers.js';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+import { pyBool, pyTuple } from './repr.js';
+
+/** Python's repr of a float (1e-05, 0.1). */
+const pyNum = (x: number): string => {
+  if (x !== 0 && Math.abs(x) < 1e-4) return x.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+  return Number.isInteger(x) ? x.toFixed(1) : String(x);
+};
+
+export interface BatchNormOptions extends FactoryOptions {
+  eps?: number;
+  /** Running-stats factor; null: a cumulative moving average (1 / numBatchesTracked). */
+  momentum?: number | null;
+  affine?: boolean;
+  trackRunningStats?: boolean;
+}
+
+abstract class BatchNormBase extends Module {
+  weight: Parameter | null;
+  bias: Parameter | null;
+  declare running_mean: Tensor | null;
+  declare running_var: Tensor | null;
+  declare num_batches_tracked: Tensor | null;
+  readonly eps: number;
+  momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  constructor(
+    readonly numFeatures: number,
+    opts: BatchNormOptions = {},
+  ) {
+    super();
+    this.eps = opts.eps ?? 1e-5;
+    this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
+    this.affine = opts.affine ?? true;
+    this.trackRunningStats = opts.trackRunningStats ?? true;
+    const f = { device: opts.device, dtype: opts.dtype };
+    this.weight = this.affine ? Parameter(ones([numFeatures], f)) : null;
+    this.bias = this.affine ? Parameter(zeros([numFeatures], f)) : null;
+    const track = this.trackRunningStats;
+    this.registerBuffer('running_mean', track ? zeros([numFeatures], f) : null);
+    this.registerBuffer('running_var', track ? ones([numFeatures], f) : null);
+    // int64 in PyTorch; stored as int32 (DESIGN: dtypes).
+    this.registerBuffer(
+      'num_batches_tracked',
+      track ? full([], 0, { device: opts.device, dtype: 'int32' }) : null,
+    );
+  }
+  get runningMean(): Tensor | null {
+    return this.running_mean;
+  }
+  get runningVar(): Tensor | null {
+    return this.running_var;
+  }
+  get numBatchesTracked(): Tensor | null {
+    return this.num_batches_tracked;
+  }
+  resetRunningStats(): void {
+    noGrad(() => {
+      this.running_mean?.zero_();
+      this.running_var?.fill_(1);
+      this.num_batches_tracked?.zero_();
+    });
+  }
+  resetParameters(): void {
+    this.resetRunningStats();
+    if (this.weight) init.ones_(this.weight);
+    if (this.bias) init.zeros_(this.bias);
+  }
+  protected abstract checkInputDim(input: Tensor): void;
+  override forward(input: Tensor): Tensor {
+    this.checkInputDim(input);
+    let factor: number | Tensor = this.momentum ?? 0;
+    if (this.training && this.trackRunningStats && this.num_batches_tracked) {
+      const nbt = this.num_batches_tracked;
+      noGrad(() => nbt.add_(1));
+      // Cumulative average: 1 / count as a device scalar, so no readback.
+      if (this.momentum === null) factor = reciprocal(cast(nbt, 'float32'));
+    }
+    const bnTraining = this.training || (this.running_mean === null && this.running_var === null);
+    const useStats = !this.training || this.trackRunningStats;
+    return batchNorm(input, useStats ? this.running_mean : null, useStats ? this.running_var : null, {
+      weight: this.weight,
+      bias: this.bias,
+      training: bnTraining,
+      momentum: factor,
+      eps: this.eps,
+    });
+  }
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${pyNum(this.eps)}, momentum=${this.momentum === null ? 'None' : pyNum(this.momentum)}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
+  }
+}
+
+/**
+ * Batch normalisation over [N, C] or [N, C, L]: per-channel batch statistics in training (and
+ * running estimates updated with `momentum`), the running estimates in eval mode.
+ */
+export class BatchNorm1d extends BatchNormBase {
+  protected checkInputDim(input: Tensor): void {
+    if (input.dim() !== 2 && input.dim() !== 3)
+      throw new RangeError(`expected 2D or 3D input (got ${input.dim()}D input)`);
+  }
+}
+
+/**
+ * Batch normalisation over [N, C, H, W].
+ *
+ * ```ts
+ * const bn = new nn.BatchNorm2d(16);
+ * bn(x);            // training: batch statistics, running stats updated
+ * bn.eval(); bn(x); // running statistics
+ * bn.stateDict();   // weight, bias, running_mean, running_var, num_batches_tracked
+ * ```
+ */
+export class BatchNorm2d extends BatchNormBase {
+  protected checkInputDim(input: Tensor): void {
+    if (input.dim() !== 4) throw new RangeError(`expected 4D input (got ${input.dim()}D input)`);
+  }
+}
+
+/** Normalises over the trailing `normalizedShape` dims, with an elementwise affine map. */
+export class LayerNorm extends Module {
+  weight: Parameter | null;
+  bias: Parameter | null;
+  readonly normalizedShape: number[];
+  readonly eps: number;
+  readonly elementwiseAffine: boolean;
+  constructor(
+    normalizedShape: number | readonly number[],
+    opts: { eps?: number; elementwiseAffine?: boolean; bias?: boolean } & FactoryOptions = {},
+  ) {
+    super();
+    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+    this.eps = opts.eps ?? 1e-5;
+    this.elementwiseAffine = opts.elementwiseAffine ?? true;
+    const f = { device: opts.device, dtype: opts.dtype };
+    this.weight = this.elementwiseAffine ? Parameter(ones(this.normalizedShape, f)) : null;
+    this.bias =
+      this.elementwiseAffine && opts.bias !== false ? Parameter(zeros(this.normalizedShape, f)) : null;
+  }
+  resetParameters(): void {
+    if (this.weight) init.ones_(this.weight);
+    if (this.bias) init.zeros_(this.bias);
+  }
+  override forward(input: Tensor): Tensor {
+    return layerNorm(input, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps });
+  }
+  override extraRepr(): string {
+    return `${pyTuple(this.normalizedShape)}, eps=${pyNum(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}`;
+  }
+}
+
+/** Group normalisation: channels split into `numGroups`, each normalised per sample. */
+export class GroupNorm extends Module {
+  weight: Parameter | null;
+  bias: Parameter | null;
+  readonly eps: number;
+  readonly affine: boolean;
+  constructor(
+    readonly numGroups: number,
+    readonly numChannels: number,
+    opts: { eps?: number; affine?: boolean } & FactoryOptions = {},
+  ) {
+    super();
+    if (numChannels % numGroups !== 0) throw new RangeError('num_channels must be divisible by num_groups');
+    this.eps = opts.eps ?? 1e-5;
+    this.affine = opts.affine ?? true;
+    const f = { device: opts.device, dtype: opts.dtype };
+    this.weight = this.affine ? Parameter(ones([numChannels], f)) : null;
+    this.bias = this.affine ? Parameter(zeros([numChannels], f)) : null;
+  }
+  resetParameters(): void {
+    if (this.weight) init.ones_(this.weight);
+    if (this.bias) init.zeros_(this.bias);
+  }
+  override forward(input: Tensor): Tensor {
+    return groupNorm(input, this.numGroups, { weight: this.weight, bias: this.bias, eps: this.eps });
+  }
+  override extraRepr(): string {
+    return `${this.numGroups}, ${this.numChannels}, eps=${pyNum(this.eps)}, affine=${pyBool(this.affine)}`;
+  }
+}

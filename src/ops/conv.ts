@@ -1,0 +1,343 @@
+/**
+ * Convolutions as im2col into the one matmul primitive (DESIGN: "conv as implicit GEMM").
+ *
+ * The sliding windows of an input are a strided view, no copy: x [N, C, H, W] with strides
+ * (sN, sC, sH, sW) is also [N, C, OH, OW, kh, kw] with strides (sN, sC, stride*sH, stride*sW,
+ * dil*sH, dil*sW). `windows` returns that view; its adjoint `fold` adds each window back
+ * (kh*kw strided in-place adds, one dispatch each, no per-pixel loop). They are each other's
+ * backward, so everything built on them (conv, convTranspose, avgPool) differentiates to any
+ * order without a hand-written gradient.
+ *
+ * conv2d, for groups G (Cg = C / G input channels, Co = Cout / G output channels per group):
+ *   cols = copy of windows permuted to [C, kh, kw, N, OH, OW]   // one strided copy
+ *        = [G, Cg*kh*kw, N*OH*OW]
+ *   y    = W [G, Co, Cg*kh*kw] @ cols                           // ONE GEMM per group, K = Cg*kh*kw
+ *        = [Cout, N, OH, OW] -> permuted to [N, Cout, OH, OW] by the bias add (or a copy)
+ * The batch rides in the GEMM's N dimension (N*OH*OW columns), so the CPU's blocked sgemm and
+ * the WebGPU matmul kernel see one large product instead of N small ones, and the weight
+ * gradient (dy [G, Co, N*L] @ cols^T) is one GEMM with K = N*OH*OW, no per-sample reduce.
+ * Memory: cols is kh*kw times the (padded) input; the matmul saves it for the backward.
+ */
+import { fmtShape, ShapeError } from '../tensor/errors.js';
+import { checkSameDevice, E, emptyTensor, record1, type Tensor, viewOf } from './core.js';
+import { matmul } from './matmul.js';
+import { add } from './pointwise.js';
+import { contiguous, narrow, pad, permute, reshape, squeeze, transpose, unsqueeze } from './shape.js';
+
+export type IntOrPair = number | readonly number[];
+export type ConvPadding = IntOrPair | 'same' | 'valid';
+
+export interface ConvOptions {
+  stride?: IntOrPair;
+  /** An int, a pair, or PyTorch's 'valid' (no padding) / 'same' (output size = input size, stride 1). */
+  padding?: ConvPadding;
+  dilation?: IntOrPair;
+  groups?: number;
+}
+
+export interface ConvTransposeOptions {
+  stride?: IntOrPair;
+  padding?: IntOrPair;
+  outputPadding?: IntOrPair;
+  groups?: number;
+  dilation?: IntOrPair;
+}
+
+/** An int or a tuple of `n` ints, as PyTorch's _pair/_single. */
+export function tuple(op: string, name: string, v: IntOrPair, n: number): number[] {
+  const a = typeof v === 'number' ? new Array<number>(n).fill(v) : [...v];
+  if (a.length === 1 && n > 1) return new Array<number>(n).fill(a[0]);
+  if (a.length !== n || a.some((x) => !Number.isInteger(x)))
+    throw new RangeError(`${op}: ${name} must be an int or a tuple of ${n} ints, got ${JSON.stringify(v)}`);
+  return a;
+}
+
+/** Number of windows along one dim: floor((size - dil*(k-1) - 1) / stride) + 1. */
+export const windowCount = (size: number, k: number, stride: number, dil: number): number =>
+  Math.floor((size - dil * (k - 1) - 1) / stride) + 1;
+
+/**
+ * The sliding windows of x [N, C, H, W] as a view [N, C, OH, OW, kh, kw] (no padding, no copy).
+ * `out` overrides the window counts (convTranspose's fold may need fewer than fit).
+ */
+export function windows(
+  x: Tensor,
+  k: readonly number[],
+  stride: readonly number[],
+  dil: readonly number[],
+  out?: readonly number[],
+): Tensor {
+  const [N, C, H, W] = x.shape;
+  const [OH, OW] = out ?? [windowCount(H, k[0], stride[0], dil[0]), windowCount(W, k[1], stride[1], dil[1])];
+  const [sN, sC, sH, sW] = x.strides;
+  const v = viewOf(
+    x,
+    [N, C, OH, OW, k[0], k[1]],
+    [sN, sC, stride[0] * sH, stride[1] * sW, dil[0] * sH, dil[1] * sW],
+    x.offset,
+  );
+  return record1('unfold_windows', v, [x], (g) => [fold(g, [H, W], stride, dil)]);
+}
+
+/**
+ * The adjoint of `windows`: g [N, C, OH, OW, kh, kw] (any strides) summed back into a fresh
+ * [N, C, H, W]. kh*kw in-place strided adds: within one kernel offset the target positions are
+ * distinct, so each add is a plain elementwise pass; overlapping windows accumulate across passes.
+ */
+export function fold(
+  g: Tensor,
+  size: readonly number[],
+  stride: readonly number[],
+  dil: readonly number[],
+): Tensor {
+  const [N, C, OH, OW, kh, kw] = g.shape;
+  const out = emptyTensor([N, C, size[0], size[1]], g.dtype, g.device);
+  const be = out.backend;
+  be.elementwise(E.const(0), [], out);
+  const [oN, oC, oH, oW] = out.strides;
+  const sum = E.add(E.input(0), E.input(1));
+  for (let i = 0; i < kh; i++)
+    for (let j = 0; j < kw; j++) {
+      const target = {
+        storage: out.storage,
+        dtype: out.dtype,
+        shape: [N, C, OH, OW],
+        strides: [oN, oC, stride[0] * oH, stride[1] * oW],
+        offset: i * dil[0] * oH + j * dil[1] * oW,
+      };
+      const src = {
+        storage: g.storage,
+        dtype: g.dtype,
+        shape: [N, C, OH, OW],
+        strides: g.strides.slice(0, 4),
+        offset: g.offset + i * g.strides[4] + j * g.strides[5],
+      };
+      be.elementwise(sum, [target, src], target);
+    }
+  return record1('fold_windows', out, [g], (gg) => [windows(gg, [kh, kw], stride, dil, [OH, OW])]);
+}
+
+function checkFloat(op: string, ts: readonly (Tensor | null | undefined)[]): void {
+  for (const t of ts)
+    if (t && t.dtype !== 'float32')
+      throw new TypeError(
+        `${op}: expected float32 tensors, got ${ts.map((x) => x?.dtype ?? 'None').join(', ')}`,
+      );
+}
+
+interface ConvGeometry {
+  stride: number[];
+  dil: number[];
+  /** [top, bottom, left, right] (asymmetric only for 'same' with an even effective kernel). */
+  pads: [number, number, number, number];
+}
+
+/**
+ * PyTorch's argument checks for conv{1,2}d, in its words, on the caller's shapes (nd spatial
+ * dims, batched); returns the 2-d geometry.
+ */
+function convGeometry(
+  op: string,
+  x: Tensor,
+  w: Tensor,
+  bias: Tensor | null | undefined,
+  nd: number,
+  o: ConvOptions,
+): ConvGeometry {
+  const groups = o.groups ?? 1;
+  if (!Number.isInteger(groups) || groups <= 0)
+    throw new RangeError(`${op}: non-positive groups is not supported`);
+  if (w.dim() !== nd + 2)
+    throw new ShapeError(
+      `${op}: expected ${nd + 2}-dimensional weight [out_channels, in_channels/groups, ${nd === 1 ? 'kW' : 'kH, kW'}], got weight of size ${fmtShape(w.shape)}`,
+    );
+  if (x.dim() !== nd + 2)
+    throw new ShapeError(
+      `Expected ${nd + 1}D (unbatched) or ${nd + 2}D (batched) input to ${op}, but got input of size: ${fmtShape(x.shape)}`,
+    );
+  const stride = tuple(op, 'stride', o.stride ?? 1, nd);
+  const dil = tuple(op, 'dilation', o.dilation ?? 1, nd);
+  if (stride.some((s) => s <= 0)) throw new RangeError(`${op}: non-positive stride is not supported`);
+  if (dil.some((d) => d <= 0)) throw new RangeError(`${op}: dilation should be greater than zero`);
+  const k = w.shape.slice(2);
+  const space = x.shape.slice(2);
+  let lo: number[];
+  let hi: number[];
+  const p = o.padding ?? 0;
+  if (p === 'valid') {
+    lo = new Array<number>(nd).fill(0);
+    hi = lo;
+  } else if (p === 'same') {
+    if (stride.some((s) => s !== 1))
+      throw new RangeError(`${op}: padding='same' is not supported for strided convolutions`);
+    // Total d*(k-1); the odd one goes to the end (bottom/right), as PyTorch.
+    lo = k.map((kk, i) => Math.floor((dil[i] * (kk - 1)) / 2));
+    hi = k.map((kk, i) => dil[i] * (kk - 1) - lo[i]);
+  } else if (typeof p === 'string') {
+    throw new RangeError(`${op}: Invalid padding string '${p}', should be one of ['valid', 'same']`);
+  } else {
+    lo = tuple(op, 'padding', p, nd);
+    hi = lo;
+    if (lo.some((v) => v < 0)) throw new RangeError(`${op}: negative padding is not supported`);
+  }
+  const [cout, cg] = w.shape;
+  if (cout < groups)
+    throw new ShapeError(
+      `Given groups=${groups}, expected weight to be at least ${groups} at dimension 0, but got weight of size ${fmtShape(w.shape)} instead`,
+    );
+  if (cout % groups !== 0)
+    throw new ShapeError(
+      `Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${fmtShape(w.shape)} instead`,
+    );
+  if (x.shape[1] !== cg * groups)
+    throw new ShapeError(
+      `Given groups=${groups}, weight of size ${fmtShape(w.shape)}, expected input${fmtShape(x.shape)} to have ${cg * groups} channels, but got ${x.shape[1]} channels instead`,
+    );
+  const padded = space.map((s, i) => s + lo[i] + hi[i]);
+  if (padded.some((s, i) => s < dil[i] * (k[i] - 1) + 1))
+    throw new ShapeError(
+      `Calculated padded input size per channel: (${padded.join(' x ')}). Kernel size: (${k.map((kk, i) => dil[i] * (kk - 1) + 1).join(' x ')}). Kernel size can't be greater than actual input size`,
+    );
+  if (bias && (bias.dim() !== 1 || bias.shape[0] !== cout))
+    throw new ShapeError(
+      `Given weight of size ${fmtShape(w.shape)}, expected bias to be 1-dimensional with ${cout} elements, but got bias of size ${fmtShape(bias.shape)} instead`,
+    );
+  if (nd === 1) return { stride: [1, stride[0]], dil: [1, dil[0]], pads: [0, 0, lo[0], hi[0]] };
+  return { stride, dil, pads: [lo[0], hi[0], lo[1], hi[1]] };
+}
+
+/** The 2-d core: x [N, C, H, W], w [Cout, C/G, kh, kw], geometry checked. */
+function conv2dCore(
+  x: Tensor,
+  w: Tensor,
+  bias: Tensor | null | undefined,
+  g: ConvGeometry,
+  groups: number,
+): Tensor {
+  const [top, bottom, left, right] = g.pads;
+  const xp = top || bottom || left || right ? pad(x, [left, right, top, bottom]) : x;
+  const N = x.shape[0];
+  const [cout, cg, kh, kw] = w.shape;
+  const win = windows(xp, [kh, kw], g.stride, g.dil); // [N, C, OH, OW, kh, kw] view
+  const [OH, OW] = win.shape.slice(2, 4);
+  // [N, C, OH, OW, kh, kw] -> [C, kh, kw, N, OH, OW]: one strided copy = the im2col matrix.
+  const cols = reshape(contiguous(permute(win, [1, 4, 5, 0, 2, 3])), [groups, cg * kh * kw, N * OH * OW]);
+  const y = matmul(reshape(w, [groups, cout / groups, cg * kh * kw]), cols); // [G, Co, N*L]
+  const yt = permute(reshape(y, [cout, N, OH, OW]), [1, 0, 2, 3]); // a view; the add/copy lays it out
+  return bias ? add(yt, reshape(bias, [1, cout, 1, 1])) : contiguous(yt);
+}
+
+/**
+ * F.conv2d: input [N, C, H, W] (or unbatched [C, H, W]), weight [Cout, C/groups, kh, kw].
+ *
+ * ```ts
+ * const y = F.conv2d(x, w, b, { stride: 2, padding: 1 });          // [N, Cout, OH, OW]
+ * const z = F.conv2d(x, w, null, { padding: 'same', dilation: 2 });
+ * ```
+ */
+export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor {
+  return convNd('conv2d', 2, input, weight, bias, opts);
+}
+
+/** F.conv1d: input [N, C, L] (or [C, L]), weight [Cout, C/groups, k]; the 2-d path with H = 1. */
+export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor {
+  return convNd('conv1d', 1, input, weight, bias, opts);
+}
+
+function convNd(
+  op: string,
+  nd: number,
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  opts: ConvOptions,
+): Tensor {
+  checkSameDevice(op, bias ? [input, weight, bias] : [input, weight]);
+  checkFloat(op, [input, weight, bias]);
+  const unbatched = input.dim() === nd + 1;
+  const x = unbatched ? unsqueeze(input, 0) : input;
+  const g = convGeometry(op, x, weight, bias, nd, opts);
+  const groups = opts.groups ?? 1;
+  let y =
+    nd === 1
+      ? squeeze(conv2dCore(unsqueeze(x, 2), unsqueeze(weight, 2), bias, g, groups), 2)
+      : conv2dCore(x, weight, bias, g, groups);
+  if (unbatched) y = squeeze(y, 0);
+  return y;
+}
+
+/**
+ * F.conv_transpose2d: input [N, Cin, H, W], weight [Cin, Cout/groups, kh, kw]; the gradient of
+ * conv2d with respect to its input, computed the same way backwards:
+ *   cols = W^T [G, Co*kh*kw, Cg] @ x [G, Cg, N*H*W]      // one GEMM per group
+ *   y    = fold(cols) cropped by `padding`, + bias
+ * Output size: (H - 1)*stride - 2*padding + dilation*(kh - 1) + outputPadding + 1.
+ */
+export function convTranspose2d(
+  input: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  opts: ConvTransposeOptions = {},
+): Tensor {
+  const op = 'conv_transpose2d';
+  checkSameDevice(op, bias ? [input, weight, bias] : [input, weight]);
+  checkFloat(op, [input, weight, bias]);
+  const groups = opts.groups ?? 1;
+  if (!Number.isInteger(groups) || groups <= 0)
+    throw new RangeError(`${op}: non-positive groups is not supported`);
+  if (weight.dim() !== 4)
+    throw new ShapeError(
+      `${op}: expected 4-dimensional weight [in_channels, out_channels/groups, kH, kW], got weight of size ${fmtShape(weight.shape)}`,
+    );
+  const unbatched = input.dim() === 3;
+  if (input.dim() !== 4 && !unbatched)
+    throw new ShapeError(
+      `Expected 3D (unbatched) or 4D (batched) input to ${op}, but got input of size: ${fmtShape(input.shape)}`,
+    );
+  const x = unbatched ? unsqueeze(input, 0) : input;
+  const stride = tuple(op, 'stride', opts.stride ?? 1, 2);
+  const dil = tuple(op, 'dilation', opts.dilation ?? 1, 2);
+  const padding = tuple(op, 'padding', opts.padding ?? 0, 2);
+  const outPad = tuple(op, 'output_padding', opts.outputPadding ?? 0, 2);
+  if (stride.some((s) => s <= 0)) throw new RangeError(`${op}: non-positive stride is not supported`);
+  if (dil.some((d) => d <= 0)) throw new RangeError(`${op}: dilation should be greater than zero`);
+  if (padding.some((p) => p < 0)) throw new RangeError(`${op}: negative padding is not supported`);
+  if (outPad.some((p, i) => p < 0 || (p >= stride[i] && p >= dil[i])))
+    throw new RangeError(
+      `${op}: output padding must be smaller than either stride or dilation, but got output_padding_height: ${outPad[0]} output_padding_width: ${outPad[1]} stride_height: ${stride[0]} stride_width: ${stride[1]} dilation_height: ${dil[0]} dilation_width: ${dil[1]}`,
+    );
+  const [N, cin, H, W] = x.shape;
+  const [wcin, cog, kh, kw] = weight.shape;
+  if (wcin % groups !== 0)
+    throw new ShapeError(
+      `Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${fmtShape(weight.shape)} instead`,
+    );
+  if (cin !== wcin)
+    throw new ShapeError(
+      `Given transposed=1, weight of size ${fmtShape(weight.shape)}, expected input${fmtShape(x.shape)} to have ${wcin} channels, but got ${cin} channels instead`,
+    );
+  const cout = cog * groups;
+  if (bias && (bias.dim() !== 1 || bias.shape[0] !== cout))
+    throw new ShapeError(
+      `Given transposed=1, weight of size ${fmtShape(weight.shape)}, expected bias to be 1-dimensional with ${cout} elements, but got bias of size ${fmtShape(bias.shape)} instead`,
+    );
+  const full = [
+    (H - 1) * stride[0] + dil[0] * (kh - 1) + 1 + outPad[0],
+    (W - 1) * stride[1] + dil[1] * (kw - 1) + 1 + outPad[1],
+  ];
+  const out = full.map((f, i) => f - 2 * padding[i]);
+  if (out.some((s) => s <= 0))
+    throw new ShapeError(
+      `${op}: Given input size per channel: (${H} x ${W}). Calculated output size per channel: (${out.join(' x ')}). Output size is too small`,
+    );
+  const cg = cin / groups;
+  const xr = reshape(permute(x, [1, 0, 2, 3]), [groups, cg, N * H * W]); // [G, Cg, N*H*W]
+  const wr = transpose(reshape(weight, [groups, cg, cog * kh * kw]), 1, 2); // [G, Co*kh*kw, Cg]
+  const cols = reshape(matmul(wr, xr), [cout, kh, kw, N, H, W]);
+  const y = fold(permute(cols, [3, 0, 4, 5, 1, 2]), full, stride, dil); // [N, Cout, Hf, Wf]
+  const cropped =
+    padding[0] || padding[1] ? narrow(narrow(y, 2, padding[0], out[0]), 3, padding[1], out[1]) : y;
+  let r = bias ? add(cropped, reshape(bias, [1, cout, 1, 1])) : contiguous(cropped);
+  if (unbatched) r = squeeze(r, 0);
+  return r;
+}
