@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { UsageError } from './errors.js';
-import { MODELS } from './models.js';
+import { MODELS, modelDefaults } from './models.js';
 
 const num =
   (name: string, integer = false) =>
@@ -59,9 +59,12 @@ program
   .option('--limit-test <n>', 'use only the first n test images', num('--limit-test', true))
   .option('--quiet', 'only the final summary', false)
   .option('--json', 'machine-readable output: one JSON object per epoch, then a summary', false)
-  .action(async (dataset: string, o) => {
+  .action(async (dataset: string, o, cmd: Command) => {
     try {
       if (dataset !== 'mnist') throw new UsageError(`unknown dataset '${dataset}' (available: mnist)`);
+      // A model's own hyper-parameters (cnn: lr 0.05, momentum 0.9) replace the defaults left unset.
+      for (const [k, v] of Object.entries(modelDefaults(o.model)))
+        if (cmd.getOptionValueSource(k) === 'default') o[k] = v;
       const { train, makeReporter } = await import('./train.js');
       const report = makeReporter(o);
       const r = await train({ ...o, optimizer: o.optimizer }, report);

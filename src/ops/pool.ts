@@ -10,11 +10,12 @@
  * - adaptiveAvgPool2d: an avgPool when the bins are even, else two small matmuls with the
  *   averaging matrices (bins of unequal length, as PyTorch's start/end rule).
  */
+import type { View } from '../backend/backend.js';
 import { fmtShape, ShapeError } from '../tensor/errors.js';
 import { type IntOrPair, tuple, windows } from './conv.js';
-import { E, emptyTensor, ewise, record1, type Tensor } from './core.js';
+import { E, type Ex, emptyTensor, expandView, record1, type Tensor } from './core.js';
 import { tensor, zeros } from './creation.js';
-import { scatterAdd } from './indexing.js';
+import { gather, scatterAdd } from './indexing.js';
 import { matmul } from './matmul.js';
 import { div } from './pointwise.js';
 import { reduceRaw, sum } from './reduce.js';
@@ -36,6 +37,9 @@ export interface AvgPool2dOptions {
   countIncludePad?: boolean;
   divisorOverride?: number | null;
 }
+
+/** Windows up to this many elements take the copy-free max pool path (expression size ~ kk). */
+const SMALL_WINDOW = 16;
 
 /** PyTorch's pooling_output_shape: floor or ceil, and the last window must start inside. */
 function poolOut(size: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
@@ -98,14 +102,66 @@ function poolGeometry(
   return { x, unbatched, k, s, p, d, out, hi };
 }
 
-/** An int32 [n] tensor of `f(i)` on the device (host-built, tiny: one entry per output row/column). */
-function intRamp(n: number, f: (i: number) => number, like: Tensor): Tensor {
-  const t = emptyTensor([n], 'int32', like.device);
+/** An int32 [r, c] table of `f(i, j)` on the device (host-built, small: one entry per output pixel). */
+function intTable(shape: [number, number], f: (i: number, j: number) => number, like: Tensor): Tensor {
+  const [r, c] = shape;
+  const t = emptyTensor(shape, 'int32', like.device);
   t.backend.write(
     t.storage,
-    Int32Array.from({ length: n }, (_, i) => f(i)),
+    Int32Array.from({ length: r * c }, (_, n) => f(Math.floor(n / c), n % c)),
   );
   return t;
+}
+
+/**
+ * max_pool2d's gradient for disjoint, in-bounds windows: dx viewed as windows
+ * [N, C, OH, OW, kh, kw] gets g where the window offset is the recorded winner, else 0, in one
+ * elementwise pass (no scatter, no atomics). Positions no window covers are zero-filled first.
+ * Its own gradient is the gather of gg at the winners.
+ */
+function unpoolDisjoint(
+  g: Tensor,
+  idx: Tensor,
+  base: Tensor,
+  size: number[],
+  k: number[],
+  s: number[],
+  d: number[],
+  offsetOf: (j: number) => number,
+): Tensor {
+  const [N, C, OH, OW] = idx.shape;
+  const [H, W] = size;
+  const dx = emptyTensor([N, C, H, W], g.dtype, g.device);
+  const be = dx.backend;
+  const tiles =
+    d[0] === 1 && d[1] === 1 && k[0] === s[0] && k[1] === s[1] && OH * s[0] === H && OW * s[1] === W;
+  if (!tiles) be.elementwise(E.const(0), [], dx);
+  // Iterated as [N, C, kh, kw, OH, OW]: the kernel's inner loop runs along OW, not along kw.
+  const [sN, sC, sH, sW] = dx.strides;
+  const shape6 = [N, C, k[0], k[1], OH, OW];
+  const dwin = {
+    storage: dx.storage,
+    dtype: dx.dtype,
+    shape: shape6,
+    strides: [sN, sC, d[0] * sH, d[1] * sW, s[0] * sH, s[1] * sW],
+    offset: 0,
+  };
+  const offs = intTable([k[0], k[1]], (i, j) => offsetOf(i * k[1] + j), g);
+  const offs6 = { ...offs, shape: shape6, strides: [0, 0, ...offs.strides, 0, 0], offset: offs.offset };
+  // [N, C, OH, OW] operands broadcast over the kernel dims
+  const over = (v: View) => ({
+    ...v,
+    shape: shape6,
+    strides: [v.strides[0], v.strides[1], 0, 0, v.strides[2], v.strides[3]],
+  });
+  be.elementwise(
+    E.where(E.eq(E.sub(E.input(0), E.input(1)), E.input(2)), E.input(3), 0),
+    [over(idx), over(expandView(base, [N, C, OH, OW])), offs6, over(expandView(g, [N, C, OH, OW]))],
+    dwin,
+  );
+  return record1('max_pool2d_backward', dx, [g], (gg) => [
+    reshape(gather(reshape(gg, [N, C, H * W]), 2, reshape(idx, [N, C, OH * OW])), g.shape),
+  ]);
 }
 
 /**
@@ -144,40 +200,79 @@ export function maxPool2d(
   // Forward on the detached input; the gradient is the scatter below.
   const xd = x.detach();
   const xp = p[0] || p[1] || hi[0] || hi[1] ? pad(xd, [p[1], hi[1], p[0], hi[0]], 'constant', -Infinity) : xd;
-  const win = windows(xp, k, s, d, out); // [N, C, OH, OW, kh, kw]
+  const win = windows(xp, k, s, d, out); // [N, C, OH, OW, kh, kw], a view
   const kk = k[0] * k[1];
-  const flat = reshape(contiguous(permute(win, [4, 5, 0, 1, 2, 3])), [kk, N, C, OH, OW]);
-  const arg = reduceRaw('argmax', flat, [0], false, 'int32'); // [N, C, OH, OW]
-  const values = reduceRaw('max', flat, [0], false);
-  // Flat input index of the winner: row = o*s - p + (a / kw)*d, col likewise, clamped to the
-  // input (a window whose values are all -inf reports its first in-bounds element, as PyTorch).
-  const rows = reshape(
-    intRamp(OH, (i) => i * s[0] - p[0], x),
-    [OH, 1],
+  const shape4 = [N, C, OH, OW];
+  const values = emptyTensor(shape4, x.dtype, x.device);
+  const idx = emptyTensor(shape4, 'int32', x.device);
+  const be = values.backend;
+  // The winner's flat input index h * W + w. Without padding every window lies inside, and the
+  // index is base(o) + a constant per kernel offset; with padding, row and column are clamped
+  // to the input (a window of all -inf reports its first in-bounds element, as PyTorch's kernel).
+  const inside = !(p[0] || p[1] || hi[0] || hi[1]);
+  const offsetOf = (j: number) => Math.floor(j / k[1]) * d[0] * W + (j % k[1]) * d[1];
+  const baseT = intTable([OH, OW], (i, j) => i * s[0] * W + j * s[1], x); // kept by the backward
+  const base = expandView(baseT, shape4);
+  const rows = expandView(
+    intTable([OH, 1], (i) => i * s[0] - p[0], x),
+    shape4,
   );
-  const cols = intRamp(OW, (j) => j * s[1] - p[1], x);
-  const idx = ewise(
-    'max_pool2d_indices',
-    (a, r, c) => {
-      const kj = E.mod(a, k[1]);
-      const ki = E.cast('i32', E.floor(E.div(E.sub(a, kj), k[1])));
-      const h = E.min(E.max(E.add(r, E.mul(ki, d[0])), 0), H - 1);
-      const w = E.min(E.max(E.add(c, E.mul(kj, d[1])), 0), W - 1);
-      return E.add(E.mul(h, W), w);
-    },
-    [arg, rows, cols],
-    'int32',
+  const cols = expandView(
+    intTable([1, OW], (_, j) => j * s[1] - p[1], x),
+    shape4,
   );
+  // (Offsets known here are folded to integers: a constant-only product would type as f32.)
+  const scaled = (v: Ex | number, f: number) => (typeof v === 'number' ? v * f : E.mul(v, f));
+  const clamped = (ki: Ex | number, kj: Ex | number) =>
+    E.add(
+      E.mul(E.min(E.max(E.add(E.input(1), scaled(ki, d[0])), 0), H - 1), W),
+      E.min(E.max(E.add(E.input(2), scaled(kj, d[1])), 0), W - 1),
+    );
+  if (kk <= SMALL_WINDOW) {
+    // Each kernel offset is a strided [N, C, OH, OW] view of the input: the max is one pass over
+    // kk views (max propagates NaN), the index a second (first match wins; NaN matches NaN).
+    const planes = Array.from({ length: kk }, (_, j) => ({
+      storage: win.storage,
+      dtype: win.dtype,
+      shape: shape4,
+      strides: win.strides.slice(0, 4),
+      offset: win.offset + Math.floor(j / k[1]) * win.strides[4] + (j % k[1]) * win.strides[5],
+    }));
+    let m: Ex = E.input(0);
+    for (let j = 1; j < kk; j++) m = E.max(m, E.input(j));
+    be.elementwise(m, planes, values);
+    const at = (j: number): Ex | number => (inside ? offsetOf(j) : clamped(Math.floor(j / k[1]), j % k[1]));
+    let pick: Ex | number = at(kk - 1);
+    for (let j = kk - 2; j >= 0; j--) {
+      const xj = E.input(3 + j);
+      pick = E.where(E.or(E.eq(xj, E.input(0)), E.isnan(xj)), at(j), pick);
+    }
+    const e = inside ? E.add(E.input(1), pick) : (pick as Ex);
+    be.elementwise(e, [values, inside ? base : rows, cols, ...planes], idx);
+  } else {
+    // Large windows: one copy as [kh*kw, N, C, OH, OW], argmax over the leading dim.
+    const flat = reshape(contiguous(permute(win, [4, 5, 0, 1, 2, 3])), [kk, N, C, OH, OW]);
+    be.reduce('max', permute(flat, [1, 2, 3, 4, 0]), 1, values);
+    const arg = reduceRaw('argmax', flat, [0], false, 'int32');
+    const kj = E.mod(E.input(0), k[1]);
+    const ki = E.cast('i32', E.floor(E.div(E.sub(E.input(0), kj), k[1])));
+    be.elementwise(clamped(ki, kj), [arg, rows, cols], idx);
+  }
+  // Disjoint in-bounds windows (the usual kernel = stride): the gradient is written through the
+  // window view of dx in one pass; overlapping or padded windows scatter-add.
+  const disjoint = inside && s.every((v, i) => v >= d[i] * (k[i] - 1) + 1);
   const res = record1(op, values, [x], (gr) => [
-    reshape(
-      scatterAdd(
-        zeros([N, C, H * W], { device: gr.device }),
-        2,
-        reshape(idx, [N, C, OH * OW]),
-        reshape(gr, [N, C, OH * OW]),
-      ),
-      [N, C, H, W],
-    ),
+    disjoint
+      ? unpoolDisjoint(gr, idx, baseT, [H, W], k, s, d, offsetOf)
+      : reshape(
+          scatterAdd(
+            zeros([N, C, H * W], { device: gr.device }),
+            2,
+            reshape(idx, [N, C, OH * OW]),
+            reshape(gr, [N, C, OH * OW]),
+          ),
+          [N, C, H, W],
+        ),
   ]);
   const v = g.unbatched ? squeeze(res, 0) : res;
   if (opts.returnIndices) return [v, g.unbatched ? squeeze(idx, 0) : idx];
