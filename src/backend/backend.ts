@@ -140,6 +140,26 @@ export interface Routines {
     state: readonly (readonly View[])[],
     hyper: Record<string, number>,
   ): void;
+  /**
+   * Cross-entropy reduced over the batch ('mean' over rows whose target is not ignoreIndex, or
+   * 'sum'), logits [N, C], int32 targets [N]: out[0] = the loss, out[1] = the factor the
+   * backward scales (softmax - onehot) by (1 / count for 'mean', 1 for 'sum'); probs [N, C]
+   * as logSoftmaxNll. A mean over zero rows is NaN (PyTorch). Reference: logSoftmaxNll + sum/div.
+   */
+  logSoftmaxNllReduced(
+    logits: View,
+    target: View,
+    ignoreIndex: number,
+    reduction: 'mean' | 'sum',
+    out: View,
+    probs: View,
+  ): void;
+  /**
+   * A linear layer's parameter gradients in one pass: dW = g^T @ x ([out, in], contiguous) and,
+   * when db is given, db[j] = sum_m g[m, j] ([out], contiguous), from g [M, out] and
+   * x [M, in] (any strides). Reference: matmul(g^T, x) and a sum over dim 0.
+   */
+  linearGrads(g: View, x: View, dW: View, db: View | null): void;
 }
 
 export const contiguousStrides = (shape: readonly number[]): number[] => {
