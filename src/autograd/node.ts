@@ -51,10 +51,23 @@ export class Node {
     return `${this.name.replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase())}Backward0`;
   }
 
+  private releaseHooks: (() => void)[] | null = null;
+
+  /**
+   * Runs `f` when the node is released (after backward without retainGraph): fused ops free the
+   * tensors only their backward uses (a kernel's saved softmax) at once, not at the next GC.
+   */
+  onRelease(f: () => void): void {
+    (this.releaseHooks ??= []).push(f);
+  }
+
   /** Drops the closure and the saved tensors: their storage can go back to the pool. */
   release(): void {
     this.backwardFn = null;
     this.savedVersions = [];
+    const hooks = this.releaseHooks;
+    this.releaseHooks = null;
+    if (hooks) for (const f of hooks) f();
   }
 
   get released(): boolean {
