@@ -17,8 +17,8 @@ import { E } from '../expr.js';
 import { gpuDevice } from './device.js';
 import { elementwise } from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/gather.js';
-import { logSoftmaxNll } from './kernels/log-softmax-nll.js';
-import { matmul } from './kernels/matmul.js';
+import { logSoftmaxNll, logSoftmaxNllReduced } from './kernels/log-softmax-nll.js';
+import { linearGrads, matmul } from './kernels/matmul.js';
 import { optimizerStep } from './kernels/optimizer.js';
 import { random } from './kernels/random.js';
 import { reduce } from './kernels/reduce.js';
@@ -37,7 +37,7 @@ export {
 } from './device.js';
 export { type MatmulVariant, matmulVariant, setMatmulVariant } from './kernels/matmul.js';
 export { flush } from './queue.js';
-export { resetStats, stats, type WebGPUStats } from './stats.js';
+export { resetStats, startTrace, stats, stopTrace, type WebGPUStats } from './stats.js';
 export {
   emptyCache,
   maxMemoryAllocated,
@@ -109,7 +109,7 @@ const backend: Backend = {
   scatterAdd,
   random,
   synchronize,
-  routines: { logSoftmaxNll, optimizerStep },
+  routines: { logSoftmaxNll, logSoftmaxNllReduced, linearGrads, optimizerStep },
 };
 
 /**

@@ -13,7 +13,7 @@
  * in order, so the next batch may reuse the same buffer. No buffer is created per dispatch.
  */
 import { checkDeviceError, gpuDevice, limit, onDeviceGone } from './device.js';
-import { counters } from './stats.js';
+import { counters, traceEvent } from './stats.js';
 
 const MAX_DISPATCHES = 512;
 const ARENA_BYTES = 256 * 1024;
@@ -152,20 +152,49 @@ export function dispatch(
   const off = batch.arenaBytes;
   arenaU8.set(new Uint8Array(params.u.buffer), off);
   batch.arenaBytes += slot;
-  const entries: GPUBindGroupEntry[] = [
-    { binding: 0, resource: { buffer: uniformBuf, offset: off, size: bytes } },
-  ];
-  for (let j = 0; j < buffers.length; j++) {
-    entries.push({ binding: j + 1, resource: { buffer: buffers[j] } });
-    batch.used.add(buffers[j]);
-  }
-  const bg = device.createBindGroup({ layout: layoutFor(access), entries });
+  for (const b of buffers) batch.used.add(b);
+  const bg = bindGroupFor(access, off, bytes, buffers);
   const pass = ensurePass();
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bg);
   pass.dispatchWorkgroups(groups[0], groups[1], groups[2] ?? 1);
   batch.dispatches++;
   counters.dispatches++;
+  traceEvent(pipeline.label);
+}
+
+// Bind groups, cached by (layout, uniform slice, buffers). A training step records the same
+// dispatches in the same order over the same pooled buffers each time, so after the first step
+// every bind group is a hit: no GPU object is created per step. Buffers are keyed by a serial
+// number (a destroyed buffer's number is never reused, so a stale entry can only age out).
+const MAX_BIND_GROUPS = 4096;
+const bindGroups = new Map<string, GPUBindGroup>();
+const bufferIds = new WeakMap<GPUBuffer, number>();
+let nextBufferId = 1;
+onDeviceGone(() => bindGroups.clear());
+
+function bufferId(b: GPUBuffer): number {
+  let id = bufferIds.get(b);
+  if (id === undefined) bufferIds.set(b, (id = nextBufferId++));
+  return id;
+}
+
+function bindGroupFor(access: string, off: number, bytes: number, buffers: readonly GPUBuffer[]): GPUBindGroup {
+  let key = `${access}:${off}:${bytes}`;
+  for (const b of buffers) key += `:${bufferId(b)}`;
+  let bg = bindGroups.get(key);
+  if (bg) {
+    bindGroups.delete(key); // LRU: re-insert as most recent
+    bindGroups.set(key, bg);
+    return bg;
+  }
+  const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniformBuf!, offset: off, size: bytes } }];
+  for (let j = 0; j < buffers.length; j++) entries.push({ binding: j + 1, resource: { buffer: buffers[j] } });
+  bg = gpuDevice().createBindGroup({ layout: layoutFor(access), entries });
+  counters.bindGroupCreations++;
+  if (bindGroups.size >= MAX_BIND_GROUPS) bindGroups.delete(bindGroups.keys().next().value as string);
+  bindGroups.set(key, bg);
+  return bg;
 }
 
 /** Splits `groups` workgroups into an (x, y) grid within maxComputeWorkgroupsPerDimension. */
@@ -188,6 +217,7 @@ export function flush(): void {
   if (batch.arenaBytes > 0 && uniformBuf) device.queue.writeBuffer(uniformBuf, 0, arena, 0, batch.arenaBytes);
   device.queue.submit([batch.encoder.finish()]);
   counters.submits++;
+  traceEvent('submit');
   batch.encoder = null;
   batch.used.clear();
   batch.dispatches = 0;

@@ -11,6 +11,8 @@ export interface WebGPUStats {
   pipelineCompiles: number;
   /** GPUBuffers created for storage (pool misses) and for readback staging. */
   bufferAllocations: number;
+  /** GPUBindGroups created (cache misses; a steady training step creates none). */
+  bindGroupCreations: number;
   /** Bytes uploaded with queue.writeBuffer (tensor data, not uniforms). */
   bytesWritten: number;
   /** Bytes read back to the host. */
@@ -24,6 +26,7 @@ export const counters: WebGPUStats = {
   submits: 0,
   pipelineCompiles: 0,
   bufferAllocations: 0,
+  bindGroupCreations: 0,
   bytesWritten: 0,
   bytesRead: 0,
   reads: 0,
@@ -34,4 +37,24 @@ export const stats = (): WebGPUStats => ({ ...counters });
 
 export function resetStats(): void {
   for (const k of Object.keys(counters) as (keyof WebGPUStats)[]) counters[k] = 0;
+}
+
+/**
+ * Optional event log for tests and benchmarks: when on, every dispatch records its pipeline key
+ * (`ew:...`, `mm:...`, ...), every pool miss `alloc:<bytes>` and every submit `submit`. Off by
+ * default (no cost beyond one null check per event).
+ */
+let traceLog: string[] | null = null;
+export const traceEvent = (e: string): void => {
+  traceLog?.push(e);
+};
+/** Starts recording events (clearing any previous log). */
+export function startTrace(): void {
+  traceLog = [];
+}
+/** Stops recording and returns the events since `startTrace()`. */
+export function stopTrace(): string[] {
+  const t = traceLog ?? [];
+  traceLog = null;
+  return t;
 }

@@ -14,7 +14,7 @@ import type { DType } from '../../tensor/dtype.js';
 import type { Storage, View } from '../backend.js';
 import { gpuDevice, limit, onDeviceGone } from './device.js';
 import { flush, pendingUse } from './queue.js';
-import { counters } from './stats.js';
+import { counters, traceEvent } from './stats.js';
 
 export interface GpuStorage extends Storage {
   readonly device: 'webgpu';
@@ -61,6 +61,7 @@ export function allocStorage(size: number, dtype: DType): GpuStorage {
       label: `torchts:${dtype}[${size}]`,
     });
     counters.bufferAllocations++;
+    traceEvent(`alloc:${bytes}`);
   }
   live += bytes;
   if (live > peak) peak = live;
@@ -71,6 +72,7 @@ export function releaseStorage(s: Storage): void {
   const g = asGpu(s, 'release');
   g.freed = true;
   live -= g.bytes;
+  traceEvent(`free:${g.bytes}`);
   if (pooled + g.bytes > POOL_CAP) {
     if (pendingUse(g.buffer)) flush(); // recorded commands still read it: submit before destroy
     g.buffer.destroy();

@@ -10,7 +10,7 @@
  */
 import type { View } from '../../backend.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
-import { bufferOf, type GpuStorage, releaseStorage } from '../storage.js';
+import { allocStorage, bufferOf, type GpuStorage, releaseStorage } from '../storage.js';
 import { ui, uniformDecl, uw } from '../wgsl/common.js';
 import { f32Lit, WgslCtx } from '../wgsl/expr.js';
 import { separateFrom } from './util.js';
@@ -122,5 +122,140 @@ var<workgroup> red: array<f32, ${WG}>;
   ];
   if (!sameOut) bufs.push(bufferOf(probs, 'logSoftmaxNll'));
   dispatch(pipe, sameOut ? 'wrr' : 'wrrw', bufs, p, grid(N));
+  temps.forEach(releaseStorage);
+}
+
+/** Batches up to this many logits run as one workgroup (one dispatch); larger go row-parallel. */
+const ONE_GROUP_MAX = 1 << 18;
+const RWG = 256;
+
+/**
+ * routines.logSoftmaxNllReduced: cross-entropy with 'mean' or 'sum' reduction, and the softmax
+ * for the backward. out[0] is the loss, out[1] the factor the backward multiplies by (1 / count
+ * of non-ignored rows for 'mean', 1 for 'sum'; a mean over zero rows is NaN, as PyTorch).
+ *
+ * Training batches are small (64 x 10 for the tutorial), so up to ONE_GROUP_MAX logits run as
+ * one workgroup of 256 threads, a row per thread, with both sums folded by a tree in workgroup
+ * memory: one dispatch instead of five (per-row kernel, count, two sums, divide). A real GPU
+ * would leave most SMs idle for that one group, but the whole job is a few microseconds; past
+ * the threshold the rows run one workgroup each (logSoftmaxNll) and a second one-group
+ * dispatch folds the row losses.
+ */
+export function logSoftmaxNllReduced(
+  logits: View,
+  target: View,
+  ignoreIndex: number,
+  reduction: 'mean' | 'sum',
+  out: View,
+  probs: View,
+): void {
+  if (logits.shape.length !== 2 || target.shape.length !== 1 || target.dtype !== 'int32')
+    throw new TypeError(
+      `webgpu logSoftmaxNllReduced: expects float32 logits [N, C] and int32 target [N], got ${logits.dtype} [${logits.shape}] and ${target.dtype} [${target.shape}]`,
+    );
+  const [N, C] = logits.shape;
+  const temps: GpuStorage[] = [];
+  logits = separateFrom(separateFrom(logits, out, temps), probs, temps);
+  target = separateFrom(separateFrom(target, out, temps), probs, temps);
+  let rows: GpuStorage | null = null;
+  if (N * C > ONE_GROUP_MAX) {
+    rows = allocStorage(N, 'float32');
+    logSoftmaxNll(logits, target, ignoreIndex, { storage: rows, dtype: 'float32', shape: [N], strides: [1], offset: 0 }, probs);
+  }
+  const fromRows = rows !== null;
+  const mean = reduction === 'mean';
+  const key = `lsmnll-reduce:${fromRows ? 'rows' : 'fused'}:${mean ? 'mean' : 'sum'}`;
+  const access = fromRows ? 'wrr' : 'wrrw';
+  const pipe = pipelineFor(key, access, () => {
+    const ctx = new WgslCtx();
+    const isnan = ctx.use('isnan_');
+    const fmax = ctx.use('fmax_');
+    const exp = ctx.use('fexp_');
+    const log = ctx.use('flog_');
+    const ninf = f32Lit(-Infinity, ctx);
+    const nan = f32Lit(Number.NaN, ctx);
+    const x = (j: string) => `X[${ui(2)} + row * ${ui(3)} + ${j} * ${ui(4)}]`;
+    const rowLoss = fromRows
+      ? `let l = X[row];`
+      : `var m = ${ninf};
+    for (var j = 0; j < C; j++) { m = ${fmax}(m, ${x('j')}); }
+    // A row of -inf (or +inf) has no finite shift; subtracting 0 keeps exp() meaningful.
+    let shift = select(m, 0.0, (bitcast<u32>(m) & 0x7fffffffu) == 0x7f800000u);
+    var s = 0.0;
+    for (var j = 0; j < C; j++) { s += ${exp}(${x('j')} - shift); }
+    for (var j = 0; j < C; j++) { PR[${ui(9)} + row * ${ui(10)} + j * ${ui(11)}] = ${exp}(${x('j')} - shift) / s; }
+    var l = 0.0;
+    if (t != ${ui(12)}) {
+      if (t < 0 || t >= C) { l = ${nan}; } else { l = ${log}(s) + shift - ${x('t')}; }
+      if (${isnan}(m)) { l = m; }
+    }`;
+    return `${uniformDecl(14)}
+@group(0) @binding(1) var<storage, read_write> O: array<f32>;
+@group(0) @binding(2) var<storage, read> X: array<f32>;
+@group(0) @binding(3) var<storage, read> T: array<i32>;
+${fromRows ? '' : '@group(0) @binding(4) var<storage, read_write> PR: array<f32>;'}
+${ctx.prelude()}
+var<workgroup> rl: array<f32, ${RWG}>;
+var<workgroup> rc: array<f32, ${RWG}>;
+@compute @workgroup_size(${RWG}) fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
+  let N = i32(${uw(0)});
+  let C = i32(${uw(1)});
+  var lsum = 0.0;
+  var cnt = 0.0;
+  for (var row = i32(lid.x); row < N; row += ${RWG}) {
+    let t = T[${ui(5)} + row * ${ui(6)}];
+    ${rowLoss}
+    lsum += l;
+    if (t != ${ui(12)}) { cnt += 1.0; }
+  }
+  rl[lid.x] = lsum;
+  rc[lid.x] = cnt;
+  workgroupBarrier();
+  for (var s = ${RWG / 2}u; s > 0u; s = s >> 1u) {
+    if (lid.x < s) { rl[lid.x] = rl[lid.x] + rl[lid.x + s]; rc[lid.x] = rc[lid.x] + rc[lid.x + s]; }
+    workgroupBarrier();
+  }
+  if (lid.x == 0u) {
+    ${
+      mean
+        ? `let scale = 1.0 / rc[0];
+    O[${ui(7)}] = select(rl[0] * scale, ${nan}, rc[0] == 0.0);
+    O[${ui(7)} + ${ui(8)}] = scale;`
+        : `O[${ui(7)}] = rl[0];
+    O[${ui(7)} + ${ui(8)}] = 1.0;`
+    }
+  }
+}`;
+  });
+  const p = new Params(14);
+  p.u.set([N, C]);
+  p.i.set(
+    fromRows
+      ? [0, 0, 0, target.offset, target.strides[0], out.offset, out.strides[0], 0, 0, 0, ignoreIndex]
+      : [
+          logits.offset,
+          logits.strides[0],
+          logits.strides[1],
+          target.offset,
+          target.strides[0],
+          out.offset,
+          out.strides[0],
+          probs.offset,
+          probs.strides[0],
+          probs.strides[1],
+          ignoreIndex,
+        ],
+    2,
+  );
+  const bufs = fromRows
+    ? [bufferOf(out, 'logSoftmaxNllReduced'), rows!.buffer, bufferOf(target, 'logSoftmaxNllReduced')]
+    : [
+        bufferOf(out, 'logSoftmaxNllReduced'),
+        bufferOf(logits, 'logSoftmaxNllReduced'),
+        bufferOf(target, 'logSoftmaxNllReduced'),
+        bufferOf(probs, 'logSoftmaxNllReduced'),
+      ];
+  dispatch(pipe, access, bufs, p, [1, 1]);
+  if (rows) releaseStorage(rows);
   temps.forEach(releaseStorage);
 }

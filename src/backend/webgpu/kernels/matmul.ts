@@ -13,6 +13,8 @@ import { dispatch, grid, Params, pipelineFor } from '../queue.js';
 import { bufferOf, type GpuStorage, releaseStorage } from '../storage.js';
 import { coalesce } from '../wgsl/common.js';
 import { type LoadMode, type MatmulKey, registerWgsl, tiledWgsl } from '../wgsl/matmul.js';
+import { E } from '../../expr.js';
+import { elementwise } from './elementwise.js';
 import { separateFrom } from './util.js';
 
 export type MatmulVariant = 'auto' | 'register' | 'tiled';
@@ -28,7 +30,13 @@ export const matmulVariant = (): 'register' | 'tiled' =>
 
 const aligned = (...xs: number[]) => xs.every((x) => x % 4 === 0);
 
-export function matmul(a: View, b: View, out: View, opts?: MatmulOptions): void {
+/** The contract's options plus the backend-internal row-sum output (see wgsl/matmul.ts). */
+export interface WebGPUMatmulOptions extends MatmulOptions {
+  /** rowSum[i] = sum_k a[i, k], written contiguously from rowSum.offset (unbatched only). */
+  rowSum?: View;
+}
+
+export function matmul(a: View, b: View, out: View, opts?: WebGPUMatmulOptions): void {
   const r = out.shape.length;
   if (r < 2 || a.shape.length !== r || b.shape.length !== r)
     throw new RangeError(
@@ -46,6 +54,11 @@ export function matmul(a: View, b: View, out: View, opts?: MatmulOptions): void 
   a = separateFrom(a, out, temps);
   b = separateFrom(b, out, temps);
   const bias = opts?.bias ? separateFrom(opts.bias, out, temps) : undefined;
+  const rowSum = opts?.rowSum;
+  if (rowSum && batches !== 1)
+    throw new RangeError('webgpu matmul: the row-sum output is for unbatched products only');
+  if (rowSum && (bufferOf(rowSum, 'matmul') === bufferOf(a, 'matmul') || bufferOf(rowSum, 'matmul') === bufferOf(out, 'matmul')))
+    throw new RangeError('webgpu matmul: the row-sum output must not share a buffer with a or out');
   // Batch dims coalesced over (a, b, out) so e.g. [B, H] batches index as one dim.
   const bt = coalesce(out.shape.slice(0, r - 2), [a.strides.slice(0, r - 2), b.strides.slice(0, r - 2)]);
   const br = batches === 1 ? 0 : bt.shape.length;
@@ -73,26 +86,53 @@ export function matmul(a: View, b: View, out: View, opts?: MatmulOptions): void 
     batchRank: br,
     bias: !!bias,
     relu: opts?.activation === 'relu',
+    rowSum: !!rowSum,
   };
   const tile = v === 'register' ? 32 : 64;
   const tilesN = Math.ceil(N / tile);
   const tilesM = Math.ceil(M / tile);
   const p = new Params(16 + 3 * br);
   p.u.set([M, N, K, batches, tilesN, tilesM]);
-  p.i.set([a.offset, b.offset, out.offset, aRs, aCs, bRs, bCs, bias?.offset ?? 0, bias?.strides[0] ?? 0], 6);
+  p.i.set(
+    [a.offset, b.offset, out.offset, aRs, aCs, bRs, bCs, bias?.offset ?? 0, bias?.strides[0] ?? 0, rowSum?.offset ?? 0],
+    6,
+  );
   for (let d = 0; d < br; d++) {
     p.u[16 + d] = bt.shape[d];
     p.i[16 + br + d] = aB[d];
     p.i[16 + 2 * br + d] = bB[d];
   }
-  const access = bias ? 'wrrr' : 'wrr';
+  const access = `wrr${bias ? 'r' : ''}${rowSum ? 'w' : ''}`;
   const pipe = pipelineFor(
-    `mm:${v}:${am}${bm}:b${br}:${key.bias ? 'bias' : ''}${key.relu ? 'relu' : ''}`,
+    `mm:${v}:${am}${bm}:b${br}:${key.bias ? 'bias' : ''}${key.relu ? 'relu' : ''}${key.rowSum ? 'rowsum' : ''}`,
     access,
     () => (v === 'register' ? registerWgsl(key) : tiledWgsl(key)),
   );
   const bufs = [bufferOf(out, 'matmul'), bufferOf(a, 'matmul'), bufferOf(b, 'matmul')];
   if (bias) bufs.push(bufferOf(bias, 'matmul'));
+  if (rowSum) bufs.push(bufferOf(rowSum, 'matmul'));
   dispatch(pipe, access, bufs, p, grid(tilesN * tilesM * batches));
   temps.forEach(releaseStorage);
+}
+
+/**
+ * routines.linearGrads: dW = g^T @ x and db = sum over rows of g in one dispatch, for
+ * g [M, out] and x [M, in] (any strides): the transpose is a stride swap, db the row sums of
+ * g^T that the kernel accumulates from the registers it already loaded.
+ */
+export function linearGrads(g: View, x: View, dW: View, db: View | null): void {
+  if (g.shape.length !== 2 || x.shape.length !== 2 || g.shape[0] !== x.shape[0])
+    throw new RangeError(`webgpu linearGrads: expects g [M, out] and x [M, in], got [${g.shape}] and [${x.shape}]`);
+  const gT: View = { ...g, shape: [g.shape[1], g.shape[0]], strides: [g.strides[1], g.strides[0]] };
+  if (g.shape[0] === 0) {
+    // An empty batch: both gradients are zero (the kernel would not run at all).
+    zeroFill(dW);
+    if (db) zeroFill(db);
+    return;
+  }
+  matmul(gT, x, dW, db ? { rowSum: db } : undefined);
+}
+
+function zeroFill(v: View): void {
+  elementwise(E.const(0), [], v);
 }

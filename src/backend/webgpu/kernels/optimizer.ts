@@ -17,7 +17,7 @@
 import type { View } from '../../backend.js';
 import { isContiguousView, numelOf } from '../../backend.js';
 import { limit } from '../device.js';
-import { dispatch, grid, Params, pipelineFor } from '../queue.js';
+import { dispatch, flush, grid, Params, pipelineFor } from '../queue.js';
 import { bufferOf } from '../storage.js';
 import { builtins, linearId, uf, uniformDecl, uw } from '../wgsl/common.js';
 
@@ -192,4 +192,8 @@ ${decl.join('\n')}
     p.u[H] = start;
     dispatch(pipe, access, bufs, p, grid(Math.ceil(start / WG)));
   }
+  // The optimizer update ends a training step: submit the step's batch now (one submit per
+  // step, no wait) so the GPU runs it while the host prepares the next batch. Waiting for a
+  // size threshold instead would leave the GPU idle until the next readback.
+  flush();
 }

@@ -4,7 +4,12 @@
  * Transposes are strides: A is read at aBase + i*aRs + k*aCs, B at bBase + k*bRs + j*bCs.
  * Uniform words (shared by both variants):
  *   0 M, 1 N, 2 K, 3 batches, 4 tilesN, 5 tilesM, 6 aOff, 7 bOff, 8 oOff, 9 aRs, 10 aCs,
- *   11 bRs, 12 bCs, 13 biasOff, 14 biasStride, 15 -, 16.. batch shape, a strides, b strides.
+ *   11 bRs, 12 bCs, 13 biasOff, 14 biasStride, 15 rowSumOff, 16.. batch shape, a strides, b strides.
+ *
+ * Optional row-sum output RS[i] = sum_k A[i, k] (unbatched only): the linear layer's backward
+ * gets dW = g^T @ x and db = sum over the batch of g from one pass over g (A = g^T), saving a
+ * reduce dispatch and a second read of g. Each invocation already holds its rows of A in
+ * registers, so the sums cost 4 adds per 64 FMAs; the column-0 invocations store them.
  */
 import { ui, uw } from './common.js';
 
@@ -18,6 +23,7 @@ export interface MatmulKey {
   batchRank: number;
   bias: boolean;
   relu: boolean;
+  rowSum: boolean;
 }
 
 function header(k: MatmulKey): string {
@@ -28,6 +34,7 @@ function header(k: MatmulKey): string {
 @group(0) @binding(2) var<storage, read> A: array<${arr(k.a)}>;
 @group(0) @binding(3) var<storage, read> B: array<${arr(k.b)}>;
 ${k.bias ? '@group(0) @binding(4) var<storage, read> BIAS: array<f32>;' : ''}
+${k.rowSum ? `@group(0) @binding(${k.bias ? 5 : 4}) var<storage, read_write> RS: array<f32>;` : ''}
 fn la(e: i32) -> f32 { ${k.a === 's' ? 'return A[e];' : 'return A[e >> 2u][e & 3];'} }
 fn lb(e: i32) -> f32 { ${k.b === 's' ? 'return B[e];' : 'return B[e >> 2u][e & 3];'} }`;
 }
@@ -80,6 +87,14 @@ function epilogue(k: MatmulKey): string {
   return lines.join('\n  ');
 }
 
+/** Stores the row sums of A for rows i..i+3 from the invocations of the first column block. */
+function rowSumStore(k: MatmulKey, cond: string): string {
+  if (!k.rowSum) return '';
+  return `if (${cond}) {
+    for (var r = 0u; r < 4u; r++) { if (i + r < M) { RS[${uw(15)} + i + r] = rs[r]; } }
+  }`;
+}
+
 /**
  * Register-blocked: each invocation owns a 4x4 block of C in 4 vec4 registers and streams A and
  * B from global memory, 4 k-steps per iteration (8 vec4 loads feed 64 FMAs). No workgroup
@@ -123,16 +138,21 @@ export function registerWgsl(k: MatmulKey): string {
   ${rows.map((r) => `let r${r} = i32(min(i + ${r}u, M - 1u));`).join(' ')}
   ${rows.map((c) => `let c${c} = i32(min(j + ${c}u, N - 1u));`).join(' ')}
   var acc0 = vec4<f32>(0.0); var acc1 = vec4<f32>(0.0); var acc2 = vec4<f32>(0.0); var acc3 = vec4<f32>(0.0);
+  var rs = vec4<f32>(0.0);
   let K4 = K & ~3u;
   for (var k = 0u; k < K4; k += 4u) {
     ${aLoad.join('\n    ')}
     ${bLoad.join('\n    ')}
     ${rows.map((r) => `acc${r} += a${r}.x * b0 + a${r}.y * b1 + a${r}.z * b2 + a${r}.w * b3;`).join('\n    ')}
+    ${k.rowSum ? `rs += vec4<f32>(${rows.map((r) => `dot(a${r}, vec4<f32>(1.0))`).join(', ')});` : ''}
   }
   for (var k = K4; k < K; k++) {
     let b = vec4<f32>(${rows.map((c) => `lb(bBase + i32(k) * bRs + c${c} * bCs)`).join(', ')});
-    ${rows.map((r) => `acc${r} += la(aBase + r${r} * aRs + i32(k) * aCs) * b;`).join('\n    ')}
+    let ta = vec4<f32>(${rows.map((r) => `la(aBase + r${r} * aRs + i32(k) * aCs)`).join(', ')});
+    ${rows.map((r) => `acc${r} += ta[${r}] * b;`).join('\n    ')}
+    ${k.rowSum ? 'rs += ta;' : ''}
   }
+  ${rowSumStore(k, 'j == 0u')}
   ${epilogue(k)}
 }`;
 }
@@ -159,6 +179,7 @@ var<workgroup> Bs: array<vec4<f32>, 256>; // [16 k][16 vec4 of n]
   let row0 = tm * 64u;
   let col0 = tn * 64u;
   var acc0 = vec4<f32>(0.0); var acc1 = vec4<f32>(0.0); var acc2 = vec4<f32>(0.0); var acc3 = vec4<f32>(0.0);
+  var rs = vec4<f32>(0.0);
   for (var k0 = 0u; k0 < K; k0 += 16u) {
     for (var q = 0u; q < 4u; q++) {
       let e = t + 256u * q;
@@ -182,11 +203,13 @@ var<workgroup> Bs: array<vec4<f32>, 256>; // [16 k][16 vec4 of n]
       let a = As[kk * 16u + lid.y];
       let b = Bs[kk * 16u + lid.x];
       acc0 += a.x * b; acc1 += a.y * b; acc2 += a.z * b; acc3 += a.w * b;
+      ${k.rowSum ? 'rs += a;' : ''}
     }
     workgroupBarrier();
   }
   let i = row0 + lid.y * 4u;
   let j = col0 + lid.x * 4u;
+  ${rowSumStore(k, 'j == 0u && i < M')}
   if (i >= M || j >= N) { return; }
   ${epilogue(k)}
 }`;
