@@ -33,6 +33,10 @@ export const webgpu = {
   /** Dispatch / submit / allocation counters (see docs/webgpu.md). */
   stats: () => wg.stats(),
   resetStats: () => wg.resetStats(),
+  /** Starts logging kernel keys, pool misses and submits (tests, benchmarks). */
+  startTrace: (): void => wg.startTrace(),
+  /** Stops logging; the events since `startTrace()`. */
+  stopTrace: (): string[] => wg.stopTrace(),
   /** Releases the GPU device (lets a script exit at once). */
   destroy: (): void => wg.destroyWebGPU(),
 };
