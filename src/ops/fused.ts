@@ -3,9 +3,10 @@
  * definition runs. test/ops/fused.test.ts checks both agree.
  */
 
+import type { View } from '../backend/backend.js';
 import { isGradEnabled } from '../tensor/state.js';
 import { softmax } from './activation.js';
-import { E, emptyTensor, ewise, expandView, record1, type Tensor } from './core.js';
+import { E, type Ex, emptyTensor, ewise, expandView, needsGrad, record1, type Tensor, viewOf } from './core.js';
 import { div, mul, sub } from './pointwise.js';
 import { sum } from './reduce.js';
 import { unsqueeze } from './shape.js';
@@ -24,6 +25,8 @@ export function fusedCrossEntropy(
   if (!routine || logits.dim() !== 2 || target.dim() !== 1 || target.shape[0] !== logits.shape[0])
     return null;
   const [N, C] = logits.shape;
+  if (reduction !== 'none' && logits.backend.routines?.logSoftmaxNllReduced)
+    return fusedReduced(logits, target, ignoreIndex, reduction);
   const loss = emptyTensor([N], 'float32', logits.device);
   const probs = emptyTensor([N, C], 'float32', logits.device);
   routine(logits, target, ignoreIndex, loss, probs);
@@ -71,6 +74,62 @@ export function fusedCrossEntropy(
   if (reduction === 'sum') return sum(rows);
   const count = sum(ewise('valid', (t) => E.cast('f32', E.ne(t, ignoreIndex)), [target], 'float32'));
   return div(sum(rows), count);
+}
+
+/**
+ * 'mean'/'sum' cross-entropy as one kernel each way (backend routine logSoftmaxNllReduced): the
+ * forward writes [loss, scale] and the softmax; the backward is (softmax - onehot) * g * scale.
+ * The softmax and scale are this op's own: they go back to the pool when the node is released
+ * after backward (or with the GC if backward never runs).
+ */
+function fusedReduced(logits: Tensor, target: Tensor, ignoreIndex: number, reduction: 'mean' | 'sum'): Tensor {
+  const [N, C] = logits.shape;
+  const both = emptyTensor([2], 'float32', logits.device); // [loss, scale]
+  const probs = emptyTensor([N, C], 'float32', logits.device);
+  logits.backend.routines!.logSoftmaxNllReduced!(logits, target, ignoreIndex, reduction, both, probs);
+  const loss = viewOf(both, [], [], 0);
+  const scale = viewOf(both, [1, 1], [0, 0], 1); // broadcastable against [N, C]
+  both.dispose();
+  if (!needsGrad([logits])) {
+    probs.dispose();
+    scale.dispose();
+    return loss;
+  }
+  record1(
+    'cross_entropy',
+    loss,
+    [logits],
+    (g) => {
+      const cls = classIndex(C, logits);
+      if (isGradEnabled()) {
+        const t2 = unsqueeze(target, 1);
+        const valid = (t: Ex) => E.cast('f32', E.ne(t, ignoreIndex));
+        // createGraph: the same formula from recorded ops (the kernel's softmax carries no graph).
+        const onehot = ewise('one_hot', (t, c) => E.cast('f32', E.eq(t, c)), [t2, cls], 'float32');
+        const rowScale = mul(mul(g, scale), ewise('valid', valid, [t2], 'float32'));
+        return [mul(sub(softmax(logits, 1), onehot), rowScale)];
+      }
+      // Same expression as the per-row path: ignored rows give 0 * (g * scale). Plain views, no
+      // temporary tensors: one dispatch, nothing left for the GC.
+      const grad = emptyTensor([N, C], 'float32', logits.device);
+      const bcast = (v: View): View => ({ ...v, shape: [N, C], strides: [0, 0] });
+      grad.backend.elementwise(
+        E.mul(
+          E.where(E.eq(E.input(1), ignoreIndex), 0, E.sub(E.input(0), E.cast('f32', E.eq(E.input(1), E.input(2))))),
+          E.mul(E.input(3), E.input(4)),
+        ),
+        [probs, { ...target, shape: [N, C], strides: [target.strides[0], 0] }, expandView(cls, [N, C]), bcast(g), bcast(scale)],
+        grad,
+      );
+      return [grad];
+    },
+    [probs],
+  );
+  loss.gradFn!.onRelease(() => {
+    probs.dispose();
+    scale.dispose();
+  });
+  return loss;
 }
 
 const classCache = new Map<string, Tensor>();
