@@ -3,6 +3,7 @@
  * copies: the backward's x^T @ dy and dy @ W arrive at the kernel as strided operands.
  */
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
+import { isGradEnabled } from '../tensor/state.js';
 import { broadcastShapes, checkSameDevice, emptyTensor, expandView, record1, type Tensor } from './core.js';
 import { add, gt, mul } from './pointwise.js';
 import { sumTo } from './reduce.js';
@@ -119,6 +120,14 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, activati
       const g = relu ? mul(g0, gt(out.detach(), 0)) : g0;
       const x2 = x.dim() === 2 ? x : reshape(x, [-1, inF]);
       const g2 = g.dim() === 2 ? g : reshape(g, [-1, weight.shape[0]]);
+      const fused = x.backend.routines?.linearGrads;
+      if (fused && !isGradEnabled() && weight.requiresGrad && (!bias || bias.requiresGrad)) {
+        // dW and db in one kernel (one read of g) instead of a matmul plus a reduce.
+        const dW = emptyTensor(weight.shape, 'float32', weight.device);
+        const db = bias ? emptyTensor(bias.shape, 'float32', bias.device) : null;
+        fused(g2, x2, dW, db);
+        return [x.requiresGrad ? matmul(g, weight) : null, dW, db];
+      }
       return [
         x.requiresGrad ? matmul(g, weight) : null,
         weight.requiresGrad ? matmul(mT(g2), x2) : null,
