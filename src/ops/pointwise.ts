@@ -4,6 +4,7 @@
  */
 import { type DType, resultType } from '../tensor/dtype.js';
 import { DTypeError } from '../tensor/errors.js';
+import { isGradEnabled } from '../tensor/state.js';
 import { E, type Ex, ewise, isTensor, needsGrad, record1, type Tensor, type TensorOrScalar } from './core.js';
 
 const dimOf = (a: TensorOrScalar) => (isTensor(a) ? { dtype: a.dtype, dim: a.dim() } : a);
@@ -77,12 +78,19 @@ export const square = (x: Tensor): Tensor => {
   const out = ewise('square', (a) => E.mul(a, a), [x], x.dtype === 'bool' ? 'int32' : x.dtype);
   return record1('square', out, [x], (g) => [mul(g, mul(x, 2))], [x]);
 };
-export const relu = unary(
-  'relu',
-  (x) => E.where(E.lt(x, 0), 0, x),
-  (x) => gt(x, 0),
-  'same',
-);
+export function relu(x: Tensor): Tensor {
+  const out = ewise('relu', (a) => E.where(E.lt(a, 0), 0, a), [x], x.dtype);
+  if (!needsGrad([x])) return out;
+  return record1(
+    'relu',
+    out,
+    [x],
+    // PyTorch's threshold_backward: where(out <= 0, 0, g), one kernel and no mask tensor.
+    // Under createGraph the product form keeps the derivative a function of x through out.
+    (g) => [isGradEnabled() ? mul(g, gt(out, 0)) : ewise('relu_backward', (gg, o) => E.where(E.le(o, 0), 0, gg), [g, out], g.dtype)],
+    [x, out],
+  );
+}
 
 export const logicalNot = (x: Tensor): Tensor => ewise('logical_not', E.not, [x], 'bool');
 export const isnan = (x: Tensor): Tensor => ewise('isnan', E.isnan, [x], 'bool');
