@@ -23,6 +23,20 @@ interface RunOptions extends BackwardOptions {
 
 const accumulate = (a: Tensor | null, b: Tensor): Tensor => (a ? add(a, b) : b);
 
+/**
+ * The `.grad` tensors this engine created: zeroGrad() frees them at once rather than leaving
+ * them to the GC (V8 only runs finalizers after a full collection, so a training loop would
+ * otherwise hold a step's worth of gradients per step between collections).
+ */
+export const engineGrads = new WeakSet<Tensor>();
+
+/** Sets p.grad to null, freeing it now when the engine made it (see `engineGrads`). */
+export function releaseGrad(p: Tensor): void {
+  const g = p.grad;
+  p.grad = null;
+  if (g && engineGrads.has(g)) g.dispose();
+}
+
 export function runBackward(
   roots: readonly Tensor[],
   rootGrads: readonly Tensor[],
@@ -101,6 +115,7 @@ export function runBackward(
     }
     const gg = opts.createGraph ? g : g.detach();
     leaf.grad = leaf.grad ? (opts.createGraph ? add(leaf.grad, gg) : add(leaf.grad.detach(), gg)) : gg;
+    if (!opts.createGraph) engineGrads.add(leaf.grad);
   };
 
   setGradEnabled(opts.createGraph ?? false, () => {
