@@ -11,6 +11,7 @@
  * Parameters are numbered in group order, as PyTorch does. `step` counts are plain numbers
  * (PyTorch 1.13 keeps them as 0-d tensors; loading accepts either).
  */
+import { releaseGrad } from '../autograd/engine.js';
 import { noGrad } from '../tensor/state.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -78,7 +79,7 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
     for (const g of this.paramGroups)
       for (const p of g.params) {
         if (!p.grad) continue;
-        if (setToNone) p.grad = null;
+        if (setToNone) releaseGrad(p); // frees the engine's gradient now, not at the next GC
         else {
           const gr = p.grad.gradFn ? p.grad.detach() : p.grad;
           noGrad(() => gr.zero_());
