@@ -27,6 +27,7 @@
  * ```
  */
 
+import { releaseGrad } from '../autograd/engine.js';
 import { type DeviceLike, device as toDevice } from '../tensor/device.js';
 import type { DTypeLike } from '../tensor/dtype.js';
 import { normalizeDType } from '../tensor/dtype.js';
@@ -247,7 +248,7 @@ export class Module {
     const setToNone = opts.setToNone ?? true;
     for (const p of this.parameters()) {
       if (!p.grad) continue;
-      if (setToNone) p.grad = null;
+      if (setToNone) releaseGrad(p); // frees the engine's gradient now, not at the next GC
       else {
         const g = p.grad.gradFn ? p.grad.detach() : p.grad;
         noGrad(() => g.zero_());
