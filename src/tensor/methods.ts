@@ -448,6 +448,8 @@ def('backward', function (gradient?: Tensor | null, opts?: BackwardOptions) {
       `Mismatch in shape: grad_output[0] has a shape of [${g.shape.join(', ')}] and output[0] has a shape of [${this.shape.join(', ')}].`,
     );
   runBackward([this], [g], opts);
+  // The implicit ones are ours: leaves keep detached aliases, so free them now (not at the GC).
+  if (!gradient && !opts?.createGraph) g.dispose();
 });
 
 // ---- devices and dtypes ----
