@@ -15,13 +15,15 @@ export const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'browser');
 const CONFIG = path.join(ROOT, 'web', 'vite.config.ts');
 
 /**
- * Whether the browser tests can run. Without Chromium they are skipped, except under CI=true,
- * where .ci/run installs it and a missing browser is a failure.
+ * Whether the browser tests can run. Without Chromium they are skipped, except under CI=true or
+ * TORCHTS_REQUIRE_BROWSER=1 (.ci/run installs it), where a missing browser is a failure.
  */
 export function browserAvailable(): boolean {
   if (existsSync(CHROMIUM)) return true;
-  if (process.env.CI === 'true')
-    throw new Error(`${CHROMIUM} is missing: CI installs it with scripts/browser-deps.sh`);
+  if (process.env.CI === 'true' || process.env.TORCHTS_REQUIRE_BROWSER === '1')
+    throw new Error(
+      `${CHROMIUM} is missing (CI=true or TORCHTS_REQUIRE_BROWSER=1): install it with scripts/browser-deps.sh`,
+    );
   return false;
 }
 
