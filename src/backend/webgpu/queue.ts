@@ -179,7 +179,12 @@ function bufferId(b: GPUBuffer): number {
   return id;
 }
 
-function bindGroupFor(access: string, off: number, bytes: number, buffers: readonly GPUBuffer[]): GPUBindGroup {
+function bindGroupFor(
+  access: string,
+  off: number,
+  bytes: number,
+  buffers: readonly GPUBuffer[],
+): GPUBindGroup {
   let key = `${access}:${off}:${bytes}`;
   for (const b of buffers) key += `:${bufferId(b)}`;
   let bg = bindGroups.get(key);
@@ -188,7 +193,9 @@ function bindGroupFor(access: string, off: number, bytes: number, buffers: reado
     bindGroups.set(key, bg);
     return bg;
   }
-  const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniformBuf!, offset: off, size: bytes } }];
+  const entries: GPUBindGroupEntry[] = [
+    { binding: 0, resource: { buffer: uniformBuf!, offset: off, size: bytes } },
+  ];
   for (let j = 0; j < buffers.length; j++) entries.push({ binding: j + 1, resource: { buffer: buffers[j] } });
   bg = gpuDevice().createBindGroup({ layout: layoutFor(access), entries });
   counters.bindGroupCreations++;

@@ -160,7 +160,13 @@ export function logSoftmaxNllReduced(
   let rows: GpuStorage | null = null;
   if (N * C > ONE_GROUP_MAX) {
     rows = allocStorage(N, 'float32');
-    logSoftmaxNll(logits, target, ignoreIndex, { storage: rows, dtype: 'float32', shape: [N], strides: [1], offset: 0 }, probs);
+    logSoftmaxNll(
+      logits,
+      target,
+      ignoreIndex,
+      { storage: rows, dtype: 'float32', shape: [N], strides: [1], offset: 0 },
+      probs,
+    );
   }
   const fromRows = rows !== null;
   const mean = reduction === 'mean';

@@ -8,12 +8,12 @@
  */
 import type { MatmulOptions, View } from '../../backend.js';
 import { numelOf } from '../../backend.js';
+import { E } from '../../expr.js';
 import { hardwareGpuAvailable } from '../device.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
 import { bufferOf, type GpuStorage, releaseStorage } from '../storage.js';
 import { coalesce } from '../wgsl/common.js';
 import { type LoadMode, type MatmulKey, registerWgsl, tiledWgsl } from '../wgsl/matmul.js';
-import { E } from '../../expr.js';
 import { elementwise } from './elementwise.js';
 import { separateFrom } from './util.js';
 
@@ -57,7 +57,11 @@ export function matmul(a: View, b: View, out: View, opts?: WebGPUMatmulOptions):
   const rowSum = opts?.rowSum;
   if (rowSum && batches !== 1)
     throw new RangeError('webgpu matmul: the row-sum output is for unbatched products only');
-  if (rowSum && (bufferOf(rowSum, 'matmul') === bufferOf(a, 'matmul') || bufferOf(rowSum, 'matmul') === bufferOf(out, 'matmul')))
+  if (
+    rowSum &&
+    (bufferOf(rowSum, 'matmul') === bufferOf(a, 'matmul') ||
+      bufferOf(rowSum, 'matmul') === bufferOf(out, 'matmul'))
+  )
     throw new RangeError('webgpu matmul: the row-sum output must not share a buffer with a or out');
   // Batch dims coalesced over (a, b, out) so e.g. [B, H] batches index as one dim.
   const bt = coalesce(out.shape.slice(0, r - 2), [a.strides.slice(0, r - 2), b.strides.slice(0, r - 2)]);
@@ -94,7 +98,18 @@ export function matmul(a: View, b: View, out: View, opts?: WebGPUMatmulOptions):
   const p = new Params(16 + 3 * br);
   p.u.set([M, N, K, batches, tilesN, tilesM]);
   p.i.set(
-    [a.offset, b.offset, out.offset, aRs, aCs, bRs, bCs, bias?.offset ?? 0, bias?.strides[0] ?? 0, rowSum?.offset ?? 0],
+    [
+      a.offset,
+      b.offset,
+      out.offset,
+      aRs,
+      aCs,
+      bRs,
+      bCs,
+      bias?.offset ?? 0,
+      bias?.strides[0] ?? 0,
+      rowSum?.offset ?? 0,
+    ],
     6,
   );
   for (let d = 0; d < br; d++) {
@@ -122,7 +137,9 @@ export function matmul(a: View, b: View, out: View, opts?: WebGPUMatmulOptions):
  */
 export function linearGrads(g: View, x: View, dW: View, db: View | null): void {
   if (g.shape.length !== 2 || x.shape.length !== 2 || g.shape[0] !== x.shape[0])
-    throw new RangeError(`webgpu linearGrads: expects g [M, out] and x [M, in], got [${g.shape}] and [${x.shape}]`);
+    throw new RangeError(
+      `webgpu linearGrads: expects g [M, out] and x [M, in], got [${g.shape}] and [${x.shape}]`,
+    );
   const gT: View = { ...g, shape: [g.shape[1], g.shape[0]], strides: [g.strides[1], g.strides[0]] };
   if (g.shape[0] === 0) {
     // An empty batch: both gradients are zero (the kernel would not run at all).
