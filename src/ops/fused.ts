@@ -6,7 +6,17 @@
 import type { View } from '../backend/backend.js';
 import { isGradEnabled } from '../tensor/state.js';
 import { softmax } from './activation.js';
-import { E, type Ex, emptyTensor, ewise, expandView, needsGrad, record1, type Tensor, viewOf } from './core.js';
+import {
+  E,
+  type Ex,
+  emptyTensor,
+  ewise,
+  expandView,
+  needsGrad,
+  record1,
+  type Tensor,
+  viewOf,
+} from './core.js';
 import { div, mul, sub } from './pointwise.js';
 import { sum } from './reduce.js';
 import { unsqueeze } from './shape.js';
@@ -82,7 +92,12 @@ export function fusedCrossEntropy(
  * The softmax and scale are this op's own: they go back to the pool when the node is released
  * after backward (or with the GC if backward never runs).
  */
-function fusedReduced(logits: Tensor, target: Tensor, ignoreIndex: number, reduction: 'mean' | 'sum'): Tensor {
+function fusedReduced(
+  logits: Tensor,
+  target: Tensor,
+  ignoreIndex: number,
+  reduction: 'mean' | 'sum',
+): Tensor {
   const [N, C] = logits.shape;
   const both = emptyTensor([2], 'float32', logits.device); // [loss, scale]
   const probs = emptyTensor([N, C], 'float32', logits.device);
@@ -115,10 +130,20 @@ function fusedReduced(logits: Tensor, target: Tensor, ignoreIndex: number, reduc
       const bcast = (v: View): View => ({ ...v, shape: [N, C], strides: [0, 0] });
       grad.backend.elementwise(
         E.mul(
-          E.where(E.eq(E.input(1), ignoreIndex), 0, E.sub(E.input(0), E.cast('f32', E.eq(E.input(1), E.input(2))))),
+          E.where(
+            E.eq(E.input(1), ignoreIndex),
+            0,
+            E.sub(E.input(0), E.cast('f32', E.eq(E.input(1), E.input(2)))),
+          ),
           E.mul(E.input(3), E.input(4)),
         ),
-        [probs, { ...target, shape: [N, C], strides: [target.strides[0], 0] }, expandView(cls, [N, C]), bcast(g), bcast(scale)],
+        [
+          probs,
+          { ...target, shape: [N, C], strides: [target.strides[0], 0] },
+          expandView(cls, [N, C]),
+          bcast(g),
+          bcast(scale),
+        ],
         grad,
       );
       return [grad];
