@@ -87,7 +87,11 @@ export function relu(x: Tensor): Tensor {
     [x],
     // PyTorch's threshold_backward: where(out <= 0, 0, g), one kernel and no mask tensor.
     // Under createGraph the product form keeps the derivative a function of x through out.
-    (g) => [isGradEnabled() ? mul(g, gt(out, 0)) : ewise('relu_backward', (gg, o) => E.where(E.le(o, 0), 0, gg), [g, out], g.dtype)],
+    (g) => [
+      isGradEnabled()
+        ? mul(g, gt(out, 0))
+        : ewise('relu_backward', (gg, o) => E.where(E.le(o, 0), 0, gg), [g, out], g.dtype),
+    ],
     [x, out],
   );
 }
