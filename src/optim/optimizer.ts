@@ -79,7 +79,8 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
     for (const g of this.paramGroups)
       for (const p of g.params) {
         if (!p.grad) continue;
-        if (setToNone) releaseGrad(p); // frees the engine's gradient now, not at the next GC
+        if (setToNone)
+          releaseGrad(p); // frees the engine's gradient now, not at the next GC
         else {
           const gr = p.grad.gradFn ? p.grad.detach() : p.grad;
           noGrad(() => gr.zero_());
