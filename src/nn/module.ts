@@ -248,7 +248,8 @@ export class Module {
     const setToNone = opts.setToNone ?? true;
     for (const p of this.parameters()) {
       if (!p.grad) continue;
-      if (setToNone) releaseGrad(p); // frees the engine's gradient now, not at the next GC
+      if (setToNone)
+        releaseGrad(p); // frees the engine's gradient now, not at the next GC
       else {
         const g = p.grad.gradFn ? p.grad.detach() : p.grad;
         noGrad(() => g.zero_());
