@@ -59,12 +59,13 @@ export function random(
   let m = r.y >> 8u; // u2 = m / 2^24; cos(2 pi u2) by quadrant
   let q = (m + 0x200000u) >> 22u; // nearest quarter turn
   let t = 6.283185307179586 * (f32(i32(m) - i32(q << 22u)) * ${2 ** -24});
+  let sc = ${ctx.use('fsincos_')}(t); // not builtin sin/cos: SwiftShader's are ~2^-11 off
   var c: f32;
   switch (q & 3u) {
-    case 0u: { c = cos(t); }
-    case 1u: { c = -sin(t); }
-    case 2u: { c = -cos(t); }
-    default: { c = sin(t); }
+    case 0u: { c = sc.y; }
+    case 1u: { c = -sc.x; }
+    case 2u: { c = -sc.y; }
+    default: { c = sc.x; }
   }
   let v = ${uf(6)} + ${uf(7)} * sqrt(-2.0 * lnu1) * c;`;
     return `${uniformDecl(9)}
