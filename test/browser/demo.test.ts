@@ -24,6 +24,7 @@ interface DemoReport {
 
 /** Strokes on the 280x280 drawing pad, in its own pixel coordinates. */
 async function draw(page: Page, strokes: Array<Array<[number, number]>>): Promise<void> {
+  await page.locator('#pad').scrollIntoViewIfNeeded();
   const box = (await page.locator('#pad').boundingBox())!;
   const at = ([x, y]: [number, number]) =>
     [box.x + (x * box.width) / 280, box.y + (y * box.height) / 280] as const;

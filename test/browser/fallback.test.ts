@@ -35,11 +35,17 @@ describe.skipIf(!run)('demo page in Chromium without WebGPU', () => {
     expect(await page.locator('#device').inputValue()).toBe('cpu');
     expect(await page.locator('#device option[value=webgpu]').isDisabled()).toBe(true);
 
-    await page.locator('#train').click();
+    // keyboard only: Tab reaches the button, Space starts and stops training
+    for (let i = 0; i < 20; i++) {
+      if (await page.evaluate(() => document.activeElement?.id === 'train')) break;
+      await page.keyboard.press('Tab');
+    }
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('train');
+    await page.keyboard.press('Space');
     await page.waitForFunction(() => (globalThis as any).torchtsDemo.reports.length >= 8, null, {
       timeout: 60_000,
     });
-    await page.locator('#train').click();
+    await page.keyboard.press('Space');
     await page.waitForFunction(() => document.getElementById('train')!.textContent === 'Resume training');
     const r = (await page.evaluate(() => (globalThis as any).torchtsDemo.reports)) as Array<{
       step: number;
@@ -52,6 +58,25 @@ describe.skipIf(!run)('demo page in Chromium without WebGPU', () => {
     );
     expect(r.at(-1)!.loss).toBeLessThan(r[0].loss - 0.1);
     await page.screenshot({ path: path.join(ARTIFACTS, 'demo-cpu-fallback.png'), fullPage: true });
+
+    // the CNN (conv, batch norm, max pool) trains too, and predicts a test digit
+    await page.locator('#model').selectOption('smallcnn');
+    await page.waitForFunction(() => /New SmallCNN/.test(document.getElementById('messages')!.textContent!));
+    expect(await page.locator('#step').textContent()).toBe('0');
+    await page.locator('#train').click();
+    await page.waitForFunction(() => (globalThis as any).torchtsDemo.reports.length >= 5, null, {
+      timeout: 60_000,
+    });
+    await page.locator('#train').click();
+    await page.waitForFunction(() => document.getElementById('train')!.textContent === 'Resume training');
+    const c = (await page.evaluate(() => (globalThis as any).torchtsDemo.reports)) as typeof r;
+    console.log(
+      `SmallCNN, CPU backend in Chromium: ${c.at(-1)!.step} steps, loss ${c[0].loss.toFixed(4)} -> ${c.at(-1)!.loss.toFixed(4)}, ` +
+        `${c.at(-1)!.stepsPerSecond.toFixed(0)} steps/s`,
+    );
+    expect(c.at(-1)!.loss).toBeLessThan(c[0].loss - 0.1);
+    await page.locator('#sample').click();
+    await page.waitForFunction(() => document.getElementById('prediction')!.dataset.digit !== '');
     expect(browser.errors).toEqual([]);
   });
 });

@@ -3,13 +3,14 @@ import * as torch from 'torchts';
 import { LineChart, type Series } from './chart.js';
 import { loadDigits } from './digits.js';
 import { DrawPad } from './draw.js';
-import { type Evaluation, type Report, Trainer } from './trainer.js';
+import { type Evaluation, MODELS, type ModelName, type Report, Trainer } from './trainer.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
   gpuStatus: $('gpu-status'),
   dataStatus: $('data-status'),
   device: $<HTMLSelectElement>('device'),
+  model: $<HTMLSelectElement>('model'),
   train: $<HTMLButtonElement>('train'),
   reset: $<HTMLButtonElement>('reset'),
   evaluate: $<HTMLButtonElement>('evaluate'),
@@ -90,6 +91,9 @@ function describeDevice(): torch.Device {
   return torch.device(name);
 }
 
+for (const [value, m] of Object.entries(MODELS))
+  ui.model.append(Object.assign(document.createElement('option'), { value, textContent: m.label }));
+
 // 2. Predictions for the drawing pad.
 let trainer: Trainer | null = null;
 let data: Awaited<ReturnType<typeof loadDigits>> | null = null;
@@ -145,6 +149,7 @@ function setTrainButton(): void {
       : 'Start training';
   ui.train.setAttribute('aria-pressed', String(running));
   ui.device.disabled = running;
+  ui.model.disabled = running || !trainer;
   ui.load.disabled = running || !trainer;
 }
 
@@ -191,8 +196,8 @@ async function main(): Promise<void> {
     else trainer.start();
     setTrainButton();
   });
-  ui.reset.addEventListener('click', async () => {
-    await trainer!.reset();
+  const resetTo = async (model: ModelName, why: string) => {
+    await trainer!.reset(model);
     reports.length = 0;
     evaluations.length = 0;
     for (const e of [ui.epoch, ui.step]) e.textContent = '0';
@@ -200,7 +205,14 @@ async function main(): Promise<void> {
     await trainer!.evaluate();
     setTrainButton();
     if (!pad.isEmpty) void predict(pad.pixels());
-    say('Weights reset to a fresh (seeded) initialisation.');
+    say(why);
+  };
+  ui.reset.addEventListener('click', () =>
+    resetTo(trainer!.modelName, 'Weights reset to a fresh (seeded) initialisation.'),
+  );
+  ui.model.addEventListener('change', () => {
+    const m = ui.model.value as ModelName;
+    void resetTo(m, `New ${MODELS[m].label.split(':')[0]}, freshly initialised.`);
   });
   ui.evaluate.addEventListener('click', () => void trainer!.evaluate());
   ui.device.addEventListener('change', async () => {
@@ -225,7 +237,7 @@ async function main(): Promise<void> {
     const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
     const a = document.createElement('a');
     a.href = url;
-    a.download = `simplenet-step${trainer!.step}.safetensors`;
+    a.download = `${trainer!.modelName}-step${trainer!.step}.safetensors`;
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
     say(`Saved ${a.download} (${(bytes.length / 1024).toFixed(0)} KiB).`);

@@ -1,6 +1,6 @@
 /**
- * The tutorial's training loop, run in the page: SimpleNet, SGD lr 0.01, batches of 64 shuffled,
- * CrossEntropyLoss. Each step only enqueues work; the loop yields to the event loop after every
+ * The tutorial's training loop, run in the page: SimpleNet (or SmallCNN), SGD lr 0.01, batches of
+ * 64 shuffled, CrossEntropyLoss. Each step only enqueues work; the loop yields to the event loop after every
  * step (so the page keeps painting and answering clicks) and reads values back only every
  * `reportEvery` steps (and 200 ms), from running sums that stay on the device.
  */
@@ -22,6 +22,33 @@ export class SimpleNet extends nn.Module {
     return 'SimpleNet';
   }
 }
+
+/** The conformance fixtures' SmallCNN (shared/conformance/README.md), PyTorch's state-dict names. */
+export class SmallCNN extends nn.Module {
+  conv = new nn.Conv2d(1, 4, 3, { padding: 1 });
+  bn = new nn.BatchNorm2d(4);
+  fc = new nn.Linear(784, 10);
+  override forward(x: Tensor): Tensor {
+    // [B, 784] -> [B, 1, 28, 28] -> conv [B, 4, 28, 28] -> pool [B, 4, 14, 14] -> [B, 784] -> [B, 10]
+    const h = nn.functional.maxPool2d(
+      torch.relu(this.bn.forward(this.conv.forward(x.view(-1, 1, 28, 28)))),
+      2,
+    );
+    return this.fc.forward(h.flatten(1));
+  }
+  override _getName(): string {
+    return 'SmallCNN';
+  }
+}
+
+export const MODELS = {
+  simplenet: { label: 'SimpleNet: Linear 784→128, ReLU, Linear 128→10', build: () => new SimpleNet() },
+  smallcnn: {
+    label: 'SmallCNN: Conv2d 1→4 (3×3), BatchNorm, ReLU, MaxPool 2, Linear 784→10',
+    build: () => new SmallCNN(),
+  },
+} satisfies Record<string, { label: string; build: () => torch.nn.Module }>;
+export type ModelName = keyof typeof MODELS;
 
 export interface Report {
   step: number;
@@ -60,7 +87,8 @@ export class Trainer {
   /** Values are read back every `reportEvery` steps, and reported (charted) at most every `reportMs`. */
   reportEvery = 10;
   reportMs = 200;
-  model: SimpleNet;
+  model: torch.nn.Module;
+  modelName: ModelName = 'simplenet';
   device: torch.Device;
   step = 0;
   epoch = 0;
@@ -87,7 +115,7 @@ export class Trainer {
   ) {
     torch.manualSeed(0);
     this.device = device;
-    this.model = new SimpleNet().to(device);
+    this.model = MODELS[this.modelName].build().to(device);
     this.optimizer = new optim.SGD(this.model.parameters(), { lr: this.lr });
     this.upload();
   }
@@ -234,11 +262,12 @@ export class Trainer {
     this.model.loadStateDict(sd);
   }
 
-  /** New random weights (seeded) and a fresh optimizer; keeps the device. */
-  async reset(): Promise<void> {
+  /** New random weights (seeded) and a fresh optimizer, for `model` (default: the current one). */
+  async reset(model: ModelName = this.modelName): Promise<void> {
     await this.stop();
     torch.manualSeed(0);
-    this.model = new SimpleNet().to(this.device);
+    this.modelName = model;
+    this.model = MODELS[model].build().to(this.device);
     this.optimizer = new optim.SGD(this.model.parameters(), { lr: this.lr });
     this.step = 0;
     this.epoch = 0;
