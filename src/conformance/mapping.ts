@@ -463,6 +463,7 @@ export const mappings: Record<string, Mapping> = {
         padding: a.padding ?? 0,
         dilation: a.dilation ?? 1,
         ceilMode: optB(a, 'ceil_mode') ?? false,
+        returnIndices: optB(a, 'return_indices') ?? false,
       }),
   },
   'F.avg_pool2d': {
@@ -481,11 +482,43 @@ export const mappings: Record<string, Mapping> = {
         padding: a.padding ?? 0,
         ceilMode: optB(a, 'ceil_mode') ?? false,
         countIncludePad: optB(a, 'count_include_pad') ?? true,
+        divisorOverride: optN(a, 'divisor_override') ?? null,
       }),
   },
   'F.adaptive_avg_pool2d': {
     params: ['input', 'output_size'],
     call: (a) => nnFunctional('adaptiveAvgPool2d', 'F.adaptive_avg_pool2d')(T(a, 'input'), a.output_size),
+  },
+  'F.group_norm': {
+    params: ['input', 'num_groups', 'weight', 'bias', 'eps'],
+    call: (a) =>
+      nnFunctional('groupNorm', 'F.group_norm')(T(a, 'input'), N(a, 'num_groups'), {
+        weight: optT(a, 'weight'),
+        bias: optT(a, 'bias'),
+        eps: optN(a, 'eps') ?? 1e-5,
+      }),
+  },
+  'F.conv_transpose2d': {
+    params: ['input', 'weight', 'bias', 'stride', 'padding', 'output_padding', 'groups', 'dilation'],
+    call: (a) =>
+      nnFunctional('convTranspose2d', 'F.conv_transpose2d')(T(a, 'input'), T(a, 'weight'), optT(a, 'bias'), {
+        stride: a.stride ?? 1,
+        padding: a.padding ?? 0,
+        outputPadding: a.output_padding ?? 0,
+        groups: optN(a, 'groups') ?? 1,
+        dilation: a.dilation ?? 1,
+      }),
+  },
+  'F.interpolate': {
+    params: ['input', 'size', 'scale_factor', 'mode', 'align_corners', 'recompute_scale_factor'],
+    call: (a) =>
+      nnFunctional('interpolate', 'F.interpolate')(T(a, 'input'), {
+        size: a.size ?? null,
+        scaleFactor: a.scale_factor ?? null,
+        mode: optS(a, 'mode') ?? 'nearest',
+        alignCorners: optB(a, 'align_corners') ?? null,
+        recomputeScaleFactor: optB(a, 'recompute_scale_factor') ?? null,
+      }),
   },
 };
 
