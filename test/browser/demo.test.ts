@@ -173,7 +173,7 @@ describe.skipIf(!run)('demo page in Chromium on WebGPU', () => {
     const after = await reports(page);
     expect(after[r.length].step).toBeGreaterThanOrEqual(step + 10);
     expect(after[r.length].epoch).toBe(r.at(-1)!.epoch);
-  });
+  }, 90_000);
 
   it('predicts drawn digits with weights trained in Node and loaded from a file', async () => {
     const node = await trainInNode();
@@ -209,7 +209,7 @@ describe.skipIf(!run)('demo page in Chromium on WebGPU', () => {
     await page.waitForFunction(() => document.getElementById('prediction')!.dataset.digit !== '');
     expect(await predicted(page)).toBe('0');
     await page.screenshot({ path: path.join(ARTIFACTS, 'demo-webgpu.png'), fullPage: true });
-  });
+  }, 90_000);
 
   it('downloads the weights as .safetensors that Node loads, and loads them back', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download').click()]);
@@ -249,5 +249,5 @@ describe.skipIf(!run)('demo page in Chromium on WebGPU', () => {
     )) as number;
     expect(after).toBe(before);
     expect(browser.errors).toEqual([]);
-  });
+  }, 90_000);
 });
