@@ -74,9 +74,13 @@ function describeDevice(): torch.Device {
     ui.gpuStatus.dataset.adapter = name;
   } else {
     ui.gpuStatus.className = 'status warn';
-    ui.gpuStatus.textContent = `WebGPU is not available in this browser (${
-      torch.webgpu.unavailableReason() || 'no adapter'
-    }). Training runs on the CPU backend (WebAssembly SIMD) instead.`;
+    // torchts's reason names drivers (Node's view); in a page, say what the browser did
+    const why = !('gpu' in navigator)
+      ? 'this browser has no navigator.gpu'
+      : torch.webgpu.unavailableReason().startsWith('requestAdapter() returned null')
+        ? 'the browser offers WebGPU but no adapter: it is disabled, or the GPU is blocklisted'
+        : torch.webgpu.unavailableReason() || 'no adapter';
+    ui.gpuStatus.textContent = `WebGPU is not available in this browser (${why}). Training runs on the CPU backend (WebAssembly SIMD) instead.`;
     ui.device.querySelector<HTMLOptionElement>('option[value=webgpu]')!.disabled = true;
   }
   // torchts's own policy (torch.bestDevice()): a hardware GPU, else the CPU; ?device= overrides
