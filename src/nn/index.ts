@@ -21,6 +21,7 @@ export {
   Tanh,
 } from './activation.js';
 export { ModuleDict, ModuleList, Sequential } from './container.js';
+export { Conv1d, Conv2d, ConvTranspose2d } from './conv.js';
 export * as functional from './functional.js';
 export * as F from './functional.js';
 export * as init from './init.js';
@@ -38,9 +39,8 @@ export {
   SmoothL1Loss,
 } from './loss.js';
 export { type LoadStateDictResult, Module } from './module.js';
-export { isParameter, Parameter } from './parameter.js';
-export * as utils from './utils.js';
-export { Conv1d, Conv2d, ConvTranspose2d } from './conv.js';
 export { BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm } from './norm.js';
+export { isParameter, Parameter } from './parameter.js';
 export { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from './pool.js';
 export { Dropout2d, Upsample } from './spatial.js';
+export * as utils from './utils.js';

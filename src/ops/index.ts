@@ -14,10 +14,13 @@ export {
   softmax,
   softplus,
 } from './activation.js';
+export { conv1d, conv2d, convTranspose2d } from './conv.js';
 export * from './creation.js';
 export * from './indexing.js';
 export * from './matmul.js';
+export { batchNorm, groupNorm, layerNorm } from './norm.js';
 export * from './pointwise.js';
+export { maxPool2d } from './pool.js';
 export {
   all,
   amax,
