@@ -1,7 +1,7 @@
 /** Fused routines on WebGPU against plain-JS references (f64) of their composed definitions. */
 import { expect, it } from 'vitest';
 import type { View } from '../../../src/backend/backend.js';
-import { resetStats, stats } from '../../../src/backend/webgpu/index.js';
+import { resetStats, setMatmulVariant, stats } from '../../../src/backend/webgpu/index.js';
 import { describeGpu, expectClose, fill, gpu, outPair, pair, randn, rng } from './helpers.js';
 
 const gv = (data: Float32Array | Int32Array, shape: number[], strides?: number[], offset = 0): View =>
@@ -113,4 +113,80 @@ describeGpu('webgpu routines.optimizerStep', () => {
           expectClose(await gpu().read(sv[i][k]), S[i][k], { ulps: 64, atol: 1e-6 }, `state ${i}.${k}`);
       }
     });
+});
+
+describeGpu('webgpu routines.linearGrads and logSoftmaxNllReduced', () => {
+  for (const variant of ['register', 'tiled'] as const)
+    it(`linearGrads: dW = g^T x and db = column sums of g, strided g (${variant} kernel)`, async () => {
+      setMatmulVariant(variant);
+      try {
+        const r = rng(7);
+        for (const [M, O, I] of [
+          [64, 10, 128],
+          [5, 3, 7],
+          [1, 1, 1],
+          [70, 66, 9],
+        ]) {
+          // g stored transposed ([O, M] in memory, viewed as [M, O]) from offset 2.
+          const gd = fill('float32', O * M + 2, () => randn(r)) as Float32Array;
+          const xd = fill('float32', M * I, () => randn(r)) as Float32Array;
+          const g = gv(gd, [M, O], [1, M], 2);
+          const x = gv(xd, [M, I]);
+          const dW = outPair('float32', [O, I]).gpu;
+          const db = outPair('float32', [O]).gpu;
+          gpu().routines!.linearGrads!(g, x, dW, db);
+          const G = (m: number, o: number) => gd[2 + o * M + m];
+          const wantW: number[] = [];
+          const wantB: number[] = [];
+          for (let o = 0; o < O; o++) {
+            let sb = 0;
+            for (let m = 0; m < M; m++) sb += G(m, o);
+            wantB.push(sb);
+            for (let i = 0; i < I; i++) {
+              let s = 0;
+              for (let m = 0; m < M; m++) s += G(m, o) * xd[m * I + i];
+              wantW.push(s);
+            }
+          }
+          expectClose(await gpu().read(dW), wantW, { ulps: 64, atol: 1e-4 }, `dW ${M}x${O}x${I}`);
+          expectClose(await gpu().read(db), wantB, { ulps: 64, atol: 1e-4 }, `db ${M}x${O}x${I}`);
+        }
+      } finally {
+        setMatmulVariant('auto');
+      }
+    });
+
+  it('logSoftmaxNllReduced: mean over non-ignored rows and its 1/count, sum, all ignored -> NaN', async () => {
+    const r = rng(9);
+    const [N, C] = [7, 5];
+    const x = fill('float32', N * C, () => randn(r) * 2) as Float32Array;
+    const t = new Int32Array([0, 4, -100, 3, 2, -100, 1]);
+    const rowLoss = (n: number) => {
+      const row = Array.from(x.subarray(n * C, (n + 1) * C));
+      const m = Math.max(...row);
+      return Math.log(row.reduce((a, v) => a + Math.exp(v - m), 0)) + m - row[t[n]];
+    };
+    let s = 0;
+    for (let n = 0; n < N; n++) if (t[n] !== -100) s += rowLoss(n);
+    for (const [reduction, want] of [
+      ['mean', [s / 5, 1 / 5]],
+      ['sum', [s, 1]],
+    ] as const) {
+      const out = outPair('float32', [2]).gpu;
+      const probs = outPair('float32', [N, C]).gpu;
+      gpu().routines!.logSoftmaxNllReduced!(gv(x, [N, C]), gv(t, [N]), -100, reduction, out, probs);
+      expectClose(await gpu().read(out), want, { ulps: 16, atol: 1e-6 }, reduction);
+    }
+    const out = outPair('float32', [2]).gpu;
+    const probs = outPair('float32', [N, C]).gpu;
+    gpu().routines!.logSoftmaxNllReduced!(
+      gv(x, [N, C]),
+      gv(new Int32Array(N).fill(-100), [N]),
+      -100,
+      'mean',
+      out,
+      probs,
+    );
+    expect(Number.isNaN((await gpu().read(out))[0])).toBe(true);
+  });
 });
