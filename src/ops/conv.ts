@@ -22,7 +22,25 @@ import { fmtShape, ShapeError } from '../tensor/errors.js';
 import { checkSameDevice, E, emptyTensor, record1, type Tensor, viewOf } from './core.js';
 import { matmul } from './matmul.js';
 import { add } from './pointwise.js';
-import { contiguous, narrow, pad, permute, reshape, squeeze, transpose, unsqueeze } from './shape.js';
+import {
+  cat,
+  contiguous,
+  narrow,
+  pad,
+  permute,
+  reshape,
+  split,
+  squeeze,
+  transpose,
+  unsqueeze,
+} from './shape.js';
+
+/**
+ * Largest im2col matrix (elements) one GEMM gets: bigger batches run in chunks of samples.
+ * 2^24 floats = 64 MiB, half of WebGPU's default maxStorageBufferBindingSize (128 MiB), so the
+ * cols and the product each fit one binding; on the CPU it bounds the temporary as well.
+ */
+const CHUNK_ELEMENTS = 2 ** 24;
 
 export type IntOrPair = number | readonly number[];
 export type ConvPadding = IntOrPair | 'same' | 'valid';
@@ -215,11 +233,20 @@ function conv2dCore(
   groups: number,
 ): Tensor {
   const [top, bottom, left, right] = g.pads;
-  const xp = top || bottom || left || right ? pad(x, [left, right, top, bottom]) : x;
   const N = x.shape[0];
   const [cout, cg, kh, kw] = w.shape;
+  const OH = windowCount(x.shape[2] + top + bottom, kh, g.stride[0], g.dil[0]);
+  const OW = windowCount(x.shape[3] + left + right, kw, g.stride[1], g.dil[1]);
+  const per = Math.max(cg * groups * kh * kw, cout) * OH * OW; // cols and product per sample
+  if (N > 1 && N * per > CHUNK_ELEMENTS) {
+    const n = Math.max(1, Math.floor(CHUNK_ELEMENTS / per));
+    return cat(
+      split(x, n, 0).map((xi) => conv2dCore(xi, w, bias, g, groups)),
+      0,
+    );
+  }
+  const xp = top || bottom || left || right ? pad(x, [left, right, top, bottom]) : x;
   const win = windows(xp, [kh, kw], g.stride, g.dil); // [N, C, OH, OW, kh, kw] view
-  const [OH, OW] = win.shape.slice(2, 4);
   // [N, C, OH, OW, kh, kw] -> [C, kh, kw, N, OH, OW]: one strided copy = the im2col matrix.
   const cols = reshape(contiguous(permute(win, [1, 4, 5, 0, 2, 3])), [groups, cg * kh * kw, N * OH * OW]);
   const y = matmul(reshape(w, [groups, cout / groups, cg * kh * kw]), cols); // [G, Co, N*L]
@@ -331,6 +358,12 @@ export function convTranspose2d(
       `${op}: Given input size per channel: (${H} x ${W}). Calculated output size per channel: (${out.join(' x ')}). Output size is too small`,
     );
   const cg = cin / groups;
+  if (N > 1 && N * cout * kh * kw * H * W > CHUNK_ELEMENTS) {
+    const n = Math.max(1, Math.floor(CHUNK_ELEMENTS / (cout * kh * kw * H * W)));
+    const ys = split(x, n, 0).map((xi) => convTranspose2d(xi, weight, bias, opts));
+    const r = cat(ys, 0);
+    return unbatched ? squeeze(r, 0) : r;
+  }
   const xr = reshape(permute(x, [1, 0, 2, 3]), [groups, cg, N * H * W]); // [G, Cg, N*H*W]
   const wr = transpose(reshape(weight, [groups, cg, cog * kh * kw]), 1, 2); // [G, Co*kh*kw, Cg]
   const cols = reshape(matmul(wr, xr), [cout, kh, kw, N, H, W]);

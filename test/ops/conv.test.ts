@@ -192,6 +192,41 @@ describe('convTranspose2d (CPU)', () => {
   });
 });
 
+describe('large batches run in chunks (each im2col matrix <= 2^24 elements)', () => {
+  it('conv2d over [4, 1, 700, 700] (cols 17.6M elements: chunks of 3 + 1) equals the per-sample convs, gradients too', async () => {
+    const x = rnd([4, 1, 700, 700], 91);
+    const w = rnd([2, 1, 3, 3], 92).requiresGrad_(true);
+    const y = F.conv2d(x, w, null, { padding: 1 });
+    const g = rnd([4, 2, 700, 700], 93);
+    y.mul(g).sum().backward();
+    const dw = await w.grad!.toArray();
+    w.grad = null;
+    let err = 0;
+    let ref: Tensor | null = null;
+    for (let i = 0; i < 4; i++) {
+      const yi = F.conv2d(x.narrow(0, i, 1), w, null, { padding: 1 });
+      const a = await yi.detach().toArray();
+      const b = await y.narrow(0, i, 1).toArray();
+      for (let j = 0; j < a.length; j += 997) err = Math.max(err, Math.abs(a[j] - b[j]));
+      const s = yi.mul(g.narrow(0, i, 1)).sum();
+      ref = ref ? ref.add(s) : s;
+    }
+    expect(err).toBe(0);
+    ref!.backward();
+    const want = await w.grad!.toArray();
+    for (let i = 0; i < want.length; i++)
+      expect(Math.abs(dw[i] - want[i])).toBeLessThan(1e-3 * (1 + Math.abs(want[i])));
+  });
+  it('convTranspose2d chunks the same way', async () => {
+    const x = rnd([3, 2, 200, 200], 94);
+    const w = rnd([2, 64, 3, 3], 95); // cols per sample: 64 * 9 * 40000 = 23M elements
+    const y = F.convTranspose2d(x, w, null, { padding: 1 });
+    const y1 = F.convTranspose2d(x.narrow(0, 2, 1), w, null, { padding: 1 });
+    const [a, b] = [await y.narrow(0, 2, 1).toArray(), await y1.toArray()];
+    for (let j = 0; j < a.length; j += 1009) expect(a[j]).toBe(b[j]);
+  });
+});
+
 describe('windows and fold', () => {
   it('fold is the adjoint of the window view (and overlapping windows accumulate)', async () => {
     const x = rnd([2, 3, 7, 6], 21);
