@@ -13,7 +13,7 @@
 import type { View } from '../backend/backend.js';
 import { fmtShape, ShapeError } from '../tensor/errors.js';
 import { type IntOrPair, tuple, windows } from './conv.js';
-import { E, type Ex, emptyTensor, expandView, record1, type Tensor } from './core.js';
+import { E, type Ex, emptyTensor, expandView, needsGrad, record1, type Tensor } from './core.js';
 import { tensor, zeros } from './creation.js';
 import { gather, scatterAdd } from './indexing.js';
 import { matmul } from './matmul.js';
@@ -248,7 +248,9 @@ export function maxPool2d(
       pick = E.where(E.or(E.eq(xj, E.input(0)), E.isnan(xj)), at(j), pick);
     }
     const e = inside ? E.add(E.input(1), pick) : (pick as Ex);
-    be.elementwise(e, [values, inside ? base : rows, cols, ...planes], idx);
+    // Inference (no gradient, no indices asked for) skips the index pass.
+    if (opts.returnIndices || needsGrad([x]))
+      be.elementwise(e, [values, inside ? base : rows, cols, ...planes], idx);
   } else {
     // Large windows: one copy as [kh*kw, N, C, OH, OW], argmax over the leading dim.
     const flat = reshape(contiguous(permute(win, [4, 5, 0, 1, 2, 3])), [kk, N, C, OH, OW]);

@@ -159,6 +159,7 @@ describe('maxPool2d against the direct definition (CPU)', () => {
     const [v, i] = F.maxPool2d(x, 2, { returnIndices: true });
     expect(Array.from(await v.toArray())).toEqual([Number.NaN, 3]);
     expect(Array.from(await i.toArray())).toEqual([1, 2]);
+    expect(Array.from(await F.maxPool2d(x, 2).toArray())).toEqual([Number.NaN, 3]); // inference: no index pass
     const y = torch.full([1, 1, 3, 3], -Infinity);
     const [, j] = F.maxPool2d(y, 3, { stride: 2, padding: 1, returnIndices: true });
     expect(Array.from(await j.toArray())).toEqual([0, 1, 3, 4]);
