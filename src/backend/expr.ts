@@ -144,17 +144,25 @@ export function typeOf(e: Ex, inputs: readonly ExType[]): ExType | null {
 }
 
 /** Operand type a node computes in: what its children are converted to before the op. */
-export function operandType(e: Ex & { k: 'un' | 'bin' }, inputs: readonly ExType[]): ExType {
+export function operandType(
+  e: Ex & { k: 'un' | 'bin' },
+  inputs: readonly ExType[],
+  context?: ExType,
+): ExType {
+  // `context`: the type the caller wants this node's value in. Arithmetic on constants alone
+  // (E.mul(2, 3) inside an i32 expression) has no type of its own and computes in it, so
+  // typed backends (WGSL) do not mix f32 operands into an i32 expression.
+  const weak = context === 'bool' || context === undefined ? 'f32' : context;
   if (e.k === 'un') {
     if (floatUn.has(e.op)) return 'f32';
     if (e.op === 'not') return 'bool';
-    return typeOf(e.a, inputs) ?? 'f32';
+    return typeOf(e.a, inputs) ?? weak;
   }
   if (e.op === 'and' || e.op === 'or' || e.op === 'xor') return 'bool';
   if (floatBin.has(e.op)) return 'f32';
   const ta = typeOf(e.a, inputs);
   const tb = typeOf(e.b, inputs);
-  const t = ta === null ? (tb ?? 'f32') : tb === null ? ta : promote(ta, tb);
+  const t = ta === null ? (tb ?? (cmpBin.has(e.op) ? 'f32' : weak)) : tb === null ? ta : promote(ta, tb);
   return t === 'bool' && !cmpBin.has(e.op) && e.op !== 'max' && e.op !== 'min' ? 'i32' : t;
 }
 

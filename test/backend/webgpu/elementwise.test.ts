@@ -155,6 +155,13 @@ describeGpu('webgpu elementwise', () => {
     });
   }
 
+  it('constant-only arithmetic inside an int32 expression computes in int32 (no f32 mixed in)', async () => {
+    const e = E.sub(E.mul(E.input(0), E.mul(2, 3)), E.add(1, E.neg(4)));
+    const [g, c] = await run(e, [{ data: ints, dtype: 'int32' }], 'int32');
+    expect(Array.from(g)).toEqual(Array.from(c));
+    expect(g[3]).toBe(2 * 6 + 3);
+  });
+
   const bs = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 2, -2, 0.5, -0.5, 3, -3.5, 7, 1e30, -1e-7, 2.5];
   const A = new Float32Array(bs.length ** 2 + 400);
   const B = new Float32Array(A.length);

@@ -275,7 +275,7 @@ function raw(e: Ex, ins: readonly ExType[], reads: readonly string[], ctx: WgslC
     case 'where':
       return `select(${toWgsl(e.b, ins, t, reads, ctx)}, ${toWgsl(e.a, ins, t, reads, ctx)}, ${toWgsl(e.c, ins, 'bool', reads, ctx)})`;
     case 'un': {
-      const ot = operandType(e, ins);
+      const ot = operandType(e, ins, t);
       const a = toWgsl(e.a, ins, ot, reads, ctx);
       const f = ot === 'f32';
       switch (e.op) {
@@ -327,7 +327,7 @@ function raw(e: Ex, ins: readonly ExType[], reads: readonly string[], ctx: WgslC
       break;
     }
     case 'bin': {
-      const ot = operandType(e, ins);
+      const ot = operandType(e, ins, t);
       const a = toWgsl(e.a, ins, ot, reads, ctx);
       const b = toWgsl(e.b, ins, ot, reads, ctx);
       const f = ot === 'f32';
