@@ -115,12 +115,14 @@ const jsRoutine: Routines['optimizerStep'] = (kind, params, grads, state, h) => 
 
 describe('fused path plumbing (CPU with a contract routine installed)', () => {
   const routines = torch.zeros([1]).backend.routines as Partial<Routines>;
+  const own = routines.optimizerStep; // the CPU backend's own routine, put back after each test
   const install = () => {
     routines.optimizerStep = jsRoutine;
     calls.length = 0;
   };
   afterEach(() => {
-    delete routines.optimizerStep;
+    if (own) routines.optimizerStep = own;
+    else delete routines.optimizerStep;
   });
 
   for (const [name, make] of configs)

@@ -71,10 +71,12 @@ export const jsEngine: GemmEngine = {
   mr: JS_MR,
   nr: JS_NR,
   unroll: 1,
-  memory(floats) {
+  scratch(floats) {
     if (mem.length < floats) mem = new Float32Array(Math.max(floats, mem.length * 2));
-    return mem;
+    return 0;
   },
+  view: () => mem,
+  owns: () => false,
   block: (ap, bp, c, ldc, kc, mp, np, load) => block(mem, ap, bp, c, ldc, kc, mp, np, load),
   run(job, np) {
     runShare(this.block, job, 0, np);

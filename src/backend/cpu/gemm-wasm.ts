@@ -5,7 +5,7 @@
  * worker thread over the same shared memory (gemm-threads.ts).
  */
 import { type BlockFn, type Job, runShare, startHelper } from './gemm-threads.js';
-import { hasWasmSimd } from './wasm/emit.js';
+import { classSize, heap } from './heap.js';
 import { defaultShape, gemmModuleBytes } from './wasm/gemm-kernel.js';
 
 /** What the driver needs from a kernel engine; offsets and strides are in floats. */
@@ -16,8 +16,15 @@ export interface GemmEngine {
   readonly nr: number;
   /** Packed K must be a multiple of this. */
   readonly unroll: number;
-  /** The engine's scratch memory, grown to at least `floats` (a fresh view after growth). */
-  memory(floats: number): Float32Array;
+  /**
+   * A scratch region of at least `floats` in the engine's memory: returns its first float
+   * index in `view()`. May grow the memory, so take `view()` (and heap offsets) after it.
+   */
+  scratch(floats: number): number;
+  /** The engine's memory as floats, as it is now. */
+  view(): Float32Array;
+  /** Whether `x` lives in the engine's memory (then it is used in place, at x.byteOffset). */
+  owns(x: Float32Array): boolean;
   /** C tiles (ip < mp, jp < np) = (load ? C : 0) + packed A panel ip @ packed B panel jp. */
   block: BlockFn;
   /**
@@ -60,23 +67,16 @@ type Exports = Record<string, PackFn> & {
 const PARALLEL_MIN_MACS = 16e6;
 
 function create(): GemmEngine | undefined {
-  if (!hasWasmSimd()) return undefined;
-  // Shared (SharedArrayBuffer-backed) where a worker could use it; the 4 GiB maximum is only
-  // address space, which 64-bit engines reserve for every wasm memory anyway.
-  const threads =
-    typeof SharedArrayBuffer === 'function' &&
-    typeof (globalThis as { process?: { getBuiltinModule?: unknown } }).process?.getBuiltinModule ===
-      'function';
-  const spec = threads ? { min: 1, max: 65536, shared: true } : { min: 1 };
-  const memory = new WebAssembly.Memory({
-    initial: spec.min,
-    maximum: spec.max,
-    shared: spec.shared,
-  } as WebAssembly.MemoryDescriptor);
-  const mod = new WebAssembly.Module(gemmModuleBytes(defaultShape, spec) as BufferSource);
+  if (!heap) return undefined;
+  // The CPU heap's memory (heap.ts): tensors already live there, so operands are packed from
+  // where they are and C is written in place. Shared where a worker could use it.
+  const h = heap;
+  const { memory } = h;
+  const mod = new WebAssembly.Module(gemmModuleBytes(defaultShape, h.spec) as BufferSource);
   const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as Exports;
-  let view = new Float32Array(memory.buffer);
-  let helper: ReturnType<typeof startHelper> | null = threads ? null : undefined; // null: not started yet
+  let helper: ReturnType<typeof startHelper> | null = h.shared ? null : undefined; // null: not started yet
+  let scratchOff = -1; // bytes
+  let scratchBytes = 0;
   const nr = 4 * defaultShape.nrv;
   const block: BlockFn = (ap, bp, c, ldc, kc, mp, np, load) =>
     ex.block(ap * 4, bp * 4, c * 4, ldc * 4, kc, mp, np, load ? 1 : 0);
@@ -85,13 +85,21 @@ function create(): GemmEngine | undefined {
     mr: defaultShape.mr,
     nr,
     unroll: defaultShape.unroll,
-    memory(floats) {
-      const need = floats * 4 - memory.buffer.byteLength;
-      if (need > 0) memory.grow(Math.ceil(need / 65536));
-      if (view.buffer !== memory.buffer || view.length * 4 !== memory.buffer.byteLength)
-        view = new Float32Array(memory.buffer);
-      return view;
+    scratch(floats) {
+      const bytes = floats * 4 + 64;
+      if (bytes > scratchBytes) {
+        if (scratchOff >= 0) h.release(scratchOff, scratchBytes);
+        scratchBytes = classSize(bytes);
+        scratchOff = h.alloc(scratchBytes);
+        if (scratchOff < 0) {
+          scratchBytes = 0;
+          throw new RangeError(`sgemm: out of memory for ${floats} floats of packing space`);
+        }
+      }
+      return scratchOff >> 2;
     },
+    view: () => h.floats(),
+    owns: (x) => h.owns(x),
     block,
     run(job, np, macs, parallel) {
       if (parallel && macs >= PARALLEL_MIN_MACS) {

@@ -19,6 +19,7 @@
 import { jsEngine } from './gemm-js.js';
 import { packPanels } from './gemm-pack.js';
 import { type GemmEngine, wasmEngine } from './gemm-wasm.js';
+import { wasmKernels } from './heap.js';
 
 export interface SgemmOptions {
   /** C += op(A) @ op(B) instead of C = ... */
@@ -67,7 +68,7 @@ export function sgemm(
   ldc: number,
   opts?: SgemmOptions,
 ): void {
-  sgemmWith(wasmEngine ?? jsEngine, M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, opts);
+  sgemmWith(wasmKernels.enabled && wasmEngine ? wasmEngine : jsEngine, M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, opts);
 }
 
 /** Which engine `sgemm` uses here: 'wasm' (SIMD) or 'js' (no wasm SIMD in this engine). */
@@ -86,7 +87,7 @@ interface Source {
   off: number;
   rs: number;
   ks: number;
-  /** `x` is the engine memory (staged), so the engine's pack kernels can read it. */
+  /** `x` is the engine memory (in place or staged), so the engine's pack kernels can read it. */
   staged: boolean;
 }
 
@@ -158,32 +159,52 @@ function sgemmWith(
   const nk = Math.max(1, Math.ceil(K / KC));
   const kc = Math.ceil(K / nk); // K split evenly: 784 -> 4 x 196, not 3 x 256 + 16
   const kcp = ceilTo(Math.max(kc, 1), e.unroll);
-  // Operands are staged (copied as is, one memcpy each) into engine memory when their
+  // Operands that already live in engine memory (CPU tensors in the heap, heap.ts) are packed
+  // from where they are, and C is written in place when its shape fills whole tiles. Heap
+  // positions are taken now: the scratch allocation below may grow the memory, which detaches
+  // the arrays' old buffer when the memory is not shared.
+  const at = (x: Float32Array | undefined, off: number) => (x && e.owns(x) ? (x.byteOffset >> 2) + off : -1);
+  const aAt = at(a, aOff);
+  const bAt = at(b, bOff);
+  const cAt = at(c, cOff);
+  const biasAt = at(opts.bias, opts.biasOff ?? 0);
+  const cInPlace = cAt >= 0 && Mp === M && Np === N;
+  // Other operands are staged (copied as is, one memcpy each) into engine memory when their
   // footprint is dense enough that the copy is cheap, so packing runs in the engine.
   const span = (rows: number, rs: number, ks: number) => (rows - 1) * rs + (K - 1) * ks + 1;
-  const stage = (rows: number, rs: number, ks: number) =>
-    e.packFull !== undefined && K > 0 && span(rows, rs, ks) <= 2 * rows * K + 4096;
-  const aSpan = stage(M, aRs, aCs) ? span(M, aRs, aCs) : 0;
-  const bSpan = stage(N, bCs, bRs) ? span(N, bCs, bRs) : 0;
-  // engine memory (floats): [C: Mp x ldb][bias: Np][A panels: nk x Mp x kcp][B panels: nk x Np x kcp][A][B]
+  const stage = (at: number, rows: number, rs: number, ks: number) =>
+    at < 0 && e.packFull !== undefined && K > 0 && span(rows, rs, ks) <= 2 * rows * K + 4096;
+  const aSpan = stage(aAt, M, aRs, aCs) ? span(M, aRs, aCs) : 0;
+  const bSpan = stage(bAt, N, bCs, bRs) ? span(N, bCs, bRs) : 0;
+  // scratch (floats): [C: Mp x ldb, unless in place][bias: Np][A panels: nk x Mp x kcp][B panels: nk x Np x kcp][A][B]
   // Everything is packed before the multiply starts, so a worker thread can take a share of it.
   // C rows and every region start on a 64-byte line, and threads split C at even panels
-  // (16 floats), so two cores never write the same cache line.
-  const ldb = ceilTo(Np, 16);
-  const cBuf = 0;
-  const biasBuf = Mp * ldb;
-  const apBuf = ceilTo(biasBuf + Np, 16);
-  const bpBuf = ceilTo(apBuf + nk * Mp * kcp, 16);
-  const aStage = ceilTo(bpBuf + nk * Np * kcp, 16);
-  const bStage = aStage + aSpan;
-  const m = e.memory(bStage + bSpan);
-  const A = source(m, a, aOff, aRs, aCs, aSpan, aStage);
-  const B = source(m, b, bOff, bCs, bRs, bSpan, bStage);
+  // (16 floats), so two cores never write the same cache line (in place: as C's rows fall).
+  const ldb = cInPlace ? ldc : ceilTo(Np, 16);
+  const biasRel = cInPlace ? 0 : Mp * ldb;
+  const apRel = ceilTo(biasRel + Np, 16);
+  const bpRel = ceilTo(apRel + nk * Mp * kcp, 16);
+  const aStageRel = ceilTo(bpRel + nk * Np * kcp, 16);
+  const bStageRel = aStageRel + aSpan;
+  const base = e.scratch(bStageRel + bSpan);
+  const m = e.view();
+  const cBuf = cInPlace ? cAt : base;
+  const biasBuf = base + biasRel;
+  const apBuf = base + apRel;
+  const bpBuf = base + bpRel;
+  const A: Source =
+    aAt >= 0 ? { x: m, off: aAt, rs: aRs, ks: aCs, staged: true } : source(m, a, aOff, aRs, aCs, aSpan, base + aStageRel);
+  const B: Source =
+    bAt >= 0 ? { x: m, off: bAt, rs: bCs, ks: bRs, staged: true } : source(m, b, bOff, bCs, bRs, bSpan, base + bStageRel);
 
   const accumulate = opts.accumulate === true;
-  if (accumulate)
-    for (let i = 0; i < M; i++) m.set(c.subarray(cOff + i * ldc, cOff + i * ldc + N), cBuf + i * ldb);
-  if (K === 0 && !accumulate) m.fill(0, cBuf, cBuf + Mp * ldb);
+  if (accumulate && !cInPlace)
+    for (let i = 0; i < M; i++)
+      if (cAt >= 0) m.copyWithin(cBuf + i * ldb, cAt + i * ldc, cAt + i * ldc + N);
+      else m.set(c.subarray(cOff + i * ldc, cOff + i * ldc + N), cBuf + i * ldb);
+  if (K === 0 && !accumulate)
+    if (cInPlace) for (let i = 0; i < M; i++) m.fill(0, cBuf + i * ldb, cBuf + i * ldb + N);
+    else m.fill(0, cBuf, cBuf + Mp * ldb);
   if (K > 0) {
     for (let kb = 0; kb < nk; kb++) {
       const k0 = kb * kc;
@@ -211,15 +232,21 @@ function sgemmWith(
 
   let flags = 0;
   if (opts.bias) {
-    const { bias } = opts;
-    const bo = opts.biasOff ?? 0;
     const bs = opts.biasStride ?? 1;
-    for (let j = 0; j < N; j++) m[biasBuf + j] = bias[bo + j * bs];
+    if (biasAt >= 0) for (let j = 0; j < N; j++) m[biasBuf + j] = m[biasAt + j * bs];
+    else {
+      const { bias } = opts;
+      const bo = opts.biasOff ?? 0;
+      for (let j = 0; j < N; j++) m[biasBuf + j] = bias[bo + j * bs];
+    }
     m.fill(0, biasBuf + N, biasBuf + Np);
     flags |= 1;
   }
   if (opts.relu) flags |= 2;
   if (flags) e.finish(cBuf, ldb, M, Np, biasBuf, flags);
-  if (ldc === N && ldb === N) c.set(m.subarray(cBuf, cBuf + M * N), cOff);
+  if (cInPlace) return;
+  if (cAt >= 0)
+    for (let i = 0; i < M; i++) m.copyWithin(cAt + i * ldc, cBuf + i * ldb, cBuf + i * ldb + N);
+  else if (ldc === N && ldb === N) c.set(m.subarray(cBuf, cBuf + M * N), cOff);
   else for (let i = 0; i < M; i++) c.set(m.subarray(cBuf + i * ldb, cBuf + i * ldb + N), cOff + i * ldc);
 }

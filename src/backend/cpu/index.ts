@@ -2,42 +2,112 @@
  * The CPU backend: typed-array storage and the primitive kernels. Pointwise math is compiled
  * from `Ex` trees (compile.ts); matmul goes to the blocked GEMM (gemm.ts).
  */
-import { type DType, type TypedArray, typedArrayFor } from '../../tensor/dtype.js';
+import { type DType, itemSize, type TypedArray, typedArrayFor } from '../../tensor/dtype.js';
 import type { Backend, MatmulOptions, RandomKind, ReduceOp, Storage, View } from '../backend.js';
 import { contiguousStrides, isContiguousView, numelOf } from '../backend.js';
 import type { Ex } from '../expr.js';
 import { philoxFill } from '../philox.js';
 import { coalesce, compileElementwise } from './compile.js';
 import { sgemm } from './gemm.js';
+import { type Heap, heap, wasmKernels } from './heap.js';
 import { cpuRoutines } from './routines.js';
 
 export interface CpuStorage extends Storage {
   readonly data: TypedArray;
+  /** Byte offset of the storage in the CPU heap (heap.ts), or -1 for a plain typed array. */
+  readonly heapOff: number;
 }
 
 export const dataOf = (v: View | Storage): TypedArray =>
   ('storage' in v ? (v.storage as CpuStorage) : (v as CpuStorage)).data;
 
+/** Element offset of a view's storage in the heap viewed as `dtype`'s array, or -1 off the heap. */
+export const heapIndex = (v: View): number => {
+  const off = (v.storage as CpuStorage).heapOff;
+  return off < 0 ? -1 : v.dtype === 'bool' ? off : off >> 2;
+};
+
+const viewFor = (d: DType, buf: ArrayBufferLike, off: number, n: number): TypedArray =>
+  d === 'float32'
+    ? new Float32Array(buf, off, n)
+    : d === 'int32'
+      ? new Int32Array(buf, off, n)
+      : new Uint8Array(buf, off, n);
+
 /**
- * Freed arrays are kept by (dtype, size) and handed out again: a training loop allocates the
- * same sizes every step, and a fresh large typed array costs far more than the arithmetic on it
- * (zeroing plus the GC pressure of external memory). Bounded in bytes.
+ * A storage in the CPU heap: `data` is a typed-array view of its block, taken again after the
+ * memory grew (a plain wasm memory detaches its old buffer on growth).
+ */
+class HeapStorage implements CpuStorage {
+  readonly device = 'cpu' as const;
+  refs = 0;
+  version = 0;
+  freed?: boolean;
+  private v: TypedArray | null;
+  private epoch: number;
+
+  constructor(
+    readonly dtype: DType,
+    readonly size: number,
+    public heapOff: number,
+    private readonly h: Heap,
+  ) {
+    this.epoch = h.epoch;
+    this.v = viewFor(dtype, h.memory.buffer, heapOff, size);
+  }
+
+  get data(): TypedArray {
+    if (this.epoch !== this.h.epoch && this.v !== null) {
+      this.epoch = this.h.epoch;
+      this.v = viewFor(this.dtype, this.h.memory.buffer, this.heapOff, this.size);
+    }
+    return this.v as TypedArray; // null once released: any use fails loudly
+  }
+
+  release(): void {
+    this.h.release(this.heapOff, this.size * itemSize(this.dtype));
+    this.v = null;
+    this.heapOff = -1;
+  }
+}
+
+/**
+ * Without the heap (no wasm SIMD, or kernels switched off): plain typed arrays. Freed arrays
+ * are kept by (dtype, size) and handed out again: a training loop allocates the same sizes
+ * every step, and a fresh large typed array costs far more than the arithmetic on it (zeroing
+ * plus the GC pressure of external memory). Bounded in bytes.
  */
 const pool = new Map<string, TypedArray[]>();
 let pooledBytes = 0;
 const POOL_LIMIT = 256 * 2 ** 20;
 
 function alloc(size: number, dtype: DType): CpuStorage {
+  if (wasmKernels.enabled && heap && size > 0) {
+    const off = heap.alloc(size * itemSize(dtype));
+    if (off >= 0) return new HeapStorage(dtype, size, off, heap);
+  }
   const list = pool.get(`${dtype}:${size}`);
   const data = list?.pop();
   if (data) pooledBytes -= data.byteLength;
-  return { device: 'cpu', dtype, size, refs: 0, version: 0, data: data ?? typedArrayFor(dtype, size) };
+  return {
+    device: 'cpu',
+    dtype,
+    size,
+    refs: 0,
+    version: 0,
+    heapOff: -1,
+    data: data ?? typedArrayFor(dtype, size),
+  };
 }
 
 function release(s: Storage): void {
-  const st = s as CpuStorage & { data: TypedArray | null };
   if (s.freed) return;
   s.freed = true;
+  if (s instanceof HeapStorage) {
+    s.release();
+    return;
+  }
+  const st = s as CpuStorage & { data: TypedArray | null };
   const d = st.data;
   if (d && d.byteLength >= 1024 && pooledBytes + d.byteLength <= POOL_LIMIT) {
     const key = `${s.dtype}:${s.size}`;
@@ -50,7 +120,10 @@ function release(s: Storage): void {
   (st as { data: TypedArray | null }).data = null;
 }
 
-/** Drops the pooled arrays (torch.cuda.empty_cache's CPU counterpart). */
+/**
+ * Drops the pooled plain arrays (torch.cuda.empty_cache's CPU counterpart). Heap blocks stay
+ * on their free lists: a WebAssembly.Memory cannot shrink.
+ */
 export function emptyCpuCache(): void {
   pool.clear();
   pooledBytes = 0;
@@ -63,7 +136,7 @@ function readSync(v: View): TypedArray {
   if (isContiguousView(v)) return src.slice(v.offset, v.offset + n);
   const out = typedArrayFor(v.dtype, n);
   const o: View = {
-    storage: { data: out } as unknown as Storage,
+    storage: { data: out, heapOff: -1 } as unknown as Storage,
     dtype: v.dtype,
     shape: v.shape,
     strides: contiguousStrides(v.shape),

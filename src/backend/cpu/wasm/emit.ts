@@ -47,7 +47,56 @@ const S = {
   f32x4Add: 0xe4,
   f32x4Mul: 0xe6,
   f32x4Pmax: 0xeb,
+  load32Zero: 0x5c,
+  store32Lane: 0x5a,
+  store8Lane: 0x58,
 } as const;
+
+/**
+ * SIMD operations without immediates, by mnemonic (sub-opcodes of the 0xfd prefix), for
+ * `Fn.v(name)`: the elementwise, reduction and optimizer kernels pick them from tables.
+ */
+export const simdOps = {
+  'v128.not': 0x4d,
+  'v128.and': 0x4e,
+  'v128.andnot': 0x4f,
+  'v128.or': 0x50,
+  'v128.xor': 0x51,
+  'v128.bitselect': 0x52,
+  'v128.any_true': 0x53,
+  'i8x16.narrow_i16x8_u': 0x66,
+  'i16x8.narrow_i32x4_u': 0x86,
+  'i16x8.extend_low_i8x16_u': 0x89,
+  'i32x4.extend_low_i16x8_u': 0xa9,
+  'i32x4.splat': 0x11,
+  'i32x4.eq': 0x37,
+  'i32x4.ne': 0x38,
+  'i32x4.neg': 0xa1,
+  'f32x4.eq': 0x41,
+  'f32x4.ne': 0x42,
+  'f32x4.lt': 0x43,
+  'f32x4.gt': 0x44,
+  'f32x4.le': 0x45,
+  'f32x4.ge': 0x46,
+  'f32x4.ceil': 0x67,
+  'f32x4.floor': 0x68,
+  'f32x4.trunc': 0x69,
+  'f32x4.nearest': 0x6a,
+  'f32x4.abs': 0xe0,
+  'f32x4.neg': 0xe1,
+  'f32x4.sqrt': 0xe3,
+  'f32x4.add': 0xe4,
+  'f32x4.sub': 0xe5,
+  'f32x4.mul': 0xe6,
+  'f32x4.div': 0xe7,
+  'f32x4.min': 0xe8,
+  'f32x4.max': 0xe9,
+  'f32x4.splat': 0x13,
+  'f64x2.promote_low_f32x4': 0x5f,
+  'f32x4.demote_f64x2_zero': 0x5e,
+  'f64x2.add': 0xf0,
+} as const;
+export type SimdOp = keyof typeof simdOps;
 
 /**
  * One function body. Locals are declared up front by `local(type)`; instructions are appended
@@ -182,6 +231,49 @@ export class Fn {
   /** pmax(a, b) = a < b ? b : a: keeps NaN in `a` (relu as max(x, 0) with x first). */
   f32x4Pmax(): this {
     return this.simd(S.f32x4Pmax);
+  }
+
+  /** A SIMD operation without immediates, by mnemonic (`simdOps`). */
+  v(name: SimdOp): this {
+    return this.simd(simdOps[name]);
+  }
+  /** v128.load32_zero: one f32/i32 into lane 0, the other lanes 0. */
+  v128Load32Zero(offset = 0): this {
+    return this.simd(S.load32Zero, ...this.memarg(2, offset));
+  }
+  /** v128.store32_lane: stores lane `lane` as one 32-bit value. */
+  v128Store32Lane(lane: number, offset = 0): this {
+    return this.simd(S.store32Lane, ...this.memarg(2, offset), lane);
+  }
+  /** v128.store8_lane: stores byte `lane`. */
+  v128Store8Lane(lane: number, offset = 0): this {
+    return this.simd(S.store8Lane, ...this.memarg(0, offset), lane);
+  }
+  /** v128.const from four f32 lanes. */
+  f32x4Const(a: number, b = a, c = a, d = a): this {
+    const bytes = new Uint8Array(new Float32Array([a, b, c, d]).buffer);
+    return this.simd(S.const, ...bytes);
+  }
+  /** v128.const from four i32 lanes. */
+  i32x4Const(a: number, b = a, c = a, d = a): this {
+    const bytes = new Uint8Array(new Int32Array([a, b, c, d]).buffer);
+    return this.simd(S.const, ...bytes);
+  }
+  i32Load8U(offset = 0): this {
+    return this.op(0x2d, ...this.memarg(0, offset));
+  }
+  i32Load(offset = 0): this {
+    return this.op(0x28, ...this.memarg(2, offset));
+  }
+  i32Shl(): this {
+    return this.op(0x74);
+  }
+  i32LtS(): this {
+    return this.op(0x48);
+  }
+  /** memory.copy (bulk memory): (dst, src, bytes) on the stack. */
+  memoryCopy(): this {
+    return this.op(0xfc, 0x0a, 0x00, 0x00);
   }
 
   /** The body as the code section wants it: size, run-length locals, code, `end`. */
