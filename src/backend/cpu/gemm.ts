@@ -68,7 +68,24 @@ export function sgemm(
   ldc: number,
   opts?: SgemmOptions,
 ): void {
-  sgemmWith(wasmKernels.enabled && wasmEngine ? wasmEngine : jsEngine, M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, opts);
+  sgemmWith(
+    wasmKernels.enabled && wasmEngine ? wasmEngine : jsEngine,
+    M,
+    N,
+    K,
+    a,
+    aOff,
+    aRs,
+    aCs,
+    b,
+    bOff,
+    bRs,
+    bCs,
+    c,
+    cOff,
+    ldc,
+    opts,
+  );
 }
 
 /** Which engine `sgemm` uses here: 'wasm' (SIMD) or 'js' (no wasm SIMD in this engine). */
@@ -193,9 +210,13 @@ function sgemmWith(
   const apBuf = base + apRel;
   const bpBuf = base + bpRel;
   const A: Source =
-    aAt >= 0 ? { x: m, off: aAt, rs: aRs, ks: aCs, staged: true } : source(m, a, aOff, aRs, aCs, aSpan, base + aStageRel);
+    aAt >= 0
+      ? { x: m, off: aAt, rs: aRs, ks: aCs, staged: true }
+      : source(m, a, aOff, aRs, aCs, aSpan, base + aStageRel);
   const B: Source =
-    bAt >= 0 ? { x: m, off: bAt, rs: bCs, ks: bRs, staged: true } : source(m, b, bOff, bCs, bRs, bSpan, base + bStageRel);
+    bAt >= 0
+      ? { x: m, off: bAt, rs: bCs, ks: bRs, staged: true }
+      : source(m, b, bOff, bCs, bRs, bSpan, base + bStageRel);
 
   const accumulate = opts.accumulate === true;
   if (accumulate && !cInPlace)
@@ -245,8 +266,7 @@ function sgemmWith(
   if (opts.relu) flags |= 2;
   if (flags) e.finish(cBuf, ldb, M, Np, biasBuf, flags);
   if (cInPlace) return;
-  if (cAt >= 0)
-    for (let i = 0; i < M; i++) m.copyWithin(cAt + i * ldc, cBuf + i * ldb, cBuf + i * ldb + N);
+  if (cAt >= 0) for (let i = 0; i < M; i++) m.copyWithin(cAt + i * ldc, cBuf + i * ldb, cBuf + i * ldb + N);
   else if (ldc === N && ldb === N) c.set(m.subarray(cBuf, cBuf + M * N), cOff);
   else for (let i = 0; i < M; i++) c.set(m.subarray(cBuf + i * ldb, cBuf + i * ldb + N), cOff + i * ldc);
 }

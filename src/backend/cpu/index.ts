@@ -8,6 +8,7 @@ import { contiguousStrides, isContiguousView, numelOf } from '../backend.js';
 import type { Ex } from '../expr.js';
 import { philoxFill } from '../philox.js';
 import { coalesce, compileElementwise } from './compile.js';
+import { elementwiseWasm } from './ewise-wasm.js';
 import { sgemm } from './gemm.js';
 import { type Heap, heap, wasmKernels } from './heap.js';
 import { cpuRoutines } from './routines.js';
@@ -38,36 +39,36 @@ const viewFor = (d: DType, buf: ArrayBufferLike, off: number, n: number): TypedA
  * A storage in the CPU heap: `data` is a typed-array view of its block, taken again after the
  * memory grew (a plain wasm memory detaches its old buffer on growth).
  */
-class HeapStorage implements CpuStorage {
+export class HeapStorage implements CpuStorage {
   readonly device = 'cpu' as const;
   refs = 0;
   version = 0;
   freed?: boolean;
-  private v: TypedArray | null;
-  private epoch: number;
+  /** Taken on first use only: storages that only wasm kernels touch never need one. */
+  private v: TypedArray | null = null;
+  private epoch = -1;
 
   constructor(
     readonly dtype: DType,
     readonly size: number,
     public heapOff: number,
     private readonly h: Heap,
-  ) {
-    this.epoch = h.epoch;
-    this.v = viewFor(dtype, h.memory.buffer, heapOff, size);
-  }
+  ) {}
 
   get data(): TypedArray {
-    if (this.epoch !== this.h.epoch && this.v !== null) {
+    if (this.epoch !== this.h.epoch) {
+      if (this.heapOff < 0) return null as unknown as TypedArray; // released: any use fails loudly
       this.epoch = this.h.epoch;
       this.v = viewFor(this.dtype, this.h.memory.buffer, this.heapOff, this.size);
     }
-    return this.v as TypedArray; // null once released: any use fails loudly
+    return this.v as TypedArray;
   }
 
   release(): void {
     this.h.release(this.heapOff, this.size * itemSize(this.dtype));
     this.v = null;
     this.heapOff = -1;
+    this.epoch = -1;
   }
 }
 
@@ -146,8 +147,15 @@ function readSync(v: View): TypedArray {
   return out;
 }
 
+/** Byte address of a view's first element in the heap, or -1 off the heap (or kernels off). */
+export const heapAddr = (v: View): number => {
+  const off = (v.storage as CpuStorage).heapOff;
+  return off < 0 || !wasmKernels.enabled ? -1 : off + v.offset * itemSize(v.dtype);
+};
+
 function elementwise(e: Ex, inputs: readonly View[], out: View): void {
   if (numelOf(out.shape) === 0) return;
+  if (wasmKernels.enabled && elementwiseWasm(e, inputs, out, heapAddr)) return;
   const kernel = compileElementwise(
     e,
     inputs.map((v) => v.dtype),

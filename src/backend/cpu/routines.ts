@@ -24,7 +24,8 @@ function variantOf(kind: string, h: Record<string, number>): OptimVariant {
     };
   }
   if (kind === 'adam' || kind === 'adamw') {
-    if (!(h.step >= 1)) throw new RangeError(`cpu optimizerStep: ${kind} needs hyper.step >= 1, got ${h.step}`);
+    if (!(h.step >= 1))
+      throw new RangeError(`cpu optimizerStep: ${kind} needs hyper.step >= 1, got ${h.step}`);
     return {
       kind,
       maximize: on('maximize'),
@@ -43,7 +44,18 @@ function hyperOf(kind: string, h: Record<string, number>): number[] {
   const b2 = h.beta2 ?? 0.999;
   const lr = h.lr ?? 1e-3;
   const wd = h.weightDecay ?? 0;
-  return [lr, 1 - b1, b1, b2, 1 - b2, h.eps ?? 1e-8, wd, lr / (1 - b1 ** h.step), Math.sqrt(1 - b2 ** h.step), 1 - lr * wd];
+  return [
+    lr,
+    1 - b1,
+    b1,
+    b2,
+    1 - b2,
+    h.eps ?? 1e-8,
+    wd,
+    lr / (1 - b1 ** h.step),
+    Math.sqrt(1 - b2 ** h.step),
+    1 - lr * wd,
+  ];
 }
 
 /** The same update in JS (float32 at every step via Math.fround): arrays off the heap, or no wasm. */
@@ -126,10 +138,13 @@ export const cpuRoutines: Partial<Routines> = {
     const hy = hyperOf(kind, hyper);
     const roles = o.kind === 'sgd' ? (o.momentum ? 3 : 2) : o.amsgrad ? 5 : 4;
     if (grads.length !== params.length || state.length !== params.length)
-      throw new RangeError(`cpu optimizerStep: ${params.length} params, ${grads.length} grads, ${state.length} states`);
+      throw new RangeError(
+        `cpu optimizerStep: ${params.length} params, ${grads.length} grads, ${state.length} states`,
+      );
     const key = JSON.stringify(o);
     let fn = updates.get(key);
-    if (!fn && wasmKernels.enabled) updates.set(key, (fn = heapModule<{ update: UpdateFn }>({ update: optimFn(o) }).update));
+    if (!fn && wasmKernels.enabled)
+      updates.set(key, (fn = heapModule<{ update: UpdateFn }>({ update: optimFn(o) }).update));
     while (hy.length < HYPER) hy.push(0);
     for (let i = 0; i < params.length; i++) {
       const vs = [params[i], grads[i], ...state[i]].slice(0, roles);
@@ -140,7 +155,9 @@ export const cpuRoutines: Partial<Routines> = {
       const n = numelOf(params[i].shape);
       for (const v of vs)
         if (!isContiguousView(v) || numelOf(v.shape) !== n || v.dtype !== 'float32')
-          throw new TypeError(`cpu optimizerStep: param ${i}: tensors must be contiguous float32 of ${n} elements`);
+          throw new TypeError(
+            `cpu optimizerStep: param ${i}: tensors must be contiguous float32 of ${n} elements`,
+          );
       if (n === 0) continue;
       const at = vs.map((v) => heapIndex(v) + v.offset);
       if (fn && wasmKernels.enabled && vs.every((v) => heapIndex(v) >= 0))

@@ -20,7 +20,8 @@ export function load(f: Fn, o: Lane, vector: boolean): void {
   f.get(o.ptr);
   if (o.bool) {
     // bytes 0/1 -> i32 lanes 0/1 -> all-ones mask where != 0
-    if (vector && o.stride === 1) f.v128Load32Zero().v('i16x8.extend_low_i8x16_u').v('i32x4.extend_low_i16x8_u');
+    if (vector && o.stride === 1)
+      f.v128Load32Zero().v('i16x8.extend_low_i8x16_u').v('i32x4.extend_low_i16x8_u');
     else f.i32Load8U().v('i32x4.splat');
     f.v128Zero().v('i32x4.ne');
   } else if (vector && o.stride === 1) f.v128Load();
@@ -46,7 +47,12 @@ export function store(f: Fn, o: Lane, vector: boolean, value: number): void {
  * Emits `for (; n >= 4; n -= 4) body(vector); for (; n > 0; n--) body(tail)`, advancing every
  * pointer in `advance` by its element size times the elements done. `n` is an i32 local (clobbered).
  */
-export function streamLoop(f: Fn, n: number, advance: readonly Lane[], body: (vector: boolean) => void): void {
+export function streamLoop(
+  f: Fn,
+  n: number,
+  advance: readonly Lane[],
+  body: (vector: boolean) => void,
+): void {
   for (const vector of [true, false]) {
     const step = vector ? 4 : 1;
     f.block();
@@ -67,4 +73,5 @@ export function streamLoop(f: Fn, n: number, advance: readonly Lane[], body: (ve
 }
 
 /** Declares `count` i32 locals. */
-export const i32Locals = (f: Fn, count: number): number[] => Array.from({ length: count }, () => f.local(i32));
+export const i32Locals = (f: Fn, count: number): number[] =>
+  Array.from({ length: count }, () => f.local(i32));
