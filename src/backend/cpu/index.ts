@@ -10,8 +10,9 @@ import { philoxFill } from '../philox.js';
 import { coalesce, compileElementwise } from './compile.js';
 import { elementwiseWasm } from './ewise-wasm.js';
 import { sgemm } from './gemm.js';
-import { type Heap, heap, wasmKernels } from './heap.js';
+import { type Heap, heap, heapModule, wasmKernels } from './heap.js';
 import { cpuRoutines } from './routines.js';
+import { copyFn, sumColsFn, sumRowsFn } from './wasm/reduce-kernel.js';
 
 export interface CpuStorage extends Storage {
   readonly data: TypedArray;
@@ -188,7 +189,41 @@ function outerOffsets(
   return offs;
 }
 
+type Kernels = {
+  sumRows: (x: number, rows: number, m: number, step: number, out: number) => void;
+  sumCols: (x: number, cols: number, m: number, step: number, out: number) => void;
+  copy: (dst: number, src: number, bytes: number) => void;
+};
+let kernels: Kernels | null = null;
+/** The reduction and copy kernels (wasm/reduce-kernel.ts), compiled on first use. */
+const wasmUtil = (): Kernels =>
+  (kernels ??= heapModule<Kernels>({ sumRows: sumRowsFn(), sumCols: sumColsFn(), copy: copyFn() }));
+
+/**
+ * float32 sums of heap tensors in wasm SIMD where the reduced and the kept dims each coalesce
+ * to one: rows of contiguous elements (a mean over the last dim), or columns (a sum over the
+ * batch dim: bias gradients), which are summed 4 outputs at a time. false: run in JS.
+ */
+function sumWasm(x: View, axes: number, out: View): boolean {
+  const xa = heapAddr(x);
+  const oa = heapAddr(out);
+  if (xa < 0 || oa < 0 || x.dtype !== 'float32' || out.dtype !== 'float32') return false;
+  const r = x.shape.length;
+  const outer = coalesce(x.shape.slice(0, r - axes), [x.strides.slice(0, r - axes)]);
+  const inner = coalesce(x.shape.slice(r - axes), [x.strides.slice(r - axes)]);
+  if (outer.shape.length !== 1 || inner.shape.length !== 1) return false;
+  const rows = outer.shape[0];
+  const m = inner.shape[0];
+  const so = outer.strides[0][0];
+  const si = inner.strides[0][0];
+  if (si === 1 || m === 1) wasmUtil().sumRows(xa, rows, m, so * 4, oa);
+  else if (so === 1) wasmUtil().sumCols(xa, rows, m, si * 4, oa);
+  else return false;
+  return true;
+}
+
 function reduce(op: ReduceOp, x: View, axes: number, out: View): void {
+  if (op === 'sum' && wasmKernels.enabled && sumWasm(x, axes, out)) return;
   const r = x.shape.length;
   const outerShape = x.shape.slice(0, r - axes);
   const inner = coalesce(x.shape.slice(r - axes), [x.strides.slice(r - axes)]);
@@ -288,13 +323,20 @@ function gather(x: View, dim: number, index: View, out: View): void {
     const oPlane: View = { ...out, shape: plane };
     const flat = isContiguousView(xPlane) && isContiguousView(oPlane);
     const n = numelOf(plane);
+    // Both in the heap: memory.copy per plane (a SharedArrayBuffer's TypedArray.set is a
+    // byte-wise relaxed copy, ~4x slower).
+    const xa = flat ? heapAddr(x) : -1;
+    const oa = flat ? heapAddr(out) : -1;
+    const bytes = itemSize(x.dtype);
     for (let j = 0; j < index.shape[dim]; j++) {
       const k = I[index.offset + j * index.strides[dim]];
       if (k < 0 || k >= size)
         throw new RangeError(`gather: index ${k} is out of bounds for dimension ${dim} with size ${size}`);
       const xo = x.offset + k * xs;
       const oo = out.offset + j * out.strides[dim];
-      if (flat) O.set(X.subarray(xo, xo + n), oo);
+      if (xa >= 0 && oa >= 0)
+        wasmUtil().copy(oa + (oo - out.offset) * bytes, xa + (xo - x.offset) * bytes, n * bytes);
+      else if (flat) O.set(X.subarray(xo, xo + n), oo);
       else elementwise({ k: 'in', i: 0 }, [{ ...xPlane, offset: xo }], { ...oPlane, offset: oo });
     }
     return;

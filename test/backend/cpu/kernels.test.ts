@@ -310,3 +310,50 @@ describe('the pure JS path (no wasm SIMD) trains like the wasm path', () => {
     for (let k = 0; k < 5; k++) expect(w.losses[k]).toBeCloseTo(js.losses[k], 5);
   });
 });
+
+describe.skipIf(!hasHeap)('wasm sums and row gathers agree with the JS path', () => {
+  afterEach(() => {
+    setWasmKernels(true);
+  });
+  const both = (f: () => torch.Tensor): [number[], number[]] => {
+    setWasmKernels(true);
+    const w = Array.from(f().toArraySync());
+    setWasmKernels(false);
+    const j = Array.from(f().toArraySync());
+    setWasmKernels(true);
+    return [w, j];
+  };
+  it('sum over rows, columns (bias gradients), all, with NaN/Inf and odd sizes', () => {
+    for (const [r, c] of [
+      [1, 1],
+      [3, 5],
+      [64, 128],
+      [7, 13],
+      [64, 10],
+      [2, 0],
+    ]) {
+      const data = values(r * c, r + c, 'float32').map((v, i) => (i % 7 === 0 ? v : (v % 3) * 1.1));
+      const mk = () => torch.tensor(data).reshape([r, c]);
+      for (const f of [
+        () => mk().sum(0),
+        () => mk().sum(1),
+        () => mk().sum(),
+        () => mk().t().sum(1),
+        () => mk().mean(1),
+      ]) {
+        const [w, j] = both(f);
+        expect(w.length).toBe(j.length);
+        w.forEach((v, i) => {
+          if (!same(v, j[i], false)) throw new Error(`[${r}, ${c}] ${f}: [${i}] wasm ${v} vs js ${j[i]}`);
+        });
+      }
+    }
+  });
+  it('index_select of whole rows copies the same bytes', () => {
+    const data = torch.randn([50, 33], { generator: new torch.Generator(2) });
+    const idx = torch.tensor([3, 0, 49, 3, 17], { dtype: 'int32' });
+    const [w, j] = both(() => torch.indexSelect(data, 0, idx));
+    expect(w).toEqual(j);
+    expect(() => torch.indexSelect(data, 0, torch.tensor([50], { dtype: 'int32' }))).toThrow(/out of bounds/);
+  });
+});

@@ -271,6 +271,16 @@ export class Fn {
   i32LtS(): this {
     return this.op(0x48);
   }
+  /** f64x2.extract_lane */
+  f64x2ExtractLane(lane: number): this {
+    return this.simd(0x21, lane);
+  }
+  f64Add(): this {
+    return this.op(0xa0);
+  }
+  f32DemoteF64(): this {
+    return this.op(0xb6);
+  }
   /** memory.copy (bulk memory): (dst, src, bytes) on the stack. */
   memoryCopy(): this {
     return this.op(0xfc, 0x0a, 0x00, 0x00);
