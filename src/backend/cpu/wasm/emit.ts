@@ -265,6 +265,9 @@ export class Fn {
   i32Load(offset = 0): this {
     return this.op(0x28, ...this.memarg(2, offset));
   }
+  i32Store8(offset = 0): this {
+    return this.op(0x3a, ...this.memarg(0, offset));
+  }
   i32Shl(): this {
     return this.op(0x74);
   }
@@ -280,10 +283,6 @@ export class Fn {
   }
   f32DemoteF64(): this {
     return this.op(0xb6);
-  }
-  /** memory.copy (bulk memory): (dst, src, bytes) on the stack. */
-  memoryCopy(): this {
-    return this.op(0xfc, 0x0a, 0x00, 0x00);
   }
 
   /** The body as the code section wants it: size, run-length locals, code, `end`. */
