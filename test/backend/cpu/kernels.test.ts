@@ -170,6 +170,14 @@ const cases: [string, Ex, DType[], DType, boolean][] = [
   ['f32 -> bool cast', E.cast('bool', x), ['float32'], 'bool', true],
   ['bool copy', x, ['bool'], 'bool', true],
   ['f32 copy', x, ['float32'], 'float32', true],
+  [
+    'constant-only subtrees',
+    // a constant-only condition is a number (nonzero: true), not a mask: where(1.0, y, x) is y
+    E.where(E.gt(x, 0), E.mul(E.add(2, 3), y), E.where(E.add(0.5, 0.5), y, x)),
+    ['float32', 'float32'],
+    'float32',
+    true,
+  ],
   ['sgd-like axpy', E.add(x, E.mul(y, -0.01)), ['float32', 'float32'], 'float32', false],
   [
     'cross-entropy grad',

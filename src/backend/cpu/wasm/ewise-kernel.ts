@@ -127,9 +127,9 @@ export function ewiseFn(e: Ex, nConsts: number, sig: EwiseSig): Fn | null {
       if (want === 'bool') f.v128Zero().v('f32x4.ne');
       return;
     }
-    const t = typeOf(x, sig.ins);
+    const t = typeOf(x, sig.ins) ?? 'f32'; // constant-only arithmetic computes in f32 here, as in JS
     emitRaw(x);
-    if (t === want || t === null) return;
+    if (t === want) return;
     if (t === 'i32') no();
     if (want === 'bool')
       f.v128Zero().v('f32x4.ne'); // f32 -> bool: != 0 (NaN -> true)
