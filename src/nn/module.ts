@@ -174,16 +174,24 @@ export class Module {
 
   /** Every parameter once (shared ones are not repeated), as `['fc1.weight', p]`. */
   *namedParameters(opts: { prefix?: string; recurse?: boolean } = {}): Generator<[string, Parameter]> {
+    yield* this.namedTensors((m) => m._ownParameters(), opts);
+  }
+
+  /** Each tensor once (shared ones under their first name), with dotted names, in module order. */
+  private *namedTensors<T extends Tensor>(
+    own: (m: Module) => Iterable<[string, T]>,
+    opts: { prefix?: string; recurse?: boolean },
+  ): Generator<[string, T]> {
     const seen = new Set<Tensor>();
     const mods: [string, Module][] =
       opts.recurse === false
         ? [[opts.prefix ?? '', this]]
         : [...this.namedModules(new Set(), opts.prefix ?? '')];
     for (const [mp, m] of mods)
-      for (const [k, p] of m._ownParameters())
-        if (!seen.has(p)) {
-          seen.add(p);
-          yield [mp ? `${mp}.${k}` : k, p];
+      for (const [k, t] of own(m))
+        if (!seen.has(t)) {
+          seen.add(t);
+          yield [mp ? `${mp}.${k}` : k, t];
         }
   }
   /** The parameters, e.g. for an optimizer: `new optim.SGD(model.parameters(), {lr: 0.01})`. */
@@ -192,17 +200,7 @@ export class Module {
   }
 
   *namedBuffers(opts: { prefix?: string; recurse?: boolean } = {}): Generator<[string, Tensor]> {
-    const seen = new Set<Tensor>();
-    const mods: [string, Module][] =
-      opts.recurse === false
-        ? [[opts.prefix ?? '', this]]
-        : [...this.namedModules(new Set(), opts.prefix ?? '')];
-    for (const [mp, m] of mods)
-      for (const [k, b] of m._ownBuffers())
-        if (!seen.has(b)) {
-          seen.add(b);
-          yield [mp ? `${mp}.${k}` : k, b];
-        }
+    yield* this.namedTensors((m) => m._ownBuffers(), opts);
   }
   buffers(opts: { recurse?: boolean } = {}): Tensor[] {
     return [...this.namedBuffers(opts)].map(([, b]) => b);

@@ -2,6 +2,7 @@
 
 import { dropout2d, type InterpolateMode, interpolate } from '../ops/spatial.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { Dropout } from './layers.js';
 import { Module } from './module.js';
 import { pyBool, pyFloat } from './repr.js';
 
@@ -49,19 +50,9 @@ export class Upsample extends Module {
   }
 }
 
-/** Zeroes whole channels with probability p in training mode (scaling the rest by 1/(1-p)). */
-export class Dropout2d extends Module {
-  constructor(
-    readonly p = 0.5,
-    readonly inplace = false,
-  ) {
-    super();
-    if (p < 0 || p > 1) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${p}`);
-  }
+/** Zeroes whole channels ([N, C, H, W] or [C, H, W]) with probability p in training mode, scaling the rest by 1/(1-p). */
+export class Dropout2d extends Dropout {
   override forward(input: Tensor): Tensor {
     return dropout2d(input, this.p, this.training);
-  }
-  override extraRepr(): string {
-    return `p=${pyFloat(this.p)}, inplace=${pyBool(this.inplace)}`;
   }
 }
