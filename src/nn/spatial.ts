@@ -4,7 +4,7 @@ import { dropout2d, type InterpolateMode, interpolate } from '../ops/spatial.js'
 import type { Tensor } from '../tensor/tensor.js';
 import { Dropout } from './layers.js';
 import { Module } from './module.js';
-import { pyBool, pyFloat } from './repr.js';
+import { pyFloat } from './repr.js';
 
 /**
  * Resizes [N, C, H, W] (or [N, C, L] for nearest) to `size` or by `scaleFactor`.
