@@ -72,10 +72,11 @@ describeGpu('tutorial training step on webgpu', () => {
     await torch.webgpu.synchronize();
     const s = torch.webgpu.stats();
     expect(s.pipelineCompiles).toBe(0);
-    // Bind groups: the ones over library-owned buffers hit the cache; those binding the batch
-    // and activations miss, because those buffers come back only when V8 collects the tensors
-    // the loop dropped, so each step sees different ones (docs/webgpu.md, "What remains").
-    expect(s.bindGroupCreations).toBeLessThanOrEqual(10 * 10);
+    // Bind groups: storage is sub-allocated from arenas bound with dynamic offsets, so a bind
+    // group names (arena, bucket) per binding, not the block: which blocks the batch and the
+    // activations get (they come back only when V8 collects what the loop dropped) no longer
+    // matters (docs/webgpu.md, "Pool, pipelines, bind groups").
+    expect(s.bindGroupCreations).toBe(0);
     expect(s.bufferAllocations).toBe(0);
     expect(s.submits).toBe(10);
     expect(s.dispatches).toBe(110);

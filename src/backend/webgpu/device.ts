@@ -92,6 +92,11 @@ async function doInit(): Promise<boolean> {
       'maxComputeWorkgroupSizeX',
       'maxComputeWorkgroupsPerDimension',
       'maxBindGroups',
+      // Arenas bound with dynamic offsets (queue.ts, storage.ts); lower alignments waste less.
+      'maxDynamicStorageBuffersPerPipelineLayout',
+      'maxDynamicUniformBuffersPerPipelineLayout',
+      'minStorageBufferOffsetAlignment',
+      'minUniformBufferOffsetAlignment',
     ];
     const requiredLimits: Record<string, number> = {};
     for (const k of want) {

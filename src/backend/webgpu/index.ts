@@ -63,14 +63,14 @@ function write(s: Storage, data: TypedArray, offset = 0): void {
           ? data
           : Int32Array.from(data)
         : Uint32Array.from(data, (x) => (x !== 0 ? 1 : 0)); // bool: one u32 per element
-  writeBuffer(g.buffer, offset * 4, host);
+  writeBuffer(g, offset * 4, host);
 }
 
 async function read(v: View): Promise<TypedArray> {
   const g = asGpu(v, 'read');
   const n = numelOf(v.shape);
   let bytes: ArrayBuffer;
-  if (isContiguousView(v)) bytes = await readBuffer(g.buffer, v.offset * 4, n * 4);
+  if (isContiguousView(v)) bytes = await readBuffer(g.buffer, g.byteOffset + v.offset * 4, n * 4);
   else {
     // Gather the view into a contiguous temporary on the device; one readback of n elements.
     const tmp = allocStorage(n, v.dtype);
@@ -82,7 +82,7 @@ async function read(v: View): Promise<TypedArray> {
         strides: contiguousStrides(v.shape),
         offset: 0,
       });
-      bytes = await readBuffer(tmp.buffer, 0, n * 4);
+      bytes = await readBuffer(tmp.buffer, tmp.byteOffset, n * 4);
     } finally {
       releaseStorage(tmp);
     }

@@ -9,10 +9,21 @@
  *
  * Uniforms: each dispatch's small parameter block (shapes, strides, offsets, scalars) is packed
  * into a host arena and uploaded with one writeBuffer into one uniform buffer right before the
- * submit; each dispatch binds its 256-byte-aligned slice. The queue runs writeBuffer and submit
- * in order, so the next batch may reuse the same buffer. No buffer is created per dispatch.
+ * submit. The queue runs writeBuffer and submit in order, so the next batch may reuse the same
+ * buffer. No buffer is created per dispatch.
+ *
+ * Bindings: binding 0 is the uniform buffer and 1..n one storage each, every one with a dynamic
+ * offset (the uniform slice; the storage's block in its arena, storage.ts), so a bind group
+ * names only (uniform size, (arena, bucket) per binding) and a step that records the same
+ * dispatches over the same shapes reuses its bind groups whichever blocks it got. Storage
+ * bindings are all `storage` (read_write): several tensors of one dispatch share an arena, and
+ * WebGPU allows one buffer bound several times in a dispatch only if no binding is read-only
+ * (the usage-scope "storage" exception); kernels still only write their outputs. A pipeline
+ * with more storages than maxDynamicStorageBuffersPerPipelineLayout binds them at fixed
+ * offsets instead (its bind groups are then keyed by the blocks).
  */
 import { checkDeviceError, gpuDevice, limit, onDeviceGone } from './device.js';
+import type { Block, GpuStorage } from './storage.js';
 import { counters, traceEvent } from './stats.js';
 
 const MAX_DISPATCHES = 512;
@@ -23,13 +34,22 @@ export type Access = 'r' | 'w';
 interface Batch {
   encoder: GPUCommandEncoder | null;
   pass: GPUComputePassEncoder | null;
-  /** Buffers the unsubmitted commands touch: a writeBuffer to one of them must flush first. */
-  used: Set<GPUBuffer>;
+  /** Blocks the unsubmitted commands touch: a writeBuffer to one of them must flush first. */
+  used: Set<Block>;
+  /** Their buffers (an arena or dedicated buffer must not be destroyed under them). */
+  usedBuffers: Set<GPUBuffer>;
   dispatches: number;
   arenaBytes: number;
 }
 
-const batch: Batch = { encoder: null, pass: null, used: new Set(), dispatches: 0, arenaBytes: 0 };
+const batch: Batch = {
+  encoder: null,
+  pass: null,
+  used: new Set(),
+  usedBuffers: new Set(),
+  dispatches: 0,
+  arenaBytes: 0,
+};
 const arena = new ArrayBuffer(ARENA_BYTES);
 const arenaU8 = new Uint8Array(arena);
 let uniformBuf: GPUBuffer | null = null;
@@ -45,6 +65,7 @@ onDeviceGone(() => {
   batch.encoder = null;
   batch.pass = null;
   batch.used.clear();
+  batch.usedBuffers.clear();
   batch.dispatches = 0;
   batch.arenaBytes = 0;
   uniformBuf = null;
@@ -52,20 +73,26 @@ onDeviceGone(() => {
   layouts.clear();
 });
 
-function layoutFor(access: string): GPUBindGroupLayout {
-  let l = layouts.get(access);
+/** Storage bindings a pipeline may bind with dynamic offsets (browsers grant at least 4). */
+const maxDynamic = (): number => limit('maxDynamicStorageBuffersPerPipelineLayout') ?? 4;
+
+/** The layout for `n` storage bindings: dynamic offsets when the adapter allows `n` of them. */
+function layoutFor(n: number): GPUBindGroupLayout {
+  const dynamic = n <= maxDynamic();
+  const key = `${n}:${dynamic ? 'd' : 'f'}`;
+  let l = layouts.get(key);
   if (!l) {
     const entries: GPUBindGroupLayoutEntry[] = [
-      { binding: 0, visibility: GPUShaderStage_COMPUTE, buffer: { type: 'uniform' } },
+      { binding: 0, visibility: GPUShaderStage_COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true } },
     ];
-    for (let i = 0; i < access.length; i++)
+    for (let i = 0; i < n; i++)
       entries.push({
         binding: i + 1,
         visibility: GPUShaderStage_COMPUTE,
-        buffer: { type: access[i] === 'w' ? 'storage' : 'read-only-storage' },
+        buffer: { type: 'storage', hasDynamicOffset: dynamic },
       });
-    l = gpuDevice().createBindGroupLayout({ entries, label: `torchts:${access}` });
-    layouts.set(access, l);
+    l = gpuDevice().createBindGroupLayout({ entries, label: `torchts:${key}` });
+    layouts.set(key, l);
   }
   return l;
 }
@@ -74,7 +101,8 @@ const GPUShaderStage_COMPUTE = 4;
 
 /**
  * The compiled pipeline for `key`, built from `wgsl()` on a miss. `access` has one letter per
- * storage binding (1..n): 'r' read-only, 'w' read-write; binding 0 is the uniform block.
+ * storage binding (1..n): 'r' read, 'w' written (every binding is declared read_write, see
+ * above; the letters document the kernel and size the layout); binding 0 is the uniform block.
  */
 export function pipelineFor(key: string, access: string, wgsl: () => string): GPUComputePipeline {
   const fullKey = `${key}|${access}`;
@@ -89,7 +117,7 @@ export function pipelineFor(key: string, access: string, wgsl: () => string): GP
   const module = device.createShaderModule({ code, label: key });
   p = device.createComputePipeline({
     label: key,
-    layout: device.createPipelineLayout({ bindGroupLayouts: [layoutFor(access)] }),
+    layout: device.createPipelineLayout({ bindGroupLayouts: [layoutFor(access.length)] }),
     compute: { module, entryPoint: 'main' },
   });
   counters.pipelineCompiles++;
@@ -129,13 +157,14 @@ export class Params {
 }
 
 /**
- * Records one dispatch. `buffers[j]` is bound at binding j + 1 with `access[j]`; `groups` is
- * the workgroup grid (callers split grids wider than maxComputeWorkgroupsPerDimension).
+ * Records one dispatch. `storages[j]` is bound at binding j + 1 (its whole block, from the
+ * block's first byte: views index it with their element offsets); `groups` is the workgroup
+ * grid (callers split grids wider than maxComputeWorkgroupsPerDimension).
  */
 export function dispatch(
   pipeline: GPUComputePipeline,
   access: string,
-  buffers: readonly GPUBuffer[],
+  storages: readonly GpuStorage[],
   params: Params,
   groups: readonly [number, number, number?],
 ): void {
@@ -152,21 +181,29 @@ export function dispatch(
   const off = batch.arenaBytes;
   arenaU8.set(new Uint8Array(params.u.buffer), off);
   batch.arenaBytes += slot;
-  for (const b of buffers) batch.used.add(b);
-  const bg = bindGroupFor(access, off, bytes, buffers);
+  for (const s of storages) {
+    batch.used.add(s.block);
+    batch.usedBuffers.add(s.buffer);
+  }
+  const dynamic = storages.length <= maxDynamic();
+  const bg = bindGroupFor(access.length, bytes, storages, dynamic);
+  const offsets = [off];
+  if (dynamic) for (const s of storages) offsets.push(s.byteOffset);
   const pass = ensurePass();
   pass.setPipeline(pipeline);
-  pass.setBindGroup(0, bg);
+  pass.setBindGroup(0, bg, offsets);
   pass.dispatchWorkgroups(groups[0], groups[1], groups[2] ?? 1);
   batch.dispatches++;
   counters.dispatches++;
   traceEvent(pipeline.label);
 }
 
-// Bind groups, cached by (layout, uniform slice, buffers). A training step records the same
-// dispatches in the same order over the same pooled buffers each time, so after the first step
-// every bind group is a hit: no GPU object is created per step. Buffers are keyed by a serial
-// number (a destroyed buffer's number is never reused, so a stale entry can only age out).
+// Bind groups, cached by (layout, uniform size, (buffer, bucket) per binding): with dynamic
+// offsets neither the uniform slice nor a block's place in its arena is part of the group, so a
+// step that records the same dispatches over the same shapes hits every time. Buffers are keyed
+// by a serial number (a destroyed buffer's number is never reused, so a stale entry can only
+// age out). Without dynamic offsets (more storages than the adapter allows) the blocks' offsets
+// are part of the key.
 const MAX_BIND_GROUPS = 4096;
 const bindGroups = new Map<string, GPUBindGroup>();
 const bufferIds = new WeakMap<GPUBuffer, number>();
@@ -180,24 +217,27 @@ function bufferId(b: GPUBuffer): number {
 }
 
 function bindGroupFor(
-  access: string,
-  off: number,
+  n: number,
   bytes: number,
-  buffers: readonly GPUBuffer[],
+  storages: readonly GpuStorage[],
+  dynamic: boolean,
 ): GPUBindGroup {
-  let key = `${access}:${off}:${bytes}`;
-  for (const b of buffers) key += `:${bufferId(b)}`;
+  let key = `${n}:${bytes}`;
+  for (const s of storages) key += dynamic ? `:${bufferId(s.buffer)}/${s.bytes}` : `:${bufferId(s.buffer)}@${s.byteOffset}/${s.bytes}`;
   let bg = bindGroups.get(key);
   if (bg) {
     bindGroups.delete(key); // LRU: re-insert as most recent
     bindGroups.set(key, bg);
     return bg;
   }
-  const entries: GPUBindGroupEntry[] = [
-    { binding: 0, resource: { buffer: uniformBuf!, offset: off, size: bytes } },
-  ];
-  for (let j = 0; j < buffers.length; j++) entries.push({ binding: j + 1, resource: { buffer: buffers[j] } });
-  bg = gpuDevice().createBindGroup({ layout: layoutFor(access), entries });
+  const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniformBuf!, offset: 0, size: bytes } }];
+  storages.forEach((s, j) => {
+    entries.push({
+      binding: j + 1,
+      resource: { buffer: s.buffer, offset: dynamic ? 0 : s.byteOffset, size: s.bytes },
+    });
+  });
+  bg = gpuDevice().createBindGroup({ layout: layoutFor(n), entries });
   counters.bindGroupCreations++;
   if (bindGroups.size >= MAX_BIND_GROUPS) bindGroups.delete(bindGroups.keys().next().value as string);
   bindGroups.set(key, bg);
@@ -227,21 +267,25 @@ export function flush(): void {
   traceEvent('submit');
   batch.encoder = null;
   batch.used.clear();
+  batch.usedBuffers.clear();
   batch.dispatches = 0;
   batch.arenaBytes = 0;
 }
 
-/** True if unsubmitted commands reference `b` (a write or destroy must flush first). */
-export const pendingUse = (b: GPUBuffer): boolean => batch.used.has(b);
+/** True if unsubmitted commands reference block `b` (a write must flush first). */
+export const pendingUse = (b: Block): boolean => batch.used.has(b);
+/** True if unsubmitted commands reference any block of buffer `b` (a destroy must flush first). */
+export const pendingUseOfBuffer = (b: GPUBuffer): boolean => batch.usedBuffers.has(b);
 
 /**
- * Host -> device. queue.writeBuffer runs before the next submit, so if the unsubmitted batch
- * touches `b` (it may read the old contents, or `b` came back from the pool while a recorded
- * kernel still reads it) the batch is submitted first to keep program order.
+ * Host -> device, `byteOffset` bytes into storage `s`. queue.writeBuffer runs before the next
+ * submit, so if the unsubmitted batch touches the block (it may read the old contents, or the
+ * block came back from the pool while a recorded kernel still reads it) the batch is submitted
+ * first to keep program order. Other blocks of the same arena do not force a submit.
  */
-export function writeBuffer(b: GPUBuffer, byteOffset: number, data: ArrayBufferView): void {
-  if (batch.used.has(b)) flush();
-  gpuDevice().queue.writeBuffer(b, byteOffset, data.buffer, data.byteOffset, data.byteLength);
+export function writeBuffer(s: GpuStorage, byteOffset: number, data: ArrayBufferView): void {
+  if (batch.used.has(s.block)) flush();
+  gpuDevice().queue.writeBuffer(s.buffer, s.byteOffset + byteOffset, data.buffer, data.byteOffset, data.byteLength);
   counters.bytesWritten += data.byteLength;
 }
 

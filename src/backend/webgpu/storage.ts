@@ -1,37 +1,84 @@
 /**
- * GPUBuffer-backed storage and its size-bucketed pool.
+ * GPUBuffer-backed storage: blocks sub-allocated from a few large arena buffers.
  *
  * Every element is 4 bytes on the device: float32 as f32, int32 as i32 and bool as one u32
  * (WGSL has no 8-bit storage type; packing 4 bools per word would make every bool store a
  * read-modify-write race between neighbouring threads). `read()` converts back to Uint8Array.
  *
- * Buckets are 2^k * {1, 1.25, 1.5, 1.75}: at most 25% slack, and every bucket from 64 bytes is
- * a multiple of 16 so any buffer can also be bound as array<vec4<f32>> (matmul's vec4 loads).
- * Freed buffers go back to their bucket; `emptyCache()` destroys the idle ones. The pool is
- * bounded (POOL_CAP bytes idle) so a workload that changes shapes cannot grow it forever.
+ * Sizes are bucketed at 2^k * {1, 1.25, 1.5, 1.75}: at most 25% slack, and every bucket from
+ * 64 bytes is a multiple of 16 so any block can also be bound as array<vec4<f32>> (matmul's
+ * vec4 loads). A block of bucket size b lives in an arena (ARENA_BYTES, or the adapter's
+ * binding limit if smaller) at an offset aligned to minStorageBufferOffsetAlignment, so kernels
+ * bind the arena with a dynamic offset and a pipeline's bind group is the same whichever block
+ * a tensor got (queue.ts). Freed blocks go back to their arena's free list for their bucket;
+ * allocation takes the first arena (in creation order) with a free block, then bump space,
+ * then resets an arena with no live block, then makes a new arena: the working set stays in
+ * the first arenas, so the set of (arena, bucket) a step binds settles after one step.
+ * Tensors above DEDICATED_ABOVE get a buffer of their own, pooled by bucket as before.
+ *
+ * Memory figures: `memoryAllocated()` is the bucket bytes of live storages (as PyTorch counts
+ * blocks); `memoryReserved()` is every GPUBuffer byte held (arenas whole, plus dedicated
+ * buffers), as PyTorch counts segments. `emptyCache()` destroys idle dedicated buffers and
+ * arenas with no live block.
  */
 import type { DType } from '../../tensor/dtype.js';
 import type { Storage, View } from '../backend.js';
 import { gpuDevice, limit, onDeviceGone } from './device.js';
-import { flush, pendingUse } from './queue.js';
+import { flush, pendingUse, pendingUseOfBuffer } from './queue.js';
 import { counters, traceEvent } from './stats.js';
+
+/** A byte range of a GPUBuffer that one storage owns; reused (same object) through the pool. */
+export interface Block {
+  readonly buffer: GPUBuffer;
+  /** Byte offset in `buffer` (a multiple of minStorageBufferOffsetAlignment). */
+  readonly offset: number;
+  /** Bucket size in bytes: what the storage really holds on the device. */
+  readonly bytes: number;
+  readonly arena: Arena | null;
+}
 
 export interface GpuStorage extends Storage {
   readonly device: 'webgpu';
+  readonly block: Block;
+  /** The GPUBuffer the block lives in (an arena, or a dedicated buffer). */
   readonly buffer: GPUBuffer;
-  /** Bucket size in bytes (what the storage really holds on the device). */
+  /** Byte offset of the storage's first element in `buffer`. */
+  readonly byteOffset: number;
+  /** Bucket size in bytes. */
   readonly bytes: number;
 }
 
+interface Arena {
+  readonly buffer: GPUBuffer;
+  readonly size: number;
+  /** Bump pointer: bytes below it are carved into blocks. */
+  top: number;
+  /** Live blocks (an arena with none can be reset or destroyed). */
+  live: number;
+  /** Idle blocks by bucket size. */
+  readonly free: Map<number, Block[]>;
+  /** Bucket bytes of the idle blocks. */
+  idle: number;
+}
+
+const ARENA_BYTES = 32 << 20;
+/** Tensors whose bucket exceeds this get a dedicated buffer (so arenas stay few and dense). */
+const DEDICATED_ABOVE = 8 << 20;
+/** Idle dedicated buffers are capped so a workload that changes shapes cannot grow forever. */
 const POOL_CAP = 1 << 30;
-const pool = new Map<number, GPUBuffer[]>();
+const USAGE = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST
+
+const arenas: Arena[] = [];
+const dedicated = new Map<number, Block[]>();
 let live = 0;
 let peak = 0;
-let pooled = 0;
+let pooledDedicated = 0;
+let reserved = 0;
 
 onDeviceGone(() => {
-  pool.clear();
-  live = peak = pooled = 0;
+  arenas.length = 0;
+  dedicated.clear();
+  live = peak = pooledDedicated = reserved = 0;
 });
 
 export function bucketBytes(bytes: number): number {
@@ -39,6 +86,63 @@ export function bucketBytes(bytes: number): number {
   const p = 2 ** Math.floor(Math.log2(bytes));
   const q = p / 4;
   return Math.ceil(bytes / q) * q;
+}
+
+const roundUp = (x: number, a: number): number => Math.ceil(x / a) * a;
+
+function createBuffer(size: number, label: string): GPUBuffer {
+  const b = gpuDevice().createBuffer({ size, usage: USAGE, label });
+  counters.bufferAllocations++;
+  reserved += size;
+  traceEvent(`alloc:${size}`);
+  return b;
+}
+
+function arenaBlock(bytes: number): Block {
+  const align = limit('minStorageBufferOffsetAlignment') ?? 256;
+  const slot = roundUp(bytes, align);
+  for (const a of arenas) {
+    const b = a.free.get(bytes)?.pop();
+    if (b) {
+      a.idle -= bytes;
+      return b;
+    }
+  }
+  const bump = (a: Arena): Block => {
+    const b: Block = { buffer: a.buffer, offset: a.top, bytes, arena: a };
+    a.top += slot;
+    return b;
+  };
+  for (const a of arenas) if (a.top + slot <= a.size) return bump(a);
+  // An arena whose blocks are all idle is carved afresh (its free lists drop).
+  for (const a of arenas)
+    if (a.live === 0 && slot <= a.size) {
+      a.free.clear();
+      a.idle = 0;
+      a.top = 0;
+      return bump(a);
+    }
+  const maxBind = Math.min(limit('maxStorageBufferBindingSize'), limit('maxBufferSize'));
+  const size = Math.max(slot, Math.floor(Math.min(ARENA_BYTES, maxBind) / align) * align);
+  const a: Arena = {
+    buffer: createBuffer(size, `torchts:arena${arenas.length}`),
+    size,
+    top: 0,
+    live: 0,
+    free: new Map(),
+    idle: 0,
+  };
+  arenas.push(a);
+  return bump(a);
+}
+
+function dedicatedBlock(bytes: number, label: string): Block {
+  const b = dedicated.get(bytes)?.pop();
+  if (b) {
+    pooledDedicated -= bytes;
+    return b;
+  }
+  return { buffer: createBuffer(bytes, label), offset: 0, bytes, arena: null };
 }
 
 export function allocStorage(size: number, dtype: DType): GpuStorage {
@@ -51,21 +155,24 @@ export function allocStorage(size: number, dtype: DType): GpuStorage {
         `maxStorageBufferBindingSize (${maxBind} bytes); split the tensor or use the cpu device`,
     );
   const bytes = Math.min(bucketBytes(need), Math.floor(maxBind / 16) * 16 || need);
-  let buffer = pool.get(bytes)?.pop();
-  if (buffer) pooled -= bytes;
-  else {
-    // STORAGE | COPY_SRC | COPY_DST
-    buffer = gpuDevice().createBuffer({
-      size: bytes,
-      usage: 0x80 | 0x4 | 0x8,
-      label: `torchts:${dtype}[${size}]`,
-    });
-    counters.bufferAllocations++;
-    traceEvent(`alloc:${bytes}`);
-  }
+  const block =
+    bytes > DEDICATED_ABOVE || bytes > maxBind / 2
+      ? dedicatedBlock(bytes, `torchts:${dtype}[${size}]`)
+      : arenaBlock(bytes);
+  if (block.arena) block.arena.live++;
   live += bytes;
   if (live > peak) peak = live;
-  return { device: 'webgpu', dtype, size, refs: 0, version: 0, buffer, bytes };
+  return {
+    device: 'webgpu',
+    dtype,
+    size,
+    refs: 0,
+    version: 0,
+    block,
+    buffer: block.buffer,
+    byteOffset: block.offset,
+    bytes,
+  };
 }
 
 export function releaseStorage(s: Storage): void {
@@ -73,15 +180,26 @@ export function releaseStorage(s: Storage): void {
   g.freed = true;
   live -= g.bytes;
   traceEvent(`free:${g.bytes}`);
-  if (pooled + g.bytes > POOL_CAP) {
-    if (pendingUse(g.buffer)) flush(); // recorded commands still read it: submit before destroy
-    g.buffer.destroy();
+  const b = g.block;
+  const a = b.arena;
+  if (a) {
+    a.live--;
+    let list = a.free.get(b.bytes);
+    if (!list) a.free.set(b.bytes, (list = []));
+    list.push(b);
+    a.idle += b.bytes;
     return;
   }
-  let list = pool.get(g.bytes);
-  if (!list) pool.set(g.bytes, (list = []));
-  list.push(g.buffer);
-  pooled += g.bytes;
+  if (pooledDedicated + b.bytes > POOL_CAP) {
+    if (pendingUse(b)) flush(); // recorded commands still read it: submit before destroy
+    b.buffer.destroy();
+    reserved -= b.bytes;
+    return;
+  }
+  let list = dedicated.get(b.bytes);
+  if (!list) dedicated.set(b.bytes, (list = []));
+  list.push(b);
+  pooledDedicated += b.bytes;
 }
 
 /** The storage of a view (or a storage), checked: right device and not released. */
@@ -93,28 +211,32 @@ export function asGpu(s: Storage | View, what: string): GpuStorage {
   return st as GpuStorage;
 }
 
-export const bufferOf = (v: View, what: string): GPUBuffer => asGpu(v, what).buffer;
+/** The storage a kernel binds for view `v`: one binding per distinct storage. */
+export const storageOf = (v: View, what: string): GpuStorage => asGpu(v, what);
 
 /** Bytes held by live storages (bucket sizes, as PyTorch counts its blocks). */
 export const memoryAllocated = (): number => live;
 export const maxMemoryAllocated = (): number => peak;
-/** Live storages plus the idle pool. */
-export const memoryReserved = (): number => live + pooled;
+/** Every GPUBuffer byte held for storage: arenas whole, plus dedicated buffers (live or idle). */
+export const memoryReserved = (): number => reserved;
 export const resetPeakMemoryStats = (): void => {
   peak = live;
 };
 
-/** Destroys every idle pooled buffer (torch.cuda.empty_cache). */
+/** Destroys idle dedicated buffers and arenas with no live block (torch.cuda.empty_cache). */
 export function emptyCache(): void {
-  let flushed = false;
-  for (const list of pool.values())
-    for (const b of list) {
-      if (!flushed && pendingUse(b)) {
-        flush();
-        flushed = true;
-      }
-      b.destroy();
+  const doomed: GPUBuffer[] = [];
+  for (const list of dedicated.values()) for (const b of list) doomed.push(b.buffer);
+  dedicated.clear();
+  pooledDedicated = 0;
+  for (let i = arenas.length - 1; i >= 0; i--)
+    if (arenas[i].live === 0) {
+      doomed.push(arenas[i].buffer);
+      arenas.splice(i, 1);
     }
-  pool.clear();
-  pooled = 0;
+  if (doomed.some(pendingUseOfBuffer)) flush(); // recorded commands still use one: submit first
+  for (const b of doomed) {
+    reserved -= b.size;
+    b.destroy();
+  }
 }

@@ -15,7 +15,7 @@ import type { View } from '../../backend.js';
 import { numelOf } from '../../backend.js';
 import { type Ex, exprKey } from '../../expr.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
-import { bufferOf } from '../storage.js';
+import { type GpuStorage, storageOf } from '../storage.js';
 import {
   builtins,
   coalesce,
@@ -35,11 +35,11 @@ const WG = 256;
 export function elementwise(e: Ex, inputs: readonly View[], out: View): void {
   const n = numelOf(out.shape);
   if (n === 0) return;
-  const bufs: GPUBuffer[] = [bufferOf(out, 'elementwise')];
+  const bufs: GpuStorage[] = [storageOf(out, 'elementwise')];
   const slotDtype = [out.dtype];
   const slotOf: number[] = [];
   for (const v of inputs) {
-    const b = bufferOf(v, 'elementwise');
+    const b = storageOf(v, 'elementwise');
     let s = bufs.indexOf(b);
     if (s < 0) {
       s = bufs.push(b) - 1;

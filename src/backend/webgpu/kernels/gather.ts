@@ -13,7 +13,7 @@
 import type { View } from '../../backend.js';
 import { numelOf } from '../../backend.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
-import { bufferOf, type GpuStorage, releaseStorage } from '../storage.js';
+import { storageOf, type GpuStorage, releaseStorage } from '../storage.js';
 import {
   builtins,
   elemType,
@@ -100,7 +100,7 @@ ${ctx.prelude()}
   dispatch(
     pipe,
     'wrr',
-    [bufferOf(out, 'gather'), bufferOf(index, 'gather'), bufferOf(x, 'gather')],
+    [storageOf(out, 'gather'), storageOf(index, 'gather'), storageOf(x, 'gather')],
     p,
     grid(Math.ceil(n / WG)),
   );
@@ -153,7 +153,7 @@ ${storageDecl(3, 's', src.dtype, false)}
   dispatch(
     pipe,
     'wrr',
-    [bufferOf(out, 'scatterAdd'), bufferOf(index, 'scatterAdd'), bufferOf(src, 'scatterAdd')],
+    [storageOf(out, 'scatterAdd'), storageOf(index, 'scatterAdd'), storageOf(src, 'scatterAdd')],
     p,
     grid(Math.ceil(n / WG)),
   );

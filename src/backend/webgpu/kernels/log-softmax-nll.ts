@@ -10,7 +10,7 @@
  */
 import type { View } from '../../backend.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
-import { allocStorage, bufferOf, type GpuStorage, releaseStorage } from '../storage.js';
+import { allocStorage, storageOf, type GpuStorage, releaseStorage } from '../storage.js';
 import { ui, uniformDecl, uw } from '../wgsl/common.js';
 import { f32Lit, WgslCtx } from '../wgsl/expr.js';
 import { separateFrom } from './util.js';
@@ -39,7 +39,7 @@ export function logSoftmaxNll(
   // loss and probs are written; inputs must not share their buffers (WebGPU binding rule).
   logits = separateFrom(separateFrom(logits, loss, temps), probs, temps);
   target = separateFrom(separateFrom(target, loss, temps), probs, temps);
-  const sameOut = bufferOf(loss, 'logSoftmaxNll') === bufferOf(probs, 'logSoftmaxNll');
+  const sameOut = storageOf(loss, 'logSoftmaxNll') === storageOf(probs, 'logSoftmaxNll');
   const pipe = pipelineFor(`lsmnll:wg${WG}${sameOut ? ':alias' : ''}`, sameOut ? 'wrr' : 'wrrw', () => {
     const ctx = new WgslCtx();
     const isnan = ctx.use('isnan_');
@@ -51,8 +51,8 @@ export function logSoftmaxNll(
     const x = (j: string) => `X[${ui(2)} + row * ${ui(3)} + ${j} * ${ui(4)}]`;
     return `${uniformDecl(14)}
 @group(0) @binding(1) var<storage, read_write> L: array<f32>;
-@group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read> T: array<i32>;
+@group(0) @binding(2) var<storage, read_write> X: array<f32>;
+@group(0) @binding(3) var<storage, read_write> T: array<i32>;
 ${sameOut ? '' : '@group(0) @binding(4) var<storage, read_write> PR: array<f32>;'}
 ${ctx.prelude()}
 var<workgroup> red: array<f32, ${WG}>;
@@ -116,11 +116,11 @@ var<workgroup> red: array<f32, ${WG}>;
     2,
   );
   const bufs = [
-    bufferOf(loss, 'logSoftmaxNll'),
-    bufferOf(logits, 'logSoftmaxNll'),
-    bufferOf(target, 'logSoftmaxNll'),
+    storageOf(loss, 'logSoftmaxNll'),
+    storageOf(logits, 'logSoftmaxNll'),
+    storageOf(target, 'logSoftmaxNll'),
   ];
-  if (!sameOut) bufs.push(bufferOf(probs, 'logSoftmaxNll'));
+  if (!sameOut) bufs.push(storageOf(probs, 'logSoftmaxNll'));
   dispatch(pipe, sameOut ? 'wrr' : 'wrrw', bufs, p, grid(N));
   temps.forEach(releaseStorage);
 }
@@ -197,8 +197,8 @@ export function logSoftmaxNllReduced(
     }`;
     return `${uniformDecl(14)}
 @group(0) @binding(1) var<storage, read_write> O: array<f32>;
-@group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read> T: array<i32>;
+@group(0) @binding(2) var<storage, read_write> X: array<f32>;
+@group(0) @binding(3) var<storage, read_write> T: array<i32>;
 ${fromRows ? '' : '@group(0) @binding(4) var<storage, read_write> PR: array<f32>;'}
 ${ctx.prelude()}
 var<workgroup> rl: array<f32, ${RWG}>;
@@ -254,12 +254,12 @@ var<workgroup> rc: array<f32, ${RWG}>;
     2,
   );
   const bufs = fromRows
-    ? [bufferOf(out, 'logSoftmaxNllReduced'), rows!.buffer, bufferOf(target, 'logSoftmaxNllReduced')]
+    ? [storageOf(out, 'logSoftmaxNllReduced'), rows!, storageOf(target, 'logSoftmaxNllReduced')]
     : [
-        bufferOf(out, 'logSoftmaxNllReduced'),
-        bufferOf(logits, 'logSoftmaxNllReduced'),
-        bufferOf(target, 'logSoftmaxNllReduced'),
-        bufferOf(probs, 'logSoftmaxNllReduced'),
+        storageOf(out, 'logSoftmaxNllReduced'),
+        storageOf(logits, 'logSoftmaxNllReduced'),
+        storageOf(target, 'logSoftmaxNllReduced'),
+        storageOf(probs, 'logSoftmaxNllReduced'),
       ];
   dispatch(pipe, access, bufs, p, [1, 1]);
   if (rows) releaseStorage(rows);

@@ -11,7 +11,7 @@ import { numelOf } from '../../backend.js';
 import { E } from '../../expr.js';
 import { hardwareGpuAvailable } from '../device.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
-import { bufferOf, type GpuStorage, releaseStorage } from '../storage.js';
+import { storageOf, type GpuStorage, releaseStorage } from '../storage.js';
 import { coalesce } from '../wgsl/common.js';
 import { type LoadMode, type MatmulKey, registerWgsl, tiledWgsl } from '../wgsl/matmul.js';
 import { elementwise } from './elementwise.js';
@@ -59,8 +59,8 @@ export function matmul(a: View, b: View, out: View, opts?: WebGPUMatmulOptions):
     throw new RangeError('webgpu matmul: the row-sum output is for unbatched products only');
   if (
     rowSum &&
-    (bufferOf(rowSum, 'matmul') === bufferOf(a, 'matmul') ||
-      bufferOf(rowSum, 'matmul') === bufferOf(out, 'matmul'))
+    (storageOf(rowSum, 'matmul') === storageOf(a, 'matmul') ||
+      storageOf(rowSum, 'matmul') === storageOf(out, 'matmul'))
   )
     throw new RangeError('webgpu matmul: the row-sum output must not share a buffer with a or out');
   // Batch dims coalesced over (a, b, out) so e.g. [B, H] batches index as one dim.
@@ -123,9 +123,9 @@ export function matmul(a: View, b: View, out: View, opts?: WebGPUMatmulOptions):
     access,
     () => (v === 'register' ? registerWgsl(key) : tiledWgsl(key)),
   );
-  const bufs = [bufferOf(out, 'matmul'), bufferOf(a, 'matmul'), bufferOf(b, 'matmul')];
-  if (bias) bufs.push(bufferOf(bias, 'matmul'));
-  if (rowSum) bufs.push(bufferOf(rowSum, 'matmul'));
+  const bufs = [storageOf(out, 'matmul'), storageOf(a, 'matmul'), storageOf(b, 'matmul')];
+  if (bias) bufs.push(storageOf(bias, 'matmul'));
+  if (rowSum) bufs.push(storageOf(rowSum, 'matmul'));
   dispatch(pipe, access, bufs, p, grid(tilesN * tilesM * batches));
   temps.forEach(releaseStorage);
 }

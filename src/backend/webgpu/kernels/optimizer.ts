@@ -18,7 +18,7 @@ import type { View } from '../../backend.js';
 import { isContiguousView, numelOf } from '../../backend.js';
 import { limit } from '../device.js';
 import { dispatch, flush, grid, Params, pipelineFor } from '../queue.js';
-import { bufferOf } from '../storage.js';
+import { type GpuStorage, storageOf } from '../storage.js';
 import { builtins, linearId, uf, uniformDecl, uw } from '../wgsl/common.js';
 
 const WG = 256;
@@ -127,19 +127,19 @@ export function optimizerStep(
   let i = 0;
   while (i < params.length) {
     // Greedy group: add params while their distinct buffers fit the binding limit.
-    const bufs: GPUBuffer[] = [];
+    const bufs: GpuStorage[] = [];
     const writes: boolean[] = [];
     const slots: number[][] = [];
     let j = i;
     for (; j < params.length; j++) {
       const add = views[j]
-        .map((v) => bufferOf(v, 'optimizerStep'))
+        .map((v) => storageOf(v, 'optimizerStep'))
         .filter((b, k, a) => !bufs.includes(b) && a.indexOf(b) === k);
       if (bufs.length + add.length > maxBufs && j > i) break;
       bufs.push(...add);
       slots.push(
         views[j].map((v, k) => {
-          const s = bufs.indexOf(bufferOf(v, 'optimizerStep'));
+          const s = bufs.indexOf(storageOf(v, 'optimizerStep'));
           writes[s] = (writes[s] ?? false) || r.writes[k];
           return s;
         }),
@@ -156,7 +156,7 @@ export function optimizerStep(
     const pipe = pipelineFor(key, access, () => {
       const decl = bufs.map(
         (_, s) =>
-          `@group(0) @binding(${s + 1}) var<storage, ${writes[s] ? 'read_write' : 'read'}> b${s}: array<f32>;`,
+          `@group(0) @binding(${s + 1}) var<storage, read_write> b${s}: array<f32>;`,
       );
       const branches = group.map((_, g) => {
         const at = H + 1 + g * per;

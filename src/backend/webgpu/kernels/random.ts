@@ -12,7 +12,7 @@
 import type { RandomKind, View } from '../../backend.js';
 import { numelOf } from '../../backend.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
-import { bufferOf } from '../storage.js';
+import { storageOf } from '../storage.js';
 import { builtins, linearId, uf, uniformDecl, uw } from '../wgsl/common.js';
 import { WgslCtx } from '../wgsl/expr.js';
 
@@ -86,5 +86,5 @@ ${PHILOX_WGSL}
   p.u.set([n, offset >>> 0, Math.floor(offset / 4294967296) >>> 0, seed[0] >>> 0, seed[1] >>> 0, out.offset]);
   p.f[6] = a;
   p.f[7] = b;
-  dispatch(pipe, 'w', [bufferOf(out, 'random')], p, grid(Math.ceil(n / WG)));
+  dispatch(pipe, 'w', [storageOf(out, 'random')], p, grid(Math.ceil(n / WG)));
 }

@@ -14,7 +14,7 @@ import type { ReduceOp, View } from '../../backend.js';
 import { numelOf } from '../../backend.js';
 import { E } from '../../expr.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
-import { allocStorage, bufferOf, type GpuStorage, releaseStorage } from '../storage.js';
+import { allocStorage, storageOf, type GpuStorage, releaseStorage } from '../storage.js';
 import { builtins, coalesce, exTypeOf, storageDecl, storeAs, ui, uniformDecl, uw } from '../wgsl/common.js';
 import { castWgsl, f32Lit, WgslCtx } from '../wgsl/expr.js';
 import { elementwise } from './elementwise.js';
@@ -63,8 +63,8 @@ export function reduce(op: ReduceOp, x: View, axes: number, out: View): void {
   for (const s of inner.strides[0]) p.i[w++] = s;
   const shape = { outerR, innerR: inner.shape.length };
   const groups = grid(rows * parts);
-  const xb = bufferOf(x, 'reduce');
-  const ob = bufferOf(out, 'reduce');
+  const xb = storageOf(x, 'reduce');
+  const ob = storageOf(out, 'reduce');
   if (parts === 1) {
     const pipe = reducePipeline(op, 'view-final', x, out, accT, shape, words);
     dispatch(pipe, 'wr', [ob, xb], p, groups);
@@ -73,7 +73,7 @@ export function reduce(op: ReduceOp, x: View, axes: number, out: View): void {
   }
   const pv = allocStorage(rows * parts, accT === 'f32' ? 'float32' : 'int32');
   const pi = isArg ? allocStorage(rows * parts, 'int32') : null;
-  const tmps = pi ? [pv.buffer, pi.buffer] : [pv.buffer];
+  const tmps = pi ? [pv, pi] : [pv];
   dispatch(
     reducePipeline(op, 'view-partial', x, out, accT, shape, words),
     `${isArg ? 'ww' : 'w'}r`,
@@ -143,9 +143,9 @@ function reducePipeline(
     } else {
       decls.push(
         storageDecl(1, 'o', out.dtype, true),
-        `@group(0) @binding(2) var<storage, read> pv: array<${accT}>;`,
+        `@group(0) @binding(2) var<storage, read_write> pv: array<${accT}>;`,
       );
-      if (isArg) decls.push('@group(0) @binding(3) var<storage, read> pi: array<i32>;');
+      if (isArg) decls.push('@group(0) @binding(3) var<storage, read_write> pi: array<i32>;');
     }
     const load = fromView ? (x.dtype === 'bool' ? 'i32(x[off])' : 'x[off]') : 'pv[off]';
     const idx = fromView ? 'i32(j)' : isArg ? 'pi[off]' : '0';

@@ -2,7 +2,7 @@
 import type { View } from '../../backend.js';
 import { contiguousStrides } from '../../backend.js';
 import { E } from '../../expr.js';
-import { allocStorage, bufferOf, type GpuStorage } from '../storage.js';
+import { allocStorage, storageOf, type GpuStorage } from '../storage.js';
 import { elementwise } from './elementwise.js';
 
 /** A contiguous device copy of `v` (recorded, not waited for); `temps` collects it for release. */
@@ -26,5 +26,5 @@ export function contiguousCopy(v: View, temps: GpuStorage[]): View {
  * that shares the output's buffer (rare outside in-place elementwise) is copied first.
  */
 export function separateFrom(x: View, out: View, temps: GpuStorage[]): View {
-  return bufferOf(x, 'kernel') === bufferOf(out, 'kernel') ? contiguousCopy(x, temps) : x;
+  return storageOf(x, 'kernel') === storageOf(out, 'kernel') ? contiguousCopy(x, temps) : x;
 }

@@ -19,15 +19,20 @@ export const uw = (i: number): string => `P[${i >> 2}].${'xyzw'[i & 3]}`;
 export const ui = (i: number): string => `bitcast<i32>(${uw(i)})`;
 export const uf = (i: number): string => `bitcast<f32>(${uw(i)})`;
 
+/**
+ * A storage binding. Always read_write, inputs too: tensors of one dispatch may share an arena
+ * buffer, and WebGPU allows one buffer in several bindings of a dispatch only if none is
+ * read-only (queue.ts). `_write` documents which bindings the kernel writes.
+ */
 export const storageDecl = (
   binding: number,
   name: string,
   dtype: DType,
-  write: boolean,
+  _write: boolean,
   atomic = false,
 ): string => {
   const t = atomic ? `atomic<${elemType(dtype)}>` : elemType(dtype);
-  return `@group(0) @binding(${binding}) var<storage, ${write ? 'read_write' : 'read'}> ${name}: array<${t}>;`;
+  return `@group(0) @binding(${binding}) var<storage, read_write> ${name}: array<${t}>;`;
 };
 
 /** A loaded element as the expression type of its dtype. */

@@ -31,9 +31,9 @@ function header(k: MatmulKey): string {
   const words = 16 + 3 * k.batchRank;
   return `@group(0) @binding(0) var<uniform> P: array<vec4<u32>, ${Math.ceil(words / 4)}>;
 @group(0) @binding(1) var<storage, read_write> C: array<f32>;
-@group(0) @binding(2) var<storage, read> A: array<${arr(k.a)}>;
-@group(0) @binding(3) var<storage, read> B: array<${arr(k.b)}>;
-${k.bias ? '@group(0) @binding(4) var<storage, read> BIAS: array<f32>;' : ''}
+@group(0) @binding(2) var<storage, read_write> A: array<${arr(k.a)}>;
+@group(0) @binding(3) var<storage, read_write> B: array<${arr(k.b)}>;
+${k.bias ? '@group(0) @binding(4) var<storage, read_write> BIAS: array<f32>;' : ''}
 ${k.rowSum ? `@group(0) @binding(${k.bias ? 5 : 4}) var<storage, read_write> RS: array<f32>;` : ''}
 fn la(e: i32) -> f32 { ${k.a === 's' ? 'return A[e];' : 'return A[e >> 2u][e & 3];'} }
 fn lb(e: i32) -> f32 { ${k.b === 's' ? 'return B[e];' : 'return B[e >> 2u][e & 3];'} }`;
