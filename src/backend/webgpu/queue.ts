@@ -23,8 +23,8 @@
  * offsets instead (its bind groups are then keyed by the blocks).
  */
 import { checkDeviceError, gpuDevice, limit, onDeviceGone } from './device.js';
-import type { Block, GpuStorage } from './storage.js';
 import { counters, traceEvent } from './stats.js';
+import type { Block, GpuStorage } from './storage.js';
 
 const MAX_DISPATCHES = 512;
 const ARENA_BYTES = 256 * 1024;
@@ -223,14 +223,19 @@ function bindGroupFor(
   dynamic: boolean,
 ): GPUBindGroup {
   let key = `${n}:${bytes}`;
-  for (const s of storages) key += dynamic ? `:${bufferId(s.buffer)}/${s.bytes}` : `:${bufferId(s.buffer)}@${s.byteOffset}/${s.bytes}`;
+  for (const s of storages)
+    key += dynamic
+      ? `:${bufferId(s.buffer)}/${s.bytes}`
+      : `:${bufferId(s.buffer)}@${s.byteOffset}/${s.bytes}`;
   let bg = bindGroups.get(key);
   if (bg) {
     bindGroups.delete(key); // LRU: re-insert as most recent
     bindGroups.set(key, bg);
     return bg;
   }
-  const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniformBuf!, offset: 0, size: bytes } }];
+  const entries: GPUBindGroupEntry[] = [
+    { binding: 0, resource: { buffer: uniformBuf!, offset: 0, size: bytes } },
+  ];
   storages.forEach((s, j) => {
     entries.push({
       binding: j + 1,
@@ -285,7 +290,13 @@ export const pendingUseOfBuffer = (b: GPUBuffer): boolean => batch.usedBuffers.h
  */
 export function writeBuffer(s: GpuStorage, byteOffset: number, data: ArrayBufferView): void {
   if (batch.used.has(s.block)) flush();
-  gpuDevice().queue.writeBuffer(s.buffer, s.byteOffset + byteOffset, data.buffer, data.byteOffset, data.byteLength);
+  gpuDevice().queue.writeBuffer(
+    s.buffer,
+    s.byteOffset + byteOffset,
+    data.buffer,
+    data.byteOffset,
+    data.byteLength,
+  );
   counters.bytesWritten += data.byteLength;
 }
 

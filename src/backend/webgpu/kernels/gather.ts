@@ -13,7 +13,7 @@
 import type { View } from '../../backend.js';
 import { numelOf } from '../../backend.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
-import { storageOf, type GpuStorage, releaseStorage } from '../storage.js';
+import { type GpuStorage, releaseStorage, storageOf } from '../storage.js';
 import {
   builtins,
   elemType,

@@ -10,7 +10,7 @@
  */
 import type { View } from '../../backend.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
-import { allocStorage, storageOf, type GpuStorage, releaseStorage } from '../storage.js';
+import { allocStorage, type GpuStorage, releaseStorage, storageOf } from '../storage.js';
 import { ui, uniformDecl, uw } from '../wgsl/common.js';
 import { f32Lit, WgslCtx } from '../wgsl/expr.js';
 import { separateFrom } from './util.js';

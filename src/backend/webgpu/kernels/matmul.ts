@@ -11,7 +11,7 @@ import { numelOf } from '../../backend.js';
 import { E } from '../../expr.js';
 import { hardwareGpuAvailable } from '../device.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
-import { storageOf, type GpuStorage, releaseStorage } from '../storage.js';
+import { type GpuStorage, releaseStorage, storageOf } from '../storage.js';
 import { coalesce } from '../wgsl/common.js';
 import { type LoadMode, type MatmulKey, registerWgsl, tiledWgsl } from '../wgsl/matmul.js';
 import { elementwise } from './elementwise.js';

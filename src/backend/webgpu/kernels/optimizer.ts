@@ -1,8 +1,9 @@
 /**
  * routines.optimizerStep: SGD / Adam / AdamW over many parameters in one dispatch per group,
- * PyTorch's `foreach`/`fused` idea. Each parameter is its own buffer, and a shader stage may
- * bind at most maxStorageBuffersPerShaderStage of them (8 in browsers, 16 on lavapipe, read at
- * run time), so parameters are packed greedily into groups whose distinct buffers fit. Inside
+ * PyTorch's `foreach`/`fused` idea. Each tensor is its own binding, and a shader stage may
+ * bind at most maxStorageBuffersPerShaderStage of them (8 in browsers, 16 on lavapipe), and at
+ * most maxDynamicStorageBuffersPerPipelineLayout with dynamic offsets (>= 4, 16 on lavapipe;
+ * both read at run time), so parameters are packed greedily into groups whose storages fit. Inside
  * a dispatch the threads cover the concatenated parameters; a thread finds its parameter by
  * comparing against the prefix offsets in the uniform block (an unrolled compare chain).
  * Bytes moved per element: SGD+momentum 16 (p, g, buf read; p, buf written), Adam 28.
@@ -123,10 +124,15 @@ export function optimizerStep(
         );
     return vs;
   });
-  const maxBufs = limit('maxStorageBuffersPerShaderStage');
+  // Within the dynamic-offset limit too, so the update's bind groups do not depend on where
+  // each step's fresh gradients landed in their arena (queue.ts binds more at fixed offsets).
+  const maxBufs = Math.min(
+    limit('maxStorageBuffersPerShaderStage'),
+    limit('maxDynamicStorageBuffersPerPipelineLayout') ?? 4,
+  );
   let i = 0;
   while (i < params.length) {
-    // Greedy group: add params while their distinct buffers fit the binding limit.
+    // Greedy group: add params while their distinct storages fit the binding limits.
     const bufs: GpuStorage[] = [];
     const writes: boolean[] = [];
     const slots: number[][] = [];
@@ -155,8 +161,7 @@ export function optimizerStep(
     const key = `opt:${r.flags}:g${G}:${slots.map((s) => s.join('.')).join('|')}:${access}`;
     const pipe = pipelineFor(key, access, () => {
       const decl = bufs.map(
-        (_, s) =>
-          `@group(0) @binding(${s + 1}) var<storage, read_write> b${s}: array<f32>;`,
+        (_, s) => `@group(0) @binding(${s + 1}) var<storage, read_write> b${s}: array<f32>;`,
       );
       const branches = group.map((_, g) => {
         const at = H + 1 + g * per;

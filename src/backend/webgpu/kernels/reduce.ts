@@ -14,7 +14,7 @@ import type { ReduceOp, View } from '../../backend.js';
 import { numelOf } from '../../backend.js';
 import { E } from '../../expr.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
-import { allocStorage, storageOf, type GpuStorage, releaseStorage } from '../storage.js';
+import { allocStorage, type GpuStorage, releaseStorage, storageOf } from '../storage.js';
 import { builtins, coalesce, exTypeOf, storageDecl, storeAs, ui, uniformDecl, uw } from '../wgsl/common.js';
 import { castWgsl, f32Lit, WgslCtx } from '../wgsl/expr.js';
 import { elementwise } from './elementwise.js';

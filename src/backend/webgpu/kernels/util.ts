@@ -2,7 +2,7 @@
 import type { View } from '../../backend.js';
 import { contiguousStrides } from '../../backend.js';
 import { E } from '../../expr.js';
-import { allocStorage, storageOf, type GpuStorage } from '../storage.js';
+import { allocStorage, type GpuStorage, storageOf } from '../storage.js';
 import { elementwise } from './elementwise.js';
 
 /** A contiguous device copy of `v` (recorded, not waited for); `temps` collects it for release. */
