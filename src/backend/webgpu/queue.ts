@@ -73,8 +73,14 @@ onDeviceGone(() => {
   layouts.clear();
 });
 
+let dynamicOverride: number | null = null;
 /** Storage bindings a pipeline may bind with dynamic offsets (browsers grant at least 4). */
-const maxDynamic = (): number => limit('maxDynamicStorageBuffersPerPipelineLayout') ?? 4;
+export const maxDynamic = (): number =>
+  dynamicOverride ?? limit('maxDynamicStorageBuffersPerPipelineLayout') ?? 4;
+/** Tests only: pretend the adapter allows `n` dynamic storage bindings (null: its own limit). */
+export function overrideDynamicBindingLimit(n: number | null): void {
+  dynamicOverride = n;
+}
 
 /** The layout for `n` storage bindings: dynamic offsets when the adapter allows `n` of them. */
 function layoutFor(n: number): GPUBindGroupLayout {
@@ -105,7 +111,7 @@ const GPUShaderStage_COMPUTE = 4;
  * above; the letters document the kernel and size the layout); binding 0 is the uniform block.
  */
 export function pipelineFor(key: string, access: string, wgsl: () => string): GPUComputePipeline {
-  const fullKey = `${key}|${access}`;
+  const fullKey = `${key}|${access}|${access.length <= maxDynamic() ? 'd' : 'f'}`;
   let p = pipelines.get(fullKey);
   if (p) {
     pipelines.delete(fullKey); // LRU: re-insert as most recent

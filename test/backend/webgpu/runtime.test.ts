@@ -20,6 +20,7 @@ import {
   stats,
   webgpuAvailable,
 } from '../../../src/backend/webgpu/index.js';
+import { overrideDynamicBindingLimit } from '../../../src/backend/webgpu/queue.js';
 import { describeGpu, gpu } from './helpers.js';
 
 const view = (storage: View['storage'], n: number, dtype: View['dtype'] = 'float32'): View => ({
@@ -120,6 +121,56 @@ describeGpu('webgpu runtime', () => {
     expect(Array.from(await be.read(view(a, 4)))).toEqual([1, 2, 3, 4]);
     expect(Array.from(await be.read(view(b, 4)))).toEqual([10, 20, 30, 40]);
     for (const s of [a, b, c]) be.release(s);
+  });
+
+  it('pipelines with more storages than maxDynamicStorageBuffersPerPipelineLayout bind at fixed offsets', async () => {
+    const be = gpu();
+    const t = (n: number, f: (i: number) => number) => {
+      const s = be.alloc(n, 'float32');
+      be.write(
+        s,
+        Float32Array.from({ length: n }, (_, i) => f(i)),
+      );
+      return s;
+    };
+    const a = t(6, (i) => i + 1);
+    const b = t(6, (i) => 10 * (i + 1));
+    const c = t(6, (i) => -i);
+    const out = be.alloc(6, 'float32');
+    overrideDynamicBindingLimit(2);
+    try {
+      resetStats();
+      for (let k = 0; k < 2; k++) {
+        // 4 storages: out, a, b, c (fallback); then the same with 2 (dynamic).
+        be.elementwise(
+          E.add(E.add(E.input(0), E.input(1)), E.input(2)),
+          [view(a, 6), view(b, 6), view(c, 6)],
+          view(out, 6),
+        );
+        be.elementwise(E.mul(E.input(0), 2), [view(out, 6)], view(out, 6));
+      }
+      expect(Array.from(await be.read(view(out, 6)))).toEqual([22, 42, 62, 82, 102, 122]);
+      // An optimizer update over 3 params at 2 bindings per dispatch: 3 groups.
+      const ps = [t(5, () => 1), t(5, () => 2), t(5, () => 3)];
+      const gs = [t(5, () => 1), t(5, () => 1), t(5, () => 1)];
+      const v5 = (s: View['storage']) => view(s, 5);
+      resetStats();
+      be.routines!.optimizerStep!('sgd', ps.map(v5), gs.map(v5), [[], [], []], {
+        lr: 0.5,
+        momentum: 0,
+        dampening: 0,
+        weightDecay: 0,
+        nesterov: 0,
+        maximize: 0,
+      });
+      expect(stats().dispatches).toBe(3);
+      for (const [i, p] of ps.entries())
+        expect(Array.from(await be.read(v5(p)))).toEqual(Array(5).fill(i + 0.5));
+      for (const s of [...ps, ...gs]) be.release(s);
+    } finally {
+      overrideDynamicBindingLimit(null);
+    }
+    for (const s of [a, b, c, out]) be.release(s);
   });
 
   it('bool storage reads back as Uint8Array; int32 as Int32Array', async () => {

@@ -18,7 +18,7 @@
 import type { View } from '../../backend.js';
 import { isContiguousView, numelOf } from '../../backend.js';
 import { limit } from '../device.js';
-import { dispatch, flush, grid, Params, pipelineFor } from '../queue.js';
+import { dispatch, flush, grid, maxDynamic, Params, pipelineFor } from '../queue.js';
 import { type GpuStorage, storageOf } from '../storage.js';
 import { builtins, linearId, uf, uniformDecl, uw } from '../wgsl/common.js';
 
@@ -126,10 +126,7 @@ export function optimizerStep(
   });
   // Within the dynamic-offset limit too, so the update's bind groups do not depend on where
   // each step's fresh gradients landed in their arena (queue.ts binds more at fixed offsets).
-  const maxBufs = Math.min(
-    limit('maxStorageBuffersPerShaderStage'),
-    limit('maxDynamicStorageBuffersPerPipelineLayout') ?? 4,
-  );
+  const maxBufs = Math.min(limit('maxStorageBuffersPerShaderStage'), maxDynamic());
   let i = 0;
   while (i < params.length) {
     // Greedy group: add params while their distinct storages fit the binding limits.
