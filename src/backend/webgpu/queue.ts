@@ -187,7 +187,10 @@ export function dispatch(
   const off = batch.arenaBytes;
   arenaU8.set(new Uint8Array(params.u.buffer), off);
   batch.arenaBytes += slot;
-  for (const s of storages) {
+  for (let j = 0; j < storages.length; j++) {
+    const s = storages[j];
+    // Two writable bindings of one block would be a validation error; a kernel bug, say so.
+    if (storages.indexOf(s) !== j) throw new Error(`webgpu ${pipeline.label}: a storage is bound twice`);
     batch.used.add(s.block);
     batch.usedBuffers.add(s.buffer);
   }

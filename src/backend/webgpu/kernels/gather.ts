@@ -25,7 +25,7 @@ import {
   uw,
 } from '../wgsl/common.js';
 import { f32Lit, WgslCtx } from '../wgsl/expr.js';
-import { separateFrom } from './util.js';
+import { distinctStorages, separateFrom } from './util.js';
 
 const WG = 256;
 
@@ -76,6 +76,7 @@ export function gather(x: View, dim: number, index: View, out: View): void {
   const temps: GpuStorage[] = [];
   x = separateFrom(x, out, temps);
   index = separateFrom(index, out, temps);
+  [index, x] = distinctStorages([index, x], temps);
   const r = index.shape.length;
   const strideAt = 2 + r + 3 * (1 + r);
   const key = `gather:${x.dtype}->${out.dtype}:r${r}`;
@@ -119,6 +120,7 @@ export function scatterAdd(out: View, dim: number, index: View, src: View): void
   const temps: GpuStorage[] = [];
   src = separateFrom(src, out, temps);
   index = separateFrom(index, out, temps);
+  [index, src] = distinctStorages([index, src], temps);
   const r = index.shape.length;
   const strideAt = 2 + r + 3 * (1 + r);
   const f = out.dtype === 'float32';

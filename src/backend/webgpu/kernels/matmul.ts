@@ -15,7 +15,7 @@ import { type GpuStorage, releaseStorage, storageOf } from '../storage.js';
 import { coalesce } from '../wgsl/common.js';
 import { type LoadMode, type MatmulKey, registerWgsl, tiledWgsl } from '../wgsl/matmul.js';
 import { elementwise } from './elementwise.js';
-import { separateFrom } from './util.js';
+import { distinctStorages, separateFrom } from './util.js';
 
 export type MatmulVariant = 'auto' | 'register' | 'tiled';
 let variant: MatmulVariant = 'auto';
@@ -53,16 +53,13 @@ export function matmul(a: View, b: View, out: View, opts?: WebGPUMatmulOptions):
   const temps: GpuStorage[] = [];
   a = separateFrom(a, out, temps);
   b = separateFrom(b, out, temps);
-  const bias = opts?.bias ? separateFrom(opts.bias, out, temps) : undefined;
+  let bias = opts?.bias ? separateFrom(opts.bias, out, temps) : undefined;
+  [a, b, bias] = distinctStorages(bias ? [a, b, bias] : [a, b], temps);
   const rowSum = opts?.rowSum;
   if (rowSum && batches !== 1)
     throw new RangeError('webgpu matmul: the row-sum output is for unbatched products only');
-  if (
-    rowSum &&
-    (storageOf(rowSum, 'matmul') === storageOf(a, 'matmul') ||
-      storageOf(rowSum, 'matmul') === storageOf(out, 'matmul'))
-  )
-    throw new RangeError('webgpu matmul: the row-sum output must not share a buffer with a or out');
+  if (rowSum && [a, b, out, bias].some((v) => v && storageOf(v, 'matmul') === storageOf(rowSum, 'matmul')))
+    throw new RangeError('webgpu matmul: the row-sum output must not share a storage with a, b, bias or out');
   // Batch dims coalesced over (a, b, out) so e.g. [B, H] batches index as one dim.
   const bt = coalesce(out.shape.slice(0, r - 2), [a.strides.slice(0, r - 2), b.strides.slice(0, r - 2)]);
   const br = batches === 1 ? 0 : bt.shape.length;

@@ -22,9 +22,24 @@ export function contiguousCopy(v: View, temps: GpuStorage[]): View {
 }
 
 /**
- * WebGPU forbids binding one buffer as both writable and read-only in a dispatch: an input
- * that shares the output's buffer (rare outside in-place elementwise) is copied first.
+ * An input that shares the output's storage (rare outside in-place elementwise) is copied
+ * first: the kernels other than elementwise read inputs while other threads write the output.
  */
 export function separateFrom(x: View, out: View, temps: GpuStorage[]): View {
   return storageOf(x, 'kernel') === storageOf(out, 'kernel') ? contiguousCopy(x, temps) : x;
+}
+
+/**
+ * Every storage binding is writable (queue.ts), and WebGPU forbids two writable bindings with
+ * overlapping ranges in one dispatch: an input whose storage an earlier input already binds
+ * (x @ x, x.gather(0, x)) is copied, for kernels whose WGSL gives each operand its own binding.
+ */
+export function distinctStorages(views: readonly View[], temps: GpuStorage[]): View[] {
+  const seen: GpuStorage[] = [];
+  return views.map((v) => {
+    const s = storageOf(v, 'kernel');
+    if (seen.includes(s)) return contiguousCopy(v, temps);
+    seen.push(s);
+    return v;
+  });
 }
