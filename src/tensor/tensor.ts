@@ -14,7 +14,17 @@ import { formatTensor } from './format.js';
 
 /** Storage is returned to its backend's pool when the last tensor viewing it goes away. */
 function releaseRef(s: Storage): void {
-  if (--s.refs === 0) backendFor(s.device).release(s);
+  if (--s.refs !== 0) return;
+  let be: ReturnType<typeof backendFor>;
+  try {
+    be = backendFor(s.device);
+  } catch {
+    // The device is gone (destroyed or lost) and its memory with it: a finalizer that runs after
+    // torch.webgpu.destroy() has nothing left to return, and must not throw at process exit.
+    s.freed = true;
+    return;
+  }
+  be.release(s);
 }
 
 // Safety net for tensors the program simply drops: their storage goes back when the GC
