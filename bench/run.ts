@@ -8,6 +8,7 @@
  *   npm run bench -- --no-peers    # torchts only
  *   npm run bench -- --peers 'torch|jaxjs-wasm'
  */
+import { SimpleNet } from '../src/cli/models.js';
 import * as torch from '../src/index.js';
 import { type PeerResult, runPeers } from './peers.js';
 
@@ -18,14 +19,6 @@ const opt = (n: string) => {
   const i = args.indexOf(`--${n}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-
-class SimpleNet extends nn.Module {
-  fc1 = new nn.Linear(784, 128);
-  fc2 = new nn.Linear(128, 10);
-  override forward(x: torch.Tensor): torch.Tensor {
-    return this.fc2.forward(torch.relu(this.fc1.forward(x)));
-  }
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

@@ -7,6 +7,7 @@
  *   npx tsx bench/webgpu-epoch.ts            # torchts + jax-js/tfjs webgpu peers when installed
  *   npx tsx bench/webgpu-epoch.ts --no-peers
  */
+import { SimpleNet } from '../src/cli/models.js';
 import * as torch from '../src/index.js';
 import { peerTable, runPeers } from './peers.js';
 
@@ -16,13 +17,6 @@ if (!torch.webgpu.isAvailable()) {
   process.exit(0);
 }
 
-class SimpleNet extends nn.Module {
-  fc1 = new nn.Linear(784, 128);
-  fc2 = new nn.Linear(128, 10);
-  override forward(x: torch.Tensor): torch.Tensor {
-    return this.fc2.forward(torch.relu(this.fc1.forward(x)));
-  }
-}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const device = torch.device('webgpu');

@@ -72,14 +72,10 @@ export function tensorOf(d: TensorDesc, bin: Uint8Array, device = 'cpu'): Tensor
   return torch.tensor(readDesc(d, bin)).reshape(d.shape).to(device);
 }
 
-/** The tutorial's model, as training.json's `SimpleNet`. */
-export class SimpleNet extends nn.Module {
-  fc1 = new nn.Linear(784, 128);
-  fc2 = new nn.Linear(128, 10);
-  override forward(x: Tensor): Tensor {
-    return this.fc2(torch.relu(this.fc1(x)));
-  }
-}
+/** The tutorial's network (the CLI's model; training.json's `SimpleNet`). */
+import { SimpleNet } from '../../src/cli/models.js';
+
+export { SimpleNet };
 
 /** Models this runner can build; others (SmallCNN: conv + batchnorm) are reported unsupported. */
 export const SUPPORTED_MODELS: Record<string, () => torch.nn.Module> = { SimpleNet: () => new SimpleNet() };

@@ -4,22 +4,15 @@
  */
 import { describe } from 'vitest';
 import * as torch from '../../src/index.js';
-import type { Tensor } from '../../src/tensor/tensor.js';
 import { webgpuAvailable } from '../helpers/devices.js';
-
-const { nn } = torch;
 
 /** Skips (or, under TORCHTS_REQUIRE_WEBGPU=1, fails in helpers/devices.ts) without an adapter. */
 export const describeGpu = describe.skipIf(!webgpuAvailable());
 
-/** The tutorial's network. */
-export class SimpleNet extends nn.Module {
-  fc1 = new nn.Linear(784, 128);
-  fc2 = new nn.Linear(128, 10);
-  override forward(x: Tensor): Tensor {
-    return this.fc2.forward(torch.relu(this.fc1.forward(x)));
-  }
-}
+/** The tutorial's network (the CLI's model; training.json's `SimpleNet`). */
+import { SimpleNet } from '../../src/cli/models.js';
+
+export { SimpleNet };
 
 /** Synthetic MNIST-shaped data on the CPU: n images of 784 pixels and labels 0..9. */
 export function syntheticSet(n: number, seed = 0) {

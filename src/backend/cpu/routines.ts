@@ -1,6 +1,7 @@
 /** Fused CPU paths (see backend.ts `Routines`). Each has a composed reference in ops/. */
 import type { Routines, View } from '../backend.js';
 import { isContiguousView, numelOf } from '../backend.js';
+import { optimizerHyper } from '../routines.js';
 import { heapModule, wasmKernels } from './heap.js';
 import { type CpuStorage, heapIndex } from './index.js';
 import { HYPER, type OptimVariant, optimFn } from './wasm/optim-kernel.js';
@@ -24,8 +25,7 @@ function variantOf(kind: string, h: Record<string, number>): OptimVariant {
     };
   }
   if (kind === 'adam' || kind === 'adamw') {
-    if (!(h.step >= 1))
-      throw new RangeError(`cpu optimizerStep: ${kind} needs hyper.step >= 1, got ${h.step}`);
+    optimizerHyper(kind, h, 'cpu'); // validates step
     return {
       kind,
       maximize: on('maximize'),
@@ -37,26 +37,7 @@ function variantOf(kind: string, h: Record<string, number>): OptimVariant {
   throw new RangeError(`cpu optimizerStep: unknown kind '${kind}' (expected sgd, adam or adamw)`);
 }
 
-/** The hyper values as the kernels take them (computed in float64, passed as float32, as on WebGPU). */
-function hyperOf(kind: string, h: Record<string, number>): number[] {
-  if (kind === 'sgd') return [h.lr, h.momentum ?? 0, 1 - (h.dampening ?? 0), h.weightDecay ?? 0];
-  const b1 = h.beta1 ?? 0.9;
-  const b2 = h.beta2 ?? 0.999;
-  const lr = h.lr ?? 1e-3;
-  const wd = h.weightDecay ?? 0;
-  return [
-    lr,
-    1 - b1,
-    b1,
-    b2,
-    1 - b2,
-    h.eps ?? 1e-8,
-    wd,
-    lr / (1 - b1 ** h.step),
-    Math.sqrt(1 - b2 ** h.step),
-    1 - lr * wd,
-  ];
-}
+const hyperOf = (kind: string, h: Record<string, number>): number[] => optimizerHyper(kind, h, 'cpu');
 
 /** The same update in JS (float32 at every step via Math.fround): arrays off the heap, or no wasm. */
 function updateJs(o: OptimVariant, hy: number[], xs: Float32Array[], n: number, po: number[]): void {

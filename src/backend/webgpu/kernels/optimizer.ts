@@ -17,6 +17,7 @@
  */
 import type { View } from '../../backend.js';
 import { isContiguousView, numelOf } from '../../backend.js';
+import { optimizerHyper } from '../../routines.js';
 import { limit } from '../device.js';
 import { dispatch, flush, grid, maxDynamic, Params, pipelineFor } from '../queue.js';
 import { type GpuStorage, storageOf } from '../storage.js';
@@ -50,15 +51,12 @@ function rule(kind: string, h: Record<string, number>): Rule {
       writes: [true, false, true],
       body: lines.join(' '),
       // 1 - dampening in f64 on the host, as PyTorch's Python scalar.
-      hyper: [h.lr, h.momentum ?? 0, 1 - (h.dampening ?? 0), h.weightDecay ?? 0, 0],
+      hyper: optimizerHyper(kind, h, 'webgpu'), // slot 4 (u32) is the first-step flag, set per call
       flags: `${mom ? 'm' : ''}${on('nesterov') ? 'n' : ''}${on('maximize') ? 'x' : ''}${on('weightDecay') ? 'w' : ''}`,
     };
   }
   if (kind === 'adam' || kind === 'adamw') {
     const ams = on('amsgrad');
-    const step = h.step;
-    if (!(step >= 1))
-      throw new RangeError(`webgpu optimizerStep: ${kind} needs hyper.step >= 1, got ${step}`);
     const lines = ['var g = {G};'];
     if (on('maximize')) lines.push('g = -g;');
     if (on('weightDecay')) lines.push(kind === 'adam' ? `g = g + ${uf(6)} * {P};` : `{P} = {P} * ${uf(9)};`);
@@ -71,26 +69,11 @@ function rule(kind: string, h: Record<string, number>): Rule {
         : `let denom = sqrt({V}) / ${uf(8)} + ${uf(5)};`,
     );
     lines.push(`{P} = {P} + (-${uf(7)}) * ({M} / denom);`);
-    const b1 = h.beta1 ?? 0.9;
-    const b2 = h.beta2 ?? 0.999;
-    const lr = h.lr ?? 1e-3;
-    const wd = h.weightDecay ?? 0;
     return {
       roles: ams ? ['{P}', '{G}', '{M}', '{V}', '{VMAX}'] : ['{P}', '{G}', '{M}', '{V}'],
       writes: [true, false, true, true, true],
       body: lines.join(' '),
-      hyper: [
-        lr,
-        1 - b1,
-        b1,
-        b2,
-        1 - b2,
-        h.eps ?? 1e-8,
-        wd,
-        lr / (1 - b1 ** step),
-        Math.sqrt(1 - b2 ** step),
-        1 - lr * wd,
-      ],
+      hyper: optimizerHyper(kind, h, 'webgpu'),
       flags: `${kind}${ams ? 'a' : ''}${on('maximize') ? 'x' : ''}${on('weightDecay') ? 'w' : ''}`,
     };
   }
