@@ -42,13 +42,7 @@ export function logSoftmaxNll(
   const sameOut = storageOf(loss, 'logSoftmaxNll') === storageOf(probs, 'logSoftmaxNll');
   const pipe = pipelineFor(`lsmnll:wg${WG}${sameOut ? ':alias' : ''}`, sameOut ? 'wrr' : 'wrrw', () => {
     const ctx = new WgslCtx();
-    const isnan = ctx.use('isnan_');
-    const fmax = ctx.use('fmax_');
-    const exp = ctx.use('fexp_');
-    const log = ctx.use('flog_');
-    const ninf = f32Lit(-Infinity, ctx);
-    const nan = f32Lit(Number.NaN, ctx);
-    const x = (j: string) => `X[${ui(2)} + row * ${ui(3)} + ${j} * ${ui(4)}]`;
+    const { isnan, fmax, exp, log, ninf, nan, x } = rowHelpers(ctx);
     return `${uniformDecl(14)}
 @group(0) @binding(1) var<storage, read_write> L: array<f32>;
 @group(0) @binding(2) var<storage, read_write> X: array<f32>;
@@ -174,13 +168,7 @@ export function logSoftmaxNllReduced(
   const access = fromRows ? 'wrr' : 'wrrw';
   const pipe = pipelineFor(key, access, () => {
     const ctx = new WgslCtx();
-    const isnan = ctx.use('isnan_');
-    const fmax = ctx.use('fmax_');
-    const exp = ctx.use('fexp_');
-    const log = ctx.use('flog_');
-    const ninf = f32Lit(-Infinity, ctx);
-    const nan = f32Lit(Number.NaN, ctx);
-    const x = (j: string) => `X[${ui(2)} + row * ${ui(3)} + ${j} * ${ui(4)}]`;
+    const { isnan, fmax, exp, log, ninf, nan, x } = rowHelpers(ctx);
     const rowLoss = fromRows
       ? `let l = X[row];`
       : `var m = ${ninf};
@@ -264,4 +252,17 @@ var<workgroup> rc: array<f32, ${RWG}>;
   dispatch(pipe, access, bufs, p, [1, 1]);
   if (rows) releaseStorage(rows);
   temps.forEach(releaseStorage);
+}
+
+/** What both kernels' row loops use: NaN-aware max, accurate exp/log, and X[row, j] by strides. */
+function rowHelpers(ctx: WgslCtx) {
+  return {
+    isnan: ctx.use('isnan_'),
+    fmax: ctx.use('fmax_'),
+    exp: ctx.use('fexp_'),
+    log: ctx.use('flog_'),
+    ninf: f32Lit(-Infinity, ctx),
+    nan: f32Lit(Number.NaN, ctx),
+    x: (j: string) => `X[${ui(2)} + row * ${ui(3)} + ${j} * ${ui(4)}]`,
+  };
 }
