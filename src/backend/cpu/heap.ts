@@ -18,6 +18,7 @@
  * every wasm memory anyway). Without WebAssembly SIMD there is no heap (`heap` is undefined)
  * and storages are plain typed arrays, as are allocations the heap cannot fit.
  */
+import { GcPressure } from '../pressure.js';
 import { type Fn, hasWasmSimd, type MemorySpec, moduleBytes } from './wasm/emit.js';
 
 const PAGE = 65536;
@@ -41,6 +42,8 @@ export class Heap {
   private bytesInUse = 0;
   private f32: Float32Array;
   private readonly buffers = new WeakSet<ArrayBufferLike>();
+  /** Blocks of dropped tensors come back only after a full GC: ask for one (pressure.ts). */
+  readonly pressure = new GcPressure();
 
   constructor(
     readonly spec: MemorySpec,
@@ -91,6 +94,7 @@ export class Heap {
     const list = this.free.get(size);
     if (list !== undefined && list.length > 0) {
       this.bytesInUse += size;
+      this.pressure.alloc(size);
       return list.pop()!;
     }
     const align = size >= 256 ? 64 : 16;
@@ -99,6 +103,7 @@ export class Heap {
     if (end > this.memory.buffer.byteLength && !this.grow(end)) return -1;
     this.top = end;
     this.bytesInUse += size;
+    this.pressure.alloc(size);
     return off;
   }
 
@@ -109,6 +114,7 @@ export class Heap {
     if (!list) this.free.set(size, (list = []));
     list.push(off);
     this.bytesInUse -= size;
+    this.pressure.free(size);
   }
 
   private grow(end: number): boolean {

@@ -23,6 +23,7 @@
  */
 import type { DType } from '../../tensor/dtype.js';
 import type { Storage, View } from '../backend.js';
+import { GcPressure } from '../pressure.js';
 import { gpuDevice, limit, onDeviceGone } from './device.js';
 import { flush, pendingUse, pendingUseOfBuffer } from './queue.js';
 import { counters, traceEvent } from './stats.js';
@@ -75,10 +76,14 @@ let peak = 0;
 let pooledDedicated = 0;
 let reserved = 0;
 
+/** Blocks of dropped tensors come back only after a full GC: ask for one (backend/pressure.ts). */
+const pressure = new GcPressure();
+
 onDeviceGone(() => {
   arenas.length = 0;
   dedicated.clear();
   live = peak = pooledDedicated = reserved = 0;
+  pressure.reset();
 });
 
 export function bucketBytes(bytes: number): number {
@@ -162,6 +167,7 @@ export function allocStorage(size: number, dtype: DType): GpuStorage {
   if (block.arena) block.arena.live++;
   live += bytes;
   if (live > peak) peak = live;
+  pressure.alloc(bytes);
   return {
     device: 'webgpu',
     dtype,
@@ -179,6 +185,7 @@ export function releaseStorage(s: Storage): void {
   const g = asGpu(s, 'release');
   g.freed = true;
   live -= g.bytes;
+  pressure.free(g.bytes);
   traceEvent(`free:${g.bytes}`);
   const b = g.block;
   const a = b.arena;
