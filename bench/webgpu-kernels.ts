@@ -59,16 +59,18 @@ async function timeIt(f: () => void, minMs = 1500): Promise<number> {
 
 for (const variant of ['register', 'tiled'] as MatmulVariant[]) {
   setMatmulVariant(variant);
-  for (const [M, K, N, transB] of [
-    [64, 784, 128, true],
-    [1024, 1024, 1024, false],
+  // the tutorial's three big products: fc1 forward x @ W^T, its weight gradient g^T @ x, and 1024^3
+  for (const [M, K, N, transB, transA] of [
+    [64, 784, 128, true, false],
+    [128, 64, 784, false, true],
+    [1024, 1024, 1024, false, false],
   ] as const) {
-    const a = mat(M, K);
+    const a = mat(M, K, transA);
     const b = transB ? mat(K, N, true) : mat(K, N); // transB: W [N, K] row-major viewed as [K, N]
     const o = mat(M, N);
     const ms = await timeIt(() => be.matmul(a, b, o), M === 1024 ? 4000 : 1500);
     console.log(
-      `matmul ${variant.padEnd(8)} ${M}x${K}x${N}${transB ? ' (B^T)' : ''}: ${((2 * M * N * K) / ms / 1e6).toFixed(2)} GFLOP/s (${ms.toFixed(2)} ms)`,
+      `matmul ${variant.padEnd(8)} ${M}x${K}x${N}${transB ? ' (B^T)' : ''}${transA ? ' (A^T)' : ''}: ${((2 * M * N * K) / ms / 1e6).toFixed(2)} GFLOP/s (${ms.toFixed(2)} ms)`,
     );
     for (const v of [a, b, o]) be.release(v.storage);
   }

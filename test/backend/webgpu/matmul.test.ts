@@ -98,6 +98,7 @@ for (const variant of ['register', 'tiled'] as const)
         [65, 31, 70],
         [2, 130, 4],
         [33, 1, 128],
+        [36, 20, 12], // vec4-aligned transposed A whose last 8-row block is half outside (register)
       ])
         for (const transA of [false, true])
           for (const transB of [false, true]) await check({ batch: [], M, N, K, transA, transB });

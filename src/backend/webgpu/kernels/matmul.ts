@@ -2,7 +2,7 @@
  * matmul: batched, strided, with bias + relu epilogue; two kernels (wgsl/matmul.ts).
  *
  * Which one runs is decided per adapter: 'tiled' (workgroup memory) on hardware GPUs, where it
- * cuts DRAM traffic 8x; 'register' (4x4 blocks, vec4 loads, no workgroup memory) on software
+ * cuts DRAM traffic 8x; 'register' (8x4 blocks, vec4 loads, no workgroup memory) on software
  * adapters like lavapipe and SwiftShader, where workgroup memory is plain RAM and tiling only
  * adds copies and barriers (~2x slower measured). `setMatmulVariant` overrides for benchmarks.
  */
@@ -13,7 +13,7 @@ import { hardwareGpuAvailable } from '../device.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
 import { type GpuStorage, releaseStorage, storageOf } from '../storage.js';
 import { coalesce } from '../wgsl/common.js';
-import { type LoadMode, type MatmulKey, registerWgsl, tiledWgsl } from '../wgsl/matmul.js';
+import { type LoadMode, type MatmulKey, REGISTER_LAYOUT, registerWgsl, tiledWgsl } from '../wgsl/matmul.js';
 import { elementwise } from './elementwise.js';
 import { distinctStorages, separateFrom } from './util.js';
 
@@ -89,9 +89,9 @@ export function matmul(a: View, b: View, out: View, opts?: WebGPUMatmulOptions):
     relu: opts?.activation === 'relu',
     rowSum: !!rowSum,
   };
-  const tile = v === 'register' ? 32 : 64;
-  const tilesN = Math.ceil(N / tile);
-  const tilesM = Math.ceil(M / tile);
+  const L = REGISTER_LAYOUT;
+  const tilesN = Math.ceil(N / (v === 'register' ? 4 * L.wx : 64));
+  const tilesM = Math.ceil(M / (v === 'register' ? L.rows * L.wy : 64));
   const p = new Params(16 + 3 * br);
   p.u.set([M, N, K, batches, tilesN, tilesM]);
   p.i.set(

@@ -66,14 +66,14 @@ function prologue(k: MatmulKey): string {
   return lines.join('\n  ');
 }
 
-/** Bias, relu and guarded stores of the 4x4 block at rows i.., cols j.. held in acc0..acc3. */
-function epilogue(k: MatmulKey): string {
+/** Bias, relu and guarded stores of the R x 4 block at rows i.., cols j.. held in acc0..acc{R-1}. */
+function epilogue(k: MatmulKey, R = 4): string {
   const lines: string[] = [];
   if (k.bias) {
     const col = (c: number) => `${ui(13)} + i32(min(j + ${c}u, N - 1u)) * ${ui(14)}`;
     lines.push(`let bv = vec4<f32>(BIAS[${col(0)}], BIAS[${col(1)}], BIAS[${col(2)}], BIAS[${col(3)}]);`);
   }
-  for (let r = 0; r < 4; r++) {
+  for (let r = 0; r < R; r++) {
     let v = `acc${r}`;
     if (k.bias) v = `(${v} + bv)`;
     // select keeps NaN (relu(NaN) = NaN in PyTorch); max() would be free to drop it.
@@ -88,72 +88,122 @@ function epilogue(k: MatmulKey): string {
 }
 
 /** Stores the row sums of A for rows i..i+3 from the invocations of the first column block. */
-function rowSumStore(k: MatmulKey, cond: string): string {
+function rowSumStore(k: MatmulKey, cond: string, g = 0): string {
   if (!k.rowSum) return '';
   return `if (${cond}) {
-    for (var r = 0u; r < 4u; r++) { if (i + r < M) { RS[${uw(15)} + i + r] = rs[r]; } }
+    for (var r = 0u; r < 4u; r++) { if (i + ${g}u + r < M) { RS[${uw(15)} + i + ${g}u + r] = rs${g}[r]; } }
   }`;
 }
 
 /**
- * Register-blocked: each invocation owns a 4x4 block of C in 4 vec4 registers and streams A and
- * B from global memory, 4 k-steps per iteration (8 vec4 loads feed 64 FMAs). No workgroup
+ * The register kernel's work split: `rows` rows (a multiple of 4) by 4 columns of C per
+ * invocation, `wx` x `wy` invocations per workgroup. 8 rows by 4 columns measured best on
+ * lavapipe (llvmpipe 256-bit, bench/webgpu-kernels.ts): 10-25% over 4x4 at the tutorial's
+ * products and 1024^3; 16 rows spills and loses 30%.
+ */
+export interface RegisterLayout {
+  rows: number;
+  wx: number;
+  wy: number;
+}
+export const REGISTER_LAYOUT: Readonly<RegisterLayout> = { rows: 8, wx: 8, wy: 8 };
+
+/**
+ * Register-blocked: each invocation owns a rows x 4 block of C in vec4 registers and streams A
+ * and B from global memory, 4 k-steps per iteration (with 8 rows, 12 vec4 loads feed 128 FMAs;
+ * the loads, gathers on a CPU adapter, are what bound it). No workgroup
  * memory and no barriers: on lavapipe/CPU adapters "workgroup memory" is ordinary RAM behind
  * the same caches, so tiling through it only adds copies and barriers (measured ~2x slower,
  * see shared/notes/webgpu-in-node.md); the CPU's caches already give the reuse tiling buys.
  * Rows/cols past M/N load clamped indices and are never stored; the K tail runs scalar.
  */
-export function registerWgsl(k: MatmulKey): string {
-  const rows = [0, 1, 2, 3];
+export function registerWgsl(k: MatmulKey, L: RegisterLayout = REGISTER_LAYOUT): string {
+  const R = L.rows;
+  const rows = Array.from({ length: R }, (_, r) => r);
+  const cols = [0, 1, 2, 3];
   const aLoad =
     k.a === 'v1' // row i+r, k..k+3 as one vec4
       ? rows.map((r) => `let a${r} = A[u32(aBase + r${r} * aRs + i32(k)) >> 2u];`)
       : k.a === 'v0' // column k+t, rows i..i+3 as one vec4, transposed in registers
-        ? [
-            ...rows.map((t) => `let t${t} = A[u32(aBase + (i32(k) + ${t}) * aCs + i32(i)) >> 2u];`),
-            ...rows.map((r) => `let a${r} = vec4<f32>(t0[${r}], t1[${r}], t2[${r}], t3[${r}]);`),
-          ]
+        ? rows
+            .filter((r) => r % 4 === 0)
+            .flatMap((g) => [
+              ...cols.map((t) => `let t${g}_${t} = A[u32(aBase + (i32(k) + ${t}) * aCs + r${g}) >> 2u];`),
+              ...cols.map(
+                (r) =>
+                  `let a${g + r} = vec4<f32>(t${g}_0[${r}], t${g}_1[${r}], t${g}_2[${r}], t${g}_3[${r}]);`,
+              ),
+            ])
         : rows.map(
             (r) =>
-              `let a${r} = vec4<f32>(${rows.map((t) => `la(aBase + r${r} * aRs + (i32(k) + ${t}) * aCs)`).join(', ')});`,
+              `let a${r} = vec4<f32>(${cols.map((t) => `la(aBase + r${r} * aRs + (i32(k) + ${t}) * aCs)`).join(', ')});`,
           );
   const bLoad =
     k.b === 'v1' // row k+t, cols j..j+3
-      ? rows.map((t) => `let b${t} = B[u32(bBase + (i32(k) + ${t}) * bRs + i32(j)) >> 2u];`)
+      ? cols.map((t) => `let b${t} = B[u32(bBase + (i32(k) + ${t}) * bRs + i32(j)) >> 2u];`)
       : k.b === 'v0' // column j+c, k..k+3 (nn.Linear's W^T), transposed in registers
         ? [
-            ...rows.map((c) => `let u${c} = B[u32(bBase + c${c} * bCs + i32(k)) >> 2u];`),
-            ...rows.map((t) => `let b${t} = vec4<f32>(u0[${t}], u1[${t}], u2[${t}], u3[${t}]);`),
+            ...cols.map((c) => `let u${c} = B[u32(bBase + c${c} * bCs + i32(k)) >> 2u];`),
+            ...cols.map((t) => `let b${t} = vec4<f32>(u0[${t}], u1[${t}], u2[${t}], u3[${t}]);`),
           ]
-        : rows.map(
+        : cols.map(
             (t) =>
-              `let b${t} = vec4<f32>(${rows.map((c) => `lb(bBase + (i32(k) + ${t}) * bRs + c${c} * bCs)`).join(', ')});`,
+              `let b${t} = vec4<f32>(${cols.map((c) => `lb(bBase + (i32(k) + ${t}) * bRs + c${c} * bCs)`).join(', ')});`,
           );
+  // v0 A loads read rows r_g..r_g+3 as one vec4: clamp the group's first row so the vec4 stays inside
+  const rowIdx = (r: number) =>
+    k.a === 'v0' && r % 4 === 0 ? `i32(min(i + ${r}u, (M - 1u) & ~3u))` : `i32(min(i + ${r}u, M - 1u))`;
   return `${header(k)}
-@compute @workgroup_size(8, 8) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+@compute @workgroup_size(${L.wx}, ${L.wy}) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   ${prologue(k)}
-  let i = (tm * 8u + lid.y) * 4u;
-  let j = (tn * 8u + lid.x) * 4u;
+  let i = (tm * ${L.wy}u + lid.y) * ${R}u;
+  let j = (tn * ${L.wx}u + lid.x) * 4u;
   if (i >= M || j >= N) { return; }
-  ${rows.map((r) => `let r${r} = i32(min(i + ${r}u, M - 1u));`).join(' ')}
-  ${rows.map((c) => `let c${c} = i32(min(j + ${c}u, N - 1u));`).join(' ')}
-  var acc0 = vec4<f32>(0.0); var acc1 = vec4<f32>(0.0); var acc2 = vec4<f32>(0.0); var acc3 = vec4<f32>(0.0);
-  var rs = vec4<f32>(0.0);
+  ${rows.map((r) => `let r${r} = ${rowIdx(r)};`).join(' ')}
+  ${cols.map((c) => `let c${c} = i32(min(j + ${c}u, N - 1u));`).join(' ')}
+  ${rows.map((r) => `var acc${r} = vec4<f32>(0.0);`).join(' ')}
+  ${rows
+    .filter((r) => r % 4 === 0)
+    .map((g) => `var rs${g} = vec4<f32>(0.0);`)
+    .join(' ')}
   let K4 = K & ~3u;
   for (var k = 0u; k < K4; k += 4u) {
     ${aLoad.join('\n    ')}
     ${bLoad.join('\n    ')}
     ${rows.map((r) => `acc${r} += a${r}.x * b0 + a${r}.y * b1 + a${r}.z * b2 + a${r}.w * b3;`).join('\n    ')}
-    ${k.rowSum ? `rs += vec4<f32>(${rows.map((r) => `dot(a${r}, vec4<f32>(1.0))`).join(', ')});` : ''}
+    ${
+      k.rowSum
+        ? rows
+            .filter((r) => r % 4 === 0)
+            .map(
+              (g) => `rs${g} += vec4<f32>(${cols.map((r) => `dot(a${g + r}, vec4<f32>(1.0))`).join(', ')});`,
+            )
+            .join('\n    ')
+        : ''
+    }
   }
   for (var k = K4; k < K; k++) {
-    let b = vec4<f32>(${rows.map((c) => `lb(bBase + i32(k) * bRs + c${c} * bCs)`).join(', ')});
-    let ta = vec4<f32>(${rows.map((r) => `la(aBase + r${r} * aRs + i32(k) * aCs)`).join(', ')});
-    ${rows.map((r) => `acc${r} += ta[${r}] * b;`).join('\n    ')}
-    ${k.rowSum ? 'rs += ta;' : ''}
+    let b = vec4<f32>(${cols.map((c) => `lb(bBase + i32(k) * bRs + c${c} * bCs)`).join(', ')});
+    ${rows.map((r) => `let ta${r} = la(aBase + r${r} * aRs + i32(k) * aCs);`).join(' ')}
+    ${rows.map((r) => `acc${r} += ta${r} * b;`).join('\n    ')}
+    ${
+      k.rowSum
+        ? rows
+            .filter((r) => r % 4 === 0)
+            .map((g) => `rs${g} += vec4<f32>(${cols.map((r) => `ta${g + r}`).join(', ')});`)
+            .join(' ')
+        : ''
+    }
   }
-  ${rowSumStore(k, 'j == 0u')}
-  ${epilogue(k)}
+  ${
+    k.rowSum
+      ? rows
+          .filter((r) => r % 4 === 0)
+          .map((g) => rowSumStore(k, 'j == 0u', g))
+          .join('\n  ')
+      : ''
+  }
+  ${epilogue(k, R)}
 }`;
 }
 
@@ -209,6 +259,7 @@ var<workgroup> Bs: array<vec4<f32>, 256>; // [16 k][16 vec4 of n]
   }
   let i = row0 + lid.y * 4u;
   let j = col0 + lid.x * 4u;
+  var rs0 = rs;
   ${rowSumStore(k, 'j == 0u && i < M')}
   if (i >= M || j >= N) { return; }
   ${epilogue(k)}
