@@ -6,7 +6,7 @@
 //
 //   npx tsx bench/peers.ts [regex over peer ids]     # prints a markdown table of the peers alone
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -16,6 +16,8 @@ const DATA_DIR = path.join(PEERS_DIR, 'data');
 /** Where the peers' packages may be installed (Node resolves from bench/peers upwards). */
 const MODULE_DIRS = [path.join(BENCH, 'node_modules'), path.join(BENCH, '..', 'node_modules')];
 /** sha256 prefixes of the split (shared/bench/mnist-split.md), as make-data.mjs prints them. */
+/** GNU time (Debian package `time`): peak RSS of a peer's process. */
+const TIME = '/usr/bin/time';
 const SPLIT_SHA = { train: '9e6296c89a328fb0', test: 'f9531bdd6ad71c47' };
 
 /** One peer's figures on the SimpleNet / MNIST workload (median of the timed epochs). */
@@ -40,6 +42,8 @@ export interface PeerResult {
   skipped?: string;
   /** Wall seconds of the peer's process, start-up included. */
   wallSec: number;
+  /** Peak RSS of the peer's whole process in MiB (from /usr/bin/time, where installed). */
+  rssMiB: number | null;
 }
 
 export interface PeerOptions {
@@ -189,7 +193,7 @@ export function ensurePeerData(log: (line: string) => void = console.error): voi
  * The figures of the last `RESULT {json}` line a peer script prints (common.mjs `report`, peer_torch.py),
  * or undefined when there is none.
  */
-export function parseResultLine(output: string): Omit<PeerResult, 'id' | 'wallSec'> | undefined {
+export function parseResultLine(output: string): Omit<PeerResult, 'id' | 'wallSec' | 'rssMiB'> | undefined {
   const line = output
     .split('\n')
     .filter((l) => l.startsWith('RESULT '))
@@ -241,12 +245,21 @@ function runProcess(
     child.stderr?.on('data', take);
     const timer = setTimeout(() => {
       timedOut = true;
+      orphans();
       child.kill('SIGKILL');
     }, timeoutSec * 1000);
     const done = (code: number | null) => {
       clearTimeout(timer);
       resolve({ code, output, timedOut, wallSec: (performance.now() - t0) / 1000 });
     };
+    // under /usr/bin/time the peer is its child: kill that one too
+    const orphans = () => {
+      try {
+        const kids = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8');
+        for (const pid of kids.split(/\s+/).filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
+      } catch {}
+    };
+    timer.unref?.();
     child.on('error', (e) => {
       output += `\n${e.message}`;
       done(null);
@@ -295,6 +308,7 @@ export async function runPeers(opts: PeerOptions = {}): Promise<PeerResult[]> {
       mm1024: null,
       notes: '',
       wallSec: 0,
+      rssMiB: null,
     };
     const skip = (why: string) => {
       log(`peers: ${spec.id}: skipped: ${why}`);
@@ -324,12 +338,15 @@ export async function runPeers(opts: PeerOptions = {}): Promise<PeerResult[]> {
       }
     }
     log(`peers: ${spec.id}: ${path.basename(cmd)} ${args.join(' ')}`);
+    // peak RSS of the whole process, as shared/bench/RESULTS.md measured it
+    if (existsSync(TIME)) [cmd, args] = [TIME, ['-f', 'PEAK_RSS_KB %M', cmd, ...args]];
     const run = await runProcess(cmd, args, { ...env, ...spec.env }, timeoutSec, (l) => {
       if (opts.verbose) log(`  ${spec.id}| ${l}`);
     });
     const parsed = parseResultLine(run.output);
     if (parsed) {
-      results.push({ ...blank, ...parsed, wallSec: run.wallSec });
+      const kb = /^PEAK_RSS_KB (\d+)$/m.exec(run.output)?.[1];
+      results.push({ ...blank, ...parsed, wallSec: run.wallSec, rssMiB: kb ? Number(kb) / 1024 : null });
       continue;
     }
     const lastError =

@@ -8,6 +8,10 @@
  *   npm run bench -- --no-peers    # torchts only
  *   npm run bench -- --peers 'torch|jaxjs-wasm'
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SimpleNet } from '../src/cli/models.js';
 import * as torch from '../src/index.js';
 import { type PeerResult, runPeers } from './peers.js';
@@ -31,6 +35,7 @@ interface Row {
   mm64: number | null;
   mm1024: number | null;
   notes: string;
+  rssMiB?: number | null;
 }
 
 async function epochBench(
@@ -124,6 +129,33 @@ async function opOverhead(device: torch.Device): Promise<{ usPerAdd: number; gbP
   return { usPerAdd, gbPerSec: (10 * 3 * 4 * (1 << 22)) / sec / 1e9 };
 }
 
+/**
+ * Peak RSS (MiB) of the tutorial's run on `device` in a process of its own (bench/epoch-rss.mjs, on
+ * the built dist/): this process also holds the other benchmarks. Null where dist/ is not built.
+ */
+function epochRss(device: torch.Device): number | null {
+  const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+  if (!existsSync(path.join(root, 'dist', 'index.js'))) {
+    console.error('peak RSS: dist/ is not built (npm run build); skipped');
+    return null;
+  }
+  const env =
+    device.type === 'cpu'
+      ? process.env
+      : { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' };
+  const r = spawnSync(process.execPath, [path.join(root, 'bench', 'epoch-rss.mjs'), String(device)], {
+    encoding: 'utf8',
+    env,
+    timeout: 600_000,
+  });
+  const line = r.stdout?.split('\n').find((l) => l.startsWith('RESULT '));
+  if (!line) {
+    console.error(`peak RSS on ${device}: failed (exit ${r.status}): ${(r.stderr ?? '').trim().slice(-300)}`);
+    return null;
+  }
+  return (JSON.parse(line.slice(7)) as { rssMiB: number }).rssMiB;
+}
+
 const fmt = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? '—' : x.toFixed(d));
 
 async function main(): Promise<void> {
@@ -139,6 +171,7 @@ async function main(): Promise<void> {
     ]
       .filter(Boolean)
       .join('; ');
+    r.rssMiB = epochRss(d);
     rows.push(r);
   }
   let peers: PeerResult[] = [];
@@ -155,12 +188,12 @@ async function main(): Promise<void> {
   const jaxWasm = ref('jaxjs-wasm');
   const jaxGpu = ref('jaxjs-webgpu');
   console.log(
-    '| system | backend | s/epoch | steps/s | test acc | matmul GFLOP/s 64×784×128 / 1024³ | vs PyTorch | notes |',
+    '| system | backend | s/epoch | steps/s | test acc | matmul GFLOP/s 64×784×128 / 1024³ | vs PyTorch | peak RSS MiB | notes |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of all)
     console.log(
-      `| ${r.name} | ${r.backend} | ${fmt(r.secPerEpoch)} | ${fmt(r.stepsPerSec, 0)} | ${fmt(r.acc, 4)} | ${fmt(r.mm64, 1)} / ${fmt(r.mm1024, 1)} | ${torchRef && r.secPerEpoch ? `${(r.secPerEpoch / torchRef).toFixed(2)}×` : '—'} | ${r.notes} |`,
+      `| ${r.name} | ${r.backend} | ${fmt(r.secPerEpoch)} | ${fmt(r.stepsPerSec, 0)} | ${fmt(r.acc, 4)} | ${fmt(r.mm64, 1)} / ${fmt(r.mm1024, 1)} | ${torchRef && r.secPerEpoch ? `${(r.secPerEpoch / torchRef).toFixed(2)}×` : '—'} | ${fmt(r.rssMiB, 0)} | ${r.notes} |`,
     );
   const cpu = rows.find((r) => r.backend === 'cpu');
   const gpu = rows.find((r) => r.backend.startsWith('webgpu'));
@@ -171,6 +204,11 @@ async function main(): Promise<void> {
   if (gpu && jaxGpu)
     console.log(
       `torchts webgpu / jax-js jit webgpu: ${(gpu.secPerEpoch! / jaxGpu).toFixed(2)}× (target ≤ 0.5)`,
+    );
+  const torchRss = peers.find((p) => p.id === 'torch' && !p.skipped)?.rssMiB;
+  if (cpu?.rssMiB && torchRss)
+    console.log(
+      `torchts cpu peak RSS / PyTorch's: ${cpu.rssMiB.toFixed(0)} / ${torchRss.toFixed(0)} MiB (target ≤ 1)`,
     );
   for (const s of peers.filter((p) => p.skipped)) console.log(`skipped ${s.id}: ${s.skipped}`);
   torch.webgpu.destroy();
