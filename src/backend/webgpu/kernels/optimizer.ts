@@ -4,8 +4,9 @@
  * bind at most maxStorageBuffersPerShaderStage of them (8 in browsers, 16 on lavapipe), and at
  * most maxDynamicStorageBuffersPerPipelineLayout with dynamic offsets (>= 4, 16 on lavapipe;
  * both read at run time), so parameters are packed greedily into groups whose storages fit. Inside
- * a dispatch the threads cover the concatenated parameters; a thread finds its parameter by
- * comparing against the prefix offsets in the uniform block (an unrolled compare chain).
+ * a dispatch the threads cover the concatenated parameters, 4 elements each (PER_THREAD); a
+ * thread finds its parameter by comparing against the prefix offsets in the uniform block (an
+ * unrolled compare chain).
  * Bytes moved per element: SGD+momentum 16 (p, g, buf read; p, buf written), Adam 28.
  *
  * kinds and state (formulas as torch.optim's single-tensor path):
@@ -24,7 +25,13 @@ import { type GpuStorage, storageOf } from '../storage.js';
 import { builtins, linearId, uf, uniformDecl, uw } from '../wgsl/common.js';
 
 const WG = 256;
-const H = 12; // hyper words; then total, then per parameter: start, role offsets
+const H = 12; // hyper words; then total threads, then per parameter: first thread, numel, role offsets
+/**
+ * Elements per thread: a parameter of n elements gets m = ceil(n/4) threads, thread t updating
+ * t, t+m, t+2m, t+3m. Consecutive threads touch consecutive addresses at every step (coalesced
+ * on a GPU), and on lavapipe a quarter of the threads is 1.7x faster (bench: 3.2 -> 5.5 GB/s).
+ */
+const PER_THREAD = 4;
 
 interface Rule {
   roles: string[];
@@ -136,7 +143,7 @@ export function optimizerStep(
     const nonEmpty = group.filter((vs) => numelOf(vs[0].shape) > 0);
     if (nonEmpty.length === 0) continue;
     const access = writes.map((w) => (w ? 'w' : 'r')).join('');
-    const per = 1 + nr;
+    const per = 2 + nr;
     const G = group.length;
     const key = `opt:${r.flags}:g${G}:${slots.map((s) => s.join('.')).join('|')}:${access}`;
     const pipe = pipelineFor(key, access, () => {
@@ -147,10 +154,14 @@ export function optimizerStep(
         const at = H + 1 + g * per;
         let body = r.body;
         r.roles.forEach((role, k) => {
-          body = body.split(role).join(`b${slots[g][k]}[${uw(at + 1 + k)} + e]`);
+          body = body.split(role).join(`b${slots[g][k]}[${uw(at + 2 + k)} + e]`);
         });
         const cond = g === G - 1 ? '' : `if (i < ${uw(at + per)}) `;
-        return `${cond}{ let e = i - ${uw(at)}; ${body} }`;
+        const n = uw(at + 1);
+        return `${cond}{
+    let t = i - ${uw(at)}; let m = (${n} + ${PER_THREAD - 1}u) / ${PER_THREAD}u;
+    for (var q = 0u; q < ${PER_THREAD}u; q++) { let e = t + q * m; if (e < ${n}) { ${body} } }
+  }`;
       });
       return `${uniformDecl(H + 1 + G * per)}
 ${decl.join('\n')}
@@ -168,11 +179,13 @@ ${decl.join('\n')}
     let start = 0;
     group.forEach((vs, g) => {
       const at = H + 1 + g * per;
+      const n = numelOf(vs[0].shape);
       p.u[at] = start;
+      p.u[at + 1] = n;
       vs.forEach((v, k) => {
-        p.u[at + 1 + k] = v.offset;
+        p.u[at + 2 + k] = v.offset;
       });
-      start += numelOf(vs[0].shape);
+      start += Math.ceil(n / PER_THREAD);
     });
     p.u[H] = start;
     dispatch(pipe, access, bufs, p, grid(Math.ceil(start / WG)));
