@@ -117,7 +117,8 @@ export const REGISTER_LAYOUT: Readonly<RegisterLayout> = { rows: 8, wx: 8, wy: 8
  * see shared/notes/webgpu-in-node.md); the CPU's caches already give the reuse tiling buys.
  * Rows/cols past M/N load clamped indices and are never stored; the K tail runs scalar.
  */
-export function registerWgsl(k: MatmulKey, L: RegisterLayout = REGISTER_LAYOUT): string {
+export function registerWgsl(k: MatmulKey): string {
+  const L = REGISTER_LAYOUT;
   const R = L.rows;
   const rows = Array.from({ length: R }, (_, r) => r);
   const cols = [0, 1, 2, 3];
