@@ -99,7 +99,10 @@ function rowSumStore(k: MatmulKey, cond: string, g = 0): string {
  * The register kernel's work split: `rows` rows (a multiple of 4) by 4 columns of C per
  * invocation, `wx` x `wy` invocations per workgroup. 8 rows by 4 columns measured best on
  * lavapipe (llvmpipe 256-bit, bench/webgpu-kernels.ts): 10-25% over 4x4 at the tutorial's
- * products and 1024^3; 16 rows spills and loses 30%.
+ * products and 1024^3. There the kernel is bound by its loads, not its FMAs (with the loads
+ * replaced by constants it runs 4-10x faster), yet larger blocks spill: 16x4 and 8x8 lose
+ * 20-30%, an 8-deep k unroll 50%; 4x8 ties 8x4; workgroups whose rows are uniform (wy = 1, no
+ * early return) gain nothing, llvmpipe still gathers per lane.
  */
 export interface RegisterLayout {
   rows: number;
