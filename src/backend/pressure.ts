@@ -11,7 +11,10 @@
  * bytes held by live-or-unreclaimed blocks rise `budget` above their lowest level since the last
  * collection, we ask for one full GC. Its finalizers run at the next macrotask (the DataLoader
  * yields one per batch) and the freed blocks serve the following steps, so a steady loop holds
- * at most about one budget of garbage. One GC costs ~3 ms here, once per ~100 tutorial steps.
+ * at most about one budget of garbage. One GC costs ~3-4 ms here, 1.4 times per tutorial epoch of
+ * 125 steps: ~5% of a steady-state CPU epoch (85 against 80 ms), while early epochs gain as much
+ * back from not faulting in fresh heap pages (~11k page faults per epoch without it, ~0 with it).
+ * A 64 MiB budget would halve the cost and add 32 MiB of RSS.
  *
  * The budget is max(32 MiB, half the low-water mark): a workload whose live data really grows
  * (loading a dataset, collecting outputs) triggers O(log size) collections, not one per block.
