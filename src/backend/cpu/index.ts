@@ -135,8 +135,13 @@ export function emptyCpuCache(): void {
 function readSync(v: View): TypedArray {
   const src = dataOf(v);
   const n = numelOf(v.shape);
-  if (isContiguousView(v)) return src.slice(v.offset, v.offset + n);
   const out = typedArrayFor(v.dtype, n);
+  // set, not slice: on a shared (heap) memory slice copies word by word, 4x slower (200 KB:
+  // 43 vs 10 us), and the copy of every batch uploaded to the GPU goes through here.
+  if (isContiguousView(v)) {
+    out.set(src.subarray(v.offset, v.offset + n));
+    return out;
+  }
   const o: View = {
     storage: { data: out, heapOff: -1 } as unknown as Storage,
     dtype: v.dtype,
