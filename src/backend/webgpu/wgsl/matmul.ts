@@ -125,19 +125,17 @@ export function registerWgsl(k: MatmulKey): string {
   const R = L.rows;
   const rows = Array.from({ length: R }, (_, r) => r);
   const cols = [0, 1, 2, 3];
+  const rowGroups = rows.filter((r) => r % 4 === 0); // first rows of the vec4 row groups
   const aLoad =
     k.a === 'v1' // row i+r, k..k+3 as one vec4
       ? rows.map((r) => `let a${r} = A[u32(aBase + r${r} * aRs + i32(k)) >> 2u];`)
       : k.a === 'v0' // column k+t, rows i..i+3 as one vec4, transposed in registers
-        ? rows
-            .filter((r) => r % 4 === 0)
-            .flatMap((g) => [
-              ...cols.map((t) => `let t${g}_${t} = A[u32(aBase + (i32(k) + ${t}) * aCs + r${g}) >> 2u];`),
-              ...cols.map(
-                (r) =>
-                  `let a${g + r} = vec4<f32>(t${g}_0[${r}], t${g}_1[${r}], t${g}_2[${r}], t${g}_3[${r}]);`,
-              ),
-            ])
+        ? rowGroups.flatMap((g) => [
+            ...cols.map((t) => `let t${g}_${t} = A[u32(aBase + (i32(k) + ${t}) * aCs + r${g}) >> 2u];`),
+            ...cols.map(
+              (r) => `let a${g + r} = vec4<f32>(t${g}_0[${r}], t${g}_1[${r}], t${g}_2[${r}], t${g}_3[${r}]);`,
+            ),
+          ])
         : rows.map(
             (r) =>
               `let a${r} = vec4<f32>(${cols.map((t) => `la(aBase + r${r} * aRs + (i32(k) + ${t}) * aCs)`).join(', ')});`,
@@ -166,10 +164,7 @@ export function registerWgsl(k: MatmulKey): string {
   ${rows.map((r) => `let r${r} = ${rowIdx(r)};`).join(' ')}
   ${cols.map((c) => `let c${c} = i32(min(j + ${c}u, N - 1u));`).join(' ')}
   ${rows.map((r) => `var acc${r} = vec4<f32>(0.0);`).join(' ')}
-  ${rows
-    .filter((r) => r % 4 === 0)
-    .map((g) => `var rs${g} = vec4<f32>(0.0);`)
-    .join(' ')}
+  ${rowGroups.map((g) => `var rs${g} = vec4<f32>(0.0);`).join(' ')}
   let K4 = K & ~3u;
   for (var k = 0u; k < K4; k += 4u) {
     ${aLoad.join('\n    ')}
@@ -177,8 +172,7 @@ export function registerWgsl(k: MatmulKey): string {
     ${rows.map((r) => `acc${r} += a${r}.x * b0 + a${r}.y * b1 + a${r}.z * b2 + a${r}.w * b3;`).join('\n    ')}
     ${
       k.rowSum
-        ? rows
-            .filter((r) => r % 4 === 0)
+        ? rowGroups
             .map(
               (g) => `rs${g} += vec4<f32>(${cols.map((r) => `dot(a${g + r}, vec4<f32>(1.0))`).join(', ')});`,
             )
@@ -192,21 +186,11 @@ export function registerWgsl(k: MatmulKey): string {
     ${rows.map((r) => `acc${r} += ta${r} * b;`).join('\n    ')}
     ${
       k.rowSum
-        ? rows
-            .filter((r) => r % 4 === 0)
-            .map((g) => `rs${g} += vec4<f32>(${cols.map((r) => `ta${g + r}`).join(', ')});`)
-            .join(' ')
+        ? rowGroups.map((g) => `rs${g} += vec4<f32>(${cols.map((r) => `ta${g + r}`).join(', ')});`).join(' ')
         : ''
     }
   }
-  ${
-    k.rowSum
-      ? rows
-          .filter((r) => r % 4 === 0)
-          .map((g) => rowSumStore(k, 'j == 0u', g))
-          .join('\n  ')
-      : ''
-  }
+  ${k.rowSum ? rowGroups.map((g) => rowSumStore(k, 'j == 0u', g)).join('\n  ') : ''}
   ${epilogue(k, R)}
 }`;
 }
@@ -233,7 +217,7 @@ var<workgroup> Bs: array<vec4<f32>, 256>; // [16 k][16 vec4 of n]
   let row0 = tm * 64u;
   let col0 = tn * 64u;
   var acc0 = vec4<f32>(0.0); var acc1 = vec4<f32>(0.0); var acc2 = vec4<f32>(0.0); var acc3 = vec4<f32>(0.0);
-  var rs = vec4<f32>(0.0);
+  var rs0 = vec4<f32>(0.0);
   for (var k0 = 0u; k0 < K; k0 += 16u) {
     for (var q = 0u; q < 4u; q++) {
       let e = t + 256u * q;
@@ -257,13 +241,12 @@ var<workgroup> Bs: array<vec4<f32>, 256>; // [16 k][16 vec4 of n]
       let a = As[kk * 16u + lid.y];
       let b = Bs[kk * 16u + lid.x];
       acc0 += a.x * b; acc1 += a.y * b; acc2 += a.z * b; acc3 += a.w * b;
-      ${k.rowSum ? 'rs += a;' : ''}
+      ${k.rowSum ? 'rs0 += a;' : ''}
     }
     workgroupBarrier();
   }
   let i = row0 + lid.y * 4u;
   let j = col0 + lid.x * 4u;
-  var rs0 = rs;
   ${rowSumStore(k, 'j == 0u && i < M')}
   if (i >= M || j >= N) { return; }
   ${epilogue(k)}
