@@ -10,6 +10,11 @@
  * `globalThis.__torchtsGpu` (the only global we keep, and only because Dawn forces it).
  */
 
+import { missingVulkan } from './vulkan-probe.js';
+
+/** No GPU driver on this machine: a plain "unavailable", not an initialisation failure. */
+class NoDriver extends Error {}
+
 export interface AdapterInfo {
   vendor: string;
   architecture: string;
@@ -46,6 +51,9 @@ async function gpuEntry(): Promise<GPU | null> {
   if (!isNode) return null;
   const g = globalThis as { __torchtsGpu?: GPU };
   if (!g.__torchtsGpu) {
+    // Without a driver Dawn would print native warnings that JS cannot silence: look first.
+    const missing = await missingVulkan();
+    if (missing) throw new NoDriver(missing);
     // A string specifier keeps bundlers from resolving the native module for the browser.
     const spec = 'webgpu';
     const mod = (await import(/* @vite-ignore */ spec)) as { create(flags: string[]): GPU; globals: object };
@@ -135,6 +143,10 @@ async function doInit(): Promise<boolean> {
     };
     return true;
   } catch (e) {
+    if (e instanceof NoDriver) {
+      initFailure = e.message;
+      return false;
+    }
     initFailure = `WebGPU initialisation failed: ${(e as Error).message ?? String(e)}`;
     state = null;
     return false;

@@ -1,6 +1,6 @@
 /**
  * Shared set-up for the WebGPU backend tests: finds the adapter once per test file (each file
- * runs in its own fork), skips with a message when there is none, and fails instead when
+ * runs in its own fork), skips when there is none, and fails instead when
  * TORCHTS_REQUIRE_WEBGPU=1 (CI machines that must exercise the GPU path).
  */
 import { describe, expect } from 'vitest';
@@ -15,9 +15,7 @@ export const gpuOk = await initWebGPU();
 if (!gpuOk) {
   if (process.env.TORCHTS_REQUIRE_WEBGPU === '1')
     throw new Error(`TORCHTS_REQUIRE_WEBGPU=1 but no WebGPU adapter was found: ${unavailableReason()}`);
-  console.warn(
-    `[webgpu tests] skipped: no WebGPU adapter (${unavailableReason()}); set TORCHTS_REQUIRE_WEBGPU=1 to fail instead`,
-  );
+  // test/global-setup.ts prints the one notice line for the whole run.
 }
 export const describeGpu = describe.skipIf(!gpuOk);
 export const gpu = (): Backend => webgpuBackend();
