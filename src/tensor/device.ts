@@ -4,6 +4,7 @@
  */
 import type { Backend, DeviceType } from '../backend/backend.js';
 import { cpuBackend } from '../backend/cpu/index.js';
+import { registerType } from '../signature/bind.js';
 import { DeviceError } from './errors.js';
 
 export class Device {
@@ -23,6 +24,13 @@ export class Device {
 }
 
 export type DeviceLike = Device | string;
+
+registerType('Device', (v) => v instanceof Device || typeof v === 'string', 'a device');
+declare module '../signature/types.js' {
+  interface TypeMap {
+    Device: DeviceLike;
+  }
+}
 
 const backends = new Map<DeviceType, () => Backend>([['cpu', () => cpuBackend]]);
 

@@ -5,10 +5,30 @@
  * checkpoints) is accepted and stored as int32 after a range check, so `dtype: 'int64'` is an
  * alias that resolves to int32 (docs/porting.md).
  */
+import { registerType } from '../signature/bind.js';
+
 export type DType = 'float32' | 'int32' | 'bool';
 export type DTypeLike = DType | 'int64' | 'long' | 'int' | 'float' | 'float64' | 'double';
 
 export type TypedArray = Float32Array | Int32Array | Uint8Array;
+
+const DTYPE_NAMES: ReadonlySet<string> = new Set([
+  'float32',
+  'int32',
+  'bool',
+  'int64',
+  'long',
+  'int',
+  'float',
+  'float64',
+  'double',
+]);
+registerType('ScalarType', (v) => typeof v === 'string' && DTYPE_NAMES.has(v), 'a dtype');
+declare module '../signature/types.js' {
+  interface TypeMap {
+    ScalarType: DTypeLike;
+  }
+}
 
 export function normalizeDType(d: DTypeLike): DType {
   switch (d) {

@@ -3,6 +3,8 @@
  * every draw of n numbers takes counters [offset, offset + n) and advances the offset, so the
  * same seed gives the same numbers on every device.
  */
+import { registerType } from '../signature/bind.js';
+
 export class Generator {
   private seed: [number, number] = [0, 0];
   private offset = 0;
@@ -34,6 +36,13 @@ export class Generator {
     this.seed = [s.seed[0], s.seed[1]];
     this.offset = s.offset;
     return this;
+  }
+}
+
+registerType('Generator', (v) => v instanceof Generator, 'a torch.Generator');
+declare module '../signature/types.js' {
+  interface TypeMap {
+    Generator: Generator;
   }
 }
 

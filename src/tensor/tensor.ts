@@ -7,6 +7,7 @@
 import type { Node } from '../autograd/node.js';
 import type { Backend, Storage, View } from '../backend/backend.js';
 import { contiguousStrides, isContiguousView, numelOf } from '../backend/backend.js';
+import { registerType } from '../signature/bind.js';
 import { backendFor, type Device } from './device.js';
 import type { DType, TypedArray } from './dtype.js';
 import { AutogradError } from './errors.js';
@@ -32,6 +33,12 @@ function releaseRef(s: Storage): void {
 const registry = new FinalizationRegistry<Storage>(releaseRef);
 
 let nextId = 1;
+
+declare module '../signature/types.js' {
+  interface TypeMap {
+    Tensor: Tensor;
+  }
+}
 
 export class Tensor implements View {
   readonly id = nextId++;
@@ -275,3 +282,10 @@ export function viewOf(
   t.checkAlive();
   return new Tensor(t.storage, shape.slice(), strides.slice(), offset, t.dtype, t.device);
 }
+
+registerType(
+  'Tensor',
+  (v): v is Tensor => v instanceof Tensor,
+  'a tensor',
+  (t) => `a ${t.dtype} tensor of shape [${t.shape.join(', ')}] on ${t.device}`,
+);
