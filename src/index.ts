@@ -6,20 +6,19 @@
  * const x = torch.randn([64, 784]);
  * ```
  */
-import './tensor/methods.js';
+import './api/tensor-methods.js';
 import { initWebGPU } from './backend/webgpu/index.js';
 
 // GPU discovery is asynchronous in WebGPU: done once here so torch.cuda.isAvailable() and
 // friends stay synchronous. Never throws; TORCHTS_NO_WEBGPU=1 skips it.
 await initWebGPU();
 
+export * from './api/torch.js';
 export * as autograd from './autograd/index.js';
 export { accelerator, bestDevice, cuda, webgpu } from './device-api.js';
-export * from './ops/index.js';
 export { Device, type DeviceLike, device } from './tensor/device.js';
 export type { DType, DTypeLike } from './tensor/dtype.js';
 export { AutogradError, DeviceError, DTypeError, ShapeError } from './tensor/errors.js';
-export { cumsum } from './tensor/methods.js';
 export { Generator, initialSeed, manualSeed, seed } from './tensor/random.js';
 export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from './tensor/state.js';
 export { Tensor } from './tensor/tensor.js';

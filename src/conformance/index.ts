@@ -2,7 +2,7 @@
 
 export { compareTensor, type Mismatch } from './compare.js';
 export { loadCaseFiles, loadCases } from './load.js';
-export { callOp, mappings, UnsupportedOpError } from './mapping.js';
+export { callOp, torchtsLabel, UnsupportedOpError } from './mapping.js';
 export { prepareDevice, type RunOptions, type RunSummary, runCase, runCases, worstByGroup } from './run.js';
 export { hostData, makeInput } from './tensors.js';
 export type { CaseFile, CaseResult, CaseTensor, OpCase, Tolerance } from './types.js';

@@ -101,10 +101,11 @@ function compileNonNull(t: TypeSpec): Coerce {
       const n = t.length;
       return (v) => {
         if (Array.isArray(v)) {
-          if (n && v.length !== n && v.length !== 1) return undefined;
+          // `int[2] kernel_size` takes exactly 2 (or 1, repeated); `int[1] dim` any number of dims.
+          if (n > 1 && v.length !== n && v.length !== 1) return undefined;
           const out = new Array(v.length);
           for (let i = 0; i < v.length; i++) if ((out[i] = item(v[i])) === undefined) return undefined;
-          return n && out.length === 1 ? new Array(n).fill(out[0]) : out;
+          return n > 1 && out.length === 1 ? new Array(n).fill(out[0]) : out;
         }
         // `T[N]` takes one value for all N (`kernel_size=3`); `int[]` needs a list.
         if (!n) return undefined;
@@ -272,6 +273,11 @@ const parsedCtors = new Map<string, Signature>();
 
 /** Several PyTorch overloads under one name (`torch.max(x)`, `max(x, dim)`, `max(x, other)`). */
 type Overload<S extends string, R> = readonly [sig: S, impl: (a: Bound<S>) => R];
+/** One form of an overloaded callable: its signature and its implementation (typed from it). */
+export const form = <const S extends string, R>(sig: S, impl: (a: Bound<S>) => R): Overload<S, R> => [
+  sig,
+  impl,
+];
 type OverloadFn<O> = O extends readonly [infer H, ...infer T]
   ? H extends Overload<infer S, infer R>
     ? ((...args: CallArgs<S>) => R) & OverloadFn<T>

@@ -25,7 +25,12 @@ export class Device {
 
 export type DeviceLike = Device | string;
 
-registerType('Device', (v) => v instanceof Device || typeof v === 'string', 'a device');
+const DEVICE_STRING = /^(cpu|webgpu|cuda|gpu)(:\d+)?$/;
+registerType(
+  'Device',
+  (v) => v instanceof Device || (typeof v === 'string' && DEVICE_STRING.test(v)),
+  'a device',
+);
 declare module '../signature/types.js' {
   interface TypeMap {
     Device: DeviceLike;

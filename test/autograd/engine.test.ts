@@ -110,7 +110,7 @@ for (const device of testDevices())
       expect(() => torch.tensor([1, 2]).to(device).requiresGrad_(true)).toThrow(
         /only Tensors of floating point dtype can require gradients \(got int32\)/,
       );
-      expect(() => torch.arange(3, undefined, 1, { requiresGrad: true })).toThrow(/floating point/);
+      expect(() => torch.arange(3, { requiresGrad: true })).toThrow(/floating point/);
       const x = leaf([1]);
       expect(() => x.mul(2).requiresGrad_(false)).toThrow(
         /you can only change requires_grad flags of leaf variables/,

@@ -1,0 +1,734 @@
+/**
+ * The Tensor's methods, each bound through PyTorch's parameter list like every public callable:
+ * the twins of torch.* functions come from api/ops.ts (one signature, one implementation for
+ * both), the rest are defined here: device and dtype moves, autograd entry points and the
+ * in-place forms with autograd's version-counter safety. The interface below gives them their
+ * types; installMethods() puts them on the prototype once, when the library is imported.
+ */
+import { type BackwardOptions, runBackward } from '../autograd/engine.js';
+import {
+  checkSameDevice,
+  E,
+  emptyTensor,
+  ewiseInto,
+  expandView,
+  needsGrad,
+  record1,
+  type TensorOrScalar,
+} from '../ops/core.js';
+import * as pw from '../ops/pointwise.js';
+import * as red from '../ops/reduce.js';
+import * as sh from '../ops/shape.js';
+import { form, method, methodOverloads } from '../signature/bind.js';
+import type { Bound, MethodArgs } from '../signature/types.js';
+import { type Device, type DeviceLike, device as toDevice } from '../tensor/device.js';
+import { type DType, type DTypeLike, normalizeDType } from '../tensor/dtype.js';
+import { AutogradError, DeviceError, ShapeError } from '../tensor/errors.js';
+import { defaultGenerator, type Generator } from '../tensor/random.js';
+import { state } from '../tensor/state.js';
+import { Tensor } from '../tensor/tensor.js';
+import { ops, type SIG } from './ops.js';
+
+/** PyTorch's parameter lists of the Tensor methods defined here. */
+const MSIG = {
+  detach: 'detach(Tensor self)',
+  detach_: 'detach_(Tensor self)',
+  backward:
+    'backward(Tensor self, Tensor? gradient=None, bool? retain_graph=None, bool create_graph=False, Tensor[]? inputs=None)',
+  cuda: 'cuda(Tensor self, Device? device=None, bool non_blocking=False)',
+  cpu: 'cpu(Tensor self)',
+  toAsync: 'to_async(Tensor self, Device device)',
+  float: 'float(Tensor self)',
+  int: 'int(Tensor self)',
+  long: 'long(Tensor self)',
+  bool: 'bool(Tensor self)',
+  add_: 'add_(Tensor self, Tensor|Scalar other, *, Scalar alpha=1)',
+  sub_: 'sub_(Tensor self, Tensor|Scalar other, *, Scalar alpha=1)',
+  mul_: 'mul_(Tensor self, Tensor|Scalar other)',
+  div_: 'div_(Tensor self, Tensor|Scalar other, *, "trunc"|"floor"? rounding_mode=None)',
+  pow_: 'pow_(Tensor self, Tensor|Scalar exponent)',
+  clamp_: 'clamp_(Tensor self, Tensor|Scalar? min=None, Tensor|Scalar? max=None)',
+  zero_: 'zero_(Tensor self)',
+  fill_: 'fill_(Tensor self, Scalar value)',
+  copy_: 'copy_(Tensor self, Tensor src, bool non_blocking=False)',
+  maskedFill_: 'masked_fill_(Tensor self, Tensor mask, Tensor|Scalar value)',
+  addcmul_: 'addcmul_(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1)',
+  addcdiv_: 'addcdiv_(Tensor self, Tensor tensor1, Tensor tensor2, *, Scalar value=1)',
+  lerp_: 'lerp_(Tensor self, Tensor end, Tensor|Scalar weight)',
+  uniform_: 'uniform_(Tensor self, float from=0, float to=1, *, Generator? generator=None)',
+  normal_: 'normal_(Tensor self, float mean=0, float std=1, *, Generator? generator=None)',
+  neg_: 'neg_(Tensor self)',
+  exp_: 'exp_(Tensor self)',
+  sqrt_: 'sqrt_(Tensor self)',
+  relu_: 'relu_(Tensor self)',
+  sigmoid_: 'sigmoid_(Tensor self)',
+  tanh_: 'tanh_(Tensor self)',
+  view: 'view(Tensor self, int[] size)',
+  viewAs: 'view_as(Tensor self, Tensor other)',
+  reshapeAs: 'reshape_as(Tensor self, Tensor other)',
+  expand: 'expand(Tensor self, int[] size)',
+  expandAs: 'expand_as(Tensor self, Tensor other)',
+  repeat: 'repeat(Tensor self, int[] repeats)',
+  contiguous: 'contiguous(Tensor self)',
+  where: 'where(Tensor self, Tensor condition, Tensor|Scalar other)',
+  slice: 'slice(Tensor self, int dim=0, int? start=None, int? end=None, int step=1)',
+} as const;
+
+/** Methods with several PyTorch forms: the first that accepts the arguments wins. */
+const OVL = {
+  max: [
+    'max(Tensor self)',
+    'max(Tensor self, int dim, bool keepdim=False)',
+    'max(Tensor self, Tensor other)',
+  ],
+  min: [
+    'min(Tensor self)',
+    'min(Tensor self, int dim, bool keepdim=False)',
+    'min(Tensor self, Tensor other)',
+  ],
+  to: [
+    'to(Tensor self, Device? device=None, ScalarType? dtype=None, bool non_blocking=False, bool copy=False)',
+    'to(Tensor self, ScalarType dtype, bool non_blocking=False, bool copy=False)',
+    'to(Tensor self, Tensor other, bool non_blocking=False, bool copy=False)',
+  ],
+  type: ['type(Tensor self)', 'type(Tensor self, ScalarType dtype, bool non_blocking=False)'],
+} as const;
+
+const m = <const S extends string, R>(name: string, sig: S, impl: (a: Bound<S>) => R) =>
+  method<S, R, Tensor>(`Tensor.${name}`, sig, impl);
+
+/** Tensor methods with no torch.* twin, or whose method form differs (x.where(cond, y)). */
+const methodOnlyOps = {
+  where: m('where', MSIG.where, (a) => pw.where(a.condition, a.self, a.other)),
+  max: methodOverloads(
+    'Tensor.max',
+    form(OVL.max[0], (a) => red.amax(a.self)),
+    form(OVL.max[1], (a) => red.maxDim(a.self, a.dim, a)),
+    form(OVL.max[2], (a) => pw.maximum(a.self, a.other)),
+  ),
+  min: methodOverloads(
+    'Tensor.min',
+    form(OVL.min[0], (a) => red.amin(a.self)),
+    form(OVL.min[1], (a) => red.minDim(a.self, a.dim, a)),
+    form(OVL.min[2], (a) => pw.minimum(a.self, a.other)),
+  ),
+  view: m('view', MSIG.view, (a) => sh.view(a.self, a.size)),
+  viewAs: m('viewAs', MSIG.viewAs, (a) => sh.view(a.self, a.other.shape)),
+  reshapeAs: m('reshapeAs', MSIG.reshapeAs, (a) => sh.reshape(a.self, a.other.shape)),
+  expand: m('expand', MSIG.expand, (a) => sh.expand(a.self, a.size)),
+  expandAs: m('expandAs', MSIG.expandAs, (a) => sh.expandAs(a.self, a.other)),
+  repeat: m('repeat', MSIG.repeat, (a) => sh.repeat(a.self, a.repeats)),
+  contiguous: m('contiguous', MSIG.contiguous, (a) => sh.contiguous(a.self)),
+  slice: m('slice', MSIG.slice, (a) => sh.slice(a.self, a.dim, a.start ?? 0, a.end, a.step)),
+};
+
+// ---- devices and dtypes ----
+function moveTo(x: Tensor, device: Device): Tensor {
+  if (x.device.equals(device)) return x;
+  if (!x.backend.readSync)
+    throw new DeviceError(
+      `${x.device} -> ${device}: reading a GPU tensor back is asynchronous; use \`await t.toAsync('${device}')\` or \`await t.toArray()\``,
+    );
+  const out = emptyTensor(x.shape, x.dtype, device);
+  out.backend.write(out.storage, x.backend.readSync(x));
+  return record1('to', out, [x], (g) => [moveTo(g, x.device)]);
+}
+function convert(x: Tensor, dev: DeviceLike | null, dt: DTypeLike | null, copy: boolean): Tensor {
+  let r = x;
+  if (dt !== null && normalizeDType(dt) !== r.dtype) r = pw.cast(r, normalizeDType(dt));
+  if (dev !== null) r = moveTo(r, toDevice(dev));
+  return copy && r === x ? sh.clone(x) : r;
+}
+const cast = (x: Tensor, d: DType): Tensor => convert(x, null, d, false);
+
+/** Backward, device and dtype methods. */
+const own = {
+  /** A new tensor sharing storage, cut from the graph (no gradient flows through it). */
+  detach: m('detach', MSIG.detach, (a) => {
+    const x = a.self;
+    return new Tensor(x.storage, x.shape, x.strides, x.offset, x.dtype, x.device);
+  }),
+  /** Cuts this tensor from the graph in place. */
+  detach_: m('detach_', MSIG.detach_, (a) => {
+    (a.self as { gradFn: unknown }).gradFn = null;
+    return a.self;
+  }),
+  /**
+   * Computes the gradient of this tensor with respect to the graph leaves and accumulates it into
+   * their `.grad`. A non-scalar tensor needs `gradient` (the vector of the vector-Jacobian product).
+   */
+  backward: m('backward', MSIG.backward, (a) => backward(a.self, a.gradient, a)),
+  /**
+   * `x.to(device)`, `x.to(dtype)`, `x.to(other)` (its device and dtype), or by name
+   * `x.to({ device, dtype })`. Returns `x` itself when nothing changes, unless `copy`.
+   */
+  to: methodOverloads(
+    'Tensor.to',
+    form(OVL.to[0], (a) => convert(a.self, a.device, a.dtype, a.copy)),
+    form(OVL.to[1], (a) => convert(a.self, null, a.dtype, a.copy)),
+    form(OVL.to[2], (a) => convert(a.self, a.other.device, a.other.dtype, a.copy)),
+  ),
+  /** Moves to the GPU (PyTorch's spelling; WebGPU here). */
+  cuda: m('cuda', MSIG.cuda, (a) => convert(a.self, a.device ?? 'cuda', null, false)),
+  /** Moves to the CPU (synchronous for CPU tensors; a GPU tensor needs `await x.toAsync('cpu')`). */
+  cpu: m('cpu', MSIG.cpu, (a) => convert(a.self, 'cpu', null, false)),
+  /** Device move that also works from the GPU to the CPU (reads back, so async). */
+  toAsync: m('toAsync', MSIG.toAsync, async (a) => {
+    const x = a.self;
+    const dev = toDevice(a.device);
+    if (x.device.equals(dev)) return x;
+    const data = await x.toArray();
+    const out = emptyTensor(x.shape, x.dtype, dev);
+    out.backend.write(out.storage, data);
+    return out;
+  }),
+  /** `x.to(torch.float32)` */
+  float: m('float', MSIG.float, (a) => cast(a.self, 'float32')),
+  /** `x.to(torch.int32)` */
+  int: m('int', MSIG.int, (a) => cast(a.self, 'int32')),
+  /** `x.to(torch.int64)` (stored as int32, docs/porting.md) */
+  long: m('long', MSIG.long, (a) => cast(a.self, 'int32')),
+  /** `x.to(torch.bool)` */
+  bool: m('bool', MSIG.bool, (a) => cast(a.self, 'bool')),
+  /** `x.type()` is the type's name (`torch.FloatTensor`); `x.type(dtype)` casts. */
+  type: methodOverloads(
+    'Tensor.type',
+    form(OVL.type[0], (a) => typeName(a.self.dtype)),
+    form(OVL.type[1], (a) => cast(a.self, normalizeDType(a.dtype))),
+  ),
+};
+
+const typeName = (d: DType): string =>
+  `torch.${d === 'float32' ? 'FloatTensor' : d === 'int32' ? 'IntTensor' : 'BoolTensor'}`;
+
+function backward(
+  x: Tensor,
+  gradient: Tensor | null,
+  o: { retainGraph: boolean | null; createGraph: boolean; inputs: readonly Tensor[] | null },
+): void {
+  let g = gradient;
+  if (!g) {
+    if (x.numel() !== 1)
+      throw new AutogradError(
+        `grad can be implicitly created only for scalar outputs (got shape [${x.shape.join(', ')}])`,
+      );
+    g = emptyTensor(x.shape, 'float32', x.device);
+    g.backend.elementwise(E.const(1), [], g);
+  } else if (g.shape.length !== x.shape.length || g.shape.some((s, i) => s !== x.shape[i]))
+    throw new ShapeError(
+      `Mismatch in shape: grad_output[0] has a shape of [${g.shape.join(', ')}] and output[0] has a shape of [${x.shape.join(', ')}].`,
+    );
+  if (o.inputs !== null)
+    throw new TypeError("Tensor.backward(): 'inputs' is not supported yet; use torch.autograd.grad");
+  const opts: BackwardOptions = { retainGraph: o.retainGraph ?? o.createGraph, createGraph: o.createGraph };
+  runBackward([x], [g], opts);
+  // The implicit ones are ours: leaves keep detached aliases, so free them now (not at the GC).
+  if (!gradient && !o.createGraph) g.dispose();
+}
+
+// ---- in place ----
+/**
+ * Runs an in-place update. Without autograd it writes straight into the storage. With autograd
+ * (PyTorch semantics) the new value is computed out of place from an alias carrying the old
+ * history, written back, and the tensor takes the new history. The version bump makes any
+ * backward that saved the old value fail loudly instead of computing a wrong gradient.
+ */
+function inplace(
+  self: Tensor,
+  name: string,
+  args: readonly unknown[],
+  compute: (x: Tensor) => Tensor,
+  direct?: () => void,
+): Tensor {
+  self.checkAlive();
+  const tracked = needsGrad([self, ...args.filter((a): a is Tensor => a instanceof Tensor)]);
+  if (state.gradEnabled && self.isLeaf && self.requiresGrad)
+    throw new AutogradError(
+      `a leaf Variable that requires grad is being used in an in-place operation (${name}).`,
+    );
+  if (!tracked && direct) {
+    direct();
+    return self;
+  }
+  const alias = new Tensor(self.storage, self.shape, self.strides, self.offset, self.dtype, self.device);
+  alias.gradFn = self.gradFn;
+  alias.outputNr = self.outputNr;
+  const res = compute(alias);
+  if (res.dtype !== self.dtype && !(self.dtype === 'float32'))
+    throw new AutogradError(
+      `result type ${res.dtype} can't be cast to the desired output type ${self.dtype} (${name})`,
+    );
+  self.backend.elementwise(E.input(0), [expandView(res, self.shape)], self);
+  self.storage.version++;
+  if (tracked) {
+    self.gradFn = res.gradFn;
+    self.outputNr = res.outputNr;
+  }
+  return self;
+}
+
+type Ex = ReturnType<typeof E.add>;
+/** `x.op_(other)`: the out-of-place op, or one fused kernel into x's storage off the graph. */
+const inplaceBinary = (
+  name: string,
+  op: (a: Tensor, b: TensorOrScalar) => Tensor,
+  expr: (a: Ex, b: Ex) => Ex,
+) => {
+  const apply = (self: Tensor, b: TensorOrScalar, alpha: number) =>
+    inplace(
+      self,
+      name,
+      [b],
+      (x) => op(x, alpha === 1 || typeof b !== 'object' ? b : pw.mul(b, alpha)),
+      () => {
+        if (b instanceof Tensor) checkSameDevice(name, [self, b]);
+        ewiseInto(name, self, (x, y) => expr(x, alpha === 1 ? y : E.mul(y, alpha)), [self, b]);
+      },
+    );
+  return apply;
+};
+const addInto = inplaceBinary('add_', pw.add, E.add);
+const subInto = inplaceBinary('sub_', pw.sub, E.sub);
+const mulInto = inplaceBinary('mul_', pw.mul, E.mul);
+const divInto = inplaceBinary('div_', pw.div, E.div);
+const powInto = inplaceBinary('pow_', pw.pow, E.pow);
+/** Scalars fold alpha in before the kernel (`x.add_(2, {alpha: 3})` adds 6). */
+const scaled = (b: TensorOrScalar, alpha: number | boolean): [TensorOrScalar, number] =>
+  typeof b === 'object' ? [b, Number(alpha)] : [Number(b) * Number(alpha), 1];
+
+function fill(self: Tensor, v: number): Tensor {
+  return inplace(
+    self,
+    'fill_',
+    [],
+    (x) => pw.add(pw.mul(x, 0), v),
+    () => ewiseInto('fill_', self, () => E.const(v), []),
+  );
+}
+
+function randomFill(self: Tensor, kind: 'uniform' | 'normal', a: number, b: number, g: Generator): Tensor {
+  return inplace(
+    self,
+    `${kind}_`,
+    [],
+    () => {
+      throw new AutogradError(`${kind}_ on a tensor with history`);
+    },
+    () => {
+      const tmp = emptyTensor(self.shape, 'float32', self.device);
+      const { seed, offset } = g.next(tmp.numel());
+      tmp.backend.random(kind, tmp, seed, offset, a, b);
+      ewiseInto(`${kind}_`, self, (x) => x, [tmp]);
+      tmp.dispose();
+    },
+  );
+}
+
+/** In-place methods (PyTorch's trailing underscore): they return the tensor itself. */
+const inPlace = {
+  add_: m('add_', MSIG.add_, (a) => addInto(a.self, ...scaled(a.other, a.alpha))),
+  sub_: m('sub_', MSIG.sub_, (a) => subInto(a.self, ...scaled(a.other, a.alpha))),
+  mul_: m('mul_', MSIG.mul_, (a) => mulInto(a.self, a.other, 1)),
+  div_: m('div_', MSIG.div_, (a) =>
+    a.roundingMode === null
+      ? divInto(a.self, a.other, 1)
+      : inplace(a.self, 'div_', [a.other], (x) => pw.div(x, a.other, a)),
+  ),
+  pow_: m('pow_', MSIG.pow_, (a) => powInto(a.self, a.exponent, 1)),
+  neg_: m('neg_', MSIG.neg_, (a) => inplace(a.self, 'neg_', [], pw.neg)),
+  exp_: m('exp_', MSIG.exp_, (a) => inplace(a.self, 'exp_', [], pw.exp)),
+  sqrt_: m('sqrt_', MSIG.sqrt_, (a) => inplace(a.self, 'sqrt_', [], pw.sqrt)),
+  relu_: m('relu_', MSIG.relu_, (a) => inplace(a.self, 'relu_', [], pw.relu)),
+  sigmoid_: m('sigmoid_', MSIG.sigmoid_, (a) => inplace(a.self, 'sigmoid_', [], pw.sigmoid)),
+  tanh_: m('tanh_', MSIG.tanh_, (a) => inplace(a.self, 'tanh_', [], pw.tanh)),
+  clamp_: m('clamp_', MSIG.clamp_, (a) => inplace(a.self, 'clamp_', [a.min, a.max], (x) => pw.clamp(x, a))),
+  zero_: m('zero_', MSIG.zero_, (a) => fill(a.self, 0)),
+  fill_: m('fill_', MSIG.fill_, (a) => fill(a.self, Number(a.value))),
+  copy_: m('copy_', MSIG.copy_, (a) => {
+    const self = a.self;
+    const src = a.src.device.equals(self.device) ? a.src : moveTo(a.src, self.device);
+    return inplace(
+      self,
+      'copy_',
+      [src],
+      (x) => pw.add(pw.mul(x, 0), src),
+      () => ewiseInto('copy_', self, (v) => v, [src]),
+    );
+  }),
+  maskedFill_: m('maskedFill_', MSIG.maskedFill_, (a) =>
+    inplace(a.self, 'masked_fill_', [a.value], (x) => pw.maskedFill(x, a.mask, a.value)),
+  ),
+  addcmul_: m('addcmul_', MSIG.addcmul_, (a) => {
+    const v = Number(a.value);
+    return inplace(
+      a.self,
+      'addcmul_',
+      [a.tensor1, a.tensor2],
+      (x) => pw.add(x, pw.mul(pw.mul(a.tensor1, a.tensor2), v)),
+      () =>
+        ewiseInto('addcmul_', a.self, (x, p, q) => E.add(x, E.mul(E.mul(p, q), v)), [
+          a.self,
+          a.tensor1,
+          a.tensor2,
+        ]),
+    );
+  }),
+  addcdiv_: m('addcdiv_', MSIG.addcdiv_, (a) => {
+    const v = Number(a.value);
+    return inplace(
+      a.self,
+      'addcdiv_',
+      [a.tensor1, a.tensor2],
+      (x) => pw.add(x, pw.mul(pw.div(a.tensor1, a.tensor2), v)),
+      () =>
+        ewiseInto('addcdiv_', a.self, (x, p, q) => E.add(x, E.mul(E.div(p, q), v)), [
+          a.self,
+          a.tensor1,
+          a.tensor2,
+        ]),
+    );
+  }),
+  lerp_: m('lerp_', MSIG.lerp_, (a) => {
+    const w = a.weight;
+    return inplace(
+      a.self,
+      'lerp_',
+      [a.end, w],
+      (x) => pw.add(x, pw.mul(pw.sub(a.end, x), w)),
+      () => ewiseInto('lerp_', a.self, (x, e, wt) => E.add(x, E.mul(E.sub(e, x), wt)), [a.self, a.end, w]),
+    );
+  }),
+  uniform_: m('uniform_', MSIG.uniform_, (a) =>
+    randomFill(a.self, 'uniform', a.from, a.to, a.generator ?? defaultGenerator),
+  ),
+  normal_: m('normal_', MSIG.normal_, (a) =>
+    randomFill(a.self, 'normal', a.mean, a.std, a.generator ?? defaultGenerator),
+  ),
+};
+
+type OpMethods = { [K in keyof typeof ops]: (typeof ops)[K]['method'] };
+const opMethods = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, v.method])) as OpMethods;
+
+/** Every bound method, by name. */
+const methods = { ...opMethods, ...methodOnlyOps, ...own, ...inPlace };
+
+declare module '../tensor/tensor.js' {
+  // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods are installed on the prototype below
+  interface Tensor {
+    /** Elementwise negation. */
+    neg(...args: MethodArgs<typeof SIG.neg>): Tensor;
+    /** Elementwise / shape op `torch.negative` as a method. */
+    negative(...args: MethodArgs<typeof SIG.negative>): Tensor;
+    /** Elementwise / shape op `torch.abs` as a method. */
+    abs(...args: MethodArgs<typeof SIG.abs>): Tensor;
+    /** Elementwise / shape op `torch.sign` as a method. */
+    sign(...args: MethodArgs<typeof SIG.sign>): Tensor;
+    /** Elementwise / shape op `torch.exp` as a method. */
+    exp(...args: MethodArgs<typeof SIG.exp>): Tensor;
+    /** Elementwise / shape op `torch.expm1` as a method. */
+    expm1(...args: MethodArgs<typeof SIG.expm1>): Tensor;
+    /** Elementwise / shape op `torch.log` as a method. */
+    log(...args: MethodArgs<typeof SIG.log>): Tensor;
+    /** Elementwise / shape op `torch.log1p` as a method. */
+    log1p(...args: MethodArgs<typeof SIG.log1p>): Tensor;
+    /** Elementwise / shape op `torch.log2` as a method. */
+    log2(...args: MethodArgs<typeof SIG.log2>): Tensor;
+    /** Elementwise / shape op `torch.log10` as a method. */
+    log10(...args: MethodArgs<typeof SIG.log10>): Tensor;
+    /** Elementwise / shape op `torch.sqrt` as a method. */
+    sqrt(...args: MethodArgs<typeof SIG.sqrt>): Tensor;
+    /** Elementwise / shape op `torch.rsqrt` as a method. */
+    rsqrt(...args: MethodArgs<typeof SIG.rsqrt>): Tensor;
+    /** Elementwise / shape op `torch.sin` as a method. */
+    sin(...args: MethodArgs<typeof SIG.sin>): Tensor;
+    /** Elementwise / shape op `torch.cos` as a method. */
+    cos(...args: MethodArgs<typeof SIG.cos>): Tensor;
+    /** Elementwise / shape op `torch.tan` as a method. */
+    tan(...args: MethodArgs<typeof SIG.tan>): Tensor;
+    /** Elementwise / shape op `torch.tanh` as a method. */
+    tanh(...args: MethodArgs<typeof SIG.tanh>): Tensor;
+    /** Elementwise / shape op `torch.sigmoid` as a method. */
+    sigmoid(...args: MethodArgs<typeof SIG.sigmoid>): Tensor;
+    /** Elementwise / shape op `torch.erf` as a method. */
+    erf(...args: MethodArgs<typeof SIG.erf>): Tensor;
+    /** Elementwise / shape op `torch.floor` as a method. */
+    floor(...args: MethodArgs<typeof SIG.floor>): Tensor;
+    /** Elementwise / shape op `torch.ceil` as a method. */
+    ceil(...args: MethodArgs<typeof SIG.ceil>): Tensor;
+    /** Elementwise / shape op `torch.round` as a method. */
+    round(...args: MethodArgs<typeof SIG.round>): Tensor;
+    /** Elementwise / shape op `torch.trunc` as a method. */
+    trunc(...args: MethodArgs<typeof SIG.trunc>): Tensor;
+    /** Elementwise / shape op `torch.reciprocal` as a method. */
+    reciprocal(...args: MethodArgs<typeof SIG.reciprocal>): Tensor;
+    /** Elementwise / shape op `torch.square` as a method. */
+    square(...args: MethodArgs<typeof SIG.square>): Tensor;
+    /** Elementwise / shape op `torch.relu` as a method. */
+    relu(...args: MethodArgs<typeof SIG.relu>): Tensor;
+    /** Elementwise / shape op `torch.logicalNot` as a method. */
+    logicalNot(...args: MethodArgs<typeof SIG.logicalNot>): Tensor;
+    /** Elementwise / shape op `torch.isnan` as a method. */
+    isnan(...args: MethodArgs<typeof SIG.isnan>): Tensor;
+    /** Elementwise / shape op `torch.isinf` as a method. */
+    isinf(...args: MethodArgs<typeof SIG.isinf>): Tensor;
+    /** Elementwise / shape op `torch.isfinite` as a method. */
+    isfinite(...args: MethodArgs<typeof SIG.isfinite>): Tensor;
+    /** Elementwise / shape op `torch.t` as a method. */
+    t(...args: MethodArgs<typeof SIG.t>): Tensor;
+    /** A copy with its own storage (differentiable). */
+    clone(...args: MethodArgs<typeof SIG.clone>): Tensor;
+    /** Elementwise / shape op `torch.eq` as a method. */
+    eq(...args: MethodArgs<typeof SIG.eq>): Tensor;
+    /** Elementwise / shape op `torch.ne` as a method. */
+    ne(...args: MethodArgs<typeof SIG.ne>): Tensor;
+    /** Elementwise / shape op `torch.lt` as a method. */
+    lt(...args: MethodArgs<typeof SIG.lt>): Tensor;
+    /** Elementwise / shape op `torch.le` as a method. */
+    le(...args: MethodArgs<typeof SIG.le>): Tensor;
+    /** Elementwise / shape op `torch.gt` as a method. */
+    gt(...args: MethodArgs<typeof SIG.gt>): Tensor;
+    /** Elementwise / shape op `torch.ge` as a method. */
+    ge(...args: MethodArgs<typeof SIG.ge>): Tensor;
+    /** Elementwise / shape op `torch.logicalAnd` as a method. */
+    logicalAnd(...args: MethodArgs<typeof SIG.logicalAnd>): Tensor;
+    /** Elementwise / shape op `torch.logicalOr` as a method. */
+    logicalOr(...args: MethodArgs<typeof SIG.logicalOr>): Tensor;
+    /** Elementwise / shape op `torch.logicalXor` as a method. */
+    logicalXor(...args: MethodArgs<typeof SIG.logicalXor>): Tensor;
+    /** Elementwise `input + alpha * other`, broadcasting. */
+    add(...args: MethodArgs<typeof SIG.add>): Tensor;
+    /** Elementwise `input - alpha * other`, broadcasting. */
+    sub(...args: MethodArgs<typeof SIG.sub>): Tensor;
+    /** Elementwise / shape op `torch.rsub` as a method. */
+    rsub(...args: MethodArgs<typeof SIG.rsub>): Tensor;
+    /** Elementwise product, broadcasting. */
+    mul(...args: MethodArgs<typeof SIG.mul>): Tensor;
+    /** Elementwise division; `roundingMode` 'trunc' or 'floor' rounds the quotient. */
+    div(...args: MethodArgs<typeof SIG.div>): Tensor;
+    /** Elementwise power. */
+    pow(...args: MethodArgs<typeof SIG.pow>): Tensor;
+    /** Elementwise / shape op `torch.remainder` as a method. */
+    remainder(...args: MethodArgs<typeof SIG.remainder>): Tensor;
+    /** Elementwise / shape op `torch.maximum` as a method. */
+    maximum(...args: MethodArgs<typeof SIG.maximum>): Tensor;
+    /** Elementwise / shape op `torch.minimum` as a method. */
+    minimum(...args: MethodArgs<typeof SIG.minimum>): Tensor;
+    /** Elementwise / shape op `torch.atan2` as a method. */
+    atan2(...args: MethodArgs<typeof SIG.atan2>): Tensor;
+    /** Limits values to `[min, max]` (either may be a tensor or absent). */
+    clamp(...args: MethodArgs<typeof SIG.clamp>): Tensor;
+    /** Elementwise / shape op `torch.clip` as a method. */
+    clip(...args: MethodArgs<typeof SIG.clip>): Tensor;
+    /** `value` where `mask` is true. */
+    maskedFill(...args: MethodArgs<typeof SIG.maskedFill>): Tensor;
+    /** Softmax along `dim`. */
+    softmax(...args: MethodArgs<typeof SIG.softmax>): Tensor;
+    /** Log-softmax along `dim`. */
+    logSoftmax(...args: MethodArgs<typeof SIG.logSoftmax>): Tensor;
+    /** Sum over `dim` (every dim by default); `keepdim` keeps reduced dims as size 1; `dtype` casts the input first. */
+    sum(...args: MethodArgs<typeof SIG.sum>): Tensor;
+    /** Mean over `dim` (every dim by default). */
+    mean(...args: MethodArgs<typeof SIG.mean>): Tensor;
+    /** Product over `dim` (every element by default). */
+    prod(...args: MethodArgs<typeof SIG.prod>): Tensor;
+    /** Maximum over `dim` (every dim for `[]`), without indices. */
+    amax(...args: MethodArgs<typeof SIG.amax>): Tensor;
+    /** Minimum over `dim` (every dim for `[]`), without indices. */
+    amin(...args: MethodArgs<typeof SIG.amin>): Tensor;
+    /** Index of the maximum over `dim` (of the flattened tensor by default). */
+    argmax(...args: MethodArgs<typeof SIG.argmax>): Tensor;
+    /** Index of the minimum over `dim` (of the flattened tensor by default). */
+    argmin(...args: MethodArgs<typeof SIG.argmin>): Tensor;
+    /** Variance over `dim`; `correction` (default 1, Bessel) or the legacy `unbiased`. */
+    var(...args: MethodArgs<typeof SIG.var>): Tensor;
+    /** Standard deviation over `dim`; `correction` as `var`. */
+    std(...args: MethodArgs<typeof SIG.std>): Tensor;
+    /** log(sum(exp(x))) over `dim`, computed stably. */
+    logsumexp(...args: MethodArgs<typeof SIG.logsumexp>): Tensor;
+    /** Vector p-norm over `dim` (every dim by default). */
+    norm(...args: MethodArgs<typeof SIG.norm>): Tensor;
+    /** Elementwise / shape op `torch.all` as a method. */
+    all(...args: MethodArgs<typeof SIG.all>): Tensor;
+    /** Elementwise / shape op `torch.any` as a method. */
+    any(...args: MethodArgs<typeof SIG.any>): Tensor;
+    /** Cumulative sum along `dim`. */
+    cumsum(...args: MethodArgs<typeof SIG.cumsum>): Tensor;
+    /** Matrix product with NumPy broadcasting of batch dims (`@`). */
+    matmul(...args: MethodArgs<typeof SIG.matmul>): Tensor;
+    /** Elementwise / shape op `torch.mm` as a method. */
+    mm(...args: MethodArgs<typeof SIG.mm>): Tensor;
+    /** Elementwise / shape op `torch.bmm` as a method. */
+    bmm(...args: MethodArgs<typeof SIG.bmm>): Tensor;
+    /** Elementwise / shape op `torch.dot` as a method. */
+    dot(...args: MethodArgs<typeof SIG.dot>): Tensor;
+    /** Elementwise / shape op `torch.outer` as a method. */
+    outer(...args: MethodArgs<typeof SIG.outer>): Tensor;
+    /** The same elements in a new shape (a view when possible); one size may be -1. */
+    reshape(...args: MethodArgs<typeof SIG.reshape>): Tensor;
+    /** A view with dims reordered (`x.permute(1, 0)`). */
+    permute(...args: MethodArgs<typeof SIG.permute>): Tensor;
+    /** A view with two dims swapped. */
+    transpose(...args: MethodArgs<typeof SIG.transpose>): Tensor;
+    /** Elementwise / shape op `torch.swapaxes` as a method. */
+    swapaxes(...args: MethodArgs<typeof SIG.swapaxes>): Tensor;
+    /** Inserts a size-1 dim at `dim`. */
+    unsqueeze(...args: MethodArgs<typeof SIG.unsqueeze>): Tensor;
+    /** Removes size-1 dims (only `dim` when given). */
+    squeeze(...args: MethodArgs<typeof SIG.squeeze>): Tensor;
+    /** Flattens dims `startDim..endDim` into one. */
+    flatten(...args: MethodArgs<typeof SIG.flatten>): Tensor;
+    /** Elementwise / shape op `torch.unflatten` as a method. */
+    unflatten(...args: MethodArgs<typeof SIG.unflatten>): Tensor;
+    /** Elementwise / shape op `torch.narrow` as a method. */
+    narrow(...args: MethodArgs<typeof SIG.narrow>): Tensor;
+    /** Elementwise / shape op `torch.select` as a method. */
+    select(...args: MethodArgs<typeof SIG.select>): Tensor;
+    /** Splits into pieces of `splitSizeOrSections` along `dim` (views). */
+    split(...args: MethodArgs<typeof SIG.split>): Tensor[];
+    /** Splits into `chunks` nearly equal pieces along `dim` (views). */
+    chunk(...args: MethodArgs<typeof SIG.chunk>): Tensor[];
+    /** The slices along `dim`, without that dim. */
+    unbind(...args: MethodArgs<typeof SIG.unbind>): Tensor[];
+    /** Elementwise / shape op `torch.flip` as a method. */
+    flip(...args: MethodArgs<typeof SIG.flip>): Tensor;
+    /** Elementwise / shape op `torch.tril` as a method. */
+    tril(...args: MethodArgs<typeof SIG.tril>): Tensor;
+    /** Elementwise / shape op `torch.triu` as a method. */
+    triu(...args: MethodArgs<typeof SIG.triu>): Tensor;
+    /** Elementwise / shape op `torch.movedim` as a method. */
+    movedim(...args: MethodArgs<typeof SIG.movedim>): Tensor;
+    /** Elementwise / shape op `torch.moveaxis` as a method. */
+    moveaxis(...args: MethodArgs<typeof SIG.moveaxis>): Tensor;
+    /** Values at `index` along `dim`. */
+    gather(...args: MethodArgs<typeof SIG.gather>): Tensor;
+    /** Elementwise / shape op `torch.scatterAdd` as a method. */
+    scatterAdd(...args: MethodArgs<typeof SIG.scatterAdd>): Tensor;
+    /** Entries along `dim` at `index` positions. */
+    indexSelect(...args: MethodArgs<typeof SIG.indexSelect>): Tensor;
+    /** A tensor sharing storage, cut from the autograd graph. */
+    detach(...args: MethodArgs<typeof MSIG.detach>): Tensor;
+    /** In-place form: updates this tensor and returns it. */
+    detach_(...args: MethodArgs<typeof MSIG.detach_>): Tensor;
+    /** Computes gradients of this tensor w.r.t. the graph's leaves into their `.grad`; a non-scalar tensor needs `gradient`. */
+    backward(...args: MethodArgs<typeof MSIG.backward>): void;
+    /** Moves to the GPU (WebGPU). */
+    cuda(...args: MethodArgs<typeof MSIG.cuda>): Tensor;
+    /** Moves to the CPU (for a GPU tensor use `await x.toAsync('cpu')`). */
+    cpu(...args: MethodArgs<typeof MSIG.cpu>): Tensor;
+    /** Device move that also works from the GPU to the CPU (reads back, so async). */
+    toAsync(...args: MethodArgs<typeof MSIG.toAsync>): Promise<Tensor>;
+    /** Cast to float32. */
+    float(...args: MethodArgs<typeof MSIG.float>): Tensor;
+    /** Cast to int32. */
+    int(...args: MethodArgs<typeof MSIG.int>): Tensor;
+    /** Cast to int64 (stored as int32, see docs/porting.md). */
+    long(...args: MethodArgs<typeof MSIG.long>): Tensor;
+    /** Cast to bool. */
+    bool(...args: MethodArgs<typeof MSIG.bool>): Tensor;
+    /** In-place `add`: updates this tensor and returns it. */
+    add_(...args: MethodArgs<typeof MSIG.add_>): Tensor;
+    /** In-place `sub`: updates this tensor and returns it. */
+    sub_(...args: MethodArgs<typeof MSIG.sub_>): Tensor;
+    /** In-place `mul`: updates this tensor and returns it. */
+    mul_(...args: MethodArgs<typeof MSIG.mul_>): Tensor;
+    /** In-place `div`: updates this tensor and returns it. */
+    div_(...args: MethodArgs<typeof MSIG.div_>): Tensor;
+    /** In-place `pow`: updates this tensor and returns it. */
+    pow_(...args: MethodArgs<typeof MSIG.pow_>): Tensor;
+    /** In-place `clamp`: updates this tensor and returns it. */
+    clamp_(...args: MethodArgs<typeof MSIG.clamp_>): Tensor;
+    /** Fills with zeros in place. */
+    zero_(...args: MethodArgs<typeof MSIG.zero_>): Tensor;
+    /** Fills with `value` in place. */
+    fill_(...args: MethodArgs<typeof MSIG.fill_>): Tensor;
+    /** Copies `src` (broadcast) into this tensor in place. */
+    copy_(...args: MethodArgs<typeof MSIG.copy_>): Tensor;
+    /** In-place `maskedFill`: updates this tensor and returns it. */
+    maskedFill_(...args: MethodArgs<typeof MSIG.maskedFill_>): Tensor;
+    /** In-place form: updates this tensor and returns it. */
+    addcmul_(...args: MethodArgs<typeof MSIG.addcmul_>): Tensor;
+    /** In-place form: updates this tensor and returns it. */
+    addcdiv_(...args: MethodArgs<typeof MSIG.addcdiv_>): Tensor;
+    /** In-place form: updates this tensor and returns it. */
+    lerp_(...args: MethodArgs<typeof MSIG.lerp_>): Tensor;
+    /** Fills in place with U(from, to) draws. */
+    uniform_(...args: MethodArgs<typeof MSIG.uniform_>): Tensor;
+    /** Fills in place with N(mean, std²) draws. */
+    normal_(...args: MethodArgs<typeof MSIG.normal_>): Tensor;
+    /** In-place `neg`: updates this tensor and returns it. */
+    neg_(...args: MethodArgs<typeof MSIG.neg_>): Tensor;
+    /** In-place `exp`: updates this tensor and returns it. */
+    exp_(...args: MethodArgs<typeof MSIG.exp_>): Tensor;
+    /** In-place `sqrt`: updates this tensor and returns it. */
+    sqrt_(...args: MethodArgs<typeof MSIG.sqrt_>): Tensor;
+    /** In-place `relu`: updates this tensor and returns it. */
+    relu_(...args: MethodArgs<typeof MSIG.relu_>): Tensor;
+    /** In-place `sigmoid`: updates this tensor and returns it. */
+    sigmoid_(...args: MethodArgs<typeof MSIG.sigmoid_>): Tensor;
+    /** In-place `tanh`: updates this tensor and returns it. */
+    tanh_(...args: MethodArgs<typeof MSIG.tanh_>): Tensor;
+    /** A view with a new shape over the same storage (`x.view(2, -1)`); the tensor must be viewable. */
+    view(...args: MethodArgs<typeof MSIG.view>): Tensor;
+    /** PyTorch's `Tensor.viewAs`. */
+    viewAs(...args: MethodArgs<typeof MSIG.viewAs>): Tensor;
+    /** PyTorch's `Tensor.reshapeAs`. */
+    reshapeAs(...args: MethodArgs<typeof MSIG.reshapeAs>): Tensor;
+    /** A broadcast view with size-1 dims expanded (`-1` keeps a size). */
+    expand(...args: MethodArgs<typeof MSIG.expand>): Tensor;
+    /** PyTorch's `Tensor.expandAs`. */
+    expandAs(...args: MethodArgs<typeof MSIG.expandAs>): Tensor;
+    /** Tiles the tensor `repeats` times along each dim. */
+    repeat(...args: MethodArgs<typeof MSIG.repeat>): Tensor;
+    /** This tensor if contiguous, else a contiguous copy. */
+    contiguous(...args: MethodArgs<typeof MSIG.contiguous>): Tensor;
+    /** `self` where `condition`, else `other`. */
+    where(...args: MethodArgs<typeof MSIG.where>): Tensor;
+    /** PyTorch's `x[:, start:end:step]` along `dim` (a view). */
+    slice(...args: MethodArgs<typeof MSIG.slice>): Tensor;
+    /** The maximum of all elements; with `dim`, `[values, indices]` along it; with a tensor, the elementwise maximum. */
+    max(...args: MethodArgs<(typeof OVL.max)[0]>): Tensor;
+    max(...args: MethodArgs<(typeof OVL.max)[1]>): [Tensor, Tensor];
+    max(...args: MethodArgs<(typeof OVL.max)[2]>): Tensor;
+    /** The minimum of all elements; with `dim`, `[values, indices]` along it; with a tensor, the elementwise minimum. */
+    min(...args: MethodArgs<(typeof OVL.min)[0]>): Tensor;
+    min(...args: MethodArgs<(typeof OVL.min)[1]>): [Tensor, Tensor];
+    min(...args: MethodArgs<(typeof OVL.min)[2]>): Tensor;
+    /** `x.to(device)`, `x.to(dtype)`, `x.to(other)` or `x.to({ device, dtype })`; `x` itself when nothing changes (unless `copy`). */
+    to(...args: MethodArgs<(typeof OVL.to)[0]>): Tensor;
+    to(...args: MethodArgs<(typeof OVL.to)[1]>): Tensor;
+    to(...args: MethodArgs<(typeof OVL.to)[2]>): Tensor;
+    /** `x.type()` is the type's name (`'torch.FloatTensor'`); `x.type(dtype)` casts. */
+    type(...args: MethodArgs<(typeof OVL.type)[0]>): string;
+    type(...args: MethodArgs<(typeof OVL.type)[1]>): Tensor;
+    /** The tensor with its dims reversed (`x.permute(n-1, ..., 0)`). */
+    readonly T: Tensor;
+    /** The last two dims swapped (matrix transpose of a batch). */
+    readonly mT: Tensor;
+    /**
+     * Python's `x[...]`: a number selects, `[start, end, step]` (any part may be null) or `':'`
+     * slices, `'...'` fills, `null` inserts a dim. Results are views.
+     */
+    index(...specs: sh.IndexSpec[]): Tensor;
+  }
+}
+
+const proto = Tensor.prototype as unknown as Record<string, unknown>;
+for (const [k, f] of Object.entries(methods)) proto[k] = f;
+proto.index = function (this: Tensor, ...specs: sh.IndexSpec[]) {
+  return sh.index(this, ...specs);
+};
+Object.defineProperty(proto, 'T', {
+  get(this: Tensor) {
+    return sh.permute(
+      this,
+      this.shape.map((_, i) => this.dim() - 1 - i),
+    );
+  },
+});
+Object.defineProperty(proto, 'mT', {
+  get(this: Tensor) {
+    return sh.transpose(this, -2, -1);
+  },
+});
+
+export { Tensor };

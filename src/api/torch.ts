@@ -1,0 +1,148 @@
+/**
+ * The `torch` namespace's functions: every one bound through PyTorch's parameter list (api/ops.ts).
+ * The layers' functional ops (conv, norms, pooling, activations) are nn.functional's; the ones
+ * PyTorch also has under `torch.` are re-exported from there.
+ */
+import { functions, ops } from './ops.js';
+
+export const {
+  abs,
+  add,
+  all,
+  amax,
+  amin,
+  any,
+  argmax,
+  argmin,
+  atan2,
+  bmm,
+  ceil,
+  chunk,
+  clamp,
+  clip,
+  clone,
+  cos,
+  cumsum,
+  div,
+  dot,
+  eq,
+  erf,
+  exp,
+  expm1,
+  flatten,
+  flip,
+  floor,
+  gather,
+  ge,
+  gt,
+  indexSelect,
+  isfinite,
+  isinf,
+  isnan,
+  le,
+  log,
+  log10,
+  log1p,
+  log2,
+  logSoftmax,
+  logicalAnd,
+  logicalNot,
+  logicalOr,
+  logicalXor,
+  logsumexp,
+  lt,
+  maskedFill,
+  matmul,
+  maximum,
+  mean,
+  minimum,
+  mm,
+  moveaxis,
+  movedim,
+  mul,
+  narrow,
+  ne,
+  neg,
+  negative,
+  norm,
+  outer,
+  permute,
+  pow,
+  prod,
+  reciprocal,
+  relu,
+  remainder,
+  reshape,
+  round,
+  rsqrt,
+  rsub,
+  scatterAdd,
+  select,
+  sigmoid,
+  sign,
+  sin,
+  softmax,
+  split,
+  sqrt,
+  square,
+  squeeze,
+  std,
+  sub,
+  sum,
+  swapaxes,
+  t,
+  tan,
+  tanh,
+  transpose,
+  tril,
+  triu,
+  trunc,
+  unbind,
+  unflatten,
+  unsqueeze,
+} = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, v.fn])) as {
+  [K in keyof typeof ops]: (typeof ops)[K]['fn'];
+};
+/** torch.var (a reserved word in JS, so exported by name). */
+const varFn = ops.var.fn;
+
+export { varFn as var };
+export const {
+  tensor,
+  fromArray,
+  zeros,
+  ones,
+  empty,
+  full,
+  zerosLike,
+  onesLike,
+  emptyLike,
+  fullLike,
+  randLike,
+  randnLike,
+  arange,
+  linspace,
+  eye,
+  rand,
+  randn,
+  randint,
+  randperm,
+  cat,
+  concat,
+  stack,
+  where,
+  max,
+  min,
+  dropout,
+} = functions;
+
+// Not yet bound through a signature (nn.functional's conversion re-exports these from there).
+export { elu, gelu, hardtanh, leakyRelu, mish, relu6, selu, silu, softplus } from '../ops/activation.js';
+export { conv1d, conv2d, convTranspose2d } from '../ops/conv.js';
+export type { NestedNumbers, RandomOptions, TensorOptions } from '../ops/creation.js';
+export { embedding, oneHot } from '../ops/indexing.js';
+export { linear } from '../ops/matmul.js';
+export { batchNorm, groupNorm, layerNorm } from '../ops/norm.js';
+export { maxPool2d } from '../ops/pool.js';
+export { maxDim, minDim } from '../ops/reduce.js';
+export { pad } from '../ops/shape.js';

@@ -1,0 +1,22 @@
+/** Cumulative ops. */
+
+import type { Device } from '../tensor/device.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { E, emptyTensor } from './core.js';
+import { matmul } from './matmul.js';
+import { cast } from './pointwise.js';
+import { movedim, triu } from './shape.js';
+
+/** torch.cumsum as a product with an upper-triangular ones matrix: one matmul, autograd free. */
+export function cumsum(x: Tensor, dim: number): Tensor {
+  const d = movedim(x.dtype === 'float32' ? x : cast(x, 'float32'), dim, -1);
+  const n = d.shape[d.dim() - 1];
+  const u = triu(onesOn(n, x.device));
+  const r = movedim(matmul(d, u), -1, dim);
+  return x.dtype === 'float32' ? r : cast(r, x.dtype === 'bool' ? 'int32' : x.dtype);
+}
+function onesOn(n: number, device: Device): Tensor {
+  const t = emptyTensor([n, n], 'float32', device);
+  t.backend.elementwise(E.const(1), [], t);
+  return t;
+}
