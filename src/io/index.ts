@@ -26,11 +26,13 @@
 import { Parameter } from '../nn/parameter.js';
 import { cpu, type DeviceLike, device as toDevice } from '../tensor/device.js';
 import { emptyTensor, Tensor } from '../tensor/tensor.js';
+import { writeFileAtomic } from './atomic.js';
 import { CheckpointError, check } from './errors.js';
 import { isRawTensor, type RawTensor } from './raw-tensor.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import { loadTorchFile, type TorchLoadOptions } from './torch-zip.js';
 
+export { writeFileAtomic } from './atomic.js';
 export { CheckpointError } from './errors.js';
 export { isRawTensor, type RawTensor } from './raw-tensor.js';
 export { decodeSafetensors, encodeSafetensors, type SafetensorsFile } from './safetensors.js';
@@ -88,14 +90,13 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 
 /**
  * Saves tensors, state dicts and nested objects as safetensors bytes; writes them to `path`
- * when one is given (Node). Async because tensors on the GPU are read back first.
+ * when one is given (Node), atomically: a temporary file in the same directory, flushed, then
+ * renamed over `path`, so a failed save leaves the previous file intact. Async because tensors
+ * on the GPU are read back first.
  */
 export async function save(obj: Saveable, path?: string, opts: SaveOptions = {}): Promise<Uint8Array> {
   const bytes = await encode(obj, opts);
-  if (path !== undefined) {
-    const fs = await nodeFs();
-    await fs.writeFile(path, bytes);
-  }
+  if (path !== undefined) await writeFileAtomic(path, bytes);
   return bytes;
 }
 
