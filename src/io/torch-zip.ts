@@ -106,7 +106,11 @@ export function loadTorchFile(bytes: Uint8Array, opts: TorchLoadOptions = {}): u
 }
 
 function loadZip(bytes: Uint8Array, opts: TorchLoadOptions): unknown {
-  const zip = new ZipArchive(bytes, opts);
+  // What the deflated entries may inflate to in all: the same budget as the tensor data.
+  const zip = new ZipArchive(bytes, {
+    ...opts,
+    maxTotalBytes: ByteBudget.limitFor(bytes.length, opts.maxBytes),
+  });
   const pkls = [...zip.entries.keys()].filter((n) => /^[^/]+\/data\.pkl$/.test(n));
   check(
     pkls.length === 1,
