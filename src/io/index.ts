@@ -219,6 +219,11 @@ export async function load<T = any>(src: Source, opts: LoadOptions = {}): Promis
       typeof name === 'string' && Object.hasOwn(tensors, name),
       () => `load: the skeleton names tensor '${String(name)}', which the file lacks`,
     );
+    check(
+      requiresGrad !== true || tensors[name].dtype === 'float32',
+      () =>
+        `load: tensor '${name}' is ${tensors[name].dtype} but marked requiresGrad; only floating-point tensors can require gradients`,
+    );
     let t = made.get(name);
     if (!t) made.set(name, (t = toTensor({ ...tensors[name], requiresGrad: requiresGrad === true })));
     return t;

@@ -81,7 +81,14 @@ function finish(value: unknown, le: boolean, budget: ByteBudget, view = false): 
         budget,
         view,
       );
-      if (v.requiresGrad) t.requiresGrad = true;
+      if (v.requiresGrad) {
+        check(
+          t.dtype === 'float32',
+          () =>
+            `torch.load: the nn.Parameter on storage '${s.key}' holds ${s.dtype} data and requires grad; only floating-point tensors can require gradients`,
+        );
+        t.requiresGrad = true;
+      }
       return t;
     }
     if (v instanceof Storage)
