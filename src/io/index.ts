@@ -192,7 +192,10 @@ export async function load<T = any>(src: Source, opts: LoadOptions = {}): Promis
     t.backend.write(t.storage, r.data);
     return r.requiresGrad ? new Parameter(t) : t;
   };
-  const isTorch = bytes[0] === 0x80 || (bytes[0] === 0x50 && bytes[1] === 0x4b);
+  // safetensors: 8 length bytes, then '{'; they may begin like a pickle (0x80) or a zip ('PK'),
+  // but neither has '{' at byte 8 (a pickle's magic number or a zip's compression method is there).
+  const isSafetensors = bytes.length >= 9 && bytes[8] === 0x7b;
+  const isTorch = !isSafetensors && (bytes[0] === 0x80 || (bytes[0] === 0x50 && bytes[1] === 0x4b));
   if (isTorch) return fromRawTree(loadTorchFile(bytes, { ...opts, view: true }), toTensor) as T;
   const { tensors, metadata } = decodeSafetensors(bytes, { view: true });
   const skeleton = metadata?.[SKELETON_KEY];
