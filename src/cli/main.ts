@@ -4,6 +4,7 @@
  * and exit 2; nothing prints a stack trace unless TORCHTS_DEBUG=1.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { CheckpointError } from '../io/errors.js';
 import { UsageError } from './errors.js';
 import { MODELS, modelDefaults } from './models.js';
 
@@ -16,11 +17,12 @@ const num =
     return n;
   };
 
+/** Exit 2 for the user's input (options, files, checkpoints), 1 for a failed run, with the full message. */
 function fail(e: unknown): never {
   const err = e as Error;
   if (process.env.TORCHTS_DEBUG) console.error(err);
-  else console.error(`torchts: ${err?.message ?? String(e)}`.split('\n')[0]);
-  process.exit(err instanceof UsageError ? 2 : 1);
+  else console.error(`torchts: ${err?.message ?? String(e)}`);
+  process.exit(err instanceof UsageError || err instanceof CheckpointError ? 2 : 1);
 }
 
 const program = new Command()

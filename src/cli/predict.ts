@@ -35,7 +35,12 @@ async function loadRun(path: string): Promise<{ model: torch.nn.Module; name: st
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
-  model.loadStateDict(sd);
+  try {
+    model.loadStateDict(sd);
+  } catch (e) {
+    // Missing / unexpected keys or shapes: the user's file, listed in full (exit 2).
+    throw new UsageError(`cannot load ${file} into ${name}: ${(e as Error).message}`);
+  }
   model.eval();
   return { model, name };
 }

@@ -3,11 +3,13 @@
  * the model and each batch to the device, trains with the tutorial's loop, evaluates after each
  * epoch, and writes the weights, the metrics and a picture of the curves.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import * as torch from '../index.js';
-import { UsageError } from './errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { defaultGenerator } from '../tensor/random.js';
+import { TrainingError, UsageError } from './errors.js';
 import { buildModel } from './models.js';
 import { curvesSvg } from './plot.js';
 
@@ -118,6 +120,21 @@ export interface Reporter {
   epochEnd(): void;
 }
 
+/** Where a run stands: what a checkpoint needs to continue exactly where it stopped. */
+interface Position {
+  /** Epochs completed. */
+  epoch: number;
+  /** Steps done in epoch `epoch + 1` (0 at an epoch boundary). */
+  step: number;
+  /** The default generator at the start of that epoch: it draws the epoch's shuffle again. */
+  epochRng: { seed: [number, number]; offset: number };
+  /** The default generator after the last step (for models that draw numbers while training). */
+  rng: { seed: [number, number]; offset: number };
+  /** The epoch's float32 loss sum and sample count so far, so its train loss comes out the same. */
+  lossSum: number;
+  seen: number;
+}
+
 export async function train(
   o: TrainOptions,
   report: Reporter,
@@ -127,6 +144,9 @@ export async function train(
   if (!(o.batchSize >= 1) || !Number.isInteger(o.batchSize))
     throw new UsageError(`--batch-size must be a positive integer (got ${o.batchSize})`);
   if (!(o.lr > 0)) throw new UsageError(`--lr must be positive (got ${o.lr})`);
+  // Checked before any work, so a run never trains for an hour and then cannot save.
+  const out = resolve(o.out ?? join('runs', `mnist-${new Date().toISOString().replace(/[:.]/g, '-')}`));
+  await checkWritable(out);
   torch.manualSeed(o.seed);
   report.line(torch.cuda.isAvailable() ? 'GPU is available!' : 'GPU is not available!');
   const device = resolveDevice(o.device);
@@ -142,9 +162,17 @@ export async function train(
   const model = buildModel(o.model).to(device);
   const optimizer = makeOptimizer(o, model.parameters());
   const criterion = new torch.nn.CrossEntropyLoss();
-  let startEpoch = 0;
+  const gen = defaultGenerator;
   const metrics: EpochMetrics[] = [];
-  if (o.resume) startEpoch = await resumeFrom(o.resume, model, optimizer, metrics, device);
+  let pos: Position = {
+    epoch: 0,
+    step: 0,
+    epochRng: gen.getState(),
+    rng: gen.getState(),
+    lossSum: 0,
+    seen: 0,
+  };
+  if (o.resume) pos = await resumeFrom(o, trainSet.length, model, optimizer, metrics, device);
   report.line(
     `Model: ${o.model}, ${model
       .parameters()
@@ -153,8 +181,10 @@ export async function train(
         'en-US',
       )} parameters; ${o.optimizer} lr ${o.lr}${o.optimizer === 'sgd' ? ` momentum ${o.momentum}` : ''}, batch ${o.batchSize}, seed ${o.seed}`,
   );
-  const out = resolve(o.out ?? join('runs', `mnist-${new Date().toISOString().replace(/[:.]/g, '-')}`));
-  await mkdir(out, { recursive: true });
+  if (o.resume)
+    report.line(
+      `Resuming after epoch ${pos.epoch}${pos.step ? `, step ${pos.step} of epoch ${pos.epoch + 1}` : ''}`,
+    );
 
   let interrupted = false;
   const onSigint = () => {
@@ -166,14 +196,33 @@ export async function train(
   };
   process.on('SIGINT', onSigint);
   const loader = new torch.utils.data.DataLoader(trainSet, { batchSize: o.batchSize, shuffle: true });
+  /** Refuses to go on (and to save) once the loss is not finite: the weights are garbage. */
+  const checkLoss = (mean: number, epoch: number, step: number) => {
+    if (!Number.isFinite(mean))
+      throw new TrainingError(
+        `the training loss became ${mean} by step ${step} of epoch ${epoch}; the weights are no longer finite, so nothing was saved (try a smaller --lr)`,
+      );
+  };
   try {
-    for (let epoch = startEpoch; epoch < o.epochs && !interrupted; epoch++) {
+    for (let epoch = pos.epoch; epoch < o.epochs && !interrupted; epoch++) {
       const t0 = performance.now();
       report.epochStart(epoch + 1, o.epochs, loader.length);
-      let running: torch.Tensor | null = null; // loss sum on the device: no readback per step
-      let seen = 0;
+      const skip = pos.step; // steps this epoch already took before an interruption
+      if (skip === 0) pos.epochRng = gen.getState();
+      else gen.setState(pos.epochRng);
+      // loss sum on the device (no readback per step); float32 as the uninterrupted run sums it
+      let running: torch.Tensor | null = skip ? torch.tensor(pos.lossSum, { device }) : null;
+      const seenBefore = skip ? pos.seen : 0;
+      let seen = seenBefore;
       let steps = 0;
       for await (const [inputs, labels] of loader) {
+        steps++;
+        if (steps <= skip) {
+          // The shuffle was drawn again from the epoch's generator state; after the batches
+          // already trained on, the generator continues from where the run stopped.
+          if (steps === skip) gen.setState(pos.rng);
+          continue;
+        }
         const [x, y] = [inputs.to(device), labels.to(device)];
         optimizer.zeroGrad();
         const loss = criterion.forward(model.forward(x), y);
@@ -182,14 +231,24 @@ export async function train(
         const l = loss.detach().mul(x.shape[0]);
         running = running ? running.add(l) : l;
         seen += x.shape[0];
-        steps++;
         if (steps % 25 === 0 || steps === loader.length) {
           const mean = (await running.item()) / seen; // a visible sync, every 25 steps only
+          checkLoss(mean, epoch + 1, steps);
           report.step(steps, mean, seen / ((performance.now() - t0) / 1000));
         }
         if (interrupted) break;
       }
-      const trainLoss = (await running!.item()) / seen;
+      const lossSum = await running!.item();
+      checkLoss(lossSum, epoch + 1, steps);
+      if (steps < loader.length) {
+        // Stopped mid-epoch: no metrics for a partial epoch; the checkpoint says where to go on.
+        pos = { epoch, step: steps, epochRng: pos.epochRng, rng: gen.getState(), lossSum, seen };
+        report.epochEnd();
+        report.line(`stopped at step ${steps}/${loader.length} of epoch ${epoch + 1}`);
+        break;
+      }
+      pos = { epoch: epoch + 1, step: 0, epochRng: gen.getState(), rng: gen.getState(), lossSum: 0, seen: 0 };
+      const trainLoss = lossSum / seen;
       const seconds = (performance.now() - t0) / 1000;
       report.epochEnd();
       const ev = await evaluate(model, test, device);
@@ -199,7 +258,7 @@ export async function train(
         testLoss: ev.loss,
         testAccuracy: ev.accuracy,
         seconds,
-        samplesPerSecond: seen / seconds,
+        samplesPerSecond: (seen - seenBefore) / seconds,
       };
       metrics.push(m);
       report.line(
@@ -209,29 +268,89 @@ export async function train(
   } finally {
     process.off('SIGINT', onSigint);
   }
-  await writeOutputs(out, o, model, optimizer, metrics, device, interrupted);
+  await writeOutputs(out, o, model, optimizer, metrics, pos, trainSet.length, device, interrupted);
   return { metrics, out, interrupted };
 }
 
+/** Creates `out` and writes (then removes) a probe file: a clear error now, not after training. */
+async function checkWritable(out: string): Promise<void> {
+  const probe = join(out, `.torchts-probe-${process.pid}`);
+  try {
+    await mkdir(out, { recursive: true });
+    await writeFile(probe, '');
+    await rm(probe, { force: true });
+  } catch (e) {
+    throw new UsageError(`--out ${out} is not a writable directory (${(e as Error).message})`);
+  }
+}
+
+const isGenState = (s: unknown): s is Position['rng'] =>
+  !!s &&
+  typeof s === 'object' &&
+  Array.isArray((s as Position['rng']).seed) &&
+  (s as Position['rng']).seed.length === 2 &&
+  (s as Position['rng']).seed.every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32) &&
+  Number.isSafeInteger((s as Position['rng']).offset);
+
 async function resumeFrom(
-  path: string,
+  o: TrainOptions,
+  trainSize: number,
   model: torch.nn.Module,
   optimizer: torch.optim.Optimizer<any>,
   metrics: EpochMetrics[],
   device: torch.Device,
-): Promise<number> {
+): Promise<Position> {
+  const path = o.resume!;
+  const bad = (why: string) => new UsageError(`cannot resume from ${path}: ${why}`);
   let ck: Record<string, unknown>;
   try {
     ck = (await torch.load(path, { mapLocation: device })) as Record<string, unknown>;
   } catch (e) {
-    throw new UsageError(`cannot resume from ${path}: ${(e as Error).message}`);
+    throw bad((e as Error).message);
   }
   if (!ck || typeof ck !== 'object' || !ck.model)
-    throw new UsageError(`cannot resume from ${path}: not a torchts training checkpoint (no 'model' entry)`);
-  model.loadStateDict(ck.model as Record<string, torch.Tensor>);
-  if (ck.optimizer) optimizer.loadStateDict(ck.optimizer as never);
+    throw bad("not a torchts training checkpoint (no 'model' entry)");
+  try {
+    model.loadStateDict(ck.model as Record<string, torch.Tensor>);
+  } catch (e) {
+    throw bad(`its weights do not fit --model ${o.model}: ${(e as Error).message}`);
+  }
+  if (ck.optimizer)
+    try {
+      optimizer.loadStateDict(ck.optimizer as never);
+    } catch (e) {
+      throw bad(`its optimizer state does not fit --optimizer ${o.optimizer}: ${(e as Error).message}`);
+    }
   if (Array.isArray(ck.metrics)) metrics.push(...(ck.metrics as EpochMetrics[]));
-  return typeof ck.epoch === 'number' ? ck.epoch : 0;
+  const gen = defaultGenerator;
+  const epoch = typeof ck.epoch === 'number' && Number.isInteger(ck.epoch) && ck.epoch >= 0 ? ck.epoch : 0;
+  const p = ck.position as Partial<Position> | undefined;
+  // A checkpoint from before positions were saved: the next epoch, from the current generator.
+  if (!p || typeof p !== 'object')
+    return { epoch, step: 0, epochRng: gen.getState(), rng: gen.getState(), lossSum: 0, seen: 0 };
+  if (
+    !isGenState(p.epochRng) ||
+    !isGenState(p.rng) ||
+    !Number.isInteger(p.step) ||
+    p.step! < 0 ||
+    typeof p.lossSum !== 'number' ||
+    !Number.isInteger(p.seen)
+  )
+    throw bad("malformed 'position' entry");
+  if (p.step! > 0) {
+    // Mid-epoch: the same batches must come out again, so the shuffle must be over the same data.
+    const was = ck.batch as { batchSize?: unknown; trainSize?: unknown } | undefined;
+    if (
+      was?.batchSize !== o.batchSize ||
+      was?.trainSize !== trainSize ||
+      p.step! >= Math.ceil(trainSize / o.batchSize)
+    )
+      throw bad(
+        `it stopped mid-epoch with --batch-size ${String(was?.batchSize)} over ${String(was?.trainSize)} training images; resume with the same (got --batch-size ${o.batchSize} over ${trainSize})`,
+      );
+  }
+  gen.setState(p.epochRng);
+  return { epoch, step: p.step!, epochRng: p.epochRng, rng: p.rng, lossSum: p.lossSum, seen: p.seen! };
 }
 
 async function writeOutputs(
@@ -240,18 +359,26 @@ async function writeOutputs(
   model: torch.nn.Module,
   optimizer: torch.optim.Optimizer<any>,
   metrics: EpochMetrics[],
+  position: Position,
+  trainSize: number,
   device: torch.Device,
   interrupted: boolean,
 ): Promise<void> {
-  const epoch = metrics.length ? metrics[metrics.length - 1].epoch : 0;
+  const epoch = position.epoch;
+  // torch.save writes each file atomically: a failed save leaves the previous one in place.
   await torch.save(model.stateDict(), join(out, 'model.safetensors'), {
     metadata: { format: 'pt', model: o.model, epoch: String(epoch) },
   });
   await torch.save(
     // The optimizer's state dict is plain data with tensor leaves: what torch.save stores.
-    { model: model.stateDict(), optimizer: optimizer.stateDict(), epoch, metrics } as unknown as Parameters<
-      typeof torch.save
-    >[0],
+    {
+      model: model.stateDict(),
+      optimizer: optimizer.stateDict(),
+      epoch,
+      position,
+      batch: { batchSize: o.batchSize, trainSize },
+      metrics,
+    } as unknown as Parameters<typeof torch.save>[0],
     join(out, 'checkpoint.safetensors'),
   );
   const info = torch.webgpu.adapterInfo();
@@ -279,11 +406,12 @@ async function writeOutputs(
     },
     versions: { torchts: await torchtsVersion(), node: process.versions.node },
     interrupted,
+    stoppedAt: position.step ? { epoch: position.epoch + 1, step: position.step } : null,
     epochs: metrics,
     final: metrics.length ? metrics[metrics.length - 1] : null,
   };
-  await writeFile(join(out, 'metrics.json'), `${JSON.stringify(doc, null, 2)}\n`);
-  await writeFile(
+  await writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(doc, null, 2)}\n`);
+  await writeFileAtomic(
     join(out, 'curves.svg'),
     curvesSvg(
       [

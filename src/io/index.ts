@@ -26,11 +26,13 @@
 import { Parameter } from '../nn/parameter.js';
 import { cpu, type DeviceLike, device as toDevice } from '../tensor/device.js';
 import { emptyTensor, Tensor } from '../tensor/tensor.js';
+import { writeFileAtomic } from './atomic.js';
 import { CheckpointError, check } from './errors.js';
 import { isRawTensor, type RawTensor } from './raw-tensor.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import { loadTorchFile, type TorchLoadOptions } from './torch-zip.js';
 
+export { writeFileAtomic } from './atomic.js';
 export { CheckpointError } from './errors.js';
 export { isRawTensor, type RawTensor } from './raw-tensor.js';
 export { decodeSafetensors, encodeSafetensors, type SafetensorsFile } from './safetensors.js';
@@ -88,14 +90,13 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 
 /**
  * Saves tensors, state dicts and nested objects as safetensors bytes; writes them to `path`
- * when one is given (Node). Async because tensors on the GPU are read back first.
+ * when one is given (Node), atomically: a temporary file in the same directory, flushed, then
+ * renamed over `path`, so a failed save leaves the previous file intact. Async because tensors
+ * on the GPU are read back first.
  */
 export async function save(obj: Saveable, path?: string, opts: SaveOptions = {}): Promise<Uint8Array> {
   const bytes = await encode(obj, opts);
-  if (path !== undefined) {
-    const fs = await nodeFs();
-    await fs.writeFile(path, bytes);
-  }
+  if (path !== undefined) await writeFileAtomic(path, bytes);
   return bytes;
 }
 
@@ -191,7 +192,10 @@ export async function load<T = any>(src: Source, opts: LoadOptions = {}): Promis
     t.backend.write(t.storage, r.data);
     return r.requiresGrad ? new Parameter(t) : t;
   };
-  const isTorch = bytes[0] === 0x80 || (bytes[0] === 0x50 && bytes[1] === 0x4b);
+  // safetensors: 8 length bytes, then '{'; they may begin like a pickle (0x80) or a zip ('PK'),
+  // but neither has '{' at byte 8 (a pickle's magic number or a zip's compression method is there).
+  const isSafetensors = bytes.length >= 9 && bytes[8] === 0x7b;
+  const isTorch = !isSafetensors && (bytes[0] === 0x80 || (bytes[0] === 0x50 && bytes[1] === 0x4b));
   if (isTorch) return fromRawTree(loadTorchFile(bytes, { ...opts, view: true }), toTensor) as T;
   const { tensors, metadata } = decodeSafetensors(bytes, { view: true });
   const skeleton = metadata?.[SKELETON_KEY];
@@ -217,6 +221,11 @@ export async function load<T = any>(src: Source, opts: LoadOptions = {}): Promis
     check(
       typeof name === 'string' && Object.hasOwn(tensors, name),
       () => `load: the skeleton names tensor '${String(name)}', which the file lacks`,
+    );
+    check(
+      requiresGrad !== true || tensors[name].dtype === 'float32',
+      () =>
+        `load: tensor '${name}' is ${tensors[name].dtype} but marked requiresGrad; only floating-point tensors can require gradients`,
     );
     let t = made.get(name);
     if (!t) made.set(name, (t = toTensor({ ...tensors[name], requiresGrad: requiresGrad === true })));

@@ -113,7 +113,10 @@ export class ByteBudget {
   }
   /** The default: every tensor could grow 4x (int8 -> int32) and be shared twice, plus 256 MiB. */
   static forFile(fileBytes: number, maxBytes?: number): ByteBudget {
-    return new ByteBudget(maxBytes ?? 8 * fileBytes + 256 * 2 ** 20, fileBytes);
+    return new ByteBudget(ByteBudget.limitFor(fileBytes, maxBytes), fileBytes);
+  }
+  static limitFor(fileBytes: number, maxBytes?: number): number {
+    return maxBytes ?? 8 * fileBytes + 256 * 2 ** 20;
   }
 }
 

@@ -55,6 +55,12 @@ const DTYPE_RANK = { bool: 0, int32: 9, float32: 11 } as const;
 
 /** The same limit as the reference implementation: a larger header is refused. */
 const MAX_HEADER = 100_000_000;
+/**
+ * Tensors one file may hold. The reference has no such cap, but 100 MB of header fits ~1.5 M
+ * empty entries, each of which costs a JS object here and a tensor in `load`; real checkpoints
+ * hold thousands. Counted on the raw header bytes before JSON.parse builds anything.
+ */
+export const MAX_TENSORS = 131_072;
 
 export interface SafetensorsFile {
   /** Tensors in file order (by data offset). */
@@ -121,6 +127,10 @@ export function encodeSafetensors(
       () => `encodeSafetensors: tensor '${name}' has shape [${t.shape}] but ${t.data.length} elements`,
     );
   }
+  check(
+    entries.length <= MAX_TENSORS,
+    () => `encodeSafetensors: ${entries.length} tensors, more than the ${MAX_TENSORS} a file may hold`,
+  );
   entries.sort(([an, a], [bn, b]) => DTYPE_RANK[b.dtype] - DTYPE_RANK[a.dtype] || byteOrder(an, bn));
 
   const parts: string[] = [];
@@ -211,6 +221,26 @@ function parseEntry(name: string, info: unknown, dataLen: number): Entry {
 }
 
 /**
+ * Counts the keys of the header's top-level object (its colons at depth 1, outside strings) in
+ * one pass over the bytes: UTF-8 continuation bytes are never ASCII, so the byte scan is exact
+ * for valid JSON; for invalid JSON the count is only a bound and JSON.parse reports the error.
+ */
+function topLevelKeys(h: Uint8Array): number {
+  let depth = 0;
+  let keys = 0;
+  for (let i = 0; i < h.length; i++) {
+    const c = h[i];
+    if (c === 0x22) {
+      // skip the string, escapes included
+      for (i++; i < h.length && h[i] !== 0x22; i++) if (h[i] === 0x5c) i++;
+    } else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) depth--;
+    else if (c === 0x3a && depth === 1) keys++;
+  }
+  return keys;
+}
+
+/**
  * Parses safetensors bytes. Validates the whole header before reading data (header length,
  * UTF-8, JSON, dtypes, shapes against offsets, offsets covering the data section exactly),
  * then copies each tensor once out of `bytes` into its own aligned typed array, converting
@@ -230,6 +260,12 @@ export function decodeSafetensors(bytes: Uint8Array, opts: { view?: boolean } = 
   );
   const n = Number(n64);
   check(n <= MAX_HEADER, () => `safetensors: header of ${n} bytes is larger than the ${MAX_HEADER} allowed`);
+  const keys = topLevelKeys(bytes.subarray(8, 8 + n));
+  check(
+    keys <= MAX_TENSORS + 1, // + __metadata__
+    () =>
+      `safetensors: header holds ${keys} entries, more than the ${MAX_TENSORS} tensors a file may hold (refused before parsing)`,
+  );
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));

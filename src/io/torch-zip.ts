@@ -81,7 +81,14 @@ function finish(value: unknown, le: boolean, budget: ByteBudget, view = false): 
         budget,
         view,
       );
-      if (v.requiresGrad) t.requiresGrad = true;
+      if (v.requiresGrad) {
+        check(
+          t.dtype === 'float32',
+          () =>
+            `torch.load: the nn.Parameter on storage '${s.key}' holds ${s.dtype} data and requires grad; only floating-point tensors can require gradients`,
+        );
+        t.requiresGrad = true;
+      }
       return t;
     }
     if (v instanceof Storage)
@@ -106,7 +113,11 @@ export function loadTorchFile(bytes: Uint8Array, opts: TorchLoadOptions = {}): u
 }
 
 function loadZip(bytes: Uint8Array, opts: TorchLoadOptions): unknown {
-  const zip = new ZipArchive(bytes, opts);
+  // What the deflated entries may inflate to in all: the same budget as the tensor data.
+  const zip = new ZipArchive(bytes, {
+    ...opts,
+    maxTotalBytes: ByteBudget.limitFor(bytes.length, opts.maxBytes),
+  });
   const pkls = [...zip.entries.keys()].filter((n) => /^[^/]+\/data\.pkl$/.test(n));
   check(
     pkls.length === 1,

@@ -5,9 +5,13 @@
  * bytes), allocates `new Uint8Array(declared size)` before inflating, and loops over the entry
  * count read from the file. Here the central directory is parsed with every count, size and
  * offset checked against the real bytes; stored entries (what torch.save writes) are returned as
- * views into the file; deflated entries are inflated with fflate only after their declared size
- * passed the caps (a zip bomb declares sizes far beyond what its bytes can hold); CRC-32 is
- * verified. Format: https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT
+ * views into the file. Deflated entries are bounded three ways before and while inflating: the
+ * declared sizes of all deflated entries together must fit `maxTotalBytes` (checked when the
+ * directory is read, before anything inflates), each must fit `maxEntryBytes` and deflate's
+ * 1032:1 ratio, and inflation writes into a buffer of the declared size: in Node it stops as
+ * soon as the data runs past it (zlib's maxOutputLength), so a zip bomb that understates its size
+ * costs no more memory or time than its declared size; in browsers (fflate) memory stays at the
+ * declared size and the length and CRC checks refuse the entry. CRC-32 is verified. Format: https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT
  */
 import { inflateSync } from 'fflate';
 import { CheckpointError, check } from './errors.js';
@@ -25,6 +29,8 @@ export interface ZipEntry {
 export interface ZipOptions {
   /** The largest uncompressed entry accepted (default 2 GiB). */
   maxEntryBytes?: number;
+  /** Cap on the declared uncompressed bytes of all deflated entries together (default 2 GiB). */
+  maxTotalBytes?: number;
   /** Verify CRC-32 of each entry read (default true). */
   verifyCrc?: boolean;
 }
@@ -113,6 +119,7 @@ export class ZipArchive {
     check(count * 46 <= cdSize, () => `zip: ${count} entries cannot fit a ${cdSize} byte central directory`);
     let p = cdOffset;
     const end = cdOffset + cdSize;
+    let inflated = 0; // declared uncompressed bytes of the entries that are not stored
     for (let i = 0; i < count; i++) {
       this.inFile(p, 46, 'central directory entry');
       check(
@@ -154,8 +161,15 @@ export class ZipArchive {
       }
       check(!this.entries.has(name), () => `zip: duplicate entry '${name}'`);
       this.entries.set(name, { name, method, crc, compressedSize, size, localOffset });
+      if (method !== 0) inflated += size;
       p = next;
     }
+    const maxTotal = this.opts.maxTotalBytes ?? 2 ** 31;
+    check(
+      inflated <= maxTotal,
+      () =>
+        `zip: the compressed entries declare ${inflated} uncompressed bytes in a ${len} byte file (refused: zip bomb or corrupt; limit ${maxTotal})`,
+    );
   }
 
   /** The entry's bytes: a view into the file when stored, a fresh array when deflated. */
@@ -181,15 +195,7 @@ export class ZipArchive {
         () =>
           `zip: entry '${name}' declares ${e.size} uncompressed bytes from ${e.compressedSize} compressed (refused: zip bomb or corrupt; limit ${maxEntry})`,
       );
-      try {
-        out = inflateSync(raw, { out: new Uint8Array(e.size) });
-      } catch (err) {
-        throw new CheckpointError(`zip: entry '${name}' does not inflate (${(err as Error).message})`);
-      }
-      check(
-        out.length === e.size,
-        () => `zip: entry '${name}' inflates to ${out.length} bytes, declared ${e.size}`,
-      );
+      out = inflateBounded(raw, e.size, name);
     } else
       throw new CheckpointError(
         `zip: entry '${name}' uses compression method ${e.method} (only stored and deflate are read)`,
@@ -198,4 +204,39 @@ export class ZipArchive {
       check(crc32(out) === e.crc, () => `zip: CRC mismatch in entry '${name}' (corrupt file)`);
     return out;
   }
+}
+
+type Zlib = typeof import('node:zlib');
+/** Node's zlib, reached synchronously (Node >= 20.16) without an import a browser bundle would see. */
+const nodeZlib = (): Zlib | undefined =>
+  (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.(
+    'node:zlib',
+  ) as Zlib | undefined;
+
+/**
+ * Inflates `raw`, which must come to exactly `size` bytes. Node: native zlib into one buffer of
+ * `size + 1` bytes that stops with ERR_BUFFER_TOO_LARGE as soon as the output passes `size`, so
+ * neither memory nor time exceed what the declared size allows. Elsewhere: fflate into a buffer
+ * of `size` bytes (it drops what would overflow; the length and CRC checks refuse the entry).
+ */
+function inflateBounded(raw: Uint8Array, size: number, name: string): Uint8Array {
+  const zlib = nodeZlib();
+  let out: Uint8Array;
+  try {
+    if (zlib) {
+      const b = zlib.inflateRawSync(raw, {
+        maxOutputLength: Math.max(1, size),
+        chunkSize: Math.max(64, size + 1),
+      });
+      out = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    } else out = inflateSync(raw, { out: new Uint8Array(size) });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new CheckpointError(
+        `zip: entry '${name}' inflates to more than the ${size} bytes it declares (refused: zip bomb or corrupt)`,
+      );
+    throw new CheckpointError(`zip: entry '${name}' does not inflate (${(err as Error).message})`);
+  }
+  check(out.length === size, () => `zip: entry '${name}' inflates to ${out.length} bytes, declared ${size}`);
+  return out;
 }

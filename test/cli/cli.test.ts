@@ -4,7 +4,7 @@
  */
 import { type SpawnOptions, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +41,13 @@ function cli(
     });
     p.on('close', (code) => res({ code, stdout, stderr }));
   });
+}
+
+interface EpochRow {
+  epoch: number;
+  trainLoss: number;
+  testLoss: number;
+  testAccuracy: number;
 }
 
 /** stderr without Dawn's own start-up warnings. */
@@ -180,29 +187,98 @@ describe('torchts train mnist', () => {
     expect(r.stdout).toMatch(/256 training \/ 100 test images/);
   });
 
-  it('Ctrl-C stops after the current step and still writes the checkpoint', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'torchts-int-'));
+  it('Ctrl-C stops after the current step, writes the checkpoint, and --resume ends bit-identical to an uninterrupted run', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'torchts-int-'));
+    const opts = [
+      '--epochs',
+      '3',
+      '--limit-train',
+      '4000',
+      '--limit-test',
+      '200',
+      '--device',
+      'cpu',
+      '--seed',
+      '3',
+    ];
     let sent = false;
-    const r = await cli(['train', 'mnist', '--epochs', '50', '--device', 'cpu', '--out', out], {
-      onStdout: (s, kill) => {
-        if (!sent && /epoch +1\/50 {2}train loss/.test(s)) {
-          sent = true;
-          kill();
-        }
-      },
-    });
-    expect(r.code).toBe(130);
+    const [r, full] = await Promise.all([
+      cli(['train', 'mnist', ...opts, '--out', join(dir, 'a')], {
+        onStdout: (s, kill) => {
+          // the plain progress line a quarter into epoch 2 (63 steps): stop mid-epoch
+          if (!sent && /epoch 2\/3 step \d+\/63/.test(s)) {
+            sent = true;
+            kill();
+          }
+        },
+      }),
+      cli(['train', 'mnist', ...opts, '--quiet', '--out', join(dir, 'full')]),
+    ]);
+    expect(full.code, full.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(130);
     expect(r.stdout).toMatch(/Interrupted: finishing the current step/);
-    const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
+    const metrics = JSON.parse(await readFile(join(dir, 'a', 'metrics.json'), 'utf8'));
     expect(metrics.interrupted).toBe(true);
     expect(metrics.epochs.length).toBeGreaterThanOrEqual(1);
-    expect(metrics.epochs.length).toBeLessThan(50);
-    const ck = (await torch.load(join(out, 'checkpoint.safetensors'))) as {
+    expect(metrics.epochs.length).toBeLessThan(3);
+    const ck = (await torch.load(join(dir, 'a', 'checkpoint.safetensors'))) as {
       epoch: number;
+      position: { epoch: number; step: number };
       model: Record<string, torch.Tensor>;
     };
     expect(ck.epoch).toBe(metrics.epochs.at(-1).epoch);
+    expect(ck.position.epoch).toBe(ck.epoch);
     expect(ck.model['fc1.weight'].shape).toEqual([128, 784]);
+
+    const res = await cli([
+      'train',
+      'mnist',
+      ...opts,
+      '--out',
+      join(dir, 'b'),
+      '--resume',
+      join(dir, 'a', 'checkpoint.safetensors'),
+    ]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/Resuming after epoch \d/);
+    const resumed = await readFile(join(dir, 'b', 'model.safetensors'));
+    expect(resumed.equals(await readFile(join(dir, 'full', 'model.safetensors')))).toBe(true);
+    const m = (f: string) =>
+      readFile(f, 'utf8').then((t) =>
+        JSON.parse(t).epochs.map((e: EpochRow) => [e.epoch, e.trainLoss, e.testLoss, e.testAccuracy]),
+      );
+    expect(await m(join(dir, 'b', 'metrics.json'))).toEqual(await m(join(dir, 'full', 'metrics.json')));
+  });
+
+  it('a NaN loss stops the run with an error and saves nothing', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'torchts-nan-'));
+    const r = await cli(['train', 'mnist', ...quick.filter((_, i) => i < 8), '--lr', '1e30', '--out', out]);
+    expect(r.code).toBe(1);
+    expect(errLines(r)).toHaveLength(1);
+    expect(errLines(r)[0]).toMatch(
+      /the training loss became (NaN|Infinity) by step \d+ of epoch 1; .*nothing was saved/,
+    );
+    expect(existsSync(join(out, 'model.safetensors'))).toBe(false);
+    expect(existsSync(join(out, 'checkpoint.safetensors'))).toBe(false);
+    // Negative control: the same run at a sane learning rate saves its weights.
+    const ok = await cli(['train', 'mnist', ...quick, '--out', out, '--quiet']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(existsSync(join(out, 'model.safetensors'))).toBe(true);
+  });
+
+  it('outputs are replaced atomically: a directory in the way of metrics.json fails the run, the rest is whole, no temp files', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'torchts-atomic-cli-'));
+    await mkdir(join(out, 'metrics.json'));
+    const r = await cli(['train', 'mnist', ...quick, '--out', out, '--quiet']);
+    expect(r.code).toBe(1);
+    expect(errLines(r).join('\n')).toMatch(/EISDIR|directory/);
+    expect((await readdir(out)).sort()).toEqual([
+      'checkpoint.safetensors',
+      'metrics.json',
+      'model.safetensors',
+    ]);
+    const sd = (await torch.load(join(out, 'model.safetensors'))) as Record<string, torch.Tensor>;
+    expect(sd['fc2.bias'].shape).toEqual([10]);
   });
 });
 
@@ -233,6 +309,60 @@ describe('bad arguments: one clear line, non-zero exit, no stack trace', () => {
       expect(lines[0]).toMatch(msg);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     });
+
+  it('--out that cannot be a directory: exit 2 before any training', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'torchts-out-'));
+    await writeFile(join(dir, 'file'), 'x');
+    const r = await cli(['train', 'mnist', ...quick, '--out', join(dir, 'file', 'run')]);
+    expect(r.code).toBe(2);
+    expect(errLines(r)).toHaveLength(1);
+    expect(errLines(r)[0]).toMatch(/--out .*file\/run is not a writable directory \(ENOTDIR/);
+    expect(r.stdout).not.toMatch(/Data:|epoch/);
+  });
+
+  it('--resume from a checkpoint with missing and unexpected keys lists them all, exit 2', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'torchts-keys-'));
+    const sd = new SimpleNet().stateDict();
+    const { 'fc2.bias': _, 'fc1.bias': __, ...rest } = sd;
+    await torch.save(
+      { model: { ...rest, 'fc3.weight': torch.zeros([2]) }, epoch: 1 },
+      join(dir, 'ck.safetensors'),
+    );
+    const r = await cli([
+      'train',
+      'mnist',
+      ...quick,
+      '--resume',
+      join(dir, 'ck.safetensors'),
+      '--out',
+      join(dir, 'o'),
+    ]);
+    expect(r.code).toBe(2);
+    const err = errLines(r).join('\n');
+    expect(err).toMatch(/cannot resume from .*ck.safetensors: its weights do not fit --model simplenet/);
+    expect(err).toMatch(/Missing key\(s\) in state_dict: "fc1.bias", "fc2.bias"/);
+    expect(err).toMatch(/Unexpected key\(s\) in state_dict: "fc3.weight"/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("--resume from a file that is not a checkpoint: exit 2 with the loader's message", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'torchts-badck-'));
+    await writeFile(join(dir, 'ck.safetensors'), 'not a checkpoint at all');
+    const r = await cli([
+      'train',
+      'mnist',
+      ...quick,
+      '--resume',
+      join(dir, 'ck.safetensors'),
+      '--out',
+      join(dir, 'o'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(errLines(r)).toHaveLength(1);
+    expect(errLines(r)[0]).toMatch(
+      /cannot resume from .*ck.safetensors: safetensors: header length \d+ runs past/,
+    );
+  });
 
   it('corrupt IDX file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'torchts-bad-'));

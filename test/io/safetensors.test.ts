@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import * as torch from '../../src/index.js';
 import { CheckpointError } from '../../src/io/errors.js';
 import type { RawTensor } from '../../src/io/raw-tensor.js';
-import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
+import { decodeSafetensors, encodeSafetensors, MAX_TENSORS } from '../../src/io/safetensors.js';
 import {
   expectDescribed,
   expected,
@@ -245,6 +246,58 @@ describe('hostile and broken safetensors', () => {
     );
     expectCheckpointError(() => decodeSafetensors(build('{}', 0, 2n ** 64n - 1n)), /runs past the end/);
   });
+
+  it("a header over the reference's 100 MB cap is refused before it is decoded", () => {
+    const n = 100_000_008;
+    const big = new Uint8Array(8 + n);
+    new DataView(big.buffer).setBigUint64(0, BigInt(n), true);
+    big[8] = 0x7b;
+    expectCheckpointError(
+      () => decodeSafetensors(big),
+      /header of 100000008 bytes is larger than the 100000000/,
+    );
+  });
+
+  /** A legal header of `n` empty float tensors (as many as fit ~86 MB at 1.45 M). */
+  const empties = (n: number) => {
+    const parts: string[] = [];
+    for (let i = 0; i < n; i++) parts.push(`"t${i}":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}`);
+    const text = `{"__metadata__":{"format":"pt"},${parts.join(',')}}`;
+    // pad so the header length's low byte is 0x80, the first byte of a pickle (a torch.save file)
+    return build(text.padEnd(text.length + ((0x180 - (text.length & 0xff)) & 0xff)), 0);
+  };
+
+  it('1.45 M empty tensors in an 86 MB header: refused fast, before JSON.parse, by torch.load too', async () => {
+    const bomb = empties(1_450_000);
+    expect(bomb.length).toBeGreaterThan(85e6);
+    expect(bomb.length).toBeLessThan(100e6); // legal under the header cap alone
+    const t0 = performance.now();
+    const msg = /header holds 1450001 entries, more than the 131072 tensors a file may hold/;
+    expectCheckpointError(() => decodeSafetensors(bomb), msg);
+    // its length's low byte is 0x80, a pickle's first byte: load must still read it as safetensors
+    expect(bomb[0]).toBe(0x80);
+    await expect(torch.load(bomb)).rejects.toThrow(msg);
+    expect(performance.now() - t0).toBeLessThan(10_000); // was ~50 s and 3.4 GB
+  }, 60_000);
+
+  it('the tensor cap: MAX_TENSORS entries decode, one more is refused; colons in names and metadata do not count', () => {
+    expect(MAX_TENSORS).toBe(131_072);
+    expect(Object.keys(decodeSafetensors(empties(MAX_TENSORS)).tensors)).toHaveLength(MAX_TENSORS);
+    expectCheckpointError(
+      () => decodeSafetensors(empties(MAX_TENSORS + 1)),
+      /header holds 131074 entries/ /* 131073 tensors + __metadata__ */,
+    );
+    const tricky = build(
+      { __metadata__: { 'a:b': '{"x": [1, {"y": ":::"}]}', 'c\\"': ':' }, 'w:{[': entry('F32', [1], [0, 4]) },
+      4,
+    );
+    expect(Object.keys(decodeSafetensors(tricky).tensors)).toEqual(['w:{[']);
+    expect(() =>
+      encodeSafetensors(
+        Object.fromEntries(Array.from({ length: MAX_TENSORS + 1 }, (_, i) => [`t${i}`, f32([0], [])])),
+      ),
+    ).toThrow(/131073 tensors, more than the 131072 a file may hold/);
+  }, 60_000);
 
   it('bad header text', () => {
     expectCheckpointError(() => decodeSafetensors(build('{"a": ', 0)), /not valid JSON/);

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import * as torch from '../../src/index.js';
 import { CheckpointError } from '../../src/io/errors.js';
 import { toJs, unpickle } from '../../src/io/pickle.js';
 import type { RawTensor } from '../../src/io/raw-tensor.js';
-import { decodeSafetensors } from '../../src/io/safetensors.js';
+import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
 import { loadTorchFile, type TorchLoadOptions } from '../../src/io/torch-zip.js';
 import { ZipArchive } from '../../src/io/zip.js';
 import { expectDescribed, expected, fixture, trajectoryInit } from './helpers.js';
@@ -374,9 +375,15 @@ describe('tensor storages in hostile archives', () => {
     const cd = deflated.length - 22 - (46 + 'archive/data.pkl'.length);
     expect(dv.getUint32(cd, true)).toBe(0x02014b50);
     dv.setUint32(cd + 24, 0xfffffffe, true);
+    // refused when the directory is read: more than the load's budget in all
     expectCheckpointError(
       () => loadTorchFile(deflated),
-      /declares 4294967294 uncompressed bytes .* zip bomb/,
+      /compressed entries declare 4294967294 uncompressed bytes in a \d+ byte file .*zip bomb/,
+    );
+    // with a budget that allows it, refused per entry: beyond deflate's ratio
+    expectCheckpointError(
+      () => loadTorchFile(deflated, { maxBytes: 2 ** 33 }),
+      /entry 'archive\/data.pkl' declares 4294967294 uncompressed bytes from \d+ compressed .*zip bomb/,
     );
     // an honest but large entry is refused by the cap
     const big = zipSync({ 'archive/data.pkl': [new Uint8Array(10_000_000), { level: 9 }] });
@@ -449,6 +456,61 @@ describe('fuzz: random mutations never crash, hang or allocate hugely', () => {
         { numRuns: name === 'simplenet' ? 300 : 1500 },
       );
     });
+});
+
+describe('parameters', () => {
+  /** `{'w': _rebuild_parameter(<tensor on a `type` storage>, True, OrderedDict())}` in a torch.save zip. */
+  const paramZip = (type: string, data: Uint8Array) =>
+    torchZip(
+      pickle(
+        P.proto(),
+        P.emptyDict,
+        P.str('w'),
+        P.global('torch._utils', '_rebuild_parameter'),
+        P.mark,
+        tensorOps({ type, key: '0', numel: 2, size: [2], stride: [1] }),
+        [0x88], // NEWTRUE: requires_grad
+        P.global('collections', 'OrderedDict'),
+        P.emptyTuple,
+        P.reduce,
+        P.tuple,
+        P.reduce,
+        P.setitem,
+        P.stop,
+      ),
+      { 0: data },
+    );
+
+  it('an integer nn.Parameter that requires grad is a CheckpointError naming its storage', async () => {
+    const ints = new Uint8Array(new BigInt64Array([1n, 2n]).buffer);
+    const msg = /nn.Parameter on storage '0' holds int64 data and requires grad; only floating-point/;
+    expectCheckpointError(() => loadTorchFile(paramZip('LongStorage', ints)), msg);
+    await expect(torch.load(paramZip('LongStorage', ints))).rejects.toThrow(msg);
+    await expect(torch.load(paramZip('LongStorage', ints))).rejects.toBeInstanceOf(CheckpointError);
+    // the same file over a float storage loads as a Parameter
+    const ok = (await torch.load(paramZip('FloatStorage', floats(1.5, -2)))) as { w: torch.Tensor };
+    expect(ok.w).toBeInstanceOf(torch.nn.Parameter);
+    expect(ok.w.requiresGrad).toBe(true);
+    expect(Array.from(ok.w.toArraySync())).toEqual([1.5, -2]);
+  });
+
+  it('a safetensors skeleton marking an int tensor requiresGrad is a CheckpointError', async () => {
+    const file = (dtype: 'int32' | 'float32') =>
+      encodeSafetensors(
+        {
+          w: {
+            dtype,
+            shape: [2],
+            data: dtype === 'int32' ? new Int32Array([1, 2]) : new Float32Array([1, 2]),
+          },
+        },
+        { 'torchts.skeleton': JSON.stringify({ w: { $tensor: 'w', requiresGrad: true } }) },
+      );
+    await expect(torch.load(file('int32'))).rejects.toThrow(
+      /tensor 'w' is int32 but marked requiresGrad; only floating-point/,
+    );
+    expect(((await torch.load(file('float32'))) as { w: torch.Tensor }).w.requiresGrad).toBe(true);
+  });
 });
 
 describe('regressions found by the fuzzer', () => {
