@@ -58,11 +58,11 @@ declare module '../signature/types.js' {
 }
 
 const OPTIMIZER_SIG = 'Optimizer(Params params, dict defaults)';
-const ZERO_GRAD_SIG = 'zero_grad(bool set_to_none=True)';
-const STEP_SIG = 'step(Closure? closure=None)';
-const ADD_PARAM_GROUP_SIG = 'add_param_group(dict param_group)';
-const STATE_DICT_SIG = 'state_dict()';
-const LOAD_STATE_DICT_SIG = 'load_state_dict(OptimizerStateDict state_dict)';
+const ZERO_GRAD_SIG = 'Optimizer.zero_grad(bool set_to_none=True)';
+const STEP_SIG = 'Optimizer.step(Closure? closure=None)';
+const ADD_PARAM_GROUP_SIG = 'Optimizer.add_param_group(dict param_group)';
+const STATE_DICT_SIG = 'Optimizer.state_dict()';
+const LOAD_STATE_DICT_SIG = 'Optimizer.load_state_dict(OptimizerStateDict state_dict)';
 
 /** A built-in optimizer class: its public label and PyTorch signature (param groups bind to it). */
 interface OptimizerClass {
