@@ -1,27 +1,22 @@
 /** optim.Adagrad (lrDecay, weightDecay, initialAccumulatorValue, eps, maximize), as torch.optim.Adagrad. */
 import { fullLike } from '../ops/creation.js';
+import { ctorArgs } from '../signature/bind.js';
+import type { CallArgs } from '../signature/types.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkRange, Optimizer, type ParamGroup, type Params } from './optimizer.js';
+import { checkRange, type Hyper, Optimizer, type ParamGroup, splitParams, unsupported } from './optimizer.js';
 
-export interface AdagradOptions {
-  lr: number;
-  lrDecay: number;
-  weightDecay: number;
-  initialAccumulatorValue: number;
-  eps: number;
-  maximize: boolean;
-}
+/** PyTorch 2.x's parameter list. */
+const ADAGRAD_SIG =
+  'Adagrad(Params params, float lr=0.01, float lr_decay=0, float weight_decay=0, float initial_accumulator_value=0, float eps=1e-10, bool? foreach=None, *, bool maximize=False, bool differentiable=False, bool? fused=None)';
+
+/** Adagrad's hyperparameters (`foreach` chooses nothing: there is one, per-parameter, path). */
+export type AdagradOptions = Hyper<typeof ADAGRAD_SIG>;
 
 export class Adagrad extends Optimizer<AdagradOptions> {
-  constructor(params: Params<AdagradOptions>, opts: Partial<AdagradOptions> = {}) {
-    super(params, {
-      lr: opts.lr ?? 1e-2,
-      lrDecay: opts.lrDecay ?? 0,
-      weightDecay: opts.weightDecay ?? 0,
-      initialAccumulatorValue: opts.initialAccumulatorValue ?? 0,
-      eps: opts.eps ?? 1e-10,
-      maximize: opts.maximize ?? false,
-    });
+  static readonly label = 'optim.Adagrad';
+  static readonly signature = ADAGRAD_SIG;
+  constructor(...args: CallArgs<typeof ADAGRAD_SIG>) {
+    super(...splitParams(ctorArgs('optim.Adagrad', ADAGRAD_SIG, args)));
     // PyTorch creates the state eagerly in the constructor.
     for (const g of this.paramGroups) for (const p of g.params) this.initState(g, p);
   }
@@ -41,6 +36,9 @@ export class Adagrad extends Optimizer<AdagradOptions> {
       `Invalid initial_accumulator_value value: ${g.initialAccumulatorValue}`,
     );
     checkRange(g.eps >= 0, `Invalid epsilon value: ${g.eps}`);
+    if (g.differentiable)
+      unsupported(this.label, 'differentiable', true, 'optimizer steps run under noGrad in torchts');
+    if (g.fused) unsupported(this.label, 'fused', true, 'torchts has no fused Adagrad routine');
   }
   protected override updateGroup(g: ParamGroup<AdagradOptions>): void {
     const { lr, lrDecay, weightDecay, eps, maximize } = g;

@@ -3,25 +3,29 @@
  * torch.optim's single-tensor path. Bias corrections use the host step count: no readback.
  *
  * ```ts
- * const opt = new optim.AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
+ * const opt = new optim.AdamW(model.parameters(), 1e-3, [0.9, 0.95]); // lr, betas: PyTorch's order
+ * const opt2 = new optim.AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01, amsgrad: true });
  * ```
  */
 import { zerosLike } from '../ops/creation.js';
 import { maximum } from '../ops/pointwise.js';
+import { ctorArgs } from '../signature/bind.js';
+import type { CallArgs } from '../signature/types.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { fusedAvailable, fusedStep } from './fused.js';
-import { checkRange, Optimizer, type ParamGroup, type Params } from './optimizer.js';
+import { checkFused, fusedStep, useFused } from './fused.js';
+import { checkRange, type Hyper, Optimizer, type ParamGroup, splitParams, unsupported } from './optimizer.js';
 
-export interface AdamOptions {
-  lr: number;
-  betas: [number, number];
-  eps: number;
-  weightDecay: number;
-  amsgrad: boolean;
-  maximize: boolean;
-  /** Use the backend's fused routine when it has one (default). `false` forces the composed path. */
-  fused: boolean | null;
-}
+/** PyTorch 2.x's parameter lists. */
+const ADAM_SIG =
+  'Adam(Params params, float lr=0.001, float[2] betas=[0.9,0.999], float eps=1e-08, float weight_decay=0, bool amsgrad=False, *, bool? foreach=None, bool maximize=False, bool capturable=False, bool differentiable=False, bool? fused=None)';
+const ADAMW_SIG =
+  'AdamW(Params params, float lr=0.001, float[2] betas=[0.9,0.999], float eps=1e-08, float weight_decay=0.01, bool amsgrad=False, *, bool maximize=False, bool? foreach=None, bool capturable=False, bool differentiable=False, bool? fused=None)';
+
+/**
+ * Adam's and AdamW's hyperparameters. `fused`: `null` takes the backend's fused routine when it
+ * has one, `true` requires it, `false` forces the composed path (as does `foreach: false`).
+ */
+export type AdamOptions = Hyper<typeof ADAM_SIG>;
 
 abstract class AdamBase extends Optimizer<AdamOptions> {
   protected abstract readonly decoupled: boolean;
@@ -32,6 +36,11 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     checkRange(g.betas[0] >= 0 && g.betas[0] < 1, `Invalid beta parameter at index 0: ${g.betas[0]}`);
     checkRange(g.betas[1] >= 0 && g.betas[1] < 1, `Invalid beta parameter at index 1: ${g.betas[1]}`);
     checkRange(g.weightDecay >= 0, `Invalid weight_decay value: ${g.weightDecay}`);
+    if (g.capturable)
+      unsupported(this.label, 'capturable', true, 'step counts are host numbers (no CUDA graphs)');
+    if (g.differentiable)
+      unsupported(this.label, 'differentiable', true, 'optimizer steps run under noGrad in torchts');
+    checkFused(this.label, g);
   }
 
   private init(g: ParamGroup<AdamOptions>, p: Tensor) {
@@ -47,7 +56,7 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
 
   protected override updateGroup(g: ParamGroup<AdamOptions>): void {
     const params = g.params.filter((p) => p.grad !== null);
-    if (g.fused !== false && fusedAvailable([...params, ...params.map((p) => p.grad!)])) {
+    if (useFused(this.label, g, params)) {
       // Group by step count (equal unless parameters joined at different times).
       const bySteps = new Map<number, Tensor[]>();
       for (const p of params) {
@@ -112,30 +121,22 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
   }
 }
 
-function defaults(opts: Partial<AdamOptions>, wd: number): AdamOptions {
-  return {
-    lr: opts.lr ?? 1e-3,
-    betas: opts.betas ? [opts.betas[0], opts.betas[1]] : [0.9, 0.999],
-    eps: opts.eps ?? 1e-8,
-    weightDecay: opts.weightDecay ?? wd,
-    amsgrad: opts.amsgrad ?? false,
-    maximize: opts.maximize ?? false,
-    fused: opts.fused ?? null,
-  };
-}
-
 /** Adam (L2 weight decay added to the gradient). Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8. */
 export class Adam extends AdamBase {
+  static readonly label = 'optim.Adam';
+  static readonly signature = ADAM_SIG;
   protected readonly decoupled = false;
-  constructor(params: Params<AdamOptions>, opts: Partial<AdamOptions> = {}) {
-    super(params, defaults(opts, 0));
+  constructor(...args: CallArgs<typeof ADAM_SIG>) {
+    super(...splitParams(ctorArgs('optim.Adam', ADAM_SIG, args)));
   }
 }
 
 /** AdamW: weight decay applied to the parameter (p *= 1 - lr * wd). Default weightDecay 1e-2. */
 export class AdamW extends AdamBase {
+  static readonly label = 'optim.AdamW';
+  static readonly signature = ADAMW_SIG;
   protected readonly decoupled = true;
-  constructor(params: Params<AdamOptions>, opts: Partial<AdamOptions> = {}) {
-    super(params, defaults(opts, 1e-2));
+  constructor(...args: CallArgs<typeof ADAMW_SIG>) {
+    super(...splitParams(ctorArgs('optim.AdamW', ADAMW_SIG, args)));
   }
 }

@@ -14,6 +14,46 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 
+/** The group keys that choose the path: PyTorch's `fused` and `foreach` flags. */
+interface PathFlags {
+  fused?: boolean | null;
+  foreach?: boolean | null;
+  params: readonly Tensor[];
+}
+
+/**
+ * PyTorch's constructor checks for `fused`: `fused=True` with `foreach=True` is an error, and
+ * `fused=True` needs every parameter on a backend with the routine, contiguous float32.
+ */
+export function checkFused(label: string, g: PathFlags): void {
+  if (g.fused && g.foreach)
+    throw new Error(`${label}(): \`fused\` and \`foreach\` cannot be \`True\` together.`);
+  if (g.fused && !fusedAvailable(g.params))
+    throw new Error(
+      `${label}(): fused=True needs every parameter on a device with a fused optimizer routine (WebGPU), contiguous float32; got ${describe(g.params)}`,
+    );
+}
+
+const describe = (ts: readonly Tensor[]): string =>
+  [...new Set(ts.map((t) => `${t.dtype} on ${t.device}${t.isContiguous() ? '' : ' (non-contiguous)'}`))].join(
+    ', ',
+  );
+
+/**
+ * Whether a group's update takes the fused routine: `fused: null` (default) when available,
+ * `fused: true` always (an error when the gradients cannot), `fused: false` or `foreach: false`
+ * never (the composed per-parameter path, PyTorch's single-tensor one).
+ */
+export function useFused(label: string, g: PathFlags, params: readonly Tensor[]): boolean {
+  if (g.fused === false || (g.fused !== true && g.foreach === false)) return false;
+  const ok = fusedAvailable([...params, ...params.map((p) => p.grad!)]);
+  if (g.fused === true && !ok && params.length)
+    throw new Error(
+      `${label}(): fused=True needs parameters and gradients on a device with a fused optimizer routine, contiguous float32; got ${describe([...params, ...params.map((p) => p.grad!)])}`,
+    );
+  return ok;
+}
+
 /** Whether these tensors can take the fused routine (same backend, contiguous float32). */
 export function fusedAvailable(ts: readonly Tensor[]): boolean {
   if (ts.length === 0) return false;

@@ -2,14 +2,45 @@
  * optim.lrScheduler (alias optim.lr_scheduler): StepLR, MultiStepLR, ExponentialLR,
  * CosineAnnealingLR, LinearLR, OneCycleLR with PyTorch 1.13's arithmetic: `step()` uses each
  * scheduler's recursive ("chainable") form, so values match torch to the last bit, and
- * `step(epoch)` the closed form where PyTorch has one.
+ * `step(epoch)` the closed form where PyTorch has one. Constructors take PyTorch 2.x's
+ * parameter lists, positionally or by name.
  *
  * ```ts
- * const sched = new optim.lrScheduler.StepLR(opt, { stepSize: 30, gamma: 0.1 });
+ * const sched = new optim.lrScheduler.StepLR(opt, 30, 0.1); // or (opt, { stepSize: 30, gamma: 0.1 })
  * for (let epoch = 0; epoch < 90; epoch++) { train(); sched.step(); }
  * ```
  */
+import { ctorArgs } from '../signature/bind.js';
+import type { Bound, CallArgs } from '../signature/types.js';
 import type { Optimizer } from './optimizer.js';
+
+// PyTorch 2.x's parameter lists. `verbose` is deprecated there but still honoured: `true`
+// prints each group's new lr on every step, as PyTorch does.
+const LR_SCHEDULER_SIG =
+  'LRScheduler(Optimizer optimizer, int last_epoch=-1, bool|"deprecated" verbose="deprecated")';
+const STEP_LR_SIG =
+  'StepLR(Optimizer optimizer, int step_size, float gamma=0.1, int last_epoch=-1, bool|"deprecated" verbose="deprecated")';
+const MULTI_STEP_LR_SIG =
+  'MultiStepLR(Optimizer optimizer, int[] milestones, float gamma=0.1, int last_epoch=-1, bool|"deprecated" verbose="deprecated")';
+const EXPONENTIAL_LR_SIG =
+  'ExponentialLR(Optimizer optimizer, float gamma, int last_epoch=-1, bool|"deprecated" verbose="deprecated")';
+const COSINE_ANNEALING_LR_SIG =
+  'CosineAnnealingLR(Optimizer optimizer, int T_max, float eta_min=0, int last_epoch=-1, bool|"deprecated" verbose="deprecated")';
+const LINEAR_LR_SIG =
+  'LinearLR(Optimizer optimizer, float start_factor=0.3333333333333333, float end_factor=1, int total_iters=5, int last_epoch=-1, bool|"deprecated" verbose="deprecated")';
+const ONE_CYCLE_LR_SIG =
+  'OneCycleLR(Optimizer optimizer, float|float[] max_lr, int? total_steps=None, int? epochs=None, int? steps_per_epoch=None, float pct_start=0.3, "cos"|"linear" anneal_strategy="cos", bool cycle_momentum=True, float|float[] base_momentum=0.85, float|float[] max_momentum=0.95, float div_factor=25, float final_div_factor=10000, bool three_phase=False, int last_epoch=-1, bool|"deprecated" verbose="deprecated")';
+const SCHED_STEP_SIG = 'LRScheduler.step(int? epoch=None)';
+const GET_LAST_LR_SIG = 'LRScheduler.get_last_lr()';
+const SCHED_STATE_DICT_SIG = 'LRScheduler.state_dict()';
+const SCHED_LOAD_STATE_DICT_SIG = 'LRScheduler.load_state_dict(dict state_dict)';
+
+/** Python's `f"{x:.4e}"` (two-digit exponent). */
+const sci = (x: number): string =>
+  x
+    .toExponential(4)
+    .replace(/e([+-])(\d)$/, 'e$10$2')
+    .replace(/e\+?/, (m) => (m === 'e+' ? 'e+' : 'e'));
 
 type Group = Record<string, unknown> & { lr: number };
 
@@ -32,10 +63,23 @@ export abstract class LRScheduler {
   protected stepCount = 0;
   protected lastLr: number[] = [];
 
-  constructor(
-    readonly optimizer: Optimizer<any>,
-    lastEpoch = -1,
-  ) {
+  readonly optimizer: Optimizer<any>;
+  /** PyTorch's deprecated flag: `true` prints each new lr. */
+  readonly verbose: boolean;
+
+  /** `LRScheduler(optimizer, last_epoch=-1, verbose="deprecated")`, for subclasses. */
+  constructor(...args: CallArgs<typeof LR_SCHEDULER_SIG>) {
+    const { optimizer, lastEpoch, verbose } = ctorArgs(
+      'optim.lrScheduler.LRScheduler',
+      LR_SCHEDULER_SIG,
+      args,
+    );
+    this.optimizer = optimizer;
+    if (verbose !== 'deprecated')
+      console.warn(
+        `${this.constructor.name}: the verbose parameter is deprecated (as in PyTorch); use getLastLr() to read the learning rate.`,
+      );
+    this.verbose = verbose === true;
     const groups = this.groups;
     for (const [i, g] of groups.entries()) {
       if (lastEpoch === -1) g.initialLr ??= g.lr;
@@ -64,10 +108,11 @@ export abstract class LRScheduler {
   protected closedFormLr?(): number[];
 
   /** Advances one epoch (or jumps to `epoch`, deprecated in PyTorch) and sets each group's lr. */
-  step(epoch?: number): void {
+  step(...args: CallArgs<typeof SCHED_STEP_SIG>): void {
+    const { epoch } = ctorArgs('optim.lrScheduler.LRScheduler.step', SCHED_STEP_SIG, args);
     this.stepCount += 1;
     let values: number[];
-    if (epoch === undefined) {
+    if (epoch === null) {
       this.lastEpoch += 1;
       values = this.getLr();
     } else {
@@ -78,20 +123,35 @@ export abstract class LRScheduler {
       g.lr = values[i];
     });
     this.lastLr = this.groups.map((g) => g.lr);
+    if (this.verbose)
+      this.lastLr.forEach((lr, i) => {
+        console.log(
+          epoch === null
+            ? `Adjusting learning rate of group ${i} to ${sci(lr)}.`
+            : `Epoch ${String(epoch).padStart(5, '0')}: adjusting learning rate of group ${i} to ${sci(lr)}.`,
+        );
+      });
   }
 
   /** The learning rates set by the last step. */
-  getLastLr(): number[] {
+  getLastLr(...args: CallArgs<typeof GET_LAST_LR_SIG>): number[] {
+    ctorArgs('optim.lrScheduler.LRScheduler.getLastLr', GET_LAST_LR_SIG, args);
     return [...this.lastLr];
   }
 
   /** Everything but the optimizer, with PyTorch's snake_case keys. */
-  stateDict(): Record<string, unknown> {
+  stateDict(...args: CallArgs<typeof SCHED_STATE_DICT_SIG>): Record<string, unknown> {
+    ctorArgs('optim.lrScheduler.LRScheduler.stateDict', SCHED_STATE_DICT_SIG, args);
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(this)) if (k !== 'optimizer') out[snake(k)] = copy(v);
     return out;
   }
-  loadStateDict(sd: Record<string, unknown>): void {
+  loadStateDict(...args: CallArgs<typeof SCHED_LOAD_STATE_DICT_SIG>): void {
+    const { stateDict: sd } = ctorArgs(
+      'optim.lrScheduler.LRScheduler.loadStateDict',
+      SCHED_LOAD_STATE_DICT_SIG,
+      args,
+    );
     const self = this as unknown as Record<string, unknown>;
     for (const [k, v] of Object.entries(sd)) self[camel(k)] = copy(v);
   }
@@ -104,10 +164,11 @@ const copy = (v: unknown): unknown =>
 export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
-  constructor(optimizer: Optimizer<any>, opts: { stepSize: number; gamma?: number; lastEpoch?: number }) {
-    super(optimizer, opts.lastEpoch);
-    this.stepSize = opts.stepSize;
-    this.gamma = opts.gamma ?? 0.1;
+  constructor(...args: CallArgs<typeof STEP_LR_SIG>) {
+    const a = ctorArgs('optim.lrScheduler.StepLR', STEP_LR_SIG, args);
+    super(a.optimizer, a.lastEpoch, a.verbose);
+    this.stepSize = a.stepSize;
+    this.gamma = a.gamma;
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -123,13 +184,11 @@ export class StepLR extends LRScheduler {
 export class MultiStepLR extends LRScheduler {
   readonly milestones: number[];
   readonly gamma: number;
-  constructor(
-    optimizer: Optimizer<any>,
-    opts: { milestones: readonly number[]; gamma?: number; lastEpoch?: number },
-  ) {
-    super(optimizer, opts.lastEpoch);
-    this.milestones = [...opts.milestones].sort((a, b) => a - b);
-    this.gamma = opts.gamma ?? 0.1;
+  constructor(...args: CallArgs<typeof MULTI_STEP_LR_SIG>) {
+    const a = ctorArgs('optim.lrScheduler.MultiStepLR', MULTI_STEP_LR_SIG, args);
+    super(a.optimizer, a.lastEpoch, a.verbose);
+    this.milestones = [...a.milestones].sort((x, y) => x - y);
+    this.gamma = a.gamma;
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -146,9 +205,10 @@ export class MultiStepLR extends LRScheduler {
 /** lr *= gamma every epoch. */
 export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
-  constructor(optimizer: Optimizer<any>, opts: { gamma: number; lastEpoch?: number }) {
-    super(optimizer, opts.lastEpoch);
-    this.gamma = opts.gamma;
+  constructor(...args: CallArgs<typeof EXPONENTIAL_LR_SIG>) {
+    const a = ctorArgs('optim.lrScheduler.ExponentialLR', EXPONENTIAL_LR_SIG, args);
+    super(a.optimizer, a.lastEpoch, a.verbose);
+    this.gamma = a.gamma;
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -164,10 +224,11 @@ export class ExponentialLR extends LRScheduler {
 export class CosineAnnealingLR extends LRScheduler {
   readonly TMax: number;
   readonly etaMin: number;
-  constructor(optimizer: Optimizer<any>, opts: { TMax: number; etaMin?: number; lastEpoch?: number }) {
-    super(optimizer, opts.lastEpoch);
-    this.TMax = opts.TMax;
-    this.etaMin = opts.etaMin ?? 0;
+  constructor(...args: CallArgs<typeof COSINE_ANNEALING_LR_SIG>) {
+    const a = ctorArgs('optim.lrScheduler.CosineAnnealingLR', COSINE_ANNEALING_LR_SIG, args);
+    super(a.optimizer, a.lastEpoch, a.verbose);
+    this.TMax = a.TMax;
+    this.etaMin = a.etaMin;
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -194,14 +255,12 @@ export class LinearLR extends LRScheduler {
   readonly startFactor: number;
   readonly endFactor: number;
   readonly totalIters: number;
-  constructor(
-    optimizer: Optimizer<any>,
-    opts: { startFactor?: number; endFactor?: number; totalIters?: number; lastEpoch?: number } = {},
-  ) {
-    super(optimizer, opts.lastEpoch);
-    this.startFactor = opts.startFactor ?? 1 / 3;
-    this.endFactor = opts.endFactor ?? 1;
-    this.totalIters = opts.totalIters ?? 5;
+  constructor(...args: CallArgs<typeof LINEAR_LR_SIG>) {
+    const a = ctorArgs('optim.lrScheduler.LinearLR', LINEAR_LR_SIG, args);
+    super(a.optimizer, a.lastEpoch, a.verbose);
+    this.startFactor = a.startFactor;
+    this.endFactor = a.endFactor;
+    this.totalIters = a.totalIters;
     if (this.startFactor > 1 || this.startFactor <= 0)
       throw new RangeError(
         'Starting multiplicative factor expected to be greater than 0 and less or equal to 1.',
@@ -222,21 +281,8 @@ export class LinearLR extends LRScheduler {
   }
 }
 
-export interface OneCycleLROptions {
-  maxLr: number | readonly number[];
-  totalSteps?: number;
-  epochs?: number;
-  stepsPerEpoch?: number;
-  pctStart?: number;
-  annealStrategy?: 'cos' | 'linear';
-  cycleMomentum?: boolean;
-  baseMomentum?: number | readonly number[];
-  maxMomentum?: number | readonly number[];
-  divFactor?: number;
-  finalDivFactor?: number;
-  threePhase?: boolean;
-  lastEpoch?: number;
-}
+/** OneCycleLR's parameters by name, defaults filled in (`null`: not given). */
+export type OneCycleLROptions = Omit<Bound<typeof ONE_CYCLE_LR_SIG>, 'optimizer'>;
 
 interface Phase {
   endStep: number;
@@ -258,7 +304,8 @@ export class OneCycleLR extends LRScheduler {
   readonly useBeta1: boolean;
   readonly schedulePhases: Phase[];
 
-  constructor(optimizer: Optimizer<any>, opts: OneCycleLROptions) {
+  constructor(...args: CallArgs<typeof ONE_CYCLE_LR_SIG>) {
+    const { optimizer, verbose, ...opts } = ctorArgs('optim.lrScheduler.OneCycleLR', ONE_CYCLE_LR_SIG, args);
     const groups = optimizer.paramGroups as unknown as Group[];
     const per = (name: string, v: number | readonly number[]): number[] => {
       if (typeof v === 'number') return groups.map(() => v);
@@ -267,17 +314,17 @@ export class OneCycleLR extends LRScheduler {
       return [...v];
     };
     let total: number;
-    if (opts.totalSteps !== undefined) {
+    if (opts.totalSteps !== null) {
       if (opts.totalSteps <= 0 || !Number.isInteger(opts.totalSteps))
         throw new RangeError(`Expected positive integer total_steps, but got ${opts.totalSteps}`);
       total = opts.totalSteps;
-    } else if (opts.epochs !== undefined && opts.stepsPerEpoch !== undefined) {
+    } else if (opts.epochs !== null && opts.stepsPerEpoch !== null) {
       if (opts.epochs <= 0) throw new RangeError(`Expected positive integer epochs, but got ${opts.epochs}`);
       if (opts.stepsPerEpoch <= 0)
         throw new RangeError(`Expected positive integer steps_per_epoch, but got ${opts.stepsPerEpoch}`);
       total = opts.epochs * opts.stepsPerEpoch;
     } else throw new RangeError('You must define either total_steps OR (epochs AND steps_per_epoch)');
-    const pct = opts.pctStart ?? 0.3;
+    const pct = opts.pctStart;
     if (pct < 0 || pct > 1) throw new RangeError(`Expected float between 0 and 1 pct_start, but got ${pct}`);
     const phases: Phase[] = opts.threePhase
       ? [
@@ -319,25 +366,25 @@ export class OneCycleLR extends LRScheduler {
             endMomentum: 'maxMomentum',
           },
         ];
-    const lastEpoch = opts.lastEpoch ?? -1;
+    const lastEpoch = opts.lastEpoch;
     const maxLrs = per('max_lr', opts.maxLr);
-    const div = opts.divFactor ?? 25;
-    const finalDiv = opts.finalDivFactor ?? 1e4;
+    const div = opts.divFactor;
+    const finalDiv = opts.finalDivFactor;
     if (lastEpoch === -1)
       groups.forEach((g, i) => {
         g.initialLr = maxLrs[i] / div;
         g.maxLr = maxLrs[i];
         g.minLr = (g.initialLr as number) / finalDiv;
       });
-    const cycle = opts.cycleMomentum ?? true;
+    const cycle = opts.cycleMomentum;
     const defaults = optimizer.defaults as Record<string, unknown>;
     let useBeta1 = false;
     if (cycle) {
       if (!('momentum' in defaults) && !('betas' in defaults))
         throw new Error('optimizer must support momentum or beta1 with `cycle_momentum` option enabled');
       useBeta1 = 'betas' in defaults;
-      const maxM = per('max_momentum', opts.maxMomentum ?? 0.95);
-      const baseM = per('base_momentum', opts.baseMomentum ?? 0.85);
+      const maxM = per('max_momentum', opts.maxMomentum);
+      const baseM = per('base_momentum', opts.baseMomentum);
       if (lastEpoch === -1)
         groups.forEach((g, i) => {
           if (useBeta1) g.betas = [maxM[i], ...(g.betas as number[]).slice(1)];
@@ -346,9 +393,9 @@ export class OneCycleLR extends LRScheduler {
           g.baseMomentum = baseM[i];
         });
     }
-    super(optimizer, lastEpoch);
+    super(optimizer, lastEpoch, verbose);
     this.totalSteps = total;
-    this.annealStrategy = opts.annealStrategy ?? 'cos';
+    this.annealStrategy = opts.annealStrategy;
     if (this.annealStrategy !== 'cos' && this.annealStrategy !== 'linear')
       throw new RangeError(
         `anneal_strategy must by one of 'cos' or 'linear', instead got ${this.annealStrategy}`,

@@ -12,14 +12,69 @@
  * (PyTorch 1.13 keeps them as 0-d tensors; loading accepts either).
  */
 import { releaseGrad } from '../autograd/engine.js';
+import { bindArgs, ctorArgs, isPlainObject, registerType } from '../signature/bind.js';
+import { parseSignature } from '../signature/parse.js';
+import type { Bound, CallArgs } from '../signature/types.js';
 import { noGrad } from '../tensor/state.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** One group: its parameters and its hyperparameters (defaults filled in). */
 export type ParamGroup<H> = H & { params: Tensor[] };
-/** What a constructor accepts for a group: params plus any hyperparameters to override. */
-export type ParamGroupInput<H> = Partial<H> & { params: Iterable<Tensor> };
-export type Params<H> = Iterable<Tensor> | Iterable<ParamGroupInput<H>>;
+/**
+ * What a constructor accepts for a group: params plus any hyperparameters to override. Keys are
+ * checked when the group is added (an unknown key or a wrong type is a TypeError), not by tsc.
+ */
+export type ParamGroupInput<H = Record<string, unknown>> = Partial<H> & {
+  params: Iterable<Tensor> | Tensor;
+  [key: string]: unknown;
+};
+export type Params<H = Record<string, unknown>> = Iterable<Tensor> | Iterable<ParamGroupInput<H>>;
+/** The hyperparameters of a constructor signature: everything but `params`. */
+export type Hyper<S extends string> = Omit<Bound<S>, 'params'>;
+
+/** A group key no optimizer signature names but schedulers read (PyTorch resumes from it). */
+const schedulerKeys = new Set(['initialLr']);
+
+const isParams = (v: unknown): v is Params =>
+  typeof v === 'object' &&
+  v !== null &&
+  !(v instanceof Tensor) &&
+  !isPlainObject(v) &&
+  typeof (v as Iterable<unknown>)[Symbol.iterator] === 'function';
+registerType('Params', isParams, 'an iterable of tensors or of param-group objects');
+registerType('Closure', (v): v is () => Tensor => typeof v === 'function', 'a function returning the loss');
+
+/** types.ts has its own `Params`: the augmentation below names this one through an alias. */
+type OptimizerParams = Params<any>;
+declare module '../signature/types.js' {
+  interface TypeMap {
+    /** An optimizer's first parameter: tensors, or param-group objects `{ params, lr, ... }`. */
+    Params: OptimizerParams;
+    /** `Optimizer.step`'s closure: recomputes the loss. */
+    Closure: () => Tensor;
+    Optimizer: Optimizer<any>;
+    OptimizerStateDict: OptimizerStateDict;
+  }
+}
+
+const OPTIMIZER_SIG = 'Optimizer(Params params, dict defaults)';
+const ZERO_GRAD_SIG = 'Optimizer.zero_grad(bool set_to_none=True)';
+const STEP_SIG = 'Optimizer.step(Closure? closure=None)';
+const ADD_PARAM_GROUP_SIG = 'Optimizer.add_param_group(dict param_group)';
+const STATE_DICT_SIG = 'Optimizer.state_dict()';
+const LOAD_STATE_DICT_SIG = 'Optimizer.load_state_dict(OptimizerStateDict state_dict)';
+
+/** A built-in optimizer class: its public label and PyTorch signature (param groups bind to it). */
+interface OptimizerClass {
+  readonly label?: string;
+  readonly signature?: string;
+}
+
+/** `[params, hyperparameters]` of a bound constructor call, for `super(...)`. */
+export function splitParams<B extends { params: unknown }>(b: B): [B['params'], Omit<B, 'params'>] {
+  const { params, ...rest } = b;
+  return [params, rest];
+}
 
 export type StateValue = Tensor | number;
 export type ParamState = Record<string, StateValue>;
@@ -28,6 +83,11 @@ export interface OptimizerStateDict {
   state: Record<number, Record<string, StateValue>>;
   param_groups: Record<string, unknown>[];
 }
+registerType(
+  'OptimizerStateDict',
+  (v): v is OptimizerStateDict => isPlainObject(v) && isPlainObject(v.state) && Array.isArray(v.param_groups),
+  'an optimizer state dict ({ state, param_groups })',
+);
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -38,20 +98,39 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
   /** Per-parameter state, keyed by the parameter tensor (PyTorch's `optimizer.state[p]`). */
   readonly state = new Map<Tensor, ParamState>();
 
-  constructor(params: Params<H>, defaults: H) {
-    this.defaults = defaults;
-    const list = [...(params as Iterable<unknown>)];
+  /**
+   * `Optimizer(params, defaults)`, for subclasses: `defaults` are the hyperparameters every group
+   * starts from (and the only keys a param group may set).
+   */
+  constructor(...args: CallArgs<typeof OPTIMIZER_SIG>) {
+    const a = ctorArgs('optim.Optimizer', OPTIMIZER_SIG, args);
+    this.defaults = a.defaults as H;
+    const list = [...a.params];
     if (list.length === 0) throw new Error('optimizer got an empty parameter list');
-    const groups =
-      list[0] instanceof Tensor ? [{ params: list as Tensor[] }] : (list as ParamGroupInput<H>[]);
+    const groups = list[0] instanceof Tensor ? [{ params: list as Tensor[] }] : list;
     for (const g of groups) this.addParamGroup(g as ParamGroupInput<H>);
   }
 
-  /** Adds a group (e.g. layers unfrozen later); missing hyperparameters take the defaults. */
-  addParamGroup(group: ParamGroupInput<H>): void {
-    if (typeof group !== 'object' || group === null || !('params' in group))
-      throw new TypeError('param group must be an object with a `params` field');
-    const params = group.params instanceof Tensor ? [group.params] : [...group.params];
+  /** The class's public name in errors (`optim.SGD`). */
+  protected get label(): string {
+    return (this.constructor as OptimizerClass).label ?? `optim.${this.constructor.name}`;
+  }
+
+  /**
+   * Adds a group (e.g. layers unfrozen later); missing hyperparameters take the defaults. Its
+   * keys bind like the constructor's options: an unknown key or a wrong type is a TypeError.
+   */
+  addParamGroup(...args: CallArgs<typeof ADD_PARAM_GROUP_SIG>): void {
+    const group = ctorArgs('optim.Optimizer.addParamGroup', ADD_PARAM_GROUP_SIG, args)
+      .paramGroup as ParamGroupInput<H>;
+    if (!('params' in group))
+      throw new TypeError(`${this.label}(): a param group must be an object with a \`params\` field`);
+    const { params: raw, ...hyper } = group;
+    if (!(raw instanceof Tensor) && !isParams(raw))
+      throw new TypeError(
+        `${this.label}(): a param group's \`params\` must be a tensor or an iterable of tensors, not ${typeof raw}`,
+      );
+    const params = raw instanceof Tensor ? [raw] : [...raw];
     for (const p of params) {
       if (!(p instanceof Tensor))
         throw new TypeError(`optimizer can only optimize Tensors, but one of the params is ${typeof p}`);
@@ -65,17 +144,51 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
     for (const g of this.paramGroups)
       for (const p of g.params)
         if (seen.has(p)) throw new Error('some parameters appear in more than one parameter group');
-    const full = { ...this.defaults, ...group, params } as ParamGroup<H>;
+    const full = { ...this.defaults, ...this.checkGroupKeys(hyper), params } as ParamGroup<H>;
     this.validate(full);
     this.paramGroups.push(full);
+  }
+
+  /**
+   * A group's hyperparameters, bound against the constructor's signature (a built-in optimizer)
+   * or the keys of `defaults` (a subclass): same types, same TypeErrors, nothing ignored.
+   */
+  private checkGroupKeys(hyper: Record<string, unknown>): Record<string, unknown> {
+    const label = this.label;
+    const sig = (this.constructor as OptimizerClass).signature;
+    const named: Record<string, unknown> = {};
+    const extra: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(hyper)) (schedulerKeys.has(k) ? extra : named)[k] = v;
+    if (!sig) {
+      for (const k of Object.keys(named))
+        if (!(k in this.defaults))
+          throw new TypeError(
+            `${label}(): param group got an unexpected key '${k}' (its keys: params, ${Object.keys(this.defaults).join(', ')})`,
+          );
+      return hyper;
+    }
+    let bound: Record<string, unknown>;
+    try {
+      bound = bindArgs(parseSignature(sig), label, [[], named]);
+    } catch (e) {
+      if (!(e instanceof TypeError)) throw e;
+      throw new TypeError(
+        e.message
+          .replace(`${label}(): `, `${label}(): param group: `)
+          .replace('unexpected option', 'unexpected key'),
+      );
+    }
+    const out: Record<string, unknown> = { ...extra };
+    for (const k of Object.keys(named)) if (named[k] !== undefined) out[k] = bound[k];
+    return out;
   }
 
   /** Checks a group's hyperparameters (PyTorch's constructor errors); subclasses extend it. */
   protected validate(_group: ParamGroup<H>): void {}
 
   /** Clears gradients: `null` by default (PyTorch 2), zeroed in place with `setToNone: false`. */
-  zeroGrad(opts: { setToNone?: boolean } = {}): void {
-    const setToNone = opts.setToNone ?? true;
+  zeroGrad(...args: CallArgs<typeof ZERO_GRAD_SIG>): void {
+    const { setToNone } = ctorArgs('optim.Optimizer.zeroGrad', ZERO_GRAD_SIG, args);
     for (const g of this.paramGroups)
       for (const p of g.params) {
         if (!p.grad) continue;
@@ -93,7 +206,8 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
    * One update of every parameter that has a gradient. A closure, when given, is called with
    * grad enabled to recompute the loss (LBFGS-style); its value is returned.
    */
-  step(closure?: () => Tensor): Tensor | undefined {
+  step(...args: CallArgs<typeof STEP_SIG>): Tensor | undefined {
+    const { closure } = ctorArgs('optim.Optimizer.step', STEP_SIG, args);
     let loss: Tensor | undefined;
     if (closure) loss = closure();
     noGrad(() => {
@@ -113,7 +227,8 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
   }
 
   /** PyTorch's layout: state by parameter index, groups with `params` as indices, snake_case keys. */
-  stateDict(): OptimizerStateDict {
+  stateDict(...args: CallArgs<typeof STATE_DICT_SIG>): OptimizerStateDict {
+    ctorArgs('optim.Optimizer.stateDict', STATE_DICT_SIG, args);
     const index = new Map<Tensor, number>();
     let next = 0;
     const paramGroups = this.paramGroups.map((g) => {
@@ -141,7 +256,8 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
    * Restores hyperparameters and state from `stateDict()` output (or PyTorch's, converted to
    * tensors). State tensors are copied, onto each parameter's device (and dtype, when float).
    */
-  loadStateDict(sd: OptimizerStateDict): void {
+  loadStateDict(...args: CallArgs<typeof LOAD_STATE_DICT_SIG>): void {
+    const sd = ctorArgs('optim.Optimizer.loadStateDict', LOAD_STATE_DICT_SIG, args).stateDict;
     const groups = sd.param_groups;
     if (groups.length !== this.paramGroups.length)
       throw new Error('loaded state dict has a different number of parameter groups');
@@ -182,6 +298,8 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
       const cur = this.paramGroups[i] as Record<string, unknown>;
       for (const [k, v] of Object.entries(g))
         if (k !== 'params') cur[camel(k)] = Array.isArray(v) ? [...v] : v;
+      // Loaded hyperparameters obey the constructor's rules (a saved `capturable: true` raises).
+      this.validate(cur as ParamGroup<H>);
     });
   }
 
@@ -197,9 +315,16 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
   }
 }
 
+registerType('Optimizer', (v): v is Optimizer<any> => v instanceof Optimizer, 'an optimizer');
+
 const fmt = (v: unknown): string =>
   Array.isArray(v) ? `(${v.join(', ')})` : typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v);
 
 export const checkRange = (cond: boolean, msg: string): void => {
   if (!cond) throw new RangeError(msg);
 };
+
+/** A value torchts accepts in a signature but cannot honour: a clear error, never ignored. */
+export function unsupported(label: string, name: string, value: unknown, why: string): never {
+  throw new Error(`${label}(): ${name}=${String(value)} is not supported: ${why}`);
+}

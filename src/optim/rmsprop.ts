@@ -1,29 +1,22 @@
 /** optim.RMSprop (alpha, eps, weightDecay, momentum, centered, maximize), as torch.optim.RMSprop. */
 import { zerosLike } from '../ops/creation.js';
+import { ctorArgs } from '../signature/bind.js';
+import type { CallArgs } from '../signature/types.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkRange, Optimizer, type ParamGroup, type Params } from './optimizer.js';
+import { checkRange, type Hyper, Optimizer, type ParamGroup, splitParams, unsupported } from './optimizer.js';
 
-export interface RMSpropOptions {
-  lr: number;
-  alpha: number;
-  eps: number;
-  weightDecay: number;
-  momentum: number;
-  centered: boolean;
-  maximize: boolean;
-}
+/** PyTorch 2.x's parameter list (no keyword-only ones: all may be positional). */
+const RMSPROP_SIG =
+  'RMSprop(Params params, float lr=0.01, float alpha=0.99, float eps=1e-08, float weight_decay=0, float momentum=0, bool centered=False, bool capturable=False, bool? foreach=None, bool maximize=False, bool differentiable=False)';
+
+/** RMSprop's hyperparameters (`foreach` chooses nothing: there is one, per-parameter, path). */
+export type RMSpropOptions = Hyper<typeof RMSPROP_SIG>;
 
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(params: Params<RMSpropOptions>, opts: Partial<RMSpropOptions> = {}) {
-    super(params, {
-      lr: opts.lr ?? 1e-2,
-      alpha: opts.alpha ?? 0.99,
-      eps: opts.eps ?? 1e-8,
-      weightDecay: opts.weightDecay ?? 0,
-      momentum: opts.momentum ?? 0,
-      centered: opts.centered ?? false,
-      maximize: opts.maximize ?? false,
-    });
+  static readonly label = 'optim.RMSprop';
+  static readonly signature = RMSPROP_SIG;
+  constructor(...args: CallArgs<typeof RMSPROP_SIG>) {
+    super(...splitParams(ctorArgs('optim.RMSprop', RMSPROP_SIG, args)));
   }
   protected override validate(g: ParamGroup<RMSpropOptions>): void {
     checkRange(g.lr >= 0, `Invalid learning rate: ${g.lr}`);
@@ -31,6 +24,10 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     checkRange(g.momentum >= 0, `Invalid momentum value: ${g.momentum}`);
     checkRange(g.weightDecay >= 0, `Invalid weight_decay value: ${g.weightDecay}`);
     checkRange(g.alpha >= 0, `Invalid alpha value: ${g.alpha}`);
+    if (g.capturable)
+      unsupported(this.label, 'capturable', true, 'step counts are host numbers (no CUDA graphs)');
+    if (g.differentiable)
+      unsupported(this.label, 'differentiable', true, 'optimizer steps run under noGrad in torchts');
   }
   protected override updateGroup(g: ParamGroup<RMSpropOptions>): void {
     const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = g;

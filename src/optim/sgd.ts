@@ -3,36 +3,32 @@
  * torch.optim.SGD: the first step with momentum sets the buffer to the update itself.
  *
  * ```ts
- * const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9, nesterov: true });
+ * const opt = new optim.SGD(model.parameters(), 0.01, 0.9); // lr, momentum: PyTorch's order
+ * const opt2 = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9, nesterov: true });
  * ```
  */
 import { zerosLike } from '../ops/creation.js';
+import { ctorArgs } from '../signature/bind.js';
+import type { CallArgs } from '../signature/types.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { fusedAvailable, fusedStep } from './fused.js';
-import { checkRange, Optimizer, type ParamGroup, type Params } from './optimizer.js';
+import { checkFused, fusedStep, useFused } from './fused.js';
+import { checkRange, type Hyper, Optimizer, type ParamGroup, splitParams, unsupported } from './optimizer.js';
 
-export interface SGDOptions {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  weightDecay: number;
-  nesterov: boolean;
-  maximize: boolean;
-  /** Use the backend's fused routine when it has one (default). `false` forces the composed path. */
-  fused: boolean | null;
-}
+/** PyTorch 2.x's parameter list. */
+const SGD_SIG =
+  'SGD(Params params, float lr=0.001, float momentum=0, float dampening=0, float weight_decay=0, bool nesterov=False, *, bool maximize=False, bool? foreach=None, bool differentiable=False, bool? fused=None)';
+
+/**
+ * SGD's hyperparameters. `fused`: `null` takes the backend's fused routine when it has one,
+ * `true` requires it, `false` forces the composed per-parameter path (as does `foreach: false`).
+ */
+export type SGDOptions = Hyper<typeof SGD_SIG>;
 
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: Params<SGDOptions>, opts: Partial<SGDOptions> & { lr?: number } = {}) {
-    super(params, {
-      lr: opts.lr ?? 1e-3,
-      momentum: opts.momentum ?? 0,
-      dampening: opts.dampening ?? 0,
-      weightDecay: opts.weightDecay ?? 0,
-      nesterov: opts.nesterov ?? false,
-      maximize: opts.maximize ?? false,
-      fused: opts.fused ?? null,
-    });
+  static readonly label = 'optim.SGD';
+  static readonly signature = SGD_SIG;
+  constructor(...args: CallArgs<typeof SGD_SIG>) {
+    super(...splitParams(ctorArgs('optim.SGD', SGD_SIG, args)));
   }
 
   protected override validate(g: ParamGroup<SGDOptions>): void {
@@ -41,11 +37,14 @@ export class SGD extends Optimizer<SGDOptions> {
     checkRange(g.weightDecay >= 0, `Invalid weight_decay value: ${g.weightDecay}`);
     if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0))
       throw new RangeError('Nesterov momentum requires a momentum and zero dampening');
+    if (g.differentiable)
+      unsupported(this.label, 'differentiable', true, 'optimizer steps run under noGrad in torchts');
+    checkFused(this.label, g);
   }
 
   protected override updateGroup(g: ParamGroup<SGDOptions>): void {
     const params = g.params.filter((p) => p.grad !== null);
-    if (g.fused !== false && fusedAvailable([...params, ...params.map((p) => p.grad!)])) {
+    if (useFused(this.label, g, params)) {
       this.fused(g, params);
       return;
     }
