@@ -43,7 +43,7 @@ type StateDict = Record<string, Tensor>;
 const REGISTER_PARAMETER = 'register_parameter(str name, Tensor? param)';
 const REGISTER_BUFFER = 'register_buffer(str name, Tensor? tensor, bool persistent=True)';
 const REGISTER_MODULE = 'register_module(str name, Module? module)';
-const NAMED_MODULES = 'named_modules(Any? memo=None, str prefix="", bool remove_duplicate=True)';
+const NAMED_MODULES = 'named_modules(set? memo=None, str prefix="", bool remove_duplicate=True)';
 const NAMED_PARAMETERS = 'named_parameters(str prefix="", bool recurse=True, bool remove_duplicate=True)';
 const PARAMETERS = 'parameters(bool recurse=True)';
 const NAMED_BUFFERS = 'named_buffers(str prefix="", bool recurse=True, bool remove_duplicate=True)';
@@ -207,9 +207,7 @@ export class Module {
   /** This module and every descendant once, with dotted names ('' for this one). */
   namedModules(...args: CallArgs<typeof NAMED_MODULES>): Generator<[string, Module]> {
     const a = ctorArgs('nn.Module.namedModules', NAMED_MODULES, args);
-    if (a.memo !== null && !(a.memo instanceof Set))
-      throw new TypeError(`nn.Module.namedModules(): argument 'memo' must be a Set, not ${describe(a.memo)}`);
-    return this._namedModules(a.memo ?? new Set(), a.prefix, a.removeDuplicate);
+    return this._namedModules((a.memo as Set<Module> | null) ?? new Set(), a.prefix, a.removeDuplicate);
   }
   private *_namedModules(
     memo: Set<Module>,
@@ -517,8 +515,11 @@ registerType(
   (v): v is StateDict | Map<string, Tensor> => isPlainObject(v) || v instanceof Map,
   'a state dict (an object or a Map of tensors)',
 );
+/** Python's `set` (named_modules' memo). */
+registerType('set', (v): v is Set<unknown> => v instanceof Set, 'a Set');
 declare module '../signature/types.js' {
   interface TypeMap {
+    set: Set<unknown>;
     Module: Module;
     StateDict: StateDict | Map<string, Tensor>;
   }
