@@ -139,10 +139,6 @@ export class Module {
   registerBuffer(...args: CallArgs<typeof REGISTER_BUFFER>): void {
     const { name, tensor, persistent } = ctorArgs('nn.Module.registerBuffer', REGISTER_BUFFER, args);
     checkName(this, name, 'buffer');
-    if (tensor !== null && !(tensor instanceof Tensor))
-      throw new TypeError(
-        `cannot assign '${describe(tensor)}' object to buffer '${name}' (Tensor or null required)`,
-      );
     this._i.buffers.add(name);
     if (!persistent) this._i.nonPersistent.add(name);
     else this._i.nonPersistent.delete(name);
@@ -153,8 +149,6 @@ export class Module {
   registerModule(...args: CallArgs<typeof REGISTER_MODULE>): void {
     const { name, module } = ctorArgs('nn.Module.registerModule', REGISTER_MODULE, args);
     checkName(this, name, 'module');
-    if (module !== null && !(module instanceof Module))
-      throw new TypeError(`${describe(module)} is not a Module subclass`);
     this._set(name, module);
   }
   /** Alias of registerModule. */

@@ -729,6 +729,44 @@ describe('Module methods and nn.utils bind PyTorch parameter lists', () => {
   });
 });
 
+describe('containers and Parameter bind their lists', () => {
+  it('nn.Parameter(data, requiresGrad)', () => {
+    const t = torch.zeros([2]);
+    expect(nn.Parameter(t, false).requiresGrad).toBe(false);
+    expect(nn.Parameter(t, { requiresGrad: false }).requiresGrad).toBe(false);
+    expect(new nn.Parameter({ data: t }).requiresGrad).toBe(true);
+    expectBindingErrors({ label: 'nn.Parameter', call: (...a) => nn.Parameter(...(a as [])), required: [] });
+  });
+
+  it('ModuleList / ModuleDict / Sequential', () => {
+    const a = new nn.ReLU();
+    const b = new nn.Tanh();
+    expect([...new nn.ModuleList([a, b])]).toEqual([...new nn.ModuleList({ modules: [a, b] })]);
+    expect(new nn.ModuleDict({ a, b }).keys()).toEqual(['a', 'b']);
+    expect(new nn.ModuleDict(new Map([['a', a]])).keys()).toEqual(['a']);
+    expect(() => new nn.ModuleList([a, 5 as never])).toThrow(
+      /nn\.ModuleList\(\): argument 'modules' must hold nn\.Modules, not 5/,
+    );
+    expect(() => new nn.ModuleList([a], 1 as never)).toThrow(
+      /nn\.ModuleList\(\): takes 1 positional argument/,
+    );
+    expect(() => new nn.ModuleDict({ a: 3 } as never)).toThrow(/nn\.ModuleDict\.update\(\): .* 'a': 3/);
+    expect(() => new nn.Sequential(a, 'b' as never)).toThrow(
+      /nn\.Sequential\(\): argument 'modules' must hold nn\.Modules/,
+    );
+    const l = new nn.ModuleList();
+    l.append(a).extend([b]);
+    l.insert(0, { module: b });
+    expect([...l]).toEqual([b, a, b]);
+    expect(() => l.append(3 as never)).toThrow(
+      /nn\.ModuleList\.append\(\): argument 'module' \(position 1\) must be an nn\.Module/,
+    );
+    expect(() => new nn.Sequential(a).append({ module: b, at: 1 } as never)).toThrow(
+      /unexpected option 'at'/,
+    );
+  });
+});
+
 describe('signature/: nullable list items', () => {
   it('int?[2] takes null entries and one value for both', () => {
     expectSame(F.adaptiveAvgPool2d(x4, [null, 3]), F.adaptiveAvgPool2d(x4, [6, 3]));
