@@ -1,47 +1,105 @@
-/** Activation modules: thin wrappers over the functional ops, with PyTorch's reprs. */
+/**
+ * Activation modules: thin wrappers over the functional ops, with PyTorch's constructor
+ * signatures (bound by src/signature) and reprs. `inplace=True` writes the result into the input.
+ */
 import * as act from '../ops/activation.js';
 import { neg, relu, sigmoid, tanh } from '../ops/pointwise.js';
+import { ctorArgs } from '../signature/bind.js';
+import type { CallArgs } from '../signature/types.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { implicitSoftmaxDim } from './functional.js';
 import { Module } from './module.js';
 import { pyBool, pyFloat, pyStr } from './repr.js';
 
 const inplaceRepr = (inplace: boolean) => (inplace ? 'inplace=True' : '');
+const maybeInplace = (x: Tensor, y: Tensor, inplace: boolean): Tensor => (inplace ? x.copy_(y) : y);
 
-export class ReLU extends Module {
-  constructor(readonly inplace = false) {
+const INPLACE = (name: string) => `${name}(bool inplace=False)` as const;
+
+/** A module whose only parameter is `inplace`. */
+abstract class InplaceActivation extends Module {
+  readonly inplace: boolean;
+  constructor(label: string, args: readonly unknown[]) {
     super();
+    this.inplace = ctorArgs(`nn.${label}`, INPLACE(label), args).inplace;
   }
+  protected abstract fn(x: Tensor): Tensor;
   override forward(x: Tensor): Tensor {
+    return maybeInplace(x, this.fn(x), this.inplace);
+  }
+  override extraRepr(): string {
+    return inplaceRepr(this.inplace);
+  }
+}
+type InplaceArgs = CallArgs<'f(bool inplace=False)'>;
+
+export class ReLU extends InplaceActivation {
+  constructor(...args: InplaceArgs) {
+    super('ReLU', args);
+  }
+  protected fn(x: Tensor): Tensor {
     return relu(x);
   }
-  override extraRepr(): string {
-    return inplaceRepr(this.inplace);
-  }
 }
-export class ReLU6 extends Module {
-  constructor(readonly inplace = false) {
-    super();
+export class ReLU6 extends InplaceActivation {
+  constructor(...args: InplaceArgs) {
+    super('ReLU6', args);
   }
-  override forward(x: Tensor): Tensor {
+  protected fn(x: Tensor): Tensor {
     return act.relu6(x);
   }
-  override extraRepr(): string {
-    return inplaceRepr(this.inplace);
+}
+export class SiLU extends InplaceActivation {
+  constructor(...args: InplaceArgs) {
+    super('SiLU', args);
+  }
+  protected fn(x: Tensor): Tensor {
+    return act.silu(x);
   }
 }
+export class Mish extends InplaceActivation {
+  constructor(...args: InplaceArgs) {
+    super('Mish', args);
+  }
+  protected fn(x: Tensor): Tensor {
+    return act.mish(x);
+  }
+}
+export class SELU extends InplaceActivation {
+  constructor(...args: InplaceArgs) {
+    super('SELU', args);
+  }
+  protected fn(x: Tensor): Tensor {
+    return act.selu(x);
+  }
+}
+
+const SIGMOID = 'Sigmoid()';
 export class Sigmoid extends Module {
+  constructor(...args: CallArgs<typeof SIGMOID>) {
+    super();
+    ctorArgs('nn.Sigmoid', SIGMOID, args);
+  }
   override forward(x: Tensor): Tensor {
     return sigmoid(x);
   }
 }
+const TANH = 'Tanh()';
 export class Tanh extends Module {
+  constructor(...args: CallArgs<typeof TANH>) {
+    super();
+    ctorArgs('nn.Tanh', TANH, args);
+  }
   override forward(x: Tensor): Tensor {
     return tanh(x);
   }
 }
+const GELU_SIG = 'GELU("none"|"tanh" approximate="none")';
 export class GELU extends Module {
-  constructor(readonly approximate: 'none' | 'tanh' = 'none') {
+  readonly approximate: 'none' | 'tanh';
+  constructor(...args: CallArgs<typeof GELU_SIG>) {
     super();
+    this.approximate = ctorArgs('nn.GELU', GELU_SIG, args).approximate;
   }
   override forward(x: Tensor): Tensor {
     return act.gelu(x, { approximate: this.approximate });
@@ -50,61 +108,49 @@ export class GELU extends Module {
     return `approximate=${pyStr(this.approximate)}`;
   }
 }
-export class SiLU extends Module {
-  constructor(readonly inplace = false) {
-    super();
-  }
-  override forward(x: Tensor): Tensor {
-    return act.silu(x);
-  }
-  override extraRepr(): string {
-    return inplaceRepr(this.inplace);
-  }
-}
-export class Mish extends Module {
-  override forward(x: Tensor): Tensor {
-    return act.mish(x);
-  }
-}
-export class SELU extends Module {
-  override forward(x: Tensor): Tensor {
-    return act.selu(x);
-  }
-}
+const ELU_SIG = 'ELU(float alpha=1.0, bool inplace=False)';
 export class ELU extends Module {
-  constructor(
-    readonly alpha = 1,
-    readonly inplace = false,
-  ) {
+  readonly alpha: number;
+  readonly inplace: boolean;
+  constructor(...args: CallArgs<typeof ELU_SIG>) {
     super();
+    const a = ctorArgs('nn.ELU', ELU_SIG, args);
+    this.alpha = a.alpha;
+    this.inplace = a.inplace;
   }
   override forward(x: Tensor): Tensor {
-    return act.elu(x, this.alpha);
+    return maybeInplace(x, act.elu(x, this.alpha), this.inplace);
   }
   override extraRepr(): string {
     return `alpha=${pyFloat(this.alpha)}${this.inplace ? ', inplace=True' : ''}`;
   }
 }
+const LEAKY_RELU = 'LeakyReLU(float negative_slope=0.01, bool inplace=False)';
 export class LeakyReLU extends Module {
-  constructor(
-    readonly negativeSlope = 0.01,
-    readonly inplace = false,
-  ) {
+  readonly negativeSlope: number;
+  readonly inplace: boolean;
+  constructor(...args: CallArgs<typeof LEAKY_RELU>) {
     super();
+    const a = ctorArgs('nn.LeakyReLU', LEAKY_RELU, args);
+    this.negativeSlope = a.negativeSlope;
+    this.inplace = a.inplace;
   }
   override forward(x: Tensor): Tensor {
-    return act.leakyRelu(x, this.negativeSlope);
+    return maybeInplace(x, act.leakyRelu(x, this.negativeSlope), this.inplace);
   }
   override extraRepr(): string {
     return `negative_slope=${pyFloat(this.negativeSlope)}${this.inplace ? ', inplace=True' : ''}`;
   }
 }
+const SOFTPLUS = 'Softplus(float beta=1.0, float threshold=20.0)';
 export class Softplus extends Module {
-  constructor(
-    readonly beta = 1,
-    readonly threshold = 20,
-  ) {
+  readonly beta: number;
+  readonly threshold: number;
+  constructor(...args: CallArgs<typeof SOFTPLUS>) {
     super();
+    const a = ctorArgs('nn.Softplus', SOFTPLUS, args);
+    this.beta = a.beta;
+    this.threshold = a.threshold;
   }
   override forward(x: Tensor): Tensor {
     return act.softplus(x, this.beta, this.threshold);
@@ -113,57 +159,63 @@ export class Softplus extends Module {
     return `beta=${this.beta}, threshold=${this.threshold}`;
   }
 }
+const HARDTANH =
+  'Hardtanh(float min_val=-1.0, float max_val=1.0, bool inplace=False, float? min_value=None, float? max_value=None)';
 export class Hardtanh extends Module {
-  constructor(
-    readonly minVal = -1,
-    readonly maxVal = 1,
-    readonly inplace = false,
-  ) {
+  readonly minVal: number;
+  readonly maxVal: number;
+  readonly inplace: boolean;
+  constructor(...args: CallArgs<typeof HARDTANH>) {
     super();
-    if (maxVal <= minVal) throw new RangeError('max_val must be greater than min_val');
+    const a = ctorArgs('nn.Hardtanh', HARDTANH, args);
+    // min_value/max_value: PyTorch's deprecated spellings, which win when given.
+    this.minVal = a.minValue ?? a.minVal;
+    this.maxVal = a.maxValue ?? a.maxVal;
+    this.inplace = a.inplace;
+    if (this.maxVal <= this.minVal) throw new RangeError('max_val must be greater than min_val');
   }
   override forward(x: Tensor): Tensor {
-    return act.hardtanh(x, this.minVal, this.maxVal);
+    return maybeInplace(x, act.hardtanh(x, this.minVal, this.maxVal), this.inplace);
   }
   override extraRepr(): string {
     return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}${this.inplace ? ', inplace=True' : ''}`;
   }
 }
 
-/** PyTorch's legacy choice when `dim` is not given (it warns): 0 for 0-, 1- and 3-D inputs, else 1. */
-const implicitDim = (x: Tensor): number => (x.dim() === 0 || x.dim() === 1 || x.dim() === 3 ? 0 : 1);
-
-export class Softmax extends Module {
-  constructor(readonly dim: number | null = null) {
+/** Softmax, LogSoftmax, Softmin: `dim=None` takes PyTorch's legacy implicit dim. */
+abstract class SoftmaxLike extends Module {
+  readonly dim: number | null;
+  constructor(label: string, args: readonly unknown[]) {
     super();
-  }
-  override forward(x: Tensor): Tensor {
-    return act.softmax(x, this.dim ?? implicitDim(x));
+    this.dim = ctorArgs(`nn.${label}`, `${label}(int? dim=None)` as const, args).dim;
   }
   override extraRepr(): string {
     return `dim=${this.dim === null ? 'None' : this.dim}`;
   }
 }
-export class LogSoftmax extends Module {
-  constructor(readonly dim: number | null = null) {
-    super();
+type DimArgs = CallArgs<'f(int? dim=None)'>;
+export class Softmax extends SoftmaxLike {
+  constructor(...args: DimArgs) {
+    super('Softmax', args);
   }
   override forward(x: Tensor): Tensor {
-    return act.logSoftmax(x, this.dim ?? implicitDim(x));
-  }
-  override extraRepr(): string {
-    return `dim=${this.dim === null ? 'None' : this.dim}`;
+    return act.softmax(x, this.dim ?? implicitSoftmaxDim(x));
   }
 }
-export class Softmin extends Module {
-  constructor(readonly dim: number | null = null) {
-    super();
+export class LogSoftmax extends SoftmaxLike {
+  constructor(...args: DimArgs) {
+    super('LogSoftmax', args);
   }
   override forward(x: Tensor): Tensor {
-    return act.softmax(neg(x), this.dim ?? implicitDim(x));
+    return act.logSoftmax(x, this.dim ?? implicitSoftmaxDim(x));
   }
-  override extraRepr(): string {
-    return `dim=${this.dim === null ? 'None' : this.dim}`;
+}
+export class Softmin extends SoftmaxLike {
+  constructor(...args: DimArgs) {
+    super('Softmin', args);
+  }
+  override forward(x: Tensor): Tensor {
+    return act.softmax(neg(x), this.dim ?? implicitSoftmaxDim(x));
   }
 }
 

@@ -3,11 +3,51 @@
  * ... (or the dict's keys), so `seq[0]`, `list[1]` index them as in PyTorch and the Module walk
  * registers them.
  */
+import { ctorArgs, describeValue, isPlainObject, registerType } from '../signature/bind.js';
+import type { CallArgs } from '../signature/types.js';
 import { Module } from './module.js';
 
 type Entries = Record<string, Module> | Map<string, Module>;
 const isEntries = (x: unknown): x is Entries =>
   x instanceof Map || (typeof x === 'object' && x !== null && !(x instanceof Module));
+
+/** Python's Iterable (ModuleList's modules) and Mapping (ModuleDict's): a plain object or a Map. */
+registerType(
+  'Iterable',
+  (v): v is Iterable<unknown> =>
+    typeof v === 'object' && v !== null && typeof (v as Iterable<unknown>)[Symbol.iterator] === 'function',
+  'an iterable',
+);
+registerType('Mapping', (v): v is Entries => isPlainObject(v) || v instanceof Map, 'an object or a Map');
+declare module '../signature/types.js' {
+  interface TypeMap {
+    Iterable: Iterable<unknown>;
+    Mapping: Entries;
+  }
+}
+function modulesOf(label: string, it: Iterable<unknown>): Module[] {
+  const ms = [...it];
+  for (const m of ms)
+    if (!(m instanceof Module))
+      throw new TypeError(`${label}(): argument 'modules' must hold nn.Modules, not ${describeValue(m)}`);
+  return ms as Module[];
+}
+function entriesOf(label: string, e: Entries): [string, Module][] {
+  const es = e instanceof Map ? [...e] : Object.entries(e);
+  for (const [k, m] of es)
+    if (!(m instanceof Module))
+      throw new TypeError(
+        `${label}(): argument 'modules' must map names to nn.Modules, not '${k}': ${describeValue(m)}`,
+      );
+  return es;
+}
+
+const MODULE_LIST = 'ModuleList(Iterable? modules=None)';
+const MODULE_DICT = 'ModuleDict(Mapping? modules=None)';
+const APPEND = 'append(Module module)';
+const EXTEND = 'extend(Iterable modules)';
+const INSERT = 'insert(int index, Module module)';
+const UPDATE = 'update(Mapping modules)';
 
 function normIndex(i: number, n: number, what: string): number {
   if (!Number.isInteger(i) || i < -n || i >= n)
@@ -18,9 +58,10 @@ function normIndex(i: number, n: number, what: string): number {
 /** Modules in an indexed list, registered as '0', '1', ... */
 export class ModuleList extends Module {
   [index: number]: Module;
-  constructor(modules: Iterable<Module> = []) {
+  constructor(...args: CallArgs<typeof MODULE_LIST>) {
     super();
-    for (const m of modules) this.append(m);
+    const { modules } = ctorArgs('nn.ModuleList', MODULE_LIST, args);
+    for (const m of modulesOf('nn.ModuleList', modules ?? [])) this.append(m);
   }
   override get length(): number {
     return Object.keys(this).length;
@@ -29,15 +70,18 @@ export class ModuleList extends Module {
   at(i: number): Module {
     return this[normIndex(i, this.length, 'ModuleList')];
   }
-  append(m: Module): this {
-    this.registerModule(String(this.length), m);
+  append(...args: CallArgs<typeof APPEND>): this {
+    const { module } = ctorArgs('nn.ModuleList.append', APPEND, args);
+    this.registerModule(String(this.length), module);
     return this;
   }
-  extend(ms: Iterable<Module>): this {
-    for (const m of ms) this.append(m);
+  extend(...args: CallArgs<typeof EXTEND>): this {
+    const { modules } = ctorArgs('nn.ModuleList.extend', EXTEND, args);
+    for (const m of modulesOf('nn.ModuleList.extend', modules)) this.append(m);
     return this;
   }
-  insert(index: number, m: Module): void {
+  insert(...args: CallArgs<typeof INSERT>): void {
+    const { index, module: m } = ctorArgs('nn.ModuleList.insert', INSERT, args);
     const all = [...this];
     const i = index < 0 ? Math.max(0, index + all.length) : Math.min(index, all.length);
     all.splice(i, 0, m);
@@ -65,9 +109,10 @@ export class ModuleList extends Module {
 
 /** Modules by name, in insertion order (integer-like names enumerate first: a JS quirk). */
 export class ModuleDict extends Module {
-  constructor(modules: Entries = {}) {
+  constructor(...args: CallArgs<typeof MODULE_DICT>) {
     super();
-    this.update(modules);
+    const { modules } = ctorArgs('nn.ModuleDict', MODULE_DICT, args);
+    if (modules) this.update(modules);
   }
   get(key: string): Module | undefined {
     const v = (this as unknown as Record<string, unknown>)[key];
@@ -90,9 +135,9 @@ export class ModuleDict extends Module {
     this.delete(key);
     return m;
   }
-  update(modules: Entries): void {
-    const es = modules instanceof Map ? [...modules] : Object.entries(modules);
-    for (const [k, m] of es) this.registerModule(k, m);
+  update(...args: CallArgs<typeof UPDATE>): void {
+    const { modules } = ctorArgs('nn.ModuleDict.update', UPDATE, args);
+    for (const [k, m] of entriesOf('nn.ModuleDict.update', modules)) this.registerModule(k, m);
   }
   clear(): void {
     for (const k of this.keys()) this.delete(k);
@@ -131,11 +176,11 @@ export class Sequential extends Module {
   [index: number]: Module;
   constructor(...modules: Module[] | [Entries]) {
     super();
-    if (modules.length === 1 && isEntries(modules[0])) {
-      const es = modules[0] instanceof Map ? [...modules[0]] : Object.entries(modules[0]);
-      for (const [k, m] of es) this.registerModule(k, m);
-    } else
-      (modules as Module[]).forEach((m, i) => {
+    // PyTorch's two forms: Sequential(*modules) or Sequential(OrderedDict) (here an object or a Map).
+    if (modules.length === 1 && isEntries(modules[0]))
+      for (const [k, m] of entriesOf('nn.Sequential', modules[0])) this.registerModule(k, m);
+    else
+      modulesOf('nn.Sequential', modules).forEach((m, i) => {
         this.registerModule(String(i), m);
       });
   }
@@ -152,8 +197,9 @@ export class Sequential extends Module {
     const l = this._list();
     return l[normIndex(i, l.length, 'Sequential')];
   }
-  append(m: Module): this {
-    this.registerModule(String(this.length), m);
+  append(...args: CallArgs<typeof APPEND>): this {
+    const { module } = ctorArgs('nn.Sequential.append', APPEND, args);
+    this.registerModule(String(this.length), module);
     return this;
   }
   *[Symbol.iterator](): Iterator<Module> {

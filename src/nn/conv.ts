@@ -1,22 +1,38 @@
 /** Convolution layers: Conv1d, Conv2d, ConvTranspose2d (ops in src/ops/conv.ts). */
 
-import { type ConvPadding, conv1d, conv2d, convTranspose2d, type IntOrPair, tuple } from '../ops/conv.js';
+import { conv1d, conv2d, convTranspose2d, tuple } from '../ops/conv.js';
 import { empty } from '../ops/creation.js';
+import { ctorArgs } from '../signature/bind.js';
+import type { CallArgs } from '../signature/types.js';
+import type { DeviceLike } from '../tensor/device.js';
+import type { DTypeLike } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import * as init from './init.js';
-import type { FactoryOptions } from './layers.js';
+import { factory } from './layers.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { pyBool, pyTuple } from './repr.js';
 
-export interface ConvLayerOptions extends FactoryOptions {
-  stride?: IntOrPair;
-  padding?: ConvPadding;
-  dilation?: IntOrPair;
-  groups?: number;
-  bias?: boolean;
-  /** Only 'zeros' (PyTorch's default) is supported. */
-  paddingMode?: 'zeros';
+const convSig = (name: string, nd: 1 | 2) =>
+  `${name}(int in_channels, int out_channels, int[${nd}] kernel_size, int[${nd}] stride=1, int[${nd}]|"same"|"valid" padding=0, int[${nd}] dilation=1, int groups=1, bool bias=True, "zeros"|"reflect"|"replicate"|"circular" padding_mode="zeros", *, Device? device=None, ScalarType? dtype=None)` as const;
+const CONV2D = convSig('Conv2d', 2);
+const CONV1D = convSig('Conv1d', 1);
+const CONV_TRANSPOSE2D =
+  'ConvTranspose2d(int in_channels, int out_channels, int[2] kernel_size, int[2] stride=1, int[2] padding=0, int[2] output_padding=0, int groups=1, bool bias=True, int[2] dilation=1, "zeros"|"reflect"|"replicate"|"circular" padding_mode="zeros", *, Device? device=None, ScalarType? dtype=None)';
+
+/** What ConvNd reads of its bound constructor arguments. */
+interface ConvArgs {
+  inChannels: number;
+  outChannels: number;
+  kernelSize: readonly number[];
+  stride: readonly number[];
+  padding: number | readonly number[] | 'same' | 'valid';
+  dilation: readonly number[];
+  groups: number;
+  bias: boolean;
+  paddingMode: string;
+  device: DeviceLike | null;
+  dtype: DTypeLike | null;
 }
 
 /**
@@ -26,45 +42,39 @@ export interface ConvLayerOptions extends FactoryOptions {
 abstract class ConvNd extends Module {
   weight: Parameter;
   bias: Parameter | null;
+  readonly inChannels: number;
+  readonly outChannels: number;
   readonly kernelSize: number[];
   readonly stride: number[];
   readonly padding: number[] | 'same' | 'valid';
   readonly dilation: number[];
   readonly groups: number;
-  constructor(
-    readonly inChannels: number,
-    readonly outChannels: number,
-    kernelSize: IntOrPair,
-    nd: number,
-    transposed: boolean,
-    opts: ConvLayerOptions & { outputPadding?: IntOrPair },
-  ) {
+  constructor(name: string, a: ConvArgs, nd: number, transposed: boolean) {
     super();
-    const name = this.constructor.name;
-    const groups = opts.groups ?? 1;
-    if (!Number.isInteger(groups) || groups <= 0) throw new RangeError('groups must be a positive integer');
+    const { inChannels, outChannels, groups } = a;
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
+    if (groups <= 0) throw new RangeError('groups must be a positive integer');
     if (inChannels % groups !== 0) throw new RangeError('in_channels must be divisible by groups');
     if (outChannels % groups !== 0) throw new RangeError('out_channels must be divisible by groups');
-    if (opts.paddingMode !== undefined && opts.paddingMode !== 'zeros')
-      throw new RangeError(`${name}: padding_mode '${opts.paddingMode}' is not supported (only 'zeros')`);
-    this.kernelSize = tuple(name, 'kernel_size', kernelSize, nd);
-    this.stride = tuple(name, 'stride', opts.stride ?? 1, nd);
-    this.dilation = tuple(name, 'dilation', opts.dilation ?? 1, nd);
+    if (a.paddingMode !== 'zeros')
+      throw new RangeError(`${name}: padding_mode '${a.paddingMode}' is not supported (only 'zeros')`);
+    this.kernelSize = tuple(name, 'kernel_size', a.kernelSize, nd);
+    this.stride = tuple(name, 'stride', a.stride, nd);
+    this.dilation = tuple(name, 'dilation', a.dilation, nd);
     this.groups = groups;
-    const p = opts.padding ?? 0;
+    const p = a.padding;
     if (typeof p === 'string') {
-      if (p !== 'same' && p !== 'valid')
-        throw new RangeError(`Invalid padding string '${p}', should be one of ['valid', 'same']`);
       if (p === 'same' && this.stride.some((s) => s !== 1))
         throw new RangeError("padding='same' is not supported for strided convolutions");
       this.padding = p;
     } else this.padding = tuple(name, 'padding', p, nd);
-    const f = { device: opts.device, dtype: opts.dtype };
+    const f = factory(a);
     const shape = transposed
       ? [inChannels, outChannels / groups, ...this.kernelSize]
       : [outChannels, inChannels / groups, ...this.kernelSize];
     this.weight = Parameter(empty(shape, f));
-    this.bias = opts.bias === false ? null : Parameter(empty([outChannels], f));
+    this.bias = a.bias ? Parameter(empty([outChannels], f)) : null;
     this.resetParameters();
   }
   resetParameters(): void {
@@ -92,7 +102,8 @@ abstract class ConvNd extends Module {
 }
 
 /**
- * 2-d convolution over [N, Cin, H, W] (or unbatched [Cin, H, W]).
+ * 2-d convolution over [N, Cin, H, W] (or unbatched [Cin, H, W]). PyTorch's parameter list:
+ * `new nn.Conv2d(1, 32, 3, 2)` has stride 2, `new nn.Conv2d(1, 16, 3, { padding: 1 })` padding 1.
  *
  * ```ts
  * const conv = new nn.Conv2d(1, 16, 3, { padding: 1 });
@@ -100,8 +111,8 @@ abstract class ConvNd extends Module {
  * ```
  */
 export class Conv2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrPair, opts: ConvLayerOptions = {}) {
-    super(inChannels, outChannels, kernelSize, 2, false, opts);
+  constructor(...args: CallArgs<typeof CONV2D>) {
+    super('Conv2d', ctorArgs('nn.Conv2d', CONV2D, args), 2, false);
   }
   override forward(input: Tensor): Tensor {
     return conv2d(input, this.weight, this.bias, this.convOptions);
@@ -110,17 +121,12 @@ export class Conv2d extends ConvNd {
 
 /** 1-d convolution over [N, Cin, L] (or unbatched [Cin, L]). */
 export class Conv1d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrPair, opts: ConvLayerOptions = {}) {
-    super(inChannels, outChannels, kernelSize, 1, false, opts);
+  constructor(...args: CallArgs<typeof CONV1D>) {
+    super('Conv1d', ctorArgs('nn.Conv1d', CONV1D, args), 1, false);
   }
   override forward(input: Tensor): Tensor {
     return conv1d(input, this.weight, this.bias, this.convOptions);
   }
-}
-
-export interface ConvTransposeLayerOptions extends Omit<ConvLayerOptions, 'padding'> {
-  padding?: IntOrPair;
-  outputPadding?: IntOrPair;
 }
 
 /**
@@ -130,14 +136,10 @@ export interface ConvTransposeLayerOptions extends Omit<ConvLayerOptions, 'paddi
  */
 export class ConvTranspose2d extends ConvNd {
   readonly outputPadding: number[];
-  constructor(
-    inChannels: number,
-    outChannels: number,
-    kernelSize: IntOrPair,
-    opts: ConvTransposeLayerOptions = {},
-  ) {
-    super(inChannels, outChannels, kernelSize, 2, true, opts);
-    this.outputPadding = tuple('ConvTranspose2d', 'output_padding', opts.outputPadding ?? 0, 2);
+  constructor(...args: CallArgs<typeof CONV_TRANSPOSE2D>) {
+    const a = ctorArgs('nn.ConvTranspose2d', CONV_TRANSPOSE2D, args);
+    super('ConvTranspose2d', a, 2, true);
+    this.outputPadding = [...a.outputPadding];
   }
   override forward(input: Tensor): Tensor {
     return convTranspose2d(input, this.weight, this.bias, {

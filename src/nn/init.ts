@@ -8,12 +8,15 @@
  */
 
 import { philoxFill } from '../backend/philox.js';
-import { tensor } from '../ops/creation.js';
+import { tensor as tensorOf } from '../ops/creation.js';
+import { fn } from '../signature/bind.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { erf } from '../tensor/scalar-math.js';
 import { noGrad } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
 
+const NONLINEARITY =
+  '"linear"|"conv1d"|"conv2d"|"conv3d"|"conv_transpose1d"|"conv_transpose2d"|"conv_transpose3d"|"sigmoid"|"tanh"|"relu"|"leaky_relu"|"selu"';
 export type Nonlinearity =
   | 'linear'
   | 'conv1d'
@@ -28,10 +31,7 @@ export type Nonlinearity =
   | 'leaky_relu'
   | 'selu';
 
-type Gen = { generator?: Generator };
-
-/** The recommended gain for a nonlinearity (torch.nn.init.calculate_gain). */
-export function calculateGain(nonlinearity: Nonlinearity, param?: number | null): number {
+function gain(nonlinearity: Nonlinearity, param: number | null): number {
   switch (nonlinearity) {
     case 'linear':
     case 'conv1d':
@@ -48,103 +48,127 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number | null)
       return Math.SQRT2;
     case 'leaky_relu': {
       const slope = param ?? 0.01;
-      if (typeof slope !== 'number') throw new TypeError(`negative_slope ${slope} not a valid number`);
       return Math.sqrt(2 / (1 + slope ** 2));
     }
     case 'selu':
       return 3 / 4;
-    default:
-      throw new RangeError(`Unsupported nonlinearity ${nonlinearity}`);
   }
 }
 
-/** [fanIn, fanOut] of a weight [out, in, ...kernel] (torch's _calculate_fan_in_and_fan_out). */
-export function calculateFanInAndFanOut(t: Tensor): [number, number] {
+/** The recommended gain for a nonlinearity (torch.nn.init.calculate_gain). */
+export const calculateGain = fn(
+  'nn.init.calculateGain',
+  `calculate_gain(${NONLINEARITY} nonlinearity, float? param=None)` as const,
+  (a) => gain(a.nonlinearity, a.param),
+);
+
+function fans(t: Tensor): [number, number] {
   if (t.dim() < 2)
     throw new RangeError('Fan in and fan out can not be computed for tensor with fewer than 2 dimensions');
   let receptive = 1;
   for (const s of t.shape.slice(2)) receptive *= s;
   return [t.shape[1] * receptive, t.shape[0] * receptive];
 }
+/** [fanIn, fanOut] of a weight [out, in, ...kernel] (torch's _calculate_fan_in_and_fan_out). */
+export const calculateFanInAndFanOut = fn(
+  'nn.init.calculateFanInAndFanOut',
+  '_calculate_fan_in_and_fan_out(Tensor tensor)',
+  (a) => fans(a.tensor),
+);
 
-function fan(t: Tensor, mode: 'fan_in' | 'fan_out'): number {
-  if (mode !== 'fan_in' && mode !== 'fan_out')
-    throw new RangeError(`Mode ${mode} not supported, please use one of fan_in, fan_out`);
-  const [fi, fo] = calculateFanInAndFanOut(t);
-  return mode === 'fan_in' ? fi : fo;
-}
+const fill = (t: Tensor, a: number, b: number, generator: Generator | null): Tensor =>
+  noGrad(() => t.uniform_(a, b, { generator: generator ?? undefined }));
+const gauss = (t: Tensor, mean: number, std: number, generator: Generator | null): Tensor =>
+  noGrad(() => t.normal_(mean, std, { generator: generator ?? undefined }));
 
-export function uniform_(t: Tensor, a = 0, b = 1, opts: Gen = {}): Tensor {
-  return noGrad(() => t.uniform_(a, b, opts));
-}
-export function normal_(t: Tensor, mean = 0, std = 1, opts: Gen = {}): Tensor {
-  return noGrad(() => t.normal_(mean, std, opts));
-}
-export function constant_(t: Tensor, val: number): Tensor {
-  return noGrad(() => t.fill_(val));
-}
-export const zeros_ = (t: Tensor): Tensor => constant_(t, 0);
-export const ones_ = (t: Tensor): Tensor => constant_(t, 1);
+/** U(a, b), in place. */
+export const uniform_ = fn(
+  'nn.init.uniform_',
+  'uniform_(Tensor tensor, float a=0.0, float b=1.0, Generator? generator=None)',
+  (a) => fill(a.tensor, a.a, a.b, a.generator),
+);
+/** N(mean, std), in place: `normal_(w, 0, 0.02)` or `normal_(w, { std: 0.02 })`. */
+export const normal_ = fn(
+  'nn.init.normal_',
+  'normal_(Tensor tensor, float mean=0.0, float std=1.0, Generator? generator=None)',
+  (a) => gauss(a.tensor, a.mean, a.std, a.generator),
+);
+export const constant_ = fn('nn.init.constant_', 'constant_(Tensor tensor, float val)', (a) =>
+  noGrad(() => a.tensor.fill_(a.val)),
+);
+export const zeros_ = fn('nn.init.zeros_', 'zeros_(Tensor tensor)', (a) => noGrad(() => a.tensor.fill_(0)));
+export const ones_ = fn('nn.init.ones_', 'ones_(Tensor tensor)', (a) => noGrad(() => a.tensor.fill_(1)));
 
 /** Glorot uniform: U(-a, a), a = gain * sqrt(6 / (fanIn + fanOut)). */
-export function xavierUniform_(t: Tensor, gain = 1, opts: Gen = {}): Tensor {
-  const [fi, fo] = calculateFanInAndFanOut(t);
-  const a = Math.sqrt(3) * gain * Math.sqrt(2 / (fi + fo));
-  return uniform_(t, -a, a, opts);
-}
+export const xavierUniform_ = fn(
+  'nn.init.xavierUniform_',
+  'xavier_uniform_(Tensor tensor, float gain=1.0, Generator? generator=None)',
+  (a) => {
+    const [fi, fo] = fans(a.tensor);
+    const bound = Math.sqrt(3) * a.gain * Math.sqrt(2 / (fi + fo));
+    return fill(a.tensor, -bound, bound, a.generator);
+  },
+);
 /** Glorot normal: N(0, gain * sqrt(2 / (fanIn + fanOut))). */
-export function xavierNormal_(t: Tensor, gain = 1, opts: Gen = {}): Tensor {
-  const [fi, fo] = calculateFanInAndFanOut(t);
-  return normal_(t, 0, gain * Math.sqrt(2 / (fi + fo)), opts);
-}
+export const xavierNormal_ = fn(
+  'nn.init.xavierNormal_',
+  'xavier_normal_(Tensor tensor, float gain=1.0, Generator? generator=None)',
+  (a) => {
+    const [fi, fo] = fans(a.tensor);
+    return gauss(a.tensor, 0, a.gain * Math.sqrt(2 / (fi + fo)), a.generator);
+  },
+);
 
-export interface KaimingOptions extends Gen {
-  /** Negative slope of the leaky ReLU that follows (only with 'leaky_relu'). Default 0. */
-  a?: number;
-  mode?: 'fan_in' | 'fan_out';
-  nonlinearity?: Nonlinearity;
-}
+const KAIMING =
+  `(Tensor tensor, float a=0, "fan_in"|"fan_out" mode="fan_in", ${NONLINEARITY} nonlinearity="leaky_relu", Generator? generator=None)` as const;
+/** gain / sqrt(fan): the std of He initialisation. */
+const kaimingStd = (a: {
+  tensor: Tensor;
+  a: number;
+  mode: 'fan_in' | 'fan_out';
+  nonlinearity: Nonlinearity;
+}) => {
+  const [fi, fo] = fans(a.tensor);
+  return gain(a.nonlinearity, a.a) / Math.sqrt(a.mode === 'fan_in' ? fi : fo);
+};
 /** He uniform: U(-b, b), b = gain * sqrt(3 / fan). Defaults as PyTorch: a=0, fan_in, leaky_relu. */
-export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
-  if (t.numel() === 0) return t;
-  const std =
-    calculateGain(opts.nonlinearity ?? 'leaky_relu', opts.a ?? 0) / Math.sqrt(fan(t, opts.mode ?? 'fan_in'));
-  const bound = Math.sqrt(3) * std;
-  return uniform_(t, -bound, bound, opts);
-}
+export const kaimingUniform_ = fn('nn.init.kaimingUniform_', `kaiming_uniform_${KAIMING}` as const, (a) => {
+  if (a.tensor.numel() === 0) return a.tensor;
+  const bound = Math.sqrt(3) * kaimingStd(a);
+  return fill(a.tensor, -bound, bound, a.generator);
+});
 /** He normal: N(0, gain / sqrt(fan)). */
-export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
-  if (t.numel() === 0) return t;
-  const std =
-    calculateGain(opts.nonlinearity ?? 'leaky_relu', opts.a ?? 0) / Math.sqrt(fan(t, opts.mode ?? 'fan_in'));
-  return normal_(t, 0, std, opts);
-}
+export const kaimingNormal_ = fn('nn.init.kaimingNormal_', `kaiming_normal_${KAIMING}` as const, (a) => {
+  if (a.tensor.numel() === 0) return a.tensor;
+  return gauss(a.tensor, 0, kaimingStd(a), a.generator);
+});
 
 /**
  * N(mean, std) truncated to [a, b] by inverse-CDF sampling, as PyTorch's trunc_normal_. The
  * draw runs on the host (init is not a hot path) and is copied to the tensor's device.
  */
-export function truncNormal_(
-  t: Tensor,
-  opts: { mean?: number; std?: number; a?: number; b?: number } & Gen = {},
-): Tensor {
-  const { mean = 0, std = 1, a = -2, b = 2 } = opts;
-  const cdf = (x: number) => (1 + erf(x / Math.SQRT2)) / 2;
-  const l = cdf((a - mean) / std);
-  const u = cdf((b - mean) / std);
-  const n = t.numel();
-  const r = new Float32Array(n);
-  const g = opts.generator ?? defaultGenerator;
-  const { seed, offset } = g.next(n);
-  philoxFill('uniform', r, seed, offset, 2 * l - 1, 2 * u - 1);
-  const vals = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = mean + std * Math.SQRT2 * erfinv(r[i]);
-    vals[i] = Math.min(b, Math.max(a, v));
-  }
-  const src = tensor(vals, { device: t.device }).reshape(t.shape);
-  return noGrad(() => t.copy_(src));
-}
+export const truncNormal_ = fn(
+  'nn.init.truncNormal_',
+  'trunc_normal_(Tensor tensor, float mean=0.0, float std=1.0, float a=-2.0, float b=2.0, Generator? generator=None)',
+  ({ tensor: t, mean, std, a, b, generator }) => {
+    const cdf = (x: number) => (1 + erf(x / Math.SQRT2)) / 2;
+    const l = cdf((a - mean) / std);
+    const u = cdf((b - mean) / std);
+    const n = t.numel();
+    const r = new Float32Array(n);
+    const g = generator ?? defaultGenerator;
+    const { seed, offset } = g.next(n);
+    philoxFill('uniform', r, seed, offset, 2 * l - 1, 2 * u - 1);
+    const vals = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = mean + std * Math.SQRT2 * erfinv(r[i]);
+      vals[i] = Math.min(b, Math.max(a, v));
+    }
+    const src = tensorOf(vals, { device: t.device }).reshape(t.shape);
+    return noGrad(() => t.copy_(src));
+  },
+);
+/** PyTorch's snake_case spelling. */
 export const trunc_normal_ = truncNormal_;
 
 // Abramowitz–Stegun 7.1.26 is too coarse for the tails; use a series/continued approximation.

@@ -5,10 +5,13 @@ import { empty } from '../ops/creation.js';
 import { embedding } from '../ops/indexing.js';
 import { linear } from '../ops/matmul.js';
 import { flatten, unflatten } from '../ops/shape.js';
+import { ctorArgs } from '../signature/bind.js';
+import type { CallArgs } from '../signature/types.js';
 import type { DeviceLike } from '../tensor/device.js';
 import type { DTypeLike } from '../tensor/dtype.js';
 import { noGrad } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { unsupportedEmbeddingArgs } from './functional.js';
 import * as init from './init.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
@@ -18,6 +21,11 @@ export interface FactoryOptions {
   device?: DeviceLike;
   dtype?: DTypeLike;
 }
+/** @internal The `device`/`dtype` pair of a bound constructor, as `empty()` takes it. */
+export const factory = (a: { device: DeviceLike | null; dtype: DTypeLike | null }): FactoryOptions => ({
+  device: a.device ?? undefined,
+  dtype: a.dtype ?? undefined,
+});
 
 /**
  * y = x W^T + b. Default init as PyTorch: W ~ kaiming_uniform_(a=sqrt(5)), i.e.
@@ -28,18 +36,21 @@ export interface FactoryOptions {
  * const y = fc(torch.randn([64, 784]));   // [64, 128]
  * ```
  */
+const LINEAR =
+  'Linear(int in_features, int out_features, bool bias=True, *, Device? device=None, ScalarType? dtype=None)';
 export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
-  constructor(
-    readonly inFeatures: number,
-    readonly outFeatures: number,
-    opts: { bias?: boolean } & FactoryOptions = {},
-  ) {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  constructor(...args: CallArgs<typeof LINEAR>) {
     super();
-    const f = { device: opts.device, dtype: opts.dtype };
-    this.weight = Parameter(empty([outFeatures, inFeatures], f));
-    this.bias = opts.bias === false ? null : Parameter(empty([outFeatures], f));
+    const a = ctorArgs('nn.Linear', LINEAR, args);
+    this.inFeatures = a.inFeatures;
+    this.outFeatures = a.outFeatures;
+    const f = factory(a);
+    this.weight = Parameter(empty([a.outFeatures, a.inFeatures], f));
+    this.bias = a.bias ? Parameter(empty([a.outFeatures], f)) : null;
     this.resetParameters();
   }
   resetParameters(): void {
@@ -57,19 +68,27 @@ export class Linear extends Module {
   }
 }
 
+const IDENTITY = 'Identity()';
 /** Returns its input. */
 export class Identity extends Module {
+  constructor(...args: CallArgs<typeof IDENTITY>) {
+    super();
+    ctorArgs('nn.Identity', IDENTITY, args);
+  }
   override forward(input: Tensor): Tensor {
     return input;
   }
 }
 
+const FLATTEN = 'Flatten(int start_dim=1, int end_dim=-1)';
 export class Flatten extends Module {
-  constructor(
-    readonly startDim = 1,
-    readonly endDim = -1,
-  ) {
+  readonly startDim: number;
+  readonly endDim: number;
+  constructor(...args: CallArgs<typeof FLATTEN>) {
     super();
+    const a = ctorArgs('nn.Flatten', FLATTEN, args);
+    this.startDim = a.startDim;
+    this.endDim = a.endDim;
   }
   override forward(input: Tensor): Tensor {
     return flatten(input, this.startDim, this.endDim);
@@ -79,12 +98,15 @@ export class Flatten extends Module {
   }
 }
 
+const UNFLATTEN = 'Unflatten(int dim, int[] unflattened_size)';
 export class Unflatten extends Module {
-  constructor(
-    readonly dim: number,
-    readonly unflattenedSize: readonly number[],
-  ) {
+  readonly dim: number;
+  readonly unflattenedSize: readonly number[];
+  constructor(...args: CallArgs<typeof UNFLATTEN>) {
     super();
+    const a = ctorArgs('nn.Unflatten', UNFLATTEN, args);
+    this.dim = a.dim;
+    this.unflattenedSize = a.unflattenedSize;
   }
   override forward(input: Tensor): Tensor {
     return unflatten(input, this.dim, this.unflattenedSize);
@@ -95,56 +117,55 @@ export class Unflatten extends Module {
 }
 
 /** Zeroes elements with probability p in training mode (scaling the rest by 1/(1-p)); identity in eval. */
+const DROPOUT = 'Dropout(float p=0.5, bool inplace=False)';
 export class Dropout extends Module {
-  constructor(
-    readonly p = 0.5,
-    readonly inplace = false,
-  ) {
+  readonly p: number;
+  readonly inplace: boolean;
+  constructor(...args: CallArgs<typeof DROPOUT>) {
     super();
-    if (p < 0 || p > 1) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${p}`);
+    const a = ctorArgs(
+      `nn.${new.target.name}`,
+      DROPOUT.replace('Dropout', new.target.name) as typeof DROPOUT,
+      args,
+    );
+    if (a.p < 0 || a.p > 1)
+      throw new RangeError(`dropout probability has to be between 0 and 1, but got ${a.p}`);
+    this.p = a.p;
+    this.inplace = a.inplace;
   }
   override forward(input: Tensor): Tensor {
-    return dropout(input, this.p, this.training);
+    const y = dropout(input, this.p, this.training);
+    return this.inplace && this.training ? input.copy_(y) : y;
   }
   override extraRepr(): string {
     return `p=${pyFloat(this.p)}, inplace=${pyBool(this.inplace)}`;
   }
 }
 
-export interface EmbeddingOptions extends FactoryOptions {
-  paddingIdx?: number | null;
-  /** A pretrained weight [numEmbeddings, embeddingDim] to use instead of N(0, 1). */
-  weight?: Tensor;
-}
-
+const EMBEDDING =
+  'Embedding(int num_embeddings, int embedding_dim, int? padding_idx=None, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False, *, Device? device=None, ScalarType? dtype=None)';
 /** A lookup table: ids [...] -> rows [..., embeddingDim]. Weight ~ N(0, 1), the padding row zero. */
 export class Embedding extends Module {
   weight: Parameter;
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
   readonly paddingIdx: number | null;
-  constructor(
-    readonly numEmbeddings: number,
-    readonly embeddingDim: number,
-    opts: EmbeddingOptions = {},
-  ) {
+  constructor(...args: CallArgs<typeof EMBEDDING>) {
     super();
-    let pad = opts.paddingIdx ?? null;
+    const a = ctorArgs('nn.Embedding', EMBEDDING, args);
+    unsupportedEmbeddingArgs('nn.Embedding', a);
+    const { numEmbeddings, embeddingDim } = a;
+    this.numEmbeddings = numEmbeddings;
+    this.embeddingDim = embeddingDim;
+    let pad = a.paddingIdx;
     if (pad !== null) {
       if (pad >= numEmbeddings || pad < -numEmbeddings)
         throw new RangeError('Padding_idx must be within num_embeddings');
       if (pad < 0) pad += numEmbeddings;
     }
     this.paddingIdx = pad;
-    if (opts.weight) {
-      const s = opts.weight.shape;
-      if (s.length !== 2 || s[0] !== numEmbeddings || s[1] !== embeddingDim)
-        throw new RangeError('Shape of weight does not match num_embeddings and embedding_dim');
-      this.weight = Parameter(opts.weight);
-    } else {
-      this.weight = Parameter(
-        empty([numEmbeddings, embeddingDim], { device: opts.device, dtype: opts.dtype }),
-      );
-      this.resetParameters();
-    }
+    this.weight = Parameter(empty([numEmbeddings, embeddingDim], factory(a)));
+    this.resetParameters();
   }
   resetParameters(): void {
     init.normal_(this.weight);
@@ -153,15 +174,16 @@ export class Embedding extends Module {
       noGrad(() => this.weight.select(0, p).fill_(0));
     }
   }
-  /** Embedding.from_pretrained: frozen by default. */
-  static fromPretrained(
-    embeddings: Tensor,
-    opts: { freeze?: boolean; paddingIdx?: number | null } = {},
-  ): Embedding {
+  /** Embedding.from_pretrained: `embeddings` [num, dim] become the weight, frozen by default. */
+  static fromPretrained(...args: CallArgs<typeof FROM_PRETRAINED>): Embedding {
+    const a = ctorArgs('nn.Embedding.fromPretrained', FROM_PRETRAINED, args);
+    const embeddings = a.embeddings;
     if (embeddings.dim() !== 2) throw new RangeError('Embeddings parameter is expected to be 2-dimensional');
     const [n, d] = embeddings.shape;
-    const e = new Embedding(n, d, { weight: embeddings, paddingIdx: opts.paddingIdx });
-    e.weight.requiresGrad_(!(opts.freeze ?? true));
+    const { freeze: _, embeddings: __, ...rest } = a;
+    const e = new Embedding(n, d, { ...rest, device: embeddings.device, dtype: embeddings.dtype });
+    e.weight = Parameter(embeddings);
+    e.weight.requiresGrad_(!a.freeze);
     return e;
   }
   override forward(input: Tensor): Tensor {
@@ -171,3 +193,5 @@ export class Embedding extends Module {
     return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== null ? `, padding_idx=${this.paddingIdx}` : ''}`;
   }
 }
+const FROM_PRETRAINED =
+  'from_pretrained(Tensor embeddings, bool freeze=True, int? padding_idx=None, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False)';

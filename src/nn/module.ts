@@ -28,6 +28,8 @@
  */
 
 import { releaseGrad } from '../autograd/engine.js';
+import { ctorArgs, isPlainObject, overloads, registerType } from '../signature/bind.js';
+import type { Bound, CallArgs } from '../signature/types.js';
 import { type DeviceLike, device as toDevice } from '../tensor/device.js';
 import type { DTypeLike } from '../tensor/dtype.js';
 import { normalizeDType } from '../tensor/dtype.js';
@@ -36,6 +38,40 @@ import { Tensor } from '../tensor/tensor.js';
 import { isParameter, type Parameter } from './parameter.js';
 
 type StateDict = Record<string, Tensor>;
+
+// Method signatures (PyTorch's, bound by src/signature: positionally or in an options object).
+const REGISTER_PARAMETER = 'register_parameter(str name, Tensor? param)';
+const REGISTER_BUFFER = 'register_buffer(str name, Tensor? tensor, bool persistent=True)';
+const REGISTER_MODULE = 'register_module(str name, Module? module)';
+const NAMED_MODULES = 'named_modules(set? memo=None, str prefix="", bool remove_duplicate=True)';
+const NAMED_PARAMETERS = 'named_parameters(str prefix="", bool recurse=True, bool remove_duplicate=True)';
+const PARAMETERS = 'parameters(bool recurse=True)';
+const NAMED_BUFFERS = 'named_buffers(str prefix="", bool recurse=True, bool remove_duplicate=True)';
+const BUFFERS = 'buffers(bool recurse=True)';
+const GET_SUBMODULE = 'get_submodule(str target)';
+const TRAIN = 'train(bool mode=True)';
+const REQUIRES_GRAD_ = 'requires_grad_(bool requires_grad=True)';
+const ZERO_GRAD = 'zero_grad(bool set_to_none=True)';
+const TO_DTYPE = 'to(ScalarType dtype, bool non_blocking=False)';
+const TO_DEVICE = 'to(Device? device=None, ScalarType? dtype=None, bool non_blocking=False)';
+const TO_TENSOR = 'to(Tensor tensor, bool non_blocking=False)';
+const TO_ASYNC = 'to_async(Device device)';
+const STATE_DICT = 'state_dict(*, dict? destination=None, str prefix="", bool keep_vars=False)';
+const LOAD_STATE_DICT = 'load_state_dict(StateDict state_dict, bool strict=True, bool assign=False)';
+
+/** Module.to's three forms, as PyTorch: to(dtype), to(device, dtype), to(tensor). */
+const bindTo = overloads(
+  'nn.Module.to',
+  [TO_DTYPE, (a: Bound<typeof TO_DTYPE>) => ({ device: null, dtype: a.dtype })],
+  [TO_DEVICE, (a: Bound<typeof TO_DEVICE>) => ({ device: a.device, dtype: a.dtype })],
+  [
+    TO_TENSOR,
+    (a: Bound<typeof TO_TENSOR>) => ({
+      device: a.tensor.device as DeviceLike,
+      dtype: a.tensor.dtype as DTypeLike,
+    }),
+  ],
+);
 
 export interface LoadStateDictResult {
   missingKeys: string[];
@@ -89,7 +125,8 @@ export class Module {
   }
 
   /** Adds a parameter (or null: a declared but absent parameter, like `bias=False`). */
-  registerParameter(name: string, param: Parameter | null): void {
+  registerParameter(...args: CallArgs<typeof REGISTER_PARAMETER>): void {
+    const { name, param } = ctorArgs('nn.Module.registerParameter', REGISTER_PARAMETER, args);
     checkName(this, name, 'parameter');
     if (param !== null && !isParameter(param))
       throw new TypeError(
@@ -99,27 +136,28 @@ export class Module {
   }
 
   /** Adds a buffer: state that is not a parameter (running stats). `persistent: false` keeps it out of stateDict. */
-  registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
+  registerBuffer(...args: CallArgs<typeof REGISTER_BUFFER>): void {
+    const { name, tensor, persistent } = ctorArgs('nn.Module.registerBuffer', REGISTER_BUFFER, args);
     checkName(this, name, 'buffer');
-    if (tensor !== null && !(tensor instanceof Tensor))
-      throw new TypeError(
-        `cannot assign '${describe(tensor)}' object to buffer '${name}' (Tensor or null required)`,
-      );
     this._i.buffers.add(name);
-    if (opts.persistent === false) this._i.nonPersistent.add(name);
+    if (!persistent) this._i.nonPersistent.add(name);
     else this._i.nonPersistent.delete(name);
     this._set(name, tensor);
   }
 
   /** Adds a child module under `name` (`model.name` then reads it). */
-  registerModule(name: string, module: Module | null): void {
+  registerModule(...args: CallArgs<typeof REGISTER_MODULE>): void {
+    const { name, module } = ctorArgs('nn.Module.registerModule', REGISTER_MODULE, args);
     checkName(this, name, 'module');
-    if (module !== null && !(module instanceof Module))
-      throw new TypeError(`${describe(module)} is not a Module subclass`);
     this._set(name, module);
   }
   /** Alias of registerModule. */
-  addModule(name: string, module: Module | null): void {
+  addModule(...args: CallArgs<typeof REGISTER_MODULE>): void {
+    const { name, module } = ctorArgs(
+      'nn.Module.addModule',
+      REGISTER_MODULE.replace('register', 'add') as typeof REGISTER_MODULE,
+      args,
+    );
     this.registerModule(name, module);
   }
 
@@ -161,53 +199,71 @@ export class Module {
   }
 
   /** This module and every descendant once, with dotted names ('' for this one). */
-  *namedModules(memo: Set<Module> = new Set(), prefix = ''): Generator<[string, Module]> {
-    if (memo.has(this)) return;
-    memo.add(this);
+  namedModules(...args: CallArgs<typeof NAMED_MODULES>): Generator<[string, Module]> {
+    const a = ctorArgs('nn.Module.namedModules', NAMED_MODULES, args);
+    return this._namedModules((a.memo as Set<Module> | null) ?? new Set(), a.prefix, a.removeDuplicate);
+  }
+  private *_namedModules(
+    memo: Set<Module>,
+    prefix: string,
+    removeDuplicate: boolean,
+  ): Generator<[string, Module]> {
+    if (removeDuplicate) {
+      if (memo.has(this)) return;
+      memo.add(this);
+    }
     yield [prefix, this];
     for (const [k, v] of this._entries())
-      if (v instanceof Module) yield* v.namedModules(memo, prefix ? `${prefix}.${k}` : k);
+      if (v instanceof Module) yield* v._namedModules(memo, prefix ? `${prefix}.${k}` : k, removeDuplicate);
   }
   *modules(): Generator<Module> {
     for (const [, m] of this.namedModules()) yield m;
   }
 
   /** Every parameter once (shared ones are not repeated), as `['fc1.weight', p]`. */
-  *namedParameters(opts: { prefix?: string; recurse?: boolean } = {}): Generator<[string, Parameter]> {
-    yield* this.namedTensors((m) => m._ownParameters(), opts);
+  namedParameters(...args: CallArgs<typeof NAMED_PARAMETERS>): Generator<[string, Parameter]> {
+    const a = ctorArgs('nn.Module.namedParameters', NAMED_PARAMETERS, args);
+    return this.namedTensors((m) => m._ownParameters(), a);
   }
 
   /** Each tensor once (shared ones under their first name), with dotted names, in module order. */
   private *namedTensors<T extends Tensor>(
     own: (m: Module) => Iterable<[string, T]>,
-    opts: { prefix?: string; recurse?: boolean },
+    opts: { prefix: string; recurse: boolean; removeDuplicate: boolean },
   ): Generator<[string, T]> {
     const seen = new Set<Tensor>();
-    const mods: [string, Module][] =
-      opts.recurse === false
-        ? [[opts.prefix ?? '', this]]
-        : [...this.namedModules(new Set(), opts.prefix ?? '')];
+    const mods: [string, Module][] = opts.recurse
+      ? [...this._namedModules(new Set(), opts.prefix, opts.removeDuplicate)]
+      : [[opts.prefix, this]];
     for (const [mp, m] of mods)
       for (const [k, t] of own(m))
-        if (!seen.has(t)) {
+        if (!opts.removeDuplicate || !seen.has(t)) {
           seen.add(t);
           yield [mp ? `${mp}.${k}` : k, t];
         }
   }
   /** The parameters, e.g. for an optimizer: `new optim.SGD(model.parameters(), {lr: 0.01})`. */
-  parameters(opts: { recurse?: boolean } = {}): Parameter[] {
-    return [...this.namedParameters(opts)].map(([, p]) => p);
+  parameters(...args: CallArgs<typeof PARAMETERS>): Parameter[] {
+    const { recurse } = ctorArgs('nn.Module.parameters', PARAMETERS, args);
+    return [
+      ...this.namedTensors((m) => m._ownParameters(), { prefix: '', recurse, removeDuplicate: true }),
+    ].map(([, p]) => p);
   }
 
-  *namedBuffers(opts: { prefix?: string; recurse?: boolean } = {}): Generator<[string, Tensor]> {
-    yield* this.namedTensors((m) => m._ownBuffers(), opts);
+  namedBuffers(...args: CallArgs<typeof NAMED_BUFFERS>): Generator<[string, Tensor]> {
+    const a = ctorArgs('nn.Module.namedBuffers', NAMED_BUFFERS, args);
+    return this.namedTensors((m) => m._ownBuffers(), a);
   }
-  buffers(opts: { recurse?: boolean } = {}): Tensor[] {
-    return [...this.namedBuffers(opts)].map(([, b]) => b);
+  buffers(...args: CallArgs<typeof BUFFERS>): Tensor[] {
+    const { recurse } = ctorArgs('nn.Module.buffers', BUFFERS, args);
+    return [...this.namedTensors((m) => m._ownBuffers(), { prefix: '', recurse, removeDuplicate: true })].map(
+      ([, b]) => b,
+    );
   }
 
   /** The module at a dotted path ('' is this one), as get_submodule. */
-  getSubmodule(target: string): Module {
+  getSubmodule(...args: CallArgs<typeof GET_SUBMODULE>): Module {
+    const { target } = ctorArgs('nn.Module.getSubmodule', GET_SUBMODULE, args);
     let m: Module = this;
     if (target === '') return m;
     for (const part of target.split('.')) {
@@ -220,8 +276,8 @@ export class Module {
 
   // ---- modes ----
   /** Sets training mode on this module and all descendants. */
-  train(mode = true): this {
-    if (typeof mode !== 'boolean') throw new TypeError('training mode is expected to be boolean');
+  train(...args: CallArgs<typeof TRAIN>): this {
+    const { mode } = ctorArgs('nn.Module.train', TRAIN, args);
     for (const m of this.modules()) m.training = mode;
     return this;
   }
@@ -236,14 +292,15 @@ export class Module {
     return this;
   }
 
-  requiresGrad_(requiresGrad = true): this {
+  requiresGrad_(...args: CallArgs<typeof REQUIRES_GRAD_>): this {
+    const { requiresGrad } = ctorArgs('nn.Module.requiresGrad_', REQUIRES_GRAD_, args);
     for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
     return this;
   }
 
   /** Clears the gradients: `null` (default, as PyTorch 2) or zeroed in place with `setToNone: false`. */
-  zeroGrad(opts: { setToNone?: boolean } = {}): void {
-    const setToNone = opts.setToNone ?? true;
+  zeroGrad(...args: CallArgs<typeof ZERO_GRAD>): void {
+    const { setToNone } = ctorArgs('nn.Module.zeroGrad', ZERO_GRAD, args);
     for (const p of this.parameters()) {
       if (!p.grad) continue;
       if (setToNone)
@@ -260,10 +317,13 @@ export class Module {
   /**
    * Moves (or casts) parameters, their gradients and buffers IN PLACE: each tensor keeps its
    * identity (`p.data = p.data.to(device)`), so an optimizer created before still holds them.
-   * A dtype cast only touches floating-point tensors, as in PyTorch.
+   * A dtype cast only touches floating-point tensors, as in PyTorch. PyTorch's three forms:
+   * `to('cuda')`, `to('float32')`, `to(device, dtype)` / `to({ device, dtype })`, `to(tensor)`.
    */
-  to(target: DeviceLike | DTypeLike | { device?: DeviceLike; dtype?: DTypeLike }): this {
-    const { dev, dt } = parseTo(target);
+  to(...args: CallArgs<typeof TO_DTYPE> | CallArgs<typeof TO_DEVICE> | CallArgs<typeof TO_TENSOR>): this {
+    const b = bindTo(...(args as Parameters<typeof bindTo>));
+    const dev = b.device === null ? undefined : toDevice(b.device);
+    const dt = b.dtype === null ? undefined : normalizeDType(b.dtype);
     const conv = (t: Tensor): Tensor => {
       let r = t;
       if (dt && r.dtype === 'float32' && dt !== r.dtype) r = r.to(dt);
@@ -274,8 +334,8 @@ export class Module {
     return this;
   }
   /** `to(device)` for a GPU -> CPU move, which reads back and so is async. */
-  async toAsync(device: DeviceLike): Promise<this> {
-    const dev = toDevice(device);
+  async toAsync(...args: CallArgs<typeof TO_ASYNC>): Promise<this> {
+    const dev = toDevice(ctorArgs('nn.Module.toAsync', TO_ASYNC, args).device);
     const tensors: Tensor[] = [];
     for (const p of this.parameters()) tensors.push(p, ...(p.grad ? [p.grad] : []));
     tensors.push(...this.buffers());
@@ -317,13 +377,14 @@ export class Module {
    * Parameters and persistent buffers with PyTorch's key names ('fc1.weight'), in order, as
    * detached tensors sharing storage with the module.
    */
-  stateDict(opts: { prefix?: string; keepVars?: boolean } = {}): StateDict {
-    const out: StateDict = {};
-    const prefix = opts.prefix ?? '';
+  stateDict(...args: CallArgs<typeof STATE_DICT>): StateDict {
+    const a = ctorArgs('nn.Module.stateDict', STATE_DICT, args);
+    const out = (a.destination ?? {}) as StateDict;
+    const { prefix, keepVars } = a;
     const walk = (m: Module, pre: string) => {
-      for (const [k, p] of m._ownParameters()) out[pre + k] = opts.keepVars ? p : p.detach();
+      for (const [k, p] of m._ownParameters()) out[pre + k] = keepVars ? p : p.detach();
       for (const [k, b] of m._ownBuffers())
-        if (!m._i.nonPersistent.has(k)) out[pre + k] = opts.keepVars ? b : b.detach();
+        if (!m._i.nonPersistent.has(k)) out[pre + k] = keepVars ? b : b.detach();
       for (const [k, c] of m._childEntries()) walk(c, `${pre}${k}.`);
     };
     walk(this, prefix);
@@ -333,13 +394,11 @@ export class Module {
   /**
    * Copies the values in (on this module's devices). `strict` (default) throws on missing or
    * unexpected keys; a shape mismatch always throws. The error lists every key at fault, as
-   * PyTorch's does.
+   * PyTorch's does. `assign: true` makes each parameter and buffer take the checkpoint's tensor
+   * (storage and dtype) instead of copying into it.
    */
-  loadStateDict(
-    stateDict: StateDict | Map<string, Tensor>,
-    opts: { strict?: boolean } = {},
-  ): LoadStateDictResult {
-    const strict = opts.strict ?? true;
+  loadStateDict(...args: CallArgs<typeof LOAD_STATE_DICT>): LoadStateDictResult {
+    const { stateDict, strict, assign } = ctorArgs('nn.Module.loadStateDict', LOAD_STATE_DICT, args);
     const sd = stateDict instanceof Map ? Object.fromEntries(stateDict) : stateDict;
     const own = this.stateDict({ keepVars: true });
     const missingKeys = Object.keys(own).filter((k) => !(k in sd));
@@ -375,6 +434,10 @@ export class Module {
       throw new Error(`Error(s) in loading state_dict for ${this._getName()}:\n\t${errors.join('\n\t')}`);
     noGrad(() => {
       for (const [dst, src] of copies) {
+        if (assign) {
+          dst.data = src.detach();
+          continue;
+        }
         const s = src.dtype === dst.dtype ? src : src.to(dst.dtype);
         dst.copy_(s);
       }
@@ -434,16 +497,24 @@ const sameShape = (a: readonly number[], b: readonly number[]) =>
 
 const torchSize = (s: readonly number[]) => `torch.Size([${s.join(', ')}])`;
 
-export function parseTo(target: DeviceLike | DTypeLike | { device?: DeviceLike; dtype?: DTypeLike }) {
-  let dev: ReturnType<typeof toDevice> | undefined;
-  let dt: ReturnType<typeof normalizeDType> | undefined;
-  if (typeof target === 'string') {
-    if (/^(cpu|webgpu|cuda|gpu)(:\d+)?$/.test(target)) dev = toDevice(target);
-    else dt = normalizeDType(target as DTypeLike);
-  } else if (target && typeof target === 'object' && ('device' in target || 'dtype' in target)) {
-    const o = target as { device?: DeviceLike; dtype?: DTypeLike };
-    if (o.device !== undefined) dev = toDevice(o.device);
-    if (o.dtype !== undefined) dt = normalizeDType(o.dtype);
-  } else dev = toDevice(target as DeviceLike);
-  return { dev, dt };
+registerType(
+  'Module',
+  (v): v is Module => v instanceof Module,
+  'an nn.Module',
+  (m) => `nn.${m._getName()}`,
+);
+/** A state dict: a plain object or a Map of name -> tensor. */
+registerType(
+  'StateDict',
+  (v): v is StateDict | Map<string, Tensor> => isPlainObject(v) || v instanceof Map,
+  'a state dict (an object or a Map of tensors)',
+);
+/** Python's `set` (named_modules' memo). */
+registerType('set', (v): v is Set<unknown> => v instanceof Set, 'a Set');
+declare module '../signature/types.js' {
+  interface TypeMap {
+    set: Set<unknown>;
+    Module: Module;
+    StateDict: StateDict | Map<string, Tensor>;
+  }
 }

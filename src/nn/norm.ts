@@ -10,10 +10,12 @@
 import { full, ones, zeros } from '../ops/creation.js';
 import { batchNorm, groupNorm, layerNorm } from '../ops/norm.js';
 import { cast, reciprocal } from '../ops/pointwise.js';
+import { ctorArgs } from '../signature/bind.js';
+import type { CallArgs } from '../signature/types.js';
 import { noGrad } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
 import * as init from './init.js';
-import type { FactoryOptions } from './layers.js';
+import { factory } from './layers.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { pyBool, pyTuple } from './repr.js';
@@ -24,13 +26,9 @@ const pyNum = (x: number): string => {
   return Number.isInteger(x) ? x.toFixed(1) : String(x);
 };
 
-export interface BatchNormOptions extends FactoryOptions {
-  eps?: number;
-  /** Running-stats factor; null: a cumulative moving average (1 / numBatchesTracked). */
-  momentum?: number | null;
-  affine?: boolean;
-  trackRunningStats?: boolean;
-}
+const batchNormSig = (name: string) =>
+  `${name}(int num_features, float eps=1e-05, float? momentum=0.1, bool affine=True, bool track_running_stats=True, *, Device? device=None, ScalarType? dtype=None)` as const;
+type BatchNormArgs = CallArgs<ReturnType<typeof batchNormSig>>;
 
 abstract class BatchNormBase extends Module {
   weight: Parameter | null;
@@ -38,20 +36,22 @@ abstract class BatchNormBase extends Module {
   declare running_mean: Tensor | null;
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
+  readonly numFeatures: number;
   readonly eps: number;
+  /** Running-stats factor; null: a cumulative moving average (1 / numBatchesTracked). */
   momentum: number | null;
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
-  constructor(
-    readonly numFeatures: number,
-    opts: BatchNormOptions = {},
-  ) {
+  constructor(name: string, args: readonly unknown[]) {
     super();
-    this.eps = opts.eps ?? 1e-5;
-    this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
-    this.affine = opts.affine ?? true;
-    this.trackRunningStats = opts.trackRunningStats ?? true;
-    const f = { device: opts.device, dtype: opts.dtype };
+    const a = ctorArgs(`nn.${name}`, batchNormSig(name), args);
+    const numFeatures = a.numFeatures;
+    this.numFeatures = numFeatures;
+    this.eps = a.eps;
+    this.momentum = a.momentum;
+    this.affine = a.affine;
+    this.trackRunningStats = a.trackRunningStats;
+    const f = factory(a);
     this.weight = this.affine ? Parameter(ones([numFeatures], f)) : null;
     this.bias = this.affine ? Parameter(zeros([numFeatures], f)) : null;
     const track = this.trackRunningStats;
@@ -60,7 +60,7 @@ abstract class BatchNormBase extends Module {
     // int64 in PyTorch; stored as int32 (DESIGN: dtypes).
     this.registerBuffer(
       'num_batches_tracked',
-      track ? full([], 0, { device: opts.device, dtype: 'int32' }) : null,
+      track ? full([], 0, { device: f.device, dtype: 'int32' }) : null,
     );
   }
   get runningMean(): Tensor | null {
@@ -114,6 +114,9 @@ abstract class BatchNormBase extends Module {
  * running estimates updated with `momentum`), the running estimates in eval mode.
  */
 export class BatchNorm1d extends BatchNormBase {
+  constructor(...args: BatchNormArgs) {
+    super('BatchNorm1d', args);
+  }
   protected checkInputDim(input: Tensor): void {
     if (input.dim() !== 2 && input.dim() !== 3)
       throw new RangeError(`expected 2D or 3D input (got ${input.dim()}D input)`);
@@ -131,10 +134,18 @@ export class BatchNorm1d extends BatchNormBase {
  * ```
  */
 export class BatchNorm2d extends BatchNormBase {
+  constructor(...args: BatchNormArgs) {
+    super('BatchNorm2d', args);
+  }
   protected checkInputDim(input: Tensor): void {
     if (input.dim() !== 4) throw new RangeError(`expected 4D input (got ${input.dim()}D input)`);
   }
 }
+
+const LAYER_NORM =
+  'LayerNorm(int|int[] normalized_shape, float eps=1e-05, bool elementwise_affine=True, bool bias=True, *, Device? device=None, ScalarType? dtype=None)';
+const GROUP_NORM =
+  'GroupNorm(int num_groups, int num_channels, float eps=1e-05, bool affine=True, *, Device? device=None, ScalarType? dtype=None)';
 
 /** Normalises over the trailing `normalizedShape` dims, with an elementwise affine map. */
 export class LayerNorm extends Module {
@@ -143,18 +154,16 @@ export class LayerNorm extends Module {
   readonly normalizedShape: number[];
   readonly eps: number;
   readonly elementwiseAffine: boolean;
-  constructor(
-    normalizedShape: number | readonly number[],
-    opts: { eps?: number; elementwiseAffine?: boolean; bias?: boolean } & FactoryOptions = {},
-  ) {
+  constructor(...args: CallArgs<typeof LAYER_NORM>) {
     super();
-    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
-    this.eps = opts.eps ?? 1e-5;
-    this.elementwiseAffine = opts.elementwiseAffine ?? true;
-    const f = { device: opts.device, dtype: opts.dtype };
+    const a = ctorArgs('nn.LayerNorm', LAYER_NORM, args);
+    const ns = a.normalizedShape;
+    this.normalizedShape = typeof ns === 'number' ? [ns] : [...ns];
+    this.eps = a.eps;
+    this.elementwiseAffine = a.elementwiseAffine;
+    const f = factory(a);
     this.weight = this.elementwiseAffine ? Parameter(ones(this.normalizedShape, f)) : null;
-    this.bias =
-      this.elementwiseAffine && opts.bias !== false ? Parameter(zeros(this.normalizedShape, f)) : null;
+    this.bias = this.elementwiseAffine && a.bias ? Parameter(zeros(this.normalizedShape, f)) : null;
   }
   resetParameters(): void {
     if (this.weight) init.ones_(this.weight);
@@ -174,16 +183,18 @@ export class GroupNorm extends Module {
   bias: Parameter | null;
   readonly eps: number;
   readonly affine: boolean;
-  constructor(
-    readonly numGroups: number,
-    readonly numChannels: number,
-    opts: { eps?: number; affine?: boolean } & FactoryOptions = {},
-  ) {
+  readonly numGroups: number;
+  readonly numChannels: number;
+  constructor(...args: CallArgs<typeof GROUP_NORM>) {
     super();
+    const a = ctorArgs('nn.GroupNorm', GROUP_NORM, args);
+    const { numGroups, numChannels } = a;
+    this.numGroups = numGroups;
+    this.numChannels = numChannels;
     if (numChannels % numGroups !== 0) throw new RangeError('num_channels must be divisible by num_groups');
-    this.eps = opts.eps ?? 1e-5;
-    this.affine = opts.affine ?? true;
-    const f = { device: opts.device, dtype: opts.dtype };
+    this.eps = a.eps;
+    this.affine = a.affine;
+    const f = factory(a);
     this.weight = this.affine ? Parameter(ones([numChannels], f)) : null;
     this.bias = this.affine ? Parameter(zeros([numChannels], f)) : null;
   }

@@ -8,14 +8,20 @@
  */
 
 import { zeros } from '../ops/creation.js';
+import { ctorArgs } from '../signature/bind.js';
+import type { CallArgs } from '../signature/types.js';
 import { Tensor } from '../tensor/tensor.js';
 
+const PARAMETER = 'Parameter(Tensor? data=None, bool requires_grad=True)';
+type ParameterArgs = CallArgs<typeof PARAMETER>;
+
 class ParameterImpl extends Tensor {
-  constructor(data?: Tensor, requiresGrad = true) {
-    const d = data ?? zeros([0]);
+  constructor(...args: ParameterArgs) {
+    const a = ctorArgs('nn.Parameter', PARAMETER, args);
+    const d = a.data ?? zeros([0]);
     d.checkAlive();
     super(d.storage, d.shape, d.strides, d.offset, d.dtype, d.device);
-    if (requiresGrad) this.requiresGrad_(true);
+    if (a.requiresGrad) this.requiresGrad_(true);
   }
   override toString(): string {
     return `Parameter containing:\n${super.toString()}`;
@@ -26,9 +32,9 @@ class ParameterImpl extends Tensor {
 export type Parameter = ParameterImpl;
 
 interface ParameterConstructor {
-  new (data?: Tensor, requiresGrad?: boolean): Parameter;
+  new (...args: ParameterArgs): Parameter;
   /** PyTorch spelling without `new`: `nn.Parameter(t)`. */
-  (data?: Tensor, requiresGrad?: boolean): Parameter;
+  (...args: ParameterArgs): Parameter;
   readonly prototype: Parameter;
 }
 
@@ -37,7 +43,7 @@ interface ParameterConstructor {
  * Parameter` works either way (the Proxy forwards `prototype` and `Symbol.hasInstance`).
  */
 export const Parameter = new Proxy(ParameterImpl, {
-  apply: (target, _this, args: [Tensor?, boolean?]) => new target(...args),
+  apply: (target, _this, args: ParameterArgs) => new target(...args),
 }) as unknown as ParameterConstructor;
 
 export const isParameter = (x: unknown): x is Parameter => x instanceof ParameterImpl;

@@ -2,12 +2,25 @@
 
 import type { IntOrPair } from '../ops/conv.js';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d } from '../ops/pool.js';
+import { ctorArgs } from '../signature/bind.js';
+import type { CallArgs } from '../signature/types.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
 import { pyBool } from './repr.js';
 
-const pyInts = (v: IntOrPair | readonly (number | null)[]): string =>
-  typeof v === 'number' ? String(v) : `(${v.map((x) => (x === null ? 'None' : x)).join(', ')})`;
+const pyInts = (v: IntOrPair | null | readonly (number | null)[]): string =>
+  v === null
+    ? 'None'
+    : typeof v === 'number'
+      ? String(v)
+      : `(${v.map((x) => (x === null ? 'None' : x)).join(', ')})`;
+
+// Ints as given (`2`, not `[2, 2]`), so the repr reads as PyTorch's.
+const MAX_POOL2D =
+  'MaxPool2d(int|int[] kernel_size, int|int[]? stride=None, int|int[] padding=0, int|int[] dilation=1, bool return_indices=False, bool ceil_mode=False)';
+const AVG_POOL2D =
+  'AvgPool2d(int|int[] kernel_size, int|int[]? stride=None, int|int[] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None)';
+const ADAPTIVE_AVG_POOL2D = 'AdaptiveAvgPool2d(int?|int?[] output_size)';
 
 /**
  * Max over each window; `returnIndices` makes forward return [values, indices].
@@ -18,27 +31,21 @@ const pyInts = (v: IntOrPair | readonly (number | null)[]): string =>
  * ```
  */
 export class MaxPool2d extends Module {
+  readonly kernelSize: IntOrPair;
   readonly stride: IntOrPair;
   readonly padding: IntOrPair;
   readonly dilation: IntOrPair;
   readonly returnIndices: boolean;
   readonly ceilMode: boolean;
-  constructor(
-    readonly kernelSize: IntOrPair,
-    opts: {
-      stride?: IntOrPair | null;
-      padding?: IntOrPair;
-      dilation?: IntOrPair;
-      returnIndices?: boolean;
-      ceilMode?: boolean;
-    } = {},
-  ) {
+  constructor(...args: CallArgs<typeof MAX_POOL2D>) {
     super();
-    this.stride = opts.stride ?? kernelSize;
-    this.padding = opts.padding ?? 0;
-    this.dilation = opts.dilation ?? 1;
-    this.returnIndices = opts.returnIndices ?? false;
-    this.ceilMode = opts.ceilMode ?? false;
+    const a = ctorArgs('nn.MaxPool2d', MAX_POOL2D, args);
+    this.kernelSize = a.kernelSize;
+    this.stride = a.stride ?? a.kernelSize;
+    this.padding = a.padding;
+    this.dilation = a.dilation;
+    this.returnIndices = a.returnIndices;
+    this.ceilMode = a.ceilMode;
   }
   override forward(input: Tensor): Tensor | [Tensor, Tensor] {
     const o = {
@@ -58,27 +65,21 @@ export class MaxPool2d extends Module {
 
 /** Mean over each window (padding counted unless countIncludePad is false). */
 export class AvgPool2d extends Module {
+  readonly kernelSize: IntOrPair;
   readonly stride: IntOrPair;
   readonly padding: IntOrPair;
   readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | null;
-  constructor(
-    readonly kernelSize: IntOrPair,
-    opts: {
-      stride?: IntOrPair | null;
-      padding?: IntOrPair;
-      ceilMode?: boolean;
-      countIncludePad?: boolean;
-      divisorOverride?: number | null;
-    } = {},
-  ) {
+  constructor(...args: CallArgs<typeof AVG_POOL2D>) {
     super();
-    this.stride = opts.stride ?? kernelSize;
-    this.padding = opts.padding ?? 0;
-    this.ceilMode = opts.ceilMode ?? false;
-    this.countIncludePad = opts.countIncludePad ?? true;
-    this.divisorOverride = opts.divisorOverride ?? null;
+    const a = ctorArgs('nn.AvgPool2d', AVG_POOL2D, args);
+    this.kernelSize = a.kernelSize;
+    this.stride = a.stride ?? a.kernelSize;
+    this.padding = a.padding;
+    this.ceilMode = a.ceilMode;
+    this.countIncludePad = a.countIncludePad;
+    this.divisorOverride = a.divisorOverride;
   }
   override forward(input: Tensor): Tensor {
     return avgPool2d(input, this.kernelSize, {
@@ -96,11 +97,14 @@ export class AvgPool2d extends Module {
 
 /** Averages into a fixed output size [oh, ow] whatever the input size (null keeps a dim). */
 export class AdaptiveAvgPool2d extends Module {
-  constructor(readonly outputSize: IntOrPair | readonly (number | null)[]) {
+  readonly outputSize: number | null | readonly (number | null)[];
+  constructor(...args: CallArgs<typeof ADAPTIVE_AVG_POOL2D>) {
     super();
+    this.outputSize = ctorArgs('nn.AdaptiveAvgPool2d', ADAPTIVE_AVG_POOL2D, args).outputSize;
   }
   override forward(input: Tensor): Tensor {
-    return adaptiveAvgPool2d(input, this.outputSize);
+    const o = this.outputSize;
+    return adaptiveAvgPool2d(input, o === null ? [null, null] : o);
   }
   override extraRepr(): string {
     return `output_size=${pyInts(this.outputSize)}`;

@@ -1,10 +1,15 @@
 /** Upsample and Dropout2d (ops in src/ops/spatial.ts). */
 
 import { dropout2d, type InterpolateMode, interpolate } from '../ops/spatial.js';
+import { ctorArgs } from '../signature/bind.js';
+import type { CallArgs } from '../signature/types.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Dropout } from './layers.js';
 import { Module } from './module.js';
 import { pyFloat } from './repr.js';
+
+const UPSAMPLE =
+  'Upsample(int|int[]? size=None, float|float[]? scale_factor=None, "nearest"|"linear"|"bilinear"|"bicubic"|"trilinear" mode="nearest", bool? align_corners=None, bool? recompute_scale_factor=None)';
 
 /**
  * Resizes [N, C, H, W] (or [N, C, L] for nearest) to `size` or by `scaleFactor`.
@@ -18,19 +23,17 @@ export class Upsample extends Module {
   readonly scaleFactor: number | readonly number[] | null;
   readonly mode: InterpolateMode;
   readonly alignCorners: boolean | null;
-  constructor(
-    opts: {
-      size?: number | readonly number[] | null;
-      scaleFactor?: number | readonly number[] | null;
-      mode?: InterpolateMode;
-      alignCorners?: boolean | null;
-    } = {},
-  ) {
+  readonly recomputeScaleFactor: boolean | null;
+  constructor(...args: CallArgs<typeof UPSAMPLE>) {
     super();
-    this.size = opts.size ?? null;
-    this.scaleFactor = opts.scaleFactor ?? null;
-    this.mode = opts.mode ?? 'nearest';
-    this.alignCorners = opts.alignCorners ?? null;
+    const a = ctorArgs('nn.Upsample', UPSAMPLE, args);
+    if (a.mode !== 'nearest' && a.mode !== 'bilinear')
+      throw new RangeError(`nn.Upsample(): mode '${a.mode}' is not supported (nearest, bilinear)`);
+    this.size = a.size;
+    this.scaleFactor = a.scaleFactor;
+    this.mode = a.mode;
+    this.alignCorners = a.alignCorners;
+    this.recomputeScaleFactor = a.recomputeScaleFactor;
   }
   override forward(input: Tensor): Tensor {
     return interpolate(input, {
@@ -38,6 +41,7 @@ export class Upsample extends Module {
       scaleFactor: this.scaleFactor,
       mode: this.mode,
       alignCorners: this.alignCorners,
+      recomputeScaleFactor: this.recomputeScaleFactor,
     });
   }
   override extraRepr(): string {
@@ -53,6 +57,7 @@ export class Upsample extends Module {
 /** Zeroes whole channels ([N, C, H, W] or [C, H, W]) with probability p in training mode, scaling the rest by 1/(1-p). */
 export class Dropout2d extends Dropout {
   override forward(input: Tensor): Tensor {
-    return dropout2d(input, this.p, this.training);
+    const y = dropout2d(input, this.p, this.training);
+    return this.inplace && this.training ? input.copy_(y) : y;
   }
 }

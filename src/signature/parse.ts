@@ -60,7 +60,7 @@ export function parseType(text: string): TypeSpec {
   if (t.includes('|')) return { kind: 'union', of: t.split('|').map(parseType), nullable };
   const lit = /^"([^"]*)"$/.exec(t);
   if (lit) return { kind: 'literal', value: lit[1], nullable };
-  const list = /^(\w+)\[(\d*)\]$/.exec(t);
+  const list = /^(\w+\??)\[(\d*)\]$/.exec(t); // `int?[2]`: a list whose items may be None
   if (list) return { kind: 'list', of: parseType(list[1]), length: list[2] ? Number(list[2]) : 0, nullable };
   if (!/^\w+$/.test(t)) throw new SyntaxError(`bad type '${text}'`);
   return { kind: 'base', base: t, nullable };

@@ -31,7 +31,13 @@ export type Camel<S extends string> = S extends `${infer H}_${infer T}`
     : `${H}${Capitalize<Camel<T>>}`
   : S;
 
-type Base<S extends string> = S extends `"${infer L}"` ? L : S extends keyof TypeMap ? TypeMap[S] : never;
+type Base<S extends string> = S extends `${infer B}?`
+  ? Base<B> | null
+  : S extends `"${infer L}"`
+    ? L
+    : S extends keyof TypeMap
+      ? TypeMap[S]
+      : never;
 
 /** The TypeScript type of a signature type string. */
 export type TypeOf<S extends string> = S extends `${infer B}?`

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as torch from '../../src/index.js';
-import type { ConvOptions } from '../../src/ops/conv.js';
+import { type ConvOptions, fold, windows } from '../../src/ops/conv.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import {
   caseNames,
@@ -230,12 +230,12 @@ describe('large batches run in chunks (each im2col matrix <= 2^24 elements)', ()
 describe('windows and fold', () => {
   it('fold is the adjoint of the window view (and overlapping windows accumulate)', async () => {
     const x = rnd([2, 3, 7, 6], 21);
-    const win = F.windows(x, [3, 2], [2, 1], [1, 2]);
+    const win = windows(x, [3, 2], [2, 1], [1, 2]);
     expect(win.shape).toEqual([2, 3, 3, 4, 3, 2]);
     const g = rnd(win.shape as number[], 22);
     const lhs = await win.mul(g).sum().item();
     const rhs = await x
-      .mul(F.fold(g, [7, 6], [2, 1], [1, 2]))
+      .mul(fold(g, [7, 6], [2, 1], [1, 2]))
       .sum()
       .item();
     expect(Math.abs(lhs - rhs)).toBeLessThan(1e-3 * (1 + Math.abs(lhs)));

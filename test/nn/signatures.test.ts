@@ -1,0 +1,778 @@
+/**
+ * The nn surface binds PyTorch's parameter lists (src/signature): every parameter positionally in
+ * PyTorch's order or by name in a trailing options object, with the same result; an extra
+ * positional argument, an unknown option or a wrong-typed value is a TypeError naming the
+ * callable and the parameter. Plus the traps users hit before the binding existed.
+ */
+import { describe, expect, it } from 'vitest';
+import * as torch from '../../src/index.js';
+import { registeredCallables } from '../../src/signature/bind.js';
+import { parseSignature } from '../../src/signature/parse.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
+
+const { nn } = torch;
+const F = nn.functional;
+const arr = (t: Tensor) => Array.from(t.toArraySync());
+const gen = (s: number) => new torch.Generator(s);
+const randn = (shape: number[], s = 0) => torch.randn(shape, { generator: gen(s) });
+type AnyFn = (...args: any[]) => any;
+
+function expectSame(a: unknown, b: unknown): void {
+  if (Array.isArray(a)) {
+    expect(Array.isArray(b)).toBe(true);
+    (a as unknown[]).forEach((x, i) => {
+      expectSame(x, (b as unknown[])[i]);
+    });
+    return;
+  }
+  const ta = a as Tensor;
+  const tb = b as Tensor;
+  expect(tb.shape).toEqual(ta.shape);
+  expect(arr(tb)).toEqual(arr(ta));
+}
+
+// Shared inputs (fresh clones where a call mutates).
+const x4 = randn([2, 3, 6, 6], 1);
+const x3 = randn([2, 3, 8], 2);
+const x2 = randn([4, 5], 3);
+const w2 = randn([6, 5], 4);
+const b6 = randn([6], 5);
+const cls = torch.tensor([0, 2, 1, 2], { dtype: 'int32' });
+const probs = torch.sigmoid(randn([4, 5], 6));
+const tgt01 = torch.sigmoid(randn([4, 5], 7));
+const cw = torch.tensor([0.5, 1, 2, 1, 1]);
+
+/** [label, positional form, options form]: both must give the same values. */
+const fCases: [string, () => unknown, () => unknown][] = [
+  ['F.relu', () => F.relu(x4.clone(), true), () => F.relu(x4.clone(), { inplace: true })],
+  ['F.relu6', () => F.relu6(x4, false), () => F.relu6(x4, { inplace: false })],
+  ['F.elu', () => F.elu(x4, 0.5), () => F.elu(x4, { alpha: 0.5 })],
+  ['F.selu', () => F.selu(x4.clone(), true), () => F.selu(x4.clone(), { inplace: true })],
+  ['F.leakyRelu', () => F.leakyRelu(x4, 0.2), () => F.leakyRelu(x4, { negativeSlope: 0.2 })],
+  ['F.hardtanh', () => F.hardtanh(x4, -0.5, 0.25), () => F.hardtanh(x4, { minVal: -0.5, maxVal: 0.25 })],
+  ['F.silu', () => F.silu(x4, false), () => F.silu(x4, {})],
+  ['F.mish', () => F.mish(x4, false), () => F.mish(x4, { inplace: false })],
+  ['F.gelu', () => F.gelu(x4), () => F.gelu(x4, { approximate: 'none' })],
+  ['F.sigmoid', () => F.sigmoid(x4), () => F.sigmoid(x4, {})],
+  ['F.tanh', () => F.tanh(x4), () => F.tanh(x4, {})],
+  ['F.softplus', () => F.softplus(x4, 2, 1), () => F.softplus(x4, { beta: 2, threshold: 1 })],
+  ['F.logsigmoid', () => F.logsigmoid(x4), () => F.logsigmoid(x4, {})],
+  ['F.softmax', () => F.softmax(x4, 2), () => F.softmax(x4, { dim: 2 })],
+  ['F.logSoftmax', () => F.logSoftmax(x4, 1), () => F.logSoftmax(x4, { dim: 1, dtype: 'float32' })],
+  ['F.softmin', () => F.softmin(x4, -1), () => F.softmin(x4, { dim: -1 })],
+  ['F.dropout', () => F.dropout(x4, 0.3, false), () => F.dropout(x4, { p: 0.3, training: false })],
+  ['F.dropout2d', () => F.dropout2d(x4, 1, true), () => F.dropout2d(x4, { p: 1, training: true })],
+  ['F.linear', () => F.linear(x2, w2, b6), () => F.linear(x2, w2, { bias: b6 })],
+  [
+    'F.conv1d',
+    () => F.conv1d(x3, randn([6, 1, 3], 8), null, 2, 1, 2, 3),
+    () => F.conv1d(x3, randn([6, 1, 3], 8), { stride: 2, padding: 1, dilation: 2, groups: 3 }),
+  ],
+  [
+    'F.conv2d',
+    () => F.conv2d(x4, randn([6, 3, 3, 3], 9), b6, [2, 1], 1, 1, 1),
+    () => F.conv2d(x4, randn([6, 3, 3, 3], 9), b6, { stride: [2, 1], padding: 1 }),
+  ],
+  [
+    'F.convTranspose2d',
+    () => F.convTranspose2d(x4, randn([3, 2, 3, 3], 10), null, 2, 1, 1, 1, 1),
+    () => F.convTranspose2d(x4, randn([3, 2, 3, 3], 10), { stride: 2, padding: 1, outputPadding: 1 }),
+  ],
+  [
+    'F.maxPool2d',
+    () => F.maxPool2d(x4, 3, 2, 1, 1, true, true),
+    () => F.maxPool2d(x4, 3, { stride: 2, padding: 1, ceilMode: true, returnIndices: true }),
+  ],
+  [
+    'F.avgPool2d',
+    () => F.avgPool2d(x4, 3, 2, 1, true, false, null),
+    () => F.avgPool2d(x4, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }),
+  ],
+  [
+    'F.adaptiveAvgPool2d',
+    () => F.adaptiveAvgPool2d(x4, [4, null]),
+    () => F.adaptiveAvgPool2d(x4, { outputSize: [4, null] }),
+  ],
+  [
+    'F.batchNorm',
+    () => F.batchNorm(x4, torch.zeros([3]), torch.ones([3]), b6.narrow(0, 0, 3), null, true, 0.3, 1e-3),
+    () =>
+      F.batchNorm(x4, torch.zeros([3]), torch.ones([3]), {
+        weight: b6.narrow(0, 0, 3),
+        training: true,
+        momentum: 0.3,
+        eps: 1e-3,
+      }),
+  ],
+  [
+    'F.layerNorm',
+    () => F.layerNorm(x4, [6], b6, b6, 1e-3),
+    () => F.layerNorm(x4, [6], { weight: b6, bias: b6, eps: 1e-3 }),
+  ],
+  [
+    'F.groupNorm',
+    () => F.groupNorm(x4, 3, b6.narrow(0, 0, 3), null, 1e-3),
+    () => F.groupNorm(x4, 3, { weight: b6.narrow(0, 0, 3), eps: 1e-3 }),
+  ],
+  ['F.normalize', () => F.normalize(x4, 1, 2, 1e-6), () => F.normalize(x4, { p: 1, dim: 2, eps: 1e-6 })],
+  ['F.embedding', () => F.embedding(cls, w2, 0), () => F.embedding(cls, w2, { paddingIdx: 0 })],
+  ['F.oneHot', () => F.oneHot(cls, 4), () => F.oneHot(cls, { numClasses: 4 })],
+  ['F.pad', () => F.pad(x2, [1, 2], 'constant', 3), () => F.pad(x2, [1, 2], { value: 3 })],
+  [
+    'F.interpolate',
+    () => F.interpolate(x4, null, 2, 'bilinear', true),
+    () => F.interpolate(x4, { scaleFactor: 2, mode: 'bilinear', alignCorners: true }),
+  ],
+  [
+    'F.crossEntropy',
+    () => F.crossEntropy(x2, cls, cw, null, 1, null, 'sum', 0.1),
+    () => F.crossEntropy(x2, cls, { weight: cw, ignoreIndex: 1, reduction: 'sum', labelSmoothing: 0.1 }),
+  ],
+  [
+    'F.nllLoss',
+    () => F.nllLoss(F.logSoftmax(x2, 1), cls, cw, null, 2, null, 'none'),
+    () => F.nllLoss(F.logSoftmax(x2, 1), cls, { weight: cw, ignoreIndex: 2, reduction: 'none' }),
+  ],
+  [
+    'F.mseLoss',
+    () => F.mseLoss(x2, probs, null, null, 'sum'),
+    () => F.mseLoss(x2, probs, { reduction: 'sum' }),
+  ],
+  ['F.l1Loss', () => F.l1Loss(x2, probs, null, false), () => F.l1Loss(x2, probs, { reduction: 'none' })],
+  [
+    'F.smoothL1Loss',
+    () => F.smoothL1Loss(x2, probs, null, null, 'sum', 0.5),
+    () => F.smoothL1Loss(x2, probs, { reduction: 'sum', beta: 0.5 }),
+  ],
+  [
+    'F.huberLoss',
+    () => F.huberLoss(x2, probs, 'sum', 0.5),
+    () => F.huberLoss(x2, probs, { reduction: 'sum', delta: 0.5 }),
+  ],
+  [
+    'F.binaryCrossEntropy',
+    () => F.binaryCrossEntropy(probs, tgt01, cw, false),
+    () => F.binaryCrossEntropy(probs, tgt01, { weight: cw, reduction: 'sum' }),
+  ],
+  [
+    'F.binaryCrossEntropyWithLogits',
+    () => F.binaryCrossEntropyWithLogits(x2, tgt01, null, null, null, 'sum', cw),
+    () => F.binaryCrossEntropyWithLogits(x2, tgt01, { reduction: 'sum', posWeight: cw }),
+  ],
+  [
+    'F.klDiv',
+    () => F.klDiv(F.logSoftmax(x2, 1), F.softmax(w2.narrow(0, 0, 4), 1), null, null, 'batchmean', false),
+    () => F.klDiv(F.logSoftmax(x2, 1), F.softmax(w2.narrow(0, 0, 4), 1), { reduction: 'batchmean' }),
+  ],
+];
+
+/** The generic checks: a callable, its label and its required arguments (positionally). */
+interface Bad {
+  label: string;
+  call: AnyFn;
+  required: unknown[];
+  /** The signature's index when the label has several (Module.to). */
+}
+
+function signatureOf(label: string) {
+  const r = registeredCallables().get(label);
+  if (!r) throw new Error(`${label} is not registered`);
+  return parseSignature(r.signatures[0]);
+}
+
+function expectBindingErrors({ label, call, required }: Bad): void {
+  call(...required); // binds (and registers a constructor's signature)
+  const sig = signatureOf(label);
+  const params = sig.params.filter((p) => p.pyName !== 'self');
+  const esc = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // An extra positional argument, after every positional parameter at its default.
+  const positional = params.filter((p) => !p.kwOnly);
+  const full = [...required, ...positional.slice(required.length).map((p) => p.default)];
+  expect(() => call(...full, 7), `${label}: extra positional`).toThrow(
+    new RegExp(`^${esc}\\(\\): takes ${positional.length} positional argument`),
+  );
+  // An unknown option.
+  expect(() => call(...required, { noSuchOption: 1 }), `${label}: unknown option`).toThrow(
+    new RegExp(`^${esc}\\(\\): got an unexpected option 'noSuchOption'`),
+  );
+  // A wrong-typed value: the first optional parameter by name, else the first one positionally.
+  const opt = params.find((p) => !p.required && !(p.type.kind === 'base' && p.type.base === 'Any'));
+  const bad = Symbol('bad');
+  if (opt)
+    expect(() => call(...required, { [opt.name]: bad }), `${label}: wrong type`).toThrow(
+      new RegExp(`^${esc}\\(\\): argument '${opt.name}' must be .*, not Symbol\\(bad\\)`),
+    );
+  else if (params.length)
+    expect(() => call(bad, ...required.slice(1)), `${label}: wrong type`).toThrow(
+      new RegExp(`^${esc}\\(\\): argument '${params[0].name}' \\(position 1\\) must be`),
+    );
+  for (const e of [() => call(...full, 7), () => call(...required, { noSuchOption: 1 })])
+    expect(e).toThrow(TypeError);
+}
+
+const fRequired: Record<string, unknown[]> = {
+  'F.linear': [x2, w2],
+  'F.conv1d': [x3, randn([4, 3, 3])],
+  'F.conv2d': [x4, randn([6, 3, 3, 3])],
+  'F.convTranspose2d': [x4, randn([3, 2, 3, 3])],
+  'F.maxPool2d': [x4, 2],
+  'F.avgPool2d': [x4, 2],
+  'F.adaptiveAvgPool2d': [x4, 2],
+  'F.batchNorm': [x4, torch.zeros([3]), torch.ones([3])],
+  'F.layerNorm': [x4, [6]],
+  'F.groupNorm': [x4, 3],
+  'F.embedding': [cls, w2],
+  'F.oneHot': [cls],
+  'F.pad': [x2, [1, 1]],
+  'F.crossEntropy': [x2, cls],
+  'F.nllLoss': [x2, cls],
+  'F.mseLoss': [x2, probs],
+  'F.l1Loss': [x2, probs],
+  'F.smoothL1Loss': [x2, probs],
+  'F.huberLoss': [x2, probs],
+  'F.binaryCrossEntropy': [probs, tgt01],
+  'F.binaryCrossEntropyWithLogits': [x2, tgt01],
+  'F.klDiv': [x2, probs],
+  'F.interpolate': [x4, { scaleFactor: 2 }],
+};
+
+describe('nn.functional binds PyTorch parameter lists', () => {
+  for (const [label, pos, opts] of fCases)
+    it(`${label}: positional == options; extra / unknown / wrong type are TypeErrors`, () => {
+      expectSame(pos(), opts());
+      const name = label.slice(2) as keyof typeof F;
+      const required = fRequired[label] ?? [x4];
+      if (label === 'F.interpolate') {
+        // Its only required parameter is the input; the check needs size or scale_factor, which
+        // an options object gives, so the generic extra/unknown checks go by hand.
+        expect(() => F.interpolate(x4, null, 2, 'nearest', null, null, false, 7 as never)).toThrow(
+          /^F\.interpolate\(\): takes 7 positional arguments/,
+        );
+        expect(() => F.interpolate(x4, { scale: 2 } as never)).toThrow(/unexpected option 'scale'/);
+        expect(() => F.interpolate(x4, { size: 'big' } as never)).toThrow(/argument 'size' must be/);
+        return;
+      }
+      expectBindingErrors({ label, call: F[name] as AnyFn, required });
+    });
+
+  it('every F function is covered above', () => {
+    const fns = Object.entries(F)
+      .filter(([, v]) => typeof v === 'function')
+      .map(([k]) => `F.${k}`)
+      .filter((k) => registeredCallables().has(k));
+    expect(fns.filter((k) => !fCases.some(([l]) => l === k))).toEqual([]);
+  });
+
+  it('trap: F.layerNorm(x, shape, weight, bias, eps) applies weight and bias (PyTorch values)', () => {
+    const f32 = { dtype: 'float32' } as const;
+    const x = torch.tensor([[1, 2, 3, 4]], f32);
+    const w = torch.tensor([1, 2, 3, 4], f32);
+    const b = torch.tensor([0.5, 0, -0.5, 1], f32);
+    // torch.nn.functional.layer_norm(x, [4], w, b, 1e-5): (x - 2.5) / sqrt(1.25 + 1e-5) * w + b
+    const want = [-0.8416355, -0.8944236, 0.8416355, 6.366542];
+    const got = arr(F.layerNorm(x, [4], w, b, 1e-5));
+    got.forEach((v, i) => {
+      expect(v).toBeCloseTo(want[i], 5);
+    });
+  });
+
+  it('softmax/logSoftmax take dtype by keyword only, and PyTorch legacy dim when None', () => {
+    expect(() => F.softmax(x2, 1, 'float32' as never)).toThrow(/F\.softmax\(\): takes 2 positional/);
+    expectSame(F.softmax(x2), F.softmax(x2, 1)); // 2-d: dim 1
+    expectSame(F.softmax(x3), F.softmax(x3, 0)); // 3-d: dim 0
+  });
+
+  it('gelu approximate is keyword-only; inplace writes into the input', () => {
+    expect(() => F.gelu(x2, 'tanh' as never)).toThrow(/F\.gelu\(\): takes 1 positional argument/);
+    const y = x2.clone();
+    const r = F.relu(y, true);
+    expect(r).toBe(y);
+    expect(arr(y).every((v) => v >= 0)).toBe(true);
+  });
+
+  it('deprecated size_average / reduce pick the reduction as PyTorch', () => {
+    expectSame(F.mseLoss(x2, probs, { sizeAverage: false }), F.mseLoss(x2, probs, { reduction: 'sum' }));
+    expectSame(F.mseLoss(x2, probs, { reduce: false }), F.mseLoss(x2, probs, { reduction: 'none' }));
+    expectSame(F.mseLoss(x2, probs, true, true), F.mseLoss(x2, probs));
+  });
+
+  it('unsupported values of accepted parameters raise, never drop', () => {
+    expect(() => F.embedding(cls, w2, null, 1.0)).toThrow(/max_norm is not supported/);
+    expect(() => F.pad(x2, [1, 1], 'reflect')).toThrow(/mode 'reflect' is not supported/);
+    expect(() => F.interpolate(x4, { scaleFactor: 2, antialias: true })).toThrow(/antialias/);
+    expect(() => F.normalize(x2, { out: x2 })).toThrow(/out= is not supported/);
+  });
+});
+
+// ---- module constructors ----
+/** [label, class, positional args, the same by name]: same repr, and same output on the same weights. */
+const ctorCases: [string, new (...a: any[]) => torch.nn.Module, unknown[], unknown[], Tensor][] = [
+  ['nn.Linear', nn.Linear, [5, 6, false], [{ inFeatures: 5, outFeatures: 6, bias: false }], x2],
+  ['nn.Identity', nn.Identity, [], [{}], x2],
+  ['nn.Flatten', nn.Flatten, [0, 1], [{ startDim: 0, endDim: 1 }], x4],
+  ['nn.Unflatten', nn.Unflatten, [1, [1, 5]], [1, { unflattenedSize: [1, 5] }], x2],
+  ['nn.Dropout', nn.Dropout, [0.3, false], [{ p: 0.3 }], x2],
+  ['nn.Dropout2d', nn.Dropout2d, [1.0], [{ p: 1.0 }], x4],
+  ['nn.Embedding', nn.Embedding, [4, 3, 1], [4, 3, { paddingIdx: 1 }], cls],
+  ['nn.ReLU', nn.ReLU, [false], [{ inplace: false }], x2],
+  ['nn.ReLU6', nn.ReLU6, [false], [{}], x2],
+  ['nn.SiLU', nn.SiLU, [false], [{}], x2],
+  ['nn.Mish', nn.Mish, [false], [{}], x2],
+  ['nn.SELU', nn.SELU, [false], [{}], x2],
+  ['nn.Sigmoid', nn.Sigmoid, [], [{}], x2],
+  ['nn.Tanh', nn.Tanh, [], [{}], x2],
+  ['nn.GELU', nn.GELU, ['tanh'], [{ approximate: 'tanh' }], x2],
+  ['nn.ELU', nn.ELU, [0.5], [{ alpha: 0.5 }], x2],
+  ['nn.LeakyReLU', nn.LeakyReLU, [0.2, false], [{ negativeSlope: 0.2 }], x2],
+  ['nn.Softplus', nn.Softplus, [2, 1], [{ beta: 2, threshold: 1 }], x2],
+  ['nn.Hardtanh', nn.Hardtanh, [-0.5, 0.5], [{ minVal: -0.5, maxVal: 0.5 }], x2],
+  ['nn.Softmax', nn.Softmax, [0], [{ dim: 0 }], x2],
+  ['nn.LogSoftmax', nn.LogSoftmax, [1], [{ dim: 1 }], x2],
+  ['nn.Softmin', nn.Softmin, [1], [{ dim: 1 }], x2],
+  ['nn.Conv1d', nn.Conv1d, [3, 6, 3, 2, 1, 1, 3], [3, 6, 3, { stride: 2, padding: 1, groups: 3 }], x3],
+  [
+    'nn.Conv2d',
+    nn.Conv2d,
+    [3, 4, 3, 2, 1, 1, 1, false],
+    [3, 4, 3, { stride: 2, padding: 1, bias: false }],
+    x4,
+  ],
+  [
+    'nn.ConvTranspose2d',
+    nn.ConvTranspose2d,
+    [3, 2, 3, 2, 1, 1],
+    [3, 2, 3, { stride: 2, padding: 1, outputPadding: 1 }],
+    x4,
+  ],
+  [
+    'nn.MaxPool2d',
+    nn.MaxPool2d,
+    [3, 2, 1, 1, false, true],
+    [3, { stride: 2, padding: 1, ceilMode: true }],
+    x4,
+  ],
+  [
+    'nn.AvgPool2d',
+    nn.AvgPool2d,
+    [3, 2, 1, true, false],
+    [3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }],
+    x4,
+  ],
+  ['nn.AdaptiveAvgPool2d', nn.AdaptiveAvgPool2d, [[2, null]], [{ outputSize: [2, null] }], x4],
+  ['nn.BatchNorm1d', nn.BatchNorm1d, [5, 1e-3, 0.2], [5, { eps: 1e-3, momentum: 0.2 }], x2],
+  [
+    'nn.BatchNorm2d',
+    nn.BatchNorm2d,
+    [3, 1e-3, null, false],
+    [3, { eps: 1e-3, momentum: null, affine: false }],
+    x4,
+  ],
+  ['nn.LayerNorm', nn.LayerNorm, [[6], 1e-3, true, false], [6, { eps: 1e-3, bias: false }], x4],
+  ['nn.GroupNorm', nn.GroupNorm, [3, 3, 1e-3, false], [3, 3, { eps: 1e-3, affine: false }], x4],
+  [
+    'nn.Upsample',
+    nn.Upsample,
+    [null, 2, 'bilinear', true],
+    [{ scaleFactor: 2, mode: 'bilinear', alignCorners: true }],
+    x4,
+  ],
+];
+
+const lossCases: [string, new (...a: any[]) => torch.nn.Module, unknown[], unknown[], Tensor, Tensor][] = [
+  [
+    'nn.CrossEntropyLoss',
+    nn.CrossEntropyLoss,
+    [cw, null, 1, null, 'sum', 0.1],
+    [{ weight: cw, ignoreIndex: 1, reduction: 'sum', labelSmoothing: 0.1 }],
+    x2,
+    cls,
+  ],
+  [
+    'nn.NLLLoss',
+    nn.NLLLoss,
+    [cw, null, 2, null, 'none'],
+    [cw, { ignoreIndex: 2, reduction: 'none' }],
+    x2,
+    cls,
+  ],
+  ['nn.MSELoss', nn.MSELoss, [null, null, 'sum'], [{ reduction: 'sum' }], x2, probs],
+  ['nn.L1Loss', nn.L1Loss, [false], [{ reduction: 'sum' }], x2, probs],
+  [
+    'nn.SmoothL1Loss',
+    nn.SmoothL1Loss,
+    [null, null, 'none', 0.5],
+    [{ reduction: 'none', beta: 0.5 }],
+    x2,
+    probs,
+  ],
+  ['nn.HuberLoss', nn.HuberLoss, ['sum', 0.5], [{ reduction: 'sum', delta: 0.5 }], x2, probs],
+  ['nn.BCELoss', nn.BCELoss, [cw, null, false], [{ weight: cw, reduction: 'none' }], probs, tgt01],
+  [
+    'nn.BCEWithLogitsLoss',
+    nn.BCEWithLogitsLoss,
+    [null, null, null, 'sum', cw],
+    [{ reduction: 'sum', posWeight: cw }],
+    x2,
+    tgt01,
+  ],
+  ['nn.KLDivLoss', nn.KLDivLoss, [null, null, 'batchmean', false], [{ reduction: 'batchmean' }], x2, probs],
+];
+
+const ctorRequired: Record<string, unknown[]> = {
+  'nn.Linear': [5, 6],
+  'nn.Unflatten': [1, [1, 5]],
+  'nn.Embedding': [4, 3],
+  'nn.Conv1d': [3, 6, 3],
+  'nn.Conv2d': [3, 4, 3],
+  'nn.ConvTranspose2d': [3, 2, 3],
+  'nn.MaxPool2d': [2],
+  'nn.AvgPool2d': [2],
+  'nn.AdaptiveAvgPool2d': [2],
+  'nn.BatchNorm1d': [5],
+  'nn.BatchNorm2d': [3],
+  'nn.LayerNorm': [6],
+  'nn.GroupNorm': [3, 3],
+};
+
+describe('nn module constructors bind PyTorch parameter lists', () => {
+  for (const [label, C, pos, opts, input] of ctorCases)
+    it(`${label}: positional == options; extra / unknown / wrong type are TypeErrors`, () => {
+      const a = new C(...pos);
+      const b = new C(...opts);
+      expect(b.toString()).toBe(a.toString());
+      b.loadStateDict(a.stateDict());
+      torch.manualSeed(5); // Dropout draws
+      const ya = a(input);
+      torch.manualSeed(5);
+      expectSame(ya, b(input));
+      expectBindingErrors({ label, call: (...args) => new C(...args), required: ctorRequired[label] ?? [] });
+    });
+  for (const [label, C, pos, opts, input, target] of lossCases)
+    it(`${label}: positional == options; extra / unknown / wrong type are TypeErrors`, () => {
+      expectSame(new C(...pos)(input, target), new C(...opts)(input, target));
+      expectBindingErrors({ label, call: (...args) => new C(...args), required: [] });
+    });
+
+  it('trap: nn.Conv2d(1, 32, 3, 2) has stride 2 (output 13x13 from 28x28, as PyTorch)', () => {
+    const conv = new nn.Conv2d(1, 32, 3, 2);
+    expect(conv.stride).toEqual([2, 2]);
+    expect(conv(torch.zeros([1, 1, 28, 28])).shape).toEqual([1, 32, 13, 13]);
+    expect(conv.toString()).toBe('Conv2d(1, 32, kernel_size=(3, 3), stride=(2, 2))');
+  });
+
+  it('Embedding.fromPretrained binds its list; unsupported values raise', () => {
+    const w = randn([4, 3]);
+    const e = nn.Embedding.fromPretrained(w, false, 1);
+    expect(e.weight.requiresGrad).toBe(true);
+    expect(e.paddingIdx).toBe(1);
+    expectSame(e(cls), nn.Embedding.fromPretrained(w, { freeze: false, paddingIdx: 1 })(cls));
+    expect(() => nn.Embedding.fromPretrained(w, { frozen: true } as never)).toThrow(
+      /nn\.Embedding\.fromPretrained\(\): got an unexpected option 'frozen'/,
+    );
+    expect(() => new nn.Embedding(4, 3, { sparse: true })).toThrow(/sparse=True is not supported/);
+    expect(() => new nn.Conv2d(1, 2, 3, { paddingMode: 'reflect' })).toThrow(/padding_mode 'reflect'/);
+  });
+});
+
+// ---- nn.init ----
+describe('nn.init binds PyTorch parameter lists', () => {
+  const initCases: [
+    string,
+    (t: Tensor, g: torch.Generator) => unknown,
+    (t: Tensor, g: torch.Generator) => unknown,
+  ][] = [
+    [
+      'nn.init.uniform_',
+      (t, g) => nn.init.uniform_(t, -2, 3, g),
+      (t, g) => nn.init.uniform_(t, { a: -2, b: 3, generator: g }),
+    ],
+    [
+      'nn.init.normal_',
+      (t, g) => nn.init.normal_(t, 5, 0.1, g),
+      (t, g) => nn.init.normal_(t, { mean: 5, std: 0.1, generator: g }),
+    ],
+    ['nn.init.constant_', (t) => nn.init.constant_(t, 0.5), (t) => nn.init.constant_(t, { val: 0.5 })],
+    ['nn.init.zeros_', (t) => nn.init.zeros_(t), (t) => nn.init.zeros_({ tensor: t })],
+    ['nn.init.ones_', (t) => nn.init.ones_(t), (t) => nn.init.ones_({ tensor: t })],
+    [
+      'nn.init.xavierUniform_',
+      (t, g) => nn.init.xavierUniform_(t, 2, g),
+      (t, g) => nn.init.xavierUniform_(t, { gain: 2, generator: g }),
+    ],
+    [
+      'nn.init.xavierNormal_',
+      (t, g) => nn.init.xavierNormal_(t, 2, g),
+      (t, g) => nn.init.xavierNormal_(t, { gain: 2, generator: g }),
+    ],
+    [
+      'nn.init.kaimingUniform_',
+      (t, g) => nn.init.kaimingUniform_(t, Math.sqrt(5), 'fan_out', 'leaky_relu', g),
+      (t, g) => nn.init.kaimingUniform_(t, { a: Math.sqrt(5), mode: 'fan_out', generator: g }),
+    ],
+    [
+      'nn.init.kaimingNormal_',
+      (t, g) => nn.init.kaimingNormal_(t, 0, 'fan_in', 'relu', g),
+      (t, g) => nn.init.kaimingNormal_(t, { nonlinearity: 'relu', generator: g }),
+    ],
+    [
+      'nn.init.truncNormal_',
+      (t, g) => nn.init.truncNormal_(t, 1, 2, -1, 3, g),
+      (t, g) => nn.init.truncNormal_(t, { mean: 1, std: 2, a: -1, b: 3, generator: g }),
+    ],
+  ];
+  for (const [label, pos, opts] of initCases)
+    it(`${label}: positional == options; extra / unknown / wrong type are TypeErrors`, () => {
+      const a = torch.empty([8, 6]);
+      const b = torch.empty([8, 6]);
+      expect(pos(a, gen(3))).toBe(a);
+      opts(b, gen(3));
+      expectSame(a, b);
+      const f = (nn.init as unknown as Record<string, AnyFn>)[label.slice('nn.init.'.length)];
+      expectBindingErrors({ label, call: f, required: label === 'nn.init.constant_' ? [a, 1] : [a] });
+    });
+
+  it('calculateGain and calculateFanInAndFanOut', () => {
+    expect(nn.init.calculateGain('leaky_relu', 0.2)).toBe(
+      nn.init.calculateGain({ nonlinearity: 'leaky_relu', param: 0.2 }),
+    );
+    expect(() => nn.init.calculateGain('swish' as never)).toThrow(
+      /nn\.init\.calculateGain\(\): argument 'nonlinearity' \(position 1\) must be "linear"\|/,
+    );
+    expectBindingErrors({
+      label: 'nn.init.calculateGain',
+      call: nn.init.calculateGain as AnyFn,
+      required: ['relu'],
+    });
+    expect(nn.init.calculateFanInAndFanOut({ tensor: torch.empty([4, 2, 3]) })).toEqual([6, 12]);
+    expectBindingErrors({
+      label: 'nn.init.calculateFanInAndFanOut',
+      call: nn.init.calculateFanInAndFanOut as AnyFn,
+      required: [torch.empty([2, 2])],
+    });
+  });
+
+  it('trap: nn.init.normal_(t, { mean: 5, std: 0.1 }) gives mean ~5, std ~0.1', () => {
+    const t = nn.init.normal_(torch.empty([10000]), { mean: 5, std: 0.1, generator: gen(1) });
+    const a = arr(t);
+    const mean = a.reduce((s, v) => s + v, 0) / a.length;
+    const std = Math.sqrt(a.reduce((s, v) => s + (v - mean) ** 2, 0) / a.length);
+    expect(a.every(Number.isFinite)).toBe(true);
+    expect(mean).toBeCloseTo(5, 2);
+    expect(std).toBeCloseTo(0.1, 2);
+  });
+});
+
+// ---- Module methods and nn.utils ----
+class Net extends nn.Module {
+  fc1 = new nn.Linear(5, 4);
+  bn = new nn.BatchNorm1d(4);
+  fc2 = new nn.Linear(4, 2);
+  override forward(x: Tensor): Tensor {
+    return this.fc2(torch.relu(this.bn(this.fc1(x))));
+  }
+}
+
+describe('Module methods and nn.utils bind PyTorch parameter lists', () => {
+  const names = (it: Iterable<[string, unknown]>) => [...it].map(([k]) => k);
+
+  it('namedParameters / namedBuffers / parameters / buffers / namedModules', () => {
+    const m = new Net();
+    expect(names(m.namedParameters('p', false))).toEqual(
+      names(m.namedParameters({ prefix: 'p', recurse: false })),
+    );
+    expect(names(m.namedParameters('net'))).toEqual([
+      'net.fc1.weight',
+      'net.fc1.bias',
+      'net.bn.weight',
+      'net.bn.bias',
+      'net.fc2.weight',
+      'net.fc2.bias',
+    ]);
+    expect(m.parameters(false)).toEqual(m.parameters({ recurse: false }));
+    expect(names(m.namedBuffers('b'))).toEqual(names(m.namedBuffers({ prefix: 'b' })));
+    expect(m.buffers(true).length).toBe(3);
+    expect(names(m.namedModules(null, 'root'))).toEqual(names(m.namedModules({ prefix: 'root' })));
+    // A shared parameter is listed twice with removeDuplicate false.
+    const shared = new Net();
+    (shared as unknown as { fc3: torch.nn.Linear }).fc3 = shared.fc2;
+    expect(names(shared.namedParameters({ removeDuplicate: false })).length).toBe(8);
+    expect(names(shared.namedParameters()).length).toBe(6);
+    for (const [label, call, required] of [
+      ['nn.Module.namedParameters', m.namedParameters.bind(m) as AnyFn, []],
+      ['nn.Module.parameters', m.parameters.bind(m) as AnyFn, []],
+      ['nn.Module.namedBuffers', m.namedBuffers.bind(m) as AnyFn, []],
+      ['nn.Module.buffers', m.buffers.bind(m) as AnyFn, []],
+      ['nn.Module.namedModules', m.namedModules.bind(m) as AnyFn, []],
+      ['nn.Module.getSubmodule', m.getSubmodule.bind(m) as AnyFn, ['fc1']],
+    ] as [string, AnyFn, unknown[]][])
+      expectBindingErrors({ label, call, required });
+  });
+
+  it('train / requiresGrad_ / zeroGrad', () => {
+    const m = new Net();
+    expect(m.train(false).training).toBe(false);
+    expect(m.train({ mode: true }).training).toBe(true);
+    expect(() => m.train('no' as never)).toThrow(
+      /nn\.Module\.train\(\): argument 'mode' \(position 1\) must be a boolean/,
+    );
+    m.requiresGrad_({ requiresGrad: false });
+    expect(m.parameters().every((p) => !p.requiresGrad)).toBe(true);
+    m.requiresGrad_(true);
+    m(x2).sum().backward();
+    m.zeroGrad(false);
+    expect(m.parameters().every((p) => p.grad !== null && arr(p.grad).every((v) => v === 0))).toBe(true);
+    m.zeroGrad({ setToNone: true });
+    expect(m.parameters().every((p) => p.grad === null)).toBe(true);
+    for (const [label, call] of [
+      ['nn.Module.train', m.train.bind(m) as AnyFn],
+      ['nn.Module.requiresGrad_', m.requiresGrad_.bind(m) as AnyFn],
+      ['nn.Module.zeroGrad', m.zeroGrad.bind(m) as AnyFn],
+    ] as [string, AnyFn][])
+      expectBindingErrors({ label, call, required: [] });
+  });
+
+  it('stateDict / loadStateDict (strict, assign)', () => {
+    const a = new Net();
+    const b = new Net();
+    expect(Object.keys(a.stateDict({ prefix: 'm.' }))[0]).toBe('m.fc1.weight');
+    const dest = {};
+    expect(a.stateDict({ destination: dest })).toBe(dest);
+    expect(() => a.stateDict('m.' as never)).toThrow(
+      /nn\.Module\.stateDict\(\): takes 0 positional arguments/,
+    );
+    const sd = { ...a.stateDict(), extra: torch.zeros([1]) };
+    expect(() => b.loadStateDict(sd)).toThrow(/Unexpected key\(s\)/);
+    expect(b.loadStateDict(sd, false)).toEqual(b.loadStateDict(sd, { strict: false }));
+    expectSame(a(x2), b(x2));
+    const c = new Net();
+    const src = a.stateDict();
+    c.loadStateDict(src, { assign: true });
+    expect(c.fc1.weight.storage).toBe(src['fc1.weight'].storage);
+    expectBindingErrors({
+      label: 'nn.Module.stateDict',
+      call: a.stateDict.bind(a) as AnyFn,
+      required: [],
+    });
+    expectBindingErrors({
+      label: 'nn.Module.loadStateDict',
+      call: b.loadStateDict.bind(b) as AnyFn,
+      required: [a.stateDict()],
+    });
+  });
+
+  it('to(dtype) / to(device, dtype) / to({ device }) / to(tensor); bad forms list every overload', () => {
+    const m = new Net();
+    expect(m.to('float32')).toBe(m);
+    expect(m.to('cpu', 'float32')).toBe(m);
+    expect(m.to({ device: 'cpu' })).toBe(m);
+    expect(m.to(torch.zeros([1]))).toBe(m);
+    expect(() => m.to({ devise: 'cpu' } as never)).toThrow(
+      /nn\.Module\.to\(\): no form accepts these arguments/,
+    );
+    expect(() => m.to('cpu', 'float32', false, 1 as never)).toThrow(TypeError);
+  });
+
+  it('register* methods', () => {
+    const m = new nn.Module();
+    m.registerBuffer('rb', torch.zeros([2]), false);
+    expect(Object.keys(m.stateDict())).toEqual([]);
+    m.registerBuffer('pb', torch.zeros([2]), { persistent: true });
+    expect(Object.keys(m.stateDict())).toEqual(['pb']);
+    m.registerParameter({ name: 'w', param: nn.Parameter(torch.zeros([1])) });
+    m.addModule('child', new nn.ReLU());
+    expect(names(m.namedParameters())).toEqual(['w']);
+    expect(() => m.registerModule('c2', 5 as never)).toThrow(
+      /nn\.Module\.registerModule\(\): argument 'module' \(position 2\) must be an nn\.Module/,
+    );
+    expect(() => m.registerBuffer('x', torch.zeros([1]), { persistant: false } as never)).toThrow(
+      /unexpected option 'persistant'/,
+    );
+  });
+
+  it('nn.utils', () => {
+    const grads = () => {
+      const m = new Net();
+      const ps = m.parameters();
+      ps.forEach((p, i) => {
+        p.grad = torch.full(p.shape, i + 1);
+      });
+      return ps;
+    };
+    const a = grads();
+    const b = grads();
+    expectSame(nn.utils.clipGradNorm_(a, 1, 1), nn.utils.clipGradNorm_(b, { maxNorm: 1, normType: 1 }));
+    expectSame(
+      a.map((p) => p.grad!),
+      b.map((p) => p.grad!),
+    );
+    expect(() => nn.utils.clipGradNorm_(a, 1, 2, true)).toThrow(/error_if_nonfinite=True is not supported/);
+    nn.utils.clipGradValue_(a, 0.1);
+    nn.utils.clipGradValue_(b, { clipValue: 0.1 });
+    expectSame(
+      a.map((p) => p.grad!),
+      b.map((p) => p.grad!),
+    );
+    const v = nn.utils.parametersToVector(a);
+    expectSame(v, nn.utils.parametersToVector({ parameters: a }));
+    nn.utils.vectorToParameters(v, { parameters: b });
+    expectSame(a, b);
+    expect(() => nn.utils.clipGradNorm_(5 as never, 1)).toThrow(
+      /nn\.utils\.clipGradNorm_\(\): argument 'parameters' \(position 1\) must be a tensor or an iterable of tensors/,
+    );
+    for (const [label, f, req] of [
+      ['nn.utils.clipGradNorm_', nn.utils.clipGradNorm_, [a, 1]],
+      ['nn.utils.clipGradValue_', nn.utils.clipGradValue_, [a, 1]],
+      ['nn.utils.parametersToVector', nn.utils.parametersToVector, [a]],
+      ['nn.utils.vectorToParameters', nn.utils.vectorToParameters, [v, b]],
+    ] as [string, AnyFn, unknown[]][])
+      expectBindingErrors({ label, call: f, required: req });
+  });
+});
+
+describe('containers and Parameter bind their lists', () => {
+  it('nn.Parameter(data, requiresGrad)', () => {
+    const t = torch.zeros([2]);
+    expect(nn.Parameter(t, false).requiresGrad).toBe(false);
+    expect(nn.Parameter(t, { requiresGrad: false }).requiresGrad).toBe(false);
+    expect(new nn.Parameter({ data: t }).requiresGrad).toBe(true);
+    expectBindingErrors({ label: 'nn.Parameter', call: (...a) => nn.Parameter(...(a as [])), required: [] });
+  });
+
+  it('ModuleList / ModuleDict / Sequential', () => {
+    const a = new nn.ReLU();
+    const b = new nn.Tanh();
+    expect([...new nn.ModuleList([a, b])]).toEqual([...new nn.ModuleList({ modules: [a, b] })]);
+    expect(new nn.ModuleDict({ a, b }).keys()).toEqual(['a', 'b']);
+    expect(new nn.ModuleDict(new Map([['a', a]])).keys()).toEqual(['a']);
+    expect(() => new nn.ModuleList([a, 5 as never])).toThrow(
+      /nn\.ModuleList\(\): argument 'modules' must hold nn\.Modules, not 5/,
+    );
+    expect(() => new nn.ModuleList([a], 1 as never)).toThrow(
+      /nn\.ModuleList\(\): takes 1 positional argument/,
+    );
+    expect(() => new nn.ModuleDict({ a: 3 } as never)).toThrow(/nn\.ModuleDict\.update\(\): .* 'a': 3/);
+    expect(() => new nn.Sequential(a, 'b' as never)).toThrow(
+      /nn\.Sequential\(\): argument 'modules' must hold nn\.Modules/,
+    );
+    const l = new nn.ModuleList();
+    l.append(a).extend([b]);
+    l.insert(0, { module: b });
+    expect([...l]).toEqual([b, a, b]);
+    expect(() => l.append(3 as never)).toThrow(
+      /nn\.ModuleList\.append\(\): argument 'module' \(position 1\) must be an nn\.Module/,
+    );
+    expect(() => new nn.Sequential(a).append({ module: b, at: 1 } as never)).toThrow(
+      /unexpected option 'at'/,
+    );
+  });
+});
+
+describe('signature/: nullable list items', () => {
+  it('int?[2] takes null entries and one value for both', () => {
+    expectSame(F.adaptiveAvgPool2d(x4, [null, 3]), F.adaptiveAvgPool2d(x4, [6, 3]));
+    expectSame(F.adaptiveAvgPool2d(x4, 3), F.adaptiveAvgPool2d(x4, [3, 3]));
+    expect(() => F.adaptiveAvgPool2d(x4, ['a' as never, 3])).toThrow(
+      /argument 'outputSize' \(position 2\) must be int\?\[2\]/,
+    );
+  });
+});
