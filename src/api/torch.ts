@@ -136,13 +136,28 @@ export const {
   dropout,
 } = functions;
 
-// Not yet bound through a signature (nn.functional's conversion re-exports these from there).
-export { elu, gelu, hardtanh, leakyRelu, mish, relu6, selu, silu, softplus } from '../ops/activation.js';
-export { conv1d, conv2d, convTranspose2d } from '../ops/conv.js';
+// Functional ops PyTorch also has under `torch.` (and a few torchts kept there), bound once in
+// nn.functional.
+export {
+  batchNorm,
+  conv1d,
+  conv2d,
+  convTranspose2d,
+  elu,
+  embedding,
+  gelu,
+  groupNorm,
+  hardtanh,
+  layerNorm,
+  leakyRelu,
+  linear,
+  maxPool2d,
+  mish,
+  oneHot,
+  pad,
+  relu6,
+  selu,
+  silu,
+  softplus,
+} from '../nn/functional.js';
 export type { NestedNumbers, RandomOptions, TensorOptions } from '../ops/creation.js';
-export { embedding, oneHot } from '../ops/indexing.js';
-export { linear } from '../ops/matmul.js';
-export { batchNorm, groupNorm, layerNorm } from '../ops/norm.js';
-export { maxPool2d } from '../ops/pool.js';
-export { maxDim, minDim } from '../ops/reduce.js';
-export { pad } from '../ops/shape.js';
