@@ -32,12 +32,17 @@ export const torchtsLabel = (op: string): string => {
  * The named arguments of one signature form for the case, or null when the form cannot take
  * them (a keyword it lacks, too many positional values).
  */
-function nameArgs(sigText: string, positional: readonly Arg[], kwargs: Args): Record<string, Arg> | null {
+function nameArgs(
+  op: string,
+  sigText: string,
+  positional: readonly Arg[],
+  kwargs: Args,
+): Record<string, Arg> | string {
   const sig = parseSignature(sigText);
   const named: Record<string, Arg> = {};
   for (const [k, v] of Object.entries(kwargs)) {
     const p = sig.params.find((q) => q.pyName === k);
-    if (!p) return null;
+    if (!p) return `unsupported keyword argument ${op}(${k}=...)`;
     named[p.name] = v;
   }
   const free = sig.params.filter((p) => !p.kwOnly && !(p.name in named));
@@ -48,7 +53,8 @@ function nameArgs(sigText: string, positional: readonly Arg[], kwargs: Args): Re
       ? positional.filter((v) => v instanceof Tensor)
       : null;
   const values = list ? [list, ...positional.slice(list.length)] : positional;
-  if (values.length > free.length) return null;
+  if (values.length > free.length)
+    return `${op}: ${values.length} positional arguments for parameters (${free.map((p) => p.pyName).join(', ')})`;
   values.forEach((v, i) => {
     named[free[i].name] = v;
   });
@@ -70,9 +76,13 @@ export function callOp(
   if (!entry?.call) throw new UnsupportedOpError(`unsupported op ${op} (${label} is not defined)`);
   const positional: Arg[] = [...positionalTensors, ...args];
   let lastError: unknown = null;
+  const reasons: string[] = [];
   for (const form of entry.signatures) {
-    const named = nameArgs(form, positional, kwargs);
-    if (!named) continue;
+    const named = nameArgs(op, form, positional, kwargs);
+    if (typeof named === 'string') {
+      reasons.push(named);
+      continue;
+    }
     try {
       const { self, input, ...rest } = named;
       const r = entry.isMethod ? entry.call.call(self ?? input, rest) : entry.call(named);
@@ -84,7 +94,5 @@ export function callOp(
     }
   }
   if (lastError) throw lastError;
-  throw new UnsupportedOpError(
-    `unsupported call ${op}: no form of ${label} takes ${positional.length} positional values and keywords (${Object.keys(kwargs).join(', ')})`,
-  );
+  throw new UnsupportedOpError([...new Set(reasons)].join('; '));
 }
