@@ -25,7 +25,7 @@ import { type DType, type DTypeLike, normalizeDType } from './dtype.js';
 import { AutogradError, DeviceError, ShapeError } from './errors.js';
 import { defaultGenerator, type Generator } from './random.js';
 import { state } from './state.js';
-import { Tensor } from './tensor.js';
+import { bumpVersion, Tensor } from './tensor.js';
 
 type Dims = red.Dims;
 type KD = { keepdim?: boolean };
@@ -547,7 +547,7 @@ function inplace(
       `result type ${res.dtype} can't be cast to the desired output type ${self.dtype} (${name})`,
     );
   self.backend.elementwise(E.input(0), [expandView(res, self.shape)], self);
-  self.storage.version++;
+  bumpVersion(self.storage);
   if (tracked) {
     self.gradFn = res.gradFn;
     self.outputNr = res.outputNr;

@@ -33,6 +33,33 @@ const registry = new FinalizationRegistry<Storage>(releaseRef);
 
 let nextId = 1;
 
+/**
+ * Autograd's clock: ticks when a storage gets its first tensor and at every in-place write;
+ * each graph node records it. A backward then refuses to read any storage that existed when
+ * its node was recorded and was written since (autograd/saved.ts): saved tensors are checked
+ * by construction, not by a list each op keeps.
+ */
+export const autogradClock = { now: 0 };
+
+/** Marks an in-place write to s: bumps torch's `_version` and stamps the clock. */
+export function bumpVersion(s: Storage): void {
+  s.version++;
+  s.writtenAt = ++autogradClock.now;
+  const log = (s.writeLog ??= []);
+  log.push(s.writtenAt);
+  if (log.length > WRITE_LOG) log.shift();
+}
+/** How many writes each storage remembers. */
+export const WRITE_LOG = 16;
+
+/** The storage's version at clock time `t`, when its write log reaches back that far. */
+export function versionAt(s: Storage, t: number): number | null {
+  const log = s.writeLog ?? [];
+  let after = 0;
+  for (const w of log) if (w > t) after++;
+  return after < log.length || log.length < WRITE_LOG ? s.version - after : null;
+}
+
 export class Tensor implements View {
   readonly id = nextId++;
   /** Autograd: the node that produced this tensor (null for leaves). */
@@ -55,7 +82,11 @@ export class Tensor implements View {
     public readonly dtype: DType,
     public readonly device: Device,
   ) {
-    storage.refs++;
+    if (storage.refs++ === 0) {
+      // A fresh (or recycled) storage: writes before this belong to an earlier life.
+      storage.born = ++autogradClock.now;
+      storage.writeLog = null;
+    }
     registry.register(this, storage, this);
   }
 
