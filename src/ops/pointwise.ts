@@ -251,19 +251,17 @@ export function clamp(
   };
   const out = ewise('clamp', f, args, promoted(...args));
   return record1('clamp', out, [x, lo, hi], (g) => {
-    // Gradient flows where min <= x <= max (PyTorch's clamp_backward).
-    const inside = ewise(
-      'clamp_mask',
-      (v, p, q) => {
-        let m: Ex = E.const(1);
-        if (lo !== null) m = E.and(m, E.ge(v, p));
-        if (hi !== null) m = E.and(m, E.le(v, lo !== null ? q : p));
-        return m;
-      },
-      args,
-      'bool',
-    );
-    return [mul(g, inside), null, null];
+    // PyTorch's clamp_backward_min_max: x gets g where min <= x <= max; a tensor min gets g
+    // where x < min (not x >= min, so NaN counts), a tensor max where x > max.
+    const ge = lo !== null ? ewise('ge', E.ge, [x, lo], 'bool') : null;
+    const le = hi !== null ? ewise('le', E.le, [x, hi], 'bool') : null;
+    const inside = ge && le ? logicalAnd(ge, le) : (ge ?? le)!;
+    const wants = (b: TensorOrScalar | null) => isTensor(b) && b.requiresGrad;
+    return [
+      x.requiresGrad ? where(inside, g, 0) : null,
+      wants(lo) ? where(ge!, 0, g) : null,
+      wants(hi) ? where(le!, 0, g) : null,
+    ];
   });
 }
 
