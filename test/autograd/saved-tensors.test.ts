@@ -14,7 +14,8 @@ import { leaf } from '../helpers/conformance.js';
 import { testDevices } from '../helpers/devices.js';
 
 const F = torch.nn.functional;
-const VERSION_ERROR = /modified by an inplace operation: \[\w+ \[[\d, ]*\]\] is at version \d+; expected version \d+ instead \(in \w+Backward0\)/;
+const VERSION_ERROR =
+  /modified by an inplace operation: \[\w+ \[[\d, ]*\]\] is at version \d+; expected version \d+ instead \(in \w+Backward0\)/;
 
 interface Case {
   name: string;
@@ -35,7 +36,12 @@ const cases: Case[] = [
   { name: 'add', inputs: (d) => [f([3], d, 1), f([3], d, 2)], fn: (a, b) => a.add(b), reads: [] },
   { name: 'mul', inputs: (d) => [f([3], d, 1), f([3], d, 2)], fn: (a, b) => a.mul(b), reads: [0, 1] },
   { name: 'div', inputs: (d) => [f([3], d, 1), pos([3], d, 2)], fn: (a, b) => a.div(b), reads: [1] },
-  { name: 'atan2', inputs: (d) => [f([3], d, 1), f([3], d, 2)], fn: (a, b) => torch.atan2(a, b), reads: [0, 1] },
+  {
+    name: 'atan2',
+    inputs: (d) => [f([3], d, 1), f([3], d, 2)],
+    fn: (a, b) => torch.atan2(a, b),
+    reads: [0, 1],
+  },
   { name: 'pow', inputs: (d) => [pos([3], d, 1), f([3], d, 2)], fn: (a, b) => a.pow(b), reads: [0, 1] },
   { name: 'pow scalar', inputs: (d) => [f([3], d, 1)], fn: (a) => a.pow(3), reads: [0] },
   { name: 'maximum', inputs: (d) => [f([4], d, 1), f([4], d, 2)], fn: (a, b) => a.maximum(b), reads: [0, 1] },
@@ -71,7 +77,12 @@ const cases: Case[] = [
     fn: (x, lo, hi) => x.clamp(lo, hi),
     reads: [0, 1, 2],
   },
-  { name: 'matmul', inputs: (d) => [f([2, 3], d, 1), f([3, 4], d, 2)], fn: (a, b) => a.matmul(b), reads: [0, 1] },
+  {
+    name: 'matmul',
+    inputs: (d) => [f([2, 3], d, 1), f([3, 4], d, 2)],
+    fn: (a, b) => a.matmul(b),
+    reads: [0, 1],
+  },
   {
     name: 'linear',
     inputs: (d) => [f([2, 3], d, 1), f([4, 3], d, 2), f([4], d, 3)],
