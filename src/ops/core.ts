@@ -145,6 +145,8 @@ export function record(
   const tensors: Tensor[] = [];
   const edges: Edge[] = inputs.map((t) => {
     if (!(t instanceof Tensor)) return { node: null, outputNr: 0, leaf: null, shape: [] };
+    // A view whose base (or a sibling view) was written in place since: history as a region.
+    if (t.base !== null && t.viewVersion !== t.storage.version) refreshView!(t);
     tensors.push(t);
     return t.requiresGrad
       ? { node: t.gradFn, outputNr: t.outputNr, leaf: t.gradFn ? null : t, shape: t.shape }
@@ -156,6 +158,12 @@ export function record(
     o.gradFn = node;
     o.outputNr = i;
   });
+}
+
+let refreshView: ((t: Tensor) => void) | null = null;
+/** @internal autograd/views.ts's refreshView, installed by tensor/methods.ts (breaks an import cycle). */
+export function setRefreshView(f: (t: Tensor) => void): void {
+  refreshView = f;
 }
 
 /** Single-output form of `record`. */

@@ -4,6 +4,7 @@
  * version-counter safety.
  */
 import { type BackwardOptions, runBackward } from '../autograd/engine.js';
+import { copySlices, refreshView } from '../autograd/views.js';
 import * as act from '../ops/activation.js';
 import {
   checkSameDevice,
@@ -13,6 +14,7 @@ import {
   expandView,
   needsGrad,
   record1,
+  setRefreshView,
   type TensorOrScalar,
 } from '../ops/core.js';
 import * as idx from '../ops/indexing.js';
@@ -515,11 +517,14 @@ def('type', function (d?: DTypeLike) {
 });
 
 // ---- in place ----
+setRefreshView(refreshView);
+
 /**
  * Runs an in-place update. Without autograd it writes straight into the storage. With autograd
- * (PyTorch semantics) the new value is computed out of place from an alias carrying the old
- * history, written back, and the tensor takes the new history. The version bump makes any
- * backward that saved the old value fail loudly instead of computing a wrong gradient.
+ * (PyTorch semantics) the new value is computed out of place from a copy carrying the old
+ * history, written back, and the tensor takes the new history; on a view, its base's history
+ * takes the view's region (CopySlices, autograd/views.ts). The version bump makes any backward
+ * that read the old value fail loudly instead of computing a wrong gradient.
  */
 function inplace(
   self: Tensor,
@@ -529,6 +534,14 @@ function inplace(
   direct?: () => void,
 ): Tensor {
   self.checkAlive();
+  const base = self.base;
+  if (base && state.gradEnabled) {
+    if (base.isLeaf && base.requiresGrad)
+      throw new AutogradError(
+        `a view of a leaf Variable that requires grad is being used in an in-place operation (${name}).`,
+      );
+    if (self.viewVersion !== self.storage.version) refreshView(self);
+  }
   const tracked = needsGrad([self, ...args.filter((a): a is Tensor => a instanceof Tensor)]);
   if (state.gradEnabled && self.isLeaf && self.requiresGrad)
     throw new AutogradError(
@@ -538,10 +551,12 @@ function inplace(
     direct();
     return self;
   }
-  const alias = new Tensor(self.storage, self.shape, self.strides, self.offset, self.dtype, self.device);
-  alias.gradFn = self.gradFn;
-  alias.outputNr = self.outputNr;
-  const res = compute(alias);
+  const cur = new Tensor(self.storage, self.shape, self.strides, self.offset, self.dtype, self.device);
+  cur.gradFn = self.gradFn;
+  cur.outputNr = self.outputNr;
+  // The op's backward may read its input (mul_'s other needs self): give it a copy of the old
+  // values, as PyTorch saves self.clone() for in-place ops, not the storage about to change.
+  const res = compute(sh.clone(cur));
   if (res.dtype !== self.dtype && !(self.dtype === 'float32'))
     throw new AutogradError(
       `result type ${res.dtype} can't be cast to the desired output type ${self.dtype} (${name})`,
@@ -551,6 +566,8 @@ function inplace(
   if (tracked) {
     self.gradFn = res.gradFn;
     self.outputNr = res.outputNr;
+    // The base's history takes the new values of the view's region (PyTorch's CopySlices).
+    if (base) copySlices(self, res);
   }
   return self;
 }

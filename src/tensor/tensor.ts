@@ -72,6 +72,10 @@ export class Tensor implements View {
   /** @internal set by retainGrad() */
   retainsGrad = false;
   private _disposed = false;
+  /** @internal The root tensor this is a view of (viewOf), for in-place ops (autograd/views.ts). */
+  base: Tensor | null = null;
+  /** @internal The storage version this view's history belongs to. */
+  viewVersion = 0;
 
   // Mutable only through `set data` (PyTorch's `param.data = ...`, used by Module.to()).
   constructor(
@@ -304,5 +308,8 @@ export function viewOf(
   offset: number,
 ): Tensor {
   t.checkAlive();
-  return new Tensor(t.storage, shape.slice(), strides.slice(), offset, t.dtype, t.device);
+  const v = new Tensor(t.storage, shape.slice(), strides.slice(), offset, t.dtype, t.device);
+  v.base = t.base ?? t;
+  v.viewVersion = t.storage.version;
+  return v;
 }
