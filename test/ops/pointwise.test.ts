@@ -110,7 +110,10 @@ for (const device of testDevices())
           .to(device)
           .requiresGrad_(true),
         lo: torch.tensor([-0.5, -0.8, 0.2, -1]).to(device).requiresGrad_(true),
-        hi: torch.tensor([[0.9], [0.6], [1.3]]).to(device).requiresGrad_(true),
+        hi: torch
+          .tensor([[0.9], [0.6], [1.3]])
+          .to(device)
+          .requiresGrad_(true),
       });
       it('clamp sends the gradient to tensor bounds: min where x < min, max where x > max', async () => {
         const { x, lo, hi } = clampCase();
