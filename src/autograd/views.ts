@@ -37,7 +37,7 @@ function regionIndex(base: Tensor, v: Tensor): Tensor {
 export function refreshView(t: Tensor): void {
   const base = t.base!;
   t.viewVersion = t.storage.version;
-  if (!base.requiresGrad) return;
+  if (!base.requiresGrad || t.viewInNoGrad) return;
   const idx = regionIndex(base, t);
   const n = base.numel();
   const shape = base.shape;

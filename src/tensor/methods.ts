@@ -540,6 +540,10 @@ function inplace(
       throw new AutogradError(
         `a view of a leaf Variable that requires grad is being used in an in-place operation (${name}).`,
       );
+    if (self.viewInNoGrad && base.requiresGrad)
+      throw new AutogradError(
+        `A view was created in no_grad mode and is being modified inplace with grad mode enabled (${name}). Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the noGrad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).`,
+      );
     if (self.viewVersion !== self.storage.version) refreshView(self);
   }
   const tracked = needsGrad([self, ...args.filter((a): a is Tensor => a instanceof Tensor)]);

@@ -11,6 +11,7 @@ import { backendFor, type Device } from './device.js';
 import type { DType, TypedArray } from './dtype.js';
 import { AutogradError } from './errors.js';
 import { formatTensor } from './format.js';
+import { state } from './state.js';
 
 /** Storage is returned to its backend's pool when the last tensor viewing it goes away. */
 function releaseRef(s: Storage): void {
@@ -76,6 +77,8 @@ export class Tensor implements View {
   base: Tensor | null = null;
   /** @internal The storage version this view's history belongs to. */
   viewVersion = 0;
+  /** @internal Made with grad mode off: never given a history from its base (PyTorch's NO_GRAD_MODE view). */
+  viewInNoGrad = false;
 
   // Mutable only through `set data` (PyTorch's `param.data = ...`, used by Module.to()).
   constructor(
@@ -311,5 +314,6 @@ export function viewOf(
   const v = new Tensor(t.storage, shape.slice(), strides.slice(), offset, t.dtype, t.device);
   v.base = t.base ?? t;
   v.viewVersion = t.storage.version;
+  v.viewInNoGrad = !state.gradEnabled;
   return v;
 }

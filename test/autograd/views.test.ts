@@ -99,6 +99,12 @@ for (const device of testDevices())
       );
       torch.noGrad(() => x.narrow(0, 0, 1).fill_(9));
       expect(await vals(x)).toEqual([9, 2, 3]);
+      // A view made under noGrad keeps no history, and may not be written with grad mode on.
+      const y0 = x.mul(1);
+      const v = torch.noGrad(() => y0.narrow(0, 1, 2));
+      expect(() => v.mul_(2)).toThrow(/A view was created in no_grad mode and is being modified inplace/);
+      torch.noGrad(() => y0.fill_(1));
+      expect(v.mul(2).requiresGrad).toBe(false);
       // Negative control for the in-place copy: mul_'s other reads the old values of self.
       const y = x.mul(1);
       const z = t([2, 2, 2]).requiresGrad_(true);
