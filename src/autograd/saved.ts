@@ -55,14 +55,21 @@ const guarded = new WeakMap<object, object>();
 function guard<T extends object>(target: T): T {
   let g = guarded.get(target) as T | undefined;
   if (!g) {
+    // One wrapper per method, made once: a backward pass calls a few primitives per node.
+    const wrapped = new Map<PropertyKey, { of: unknown; fn: unknown }>();
     g = new Proxy(target, {
       get(t, prop) {
         const v = Reflect.get(t, prop, t) as unknown;
-        if (typeof v === 'function')
-          return (...args: unknown[]) => {
+        if (typeof v === 'function') {
+          const w = wrapped.get(prop);
+          if (w && w.of === v) return w.fn;
+          const fn = (...args: unknown[]) => {
             if (reading) for (const a of args) checkArg(a, 0);
             return (v as (...xs: unknown[]) => unknown).apply(t, args);
           };
+          wrapped.set(prop, { of: v, fn });
+          return fn;
+        }
         if (prop === 'routines' && typeof v === 'object' && v !== null) return guard(v);
         return v;
       },
