@@ -6,6 +6,7 @@
  * types; installMethods() puts them on the prototype once, when the library is imported.
  */
 import { type BackwardOptions, runBackward } from '../autograd/engine.js';
+import { copySlices, refreshView } from '../autograd/views.js';
 import {
   checkSameDevice,
   E,
@@ -14,6 +15,7 @@ import {
   expandView,
   needsGrad,
   record1,
+  setRefreshView,
   type TensorOrScalar,
 } from '../ops/core.js';
 import * as pw from '../ops/pointwise.js';
@@ -26,7 +28,7 @@ import { type DType, type DTypeLike, normalizeDType } from '../tensor/dtype.js';
 import { AutogradError, DeviceError, ShapeError } from '../tensor/errors.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { state } from '../tensor/state.js';
-import { Tensor } from '../tensor/tensor.js';
+import { bumpVersion, Tensor } from '../tensor/tensor.js';
 import { ops, type SIG } from './ops.js';
 
 /** PyTorch's parameter lists of the Tensor methods defined here. */
@@ -227,11 +229,14 @@ function backward(
 }
 
 // ---- in place ----
+setRefreshView(refreshView);
+
 /**
  * Runs an in-place update. Without autograd it writes straight into the storage. With autograd
- * (PyTorch semantics) the new value is computed out of place from an alias carrying the old
- * history, written back, and the tensor takes the new history. The version bump makes any
- * backward that saved the old value fail loudly instead of computing a wrong gradient.
+ * (PyTorch semantics) the new value is computed out of place from a copy carrying the old
+ * history, written back, and the tensor takes the new history; on a view, its base's history
+ * takes the view's region (CopySlices, autograd/views.ts). The version bump makes any backward
+ * that read the old value fail loudly instead of computing a wrong gradient.
  */
 function inplace(
   self: Tensor,
@@ -241,6 +246,18 @@ function inplace(
   direct?: () => void,
 ): Tensor {
   self.checkAlive();
+  const base = self.base;
+  if (base && state.gradEnabled) {
+    if (base.isLeaf && base.requiresGrad)
+      throw new AutogradError(
+        `a view of a leaf Variable that requires grad is being used in an in-place operation (${name}).`,
+      );
+    if (self.viewInNoGrad && base.requiresGrad)
+      throw new AutogradError(
+        `A view was created in no_grad mode and is being modified inplace with grad mode enabled (${name}). Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the noGrad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).`,
+      );
+    if (self.viewVersion !== self.storage.version) refreshView(self);
+  }
   const tracked = needsGrad([self, ...args.filter((a): a is Tensor => a instanceof Tensor)]);
   if (state.gradEnabled && self.isLeaf && self.requiresGrad)
     throw new AutogradError(
@@ -250,19 +267,23 @@ function inplace(
     direct();
     return self;
   }
-  const alias = new Tensor(self.storage, self.shape, self.strides, self.offset, self.dtype, self.device);
-  alias.gradFn = self.gradFn;
-  alias.outputNr = self.outputNr;
-  const res = compute(alias);
+  const cur = new Tensor(self.storage, self.shape, self.strides, self.offset, self.dtype, self.device);
+  cur.gradFn = self.gradFn;
+  cur.outputNr = self.outputNr;
+  // The op's backward may read its input (mul_'s other needs self): give it a copy of the old
+  // values, as PyTorch saves self.clone() for in-place ops, not the storage about to change.
+  const res = compute(sh.clone(cur));
   if (res.dtype !== self.dtype && !(self.dtype === 'float32'))
     throw new AutogradError(
       `result type ${res.dtype} can't be cast to the desired output type ${self.dtype} (${name})`,
     );
   self.backend.elementwise(E.input(0), [expandView(res, self.shape)], self);
-  self.storage.version++;
+  bumpVersion(self.storage);
   if (tracked) {
     self.gradFn = res.gradFn;
     self.outputNr = res.outputNr;
+    // The base's history takes the new values of the view's region (PyTorch's CopySlices).
+    if (base) copySlices(self, res);
   }
   return self;
 }

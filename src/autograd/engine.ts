@@ -10,6 +10,7 @@ import { AutogradError, fmtShape } from '../tensor/errors.js';
 import { setGradEnabled } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Node } from './node.js';
+import { readingSaved } from './saved.js';
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -149,8 +150,7 @@ export function runBackward(
           throw new AutogradError(
             `Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed) in ${node.displayName}. Specify retainGraph: true if you need to backward through the graph a second time.`,
           );
-        node.checkSaved();
-        results = node.backwardFn!(grads);
+        results = readingSaved(node, grads, () => node.backwardFn!(grads));
       }
       if (!retain) node.release();
       node.edges.forEach((e, i) => {

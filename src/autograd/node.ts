@@ -1,11 +1,12 @@
 /**
  * A node of the autograd graph: one recorded op. It keeps what its backward needs (a closure
- * over saved tensors, with their storage versions) and edges to where gradients flow next.
- * It holds no reference to its inputs' data beyond what the backward saved.
+ * over the tensors it reads) and edges to where gradients flow next, plus the autograd clock
+ * when it was recorded: the engine refuses any read of a tensor written in place since
+ * (autograd/saved.ts). It holds no reference to its inputs' data beyond what the backward saved.
  */
 
-import { AutogradError } from '../tensor/errors.js';
-import type { Tensor } from '../tensor/tensor.js';
+import type { Storage } from '../backend/backend.js';
+import { autogradClock, type Tensor } from '../tensor/tensor.js';
 
 /** Where the gradient of one input goes: another node's output slot, or a leaf's `.grad`. */
 export interface Edge {
@@ -24,26 +25,32 @@ export class Node {
   retained: (Tensor | null)[] | null = null;
   /** Shapes of the outputs, to build zero gradients for unused outputs. */
   outputShapes: (readonly number[])[];
-  private savedVersions: { t: Tensor; v: number }[];
+  /** autogradClock.now when recorded: storages written after it are stale to this backward. */
+  readonly stamp = autogradClock.now;
+  /** Inputs' and outputs' storages, versions, dtypes and shapes, for the error message. */
+  private versions: unknown[] | null;
 
   constructor(
     readonly name: string,
     readonly edges: Edge[],
     public backwardFn: BackwardFn | null,
-    saved: readonly Tensor[],
+    tensors: readonly Tensor[],
     outputs: readonly Tensor[],
   ) {
-    this.savedVersions = saved.map((t) => ({ t, v: t.version }));
     this.outputShapes = outputs.map((o) => o.shape);
+    // Not the tensors themselves: a node keeps alive only what its backward captured.
+    const vs: unknown[] = [];
+    for (const t of tensors) vs.push(t.storage, t.storage.version, t.dtype, t.shape);
+    this.versions = vs;
   }
 
-  /** Throws PyTorch's error if a saved tensor was modified in place after being saved. */
-  checkSaved(): void {
-    for (const { t, v } of this.savedVersions)
-      if (t.version !== v)
-        throw new AutogradError(
-          `one of the variables needed for gradient computation has been modified by an inplace operation: [${t.dtype} ${t.shape.length ? `[${t.shape.join(', ')}]` : '[]'}] is at version ${t.version}; expected version ${v} instead (in ${this.displayName})`,
-        );
+  /** The version an input or output had when recorded, with its dtype and shape. */
+  recordedVersion(s: Storage): { dtype: string; shape: readonly number[]; version: number } | null {
+    const vs = this.versions ?? [];
+    for (let i = 0; i < vs.length; i += 4)
+      if (vs[i] === s)
+        return { version: vs[i + 1] as number, dtype: vs[i + 2] as string, shape: vs[i + 3] as number[] };
+    return null;
   }
 
   /** PyTorch's name for the node: 'log_softmax' -> LogSoftmaxBackward0. */
@@ -64,7 +71,7 @@ export class Node {
   /** Drops the closure and the saved tensors: their storage can go back to the pool. */
   release(): void {
     this.backwardFn = null;
-    this.savedVersions = [];
+    this.versions = null;
     const hooks = this.releaseHooks;
     this.releaseHooks = null;
     if (hooks) for (const f of hooks) f();

@@ -26,6 +26,12 @@ export interface Storage {
   refs: number;
   /** Bumped by every in-place write: autograd's check that saved tensors were not modified. */
   version: number;
+  /** Autograd's clock when a tensor first viewed this storage (see autograd/saved.ts). */
+  born: number;
+  /** Autograd's clock at the last in-place write. */
+  writtenAt: number;
+  /** Autograd's clock at the last few in-place writes (for error messages), oldest first. */
+  writeLog: number[] | null;
   /** Set once released; any further use is a bug and must throw. */
   freed?: boolean;
 }

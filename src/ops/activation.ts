@@ -20,13 +20,9 @@ import { amax, sum } from './reduce.js';
 function pointwise(name: string, f: (x: Ex) => Ex, d: (x: Ex) => Ex, dOps?: (x: Tensor) => Tensor) {
   return (x: Tensor): Tensor => {
     const out = ewise(name, f, [x], 'float32');
-    return record1(
-      name,
-      out,
-      [x],
-      (g) => [mul(g, dOps && isGradEnabled() ? dOps(x) : ewise(`${name}_grad`, d, [x], 'float32'))],
-      [x],
-    );
+    return record1(name, out, [x], (g) => [
+      mul(g, dOps && isGradEnabled() ? dOps(x) : ewise(`${name}_grad`, d, [x], 'float32')),
+    ]);
   };
 }
 const gtMask = (x: Tensor, t: number) => ewise('gt', (v) => E.gt(v, t), [x], 'bool');

@@ -8,7 +8,7 @@ import { E, type Ex, type ExLike } from '../backend/expr.js';
 import type { DType } from '../tensor/dtype.js';
 import { DeviceError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { state } from '../tensor/state.js';
-import { emptyTensor, Tensor, viewOf } from '../tensor/tensor.js';
+import { bumpVersion, emptyTensor, Tensor, viewOf } from '../tensor/tensor.js';
 
 export type TensorOrScalar = Tensor | number | boolean;
 
@@ -115,7 +115,7 @@ export function ewiseInto(
     tensors.map((t) => expandView(t, shape)),
     out,
   );
-  out.storage.version++;
+  bumpVersion(out.storage);
 }
 
 export const isTensor = (x: unknown): x is Tensor => x instanceof Tensor;
@@ -130,27 +130,40 @@ export function needsGrad(inputs: readonly (Tensor | TensorOrScalar | null | und
 /**
  * Records an op for autograd when any tensor input requires grad. `backward` gets the output
  * gradients (null for outputs that received none) and returns one gradient per input (or
- * null); the engine sums broadcast gradients back to each input's shape.
+ * null); the engine sums broadcast gradients back to each input's shape. It may read any
+ * tensor it captures: the engine refuses reads of tensors written in place since this call
+ * (autograd/saved.ts), so there is no list of saved tensors to keep.
  */
 export function record(
   name: string,
   outputs: Tensor | readonly Tensor[],
   inputs: readonly (TensorOrScalar | null | undefined)[],
   backward: BackwardFn,
-  saved: readonly Tensor[] = [],
 ): void {
   if (!needsGrad(inputs)) return;
   const outs = outputs instanceof Tensor ? [outputs] : outputs;
-  const edges: Edge[] = inputs.map((t) =>
-    t instanceof Tensor && t.requiresGrad
+  const tensors: Tensor[] = [];
+  const edges: Edge[] = inputs.map((t) => {
+    if (!(t instanceof Tensor)) return { node: null, outputNr: 0, leaf: null, shape: [] };
+    // A view whose base (or a sibling view) was written in place since: history as a region.
+    if (t.base !== null && t.viewVersion !== t.storage.version) refreshView!(t);
+    tensors.push(t);
+    return t.requiresGrad
       ? { node: t.gradFn, outputNr: t.outputNr, leaf: t.gradFn ? null : t, shape: t.shape }
-      : { node: null, outputNr: 0, leaf: null, shape: t instanceof Tensor ? t.shape : [] },
-  );
-  const node = new Node(name, edges, backward, saved, outs);
+      : { node: null, outputNr: 0, leaf: null, shape: t.shape };
+  });
+  for (const o of outs) tensors.push(o);
+  const node = new Node(name, edges, backward, tensors, outs);
   outs.forEach((o, i) => {
     o.gradFn = node;
     o.outputNr = i;
   });
+}
+
+let refreshView: ((t: Tensor) => void) | null = null;
+/** @internal autograd/views.ts's refreshView, installed by tensor/methods.ts (breaks an import cycle). */
+export function setRefreshView(f: (t: Tensor) => void): void {
+  refreshView = f;
 }
 
 /** Single-output form of `record`. */
@@ -159,9 +172,8 @@ export function record1(
   out: Tensor,
   inputs: readonly (TensorOrScalar | null | undefined)[],
   backward: (g: Tensor) => (Tensor | null | undefined)[],
-  saved: readonly Tensor[] = [],
 ): Tensor {
-  record(name, out, inputs, (gs) => backward(gs[0]!), saved);
+  record(name, out, inputs, (gs) => backward(gs[0]!));
   return out;
 }
 

@@ -40,46 +40,40 @@ export function fusedCrossEntropy(
   const loss = emptyTensor([N], 'float32', logits.device);
   const probs = emptyTensor([N, C], 'float32', logits.device);
   routine(logits, target, ignoreIndex, loss, probs);
-  const rows = record1(
-    'cross_entropy',
-    loss,
-    [logits],
-    (g) => {
-      // d loss_n / d x_nc = (p_nc - [c == t_n]) for rows whose target is not ignored.
-      const t2 = expandView(unsqueeze(target, 1), [N, C]);
-      const cls = classIndex(C, logits);
-      if (isGradEnabled()) {
-        // createGraph: the same formula from recorded ops, so it can be differentiated again
-        // (the kernel's saved probabilities carry no graph).
-        const onehot = ewise(
-          'one_hot',
-          (t, c) => E.cast('f32', E.eq(t, c)),
-          [unsqueeze(target, 1), cls],
-          'float32',
-        );
-        const rowScale = mul(
-          unsqueeze(g, 1),
-          ewise('valid', (t) => E.cast('f32', E.ne(t, ignoreIndex)), [unsqueeze(target, 1)], 'float32'),
-        );
-        return [mul(sub(softmax(logits, 1), onehot), rowScale)];
-      }
-      const grad = emptyTensor([N, C], 'float32', logits.device);
-      grad.backend.elementwise(
-        E.mul(
-          E.where(
-            E.eq(E.input(1), ignoreIndex),
-            0,
-            E.sub(E.input(0), E.cast('f32', E.eq(E.input(1), E.input(2)))),
-          ),
-          E.input(3),
-        ),
-        [probs, t2, expandView(cls, [N, C]), expandView(unsqueeze(g, 1), [N, C])],
-        grad,
+  const rows = record1('cross_entropy', loss, [logits], (g) => {
+    // d loss_n / d x_nc = (p_nc - [c == t_n]) for rows whose target is not ignored.
+    const t2 = expandView(unsqueeze(target, 1), [N, C]);
+    const cls = classIndex(C, logits);
+    if (isGradEnabled()) {
+      // createGraph: the same formula from recorded ops, so it can be differentiated again
+      // (the kernel's saved probabilities carry no graph).
+      const onehot = ewise(
+        'one_hot',
+        (t, c) => E.cast('f32', E.eq(t, c)),
+        [unsqueeze(target, 1), cls],
+        'float32',
       );
-      return [grad];
-    },
-    [probs],
-  );
+      const rowScale = mul(
+        unsqueeze(g, 1),
+        ewise('valid', (t) => E.cast('f32', E.ne(t, ignoreIndex)), [unsqueeze(target, 1)], 'float32'),
+      );
+      return [mul(sub(softmax(logits, 1), onehot), rowScale)];
+    }
+    const grad = emptyTensor([N, C], 'float32', logits.device);
+    grad.backend.elementwise(
+      E.mul(
+        E.where(
+          E.eq(E.input(1), ignoreIndex),
+          0,
+          E.sub(E.input(0), E.cast('f32', E.eq(E.input(1), E.input(2)))),
+        ),
+        E.input(3),
+      ),
+      [probs, t2, expandView(cls, [N, C]), expandView(unsqueeze(g, 1), [N, C])],
+      grad,
+    );
+    return [grad];
+  });
   if (reduction === 'none') return rows;
   if (reduction === 'sum') return sum(rows);
   const count = sum(ewise('valid', (t) => E.cast('f32', E.ne(t, ignoreIndex)), [target], 'float32'));
@@ -110,46 +104,40 @@ function fusedReduced(
     scale.dispose();
     return loss;
   }
-  record1(
-    'cross_entropy',
-    loss,
-    [logits],
-    (g) => {
-      const cls = classIndex(C, logits);
-      if (isGradEnabled()) {
-        const t2 = unsqueeze(target, 1);
-        const valid = (t: Ex) => E.cast('f32', E.ne(t, ignoreIndex));
-        // createGraph: the same formula from recorded ops (the kernel's softmax carries no graph).
-        const onehot = ewise('one_hot', (t, c) => E.cast('f32', E.eq(t, c)), [t2, cls], 'float32');
-        const rowScale = mul(mul(g, scale), ewise('valid', valid, [t2], 'float32'));
-        return [mul(sub(softmax(logits, 1), onehot), rowScale)];
-      }
-      // Same expression as the per-row path: ignored rows give 0 * (g * scale). Plain views, no
-      // temporary tensors: one dispatch, nothing left for the GC.
-      const grad = emptyTensor([N, C], 'float32', logits.device);
-      const bcast = (v: View): View => ({ ...v, shape: [N, C], strides: [0, 0] });
-      grad.backend.elementwise(
-        E.mul(
-          E.where(
-            E.eq(E.input(1), ignoreIndex),
-            0,
-            E.sub(E.input(0), E.cast('f32', E.eq(E.input(1), E.input(2)))),
-          ),
-          E.mul(E.input(3), E.input(4)),
+  record1('cross_entropy', loss, [logits], (g) => {
+    const cls = classIndex(C, logits);
+    if (isGradEnabled()) {
+      const t2 = unsqueeze(target, 1);
+      const valid = (t: Ex) => E.cast('f32', E.ne(t, ignoreIndex));
+      // createGraph: the same formula from recorded ops (the kernel's softmax carries no graph).
+      const onehot = ewise('one_hot', (t, c) => E.cast('f32', E.eq(t, c)), [t2, cls], 'float32');
+      const rowScale = mul(mul(g, scale), ewise('valid', valid, [t2], 'float32'));
+      return [mul(sub(softmax(logits, 1), onehot), rowScale)];
+    }
+    // Same expression as the per-row path: ignored rows give 0 * (g * scale). Plain views, no
+    // temporary tensors: one dispatch, nothing left for the GC.
+    const grad = emptyTensor([N, C], 'float32', logits.device);
+    const bcast = (v: View): View => ({ ...v, shape: [N, C], strides: [0, 0] });
+    grad.backend.elementwise(
+      E.mul(
+        E.where(
+          E.eq(E.input(1), ignoreIndex),
+          0,
+          E.sub(E.input(0), E.cast('f32', E.eq(E.input(1), E.input(2)))),
         ),
-        [
-          probs,
-          { ...target, shape: [N, C], strides: [target.strides[0], 0] },
-          expandView(cls, [N, C]),
-          bcast(g),
-          bcast(scale),
-        ],
-        grad,
-      );
-      return [grad];
-    },
-    [probs],
-  );
+        E.mul(E.input(3), E.input(4)),
+      ),
+      [
+        probs,
+        { ...target, shape: [N, C], strides: [target.strides[0], 0] },
+        expandView(cls, [N, C]),
+        bcast(g),
+        bcast(scale),
+      ],
+      grad,
+    );
+    return [grad];
+  });
   loss.gradFn!.onRelease(() => {
     probs.dispose();
     scale.dispose();

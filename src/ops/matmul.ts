@@ -52,16 +52,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.dim() === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
   if (b.dim() === 1) return squeeze(matmul(a, unsqueeze(b, 1)), -1);
   const out = bmmRaw('matmul', a, b);
-  return record1(
-    'matmul',
-    out,
-    [a, b],
-    (g) => [
-      a.requiresGrad ? sumTo(matmul(g, mT(b)), a.shape) : null,
-      b.requiresGrad ? sumTo(matmul(mT(a), g), b.shape) : null,
-    ],
-    [a, b],
-  );
+  return record1('matmul', out, [a, b], (g) => [
+    a.requiresGrad ? sumTo(matmul(g, mT(b)), a.shape) : null,
+    b.requiresGrad ? sumTo(matmul(mT(a), g), b.shape) : null,
+  ]);
 }
 
 export function mm(a: Tensor, b: Tensor): Tensor {
@@ -112,28 +106,22 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, activati
   const wT = mT(weight);
   const out = bmmRaw('linear', x, expand(wT, wT.shape), bias ?? undefined, activation);
   const relu = activation === 'relu';
-  return record1(
-    'linear',
-    out,
-    [x, weight, bias],
-    (g0) => {
-      const g = relu ? mul(g0, gt(out.detach(), 0)) : g0;
-      const x2 = x.dim() === 2 ? x : reshape(x, [-1, inF]);
-      const g2 = g.dim() === 2 ? g : reshape(g, [-1, weight.shape[0]]);
-      const fused = x.backend.routines?.linearGrads;
-      if (fused && !isGradEnabled() && weight.requiresGrad && (!bias || bias.requiresGrad)) {
-        // dW and db in one kernel (one read of g) instead of a matmul plus a reduce.
-        const dW = emptyTensor(weight.shape, 'float32', weight.device);
-        const db = bias ? emptyTensor(bias.shape, 'float32', bias.device) : null;
-        fused(g2, x2, dW, db);
-        return [x.requiresGrad ? matmul(g, weight) : null, dW, db];
-      }
-      return [
-        x.requiresGrad ? matmul(g, weight) : null,
-        weight.requiresGrad ? matmul(mT(g2), x2) : null,
-        bias?.requiresGrad ? sumTo(g2, bias.shape) : null,
-      ];
-    },
-    relu ? [x, weight, out] : [x, weight],
-  );
+  return record1('linear', out, [x, weight, bias], (g0) => {
+    const g = relu ? mul(g0, gt(out.detach(), 0)) : g0;
+    const x2 = x.dim() === 2 ? x : reshape(x, [-1, inF]);
+    const g2 = g.dim() === 2 ? g : reshape(g, [-1, weight.shape[0]]);
+    const fused = x.backend.routines?.linearGrads;
+    if (fused && !isGradEnabled() && weight.requiresGrad && (!bias || bias.requiresGrad)) {
+      // dW and db in one kernel (one read of g) instead of a matmul plus a reduce.
+      const dW = emptyTensor(weight.shape, 'float32', weight.device);
+      const db = bias ? emptyTensor(bias.shape, 'float32', bias.device) : null;
+      fused(g2, x2, dW, db);
+      return [x.requiresGrad ? matmul(g, weight) : null, dW, db];
+    }
+    return [
+      x.requiresGrad ? matmul(g, weight) : null,
+      weight.requiresGrad ? matmul(mT(g2), x2) : null,
+      bias?.requiresGrad ? sumTo(g2, bias.shape) : null,
+    ];
+  });
 }

@@ -24,7 +24,7 @@ function unary(
     if (deriv && needsGrad([x])) {
       // `out` itself, not a detached copy: with createGraph the derivative must stay a function
       // of x through out (d/dx of exp's backward g * exp(x) needs exp's own node).
-      record1(name, out, [x], (g) => [mul(g, deriv(x, out))], [x, out]);
+      record1(name, out, [x], (g) => [mul(g, deriv(x, out))]);
     } else if (!deriv && needsGrad([x])) record1(name, out, [x], (g) => [zerosLikeG(g)]);
     return out;
   };
@@ -76,7 +76,7 @@ export const trunc = unary('trunc', E.trunc, null, 'same');
 export const reciprocal = unary('reciprocal', E.recip, (_x, o) => neg(mul(o, o)));
 export const square = (x: Tensor): Tensor => {
   const out = ewise('square', (a) => E.mul(a, a), [x], x.dtype === 'bool' ? 'int32' : x.dtype);
-  return record1('square', out, [x], (g) => [mul(g, mul(x, 2))], [x]);
+  return record1('square', out, [x], (g) => [mul(g, mul(x, 2))]);
 };
 export function relu(x: Tensor): Tensor {
   const out = ewise('relu', (a) => E.where(E.lt(a, 0), 0, a), [x], x.dtype);
@@ -92,7 +92,6 @@ export function relu(x: Tensor): Tensor {
         ? mul(g, gt(out, 0))
         : ewise('relu_backward', (gg, o) => E.where(E.le(o, 0), 0, gg), [g, out], g.dtype),
     ],
-    [x, out],
   );
 }
 
@@ -138,20 +137,11 @@ export const rsub = (a: TensorOrScalar, b: TensorOrScalar): Tensor => sub(b, a);
 export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const dt = needFloat('mul', a, b);
   const out = ewise('mul', E.mul, [a, b], dt);
-  // Save only what the backward reads: b for a's gradient, a for b's.
-  const saved = [isTensor(a) && a.requiresGrad ? b : null, isTensor(b) && b.requiresGrad ? a : null].filter(
-    isTensor,
-  );
-  return record1(
-    'mul',
-    out,
-    [a, b],
-    (g) => [
-      isTensor(a) && a.requiresGrad ? mul(g, b) : null,
-      isTensor(b) && b.requiresGrad ? mul(g, a) : null,
-    ],
-    saved,
-  );
+  // The backward reads only b for a's gradient and a for b's (only those are checked).
+  return record1('mul', out, [a, b], (g) => [
+    isTensor(a) && a.requiresGrad ? mul(g, b) : null,
+    isTensor(b) && b.requiresGrad ? mul(g, a) : null,
+  ]);
 }
 
 /** True division (torch.div); `roundingMode` 'trunc' or 'floor' as PyTorch. */
@@ -168,16 +158,10 @@ export function div(
     return record1('div', out, [a, b], (g) => [zerosLikeG(g), zerosLikeG(g)]);
   }
   const out = ewise('div', E.div, [a, b], floatOf(promoted(a, b)));
-  return record1(
-    'div',
-    out,
-    [a, b],
-    (g) => [
-      isTensor(a) && a.requiresGrad ? div(g, b) : null,
-      isTensor(b) && b.requiresGrad ? neg(div(mul(g, a), mul(b, b))) : null,
-    ],
-    isTensor(b) && b.requiresGrad ? [a, b].filter(isTensor) : [b].filter(isTensor),
-  );
+  return record1('div', out, [a, b], (g) => [
+    isTensor(a) && a.requiresGrad ? div(g, b) : null,
+    isTensor(b) && b.requiresGrad ? neg(div(mul(g, a), mul(b, b))) : null,
+  ]);
 }
 
 export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -188,26 +172,20 @@ export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
     [a, b],
     d === 'bool' ? 'int32' : d === 'int32' && !(isTensor(b) || Number.isInteger(b)) ? 'float32' : d,
   );
-  return record1(
-    'pow',
-    out,
-    [a, b],
-    (g) => [
-      isTensor(a) && a.requiresGrad
-        ? // d/da a^b = b a^(b-1); PyTorch defines it as 0 where b == 0 (even at a == 0).
-          mul(g, isTensor(b) ? where(eq(b, 0), 0, mul(b, pow(a, sub(b, 1)))) : powGradScalar(a as Tensor, b))
-        : null,
-      isTensor(b) && b.requiresGrad
-        ? mul(
-            g,
-            isTensor(a)
-              ? where(eq(a, 0), 0, mul(out, log(a)))
-              : mul(out, Number(a) === 0 ? 0 : Math.log(Number(a))),
-          )
-        : null,
-    ],
-    [a, b].filter(isTensor),
-  );
+  return record1('pow', out, [a, b], (g) => [
+    isTensor(a) && a.requiresGrad
+      ? // d/da a^b = b a^(b-1); PyTorch defines it as 0 where b == 0 (even at a == 0).
+        mul(g, isTensor(b) ? where(eq(b, 0), 0, mul(b, pow(a, sub(b, 1)))) : powGradScalar(a as Tensor, b))
+      : null,
+    isTensor(b) && b.requiresGrad
+      ? mul(
+          g,
+          isTensor(a)
+            ? where(eq(a, 0), 0, mul(out, log(a)))
+            : mul(out, Number(a) === 0 ? 0 : Math.log(Number(a))),
+        )
+      : null,
+  ]);
 }
 
 /** d/da a^b for a scalar exponent: 0 when b == 0 (PyTorch's pow_backward), else b a^(b-1). */
@@ -231,13 +209,10 @@ function minmax(
   // Ties split the gradient evenly, as PyTorch does.
   const share = (x: TensorOrScalar, y: TensorOrScalar) =>
     ewise(`${name}_grad`, (p, q) => E.where(E.eq(p, q), 0.5, E.cast('f32', wins(p, q))), [x, y], 'float32');
-  return record1(
-    name,
-    out,
-    [a, b],
-    (g) => [mul(g, share(a, b)), isTensor(b) && b.requiresGrad ? mul(g, share(b, a)) : null],
-    [a, b].filter(isTensor),
-  );
+  return record1(name, out, [a, b], (g) => [
+    mul(g, share(a, b)),
+    isTensor(b) && b.requiresGrad ? mul(g, share(b, a)) : null,
+  ]);
 }
 
 /** torch.remainder: Python's modulus (result has the divisor's sign). */
@@ -275,27 +250,19 @@ export function clamp(
     return r;
   };
   const out = ewise('clamp', f, args, promoted(...args));
-  return record1(
-    'clamp',
-    out,
-    [x, lo, hi],
-    (g) => {
-      // Gradient flows where min <= x <= max (PyTorch's clamp_backward).
-      const inside = ewise(
-        'clamp_mask',
-        (v, p, q) => {
-          let m: Ex = E.const(1);
-          if (lo !== null) m = E.and(m, E.ge(v, p));
-          if (hi !== null) m = E.and(m, E.le(v, lo !== null ? q : p));
-          return m;
-        },
-        args,
-        'bool',
-      );
-      return [mul(g, inside), null, null];
-    },
-    [x],
-  );
+  return record1('clamp', out, [x, lo, hi], (g) => {
+    // PyTorch's clamp_backward_min_max: x gets g where min <= x <= max; a tensor min gets g
+    // where x < min (not x >= min, so NaN counts), a tensor max where x > max.
+    const ge = lo !== null ? ewise('ge', E.ge, [x, lo], 'bool') : null;
+    const le = hi !== null ? ewise('le', E.le, [x, hi], 'bool') : null;
+    const inside = ge && le ? logicalAnd(ge, le) : (ge ?? le)!;
+    const wants = (b: TensorOrScalar | null) => isTensor(b) && b.requiresGrad;
+    return [
+      x.requiresGrad ? where(inside, g, 0) : null,
+      wants(lo) ? where(ge!, 0, g) : null,
+      wants(hi) ? where(le!, 0, g) : null,
+    ];
+  });
 }
 
 // ---- comparisons and logic (no gradient) ----

@@ -81,37 +81,25 @@ export function prod(x: Tensor, dim?: Dims, opts: ReduceOpts = {}): Tensor {
   const out = reduceRaw('prod', x.dtype === 'bool' ? cast(x, 'int32') : x, dims, opts.keepdim ?? false);
   // d prod / d x_i = prod / x_i, written as the product of the others to stay exact at zeros:
   // where x_i == 0 the gradient is the product of the remaining elements.
-  return record1(
-    'prod',
-    out,
-    [x],
-    (g) => {
-      const o = expandBack(out, x, dims); // not detached: double backward differentiates it
-      const nonzero = where(eq(x, 0), 1, x);
-      const prodNz = expandBack(reduceRaw('prod', nonzero.detach(), dims, true), x, dims);
-      const zeros = expandBack(sum(cast(eq(x, 0), 'float32'), dims, { keepdim: true }), x, dims);
-      const gi = where(eq(x, 0), where(eq(zeros, 1), prodNz, 0), div(o, x));
-      return [mul(expandBack(g, x, dims), gi)];
-    },
-    [x],
-  );
+  return record1('prod', out, [x], (g) => {
+    const o = expandBack(out, x, dims); // not detached: double backward differentiates it
+    const nonzero = where(eq(x, 0), 1, x);
+    const prodNz = expandBack(reduceRaw('prod', nonzero.detach(), dims, true), x, dims);
+    const zeros = expandBack(sum(cast(eq(x, 0), 'float32'), dims, { keepdim: true }), x, dims);
+    const gi = where(eq(x, 0), where(eq(zeros, 1), prodNz, 0), div(o, x));
+    return [mul(expandBack(g, x, dims), gi)];
+  });
 }
 
 /** amax/amin: gradient shared evenly among ties (PyTorch's amax backward). */
 function extreme(op: 'max' | 'min', x: Tensor, dim: Dims, opts: ReduceOpts): Tensor {
   const dims = dimsOf(x, dim, `a${op}`);
   const out = reduceRaw(op, x, dims, opts.keepdim ?? false);
-  return record1(
-    `a${op}`,
-    out,
-    [x],
-    (g) => {
-      const hit = cast(eq(x, expandBack(out.detach(), x, dims)), 'float32');
-      const count = expandBack(sum(hit, dims, { keepdim: true }), x, dims);
-      return [div(mul(expandBack(g, x, dims), hit), count)];
-    },
-    [x],
-  );
+  return record1(`a${op}`, out, [x], (g) => {
+    const hit = cast(eq(x, expandBack(out.detach(), x, dims)), 'float32');
+    const count = expandBack(sum(hit, dims, { keepdim: true }), x, dims);
+    return [div(mul(expandBack(g, x, dims), hit), count)];
+  });
 }
 export const amax = (x: Tensor, dim?: Dims, opts: ReduceOpts = {}) => extreme('max', x, dim, opts);
 export const amin = (x: Tensor, dim?: Dims, opts: ReduceOpts = {}) => extreme('min', x, dim, opts);
@@ -212,7 +200,7 @@ export function norm(x: Tensor, p: number | 'fro' = 2, dim?: Dims, opts: ReduceO
 // |x|^p with p * |x|^(p-1) written with the pow op, so the backward is itself differentiable.
 const ewisePow = (x: Tensor, p: number) => {
   const out = ewise('pow', (a) => E.pow(a, p), [x], 'float32');
-  return record1('pow', out, [x], (g) => [mul(g, mul(pow(x, p - 1), p))], [x]);
+  return record1('pow', out, [x], (g) => [mul(g, mul(pow(x, p - 1), p))]);
 };
 
 export function all(x: Tensor, dim?: Dims, opts: ReduceOpts = {}): Tensor {

@@ -12,7 +12,7 @@
  *   state[i] = [expAvg, expAvgSq] (+ maxExpAvgSq when amsgrad). step counts this update (>= 1).
  * Booleans travel as 0/1. All views contiguous float32 of the parameter's size.
  */
-import type { Tensor } from '../tensor/tensor.js';
+import { bumpVersion, type Tensor } from '../tensor/tensor.js';
 
 /** The group keys that choose the path: PyTorch's `fused` and `foreach` flags. */
 interface PathFlags {
@@ -74,6 +74,6 @@ export function fusedStep(
   const h: Record<string, number> = {};
   for (const [k, v] of Object.entries(hyper)) h[k] = typeof v === 'boolean' ? Number(v) : v;
   params[0].backend.routines!.optimizerStep!(kind, params, grads, state, h);
-  for (const p of params) p.storage.version++;
-  for (const s of state) for (const t of s) t.storage.version++;
+  for (const p of params) bumpVersion(p.storage);
+  for (const s of state) for (const t of s) bumpVersion(t.storage);
 }

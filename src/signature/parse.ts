@@ -110,10 +110,19 @@ export function parseSignature(text: string): Signature {
       params.push({ name: camel(p[2]), pyName: p[2], type, required, kwOnly, default: dflt });
     }
   // PyTorch's varargs rule: a lone positional int list may be spelled out (`x.view(2, -1)`).
-  const positional = params.filter((p) => !p.kwOnly && p.pyName !== 'self');
+  // The tensor a method is called on (`self`, or `input` for twins of torch.* functions) is not
+  // counted: `x.flip(0, 1)`, `x.permute(1, 0)`.
+  const positional = params.filter(
+    (p, i) => !p.kwOnly && !(i === 0 && (p.pyName === 'self' || p.pyName === 'input')),
+  );
   const lone = positional.length === 1 ? positional[0] : null;
   const varargs =
-    lone && lone.type.kind === 'list' && lone.type.of.kind === 'base' && lone.type.of.base === 'int'
+    lone &&
+    lone.type.kind === 'list' &&
+    !lone.type.length &&
+    lone.type.of.kind === 'base' &&
+    lone.type.of.base === 'int' &&
+    !lone.type.of.nullable
       ? params.indexOf(lone)
       : -1;
   const sig: Signature = { pyName: m[1], params, varargs, text };

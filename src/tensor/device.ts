@@ -44,10 +44,18 @@ export function registerBackend(type: DeviceType, get: () => Backend): void {
   backends.set(type, get);
 }
 
+/** Set by autograd while a backward runs: wraps backends to check what they read (autograd/saved.ts). */
+let guard: ((be: Backend) => Backend) | null = null;
+
+/** @internal */
+export function setBackendGuard(g: ((be: Backend) => Backend) | null): void {
+  guard = g;
+}
+
 export function backendFor(type: DeviceType): Backend {
   const get = backends.get(type);
   if (!get) throw new DeviceError(`no backend for device '${type}'`);
-  return get();
+  return guard ? guard(get()) : get();
 }
 
 export const cpu = new Device('cpu');

@@ -1,15 +1,60 @@
 /**
  * The few process-wide modes, changed only by scoped helpers that restore them in `finally`
  * (STYLE.md §7). Everything else travels as values.
+ *
+ * Grad mode is per async context, as PyTorch's is per thread: while `await noGrad(async () =>
+ * ...)` is pending, work started outside it (a training step) still records. Synchronous scopes
+ * set a plain flag and restore it (the training step's hot path pays nothing else). An async
+ * callback runs inside an AsyncLocalStorage frame that follows its awaits; only while such a
+ * scope is pending do ops consult the frame. Runtimes without AsyncLocalStorage (browsers)
+ * refuse async callbacks rather than leak the mode into concurrent work.
  */
 import type { DType } from './dtype.js';
 
+interface Frame {
+  enabled: boolean;
+}
+interface Als {
+  run<R>(store: Frame, fn: () => R): R;
+  getStore(): Frame | undefined;
+}
+
+/** The mode of the running synchronous code (and of async code outside any async scope). */
+let flag = true;
+/** Async scopes not yet settled: while 0, `flag` is the whole truth. */
+let asyncScopes = 0;
+/** node:async_hooks' AsyncLocalStorage, looked up on the first async scope (null: none here). */
+let als: Als | null | undefined;
+
+function getAls(): Als | null {
+  if (als === undefined) {
+    // process.getBuiltinModule (Node >= 20.16) keeps bundlers from seeing a node: import.
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const mod = proc?.getBuiltinModule?.('node:async_hooks') as
+      | { AsyncLocalStorage?: new () => Als }
+      | undefined;
+    als = mod?.AsyncLocalStorage ? new mod.AsyncLocalStorage() : null;
+  }
+  return als;
+}
+
+/** The frame of the current async context, when async scopes are pending. */
+const frame = (): Frame | undefined => (asyncScopes === 0 ? undefined : als!.getStore());
+
 export const state = {
-  gradEnabled: true,
+  get gradEnabled(): boolean {
+    if (asyncScopes === 0) return flag;
+    const f = als!.getStore();
+    return f ? f.enabled : flag;
+  },
   defaultDtype: 'float32' as DType,
 };
 
-/** Runs fn with gradient recording off (torch.no_grad). Async functions keep the mode until they settle. */
+/**
+ * Runs fn with gradient recording off (torch.no_grad). An async fn keeps the mode across its
+ * own awaits only; concurrent work is not affected.
+ * @example const logits = torch.noGrad(() => model.forward(x));
+ */
 export function noGrad<T>(fn: () => T): T {
   return withGrad(false, fn);
 }
@@ -19,28 +64,53 @@ export function enableGrad<T>(fn: () => T): T {
   return withGrad(true, fn);
 }
 
-/** torch.set_grad_enabled as a scope. */
-export function setGradEnabled<T>(enabled: boolean, fn: () => T): T {
-  return withGrad(enabled, fn);
+/**
+ * torch.set_grad_enabled: with fn, a scope like noGrad/enableGrad; without, sets the mode of the
+ * current scope (or of the program outside any scope) until that scope ends.
+ * @example torch.setGradEnabled(false); const y = model.forward(x); torch.setGradEnabled(true);
+ */
+export function setGradEnabled(enabled: boolean): void;
+export function setGradEnabled<T>(enabled: boolean, fn: () => T): T;
+export function setGradEnabled<T>(enabled: boolean, fn?: () => T): T | undefined {
+  if (fn) return withGrad(enabled, fn);
+  const f = frame();
+  if (f) f.enabled = enabled;
+  else flag = enabled;
+  return undefined;
 }
 
 export const isGradEnabled = (): boolean => state.gradEnabled;
 
+const AsyncFunction = (async () => {}).constructor;
+
 function withGrad<T>(enabled: boolean, fn: () => T): T {
-  const prev = state.gradEnabled;
-  state.gradEnabled = enabled;
-  let result: T;
+  if (fn instanceof AsyncFunction) return withGradAsync(enabled, fn);
+  // Inside a pending async scope a sync scope needs its own frame: the async one would win.
+  if (asyncScopes !== 0) return als!.run({ enabled }, fn);
+  const prev = flag;
+  flag = enabled;
   try {
-    result = fn();
+    return fn();
+  } finally {
+    flag = prev;
+  }
+}
+
+function withGradAsync<T>(enabled: boolean, fn: () => T): T {
+  const a = getAls();
+  if (!a)
+    throw new TypeError(
+      'noGrad/enableGrad/setGradEnabled: an async callback needs AsyncLocalStorage to keep the grad mode to its own awaits, and this runtime has none; pass a synchronous callback (await outside it)',
+    );
+  asyncScopes++;
+  let p: T;
+  try {
+    p = a.run({ enabled }, fn);
   } catch (e) {
-    state.gradEnabled = prev;
+    asyncScopes--;
     throw e;
   }
-  if (result instanceof Promise) {
-    return result.finally(() => {
-      state.gradEnabled = prev;
-    }) as T;
-  }
-  state.gradEnabled = prev;
-  return result;
+  return (p as Promise<unknown>).finally(() => {
+    asyncScopes--;
+  }) as T;
 }

@@ -12,6 +12,7 @@ import { backendFor, type Device } from './device.js';
 import type { DType, TypedArray } from './dtype.js';
 import { AutogradError } from './errors.js';
 import { formatTensor } from './format.js';
+import { state } from './state.js';
 
 /** Storage is returned to its backend's pool when the last tensor viewing it goes away. */
 function releaseRef(s: Storage): void {
@@ -40,6 +41,33 @@ declare module '../signature/types.js' {
   }
 }
 
+/**
+ * Autograd's clock: ticks when a storage gets its first tensor and at every in-place write;
+ * each graph node records it. A backward then refuses to read any storage that existed when
+ * its node was recorded and was written since (autograd/saved.ts): saved tensors are checked
+ * by construction, not by a list each op keeps.
+ */
+export const autogradClock = { now: 0 };
+
+/** Marks an in-place write to s: bumps torch's `_version` and stamps the clock. */
+export function bumpVersion(s: Storage): void {
+  s.version++;
+  s.writtenAt = ++autogradClock.now;
+  const log = (s.writeLog ??= []);
+  log.push(s.writtenAt);
+  if (log.length > WRITE_LOG) log.shift();
+}
+/** How many writes each storage remembers. */
+export const WRITE_LOG = 16;
+
+/** The storage's version at clock time `t`, when its write log reaches back that far. */
+export function versionAt(s: Storage, t: number): number | null {
+  const log = s.writeLog ?? [];
+  let after = 0;
+  for (const w of log) if (w > t) after++;
+  return after < log.length || log.length < WRITE_LOG ? s.version - after : null;
+}
+
 export class Tensor implements View {
   readonly id = nextId++;
   /** Autograd: the node that produced this tensor (null for leaves). */
@@ -52,6 +80,12 @@ export class Tensor implements View {
   /** @internal set by retainGrad() */
   retainsGrad = false;
   private _disposed = false;
+  /** @internal The root tensor this is a view of (viewOf), for in-place ops (autograd/views.ts). */
+  base: Tensor | null = null;
+  /** @internal The storage version this view's history belongs to. */
+  viewVersion = 0;
+  /** @internal Made with grad mode off: never given a history from its base (PyTorch's NO_GRAD_MODE view). */
+  viewInNoGrad = false;
 
   // Mutable only through `set data` (PyTorch's `param.data = ...`, used by Module.to()).
   constructor(
@@ -62,7 +96,11 @@ export class Tensor implements View {
     public readonly dtype: DType,
     public readonly device: Device,
   ) {
-    storage.refs++;
+    if (storage.refs++ === 0) {
+      // A fresh (or recycled) storage: writes before this belong to an earlier life.
+      storage.born = ++autogradClock.now;
+      storage.writeLog = null;
+    }
     registry.register(this, storage, this);
   }
 
@@ -280,7 +318,11 @@ export function viewOf(
   offset: number,
 ): Tensor {
   t.checkAlive();
-  return new Tensor(t.storage, shape.slice(), strides.slice(), offset, t.dtype, t.device);
+  const v = new Tensor(t.storage, shape.slice(), strides.slice(), offset, t.dtype, t.device);
+  v.base = t.base ?? t;
+  v.viewVersion = t.storage.version;
+  v.viewInNoGrad = !state.gradEnabled;
+  return v;
 }
 
 registerType(

@@ -99,6 +99,45 @@ for (const device of testDevices())
           [leaf([3, 4], device, 12)],
         );
       });
+      // x [3, 4] against min [4] and max [3, 1] (broadcast), every x at least 0.1 from a bound.
+      const clampCase = () => ({
+        x: torch
+          .tensor([
+            [-2, -0.3, 0.1, 1.5],
+            [0.8, -1.2, 0.45, -0.05],
+            [2.2, 0.3, -0.6, 1.1],
+          ])
+          .to(device)
+          .requiresGrad_(true),
+        lo: torch.tensor([-0.5, -0.8, 0.2, -1]).to(device).requiresGrad_(true),
+        hi: torch
+          .tensor([[0.9], [0.6], [1.3]])
+          .to(device)
+          .requiresGrad_(true),
+      });
+      it('clamp sends the gradient to tensor bounds: min where x < min, max where x > max', async () => {
+        const { x, lo, hi } = clampCase();
+        x.clamp(lo, hi).sum().backward();
+        expect(await values(x.grad!)).toEqual([0, 1, 0, 0, 0, 0, 1, 1, 0, 1, 0, 1]);
+        expect(await values(lo.grad!)).toEqual([1, 1, 2, 0]);
+        expect(await values(hi.grad!)).toEqual([1, 1, 1]);
+        // Only a min (or only a max) tensor: the other side has no bound.
+        const c = clampCase();
+        torch.clamp(c.x, { min: c.lo }).sum().backward();
+        expect(await values(c.lo.grad!)).toEqual([1, 1, 2, 0]);
+        expect(await values(c.x.grad!)).toEqual([0, 1, 0, 1, 1, 0, 1, 1, 1, 1, 0, 1]);
+        torch.clamp(c.x, { max: c.hi }).sum().backward();
+        expect(await values(c.hi.grad!)).toEqual([1, 1, 1]);
+      });
+      it('clamp with tensor bounds: gradcheck through x, min and max', async () => {
+        const { x, lo, hi } = clampCase();
+        await expectGradcheck((a, b, c) => torch.clamp(a, { min: b, max: c }), [x, lo, hi]);
+        await expectGradcheck((a, c) => torch.clamp(a, { max: c }), [x, hi]);
+        // Negative control: dropping the bounds' gradients must fail the check.
+        const noBoundGrads = (a: Tensor, b: Tensor, c: Tensor) =>
+          torch.clamp(a, { min: b.detach(), max: c.detach() }).add(b.mul(0)).add(c.mul(0));
+        expect((await gradcheck(noBoundGrads, [x, lo, hi])).ok).toBe(false);
+      });
     });
 
     describe('values and dtypes', () => {

@@ -44,6 +44,9 @@ export class HeapStorage implements CpuStorage {
   readonly device = 'cpu' as const;
   refs = 0;
   version = 0;
+  born = 0;
+  writtenAt = 0;
+  writeLog: number[] | null = null;
   freed?: boolean;
   /** Taken on first use only: storages that only wasm kernels touch never need one. */
   private v: TypedArray | null = null;
@@ -97,6 +100,9 @@ function alloc(size: number, dtype: DType): CpuStorage {
     size,
     refs: 0,
     version: 0,
+    born: 0,
+    writtenAt: 0,
+    writeLog: null,
     heapOff: -1,
     data: data ?? typedArrayFor(dtype, size),
   };
