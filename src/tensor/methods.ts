@@ -413,6 +413,8 @@ def('indexSelect', function (d: number, i: Tensor) {
 
 /** torch.cumsum as a product with an upper-triangular ones matrix: one matmul, autograd free. */
 export function cumsum(x: Tensor, dim: number): Tensor {
+  // A 0-d tensor has one element along dim 0: its cumulative sum is itself (as a new tensor).
+  if (x.dim() === 0) return sh.reshape(cumsum(sh.reshape(x, [1]), dim), []);
   const d = sh.movedim(x.dtype === 'float32' ? x : pw.cast(x, 'float32'), dim, -1);
   const n = d.shape[d.dim() - 1];
   const u = sh.triu(onesOn(n, x.device));
