@@ -12,7 +12,7 @@
 
 type Fs = typeof import('node:fs');
 
-const HINT = 'install one, e.g. `sudo bash scripts/webgpu-deps.sh` for Mesa\'s software driver';
+const HINT = "install one, e.g. `sudo bash scripts/webgpu-deps.sh` for Mesa's software driver";
 
 function exists(fs: Fs, p: string): boolean {
   try {
@@ -34,7 +34,14 @@ function hasLoader(fs: Fs, env: NodeJS.ProcessEnv): boolean {
     // no cache (musl, minimal images): fall through to the default directories
   }
   const arch = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
-  const defaults = ['/lib', '/usr/lib', '/lib64', '/usr/lib64', `/usr/lib/${arch}-linux-gnu`, `/lib/${arch}-linux-gnu`];
+  const defaults = [
+    '/lib',
+    '/usr/lib',
+    '/lib64',
+    '/usr/lib64',
+    `/usr/lib/${arch}-linux-gnu`,
+    `/lib/${arch}-linux-gnu`,
+  ];
   return defaults.some((d) => exists(fs, `${d}/${name}`));
 }
 
@@ -47,8 +54,15 @@ function hasIcd(fs: Fs, env: NodeJS.ProcessEnv): boolean {
   if (listed.some((p) => exists(fs, p))) return true;
   if (env.VK_DRIVER_FILES || env.VK_ICD_FILENAMES) return false;
   const home = env.HOME ?? '';
-  const config = [env.XDG_CONFIG_HOME || `${home}/.config`, ...(env.XDG_CONFIG_DIRS || '/etc/xdg').split(':'), '/etc'];
-  const data = [env.XDG_DATA_HOME || `${home}/.local/share`, ...(env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':')];
+  const config = [
+    env.XDG_CONFIG_HOME || `${home}/.config`,
+    ...(env.XDG_CONFIG_DIRS || '/etc/xdg').split(':'),
+    '/etc',
+  ];
+  const data = [
+    env.XDG_DATA_HOME || `${home}/.local/share`,
+    ...(env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':'),
+  ];
   for (const base of [...config, ...data]) {
     try {
       if (fs.readdirSync(`${base}/vulkan/icd.d`).some((f) => f.endsWith('.json'))) return true;
