@@ -162,3 +162,19 @@ it('a negative control: the comparison catches a wrong 0-d result', async () => 
   const c = fixture.cases.softmax0 as { outputs: Enc[] };
   await expect(expectMatches(torch.tensor(2), c.outputs[0], 'control')).rejects.toThrow();
 });
+
+for (const device of testDevices())
+  it(`an empty dim list reduces every dim, as PyTorch 1.13 (${device})`, async () => {
+    const x = torch.tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { device, dtype: 'float32' },
+    );
+    expect(x.sum([]).shape).toEqual([]);
+    expect(await x.sum([]).item()).toBe(21);
+    expect(await x.amax([]).item()).toBe(6);
+    expect(await x.mean([]).item()).toBe(3.5);
+    expect(Array.from(await x.sum([0]).toArray())).toEqual([5, 7, 9]); // control: a listed dim
+  });
