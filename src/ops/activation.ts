@@ -122,16 +122,20 @@ export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): T
   )(x);
 }
 
+/** x - max(x) along d (detached), for stability; an empty x has no max and needs no shift. */
+const shiftByMax = (x: Tensor, d: number) =>
+  x.numel() === 0 ? x : sub(x, amax(x, d, { keepdim: true }).detach());
+
 /** log_softmax along dim: x - max - log(sum(exp(x - max))), the max detached for stability. */
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
   const d = normDim(dim, x.dim(), 'log_softmax');
-  const z = sub(x, amax(x, d, { keepdim: true }).detach());
+  const z = shiftByMax(x, d);
   return sub(z, log(sum(exp(z), d, { keepdim: true })));
 }
 
 export function softmax(x: Tensor, dim = -1): Tensor {
   const d = normDim(dim, x.dim(), 'softmax');
-  const e = exp(sub(x, amax(x, d, { keepdim: true }).detach()));
+  const e = exp(shiftByMax(x, d));
   return div(e, sum(e, d, { keepdim: true }));
 }
 

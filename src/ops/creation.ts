@@ -54,7 +54,11 @@ export function tensor(data: NestedNumbers | TypedArray | Tensor, opts?: TensorO
   const walk = (v: unknown, d: number) => {
     if (d === shape.length) {
       if (Array.isArray(v)) throw new ShapeError('tensor(): nested arrays have inconsistent depth');
-      flat.push(v as number);
+      if (typeof v !== 'number' && typeof v !== 'boolean' && typeof v !== 'bigint')
+        throw new TypeError(
+          `tensor(): must be real number, not ${v === null ? 'null' : typeof v === 'string' ? `string ${JSON.stringify(v)}` : typeof v}`,
+        );
+      flat.push(v);
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[d])

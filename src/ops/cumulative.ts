@@ -5,10 +5,12 @@ import type { Tensor } from '../tensor/tensor.js';
 import { E, emptyTensor } from './core.js';
 import { matmul } from './matmul.js';
 import { cast } from './pointwise.js';
-import { movedim, triu } from './shape.js';
+import { movedim, reshape, triu } from './shape.js';
 
 /** torch.cumsum as a product with an upper-triangular ones matrix: one matmul, autograd free. */
 export function cumsum(x: Tensor, dim: number): Tensor {
+  // A 0-d tensor has one element along dim 0: its cumulative sum is itself (as a new tensor).
+  if (x.dim() === 0) return reshape(cumsum(reshape(x, [1]), dim), []);
   const d = movedim(x.dtype === 'float32' ? x : cast(x, 'float32'), dim, -1);
   const n = d.shape[d.dim() - 1];
   const u = triu(onesOn(n, x.device));

@@ -14,11 +14,20 @@ function checkIndex(op: string, index: Tensor): void {
     throw new DTypeError(`${op}(): Expected dtype int64 (stored as int32) for index, got ${index.dtype}`);
 }
 
+/**
+ * PyTorch's index ops treat a 0-d operand as 1-d with one element (ensure_nonempty_dim):
+ * these run such calls on [1]-shaped views and reshape the result back, so the kernels and
+ * the gradients only ever see tensors with a dim to index.
+ */
+const asVector = (t: Tensor) => (t.dim() === 0 ? reshape(t, [1]) : t);
+
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndex('gather', index);
   checkSameDevice('gather', [x, index]);
   const d = normDim(dim, x.dim(), 'gather');
-  if (index.dim() !== x.dim() && !(x.dim() === 0 && index.dim() <= 1))
+  if ((x.dim() === 0 || index.dim() === 0) && x.dim() <= 1 && index.dim() <= 1)
+    return reshape(gather(asVector(x), d, asVector(index)), index.shape);
+  if (index.dim() !== x.dim())
     throw new ShapeError(
       `gather(): Index tensor must have the same number of dimensions as input tensor (${fmtShape(index.shape)} vs ${fmtShape(x.shape)})`,
     );
@@ -40,6 +49,8 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   checkIndex('scatter_add', index);
   checkSameDevice('scatter_add', [x, index, src]);
   const d = normDim(dim, x.dim(), 'scatter_add');
+  if ([x, index, src].some((t) => t.dim() === 0) && [x, index, src].every((t) => t.dim() <= 1))
+    return reshape(scatterAdd(asVector(x), d, asVector(index), asVector(src)), x.shape);
   if (index.dim() !== x.dim() || src.dim() !== x.dim())
     throw new ShapeError(
       `scatter_add(): Index tensor must have the same number of dimensions as self and src (${fmtShape(index.shape)}, ${fmtShape(x.shape)}, ${fmtShape(src.shape)})`,
@@ -75,6 +86,12 @@ function indexSelectAs(op: string, x: Tensor, dim: number, index: Tensor): Tenso
   if (index.dim() > 1)
     throw new ShapeError(`${op}(): Index is supposed to be a vector, got ${fmtShape(index.shape)}`);
   const d = normDim(dim, x.dim(), op);
+  if (x.dim() === 0) {
+    // PyTorch: a 0-d input takes exactly one index and gives a 0-d result.
+    if (index.numel() !== 1)
+      throw new ShapeError(`${op}(): Index to scalar can have only 1 value, got ${index.numel()} value(s)`);
+    return reshape(indexSelectAs(op, reshape(x, [1]), 0, reshape(index, [1])), []);
+  }
   const idx1 = index.dim() === 0 ? reshape(index, [1]) : index;
   const shape = x.shape.slice();
   shape[d] = idx1.shape[0];

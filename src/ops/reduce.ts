@@ -3,7 +3,7 @@
  * dims are permuted to the end as a strided view (no copy), and the rest is composition.
  */
 import type { ReduceOp, View } from '../backend/backend.js';
-import { DTypeError } from '../tensor/errors.js';
+import { DTypeError, fmtShape } from '../tensor/errors.js';
 import { E, emptyTensor, ewise, needsGrad, normDim, record, record1, type Tensor } from './core.js';
 import { add, cast, div, eq, exp, log, mul, pow, sqrt, sub, where } from './pointwise.js';
 import { bindSumTo, expand, reshape, unsqueeze } from './shape.js';
@@ -13,12 +13,32 @@ export interface ReduceOpts {
   keepdim?: boolean;
 }
 
+/**
+ * The dims a reduction runs over, sorted. No dim (or PyTorch 1.13's empty list) means all of
+ * them. A 0-d tensor accepts dim 0 / -1 as its one element, and reducing it is the identity,
+ * so its dims come back empty: the reduce then copies (reduceRaw), as PyTorch does.
+ */
 function dimsOf(x: Tensor, dim: Dims, op: string): number[] {
-  if (dim === null || dim === undefined) return x.shape.map((_, i) => i);
+  if (dim === null || dim === undefined || (typeof dim !== 'number' && dim.length === 0))
+    return x.shape.map((_, i) => i);
   const ds = (typeof dim === 'number' ? [dim] : [...dim]).map((d) => normDim(d, x.dim(), op));
   if (new Set(ds).size !== ds.length)
     throw new RangeError(`${op}: dim ${ds} appears multiple times in the list of dims`);
-  return ds.sort((a, b) => a - b);
+  return x.dim() === 0 ? [] : ds.sort((a, b) => a - b);
+}
+
+/** max/min/argmax/argmin have no identity: PyTorch refuses to reduce an empty dim. */
+function checkNonEmpty(op: string, x: Tensor, dims: readonly number[], all: boolean): void {
+  if (x.numel() !== 0) return;
+  if (all)
+    throw new RangeError(
+      `${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`,
+    );
+  const d = dims.find((i) => x.shape[i] === 0);
+  if (d !== undefined)
+    throw new RangeError(
+      `${op}(): Expected reduction dim ${d} to have non-zero size (input shape ${fmtShape(x.shape)})`,
+    );
 }
 
 const keptShape = (x: Tensor, dims: readonly number[]) => x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
@@ -34,6 +54,11 @@ export function reduceRaw(
   outDtype = x.dtype,
 ): Tensor {
   x.checkAlive();
+  if (dims.length === 0) {
+    // Nothing to reduce (a 0-d tensor along dim 0): a copy, or index 0 for argmax/argmin.
+    const arg = op === 'argmax' || op === 'argmin';
+    return ewise(op, (a) => (arg ? E.const(0) : a), [x], outDtype);
+  }
   const keep = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
   const perm = [...keep, ...dims];
   const v: View = {
@@ -43,13 +68,6 @@ export function reduceRaw(
     strides: perm.map((i) => x.strides[i]),
     offset: x.offset,
   };
-  if (
-    (op === 'max' || op === 'min' || op === 'argmax' || op === 'argmin') &&
-    dims.some((d) => x.shape[d] === 0)
-  )
-    throw new RangeError(
-      `${op}(): Expected reduction dim to have non-zero size (input shape [${x.shape.join(', ')}])`,
-    );
   const out = emptyTensor(reducedShape(x, dims, keepdim), outDtype, x.device);
   x.backend.reduce(op, v, dims.length, out);
   return out;
@@ -94,6 +112,7 @@ export function prod(x: Tensor, dim?: Dims, opts: ReduceOpts = {}): Tensor {
 /** amax/amin: gradient shared evenly among ties (PyTorch's amax backward). */
 function extreme(op: 'max' | 'min', x: Tensor, dim: Dims, opts: ReduceOpts): Tensor {
   const dims = dimsOf(x, dim, `a${op}`);
+  checkNonEmpty(`a${op}`, x, dims, dim === null || dim === undefined);
   const out = reduceRaw(op, x, dims, opts.keepdim ?? false);
   return record1(`a${op}`, out, [x], (g) => {
     const hit = cast(eq(x, expandBack(out.detach(), x, dims)), 'float32');
@@ -117,10 +136,13 @@ function argExtreme(
   opts: ReduceOpts,
 ): Tensor {
   if (dim === null || dim === undefined) {
+    checkNonEmpty(op, x, [], true);
     const flat = reshape(x.isContiguous() ? x : x.contiguous(), [-1]);
     return reduceRaw(op, flat, [0], false, 'int32');
   }
-  return reduceRaw(op, x, [normDim(dim, x.dim(), op)], opts.keepdim ?? false, 'int32');
+  const dims = dimsOf(x, dim, op);
+  checkNonEmpty(op, x, dims, false);
+  return reduceRaw(op, x, dims, opts.keepdim ?? false, 'int32');
 }
 
 /** torch.max(x, dim) -> [values, indices]; gradient goes to the reported index. */
@@ -132,10 +154,13 @@ export function minDim(x: Tensor, dim: number, opts: ReduceOpts = {}): [Tensor, 
 }
 function extremeDim(op: 'max' | 'min', x: Tensor, dim: number, opts: ReduceOpts): [Tensor, Tensor] {
   const d = normDim(dim, x.dim(), op);
-  const values = reduceRaw(op, x, [d], opts.keepdim ?? false);
-  const indices = reduceRaw(op === 'max' ? 'argmax' : 'argmin', x, [d], opts.keepdim ?? false, 'int32');
+  const dims = dimsOf(x, d, op); // [] for a 0-d tensor: values = x, indices = 0
+  checkNonEmpty(op, x, dims, false);
+  const values = reduceRaw(op, x, dims, opts.keepdim ?? false);
+  const indices = reduceRaw(op === 'max' ? 'argmax' : 'argmin', x, dims, opts.keepdim ?? false, 'int32');
   if (needsGrad([x]))
     record(op, [values], [x], ([g]) => {
+      if (dims.length === 0) return [g];
       const gk = opts.keepdim ? g! : unsqueeze(g!, d);
       const ik = opts.keepdim ? indices : unsqueeze(indices, d);
       const z = ewise('zeros', () => E.const(0), [x], 'float32');
@@ -167,12 +192,20 @@ export function std(
   dim?: Dims,
   opts: ReduceOpts & { correction?: number; unbiased?: boolean } = {},
 ): Tensor {
-  return sqrt(varOp(x, dim, opts));
+  // sqrt with PyTorch's std backward: g / (2 std), 0 where std == 0 (a constant input), not NaN.
+  const v = varOp(x, dim, opts);
+  const out = ewise('sqrt', E.sqrt, [v], 'float32');
+  return record1('std', out, [v], (g) => [where(eq(out, 0), 0, div(g, mul(out, 2)))]);
 }
 
 export function logsumexp(x: Tensor, dim: Dims, opts: ReduceOpts = {}): Tensor {
   const dims = dimsOf(x, dim, 'logsumexp');
-  // Shift by the (detached) max for stability; an all -inf row keeps -inf, as PyTorch.
+  // Shift by the (detached) max for stability; an all -inf row keeps -inf, as PyTorch. An empty
+  // reduction has no max: log(0) = -inf unshifted.
+  if (x.numel() === 0) {
+    const s = log(sum(exp(x), dims, opts));
+    return s;
+  }
   const m = amax(x, dims, { keepdim: true }).detach();
   const safe = where(
     ewise('isinf', (a) => E.isinf(a), [m], 'bool'),
@@ -206,12 +239,13 @@ const ewisePow = (x: Tensor, p: number) => {
 export function all(x: Tensor, dim?: Dims, opts: ReduceOpts = {}): Tensor {
   const dims = dimsOf(x, dim, 'all');
   const b = ewise('ne', (a) => E.cast('i32', E.ne(a, 0)), [x], 'int32');
-  return ewise('all', (a) => E.ne(a, 0), [reduceRaw('min', b, dims, opts.keepdim ?? false)], 'bool');
+  // prod/sum of 0/1, not min/max: they have identities, so all(empty) = true, any(empty) = false.
+  return ewise('all', (a) => E.ne(a, 0), [reduceRaw('prod', b, dims, opts.keepdim ?? false)], 'bool');
 }
 export function any(x: Tensor, dim?: Dims, opts: ReduceOpts = {}): Tensor {
   const dims = dimsOf(x, dim, 'any');
   const b = ewise('ne', (a) => E.cast('i32', E.ne(a, 0)), [x], 'int32');
-  return ewise('any', (a) => E.ne(a, 0), [reduceRaw('max', b, dims, opts.keepdim ?? false)], 'bool');
+  return ewise('any', (a) => E.ne(a, 0), [reduceRaw('sum', b, dims, opts.keepdim ?? false)], 'bool');
 }
 
 /** Sums a broadcast gradient back to `shape` (leading dims, and dims that were 1). */

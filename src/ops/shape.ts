@@ -190,22 +190,29 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
 export const expandAs = (x: Tensor, other: Tensor): Tensor => expand(x, other.shape);
 
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
-  if (x.dim() === 0) return reshape(x, [1]);
   const s = normDim(startDim, x.dim(), 'flatten');
   const e = normDim(endDim, x.dim(), 'flatten');
+  if (x.dim() === 0) return reshape(x, [1]);
   if (s > e) throw new ShapeError('flatten() has invalid args: start_dim cannot come after end_dim');
   const shape = [...x.shape.slice(0, s), numelOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
   return reshape(x, shape);
 }
 
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  if (x.dim() === 0) throw new RangeError('unflatten: Dimension specified as 0 but tensor has no dimensions');
   const d = normDim(dim, x.dim(), 'unflatten');
   const s = inferShape('unflatten', sizes, x.shape[d]);
   return reshape(x, [...x.shape.slice(0, d), ...s, ...x.shape.slice(d + 1)]);
 }
 
+/** PyTorch refuses to slice, narrow or select a 0-d tensor (it has no dim to index). */
+function noScalar(x: Tensor, op: string): void {
+  if (x.dim() === 0) throw new RangeError(`${op} cannot be applied to a 0-dim tensor.`);
+}
+
 /** Strided slice along one dim: x[..., start:end:step, ...] as a view. */
 export function slice(x: Tensor, dim: number, start = 0, end: number | null = null, step = 1): Tensor {
+  noScalar(x, 'slice()');
   const d = normDim(dim, x.dim(), 'slice');
   const n = x.shape[d];
   if (step <= 0) throw new RangeError('slice step must be positive');
@@ -238,6 +245,7 @@ function sliceBackward(g: Tensor, shape: readonly number[], d: number, start: nu
 }
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  noScalar(x, 'narrow()');
   const d = normDim(dim, x.dim(), 'narrow');
   const s = start < 0 ? start + x.shape[d] : start;
   if (s < 0 || length < 0 || s + length > x.shape[d])
@@ -247,6 +255,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 
 /** x.select(dim, i): removes dim, a view. */
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  noScalar(x, 'select()');
   const d = normDim(dim, x.dim(), 'select');
   const n = x.shape[d];
   if (index < -n || index >= n)
@@ -284,6 +293,9 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (ts.length === 0) return tensors[0];
   checkSameDevice('cat', ts);
   const ref = ts[0];
+  const scalar = ts.findIndex((t) => t.dim() === 0);
+  if (scalar >= 0)
+    throw new ShapeError(`zero-dimensional tensor (at position ${scalar}) cannot be concatenated`);
   const d = normDim(dim, ref.dim(), 'cat');
   for (const t of ts)
     if (t.dim() !== ref.dim() || t.shape.some((s, i) => i !== d && s !== ref.shape[i]))
@@ -323,6 +335,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
 }
 
 export function split(x: Tensor, sizeOrSections: number | readonly number[], dim = 0): Tensor[] {
+  if (x.dim() === 0) throw new ShapeError('split expects at least a 1-dimensional tensor');
   const d = normDim(dim, x.dim(), 'split');
   const n = x.shape[d];
   let sizes: number[];
@@ -347,11 +360,17 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
 }
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  if (x.dim() === 0) throw new ShapeError('chunk expects at least a 1-dimensional tensor');
+  if (!Number.isInteger(chunks) || chunks <= 0)
+    throw new RangeError(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const d = normDim(dim, x.dim(), 'chunk');
-  return split(x, Math.ceil(x.shape[d] / chunks) || 1, d);
+  // An empty dim splits into `chunks` empty pieces, as PyTorch.
+  if (x.shape[d] === 0) return split(x, new Array<number>(chunks).fill(0), d);
+  return split(x, Math.ceil(x.shape[d] / chunks), d);
 }
 
 export function unbind(x: Tensor, dim = 0): Tensor[] {
+  if (x.dim() === 0) throw new RangeError('unbind: Dimension specified as 0 but tensor has no dimensions');
   const d = normDim(dim, x.dim(), 'unbind');
   return Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i));
 }

@@ -14,6 +14,10 @@ export class Generator {
     this.manualSeed(seed ?? defaultSeed());
   }
   manualSeed(seed: number | bigint): this {
+    if (typeof seed !== 'bigint' && !Number.isSafeInteger(seed))
+      throw new TypeError(
+        `manual_seed(): argument 'seed' must be an integer, not ${typeof seed === 'number' ? seed : typeof seed}`,
+      );
     const s = BigInt.asUintN(64, BigInt(seed));
     this.seed = [Number(s & 0xffffffffn), Number(s >> 32n)];
     this.initial = Number(seed);

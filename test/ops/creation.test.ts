@@ -80,3 +80,15 @@ for (const device of testDevices())
       expect(() => torch.randint(3, 3, [2])).toThrow(/'from' to be less than 'to'/);
     });
   });
+
+describe('tensor() rejects what is not a number', () => {
+  it('null and strings raise a TypeError naming the value (PyTorch: must be real number)', () => {
+    expect(() => torch.tensor([1, null] as unknown as number[])).toThrow(TypeError);
+    expect(() => torch.tensor([1, null] as unknown as number[])).toThrow(/must be real number, not null/);
+    expect(() => torch.tensor(['a'] as unknown as number[])).toThrow(/must be real number, not string "a"/);
+    expect(() => torch.tensor([[1], [undefined]] as unknown as number[][])).toThrow(TypeError);
+    // control: numbers, booleans and bigints still make tensors
+    expect(torch.tensor([1, 2]).toArraySync()).toEqual(Int32Array.from([1, 2]));
+    expect(torch.tensor([true, false]).dtype).toBe('bool');
+  });
+});

@@ -239,3 +239,14 @@ describe('gradcheck negative control', () => {
     expect((await gradcheck(wrongSquare, [leaf([5], 'cpu', 2)])).ok).toBe(false);
   });
 });
+
+for (const device of testDevices())
+  describe(`division by a scalar zero on ${device}`, () => {
+    it('is IEEE: x / 0 = +-inf, 0 / 0 = nan, x / -0 = -+inf (lavapipe folds a literal 0 divisor to 0)', async () => {
+      const x = torch.tensor([1, -2, 0, Number.NaN], { device, dtype: 'float32' });
+      expect(Array.from(await x.div(0).toArray())).toEqual([Infinity, -Infinity, Number.NaN, Number.NaN]);
+      expect(Array.from(await x.div(-0).toArray())).toEqual([-Infinity, Infinity, Number.NaN, Number.NaN]);
+      // control: a non-zero scalar divisor still divides
+      expect(Array.from(await x.div(4).toArray())).toEqual([0.25, -0.5, 0, Number.NaN]);
+    });
+  });

@@ -142,3 +142,13 @@ for (const device of testDevices())
       });
     });
   });
+
+describe('chunk arguments', () => {
+  it('chunks must be positive, as PyTorch', () => {
+    const x = torch.arange(6);
+    expect(() => torch.chunk(x, 0)).toThrow(/chunk expects `chunks` to be greater than 0, got: 0/);
+    expect(() => torch.chunk(x, -2)).toThrow(/greater than 0, got: -2/);
+    // control
+    expect(torch.chunk(x, 4).map((t) => t.shape[0])).toEqual([2, 2, 2]);
+  });
+});

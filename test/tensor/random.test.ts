@@ -53,3 +53,19 @@ describe('random state', () => {
     for (const c of counts) expect(Math.abs(c - 2000)).toBeLessThan(200);
   });
 });
+
+describe('manualSeed argument check', () => {
+  it('a non-integer seed is a TypeError naming the seed', () => {
+    expect(() => torch.manualSeed(0.5)).toThrow(TypeError);
+    expect(() => torch.manualSeed(0.5)).toThrow(
+      /manual_seed\(\): argument 'seed' must be an integer, not 0.5/,
+    );
+    expect(() => torch.manualSeed(Number.NaN)).toThrow(TypeError);
+    expect(() => new torch.Generator().manualSeed(1.25)).toThrow(/not 1.25/);
+    // control: integers (and bigints) are fine and reproducible
+    torch.manualSeed(7);
+    const a = torch.rand([3]).toArraySync();
+    torch.manualSeed(7n);
+    expect(torch.rand([3]).toArraySync()).toEqual(a);
+  });
+});

@@ -99,6 +99,8 @@ for (const variant of ['register', 'tiled'] as const)
         [2, 130, 4],
         [33, 1, 128],
         [36, 20, 12], // vec4-aligned transposed A whose last 8-row block is half outside (register)
+        [9, 12, 777], // K over three K blocks (partial sums) plus a tail of 1
+        [20, 8, 1030],
       ])
         for (const transA of [false, true])
           for (const transB of [false, true]) await check({ batch: [], M, N, K, transA, transB });

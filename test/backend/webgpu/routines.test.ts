@@ -126,6 +126,7 @@ describeGpu('webgpu routines.linearGrads and logSoftmaxNllReduced', () => {
           [5, 3, 7],
           [1, 1, 1],
           [70, 66, 9],
+          [603, 5, 9], // K = 603: several K blocks of partial sums and a K tail
         ]) {
           // g stored transposed ([O, M] in memory, viewed as [M, O]) from offset 2.
           const gd = fill('float32', O * M + 2, () => randn(r)) as Float32Array;

@@ -3,7 +3,8 @@
  *
  * One workgroup of 256 threads per (row, part): each thread folds a strided subset of the row
  * (thread t takes elements t, t+256, ... so neighbouring threads read neighbouring addresses of
- * a contiguous row: coalesced loads), then a tree reduction in workgroup memory (256 x 8 bytes).
+ * a contiguous row: coalesced loads) in blocks of RUN, then a tree reduction in workgroup memory
+ * (256 x 8 bytes).
  * A row is split into `parts` workgroups when there are too few rows to fill the GPU (a full
  * sum over 10M elements would otherwise run on one SM); a second dispatch folds the partials.
  * Bytes moved: one read of x plus 8 bytes per partial. Ties in argmax/argmin resolve to the
@@ -24,6 +25,12 @@ const WG = 256;
 /** Rows below which a long row is split across workgroups (a GPU wants >= ~100 groups in flight). */
 const MIN_GROUPS = 256;
 const MIN_CHUNK = 4096;
+/**
+ * Elements a thread folds into one partial before adding it to its total: a running float32 sum
+ * over a long row (256 rows of 1e6: ~4000 elements per thread) would lose ~n ulps; blocked, a
+ * thread's error grows with RUN + n / (WG * RUN) and the tree adds log2(WG) more.
+ */
+const RUN = 64;
 
 type Mode = 'view-final' | 'view-partial' | 'partial-final';
 
@@ -193,9 +200,15 @@ var<workgroup> si: array<i32, ${WG}>;
   let end = min(${uw(3)}, start + ${uw(2)});
   ${base}
   var acc = Acc(${ident}, -1);
-  for (var j = start + lid.x; j < end; j += ${WG}u) {
-    ${offCode}
-    acc = comb(acc, Acc(${load}, ${idx}));
+  for (var jb = start + lid.x; jb < end; jb += ${WG * RUN}u) {
+    // RUN elements into a fresh partial, then into the thread's total (see RUN).
+    let je = min(end, jb + ${WG * RUN}u);
+    var blk = Acc(${ident}, -1);
+    for (var j = jb; j < je; j += ${WG}u) {
+      ${offCode}
+      blk = comb(blk, Acc(${load}, ${idx}));
+    }
+    acc = comb(acc, blk);
   }
   sv[lid.x] = acc.v;
   si[lid.x] = acc.i;

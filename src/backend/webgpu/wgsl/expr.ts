@@ -339,6 +339,10 @@ function raw(e: Ex, ins: readonly ExType[], reads: readonly string[], ctx: WgslC
         case 'mul':
           return `(${a} * ${b})`;
         case 'div':
+          // A literal zero divisor is folded by the driver as if no Inf/NaN existed (lavapipe
+          // gives x / 0.0 = 0): multiply by a non-const Inf instead, which is IEEE's x / +-0.
+          if (f && e.b.k === 'const' && e.b.v === 0)
+            return `(${a} * ${f32Lit(Object.is(e.b.v, -0) ? -Infinity : Infinity, ctx)})`;
           return `(${a} / ${b})`;
         case 'pow':
           return `${h('fpow_')}(${a}, ${b})`;

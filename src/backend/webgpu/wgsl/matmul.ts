@@ -13,6 +13,15 @@
  */
 import { ui, uw } from './common.js';
 
+/**
+ * K is summed in blocks of K_BLOCK: each block into fresh partial sums, added to the totals after
+ * it (what a BLAS's kc blocking does, and the CPU GEMM here). A plain running sum over K = 50176
+ * (the CNN's conv weight gradient: batch x pixels) loses ~K ulps in the worst case; blocked, the
+ * error grows with K_BLOCK + K / K_BLOCK instead. The partials cost one vec4 add per row per
+ * block (under 1% of the FMAs at K_BLOCK = 256); the tiled kernel's 16-deep k-steps divide it.
+ */
+export const K_BLOCK = 256;
+
 /** How an operand is loaded: vec4 along its first/second matrix dim, or scalar strided. */
 export type LoadMode = 'v0' | 'v1' | 's';
 
@@ -166,19 +175,28 @@ export function registerWgsl(k: MatmulKey): string {
   ${rows.map((r) => `var acc${r} = vec4<f32>(0.0);`).join(' ')}
   ${rowGroups.map((g) => `var rs${g} = vec4<f32>(0.0);`).join(' ')}
   let K4 = K & ~3u;
-  for (var k = 0u; k < K4; k += 4u) {
-    ${aLoad.join('\n    ')}
-    ${bLoad.join('\n    ')}
-    ${rows.map((r) => `acc${r} += a${r}.x * b0 + a${r}.y * b1 + a${r}.z * b2 + a${r}.w * b3;`).join('\n    ')}
-    ${
-      k.rowSum
-        ? rowGroups
-            .map(
-              (g) => `rs${g} += vec4<f32>(${cols.map((r) => `dot(a${g + r}, vec4<f32>(1.0))`).join(', ')});`,
-            )
-            .join('\n    ')
-        : ''
+  for (var kb = 0u; kb < K4; kb += ${K_BLOCK}u) {
+    // One K block into fresh partial sums, then into the totals (see K_BLOCK).
+    let kEnd = min(kb + ${K_BLOCK}u, K4);
+    ${rows.map((r) => `var p${r} = vec4<f32>(0.0);`).join(' ')}
+    ${rowGroups.map((g) => `var ps${g} = vec4<f32>(0.0);`).join(' ')}
+    for (var k = kb; k < kEnd; k += 4u) {
+      ${aLoad.join('\n      ')}
+      ${bLoad.join('\n      ')}
+      ${rows.map((r) => `p${r} += a${r}.x * b0 + a${r}.y * b1 + a${r}.z * b2 + a${r}.w * b3;`).join('\n      ')}
+      ${
+        k.rowSum
+          ? rowGroups
+              .map(
+                (g) =>
+                  `ps${g} += vec4<f32>(${cols.map((r) => `dot(a${g + r}, vec4<f32>(1.0))`).join(', ')});`,
+              )
+              .join('\n      ')
+          : ''
+      }
     }
+    ${rows.map((r) => `acc${r} += p${r};`).join(' ')}
+    ${rowGroups.map((g) => `rs${g} += ps${g};`).join(' ')}
   }
   for (var k = K4; k < K; k++) {
     let b = vec4<f32>(${cols.map((c) => `lb(bBase + i32(k) * bRs + c${c} * bCs)`).join(', ')});
@@ -218,7 +236,12 @@ var<workgroup> Bs: array<vec4<f32>, 256>; // [16 k][16 vec4 of n]
   let col0 = tn * 64u;
   var acc0 = vec4<f32>(0.0); var acc1 = vec4<f32>(0.0); var acc2 = vec4<f32>(0.0); var acc3 = vec4<f32>(0.0);
   var rs0 = vec4<f32>(0.0);
-  for (var k0 = 0u; k0 < K; k0 += 16u) {
+  for (var kb = 0u; kb < K; kb += ${K_BLOCK}u) {
+  // One K block into fresh partial sums, then into the totals (see K_BLOCK).
+  let kEnd = min(kb + ${K_BLOCK}u, K);
+  var p0 = vec4<f32>(0.0); var p1 = vec4<f32>(0.0); var p2 = vec4<f32>(0.0); var p3 = vec4<f32>(0.0);
+  var ps0 = vec4<f32>(0.0);
+  for (var k0 = kb; k0 < kEnd; k0 += 16u) {
     for (var q = 0u; q < 4u; q++) {
       let e = t + 256u * q;
       {
@@ -240,10 +263,13 @@ var<workgroup> Bs: array<vec4<f32>, 256>; // [16 k][16 vec4 of n]
     for (var kk = 0u; kk < 16u; kk++) {
       let a = As[kk * 16u + lid.y];
       let b = Bs[kk * 16u + lid.x];
-      acc0 += a.x * b; acc1 += a.y * b; acc2 += a.z * b; acc3 += a.w * b;
-      ${k.rowSum ? 'rs0 += a;' : ''}
+      p0 += a.x * b; p1 += a.y * b; p2 += a.z * b; p3 += a.w * b;
+      ${k.rowSum ? 'ps0 += a;' : ''}
     }
     workgroupBarrier();
+  }
+  acc0 += p0; acc1 += p1; acc2 += p2; acc3 += p3;
+  rs0 += ps0;
   }
   let i = row0 + lid.y * 4u;
   let j = col0 + lid.x * 4u;
