@@ -11,8 +11,9 @@
  */
 
 type Fs = typeof import('node:fs');
+type Env = Record<string, string | undefined>;
 
-const HINT = 'install one, e.g. `sudo bash scripts/webgpu-deps.sh` for Mesa\'s software driver';
+const HINT = "install one, e.g. `sudo bash scripts/webgpu-deps.sh` for Mesa's software driver";
 
 function exists(fs: Fs, p: string): boolean {
   try {
@@ -23,7 +24,7 @@ function exists(fs: Fs, p: string): boolean {
   }
 }
 
-function hasLoader(fs: Fs, env: NodeJS.ProcessEnv): boolean {
+function hasLoader(fs: Fs, env: Env): boolean {
   const name = 'libvulkan.so.1';
   const dirs = (env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
   if (dirs.some((d) => exists(fs, `${d}/${name}`))) return true;
@@ -34,11 +35,18 @@ function hasLoader(fs: Fs, env: NodeJS.ProcessEnv): boolean {
     // no cache (musl, minimal images): fall through to the default directories
   }
   const arch = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
-  const defaults = ['/lib', '/usr/lib', '/lib64', '/usr/lib64', `/usr/lib/${arch}-linux-gnu`, `/lib/${arch}-linux-gnu`];
+  const defaults = [
+    '/lib',
+    '/usr/lib',
+    '/lib64',
+    '/usr/lib64',
+    `/usr/lib/${arch}-linux-gnu`,
+    `/lib/${arch}-linux-gnu`,
+  ];
   return defaults.some((d) => exists(fs, `${d}/${name}`));
 }
 
-function hasIcd(fs: Fs, env: NodeJS.ProcessEnv): boolean {
+function hasIcd(fs: Fs, env: Env): boolean {
   const listed = [env.VK_DRIVER_FILES, env.VK_ICD_FILENAMES, env.VK_ADD_DRIVER_FILES]
     .filter((v): v is string => !!v)
     .flatMap((v) => v.split(':'))
@@ -47,8 +55,15 @@ function hasIcd(fs: Fs, env: NodeJS.ProcessEnv): boolean {
   if (listed.some((p) => exists(fs, p))) return true;
   if (env.VK_DRIVER_FILES || env.VK_ICD_FILENAMES) return false;
   const home = env.HOME ?? '';
-  const config = [env.XDG_CONFIG_HOME || `${home}/.config`, ...(env.XDG_CONFIG_DIRS || '/etc/xdg').split(':'), '/etc'];
-  const data = [env.XDG_DATA_HOME || `${home}/.local/share`, ...(env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':')];
+  const config = [
+    env.XDG_CONFIG_HOME || `${home}/.config`,
+    ...(env.XDG_CONFIG_DIRS || '/etc/xdg').split(':'),
+    '/etc',
+  ];
+  const data = [
+    env.XDG_DATA_HOME || `${home}/.local/share`,
+    ...(env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':'),
+  ];
   for (const base of [...config, ...data]) {
     try {
       if (fs.readdirSync(`${base}/vulkan/icd.d`).some((f) => f.endsWith('.json'))) return true;
@@ -59,12 +74,15 @@ function hasIcd(fs: Fs, env: NodeJS.ProcessEnv): boolean {
   return false;
 }
 
-/** '' if a Vulkan loader and a driver are installed (or the platform is not Linux). */
-export async function missingVulkan(): Promise<string> {
+/**
+ * '' if a Vulkan loader and a driver are installed (or the platform is not Linux). `env` defaults to
+ * the process's; tests pass their own to look at a machine without a driver.
+ */
+export async function missingVulkan(env: Env = process.env): Promise<string> {
   if (process.platform !== 'linux') return '';
   const spec = 'node:fs'; // a string specifier keeps browser bundles from resolving it
   const fs = (await import(/* @vite-ignore */ spec)) as Fs;
-  if (!hasLoader(fs, process.env)) return `no Vulkan loader (libvulkan.so.1 not found); ${HINT}`;
-  if (!hasIcd(fs, process.env)) return `no Vulkan driver (no ICD manifest found); ${HINT}`;
+  if (!hasLoader(fs, env)) return `no Vulkan loader (libvulkan.so.1 not found); ${HINT}`;
+  if (!hasIcd(fs, env)) return `no Vulkan driver (no ICD manifest found); ${HINT}`;
   return '';
 }
