@@ -27,6 +27,7 @@ const node = isNode
       fs: (await nodeImport('node:fs')) as typeof import('node:fs'),
       fsp: (await nodeImport('node:fs/promises')) as typeof import('node:fs/promises'),
       path: ((await nodeImport('node:path')) as { default: typeof import('node:path') }).default,
+      zlib: (await nodeImport('node:zlib')) as typeof import('node:zlib'),
     }
   : null;
 
@@ -36,6 +37,22 @@ function nodeOnly(what: string): NonNullable<typeof node> {
       `${what} reads files and needs Node; in a browser, fetch the digits with fetchBundledMnist() instead`,
     );
   return node;
+}
+
+/**
+ * Node's gunzip when `bytes` is gzip (native: ~2x fflate's speed, and it checks the gzip CRC and
+ * length itself, as readIdx does in browsers), else `bytes`.
+ */
+function inflate(bytes: Uint8Array, source: string): Uint8Array {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  try {
+    return nodeOnly('inflate').zlib.gunzipSync(bytes);
+  } catch (e) {
+    const why = (e as Error).message
+      .replace('incorrect data check', 'CRC-32 check failed')
+      .replace('incorrect length check', 'length check failed');
+    throw new IdxError(`${source}: corrupt gzip data (${why})`);
+  }
 }
 
 // Held weakly: the MNIST datasets copy it into tensors, after which the arrays are garbage (31 MB).
@@ -57,7 +74,8 @@ export function bundledMnist(): { train: RawSplit; test: RawSplit } {
   if (cached) return cached;
   const { fs } = nodeOnly('bundledMnist()');
   const dir = new URL(BUNDLED_DIR, import.meta.url);
-  const read = (name: string) => fs.readFileSync(new URL(name, dir));
+  const read = (name: string) =>
+    inflate(fs.readFileSync(new URL(name, dir)), `torchts/data/mnist-10k/${name}`);
   const { images, labels } = BUNDLED_FILES;
   const split = splitBundledIdx(read(images), read(labels), {
     images: `torchts/data/mnist-10k/${images}`,
@@ -103,8 +121,8 @@ export async function loadMnistDir(dir: string, split: 'train' | 'test'): Promis
   const imagesPath = find('images');
   const labelsPath = find('labels');
   const [imgBytes, lblBytes] = await Promise.all([fsp.readFile(imagesPath), fsp.readFile(labelsPath)]);
-  const img = readIdx(imgBytes, imagesPath);
-  const lbl = readIdx(lblBytes, labelsPath);
+  const img = readIdx(inflate(imgBytes, imagesPath), imagesPath);
+  const lbl = readIdx(inflate(lblBytes, labelsPath), labelsPath);
   if (img.dtype !== 'uint8' || img.dims.length !== 3 || img.dims[1] !== 28 || img.dims[2] !== 28)
     throw new IdxError(
       `${imagesPath}: expected uint8 images [n, 28, 28], found ${img.dtype} [${img.dims.join(', ')}]`,
