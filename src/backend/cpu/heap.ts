@@ -33,8 +33,17 @@ export function classSize(bytes: number): number {
   return Math.ceil(bytes / step) * step;
 }
 
+/**
+ * The part of WebAssembly.Memory the heap uses, spelled out so that the published .d.ts needs no lib
+ * that declares WebAssembly (a Node consumer with `lib: ["ES2022"]` and @types/node has none).
+ */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
 export class Heap {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   /** Bumped by every growth: views taken before it may be detached (plain memory). */
   epoch = 0;
   private top = 64; // byte 0..63 unused: offset 0 is never a block
@@ -182,5 +191,5 @@ export function setWasmKernels(on: boolean): boolean {
 export function heapModule<T>(fns: Record<string, Fn>): T {
   const h = heap!;
   const mod = new WebAssembly.Module(moduleBytes(fns, h.spec) as BufferSource);
-  return new WebAssembly.Instance(mod, { env: { memory: h.memory } }).exports as T;
+  return new WebAssembly.Instance(mod, { env: { memory: h.memory as WebAssembly.Memory } }).exports as T;
 }

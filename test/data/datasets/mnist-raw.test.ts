@@ -1,15 +1,18 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeIdx } from '../../../src/data/datasets/idx.js';
 import {
+  BUNDLED_BYTE_TO_UNIT,
+  BUNDLED_FILES,
   bundledMnist,
+  fetchBundledMnist,
   loadMnistDir,
-  parseDigitFile,
   type RawSplit,
+  splitBundledIdx,
 } from '../../../src/data/datasets/mnist-raw.js';
 
 /** sha256 of the images as little-endian float32 followed by the labels as uint8 (mnist-split.md). */
@@ -126,6 +129,17 @@ describe('loadMnistDir', () => {
     await expect(loadMnistDir(e, 'val' as 'train')).rejects.toThrow(/split must be 'train' or 'test'/);
   });
 
+  it('a --data-dir file with a bad gzip CRC fails, naming it', async () => {
+    const d = fresh('crc');
+    const gz = gzipSync(writeIdx([n, 28, 28], pixels));
+    gz[gz.length - 5] ^= 0x80;
+    writeFileSync(path.join(d, 'train-images-idx3-ubyte.gz'), gz);
+    writeFileSync(path.join(d, 'train-labels-idx1-ubyte'), writeIdx([n], labels));
+    await expect(loadMnistDir(d, 'train')).rejects.toThrow(
+      /train-images-idx3-ubyte\.gz: corrupt gzip data \(CRC-32 check failed/,
+    );
+  });
+
   it('names the file when an IDX file inside is corrupt', async () => {
     const d = fresh('corrupt');
     writeFileSync(
@@ -137,24 +151,46 @@ describe('loadMnistDir', () => {
   });
 });
 
-describe('parseDigitFile', () => {
-  const parse = (text: string, cap = 8) => {
-    const out = new Float32Array(cap);
-    const n = parseDigitFile(new TextEncoder().encode(text), 'd.json', out);
-    return Array.from(out.subarray(0, Math.min(n, cap)));
-  };
-  it('reads plain decimals exactly as JSON.parse would, and falls back to it for other syntax', () => {
-    const nums = '[0, 0.2,0.624,1,0.123456789012345,\n0.99]';
-    expect(parse(`{ "data": ${nums} }`)).toEqual(Array.from(Float32Array.from(JSON.parse(nums))));
-    expect(parse('{"data":[1e-3,-0.5,2E1]}')).toEqual([Math.fround(0.001), -0.5, 20]);
-    expect(parse('{"data":[0.1234567890123456789]}')).toEqual([Math.fround(Number('0.1234567890123456789'))]);
+describe('the bundled files', () => {
+  const dir = path.join(import.meta.dirname, '..', '..', '..', 'data', 'mnist-10k');
+  const images = readFileSync(path.join(dir, BUNDLED_FILES.images));
+  const labels = readFileSync(path.join(dir, BUNDLED_FILES.labels));
+
+  it('hold bytes that map to the mnist package values (k/255 rounded to 3 decimals)', () => {
+    expect(BUNDLED_BYTE_TO_UNIT[0]).toBe(0);
+    expect(BUNDLED_BYTE_TO_UNIT[255]).toBe(1);
+    expect(BUNDLED_BYTE_TO_UNIT[159]).toBe(Math.fround(0.624)); // 159/255 = 0.62353 in 0.json
+    for (let k = 0; k < 256; k++)
+      expect(BUNDLED_BYTE_TO_UNIT[k]).toBe(Math.fround(Number((k / 255).toFixed(3))));
   });
-  it('counts values beyond the buffer and rejects broken files', () => {
-    expect(parseDigitFile(new TextEncoder().encode('{"data":[1,2,3]}'), 'd.json', new Float32Array(2))).toBe(
-      3,
+
+  it('fetched as a browser does give the same split, bit for bit', async () => {
+    const served = new Map([
+      ['/i.gz', images],
+      ['/l.gz', labels],
+    ]);
+    const fetchFn = async (u: string | URL) =>
+      new Response(served.get(String(u)) ?? null, { status: served.has(String(u)) ? 200 : 404 });
+    const { train, test } = await fetchBundledMnist({ images: '/i.gz', labels: '/l.gz' }, fetchFn);
+    expect([splitHash(train), splitHash(test)]).toEqual(['9e6296c89a328fb0', 'f9531bdd6ad71c47']);
+    await expect(fetchBundledMnist({ images: '/i.gz', labels: '/nope.gz' }, fetchFn)).rejects.toThrow(
+      'fetchBundledMnist: HTTP 404  for /nope.gz',
     );
-    expect(() => parse('{"data":[1,2')).toThrow(/^d\.json: not valid JSON/);
-    expect(() => parse('{"pixels":[1]}x')).toThrow(/^d\.json: not valid JSON/);
-    expect(() => parse('{"pixels":"1"}')).toThrow('d.json: expected {"data": [numbers]}');
+  });
+
+  it('fail with a clear error when damaged instead of training on garbage', () => {
+    const flipped = new Uint8Array(images); // a copy (Buffer#slice would share the bytes)
+    flipped[flipped.length - 8] ^= 1; // a CRC byte: fflate alone would inflate it silently
+    expect(() => splitBundledIdx(flipped, labels)).toThrow(
+      /^images-idx3-ubyte\.gz: corrupt gzip data \(CRC-32 check failed: /,
+    );
+    // labels out of class order would be another split
+    const swapped = Uint8Array.from(Array.from({ length: 10000 }, (_, i) => (i < 1001 ? 1 : 0)));
+    expect(() => splitBundledIdx(images, writeIdx([10000], swapped))).toThrow(
+      'labels-idx1-ubyte.gz: label 1 at 0, expected 0: not the bundled digits',
+    );
+    expect(() => splitBundledIdx(images, writeIdx([3], Uint8Array.of(0, 1, 2)))).toThrow(
+      'labels-idx1-ubyte.gz: expected uint8 [10000], found uint8 [3]',
+    );
   });
 });
