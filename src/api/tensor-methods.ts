@@ -33,8 +33,6 @@ import { ops, type SIG } from './ops.js';
 
 /** PyTorch's parameter lists of the Tensor methods defined here. */
 const MSIG = {
-  detach: 'detach(Tensor self)',
-  detach_: 'detach_(Tensor self)',
   backward:
     'backward(Tensor self, Tensor? gradient=None, bool? retain_graph=None, bool create_graph=False, Tensor[]? inputs=None)',
   cuda: 'cuda(Tensor self, Device? device=None, bool non_blocking=False)',
@@ -145,16 +143,6 @@ const cast = (x: Tensor, d: DType): Tensor => convert(x, null, d, false);
 
 /** Backward, device and dtype methods. */
 const own = {
-  /** A new tensor sharing storage, cut from the graph (no gradient flows through it). */
-  detach: m('detach', MSIG.detach, (a) => {
-    const x = a.self;
-    return new Tensor(x.storage, x.shape, x.strides, x.offset, x.dtype, x.device);
-  }),
-  /** Cuts this tensor from the graph in place. */
-  detach_: m('detach_', MSIG.detach_, (a) => {
-    (a.self as { gradFn: unknown }).gradFn = null;
-    return a.self;
-  }),
   /**
    * Computes the gradient of this tensor with respect to the graph leaves and accumulates it into
    * their `.grad`. A non-scalar tensor needs `gradient` (the vector of the vector-Jacobian product).
@@ -626,10 +614,6 @@ declare module '../tensor/tensor.js' {
     scatterAdd(...args: MethodArgs<typeof SIG.scatterAdd>): Tensor;
     /** Entries along `dim` at `index` positions. */
     indexSelect(...args: MethodArgs<typeof SIG.indexSelect>): Tensor;
-    /** A tensor sharing storage, cut from the autograd graph. */
-    detach(...args: MethodArgs<typeof MSIG.detach>): Tensor;
-    /** In-place form: updates this tensor and returns it. */
-    detach_(...args: MethodArgs<typeof MSIG.detach_>): Tensor;
     /** Computes gradients of this tensor w.r.t. the graph's leaves into their `.grad`; a non-scalar tensor needs `gradient`. */
     backward(...args: MethodArgs<typeof MSIG.backward>): void;
     /** Moves to the GPU (WebGPU). */

@@ -150,7 +150,13 @@ function setParam(
 }
 
 /** Binds `args` to `sig`; `label` names the callable in errors (`torch.zeros`, `Tensor.view`). */
-export function bindArgs(sig: Signature, label: string, args: readonly unknown[]): Record<string, unknown> {
+export function bindArgs(
+  sig: Signature,
+  label: string,
+  args: readonly unknown[],
+  /** 1 when args[0] is the tensor a method was called on: messages count the user's arguments. */
+  self: 0 | 1 = 0,
+): Record<string, unknown> {
   const { params } = sig;
   const co = coercers(sig);
   const out: Record<string, unknown> = {};
@@ -186,15 +192,15 @@ export function bindArgs(sig: Signature, label: string, args: readonly unknown[]
       ai = n;
       continue;
     }
-    if (args[ai] !== undefined) setParam(label, p, co[pi], args[ai], out, ai);
+    if (args[ai] !== undefined) setParam(label, p, co[pi], args[ai], out, ai - self);
     ai++;
   }
   if (options)
     for (const k of Object.keys(options)) {
       const i = params.findIndex((q) => q.name === k);
       const p = params[i];
-      if (!p || p.pyName === 'self') {
-        const names = params.filter((q) => q.pyName !== 'self').map((q) => q.name);
+      if (!p || (self && i === 0)) {
+        const names = params.slice(self).map((q) => q.name);
         fail(label, `got an unexpected option '${k}' (its parameters: ${names.join(', ') || 'none'})`);
       }
       if (k in out) fail(label, `got multiple values for argument '${k}'`);
@@ -250,7 +256,7 @@ export function method<const S extends string, R, T = unknown>(
   if (parsed.params[0]?.pyName !== 'self' && parsed.params[0]?.pyName !== 'input')
     throw new Error(`${label}: a method's signature starts with 'Tensor self' (${sig})`);
   const f = function (this: T, ...args: MethodArgs<S>) {
-    return impl(bindArgs(parsed, label, [this, ...args]) as Bound<S>);
+    return impl(bindArgs(parsed, label, [this, ...args], 1) as Bound<S>);
   };
   register({ label, signatures: [sig], call: f as (...a: unknown[]) => unknown, isMethod: true });
   return f;
@@ -302,7 +308,7 @@ export function methodOverloads<const O extends readonly Overload<string, unknow
   label: string,
   ...forms: O
 ): MethodOverloadFn<O> {
-  const f = overloaded(label, forms);
+  const f = overloaded(label, forms, 1);
   const m = function (this: unknown, ...args: unknown[]) {
     return f(this, ...args);
   };
@@ -318,6 +324,7 @@ type MethodOverloadFn<O> = O extends readonly [infer H, ...infer T]
 function overloaded(
   label: string,
   forms: readonly Overload<string, unknown>[],
+  self: 0 | 1 = 0,
 ): (...args: unknown[]) => unknown {
   const parsed = forms.map(([s]) => parseSignature(s));
   return (...args: unknown[]) => {
@@ -325,7 +332,7 @@ function overloaded(
     for (let i = 0; i < forms.length; i++) {
       let bound: Record<string, unknown>;
       try {
-        bound = bindArgs(parsed[i], label, args);
+        bound = bindArgs(parsed[i], label, args, self);
       } catch (e) {
         errors.push(`  ${forms[i][0]}: ${(e as Error).message.replace(`${label}(): `, '')}`);
         continue;

@@ -7,7 +7,8 @@
 import type { Node } from '../autograd/node.js';
 import type { Backend, Storage, View } from '../backend/backend.js';
 import { contiguousStrides, isContiguousView, numelOf } from '../backend/backend.js';
-import { registerType } from '../signature/bind.js';
+import { method, registerType } from '../signature/bind.js';
+import type { MethodArgs } from '../signature/types.js';
 import { backendFor, type Device } from './device.js';
 import type { DType, TypedArray } from './dtype.js';
 import { AutogradError } from './errors.js';
@@ -68,6 +69,29 @@ export function versionAt(s: Storage, t: number): number | null {
   return after < log.length || log.length < WRITE_LOG ? s.version - after : null;
 }
 
+// The Tensor's own methods that take arguments bind them like every public callable.
+const SELF_SIG = {
+  detach: 'detach(Tensor self)',
+  detach_: 'detach_(Tensor self)',
+  requiresGrad_: 'requires_grad_(Tensor self, bool requires_grad=True)',
+  size: 'size(Tensor self, int? dim=None)',
+} as const;
+const bound = {
+  detach: method(
+    'Tensor.detach',
+    SELF_SIG.detach,
+    ({ self: x }) => new Tensor(x.storage, x.shape, x.strides, x.offset, x.dtype, x.device),
+  ),
+  detach_: method('Tensor.detach_', SELF_SIG.detach_, ({ self: x }) => {
+    x.gradFn = null;
+    return x;
+  }),
+  requiresGrad_: method('Tensor.requiresGrad_', SELF_SIG.requiresGrad_, ({ self: x, requiresGrad }) =>
+    x.setRequiresGrad(requiresGrad),
+  ),
+  size: method('Tensor.size', SELF_SIG.size, ({ self: x, dim }) => x.sizeOf(dim)),
+};
+
 export class Tensor implements View {
   readonly id = nextId++;
   /** Autograd: the node that produced this tensor (null for leaves). */
@@ -118,10 +142,15 @@ export class Tensor implements View {
   numel(): number {
     return numelOf(this.shape);
   }
+  /** The shape as a new array; with `dim`, that dim's size (negative dims count from the end). */
   size(): number[];
   size(dim: number): number;
-  size(dim?: number): number[] | number {
-    if (dim === undefined) return this.shape.slice();
+  size(...args: MethodArgs<typeof SELF_SIG.size>): number[] | number {
+    return bound.size.apply(this, args);
+  }
+  /** @internal the checked body of size */
+  sizeOf(dim: number | null): number[] | number {
+    if (dim === null) return this.shape.slice();
     const d = dim < 0 ? dim + this.shape.length : dim;
     if (d < 0 || d >= this.shape.length)
       throw new RangeError(
@@ -141,6 +170,14 @@ export class Tensor implements View {
   get isLeaf(): boolean {
     return this.gradFn === null;
   }
+  /** A new tensor sharing this one's storage, cut from the autograd graph (no gradient flows). */
+  detach(...args: MethodArgs<typeof SELF_SIG.detach>): Tensor {
+    return bound.detach.apply(this, args);
+  }
+  /** Cuts this tensor from the autograd graph in place. */
+  detach_(...args: MethodArgs<typeof SELF_SIG.detach_>): this {
+    return bound.detach_.apply(this, args) as this;
+  }
   get isCuda(): boolean {
     return this.device.type === 'webgpu';
   }
@@ -156,7 +193,11 @@ export class Tensor implements View {
     this.requiresGrad_(v);
   }
   /** In place: start (or stop) recording operations on this leaf. */
-  requiresGrad_(v = true): this {
+  requiresGrad_(...args: MethodArgs<typeof SELF_SIG.requiresGrad_>): this {
+    return bound.requiresGrad_.apply(this, args) as this;
+  }
+  /** @internal the checked body of requiresGrad_ */
+  setRequiresGrad(v: boolean): this {
     if (!this.isLeaf)
       throw new AutogradError(
         "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use varNoGrad = var.detach().",
