@@ -6,12 +6,16 @@
  * --verbose) and a closing `N passed, N failed` line (`, N skipped` when --group filtered some
  * out); --json prints one object `{cases: [{name, group, device, passed, error}]}` instead.
  * Exits 1 when any case fails (unsupported ops are failures), 2 on a usage or set-up error.
+ * --opinfo counts OpInfo entries instead of cases, --baseline FILE fails only on entries of FILE
+ * that stop passing, --update-baseline rewrites FILE (see conformance-opinfo.ts).
  */
 import { loadCases, prepareDevice, runCases, worstByGroup } from '../conformance/index.js';
 import type { CaseResult, OpCase } from '../conformance/types.js';
 import type { Device } from '../tensor/device.js';
+import { opinfoMain } from './conformance-opinfo.js';
 
-const USAGE = 'usage: conformance DIR [--device cpu|webgpu] [--group g1,g2] [--verbose] [--json]';
+const USAGE =
+  'usage: conformance DIR [--device cpu|webgpu] [--group g1,g2] [--verbose] [--json] [--opinfo [--baseline FILE [--update-baseline]]]';
 
 interface Cli {
   dir: string;
@@ -19,10 +23,22 @@ interface Cli {
   groups: string[] | null;
   verbose: boolean;
   json: boolean;
+  opinfo: boolean;
+  baseline: string | null;
+  updateBaseline: boolean;
 }
 
 function parse(argv: readonly string[]): Cli {
-  const cli: Cli = { dir: '', device: 'cpu', groups: null, verbose: false, json: false };
+  const cli: Cli = {
+    dir: '',
+    device: 'cpu',
+    groups: null,
+    verbose: false,
+    json: false,
+    opinfo: false,
+    baseline: null,
+    updateBaseline: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (name: string) => {
@@ -40,6 +56,9 @@ function parse(argv: readonly string[]): Cli {
         .filter(Boolean);
     else if (a === '--verbose' || a === '-v') cli.verbose = true;
     else if (a === '--json') cli.json = true;
+    else if (a === '--opinfo') cli.opinfo = true;
+    else if (a === '--baseline' || a.startsWith('--baseline=')) cli.baseline = value('--baseline');
+    else if (a === '--update-baseline') cli.updateBaseline = true;
     else if (a === '--help' || a === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -48,6 +67,9 @@ function parse(argv: readonly string[]): Cli {
     else throw new Error(`unexpected argument ${a}`);
   }
   if (!cli.dir) throw new Error('a case directory is required');
+  if (cli.baseline || cli.updateBaseline) cli.opinfo = true;
+  if (cli.updateBaseline && !cli.baseline) throw new Error('--update-baseline needs --baseline FILE');
+  if (cli.updateBaseline && cli.groups) throw new Error('--update-baseline records a full run: drop --group');
   return cli;
 }
 
@@ -85,16 +107,18 @@ async function main(): Promise<number> {
   }
   const summary = await runCases(cases, device, {
     groups: cli.groups,
-    onResult: cli.json
-      ? undefined
-      : (r) => {
-          if (!r.passed) console.log(`FAIL ${r.name} [${r.group}] on ${r.device}: ${fmtErr(r)}`);
-          else if (cli.verbose)
-            console.log(
-              `ok   ${r.name} [${r.group}] on ${r.device}: worst ${r.worst.toFixed(3)} of tolerance, max |diff| ${r.worstAbs.toExponential(2)}`,
-            );
-        },
+    onResult:
+      cli.json || cli.opinfo
+        ? undefined
+        : (r) => {
+            if (!r.passed) console.log(`FAIL ${r.name} [${r.group}] on ${r.device}: ${fmtErr(r)}`);
+            else if (cli.verbose)
+              console.log(
+                `ok   ${r.name} [${r.group}] on ${r.device}: worst ${r.worst.toFixed(3)} of tolerance, max |diff| ${r.worstAbs.toExponential(2)}`,
+              );
+          },
   });
+  if (cli.opinfo) return opinfoMain(cli, cases, device, summary);
   if (cli.json) {
     const out = {
       cases: summary.results.map(({ name, group, device: d, passed, error }) => ({

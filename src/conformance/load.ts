@@ -1,6 +1,10 @@
-/** Finds and reads the case files of a conformance directory (any `*.json` holding `cases`). */
+/**
+ * Finds and reads the case files of a conformance directory (any `*.json` or `*.json.gz` holding
+ * `cases`; large generated sets such as test/fixtures/opinfo are vendored gzipped).
+ */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { CaseFile, OpCase } from './types.js';
 
 const isOpCase = (c: unknown): c is OpCase =>
@@ -13,13 +17,15 @@ const isOpCase = (c: unknown): c is OpCase =>
 export function loadCaseFiles(dir: string): CaseFile[] {
   const paths = statSync(dir).isDirectory()
     ? readdirSync(dir)
-        .filter((f) => f.endsWith('.json'))
+        .filter((f) => f.endsWith('.json') || f.endsWith('.json.gz'))
         .sort()
         .map((f) => join(dir, f))
     : [dir];
   const files: CaseFile[] = [];
   for (const path of paths) {
-    const json: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    const raw = readFileSync(path);
+    const text = (path.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+    const json: unknown = JSON.parse(text);
     if (typeof json !== 'object' || json === null || !Array.isArray((json as { cases?: unknown }).cases))
       continue;
     const { cases, generator } = json as { cases: unknown[]; generator?: string };
