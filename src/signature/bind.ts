@@ -214,6 +214,8 @@ export interface Registered {
   readonly signatures: readonly string[];
   /** The public callable (for a method, called with the tensor as `this`); absent for classes. */
   readonly call?: (...args: unknown[]) => unknown;
+  /** The class, for constructors (`nn.Linear`, `optim.SGD`): built by label in conformance cases. */
+  readonly ctor?: abstract new (...args: never[]) => unknown;
   readonly isMethod: boolean;
 }
 const registry = new Map<string, Registered>();
@@ -258,18 +260,25 @@ export function method<const S extends string, R, T = unknown>(
 
 /**
  * Binds constructor arguments (modules, optimizers, schedulers): `new nn.Linear(784, 128)` and
- * `new nn.Linear({ inFeatures: 784, outFeatures: 128 })` alike.
+ * `new nn.Linear({ inFeatures: 784, outFeatures: 128 })` alike. Also binds methods of those
+ * classes (`nn.Module.parameters`); `registerCtor` lists them before their first call.
  */
 export function ctorArgs<const S extends string>(label: string, sig: S, args: readonly unknown[]): Bound<S> {
-  let parsed = parsedCtors.get(sig);
-  if (!parsed) {
-    parsed = parseSignature(sig);
-    parsedCtors.set(sig, parsed);
-    register({ label, signatures: [sig], isMethod: false });
-  }
-  return bindArgs(parsed, label, args) as Bound<S>;
+  const r = registry.get(label);
+  if (!r) register({ label, signatures: [sig], isMethod: false });
+  else if (!r.signatures.includes(sig)) throw new Error(`${label} is registered as ${r.signatures[0]}, bound as ${sig}`);
+  return bindArgs(parseSignature(sig), label, args) as Bound<S>;
 }
-const parsedCtors = new Map<string, Signature>();
+
+/**
+ * Lists a constructor (with its class) or a class method bound by `ctorArgs` in
+ * `registeredCallables()` at import, so the docs and the conformance runner see every one of
+ * them, not only those already called.
+ */
+export function registerCtor(label: string, sig: string, ctor?: abstract new (...args: never[]) => unknown): void {
+  parseSignature(sig); // a bad signature fails at import
+  register({ label, signatures: [sig], ctor, isMethod: false });
+}
 
 /** Several PyTorch overloads under one name (`torch.max(x)`, `max(x, dim)`, `max(x, other)`). */
 type Overload<S extends string, R> = readonly [sig: S, impl: (a: Bound<S>) => R];
