@@ -215,7 +215,9 @@ export interface Registered {
   /** The public callable (for a method, called with the tensor as `this`); absent for classes. */
   readonly call?: (...args: unknown[]) => unknown;
   /** The class, for constructors (`nn.Linear`, `optim.SGD`): built by label in conformance cases. */
-  readonly ctor?: abstract new (...args: never[]) => unknown;
+  readonly ctor?: abstract new (
+    ...args: never[]
+  ) => unknown;
   readonly isMethod: boolean;
 }
 const registry = new Map<string, Registered>();
@@ -266,7 +268,8 @@ export function method<const S extends string, R, T = unknown>(
 export function ctorArgs<const S extends string>(label: string, sig: S, args: readonly unknown[]): Bound<S> {
   const r = registry.get(label);
   if (!r) register({ label, signatures: [sig], isMethod: false });
-  else if (!r.signatures.includes(sig)) throw new Error(`${label} is registered as ${r.signatures[0]}, bound as ${sig}`);
+  else if (!r.signatures.includes(sig))
+    throw new Error(`${label} is registered as ${r.signatures[0]}, bound as ${sig}`);
   return bindArgs(parseSignature(sig), label, args) as Bound<S>;
 }
 
@@ -275,7 +278,11 @@ export function ctorArgs<const S extends string>(label: string, sig: S, args: re
  * `registeredCallables()` at import, so the docs and the conformance runner see every one of
  * them, not only those already called.
  */
-export function registerCtor(label: string, sig: string, ctor?: abstract new (...args: never[]) => unknown): void {
+export function registerCtor(
+  label: string,
+  sig: string,
+  ctor?: abstract new (...args: never[]) => unknown,
+): void {
   parseSignature(sig); // a bad signature fails at import
   register({ label, signatures: [sig], ctor, isMethod: false });
 }
