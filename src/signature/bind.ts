@@ -182,7 +182,7 @@ export function bindArgs(sig: Signature, label: string, args: readonly unknown[]
       const list = args.slice(ai, n);
       if (!list.every(isInt))
         fail(label, `argument '${p.name}' must be a list of ints, not ${describeValue(list)}`);
-      out[p.name] = list;
+      setParam(label, p, co[pi], list, out, ai); // `int[2]`: one value for both, else exactly 2
       ai = n;
       continue;
     }
