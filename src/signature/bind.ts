@@ -5,7 +5,14 @@
  * positional argument, an unknown option or a value of the wrong type is a TypeError naming the
  * callable, the parameter and what was given. Nothing is ignored.
  */
-import { formatType, type Param, parseSignature, type Signature, type TypeSpec } from './parse.js';
+import {
+  formatType,
+  methodSignature,
+  type Param,
+  parseSignature,
+  type Signature,
+  type TypeSpec,
+} from './parse.js';
 import type { Bound, CallArgs, MethodArgs } from './types.js';
 
 interface TypeCheck {
@@ -250,7 +257,7 @@ export function method<const S extends string, R, T = unknown>(
   sig: S,
   impl: (a: Bound<S>) => R,
 ): (this: T, ...args: MethodArgs<S>) => R {
-  const parsed = parseSignature(sig);
+  const parsed = methodSignature(parseSignature(sig));
   if (parsed.params[0]?.pyName !== 'self' && parsed.params[0]?.pyName !== 'input')
     throw new Error(`${label}: a method's signature starts with 'Tensor self' (${sig})`);
   const f = function (this: T, ...args: MethodArgs<S>) {
@@ -318,7 +325,7 @@ export function methodOverloads<const O extends readonly Overload<string, unknow
   label: string,
   ...forms: O
 ): MethodOverloadFn<O> {
-  const f = overloaded(label, forms);
+  const f = overloaded(label, forms, true);
   const m = function (this: unknown, ...args: unknown[]) {
     return f(this, ...args);
   };
@@ -334,8 +341,9 @@ type MethodOverloadFn<O> = O extends readonly [infer H, ...infer T]
 function overloaded(
   label: string,
   forms: readonly Overload<string, unknown>[],
+  isMethod = false,
 ): (...args: unknown[]) => unknown {
-  const parsed = forms.map(([s]) => parseSignature(s));
+  const parsed = forms.map(([s]) => (isMethod ? methodSignature(parseSignature(s)) : parseSignature(s)));
   return (...args: unknown[]) => {
     const errors: string[] = [];
     for (let i = 0; i < forms.length; i++) {

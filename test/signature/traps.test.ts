@@ -13,6 +13,16 @@ describe('binding traps', () => {
     expect(torch.zeros(3, 4).shape).toEqual([3, 4]);
     expect(torch.ones(2, 3, { dtype: 'int32' }).dtype).toBe('int32');
   });
+  it('methods take varargs after the tensor: x.permute(1, 0), x.reshape(2, 3), x.view(2, -1)', () => {
+    const x = torch.zeros(2, 3);
+    expect(x.permute(1, 0).shape).toEqual([3, 2]);
+    expect(x.reshape(3, 2).shape).toEqual([3, 2]);
+    expect(x.view(3, -1).shape).toEqual([3, 2]);
+    expect(x.flip(0).shape).toEqual([2, 3]);
+    // The torch function keeps its list: torch.permute(x, 1, 0) is PyTorch's TypeError too.
+    expect(torch.permute(x, [1, 0]).shape).toEqual([3, 2]);
+    expect(() => (torch.permute as (...a: unknown[]) => unknown)(x, 1, 0)).toThrow(TypeError);
+  });
   it("torch.arange(0, n, { dtype: 'float32' }) counts 0..n-1 as float32", async () => {
     const r = torch.arange(0, 5, { dtype: 'float32' });
     expect(r.dtype).toBe('float32');
