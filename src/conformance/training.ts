@@ -55,8 +55,12 @@ export function loadTraining(dir: string): TrainingFixtures | null {
   const path = join(dir, 'training.json');
   if (!existsSync(path)) return null;
   const json = JSON.parse(readFileSync(path, 'utf8'));
-  const bin = new Uint8Array(readFileSync(join(dir, 'training.bin')));
-  return { trajectories: json.trajectories ?? [], schedulers: json.schedulers ?? [], bin };
+  const trajectories: Trajectory[] = json.trajectories ?? [];
+  const binPath = join(dir, 'training.bin');
+  // Only trajectories read tensors: a training.json of schedulers alone needs no training.bin.
+  const bin =
+    trajectories.length || existsSync(binPath) ? new Uint8Array(readFileSync(binPath)) : new Uint8Array();
+  return { trajectories, schedulers: json.schedulers ?? [], bin };
 }
 
 /** A descriptor's values as a typed array (int64 narrowed to int32, with a range check). */
