@@ -2,14 +2,23 @@
  * `npm run conformance -- DIR [--device cpu|webgpu] [--group a,b] [--verbose] [--json]`
  *
  * Runs every case file of the shared/conformance format in DIR (test/fixtures/pytorch/FORMAT.md)
- * on one device. Prints one line per failing case with its worst error (every case with
+ * on one device, and DIR's training.json trajectories and schedulers (groups `training` and
+ * `scheduler`, one result each). Prints one line per failing case with its worst error (every case with
  * --verbose) and a closing `N passed, N failed` line (`, N skipped` when --group filtered some
  * out); --json prints one object `{cases: [{name, group, device, passed, error}]}` instead.
  * Exits 1 when any case fails (unsupported ops are failures), 2 on a usage or set-up error.
  * --opinfo counts OpInfo entries instead of cases, --baseline FILE fails only on entries of FILE
  * that stop passing, --update-baseline rewrites FILE (see conformance-opinfo.ts).
  */
-import { loadCases, prepareDevice, runCases, worstByGroup } from '../conformance/index.js';
+import {
+  loadCases,
+  loadTraining,
+  prepareDevice,
+  runCases,
+  runTraining,
+  worstByGroup,
+} from '../conformance/index.js';
+import type { TrainingFixtures } from '../conformance/training.js';
 import type { CaseResult, OpCase } from '../conformance/types.js';
 import type { Device } from '../tensor/device.js';
 import { opinfoMain } from './conformance-opinfo.js';
@@ -84,12 +93,15 @@ async function main(): Promise<number> {
     return 2;
   }
   let cases: OpCase[];
+  let training: TrainingFixtures | null;
   let device: Device;
   try {
     cases = loadCases(cli.dir);
-    if (cases.length === 0) throw new Error(`no case files (JSON with "cases") in ${cli.dir}`);
+    training = loadTraining(cli.dir);
+    if (cases.length === 0 && !training)
+      throw new Error(`no case files (JSON with "cases") and no training.json in ${cli.dir}`);
     if (cli.groups) {
-      const known = new Set(cases.map((c) => c.group));
+      const known = new Set([...cases.map((c) => c.group), ...(training ? ['training', 'scheduler'] : [])]);
       const unknown = cli.groups.filter((g) => !known.has(g));
       if (unknown.length)
         throw new Error(`unknown group(s) ${unknown.join(', ')}; the cases have ${[...known].join(', ')}`);
@@ -105,20 +117,39 @@ async function main(): Promise<number> {
     console.error(`conformance: ${msg}`);
     return 2;
   }
-  const summary = await runCases(cases, device, {
-    groups: cli.groups,
-    onResult:
-      cli.json || cli.opinfo
-        ? undefined
-        : (r) => {
-            if (!r.passed) console.log(`FAIL ${r.name} [${r.group}] on ${r.device}: ${fmtErr(r)}`);
-            else if (cli.verbose)
-              console.log(
-                `ok   ${r.name} [${r.group}] on ${r.device}: worst ${r.worst.toFixed(3)} of tolerance, max |diff| ${r.worstAbs.toExponential(2)}`,
-              );
-          },
-  });
+  const onResult =
+    cli.json || cli.opinfo
+      ? undefined
+      : (r: CaseResult) => {
+          if (!r.passed) console.log(`FAIL ${r.name} [${r.group}] on ${r.device}: ${fmtErr(r)}`);
+          else if (cli.verbose)
+            console.log(
+              `ok   ${r.name} [${r.group}] on ${r.device}: worst ${r.worst.toFixed(3)} of tolerance, max |diff| ${r.worstAbs.toExponential(2)}`,
+            );
+        };
+  const summary = await runCases(cases, device, { groups: cli.groups, onResult });
   if (cli.opinfo) return opinfoMain(cli, cases, device, summary);
+  if (training) {
+    // Trajectories and schedulers: printed one line each (ok or FAIL) and counted like cases.
+    const show = (r: CaseResult) => {
+      if (r.passed && !cli.verbose && !cli.json)
+        console.log(`ok   ${r.name} [${r.group}] on ${r.device}: worst ${r.worst.toFixed(3)} of tolerance`);
+      else onResult?.(r);
+    };
+    const want = (g: string) => !cli.groups || cli.groups.includes(g);
+    const fx = {
+      ...training,
+      trajectories: want('training') ? training.trajectories : [],
+      schedulers: want('scheduler') ? training.schedulers : [],
+    };
+    summary.skipped += training.trajectories.length + training.schedulers.length;
+    summary.skipped -= fx.trajectories.length + fx.schedulers.length;
+    for (const r of await runTraining(fx, device, show)) {
+      summary.results.push(r);
+      if (r.passed) summary.passed++;
+      else summary.failed++;
+    }
+  }
   if (cli.json) {
     const out = {
       cases: summary.results.map(({ name, group, device: d, passed, error }) => ({

@@ -4,7 +4,7 @@
  */
 import * as act from '../ops/activation.js';
 import { neg, relu, sigmoid, tanh } from '../ops/pointwise.js';
-import { ctorArgs } from '../signature/bind.js';
+import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { implicitSoftmaxDim } from './functional.js';
@@ -220,3 +220,20 @@ export class Softmin extends SoftmaxLike {
 }
 
 export { pyBool };
+
+// Listed in registeredCallables() at import (docs/api-signatures.md, conformance training cases).
+registerCtor('nn.ReLU', INPLACE('ReLU'), ReLU);
+registerCtor('nn.ReLU6', INPLACE('ReLU6'), ReLU6);
+registerCtor('nn.SiLU', INPLACE('SiLU'), SiLU);
+registerCtor('nn.Mish', INPLACE('Mish'), Mish);
+registerCtor('nn.SELU', INPLACE('SELU'), SELU);
+registerCtor('nn.Sigmoid', SIGMOID, Sigmoid);
+registerCtor('nn.Tanh', TANH, Tanh);
+registerCtor('nn.GELU', GELU_SIG, GELU);
+registerCtor('nn.ELU', ELU_SIG, ELU);
+registerCtor('nn.LeakyReLU', LEAKY_RELU, LeakyReLU);
+registerCtor('nn.Softplus', SOFTPLUS, Softplus);
+registerCtor('nn.Hardtanh', HARDTANH, Hardtanh);
+registerCtor('nn.Softmax', 'Softmax(int? dim=None)', Softmax);
+registerCtor('nn.LogSoftmax', 'LogSoftmax(int? dim=None)', LogSoftmax);
+registerCtor('nn.Softmin', 'Softmin(int? dim=None)', Softmin);

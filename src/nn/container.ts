@@ -3,7 +3,7 @@
  * ... (or the dict's keys), so `seq[0]`, `list[1]` index them as in PyTorch and the Module walk
  * registers them.
  */
-import { ctorArgs, describeValue, isPlainObject, registerType } from '../signature/bind.js';
+import { ctorArgs, describeValue, isPlainObject, registerCtor, registerType } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
 import { Module } from './module.js';
 
@@ -211,3 +211,12 @@ export class Sequential extends Module {
     return x;
   }
 }
+
+// Listed in registeredCallables() at import (docs/api-signatures.md, conformance training cases).
+registerCtor('nn.ModuleList', MODULE_LIST, ModuleList);
+registerCtor('nn.ModuleList.append', APPEND);
+registerCtor('nn.ModuleList.extend', EXTEND);
+registerCtor('nn.ModuleList.insert', INSERT);
+registerCtor('nn.ModuleDict', MODULE_DICT, ModuleDict);
+registerCtor('nn.ModuleDict.update', UPDATE);
+registerCtor('nn.Sequential.append', APPEND);

@@ -2,7 +2,7 @@
 
 import { conv1d, conv2d, convTranspose2d, tuple } from '../ops/conv.js';
 import { empty } from '../ops/creation.js';
-import { ctorArgs } from '../signature/bind.js';
+import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
 import type { DeviceLike } from '../tensor/device.js';
 import type { DTypeLike } from '../tensor/dtype.js';
@@ -151,3 +151,8 @@ export class ConvTranspose2d extends ConvNd {
     });
   }
 }
+
+// Listed in registeredCallables() at import (docs/api-signatures.md, conformance training cases).
+registerCtor('nn.Conv1d', CONV1D, Conv1d);
+registerCtor('nn.Conv2d', CONV2D, Conv2d);
+registerCtor('nn.ConvTranspose2d', CONV_TRANSPOSE2D, ConvTranspose2d);

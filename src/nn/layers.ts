@@ -5,7 +5,7 @@ import { empty } from '../ops/creation.js';
 import { embedding } from '../ops/indexing.js';
 import { linear } from '../ops/matmul.js';
 import { flatten, unflatten } from '../ops/shape.js';
-import { ctorArgs } from '../signature/bind.js';
+import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
 import type { DeviceLike } from '../tensor/device.js';
 import type { DTypeLike } from '../tensor/dtype.js';
@@ -195,3 +195,12 @@ export class Embedding extends Module {
 }
 const FROM_PRETRAINED =
   'from_pretrained(Tensor embeddings, bool freeze=True, int? padding_idx=None, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False)';
+
+// Listed in registeredCallables() at import (docs/api-signatures.md, conformance training cases).
+registerCtor('nn.Linear', LINEAR, Linear);
+registerCtor('nn.Identity', IDENTITY, Identity);
+registerCtor('nn.Flatten', FLATTEN, Flatten);
+registerCtor('nn.Unflatten', UNFLATTEN, Unflatten);
+registerCtor('nn.Dropout', DROPOUT, Dropout);
+registerCtor('nn.Embedding', EMBEDDING, Embedding);
+registerCtor('nn.Embedding.fromPretrained', FROM_PRETRAINED);

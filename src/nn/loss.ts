@@ -6,7 +6,7 @@
  * PyTorch.
  */
 import * as L from '../ops/loss.js';
-import { ctorArgs } from '../signature/bind.js';
+import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { legacyReduction } from './functional.js';
@@ -182,3 +182,14 @@ export class KLDivLoss extends Module {
     return L.klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
   }
 }
+
+// Listed in registeredCallables() at import (docs/api-signatures.md, conformance training cases).
+registerCtor('nn.CrossEntropyLoss', CROSS_ENTROPY_LOSS, CrossEntropyLoss);
+registerCtor('nn.NLLLoss', NLL_LOSS, NLLLoss);
+registerCtor('nn.MSELoss', MSE_LOSS, MSELoss);
+registerCtor('nn.L1Loss', L1_LOSS, L1Loss);
+registerCtor('nn.SmoothL1Loss', SMOOTH_L1_LOSS, SmoothL1Loss);
+registerCtor('nn.HuberLoss', HUBER_LOSS, HuberLoss);
+registerCtor('nn.BCELoss', BCE_LOSS, BCELoss);
+registerCtor('nn.BCEWithLogitsLoss', BCE_WITH_LOGITS_LOSS, BCEWithLogitsLoss);
+registerCtor('nn.KLDivLoss', KL_DIV_LOSS, KLDivLoss);

@@ -28,7 +28,7 @@
  */
 
 import { releaseGrad } from '../autograd/engine.js';
-import { ctorArgs, isPlainObject, overloads, registerType } from '../signature/bind.js';
+import { ctorArgs, isPlainObject, overloads, registerCtor, registerType } from '../signature/bind.js';
 import type { Bound, CallArgs } from '../signature/types.js';
 import { type DeviceLike, device as toDevice } from '../tensor/device.js';
 import type { DTypeLike } from '../tensor/dtype.js';
@@ -518,3 +518,21 @@ declare module '../signature/types.js' {
     StateDict: StateDict | Map<string, Tensor>;
   }
 }
+
+// Listed in registeredCallables() at import (docs/api-signatures.md, conformance training cases).
+registerCtor('nn.Module.registerParameter', REGISTER_PARAMETER);
+registerCtor('nn.Module.registerBuffer', REGISTER_BUFFER);
+registerCtor('nn.Module.registerModule', REGISTER_MODULE);
+registerCtor('nn.Module.namedModules', NAMED_MODULES);
+registerCtor('nn.Module.namedParameters', NAMED_PARAMETERS);
+registerCtor('nn.Module.parameters', PARAMETERS);
+registerCtor('nn.Module.namedBuffers', NAMED_BUFFERS);
+registerCtor('nn.Module.buffers', BUFFERS);
+registerCtor('nn.Module.getSubmodule', GET_SUBMODULE);
+registerCtor('nn.Module.train', TRAIN);
+registerCtor('nn.Module.requiresGrad_', REQUIRES_GRAD_);
+registerCtor('nn.Module.zeroGrad', ZERO_GRAD);
+registerCtor('nn.Module.toAsync', TO_ASYNC);
+registerCtor('nn.Module.stateDict', STATE_DICT);
+registerCtor('nn.Module.loadStateDict', LOAD_STATE_DICT);
+registerCtor('nn.Module.addModule', REGISTER_MODULE.replace('register', 'add'));

@@ -10,7 +10,7 @@
 import { full, ones, zeros } from '../ops/creation.js';
 import { batchNorm, groupNorm, layerNorm } from '../ops/norm.js';
 import { cast, reciprocal } from '../ops/pointwise.js';
-import { ctorArgs } from '../signature/bind.js';
+import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
 import { noGrad } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -209,3 +209,9 @@ export class GroupNorm extends Module {
     return `${this.numGroups}, ${this.numChannels}, eps=${pyNum(this.eps)}, affine=${pyBool(this.affine)}`;
   }
 }
+
+// Listed in registeredCallables() at import (docs/api-signatures.md, conformance training cases).
+registerCtor('nn.BatchNorm1d', batchNormSig('BatchNorm1d'), BatchNorm1d);
+registerCtor('nn.BatchNorm2d', batchNormSig('BatchNorm2d'), BatchNorm2d);
+registerCtor('nn.LayerNorm', LAYER_NORM, LayerNorm);
+registerCtor('nn.GroupNorm', GROUP_NORM, GroupNorm);

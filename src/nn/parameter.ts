@@ -8,7 +8,7 @@
  */
 
 import { zeros } from '../ops/creation.js';
-import { ctorArgs } from '../signature/bind.js';
+import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -47,3 +47,6 @@ export const Parameter = new Proxy(ParameterImpl, {
 }) as unknown as ParameterConstructor;
 
 export const isParameter = (x: unknown): x is Parameter => x instanceof ParameterImpl;
+
+// Listed in registeredCallables() at import (docs/api-signatures.md, conformance training cases).
+registerCtor('nn.Parameter', PARAMETER, ParameterImpl);

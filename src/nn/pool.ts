@@ -2,7 +2,7 @@
 
 import type { IntOrPair } from '../ops/conv.js';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d } from '../ops/pool.js';
-import { ctorArgs } from '../signature/bind.js';
+import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
@@ -110,3 +110,8 @@ export class AdaptiveAvgPool2d extends Module {
     return `output_size=${pyInts(this.outputSize)}`;
   }
 }
+
+// Listed in registeredCallables() at import (docs/api-signatures.md, conformance training cases).
+registerCtor('nn.MaxPool2d', MAX_POOL2D, MaxPool2d);
+registerCtor('nn.AvgPool2d', AVG_POOL2D, AvgPool2d);
+registerCtor('nn.AdaptiveAvgPool2d', ADAPTIVE_AVG_POOL2D, AdaptiveAvgPool2d);

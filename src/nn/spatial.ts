@@ -1,7 +1,7 @@
 /** Upsample and Dropout2d (ops in src/ops/spatial.ts). */
 
 import { dropout2d, type InterpolateMode, interpolate } from '../ops/spatial.js';
-import { ctorArgs } from '../signature/bind.js';
+import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Dropout } from './layers.js';
@@ -61,3 +61,7 @@ export class Dropout2d extends Dropout {
     return this.inplace && this.training ? input.copy_(y) : y;
   }
 }
+
+// Listed in registeredCallables() at import (docs/api-signatures.md, conformance training cases).
+registerCtor('nn.Upsample', UPSAMPLE, Upsample);
+registerCtor('nn.Dropout2d', 'Dropout2d(float p=0.5, bool inplace=False)', Dropout2d);

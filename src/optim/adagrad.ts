@@ -1,6 +1,6 @@
 /** optim.Adagrad (lrDecay, weightDecay, initialAccumulatorValue, eps, maximize), as torch.optim.Adagrad. */
 import { fullLike } from '../ops/creation.js';
-import { ctorArgs } from '../signature/bind.js';
+import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkRange, type Hyper, Optimizer, type ParamGroup, splitParams, unsupported } from './optimizer.js';
@@ -59,3 +59,6 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     }
   }
 }
+
+// Listed in registeredCallables() at import (docs/api-signatures.md, conformance training cases).
+registerCtor('optim.Adagrad', ADAGRAD_SIG, Adagrad);

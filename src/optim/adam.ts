@@ -9,7 +9,7 @@
  */
 import { zerosLike } from '../ops/creation.js';
 import { maximum } from '../ops/pointwise.js';
-import { ctorArgs } from '../signature/bind.js';
+import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkFused, fusedStep, useFused } from './fused.js';
@@ -140,3 +140,7 @@ export class AdamW extends AdamBase {
     super(...splitParams(ctorArgs('optim.AdamW', ADAMW_SIG, args)));
   }
 }
+
+// Listed in registeredCallables() at import (docs/api-signatures.md, conformance training cases).
+registerCtor('optim.Adam', ADAM_SIG, Adam);
+registerCtor('optim.AdamW', ADAMW_SIG, AdamW);

@@ -10,7 +10,7 @@
  * for (let epoch = 0; epoch < 90; epoch++) { train(); sched.step(); }
  * ```
  */
-import { ctorArgs } from '../signature/bind.js';
+import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { Bound, CallArgs } from '../signature/types.js';
 import type { Optimizer } from './optimizer.js';
 
@@ -444,3 +444,16 @@ export class OneCycleLR extends LRScheduler {
 
 /** PyTorch 2 name of the base class. */
 export { LRScheduler as _LRScheduler };
+
+// Listed in registeredCallables() at import (docs/api-signatures.md, conformance training cases).
+registerCtor('optim.lrScheduler.LRScheduler', LR_SCHEDULER_SIG, LRScheduler);
+registerCtor('optim.lrScheduler.LRScheduler.step', SCHED_STEP_SIG);
+registerCtor('optim.lrScheduler.LRScheduler.getLastLr', GET_LAST_LR_SIG);
+registerCtor('optim.lrScheduler.LRScheduler.stateDict', SCHED_STATE_DICT_SIG);
+registerCtor('optim.lrScheduler.LRScheduler.loadStateDict', SCHED_LOAD_STATE_DICT_SIG);
+registerCtor('optim.lrScheduler.StepLR', STEP_LR_SIG, StepLR);
+registerCtor('optim.lrScheduler.MultiStepLR', MULTI_STEP_LR_SIG, MultiStepLR);
+registerCtor('optim.lrScheduler.ExponentialLR', EXPONENTIAL_LR_SIG, ExponentialLR);
+registerCtor('optim.lrScheduler.CosineAnnealingLR', COSINE_ANNEALING_LR_SIG, CosineAnnealingLR);
+registerCtor('optim.lrScheduler.LinearLR', LINEAR_LR_SIG, LinearLR);
+registerCtor('optim.lrScheduler.OneCycleLR', ONE_CYCLE_LR_SIG, OneCycleLR);

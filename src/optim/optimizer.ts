@@ -12,7 +12,7 @@
  * (PyTorch 1.13 keeps them as 0-d tensors; loading accepts either).
  */
 import { releaseGrad } from '../autograd/engine.js';
-import { bindArgs, ctorArgs, isPlainObject, registerType } from '../signature/bind.js';
+import { bindArgs, ctorArgs, isPlainObject, registerCtor, registerType } from '../signature/bind.js';
 import { parseSignature } from '../signature/parse.js';
 import type { Bound, CallArgs } from '../signature/types.js';
 import { noGrad } from '../tensor/state.js';
@@ -328,3 +328,11 @@ export const checkRange = (cond: boolean, msg: string): void => {
 export function unsupported(label: string, name: string, value: unknown, why: string): never {
   throw new Error(`${label}(): ${name}=${String(value)} is not supported: ${why}`);
 }
+
+// Listed in registeredCallables() at import (docs/api-signatures.md, conformance training cases).
+registerCtor('optim.Optimizer', OPTIMIZER_SIG, Optimizer);
+registerCtor('optim.Optimizer.zeroGrad', ZERO_GRAD_SIG);
+registerCtor('optim.Optimizer.step', STEP_SIG);
+registerCtor('optim.Optimizer.addParamGroup', ADD_PARAM_GROUP_SIG);
+registerCtor('optim.Optimizer.stateDict', STATE_DICT_SIG);
+registerCtor('optim.Optimizer.loadStateDict', LOAD_STATE_DICT_SIG);

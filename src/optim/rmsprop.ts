@@ -1,6 +1,6 @@
 /** optim.RMSprop (alpha, eps, weightDecay, momentum, centered, maximize), as torch.optim.RMSprop. */
 import { zerosLike } from '../ops/creation.js';
-import { ctorArgs } from '../signature/bind.js';
+import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkRange, type Hyper, Optimizer, type ParamGroup, splitParams, unsupported } from './optimizer.js';
@@ -62,3 +62,6 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     }
   }
 }
+
+// Listed in registeredCallables() at import (docs/api-signatures.md, conformance training cases).
+registerCtor('optim.RMSprop', RMSPROP_SIG, RMSprop);

@@ -8,7 +8,7 @@
  * ```
  */
 import { zerosLike } from '../ops/creation.js';
-import { ctorArgs } from '../signature/bind.js';
+import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkFused, fusedStep, useFused } from './fused.js';
@@ -116,3 +116,6 @@ export class SGD extends Optimizer<SGDOptions> {
     }
   }
 }
+
+// Listed in registeredCallables() at import (docs/api-signatures.md, conformance training cases).
+registerCtor('optim.SGD', SGD_SIG, SGD);

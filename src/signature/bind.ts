@@ -5,7 +5,14 @@
  * positional argument, an unknown option or a value of the wrong type is a TypeError naming the
  * callable, the parameter and what was given. Nothing is ignored.
  */
-import { formatType, type Param, parseSignature, type Signature, type TypeSpec } from './parse.js';
+import {
+  formatType,
+  methodSignature,
+  type Param,
+  parseSignature,
+  type Signature,
+  type TypeSpec,
+} from './parse.js';
 import type { Bound, CallArgs, MethodArgs } from './types.js';
 
 interface TypeCheck {
@@ -188,7 +195,7 @@ export function bindArgs(
       const list = args.slice(ai, n);
       if (!list.every(isInt))
         fail(label, `argument '${p.name}' must be a list of ints, not ${describeValue(list)}`);
-      out[p.name] = list;
+      setParam(label, p, co[pi], list, out, ai); // `int[2]`: one value for both, else exactly 2
       ai = n;
       continue;
     }
@@ -220,6 +227,10 @@ export interface Registered {
   readonly signatures: readonly string[];
   /** The public callable (for a method, called with the tensor as `this`); absent for classes. */
   readonly call?: (...args: unknown[]) => unknown;
+  /** The class, for constructors (`nn.Linear`, `optim.SGD`): built by label in conformance cases. */
+  readonly ctor?: abstract new (
+    ...args: never[]
+  ) => unknown;
   readonly isMethod: boolean;
 }
 const registry = new Map<string, Registered>();
@@ -252,7 +263,7 @@ export function method<const S extends string, R, T = unknown>(
   sig: S,
   impl: (a: Bound<S>) => R,
 ): (this: T, ...args: MethodArgs<S>) => R {
-  const parsed = parseSignature(sig);
+  const parsed = methodSignature(parseSignature(sig));
   if (parsed.params[0]?.pyName !== 'self' && parsed.params[0]?.pyName !== 'input')
     throw new Error(`${label}: a method's signature starts with 'Tensor self' (${sig})`);
   const f = function (this: T, ...args: MethodArgs<S>) {
@@ -264,18 +275,30 @@ export function method<const S extends string, R, T = unknown>(
 
 /**
  * Binds constructor arguments (modules, optimizers, schedulers): `new nn.Linear(784, 128)` and
- * `new nn.Linear({ inFeatures: 784, outFeatures: 128 })` alike.
+ * `new nn.Linear({ inFeatures: 784, outFeatures: 128 })` alike. Also binds methods of those
+ * classes (`nn.Module.parameters`); `registerCtor` lists them before their first call.
  */
 export function ctorArgs<const S extends string>(label: string, sig: S, args: readonly unknown[]): Bound<S> {
-  let parsed = parsedCtors.get(sig);
-  if (!parsed) {
-    parsed = parseSignature(sig);
-    parsedCtors.set(sig, parsed);
-    register({ label, signatures: [sig], isMethod: false });
-  }
-  return bindArgs(parsed, label, args) as Bound<S>;
+  const r = registry.get(label);
+  if (!r) register({ label, signatures: [sig], isMethod: false });
+  else if (!r.signatures.includes(sig))
+    throw new Error(`${label} is registered as ${r.signatures[0]}, bound as ${sig}`);
+  return bindArgs(parseSignature(sig), label, args) as Bound<S>;
 }
-const parsedCtors = new Map<string, Signature>();
+
+/**
+ * Lists a constructor (with its class) or a class method bound by `ctorArgs` in
+ * `registeredCallables()` at import, so the docs and the conformance runner see every one of
+ * them, not only those already called.
+ */
+export function registerCtor(
+  label: string,
+  sig: string,
+  ctor?: abstract new (...args: never[]) => unknown,
+): void {
+  parseSignature(sig); // a bad signature fails at import
+  register({ label, signatures: [sig], ctor, isMethod: false });
+}
 
 /** Several PyTorch overloads under one name (`torch.max(x)`, `max(x, dim)`, `max(x, other)`). */
 type Overload<S extends string, R> = readonly [sig: S, impl: (a: Bound<S>) => R];
@@ -308,7 +331,7 @@ export function methodOverloads<const O extends readonly Overload<string, unknow
   label: string,
   ...forms: O
 ): MethodOverloadFn<O> {
-  const f = overloaded(label, forms, 1);
+  const f = overloaded(label, forms, true);
   const m = function (this: unknown, ...args: unknown[]) {
     return f(this, ...args);
   };
@@ -324,15 +347,15 @@ type MethodOverloadFn<O> = O extends readonly [infer H, ...infer T]
 function overloaded(
   label: string,
   forms: readonly Overload<string, unknown>[],
-  self: 0 | 1 = 0,
+  isMethod = false,
 ): (...args: unknown[]) => unknown {
-  const parsed = forms.map(([s]) => parseSignature(s));
+  const parsed = forms.map(([s]) => (isMethod ? methodSignature(parseSignature(s)) : parseSignature(s)));
   return (...args: unknown[]) => {
     const errors: string[] = [];
     for (let i = 0; i < forms.length; i++) {
       let bound: Record<string, unknown>;
       try {
-        bound = bindArgs(parsed[i], label, args, self);
+        bound = bindArgs(parsed[i], label, args, isMethod ? 1 : 0);
       } catch (e) {
         errors.push(`  ${forms[i][0]}: ${(e as Error).message.replace(`${label}(): `, '')}`);
         continue;

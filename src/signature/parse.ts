@@ -109,25 +109,35 @@ export function parseSignature(text: string): Signature {
       if (Array.isArray(dflt)) Object.freeze(dflt); // shared by every call: never mutated
       params.push({ name: camel(p[2]), pyName: p[2], type, required, kwOnly, default: dflt });
     }
-  // PyTorch's varargs rule: a lone positional int list may be spelled out (`x.view(2, -1)`).
-  // The tensor a method is called on (`self`, or `input` for twins of torch.* functions) is not
-  // counted: `x.flip(0, 1)`, `x.permute(1, 0)`.
-  const positional = params.filter(
-    (p, i) => !p.kwOnly && !(i === 0 && (p.pyName === 'self' || p.pyName === 'input')),
-  );
+  const sig: Signature = { pyName: m[1], params, varargs: varargsIndex(params, 0), text };
+  cache.set(text, sig);
+  return sig;
+}
+
+/** PyTorch's varargs rule: a lone positional int list may be spelled out (`zeros(3, 4)`). */
+function varargsIndex(params: readonly Param[], from: number): number {
+  const positional = params.slice(from).filter((p) => !p.kwOnly && p.pyName !== 'self');
   const lone = positional.length === 1 ? positional[0] : null;
-  const varargs =
-    lone &&
+  // Never a list whose items may be None (`int?[2] output_size`): one value, not a shape.
+  return lone &&
     lone.type.kind === 'list' &&
-    !lone.type.length &&
     lone.type.of.kind === 'base' &&
     lone.type.of.base === 'int' &&
     !lone.type.of.nullable
-      ? params.indexOf(lone)
-      : -1;
-  const sig: Signature = { pyName: m[1], params, varargs, text };
-  cache.set(text, sig);
-  return sig;
+    ? params.indexOf(lone)
+    : -1;
+}
+
+const methodCache = new WeakMap<Signature, Signature>();
+/**
+ * The signature as a Tensor method binds it: the first parameter (`self`, or `input` in a
+ * signature shared with the torch function) is the tensor, so `x.permute(1, 0)` and
+ * `x.reshape(2, 3)` are varargs while `torch.permute(x, [1, 0])` is not, as in PyTorch.
+ */
+export function methodSignature(sig: Signature): Signature {
+  let m = methodCache.get(sig);
+  if (!m) methodCache.set(sig, (m = { ...sig, varargs: varargsIndex(sig.params, 1) }));
+  return m;
 }
 
 export function formatType(t: TypeSpec): string {

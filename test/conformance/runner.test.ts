@@ -131,7 +131,7 @@ describe('command line', () => {
   bad.name = 'exp/perturbed';
   bad.outputs[0].data[0] = 1e6;
   writeFileSync(join(dir, 'ops.json'), JSON.stringify({ cases: [byName('exp'), bad, byName('sum/all')] }));
-  writeFileSync(join(dir, 'training.json'), JSON.stringify({ trajectories: [] })); // not a case file: ignored
+  writeFileSync(join(dir, 'training.json'), JSON.stringify({ trajectories: [] })); // no trajectories: nothing more to run
   const cli = (...args: string[]) =>
     run(process.execPath, ['--import', 'tsx', 'src/cli/conformance.ts', dir, ...args], {
       env: { ...process.env, TORCHTS_NO_WEBGPU: '1' },
