@@ -130,6 +130,8 @@ export const SIG = {
   gather: 'gather(Tensor input, int dim, Tensor index)',
   scatterAdd: 'scatter_add(Tensor input, int dim, Tensor index, Tensor src)',
   indexSelect: 'index_select(Tensor input, int dim, Tensor index)',
+  // -- SIG: products and shape (ops-products) --
+  // -- SIG: pointwise (ops-pointwise) --
 } as const;
 
 /** Ops that are both 'torch.name(x, ...)' and 'x.name(...)'. */
@@ -238,6 +240,8 @@ export const ops = {
   gather: both('gather', SIG.gather, (a) => idx.gather(a.input, a.dim, a.index)),
   scatterAdd: both('scatterAdd', SIG.scatterAdd, (a) => idx.scatterAdd(a.input, a.dim, a.index, a.src)),
   indexSelect: both('indexSelect', SIG.indexSelect, (a) => idx.indexSelect(a.input, a.dim, a.index)),
+  // -- ops: products and shape (ops-products) --
+  // -- ops: pointwise (ops-pointwise) --
 };
 
 function correction(
@@ -391,4 +395,6 @@ export const functions = {
     'dropout(Tensor input, float p, bool train, *, Generator? generator=None)',
     (a) => act.dropout(a.input, a.p, a.train, a.generator ?? undefined),
   ),
+  // -- functions: products (ops-products) --
+  // -- functions: pointwise (ops-pointwise) --
 };
