@@ -10,7 +10,7 @@
  * Returns '' when both are present, else why not (with the set-up hint).
  */
 
-type Fs = typeof import('node:fs');
+export type Fs = typeof import('node:fs');
 
 const HINT = "install one, e.g. `sudo bash scripts/webgpu-deps.sh` for Mesa's software driver";
 
@@ -74,11 +74,16 @@ function hasIcd(fs: Fs, env: NodeJS.ProcessEnv): boolean {
 }
 
 /** '' if a Vulkan loader and a driver are installed (or the platform is not Linux). */
-export async function missingVulkan(): Promise<string> {
+export function missingVulkanSync(fs: Fs): string {
   if (process.platform !== 'linux') return '';
-  const spec = 'node:fs'; // a string specifier keeps browser bundles from resolving it
-  const fs = (await import(/* @vite-ignore */ spec)) as Fs;
   if (!hasLoader(fs, process.env)) return `no Vulkan loader (libvulkan.so.1 not found); ${HINT}`;
   if (!hasIcd(fs, process.env)) return `no Vulkan driver (no ICD manifest found); ${HINT}`;
   return '';
+}
+
+/** As `missingVulkanSync`, loading node:fs itself (an async import keeps browser bundles clean). */
+export async function missingVulkan(): Promise<string> {
+  if (process.platform !== 'linux') return '';
+  const spec = 'node:fs'; // a string specifier keeps browser bundles from resolving it
+  return missingVulkanSync((await import(/* @vite-ignore */ spec)) as Fs);
 }
