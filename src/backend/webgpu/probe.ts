@@ -25,10 +25,9 @@ export interface ProbedAdapter {
   isFallbackAdapter: boolean;
 }
 
-// Runs in the child as an ES module; argv[1] is the absolute path of the `webgpu` package.
+// Runs in the child as an ES module; argv[1] is the file URL of the `webgpu` package's entry.
 const CHILD = `
-const { pathToFileURL } = await import('node:url');
-const m = await import(pathToFileURL(process.argv[1]).href);
+const m = await import(process.argv[1]);
 const a = await m.create([]).requestAdapter({ powerPreference: 'high-performance' });
 const i = (a && a.info) || {};
 process.stdout.write(JSON.stringify(a ? { found: true, vendor: i.vendor ?? '', architecture: i.architecture ?? '',
@@ -74,9 +73,10 @@ function runProbe(): ProbedAdapter | null {
   if (missing) return none(missing);
   const { createRequire } = proc.getBuiltinModule('node:module') as typeof import('node:module');
   const { spawnSync } = proc.getBuiltinModule('node:child_process') as typeof import('node:child_process');
+  const { pathToFileURL } = proc.getBuiltinModule('node:url') as typeof import('node:url');
   let pkg: string;
   try {
-    pkg = createRequire(import.meta.url).resolve('webgpu');
+    pkg = pathToFileURL(createRequire(import.meta.url).resolve('webgpu')).href;
   } catch {
     return none("the 'webgpu' npm package (Dawn) is not installed");
   }
