@@ -134,7 +134,7 @@ async function main(): Promise<void> {
   const wanted = (opt('devices') ?? 'cpu,webgpu').split(',');
   const devices = [
     ...(wanted.includes('cpu') ? [torch.device('cpu')] : []),
-    ...(wanted.includes('webgpu') && torch.webgpu.isAvailable() ? [torch.device('webgpu')] : []),
+    ...(wanted.includes('webgpu') && (await torch.webgpu.init()) ? [torch.device('webgpu')] : []),
   ];
   const results: Result[] = [];
   for (const d of devices) {

@@ -1,6 +1,6 @@
 // Peak RSS of the tutorial's training run, as a user's process has it: plain `node` on the built
 // library (dist/, what `npm install` builds; tsx would add ~25 MiB of its own), `import * as torch`
-// with its WebGPU probe, the bundled MNIST datasets, 1 warm-up + 3 epochs of SimpleNet on `device`,
+// (plus `await torch.webgpu.init()` on the GPU), the bundled MNIST datasets, 1 warm-up + 3 epochs of SimpleNet on `device`,
 // then the test accuracy. bench/run.ts runs it as a child process and reads the RESULT line.
 //
 //   node bench/epoch-rss.mjs cpu|webgpu
@@ -9,6 +9,7 @@ import { SimpleNet } from '../dist/cli/models.js';
 import * as torch from '../dist/index.js';
 
 const device = torch.device(process.argv[2] ?? 'cpu');
+if (device.type !== 'cpu') await torch.webgpu.init();
 torch.manualSeed(0);
 const train = new torch.datasets.MNIST({ train: true, flatten: true });
 const test = new torch.datasets.MNIST({ train: false, flatten: true });

@@ -163,7 +163,7 @@ function epochRss(device: torch.Device): number | null {
 const fmt = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? '—' : x.toFixed(d));
 
 async function main(): Promise<void> {
-  const devices = [torch.device('cpu'), ...(torch.webgpu.isAvailable() ? [torch.device('webgpu')] : [])];
+  const devices = [torch.device('cpu'), ...((await torch.webgpu.init()) ? [torch.device('webgpu')] : [])];
   const rows: Row[] = [];
   for (const d of devices) {
     console.error(`torchts on ${d}...`);

@@ -12,7 +12,7 @@ import * as torch from '../src/index.js';
 import { peerTable, runPeers } from './peers.js';
 
 const { nn, optim } = torch;
-if (!torch.webgpu.isAvailable()) {
+if (!(await torch.webgpu.init())) {
   console.log(`no WebGPU adapter: ${torch.webgpu.unavailableReason()}`);
   process.exit(0);
 }

@@ -9,6 +9,7 @@
  * optim.SGD(model.parameters(), lr=0.01)             new optim.SGD(model.parameters(), { lr: 0.01 })
  * DataLoader(ds, batch_size=64, shuffle=True)        new DataLoader(ds, { batchSize: 64, shuffle: true })
  * loss.item()                                        await loss.item()   (reading a GPU value is async)
+ * (CUDA initialises lazily)                          await torch.accelerator.init()  (WebGPU's device is async)
  */
 import * as torch from '../src/index.js';
 
@@ -28,6 +29,8 @@ if (torch.cuda.isAvailable()) {
 } else {
   console.log('GPU is not available!');
 }
+// Creating the GPU device is asynchronous in WebGPU: once, before the first GPU tensor.
+if (arg('device') !== 'cpu') await torch.accelerator.init();
 // The device-agnostic way: the current accelerator, or the CPU. --device overrides.
 const device = arg('device')
   ? torch.device(arg('device')!)

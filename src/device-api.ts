@@ -1,30 +1,40 @@
 /**
- * The device-facing namespaces: torch.webgpu, torch.cuda (PyTorch's spelling of "the GPU",
- * resolving to WebGPU today) and torch.accelerator. GPU discovery is asynchronous in WebGPU, so
- * the library's entry module awaits `initWebGPU()` once (cheap, never throws, skipped with
- * TORCHTS_NO_WEBGPU=1) and these checks stay synchronous, as in PyTorch.
+ * The device-facing namespaces: torch.webgpu (the WebGPU backend's own controls), and
+ * torch.cuda / torch.accelerator, PyTorch's device-agnostic spellings, which resolve through the
+ * device registry to the first registered accelerator (WebGPU today; src/backend/registry.ts).
+ *
+ * Importing torchts touches no GPU. `isAvailable()` stays synchronous, as in PyTorch: in Node a
+ * child process probes the adapter once (Dawn's warnings stay in the child); in a browser it is
+ * false until `await torch.webgpu.init()`. Creating the device is asynchronous in WebGPU, so a
+ * program that uses the GPU calls `await torch.accelerator.init()` (or `torch.webgpu.init()`)
+ * once first; a GPU tensor before that throws an error saying so.
  */
 
-import { cpuBackend } from './backend/cpu/index.js';
+import type { DeviceTypeInfo } from './backend/backend.js';
+import { acceleratorType } from './backend/registry.js';
 import * as wg from './backend/webgpu/index.js';
-import { type Device, device, registerBackend } from './tensor/device.js';
-
-registerBackend('webgpu', wg.webgpuBackend);
-
-const gpuDevice = () => device('webgpu');
+import { type Device, device } from './tensor/device.js';
 
 export const webgpu = {
-  /** Any WebGPU adapter, the software one (lavapipe, SwiftShader) included. */
+  /**
+   * Any WebGPU adapter, the software one (lavapipe, SwiftShader) included. Synchronous: before
+   * `init()` Node asks a child process once; a browser says false until `init()`.
+   */
   isAvailable: (): boolean => wg.webgpuAvailable(),
-  /** Finds the adapter (done once on import; call again after TORCHTS_NO_WEBGPU or in a worker). */
+  /**
+   * Creates the GPU device (asynchronous in WebGPU); call once before using 'webgpu' tensors.
+   * Idempotent, never throws; resolves to whether a device exists.
+   * @example if (await torch.webgpu.init()) x = x.to('webgpu');
+   */
   init: (): Promise<boolean> => wg.initWebGPU(),
   deviceCount: (): number => wg.deviceCount(),
+  /** The device's adapter, features and limits; null before `init()` has found one. */
   adapterInfo: () => wg.adapterInfo(),
-  /** Why no adapter was found ('' when one was). */
+  /** Why no adapter was found ('' when one was, or before anyone looked). */
   unavailableReason: (): string => wg.unavailableReason(),
   /** Waits until every queued kernel has run. */
   synchronize: (): Promise<void> =>
-    wg.webgpuAvailable() ? wg.webgpuBackend().synchronize() : Promise.resolve(),
+    wg.adapterInfo() && wg.webgpuAvailable() ? wg.webgpuBackend().synchronize() : Promise.resolve(),
   memoryAllocated: (): number => wg.memoryAllocated(),
   maxMemoryAllocated: (): number => wg.maxMemoryAllocated(),
   memoryReserved: (): number => wg.memoryReserved(),
@@ -41,41 +51,65 @@ export const webgpu = {
   destroy: (): void => wg.destroyWebGPU(),
 };
 
+const accel = (): DeviceTypeInfo | undefined => acceleratorType();
+/** A hardware accelerator is present (never a software adapter: DESIGN.md). */
+const hardware = (): boolean => {
+  const a = accel();
+  return !!a && (a.isHardware ? a.isHardware() : a.isAvailable());
+};
+const anyAccelerator = (software?: boolean): boolean => (software ? !!accel()?.isAvailable() : hardware());
+const accelInit = async (): Promise<boolean> => !!(await accel()?.init?.());
+/** Waits for the accelerator's queued work; nothing to wait for when it has no device yet. */
+async function accelSynchronize(): Promise<void> {
+  const a = accel();
+  if (!a?.isAvailable()) return;
+  try {
+    await a.backend().synchronize();
+  } catch {
+    // not initialised: nothing was ever queued
+  }
+}
+const mem = () => accel()?.memory;
+
 export const cuda = {
-  /** True only for a hardware GPU adapter, not for a software fallback (DESIGN.md). */
-  isAvailable: (): boolean => wg.hardwareGpuAvailable(),
-  deviceCount: (): number => (wg.hardwareGpuAvailable() ? wg.deviceCount() : 0),
-  getDeviceName: (_index = 0): string => {
-    const i = wg.adapterInfo();
-    if (!i) throw new Error('torch.cuda.getDeviceName(): no GPU adapter found');
-    return (
-      i.description || [i.vendor, i.architecture, i.device].filter(Boolean).join(' ') || 'WebGPU adapter'
-    );
+  /** True only for a hardware GPU, not for a software fallback (DESIGN.md). Synchronous. */
+  isAvailable: (): boolean => hardware(),
+  /** Creates the GPU device; call once before using 'cuda' tensors (asynchronous in WebGPU). */
+  init: accelInit,
+  deviceCount: (): number => (hardware() ? (accel()?.deviceCount?.() ?? 1) : 0),
+  getDeviceName: (index = 0): string => {
+    const name = accel()?.deviceName?.(index);
+    if (!name) throw new Error('torch.cuda.getDeviceName(): no GPU adapter found');
+    return name;
   },
   currentDevice: (): number => 0,
-  synchronize: webgpu.synchronize,
-  memoryAllocated: webgpu.memoryAllocated,
-  maxMemoryAllocated: webgpu.maxMemoryAllocated,
-  memoryReserved: webgpu.memoryReserved,
-  resetPeakMemoryStats: webgpu.resetPeakMemoryStats,
-  emptyCache: webgpu.emptyCache,
+  synchronize: accelSynchronize,
+  memoryAllocated: (): number => mem()?.allocated() ?? 0,
+  maxMemoryAllocated: (): number => mem()?.maxAllocated() ?? 0,
+  memoryReserved: (): number => mem()?.reserved() ?? 0,
+  resetPeakMemoryStats: (): void => mem()?.resetPeak(),
+  emptyCache: (): void => mem()?.emptyCache(),
 };
 
 /** torch.accelerator: the device-agnostic API (PyTorch 2.6+). */
 export const accelerator = {
-  /** Whether a GPU is present; `{software: true}` also counts a software adapter. */
-  isAvailable: (opts: { software?: boolean } = {}): boolean =>
-    opts.software ? wg.webgpuAvailable() : wg.hardwareGpuAvailable(),
+  /** Whether a GPU is present; `{software: true}` also counts a software adapter. Synchronous. */
+  isAvailable: (opts: { software?: boolean } = {}): boolean => anyAccelerator(opts.software),
+  /**
+   * Creates the accelerator's device (asynchronous in WebGPU); resolves to whether one exists.
+   * @example const device = (await torch.accelerator.init()) ? torch.bestDevice() : torch.device('cpu');
+   */
+  init: accelInit,
   /** The GPU device if a hardware adapter exists, else undefined (use `?? torch.device('cpu')`). */
-  currentAccelerator: (opts: { software?: boolean } = {}): Device | undefined =>
-    accelerator.isAvailable(opts) ? gpuDevice() : undefined,
-  deviceCount: (): number => (wg.hardwareGpuAvailable() ? 1 : 0),
-  synchronize: webgpu.synchronize,
+  currentAccelerator: (opts: { software?: boolean } = {}): Device | undefined => {
+    const a = accel();
+    return a && anyAccelerator(opts.software) ? device(a.type) : undefined;
+  },
+  deviceCount: (): number => (hardware() ? 1 : 0),
+  synchronize: accelSynchronize,
 };
 
 /** Resolves 'auto' to the best device present: a GPU if any, else the CPU. */
 export function bestDevice(opts: { software?: boolean } = {}): Device {
   return accelerator.currentAccelerator(opts) ?? device('cpu');
 }
-
-export { cpuBackend };

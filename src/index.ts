@@ -1,17 +1,17 @@
 /**
  * torchts: PyTorch's programming model in TypeScript.
  *
+ * Importing it has no side effects on devices: no GPU probe, no native module loaded, no
+ * top-level await (so `require('torchts')` works). The GPU is created on first use by
+ * `await torch.accelerator.init()` (or `torch.webgpu.init()`).
+ *
  * ```ts
  * import * as torch from 'torchts';
  * const x = torch.randn([64, 784]);
+ * const device = (await torch.accelerator.init()) ? torch.bestDevice() : torch.device('cpu');
  * ```
  */
 import './api/tensor-methods.js';
-import { initWebGPU } from './backend/webgpu/index.js';
-
-// GPU discovery is asynchronous in WebGPU: done once here so torch.cuda.isAvailable() and
-// friends stay synchronous. Never throws; TORCHTS_NO_WEBGPU=1 skips it.
-await initWebGPU();
 
 export * from './api/torch.js';
 export * as autograd from './autograd/index.js';

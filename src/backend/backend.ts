@@ -14,7 +14,50 @@
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import type { Ex } from './expr.js';
 
-export type DeviceType = 'cpu' | 'webgpu';
+/**
+ * A device type's canonical name ('cpu', 'webgpu', ...). Open: each backend declares its own
+ * in a `DeviceTypeInfo` listed in registry.ts.
+ */
+export type DeviceType = string;
+
+/**
+ * What a backend tells the library about its device type, once (registry.ts lists them):
+ * the device-string grammar, `torch.device(...)`, 'cuda'/'gpu', `torch.cuda` and
+ * `torch.accelerator` all resolve through these.
+ */
+export interface DeviceTypeInfo {
+  /** Canonical name: `Device.type`, `Storage.device`, what `tensor.device` prints. */
+  readonly type: DeviceType;
+  /** Human name for messages ('WebGPU'). */
+  readonly label: string;
+  /**
+   * A GPU-like accelerator: PyTorch's spellings of "the GPU" ('cuda', 'gpu', `torch.cuda`,
+   * `torch.accelerator`) mean the first registered accelerator.
+   */
+  readonly accelerator?: boolean;
+  /** How many device indices `type:N` accepts (undefined: any, ignored, as for the CPU). */
+  readonly maxDevices?: number;
+  /** The backend; throws a clear error when the device is absent or not yet initialised. */
+  backend(): Backend;
+  /** Synchronous and honest: any device of this type, software adapters included. */
+  isAvailable(): boolean;
+  /** A hardware device (what `torch.cuda.isAvailable()` means); defaults to `isAvailable()`. */
+  isHardware?(): boolean;
+  /** Creates the device where that is asynchronous; resolves to whether it exists. Idempotent. */
+  init?(): Promise<boolean>;
+  deviceCount?(): number;
+  deviceName?(index: number): string;
+  /** Why `isAvailable()` is false ('' when it is not, or when nobody has looked). */
+  unavailableReason?(): string;
+  /** Caching-allocator statistics in bytes (`torch.cuda.memoryAllocated()` and friends). */
+  readonly memory?: {
+    allocated(): number;
+    maxAllocated(): number;
+    reserved(): number;
+    resetPeak(): void;
+    emptyCache(): void;
+  };
+}
 
 /** Backend-owned memory. `refs` and `version` are managed by the tensor layer. */
 export interface Storage {

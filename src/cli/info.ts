@@ -3,6 +3,7 @@ import * as torch from '../index.js';
 import { torchtsVersion } from './train.js';
 
 export async function info(): Promise<Record<string, unknown>> {
+  await torch.webgpu.init(); // the adapter's limits and features come with its device
   const a = torch.webgpu.adapterInfo();
   return {
     torchts: await torchtsVersion(),

@@ -40,12 +40,18 @@ export interface EpochMetrics {
   samplesPerSecond: number;
 }
 
-/** 'auto' = a hardware GPU if present, else the CPU (a software adapter is slower than the CPU). */
-export function resolveDevice(spec: string): torch.Device {
-  if (spec === 'auto') return torch.bestDevice();
+/**
+ * 'auto' = a hardware GPU if present, else the CPU (a software adapter is slower than the CPU).
+ * Creates the GPU device only when one is used: `--device cpu` never touches the GPU.
+ */
+export async function resolveDevice(spec: string): Promise<torch.Device> {
+  if (spec === 'auto')
+    return torch.accelerator.isAvailable() && (await torch.accelerator.init())
+      ? torch.bestDevice()
+      : torch.device('cpu');
   if (!['cpu', 'webgpu', 'cuda', 'gpu'].includes(spec))
     throw new UsageError(`unknown device '${spec}' (expected cpu, webgpu, cuda or auto)`);
-  if (spec !== 'cpu' && !torch.webgpu.isAvailable())
+  if (spec !== 'cpu' && !(await torch.webgpu.init()))
     throw new UsageError(
       `device '${spec}' requested but no WebGPU adapter was found (${torch.webgpu.unavailableReason() || 'no GPU'}); see README "WebGPU on Linux without a GPU"`,
     );
@@ -149,7 +155,7 @@ export async function train(
   await checkWritable(out);
   torch.manualSeed(o.seed);
   report.line(torch.cuda.isAvailable() ? 'GPU is available!' : 'GPU is not available!');
-  const device = resolveDevice(o.device);
+  const device = await resolveDevice(o.device);
   const info = torch.webgpu.adapterInfo();
   const adapter =
     device.type === 'webgpu' && info

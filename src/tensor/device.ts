@@ -1,9 +1,10 @@
 /**
- * Devices: 'cpu' and 'webgpu'. 'cuda' (and `.cuda()`, `torch.cuda.*`) is PyTorch's spelling of
- * "the GPU" and resolves to the GPU backend present, WebGPU today (DESIGN.md).
+ * Devices: `Device` values and the device-string grammar, resolved through the device registry
+ * (src/backend/registry.ts): 'cpu', 'webgpu', 'webgpu:0', and PyTorch's 'cuda' / 'gpu', which
+ * mean the first registered accelerator (WebGPU today, DESIGN.md).
  */
 import type { Backend, DeviceType } from '../backend/backend.js';
-import { cpuBackend } from '../backend/cpu/index.js';
+import { deviceNames, deviceTypes, parseDeviceString } from '../backend/registry.js';
 import { registerType } from '../signature/bind.js';
 import { DeviceError } from './errors.js';
 
@@ -25,23 +26,15 @@ export class Device {
 
 export type DeviceLike = Device | string;
 
-const DEVICE_STRING = /^(cpu|webgpu|cuda|gpu)(:\d+)?$/;
 registerType(
   'Device',
-  (v) => v instanceof Device || (typeof v === 'string' && DEVICE_STRING.test(v)),
+  (v) => v instanceof Device || (typeof v === 'string' && parseDeviceString(v) !== undefined),
   'a device',
 );
 declare module '../signature/types.js' {
   interface TypeMap {
     Device: DeviceLike;
   }
-}
-
-const backends = new Map<DeviceType, () => Backend>([['cpu', () => cpuBackend]]);
-
-/** Backends register themselves; the getter may throw a clear error when unavailable. */
-export function registerBackend(type: DeviceType, get: () => Backend): void {
-  backends.set(type, get);
 }
 
 /** Set by autograd while a backward runs: wraps backends to check what they read (autograd/saved.ts). */
@@ -52,26 +45,41 @@ export function setBackendGuard(g: ((be: Backend) => Backend) | null): void {
   guard = g;
 }
 
+/** The backend of a device type; a clear error if the type is unknown or its device absent. */
 export function backendFor(type: DeviceType): Backend {
-  const get = backends.get(type);
-  if (!get) throw new DeviceError(`no backend for device '${type}'`);
-  return guard ? guard(get()) : get();
+  const info = deviceTypes().find((d) => d.type === type);
+  if (!info) throw new DeviceError(`no backend for device '${type}' (known: ${deviceNames().join(', ')})`);
+  return guard ? guard(info.backend()) : info.backend();
 }
 
 export const cpu = new Device('cpu');
+const defaults = new Map<DeviceType, Device>([['cpu', cpu]]);
 
-/** torch.device('cpu' | 'webgpu' | 'webgpu:0' | 'cuda' | 'cuda:0' | 'gpu'). */
+/**
+ * torch.device('cpu' | 'webgpu' | 'webgpu:0' | 'cuda' | 'cuda:0' | 'gpu'), or any type a
+ * backend registered. 'cuda' and 'gpu' resolve to the accelerator's own type.
+ */
 export function device(spec: DeviceLike, index?: number): Device {
   if (spec instanceof Device) return spec;
-  const m = /^(cpu|webgpu|cuda|gpu)(?::(\d+))?$/.exec(String(spec).trim());
-  if (!m)
-    throw new DeviceError(`Expected one of cpu, webgpu, cuda device type at start of device string: ${spec}`);
-  const type: DeviceType = m[1] === 'cpu' ? 'cpu' : 'webgpu';
-  const idx = m[2] !== undefined ? Number(m[2]) : (index ?? null);
-  if (type === 'webgpu' && idx !== null && idx !== 0)
-    throw new DeviceError(`device ${spec}: only one WebGPU device (index 0) is supported`);
-  if (type === 'cpu') return cpu;
-  return idx === null ? webgpuDevice : new Device('webgpu', idx);
+  const p = parseDeviceString(String(spec));
+  if (!p)
+    throw new DeviceError(
+      `Expected one of ${deviceNames().join(', ')} device type at start of device string: ${spec}`,
+    );
+  const { type, label, maxDevices } = p.info;
+  const idx = p.index ?? index ?? null;
+  if (maxDevices === undefined) return defaults.get(type) ?? defaultFor(type); // index ignored (CPU)
+  if (idx !== null && (idx < 0 || idx >= maxDevices))
+    throw new DeviceError(
+      maxDevices === 1
+        ? `device ${spec}: only one ${label} device (index 0) is supported`
+        : `device ${spec}: ${label} device index must be below ${maxDevices}`,
+    );
+  return idx === null ? defaultFor(type) : new Device(type, idx);
 }
 
-const webgpuDevice = new Device('webgpu');
+function defaultFor(type: DeviceType): Device {
+  let d = defaults.get(type);
+  if (!d) defaults.set(type, (d = new Device(type)));
+  return d;
+}

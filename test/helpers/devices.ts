@@ -12,7 +12,7 @@ interface WebGPUNamespace {
   unavailableReason?: () => string;
 }
 const webgpu = (torch as unknown as { webgpu?: WebGPUNamespace }).webgpu;
-// Adapter discovery is async in WebGPU; the entry module already awaited it, init() is idempotent.
+// Creating the WebGPU device is async and importing torchts does not do it: once per test file.
 if (webgpu?.init && process.env.TORCHTS_NO_WEBGPU !== '1') await webgpu.init();
 const available = webgpu?.isAvailable?.() ?? false;
 

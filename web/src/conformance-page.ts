@@ -53,6 +53,7 @@ const summary = $<HTMLParagraphElement>('summary');
 const table = $<HTMLTableElement>('failures');
 const device = $<HTMLSelectElement>('device');
 
+await torch.webgpu.init(); // a browser finds the adapter asynchronously; isAvailable() is false before
 const info = torch.webgpu.adapterInfo();
 if (torch.webgpu.isAvailable() && info) {
   status.className = 'status ok';

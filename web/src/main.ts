@@ -60,7 +60,9 @@ function redrawCharts(): void {
   accChart.update(series((r) => r.accuracy));
 }
 
-// 1. The device: WebGPU was looked for when torchts was imported (torch.webgpu.init()).
+// 1. The device: a browser finds WebGPU asynchronously, so ask once before anything uses it
+// (torch.webgpu.isAvailable() is false until then). Never throws.
+await torch.webgpu.init();
 function describeDevice(): torch.Device {
   const info = torch.webgpu.adapterInfo();
   if (torch.webgpu.isAvailable() && info) {

@@ -3,7 +3,15 @@
  * from `Ex` trees (compile.ts); matmul goes to the blocked GEMM (gemm.ts).
  */
 import { type DType, itemSize, type TypedArray, typedArrayFor } from '../../tensor/dtype.js';
-import type { Backend, MatmulOptions, RandomKind, ReduceOp, Storage, View } from '../backend.js';
+import type {
+  Backend,
+  DeviceTypeInfo,
+  MatmulOptions,
+  RandomKind,
+  ReduceOp,
+  Storage,
+  View,
+} from '../backend.js';
 import { contiguousStrides, isContiguousView, numelOf } from '../backend.js';
 import type { Ex } from '../expr.js';
 import { philoxFill } from '../philox.js';
@@ -410,4 +418,12 @@ export const cpuBackend: Backend & { readSync(v: View): TypedArray } = {
   random,
   synchronize: async () => {},
   routines: cpuRoutines,
+};
+
+/** The CPU's entry in the device registry (registry.ts). */
+export const cpuDeviceType: DeviceTypeInfo = {
+  type: 'cpu',
+  label: 'CPU',
+  backend: () => cpuBackend,
+  isAvailable: () => true,
 };

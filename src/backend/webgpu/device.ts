@@ -1,7 +1,9 @@
 /// <reference types="@webgpu/types" preserve="true" />
 /**
- * The one GPUDevice of the process: found once by `initWebGPU()` (awaited by the library's entry
- * module, so `torch.cuda.isAvailable()` stays synchronous), then read through sync getters.
+ * The one GPUDevice of the process: created on first use by `initWebGPU()` (`await
+ * torch.webgpu.init()`), never on import, then read through sync getters. Before that,
+ * `webgpuAvailable()` and `hardwareGpuAvailable()` answer synchronously from probe.ts (a child
+ * process in Node; "no" in a browser until init).
  *
  * One code path for every host: `navigator.gpu` where it exists (browsers, Deno), else the
  * `webgpu` npm package (Dawn) imported dynamically so bundles for the browser never pull it in.
@@ -10,6 +12,7 @@
  * `globalThis.__torchtsGpu` (the only global we keep, and only because Dawn forces it).
  */
 
+import { probeAdapter, probedSoFar } from './probe.js';
 import { missingVulkan } from './vulkan-probe.js';
 
 /** No GPU driver on this machine: a plain "unavailable", not an initialisation failure. */
@@ -37,6 +40,8 @@ interface GpuState {
 let state: GpuState | null = null;
 let initPromise: Promise<boolean> | null = null;
 let initFailure = '';
+/** Set once an init has finished (found a device or not) or the device was destroyed. */
+let settled = false;
 const lostListeners: Array<() => void> = [];
 
 const env = (k: string): string | undefined =>
@@ -64,10 +69,11 @@ async function gpuEntry(): Promise<GPU | null> {
 }
 
 /** Software adapters: useful for correctness, never what `torch.cuda.isAvailable()` means. */
-function isSoftware(info: GPUAdapterInfo, adapter: GPUAdapter): boolean {
+type InfoLike = { vendor: string; architecture: string; device: string; description: string };
+function isSoftware(info: InfoLike, adapter?: GPUAdapter): boolean {
   const fallback =
     (info as { isFallbackAdapter?: boolean }).isFallbackAdapter ??
-    (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter;
+    (adapter as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter;
   if (fallback) return true;
   const s = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`.toLowerCase();
   return /software|llvmpipe|lavapipe|swiftshader|warp|basic render/.test(s);
@@ -76,6 +82,11 @@ function isSoftware(info: GPUAdapterInfo, adapter: GPUAdapter): boolean {
 async function doInit(): Promise<boolean> {
   if (env('TORCHTS_NO_WEBGPU') === '1') {
     initFailure = 'disabled by TORCHTS_NO_WEBGPU=1';
+    return false;
+  }
+  const probe = probedSoFar();
+  if (probe && !probe.found) {
+    initFailure = probe.reason; // the child already looked: do not load Dawn here to hear it again
     return false;
   }
   try {
@@ -132,6 +143,7 @@ async function doInit(): Promise<boolean> {
     };
     const s: GpuState = { device, adapter, info };
     state = s;
+    initFailure = '';
     device.lost.then((l) => {
       // A device replaced by destroyWebGPU() + a new init must not clear the new one's caches.
       if (state !== s) return;
@@ -158,22 +170,61 @@ async function doInit(): Promise<boolean> {
  * @example if (await initWebGPU()) console.log(adapterInfo()?.description);
  */
 export function initWebGPU(): Promise<boolean> {
-  initPromise ??= doInit();
+  if (!initPromise) {
+    settled = false;
+    initPromise = doInit().then((ok) => {
+      settled = true;
+      return ok;
+    });
+  }
   return initPromise;
 }
 
-/** Any adapter, the software one in CI included (`torch.webgpu.isAvailable()`). */
-export const webgpuAvailable = (): boolean => state !== null && !state.lost;
-/** A hardware adapter (`torch.cuda.isAvailable()`): not lavapipe/SwiftShader/WARP. */
-export const hardwareGpuAvailable = (): boolean => webgpuAvailable() && !state!.info.isFallback;
-export const adapterInfo = (): AdapterInfo | null => state?.info ?? null;
-export const deviceCount = (): number => (webgpuAvailable() ? 1 : 0);
-/** Why `initWebGPU()` found nothing ('' when it found a device or has not run). */
-export const unavailableReason = (): string => initFailure;
+const disabled = (): boolean => env('TORCHTS_NO_WEBGPU') === '1';
 
-/** The live device; throws a clear error if there is none or it was lost. */
+/** Before init: what a synchronous probe says (null: cannot tell, so "no"). */
+const probed = () => (settled || disabled() ? null : probeAdapter());
+
+/**
+ * Any adapter, the software one in CI included (`torch.webgpu.isAvailable()`). Before init it
+ * asks probe.ts (Node) or says false (browsers: `await torch.webgpu.init()` first).
+ */
+export const webgpuAvailable = (): boolean => (state ? !state.lost : !!probed()?.found);
+/** A hardware adapter (`torch.cuda.isAvailable()`): not lavapipe/SwiftShader/WARP. */
+export function hardwareGpuAvailable(): boolean {
+  if (state) return !state.lost && !state.info.isFallback;
+  const p = probed();
+  return !!p?.found && !isSoftware(p);
+}
+/** The device's adapter, limits and features; null before `initWebGPU()` has found one. */
+export const adapterInfo = (): AdapterInfo | null => state?.info ?? null;
+/** The adapter's name, from the device or (before init) the probe; '' if none. */
+export function adapterName(): string {
+  const i = state?.info ?? (probed()?.found ? probed() : null);
+  if (!i) return '';
+  return i.description || [i.vendor, i.architecture, i.device].filter(Boolean).join(' ') || 'WebGPU adapter';
+}
+export const deviceCount = (): number => (webgpuAvailable() ? 1 : 0);
+/** Why no adapter was found ('' when one was, or before anyone looked). */
+export function unavailableReason(): string {
+  if (initFailure || state) return initFailure;
+  if (disabled()) return 'disabled by TORCHTS_NO_WEBGPU=1';
+  // Reports a probe that already ran (isAvailable() before init); never starts one itself.
+  const p = settled ? null : probedSoFar();
+  return p && !p.found ? p.reason : '';
+}
+
+/** The live device; throws a clear error if there is none, none yet, or it was lost. */
 export function gpuDevice(): GPUDevice {
-  if (!state) throw new Error(`WebGPU is not available: ${initFailure || 'initWebGPU() has not completed'}`);
+  if (!state) {
+    if (!settled && !disabled())
+      throw new Error(
+        initPromise
+          ? 'WebGPU is still initialising: `await torch.webgpu.init()` before using the GPU'
+          : 'WebGPU is not initialised: call `await torch.webgpu.init()` once before using the GPU',
+      );
+    throw new Error(`WebGPU is not available: ${initFailure || 'disabled by TORCHTS_NO_WEBGPU=1'}`);
+  }
   if (state.lost) throw new Error(state.lost);
   return state.device;
 }
@@ -200,6 +251,7 @@ export function destroyWebGPU(): void {
   const s = state;
   state = null;
   initPromise = null;
+  settled = true;
   initFailure = 'destroyWebGPU() was called';
   if (s) {
     for (const f of lostListeners) f();

@@ -11,10 +11,18 @@
  * }
  */
 import type { DType, TypedArray } from '../../tensor/dtype.js';
-import type { Backend, Storage, View } from '../backend.js';
+import type { Backend, DeviceTypeInfo, Storage, View } from '../backend.js';
 import { contiguousStrides, isContiguousView, numelOf } from '../backend.js';
 import { E } from '../expr.js';
-import { gpuDevice } from './device.js';
+import {
+  adapterName,
+  deviceCount,
+  gpuDevice,
+  hardwareGpuAvailable,
+  initWebGPU,
+  unavailableReason,
+  webgpuAvailable,
+} from './device.js';
 import { elementwise } from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/gather.js';
 import { logSoftmaxNll, logSoftmaxNllReduced } from './kernels/log-softmax-nll.js';
@@ -23,11 +31,21 @@ import { optimizerStep } from './kernels/optimizer.js';
 import { random } from './kernels/random.js';
 import { reduce } from './kernels/reduce.js';
 import { readBuffer, synchronize, writeBuffer } from './queue.js';
-import { allocStorage, asGpu, releaseStorage } from './storage.js';
+import {
+  allocStorage,
+  asGpu,
+  emptyCache,
+  maxMemoryAllocated,
+  memoryAllocated,
+  memoryReserved,
+  releaseStorage,
+  resetPeakMemoryStats,
+} from './storage.js';
 
 export {
   type AdapterInfo,
   adapterInfo,
+  adapterName,
   destroyWebGPU,
   deviceCount,
   hardwareGpuAvailable,
@@ -119,3 +137,25 @@ export function webgpuBackend(): Backend {
   gpuDevice(); // throws "WebGPU is not available: <why>", or the device-lost message
   return backend;
 }
+
+/** WebGPU's entry in the device registry (registry.ts): the first accelerator, so 'cuda' too. */
+export const webgpuDeviceType: DeviceTypeInfo = {
+  type: 'webgpu',
+  label: 'WebGPU',
+  accelerator: true,
+  maxDevices: 1,
+  backend: webgpuBackend,
+  isAvailable: webgpuAvailable,
+  isHardware: hardwareGpuAvailable,
+  init: initWebGPU,
+  deviceCount,
+  deviceName: adapterName,
+  unavailableReason,
+  memory: {
+    allocated: memoryAllocated,
+    maxAllocated: maxMemoryAllocated,
+    reserved: memoryReserved,
+    resetPeak: resetPeakMemoryStats,
+    emptyCache,
+  },
+};

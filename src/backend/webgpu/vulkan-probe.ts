@@ -10,7 +10,7 @@
  * Returns '' when both are present, else why not (with the set-up hint).
  */
 
-type Fs = typeof import('node:fs');
+export type Fs = typeof import('node:fs');
 type Env = Record<string, string | undefined>;
 
 const HINT = "install one, e.g. `sudo bash scripts/webgpu-deps.sh` for Mesa's software driver";
@@ -78,11 +78,16 @@ function hasIcd(fs: Fs, env: Env): boolean {
  * '' if a Vulkan loader and a driver are installed (or the platform is not Linux). `env` defaults to
  * the process's; tests pass their own to look at a machine without a driver.
  */
-export async function missingVulkan(env: Env = process.env): Promise<string> {
+export function missingVulkanSync(fs: Fs, env: Env = process.env): string {
   if (process.platform !== 'linux') return '';
-  const spec = 'node:fs'; // a string specifier keeps browser bundles from resolving it
-  const fs = (await import(/* @vite-ignore */ spec)) as Fs;
   if (!hasLoader(fs, env)) return `no Vulkan loader (libvulkan.so.1 not found); ${HINT}`;
   if (!hasIcd(fs, env)) return `no Vulkan driver (no ICD manifest found); ${HINT}`;
   return '';
+}
+
+/** As `missingVulkanSync`, loading node:fs itself (an async import keeps browser bundles clean). */
+export async function missingVulkan(env: Env = process.env): Promise<string> {
+  if (process.platform !== 'linux') return '';
+  const spec = 'node:fs'; // a string specifier keeps browser bundles from resolving it
+  return missingVulkanSync((await import(/* @vite-ignore */ spec)) as Fs, env);
 }

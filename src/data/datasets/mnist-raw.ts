@@ -16,20 +16,22 @@ export {
   splitBundledIdx,
 } from './mnist-bundled.js';
 
-// Node's file APIs, imported only under Node: this module is part of the library's entry (through
-// torch.datasets), and a browser bundle must contain no `node:*` import. The specifiers are values so
-// that bundlers leave them alone; the top-level await makes bundledMnist() stay synchronous.
-const isNode =
-  typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
-const nodeImport = (spec: string): Promise<unknown> => import(/* @vite-ignore */ spec);
-const node = isNode
-  ? {
-      fs: (await nodeImport('node:fs')) as typeof import('node:fs'),
-      fsp: (await nodeImport('node:fs/promises')) as typeof import('node:fs/promises'),
-      path: ((await nodeImport('node:path')) as { default: typeof import('node:path') }).default,
-      zlib: (await nodeImport('node:zlib')) as typeof import('node:zlib'),
-    }
-  : null;
+// Node's file APIs, loaded only under Node: this module is part of the library's entry (through
+// torch.datasets), and a browser bundle must contain no `node:*` import. `getBuiltinModule`
+// (Node >= 20.16) loads them synchronously, so bundledMnist() stays synchronous without a
+// top-level await (which would make `require('torchts')` fail with ERR_REQUIRE_ASYNC_MODULE).
+const proc = (
+  globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } }
+).process;
+const node =
+  typeof proc?.versions?.node === 'string' && typeof proc.getBuiltinModule === 'function'
+    ? {
+        fs: proc.getBuiltinModule('node:fs') as typeof import('node:fs'),
+        fsp: proc.getBuiltinModule('node:fs/promises') as typeof import('node:fs/promises'),
+        path: proc.getBuiltinModule('node:path') as typeof import('node:path'),
+        zlib: proc.getBuiltinModule('node:zlib') as typeof import('node:zlib'),
+      }
+    : null;
 
 function nodeOnly(what: string): NonNullable<typeof node> {
   if (!node)

@@ -1,0 +1,344 @@
+/**
+ * The backend contract as a test suite any backend runs as is: every primitive of
+ * src/backend/backend.ts (storage alloc/write/read/release, elementwise over strided, broadcast
+ * and offset views, reduce, matmul with its epilogues, gather/scatterAdd, random) checked
+ * against straightforward JS reference math, never against another backend.
+ *
+ * A new backend adds one file: `runBackendContract('mybackend', () => myBackend)` (see
+ * cpu/contract.test.ts, webgpu/contract.test.ts and docs/architecture.md).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Backend, ReduceOp, View } from '../../src/backend/backend.js';
+import { contiguousStrides } from '../../src/backend/backend.js';
+import { E } from '../../src/backend/expr.js';
+import { philox4x32 } from '../../src/backend/philox.js';
+import type { DType } from '../../src/tensor/dtype.js';
+import { typedArrayFor } from '../../src/tensor/dtype.js';
+
+const f32 = Math.fround;
+const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Deterministic test data (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const randoms = (n: number, seed: number, lo = -2, hi = 2) => {
+  const r = rng(seed);
+  return Array.from({ length: n }, () => f32(lo + (hi - lo) * r()));
+};
+
+/** Row-major multi-indices of a shape. */
+function* indices(shape: readonly number[]): Generator<number[]> {
+  const n = numel(shape);
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    yield idx.slice();
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (++idx[d] < shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+}
+const at = (data: ArrayLike<number>, v: Omit<View, 'storage' | 'dtype'>, idx: readonly number[]) =>
+  data[idx.reduce((o, i, d) => o + i * v.strides[d], v.offset)];
+
+/** Elementwise closeness: |got - want| <= abs + rel * |want|, NaN matches NaN. */
+function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, rel = 0, abs = 0, what = '') {
+  expect(got.length, `${what}: length`).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i];
+    const w = want[i];
+    if (Number.isNaN(w)) {
+      expect(Number.isNaN(g), `${what}[${i}]: got ${g}, want NaN`).toBe(true);
+      continue;
+    }
+    const ok = g === w || Math.abs(g - w) <= abs + rel * Math.abs(w);
+    if (!ok) expect(g, `${what}[${i}] (want ${w}, tol abs ${abs} rel ${rel})`).toBe(w);
+  }
+}
+
+export function runBackendContract(name: string, getBackend: () => Backend, opts: { skip?: boolean } = {}) {
+  (opts.skip ? describe.skip : describe)(`backend contract: ${name}`, () => {
+    let be: Backend;
+    const backend = () => (be ??= getBackend());
+
+    /** A view over fresh storage holding `data` (storage may be larger than the view). */
+    function view(
+      data: ArrayLike<number>,
+      dtype: DType,
+      shape: readonly number[],
+      strides: readonly number[] = contiguousStrides(shape),
+      offset = 0,
+    ): View {
+      const s = backend().alloc(data.length, dtype);
+      const host = typedArrayFor(dtype, data.length);
+      for (let i = 0; i < data.length; i++) host[i] = data[i];
+      if (data.length) backend().write(s, host);
+      return { storage: s, dtype, shape, strides, offset };
+    }
+    const out = (dtype: DType, shape: readonly number[]) =>
+      view(new Array(numel(shape)).fill(0), dtype, shape);
+    const read = async (v: View) => Array.from(await backend().read(v));
+
+    it('reports its device type on the backend and on its storage', () => {
+      const s = backend().alloc(4, 'float32');
+      expect(s.device).toBe(backend().type);
+      expect(s.dtype).toBe('float32');
+      expect(s.size).toBeGreaterThanOrEqual(4);
+      backend().release(s);
+    });
+
+    it('storage: alloc, write (whole and at an offset), read, release, for every dtype', async () => {
+      for (const dtype of ['float32', 'int32', 'bool'] as const) {
+        const vals =
+          dtype === 'float32'
+            ? [1.5, -2.25, 0, 3e-8, 1e30, -0]
+            : dtype === 'int32'
+              ? [7, -3, 0, 2 ** 31 - 1, -(2 ** 31), 1]
+              : [1, 0, 1, 1, 0, 0];
+        const v = view(vals, dtype, [6]);
+        expect(await read(v), dtype).toEqual(vals.map((x) => (dtype === 'float32' ? f32(x) : x)));
+        backend().write(v.storage, typedArrayFor(dtype, 2).fill(1), 3);
+        const want = vals.slice();
+        want[3] = 1;
+        want[4] = 1;
+        expect(await read(v), `${dtype} after write at offset 3`).toEqual(
+          want.map((x) => (dtype === 'float32' ? f32(x) : x)),
+        );
+        backend().release(v.storage);
+      }
+    });
+
+    it('read of a strided view with an offset returns its elements row-major', async () => {
+      const data = randoms(24, 1);
+      // a [3, 2] view: rows 2 apart... transposed, starting at element 5
+      const v = view(data, 'float32', [3, 2], [1, 6], 5);
+      expect(await read(v)).toEqual([...indices([3, 2])].map((i) => at(data, v, i)));
+      // a broadcast (stride 0) view
+      const b = view(data, 'float32', [2, 3], [0, 2], 1);
+      expect(await read(b)).toEqual([...indices([2, 3])].map((i) => at(data, b, i)));
+    });
+
+    it('elementwise: binary ops over broadcast, transposed and offset inputs', async () => {
+      const shape = [4, 5];
+      const a = randoms(40, 2);
+      const b = randoms(5, 3);
+      const va = view(a, 'float32', shape, [1, 8], 3); // transposed-ish, offset
+      const vb = view(b, 'float32', shape, [0, 1]); // a row broadcast over dim 0
+      const cases = [
+        ['add', E.add(E.input(0), E.input(1)), (x: number, y: number) => f32(x + y)],
+        ['mul', E.mul(E.input(0), E.input(1)), (x: number, y: number) => f32(x * y)],
+        ['sub', E.sub(E.input(0), E.input(1)), (x: number, y: number) => f32(x - y)],
+        ['max', E.max(E.input(0), E.input(1)), (x: number, y: number) => Math.max(x, y)],
+        ['a*2+b', E.add(E.mul(E.input(0), 2), E.input(1)), (x: number, y: number) => f32(f32(x * 2) + y)],
+      ] as const;
+      for (const [what, e, f] of cases) {
+        const o = out('float32', shape);
+        backend().elementwise(e, [va, vb], o);
+        const want = [...indices(shape)].map((i) => f(at(a, va, i), at(b, vb, i)));
+        expectClose(await read(o), want, 0, 0, what);
+      }
+    });
+
+    it('elementwise: unary math within float32 tolerance; comparisons write bool; casts', async () => {
+      const x = [...randoms(30, 4), 0, -0, Number.NaN];
+      const vx = view(x, 'float32', [x.length]);
+      const un = [
+        ['exp', E.exp(E.input(0)), Math.exp, 4e-6],
+        ['tanh', E.tanh(E.input(0)), Math.tanh, 4e-6],
+        ['neg', E.neg(E.input(0)), (v: number) => -v, 0],
+        ['abs', E.abs(E.input(0)), Math.abs, 0],
+        [
+          'relu',
+          E.where(E.gt(E.input(0), 0), E.input(0), 0),
+          (v: number) => (v > 0 ? v : Number.isNaN(v) ? 0 : 0),
+          0,
+        ],
+      ] as const;
+      for (const [what, e, f, rel] of un) {
+        const o = out('float32', [x.length]);
+        backend().elementwise(e, [vx], o);
+        const want = x.map((v) => (what === 'relu' && Number.isNaN(v) ? 0 : f(v)));
+        expectClose(await read(o), want, rel, rel ? 1e-7 : 0, what);
+      }
+      const lt = out('bool', [x.length]);
+      backend().elementwise(E.lt(E.input(0), 0.5), [vx], lt);
+      expect(await read(lt)).toEqual(x.map((v) => (v < 0.5 ? 1 : 0)));
+      const ints = view([-7, -1, 0, 3, 9, 2 ** 30], 'int32', [6]);
+      const oi = out('int32', [6]);
+      backend().elementwise(E.add(E.mul(E.input(0), 3), 1), [ints], oi);
+      expect(await read(oi)).toEqual([-20, -2, 1, 10, 28, (2 ** 30 * 3 + 1) | 0]);
+      const cf = out('float32', [6]);
+      backend().elementwise(E.cast('f32', E.input(0)), [ints], cf);
+      expect(await read(cf)).toEqual([-7, -1, 0, 3, 9, 2 ** 30]);
+    });
+
+    it('elementwise: writes through a strided output view and in place', async () => {
+      const base = view(new Array(12).fill(-1), 'float32', [12]);
+      const o: View = { ...base, shape: [3, 2], strides: [1, 4], offset: 1 }; // a transposed slice
+      const src = view([1, 2, 3, 4, 5, 6], 'float32', [3, 2]);
+      backend().elementwise(E.mul(E.input(0), 10), [src], o);
+      const want = new Array(12).fill(-1);
+      for (const [i, j] of indices([3, 2])) want[1 + i + 4 * j] = 10 * (i * 2 + j + 1);
+      expect(await read(base)).toEqual(want);
+      backend().elementwise(E.add(E.input(0), 1), [o], o); // in place, same view
+      for (const [i, j] of indices([3, 2])) want[1 + i + 4 * j] += 1;
+      expect(await read(base)).toEqual(want);
+    });
+
+    it('reduce: every op over trailing axes of a permuted view, NaN and first-index rules', async () => {
+      const shape = [3, 4, 5];
+      const data = randoms(60, 5, 0.5, 1.5); // positive: prod stays well scaled
+      // a permuted view: logical [3, 4, 5] over storage laid out as [5, 3, 4]
+      const v = view(data, 'float32', shape, [4, 1, 12]);
+      const rows = (axes: number) => {
+        const lead = shape.slice(0, 3 - axes);
+        return [...indices(lead)].map((l) =>
+          [...indices(shape.slice(3 - axes))].map((t) => at(data, v, [...l, ...t])),
+        );
+      };
+      const ref: Record<ReduceOp, (r: number[]) => number> = {
+        sum: (r) => r.reduce((a, b) => a + b, 0),
+        prod: (r) => r.reduce((a, b) => a * b, 1),
+        max: (r) => Math.max(...r),
+        min: (r) => Math.min(...r),
+        argmax: (r) => r.indexOf(Math.max(...r)),
+        argmin: (r) => r.indexOf(Math.min(...r)),
+      };
+      for (const op of ['sum', 'prod', 'max', 'min', 'argmax', 'argmin'] as const)
+        for (const axes of op.startsWith('arg') ? [1] : [1, 2]) {
+          const lead = shape.slice(0, 3 - axes);
+          const o = out(op.startsWith('arg') ? 'int32' : 'float32', lead);
+          backend().reduce(op, v, axes, o);
+          const want = rows(axes).map(ref[op]);
+          expectClose(await read(o), want, op === 'sum' || op === 'prod' ? 2e-6 : 0, 0, `${op} over ${axes}`);
+        }
+      // NaN: max/min propagate it, argmax points at it; ties go to the first index.
+      const nan = view([1, Number.NaN, 3, 2, 5, 5, 0, 5], 'float32', [2, 4]);
+      for (const [op, want] of [
+        ['max', [Number.NaN, 5]],
+        ['min', [Number.NaN, 0]],
+        ['argmax', [1, 0]],
+      ] as const) {
+        const o = out(op === 'argmax' ? 'int32' : 'float32', [2]);
+        backend().reduce(op, nan, 1, o);
+        expectClose(await read(o), want, 0, 0, `${op} with NaN`);
+      }
+      const ties = view([5, 5, 0, 5], 'float32', [1, 4]);
+      const am = out('int32', [1]);
+      backend().reduce('argmax', ties, 1, am);
+      expect(await read(am)).toEqual([0]);
+    });
+
+    it('matmul: transposed and broadcast operands, offsets, bias and relu epilogues', async () => {
+      const [B, M, K, N] = [2, 5, 7, 3];
+      const a = randoms(B * M * K + 2, 6);
+      const b = randoms(K * N, 7);
+      const bias = randoms(N * 2, 8);
+      const va = view(a, 'float32', [B, M, K], [M * K, K, 1], 2); // offset 2
+      const vb = view(b, 'float32', [B, K, N], [0, 1, K]); // column-major, shared by the batch
+      const vbias = view(bias, 'float32', [N], [2], 1); // strided bias
+      const ref = (withBias: boolean, relu: boolean) =>
+        [...indices([B, M, N])].map(([bi, m, n]) => {
+          let s = 0;
+          for (let k = 0; k < K; k++) s += at(a, va, [bi, m, k]) * at(b, vb, [bi, k, n]);
+          if (withBias) s += at(bias, vbias, [n]);
+          return relu ? Math.max(0, s) : s;
+        });
+      for (const [withBias, relu] of [
+        [false, false],
+        [true, false],
+        [true, true],
+        [false, true],
+      ] as const) {
+        const o = out('float32', [B, M, N]);
+        backend().matmul(va, vb, o, {
+          ...(withBias ? { bias: vbias } : {}),
+          ...(relu ? { activation: 'relu' as const } : {}),
+        });
+        expectClose(await read(o), ref(withBias, relu), 1e-5, 1e-5, `matmul bias=${withBias} relu=${relu}`);
+      }
+    });
+
+    it('gather and scatterAdd along every dim', async () => {
+      const shape = [3, 4];
+      const x = randoms(12, 9);
+      const vx = view(x, 'float32', shape);
+      for (const dim of [0, 1]) {
+        const ishape = dim === 0 ? [2, 4] : [3, 3];
+        const r = rng(10 + dim);
+        const idx = Array.from({ length: numel(ishape) }, () => Math.floor(r() * shape[dim]));
+        const vi = view(idx, 'int32', ishape);
+        const g = out('float32', ishape);
+        backend().gather(vx, dim, vi, g);
+        const want = [...indices(ishape)].map((p) => {
+          const q = p.slice();
+          q[dim] = at(idx, vi, p);
+          return at(x, vx, q);
+        });
+        expect(await read(g), `gather dim ${dim}`).toEqual(want);
+
+        const src = randoms(numel(ishape), 11 + dim);
+        const vs = view(src, 'float32', ishape);
+        const acc = view(new Array(12).fill(1), 'float32', shape);
+        backend().scatterAdd(acc, dim, vi, vs);
+        const sum = new Array(12).fill(1);
+        for (const p of indices(ishape)) {
+          const q = p.slice();
+          q[dim] = at(idx, vi, p);
+          sum[q[0] * 4 + q[1]] += at(src, vs, p);
+        }
+        expectClose(await read(acc), sum, 1e-6, 1e-6, `scatterAdd dim ${dim}`);
+      }
+    });
+
+    it('random: Philox4x32-10 uniform and normal, element i from counter offset + i', async () => {
+      const n = 37;
+      const seed = [0x12345678, 0x9abcdef] as const;
+      const offset = 2 ** 32 - 5; // the counter crosses into its high word
+      const r = new Uint32Array(4);
+      const words = Array.from({ length: n }, (_, i) => {
+        const c = offset + i;
+        philox4x32(c >>> 0, Math.floor(c / 2 ** 32) >>> 0, 0, 0, seed[0], seed[1], r);
+        return [r[0], r[1]];
+      });
+      const u = out('float32', [n]);
+      backend().random('uniform', u, seed, offset, 0, 1);
+      expect(await read(u)).toEqual(words.map(([w]) => (w >>> 8) / 2 ** 24)); // exact
+      const u2 = out('float32', [n]);
+      backend().random('uniform', u2, seed, offset, -3, 5);
+      const ulp = 2 ** (Math.floor(Math.log2(5)) - 23);
+      expectClose(
+        await read(u2),
+        words.map(([w]) => -3 + 8 * ((w >>> 8) / 2 ** 24)),
+        0,
+        ulp,
+        'uniform(-3, 5)',
+      );
+      const g = out('float32', [n]);
+      backend().random('normal', g, seed, offset, 1, 2);
+      const want = words.map(
+        ([w0, w1]) =>
+          1 +
+          2 *
+            Math.sqrt(-2 * Math.log(((w0 >>> 8) + 1) / 2 ** 24)) *
+            Math.cos((2 * Math.PI * (w1 >>> 8)) / 2 ** 24),
+      );
+      expectClose(await read(g), want, 1e-5, 1e-5, 'normal(1, 2)');
+    });
+
+    it('synchronize resolves once queued work is done', async () => {
+      const o = out('float32', [1000]);
+      backend().elementwise(E.const(3), [], o);
+      await backend().synchronize();
+      expect((await read(o)).every((v) => v === 3)).toBe(true);
+    });
+  });
+}
