@@ -5,7 +5,7 @@
  * TORCHTS_NO_WEBGPU=1) and these checks stay synchronous, as in PyTorch.
  */
 
-import { cpuBackend } from './backend/cpu/index.js';
+import { cpuBackend, cpuStats, resetCpuStats } from './backend/cpu/index.js';
 import * as wg from './backend/webgpu/index.js';
 import { type Device, device, registerBackend } from './tensor/device.js';
 
@@ -39,6 +39,13 @@ export const webgpu = {
   stopTrace: (): string[] => wg.stopTrace(),
   /** Releases the GPU device (lets a script exit at once). */
   destroy: (): void => wg.destroyWebGPU(),
+};
+
+/** torch.cpu: the CPU backend's counters. */
+export const cpu = {
+  /** Elementwise kernels compiled since `resetStats()` (0 per step once a loop is warm), and held. */
+  stats: () => cpuStats(),
+  resetStats: (): void => resetCpuStats(),
 };
 
 export const cuda = {
