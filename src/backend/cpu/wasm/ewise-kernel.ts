@@ -36,7 +36,7 @@ const no = (): never => {
  * Per binary op, its SIMD instruction on f32 operands and on bool masks; null: no SIMD form,
  * the call runs in the JS path (compile.ts). Exhaustive, so a new op must say which.
  */
-const simdBinary = {
+export const simdBinary = {
   add: { f32: 'f32x4.add', bool: null },
   sub: { f32: 'f32x4.sub', bool: null },
   mul: { f32: 'f32x4.mul', bool: null },

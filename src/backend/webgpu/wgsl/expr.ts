@@ -294,7 +294,7 @@ export function toWgsl(
 type Use = (helper: string) => string;
 
 /** WGSL for each unary op, given its operand, the type it computes in, and a helper request. */
-const wgslUnary = {
+export const wgslUnary = {
   neg: (a, t) => (t === 'bool' ? a : `(-${a})`),
   abs: (a, t) => (t === 'bool' ? a : `abs(${a})`),
   sign: (a, t, h) => (t === 'f32' ? `${h('fsign_')}(${a})` : t === 'i32' ? `sign(${a})` : a),
@@ -320,7 +320,7 @@ const wgslUnary = {
 } satisfies Record<UnOp, (a: string, t: ExType, h: Use) => string>;
 
 /** WGSL for each binary op, given its operands, the type they compute in, and a helper request. */
-const wgslBinary = {
+export const wgslBinary = {
   add: (a, b) => `(${a} + ${b})`,
   sub: (a, b) => `(${a} - ${b})`,
   mul: (a, b) => `(${a} * ${b})`,
