@@ -66,10 +66,13 @@ for (const name of testDevices()) {
       );
     });
 
-    it('composed Adam with a scheduler changing lr every step: 0 new kernels', async () => {
+    it.each([
+      ['composed (foreach: false)', false],
+      ['default (fused where the backend has it)', null],
+    ] as const)('Adam %s with a scheduler changing lr every step: 0 new kernels', async (_, foreach) => {
       torch.manualSeed(0);
       const model = new nn.Sequential(new nn.Linear(12, 8), new nn.ReLU(), new nn.Linear(8, 3)).to(dev);
-      const opt = new optim.Adam(model.parameters(), { lr: 0.01, foreach: false, weightDecay: 1e-4 });
+      const opt = new optim.Adam(model.parameters(), { lr: 0.01, foreach, weightDecay: 1e-4 });
       const sched = new optim.lr_scheduler.ExponentialLR(opt, { gamma: 0.9 });
       const crit = new nn.CrossEntropyLoss();
       const x = torch.randn([16, 12], { device: dev });
