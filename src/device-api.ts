@@ -11,6 +11,7 @@
  */
 
 import type { DeviceTypeInfo } from './backend/backend.js';
+import { cpuStats, resetCpuStats } from './backend/cpu/index.js';
 import { acceleratorType } from './backend/registry.js';
 import * as wg from './backend/webgpu/index.js';
 import { type Device, device } from './tensor/device.js';
@@ -70,6 +71,13 @@ async function accelSynchronize(): Promise<void> {
   }
 }
 const mem = () => accel()?.memory;
+
+/** torch.cpu: the CPU backend's counters. */
+export const cpu = {
+  /** Elementwise kernels compiled since `resetStats()` (0 per step once a loop is warm), and held. */
+  stats: () => cpuStats(),
+  resetStats: (): void => resetCpuStats(),
+};
 
 export const cuda = {
   /** True only for a hardware GPU, not for a software fallback (DESIGN.md). Synchronous. */

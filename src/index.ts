@@ -15,7 +15,7 @@ import './api/tensor-methods.js';
 
 export * from './api/torch.js';
 export * as autograd from './autograd/index.js';
-export { accelerator, bestDevice, cuda, webgpu } from './device-api.js';
+export { accelerator, bestDevice, cpu, cuda, webgpu } from './device-api.js';
 export { Device, type DeviceLike, device } from './tensor/device.js';
 export type { DType, DTypeLike } from './tensor/dtype.js';
 export { AutogradError, DeviceError, DTypeError, ShapeError } from './tensor/errors.js';

@@ -184,7 +184,7 @@ export function arity(e: Ex): number {
 }
 
 const keys = new WeakMap<Ex, string>();
-/** A stable string for caches (compiled JS functions, WGSL pipelines). */
+/** The tree with its constants' values: a stable string for tests and traces (kernels key by `structureKey`). */
 export function exprKey(e: Ex): string {
   let s = keys.get(e);
   if (s !== undefined) return s;
@@ -210,6 +210,68 @@ export function exprKey(e: Ex): string {
   }
   keys.set(e, s);
   return s;
+}
+
+const shapes = new WeakMap<Ex, string>();
+/**
+ * The tree's structure with every constant as `#`: the cache key of compiled kernels, which
+ * take the constants as parameters (`constantsOf`), so `x * 0.01` and `x * 0.02` share one
+ * kernel and a loop whose scalars change every step (a scheduled learning rate, `1/n` of a
+ * mean) compiles nothing new. Memoized per node, as exprKey.
+ */
+export function structureKey(e: Ex): string {
+  let s = shapes.get(e);
+  if (s !== undefined) return s;
+  switch (e.k) {
+    case 'in':
+      s = `$${e.i}`;
+      break;
+    case 'const':
+      return '#';
+    case 'un':
+      s = `${e.op}(${structureKey(e.a)})`;
+      break;
+    case 'bin':
+      s = `${e.op}(${structureKey(e.a)},${structureKey(e.b)})`;
+      break;
+    case 'where':
+      s = `where(${structureKey(e.c)},${structureKey(e.a)},${structureKey(e.b)})`;
+      break;
+    case 'cast':
+      s = `${e.t}(${structureKey(e.a)})`;
+      break;
+  }
+  shapes.set(e, s);
+  return s;
+}
+
+/**
+ * The tree's constants in the order a renderer meets them: depth first, operands in order
+ * (un: a; bin: a, b; where: c, a, b; a node reached twice counts twice). Constant slot j of a
+ * kernel keyed by `structureKey` is `constantsOf(e)[j]`; renderers must walk in this order.
+ */
+export function constantsOf(e: Ex, out: number[] = []): number[] {
+  switch (e.k) {
+    case 'in':
+      break;
+    case 'const':
+      out.push(e.v);
+      break;
+    case 'un':
+    case 'cast':
+      constantsOf(e.a, out);
+      break;
+    case 'bin':
+      constantsOf(e.a, out);
+      constantsOf(e.b, out);
+      break;
+    case 'where':
+      constantsOf(e.c, out);
+      constantsOf(e.a, out);
+      constantsOf(e.b, out);
+      break;
+  }
+  return out;
 }
 
 /** Replaces input i by `args[i]`: composes trees, the basis of elementwise fusion. */

@@ -42,14 +42,14 @@ describeGpu('tutorial training step on webgpu', () => {
     // The exact list, in order (docs/webgpu.md "A training step"):
     expect(kernels.map((e) => e.split(':').slice(0, 2).join(':'))).toEqual([
       'mm:register', // fc1: x @ W1^T + b1 (bias epilogue)            (tiled on hardware GPUs)
-      'ew:where(lt($0,0),0,$0)', // relu
+      'ew:where(lt($0,#),#,$0)', // relu (constants are uniforms: # in keys)
       'mm:register', // fc2: h @ W2^T + b2
       'lsmnll-reduce:fused', // cross-entropy: softmax, mean loss, 1/count in one kernel
-      'ew:1', // backward(): the implicit d loss = 1
-      'ew:mul(where(eq($1,-100),0,sub($0,f32(eq($1,$2)))),mul($3,$4))', // d logits
+      'ew:#', // backward(): the implicit d loss = 1
+      'ew:mul(where(eq($1,#),#,sub($0,f32(eq($1,$2)))),mul($3,$4))', // d logits
       'mm:register', // fc2: dW2 = g^T h, db2 = row sums (one kernel)
       'mm:register', // fc2: dh = g W2
-      'ew:where(le($1,0),0,$0)', // relu backward
+      'ew:where(le($1,#),#,$0)', // relu backward
       'mm:register', // fc1: dW1 = g^T x, db1 (one kernel)
       'opt:', // SGD over all four parameters
     ]);

@@ -1,10 +1,19 @@
 /**
- * Compiles an `Ex` tree to a JavaScript loop body. One compiled function per (tree, input
- * dtypes, output dtype), cached; the loop itself is generated too, so the hot path has no
+ * Compiles an `Ex` tree to a JavaScript loop body. One compiled function per (tree structure,
+ * input dtypes, output dtype), cached; constants are parameters; the loop itself is generated too, so the hot path has no
  * per-element closure calls, only straight-line arithmetic on typed arrays.
  */
 import type { DType } from '../../tensor/dtype.js';
-import { type Ex, type ExType, exprKey, exType, operandType, typeOf } from '../expr.js';
+import {
+  type BinOp,
+  type Ex,
+  type ExType,
+  exType,
+  operandType,
+  structureKey,
+  typeOf,
+  type UnOp,
+} from '../expr.js';
 
 export { erf } from '../../tensor/scalar-math.js';
 
@@ -35,127 +44,92 @@ function cast(code: string, from: ExType | null, to: ExType): string {
   return code; // bool/i32 -> f32: JS numbers already
 }
 
-function emit(e: Ex, ins: readonly ExType[], want: ExType, reads: readonly string[]): string {
-  const t = typeOf(e, ins);
-  return cast(emitRaw(e, ins, reads), t, want);
+/** JS for each unary op, given its operand's code and the type it computes in (operandType). */
+export const jsUnary = {
+  neg: (a, t) => (t === 'i32' ? `((-${a}) | 0)` : `(-${a})`),
+  abs: (a, t) => (t === 'i32' ? `(Math.abs(${a}) | 0)` : `Math.abs(${a})`),
+  sign: (a) => `Math.sign(${a})`,
+  exp: (a) => `Math.exp(${a})`,
+  expm1: (a) => `Math.expm1(${a})`,
+  log: (a) => `Math.log(${a})`,
+  log1p: (a) => `Math.log1p(${a})`,
+  sqrt: (a) => `Math.sqrt(${a})`,
+  rsqrt: (a) => `(1 / Math.sqrt(${a}))`,
+  sin: (a) => `Math.sin(${a})`,
+  cos: (a) => `Math.cos(${a})`,
+  tan: (a) => `Math.tan(${a})`,
+  tanh: (a) => `Math.tanh(${a})`,
+  erf: (a) => `H.erf(${a})`,
+  floor: (a, t) => (t === 'i32' ? a : `Math.floor(${a})`),
+  ceil: (a, t) => (t === 'i32' ? a : `Math.ceil(${a})`),
+  round: (a, t) => (t === 'i32' ? a : `H.roundHalfEven(${a})`),
+  trunc: (a, t) => (t === 'i32' ? a : `Math.trunc(${a})`),
+  recip: (a) => `(1 / ${a})`,
+  not: (a) => `(${a} ? 0 : 1)`,
+  isnan: (a, t) => (t === 'f32' ? `(${a} !== ${a} ? 1 : 0)` : '0'),
+  isinf: (a, t) => (t === 'f32' ? `(Math.abs(${a}) === Infinity ? 1 : 0)` : '0'),
+} satisfies Record<UnOp, (a: string, t: ExType) => string>;
+
+/** JS for each binary op, given its operands' code and the type they compute in. */
+export const jsBinary = {
+  add: (a, b, t) => (t === 'i32' ? `((${a} + ${b}) | 0)` : `(${a} + ${b})`),
+  sub: (a, b, t) => (t === 'i32' ? `((${a} - ${b}) | 0)` : `(${a} - ${b})`),
+  mul: (a, b, t) => (t === 'i32' ? `Math.imul(${a}, ${b})` : `(${a} * ${b})`),
+  div: (a, b) => `(${a} / ${b})`,
+  pow: (a, b) => `H.fpow(${a}, ${b})`,
+  // NaN-propagating, as torch.maximum / torch.minimum.
+  max: (a, b, t) => (t === 'f32' ? `H.fmax(${a}, ${b})` : `Math.max(${a}, ${b})`),
+  min: (a, b, t) => (t === 'f32' ? `H.fmin(${a}, ${b})` : `Math.min(${a}, ${b})`),
+  // Python's remainder: the result has the divisor's sign (torch.remainder).
+  mod: (a, b, t) => (t === 'i32' ? `H.imod(${a}, ${b})` : `H.fmod(${a}, ${b})`),
+  atan2: (a, b) => `Math.atan2(${a}, ${b})`,
+  lt: (a, b) => `(${a} < ${b} ? 1 : 0)`,
+  le: (a, b) => `(${a} <= ${b} ? 1 : 0)`,
+  gt: (a, b) => `(${a} > ${b} ? 1 : 0)`,
+  ge: (a, b) => `(${a} >= ${b} ? 1 : 0)`,
+  eq: (a, b) => `(${a} === ${b} ? 1 : 0)`,
+  ne: (a, b) => `(${a} !== ${b} ? 1 : 0)`,
+  and: (a, b) => `(${a} & ${b})`,
+  or: (a, b) => `(${a} | ${b})`,
+  xor: (a, b) => `(${a} ^ ${b})`,
+} satisfies Record<BinOp, (a: string, b: string, t: ExType) => string>;
+
+/** Code generation state: the input reads, and the constants met so far (parameters c0, c1...). */
+interface Gen {
+  ins: readonly ExType[];
+  reads: readonly string[];
+  consts: number;
 }
 
-function emitRaw(e: Ex, ins: readonly ExType[], reads: readonly string[]): string {
+function emit(e: Ex, want: ExType, g: Gen): string {
+  const t = typeOf(e, g.ins);
+  return cast(emitRaw(e, g), t, want);
+}
+
+// Operands are emitted in constantsOf's order (template literals evaluate left to right), so
+// the constant met j-th is parameter cj.
+function emitRaw(e: Ex, g: Gen): string {
   switch (e.k) {
     case 'in':
-      return reads[e.i];
+      return g.reads[e.i];
     case 'const':
-      return Number.isNaN(e.v)
-        ? 'NaN'
-        : e.v === Infinity
-          ? 'Infinity'
-          : e.v === -Infinity
-            ? '-Infinity'
-            : `(${e.v})`;
+      return `c${g.consts++}`;
     case 'cast':
-      return emit(e.a, ins, e.t, reads);
-    case 'where':
-      return `(${emit(e.c, ins, 'bool', reads)} ? ${emit(e.a, ins, typeOf(e, ins) ?? 'f32', reads)} : ${emit(e.b, ins, typeOf(e, ins) ?? 'f32', reads)})`;
+      return emit(e.a, e.t, g);
+    case 'where': {
+      const t = typeOf(e, g.ins) ?? 'f32';
+      return `(${emit(e.c, 'bool', g)} ? ${emit(e.a, t, g)} : ${emit(e.b, t, g)})`;
+    }
     case 'un': {
-      const ot = operandType(e, ins);
-      const a = emit(e.a, ins, ot, reads);
-      const i32 = ot === 'i32';
-      switch (e.op) {
-        case 'neg':
-          return i32 ? `((-${a}) | 0)` : `(-${a})`;
-        case 'abs':
-          return i32 ? `(Math.abs(${a}) | 0)` : `Math.abs(${a})`;
-        case 'sign':
-          return `Math.sign(${a})`;
-        case 'exp':
-          return `Math.exp(${a})`;
-        case 'expm1':
-          return `Math.expm1(${a})`;
-        case 'log':
-          return `Math.log(${a})`;
-        case 'log1p':
-          return `Math.log1p(${a})`;
-        case 'sqrt':
-          return `Math.sqrt(${a})`;
-        case 'rsqrt':
-          return `(1 / Math.sqrt(${a}))`;
-        case 'sin':
-          return `Math.sin(${a})`;
-        case 'cos':
-          return `Math.cos(${a})`;
-        case 'tan':
-          return `Math.tan(${a})`;
-        case 'tanh':
-          return `Math.tanh(${a})`;
-        case 'erf':
-          return `H.erf(${a})`;
-        case 'floor':
-          return i32 ? a : `Math.floor(${a})`;
-        case 'ceil':
-          return i32 ? a : `Math.ceil(${a})`;
-        case 'trunc':
-          return i32 ? a : `Math.trunc(${a})`;
-        case 'round':
-          return i32 ? a : `H.roundHalfEven(${a})`;
-        case 'recip':
-          return `(1 / ${a})`;
-        case 'not':
-          return `(${a} ? 0 : 1)`;
-        case 'isnan':
-          return ot === 'f32' ? `(${a} !== ${a} ? 1 : 0)` : '0';
-        case 'isinf':
-          return ot === 'f32' ? `(Math.abs(${a}) === Infinity ? 1 : 0)` : '0';
-      }
-      break;
+      const ot = operandType(e, g.ins);
+      return jsUnary[e.op](emit(e.a, ot, g), ot);
     }
     case 'bin': {
-      const ot = operandType(e, ins);
-      const a = emit(e.a, ins, ot, reads);
-      const b = emit(e.b, ins, ot, reads);
-      const i32 = ot === 'i32';
-      switch (e.op) {
-        case 'add':
-          return i32 ? `((${a} + ${b}) | 0)` : `(${a} + ${b})`;
-        case 'sub':
-          return i32 ? `((${a} - ${b}) | 0)` : `(${a} - ${b})`;
-        case 'mul':
-          return i32 ? `Math.imul(${a}, ${b})` : `(${a} * ${b})`;
-        case 'div':
-          return `(${a} / ${b})`;
-        case 'pow':
-          return `H.fpow(${a}, ${b})`;
-        case 'atan2':
-          return `Math.atan2(${a}, ${b})`;
-        // NaN-propagating, as torch.maximum / torch.minimum.
-        case 'max':
-          return ot === 'f32' ? `H.fmax(${a}, ${b})` : `Math.max(${a}, ${b})`;
-        case 'min':
-          return ot === 'f32' ? `H.fmin(${a}, ${b})` : `Math.min(${a}, ${b})`;
-        // Python's remainder: the result has the divisor's sign (torch.remainder).
-        case 'mod':
-          return i32 ? `H.imod(${a}, ${b})` : `H.fmod(${a}, ${b})`;
-        case 'lt':
-          return `(${a} < ${b} ? 1 : 0)`;
-        case 'le':
-          return `(${a} <= ${b} ? 1 : 0)`;
-        case 'gt':
-          return `(${a} > ${b} ? 1 : 0)`;
-        case 'ge':
-          return `(${a} >= ${b} ? 1 : 0)`;
-        case 'eq':
-          return `(${a} === ${b} ? 1 : 0)`;
-        case 'ne':
-          return `(${a} !== ${b} ? 1 : 0)`;
-        case 'and':
-          return `(${a} & ${b})`;
-        case 'or':
-          return `(${a} | ${b})`;
-        case 'xor':
-          return `(${a} ^ ${b})`;
-      }
+      const ot = operandType(e, g.ins);
+      const a = emit(e.a, ot, g);
+      return jsBinary[e.op](a, emit(e.b, ot, g), ot);
     }
   }
-  throw new Error(`cpu compile: unsupported expression ${exprKey(e)}`);
 }
 
 /**
@@ -167,21 +141,35 @@ export type Kernel = (
   offsets: number[],
   strides: number[][],
   shape: number[],
+  consts: readonly number[],
 ) => void;
 
+/**
+ * Compiled kernels by (structure, dtypes): constants are the kernel's `consts` argument, so a
+ * loop over changing scalars reuses one kernel. A bounded LRU (`jsKernels.limit`, 1024): trees are
+ * user data, so the key space is open.
+ */
 const cache = new Map<string, Kernel>();
+/** JS kernels compiled (cache misses), held, and the cap (tests may lower it). */
+export const jsKernels = { compiles: 0, cached: () => cache.size, limit: 1024 };
 
 export function compileElementwise(e: Ex, inDtypes: readonly DType[], outDtype: DType): Kernel {
-  const key = `${exprKey(e)}|${inDtypes.join(',')}|${outDtype}`;
+  const key = `${structureKey(e)}|${inDtypes.join(',')}|${outDtype}`;
   let k = cache.get(key);
-  if (k) return k;
+  if (k) {
+    cache.delete(key); // LRU: re-insert as most recent
+    cache.set(key, k);
+    return k;
+  }
   const ins = inDtypes.map(exType);
   const n = ins.length;
-  const reads = ins.map((_, i) => `a${i}[p${i}]`);
-  const body = emit(e, ins, exType(outDtype), reads);
+  const g: Gen = { ins, reads: ins.map((_, i) => `a${i}[p${i}]`), consts: 0 };
+  const body = emit(e, exType(outDtype), g);
   const ids = Array.from({ length: n }, (_, i) => i);
+  const cs = Array.from({ length: g.consts }, (_, j) => `const c${j} = consts[${j}];`).join(' ');
   const src = `
-return function kernel(arrays, offsets, strides, shape) {
+return function kernel(arrays, offsets, strides, shape, consts) {
+  ${cs}
   const o = arrays[0]; ${ids.map((i) => `const a${i} = arrays[${i + 1}];`).join(' ')}
   const r = shape.length; const last = r - 1; const n = shape[last];
   const so = strides[0][last]; ${ids.map((i) => `const s${i} = strides[${i + 1}][last];`).join(' ')}
@@ -198,6 +186,8 @@ return function kernel(arrays, offsets, strides, shape) {
   }
 };`;
   k = new Function('H', src)(helpers) as Kernel;
+  jsKernels.compiles++;
+  while (cache.size >= jsKernels.limit) cache.delete(cache.keys().next().value as string);
   cache.set(key, k);
   return k;
 }

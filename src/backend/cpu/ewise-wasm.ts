@@ -6,18 +6,19 @@
  * or column broadcast (bias, [N, 1] stats). Anything else returns false and runs in JS.
  *
  * Modules are cached by (structure with constants as parameters, dtypes, strides): a bounded
- * map whose oldest entry goes first. Bytes per element: 4 per f32 operand, 1 per bool; at
+ * LRU map (`wasmEwise.limit`, 512). Bytes per element: 4 per f32 operand, 1 per bool; at
  * 4 lanes per instruction a 64 x 128 map is ~1 us, against ~8 us in the JS loop.
  */
 import type { View } from '../backend.js';
 import { coalesce, numelOf } from '../backend.js';
-import { type Ex, exType } from '../expr.js';
+import { constantsOf, type Ex, exType, structureKey } from '../expr.js';
 import { heapModule } from './heap.js';
-import { type EwiseSig, ewiseFn, structure } from './wasm/ewise-kernel.js';
+import { type EwiseSig, ewiseFn } from './wasm/ewise-kernel.js';
 
 type KernelFn = (...args: number[]) => void;
 const cache = new Map<string, KernelFn | null>();
-const CACHE_LIMIT = 512;
+/** Modules compiled (cache misses, "not here" answers included), held, and the cap. */
+export const wasmEwise = { compiles: 0, cached: () => cache.size, limit: 512 };
 
 /** The heap's byte address of a view's first element, or -1 (cpu/index.ts `HeapStorage`). */
 type HeapAddr = (v: View) => number;
@@ -63,10 +64,13 @@ export function elementwiseWasm(e: Ex, inputs: readonly View[], out: View, addr:
     if (s !== 0 && s !== 1) return false;
     key += `${inputs[i].dtype[0]}${s}`;
   }
-  const consts: number[] = [];
-  key = `${structure(e, consts)}|${key}|${out.dtype}`;
+  const consts = constantsOf(e);
+  key = `${structureKey(e)}|${key}|${out.dtype}`;
   let k = cache.get(key);
-  if (k === undefined) {
+  if (k !== undefined) {
+    cache.delete(key); // LRU: re-insert as most recent
+    cache.set(key, k);
+  } else {
     const sig: EwiseSig = {
       ins: inputs.map((v) => exType(v.dtype)),
       strides: inputs.map((_, i) => strides[i + 1][r - 1] as 0 | 1),
@@ -74,7 +78,8 @@ export function elementwiseWasm(e: Ex, inputs: readonly View[], out: View, addr:
     };
     const fn = ewiseFn(e, consts.length, sig);
     k = fn ? heapModule<{ k: KernelFn }>({ k: fn }).k : null;
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+    wasmEwise.compiles++;
+    while (cache.size >= wasmEwise.limit) cache.delete(cache.keys().next().value as string);
     cache.set(key, k);
   }
   if (k === null) return false;

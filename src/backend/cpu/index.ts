@@ -13,10 +13,10 @@ import type {
   View,
 } from '../backend.js';
 import { contiguousStrides, isContiguousView, numelOf } from '../backend.js';
-import type { Ex } from '../expr.js';
+import { constantsOf, type Ex } from '../expr.js';
 import { philoxFill } from '../philox.js';
-import { coalesce, compileElementwise } from './compile.js';
-import { elementwiseWasm } from './ewise-wasm.js';
+import { coalesce, compileElementwise, jsKernels } from './compile.js';
+import { elementwiseWasm, wasmEwise } from './ewise-wasm.js';
 import { sgemm } from './gemm.js';
 import { type Heap, heap, heapModule, wasmKernels } from './heap.js';
 import { cpuRoutines } from './routines.js';
@@ -167,6 +167,24 @@ function readSync(v: View): TypedArray {
   return out;
 }
 
+/**
+ * Elementwise kernels compiled since the last `resetCpuStats()` (generated JS and wasm SIMD
+ * modules; both caches key by structure, so a warm loop compiles 0), and how many are held.
+ */
+export interface CpuStats {
+  kernelCompiles: number;
+  cachedKernels: number;
+}
+const statsBase = { js: 0, wasm: 0 };
+export const cpuStats = (): CpuStats => ({
+  kernelCompiles: jsKernels.compiles - statsBase.js + wasmEwise.compiles - statsBase.wasm,
+  cachedKernels: jsKernels.cached() + wasmEwise.cached(),
+});
+export function resetCpuStats(): void {
+  statsBase.js = jsKernels.compiles;
+  statsBase.wasm = wasmEwise.compiles;
+}
+
 /** Byte address of a view's first element in the heap, or -1 off the heap (or kernels off). */
 export const heapAddr = (v: View): number => {
   const off = (v.storage as CpuStorage).heapOff;
@@ -182,7 +200,13 @@ function elementwise(e: Ex, inputs: readonly View[], out: View): void {
     out.dtype,
   );
   const { shape, strides } = coalesce(out.shape, [out.strides, ...inputs.map((v) => v.strides)]);
-  kernel([dataOf(out), ...inputs.map(dataOf)], [out.offset, ...inputs.map((v) => v.offset)], strides, shape);
+  kernel(
+    [dataOf(out), ...inputs.map(dataOf)],
+    [out.offset, ...inputs.map((v) => v.offset)],
+    strides,
+    shape,
+    constantsOf(e),
+  );
 }
 
 /** Offsets of every element of the leading `rank` dims of a view (row-major order). */

@@ -54,7 +54,7 @@ export {
   webgpuAvailable,
 } from './device.js';
 export { type MatmulVariant, matmulVariant, setMatmulVariant } from './kernels/matmul.js';
-export { flush } from './queue.js';
+export { cacheSizes, flush, setCacheLimits } from './queue.js';
 export { resetStats, startTrace, stats, stopTrace, type WebGPUStats } from './stats.js';
 export {
   emptyCache,

@@ -56,8 +56,10 @@ let uniformBuf: GPUBuffer | null = null;
 let uniformAlign = 256;
 
 // Pipelines and bind-group layouts, keyed like the WGSL templates that made them (STYLE §5).
-// Bounded LRU: expression trees are user data, so the key space is open.
-const MAX_PIPELINES = 2048;
+// Bounded LRU: expression trees are user data, so the key space is open (scalar values are
+// not in keys: they are uniforms). Shader modules are not kept: a pipeline holds its own.
+// Layouts are keyed by (storage count, dynamic or not): a few dozen at most.
+let MAX_PIPELINES = 2048;
 const pipelines = new Map<string, GPUComputePipeline>();
 const layouts = new Map<string, GPUBindGroupLayout>();
 
@@ -127,7 +129,7 @@ export function pipelineFor(key: string, access: string, wgsl: () => string): GP
     compute: { module, entryPoint: 'main' },
   });
   counters.pipelineCompiles++;
-  if (pipelines.size >= MAX_PIPELINES) pipelines.delete(pipelines.keys().next().value as string);
+  while (pipelines.size >= MAX_PIPELINES) pipelines.delete(pipelines.keys().next().value as string);
   pipelines.set(fullKey, p);
   if ((globalThis as { process?: { env?: Record<string, string> } }).process?.env?.TORCHTS_WGSL_DUMP === '1')
     console.error(`// ${key}\n${code}`);
@@ -213,7 +215,7 @@ export function dispatch(
 // by a serial number (a destroyed buffer's number is never reused, so a stale entry can only
 // age out). Without dynamic offsets (more storages than the adapter allows) the blocks' offsets
 // are part of the key.
-const MAX_BIND_GROUPS = 4096;
+let MAX_BIND_GROUPS = 4096;
 const bindGroups = new Map<string, GPUBindGroup>();
 const bufferIds = new WeakMap<GPUBuffer, number>();
 let nextBufferId = 1;
@@ -253,9 +255,23 @@ function bindGroupFor(
   });
   bg = gpuDevice().createBindGroup({ layout: layoutFor(n), entries });
   counters.bindGroupCreations++;
-  if (bindGroups.size >= MAX_BIND_GROUPS) bindGroups.delete(bindGroups.keys().next().value as string);
+  while (bindGroups.size >= MAX_BIND_GROUPS) bindGroups.delete(bindGroups.keys().next().value as string);
   bindGroups.set(key, bg);
   return bg;
+}
+
+/** Entries the caches hold now, and their caps (tests, diagnostics). */
+export const cacheSizes = () => ({
+  pipelines: pipelines.size,
+  maxPipelines: MAX_PIPELINES,
+  bindGroups: bindGroups.size,
+  maxBindGroups: MAX_BIND_GROUPS,
+  layouts: layouts.size,
+});
+/** Tests only: caps the pipeline and bind-group LRUs (the defaults are 2048 and 4096). */
+export function setCacheLimits(l: { pipelines?: number; bindGroups?: number }): void {
+  MAX_PIPELINES = l.pipelines ?? MAX_PIPELINES;
+  MAX_BIND_GROUPS = l.bindGroups ?? MAX_BIND_GROUPS;
 }
 
 /** Splits `groups` workgroups into an (x, y) grid within maxComputeWorkgroupsPerDimension. */

@@ -11,7 +11,7 @@ import { compileElementwise } from '../../../src/backend/cpu/compile.js';
 import { elementwiseWasm } from '../../../src/backend/cpu/ewise-wasm.js';
 import { classSize, Heap, heap, setWasmKernels, wasmKernels } from '../../../src/backend/cpu/heap.js';
 import { type CpuStorage, cpuBackend, HeapStorage, heapAddr } from '../../../src/backend/cpu/index.js';
-import { E, type Ex } from '../../../src/backend/expr.js';
+import { constantsOf, E, type Ex } from '../../../src/backend/expr.js';
 import * as torch from '../../../src/index.js';
 import type { DType } from '../../../src/tensor/dtype.js';
 
@@ -125,7 +125,13 @@ function jsResult(e: Ex, ins: View[], out: View): ArrayLike<number> {
   );
   const shape = out.shape.length ? out.shape.slice() : [1];
   const st = (v: View) => (v.shape.length ? v.strides.slice() : [0]);
-  k([o, ...ins.map(copy)], [out.offset, ...ins.map((v) => v.offset)], [st(out), ...ins.map(st)], shape);
+  k(
+    [o, ...ins.map(copy)],
+    [out.offset, ...ins.map((v) => v.offset)],
+    [st(out), ...ins.map(st)],
+    shape,
+    constantsOf(e),
+  );
   return out.dtype === 'float32' ? Float32Array.from(o) : out.dtype === 'bool' ? Uint8Array.from(o) : o;
 }
 

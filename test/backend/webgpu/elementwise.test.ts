@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { View } from '../../../src/backend/backend.js';
-import { binaryOps, E, type Ex, typeOf, unaryOps } from '../../../src/backend/expr.js';
+import { binaryOps, E, type Ex, exprKey, typeOf, unaryOps } from '../../../src/backend/expr.js';
+import { stats } from '../../../src/backend/webgpu/index.js';
 import type { DType } from '../../../src/tensor/dtype.js';
 import {
   cpu,
@@ -362,5 +363,44 @@ describeGpu('webgpu elementwise', () => {
     const tail: View = { ...v, shape: [4], offset: n - 4 };
     expect(Array.from(await be.read(tail))).toEqual([3, 3, 3, 3]);
     be.release(s);
+  });
+  it('constants are uniforms: special values keep their meaning, one pipeline serves every value', async () => {
+    const x = E.input(0);
+    const data = [NaN, -Infinity, -2.5, -0, 0, 1e-40, 0.75, 3, Infinity];
+    const ints = [-(2 ** 31), -7, -1, 0, 1, 5, 2 ** 31 - 1, 123456789, 3];
+    const cases: [Ex, DType, DType][] = [];
+    for (const k of [NaN, Infinity, -Infinity, -0, 0, 1, 1e-40, 0.1, 2 ** 31 - 1, 16777217])
+      cases.push(
+        // where's operands in the renderers' order (c, a, b): three distinct constant slots
+        [E.where(E.gt(x, k), E.mul(x, 3), E.sub(k, x)), 'float32', 'float32'],
+        [E.add(E.mul(x, k), E.max(x, -k)), 'float32', 'float32'],
+        // x / 0 is +-Inf or NaN: a literal 0.0 divisor was folded by lavapipe to x / 0 = 0
+        [E.div(x, k), 'float32', 'float32'],
+        // int32 with integer constants only: a non-integer weak constant in an int32
+        // expression truncates first on WebGPU but not in the CPU's JS (as before uniforms).
+        [
+          E.where(E.ne(x, Number.isInteger(k) ? k : 4), E.add(x, Number.isInteger(k) ? k : 2), E.mod(x, 7)),
+          'int32',
+          'int32',
+        ],
+        [E.and(E.cast('bool', x), k), 'float32', 'bool'],
+        // an exponent beyond 2^24 rounds to f32 first on the GPU (odd 2^31 - 1 becomes even)
+        [E.pow(x, E.const(Math.abs(k) < 2 ** 24 ? k : 3)), 'float32', 'float32'],
+      );
+    const compiles = stats().pipelineCompiles;
+    for (const [e, dt, out] of cases) {
+      const [g, c] = await run(e, [{ data: dt === 'int32' ? ints : data, dtype: dt }], out);
+      // pow is exp(y log x) on the GPU (the binary-op test's bound), and a denormal input may be
+      // flushed to zero (lavapipe does); the rest exact.
+      if (e.k === 'bin' && e.op === 'pow')
+        expectClose(
+          Array.from(g).filter((_, i) => data[i] !== 1e-40),
+          Array.from(c).filter((_, i) => data[i] !== 1e-40),
+          { rtol: 2e-6 },
+          exprKey(e),
+        );
+      else expect(Array.from(g), exprKey(e)).toEqual(Array.from(c));
+    }
+    expect(stats().pipelineCompiles - compiles).toBeLessThanOrEqual(6); // one per structure
   });
 });

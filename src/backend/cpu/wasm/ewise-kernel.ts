@@ -15,7 +15,7 @@
  * kernel(inner, outer, out, outStep, in0, in0Step, ..., c0, c1, ...): pointers and steps
  * (between outer rows) in bytes; constants as f32.
  */
-import { type Ex, type ExType, operandType, typeOf } from '../../expr.js';
+import { type BinOp, type Ex, type ExType, operandType, typeOf, type UnOp } from '../../expr.js';
 import { Fn, f32, i32, type SimdOp, v128 } from './emit.js';
 import { type Lane, load, store, streamLoop } from './loop.js';
 
@@ -33,58 +33,30 @@ const no = (): never => {
 };
 
 /**
- * A walk of the tree: its structure as a string with constants as `#` (the cache key) and the
- * constants in order (the kernel's f32 arguments).
+ * Per binary op, its SIMD instruction on f32 operands and on bool masks; null: no SIMD form,
+ * the call runs in the JS path (compile.ts). Exhaustive, so a new op must say which.
  */
-export function structure(e: Ex, consts: number[]): string {
-  switch (e.k) {
-    case 'in':
-      return `$${e.i}`;
-    case 'const':
-      consts.push(e.v);
-      return '#';
-    case 'un':
-      return `${e.op}(${structure(e.a, consts)})`;
-    case 'bin':
-      return `${e.op}(${structure(e.a, consts)},${structure(e.b, consts)})`;
-    case 'where':
-      return `?(${structure(e.c, consts)},${structure(e.a, consts)},${structure(e.b, consts)})`;
-    case 'cast':
-      return `${e.t}(${structure(e.a, consts)})`;
-  }
-}
-
-const fUn: Partial<Record<string, SimdOp>> = {
-  neg: 'f32x4.neg',
-  abs: 'f32x4.abs',
-  sqrt: 'f32x4.sqrt',
-  floor: 'f32x4.floor',
-  ceil: 'f32x4.ceil',
-  trunc: 'f32x4.trunc',
-  round: 'f32x4.nearest', // round half to even, as torch.round
-};
-const fBin: Partial<Record<string, SimdOp>> = {
-  add: 'f32x4.add',
-  sub: 'f32x4.sub',
-  mul: 'f32x4.mul',
-  div: 'f32x4.div',
+export const simdBinary = {
+  add: { f32: 'f32x4.add', bool: null },
+  sub: { f32: 'f32x4.sub', bool: null },
+  mul: { f32: 'f32x4.mul', bool: null },
+  div: { f32: 'f32x4.div', bool: null },
+  pow: { f32: null, bool: null },
   // IEEE 754-2019 maximum/minimum: NaN-propagating, as torch.maximum/minimum.
-  max: 'f32x4.max',
-  min: 'f32x4.min',
-  lt: 'f32x4.lt',
-  le: 'f32x4.le',
-  gt: 'f32x4.gt',
-  ge: 'f32x4.ge',
-  eq: 'f32x4.eq', // false with NaN
-  ne: 'f32x4.ne', // true with NaN, as JS !==
-};
-const bBin: Partial<Record<string, SimdOp>> = {
-  and: 'v128.and',
-  or: 'v128.or',
-  xor: 'v128.xor',
-  eq: 'i32x4.eq',
-  ne: 'i32x4.ne',
-};
+  max: { f32: 'f32x4.max', bool: null },
+  min: { f32: 'f32x4.min', bool: null },
+  mod: { f32: null, bool: null },
+  atan2: { f32: null, bool: null },
+  lt: { f32: 'f32x4.lt', bool: null },
+  le: { f32: 'f32x4.le', bool: null },
+  gt: { f32: 'f32x4.gt', bool: null },
+  ge: { f32: 'f32x4.ge', bool: null },
+  eq: { f32: 'f32x4.eq', bool: 'i32x4.eq' }, // f32: false with NaN
+  ne: { f32: 'f32x4.ne', bool: 'i32x4.ne' }, // f32: true with NaN, as JS !==
+  and: { f32: null, bool: 'v128.and' },
+  or: { f32: null, bool: 'v128.or' },
+  xor: { f32: null, bool: 'v128.xor' },
+} satisfies Record<BinOp, { f32: SimdOp | null; bool: SimdOp | null }>;
 
 /** The kernel's function, or null where the tree needs something only the JS path has. */
 export function ewiseFn(e: Ex, nConsts: number, sig: EwiseSig): Fn | null {
@@ -117,6 +89,63 @@ export function ewiseFn(e: Ex, nConsts: number, sig: EwiseSig): Fn | null {
   });
   const ones = temp();
   f.f32x4Const(1).set(ones);
+
+  // Per unary op: a SIMD instruction on f32 lanes, an emitter (operand, operand type), or
+  // null: no SIMD form (transcendentals), the call runs in the JS path. Exhaustive over UnOp.
+  const simdUnary: Record<UnOp, SimdOp | ((a: Ex, ot: ExType) => void) | null> = {
+    neg: 'f32x4.neg',
+    abs: 'f32x4.abs',
+    sqrt: 'f32x4.sqrt',
+    floor: 'f32x4.floor',
+    ceil: 'f32x4.ceil',
+    trunc: 'f32x4.trunc',
+    round: 'f32x4.nearest', // round half to even, as torch.round
+    exp: null,
+    expm1: null,
+    log: null,
+    log1p: null,
+    sin: null,
+    cos: null,
+    tan: null,
+    tanh: null,
+    erf: null,
+    not: (a) => {
+      emit(a, 'bool');
+      f.v('v128.not');
+    },
+    isnan: (a, ot) => isSpecial(a, ot, 'isnan'),
+    isinf: (a, ot) => isSpecial(a, ot, 'isinf'),
+    recip: (a, ot) => oneOver(a, ot, false),
+    rsqrt: (a, ot) => oneOver(a, ot, true),
+    sign: (a, ot) => {
+      if (ot !== 'f32') no();
+      // x > 0 ? 1 : x < 0 ? -1 : x (0, -0 and NaN pass through, as Math.sign)
+      const t = temp();
+      emit(a, 'f32');
+      f.set(t);
+      f.get(ones).f32x4Const(-1).get(t).get(t).v128Zero().v('f32x4.lt').v('v128.bitselect');
+      f.get(t).v128Zero().v('f32x4.gt').v('v128.bitselect');
+    },
+  };
+  const isSpecial = (a: Ex, ot: ExType, op: 'isnan' | 'isinf'): void => {
+    if (ot !== 'f32') {
+      emit(a, ot);
+      f.v128Zero().v('v128.and'); // bools are never NaN or Inf
+      return;
+    }
+    const t = temp();
+    emit(a, 'f32');
+    f.set(t);
+    if (op === 'isnan') f.get(t).get(t).v('f32x4.ne');
+    else f.get(t).v('f32x4.abs').f32x4Const(Number.POSITIVE_INFINITY).v('f32x4.eq');
+  };
+  const oneOver = (a: Ex, ot: ExType, sqrt: boolean): void => {
+    if (ot !== 'f32') no();
+    f.get(ones);
+    emit(a, 'f32');
+    if (sqrt) f.v('f32x4.sqrt');
+    f.v('f32x4.div');
+  };
 
   let constAt = 0;
   // The JS path's typing (compile.ts emit/cast), over vectors. Pushes one v128.
@@ -160,49 +189,19 @@ export function ewiseFn(e: Ex, nConsts: number, sig: EwiseSig): Fn | null {
       case 'un': {
         const ot = operandType(x, sig.ins);
         if (ot === 'i32') no();
-        if (x.op === 'not') {
-          emit(x.a, 'bool');
-          f.v('v128.not');
-          return;
-        }
-        if (x.op === 'isnan' || x.op === 'isinf') {
-          if (ot !== 'f32') {
-            emit(x.a, ot);
-            f.v128Zero().v('v128.and'); // bools are never NaN or Inf
-            return;
-          }
-          const a = temp();
+        const u = simdUnary[x.op];
+        if (u === null) no();
+        else if (typeof u === 'function') u(x.a, ot);
+        else {
+          if (ot !== 'f32') no();
           emit(x.a, 'f32');
-          f.set(a);
-          if (x.op === 'isnan') f.get(a).get(a).v('f32x4.ne');
-          else f.get(a).v('f32x4.abs').f32x4Const(Number.POSITIVE_INFINITY).v('f32x4.eq');
-          return;
+          f.v(u);
         }
-        if (ot !== 'f32') no();
-        if (x.op === 'recip' || x.op === 'rsqrt') {
-          f.get(ones);
-          emit(x.a, 'f32');
-          if (x.op === 'rsqrt') f.v('f32x4.sqrt');
-          f.v('f32x4.div');
-          return;
-        }
-        if (x.op === 'sign') {
-          // x > 0 ? 1 : x < 0 ? -1 : x (0, -0 and NaN pass through, as Math.sign)
-          const a = temp();
-          emit(x.a, 'f32');
-          f.set(a);
-          f.get(ones).f32x4Const(-1).get(a).get(a).v128Zero().v('f32x4.lt').v('v128.bitselect');
-          f.get(a).v128Zero().v('f32x4.gt').v('v128.bitselect');
-          return;
-        }
-        const op = fUn[x.op] ?? no();
-        emit(x.a, 'f32');
-        f.v(op);
         return;
       }
       case 'bin': {
         const ot = operandType(x, sig.ins);
-        const op = (ot === 'f32' ? fBin[x.op] : ot === 'bool' ? bBin[x.op] : undefined) ?? no();
+        const op = (ot === 'f32' || ot === 'bool' ? simdBinary[x.op][ot] : null) ?? no();
         emit(x.a, ot);
         emit(x.b, ot);
         f.v(op);

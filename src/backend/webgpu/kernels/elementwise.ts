@@ -13,7 +13,7 @@
  */
 import type { View } from '../../backend.js';
 import { numelOf } from '../../backend.js';
-import { type Ex, exprKey } from '../../expr.js';
+import { constantsOf, type Ex, type ExType, structureKey } from '../../expr.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
 import { type GpuStorage, storageOf } from '../storage.js';
 import {
@@ -28,9 +28,12 @@ import {
   uniformDecl,
   uw,
 } from '../wgsl/common.js';
-import { toWgsl, WgslCtx } from '../wgsl/expr.js';
+import { constantWord, toWgsl, WgslCtx } from '../wgsl/expr.js';
 
 const WG = 256;
+
+/** Each pipeline's constant types (constant j is uniform word base + j, see WgslCtx). */
+const constTypes = new WeakMap<GPUComputePipeline, readonly ExType[]>();
 
 export function elementwise(e: Ex, inputs: readonly View[], out: View): void {
   const n = numelOf(out.shape);
@@ -52,11 +55,16 @@ export function elementwise(e: Ex, inputs: readonly View[], out: View): void {
   const contig = r === 1 && strides.every((s) => s[0] === 1);
   const nOps = inputs.length + 1;
   const access = `w${'r'.repeat(bufs.length - 1)}`;
-  const key = `ew:${exprKey(e)}:${out.dtype}<-${inputs.map((v) => v.dtype).join(',')}:s${slotOf.join('')}:${contig ? 'c' : `r${r}`}`;
-  // Words: [n, -, shape[r] | offsets only when contiguous, then per operand: offset, strides[r]].
+  // Keyed by structure: constants are uniforms, so `x * k` compiles once for every k.
+  const key = `ew:${structureKey(e)}:${out.dtype}<-${inputs.map((v) => v.dtype).join(',')}:s${slotOf.join('')}:${contig ? 'c' : `r${r}`}`;
+  // Words: [n, -, shape[r] | offsets only when contiguous, then per operand: offset, strides[r],
+  // then the constants].
   const opAt = Array.from({ length: nOps }, (_, k) => (contig ? 2 + k : 2 + r + k * (1 + r)));
+  const base = opAt[nOps - 1] + 1 + (contig ? 0 : r);
+  const consts = constantsOf(e);
+  let types: readonly ExType[] | undefined;
   const pipe = pipelineFor(key, access, () => {
-    const ctx = new WgslCtx();
+    const ctx = new WgslCtx(base);
     const reads = inputs.map((v, k) => loadAs(v.dtype, `b${slotOf[k]}[p${k + 1}]`));
     const body = toWgsl(
       e,
@@ -65,10 +73,11 @@ export function elementwise(e: Ex, inputs: readonly View[], out: View): void {
       reads,
       ctx,
     );
+    types = ctx.constTypes;
     const index = contig
       ? opAt.map((at, k) => `let p${k} = ${uw(at)} + i;`).join('\n  ')
       : stridedOffsets('i', r, 2, opAt);
-    return `${uniformDecl(opAt[nOps - 1] + 1 + (contig ? 0 : r))}
+    return `${uniformDecl(base + consts.length)}
 ${bufs.map((_, s) => storageDecl(s + 1, `b${s}`, slotDtype[s], s === 0)).join('\n')}
 ${ctx.prelude()}
 @compute @workgroup_size(${WG}) fn main(${builtins}) {
@@ -78,8 +87,10 @@ ${ctx.prelude()}
   b0[p0] = ${storeAs(out.dtype, body)};
 }`;
   });
-  const words = opAt[nOps - 1] + 1 + (contig ? 0 : r);
-  const p = new Params(words);
+  if (types) constTypes.set(pipe, types);
+  else types = constTypes.get(pipe);
+  if (!types || types.length !== consts.length) throw new Error(`webgpu ${key}: constants out of step`);
+  const p = new Params(base + consts.length);
   p.u[0] = n;
   const views = [out, ...inputs];
   if (!contig) for (let d = 0; d < r; d++) p.u[2 + d] = shape[d];
@@ -87,6 +98,7 @@ ${ctx.prelude()}
     p.i[opAt[k]] = v.offset;
     if (!contig) for (let d = 0; d < r; d++) p.i[opAt[k] + 1 + d] = strides[k][d];
   });
+  for (let j = 0; j < consts.length; j++) p.u[base + j] = constantWord(consts[j], types[j]);
   const [gx, gy] = grid(Math.ceil(n / WG));
   dispatch(pipe, access, bufs, p, [gx, gy]);
 }

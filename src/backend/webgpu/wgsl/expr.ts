@@ -11,7 +11,8 @@
  * Denormals may be flushed to zero by the device (lavapipe does): results below 1.2e-38 are
  * not guaranteed.
  */
-import { type Ex, type ExType, operandType, typeOf } from '../../expr.js';
+import { type BinOp, type Ex, type ExType, operandType, typeOf, type UnOp } from '../../expr.js';
+import { uw } from './common.js';
 
 /** Helper functions, emitted once per shader and only when used. */
 const HELPERS: Record<string, string> = {
@@ -198,9 +199,16 @@ const DEPS: Record<string, string[]> = {
   f2i_: ['isnan_', 'isinf_'],
 };
 
-/** Collects the helpers a generated expression needs. */
+/**
+ * Collects the helpers a generated expression needs and, when `constWord` is set, the
+ * expression's constants: constant j (constantsOf's order) is then read from uniform word
+ * `constWord + j`, converted on the host to the type it is used at (`constTypes[j]`, see
+ * `constantWord`), so the WGSL text and the pipeline key do not depend on the values.
+ */
 export class WgslCtx {
   readonly used = new Set<string>();
+  readonly constTypes: ExType[] = [];
+  constructor(readonly constWord?: number) {}
   use(name: string): string {
     if (!this.used.has(name)) {
       this.used.add(name);
@@ -233,11 +241,31 @@ export function f32Lit(v: number, ctx: WgslCtx): string {
 }
 
 function constOf(v: number, t: ExType, ctx: WgslCtx): string {
+  if (ctx.constWord !== undefined) {
+    const w = uw(ctx.constWord + ctx.constTypes.push(t) - 1);
+    return t === 'f32' ? `bitcast<f32>(${w})` : t === 'i32' ? `bitcast<i32>(${w})` : `(${w} != 0u)`;
+  }
   if (t === 'f32') return f32Lit(v, ctx);
   if (t === 'bool') return v !== 0 ? 'true' : 'false'; // NaN != 0: true, as the CPU's cast
   const i = Number.isFinite(v) ? Math.trunc(v) | 0 : 0;
   return i === -2147483648 ? 'bitcast<i32>(0x80000000u)' : `i32(${i})`;
 }
+
+/**
+ * The uniform word (u32 bits) of constant `v` used at type `t`: exactly the value a literal
+ * would have (constOf without `constWord`): f32 rounds (NaN, +-Inf, -0 and denormals keep
+ * their bits), i32 truncates (non-finite -> 0), bool is `v != 0` (NaN -> true).
+ */
+export function constantWord(v: number, t: ExType): number {
+  if (t === 'f32') {
+    scratchF[0] = v;
+    return scratchU[0];
+  }
+  if (t === 'bool') return v !== 0 ? 1 : 0;
+  return (Number.isFinite(v) ? Math.trunc(v) | 0 : 0) >>> 0;
+}
+const scratchF = new Float32Array(1);
+const scratchU = new Uint32Array(scratchF.buffer);
 
 /** Converts a WGSL value of type `from` to `to` with the contract's cast rules. */
 export function castWgsl(code: string, from: ExType, to: ExType, ctx: WgslCtx): string {
@@ -263,8 +291,66 @@ export function toWgsl(
   return castWgsl(raw(e, inputs, reads, ctx, t), t, want, ctx);
 }
 
+type Use = (helper: string) => string;
+
+/** WGSL for each unary op, given its operand, the type it computes in, and a helper request. */
+export const wgslUnary = {
+  neg: (a, t) => (t === 'bool' ? a : `(-${a})`),
+  abs: (a, t) => (t === 'bool' ? a : `abs(${a})`),
+  sign: (a, t, h) => (t === 'f32' ? `${h('fsign_')}(${a})` : t === 'i32' ? `sign(${a})` : a),
+  exp: (a, _, h) => `${h('fexp_')}(${a})`,
+  expm1: (a, _, h) => `${h('fexpm1_')}(${a})`,
+  log: (a, _, h) => `${h('flog_')}(${a})`,
+  log1p: (a, _, h) => `${h('flog1p_')}(${a})`,
+  sqrt: (a, _, h) => `${h('fsqrt_')}(${a})`,
+  rsqrt: (a, _, h) => `(1.0 / ${h('fsqrt_')}(${a}))`,
+  sin: (a, _, h) => `select(${h('fsincos_')}(${a}).x, ${h('fbits')}(0x7fc00000u), ${h('ftrig_')}(${a}))`,
+  cos: (a, _, h) => `select(${h('fsincos_')}(${a}).y, ${h('fbits')}(0x7fc00000u), ${h('ftrig_')}(${a}))`,
+  tan: (a, _, h) => `select(${h('ftan_')}(${a}), ${h('fbits')}(0x7fc00000u), ${h('ftrig_')}(${a}))`,
+  tanh: (a, _, h) => `${h('ftanh_')}(${a})`,
+  erf: (a, _, h) => `${h('ferf_')}(${a})`,
+  floor: (a, t) => (t === 'f32' ? `floor(${a})` : a),
+  ceil: (a, t) => (t === 'f32' ? `ceil(${a})` : a),
+  trunc: (a, t) => (t === 'f32' ? `trunc(${a})` : a),
+  round: (a, t) => (t === 'f32' ? `round(${a})` : a), // WGSL round() is half-to-even
+  recip: (a) => `(1.0 / ${a})`,
+  not: (a) => `(!${a})`,
+  isnan: (a, t, h) => (t === 'f32' ? `${h('isnan_')}(${a})` : 'false'),
+  isinf: (a, t, h) => (t === 'f32' ? `${h('isinf_')}(${a})` : 'false'),
+} satisfies Record<UnOp, (a: string, t: ExType, h: Use) => string>;
+
+/** WGSL for each binary op, given its operands, the type they compute in, and a helper request. */
+export const wgslBinary = {
+  add: (a, b) => `(${a} + ${b})`,
+  sub: (a, b) => `(${a} - ${b})`,
+  mul: (a, b) => `(${a} * ${b})`,
+  div: (a, b) => `(${a} / ${b})`,
+  pow: (a, b, _, h) => `${h('fpow_')}(${a}, ${b})`,
+  atan2: (a, b, _, h) => `${h('fatan2_')}(${a}, ${b})`,
+  max: (a, b, t, h) =>
+    t === 'f32' ? `${h('fmax_')}(${a}, ${b})` : t === 'bool' ? `(${a} || ${b})` : `max(${a}, ${b})`,
+  min: (a, b, t, h) =>
+    t === 'f32' ? `${h('fmin_')}(${a}, ${b})` : t === 'bool' ? `(${a} && ${b})` : `min(${a}, ${b})`,
+  mod: (a, b, t, h) => (t === 'f32' ? `${h('fmod_')}(${a}, ${b})` : `${h('imod_')}(${a}, ${b})`),
+  lt: (a, b, t, h) =>
+    t === 'f32' ? `${h('flt_')}(${a}, ${b})` : t === 'bool' ? `(!${a} && ${b})` : `(${a} < ${b})`,
+  le: (a, b, t, h) =>
+    t === 'f32' ? `${h('fle_')}(${a}, ${b})` : t === 'bool' ? `(!${a} || ${b})` : `(${a} <= ${b})`,
+  gt: (a, b, t, h) =>
+    t === 'f32' ? `${h('flt_')}(${b}, ${a})` : t === 'bool' ? `(${a} && !${b})` : `(${a} > ${b})`,
+  ge: (a, b, t, h) =>
+    t === 'f32' ? `${h('fle_')}(${b}, ${a})` : t === 'bool' ? `(${a} || !${b})` : `(${a} >= ${b})`,
+  eq: (a, b, t, h) => (t === 'f32' ? `${h('feq_')}(${a}, ${b})` : `(${a} == ${b})`),
+  ne: (a, b, t, h) => (t === 'f32' ? `(!${h('feq_')}(${a}, ${b}))` : `(${a} != ${b})`),
+  and: (a, b) => `(${a} && ${b})`,
+  or: (a, b) => `(${a} || ${b})`,
+  xor: (a, b) => `(${a} != ${b})`,
+} satisfies Record<BinOp, (a: string, b: string, t: ExType, h: Use) => string>;
+
+// Operands are rendered in constantsOf's order (un: a; bin: a, b; where: c, a, b), so the
+// constant met j-th takes uniform word constWord + j.
 function raw(e: Ex, ins: readonly ExType[], reads: readonly string[], ctx: WgslCtx, t: ExType): string {
-  const h = (n: string) => ctx.use(n);
+  const h: Use = (n) => ctx.use(n);
   switch (e.k) {
     case 'in':
       return reads[e.i];
@@ -272,108 +358,19 @@ function raw(e: Ex, ins: readonly ExType[], reads: readonly string[], ctx: WgslC
       return constOf(e.v, t, ctx);
     case 'cast':
       return toWgsl(e.a, ins, e.t, reads, ctx);
-    case 'where':
-      return `select(${toWgsl(e.b, ins, t, reads, ctx)}, ${toWgsl(e.a, ins, t, reads, ctx)}, ${toWgsl(e.c, ins, 'bool', reads, ctx)})`;
+    case 'where': {
+      const c = toWgsl(e.c, ins, 'bool', reads, ctx);
+      const a = toWgsl(e.a, ins, t, reads, ctx);
+      return `select(${toWgsl(e.b, ins, t, reads, ctx)}, ${a}, ${c})`;
+    }
     case 'un': {
       const ot = operandType(e, ins, t);
-      const a = toWgsl(e.a, ins, ot, reads, ctx);
-      const f = ot === 'f32';
-      switch (e.op) {
-        case 'neg':
-          return ot === 'bool' ? a : `(-${a})`;
-        case 'abs':
-          return ot === 'bool' ? a : `abs(${a})`;
-        case 'sign':
-          return f ? `${h('fsign_')}(${a})` : ot === 'i32' ? `sign(${a})` : a;
-        case 'exp':
-          return `${h('fexp_')}(${a})`;
-        case 'expm1':
-          return `${h('fexpm1_')}(${a})`;
-        case 'log':
-          return `${h('flog_')}(${a})`;
-        case 'log1p':
-          return `${h('flog1p_')}(${a})`;
-        case 'sqrt':
-          return `${h('fsqrt_')}(${a})`;
-        case 'rsqrt':
-          return `(1.0 / ${h('fsqrt_')}(${a}))`;
-        case 'sin':
-          return `select(${h('fsincos_')}(${a}).x, ${f32Lit(NaN, ctx)}, ${h('ftrig_')}(${a}))`;
-        case 'cos':
-          return `select(${h('fsincos_')}(${a}).y, ${f32Lit(NaN, ctx)}, ${h('ftrig_')}(${a}))`;
-        case 'tan':
-          return `select(${h('ftan_')}(${a}), ${f32Lit(NaN, ctx)}, ${h('ftrig_')}(${a}))`;
-        case 'tanh':
-          return `${h('ftanh_')}(${a})`;
-        case 'erf':
-          return `${h('ferf_')}(${a})`;
-        case 'floor':
-          return f ? `floor(${a})` : a;
-        case 'ceil':
-          return f ? `ceil(${a})` : a;
-        case 'trunc':
-          return f ? `trunc(${a})` : a;
-        case 'round':
-          return f ? `round(${a})` : a; // WGSL round() is half-to-even
-        case 'recip':
-          return `(1.0 / ${a})`;
-        case 'not':
-          return `(!${a})`;
-        case 'isnan':
-          return f ? `${h('isnan_')}(${a})` : 'false';
-        case 'isinf':
-          return f ? `${h('isinf_')}(${a})` : 'false';
-      }
-      break;
+      return wgslUnary[e.op](toWgsl(e.a, ins, ot, reads, ctx), ot, h);
     }
     case 'bin': {
       const ot = operandType(e, ins, t);
       const a = toWgsl(e.a, ins, ot, reads, ctx);
-      const b = toWgsl(e.b, ins, ot, reads, ctx);
-      const f = ot === 'f32';
-      switch (e.op) {
-        case 'add':
-          return `(${a} + ${b})`;
-        case 'sub':
-          return `(${a} - ${b})`;
-        case 'mul':
-          return `(${a} * ${b})`;
-        case 'div':
-          // A literal zero divisor is folded by the driver as if no Inf/NaN existed (lavapipe
-          // gives x / 0.0 = 0): multiply by a non-const Inf instead, which is IEEE's x / +-0.
-          if (f && e.b.k === 'const' && e.b.v === 0)
-            return `(${a} * ${f32Lit(Object.is(e.b.v, -0) ? -Infinity : Infinity, ctx)})`;
-          return `(${a} / ${b})`;
-        case 'pow':
-          return `${h('fpow_')}(${a}, ${b})`;
-        case 'atan2':
-          return `${h('fatan2_')}(${a}, ${b})`;
-        case 'max':
-          return f ? `${h('fmax_')}(${a}, ${b})` : ot === 'bool' ? `(${a} || ${b})` : `max(${a}, ${b})`;
-        case 'min':
-          return f ? `${h('fmin_')}(${a}, ${b})` : ot === 'bool' ? `(${a} && ${b})` : `min(${a}, ${b})`;
-        case 'mod':
-          return f ? `${h('fmod_')}(${a}, ${b})` : `${h('imod_')}(${a}, ${b})`;
-        case 'lt':
-          return f ? `${h('flt_')}(${a}, ${b})` : ot === 'bool' ? `(!${a} && ${b})` : `(${a} < ${b})`;
-        case 'le':
-          return f ? `${h('fle_')}(${a}, ${b})` : ot === 'bool' ? `(!${a} || ${b})` : `(${a} <= ${b})`;
-        case 'gt':
-          return f ? `${h('flt_')}(${b}, ${a})` : ot === 'bool' ? `(${a} && !${b})` : `(${a} > ${b})`;
-        case 'ge':
-          return f ? `${h('fle_')}(${b}, ${a})` : ot === 'bool' ? `(${a} || !${b})` : `(${a} >= ${b})`;
-        case 'eq':
-          return f ? `${h('feq_')}(${a}, ${b})` : `(${a} == ${b})`;
-        case 'ne':
-          return f ? `(!${h('feq_')}(${a}, ${b}))` : `(${a} != ${b})`;
-        case 'and':
-          return `(${a} && ${b})`;
-        case 'or':
-          return `(${a} || ${b})`;
-        case 'xor':
-          return `(${a} != ${b})`;
-      }
+      return wgslBinary[e.op](a, toWgsl(e.b, ins, ot, reads, ctx), ot, h);
     }
   }
-  throw new Error(`webgpu compile: unsupported expression node ${JSON.stringify(e)}`);
 }
