@@ -614,6 +614,57 @@ declare module '../tensor/tensor.js' {
     scatterAdd(...args: MethodArgs<typeof SIG.scatterAdd>): Tensor;
     /** Entries along `dim` at `index` positions. */
     indexSelect(...args: MethodArgs<typeof SIG.indexSelect>): Tensor;
+    // -- products and shape (ops-products) --
+    /** `beta * self + alpha * (mat1 @ mat2)`. */
+    addmm(...args: MethodArgs<typeof SIG.addmm>): Tensor;
+    /** `beta * self + alpha * (mat @ vec)`. */
+    addmv(...args: MethodArgs<typeof SIG.addmv>): Tensor;
+    /** `beta * self + alpha * outer(vec1, vec2)`. */
+    addr(...args: MethodArgs<typeof SIG.addr>): Tensor;
+    /** `beta * self + alpha * bmm(batch1, batch2)`. */
+    baddbmm(...args: MethodArgs<typeof SIG.baddbmm>): Tensor;
+    /** `beta * self + alpha * sum_b(batch1[b] @ batch2[b])`. */
+    addbmm(...args: MethodArgs<typeof SIG.addbmm>): Tensor;
+    /** Matrix-vector product. */
+    mv(...args: MethodArgs<typeof SIG.mv>): Tensor;
+    /** Dot product of two 1-D tensors. */
+    vdot(...args: MethodArgs<typeof SIG.vdot>): Tensor;
+    /** Sum over the last dims of both tensors. */
+    inner(...args: MethodArgs<typeof SIG.inner>): Tensor;
+    /** Kronecker product. */
+    kron(...args: MethodArgs<typeof SIG.kron>): Tensor;
+    /** Sum of the main diagonal of a matrix. */
+    trace(...args: MethodArgs<typeof SIG.trace>): Tensor;
+    /** A broadcast (stride-0) view of the given shape. */
+    broadcastTo(...args: MethodArgs<typeof SIG.broadcastTo>): Tensor;
+    /** Elements shifted along `dims` (wrapping around). */
+    roll(...args: MethodArgs<typeof SIG.roll>): Tensor;
+    /** Rotated by `k` quarter turns in the plane of `dims`. */
+    rot90(...args: MethodArgs<typeof SIG.rot90>): Tensor;
+    /** Repeated `dims` times per dim (left-padded with 1s). */
+    tile(...args: MethodArgs<typeof SIG.tile>): Tensor;
+    /** Splits into `sections` nearly equal pieces or at `indices` along `dim` (views). */
+    tensorSplit(...args: MethodArgs<typeof SIG.tensorSplit>): Tensor[];
+    /** `tensorSplit` along dim 1 (dim 0 for 1-D). */
+    hsplit(...args: MethodArgs<typeof SIG.hsplit>): Tensor[];
+    /** `tensorSplit` along dim 0. */
+    vsplit(...args: MethodArgs<typeof SIG.vsplit>): Tensor[];
+    /** `tensorSplit` along dim 2. */
+    dsplit(...args: MethodArgs<typeof SIG.dsplit>): Tensor[];
+    /** The elements as a 1-D tensor (a view when possible). */
+    ravel(...args: MethodArgs<typeof SIG.ravel>): Tensor;
+    /** The diagonal of a matrix, or a diagonal matrix from a vector. */
+    diag(...args: MethodArgs<typeof SIG.diag>): Tensor;
+    /** A view of the diagonal of dims `dim1`, `dim2`, as the last dim. */
+    diagonal(...args: MethodArgs<typeof SIG.diagonal>): Tensor;
+    /** The last dim as the diagonal of new dims `dim1`, `dim2`. */
+    diagEmbed(...args: MethodArgs<typeof SIG.diagEmbed>): Tensor;
+    /** A diagonal matrix from the flattened tensor. */
+    diagflat(...args: MethodArgs<typeof SIG.diagflat>): Tensor;
+    /** Reversed along dim 1. */
+    fliplr(...args: MethodArgs<typeof SIG.fliplr>): Tensor;
+    /** Reversed along dim 0. */
+    flipud(...args: MethodArgs<typeof SIG.flipud>): Tensor;
     /** Computes gradients of this tensor w.r.t. the graph's leaves into their `.grad`; a non-scalar tensor needs `gradient`. */
     backward(...args: MethodArgs<typeof MSIG.backward>): void;
     /** Moves to the GPU (WebGPU). */
