@@ -158,6 +158,11 @@ export const SIG = {
   diagflat: 'diagflat(Tensor input, int offset=0)',
   fliplr: 'fliplr(Tensor input)',
   flipud: 'flipud(Tensor input)',
+  narrowCopy: 'narrow_copy(Tensor input, int dim, int start, int length)',
+  splitWithSizes: 'split_with_sizes(Tensor input, int[] split_sizes, int dim=0)',
+  cross: 'cross(Tensor input, Tensor other, int? dim=None)',
+  repeatInterleave:
+    'repeat_interleave(Tensor input, Tensor|int repeats, int? dim=None, *, int? output_size=None)',
   // -- SIG: pointwise (ops-pointwise) --
 } as const;
 
@@ -297,6 +302,12 @@ export const ops = {
   diagflat: both('diagflat', SIG.diagflat, (a) => shm.diagflat(a.input, a.offset)),
   fliplr: both('fliplr', SIG.fliplr, (a) => flipDim('fliplr', a.input, 1)),
   flipud: both('flipud', SIG.flipud, (a) => flipDim('flipud', a.input, 0)),
+  narrowCopy: both('narrowCopy', SIG.narrowCopy, (a) => shm.narrowCopy(a.input, a.dim, a.start, a.length)),
+  splitWithSizes: both('splitWithSizes', SIG.splitWithSizes, (a) => sh.split(a.input, a.splitSizes, a.dim)),
+  cross: both('cross', SIG.cross, (a) => shm.cross(a.input, a.other, a.dim)),
+  repeatInterleave: both('repeatInterleave', SIG.repeatInterleave, (a) =>
+    shm.repeatInterleave(a.input, a.repeats, a.dim),
+  ),
   // -- ops: pointwise (ops-pointwise) --
 };
 
@@ -510,6 +521,18 @@ export const functions = {
         dtype: a.dtype ?? 'int32',
         device: a.device ?? undefined,
       }),
+  ),
+  blockDiag: fn('torch.blockDiag', 'block_diag(Tensor[] tensors)', (a) => shm.blockDiag(a.tensors)),
+  cartesianProd: fn('torch.cartesianProd', 'cartesian_prod(Tensor[] tensors)', (a) =>
+    shm.cartesianProd(a.tensors),
+  ),
+  combinations: fn(
+    'torch.combinations',
+    'combinations(Tensor input, int r=2, bool with_replacement=False)',
+    (a) => shm.combinations(a.input, a.r, a.withReplacement),
+  ),
+  constantPadNd: fn('torch.constantPadNd', 'constant_pad_nd(Tensor input, int[] pad, Scalar value=0)', (a) =>
+    shm.constantPadNd(a.input, a.pad, Number(a.value)),
   ),
   triuIndices: fn(
     'torch.triuIndices',

@@ -21,6 +21,7 @@ import {
 import * as pw from '../ops/pointwise.js';
 import * as red from '../ops/reduce.js';
 import * as sh from '../ops/shape.js';
+import * as shm from '../ops/shape-more.js';
 import { form, method, methodOverloads } from '../signature/bind.js';
 import type { Bound, MethodArgs } from '../signature/types.js';
 import { type Device, type DeviceLike, device as toDevice } from '../tensor/device.js';
@@ -72,6 +73,8 @@ const MSIG = {
   contiguous: 'contiguous(Tensor self)',
   where: 'where(Tensor self, Tensor condition, Tensor|Scalar other)',
   slice: 'slice(Tensor self, int dim=0, int? start=None, int? end=None, int step=1)',
+  unfold: 'unfold(Tensor self, int dimension, int size, int step)',
+  sumToSize: 'sum_to_size(Tensor self, int[] size)',
 } as const;
 
 /** Methods with several PyTorch forms: the first that accepts the arguments wins. */
@@ -120,6 +123,9 @@ const methodOnlyOps = {
   repeat: m('repeat', MSIG.repeat, (a) => sh.repeat(a.self, a.repeats)),
   contiguous: m('contiguous', MSIG.contiguous, (a) => sh.contiguous(a.self)),
   slice: m('slice', MSIG.slice, (a) => sh.slice(a.self, a.dim, a.start ?? 0, a.end, a.step)),
+  // products and shape (ops-products)
+  unfold: m('unfold', MSIG.unfold, (a) => shm.unfold(a.self, a.dimension, a.size, a.step)),
+  sumToSize: m('sumToSize', MSIG.sumToSize, (a) => red.sumTo(a.self, a.size)),
 };
 
 // ---- devices and dtypes ----
@@ -665,6 +671,18 @@ declare module '../tensor/tensor.js' {
     fliplr(...args: MethodArgs<typeof SIG.fliplr>): Tensor;
     /** Reversed along dim 0. */
     flipud(...args: MethodArgs<typeof SIG.flipud>): Tensor;
+    /** A copy of `narrow(dim, start, length)`. */
+    narrowCopy(...args: MethodArgs<typeof SIG.narrowCopy>): Tensor;
+    /** Splits into pieces of the given sizes along `dim` (views). */
+    splitWithSizes(...args: MethodArgs<typeof SIG.splitWithSizes>): Tensor[];
+    /** Cross product along a dim of size 3. */
+    cross(...args: MethodArgs<typeof SIG.cross>): Tensor;
+    /** Each element repeated `repeats` times (along `dim`, or of the flattened tensor). */
+    repeatInterleave(...args: MethodArgs<typeof SIG.repeatInterleave>): Tensor;
+    /** The windows of `size` elements every `step` along `dimension`, as a new last dim. */
+    unfold(...args: MethodArgs<typeof MSIG.unfold>): Tensor;
+    /** Summed down to `size` (the inverse of expanding to this tensor's shape). */
+    sumToSize(...args: MethodArgs<typeof MSIG.sumToSize>): Tensor;
     /** Computes gradients of this tensor w.r.t. the graph's leaves into their `.grad`; a non-scalar tensor needs `gradient`. */
     backward(...args: MethodArgs<typeof MSIG.backward>): void;
     /** Moves to the GPU (WebGPU). */

@@ -126,6 +126,10 @@ export const {
   trace,
   vdot,
   vsplit,
+  narrowCopy,
+  splitWithSizes,
+  cross,
+  repeatInterleave,
 } = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, v.fn])) as {
   [K in keyof typeof ops]: (typeof ops)[K]['fn'];
 };
@@ -175,6 +179,10 @@ export const {
   atleast3d,
   trilIndices,
   triuIndices,
+  blockDiag,
+  cartesianProd,
+  combinations,
+  constantPadNd,
 } = functions;
 
 // Functional ops PyTorch also has under `torch.` (and a few torchts kept there), bound once in

@@ -6,16 +6,24 @@
 import { fmtShape, ShapeError } from '../tensor/errors.js';
 import { broadcastShapes, E, emptyTensor, normDim, record1, type Tensor, viewOf } from './core.js';
 import { fromArray, type TensorOptions } from './creation.js';
+import { indexSelect } from './indexing.js';
+import { mul, sub } from './pointwise.js';
 import {
   cat,
+  clone,
   expand,
+  flatten,
   flip,
   movedim as movedim1,
+  narrow,
+  pad,
   permute,
   repeat,
   reshape,
   slice,
+  stack,
   transpose,
+  unflatten,
   unsqueeze,
 } from './shape.js';
 
@@ -318,3 +326,117 @@ export function triIndices(
       }
   return fromArray(Int32Array.from([...rs, ...cs]), [2, rs.length], { dtype: 'int32', ...opts });
 }
+
+export const narrowCopy = (x: Tensor, dim: number, start: number, length: number): Tensor =>
+  clone(narrow(x, dim, start, length));
+
+/** torch.block_diag: the tensors (0-d, 1-d as a row, 2-d) as blocks of a block-diagonal matrix. */
+export function blockDiag(ts: readonly Tensor[]): Tensor {
+  const ms = ts.map((t, i) => {
+    if (t.dim() > 2)
+      throw new ShapeError(
+        `torch.block_diag: Input tensors must have 2 or fewer dimensions. Input ${i} has ${t.dim()} dimensions`,
+      );
+    return t.dim() === 0 ? reshape(t, [1, 1]) : t.dim() === 1 ? unsqueeze(t, 0) : t;
+  });
+  const cols = ms.reduce((a, t) => a + t.shape[1], 0);
+  let off = 0;
+  const rows = ms.map((t) => {
+    const r = pad(t, [off, cols - off - t.shape[1], 0, 0]);
+    off += t.shape[1];
+    return r;
+  });
+  return cat(rows, 0);
+}
+
+/** torch.cartesian_prod: the rows of every combination of the 1-D inputs' elements. */
+export function cartesianProd(ts: readonly Tensor[]): Tensor {
+  for (const t of ts)
+    if (t.dim() !== 1) throw new ShapeError(`Expect a 1D vector, but got shape ${fmtShape(t.shape)}`);
+  if (ts.length === 1) return ts[0];
+  return stack(
+    meshgrid(ts, 'ij').map((g) => reshape(g, [-1])),
+    1,
+  );
+}
+
+/** torch.combinations: the r-length combinations of a 1-D tensor's elements, as rows. */
+export function combinations(x: Tensor, r = 2, withReplacement = false): Tensor {
+  if (x.dim() !== 1) throw new ShapeError(`Expect a 1D vector, but got shape ${fmtShape(x.shape)}`);
+  if (r < 0) throw new RangeError(`Expect a non-negative number, but got ${r}`);
+  const n = x.shape[0];
+  const idx: number[] = [];
+  const cur: number[] = [];
+  const walk = (from: number) => {
+    if (cur.length === r) {
+      idx.push(...cur);
+      return;
+    }
+    for (let i = from; i < n; i++) {
+      cur.push(i);
+      walk(withReplacement ? i : i + 1);
+      cur.pop();
+    }
+  };
+  if (r > 0) walk(0);
+  if (idx.length === 0) return reshape(narrow(x, 0, 0, 0), [0]);
+  const index = fromArray(Int32Array.from(idx), [idx.length], { device: x.device });
+  return reshape(indexSelect(x, 0, index), [idx.length / r, r]);
+}
+
+/** torch.cross: the cross product along a dim of size 3 (the first such dim by default). */
+export function cross(a: Tensor, b: Tensor, dim: number | null = null): Tensor {
+  const shape = broadcastShapes('cross', a.shape, b.shape);
+  const d = dim === null ? shape.indexOf(3) : normDim(dim, shape.length, 'cross');
+  if (d < 0 || shape[d] !== 3)
+    throw new ShapeError(
+      `linalg.cross: inputs dimension ${dim ?? -1} must have length 3. Got ${a.shape[d] ?? 0} and ${b.shape[d] ?? 0}`,
+    );
+  const x = expand(a, shape);
+  const y = expand(b, shape);
+  const at = (t: Tensor, i: number) => narrow(t, d, i, 1);
+  const comp = (i: number, j: number) => sub(mul(at(x, i), at(y, j)), mul(at(x, j), at(y, i)));
+  return cat([comp(1, 2), comp(2, 0), comp(0, 1)], d);
+}
+
+/** torch.repeat_interleave: each element repeated (along dim, or of the flattened tensor). */
+export function repeatInterleave(x: Tensor, repeats: number | Tensor, dim: number | null = null): Tensor {
+  const src = dim === null ? reshape(x, [-1]) : x;
+  const d = dim === null ? 0 : normDim(dim, x.dim(), 'repeat_interleave');
+  if (typeof repeats === 'number' || repeats.numel() === 1) {
+    const r = typeof repeats === 'number' ? repeats : intsOf('repeat_interleave', repeats)[0];
+    if (r < 0) throw new RangeError('repeats can not be negative');
+    const u = unsqueeze(src, d + 1);
+    const shape = u.shape.slice();
+    shape[d + 1] = r;
+    return flatten(expand(u, shape), d, d + 1);
+  }
+  const reps = intsOf('repeat_interleave', repeats);
+  if (repeats.dim() !== 1 || reps.length !== src.shape[d])
+    throw new ShapeError('repeats must have the same size as input along dim');
+  const idx: number[] = [];
+  reps.forEach((r, i) => {
+    for (let k = 0; k < r; k++) idx.push(i);
+  });
+  return indexSelect(src, d, fromArray(Int32Array.from(idx), [idx.length], { device: x.device }));
+}
+
+/** Tensor.unfold: the windows of `size` elements every `step` along dim, as a new last dim. */
+export function unfold(x: Tensor, dim: number, size: number, step: number): Tensor {
+  if (step <= 0) throw new RangeError(`step is ${step} but must be > 0`);
+  if (x.dim() === 0) {
+    if (size > 1) throw new RangeError(`maximum size for tensor at dimension 0 is 1 but size is ${size}`);
+    return reshape(x, [size]);
+  }
+  const d = normDim(dim, x.dim(), 'unfold');
+  const len = x.shape[d];
+  if (size > len)
+    throw new RangeError(`maximum size for tensor at dimension ${d} is ${len} but size is ${size}`);
+  const n = Math.floor((len - size) / step) + 1;
+  const idx = Int32Array.from({ length: n * size }, (_, j) => Math.floor(j / size) * step + (j % size));
+  const picked = indexSelect(x, d, fromArray(idx, [idx.length], { device: x.device }));
+  return movedim1(unflatten(picked, d, [n, size]), d + 1, -1);
+}
+
+export const constantPadNd = (x: Tensor, pads: readonly number[], value = 0): Tensor =>
+  pad(x, pads, 'constant', value);

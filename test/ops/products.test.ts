@@ -9,7 +9,8 @@ import { testDevices } from '../helpers/devices.js';
 async function expectClose(got: Tensor, want: Tensor): Promise<void> {
   expect(got.shape).toEqual(want.shape);
   const [g, w] = [await values(got), await values(want)];
-  g.forEach((v, i) => expect(Math.abs(v - w[i])).toBeLessThanOrEqual(1e-4 + 1e-4 * Math.abs(w[i])));
+  for (const [i, v] of g.entries())
+    expect(Math.abs(v - w[i])).toBeLessThanOrEqual(1e-4 + 1e-4 * Math.abs(w[i]));
 }
 
 // [equation, operand shapes, the same thing written with other ops]
