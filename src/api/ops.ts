@@ -255,7 +255,7 @@ export const ops = {
   unsqueeze: both('unsqueeze', SIG.unsqueeze, (a) => sh.unsqueeze(a.input, a.dim)),
   squeeze: both('squeeze', SIG.squeeze, (a) => sh.squeeze(a.input, a.dim ?? undefined)),
   flatten: both('flatten', SIG.flatten, (a) => sh.flatten(a.input, a.startDim, a.endDim)),
-  unflatten: both('unflatten', SIG.unflatten, (a) => sh.unflatten(a.input, a.dim, a.sizes)),
+  unflatten: both('unflatten', SIG.unflatten, (a) => shm.unflatten(a.input, a.dim, a.sizes)),
   narrow: both('narrow', SIG.narrow, (a) =>
     sh.narrow(a.input, a.dim, typeof a.start === 'number' ? a.start : scalarInt('narrow', a.start), a.length),
   ),

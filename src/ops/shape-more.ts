@@ -23,7 +23,7 @@ import {
   slice,
   stack,
   transpose,
-  unflatten,
+  unflatten as unflattenView,
   unsqueeze,
 } from './shape.js';
 
@@ -435,8 +435,26 @@ export function unfold(x: Tensor, dim: number, size: number, step: number): Tens
   const n = Math.floor((len - size) / step) + 1;
   const idx = Int32Array.from({ length: n * size }, (_, j) => Math.floor(j / size) * step + (j % size));
   const picked = indexSelect(x, d, fromArray(idx, [idx.length], { device: x.device }));
-  return movedim1(unflatten(picked, d, [n, size]), d + 1, -1);
+  return movedim1(unflattenView(picked, d, [n, size]), d + 1, -1);
 }
 
 export const constantPadNd = (x: Tensor, pads: readonly number[], value = 0): Tensor =>
   pad(x, pads, 'constant', value);
+
+/** torch.unflatten with PyTorch's checks (non-empty sizes that multiply up to the dim's size). */
+export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  if (x.dim() === 0) throw new RangeError('unflatten: Dimension specified as 0 but tensor has no dimensions');
+  const d = normDim(dim, x.dim(), 'unflatten');
+  if (sizes.length === 0) throw new RangeError('unflatten: sizes must be non-empty');
+  const known = sizes.reduce((a, s) => (s === -1 ? a : a * s), 1);
+  const inferred = sizes.filter((s) => s === -1).length;
+  if (
+    inferred > 1 ||
+    sizes.some((s) => s < -1) ||
+    (inferred === 0 ? known !== x.shape[d] : known === 0 || x.shape[d] % known !== 0)
+  )
+    throw new ShapeError(
+      `unflatten: Provided sizes ${fmtShape(sizes)} don't multiply up to the size of dim ${dim} (${x.shape[d]}) in the input tensor`,
+    );
+  return unflattenView(x, d, sizes);
+}
