@@ -257,7 +257,9 @@ export const ops = {
   flatten: both('flatten', SIG.flatten, (a) => sh.flatten(a.input, a.startDim, a.endDim)),
   unflatten: both('unflatten', SIG.unflatten, (a) => shm.unflatten(a.input, a.dim, a.sizes)),
   narrow: both('narrow', SIG.narrow, (a) =>
-    sh.narrow(a.input, a.dim, typeof a.start === 'number' ? a.start : scalarInt('narrow', a.start), a.length),
+    typeof a.start === 'number'
+      ? sh.narrow(a.input, a.dim, a.start, a.length)
+      : shm.narrowTensorStart(a.input, a.dim, a.start, a.length),
   ),
   select: both('select', SIG.select, (a) => sh.select(a.input, a.dim, a.index)),
   split: both('split', SIG.split, (a) => sh.split(a.input, a.splitSizeOrSections, a.dim)),
@@ -316,13 +318,6 @@ const coef = (a: { beta: number | boolean; alpha: number | boolean }) => ({
   beta: Number(a.beta),
   alpha: Number(a.alpha),
 });
-
-/** An int passed as a 0-d integer tensor (PyTorch's SymInt from a tensor), read on the CPU. */
-function scalarInt(op: string, t: Tensor): number {
-  if (t.numel() !== 1)
-    throw new TypeError(`torch.${op}(): a tensor start must have one element, got ${t.numel()}`);
-  return shm.intsOf(op, t)[0];
-}
 
 function flipDim(op: string, x: Tensor, d: number): Tensor {
   if (x.dim() <= d) throw new RangeError(`${op}: Input must be >= ${d + 1}-d.`);

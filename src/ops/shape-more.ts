@@ -5,9 +5,9 @@
  */
 import { fmtShape, ShapeError } from '../tensor/errors.js';
 import { broadcastShapes, E, emptyTensor, normDim, record1, type Tensor, viewOf } from './core.js';
-import { fromArray, type TensorOptions } from './creation.js';
+import { arange, fromArray, type TensorOptions } from './creation.js';
 import { indexSelect } from './indexing.js';
-import { mul, sub } from './pointwise.js';
+import { add, cast, mul, remainder, sub } from './pointwise.js';
 import {
   cat,
   clone,
@@ -457,4 +457,22 @@ export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Ten
       `unflatten: Provided sizes ${fmtShape(sizes)} don't multiply up to the size of dim ${dim} (${x.shape[d]}) in the input tensor`,
     );
   return unflattenView(x, d, sizes);
+}
+
+/**
+ * torch.narrow with the start given as a one-element integer tensor: a view when the tensor is
+ * on the CPU (its value is read), else an index_select of start + [0, length) computed on the
+ * device, so nothing waits on a read-back (the range is then not checked).
+ */
+export function narrowTensorStart(x: Tensor, dim: number, start: Tensor, length: number): Tensor {
+  if (start.numel() !== 1 || start.dtype === 'float32' || start.dtype === 'bool')
+    throw new TypeError(
+      `narrow(): start must be an integer tensor with one element, got a ${start.dtype} tensor of ${start.numel()} elements`,
+    );
+  if (start.device.type === 'cpu') return narrow(x, dim, intsOf('narrow', start)[0], length);
+  if (x.dim() === 0) throw new RangeError('narrow() cannot be applied to a 0-dim tensor.');
+  const d = normDim(dim, x.dim(), 'narrow');
+  const s0 = remainder(cast(reshape(start, [1]), 'int32'), x.shape[d]);
+  const idx = add(arange(0, length, 1, { dtype: 'int32', device: x.device }), s0);
+  return indexSelect(x, d, idx);
 }
