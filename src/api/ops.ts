@@ -14,8 +14,10 @@ import { cumsum as cumsumOp } from '../ops/cumulative.js';
 import * as idx from '../ops/indexing.js';
 import * as mm from '../ops/matmul.js';
 import * as pw from '../ops/pointwise.js';
+import * as pr from '../ops/products.js';
 import * as red from '../ops/reduce.js';
 import * as sh from '../ops/shape.js';
+import * as shm from '../ops/shape-more.js';
 import { fn, form, method, overloads } from '../signature/bind.js';
 import type { Bound } from '../signature/types.js';
 import { normalizeDType } from '../tensor/dtype.js';
@@ -117,7 +119,7 @@ export const SIG = {
   squeeze: 'squeeze(Tensor input, int[1]? dim=None)',
   flatten: 'flatten(Tensor input, int start_dim=0, int end_dim=-1)',
   unflatten: 'unflatten(Tensor input, int dim, int[] sizes)',
-  narrow: 'narrow(Tensor input, int dim, int start, int length)',
+  narrow: 'narrow(Tensor input, int dim, Tensor|int start, int length)',
   select: 'select(Tensor input, int dim, int index)',
   split: 'split(Tensor input, int|int[] split_size_or_sections, int dim=0)',
   chunk: 'chunk(Tensor input, int chunks, int dim=0)',
@@ -125,12 +127,42 @@ export const SIG = {
   flip: 'flip(Tensor input, int[] dims)',
   tril: 'tril(Tensor input, int diagonal=0)',
   triu: 'triu(Tensor input, int diagonal=0)',
-  movedim: 'movedim(Tensor input, int source, int destination)',
-  moveaxis: 'moveaxis(Tensor input, int source, int destination)',
+  movedim: 'movedim(Tensor input, int|int[] source, int|int[] destination)',
+  moveaxis: 'moveaxis(Tensor input, int|int[] source, int|int[] destination)',
   gather: 'gather(Tensor input, int dim, Tensor index)',
   scatterAdd: 'scatter_add(Tensor input, int dim, Tensor index, Tensor src)',
   indexSelect: 'index_select(Tensor input, int dim, Tensor index)',
   // -- SIG: products and shape (ops-products) --
+  addmm: 'addmm(Tensor input, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1)',
+  addmv: 'addmv(Tensor input, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1)',
+  addr: 'addr(Tensor input, Tensor vec1, Tensor vec2, *, Scalar beta=1, Scalar alpha=1)',
+  baddbmm: 'baddbmm(Tensor input, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1)',
+  addbmm: 'addbmm(Tensor input, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1)',
+  mv: 'mv(Tensor input, Tensor vec)',
+  vdot: 'vdot(Tensor input, Tensor other)',
+  inner: 'inner(Tensor input, Tensor other)',
+  kron: 'kron(Tensor input, Tensor other)',
+  trace: 'trace(Tensor input)',
+  broadcastTo: 'broadcast_to(Tensor input, int[] size)',
+  roll: 'roll(Tensor input, int|int[] shifts, int|int[] dims=[])',
+  rot90: 'rot90(Tensor input, int k=1, int[] dims=[0,1])',
+  tile: 'tile(Tensor input, int[] dims)',
+  tensorSplit: 'tensor_split(Tensor input, Tensor|int|int[] indices_or_sections, int dim=0)',
+  hsplit: 'hsplit(Tensor input, int|int[] sections)',
+  vsplit: 'vsplit(Tensor input, int|int[] sections)',
+  dsplit: 'dsplit(Tensor input, int|int[] sections)',
+  ravel: 'ravel(Tensor input)',
+  diag: 'diag(Tensor input, int diagonal=0)',
+  diagonal: 'diagonal(Tensor input, int offset=0, int dim1=0, int dim2=1)',
+  diagEmbed: 'diag_embed(Tensor input, int offset=0, int dim1=-2, int dim2=-1)',
+  diagflat: 'diagflat(Tensor input, int offset=0)',
+  fliplr: 'fliplr(Tensor input)',
+  flipud: 'flipud(Tensor input)',
+  narrowCopy: 'narrow_copy(Tensor input, int dim, int start, int length)',
+  splitWithSizes: 'split_with_sizes(Tensor input, int[] split_sizes, int dim=0)',
+  cross: 'cross(Tensor input, Tensor other, int? dim=None)',
+  repeatInterleave:
+    'repeat_interleave(Tensor input, Tensor|int repeats, int? dim=None, *, int? output_size=None)',
   // -- SIG: pointwise (ops-pointwise) --
 } as const;
 
@@ -223,8 +255,12 @@ export const ops = {
   unsqueeze: both('unsqueeze', SIG.unsqueeze, (a) => sh.unsqueeze(a.input, a.dim)),
   squeeze: both('squeeze', SIG.squeeze, (a) => sh.squeeze(a.input, a.dim ?? undefined)),
   flatten: both('flatten', SIG.flatten, (a) => sh.flatten(a.input, a.startDim, a.endDim)),
-  unflatten: both('unflatten', SIG.unflatten, (a) => sh.unflatten(a.input, a.dim, a.sizes)),
-  narrow: both('narrow', SIG.narrow, (a) => sh.narrow(a.input, a.dim, a.start, a.length)),
+  unflatten: both('unflatten', SIG.unflatten, (a) => shm.unflatten(a.input, a.dim, a.sizes)),
+  narrow: both('narrow', SIG.narrow, (a) =>
+    typeof a.start === 'number'
+      ? sh.narrow(a.input, a.dim, a.start, a.length)
+      : shm.narrowTensorStart(a.input, a.dim, a.start, a.length),
+  ),
   select: both('select', SIG.select, (a) => sh.select(a.input, a.dim, a.index)),
   split: both('split', SIG.split, (a) => sh.split(a.input, a.splitSizeOrSections, a.dim)),
   chunk: both('chunk', SIG.chunk, (a) => sh.chunk(a.input, a.chunks, a.dim)),
@@ -232,8 +268,8 @@ export const ops = {
   flip: both('flip', SIG.flip, (a) => sh.flip(a.input, a.dims)),
   tril: both('tril', SIG.tril, (a) => sh.tril(a.input, a.diagonal)),
   triu: both('triu', SIG.triu, (a) => sh.triu(a.input, a.diagonal)),
-  movedim: both('movedim', SIG.movedim, (a) => sh.movedim(a.input, a.source, a.destination)),
-  moveaxis: both('moveaxis', SIG.moveaxis, (a) => sh.movedim(a.input, a.source, a.destination)),
+  movedim: both('movedim', SIG.movedim, (a) => shm.movedim(a.input, a.source, a.destination)),
+  moveaxis: both('moveaxis', SIG.moveaxis, (a) => shm.movedim(a.input, a.source, a.destination)),
   clone: both('clone', SIG.clone, (a) => sh.clone(a.input)),
 
   // ---- indexing ----
@@ -241,8 +277,52 @@ export const ops = {
   scatterAdd: both('scatterAdd', SIG.scatterAdd, (a) => idx.scatterAdd(a.input, a.dim, a.index, a.src)),
   indexSelect: both('indexSelect', SIG.indexSelect, (a) => idx.indexSelect(a.input, a.dim, a.index)),
   // -- ops: products and shape (ops-products) --
+  addmm: both('addmm', SIG.addmm, (a) => pr.addmm(a.input, a.mat1, a.mat2, coef(a))),
+  addmv: both('addmv', SIG.addmv, (a) => pr.addmv(a.input, a.mat, a.vec, coef(a))),
+  addr: both('addr', SIG.addr, (a) => pr.addr(a.input, a.vec1, a.vec2, coef(a))),
+  baddbmm: both('baddbmm', SIG.baddbmm, (a) => pr.baddbmm(a.input, a.batch1, a.batch2, coef(a))),
+  addbmm: both('addbmm', SIG.addbmm, (a) => pr.addbmm(a.input, a.batch1, a.batch2, coef(a))),
+  mv: both('mv', SIG.mv, (a) => pr.mv(a.input, a.vec)),
+  vdot: both('vdot', SIG.vdot, (a) => pr.vdot(a.input, a.other)),
+  inner: both('inner', SIG.inner, (a) => pr.inner(a.input, a.other)),
+  kron: both('kron', SIG.kron, (a) => pr.kron(a.input, a.other)),
+  trace: both('trace', SIG.trace, (a) => pr.trace(a.input)),
+  broadcastTo: both('broadcastTo', SIG.broadcastTo, (a) => shm.broadcastTo(a.input, a.size)),
+  roll: both('roll', SIG.roll, (a) => shm.roll(a.input, a.shifts, a.dims)),
+  rot90: both('rot90', SIG.rot90, (a) => shm.rot90(a.input, a.k, a.dims)),
+  tile: both('tile', SIG.tile, (a) => shm.tile(a.input, a.dims)),
+  tensorSplit: both('tensorSplit', SIG.tensorSplit, (a) =>
+    shm.tensorSplit(a.input, a.indicesOrSections, a.dim),
+  ),
+  hsplit: both('hsplit', SIG.hsplit, (a) => shm.hsplit(a.input, a.sections)),
+  vsplit: both('vsplit', SIG.vsplit, (a) => shm.vsplit(a.input, a.sections)),
+  dsplit: both('dsplit', SIG.dsplit, (a) => shm.dsplit(a.input, a.sections)),
+  ravel: both('ravel', SIG.ravel, (a) => shm.ravel(a.input)),
+  diag: both('diag', SIG.diag, (a) => shm.diag(a.input, a.diagonal)),
+  diagonal: both('diagonal', SIG.diagonal, (a) => shm.diagonal(a.input, a.offset, a.dim1, a.dim2)),
+  diagEmbed: both('diagEmbed', SIG.diagEmbed, (a) => shm.diagEmbed(a.input, a.offset, a.dim1, a.dim2)),
+  diagflat: both('diagflat', SIG.diagflat, (a) => shm.diagflat(a.input, a.offset)),
+  fliplr: both('fliplr', SIG.fliplr, (a) => flipDim('fliplr', a.input, 1)),
+  flipud: both('flipud', SIG.flipud, (a) => flipDim('flipud', a.input, 0)),
+  narrowCopy: both('narrowCopy', SIG.narrowCopy, (a) => shm.narrowCopy(a.input, a.dim, a.start, a.length)),
+  splitWithSizes: both('splitWithSizes', SIG.splitWithSizes, (a) => sh.split(a.input, a.splitSizes, a.dim)),
+  cross: both('cross', SIG.cross, (a) => shm.cross(a.input, a.other, a.dim)),
+  repeatInterleave: both('repeatInterleave', SIG.repeatInterleave, (a) =>
+    shm.repeatInterleave(a.input, a.repeats, a.dim),
+  ),
   // -- ops: pointwise (ops-pointwise) --
 };
+
+/** beta/alpha of the add-multiply ops as numbers. */
+const coef = (a: { beta: number | boolean; alpha: number | boolean }) => ({
+  beta: Number(a.beta),
+  alpha: Number(a.alpha),
+});
+
+function flipDim(op: string, x: Tensor, d: number): Tensor {
+  if (x.dim() <= d) throw new RangeError(`${op}: Input must be >= ${d + 1}-d.`);
+  return sh.flip(x, [d]);
+}
 
 function correction(
   op: string,
@@ -396,5 +476,67 @@ export const functions = {
     (a) => act.dropout(a.input, a.p, a.train, a.generator ?? undefined),
   ),
   // -- functions: products (ops-products) --
+  einsum: fn('torch.einsum', 'einsum(str equation, Tensor[] tensors)', (a) =>
+    pr.einsum(a.equation, a.tensors),
+  ),
+  tensordot: fn('torch.tensordot', 'tensordot(Tensor a, Tensor b, Any dims=2)', (a) =>
+    pr.tensordot(a.a, a.b, a.dims as number | number[][]),
+  ),
+  broadcastTensors: fn('torch.broadcastTensors', 'broadcast_tensors(Tensor[] tensors)', (a) =>
+    shm.broadcastTensors(a.tensors),
+  ),
+  meshgrid: fn('torch.meshgrid', 'meshgrid(Tensor[] tensors, *, "ij"|"xy"? indexing=None)', (a) =>
+    shm.meshgrid(a.tensors, a.indexing ?? 'ij'),
+  ),
+  hstack: fn('torch.hstack', 'hstack(Tensor[] tensors)', (a) => shm.hstack(a.tensors)),
+  vstack: fn('torch.vstack', 'vstack(Tensor[] tensors)', (a) => shm.vstack(a.tensors)),
+  rowStack: fn('torch.rowStack', 'row_stack(Tensor[] tensors)', (a) => shm.vstack(a.tensors)),
+  dstack: fn('torch.dstack', 'dstack(Tensor[] tensors)', (a) => shm.dstack(a.tensors)),
+  columnStack: fn('torch.columnStack', 'column_stack(Tensor[] tensors)', (a) => shm.columnStack(a.tensors)),
+  atleast1d: overloads(
+    'torch.atleast1d',
+    form('atleast_1d(Tensor input)', (a) => shm.atleast1d(a.input)),
+    form('atleast_1d(Tensor[] tensors)', (a) => a.tensors.map(shm.atleast1d)),
+  ),
+  atleast2d: overloads(
+    'torch.atleast2d',
+    form('atleast_2d(Tensor input)', (a) => shm.atleast2d(a.input)),
+    form('atleast_2d(Tensor[] tensors)', (a) => a.tensors.map(shm.atleast2d)),
+  ),
+  atleast3d: overloads(
+    'torch.atleast3d',
+    form('atleast_3d(Tensor input)', (a) => shm.atleast3d(a.input)),
+    form('atleast_3d(Tensor[] tensors)', (a) => a.tensors.map(shm.atleast3d)),
+  ),
+  trilIndices: fn(
+    'torch.trilIndices',
+    'tril_indices(int row, int col, int offset=0, *, ScalarType? dtype=None, Device? device=None)',
+    (a) =>
+      shm.triIndices(false, a.row, a.col, a.offset, {
+        dtype: a.dtype ?? 'int32',
+        device: a.device ?? undefined,
+      }),
+  ),
+  blockDiag: fn('torch.blockDiag', 'block_diag(Tensor[] tensors)', (a) => shm.blockDiag(a.tensors)),
+  cartesianProd: fn('torch.cartesianProd', 'cartesian_prod(Tensor[] tensors)', (a) =>
+    shm.cartesianProd(a.tensors),
+  ),
+  combinations: fn(
+    'torch.combinations',
+    'combinations(Tensor input, int r=2, bool with_replacement=False)',
+    (a) => shm.combinations(a.input, a.r, a.withReplacement),
+  ),
+  constantPadNd: fn('torch.constantPadNd', 'constant_pad_nd(Tensor input, int[] pad, Scalar value=0)', (a) =>
+    shm.constantPadNd(a.input, a.pad, Number(a.value)),
+  ),
+  triuIndices: fn(
+    'torch.triuIndices',
+    'triu_indices(int row, int col, int offset=0, *, ScalarType? dtype=None, Device? device=None)',
+    (a) =>
+      shm.triIndices(true, a.row, a.col, a.offset, {
+        dtype: a.dtype ?? 'int32',
+        device: a.device ?? undefined,
+      }),
+  ),
   // -- functions: pointwise (ops-pointwise) --
 };

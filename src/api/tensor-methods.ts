@@ -21,6 +21,7 @@ import {
 import * as pw from '../ops/pointwise.js';
 import * as red from '../ops/reduce.js';
 import * as sh from '../ops/shape.js';
+import * as shm from '../ops/shape-more.js';
 import { form, method, methodOverloads } from '../signature/bind.js';
 import type { Bound, MethodArgs } from '../signature/types.js';
 import { type Device, type DeviceLike, device as toDevice } from '../tensor/device.js';
@@ -72,6 +73,8 @@ const MSIG = {
   contiguous: 'contiguous(Tensor self)',
   where: 'where(Tensor self, Tensor condition, Tensor|Scalar other)',
   slice: 'slice(Tensor self, int dim=0, int? start=None, int? end=None, int step=1)',
+  unfold: 'unfold(Tensor self, int dimension, int size, int step)',
+  sumToSize: 'sum_to_size(Tensor self, int[] size)',
 } as const;
 
 /** Methods with several PyTorch forms: the first that accepts the arguments wins. */
@@ -120,6 +123,9 @@ const methodOnlyOps = {
   repeat: m('repeat', MSIG.repeat, (a) => sh.repeat(a.self, a.repeats)),
   contiguous: m('contiguous', MSIG.contiguous, (a) => sh.contiguous(a.self)),
   slice: m('slice', MSIG.slice, (a) => sh.slice(a.self, a.dim, a.start ?? 0, a.end, a.step)),
+  // products and shape (ops-products)
+  unfold: m('unfold', MSIG.unfold, (a) => shm.unfold(a.self, a.dimension, a.size, a.step)),
+  sumToSize: m('sumToSize', MSIG.sumToSize, (a) => red.sumTo(a.self, a.size)),
 };
 
 // ---- devices and dtypes ----
@@ -614,6 +620,69 @@ declare module '../tensor/tensor.js' {
     scatterAdd(...args: MethodArgs<typeof SIG.scatterAdd>): Tensor;
     /** Entries along `dim` at `index` positions. */
     indexSelect(...args: MethodArgs<typeof SIG.indexSelect>): Tensor;
+    // -- products and shape (ops-products) --
+    /** `beta * self + alpha * (mat1 @ mat2)`. */
+    addmm(...args: MethodArgs<typeof SIG.addmm>): Tensor;
+    /** `beta * self + alpha * (mat @ vec)`. */
+    addmv(...args: MethodArgs<typeof SIG.addmv>): Tensor;
+    /** `beta * self + alpha * outer(vec1, vec2)`. */
+    addr(...args: MethodArgs<typeof SIG.addr>): Tensor;
+    /** `beta * self + alpha * bmm(batch1, batch2)`. */
+    baddbmm(...args: MethodArgs<typeof SIG.baddbmm>): Tensor;
+    /** `beta * self + alpha * sum_b(batch1[b] @ batch2[b])`. */
+    addbmm(...args: MethodArgs<typeof SIG.addbmm>): Tensor;
+    /** Matrix-vector product. */
+    mv(...args: MethodArgs<typeof SIG.mv>): Tensor;
+    /** Dot product of two 1-D tensors. */
+    vdot(...args: MethodArgs<typeof SIG.vdot>): Tensor;
+    /** Sum over the last dims of both tensors. */
+    inner(...args: MethodArgs<typeof SIG.inner>): Tensor;
+    /** Kronecker product. */
+    kron(...args: MethodArgs<typeof SIG.kron>): Tensor;
+    /** Sum of the main diagonal of a matrix. */
+    trace(...args: MethodArgs<typeof SIG.trace>): Tensor;
+    /** A broadcast (stride-0) view of the given shape. */
+    broadcastTo(...args: MethodArgs<typeof SIG.broadcastTo>): Tensor;
+    /** Elements shifted along `dims` (wrapping around). */
+    roll(...args: MethodArgs<typeof SIG.roll>): Tensor;
+    /** Rotated by `k` quarter turns in the plane of `dims`. */
+    rot90(...args: MethodArgs<typeof SIG.rot90>): Tensor;
+    /** Repeated `dims` times per dim (left-padded with 1s). */
+    tile(...args: MethodArgs<typeof SIG.tile>): Tensor;
+    /** Splits into `sections` nearly equal pieces or at `indices` along `dim` (views). */
+    tensorSplit(...args: MethodArgs<typeof SIG.tensorSplit>): Tensor[];
+    /** `tensorSplit` along dim 1 (dim 0 for 1-D). */
+    hsplit(...args: MethodArgs<typeof SIG.hsplit>): Tensor[];
+    /** `tensorSplit` along dim 0. */
+    vsplit(...args: MethodArgs<typeof SIG.vsplit>): Tensor[];
+    /** `tensorSplit` along dim 2. */
+    dsplit(...args: MethodArgs<typeof SIG.dsplit>): Tensor[];
+    /** The elements as a 1-D tensor (a view when possible). */
+    ravel(...args: MethodArgs<typeof SIG.ravel>): Tensor;
+    /** The diagonal of a matrix, or a diagonal matrix from a vector. */
+    diag(...args: MethodArgs<typeof SIG.diag>): Tensor;
+    /** A view of the diagonal of dims `dim1`, `dim2`, as the last dim. */
+    diagonal(...args: MethodArgs<typeof SIG.diagonal>): Tensor;
+    /** The last dim as the diagonal of new dims `dim1`, `dim2`. */
+    diagEmbed(...args: MethodArgs<typeof SIG.diagEmbed>): Tensor;
+    /** A diagonal matrix from the flattened tensor. */
+    diagflat(...args: MethodArgs<typeof SIG.diagflat>): Tensor;
+    /** Reversed along dim 1. */
+    fliplr(...args: MethodArgs<typeof SIG.fliplr>): Tensor;
+    /** Reversed along dim 0. */
+    flipud(...args: MethodArgs<typeof SIG.flipud>): Tensor;
+    /** A copy of `narrow(dim, start, length)`. */
+    narrowCopy(...args: MethodArgs<typeof SIG.narrowCopy>): Tensor;
+    /** Splits into pieces of the given sizes along `dim` (views). */
+    splitWithSizes(...args: MethodArgs<typeof SIG.splitWithSizes>): Tensor[];
+    /** Cross product along a dim of size 3. */
+    cross(...args: MethodArgs<typeof SIG.cross>): Tensor;
+    /** Each element repeated `repeats` times (along `dim`, or of the flattened tensor). */
+    repeatInterleave(...args: MethodArgs<typeof SIG.repeatInterleave>): Tensor;
+    /** The windows of `size` elements every `step` along `dimension`, as a new last dim. */
+    unfold(...args: MethodArgs<typeof MSIG.unfold>): Tensor;
+    /** Summed down to `size` (the inverse of expanding to this tensor's shape). */
+    sumToSize(...args: MethodArgs<typeof MSIG.sumToSize>): Tensor;
     /** Computes gradients of this tensor w.r.t. the graph's leaves into their `.grad`; a non-scalar tensor needs `gradient`. */
     backward(...args: MethodArgs<typeof MSIG.backward>): void;
     /** Moves to the GPU (WebGPU). */

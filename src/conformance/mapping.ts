@@ -52,7 +52,22 @@ function nameArgs(
     first?.type.kind === 'list' && first.type.of.kind === 'base' && first.type.of.base === 'Tensor'
       ? positional.filter((v) => v instanceof Tensor)
       : null;
-  const values = list ? [list, ...positional.slice(list.length)] : positional;
+  // x.sum_to_size(5, 1, 5): a lone int list spelled out as varargs, as the binder takes it.
+  const lone = free.filter((p) => p.name !== 'self' && p.name !== 'input');
+  const intList = (p: (typeof free)[number] | undefined) =>
+    p?.type.kind === 'list' && p.type.of.kind === 'base' && p.type.of.base === 'int';
+  const rest = positional.slice(free.length - lone.length);
+  const varargs =
+    !list &&
+    lone.length === 1 &&
+    intList(lone[0]) &&
+    rest.length > 1 &&
+    rest.every((v) => typeof v === 'number');
+  const values = list
+    ? [list, ...positional.slice(list.length)]
+    : varargs
+      ? [...positional.slice(0, free.length - 1), rest]
+      : positional;
   if (values.length > free.length)
     return `${op}: ${values.length} positional arguments for parameters (${free.map((p) => p.pyName).join(', ')})`;
   values.forEach((v, i) => {
