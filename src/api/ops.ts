@@ -14,6 +14,7 @@ import { cumsum as cumsumOp } from '../ops/cumulative.js';
 import * as idx from '../ops/indexing.js';
 import * as mm from '../ops/matmul.js';
 import * as pw from '../ops/pointwise.js';
+import * as pm from '../ops/pointwise-more.js';
 import * as red from '../ops/reduce.js';
 import * as sh from '../ops/shape.js';
 import { fn, form, method, overloads } from '../signature/bind.js';
@@ -55,7 +56,7 @@ export const SIG = {
   erf: 'erf(Tensor input)',
   floor: 'floor(Tensor input)',
   ceil: 'ceil(Tensor input)',
-  round: 'round(Tensor input)',
+  round: 'round(Tensor input, *, int decimals=0)',
   trunc: 'trunc(Tensor input)',
   reciprocal: 'reciprocal(Tensor input)',
   square: 'square(Tensor input)',
@@ -132,6 +133,50 @@ export const SIG = {
   indexSelect: 'index_select(Tensor input, int dim, Tensor index)',
   // -- SIG: products and shape (ops-products) --
   // -- SIG: pointwise (ops-pointwise) --
+  acos: 'acos(Tensor input)',
+  arccos: 'arccos(Tensor input)',
+  asin: 'asin(Tensor input)',
+  arcsin: 'arcsin(Tensor input)',
+  atan: 'atan(Tensor input)',
+  arctan: 'arctan(Tensor input)',
+  arctan2: 'arctan2(Tensor input, Tensor other)',
+  acosh: 'acosh(Tensor input)',
+  arccosh: 'arccosh(Tensor input)',
+  asinh: 'asinh(Tensor input)',
+  arcsinh: 'arcsinh(Tensor input)',
+  atanh: 'atanh(Tensor input)',
+  arctanh: 'arctanh(Tensor input)',
+  sinh: 'sinh(Tensor input)',
+  cosh: 'cosh(Tensor input)',
+  exp2: 'exp2(Tensor input)',
+  deg2rad: 'deg2rad(Tensor input)',
+  rad2deg: 'rad2deg(Tensor input)',
+  frac: 'frac(Tensor input)',
+  fix: 'fix(Tensor input)',
+  absolute: 'absolute(Tensor input)',
+  positive: 'positive(Tensor input)',
+  sgn: 'sgn(Tensor input)',
+  signbit: 'signbit(Tensor input)',
+  logit: 'logit(Tensor input, float? eps=None)',
+  sinc: 'sinc(Tensor input)',
+  nanToNum: 'nan_to_num(Tensor input, float? nan=0.0, float? posinf=None, float? neginf=None)',
+  clampMin: 'clamp_min(Tensor input, Tensor|Scalar min)',
+  clampMax: 'clamp_max(Tensor input, Tensor|Scalar max)',
+  addcmul: 'addcmul(Tensor input, Tensor tensor1, Tensor tensor2, *, Scalar value=1)',
+  addcdiv: 'addcdiv(Tensor input, Tensor tensor1, Tensor tensor2, *, Scalar value=1)',
+  lerp: 'lerp(Tensor input, Tensor end, Tensor|Scalar weight)',
+  fmod: 'fmod(Tensor input, Tensor|Scalar other)',
+  hypot: 'hypot(Tensor input, Tensor other)',
+  logaddexp: 'logaddexp(Tensor input, Tensor other)',
+  logaddexp2: 'logaddexp2(Tensor input, Tensor other)',
+  xlogy: 'xlogy(Tensor|Scalar input, Tensor|Scalar other)',
+  copysign: 'copysign(Tensor input, Tensor|Scalar other)',
+  heaviside: 'heaviside(Tensor input, Tensor values)',
+  floatPower: 'float_power(Tensor|Scalar input, Tensor|Scalar exponent)',
+  multiply: 'multiply(Tensor input, Tensor|Scalar other)',
+  subtract: 'subtract(Tensor input, Tensor|Scalar other, *, Scalar alpha=1)',
+  divide: 'divide(Tensor input, Tensor|Scalar other, *, "trunc"|"floor"? rounding_mode=None)',
+  trueDivide: 'true_divide(Tensor input, Tensor|Scalar other)',
 } as const;
 
 /** Ops that are both 'torch.name(x, ...)' and 'x.name(...)'. */
@@ -157,7 +202,7 @@ export const ops = {
   erf: both('erf', SIG.erf, (a) => pw.erf(a.input)),
   floor: both('floor', SIG.floor, (a) => pw.floor(a.input)),
   ceil: both('ceil', SIG.ceil, (a) => pw.ceil(a.input)),
-  round: both('round', SIG.round, (a) => pw.round(a.input)),
+  round: both('round', SIG.round, (a) => pm.roundDecimals(a.input, a.decimals)),
   trunc: both('trunc', SIG.trunc, (a) => pw.trunc(a.input)),
   reciprocal: both('reciprocal', SIG.reciprocal, (a) => pw.reciprocal(a.input)),
   square: both('square', SIG.square, (a) => pw.square(a.input)),
@@ -242,6 +287,50 @@ export const ops = {
   indexSelect: both('indexSelect', SIG.indexSelect, (a) => idx.indexSelect(a.input, a.dim, a.index)),
   // -- ops: products and shape (ops-products) --
   // -- ops: pointwise (ops-pointwise) --
+  acos: both('acos', SIG.acos, (a) => pm.acos(a.input)),
+  arccos: both('arccos', SIG.arccos, (a) => pm.acos(a.input)),
+  asin: both('asin', SIG.asin, (a) => pm.asin(a.input)),
+  arcsin: both('arcsin', SIG.arcsin, (a) => pm.asin(a.input)),
+  atan: both('atan', SIG.atan, (a) => pm.atan(a.input)),
+  arctan: both('arctan', SIG.arctan, (a) => pm.atan(a.input)),
+  arctan2: both('arctan2', SIG.arctan2, (a) => pw.atan2(a.input, a.other)),
+  acosh: both('acosh', SIG.acosh, (a) => pm.acosh(a.input)),
+  arccosh: both('arccosh', SIG.arccosh, (a) => pm.acosh(a.input)),
+  asinh: both('asinh', SIG.asinh, (a) => pm.asinh(a.input)),
+  arcsinh: both('arcsinh', SIG.arcsinh, (a) => pm.asinh(a.input)),
+  atanh: both('atanh', SIG.atanh, (a) => pm.atanh(a.input)),
+  arctanh: both('arctanh', SIG.arctanh, (a) => pm.atanh(a.input)),
+  sinh: both('sinh', SIG.sinh, (a) => pm.sinh(a.input)),
+  cosh: both('cosh', SIG.cosh, (a) => pm.cosh(a.input)),
+  exp2: both('exp2', SIG.exp2, (a) => pm.exp2(a.input)),
+  deg2rad: both('deg2rad', SIG.deg2rad, (a) => pm.deg2rad(a.input)),
+  rad2deg: both('rad2deg', SIG.rad2deg, (a) => pm.rad2deg(a.input)),
+  frac: both('frac', SIG.frac, (a) => pm.frac(a.input)),
+  fix: both('fix', SIG.fix, (a) => pw.trunc(a.input)),
+  absolute: both('absolute', SIG.absolute, (a) => pw.abs(a.input)),
+  positive: both('positive', SIG.positive, (a) => pm.positive(a.input)),
+  sgn: both('sgn', SIG.sgn, (a) => pw.sign(a.input)),
+  signbit: both('signbit', SIG.signbit, (a) => pm.signbit(a.input)),
+  logit: both('logit', SIG.logit, (a) => pm.logit(a.input, a.eps)),
+  sinc: both('sinc', SIG.sinc, (a) => pm.sinc(a.input)),
+  nanToNum: both('nanToNum', SIG.nanToNum, (a) => pm.nanToNum(a.input, a.nan, a.posinf, a.neginf)),
+  clampMin: both('clampMin', SIG.clampMin, (a) => pw.clamp(a.input, { min: a.min })),
+  clampMax: both('clampMax', SIG.clampMax, (a) => pw.clamp(a.input, { max: a.max })),
+  addcmul: both('addcmul', SIG.addcmul, (a) => pm.addcmul(a.input, a.tensor1, a.tensor2, Number(a.value))),
+  addcdiv: both('addcdiv', SIG.addcdiv, (a) => pm.addcdiv(a.input, a.tensor1, a.tensor2, Number(a.value))),
+  lerp: both('lerp', SIG.lerp, (a) => pm.lerp(a.input, a.end, a.weight)),
+  fmod: both('fmod', SIG.fmod, (a) => pm.fmod(a.input, a.other)),
+  hypot: both('hypot', SIG.hypot, (a) => pm.hypot(a.input, a.other)),
+  logaddexp: both('logaddexp', SIG.logaddexp, (a) => pm.logaddexp(a.input, a.other)),
+  logaddexp2: both('logaddexp2', SIG.logaddexp2, (a) => pm.logaddexp2(a.input, a.other)),
+  xlogy: both('xlogy', SIG.xlogy, (a) => pm.xlogy(a.input, a.other)),
+  copysign: both('copysign', SIG.copysign, (a) => pm.copysign(a.input, a.other)),
+  heaviside: both('heaviside', SIG.heaviside, (a) => pm.heaviside(a.input, a.values)),
+  floatPower: both('floatPower', SIG.floatPower, (a) => pm.floatPower(a.input, a.exponent)),
+  multiply: both('multiply', SIG.multiply, (a) => pw.mul(a.input, a.other)),
+  subtract: both('subtract', SIG.subtract, (a) => pw.sub(a.input, a.other, { alpha: Number(a.alpha) })),
+  divide: both('divide', SIG.divide, (a) => pw.div(a.input, a.other, a)),
+  trueDivide: both('trueDivide', SIG.trueDivide, (a) => pw.div(a.input, a.other)),
 };
 
 function correction(
@@ -397,4 +486,24 @@ export const functions = {
   ),
   // -- functions: products (ops-products) --
   // -- functions: pointwise (ops-pointwise) --
+  specialExpit: fn('torch.special.expit', 'expit(Tensor input)', (a) => pw.sigmoid(a.input)),
+  specialLogit: fn('torch.special.logit', 'logit(Tensor input, float? eps=None)', (a) =>
+    pm.logit(a.input, a.eps),
+  ),
+  specialXlogy: fn('torch.special.xlogy', 'xlogy(Tensor|Scalar input, Tensor|Scalar other)', (a) =>
+    pm.xlogy(a.input, a.other),
+  ),
+  specialXlog1py: fn('torch.special.xlog1py', 'xlog1py(Tensor|Scalar input, Tensor|Scalar other)', (a) =>
+    pm.xlog1py(a.input, a.other),
+  ),
+  specialExp2: fn('torch.special.exp2', 'exp2(Tensor input)', (a) => pm.exp2(a.input)),
+  specialExpm1: fn('torch.special.expm1', 'expm1(Tensor input)', (a) => pw.expm1(a.input)),
+  specialLog1p: fn('torch.special.log1p', 'log1p(Tensor input)', (a) => pw.log1p(a.input)),
+  specialSinc: fn('torch.special.sinc', 'sinc(Tensor input)', (a) => pm.sinc(a.input)),
+  specialRound: fn('torch.special.round', 'round(Tensor input, *, int decimals=0)', (a) =>
+    pm.roundDecimals(a.input, a.decimals),
+  ),
+  specialErf: fn('torch.special.erf', 'erf(Tensor input)', (a) => pw.erf(a.input)),
+  specialEntr: fn('torch.special.entr', 'entr(Tensor input)', (a) => pm.entr(a.input)),
+  specialNdtr: fn('torch.special.ndtr', 'ndtr(Tensor input)', (a) => pm.ndtr(a.input)),
 };

@@ -614,6 +614,95 @@ declare module '../tensor/tensor.js' {
     scatterAdd(...args: MethodArgs<typeof SIG.scatterAdd>): Tensor;
     /** Entries along `dim` at `index` positions. */
     indexSelect(...args: MethodArgs<typeof SIG.indexSelect>): Tensor;
+    // -- pointwise (ops-pointwise) --
+    /** Elementwise arccosine. */
+    acos(...args: MethodArgs<typeof SIG.acos>): Tensor;
+    /** Alias of acos. */
+    arccos(...args: MethodArgs<typeof SIG.arccos>): Tensor;
+    /** Elementwise arcsine. */
+    asin(...args: MethodArgs<typeof SIG.asin>): Tensor;
+    /** Alias of asin. */
+    arcsin(...args: MethodArgs<typeof SIG.arcsin>): Tensor;
+    /** Elementwise arctangent. */
+    atan(...args: MethodArgs<typeof SIG.atan>): Tensor;
+    /** Alias of atan. */
+    arctan(...args: MethodArgs<typeof SIG.arctan>): Tensor;
+    /** Alias of atan2. */
+    arctan2(...args: MethodArgs<typeof SIG.arctan2>): Tensor;
+    /** Elementwise inverse hyperbolic cosine. */
+    acosh(...args: MethodArgs<typeof SIG.acosh>): Tensor;
+    /** Alias of acosh. */
+    arccosh(...args: MethodArgs<typeof SIG.arccosh>): Tensor;
+    /** Elementwise inverse hyperbolic sine. */
+    asinh(...args: MethodArgs<typeof SIG.asinh>): Tensor;
+    /** Alias of asinh. */
+    arcsinh(...args: MethodArgs<typeof SIG.arcsinh>): Tensor;
+    /** Elementwise inverse hyperbolic tangent. */
+    atanh(...args: MethodArgs<typeof SIG.atanh>): Tensor;
+    /** Alias of atanh. */
+    arctanh(...args: MethodArgs<typeof SIG.arctanh>): Tensor;
+    /** Elementwise hyperbolic sine. */
+    sinh(...args: MethodArgs<typeof SIG.sinh>): Tensor;
+    /** Elementwise hyperbolic cosine. */
+    cosh(...args: MethodArgs<typeof SIG.cosh>): Tensor;
+    /** Elementwise 2^x. */
+    exp2(...args: MethodArgs<typeof SIG.exp2>): Tensor;
+    /** Degrees to radians. */
+    deg2rad(...args: MethodArgs<typeof SIG.deg2rad>): Tensor;
+    /** Radians to degrees. */
+    rad2deg(...args: MethodArgs<typeof SIG.rad2deg>): Tensor;
+    /** Fractional part, x - trunc(x). */
+    frac(...args: MethodArgs<typeof SIG.frac>): Tensor;
+    /** Alias of trunc. */
+    fix(...args: MethodArgs<typeof SIG.fix>): Tensor;
+    /** Alias of abs. */
+    absolute(...args: MethodArgs<typeof SIG.absolute>): Tensor;
+    /** The tensor itself (+x). */
+    positive(...args: MethodArgs<typeof SIG.positive>): Tensor;
+    /** Sign (sign for real tensors). */
+    sgn(...args: MethodArgs<typeof SIG.sgn>): Tensor;
+    /** True where the sign bit is set (-0 included). */
+    signbit(...args: MethodArgs<typeof SIG.signbit>): Tensor;
+    /** log(x / (1 - x)), x clamped to [eps, 1 - eps] when eps is given. */
+    logit(...args: MethodArgs<typeof SIG.logit>): Tensor;
+    /** sin(pi x) / (pi x), 1 at 0. */
+    sinc(...args: MethodArgs<typeof SIG.sinc>): Tensor;
+    /** Replaces NaN, +inf and -inf with finite values. */
+    nanToNum(...args: MethodArgs<typeof SIG.nanToNum>): Tensor;
+    /** Clamps from below. */
+    clampMin(...args: MethodArgs<typeof SIG.clampMin>): Tensor;
+    /** Clamps from above. */
+    clampMax(...args: MethodArgs<typeof SIG.clampMax>): Tensor;
+    /** input + value * tensor1 * tensor2. */
+    addcmul(...args: MethodArgs<typeof SIG.addcmul>): Tensor;
+    /** input + value * tensor1 / tensor2. */
+    addcdiv(...args: MethodArgs<typeof SIG.addcdiv>): Tensor;
+    /** Linear interpolation: input + weight * (end - input). */
+    lerp(...args: MethodArgs<typeof SIG.lerp>): Tensor;
+    /** C remainder (the sign of the dividend). */
+    fmod(...args: MethodArgs<typeof SIG.fmod>): Tensor;
+    /** sqrt(input^2 + other^2). */
+    hypot(...args: MethodArgs<typeof SIG.hypot>): Tensor;
+    /** log(e^input + e^other). */
+    logaddexp(...args: MethodArgs<typeof SIG.logaddexp>): Tensor;
+    /** log2(2^input + 2^other). */
+    logaddexp2(...args: MethodArgs<typeof SIG.logaddexp2>): Tensor;
+    /** input * log(other), 0 where input is 0. */
+    xlogy(...args: MethodArgs<typeof SIG.xlogy>): Tensor;
+    /** |input| with the sign of other. */
+    copysign(...args: MethodArgs<typeof SIG.copysign>): Tensor;
+    /** The Heaviside step, values where input is 0. */
+    heaviside(...args: MethodArgs<typeof SIG.heaviside>): Tensor;
+    /** pow in floating point. */
+    floatPower(...args: MethodArgs<typeof SIG.floatPower>): Tensor;
+    /** Alias of mul. */
+    multiply(...args: MethodArgs<typeof SIG.multiply>): Tensor;
+    /** Alias of sub. */
+    subtract(...args: MethodArgs<typeof SIG.subtract>): Tensor;
+    /** Alias of div. */
+    divide(...args: MethodArgs<typeof SIG.divide>): Tensor;
+    /** Alias of div without rounding. */
+    trueDivide(...args: MethodArgs<typeof SIG.trueDivide>): Tensor;
     /** Computes gradients of this tensor w.r.t. the graph's leaves into their `.grad`; a non-scalar tensor needs `gradient`. */
     backward(...args: MethodArgs<typeof MSIG.backward>): void;
     /** Moves to the GPU (WebGPU). */

@@ -1,0 +1,335 @@
+/**
+ * More pointwise ops (inverse trig and hyperbolic functions, the binary ops of PyTorch's math
+ * library, the special functions that are compositions). Each forward is one expression of the
+ * backend's existing primitives (backend/expr.ts); each backward is written with ops, so it is
+ * differentiable again. Edge cases (NaN, infinities, the domain's ends) follow PyTorch.
+ */
+import { DTypeError } from '../tensor/errors.js';
+import { E, type Ex, ewise, isTensor, record1, type Tensor, type TensorOrScalar } from './core.js';
+import * as pw from './pointwise.js';
+
+const LN2 = Math.LN2;
+const F32_MAX = 3.4028234663852886e38;
+
+/** A float-valued unary op: forward expression, derivative `d(x, out)` (times the gradient). */
+function unaryF(name: string, f: (x: Ex) => Ex, deriv: ((x: Tensor, out: Tensor) => Tensor) | null) {
+  return (x: Tensor): Tensor => {
+    const out = ewise(name, f, [x], 'float32');
+    return record1(name, out, [x], (g) => [deriv ? pw.mul(g, deriv(x, out)) : zeros(g)]);
+  };
+}
+
+const zeros = (g: Tensor) => pw.mul(g, 0);
+/** 1 - x^2 as (1 - x)(1 + x), exact near |x| = 1. */
+const oneMinusSq = (x: Ex) => E.mul(E.sub(1, x), E.add(1, x));
+const oneMinusSqT = (x: Tensor) => pw.mul(pw.rsub(x, 1), pw.add(x, 1));
+
+// ---- inverse trigonometric ----
+export const atan = unaryF(
+  'atan',
+  (x) => E.atan2(x, 1),
+  (x) => pw.reciprocal(pw.add(pw.mul(x, x), 1)),
+);
+export const asin = unaryF(
+  'asin',
+  (x) => E.atan2(x, E.sqrt(oneMinusSq(x))),
+  (x) => pw.rsqrt(oneMinusSqT(x)),
+);
+export const acos = unaryF(
+  'acos',
+  (x) => E.atan2(E.sqrt(oneMinusSq(x)), x),
+  (x) => pw.neg(pw.rsqrt(oneMinusSqT(x))),
+);
+
+// ---- hyperbolic ----
+/** (e^x - e^-x) / 2 through expm1: no cancellation for small x. */
+const sinhEx = (x: Ex) => E.mul(E.sub(E.expm1(x), E.expm1(E.neg(x))), 0.5);
+const coshEx = (x: Ex) => E.mul(E.add(E.exp(x), E.exp(E.neg(x))), 0.5);
+export const sinh: (x: Tensor) => Tensor = unaryF('sinh', sinhEx, (x) => cosh(x));
+export const cosh: (x: Tensor) => Tensor = unaryF('cosh', coshEx, (x) => sinh(x));
+
+/** asinh(|x|) = log1p(a + a^2 / (1 + sqrt(1 + a^2))), log(2a) where a^2 would overflow. */
+export const asinh = unaryF(
+  'asinh',
+  (x) => {
+    const a = E.abs(x);
+    const small = E.log1p(E.add(a, E.div(E.mul(a, a), E.add(1, E.sqrt(E.add(1, E.mul(a, a)))))));
+    const r = E.where(E.gt(a, 1e18), E.add(E.log(a), LN2), small);
+    return E.where(E.lt(x, 0), E.neg(r), r);
+  },
+  (x) => pw.rsqrt(pw.add(pw.mul(x, x), 1)),
+);
+/** acosh(x) = log1p(t + sqrt(t (t + 2))) with t = x - 1 (exact near 1); NaN below 1. */
+export const acosh = unaryF(
+  'acosh',
+  (x) => {
+    const t = E.sub(x, 1);
+    const r = E.log1p(E.add(t, E.sqrt(E.mul(t, E.add(t, 2)))));
+    return E.where(E.lt(x, 1), Number.NaN, E.where(E.gt(x, 1e18), E.add(E.log(x), LN2), r));
+  },
+  (x) => pw.rsqrt(pw.mul(pw.sub(x, 1), pw.add(x, 1))),
+);
+/** atanh(x) = log1p(2x / (1 - x)) / 2: +-inf at +-1, NaN beyond. */
+export const atanh = unaryF(
+  'atanh',
+  (x) => E.mul(E.log1p(E.div(E.mul(x, 2), E.sub(1, x))), 0.5),
+  (x) => pw.reciprocal(oneMinusSqT(x)),
+);
+
+// ---- exponentials, angles, parts ----
+export const exp2 = unaryF(
+  'exp2',
+  (x) => E.pow(2, x),
+  (_x, out) => pw.mul(out, LN2),
+);
+/** x times a constant (degrees <-> radians); the gradient is the constant. */
+const scaled =
+  (name: string, c: number) =>
+  (x: Tensor): Tensor => {
+    const out = ewise(name, (v) => E.mul(v, c), [x], 'float32');
+    return record1(name, out, [x], (g) => [pw.mul(g, c)]);
+  };
+export const deg2rad = scaled('deg2rad', Math.PI / 180);
+export const rad2deg = scaled('rad2deg', 180 / Math.PI);
+/** x - trunc(x); its gradient passes through. */
+export function frac(x: Tensor): Tensor {
+  const out = ewise('frac', (v) => E.sub(v, E.trunc(v)), [x], x.dtype === 'float32' ? 'float32' : x.dtype);
+  return record1('frac', out, [x], (g) => [g]);
+}
+
+/** log(x / (1 - x)), x clamped to [eps, 1 - eps] when eps is given. */
+export function logit(x: Tensor, eps: number | null = null): Tensor {
+  const out = ewise(
+    'logit',
+    (v) => {
+      const c = eps === null ? v : E.where(E.lt(v, eps), eps, E.where(E.gt(v, 1 - eps), 1 - eps, v));
+      return E.log(E.div(c, E.sub(1, c)));
+    },
+    [x],
+    'float32',
+  );
+  return record1('logit', out, [x], (g) => {
+    // PyTorch's logit_backward: 0 outside [eps, 1 - eps]; without eps NaN outside [0, 1].
+    const d = pw.div(g, pw.mul(x, pw.rsub(x, 1)));
+    const lo = eps ?? 0;
+    const outside = pw.logicalOr(pw.lt(x, lo), pw.gt(x, 1 - lo));
+    return [pw.where(outside, eps === null ? Number.NaN : 0, d)];
+  });
+}
+
+/** sin(pi x) / (pi x), 1 at 0. */
+export function sinc(x: Tensor): Tensor {
+  const out = ewise(
+    'sinc',
+    (v) => {
+      const px = E.mul(v, Math.PI);
+      return E.where(E.eq(v, 0), 1, E.div(E.sin(px), px));
+    },
+    [x],
+    'float32',
+  );
+  return record1('sinc', out, [x], (g) => [
+    pw.mul(g, pw.where(pw.eq(x, 0), 0, pw.div(pw.sub(pw.cos(pw.mul(x, Math.PI)), out), x))),
+  ]);
+}
+
+/** NaN -> nan, +inf -> posinf (largest float), -inf -> neginf (lowest float). */
+export function nanToNum(
+  x: Tensor,
+  nan: number | null = 0,
+  posinf: number | null = null,
+  neginf: number | null = null,
+): Tensor {
+  if (x.dtype !== 'float32') return pw.cast(x, x.dtype);
+  const pi = posinf ?? F32_MAX;
+  const ni = neginf ?? -F32_MAX;
+  const out = ewise(
+    'nan_to_num',
+    (v) => E.where(E.isnan(v), nan ?? 0, E.where(E.isinf(v), E.where(E.gt(v, 0), pi, ni), v)),
+    [x],
+    'float32',
+  );
+  return record1('nan_to_num', out, [x], (g) => [pw.where(pw.isfinite(x), g, 0)]);
+}
+
+/** True where the sign bit is set (negative numbers and -0). */
+const signbitEx = (v: Ex) => E.or(E.lt(v, 0), E.and(E.eq(v, 0), E.lt(E.div(1, v), 0)));
+export function signbit(x: Tensor): Tensor {
+  if (x.dtype !== 'float32') return ewise('signbit', (v) => E.lt(v, 0), [x], 'bool');
+  return ewise('signbit', signbitEx, [x], 'bool');
+}
+
+/** +x: the input itself, as PyTorch. */
+export function positive(x: Tensor): Tensor {
+  if (x.dtype === 'bool') throw new DTypeError('The `+` operator, on a bool tensor is not supported.');
+  return x;
+}
+
+/** round(x * 10^d) / 10^d (d < 0: round(x / 10^-d) * 10^-d); half to even. */
+export function roundDecimals(x: Tensor, decimals: number): Tensor {
+  if (decimals === 0) return pw.round(x);
+  const p = 10 ** Math.abs(decimals);
+  const out = ewise(
+    'round',
+    decimals > 0 ? (v) => E.div(E.round(E.mul(v, p)), p) : (v) => E.mul(E.round(E.div(v, p)), p),
+    [x],
+    x.dtype,
+  );
+  return record1('round', out, [x], (g) => [zeros(g)]);
+}
+
+// ---- binary ----
+/** C's fmod: the remainder has the dividend's sign. */
+export function fmod(a: Tensor, b: TensorOrScalar): Tensor {
+  const d = isTensor(b) ? (a.dtype === 'float32' || b.dtype === 'float32' ? 'float32' : a.dtype) : a.dtype;
+  const dt = d === 'bool' ? 'int32' : d;
+  const out = ewise(
+    'fmod',
+    (x, y) => {
+      const r = E.mod(x, y);
+      // Python's modulus has the divisor's sign: move it back to the dividend's side.
+      const fixed = E.where(E.and(E.ne(r, 0), E.ne(E.lt(r, 0), E.lt(x, 0))), E.sub(r, y), r);
+      return dt === 'float32' ? E.where(E.and(E.isinf(y), E.eq(E.isinf(x), 0)), x, fixed) : fixed;
+    },
+    [a, b],
+    dt,
+  );
+  return record1('fmod', out, [a, b], (g) => [
+    g,
+    isTensor(b) && b.requiresGrad ? pw.neg(pw.mul(g, pw.div(a, b, { roundingMode: 'trunc' }))) : null,
+  ]);
+}
+
+export function hypot(a: Tensor, b: TensorOrScalar): Tensor {
+  const out = ewise('hypot', (x, y) => E.sqrt(E.add(E.mul(x, x), E.mul(y, y))), [a, b], 'float32');
+  return record1('hypot', out, [a, b], (g) => [
+    pw.mul(g, pw.div(a, out)),
+    isTensor(b) && b.requiresGrad ? pw.mul(g, pw.div(b, out)) : null,
+  ]);
+}
+
+/** log(e^a + e^b) = max + log1p(e^-|a-b|); equal infinities give themselves. */
+export function logaddexp(a: Tensor, b: Tensor): Tensor {
+  const out = ewise(
+    'logaddexp',
+    (x, y) =>
+      E.where(
+        E.and(E.isinf(x), E.eq(x, y)),
+        x,
+        E.add(E.max(x, y), E.log1p(E.exp(E.neg(E.abs(E.sub(x, y)))))),
+      ),
+    [a, b],
+    'float32',
+  );
+  return record1('logaddexp', out, [a, b], (g) => [
+    pw.mul(g, pw.sigmoid(pw.sub(a, b))),
+    b.requiresGrad ? pw.mul(g, pw.sigmoid(pw.sub(b, a))) : null,
+  ]);
+}
+
+/** log2(2^a + 2^b). */
+export function logaddexp2(a: Tensor, b: Tensor): Tensor {
+  const out = ewise(
+    'logaddexp2',
+    (x, y) =>
+      E.where(
+        E.and(E.isinf(x), E.eq(x, y)),
+        x,
+        E.add(E.max(x, y), E.div(E.log1p(E.pow(2, E.neg(E.abs(E.sub(x, y))))), LN2)),
+      ),
+    [a, b],
+    'float32',
+  );
+  return record1('logaddexp2', out, [a, b], (g) => [
+    pw.mul(g, pw.sigmoid(pw.mul(pw.sub(a, b), LN2))),
+    b.requiresGrad ? pw.mul(g, pw.sigmoid(pw.mul(pw.sub(b, a), LN2))) : null,
+  ]);
+}
+
+/** x * log(y) (or log1p(y)), 0 where x == 0 unless y is NaN. */
+function xlogFamily(name: string, lg: (y: Ex) => Ex, lgT: (y: TensorOrScalar) => TensorOrScalar, at: number) {
+  const op = (a: TensorOrScalar, b: TensorOrScalar): Tensor => {
+    const out = ewise(
+      name,
+      (x, y) => E.where(E.isnan(y), Number.NaN, E.where(E.eq(x, 0), 0, E.mul(x, lg(y)))),
+      [a, b],
+      'float32',
+    );
+    return record1(name, out, [a, b], (g) => [
+      isTensor(a) && a.requiresGrad ? pw.where(pw.logicalAnd(pw.eq(a, 0), leT(b, at)), 0, op(g, b)) : null,
+      isTensor(b) && b.requiresGrad ? pw.div(pw.mul(g, a), lgT(b)) : null,
+    ]);
+  };
+  return op;
+}
+const leT = (x: TensorOrScalar, v: number): Tensor | boolean => (isTensor(x) ? pw.le(x, v) : Number(x) <= v);
+export const xlogy = xlogFamily('xlogy', E.log, (y) => y, 0);
+export const xlog1py = xlogFamily(
+  'xlog1py',
+  E.log1p,
+  (y) => (isTensor(y) ? pw.add(y, 1) : Number(y) + 1),
+  -1,
+);
+
+/** -x log(x): 0 at 0, -inf below. */
+export function entr(x: Tensor): Tensor {
+  const out = ewise(
+    'entr',
+    (v) =>
+      E.where(
+        E.gt(v, 0),
+        E.neg(E.mul(v, E.log(v))),
+        E.where(E.eq(v, 0), 0, E.where(E.lt(v, 0), Number.NEGATIVE_INFINITY, v)),
+      ),
+    [x],
+    'float32',
+  );
+  return record1('entr', out, [x], (g) => [pw.mul(g, pw.neg(pw.add(pw.log(x), 1)))]);
+}
+
+/** The standard normal CDF, (1 + erf(x / sqrt 2)) / 2. */
+export const ndtr = unaryF(
+  'ndtr',
+  (x) => E.mul(E.add(1, E.erf(E.mul(x, Math.SQRT1_2))), 0.5),
+  (x) => pw.mul(pw.exp(pw.mul(pw.mul(x, x), -0.5)), 1 / Math.sqrt(2 * Math.PI)),
+);
+
+/** |a| with b's sign (-0 counts as negative). */
+export function copysign(a: Tensor, b: TensorOrScalar): Tensor {
+  const out = ewise(
+    'copysign',
+    (x, y) => E.where(signbitEx(y), E.neg(E.abs(x)), E.abs(x)),
+    [a, b],
+    'float32',
+  );
+  return record1('copysign', out, [a, b], (g) => [
+    pw.where(pw.eq(a, 0), 0, pw.mul(g, pw.div(out, a))),
+    isTensor(b) && b.requiresGrad ? zeros(g) : null,
+  ]);
+}
+
+/** values where x == 0, else x > 0 (NaN gives 0). No gradient, as PyTorch. */
+export function heaviside(x: Tensor, values: Tensor): Tensor {
+  const dt = x.dtype === 'float32' || values.dtype === 'float32' ? 'float32' : x.dtype;
+  return ewise('heaviside', (v, h) => E.where(E.eq(v, 0), h, E.where(E.gt(v, 0), 1, 0)), [x, values], dt);
+}
+
+export function addcmul(x: Tensor, t1: Tensor, t2: Tensor, value: number): Tensor {
+  const p = pw.mul(t1, t2);
+  return pw.add(x, value === 1 ? p : pw.mul(p, value));
+}
+export function addcdiv(x: Tensor, t1: Tensor, t2: Tensor, value: number): Tensor {
+  const q = pw.div(t1, t2);
+  return pw.add(x, value === 1 ? q : pw.mul(q, value));
+}
+/** input + weight (end - input). */
+export function lerp(x: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
+  return pw.add(x, pw.mul(weight, pw.sub(end, x)));
+}
+
+/** torch.float_power: pow in floating point (float32 here; PyTorch computes in float64). */
+export function floatPower(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  const f = (v: TensorOrScalar) => (isTensor(v) && v.dtype !== 'float32' ? pw.cast(v, 'float32') : v);
+  const fa = f(a);
+  return pw.pow(isTensor(fa) ? fa : Number(fa), f(b));
+}
