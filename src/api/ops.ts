@@ -177,6 +177,21 @@ export const SIG = {
   subtract: 'subtract(Tensor input, Tensor|Scalar other, *, Scalar alpha=1)',
   divide: 'divide(Tensor input, Tensor|Scalar other, *, "trunc"|"floor"? rounding_mode=None)',
   trueDivide: 'true_divide(Tensor input, Tensor|Scalar other)',
+  fmax: 'fmax(Tensor input, Tensor other)',
+  fmin: 'fmin(Tensor input, Tensor other)',
+  floorDivide: 'floor_divide(Tensor input, Tensor|Scalar other)',
+  ldexp: 'ldexp(Tensor input, Tensor other)',
+  isclose: 'isclose(Tensor input, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False)',
+  isposinf: 'isposinf(Tensor input)',
+  isneginf: 'isneginf(Tensor input)',
+  isreal: 'isreal(Tensor input)',
+  real: 'real(Tensor input)',
+  angle: 'angle(Tensor input)',
+  conj: 'conj(Tensor input)',
+  conjPhysical: 'conj_physical(Tensor input)',
+  resolveConj: 'resolve_conj(Tensor input)',
+  resolveNeg: 'resolve_neg(Tensor input)',
+  erfc: 'erfc(Tensor input)',
 } as const;
 
 /** Ops that are both 'torch.name(x, ...)' and 'x.name(...)'. */
@@ -309,7 +324,7 @@ export const ops = {
   fix: both('fix', SIG.fix, (a) => pw.trunc(a.input)),
   absolute: both('absolute', SIG.absolute, (a) => pw.abs(a.input)),
   positive: both('positive', SIG.positive, (a) => pm.positive(a.input)),
-  sgn: both('sgn', SIG.sgn, (a) => pw.sign(a.input)),
+  sgn: both('sgn', SIG.sgn, (a) => pm.sgn(a.input)),
   signbit: both('signbit', SIG.signbit, (a) => pm.signbit(a.input)),
   logit: both('logit', SIG.logit, (a) => pm.logit(a.input, a.eps)),
   sinc: both('sinc', SIG.sinc, (a) => pm.sinc(a.input)),
@@ -331,6 +346,24 @@ export const ops = {
   subtract: both('subtract', SIG.subtract, (a) => pw.sub(a.input, a.other, { alpha: Number(a.alpha) })),
   divide: both('divide', SIG.divide, (a) => pw.div(a.input, a.other, a)),
   trueDivide: both('trueDivide', SIG.trueDivide, (a) => pw.div(a.input, a.other)),
+  fmax: both('fmax', SIG.fmax, (a) => pm.fmax(a.input, a.other)),
+  fmin: both('fmin', SIG.fmin, (a) => pm.fmin(a.input, a.other)),
+  floorDivide: both('floorDivide', SIG.floorDivide, (a) =>
+    pw.div(a.input, a.other, { roundingMode: 'floor' }),
+  ),
+  ldexp: both('ldexp', SIG.ldexp, (a) => pm.ldexp(a.input, a.other)),
+  isclose: both('isclose', SIG.isclose, (a) => pm.isclose(a.input, a.other, a.rtol, a.atol, a.equalNan)),
+  isposinf: both('isposinf', SIG.isposinf, (a) => pm.isposinf(a.input)),
+  isneginf: both('isneginf', SIG.isneginf, (a) => pm.isneginf(a.input)),
+  isreal: both('isreal', SIG.isreal, (a) => pm.isreal(a.input)),
+  // Real tensors: real, conj and the resolve_* are the tensor itself; conj_physical a copy.
+  real: both('real', SIG.real, (a) => a.input),
+  angle: both('angle', SIG.angle, (a) => pm.angle(a.input)),
+  conj: both('conj', SIG.conj, (a) => a.input),
+  conjPhysical: both('conjPhysical', SIG.conjPhysical, (a) => sh.clone(a.input)),
+  resolveConj: both('resolveConj', SIG.resolveConj, (a) => a.input),
+  resolveNeg: both('resolveNeg', SIG.resolveNeg, (a) => a.input),
+  erfc: both('erfc', SIG.erfc, (a) => pm.erfc(a.input)),
 };
 
 function correction(
@@ -504,6 +537,7 @@ export const functions = {
     pm.roundDecimals(a.input, a.decimals),
   ),
   specialErf: fn('torch.special.erf', 'erf(Tensor input)', (a) => pw.erf(a.input)),
+  specialErfc: fn('torch.special.erfc', 'erfc(Tensor input)', (a) => pm.erfc(a.input)),
   specialEntr: fn('torch.special.entr', 'entr(Tensor input)', (a) => pm.entr(a.input)),
   specialNdtr: fn('torch.special.ndtr', 'ndtr(Tensor input)', (a) => pm.ndtr(a.input)),
 };

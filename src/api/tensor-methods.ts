@@ -703,6 +703,36 @@ declare module '../tensor/tensor.js' {
     divide(...args: MethodArgs<typeof SIG.divide>): Tensor;
     /** Alias of div without rounding. */
     trueDivide(...args: MethodArgs<typeof SIG.trueDivide>): Tensor;
+    /** Elementwise maximum ignoring NaN. */
+    fmax(...args: MethodArgs<typeof SIG.fmax>): Tensor;
+    /** Elementwise minimum ignoring NaN. */
+    fmin(...args: MethodArgs<typeof SIG.fmin>): Tensor;
+    /** Division rounded down. */
+    floorDivide(...args: MethodArgs<typeof SIG.floorDivide>): Tensor;
+    /** input * 2^other. */
+    ldexp(...args: MethodArgs<typeof SIG.ldexp>): Tensor;
+    /** Elementwise closeness within atol + rtol * |other|. */
+    isclose(...args: MethodArgs<typeof SIG.isclose>): Tensor;
+    /** True at +inf. */
+    isposinf(...args: MethodArgs<typeof SIG.isposinf>): Tensor;
+    /** True at -inf. */
+    isneginf(...args: MethodArgs<typeof SIG.isneginf>): Tensor;
+    /** True everywhere for a real tensor. */
+    isreal(...args: MethodArgs<typeof SIG.isreal>): Tensor;
+    /** The real part: the tensor itself for a real tensor. */
+    real(...args: MethodArgs<typeof SIG.real>): Tensor;
+    /** The argument: pi below 0, else 0, for a real tensor. */
+    angle(...args: MethodArgs<typeof SIG.angle>): Tensor;
+    /** The conjugate: the tensor itself for a real tensor. */
+    conj(...args: MethodArgs<typeof SIG.conj>): Tensor;
+    /** The conjugate as a copy. */
+    conjPhysical(...args: MethodArgs<typeof SIG.conjPhysical>): Tensor;
+    /** The tensor itself (no lazy conjugation here). */
+    resolveConj(...args: MethodArgs<typeof SIG.resolveConj>): Tensor;
+    /** The tensor itself (no lazy negation here). */
+    resolveNeg(...args: MethodArgs<typeof SIG.resolveNeg>): Tensor;
+    /** Complementary error function, 1 - erf(x). */
+    erfc(...args: MethodArgs<typeof SIG.erfc>): Tensor;
     /** Computes gradients of this tensor w.r.t. the graph's leaves into their `.grad`; a non-scalar tensor needs `gradient`. */
     backward(...args: MethodArgs<typeof MSIG.backward>): void;
     /** Moves to the GPU (WebGPU). */

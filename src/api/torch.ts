@@ -145,6 +145,21 @@ export const {
   subtract,
   divide,
   trueDivide,
+  fmax,
+  fmin,
+  floorDivide,
+  ldexp,
+  isclose,
+  isposinf,
+  isneginf,
+  isreal,
+  real,
+  angle,
+  conj,
+  conjPhysical,
+  resolveConj,
+  resolveNeg,
+  erfc,
 } = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, v.fn])) as {
   [K in keyof typeof ops]: (typeof ops)[K]['fn'];
 };
@@ -193,6 +208,7 @@ export const special = {
   sinc: functions.specialSinc,
   round: functions.specialRound,
   erf: functions.specialErf,
+  erfc: functions.specialErfc,
   entr: functions.specialEntr,
   ndtr: functions.specialNdtr,
 };

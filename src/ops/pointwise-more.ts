@@ -117,13 +117,13 @@ export function logit(x: Tensor, eps: number | null = null): Tensor {
   });
 }
 
-/** sin(pi x) / (pi x), 1 at 0. */
+/** sin(pi x) / (pi x), 1 at 0; the sine's argument is reduced to [-pi, pi] first (exact). */
 export function sinc(x: Tensor): Tensor {
   const out = ewise(
     'sinc',
     (v) => {
-      const px = E.mul(v, Math.PI);
-      return E.where(E.eq(v, 0), 1, E.div(E.sin(px), px));
+      const r = E.sub(v, E.mul(E.round(E.mul(v, 0.5)), 2));
+      return E.where(E.eq(v, 0), 1, E.div(E.sin(E.mul(r, Math.PI)), E.mul(v, Math.PI)));
     },
     [x],
     'float32',
@@ -201,7 +201,18 @@ export function fmod(a: Tensor, b: TensorOrScalar): Tensor {
 }
 
 export function hypot(a: Tensor, b: TensorOrScalar): Tensor {
-  const out = ewise('hypot', (x, y) => E.sqrt(E.add(E.mul(x, x), E.mul(y, y))), [a, b], 'float32');
+  // An infinite side wins over NaN, as C's hypot.
+  const out = ewise(
+    'hypot',
+    (x, y) =>
+      E.where(
+        E.or(E.isinf(x), E.isinf(y)),
+        Number.POSITIVE_INFINITY,
+        E.sqrt(E.add(E.mul(x, x), E.mul(y, y))),
+      ),
+    [a, b],
+    'float32',
+  );
   return record1('hypot', out, [a, b], (g) => [
     pw.mul(g, pw.div(a, out)),
     isTensor(b) && b.requiresGrad ? pw.mul(g, pw.div(b, out)) : null,
@@ -333,3 +344,63 @@ export function floatPower(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const fa = f(a);
   return pw.pow(isTensor(fa) ? fa : Number(fa), f(b));
 }
+
+/** torch.sgn of a real tensor: -1, 0 or 1 (0 for NaN); no gradient. */
+export function sgn(x: Tensor): Tensor {
+  if (x.dtype !== 'float32') return pw.sign(x);
+  const out = ewise('sgn', (v) => E.where(E.gt(v, 0), 1, E.where(E.lt(v, 0), -1, 0)), [x], 'float32');
+  return record1('sgn', out, [x], (g) => [zeros(g)]);
+}
+
+/** fmax/fmin: max/min that ignore a NaN operand; ties give the gradient to input, as PyTorch. */
+function fminmax(name: string, pick: (x: Ex, y: Ex) => Ex, wins: (a: Tensor, b: Tensor) => Tensor) {
+  return (a: Tensor, b: Tensor): Tensor => {
+    const dt = a.dtype === 'float32' || b.dtype === 'float32' ? 'float32' : a.dtype;
+    const out = ewise(name, (x, y) => E.where(E.isnan(x), y, E.where(E.isnan(y), x, pick(x, y))), [a, b], dt);
+    return record1(name, out, [a, b], (g) => {
+      const first = pw.logicalOr(wins(a, b), pw.isnan(b));
+      return [pw.where(first, g, 0), b.requiresGrad ? pw.where(first, 0, g) : null];
+    });
+  };
+}
+export const fmax = fminmax('fmax', E.max, pw.ge);
+export const fmin = fminmax('fmin', E.min, pw.le);
+
+/** input * 2^other. */
+export const ldexp = (x: Tensor, other: Tensor): Tensor => pw.mul(x, pw.pow(2, other));
+
+/** |a - b| <= atol + rtol |b| (finite), or a == b, or both NaN with equal_nan. */
+export function isclose(a: Tensor, b: Tensor, rtol: number, atol: number, equalNan: boolean): Tensor {
+  if (rtol < 0) throw new RangeError(`rtol must be greater than or equal to zero, but got ${rtol}`);
+  if (atol < 0) throw new RangeError(`atol must be greater than or equal to zero, but got ${atol}`);
+  return ewise(
+    'isclose',
+    (x, y) => {
+      const err = E.abs(E.sub(x, y));
+      const fin = E.and(E.eq(E.isnan(err), 0), E.eq(E.isinf(err), 0));
+      const close = E.or(E.eq(x, y), E.and(fin, E.le(err, E.add(atol, E.abs(E.mul(y, rtol))))));
+      return equalNan ? E.or(close, E.and(E.isnan(x), E.isnan(y))) : close;
+    },
+    [a, b],
+    'bool',
+  );
+}
+
+export const isposinf = (x: Tensor): Tensor =>
+  ewise('isposinf', (v) => E.and(E.isinf(v), E.gt(v, 0)), [x], 'bool');
+export const isneginf = (x: Tensor): Tensor =>
+  ewise('isneginf', (v) => E.and(E.isinf(v), E.lt(v, 0)), [x], 'bool');
+/** Every element of a real tensor is real. */
+export const isreal = (x: Tensor): Tensor => ewise('isreal', () => E.const(1), [x], 'bool');
+/** The argument of a real number: pi below 0, else 0 (NaN stays); no gradient. */
+export function angle(x: Tensor): Tensor {
+  const out = ewise('angle', (v) => E.where(E.lt(v, 0), Math.PI, E.where(E.isnan(v), v, 0)), [x], 'float32');
+  return record1('angle', out, [x], (g) => [zeros(g)]);
+}
+
+/** 1 - erf(x). */
+export const erfc = unaryF(
+  'erfc',
+  (x) => E.sub(1, E.erf(x)),
+  (x) => pw.mul(pw.exp(pw.neg(pw.mul(x, x))), -2 / Math.sqrt(Math.PI)),
+);
