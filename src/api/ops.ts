@@ -348,9 +348,7 @@ export const ops = {
   trueDivide: both('trueDivide', SIG.trueDivide, (a) => pw.div(a.input, a.other)),
   fmax: both('fmax', SIG.fmax, (a) => pm.fmax(a.input, a.other)),
   fmin: both('fmin', SIG.fmin, (a) => pm.fmin(a.input, a.other)),
-  floorDivide: both('floorDivide', SIG.floorDivide, (a) =>
-    pw.div(a.input, a.other, { roundingMode: 'floor' }),
-  ),
+  floorDivide: both('floorDivide', SIG.floorDivide, (a) => pm.floorDivide(a.input, a.other)),
   ldexp: both('ldexp', SIG.ldexp, (a) => pm.ldexp(a.input, a.other)),
   isclose: both('isclose', SIG.isclose, (a) => pm.isclose(a.input, a.other, a.rtol, a.atol, a.equalNan)),
   isposinf: both('isposinf', SIG.isposinf, (a) => pm.isposinf(a.input)),

@@ -11,10 +11,15 @@ import * as pw from './pointwise.js';
 const LN2 = Math.LN2;
 const F32_MAX = 3.4028234663852886e38;
 
+const f32 = (e: Ex): Ex => E.cast('f32', e);
+/** An elementwise op with a float32 result: integer and bool inputs are converted first. */
+const ewiseF = (name: string, f: (...xs: Ex[]) => Ex, args: readonly TensorOrScalar[]): Tensor =>
+  ewise(name, (...xs) => f(...xs.map(f32)), args, 'float32');
+
 /** A float-valued unary op: forward expression, derivative `d(x, out)` (times the gradient). */
 function unaryF(name: string, f: (x: Ex) => Ex, deriv: ((x: Tensor, out: Tensor) => Tensor) | null) {
   return (x: Tensor): Tensor => {
-    const out = ewise(name, f, [x], 'float32');
+    const out = ewiseF(name, f, [x]);
     return record1(name, out, [x], (g) => [deriv ? pw.mul(g, deriv(x, out)) : zeros(g)]);
   };
 }
@@ -86,7 +91,7 @@ export const exp2 = unaryF(
 const scaled =
   (name: string, c: number) =>
   (x: Tensor): Tensor => {
-    const out = ewise(name, (v) => E.mul(v, c), [x], 'float32');
+    const out = ewiseF(name, (v) => E.mul(v, c), [x]);
     return record1(name, out, [x], (g) => [pw.mul(g, c)]);
   };
 export const deg2rad = scaled('deg2rad', Math.PI / 180);
@@ -99,14 +104,13 @@ export function frac(x: Tensor): Tensor {
 
 /** log(x / (1 - x)), x clamped to [eps, 1 - eps] when eps is given. */
 export function logit(x: Tensor, eps: number | null = null): Tensor {
-  const out = ewise(
+  const out = ewiseF(
     'logit',
     (v) => {
       const c = eps === null ? v : E.where(E.lt(v, eps), eps, E.where(E.gt(v, 1 - eps), 1 - eps, v));
       return E.log(E.div(c, E.sub(1, c)));
     },
     [x],
-    'float32',
   );
   return record1('logit', out, [x], (g) => {
     // PyTorch's logit_backward: 0 outside [eps, 1 - eps]; without eps NaN outside [0, 1].
@@ -119,14 +123,13 @@ export function logit(x: Tensor, eps: number | null = null): Tensor {
 
 /** sin(pi x) / (pi x), 1 at 0; the sine's argument is reduced to [-pi, pi] first (exact). */
 export function sinc(x: Tensor): Tensor {
-  const out = ewise(
+  const out = ewiseF(
     'sinc',
     (v) => {
       const r = E.sub(v, E.mul(E.round(E.mul(v, 0.5)), 2));
       return E.where(E.eq(v, 0), 1, E.div(E.sin(E.mul(r, Math.PI)), E.mul(v, Math.PI)));
     },
     [x],
-    'float32',
   );
   return record1('sinc', out, [x], (g) => [
     pw.mul(g, pw.where(pw.eq(x, 0), 0, pw.div(pw.sub(pw.cos(pw.mul(x, Math.PI)), out), x))),
@@ -179,21 +182,22 @@ export function roundDecimals(x: Tensor, decimals: number): Tensor {
 }
 
 // ---- binary ----
+/** C's fmod of two expressions: Python's modulus moved back to the dividend's sign. */
+function fmodEx(x: Ex, y: Ex, float: boolean): Ex {
+  const r = E.mod(x, y);
+  const fixed = E.where(E.and(E.ne(r, 0), E.ne(E.lt(r, 0), E.lt(x, 0))), E.sub(r, y), r);
+  // A finite dividend over an infinite divisor is itself (Python's modulus gives +-inf).
+  return float ? E.where(E.and(E.isinf(y), E.eq(E.isinf(x), 0)), x, fixed) : fixed;
+}
+const binaryDtype = (a: Tensor, b: TensorOrScalar) => {
+  const float = a.dtype === 'float32' || (isTensor(b) ? b.dtype === 'float32' : !Number.isInteger(Number(b)));
+  return float ? 'float32' : 'int32';
+};
+
 /** C's fmod: the remainder has the dividend's sign. */
 export function fmod(a: Tensor, b: TensorOrScalar): Tensor {
-  const d = isTensor(b) ? (a.dtype === 'float32' || b.dtype === 'float32' ? 'float32' : a.dtype) : a.dtype;
-  const dt = d === 'bool' ? 'int32' : d;
-  const out = ewise(
-    'fmod',
-    (x, y) => {
-      const r = E.mod(x, y);
-      // Python's modulus has the divisor's sign: move it back to the dividend's side.
-      const fixed = E.where(E.and(E.ne(r, 0), E.ne(E.lt(r, 0), E.lt(x, 0))), E.sub(r, y), r);
-      return dt === 'float32' ? E.where(E.and(E.isinf(y), E.eq(E.isinf(x), 0)), x, fixed) : fixed;
-    },
-    [a, b],
-    dt,
-  );
+  const dt = binaryDtype(a, b);
+  const out = ewise('fmod', (x, y) => fmodEx(x, y, dt === 'float32'), [a, b], dt);
   return record1('fmod', out, [a, b], (g) => [
     g,
     isTensor(b) && b.requiresGrad ? pw.neg(pw.mul(g, pw.div(a, b, { roundingMode: 'trunc' }))) : null,
@@ -202,7 +206,7 @@ export function fmod(a: Tensor, b: TensorOrScalar): Tensor {
 
 export function hypot(a: Tensor, b: TensorOrScalar): Tensor {
   // An infinite side wins over NaN, as C's hypot.
-  const out = ewise(
+  const out = ewiseF(
     'hypot',
     (x, y) =>
       E.where(
@@ -211,7 +215,6 @@ export function hypot(a: Tensor, b: TensorOrScalar): Tensor {
         E.sqrt(E.add(E.mul(x, x), E.mul(y, y))),
       ),
     [a, b],
-    'float32',
   );
   return record1('hypot', out, [a, b], (g) => [
     pw.mul(g, pw.div(a, out)),
@@ -221,7 +224,7 @@ export function hypot(a: Tensor, b: TensorOrScalar): Tensor {
 
 /** log(e^a + e^b) = max + log1p(e^-|a-b|); equal infinities give themselves. */
 export function logaddexp(a: Tensor, b: Tensor): Tensor {
-  const out = ewise(
+  const out = ewiseF(
     'logaddexp',
     (x, y) =>
       E.where(
@@ -230,7 +233,6 @@ export function logaddexp(a: Tensor, b: Tensor): Tensor {
         E.add(E.max(x, y), E.log1p(E.exp(E.neg(E.abs(E.sub(x, y)))))),
       ),
     [a, b],
-    'float32',
   );
   return record1('logaddexp', out, [a, b], (g) => [
     pw.mul(g, pw.sigmoid(pw.sub(a, b))),
@@ -240,7 +242,7 @@ export function logaddexp(a: Tensor, b: Tensor): Tensor {
 
 /** log2(2^a + 2^b). */
 export function logaddexp2(a: Tensor, b: Tensor): Tensor {
-  const out = ewise(
+  const out = ewiseF(
     'logaddexp2',
     (x, y) =>
       E.where(
@@ -249,7 +251,6 @@ export function logaddexp2(a: Tensor, b: Tensor): Tensor {
         E.add(E.max(x, y), E.div(E.log1p(E.pow(2, E.neg(E.abs(E.sub(x, y))))), LN2)),
       ),
     [a, b],
-    'float32',
   );
   return record1('logaddexp2', out, [a, b], (g) => [
     pw.mul(g, pw.sigmoid(pw.mul(pw.sub(a, b), LN2))),
@@ -260,11 +261,10 @@ export function logaddexp2(a: Tensor, b: Tensor): Tensor {
 /** x * log(y) (or log1p(y)), 0 where x == 0 unless y is NaN. */
 function xlogFamily(name: string, lg: (y: Ex) => Ex, lgT: (y: TensorOrScalar) => TensorOrScalar, at: number) {
   const op = (a: TensorOrScalar, b: TensorOrScalar): Tensor => {
-    const out = ewise(
+    const out = ewiseF(
       name,
       (x, y) => E.where(E.isnan(y), Number.NaN, E.where(E.eq(x, 0), 0, E.mul(x, lg(y)))),
       [a, b],
-      'float32',
     );
     return record1(name, out, [a, b], (g) => [
       isTensor(a) && a.requiresGrad ? pw.where(pw.logicalAnd(pw.eq(a, 0), leT(b, at)), 0, op(g, b)) : null,
@@ -284,7 +284,7 @@ export const xlog1py = xlogFamily(
 
 /** -x log(x): 0 at 0, -inf below. */
 export function entr(x: Tensor): Tensor {
-  const out = ewise(
+  const out = ewiseF(
     'entr',
     (v) =>
       E.where(
@@ -293,7 +293,6 @@ export function entr(x: Tensor): Tensor {
         E.where(E.eq(v, 0), 0, E.where(E.lt(v, 0), Number.NEGATIVE_INFINITY, v)),
       ),
     [x],
-    'float32',
   );
   return record1('entr', out, [x], (g) => [pw.mul(g, pw.neg(pw.add(pw.log(x), 1)))]);
 }
@@ -307,12 +306,7 @@ export const ndtr = unaryF(
 
 /** |a| with b's sign (-0 counts as negative). */
 export function copysign(a: Tensor, b: TensorOrScalar): Tensor {
-  const out = ewise(
-    'copysign',
-    (x, y) => E.where(signbitEx(y), E.neg(E.abs(x)), E.abs(x)),
-    [a, b],
-    'float32',
-  );
+  const out = ewiseF('copysign', (x, y) => E.where(signbitEx(y), E.neg(E.abs(x)), E.abs(x)), [a, b]);
   return record1('copysign', out, [a, b], (g) => [
     pw.where(pw.eq(a, 0), 0, pw.mul(g, pw.div(out, a))),
     isTensor(b) && b.requiresGrad ? zeros(g) : null,
@@ -367,7 +361,7 @@ export const fmax = fminmax('fmax', E.max, pw.ge);
 export const fmin = fminmax('fmin', E.min, pw.le);
 
 /** input * 2^other. */
-export const ldexp = (x: Tensor, other: Tensor): Tensor => pw.mul(x, pw.pow(2, other));
+export const ldexp = (x: Tensor, other: Tensor): Tensor => pw.mul(x, exp2(other));
 
 /** |a - b| <= atol + rtol |b| (finite), or a == b, or both NaN with equal_nan. */
 export function isclose(a: Tensor, b: Tensor, rtol: number, atol: number, equalNan: boolean): Tensor {
@@ -394,7 +388,7 @@ export const isneginf = (x: Tensor): Tensor =>
 export const isreal = (x: Tensor): Tensor => ewise('isreal', () => E.const(1), [x], 'bool');
 /** The argument of a real number: pi below 0, else 0 (NaN stays); no gradient. */
 export function angle(x: Tensor): Tensor {
-  const out = ewise('angle', (v) => E.where(E.lt(v, 0), Math.PI, E.where(E.isnan(v), v, 0)), [x], 'float32');
+  const out = ewiseF('angle', (v) => E.where(E.lt(v, 0), Math.PI, E.where(E.isnan(v), v, 0)), [x]);
   return record1('angle', out, [x], (g) => [zeros(g)]);
 }
 
@@ -404,3 +398,27 @@ export const erfc = unaryF(
   (x) => E.sub(1, E.erf(x)),
   (x) => pw.mul(pw.exp(pw.neg(pw.mul(x, x))), -2 / Math.sqrt(Math.PI)),
 );
+
+/** torch.floor_divide: PyTorch's div_floor (fmod-based, so a/b's rounding cannot move it); no gradient. */
+export function floorDivide(a: Tensor, b: TensorOrScalar): Tensor {
+  const dt = binaryDtype(a, b);
+  if (dt !== 'float32') return pw.div(a, b, { roundingMode: 'floor' });
+  const out = ewiseF(
+    'floor_divide',
+    (x, y) => {
+      const mod = fmodEx(x, y, true);
+      const q = E.div(x, y);
+      const d0 = E.div(E.sub(x, mod), y);
+      const d = E.where(E.and(E.ne(mod, 0), E.ne(E.lt(y, 0), E.lt(mod, 0))), E.sub(d0, 1), d0);
+      const fl = E.floor(d);
+      const res = E.where(
+        E.ne(d, 0),
+        E.add(fl, E.cast('f32', E.gt(E.sub(d, fl), 0.5))),
+        E.mul(E.where(signbitEx(q), -1, 1), 0),
+      );
+      return E.where(E.eq(y, 0), q, res);
+    },
+    [a, b],
+  );
+  return record1('floor_divide', out, [a, b], (g) => [zeros(g), isTensor(b) ? zeros(g) : null]);
+}
