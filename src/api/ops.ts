@@ -192,6 +192,11 @@ export const SIG = {
   resolveConj: 'resolve_conj(Tensor input)',
   resolveNeg: 'resolve_neg(Tensor input)',
   erfc: 'erfc(Tensor input)',
+  nextafter: 'nextafter(Tensor input, Tensor other)',
+  lgamma: 'lgamma(Tensor input)',
+  digamma: 'digamma(Tensor input)',
+  mvlgamma: 'mvlgamma(Tensor input, int p)',
+  erfinv: 'erfinv(Tensor input)',
 } as const;
 
 /** Ops that are both 'torch.name(x, ...)' and 'x.name(...)'. */
@@ -362,6 +367,11 @@ export const ops = {
   resolveConj: both('resolveConj', SIG.resolveConj, (a) => a.input),
   resolveNeg: both('resolveNeg', SIG.resolveNeg, (a) => a.input),
   erfc: both('erfc', SIG.erfc, (a) => pm.erfc(a.input)),
+  nextafter: both('nextafter', SIG.nextafter, (a) => pm.nextafter(a.input, a.other)),
+  lgamma: both('lgamma', SIG.lgamma, (a) => pm.lgamma(a.input)),
+  digamma: both('digamma', SIG.digamma, (a) => pm.digamma(a.input)),
+  mvlgamma: both('mvlgamma', SIG.mvlgamma, (a) => pm.mvlgamma(a.input, a.p)),
+  erfinv: both('erfinv', SIG.erfinv, (a) => pm.erfinv(a.input)),
 };
 
 function correction(
@@ -538,4 +548,16 @@ export const functions = {
   specialErfc: fn('torch.special.erfc', 'erfc(Tensor input)', (a) => pm.erfc(a.input)),
   specialEntr: fn('torch.special.entr', 'entr(Tensor input)', (a) => pm.entr(a.input)),
   specialNdtr: fn('torch.special.ndtr', 'ndtr(Tensor input)', (a) => pm.ndtr(a.input)),
+  polygamma: fn('torch.polygamma', 'polygamma(int n, Tensor input)', (a) => pm.polygamma(a.n, a.input)),
+  specialPolygamma: fn('torch.special.polygamma', 'polygamma(int n, Tensor input)', (a) =>
+    pm.polygamma(a.n, a.input),
+  ),
+  specialGammaln: fn('torch.special.gammaln', 'gammaln(Tensor input)', (a) => pm.lgamma(a.input)),
+  specialDigamma: fn('torch.special.digamma', 'digamma(Tensor input)', (a) => pm.digamma(a.input)),
+  specialPsi: fn('torch.special.psi', 'psi(Tensor input)', (a) => pm.digamma(a.input)),
+  specialMultigammaln: fn('torch.special.multigammaln', 'multigammaln(Tensor input, int p)', (a) =>
+    pm.mvlgamma(a.input, a.p),
+  ),
+  specialErfinv: fn('torch.special.erfinv', 'erfinv(Tensor input)', (a) => pm.erfinv(a.input)),
+  specialNdtri: fn('torch.special.ndtri', 'ndtri(Tensor input)', (a) => pm.ndtri(a.input)),
 };

@@ -846,6 +846,16 @@ declare module '../tensor/tensor.js' {
     resolveNeg(...args: MethodArgs<typeof SIG.resolveNeg>): Tensor;
     /** Complementary error function, 1 - erf(x). */
     erfc(...args: MethodArgs<typeof SIG.erfc>): Tensor;
+    /** The next float32 after input toward other. */
+    nextafter(...args: MethodArgs<typeof SIG.nextafter>): Tensor;
+    /** log|Gamma(x)|. */
+    lgamma(...args: MethodArgs<typeof SIG.lgamma>): Tensor;
+    /** The derivative of lgamma. */
+    digamma(...args: MethodArgs<typeof SIG.digamma>): Tensor;
+    /** The multivariate log-gamma of dimension p. */
+    mvlgamma(...args: MethodArgs<typeof SIG.mvlgamma>): Tensor;
+    /** The inverse error function. */
+    erfinv(...args: MethodArgs<typeof SIG.erfinv>): Tensor;
     /** Computes gradients of this tensor w.r.t. the graph's leaves into their `.grad`; a non-scalar tensor needs `gradient`. */
     backward(...args: MethodArgs<typeof MSIG.backward>): void;
     /** Moves to the GPU (WebGPU). */

@@ -160,6 +160,11 @@ export const {
   resolveConj,
   resolveNeg,
   erfc,
+  nextafter,
+  lgamma,
+  digamma,
+  mvlgamma,
+  erfinv,
 } = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, v.fn])) as {
   [K in keyof typeof ops]: (typeof ops)[K]['fn'];
 };
@@ -194,6 +199,7 @@ export const {
   max,
   min,
   dropout,
+  polygamma,
 } = functions;
 
 /** torch.special: the special functions PyTorch groups there (those torchts has). */
@@ -211,6 +217,13 @@ export const special = {
   erfc: functions.specialErfc,
   entr: functions.specialEntr,
   ndtr: functions.specialNdtr,
+  ndtri: functions.specialNdtri,
+  polygamma: functions.specialPolygamma,
+  gammaln: functions.specialGammaln,
+  digamma: functions.specialDigamma,
+  psi: functions.specialPsi,
+  multigammaln: functions.specialMultigammaln,
+  erfinv: functions.specialErfinv,
 };
 
 // Functional ops PyTorch also has under `torch.` (and a few torchts kept there), bound once in

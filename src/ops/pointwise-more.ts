@@ -422,3 +422,212 @@ export function floorDivide(a: Tensor, b: TensorOrScalar): Tensor {
   );
   return record1('floor_divide', out, [a, b], (g) => [zeros(g), isTensor(b) ? zeros(g) : null]);
 }
+
+/**
+ * The next float32 after a toward b. With no bit casts among the backend's primitives, the step
+ * is one ulp of a's binade (2^(e - 23), e = floor(log2 |a|) corrected against 2^e), halved when
+ * stepping down from a power of two; subnormals step by 2^-149.
+ */
+export function nextafter(a: Tensor, b: Tensor): Tensor {
+  return ewiseF(
+    'nextafter',
+    (x, y) => {
+      const ax = E.abs(x);
+      const e0 = E.floor(E.div(E.log(ax), LN2));
+      const p0 = E.pow(2, e0);
+      const e = E.where(E.gt(p0, ax), E.sub(e0, 1), E.where(E.le(E.mul(p0, 2), ax), E.add(e0, 1), e0));
+      const ulp = E.pow(2, E.sub(E.max(e, -126), 23));
+      const powerOfTwo = E.and(E.eq(E.pow(2, e), ax), E.gt(e, -126));
+      const up = E.gt(y, x);
+      const awayFromZero = E.eq(up, E.gt(x, 0));
+      const step = E.where(E.or(awayFromZero, E.not(powerOfTwo)), ulp, E.mul(ulp, 0.5));
+      const moved = E.where(
+        E.isinf(x),
+        E.where(E.gt(x, 0), F32_MAX, -F32_MAX),
+        E.where(E.eq(x, 0), E.where(up, 2 ** -149, -(2 ** -149)), E.add(x, E.where(up, step, E.neg(step)))),
+      );
+      return E.where(E.or(E.isnan(x), E.isnan(y)), Number.NaN, E.where(E.eq(x, y), y, moved));
+    },
+    [a, b],
+  );
+}
+
+// ---- gamma family ----
+/** Terms of the recurrences that shift x up to at least GAMMA_T before the asymptotic series. */
+const GAMMA_K = 24;
+const GAMMA_T = 10;
+/** x + (the number of shifted terms): the point where the asymptotic series is taken. */
+const shiftedZ = (x: Ex): Ex => {
+  let z: Ex = x;
+  for (let k = 0; k < GAMMA_K; k++) z = E.add(z, E.cast('f32', E.lt(E.add(x, k), GAMMA_T)));
+  return z;
+};
+/** Sum over k < GAMMA_K of term(x + k) where x + k is still below GAMMA_T. */
+const shiftedSum = (x: Ex, term: (v: Ex) => Ex): Ex => {
+  let s: Ex = E.const(0);
+  for (let k = 0; k < GAMMA_K; k++) {
+    const v = E.add(x, k);
+    s = E.add(s, E.where(E.lt(v, GAMMA_T), term(v), 0));
+  }
+  return s;
+};
+const nonPositiveInt = (x: Ex) => E.and(E.le(x, 0), E.eq(x, E.floor(x)));
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/** log|Gamma(x)|: Stirling's series at z = x + n, less the logs of the n shifted terms. */
+const lgammaEx = (x: Ex): Ex => {
+  const z = shiftedZ(x);
+  const r = E.div(1, z);
+  const r2 = E.mul(r, r);
+  const series = E.mul(
+    r,
+    E.add(1 / 12, E.mul(r2, E.add(-1 / 360, E.mul(r2, E.add(1 / 1260, E.mul(r2, -1 / 1680)))))),
+  );
+  const stirling = E.add(E.sub(E.mul(E.sub(z, 0.5), E.log(z)), z), E.add(HALF_LOG_2PI, series));
+  const value = E.sub(
+    stirling,
+    shiftedSum(x, (v) => E.log(E.abs(v))),
+  );
+  return E.where(
+    nonPositiveInt(x),
+    Number.POSITIVE_INFINITY,
+    E.where(E.isinf(x), Number.POSITIVE_INFINITY, value),
+  );
+};
+/** digamma: the asymptotic series at z, less the n reciprocals; -inf at 0, NaN at negative integers. */
+const digammaEx = (x: Ex): Ex => {
+  const z = shiftedZ(x);
+  const r = E.div(1, z);
+  const r2 = E.mul(r, r);
+  const series = E.mul(
+    r2,
+    E.add(-1 / 12, E.mul(r2, E.add(1 / 120, E.mul(r2, E.add(-1 / 252, E.mul(r2, 1 / 240)))))),
+  );
+  const value = E.sub(
+    E.add(E.sub(E.log(z), E.mul(r, 0.5)), series),
+    shiftedSum(x, (v) => E.div(1, v)),
+  );
+  return E.where(
+    E.eq(x, 0),
+    Number.NEGATIVE_INFINITY,
+    E.where(nonPositiveInt(x), Number.NaN, E.where(E.eq(x, Number.POSITIVE_INFINITY), x, value)),
+  );
+};
+const powInt = (v: Ex, n: number): Ex => {
+  let p: Ex = v;
+  for (let i = 1; i < n; i++) p = E.mul(p, v);
+  return p;
+};
+/** Bernoulli numbers B2..B10 over (2j)!, for the Hurwitz zeta's Euler-Maclaurin tail. */
+const B2J = [1 / 6 / 2, -1 / 30 / 24, 1 / 42 / 720, -1 / 30 / 40320, 5 / 66 / 3628800];
+/**
+ * polygamma(n, x) for n >= 1: (-1)^(n+1) n! zeta(n + 1, x), the sum shifted as digamma's. In
+ * several kernels: one expression would repeat its shared parts too often for the backends.
+ */
+function polygammaForward(n: number, x: Tensor): Tensor {
+  const s = n + 1;
+  const z = ewiseF('polygamma_shift', shiftedZ, [x]);
+  const r = ewiseF('polygamma_recip', (v) => E.div(1, v), [z]);
+  // zeta(s, z) ~ z^(1-s)/(s-1) + z^-s/2 + sum_j B2j/(2j)! s(s+1)...(s+2j-2) z^(-s-2j+1)
+  let acc = ewiseF(
+    'polygamma_tail',
+    (q) => {
+      let tail: Ex = E.add(E.div(powInt(q, s - 1), s - 1), E.mul(powInt(q, s), 0.5));
+      let rising = s;
+      for (let j = 1; j <= B2J.length; j++) {
+        tail = E.add(tail, E.mul(powInt(q, s + 2 * j - 1), B2J[j - 1] * rising));
+        rising *= (s + 2 * j - 1) * (s + 2 * j);
+      }
+      return tail;
+    },
+    [r],
+  );
+  z.dispose();
+  r.dispose();
+  for (let k = 0; k < GAMMA_K; k++) {
+    const next = ewiseF(
+      'polygamma_sum',
+      (t, v) => E.add(t, E.where(E.lt(E.add(v, k), GAMMA_T), powInt(E.div(1, E.add(v, k)), s), 0)),
+      [acc, x],
+    );
+    acc.dispose();
+    acc = next;
+  }
+  let fact = 1;
+  for (let i = 2; i <= n; i++) fact *= i;
+  const sign = n % 2 === 1 ? 1 : -1;
+  const out = ewiseF(
+    'polygamma',
+    // At the poles zeta(n + 1, x) is +inf; an infinite x gives NaN, as PyTorch.
+    (t, v) =>
+      E.where(
+        E.isinf(v),
+        Number.NaN,
+        E.where(nonPositiveInt(v), sign * Number.POSITIVE_INFINITY, E.mul(t, sign * fact)),
+      ),
+    [acc, x],
+  );
+  acc.dispose();
+  return out;
+}
+
+export function lgamma(x: Tensor): Tensor {
+  const out = ewiseF('lgamma', lgammaEx, [x]);
+  return record1('lgamma', out, [x], (g) => [pw.mul(g, digamma(x))]);
+}
+export function digamma(x: Tensor): Tensor {
+  const out = ewiseF('digamma', digammaEx, [x]);
+  return record1('digamma', out, [x], (g) => [pw.mul(g, polygamma(1, x))]);
+}
+/** The n-th derivative of digamma. */
+export function polygamma(n: number, x: Tensor): Tensor {
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`polygamma(n, x) does not support negative n (got ${n})`);
+  if (n === 0) return digamma(x);
+  const out = polygammaForward(n, x);
+  return record1('polygamma', out, [x], (g) => [pw.mul(g, polygamma(n + 1, x))]);
+}
+/** The multivariate log-gamma: sum_j lgamma(x - j/2) + p(p-1)/4 log(pi). */
+export function mvlgamma(x: Tensor, p: number): Tensor {
+  if (!Number.isInteger(p) || p < 1)
+    throw new RangeError(`p has to be greater than or equal to 1 (got ${p})`);
+  let s = pw.add(lgamma(x), (p * (p - 1) * Math.log(Math.PI)) / 4);
+  for (let j = 1; j < p; j++) s = pw.add(s, lgamma(pw.sub(x, j / 2)));
+  return s;
+}
+
+/** erfinv: Giles' single-precision approximation ("Approximating the erfinv function", 2010). */
+const erfinvEx = (x: Ex): Ex => {
+  const w = E.neg(E.log(E.mul(E.sub(1, x), E.add(1, x))));
+  const horner = (t: Ex, cs: number[]) =>
+    cs.slice(1).reduce<Ex>((p, c) => E.add(c, E.mul(p, t)), E.const(cs[0]));
+  const central = horner(
+    E.sub(w, 2.5),
+    [
+      2.81022636e-8, 3.43273939e-7, -3.5233877e-6, -4.39150654e-6, 0.00021858087, -0.00125372503,
+      -0.00417768164, 0.246640727, 1.50140941,
+    ],
+  );
+  const tail = horner(
+    E.sub(E.sqrt(w), 3),
+    [
+      -0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
+      0.00943887047, 1.00167406, 2.83297682,
+    ],
+  );
+  const v = E.mul(E.where(E.lt(w, 5), central, tail), x);
+  return E.where(E.eq(E.abs(x), 1), E.mul(x, Number.POSITIVE_INFINITY), v);
+};
+export function erfinv(x: Tensor): Tensor {
+  const out = ewiseF('erfinv', erfinvEx, [x]);
+  return record1('erfinv', out, [x], (g) => [
+    pw.mul(g, pw.mul(pw.exp(pw.mul(out, out)), Math.sqrt(Math.PI) / 2)),
+  ]);
+}
+/** The standard normal quantile, sqrt(2) erfinv(2p - 1). */
+export function ndtri(x: Tensor): Tensor {
+  const out = ewiseF('ndtri', (v) => E.mul(erfinvEx(E.sub(E.mul(v, 2), 1)), Math.SQRT2), [x]);
+  return record1('ndtri', out, [x], (g) => [
+    pw.mul(g, pw.mul(pw.exp(pw.mul(pw.mul(out, out), 0.5)), Math.sqrt(2 * Math.PI))),
+  ]);
+}
