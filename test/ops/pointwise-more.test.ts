@@ -75,6 +75,40 @@ for (const device of testDevices())
         expectClose(await values(torch.round(x, { decimals: 3 })), [1234.568, -1234.568, 0.002, 2.5]);
         expectClose(await values(torch.round(x, { decimals: -3 })), [1000, -1000, 0, 0]);
       });
+      it('the gamma family: lgamma, digamma, polygamma, mvlgamma', async () => {
+        const x = t([-2.5, -0.5, 0.5, 1, 2, 3.7, 12]);
+        expectClose(
+          await values(torch.lgamma(x)),
+          [-0.056243718, 1.2655121, 0.57236493, 0, 0, 1.4280723, 17.502308],
+        );
+        expectClose(
+          await values(torch.digamma(x)),
+          [1.1031567, 0.036489915, -1.9635109, -0.57721591, 0.42278421, 1.1671537, 2.4426615],
+        );
+        expectClose(
+          await values(torch.polygamma(1, x)),
+          [9.5392475, 8.9348021, 4.9348021, 1.6449341, 0.64493406, 0.31003785, 0.086901873],
+        );
+        expectClose(
+          await values(torch.polygamma(3, x)),
+          [194.74789, 193.40909, 97.409088, 6.4939394, 0.4939394, 0.058279216, 0.0013100932],
+        );
+        expectClose(await values(torch.mvlgamma(t([1.6, 2.2, 5]), 3)), [1.9528644, 1.6328604, 9.1406441]);
+        expectClose(await values(torch.digamma(t([0, -2]))), [-I, N]);
+      });
+      it('erfinv and nextafter', async () => {
+        expectClose(await values(torch.erfinv(t([-0.9, -0.3, 0, 0.5, 0.99, 1, -1]))), [
+          -1.163087,
+          -0.27246273,
+          0,
+          0.47693628,
+          1.8213867,
+          I,
+          -I,
+        ]);
+        const got = await values(torch.nextafter(t([1, 1, -2]), t([2, 0, -3])));
+        expect(got).toEqual([1.0000001192092896, 0.9999999403953552, -2.000000238418579]);
+      });
       it('ldexp takes an integer exponent', async () => {
         expectClose(await values(torch.ldexp(t([3, -1.5]), torch.tensor([-3, 2]).to(device))), [0.375, -6]);
       });
@@ -98,6 +132,10 @@ for (const device of testDevices())
         ['special.entr', torch.special.entr, { shift: 2, scale: 0.3 }],
         ['special.ndtr', torch.special.ndtr],
         ['erfc', torch.erfc],
+        ['lgamma', torch.lgamma, { shift: 3, scale: 0.5 }],
+        ['digamma', torch.digamma, { shift: 3, scale: 0.5 }],
+        ['polygamma(2)', (x) => torch.polygamma(2, x), { shift: 3, scale: 0.5 }],
+        ['erfinv', torch.erfinv, small],
       ];
       for (const [name, f, o] of cases) it(name, () => expectGradcheck(f, [leaf([3, 4], device, 21, o)]));
       const pos = { shift: 2, scale: 0.3 };
