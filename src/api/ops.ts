@@ -197,6 +197,7 @@ export const SIG = {
   digamma: 'digamma(Tensor input)',
   mvlgamma: 'mvlgamma(Tensor input, int p)',
   erfinv: 'erfinv(Tensor input)',
+  i0: 'i0(Tensor input)',
 } as const;
 
 /** Ops that are both 'torch.name(x, ...)' and 'x.name(...)'. */
@@ -372,6 +373,7 @@ export const ops = {
   digamma: both('digamma', SIG.digamma, (a) => pm.digamma(a.input)),
   mvlgamma: both('mvlgamma', SIG.mvlgamma, (a) => pm.mvlgamma(a.input, a.p)),
   erfinv: both('erfinv', SIG.erfinv, (a) => pm.erfinv(a.input)),
+  i0: both('i0', SIG.i0, (a) => pm.i0(a.input)),
 };
 
 function correction(
@@ -559,5 +561,9 @@ export const functions = {
     pm.mvlgamma(a.input, a.p),
   ),
   specialErfinv: fn('torch.special.erfinv', 'erfinv(Tensor input)', (a) => pm.erfinv(a.input)),
+  specialI0: fn('torch.special.i0', 'i0(Tensor input)', (a) => pm.i0(a.input)),
+  specialI0e: fn('torch.special.i0e', 'i0e(Tensor input)', (a) => pm.i0e(a.input)),
+  specialI1: fn('torch.special.i1', 'i1(Tensor input)', (a) => pm.i1(a.input)),
+  specialI1e: fn('torch.special.i1e', 'i1e(Tensor input)', (a) => pm.i1e(a.input)),
   specialNdtri: fn('torch.special.ndtri', 'ndtri(Tensor input)', (a) => pm.ndtri(a.input)),
 };

@@ -856,6 +856,8 @@ declare module '../tensor/tensor.js' {
     mvlgamma(...args: MethodArgs<typeof SIG.mvlgamma>): Tensor;
     /** The inverse error function. */
     erfinv(...args: MethodArgs<typeof SIG.erfinv>): Tensor;
+    /** The modified Bessel function of the first kind, order 0. */
+    i0(...args: MethodArgs<typeof SIG.i0>): Tensor;
     /** Computes gradients of this tensor w.r.t. the graph's leaves into their `.grad`; a non-scalar tensor needs `gradient`. */
     backward(...args: MethodArgs<typeof MSIG.backward>): void;
     /** Moves to the GPU (WebGPU). */

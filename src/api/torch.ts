@@ -165,6 +165,7 @@ export const {
   digamma,
   mvlgamma,
   erfinv,
+  i0,
 } = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, v.fn])) as {
   [K in keyof typeof ops]: (typeof ops)[K]['fn'];
 };
@@ -224,6 +225,10 @@ export const special = {
   psi: functions.specialPsi,
   multigammaln: functions.specialMultigammaln,
   erfinv: functions.specialErfinv,
+  i0: functions.specialI0,
+  i0e: functions.specialI0e,
+  i1: functions.specialI1,
+  i1e: functions.specialI1e,
 };
 
 // Functional ops PyTorch also has under `torch.` (and a few torchts kept there), bound once in

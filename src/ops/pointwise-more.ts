@@ -631,3 +631,59 @@ export function ndtri(x: Tensor): Tensor {
     pw.mul(g, pw.mul(pw.exp(pw.mul(pw.mul(out, out), 0.5)), Math.sqrt(2 * Math.PI))),
   ]);
 }
+
+// ---- modified Bessel functions of the first kind, orders 0 and 1 ----
+/** Below this |x| the power series (Horner in q = x^2/4, 34 terms); above, the asymptotic one. */
+const BESSEL_SPLIT = 15;
+const besselSeries = (x: Ex, order: 0 | 1): Ex => {
+  const q = E.mul(E.mul(x, x), 0.25);
+  let r: Ex = E.const(1);
+  for (let k = 34; k >= 1; k--) r = E.add(1, E.mul(q, E.mul(r, 1 / (k * (k + order)))));
+  return order === 0 ? r : E.mul(r, E.mul(x, 0.5));
+};
+/** e^-|x| I_order(x) for large |x|: (2 pi |x|)^-1/2 (1 - (mu-1)/(8|x|) + ...), mu = 4 order^2. */
+const besselAsymptoticScaled = (x: Ex, order: 0 | 1): Ex => {
+  const a = E.abs(x);
+  const mu = 4 * order * order;
+  let term = 1;
+  const cs = [1];
+  for (let k = 1; k <= 5; k++) {
+    term *= -(mu - (2 * k - 1) ** 2) / (k * 8);
+    cs.push(term);
+  }
+  const r = E.div(1, a);
+  let s: Ex = E.const(cs[cs.length - 1]);
+  for (let k = cs.length - 2; k >= 0; k--) s = E.add(cs[k], E.mul(r, s));
+  const v = E.mul(s, E.rsqrt(E.mul(a, 2 * Math.PI)));
+  return order === 1 ? E.where(E.lt(x, 0), E.neg(v), v) : v;
+};
+const besselEx = (order: 0 | 1, scaled: boolean) => (x: Ex) => {
+  const big = E.gt(E.abs(x), BESSEL_SPLIT);
+  const series = besselSeries(x, order);
+  const asym = besselAsymptoticScaled(x, order);
+  return scaled
+    ? E.where(big, asym, E.mul(series, E.exp(E.neg(E.abs(x)))))
+    : E.where(big, E.mul(asym, E.exp(E.abs(x))), series);
+};
+export function i0(x: Tensor): Tensor {
+  const out = ewiseF('i0', besselEx(0, false), [x]);
+  return record1('i0', out, [x], (g) => [pw.mul(g, i1(x))]);
+}
+export function i1(x: Tensor): Tensor {
+  const out = ewiseF('i1', besselEx(1, false), [x]);
+  // I1' = I0 - I1 / x (1/2 at 0).
+  return record1('i1', out, [x], (g) => [
+    pw.mul(g, pw.where(pw.eq(x, 0), 0.5, pw.sub(i0(x), pw.div(out, x)))),
+  ]);
+}
+export function i0e(x: Tensor): Tensor {
+  const out = ewiseF('i0e', besselEx(0, true), [x]);
+  return record1('i0e', out, [x], (g) => [pw.mul(g, pw.sub(i1e(x), pw.mul(pw.sign(x), out)))]);
+}
+export function i1e(x: Tensor): Tensor {
+  const out = ewiseF('i1e', besselEx(1, true), [x]);
+  // (e^-|x| I1)' = I0e - I1e (sign(x) + 1/x); 1/2 at 0.
+  return record1('i1e', out, [x], (g) => [
+    pw.mul(g, pw.where(pw.eq(x, 0), 0.5, pw.sub(i0e(x), pw.mul(out, pw.add(pw.sign(x), pw.reciprocal(x)))))),
+  ]);
+}

@@ -96,6 +96,16 @@ for (const device of testDevices())
         expectClose(await values(torch.mvlgamma(t([1.6, 2.2, 5]), 3)), [1.9528644, 1.6328604, 9.1406441]);
         expectClose(await values(torch.digamma(t([0, -2]))), [-I, N]);
       });
+      it('modified Bessel functions i0, i0e, i1, i1e (series and asymptotic ranges)', async () => {
+        const x = t([-20, -1, 0, 0.5, 14, 16, 50]);
+        const want: [(x: Tensor) => Tensor, number[]][] = [
+          [torch.i0, [43558276, 1.266066, 1, 1.0634835, 129418.56, 893446.19, 2.9325536e20]],
+          [torch.special.i0e, [0.089780308, 0.46575963, 1, 0.64503533, 0.10761525, 0.10054412, 0.056561623]],
+          [torch.special.i1, [-42454968, -0.56515908, 0, 0.25789428, 124707.25, 865059.5, 2.9030785e20]],
+          [torch.special.i1e, [-0.08750622, -0.20791042, 0, 0.1564208, 0.10369767, 0.097349614, 0.055993125]],
+        ];
+        for (const [f, w] of want) expectClose(await values(f(x)), w);
+      });
       it('erfinv and nextafter', async () => {
         expectClose(await values(torch.erfinv(t([-0.9, -0.3, 0, 0.5, 0.99, 1, -1]))), [
           -1.163087,
@@ -136,6 +146,10 @@ for (const device of testDevices())
         ['digamma', torch.digamma, { shift: 3, scale: 0.5 }],
         ['polygamma(2)', (x) => torch.polygamma(2, x), { shift: 3, scale: 0.5 }],
         ['erfinv', torch.erfinv, small],
+        ['i0', torch.i0],
+        ['special.i0e', torch.special.i0e, { shift: 0.5 }],
+        ['special.i1', torch.special.i1],
+        ['special.i1e', torch.special.i1e, { shift: 0.5 }],
       ];
       for (const [name, f, o] of cases) it(name, () => expectGradcheck(f, [leaf([3, 4], device, 21, o)]));
       const pos = { shift: 2, scale: 0.3 };
