@@ -565,5 +565,7 @@ export const functions = {
   specialI0e: fn('torch.special.i0e', 'i0e(Tensor input)', (a) => pm.i0e(a.input)),
   specialI1: fn('torch.special.i1', 'i1(Tensor input)', (a) => pm.i1(a.input)),
   specialI1e: fn('torch.special.i1e', 'i1e(Tensor input)', (a) => pm.i1e(a.input)),
+  specialErfcx: fn('torch.special.erfcx', 'erfcx(Tensor input)', (a) => pm.erfcx(a.input)),
+  specialLogNdtr: fn('torch.special.logNdtr', 'log_ndtr(Tensor input)', (a) => pm.logNdtr(a.input)),
   specialNdtri: fn('torch.special.ndtri', 'ndtri(Tensor input)', (a) => pm.ndtri(a.input)),
 };

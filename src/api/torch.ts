@@ -225,6 +225,8 @@ export const special = {
   psi: functions.specialPsi,
   multigammaln: functions.specialMultigammaln,
   erfinv: functions.specialErfinv,
+  erfcx: functions.specialErfcx,
+  logNdtr: functions.specialLogNdtr,
   i0: functions.specialI0,
   i0e: functions.specialI0e,
   i1: functions.specialI1,

@@ -687,3 +687,71 @@ export function i1e(x: Tensor): Tensor {
     pw.mul(g, pw.where(pw.eq(x, 0), 0.5, pw.sub(i0e(x), pw.mul(out, pw.add(pw.sign(x), pw.reciprocal(x)))))),
   ]);
 }
+
+// ---- scaled complementary error function ----
+/** Above this x, erfc comes from the continued fraction (1 - erf would cancel). */
+const ERFC_SPLIT = 2;
+/**
+ * erfcx(x) = e^(x^2) erfc(x): for x >= ERFC_SPLIT the continued fraction
+ * 1/sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))), 60 levels evaluated bottom-up in
+ * kernels of 15 levels (one expression would nest too deep for WGSL); e^(x^2) (1 - erf(x)) below.
+ */
+function erfcxForward(x: Tensor): Tensor {
+  const xm = ewiseF('erfcx_arg', (v) => E.max(v, ERFC_SPLIT), [x]);
+  let d = xm;
+  for (let top = 60; top >= 1; top -= 15) {
+    const next = ewiseF(
+      'erfcx_cf',
+      (dd, v) => {
+        let e: Ex = dd;
+        for (let k = top; k > top - 15; k--) e = E.add(v, E.div(k / 2, e));
+        return e;
+      },
+      [d, xm],
+    );
+    if (d !== xm) d.dispose();
+    d = next;
+  }
+  xm.dispose();
+  const out = ewiseF(
+    'erfcx',
+    (v, dd) =>
+      E.where(
+        E.ge(v, ERFC_SPLIT),
+        E.div(1 / Math.sqrt(Math.PI), dd),
+        E.mul(E.exp(E.mul(v, v)), E.sub(1, E.erf(v))),
+      ),
+    [x, d],
+  );
+  d.dispose();
+  return out;
+}
+export function erfcx(x: Tensor): Tensor {
+  const out = erfcxForward(x);
+  // d/dx erfcx = 2 x erfcx(x) - 2/sqrt(pi).
+  return record1('erfcx', out, [x], (g) => [
+    pw.mul(g, pw.sub(pw.mul(pw.mul(x, out), 2), 2 / Math.sqrt(Math.PI))),
+  ]);
+}
+/** log of the standard normal CDF: log(erfcx(-x/sqrt 2)/2) - x^2/2 below 0 (exact in the tail). */
+export function logNdtr(x: Tensor): Tensor {
+  const t = ewiseF('log_ndtr_arg', (v) => E.mul(v, -Math.SQRT1_2), [x]);
+  const e = erfcxForward(t);
+  t.dispose();
+  const out = ewiseF(
+    'log_ndtr',
+    (v, ex) =>
+      E.where(
+        E.lt(v, 0),
+        E.sub(E.log(E.mul(ex, 0.5)), E.mul(E.mul(v, v), 0.5)),
+        // Upper half: log1p(-ndtr(-x)) stays accurate as ndtr -> 1.
+        E.log1p(E.mul(E.sub(1, E.erf(E.mul(v, Math.SQRT1_2))), -0.5)),
+      ),
+    [x, e],
+  );
+  e.dispose();
+  // d/dx log ndtr = pdf(x) / ndtr(x) = sqrt(2/pi) / erfcx(-x/sqrt 2).
+  return record1('log_ndtr', out, [x], (g) => [
+    pw.mul(g, pw.div(Math.sqrt(2 / Math.PI), erfcx(pw.mul(x, -Math.SQRT1_2)))),
+  ]);
+}

@@ -106,6 +106,22 @@ for (const device of testDevices())
         ];
         for (const [f, w] of want) expectClose(await values(f(x)), w);
       });
+      it('special.erfcx and special.log_ndtr in the tails', async () => {
+        const x = t([-30, -5, -1, 0, 1, 3, 10]);
+        expectClose(await values(torch.special.erfcx(x)), [
+          I,
+          1.4400981e11,
+          5.0089803,
+          1,
+          0.42758358,
+          0.17900115,
+          0.056140993,
+        ]);
+        expectClose(
+          await values(torch.special.logNdtr(x)),
+          [-454.32126, -15.064999, -1.8410214, -Math.LN2, -0.17275378, -0.0013508105, -7.6198536e-24],
+        );
+      });
       it('erfinv and nextafter', async () => {
         expectClose(await values(torch.erfinv(t([-0.9, -0.3, 0, 0.5, 0.99, 1, -1]))), [
           -1.163087,
@@ -141,6 +157,8 @@ for (const device of testDevices())
         ['sinc', torch.sinc],
         ['special.entr', torch.special.entr, { shift: 2, scale: 0.3 }],
         ['special.ndtr', torch.special.ndtr],
+        ['special.erfcx', torch.special.erfcx],
+        ['special.logNdtr', torch.special.logNdtr],
         ['erfc', torch.erfc],
         ['lgamma', torch.lgamma, { shift: 3, scale: 0.5 }],
         ['digamma', torch.digamma, { shift: 3, scale: 0.5 }],
