@@ -117,10 +117,15 @@ for (const device of testDevices())
           0.17900115,
           0.056140993,
         ]);
-        expectClose(
-          await values(torch.special.logNdtr(x)),
-          [-454.32126, -15.064999, -1.8410214, -Math.LN2, -0.17275378, -0.0013508105, -7.6198536e-24],
-        );
+        expectClose(await values(torch.special.logNdtr(x)), [
+          -454.32126,
+          -15.064999,
+          -1.8410214,
+          -Math.LN2,
+          -0.17275378,
+          -0.0013508105,
+          -7.6198536e-24,
+        ]);
       });
       it('erfinv and nextafter', async () => {
         expectClose(await values(torch.erfinv(t([-0.9, -0.3, 0, 0.5, 0.99, 1, -1]))), [
