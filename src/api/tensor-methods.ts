@@ -19,6 +19,7 @@ import {
   type TensorOrScalar,
 } from '../ops/core.js';
 import * as pw from '../ops/pointwise.js';
+import * as pm from '../ops/pointwise-more.js';
 import * as red from '../ops/reduce.js';
 import * as sh from '../ops/shape.js';
 import * as shm from '../ops/shape-more.js';
@@ -64,6 +65,49 @@ const MSIG = {
   relu_: 'relu_(Tensor self)',
   sigmoid_: 'sigmoid_(Tensor self)',
   tanh_: 'tanh_(Tensor self)',
+  // -- in place: pointwise (ops-pointwise) --
+  acos_: 'acos_(Tensor self)',
+  arccos_: 'arccos_(Tensor self)',
+  asin_: 'asin_(Tensor self)',
+  arcsin_: 'arcsin_(Tensor self)',
+  atan_: 'atan_(Tensor self)',
+  arctan_: 'arctan_(Tensor self)',
+  acosh_: 'acosh_(Tensor self)',
+  arccosh_: 'arccosh_(Tensor self)',
+  asinh_: 'asinh_(Tensor self)',
+  arcsinh_: 'arcsinh_(Tensor self)',
+  atanh_: 'atanh_(Tensor self)',
+  arctanh_: 'arctanh_(Tensor self)',
+  sinh_: 'sinh_(Tensor self)',
+  cosh_: 'cosh_(Tensor self)',
+  exp2_: 'exp2_(Tensor self)',
+  deg2rad_: 'deg2rad_(Tensor self)',
+  rad2deg_: 'rad2deg_(Tensor self)',
+  frac_: 'frac_(Tensor self)',
+  sgn_: 'sgn_(Tensor self)',
+  sinc_: 'sinc_(Tensor self)',
+  erfc_: 'erfc_(Tensor self)',
+  fix_: 'fix_(Tensor self)',
+  logit_: 'logit_(Tensor self, float? eps=None)',
+  nanToNum_: 'nan_to_num_(Tensor self, float? nan=0.0, float? posinf=None, float? neginf=None)',
+  clampMin_: 'clamp_min_(Tensor self, Tensor|Scalar min)',
+  clampMax_: 'clamp_max_(Tensor self, Tensor|Scalar max)',
+  fmod_: 'fmod_(Tensor self, Tensor|Scalar other)',
+  hypot_: 'hypot_(Tensor self, Tensor other)',
+  xlogy_: 'xlogy_(Tensor self, Tensor|Scalar other)',
+  copysign_: 'copysign_(Tensor self, Tensor|Scalar other)',
+  ldexp_: 'ldexp_(Tensor self, Tensor other)',
+  fmax_: 'fmax_(Tensor self, Tensor other)',
+  fmin_: 'fmin_(Tensor self, Tensor other)',
+  logaddexp_: 'logaddexp_(Tensor self, Tensor other)',
+  logaddexp2_: 'logaddexp2_(Tensor self, Tensor other)',
+  heaviside_: 'heaviside_(Tensor self, Tensor values)',
+  floatPower_: 'float_power_(Tensor self, Tensor|Scalar exponent)',
+  multiply_: 'multiply_(Tensor self, Tensor|Scalar other)',
+  subtract_: 'subtract_(Tensor self, Tensor|Scalar other, *, Scalar alpha=1)',
+  divide_: 'divide_(Tensor self, Tensor|Scalar other, *, "trunc"|"floor"? rounding_mode=None)',
+  trueDivide_: 'true_divide_(Tensor self, Tensor|Scalar other)',
+  floorDivide_: 'floor_divide_(Tensor self, Tensor|Scalar other)',
   view: 'view(Tensor self, int[] size)',
   viewAs: 'view_as(Tensor self, Tensor other)',
   reshapeAs: 'reshape_as(Tensor self, Tensor other)',
@@ -356,6 +400,75 @@ const inPlace = {
   relu_: m('relu_', MSIG.relu_, (a) => inplace(a.self, 'relu_', [], pw.relu)),
   sigmoid_: m('sigmoid_', MSIG.sigmoid_, (a) => inplace(a.self, 'sigmoid_', [], pw.sigmoid)),
   tanh_: m('tanh_', MSIG.tanh_, (a) => inplace(a.self, 'tanh_', [], pw.tanh)),
+  // -- in place: pointwise (ops-pointwise) --
+  acos_: m('acos_', MSIG.acos_, (a) => inplace(a.self, 'acos_', [], pm.acos)),
+  arccos_: m('arccos_', MSIG.arccos_, (a) => inplace(a.self, 'arccos_', [], pm.acos)),
+  asin_: m('asin_', MSIG.asin_, (a) => inplace(a.self, 'asin_', [], pm.asin)),
+  arcsin_: m('arcsin_', MSIG.arcsin_, (a) => inplace(a.self, 'arcsin_', [], pm.asin)),
+  atan_: m('atan_', MSIG.atan_, (a) => inplace(a.self, 'atan_', [], pm.atan)),
+  arctan_: m('arctan_', MSIG.arctan_, (a) => inplace(a.self, 'arctan_', [], pm.atan)),
+  acosh_: m('acosh_', MSIG.acosh_, (a) => inplace(a.self, 'acosh_', [], pm.acosh)),
+  arccosh_: m('arccosh_', MSIG.arccosh_, (a) => inplace(a.self, 'arccosh_', [], pm.acosh)),
+  asinh_: m('asinh_', MSIG.asinh_, (a) => inplace(a.self, 'asinh_', [], pm.asinh)),
+  arcsinh_: m('arcsinh_', MSIG.arcsinh_, (a) => inplace(a.self, 'arcsinh_', [], pm.asinh)),
+  atanh_: m('atanh_', MSIG.atanh_, (a) => inplace(a.self, 'atanh_', [], pm.atanh)),
+  arctanh_: m('arctanh_', MSIG.arctanh_, (a) => inplace(a.self, 'arctanh_', [], pm.atanh)),
+  sinh_: m('sinh_', MSIG.sinh_, (a) => inplace(a.self, 'sinh_', [], pm.sinh)),
+  cosh_: m('cosh_', MSIG.cosh_, (a) => inplace(a.self, 'cosh_', [], pm.cosh)),
+  exp2_: m('exp2_', MSIG.exp2_, (a) => inplace(a.self, 'exp2_', [], pm.exp2)),
+  deg2rad_: m('deg2rad_', MSIG.deg2rad_, (a) => inplace(a.self, 'deg2rad_', [], pm.deg2rad)),
+  rad2deg_: m('rad2deg_', MSIG.rad2deg_, (a) => inplace(a.self, 'rad2deg_', [], pm.rad2deg)),
+  frac_: m('frac_', MSIG.frac_, (a) => inplace(a.self, 'frac_', [], pm.frac)),
+  sgn_: m('sgn_', MSIG.sgn_, (a) => inplace(a.self, 'sgn_', [], pm.sgn)),
+  sinc_: m('sinc_', MSIG.sinc_, (a) => inplace(a.self, 'sinc_', [], pm.sinc)),
+  erfc_: m('erfc_', MSIG.erfc_, (a) => inplace(a.self, 'erfc_', [], pm.erfc)),
+  fix_: m('fix_', MSIG.fix_, (a) => inplace(a.self, 'fix_', [], pw.trunc)),
+  logit_: m('logit_', MSIG.logit_, (a) => inplace(a.self, 'logit_', [], (x) => pm.logit(x, a.eps))),
+  nanToNum_: m('nanToNum_', MSIG.nanToNum_, (a) =>
+    inplace(a.self, 'nan_to_num_', [], (x) => pm.nanToNum(x, a.nan, a.posinf, a.neginf)),
+  ),
+  clampMin_: m('clampMin_', MSIG.clampMin_, (a) =>
+    inplace(a.self, 'clamp_min_', [a.min], (x) => pw.clamp(x, { min: a.min })),
+  ),
+  clampMax_: m('clampMax_', MSIG.clampMax_, (a) =>
+    inplace(a.self, 'clamp_max_', [a.max], (x) => pw.clamp(x, { max: a.max })),
+  ),
+  fmod_: m('fmod_', MSIG.fmod_, (a) => inplace(a.self, 'fmod_', [a.other], (x) => pm.fmod(x, a.other))),
+  hypot_: m('hypot_', MSIG.hypot_, (a) => inplace(a.self, 'hypot_', [a.other], (x) => pm.hypot(x, a.other))),
+  xlogy_: m('xlogy_', MSIG.xlogy_, (a) => inplace(a.self, 'xlogy_', [a.other], (x) => pm.xlogy(x, a.other))),
+  copysign_: m('copysign_', MSIG.copysign_, (a) =>
+    inplace(a.self, 'copysign_', [a.other], (x) => pm.copysign(x, a.other)),
+  ),
+  ldexp_: m('ldexp_', MSIG.ldexp_, (a) => inplace(a.self, 'ldexp_', [a.other], (x) => pm.ldexp(x, a.other))),
+  fmax_: m('fmax_', MSIG.fmax_, (a) => inplace(a.self, 'fmax_', [a.other], (x) => pm.fmax(x, a.other))),
+  fmin_: m('fmin_', MSIG.fmin_, (a) => inplace(a.self, 'fmin_', [a.other], (x) => pm.fmin(x, a.other))),
+  logaddexp_: m('logaddexp_', MSIG.logaddexp_, (a) =>
+    inplace(a.self, 'logaddexp_', [a.other], (x) => pm.logaddexp(x, a.other)),
+  ),
+  logaddexp2_: m('logaddexp2_', MSIG.logaddexp2_, (a) =>
+    inplace(a.self, 'logaddexp2_', [a.other], (x) => pm.logaddexp2(x, a.other)),
+  ),
+  heaviside_: m('heaviside_', MSIG.heaviside_, (a) =>
+    inplace(a.self, 'heaviside_', [a.values], (x) => pm.heaviside(x, a.values)),
+  ),
+  floatPower_: m('floatPower_', MSIG.floatPower_, (a) =>
+    inplace(a.self, 'float_power_', [a.exponent], (x) => pm.floatPower(x, a.exponent)),
+  ),
+  multiply_: m('multiply_', MSIG.multiply_, (a) =>
+    inplace(a.self, 'multiply_', [a.other], (x) => pw.mul(x, a.other)),
+  ),
+  subtract_: m('subtract_', MSIG.subtract_, (a) =>
+    inplace(a.self, 'subtract_', [a.other], (x) => pw.sub(x, a.other, { alpha: Number(a.alpha) })),
+  ),
+  divide_: m('divide_', MSIG.divide_, (a) =>
+    inplace(a.self, 'divide_', [a.other], (x) => pw.div(x, a.other, a)),
+  ),
+  trueDivide_: m('trueDivide_', MSIG.trueDivide_, (a) =>
+    inplace(a.self, 'true_divide_', [a.other], (x) => pw.div(x, a.other)),
+  ),
+  floorDivide_: m('floorDivide_', MSIG.floorDivide_, (a) =>
+    inplace(a.self, 'floor_divide_', [a.other], (x) => pm.floorDivide(x, a.other)),
+  ),
   clamp_: m('clamp_', MSIG.clamp_, (a) => inplace(a.self, 'clamp_', [a.min, a.max], (x) => pw.clamp(x, a))),
   zero_: m('zero_', MSIG.zero_, (a) => fill(a.self, 0)),
   fill_: m('fill_', MSIG.fill_, (a) => fill(a.self, Number(a.value))),
@@ -683,6 +796,137 @@ declare module '../tensor/tensor.js' {
     unfold(...args: MethodArgs<typeof MSIG.unfold>): Tensor;
     /** Summed down to `size` (the inverse of expanding to this tensor's shape). */
     sumToSize(...args: MethodArgs<typeof MSIG.sumToSize>): Tensor;
+    // -- pointwise (ops-pointwise) --
+    /** Elementwise arccosine. */
+    acos(...args: MethodArgs<typeof SIG.acos>): Tensor;
+    /** Alias of acos. */
+    arccos(...args: MethodArgs<typeof SIG.arccos>): Tensor;
+    /** Elementwise arcsine. */
+    asin(...args: MethodArgs<typeof SIG.asin>): Tensor;
+    /** Alias of asin. */
+    arcsin(...args: MethodArgs<typeof SIG.arcsin>): Tensor;
+    /** Elementwise arctangent. */
+    atan(...args: MethodArgs<typeof SIG.atan>): Tensor;
+    /** Alias of atan. */
+    arctan(...args: MethodArgs<typeof SIG.arctan>): Tensor;
+    /** Alias of atan2. */
+    arctan2(...args: MethodArgs<typeof SIG.arctan2>): Tensor;
+    /** Elementwise inverse hyperbolic cosine. */
+    acosh(...args: MethodArgs<typeof SIG.acosh>): Tensor;
+    /** Alias of acosh. */
+    arccosh(...args: MethodArgs<typeof SIG.arccosh>): Tensor;
+    /** Elementwise inverse hyperbolic sine. */
+    asinh(...args: MethodArgs<typeof SIG.asinh>): Tensor;
+    /** Alias of asinh. */
+    arcsinh(...args: MethodArgs<typeof SIG.arcsinh>): Tensor;
+    /** Elementwise inverse hyperbolic tangent. */
+    atanh(...args: MethodArgs<typeof SIG.atanh>): Tensor;
+    /** Alias of atanh. */
+    arctanh(...args: MethodArgs<typeof SIG.arctanh>): Tensor;
+    /** Elementwise hyperbolic sine. */
+    sinh(...args: MethodArgs<typeof SIG.sinh>): Tensor;
+    /** Elementwise hyperbolic cosine. */
+    cosh(...args: MethodArgs<typeof SIG.cosh>): Tensor;
+    /** Elementwise 2^x. */
+    exp2(...args: MethodArgs<typeof SIG.exp2>): Tensor;
+    /** Degrees to radians. */
+    deg2rad(...args: MethodArgs<typeof SIG.deg2rad>): Tensor;
+    /** Radians to degrees. */
+    rad2deg(...args: MethodArgs<typeof SIG.rad2deg>): Tensor;
+    /** Fractional part, x - trunc(x). */
+    frac(...args: MethodArgs<typeof SIG.frac>): Tensor;
+    /** Alias of trunc. */
+    fix(...args: MethodArgs<typeof SIG.fix>): Tensor;
+    /** Alias of abs. */
+    absolute(...args: MethodArgs<typeof SIG.absolute>): Tensor;
+    /** The tensor itself (+x). */
+    positive(...args: MethodArgs<typeof SIG.positive>): Tensor;
+    /** Sign (sign for real tensors). */
+    sgn(...args: MethodArgs<typeof SIG.sgn>): Tensor;
+    /** True where the sign bit is set (-0 included). */
+    signbit(...args: MethodArgs<typeof SIG.signbit>): Tensor;
+    /** log(x / (1 - x)), x clamped to [eps, 1 - eps] when eps is given. */
+    logit(...args: MethodArgs<typeof SIG.logit>): Tensor;
+    /** sin(pi x) / (pi x), 1 at 0. */
+    sinc(...args: MethodArgs<typeof SIG.sinc>): Tensor;
+    /** Replaces NaN, +inf and -inf with finite values. */
+    nanToNum(...args: MethodArgs<typeof SIG.nanToNum>): Tensor;
+    /** Clamps from below. */
+    clampMin(...args: MethodArgs<typeof SIG.clampMin>): Tensor;
+    /** Clamps from above. */
+    clampMax(...args: MethodArgs<typeof SIG.clampMax>): Tensor;
+    /** input + value * tensor1 * tensor2. */
+    addcmul(...args: MethodArgs<typeof SIG.addcmul>): Tensor;
+    /** input + value * tensor1 / tensor2. */
+    addcdiv(...args: MethodArgs<typeof SIG.addcdiv>): Tensor;
+    /** Linear interpolation: input + weight * (end - input). */
+    lerp(...args: MethodArgs<typeof SIG.lerp>): Tensor;
+    /** C remainder (the sign of the dividend). */
+    fmod(...args: MethodArgs<typeof SIG.fmod>): Tensor;
+    /** sqrt(input^2 + other^2). */
+    hypot(...args: MethodArgs<typeof SIG.hypot>): Tensor;
+    /** log(e^input + e^other). */
+    logaddexp(...args: MethodArgs<typeof SIG.logaddexp>): Tensor;
+    /** log2(2^input + 2^other). */
+    logaddexp2(...args: MethodArgs<typeof SIG.logaddexp2>): Tensor;
+    /** input * log(other), 0 where input is 0. */
+    xlogy(...args: MethodArgs<typeof SIG.xlogy>): Tensor;
+    /** |input| with the sign of other. */
+    copysign(...args: MethodArgs<typeof SIG.copysign>): Tensor;
+    /** The Heaviside step, values where input is 0. */
+    heaviside(...args: MethodArgs<typeof SIG.heaviside>): Tensor;
+    /** pow in floating point. */
+    floatPower(...args: MethodArgs<typeof SIG.floatPower>): Tensor;
+    /** Alias of mul. */
+    multiply(...args: MethodArgs<typeof SIG.multiply>): Tensor;
+    /** Alias of sub. */
+    subtract(...args: MethodArgs<typeof SIG.subtract>): Tensor;
+    /** Alias of div. */
+    divide(...args: MethodArgs<typeof SIG.divide>): Tensor;
+    /** Alias of div without rounding. */
+    trueDivide(...args: MethodArgs<typeof SIG.trueDivide>): Tensor;
+    /** Elementwise maximum ignoring NaN. */
+    fmax(...args: MethodArgs<typeof SIG.fmax>): Tensor;
+    /** Elementwise minimum ignoring NaN. */
+    fmin(...args: MethodArgs<typeof SIG.fmin>): Tensor;
+    /** Division rounded down. */
+    floorDivide(...args: MethodArgs<typeof SIG.floorDivide>): Tensor;
+    /** input * 2^other. */
+    ldexp(...args: MethodArgs<typeof SIG.ldexp>): Tensor;
+    /** Elementwise closeness within atol + rtol * |other|. */
+    isclose(...args: MethodArgs<typeof SIG.isclose>): Tensor;
+    /** True at +inf. */
+    isposinf(...args: MethodArgs<typeof SIG.isposinf>): Tensor;
+    /** True at -inf. */
+    isneginf(...args: MethodArgs<typeof SIG.isneginf>): Tensor;
+    /** True everywhere for a real tensor. */
+    isreal(...args: MethodArgs<typeof SIG.isreal>): Tensor;
+    /** The real part: the tensor itself for a real tensor. */
+    real(...args: MethodArgs<typeof SIG.real>): Tensor;
+    /** The argument: pi below 0, else 0, for a real tensor. */
+    angle(...args: MethodArgs<typeof SIG.angle>): Tensor;
+    /** The conjugate: the tensor itself for a real tensor. */
+    conj(...args: MethodArgs<typeof SIG.conj>): Tensor;
+    /** The conjugate as a copy. */
+    conjPhysical(...args: MethodArgs<typeof SIG.conjPhysical>): Tensor;
+    /** The tensor itself (no lazy conjugation here). */
+    resolveConj(...args: MethodArgs<typeof SIG.resolveConj>): Tensor;
+    /** The tensor itself (no lazy negation here). */
+    resolveNeg(...args: MethodArgs<typeof SIG.resolveNeg>): Tensor;
+    /** Complementary error function, 1 - erf(x). */
+    erfc(...args: MethodArgs<typeof SIG.erfc>): Tensor;
+    /** The next float32 after input toward other. */
+    nextafter(...args: MethodArgs<typeof SIG.nextafter>): Tensor;
+    /** log|Gamma(x)|. */
+    lgamma(...args: MethodArgs<typeof SIG.lgamma>): Tensor;
+    /** The derivative of lgamma. */
+    digamma(...args: MethodArgs<typeof SIG.digamma>): Tensor;
+    /** The multivariate log-gamma of dimension p. */
+    mvlgamma(...args: MethodArgs<typeof SIG.mvlgamma>): Tensor;
+    /** The inverse error function. */
+    erfinv(...args: MethodArgs<typeof SIG.erfinv>): Tensor;
+    /** The modified Bessel function of the first kind, order 0. */
+    i0(...args: MethodArgs<typeof SIG.i0>): Tensor;
     /** Computes gradients of this tensor w.r.t. the graph's leaves into their `.grad`; a non-scalar tensor needs `gradient`. */
     backward(...args: MethodArgs<typeof MSIG.backward>): void;
     /** Moves to the GPU (WebGPU). */
@@ -741,6 +985,91 @@ declare module '../tensor/tensor.js' {
     sigmoid_(...args: MethodArgs<typeof MSIG.sigmoid_>): Tensor;
     /** In-place `tanh`: updates this tensor and returns it. */
     tanh_(...args: MethodArgs<typeof MSIG.tanh_>): Tensor;
+    // -- in place: pointwise (ops-pointwise) --
+    /** In-place `acos`: updates this tensor and returns it. */
+    acos_(...args: MethodArgs<typeof MSIG.acos_>): Tensor;
+    /** In-place `arccos`: updates this tensor and returns it. */
+    arccos_(...args: MethodArgs<typeof MSIG.arccos_>): Tensor;
+    /** In-place `asin`: updates this tensor and returns it. */
+    asin_(...args: MethodArgs<typeof MSIG.asin_>): Tensor;
+    /** In-place `arcsin`: updates this tensor and returns it. */
+    arcsin_(...args: MethodArgs<typeof MSIG.arcsin_>): Tensor;
+    /** In-place `atan`: updates this tensor and returns it. */
+    atan_(...args: MethodArgs<typeof MSIG.atan_>): Tensor;
+    /** In-place `arctan`: updates this tensor and returns it. */
+    arctan_(...args: MethodArgs<typeof MSIG.arctan_>): Tensor;
+    /** In-place `acosh`: updates this tensor and returns it. */
+    acosh_(...args: MethodArgs<typeof MSIG.acosh_>): Tensor;
+    /** In-place `arccosh`: updates this tensor and returns it. */
+    arccosh_(...args: MethodArgs<typeof MSIG.arccosh_>): Tensor;
+    /** In-place `asinh`: updates this tensor and returns it. */
+    asinh_(...args: MethodArgs<typeof MSIG.asinh_>): Tensor;
+    /** In-place `arcsinh`: updates this tensor and returns it. */
+    arcsinh_(...args: MethodArgs<typeof MSIG.arcsinh_>): Tensor;
+    /** In-place `atanh`: updates this tensor and returns it. */
+    atanh_(...args: MethodArgs<typeof MSIG.atanh_>): Tensor;
+    /** In-place `arctanh`: updates this tensor and returns it. */
+    arctanh_(...args: MethodArgs<typeof MSIG.arctanh_>): Tensor;
+    /** In-place `sinh`: updates this tensor and returns it. */
+    sinh_(...args: MethodArgs<typeof MSIG.sinh_>): Tensor;
+    /** In-place `cosh`: updates this tensor and returns it. */
+    cosh_(...args: MethodArgs<typeof MSIG.cosh_>): Tensor;
+    /** In-place `exp2`: updates this tensor and returns it. */
+    exp2_(...args: MethodArgs<typeof MSIG.exp2_>): Tensor;
+    /** In-place `deg2rad`: updates this tensor and returns it. */
+    deg2rad_(...args: MethodArgs<typeof MSIG.deg2rad_>): Tensor;
+    /** In-place `rad2deg`: updates this tensor and returns it. */
+    rad2deg_(...args: MethodArgs<typeof MSIG.rad2deg_>): Tensor;
+    /** In-place `frac`: updates this tensor and returns it. */
+    frac_(...args: MethodArgs<typeof MSIG.frac_>): Tensor;
+    /** In-place `sgn`: updates this tensor and returns it. */
+    sgn_(...args: MethodArgs<typeof MSIG.sgn_>): Tensor;
+    /** In-place `sinc`: updates this tensor and returns it. */
+    sinc_(...args: MethodArgs<typeof MSIG.sinc_>): Tensor;
+    /** In-place `erfc`: updates this tensor and returns it. */
+    erfc_(...args: MethodArgs<typeof MSIG.erfc_>): Tensor;
+    /** In-place `fix`: updates this tensor and returns it. */
+    fix_(...args: MethodArgs<typeof MSIG.fix_>): Tensor;
+    /** In-place `logit`: updates this tensor and returns it. */
+    logit_(...args: MethodArgs<typeof MSIG.logit_>): Tensor;
+    /** In-place `nanToNum`: updates this tensor and returns it. */
+    nanToNum_(...args: MethodArgs<typeof MSIG.nanToNum_>): Tensor;
+    /** In-place `clampMin`: updates this tensor and returns it. */
+    clampMin_(...args: MethodArgs<typeof MSIG.clampMin_>): Tensor;
+    /** In-place `clampMax`: updates this tensor and returns it. */
+    clampMax_(...args: MethodArgs<typeof MSIG.clampMax_>): Tensor;
+    /** In-place `fmod`: updates this tensor and returns it. */
+    fmod_(...args: MethodArgs<typeof MSIG.fmod_>): Tensor;
+    /** In-place `hypot`: updates this tensor and returns it. */
+    hypot_(...args: MethodArgs<typeof MSIG.hypot_>): Tensor;
+    /** In-place `xlogy`: updates this tensor and returns it. */
+    xlogy_(...args: MethodArgs<typeof MSIG.xlogy_>): Tensor;
+    /** In-place `copysign`: updates this tensor and returns it. */
+    copysign_(...args: MethodArgs<typeof MSIG.copysign_>): Tensor;
+    /** In-place `ldexp`: updates this tensor and returns it. */
+    ldexp_(...args: MethodArgs<typeof MSIG.ldexp_>): Tensor;
+    /** In-place `fmax`: updates this tensor and returns it. */
+    fmax_(...args: MethodArgs<typeof MSIG.fmax_>): Tensor;
+    /** In-place `fmin`: updates this tensor and returns it. */
+    fmin_(...args: MethodArgs<typeof MSIG.fmin_>): Tensor;
+    /** In-place `logaddexp`: updates this tensor and returns it. */
+    logaddexp_(...args: MethodArgs<typeof MSIG.logaddexp_>): Tensor;
+    /** In-place `logaddexp2`: updates this tensor and returns it. */
+    logaddexp2_(...args: MethodArgs<typeof MSIG.logaddexp2_>): Tensor;
+    /** In-place `heaviside`: updates this tensor and returns it. */
+    heaviside_(...args: MethodArgs<typeof MSIG.heaviside_>): Tensor;
+    /** In-place `floatPower`: updates this tensor and returns it. */
+    floatPower_(...args: MethodArgs<typeof MSIG.floatPower_>): Tensor;
+    /** In-place `multiply`: updates this tensor and returns it. */
+    multiply_(...args: MethodArgs<typeof MSIG.multiply_>): Tensor;
+    /** In-place `subtract`: updates this tensor and returns it. */
+    subtract_(...args: MethodArgs<typeof MSIG.subtract_>): Tensor;
+    /** In-place `divide`: updates this tensor and returns it. */
+    divide_(...args: MethodArgs<typeof MSIG.divide_>): Tensor;
+    /** In-place `trueDivide`: updates this tensor and returns it. */
+    trueDivide_(...args: MethodArgs<typeof MSIG.trueDivide_>): Tensor;
+    /** In-place `floorDivide`: updates this tensor and returns it. */
+    floorDivide_(...args: MethodArgs<typeof MSIG.floorDivide_>): Tensor;
     /** A view with a new shape over the same storage (`x.view(2, -1)`); the tensor must be viewable. */
     view(...args: MethodArgs<typeof MSIG.view>): Tensor;
     /** PyTorch's `Tensor.viewAs`. */
