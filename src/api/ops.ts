@@ -165,6 +165,7 @@ export const SIG = {
   repeatInterleave:
     'repeat_interleave(Tensor input, Tensor|int repeats, int? dim=None, *, int? output_size=None)',
   // -- SIG: pointwise (ops-pointwise) --
+  // -- SIG: indexing and reductions (ops-index) --
   acos: 'acos(Tensor input)',
   arccos: 'arccos(Tensor input)',
   asin: 'asin(Tensor input)',
@@ -377,6 +378,7 @@ export const ops = {
     shm.repeatInterleave(a.input, a.repeats, a.dim),
   ),
   // -- ops: pointwise (ops-pointwise) --
+  // -- ops: indexing and reductions (ops-index) --
   acos: both('acos', SIG.acos, (a) => pm.acos(a.input)),
   arccos: both('arccos', SIG.arccos, (a) => pm.acos(a.input)),
   asin: both('asin', SIG.asin, (a) => pm.asin(a.input)),
@@ -671,6 +673,7 @@ export const functions = {
       }),
   ),
   // -- functions: pointwise (ops-pointwise) --
+  // -- functions: indexing and reductions (ops-index) --
   specialExpit: fn('torch.special.expit', 'expit(Tensor input)', (a) => pw.sigmoid(a.input)),
   specialLogit: fn('torch.special.logit', 'logit(Tensor input, float? eps=None)', (a) =>
     pm.logit(a.input, a.eps),
