@@ -5,6 +5,7 @@
  */
 import { fromArray, randperm, tensor } from '../ops/creation.js';
 import { stack } from '../ops/shape.js';
+import { ctorArgs, registerCtor, registerType } from '../signature/bind.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Dataset } from './dataset.js';
@@ -55,12 +56,44 @@ export class SubsetRandomSampler implements Sampler {
 
 export interface DataLoaderOptions<T, B> {
   batchSize?: number | null;
-  shuffle?: boolean;
-  sampler?: Sampler;
+  shuffle?: boolean | null;
+  sampler?: Sampler | null;
+  /** Yields whole batches of indices; excludes batchSize, shuffle, sampler and dropLast. */
+  batchSampler?: Iterable<readonly number[]> | null;
+  /** Accepted for porting; batches are always loaded in the calling thread (docs/porting.md). */
+  numWorkers?: number;
+  collateFn?: ((items: T[]) => B) | null;
+  /** Accepted for porting; host memory is never pinned (it changes no value). */
+  pinMemory?: boolean;
   dropLast?: boolean;
-  generator?: Generator;
-  collateFn?: (items: T[]) => B;
+  /** Accepted for porting; only meaningful with worker processes. */
+  timeout?: number;
+  generator?: Generator | null;
+  /** Accepted for porting; only meaningful with worker processes. */
+  prefetchFactor?: number | null;
+  /** Accepted for porting; only meaningful with worker processes. */
+  persistentWorkers?: boolean;
+  /** Accepted for porting; host memory is never pinned. */
+  pinMemoryDevice?: string;
 }
+
+registerType(
+  'Sampler',
+  (v): v is Iterable<unknown> =>
+    typeof v === 'object' && v !== null && typeof (v as Iterable<unknown>)[Symbol.iterator] === 'function',
+  'a sampler (an iterable of indices)',
+);
+registerType('Callable', (v): v is (...a: never[]) => unknown => typeof v === 'function', 'a function');
+declare module '../signature/types.js' {
+  interface TypeMap {
+    Sampler: Iterable<unknown>;
+    Callable: (...args: never[]) => unknown;
+  }
+}
+
+/** PyTorch 2.x's parameter list of torch.utils.data.DataLoader. */
+const DATALOADER =
+  'DataLoader(Dataset dataset, int? batch_size=1, bool? shuffle=None, Sampler? sampler=None, Sampler? batch_sampler=None, int num_workers=0, Callable? collate_fn=None, bool pin_memory=False, bool drop_last=False, float timeout=0, Callable? worker_init_fn=None, Any? multiprocessing_context=None, Generator? generator=None, *, int? prefetch_factor=None, bool persistent_workers=False, str pin_memory_device="")';
 
 /** Stacks tensors, turns numbers into a tensor, recurses into arrays and objects (default_collate). */
 export function defaultCollate(items: unknown[]): any {
@@ -85,33 +118,66 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
   readonly sampler: Sampler;
   private readonly collate: ((items: T[]) => B) | null;
 
-  constructor(
-    readonly dataset: Dataset<T>,
-    opts: DataLoaderOptions<T, B> = {},
-  ) {
-    if (opts.sampler && opts.shuffle) throw new Error('sampler option is mutually exclusive with shuffle');
-    this.batchSize = opts.batchSize === undefined ? 1 : opts.batchSize;
-    if (this.batchSize !== null && (!Number.isInteger(this.batchSize) || this.batchSize <= 0))
+  readonly dataset: Dataset<T>;
+  private readonly batchSampler: Iterable<readonly number[]> | null;
+
+  /**
+   * PyTorch's parameters, positionally or by name: `new DataLoader(ds, 64, true)` or
+   * `new DataLoader(ds, { batchSize: 64, shuffle: true })`. Batches are loaded in the calling
+   * thread: `numWorkers`, `pinMemory`, `timeout`, `prefetchFactor`, `persistentWorkers` are
+   * accepted so PyTorch code ports unchanged and change no value (docs/porting.md).
+   */
+  constructor(dataset: Dataset<T>, options?: DataLoaderOptions<T, B>);
+  constructor(dataset: Dataset<T>, batchSize?: number | null, shuffle?: boolean | null, ...rest: unknown[]);
+  constructor(...args: unknown[]) {
+    const a = ctorArgs('utils.data.DataLoader', DATALOADER, args);
+    if (a.numWorkers < 0)
+      throw new RangeError(
+        'num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.',
+      );
+    if (a.workerInitFn !== null || a.multiprocessingContext !== null)
+      throw new TypeError(
+        'utils.data.DataLoader(): workerInitFn and multiprocessingContext need worker processes; torchts loads batches in the calling thread (docs/porting.md)',
+      );
+    if (a.timeout < 0) throw new RangeError('timeout option should be non-negative');
+    const dataset = a.dataset as Dataset<T>;
+    this.dataset = dataset;
+    if (a.batchSampler !== null) {
+      // PyTorch: batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last
+      if (a.batchSize !== 1 || a.shuffle || a.sampler !== null || a.dropLast)
+        throw new TypeError(
+          'batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last',
+        );
+    }
+    if (a.sampler !== null && a.shuffle) throw new Error('sampler option is mutually exclusive with shuffle');
+    this.batchSampler = a.batchSampler as Iterable<readonly number[]> | null;
+    this.batchSize = this.batchSampler ? null : a.batchSize;
+    if (this.batchSize !== null && this.batchSize <= 0)
       throw new RangeError(
         `batch_size should be a positive integer value, but got batch_size=${this.batchSize}`,
       );
-    this.dropLast = opts.dropLast ?? false;
+    this.dropLast = a.dropLast;
     this.sampler =
-      opts.sampler ??
-      (opts.shuffle
-        ? new RandomSampler(dataset, opts.generator ?? defaultGenerator)
+      (a.sampler as Sampler | null) ??
+      (a.shuffle
+        ? new RandomSampler(dataset, a.generator ?? defaultGenerator)
         : new SequentialSampler(dataset));
-    this.collate = opts.collateFn ?? null;
+    this.collate = (a.collateFn as ((items: T[]) => B) | null) ?? null;
   }
 
   /** Number of batches per epoch. */
   get length(): number {
+    if (this.batchSampler) return [...this.batchSampler].length;
     const n = this.sampler.length;
     if (this.batchSize === null) return n;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
   *[Symbol.iterator](): Iterator<B> {
+    if (this.batchSampler) {
+      for (const batch of this.batchSampler) yield this.fetch(Int32Array.from(batch));
+      return;
+    }
     const order = Int32Array.from(this.sampler);
     const bs = this.batchSize ?? 1;
     for (let s = 0; s < order.length; s += bs) {
@@ -121,12 +187,15 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
         yield this.dataset.getItem(idx[0]) as unknown as B;
         continue;
       }
-      if (!this.collate && this.dataset.getBatch) yield this.dataset.getBatch(fromArray(idx)) as unknown as B;
-      else {
-        const items = Array.from(idx, (i) => this.dataset.getItem(i));
-        yield (this.collate ?? defaultCollate)(items) as B;
-      }
+      yield this.fetch(idx);
     }
+  }
+
+  /** One batch: the dataset's own gather with the default collate, else items collated. */
+  private fetch(idx: Int32Array): B {
+    if (!this.collate && this.dataset.getBatch) return this.dataset.getBatch(fromArray(idx)) as unknown as B;
+    const items = Array.from(idx, (i) => this.dataset.getItem(i));
+    return (this.collate ?? defaultCollate)(items) as B;
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
@@ -144,3 +213,5 @@ const nextTurn: () => Promise<void> =
   typeof setImmediate === 'function'
     ? () => new Promise<void>((r) => setImmediate(r))
     : () => new Promise<void>((r) => setTimeout(r, 0));
+
+registerCtor('utils.data.DataLoader', DATALOADER, DataLoader);

@@ -2,6 +2,7 @@
 
 import { fromArray, randperm } from '../ops/creation.js';
 import { indexSelect } from '../ops/indexing.js';
+import { ctorArgs, registerCtor, registerType } from '../signature/bind.js';
 import { ShapeError } from '../tensor/errors.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -15,6 +16,18 @@ export abstract class Dataset<T = unknown> {
    * instead of N slices and a stack). The DataLoader uses it with the default collate.
    */
   getBatch?(indices: Tensor): T;
+}
+
+registerType(
+  'Dataset',
+  (v): v is Dataset =>
+    v instanceof Dataset || (typeof v === 'object' && v !== null && 'getItem' in v && 'length' in v),
+  'a Dataset (length and getItem)',
+);
+declare module '../signature/types.js' {
+  interface TypeMap {
+    Dataset: Dataset<unknown>;
+  }
 }
 
 /** Wraps tensors that share their first dimension; item i is [t0[i], t1[i], ...]. */
@@ -64,12 +77,29 @@ export class Subset<T> extends Dataset<T> {
   };
 }
 
-/** torch.utils.data.random_split: lengths as counts or fractions summing to 1. */
+const RANDOM_SPLIT = 'random_split(Dataset dataset, float[] lengths, Generator? generator=None)';
+
+/**
+ * torch.utils.data.random_split: lengths as counts or fractions summing to 1; the generator
+ * positionally or by name (`randomSplit(ds, [0.8, 0.2], { generator })`).
+ */
 export function randomSplit<T>(
   dataset: Dataset<T>,
   lengths: readonly number[],
-  opts: { generator?: Generator } = {},
-): Subset<T>[] {
+  options?: { generator?: Generator | null },
+): Subset<T>[];
+export function randomSplit<T>(
+  dataset: Dataset<T>,
+  lengths: readonly number[],
+  generator?: Generator | null,
+): Subset<T>[];
+export function randomSplit<T>(...args: unknown[]): Subset<T>[] {
+  const a = ctorArgs('utils.data.randomSplit', RANDOM_SPLIT, args);
+  return split(a.dataset as Dataset<T>, a.lengths, a.generator ?? defaultGenerator);
+}
+registerCtor('utils.data.randomSplit', RANDOM_SPLIT);
+
+function split<T>(dataset: Dataset<T>, lengths: readonly number[], generator: Generator): Subset<T>[] {
   const n = dataset.length;
   let counts = [...lengths];
   if (
@@ -82,7 +112,7 @@ export function randomSplit<T>(
   }
   if (counts.reduce((a, b) => a + b, 0) !== n)
     throw new RangeError('Sum of input lengths does not equal the length of the input dataset!');
-  const perm = randperm(n, { generator: opts.generator ?? defaultGenerator }).toArraySync();
+  const perm = randperm(n, { generator }).toArraySync();
   let off = 0;
   return counts.map((c) => {
     const s = new Subset(dataset, Array.from(perm.subarray(off, off + c)));

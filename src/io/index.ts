@@ -23,7 +23,9 @@
  * Paths are read and written with `node:fs/promises`, imported only when a path string is
  * given, so the browser path (ArrayBuffer, Uint8Array, Blob, Response) never touches `fs`.
  */
+
 import { Parameter } from '../nn/parameter.js';
+import { ctorArgs, registerCtor } from '../signature/bind.js';
 import { cpu, type DeviceLike, device as toDevice } from '../tensor/device.js';
 import { emptyTensor, Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic } from './atomic.js';
@@ -94,7 +96,19 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
  * renamed over `path`, so a failed save leaves the previous file intact. Async because tensors
  * on the GPU are read back first.
  */
-export async function save(obj: Saveable, path?: string, opts: SaveOptions = {}): Promise<Uint8Array> {
+const SAVE = 'save(Any obj, str? f=None, *, dict? metadata=None)';
+registerCtor('torch.save', SAVE);
+
+/**
+ * torch.save: writes `obj` (tensors, state dicts, nested plain objects) to `f` atomically and
+ * returns the bytes; without `f` it only returns them. `metadata` adds `__metadata__` strings.
+ */
+export async function save(obj: Saveable, f?: string | null, options?: SaveOptions): Promise<Uint8Array>;
+export async function save(...args: unknown[]): Promise<Uint8Array> {
+  const a = ctorArgs('torch.save', SAVE, args);
+  const obj = a.obj as Saveable;
+  const path = a.f ?? undefined;
+  const opts: SaveOptions = a.metadata ? { metadata: a.metadata as Record<string, string> } : {};
   const bytes = await encode(obj, opts);
   if (path !== undefined) await writeFileAtomic(path, bytes);
   return bytes;
@@ -183,7 +197,35 @@ async function readSource(src: Source): Promise<Uint8Array> {
  * read with weights_only semantics). Tensors are created on `mapLocation` (default cpu); each
  * is copied once from the file bytes into its storage.
  */
-export async function load<T = any>(src: Source, opts: LoadOptions = {}): Promise<T> {
+const LOAD =
+  'load(Any f, Device? map_location=None, *, bool weights_only=True, int? max_bytes=None, int? max_entry_bytes=None, bool verify_crc=True, bool view=False)';
+registerCtor('torch.load', LOAD);
+
+/**
+ * torch.load: a safetensors file or a `torch.save` zip (weights only: tensors, containers,
+ * numbers and strings; never code), from a path, bytes, a Blob or a fetch Response.
+ * `mapLocation` places the tensors; the caps bound what a hostile file can make it allocate.
+ */
+export async function load<T = any>(f: Source, options?: LoadOptions): Promise<T>;
+export async function load<T = any>(
+  f: Source,
+  mapLocation?: DeviceLike | null,
+  options?: LoadOptions,
+): Promise<T>;
+export async function load<T = any>(...args: unknown[]): Promise<T> {
+  const a = ctorArgs('torch.load', LOAD, args);
+  if (!a.weightsOnly)
+    throw new TypeError(
+      'torch.load(): weightsOnly=false would run pickled code; torchts only loads weights (tensors, containers, numbers, strings)',
+    );
+  const src = a.f as Source;
+  const opts: LoadOptions = {
+    mapLocation: a.mapLocation ?? undefined,
+    maxBytes: a.maxBytes ?? undefined,
+    maxEntryBytes: a.maxEntryBytes ?? undefined,
+    verifyCrc: a.verifyCrc,
+    view: a.view,
+  };
   const bytes = await readSource(src);
   const dev = opts.mapLocation === undefined ? cpu : toDevice(opts.mapLocation);
   // The views (view: true) are copied into backend storage right away and then dropped.

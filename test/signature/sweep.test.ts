@@ -49,6 +49,9 @@ function sample(t: TypeSpec): unknown {
     Iterable: () => [],
     set: () => new Set(),
     function: () => () => undefined,
+    Callable: () => () => undefined,
+    Dataset: () => new torch.utils.data.TensorDataset(torch.ones([2])),
+    Sampler: () => [0],
   };
   const make = base[t.base];
   if (!make) throw new Error(`no test value for signature type '${t.base}'`);
