@@ -39,7 +39,7 @@ describe('DataLoader', () => {
     expect(
       () => new DataLoader(ds, 4, true, null, null, 0, null, false, false, 0, null, null, null, 7),
     ).toThrow(/takes 13 positional arguments but 14 were given/);
-    expect(() => new DataLoader(ds, { workerInitFn: () => {} })).toThrow(/calling thread/);
+    expect(() => new DataLoader(ds, { workerInitFn: () => {} } as never)).toThrow(/calling thread/);
   });
   it('batchSampler yields whole batches; numWorkers and pinMemory change no value', () => {
     const bs = [[3, 1], [0], [9, 8, 7]];
