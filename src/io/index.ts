@@ -73,7 +73,9 @@ export interface SaveOptions {
 
 export interface LoadOptions extends TorchLoadOptions {
   /** Device for the loaded tensors (PyTorch's map_location): 'cpu' (default), 'cuda', 'webgpu'. */
-  mapLocation?: DeviceLike;
+  mapLocation?: DeviceLike | null;
+  /** PyTorch's weights_only: always true here (false, which would run pickled code, is refused). */
+  weightsOnly?: boolean;
 }
 
 /**
