@@ -229,7 +229,7 @@ export async function load<T = any>(...args: unknown[]): Promise<T> {
     view: a.view,
   };
   const bytes = await readSource(src);
-  const dev = opts.mapLocation === undefined ? cpu : toDevice(opts.mapLocation);
+  const dev = opts.mapLocation == null ? cpu : toDevice(opts.mapLocation);
   // The views (view: true) are copied into backend storage right away and then dropped.
   const toTensor = (r: RawTensor): Tensor => {
     const t = emptyTensor(r.shape, r.dtype, dev);
