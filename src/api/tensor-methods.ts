@@ -541,7 +541,7 @@ const opMethods = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, v.m
 const methods = { ...opMethods, ...methodOnlyOps, ...own, ...inPlace };
 
 declare module '../tensor/tensor.js' {
-  // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods are installed on the prototype below
+  // The methods are installed on the prototype below (installMethods); their types come from the signatures.
   interface Tensor {
     /** Elementwise negation. */
     neg(...args: MethodArgs<typeof SIG.neg>): Tensor;
