@@ -3,7 +3,7 @@
  * the twins of torch.* functions come from api/ops.ts (one signature, one implementation for
  * both), the rest are defined here: device and dtype moves, autograd entry points and the
  * in-place forms with autograd's version-counter safety. The interface below gives them their
- * types; installMethods() puts them on the prototype once, when the library is imported.
+ * types; the end of the file puts them on the prototype once, when the library is imported.
  */
 import { type BackwardOptions, runBackward } from '../autograd/engine.js';
 import { copySlices, refreshView } from '../autograd/views.js';
@@ -541,7 +541,7 @@ const opMethods = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, v.m
 const methods = { ...opMethods, ...methodOnlyOps, ...own, ...inPlace };
 
 declare module '../tensor/tensor.js' {
-  // The methods are installed on the prototype below (installMethods); their types come from the signatures.
+  // The methods are installed on the prototype below at the end of this file; their types come from the signatures.
   interface Tensor {
     /** Elementwise negation. */
     neg(...args: MethodArgs<typeof SIG.neg>): Tensor;
