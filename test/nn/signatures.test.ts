@@ -906,3 +906,107 @@ describe('signature/: nullable list items', () => {
     );
   });
 });
+
+// ---- layers over src/ops/nn-more.ts (any number of forward inputs) ----
+describe('more nn layers bind PyTorch parameter lists', () => {
+  const pm1 = torch.tensor([1, -1, 1, -1]);
+  const cases: [string, new (...a: any[]) => torch.nn.Module, unknown[], unknown[], Tensor[], unknown[]?][] =
+    [
+      ['nn.CELU', nn.CELU, [0.5], [{ alpha: 0.5 }], [x2]],
+      ['nn.GLU', nn.GLU, [0], [{ dim: 0 }], [x2]],
+      ['nn.Hardshrink', nn.Hardshrink, [0.3], [{ lambd: 0.3 }], [x2]],
+      ['nn.Softshrink', nn.Softshrink, [0.3], [{ lambd: 0.3 }], [x2]],
+      ['nn.Tanhshrink', nn.Tanhshrink, [], [{}], [x2]],
+      ['nn.Hardsigmoid', nn.Hardsigmoid, [false], [{}], [x2]],
+      ['nn.Hardswish', nn.Hardswish, [false], [{ inplace: false }], [x2]],
+      ['nn.Threshold', nn.Threshold, [0.1, 2], [0.1, { value: 2 }], [x2], [0.1, 2]],
+      ['nn.Softsign', nn.Softsign, [], [{}], [x2]],
+      ['nn.LogSigmoid', nn.LogSigmoid, [], [{}], [x2]],
+      ['nn.PReLU', nn.PReLU, [3, 0.1], [{ numParameters: 3, init: 0.1 }], [x4]],
+      ['nn.CosineSimilarity', nn.CosineSimilarity, [0], [{ dim: 0 }], [x2, probs]],
+      ['nn.PairwiseDistance', nn.PairwiseDistance, [1, 1e-6, true], [{ p: 1, keepdim: true }], [x2, probs]],
+      ['nn.MarginRankingLoss', nn.MarginRankingLoss, [0.5], [{ margin: 0.5 }], [x2, probs, tgt01]],
+      ['nn.HingeEmbeddingLoss', nn.HingeEmbeddingLoss, [2], [{ margin: 2 }], [x2, torch.sign(x2)]],
+      [
+        'nn.SoftMarginLoss',
+        nn.SoftMarginLoss,
+        [null, null, 'sum'],
+        [{ reduction: 'sum' }],
+        [x2, torch.sign(x2)],
+      ],
+      ['nn.MultiLabelSoftMarginLoss', nn.MultiLabelSoftMarginLoss, [cw], [{ weight: cw }], [x2, tgt01]],
+      ['nn.MultiMarginLoss', nn.MultiMarginLoss, [2, 0.5], [{ p: 2, margin: 0.5 }], [x2, cls]],
+      ['nn.TripletMarginLoss', nn.TripletMarginLoss, [0.5, 1], [{ margin: 0.5, p: 1 }], [x2, probs, tgt01]],
+      ['nn.PoissonNLLLoss', nn.PoissonNLLLoss, [true, true], [{ full: true }], [x2, tgt01]],
+      [
+        'nn.GaussianNLLLoss',
+        nn.GaussianNLLLoss,
+        [{ full: true }],
+        [{ full: true, eps: 1e-6 }],
+        [x2, probs, tgt01],
+      ],
+      ['nn.CosineEmbeddingLoss', nn.CosineEmbeddingLoss, [0.2], [{ margin: 0.2 }], [x2, probs, pm1]],
+      ['nn.AvgPool1d', nn.AvgPool1d, [3, 2, 1], [3, { stride: 2, padding: 1 }], [x3], [3]],
+      ['nn.MaxPool1d', nn.MaxPool1d, [3, 2, 1], [3, { stride: 2, padding: 1 }], [x3], [3]],
+      ['nn.AdaptiveAvgPool1d', nn.AdaptiveAvgPool1d, [3], [{ outputSize: 3 }], [x3], [3]],
+      ['nn.AdaptiveAvgPool3d', nn.AdaptiveAvgPool3d, [2], [{ outputSize: 2 }], [x4], [2]],
+      ['nn.AdaptiveMaxPool1d', nn.AdaptiveMaxPool1d, [3, true], [3, { returnIndices: true }], [x3], [3]],
+      ['nn.AdaptiveMaxPool2d', nn.AdaptiveMaxPool2d, [4], [{ outputSize: 4 }], [x4], [4]],
+      ['nn.AdaptiveMaxPool3d', nn.AdaptiveMaxPool3d, [2], [{ outputSize: 2 }], [x4], [2]],
+      ['nn.LPPool1d', nn.LPPool1d, [2, 3, 2], [2, 3, { stride: 2 }], [x3], [2, 3]],
+      ['nn.LPPool2d', nn.LPPool2d, [2, 2], [2, { kernelSize: 2 }], [x4], [2, 2]],
+      ['nn.InstanceNorm1d', nn.InstanceNorm1d, [3, 1e-5, 0.1, true], [3, { affine: true }], [x3], [3]],
+      [
+        'nn.InstanceNorm2d',
+        nn.InstanceNorm2d,
+        [3, 1e-5, 0.2, false, true],
+        [3, { momentum: 0.2, trackRunningStats: true }],
+        [x4],
+        [3],
+      ],
+      ['nn.InstanceNorm3d', nn.InstanceNorm3d, [2], [{ numFeatures: 2 }], [randn([1, 2, 2, 3, 3])], [2]],
+      ['nn.LocalResponseNorm', nn.LocalResponseNorm, [2, 0.1], [2, { alpha: 0.1 }], [x4], [2]],
+      ['nn.PixelShuffle', nn.PixelShuffle, [1], [{ upscaleFactor: 1 }], [x4], [1]],
+      ['nn.PixelUnshuffle', nn.PixelUnshuffle, [3], [{ downscaleFactor: 3 }], [x4], [3]],
+      ['nn.Unfold', nn.Unfold, [3, 1, 1, 2], [3, { padding: 1, stride: 2 }], [x4], [3]],
+      ['nn.Bilinear', nn.Bilinear, [5, 5, 3, false], [5, 5, 3, { bias: false }], [x2, probs], [5, 5, 3]],
+    ];
+  for (const [label, C, pos, opts, inputs, required] of cases)
+    it(`${label}: positional == options; extra / unknown / wrong type are TypeErrors`, () => {
+      const a = new C(...pos);
+      const b = new C(...opts);
+      expect(b.toString()).toBe(a.toString());
+      b.loadStateDict(a.stateDict());
+      expectSame(a(...inputs), b(...inputs));
+      expectBindingErrors({ label, call: (...args) => new C(...args), required: required ?? [] });
+    });
+
+  it('RReLU: eval mode uses the mean slope; training draws slopes in [lower, upper]', () => {
+    const m = new nn.RReLU(0.1, 0.3);
+    const x = torch.tensor([-1, -2, 3]);
+    m.eval();
+    expect(arr(m(x))).toEqual(arr(F.leakyRelu(x, 0.2)));
+    m.train();
+    const y = arr(m(x));
+    expect(y[2]).toBe(3);
+    for (const [i, v] of [-1, -2].entries()) {
+      expect(y[i] / v).toBeGreaterThanOrEqual(0.1 - 1e-6);
+      expect(y[i] / v).toBeLessThanOrEqual(0.3 + 1e-6);
+    }
+    expectBindingErrors({ label: 'nn.RReLU', call: (...args) => new nn.RReLU(...(args as [])), required: [] });
+  });
+
+  it('values match PyTorch on a small case', () => {
+    const x = torch.tensor([[-2, -0.25, 0.5, 4]]);
+    const close = (t: Tensor, want: number[]) =>
+      arr(t).forEach((v, i) => {
+        expect(v).toBeCloseTo(want[i], 5);
+      });
+    // torch.nn.functional.{hardswish, hardsigmoid, softshrink, celu}(x)
+    close(F.hardswish(x), [-0.3333333, -0.1145833, 0.2916667, 4]);
+    close(F.hardsigmoid(x), [0.1666667, 0.4583333, 0.5833333, 1]);
+    close(F.softshrink(x), [-1.5, 0, 0, 3.5]);
+    close(F.celu(x, 2), [-1.2642411, -0.2350061, 0.5, 4]);
+    close(F.pixelShuffle(torch.arange(8).reshape([1, 4, 1, 2]), 2).flatten(), [0, 2, 1, 3, 4, 6, 5, 7]);
+  });
+});
