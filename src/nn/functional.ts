@@ -104,6 +104,11 @@ export const dropout = fn(
   'dropout(Tensor input, float p=0.5, bool training=True, bool inplace=False)',
   (a) => maybeInplace(a.input, act.dropout(a.input, a.p, a.training), a.inplace && a.training),
 );
+export const dropout3d = fn(
+  'F.dropout3d',
+  'dropout3d(Tensor input, float p=0.5, bool training=True, bool inplace=False)',
+  (a) => maybeInplace(a.input, more.dropout3d(a.input, a.p, a.training), a.inplace && a.training),
+);
 export const dropout2d = fn(
   'F.dropout2d',
   'dropout2d(Tensor input, float p=0.5, bool training=True, bool inplace=False)',
@@ -130,6 +135,9 @@ export const convTranspose2d = fn(
   (a) => conv.convTranspose2d(a.input, a.weight, a.bias, a),
 );
 
+/** PyTorch's pools read `stride=[]` as its default (the kernel size). */
+const emptyIsNone = <T extends readonly number[] | null>(s: T): T | null =>
+  s !== null && s.length === 0 ? null : s;
 const MAX_POOL2D =
   'max_pool2d(Tensor input, int[2] kernel_size, int[2]? stride=None, int[2] padding=0, int[2] dilation=1, bool ceil_mode=False, bool return_indices=False)';
 type MaxPool2dFn = ((
@@ -140,7 +148,7 @@ type MaxPool2dFn = ((
   ((...args: CallArgs<typeof MAX_POOL2D>) => Tensor);
 /** F.max_pool2d; with `returnIndices: true` it returns [values, indices]. */
 export const maxPool2d = fn('F.maxPool2d', MAX_POOL2D, (a): Tensor | [Tensor, Tensor] => {
-  const o = { stride: a.stride, padding: a.padding, dilation: a.dilation, ceilMode: a.ceilMode };
+  const o = { stride: emptyIsNone(a.stride), padding: a.padding, dilation: a.dilation, ceilMode: a.ceilMode };
   return a.returnIndices
     ? pool.maxPool2d(a.input, a.kernelSize, { ...o, returnIndices: true })
     : pool.maxPool2d(a.input, a.kernelSize, o);
@@ -148,7 +156,7 @@ export const maxPool2d = fn('F.maxPool2d', MAX_POOL2D, (a): Tensor | [Tensor, Te
 export const avgPool2d = fn(
   'F.avgPool2d',
   'avg_pool2d(Tensor input, int[2] kernel_size, int[2]? stride=None, int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None)',
-  (a) => pool.avgPool2d(a.input, a.kernelSize, a),
+  (a) => pool.avgPool2d(a.input, a.kernelSize, { ...a, stride: emptyIsNone(a.stride) }),
 );
 export const adaptiveAvgPool2d = fn(
   'F.adaptiveAvgPool2d',
@@ -488,4 +496,20 @@ export const pixelUnshuffle = fn(
   'F.pixelUnshuffle',
   'pixel_unshuffle(Tensor input, int downscale_factor)',
   (a) => more.pixelUnshuffle(a.input, a.downscaleFactor),
+);
+export const upsampleNearest = fn(
+  'F.upsampleNearest',
+  'upsample_nearest(Tensor input, int|int[]? size=None, float|float[]? scale_factor=None)',
+  (a) => spatial.interpolate(a.input, { size: a.size, scaleFactor: a.scaleFactor, mode: 'nearest' }),
+);
+export const upsampleBilinear = fn(
+  'F.upsampleBilinear',
+  'upsample_bilinear(Tensor input, int|int[]? size=None, float|float[]? scale_factor=None)',
+  (a) =>
+    spatial.interpolate(a.input, {
+      size: a.size,
+      scaleFactor: a.scaleFactor,
+      mode: 'bilinear',
+      alignCorners: true,
+    }),
 );

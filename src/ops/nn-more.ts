@@ -49,6 +49,7 @@ import {
   stack,
   unsqueeze,
 } from './shape.js';
+import { dropout2d } from './spatial.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 const reduce = (x: Tensor, r: Reduction): Tensor => (r === 'none' ? x : r === 'sum' ? sum(x) : mean(x));
@@ -512,3 +513,13 @@ export function pixelUnshuffle(x: Tensor, r: number): Tensor {
   return reshape(permute(y, perm), [...lead, c * r * r, h / r, w / r]);
 }
 export { amax };
+
+/** Channel dropout over [N, C, D, H, W] (or [C, D, H, W]): dropout2d over the flattened volume. */
+export function dropout3d(x: Tensor, p: number, training: boolean): Tensor {
+  if (x.dim() !== 4 && x.dim() !== 5)
+    throw new ShapeError(
+      `dropout3d: expected a 4-d [C, D, H, W] or 5-d [N, C, D, H, W] input, got ${fmtShape(x.shape)}`,
+    );
+  const flat = reshape(x, [...x.shape.slice(0, -2), x.shape[x.dim() - 2] * x.shape[x.dim() - 1]]);
+  return reshape(dropout2d(flat, p, training), x.shape);
+}

@@ -164,6 +164,17 @@ const fCases: [string, () => unknown, () => unknown][] = [
     () => F.klDiv(F.logSoftmax(x2, 1), F.softmax(w2.narrow(0, 0, 4), 1), null, null, 'batchmean', false),
     () => F.klDiv(F.logSoftmax(x2, 1), F.softmax(w2.narrow(0, 0, 4), 1), { reduction: 'batchmean' }),
   ],
+  ['F.dropout3d', () => F.dropout3d(x4, 1, true), () => F.dropout3d(x4, { p: 1, training: true })],
+  [
+    'F.upsampleNearest',
+    () => F.upsampleNearest(x4, null, 2),
+    () => F.upsampleNearest(x4, { scaleFactor: 2 }),
+  ],
+  [
+    'F.upsampleBilinear',
+    () => F.upsampleBilinear(x4, [3, 4]),
+    () => F.upsampleBilinear(x4, { size: [3, 4] }),
+  ],
   ['F.celu', () => F.celu(x4, 0.5), () => F.celu(x4, { alpha: 0.5 })],
   ['F.glu', () => F.glu(x4, 2), () => F.glu(x4, { dim: 2 })],
   ['F.hardshrink', () => F.hardshrink(x4, 0.3), () => F.hardshrink(x4, { lambd: 0.3 })],
@@ -380,6 +391,15 @@ describe('nn.functional binds PyTorch parameter lists', () => {
         );
         expect(() => F.interpolate(x4, { scale: 2 } as never)).toThrow(/unexpected option 'scale'/);
         expect(() => F.interpolate(x4, { size: 'big' } as never)).toThrow(/argument 'size' must be/);
+        return;
+      }
+      if (label.startsWith('F.upsample')) {
+        // As F.interpolate: size or scale_factor is needed, so the checks go by hand.
+        const up = F[name] as AnyFn;
+        const esc = label.replace('.', '\\.');
+        expect(() => up(x4, null, 2, 7)).toThrow(new RegExp(`^${esc}\\(\\): takes 3 positional arguments`));
+        expect(() => up(x4, { scale: 2 })).toThrow(/unexpected option 'scale'/);
+        expect(() => up(x4, { size: 'big' })).toThrow(/argument 'size' must be/);
         return;
       }
       expectBindingErrors({ label, call: F[name] as AnyFn, required });
@@ -993,7 +1013,11 @@ describe('more nn layers bind PyTorch parameter lists', () => {
       expect(y[i] / v).toBeGreaterThanOrEqual(0.1 - 1e-6);
       expect(y[i] / v).toBeLessThanOrEqual(0.3 + 1e-6);
     }
-    expectBindingErrors({ label: 'nn.RReLU', call: (...args) => new nn.RReLU(...(args as [])), required: [] });
+    expectBindingErrors({
+      label: 'nn.RReLU',
+      call: (...args) => new nn.RReLU(...(args as [])),
+      required: [],
+    });
   });
 
   it('values match PyTorch on a small case', () => {
