@@ -513,3 +513,38 @@ export const upsampleBilinear = fn(
       alignCorners: true,
     }),
 );
+const nd = (v: readonly number[] | null | undefined, n: number, dflt: readonly number[]): number[] =>
+  v === null || v === undefined || v.length === 0 ? [...dflt] : v.length === 1 ? Array(n).fill(v[0]) : [...v];
+const MAX_POOL3D =
+  'max_pool3d(Tensor input, int[3] kernel_size, int[3]? stride=None, int[3] padding=0, int[3] dilation=1, bool ceil_mode=False, bool return_indices=False)';
+/** F.max_pool3d; with `returnIndices: true` it returns [values, indices]. */
+export const maxPool3d = fn('F.maxPool3d', MAX_POOL3D, (a): Tensor | [Tensor, Tensor] =>
+  more.maxPoolNd(
+    a.input,
+    {
+      kernel: a.kernelSize,
+      stride: nd(a.stride, 3, a.kernelSize),
+      padding: nd(a.padding, 3, [0, 0, 0]),
+      dilation: nd(a.dilation, 3, [1, 1, 1]),
+      ceilMode: a.ceilMode,
+    },
+    a.returnIndices,
+  ),
+);
+export const avgPool3d = fn(
+  'F.avgPool3d',
+  'avg_pool3d(Tensor input, int[3] kernel_size, int[3]? stride=None, int[3] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None)',
+  (a) =>
+    more.avgPoolNd(
+      a.input,
+      {
+        kernel: a.kernelSize,
+        stride: nd(a.stride, 3, a.kernelSize),
+        padding: nd(a.padding, 3, [0, 0, 0]),
+        dilation: [1, 1, 1],
+        ceilMode: a.ceilMode,
+      },
+      a.countIncludePad,
+      a.divisorOverride,
+    ),
+);

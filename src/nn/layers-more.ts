@@ -66,6 +66,10 @@ const SIG = {
     'AvgPool1d(int|int[] kernel_size, int|int[]? stride=None, int|int[] padding=0, bool ceil_mode=False, bool count_include_pad=True)',
   MaxPool1d:
     'MaxPool1d(int|int[] kernel_size, int|int[]? stride=None, int|int[] padding=0, int|int[] dilation=1, bool return_indices=False, bool ceil_mode=False)',
+  MaxPool3d:
+    'MaxPool3d(int|int[] kernel_size, int|int[]? stride=None, int|int[] padding=0, int|int[] dilation=1, bool return_indices=False, bool ceil_mode=False)',
+  AvgPool3d:
+    'AvgPool3d(int|int[] kernel_size, int|int[]? stride=None, int|int[] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None)',
   AdaptiveAvgPool1d: 'AdaptiveAvgPool1d(int|int[] output_size)',
   AdaptiveAvgPool3d: 'AdaptiveAvgPool3d(int?|int?[] output_size)',
   AdaptiveMaxPool1d: 'AdaptiveMaxPool1d(int|int[] output_size, bool return_indices=False)',
@@ -352,6 +356,36 @@ export class MaxPool1d extends ArgsModule<Bound<typeof SIG.MaxPool1d>> {
     return more.maxPool1d(x, k, s, p, list(a.dilation, 1)[0], a.ceilMode, a.returnIndices);
   }
 }
+export class MaxPool3d extends ArgsModule<Bound<typeof SIG.MaxPool3d>> {
+  constructor(...args: CallArgs<typeof SIG.MaxPool3d>) {
+    super(ctorArgs('nn.MaxPool3d', SIG.MaxPool3d, args));
+  }
+  override forward(x: Tensor): Tensor | [Tensor, Tensor] {
+    const a = this.args;
+    const kernel = list(a.kernelSize, 3);
+    const stride = a.stride === null ? kernel : list(a.stride, 3);
+    const o = {
+      kernel,
+      stride,
+      padding: list(a.padding, 3),
+      dilation: list(a.dilation, 3),
+      ceilMode: a.ceilMode,
+    };
+    return more.maxPoolNd(x, o, a.returnIndices);
+  }
+}
+export class AvgPool3d extends ArgsModule<Bound<typeof SIG.AvgPool3d>> {
+  constructor(...args: CallArgs<typeof SIG.AvgPool3d>) {
+    super(ctorArgs('nn.AvgPool3d', SIG.AvgPool3d, args));
+  }
+  override forward(x: Tensor): Tensor {
+    const a = this.args;
+    const kernel = list(a.kernelSize, 3);
+    const stride = a.stride === null ? kernel : list(a.stride, 3);
+    const o = { kernel, stride, padding: list(a.padding, 3), dilation: [1, 1, 1], ceilMode: a.ceilMode };
+    return more.avgPoolNd(x, o, a.countIncludePad, a.divisorOverride);
+  }
+}
 export class AdaptiveAvgPool1d extends ArgsModule<Bound<typeof SIG.AdaptiveAvgPool1d>> {
   constructor(...args: CallArgs<typeof SIG.AdaptiveAvgPool1d>) {
     super(ctorArgs('nn.AdaptiveAvgPool1d', SIG.AdaptiveAvgPool1d, args));
@@ -551,6 +585,8 @@ const CLASSES = {
   PairwiseDistance,
   AvgPool1d,
   MaxPool1d,
+  MaxPool3d,
+  AvgPool3d,
   AdaptiveAvgPool1d,
   AdaptiveAvgPool3d,
   AdaptiveMaxPool1d,

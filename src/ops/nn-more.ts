@@ -6,7 +6,7 @@
 import { fmtShape, ShapeError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { leakyRelu, relu6 } from './activation.js';
-import { arange, rand, tensor } from './creation.js';
+import { arange, ones, rand, tensor } from './creation.js';
 import { gather } from './indexing.js';
 import { matmul } from './matmul.js';
 import {
@@ -522,4 +522,101 @@ export function dropout3d(x: Tensor, p: number, training: boolean): Tensor {
     );
   const flat = reshape(x, [...x.shape.slice(0, -2), x.shape[x.dim() - 2] * x.shape[x.dim() - 1]]);
   return reshape(dropout2d(flat, p, training), x.shape);
+}
+
+export interface PoolNdOptions {
+  kernel: readonly number[];
+  stride: readonly number[];
+  padding: readonly number[];
+  dilation: readonly number[];
+  ceilMode: boolean;
+}
+const poolOut = (L: number, k: number, s: number, p: number, d: number, ceil: boolean): number => {
+  let o = Math.floor((L + 2 * p - d * (k - 1) - 1 + (ceil ? s - 1 : 0)) / s) + 1;
+  if (ceil && (o - 1) * s >= L + p) o -= 1;
+  return o;
+};
+/** Pads the last k dims (left p, right p + what ceil mode's last window needs) with `value`. */
+function padWindows(x: Tensor, o: PoolNdOptions, outS: readonly number[], value: number): Tensor {
+  const k = o.kernel.length;
+  const inS = x.shape.slice(x.dim() - k);
+  const pads: number[] = [];
+  for (let d = k - 1; d >= 0; d--) {
+    const need = (outS[d] - 1) * o.stride[d] + o.dilation[d] * (o.kernel[d] - 1) + 1;
+    pads.push(o.padding[d], Math.max(o.padding[d], need - inS[d] - o.padding[d]));
+  }
+  return pad(x, pads, 'constant', value);
+}
+/** Every kernel offset's strided view of a padded tensor, stacked on a new last dim. */
+function windowStack(p: Tensor, o: PoolNdOptions, outS: readonly number[]): Tensor {
+  const k = o.kernel.length;
+  const base = p.dim() - k;
+  const views: Tensor[] = [];
+  const total = o.kernel.reduce((a, b) => a * b, 1);
+  for (let flat = 0; flat < total; flat++) {
+    let r = flat;
+    const off: number[] = [];
+    for (let d = k - 1; d >= 0; d--) {
+      off[d] = r % o.kernel[d];
+      r = Math.floor(r / o.kernel[d]);
+    }
+    let v = p;
+    for (let d = 0; d < k; d++) {
+      const s = off[d] * o.dilation[d];
+      v = slice(v, base + d, s, s + (outS[d] - 1) * o.stride[d] + 1, o.stride[d]);
+    }
+    views.push(v);
+  }
+  return stack(views, -1);
+}
+const unbatch = (x: Tensor, k: number, f: (y: Tensor) => Tensor[]): Tensor[] => {
+  if (x.dim() === k + 1) return f(unsqueeze(x, 0)).map((t) => squeeze(t, 0));
+  if (x.dim() !== k + 2)
+    throw new ShapeError(`pool${k}d: expected a ${k + 1}D or ${k + 2}D input, got ${fmtShape(x.shape)}`);
+  return f(x);
+};
+export function maxPoolNd(x: Tensor, o: PoolNdOptions, returnIndices: boolean): Tensor | [Tensor, Tensor] {
+  const k = o.kernel.length;
+  const [v, i] = unbatch(x, k, (y) => {
+    const inS = y.shape.slice(2);
+    const outS = inS.map((L, d) =>
+      poolOut(L, o.kernel[d], o.stride[d], o.padding[d], o.dilation[d], o.ceilMode),
+    );
+    const w = windowStack(padWindows(y, o, outS, Number.NEGATIVE_INFINITY), o, outS);
+    const [vals, li] = maxDim(w, -1);
+    if (!returnIndices) return [vals];
+    const n = inS.reduce((a, b) => a * b, 1);
+    const ids = reshape(arange(0, n, 1, { device: x.device, dtype: 'float32' }), [1, 1, ...inS]);
+    const iw = windowStack(padWindows(ids, o, outS, -1), o, outS);
+    const idx = squeeze(gather(expand(iw, w.shape), -1, unsqueeze(li, -1)), -1);
+    return [vals, idx.to('int64')];
+  });
+  return returnIndices ? [v, i] : v;
+}
+export function avgPoolNd(
+  x: Tensor,
+  o: PoolNdOptions,
+  countIncludePad: boolean,
+  divisorOverride: number | null,
+): Tensor {
+  const k = o.kernel.length;
+  return unbatch(x, k, (y) => {
+    const inS = y.shape.slice(2);
+    const outS = inS.map((L, d) => poolOut(L, o.kernel[d], o.stride[d], o.padding[d], 1, o.ceilMode));
+    const s = sum(windowStack(padWindows(y, o, outS, 0), o, outS), -1);
+    if (divisorOverride !== null) return [div(s, divisorOverride)];
+    // The divisor: window cells inside the padded input (count_include_pad) or the input itself.
+    const ones1 = (shape: number[]) => ones([1, 1, ...shape], { device: x.device });
+    let m = padWindows(ones1(inS), o, outS, 0);
+    if (countIncludePad) {
+      const pi = inS.map((L, d) => L + 2 * o.padding[d]);
+      const inner = ones1(pi);
+      const ext = o.kernel.map((_, d) => m.shape[2 + d] - pi[d]);
+      const pads: number[] = [];
+      for (let d = k - 1; d >= 0; d--) pads.push(0, ext[d]);
+      m = pad(inner, pads, 'constant', 0);
+    }
+    const cnt = sum(windowStack(m, o, outS), -1);
+    return [div(s, cnt)];
+  })[0];
 }
