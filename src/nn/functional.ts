@@ -548,3 +548,19 @@ export const avgPool3d = fn(
       a.divisorOverride,
     ),
 );
+export const embeddingBag = fn(
+  'F.embeddingBag',
+  'embedding_bag(Tensor input, Tensor weight, Tensor? offsets=None, float? max_norm=None, float norm_type=2, bool scale_grad_by_freq=False, "sum"|"mean"|"max" mode="mean", bool sparse=False, Tensor? per_sample_weights=None, bool include_last_offset=False, int? padding_idx=None)',
+  (a) => {
+    unsupportedEmbeddingArgs('F.embeddingBag', a);
+    return more.embeddingBag(
+      a.input,
+      a.weight,
+      a.offsets,
+      a.mode,
+      a.perSampleWeights,
+      a.includeLastOffset,
+      a.paddingIdx,
+    );
+  },
+);

@@ -6,7 +6,7 @@
 import { fmtShape, ShapeError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { leakyRelu, relu6 } from './activation.js';
-import { arange, ones, rand, tensor } from './creation.js';
+import { arange, ones, rand, tensor, zeros } from './creation.js';
 import { gather } from './indexing.js';
 import { matmul } from './matmul.js';
 import {
@@ -17,9 +17,11 @@ import {
   eq,
   exp,
   expm1,
+  ge,
   gt,
   log,
   log1p,
+  logicalAnd,
   lt,
   minimum,
   mul,
@@ -620,3 +622,68 @@ export function avgPoolNd(
     return [div(s, cnt)];
   })[0];
 }
+
+/**
+ * embedding_bag over device ops: each position's bag from the offsets (a comparison count), a
+ * [bags, positions] membership matrix, then sum / mean (matmul) or max (masked amax).
+ */
+export function embeddingBag(
+  input: Tensor,
+  weight: Tensor,
+  offsets: Tensor | null,
+  mode: 'sum' | 'mean' | 'max',
+  perSampleWeights: Tensor | null,
+  includeLastOffset: boolean,
+  paddingIdx: number | null,
+): Tensor {
+  let idx = input;
+  let offs = offsets;
+  let psw = perSampleWeights;
+  if (input.dim() === 2) {
+    const [b, l] = input.shape;
+    idx = reshape(input, [b * l]);
+    offs = arange(0, b * l, Math.max(l, 1), { device: input.device, dtype: 'int64' });
+    if (l === 0) offs = zeros([b], { device: input.device, dtype: 'int64' });
+    if (psw) psw = reshape(psw, [b * l]);
+  } else if (input.dim() !== 1)
+    throw new ShapeError(
+      `embedding_bag: input has to be 1D or 2D Tensor, but got Tensor of dimension ${input.dim()}`,
+    );
+  else if (offs === null) throw new RangeError('embedding_bag: offsets has to be a 1D Tensor but got null');
+  if (psw && mode !== 'sum')
+    throw new RangeError(
+      "embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum'",
+    );
+  const o = offs as Tensor;
+  const nb = includeLastOffset && input.dim() === 1 ? o.shape[0] - 1 : o.shape[0];
+  const n = idx.shape[0];
+  const pos = arange(0, n, 1, { device: input.device, dtype: 'int64' });
+  const starts = narrow(o, 0, 0, nb);
+  // bag of position j: (number of bag starts <= j) - 1; positions past the last offset when
+  // include_last_offset drop out (they belong to no bag < nb).
+  const bagOf = sub(sum(ge(unsqueeze(pos, 1), unsqueeze(starts, 0)).to('int64'), 1), 1);
+  let member = eq(
+    unsqueeze(arange(0, nb, 1, { device: input.device, dtype: 'int64' }), 1),
+    unsqueeze(bagOf, 0),
+  );
+  if (includeLastOffset && input.dim() === 1)
+    member = logicalAnd(member, unsqueeze(lt(pos, narrow(o, 0, nb, 1)), 0));
+  if (paddingIdx !== null) {
+    const pi = paddingIdx < 0 ? paddingIdx + weight.shape[0] : paddingIdx;
+    member = logicalAnd(member, unsqueeze(ne(idx, pi), 0));
+  }
+  const emb = indexSelectRows(weight, idx);
+  if (mode === 'max') {
+    const masked = where(unsqueeze(member, 2), unsqueeze(emb, 0), Number.NEGATIVE_INFINITY);
+    const m = amax(masked, 1);
+    const any = unsqueeze(gt(sum(member.to('float32'), 1), 0), 1);
+    return where(any, m, 0);
+  }
+  let mf = member.to('float32');
+  if (psw) mf = mul(mf, unsqueeze(psw, 0));
+  let out = matmul(mf, emb);
+  if (mode === 'mean') out = div(out, unsqueeze(clamp(sum(member.to('float32'), 1), { min: 1 }), 1));
+  return out;
+}
+const indexSelectRows = (w: Tensor, idx: Tensor): Tensor =>
+  gather(w, 0, expand(unsqueeze(idx.to('int64'), 1), [idx.shape[0], w.shape[1]]));

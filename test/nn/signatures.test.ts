@@ -185,6 +185,11 @@ const fCases: [string, () => unknown, () => unknown][] = [
     () => F.avgPool3d(x4, 2, null, 1, false, false),
     () => F.avgPool3d(x4, 2, { padding: 1, countIncludePad: false }),
   ],
+  [
+    'F.embeddingBag',
+    () => F.embeddingBag(torch.tensor([0, 2, 1, 2, 3]), w2, torch.tensor([0, 2]), null, 2, false, 'max'),
+    () => F.embeddingBag(torch.tensor([0, 2, 1, 2, 3]), w2, { offsets: torch.tensor([0, 2]), mode: 'max' }),
+  ],
   ['F.celu', () => F.celu(x4, 0.5), () => F.celu(x4, { alpha: 0.5 })],
   ['F.glu', () => F.glu(x4, 2), () => F.glu(x4, { dim: 2 })],
   ['F.hardshrink', () => F.hardshrink(x4, 0.3), () => F.hardshrink(x4, { lambd: 0.3 })],
@@ -358,6 +363,13 @@ const fRequired: Record<string, unknown[]> = {
   'F.klDiv': [x2, probs],
   'F.interpolate': [x4, { scaleFactor: 2 }],
   'F.threshold': [x4, 0.1, -2],
+  'F.embeddingBag': [
+    torch.tensor([
+      [0, 2],
+      [1, 3],
+    ]),
+    w2,
+  ],
   'F.maxPool3d': [x4, 2],
   'F.avgPool3d': [x4, 2],
   'F.prelu': [x4, cw.narrow(0, 0, 3)],
