@@ -14,6 +14,7 @@ import * as conv from '../ops/conv.js';
 import * as idx from '../ops/indexing.js';
 import * as L from '../ops/loss.js';
 import { linear as linearOp } from '../ops/matmul.js';
+import * as more from '../ops/nn-more.js';
 import * as normOps from '../ops/norm.js';
 import { cast, clamp, div, neg } from '../ops/pointwise.js';
 import * as pool from '../ops/pool.js';
@@ -103,6 +104,11 @@ export const dropout = fn(
   'dropout(Tensor input, float p=0.5, bool training=True, bool inplace=False)',
   (a) => maybeInplace(a.input, act.dropout(a.input, a.p, a.training), a.inplace && a.training),
 );
+export const dropout3d = fn(
+  'F.dropout3d',
+  'dropout3d(Tensor input, float p=0.5, bool training=True, bool inplace=False)',
+  (a) => maybeInplace(a.input, more.dropout3d(a.input, a.p, a.training), a.inplace && a.training),
+);
 export const dropout2d = fn(
   'F.dropout2d',
   'dropout2d(Tensor input, float p=0.5, bool training=True, bool inplace=False)',
@@ -129,6 +135,9 @@ export const convTranspose2d = fn(
   (a) => conv.convTranspose2d(a.input, a.weight, a.bias, a),
 );
 
+/** PyTorch's pools read `stride=[]` as its default (the kernel size). */
+const emptyIsNone = <T extends readonly number[] | null>(s: T): T | null =>
+  s !== null && s.length === 0 ? null : s;
 const MAX_POOL2D =
   'max_pool2d(Tensor input, int[2] kernel_size, int[2]? stride=None, int[2] padding=0, int[2] dilation=1, bool ceil_mode=False, bool return_indices=False)';
 type MaxPool2dFn = ((
@@ -139,7 +148,7 @@ type MaxPool2dFn = ((
   ((...args: CallArgs<typeof MAX_POOL2D>) => Tensor);
 /** F.max_pool2d; with `returnIndices: true` it returns [values, indices]. */
 export const maxPool2d = fn('F.maxPool2d', MAX_POOL2D, (a): Tensor | [Tensor, Tensor] => {
-  const o = { stride: a.stride, padding: a.padding, dilation: a.dilation, ceilMode: a.ceilMode };
+  const o = { stride: emptyIsNone(a.stride), padding: a.padding, dilation: a.dilation, ceilMode: a.ceilMode };
   return a.returnIndices
     ? pool.maxPool2d(a.input, a.kernelSize, { ...o, returnIndices: true })
     : pool.maxPool2d(a.input, a.kernelSize, o);
@@ -147,7 +156,7 @@ export const maxPool2d = fn('F.maxPool2d', MAX_POOL2D, (a): Tensor | [Tensor, Te
 export const avgPool2d = fn(
   'F.avgPool2d',
   'avg_pool2d(Tensor input, int[2] kernel_size, int[2]? stride=None, int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None)',
-  (a) => pool.avgPool2d(a.input, a.kernelSize, a),
+  (a) => pool.avgPool2d(a.input, a.kernelSize, { ...a, stride: emptyIsNone(a.stride) }),
 );
 export const adaptiveAvgPool2d = fn(
   'F.adaptiveAvgPool2d',
@@ -285,4 +294,273 @@ export const klDiv = fn(
         a.reduction === 'batchmean' ? 'batchmean' : legacyReduction({ ...a, reduction: a.reduction }),
       logTarget: a.logTarget,
     }),
+);
+
+// ---- more activations, distances, losses, pooling, norms (src/ops/nn-more.ts) ----
+export const celu = fn('F.celu', 'celu(Tensor input, float alpha=1.0, bool inplace=False)', (a) =>
+  maybeInplace(a.input, more.celu(a.input, a.alpha), a.inplace),
+);
+export const glu = fn('F.glu', 'glu(Tensor input, int dim=-1)', (a) => more.glu(a.input, a.dim));
+export const hardshrink = fn('F.hardshrink', 'hardshrink(Tensor input, float lambd=0.5)', (a) =>
+  more.hardshrink(a.input, a.lambd),
+);
+export const softshrink = fn('F.softshrink', 'softshrink(Tensor input, float lambd=0.5)', (a) =>
+  more.softshrink(a.input, a.lambd),
+);
+export const tanhshrink = fn('F.tanhshrink', 'tanhshrink(Tensor input)', (a) => more.tanhshrink(a.input));
+export const hardsigmoid = fn('F.hardsigmoid', 'hardsigmoid(Tensor input, bool inplace=False)', (a) =>
+  maybeInplace(a.input, more.hardsigmoid(a.input), a.inplace),
+);
+export const hardswish = fn('F.hardswish', 'hardswish(Tensor input, bool inplace=False)', (a) =>
+  maybeInplace(a.input, more.hardswish(a.input), a.inplace),
+);
+export const threshold = fn(
+  'F.threshold',
+  'threshold(Tensor input, float threshold, float value, bool inplace=False)',
+  (a) => maybeInplace(a.input, more.threshold(a.input, a.threshold, a.value), a.inplace),
+);
+export const softsign = fn('F.softsign', 'softsign(Tensor input)', (a) => more.softsign(a.input));
+export const rrelu = fn(
+  'F.rrelu',
+  'rrelu(Tensor input, float lower=0.125, float upper=0.3333333333333333, bool training=False, bool inplace=False)',
+  (a) => maybeInplace(a.input, more.rrelu(a.input, a.lower, a.upper, a.training), a.inplace),
+);
+export const prelu = fn('F.prelu', 'prelu(Tensor input, Tensor weight)', (a) =>
+  more.prelu(a.input, a.weight),
+);
+export const cosineSimilarity = fn(
+  'F.cosineSimilarity',
+  'cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-08)',
+  (a) => more.cosineSimilarity(a.x1, a.x2, a.dim, a.eps),
+);
+export const pairwiseDistance = fn(
+  'F.pairwiseDistance',
+  'pairwise_distance(Tensor x1, Tensor x2, float p=2.0, float eps=1e-06, bool keepdim=False)',
+  (a) => more.pairwiseDistance(a.x1, a.x2, a.p, a.eps, a.keepdim),
+);
+export const pdist = fn('F.pdist', 'pdist(Tensor input, float p=2.0)', (a) => more.pdist(a.input, a.p));
+
+export const marginRankingLoss = fn(
+  'F.marginRankingLoss',
+  `margin_ranking_loss(Tensor input1, Tensor input2, Tensor target, float margin=0.0, ${LEGACY})`,
+  (a) => more.marginRankingLoss(a.input1, a.input2, a.target, a.margin, legacyReduction(a)),
+);
+export const hingeEmbeddingLoss = fn(
+  'F.hingeEmbeddingLoss',
+  `hinge_embedding_loss(Tensor input, Tensor target, float margin=1.0, ${LEGACY})`,
+  (a) => more.hingeEmbeddingLoss(a.input, a.target, a.margin, legacyReduction(a)),
+);
+export const softMarginLoss = fn(
+  'F.softMarginLoss',
+  `soft_margin_loss(Tensor input, Tensor target, ${LEGACY})`,
+  (a) => more.softMarginLoss(a.input, a.target, legacyReduction(a)),
+);
+export const multilabelSoftMarginLoss = fn(
+  'F.multilabelSoftMarginLoss',
+  `multilabel_soft_margin_loss(Tensor input, Tensor target, Tensor? weight=None, ${LEGACY})`,
+  (a) => more.multilabelSoftMarginLoss(a.input, a.target, a.weight, legacyReduction(a)),
+);
+export const multiMarginLoss = fn(
+  'F.multiMarginLoss',
+  `multi_margin_loss(Tensor input, Tensor target, int p=1, float margin=1.0, Tensor? weight=None, ${LEGACY})`,
+  (a) => more.multiMarginLoss(a.input, a.target, a.p, a.margin, a.weight, legacyReduction(a)),
+);
+export const tripletMarginLoss = fn(
+  'F.tripletMarginLoss',
+  `triplet_margin_loss(Tensor anchor, Tensor positive, Tensor negative, float margin=1.0, float p=2, float eps=1e-06, bool swap=False, ${LEGACY})`,
+  (a) =>
+    more.tripletMarginLoss(
+      a.anchor,
+      a.positive,
+      a.negative,
+      a.margin,
+      a.p,
+      a.eps,
+      a.swap,
+      legacyReduction(a),
+    ),
+);
+export const poissonNllLoss = fn(
+  'F.poissonNllLoss',
+  `poisson_nll_loss(Tensor input, Tensor target, bool log_input=True, bool full=False, bool? size_average=None, float eps=1e-08, bool? reduce=None, ${REDUCTION})`,
+  (a) => more.poissonNllLoss(a.input, a.target, a.logInput, a.full, a.eps, legacyReduction(a)),
+);
+export const gaussianNllLoss = fn(
+  'F.gaussianNllLoss',
+  `gaussian_nll_loss(Tensor input, Tensor target, Tensor var, bool full=False, float eps=1e-06, ${REDUCTION})`,
+  (a) => more.gaussianNllLoss(a.input, a.target, a.var, a.full, a.eps, a.reduction),
+);
+export const cosineEmbeddingLoss = fn(
+  'F.cosineEmbeddingLoss',
+  `cosine_embedding_loss(Tensor input1, Tensor input2, Tensor target, float margin=0.0, ${LEGACY})`,
+  (a) => more.cosineEmbeddingLoss(a.input1, a.input2, a.target, a.margin, legacyReduction(a)),
+);
+
+export const avgPool1d = fn(
+  'F.avgPool1d',
+  'avg_pool1d(Tensor input, int[1] kernel_size, int[1]? stride=None, int[1] padding=0, bool ceil_mode=False, bool count_include_pad=True)',
+  (a) =>
+    more.avgPool1d(
+      a.input,
+      a.kernelSize[0],
+      a.stride === null || a.stride.length === 0 ? null : a.stride[0],
+      a.padding[0],
+      a.ceilMode,
+      a.countIncludePad,
+    ),
+);
+export const maxPool1d = fn(
+  'F.maxPool1d',
+  'max_pool1d(Tensor input, int[1] kernel_size, int[1]? stride=None, int[1] padding=0, int[1] dilation=1, bool ceil_mode=False, bool return_indices=False)',
+  (a): Tensor | [Tensor, Tensor] =>
+    more.maxPool1d(
+      a.input,
+      a.kernelSize[0],
+      a.stride === null || a.stride.length === 0 ? null : a.stride[0],
+      a.padding[0],
+      a.dilation[0],
+      a.ceilMode,
+      a.returnIndices,
+    ),
+);
+export const adaptiveAvgPool1d = fn(
+  'F.adaptiveAvgPool1d',
+  'adaptive_avg_pool1d(Tensor input, int[1] output_size)',
+  (a) => more.adaptiveAvgPool1d(a.input, a.outputSize[0]),
+);
+export const adaptiveAvgPool3d = fn(
+  'F.adaptiveAvgPool3d',
+  'adaptive_avg_pool3d(Tensor input, int?[3] output_size)',
+  (a) => more.adaptiveAvgPool3d(a.input, a.outputSize),
+);
+export const adaptiveMaxPool1d = fn(
+  'F.adaptiveMaxPool1d',
+  'adaptive_max_pool1d(Tensor input, int[1] output_size, bool return_indices=False)',
+  (a): Tensor | [Tensor, Tensor] => more.adaptiveMaxPool(a.input, 1, a.outputSize, a.returnIndices),
+);
+export const adaptiveMaxPool2d = fn(
+  'F.adaptiveMaxPool2d',
+  'adaptive_max_pool2d(Tensor input, int?[2] output_size, bool return_indices=False)',
+  (a): Tensor | [Tensor, Tensor] => more.adaptiveMaxPool(a.input, 2, a.outputSize, a.returnIndices),
+);
+export const adaptiveMaxPool3d = fn(
+  'F.adaptiveMaxPool3d',
+  'adaptive_max_pool3d(Tensor input, int?[3] output_size, bool return_indices=False)',
+  (a): Tensor | [Tensor, Tensor] => more.adaptiveMaxPool(a.input, 3, a.outputSize, a.returnIndices),
+);
+export const lpPool1d = fn(
+  'F.lpPool1d',
+  'lp_pool1d(Tensor input, float norm_type, int[1] kernel_size, int[1]? stride=None, bool ceil_mode=False)',
+  (a) => more.lpPool(a.input, a.normType, a.kernelSize, a.stride, a.ceilMode),
+);
+export const lpPool2d = fn(
+  'F.lpPool2d',
+  'lp_pool2d(Tensor input, float norm_type, int[2] kernel_size, int[2]? stride=None, bool ceil_mode=False)',
+  (a) => more.lpPool(a.input, a.normType, a.kernelSize, a.stride, a.ceilMode),
+);
+
+export const instanceNorm = fn(
+  'F.instanceNorm',
+  'instance_norm(Tensor input, Tensor? running_mean=None, Tensor? running_var=None, Tensor? weight=None, Tensor? bias=None, bool use_input_stats=True, float momentum=0.1, float eps=1e-05)',
+  (a) =>
+    more.instanceNorm(
+      a.input,
+      a.runningMean,
+      a.runningVar,
+      a.weight,
+      a.bias,
+      a.useInputStats,
+      a.momentum,
+      a.eps,
+    ),
+);
+export const localResponseNorm = fn(
+  'F.localResponseNorm',
+  'local_response_norm(Tensor input, int size, float alpha=0.0001, float beta=0.75, float k=1.0)',
+  (a) => more.localResponseNorm(a.input, a.size, a.alpha, a.beta, a.k),
+);
+export const bilinear = fn(
+  'F.bilinear',
+  'bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias=None)',
+  (a) => more.bilinear(a.input1, a.input2, a.weight, a.bias),
+);
+export const unfold = fn(
+  'F.unfold',
+  'unfold(Tensor input, int[2] kernel_size, int[2] dilation=1, int[2] padding=0, int[2] stride=1)',
+  (a) => more.unfold(a.input, a.kernelSize, a.dilation, a.padding, a.stride),
+);
+export const pixelShuffle = fn('F.pixelShuffle', 'pixel_shuffle(Tensor input, int upscale_factor)', (a) =>
+  more.pixelShuffle(a.input, a.upscaleFactor),
+);
+export const pixelUnshuffle = fn(
+  'F.pixelUnshuffle',
+  'pixel_unshuffle(Tensor input, int downscale_factor)',
+  (a) => more.pixelUnshuffle(a.input, a.downscaleFactor),
+);
+export const upsampleNearest = fn(
+  'F.upsampleNearest',
+  'upsample_nearest(Tensor input, int|int[]? size=None, float|float[]? scale_factor=None)',
+  (a) => spatial.interpolate(a.input, { size: a.size, scaleFactor: a.scaleFactor, mode: 'nearest' }),
+);
+export const upsampleBilinear = fn(
+  'F.upsampleBilinear',
+  'upsample_bilinear(Tensor input, int|int[]? size=None, float|float[]? scale_factor=None)',
+  (a) =>
+    spatial.interpolate(a.input, {
+      size: a.size,
+      scaleFactor: a.scaleFactor,
+      mode: 'bilinear',
+      alignCorners: true,
+    }),
+);
+const nd = (v: readonly number[] | null | undefined, n: number, dflt: readonly number[]): number[] =>
+  v === null || v === undefined || v.length === 0 ? [...dflt] : v.length === 1 ? Array(n).fill(v[0]) : [...v];
+const MAX_POOL3D =
+  'max_pool3d(Tensor input, int[3] kernel_size, int[3]? stride=None, int[3] padding=0, int[3] dilation=1, bool ceil_mode=False, bool return_indices=False)';
+/** F.max_pool3d; with `returnIndices: true` it returns [values, indices]. */
+export const maxPool3d = fn('F.maxPool3d', MAX_POOL3D, (a): Tensor | [Tensor, Tensor] =>
+  more.maxPoolNd(
+    a.input,
+    {
+      kernel: a.kernelSize,
+      stride: nd(a.stride, 3, a.kernelSize),
+      padding: nd(a.padding, 3, [0, 0, 0]),
+      dilation: nd(a.dilation, 3, [1, 1, 1]),
+      ceilMode: a.ceilMode,
+    },
+    a.returnIndices,
+  ),
+);
+export const avgPool3d = fn(
+  'F.avgPool3d',
+  'avg_pool3d(Tensor input, int[3] kernel_size, int[3]? stride=None, int[3] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None)',
+  (a) =>
+    more.avgPoolNd(
+      a.input,
+      {
+        kernel: a.kernelSize,
+        stride: nd(a.stride, 3, a.kernelSize),
+        padding: nd(a.padding, 3, [0, 0, 0]),
+        dilation: [1, 1, 1],
+        ceilMode: a.ceilMode,
+      },
+      a.countIncludePad,
+      a.divisorOverride,
+    ),
+);
+export const embeddingBag = fn(
+  'F.embeddingBag',
+  'embedding_bag(Tensor input, Tensor weight, Tensor? offsets=None, float? max_norm=None, float norm_type=2, bool scale_grad_by_freq=False, "sum"|"mean"|"max" mode="mean", bool sparse=False, Tensor? per_sample_weights=None, bool include_last_offset=False, int? padding_idx=None)',
+  (a) => {
+    unsupportedEmbeddingArgs('F.embeddingBag', a);
+    return more.embeddingBag(
+      a.input,
+      a.weight,
+      a.offsets,
+      a.mode,
+      a.perSampleWeights,
+      a.includeLastOffset,
+      a.paddingIdx,
+    );
+  },
 );

@@ -164,6 +164,134 @@ const fCases: [string, () => unknown, () => unknown][] = [
     () => F.klDiv(F.logSoftmax(x2, 1), F.softmax(w2.narrow(0, 0, 4), 1), null, null, 'batchmean', false),
     () => F.klDiv(F.logSoftmax(x2, 1), F.softmax(w2.narrow(0, 0, 4), 1), { reduction: 'batchmean' }),
   ],
+  ['F.dropout3d', () => F.dropout3d(x4, 1, true), () => F.dropout3d(x4, { p: 1, training: true })],
+  [
+    'F.upsampleNearest',
+    () => F.upsampleNearest(x4, null, 2),
+    () => F.upsampleNearest(x4, { scaleFactor: 2 }),
+  ],
+  [
+    'F.upsampleBilinear',
+    () => F.upsampleBilinear(x4, [3, 4]),
+    () => F.upsampleBilinear(x4, { size: [3, 4] }),
+  ],
+  [
+    'F.maxPool3d',
+    () => F.maxPool3d(x4, 2, 1, 1, 1, true),
+    () => F.maxPool3d(x4, 2, { stride: 1, padding: 1, ceilMode: true }),
+  ],
+  [
+    'F.avgPool3d',
+    () => F.avgPool3d(x4, 2, null, 1, false, false),
+    () => F.avgPool3d(x4, 2, { padding: 1, countIncludePad: false }),
+  ],
+  [
+    'F.embeddingBag',
+    () => F.embeddingBag(torch.tensor([0, 2, 1, 2, 3]), w2, torch.tensor([0, 2]), null, 2, false, 'max'),
+    () => F.embeddingBag(torch.tensor([0, 2, 1, 2, 3]), w2, { offsets: torch.tensor([0, 2]), mode: 'max' }),
+  ],
+  ['F.celu', () => F.celu(x4, 0.5), () => F.celu(x4, { alpha: 0.5 })],
+  ['F.glu', () => F.glu(x4, 2), () => F.glu(x4, { dim: 2 })],
+  ['F.hardshrink', () => F.hardshrink(x4, 0.3), () => F.hardshrink(x4, { lambd: 0.3 })],
+  ['F.softshrink', () => F.softshrink(x4, 0.3), () => F.softshrink(x4, { lambd: 0.3 })],
+  ['F.tanhshrink', () => F.tanhshrink(x4), () => F.tanhshrink(x4, {})],
+  ['F.hardsigmoid', () => F.hardsigmoid(x4, false), () => F.hardsigmoid(x4, { inplace: false })],
+  ['F.hardswish', () => F.hardswish(x4, false), () => F.hardswish(x4, { inplace: false })],
+  ['F.threshold', () => F.threshold(x4, 0.1, -2), () => F.threshold(x4, 0.1, { value: -2 })],
+  ['F.softsign', () => F.softsign(x4), () => F.softsign(x4, {})],
+  ['F.rrelu', () => F.rrelu(x4, 0.1, 0.3), () => F.rrelu(x4, { lower: 0.1, upper: 0.3 })],
+  ['F.prelu', () => F.prelu(x4, cw.narrow(0, 0, 3)), () => F.prelu(x4, { weight: cw.narrow(0, 0, 3) })],
+  [
+    'F.cosineSimilarity',
+    () => F.cosineSimilarity(x2, probs, 0),
+    () => F.cosineSimilarity(x2, probs, { dim: 0 }),
+  ],
+  [
+    'F.pairwiseDistance',
+    () => F.pairwiseDistance(x2, probs, 1, 1e-6, true),
+    () => F.pairwiseDistance(x2, probs, { p: 1, keepdim: true }),
+  ],
+  ['F.pdist', () => F.pdist(x2, 3), () => F.pdist(x2, { p: 3 })],
+  [
+    'F.marginRankingLoss',
+    () => F.marginRankingLoss(x2, probs, tgt01, 0.5),
+    () => F.marginRankingLoss(x2, probs, tgt01, { margin: 0.5 }),
+  ],
+  [
+    'F.hingeEmbeddingLoss',
+    () => F.hingeEmbeddingLoss(x2, torch.sign(x2), 2),
+    () => F.hingeEmbeddingLoss(x2, torch.sign(x2), { margin: 2 }),
+  ],
+  [
+    'F.softMarginLoss',
+    () => F.softMarginLoss(x2, torch.sign(x2), null, null, 'sum'),
+    () => F.softMarginLoss(x2, torch.sign(x2), { reduction: 'sum' }),
+  ],
+  [
+    'F.multilabelSoftMarginLoss',
+    () => F.multilabelSoftMarginLoss(x2, tgt01, cw),
+    () => F.multilabelSoftMarginLoss(x2, tgt01, { weight: cw }),
+  ],
+  [
+    'F.multiMarginLoss',
+    () => F.multiMarginLoss(x2, cls, 2, 0.5),
+    () => F.multiMarginLoss(x2, cls, { p: 2, margin: 0.5 }),
+  ],
+  [
+    'F.tripletMarginLoss',
+    () => F.tripletMarginLoss(x2, probs, tgt01, 0.5),
+    () => F.tripletMarginLoss(x2, probs, tgt01, { margin: 0.5 }),
+  ],
+  [
+    'F.poissonNllLoss',
+    () => F.poissonNllLoss(x2, tgt01, true, true),
+    () => F.poissonNllLoss(x2, tgt01, { full: true }),
+  ],
+  [
+    'F.gaussianNllLoss',
+    () => F.gaussianNllLoss(x2, probs, tgt01, true),
+    () => F.gaussianNllLoss(x2, probs, tgt01, { full: true }),
+  ],
+  [
+    'F.cosineEmbeddingLoss',
+    () => F.cosineEmbeddingLoss(x2, probs, torch.tensor([1, -1, 1, -1]), 0.2),
+    () => F.cosineEmbeddingLoss(x2, probs, torch.tensor([1, -1, 1, -1]), { margin: 0.2 }),
+  ],
+  ['F.avgPool1d', () => F.avgPool1d(x3, 3, 2, 1), () => F.avgPool1d(x3, 3, { stride: 2, padding: 1 })],
+  ['F.maxPool1d', () => F.maxPool1d(x3, 3, 2, 1), () => F.maxPool1d(x3, 3, { stride: 2, padding: 1 })],
+  ['F.adaptiveAvgPool1d', () => F.adaptiveAvgPool1d(x3, 3), () => F.adaptiveAvgPool1d(x3, { outputSize: 3 })],
+  ['F.adaptiveAvgPool3d', () => F.adaptiveAvgPool3d(x4, 2), () => F.adaptiveAvgPool3d(x4, { outputSize: 2 })],
+  [
+    'F.adaptiveMaxPool1d',
+    () => F.adaptiveMaxPool1d(x3, 3, true),
+    () => F.adaptiveMaxPool1d(x3, 3, { returnIndices: true }),
+  ],
+  ['F.adaptiveMaxPool2d', () => F.adaptiveMaxPool2d(x4, 4), () => F.adaptiveMaxPool2d(x4, { outputSize: 4 })],
+  ['F.adaptiveMaxPool3d', () => F.adaptiveMaxPool3d(x4, 2), () => F.adaptiveMaxPool3d(x4, { outputSize: 2 })],
+  ['F.lpPool1d', () => F.lpPool1d(x3, 2, 3, 2), () => F.lpPool1d(x3, 2, 3, { stride: 2 })],
+  ['F.lpPool2d', () => F.lpPool2d(x4, 2, 2), () => F.lpPool2d(x4, 2, { kernelSize: 2 })],
+  [
+    'F.instanceNorm',
+    () => F.instanceNorm(x4, null, null, cw.narrow(0, 0, 3)),
+    () => F.instanceNorm(x4, { weight: cw.narrow(0, 0, 3) }),
+  ],
+  [
+    'F.localResponseNorm',
+    () => F.localResponseNorm(x4, 2, 0.1),
+    () => F.localResponseNorm(x4, 2, { alpha: 0.1 }),
+  ],
+  [
+    'F.bilinear',
+    () => F.bilinear(x2, probs, randn([3, 5, 5], 9)),
+    () => F.bilinear(x2, probs, { weight: randn([3, 5, 5], 9) }),
+  ],
+  ['F.unfold', () => F.unfold(x4, 3, 1, 1, 2), () => F.unfold(x4, 3, { padding: 1, stride: 2 })],
+  [
+    'F.pixelShuffle',
+    () => F.pixelShuffle(randn([1, 8, 2, 3]), 2),
+    () => F.pixelShuffle(randn([1, 8, 2, 3]), { upscaleFactor: 2 }),
+  ],
+  ['F.pixelUnshuffle', () => F.pixelUnshuffle(x4, 3), () => F.pixelUnshuffle(x4, { downscaleFactor: 3 })],
 ];
 
 /** The generic checks: a callable, its label and its required arguments (positionally). */
@@ -234,6 +362,43 @@ const fRequired: Record<string, unknown[]> = {
   'F.binaryCrossEntropyWithLogits': [x2, tgt01],
   'F.klDiv': [x2, probs],
   'F.interpolate': [x4, { scaleFactor: 2 }],
+  'F.threshold': [x4, 0.1, -2],
+  'F.embeddingBag': [
+    torch.tensor([
+      [0, 2],
+      [1, 3],
+    ]),
+    w2,
+  ],
+  'F.maxPool3d': [x4, 2],
+  'F.avgPool3d': [x4, 2],
+  'F.prelu': [x4, cw.narrow(0, 0, 3)],
+  'F.cosineSimilarity': [x2, probs],
+  'F.pairwiseDistance': [x2, probs],
+  'F.pdist': [x2],
+  'F.marginRankingLoss': [x2, probs, tgt01],
+  'F.hingeEmbeddingLoss': [x2, tgt01],
+  'F.softMarginLoss': [x2, tgt01],
+  'F.multilabelSoftMarginLoss': [x2, tgt01],
+  'F.multiMarginLoss': [x2, cls],
+  'F.tripletMarginLoss': [x2, probs, tgt01],
+  'F.poissonNllLoss': [x2, tgt01],
+  'F.gaussianNllLoss': [x2, probs, tgt01],
+  'F.cosineEmbeddingLoss': [x2, probs, torch.tensor([1, -1, 1, -1])],
+  'F.avgPool1d': [x3, 2],
+  'F.maxPool1d': [x3, 2],
+  'F.adaptiveAvgPool1d': [x3, 2],
+  'F.adaptiveAvgPool3d': [x4, 2],
+  'F.adaptiveMaxPool1d': [x3, 2],
+  'F.adaptiveMaxPool2d': [x4, 2],
+  'F.adaptiveMaxPool3d': [x4, 2],
+  'F.lpPool1d': [x3, 2, 2],
+  'F.lpPool2d': [x4, 2, 2],
+  'F.localResponseNorm': [x4, 2],
+  'F.bilinear': [x2, probs, randn([3, 5, 5], 9)],
+  'F.unfold': [x4, 2],
+  'F.pixelShuffle': [x4, 1],
+  'F.pixelUnshuffle': [x4, 2],
 };
 
 describe('nn.functional binds PyTorch parameter lists', () => {
@@ -250,6 +415,15 @@ describe('nn.functional binds PyTorch parameter lists', () => {
         );
         expect(() => F.interpolate(x4, { scale: 2 } as never)).toThrow(/unexpected option 'scale'/);
         expect(() => F.interpolate(x4, { size: 'big' } as never)).toThrow(/argument 'size' must be/);
+        return;
+      }
+      if (label.startsWith('F.upsample')) {
+        // As F.interpolate: size or scale_factor is needed, so the checks go by hand.
+        const up = F[name] as AnyFn;
+        const esc = label.replace('.', '\\.');
+        expect(() => up(x4, null, 2, 7)).toThrow(new RegExp(`^${esc}\\(\\): takes 3 positional arguments`));
+        expect(() => up(x4, { scale: 2 })).toThrow(/unexpected option 'scale'/);
+        expect(() => up(x4, { size: 'big' })).toThrow(/argument 'size' must be/);
         return;
       }
       expectBindingErrors({ label, call: F[name] as AnyFn, required });
@@ -774,5 +948,122 @@ describe('signature/: nullable list items', () => {
     expect(() => F.adaptiveAvgPool2d(x4, ['a' as never, 3])).toThrow(
       /argument 'outputSize' \(position 2\) must be int\?\[2\]/,
     );
+  });
+});
+
+// ---- layers over src/ops/nn-more.ts (any number of forward inputs) ----
+describe('more nn layers bind PyTorch parameter lists', () => {
+  const pm1 = torch.tensor([1, -1, 1, -1]);
+  const cases: [string, new (...a: any[]) => torch.nn.Module, unknown[], unknown[], Tensor[], unknown[]?][] =
+    [
+      ['nn.CELU', nn.CELU, [0.5], [{ alpha: 0.5 }], [x2]],
+      ['nn.GLU', nn.GLU, [0], [{ dim: 0 }], [x2]],
+      ['nn.Hardshrink', nn.Hardshrink, [0.3], [{ lambd: 0.3 }], [x2]],
+      ['nn.Softshrink', nn.Softshrink, [0.3], [{ lambd: 0.3 }], [x2]],
+      ['nn.Tanhshrink', nn.Tanhshrink, [], [{}], [x2]],
+      ['nn.Hardsigmoid', nn.Hardsigmoid, [false], [{}], [x2]],
+      ['nn.Hardswish', nn.Hardswish, [false], [{ inplace: false }], [x2]],
+      ['nn.Threshold', nn.Threshold, [0.1, 2], [0.1, { value: 2 }], [x2], [0.1, 2]],
+      ['nn.Softsign', nn.Softsign, [], [{}], [x2]],
+      ['nn.LogSigmoid', nn.LogSigmoid, [], [{}], [x2]],
+      ['nn.PReLU', nn.PReLU, [3, 0.1], [{ numParameters: 3, init: 0.1 }], [x4]],
+      ['nn.CosineSimilarity', nn.CosineSimilarity, [0], [{ dim: 0 }], [x2, probs]],
+      ['nn.PairwiseDistance', nn.PairwiseDistance, [1, 1e-6, true], [{ p: 1, keepdim: true }], [x2, probs]],
+      ['nn.MarginRankingLoss', nn.MarginRankingLoss, [0.5], [{ margin: 0.5 }], [x2, probs, tgt01]],
+      ['nn.HingeEmbeddingLoss', nn.HingeEmbeddingLoss, [2], [{ margin: 2 }], [x2, torch.sign(x2)]],
+      [
+        'nn.SoftMarginLoss',
+        nn.SoftMarginLoss,
+        [null, null, 'sum'],
+        [{ reduction: 'sum' }],
+        [x2, torch.sign(x2)],
+      ],
+      ['nn.MultiLabelSoftMarginLoss', nn.MultiLabelSoftMarginLoss, [cw], [{ weight: cw }], [x2, tgt01]],
+      ['nn.MultiMarginLoss', nn.MultiMarginLoss, [2, 0.5], [{ p: 2, margin: 0.5 }], [x2, cls]],
+      ['nn.TripletMarginLoss', nn.TripletMarginLoss, [0.5, 1], [{ margin: 0.5, p: 1 }], [x2, probs, tgt01]],
+      ['nn.PoissonNLLLoss', nn.PoissonNLLLoss, [true, true], [{ full: true }], [x2, tgt01]],
+      [
+        'nn.GaussianNLLLoss',
+        nn.GaussianNLLLoss,
+        [{ full: true }],
+        [{ full: true, eps: 1e-6 }],
+        [x2, probs, tgt01],
+      ],
+      ['nn.CosineEmbeddingLoss', nn.CosineEmbeddingLoss, [0.2], [{ margin: 0.2 }], [x2, probs, pm1]],
+      ['nn.AvgPool1d', nn.AvgPool1d, [3, 2, 1], [3, { stride: 2, padding: 1 }], [x3], [3]],
+      ['nn.MaxPool1d', nn.MaxPool1d, [3, 2, 1], [3, { stride: 2, padding: 1 }], [x3], [3]],
+      [
+        'nn.MaxPool3d',
+        nn.MaxPool3d,
+        [2, 1, 1, 1, true],
+        [2, { stride: 1, padding: 1, returnIndices: true }],
+        [x4],
+        [2],
+      ],
+      ['nn.AvgPool3d', nn.AvgPool3d, [2, null, 1, true], [2, { padding: 1, ceilMode: true }], [x4], [2]],
+      ['nn.AdaptiveAvgPool1d', nn.AdaptiveAvgPool1d, [3], [{ outputSize: 3 }], [x3], [3]],
+      ['nn.AdaptiveAvgPool3d', nn.AdaptiveAvgPool3d, [2], [{ outputSize: 2 }], [x4], [2]],
+      ['nn.AdaptiveMaxPool1d', nn.AdaptiveMaxPool1d, [3, true], [3, { returnIndices: true }], [x3], [3]],
+      ['nn.AdaptiveMaxPool2d', nn.AdaptiveMaxPool2d, [4], [{ outputSize: 4 }], [x4], [4]],
+      ['nn.AdaptiveMaxPool3d', nn.AdaptiveMaxPool3d, [2], [{ outputSize: 2 }], [x4], [2]],
+      ['nn.LPPool1d', nn.LPPool1d, [2, 3, 2], [2, 3, { stride: 2 }], [x3], [2, 3]],
+      ['nn.LPPool2d', nn.LPPool2d, [2, 2], [2, { kernelSize: 2 }], [x4], [2, 2]],
+      ['nn.InstanceNorm1d', nn.InstanceNorm1d, [3, 1e-5, 0.1, true], [3, { affine: true }], [x3], [3]],
+      [
+        'nn.InstanceNorm2d',
+        nn.InstanceNorm2d,
+        [3, 1e-5, 0.2, false, true],
+        [3, { momentum: 0.2, trackRunningStats: true }],
+        [x4],
+        [3],
+      ],
+      ['nn.InstanceNorm3d', nn.InstanceNorm3d, [2], [{ numFeatures: 2 }], [randn([1, 2, 2, 3, 3])], [2]],
+      ['nn.LocalResponseNorm', nn.LocalResponseNorm, [2, 0.1], [2, { alpha: 0.1 }], [x4], [2]],
+      ['nn.PixelShuffle', nn.PixelShuffle, [1], [{ upscaleFactor: 1 }], [x4], [1]],
+      ['nn.PixelUnshuffle', nn.PixelUnshuffle, [3], [{ downscaleFactor: 3 }], [x4], [3]],
+      ['nn.Unfold', nn.Unfold, [3, 1, 1, 2], [3, { padding: 1, stride: 2 }], [x4], [3]],
+      ['nn.Bilinear', nn.Bilinear, [5, 5, 3, false], [5, 5, 3, { bias: false }], [x2, probs], [5, 5, 3]],
+    ];
+  for (const [label, C, pos, opts, inputs, required] of cases)
+    it(`${label}: positional == options; extra / unknown / wrong type are TypeErrors`, () => {
+      const a = new C(...pos);
+      const b = new C(...opts);
+      expect(b.toString()).toBe(a.toString());
+      b.loadStateDict(a.stateDict());
+      expectSame(a(...inputs), b(...inputs));
+      expectBindingErrors({ label, call: (...args) => new C(...args), required: required ?? [] });
+    });
+
+  it('RReLU: eval mode uses the mean slope; training draws slopes in [lower, upper]', () => {
+    const m = new nn.RReLU(0.1, 0.3);
+    const x = torch.tensor([-1, -2, 3]);
+    m.eval();
+    expect(arr(m(x))).toEqual(arr(F.leakyRelu(x, 0.2)));
+    m.train();
+    const y = arr(m(x));
+    expect(y[2]).toBe(3);
+    for (const [i, v] of [-1, -2].entries()) {
+      expect(y[i] / v).toBeGreaterThanOrEqual(0.1 - 1e-6);
+      expect(y[i] / v).toBeLessThanOrEqual(0.3 + 1e-6);
+    }
+    expectBindingErrors({
+      label: 'nn.RReLU',
+      call: (...args) => new nn.RReLU(...(args as [])),
+      required: [],
+    });
+  });
+
+  it('values match PyTorch on a small case', () => {
+    const x = torch.tensor([[-2, -0.25, 0.5, 4]]);
+    const close = (t: Tensor, want: number[]) =>
+      arr(t).forEach((v, i) => {
+        expect(v).toBeCloseTo(want[i], 5);
+      });
+    // torch.nn.functional.{hardswish, hardsigmoid, softshrink, celu}(x)
+    close(F.hardswish(x), [-0.3333333, -0.1145833, 0.2916667, 4]);
+    close(F.hardsigmoid(x), [0.1666667, 0.4583333, 0.5833333, 1]);
+    close(F.softshrink(x), [-1.5, 0, 0, 3.5]);
+    close(F.celu(x, 2), [-1.2642411, -0.2350061, 0.5, 4]);
+    close(F.pixelShuffle(torch.arange(8).reshape([1, 4, 1, 2]), 2).flatten(), [0, 2, 1, 3, 4, 6, 5, 7]);
   });
 });
