@@ -12,11 +12,13 @@ import * as act from '../ops/activation.js';
 import * as cr from '../ops/creation.js';
 import { cumsum as cumsumOp } from '../ops/cumulative.js';
 import * as idx from '../ops/indexing.js';
+import * as im from '../ops/indexing-more.js';
 import * as mm from '../ops/matmul.js';
 import * as pw from '../ops/pointwise.js';
 import * as pm from '../ops/pointwise-more.js';
 import * as pr from '../ops/products.js';
 import * as red from '../ops/reduce.js';
+import * as rm from '../ops/reduce-more.js';
 import * as sh from '../ops/shape.js';
 import * as shm from '../ops/shape-more.js';
 import { fn, form, method, overloads } from '../signature/bind.js';
@@ -166,6 +168,39 @@ export const SIG = {
     'repeat_interleave(Tensor input, Tensor|int repeats, int? dim=None, *, int? output_size=None)',
   // -- SIG: pointwise (ops-pointwise) --
   // -- SIG: indexing and reductions (ops-index) --
+  scatter:
+    'scatter(Tensor input, int dim, Tensor index, Tensor|Scalar? src=None, *, Scalar? value=None, "add"|"multiply"? reduce=None)',
+  scatterReduce:
+    'scatter_reduce(Tensor input, int dim, Tensor index, Tensor src, "sum"|"prod"|"mean"|"amax"|"amin" reduce, *, bool include_self=True)',
+  indexAdd: 'index_add(Tensor input, int dim, Tensor index, Tensor source, *, Scalar alpha=1)',
+  indexCopy: 'index_copy(Tensor input, int dim, Tensor index, Tensor source)',
+  indexFill: 'index_fill(Tensor input, int dim, Tensor index, Tensor|Scalar value)',
+  indexReduce:
+    'index_reduce(Tensor input, int dim, Tensor index, Tensor source, "prod"|"mean"|"amax"|"amin" reduce, *, bool include_self=True)',
+  indexPut: 'index_put(Tensor input, Tensor[] indices, Tensor values, bool accumulate=False)',
+  put: 'put(Tensor input, Tensor index, Tensor source, bool accumulate=False)',
+  take: 'take(Tensor input, Tensor index)',
+  takeAlongDim: 'take_along_dim(Tensor input, Tensor indices, int? dim=None)',
+  maskedSelect: 'masked_select(Tensor input, Tensor mask)',
+  maskedScatter: 'masked_scatter(Tensor input, Tensor mask, Tensor source)',
+  nonzero: 'nonzero(Tensor input, *, bool as_tuple=False)',
+  argwhere: 'argwhere(Tensor input)',
+  selectScatter: 'select_scatter(Tensor input, Tensor src, int dim, int index)',
+  sliceScatter:
+    'slice_scatter(Tensor input, Tensor src, int dim=0, int? start=None, int? end=None, int step=1)',
+  diagonalScatter: 'diagonal_scatter(Tensor input, Tensor src, int offset=0, int dim1=0, int dim2=1)',
+  cumprod: 'cumprod(Tensor input, int dim, *, ScalarType? dtype=None)',
+  cummax: 'cummax(Tensor input, int dim)',
+  cummin: 'cummin(Tensor input, int dim)',
+  logcumsumexp: 'logcumsumexp(Tensor input, int dim)',
+  nansum: 'nansum(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)',
+  nanmean: 'nanmean(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)',
+  countNonzero: 'count_nonzero(Tensor input, int[1]? dim=None)',
+  varMean:
+    'var_mean(Tensor input, int[1]? dim=None, bool? unbiased=None, bool keepdim=False, *, Scalar? correction=None)',
+  stdMean:
+    'std_mean(Tensor input, int[1]? dim=None, bool? unbiased=None, bool keepdim=False, *, Scalar? correction=None)',
+  aminmax: 'aminmax(Tensor input, *, int? dim=None, bool keepdim=False)',
   acos: 'acos(Tensor input)',
   arccos: 'arccos(Tensor input)',
   asin: 'asin(Tensor input)',
@@ -379,6 +414,55 @@ export const ops = {
   ),
   // -- ops: pointwise (ops-pointwise) --
   // -- ops: indexing and reductions (ops-index) --
+  scatter: both('scatter', SIG.scatter, (a) => {
+    const src = a.src ?? a.value;
+    if (src === null) throw new TypeError("torch.scatter(): pass 'src' (a tensor) or 'value' (a scalar)");
+    return im.scatter(a.input, a.dim, a.index, src, a.reduce);
+  }),
+  scatterReduce: both('scatterReduce', SIG.scatterReduce, (a) =>
+    im.scatterReduce(a.input, a.dim, a.index, a.src, a.reduce, a.includeSelf),
+  ),
+  indexAdd: both('indexAdd', SIG.indexAdd, (a) =>
+    im.indexAdd(a.input, a.dim, a.index, a.source, Number(a.alpha)),
+  ),
+  indexCopy: both('indexCopy', SIG.indexCopy, (a) => im.indexCopy(a.input, a.dim, a.index, a.source)),
+  indexFill: both('indexFill', SIG.indexFill, (a) => im.indexFill(a.input, a.dim, a.index, a.value)),
+  indexReduce: both('indexReduce', SIG.indexReduce, (a) =>
+    im.indexReduce(a.input, a.dim, a.index, a.source, a.reduce, a.includeSelf),
+  ),
+  indexPut: both('indexPut', SIG.indexPut, (a) => im.indexPut(a.input, a.indices, a.values, a.accumulate)),
+  put: both('put', SIG.put, (a) => im.put(a.input, a.index, a.source, a.accumulate)),
+  take: both('take', SIG.take, (a) => im.take(a.input, a.index)),
+  takeAlongDim: both('takeAlongDim', SIG.takeAlongDim, (a) => im.takeAlongDim(a.input, a.indices, a.dim)),
+  maskedSelect: both('maskedSelect', SIG.maskedSelect, (a) => im.maskedSelect(a.input, a.mask)),
+  maskedScatter: both('maskedScatter', SIG.maskedScatter, (a) => im.maskedScatter(a.input, a.mask, a.source)),
+  nonzero: both('nonzero', SIG.nonzero, (a) => im.nonzero(a.input, a.asTuple)),
+  argwhere: both('argwhere', SIG.argwhere, (a) => im.argwhere(a.input)),
+  selectScatter: both('selectScatter', SIG.selectScatter, (a) =>
+    im.scatterInto(a.input, a.src, (t) => sh.select(t, a.dim, a.index), 'select_scatter'),
+  ),
+  sliceScatter: both('sliceScatter', SIG.sliceScatter, (a) =>
+    im.scatterInto(a.input, a.src, (t) => sh.slice(t, a.dim, a.start ?? 0, a.end, a.step), 'slice_scatter'),
+  ),
+  diagonalScatter: both('diagonalScatter', SIG.diagonalScatter, (a) =>
+    im.scatterInto(a.input, a.src, (t) => shm.diagonal(t, a.offset, a.dim1, a.dim2), 'diagonal_scatter'),
+  ),
+  cumprod: both('cumprod', SIG.cumprod, (a) => rm.cumprod(castTo(a.input, a.dtype), a.dim)),
+  cummax: both('cummax', SIG.cummax, (a) => rm.cummax(a.input, a.dim)),
+  cummin: both('cummin', SIG.cummin, (a) => rm.cummin(a.input, a.dim)),
+  logcumsumexp: both('logcumsumexp', SIG.logcumsumexp, (a) => rm.logcumsumexp(a.input, a.dim)),
+  nansum: both('nansum', SIG.nansum, (a) => rm.nansum(castTo(a.input, a.dtype), allDims(a.dim), a.keepdim)),
+  nanmean: both('nanmean', SIG.nanmean, (a) =>
+    rm.nanmean(castTo(a.input, a.dtype), allDims(a.dim), a.keepdim),
+  ),
+  countNonzero: both('countNonzero', SIG.countNonzero, (a) => rm.countNonzero(a.input, allDims(a.dim))),
+  varMean: both('varMean', SIG.varMean, (a) =>
+    rm.varMean(a.input, allDims(a.dim), correction('var_mean', a)),
+  ),
+  stdMean: both('stdMean', SIG.stdMean, (a) =>
+    rm.stdMean(a.input, allDims(a.dim), correction('std_mean', a)),
+  ),
+  aminmax: both('aminmax', SIG.aminmax, (a) => rm.aminmax(a.input, a.dim, a.keepdim)),
   acos: both('acos', SIG.acos, (a) => pm.acos(a.input)),
   arccos: both('arccos', SIG.arccos, (a) => pm.acos(a.input)),
   asin: both('asin', SIG.asin, (a) => pm.asin(a.input)),

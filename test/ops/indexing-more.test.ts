@@ -1,0 +1,148 @@
+/** Index ops and reductions composed from gather / scatterAdd / where / reductions: values, gradients, CPU-only errors. */
+
+import { describe, expect, it } from 'vitest';
+import * as torch from '../../src/index.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
+import { distinctLeaf, expectGradcheck, leaf, values } from '../helpers/conformance.js';
+import { testDevices } from '../helpers/devices.js';
+
+const close = (got: number[], want: number[]) => {
+  expect(got.length).toBe(want.length);
+  for (const [i, v] of got.entries())
+    expect(Math.abs(v - want[i])).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(want[i]));
+};
+
+for (const device of testDevices())
+  describe(`indexing and reductions (ops-index) on ${device}`, () => {
+    const t = (xs: number[], shape?: number[]) => {
+      const r = torch.tensor(xs, { dtype: 'float32' }).to(device);
+      return shape ? r.reshape(shape) : r;
+    };
+    const ix = (xs: number[], shape?: number[]) => {
+      const r = torch.tensor(xs, { dtype: 'int32' }).to(device);
+      return shape ? r.reshape(shape) : r;
+    };
+
+    it('scatter: src, value and reduce forms', async () => {
+      const x = t([1, 2, 3, 4]);
+      close(await values(torch.scatter(x, 0, ix([3, 0]), t([10, 20]))), [20, 2, 3, 10]);
+      close(await values(torch.scatter(x, 0, ix([1]), { value: 7 })), [1, 7, 3, 4]);
+      close(await values(torch.scatter(x, 0, ix([1, 1]), t([2, 3]), { reduce: 'multiply' })), [1, 12, 3, 4]);
+      close(await values(torch.scatter(x, 0, ix([1, 1]), t([2, 3]), { reduce: 'add' })), [1, 7, 3, 4]);
+    });
+
+    it('scatter_reduce: every reduction, with and without self', async () => {
+      const x = t([1, 2, 3]);
+      const i = ix([0, 0, 2]);
+      const s = t([5, -1, 4]);
+      const want: Record<string, [number[], number[]]> = {
+        sum: [
+          [5, 2, 7],
+          [4, 2, 4],
+        ],
+        prod: [
+          [-5, 2, 12],
+          [-5, 2, 4],
+        ],
+        mean: [
+          [5 / 3, 2, 3.5],
+          [2, 2, 4],
+        ],
+        amax: [
+          [5, 2, 4],
+          [5, 2, 4],
+        ],
+        amin: [
+          [-1, 2, 3],
+          [-1, 2, 4],
+        ],
+      };
+      for (const [r, [withSelf, without]] of Object.entries(want)) {
+        const reduce = r as 'sum';
+        close(await values(torch.scatterReduce(x, 0, i, s, reduce)), withSelf);
+        close(await values(torch.scatterReduce(x, 0, i, s, reduce, { includeSelf: false })), without);
+      }
+    });
+
+    it('index_add / index_copy / index_fill / take / take_along_dim / put / index_put', async () => {
+      const x = t([0, 1, 2, 3, 4, 5], [3, 2]);
+      close(
+        await values(torch.indexAdd(x, 0, ix([2, 0, 2]), torch.ones([3, 2]).to(device), { alpha: 2 })),
+        [2, 3, 2, 3, 8, 9],
+      );
+      close(
+        await values(torch.indexCopy(x, 1, ix([1, 0]), t([9, 8, 7, 6, 5, 4], [3, 2]))),
+        [8, 9, 6, 7, 4, 5],
+      );
+      close(await values(torch.indexFill(x, 0, ix([-1]), -1)), [0, 1, 2, 3, -1, -1]);
+      close(await values(torch.take(x, ix([5, -6, 3], [3]))), [5, 0, 3]);
+      close(await values(torch.takeAlongDim(x, ix([1, 0], [1, 2]), 0)), [2, 1]);
+      close(await values(torch.put(x, ix([0, 0]), t([1, 1]), true)), [2, 1, 2, 3, 4, 5]);
+      close(await values(torch.indexPut(x, [ix([2, 2])], t([1, 1]), true)), [0, 1, 2, 3, 6, 7]);
+      close(await values(torch.indexPut(x, [ix([0, 2]), ix([1, 0])], t([9, 8]))), [0, 9, 2, 3, 8, 5]);
+    });
+
+    it('in-place forms update the tensor', async () => {
+      const x = t([1, 2, 3]);
+      x.indexAdd_(0, ix([1]), t([10]));
+      x.scatter_(0, ix([0]), { value: -1 });
+      x.indexPut_([ix([2])], t([5]), true);
+      close(await values(x), [-1, 12, 8]);
+    });
+
+    it('cumulative ops', async () => {
+      const x = t([2, 0, -1, 3]);
+      close(await values(torch.cumprod(x, 0)), [2, 0, -0, 0]);
+      const [v, i] = torch.cummax(t([1, 3, 2, 5]), 0);
+      close(await values(v), [1, 3, 3, 5]);
+      expect(await values(i)).toEqual([0, 1, 1, 3]);
+      close(await values(torch.logcumsumexp(t([0, 0, 1000]), 0)), [0, Math.LN2, 1000]);
+    });
+
+    it('nan reductions, count_nonzero, var_mean, aminmax', async () => {
+      const x = t([1, Number.NaN, 3, 0]);
+      close(await values(torch.nansum(x)), [4]);
+      close(await values(torch.nanmean(x)), [4 / 3]);
+      expect(await values(torch.countNonzero(x))).toEqual([3]);
+      const [v, m] = torch.varMean(t([1, 2, 3, 4]));
+      close([...(await values(v)), ...(await values(m))], [5 / 3, 2.5]);
+      const [lo, hi] = torch.aminmax(t([3, -2, 7]));
+      close([...(await values(lo)), ...(await values(hi))], [-2, 7]);
+    });
+
+    if (device === 'cpu')
+      it('data-dependent shapes on the CPU', async () => {
+        const x = t([0, 1, 0, 2], [2, 2]);
+        expect(await values(torch.nonzero(x) as Tensor)).toEqual([0, 1, 1, 1]);
+        expect(await values(torch.argwhere(x))).toEqual([0, 1, 1, 1]);
+        close(await values(torch.maskedSelect(x, torch.gt(x, 0))), [1, 2]);
+        close(await values(torch.maskedScatter(x, torch.eq(x, 0), t([7, 8]))), [7, 1, 8, 2]);
+      });
+    else
+      it('data-dependent shapes name the device and the way out', () => {
+        expect(() => torch.nonzero(t([1, 0]))).toThrow(/toAsync\('cpu'\)/);
+        expect(() => torch.maskedSelect(t([1, 0]), torch.gt(t([1, 0]), 0))).toThrow(/webgpu/);
+      });
+
+    describe('gradcheck', () => {
+      it('scatter_reduce prod / amax', async () => {
+        const i = ix([0, 1, 0, 1], [2, 2]);
+        await expectGradcheck(
+          (x, s) => torch.scatterReduce(x, 0, i, s, 'prod'),
+          [leaf([3, 2], device, 1), leaf([2, 2], device, 2)],
+        );
+        await expectGradcheck(
+          (x, s) => torch.scatterReduce(x, 0, i, s, 'amax', { includeSelf: false }),
+          [distinctLeaf([3, 2], device, 1), distinctLeaf([2, 2], device, 2)],
+        );
+      });
+      it('cumprod / logcumsumexp / index_put', async () => {
+        await expectGradcheck((x) => torch.cumprod(x, 1), [leaf([2, 4], device, 3)]);
+        await expectGradcheck((x) => torch.logcumsumexp(x, 0), [leaf([4, 2], device, 4)]);
+        await expectGradcheck(
+          (x, v) => torch.indexPut(x, [ix([0, 0])], v, true),
+          [leaf([3, 2], device, 5), leaf([2, 2], device, 6)],
+        );
+      });
+    });
+  });
