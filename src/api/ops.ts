@@ -201,6 +201,10 @@ export const SIG = {
   stdMean:
     'std_mean(Tensor input, int[1]? dim=None, bool? unbiased=None, bool keepdim=False, *, Scalar? correction=None)',
   aminmax: 'aminmax(Tensor input, *, int? dim=None, bool keepdim=False)',
+  asStridedScatter:
+    'as_strided_scatter(Tensor input, Tensor src, int[] size, int[] stride, int? storage_offset=None)',
+  diff: 'diff(Tensor input, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None)',
+  renorm: 'renorm(Tensor input, Scalar p, int dim, Scalar maxnorm)',
   acos: 'acos(Tensor input)',
   arccos: 'arccos(Tensor input)',
   asin: 'asin(Tensor input)',
@@ -463,6 +467,11 @@ export const ops = {
     rm.stdMean(a.input, allDims(a.dim), correction('std_mean', a)),
   ),
   aminmax: both('aminmax', SIG.aminmax, (a) => rm.aminmax(a.input, a.dim, a.keepdim)),
+  asStridedScatter: both('asStridedScatter', SIG.asStridedScatter, (a) =>
+    im.asStridedScatter(a.input, a.src, a.size, a.stride, a.storageOffset ?? 0),
+  ),
+  diff: both('diff', SIG.diff, (a) => rm.diff(a.input, a.n, a.dim, a.prepend, a.append)),
+  renorm: both('renorm', SIG.renorm, (a) => rm.renorm(a.input, Number(a.p), a.dim, Number(a.maxnorm))),
   acos: both('acos', SIG.acos, (a) => pm.acos(a.input)),
   arccos: both('arccos', SIG.arccos, (a) => pm.acos(a.input)),
   asin: both('asin', SIG.asin, (a) => pm.asin(a.input)),
@@ -758,6 +767,19 @@ export const functions = {
   ),
   // -- functions: pointwise (ops-pointwise) --
   // -- functions: indexing and reductions (ops-index) --
+  trapezoid: fn(
+    'torch.trapezoid',
+    'trapezoid(Tensor y, Tensor? x=None, *, Scalar? dx=None, int dim=-1)',
+    (a) => rm.trapezoid(a.y, a.x, a.dx === null ? null : Number(a.dx), a.dim),
+  ),
+  trapz: fn('torch.trapz', 'trapz(Tensor y, Tensor? x=None, *, Scalar? dx=None, int dim=-1)', (a) =>
+    rm.trapezoid(a.y, a.x, a.dx === null ? null : Number(a.dx), a.dim),
+  ),
+  cumulativeTrapezoid: fn(
+    'torch.cumulativeTrapezoid',
+    'cumulative_trapezoid(Tensor y, Tensor? x=None, *, Scalar? dx=None, int dim=-1)',
+    (a) => rm.cumulativeTrapezoid(a.y, a.x, a.dx === null ? null : Number(a.dx), a.dim),
+  ),
   specialExpit: fn('torch.special.expit', 'expit(Tensor input)', (a) => pw.sigmoid(a.input)),
   specialLogit: fn('torch.special.logit', 'logit(Tensor input, float? eps=None)', (a) =>
     pm.logit(a.input, a.eps),

@@ -1101,6 +1101,12 @@ declare module '../tensor/tensor.js' {
     stdMean(...args: MethodArgs<typeof SIG.stdMean>): [Tensor, Tensor];
     /** [min, max] in one call. */
     aminmax(...args: MethodArgs<typeof SIG.aminmax>): [Tensor, Tensor];
+    /** This tensor (read as contiguous) with the strided window replaced by `src`. */
+    asStridedScatter(...args: MethodArgs<typeof SIG.asStridedScatter>): Tensor;
+    /** The n-th forward difference along `dim`. */
+    diff(...args: MethodArgs<typeof SIG.diff>): Tensor;
+    /** Slices along `dim` scaled down to p-norm `maxnorm` where above it. */
+    renorm(...args: MethodArgs<typeof SIG.renorm>): Tensor;
     /** In-place `indexAdd`: updates this tensor and returns it. */
     indexAdd_(...args: MethodArgs<typeof MSIG.indexAdd_>): Tensor;
     /** In-place `indexCopy`: updates this tensor and returns it. */

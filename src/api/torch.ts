@@ -224,6 +224,9 @@ export const {
   varMean,
   stdMean,
   aminmax,
+  asStridedScatter,
+  diff,
+  renorm,
 } = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, v.fn])) as {
   [K in keyof typeof ops]: (typeof ops)[K]['fn'];
 };
@@ -278,6 +281,10 @@ export const {
   combinations,
   constantPadNd,
   polygamma,
+  // indexing and reductions (ops-index)
+  trapezoid,
+  trapz,
+  cumulativeTrapezoid,
 } = functions;
 
 /** torch.special: the special functions PyTorch groups there (those torchts has). */

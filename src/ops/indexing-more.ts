@@ -324,7 +324,8 @@ function broadcast2(a: readonly number[], b: readonly number[], op: string): num
 
 /**
  * torch.index_put(x, indices, values, accumulate): integer index tensors for the leading dims
- * (broadcast together), bool masks turned into integer indices on the CPU.
+ * (broadcast together); a bool mask is a where when the values broadcast over the unmasked dims,
+ * else it is turned into integer indices (a readback: CPU only).
  */
 export function indexPut(
   x: Tensor,
@@ -332,6 +333,13 @@ export function indexPut(
   values: Tensor,
   accumulate: boolean,
 ): Tensor {
+  const m = indices[0];
+  if (indices.length === 1 && m && m.dtype === 'bool' && fitsRest(values, x, m.dim())) {
+    // One bool mask and values that broadcast over the unmasked dims: a where, no readback.
+    const mk = reshape(m, [...m.shape, ...x.shape.slice(m.dim()).map(() => 1)]);
+    const v = values.dtype === x.dtype ? values : cast(values, x.dtype);
+    return accumulate ? add(x, where(mk, v, 0)) : where(mk, v, x);
+  }
   const ints: Tensor[] = [];
   for (const t of indices) {
     if (t === null) throw new Error('index_put(): None in indices is not supported yet');
@@ -364,6 +372,14 @@ export function indexPut(
   return reshape(out, x.shape);
 }
 
+/** values broadcast to x's dims after the first k (so any number of masked rows takes them). */
+function fitsRest(values: Tensor, x: Tensor, k: number): boolean {
+  const rest = x.shape.slice(k);
+  if (values.dim() > rest.length) return false;
+  const off = rest.length - values.dim();
+  return values.shape.every((s, i) => s === 1 || s === rest[i + off]);
+}
+
 export function put(x: Tensor, index: Tensor, source: Tensor, accumulate: boolean): Tensor {
   checkIndex('put', index);
   const xf = flat(x);
@@ -382,4 +398,43 @@ export function scatterInto(x: Tensor, src: Tensor, view: (t: Tensor) => Tensor,
       `${op}(): expected src to have a size equal to the slice of self ${fmtShape(region.shape)}, got ${fmtShape(src.shape)}`,
     );
   return reshape(scatter(flat(x), 0, flat(region), flat(src)), x.shape);
+}
+
+/** torch.as_strided_scatter: x (read as contiguous) with the strided window replaced by src. */
+export function asStridedScatter(
+  x: Tensor,
+  src: Tensor,
+  size: readonly number[],
+  stride: readonly number[],
+  offset: number,
+): Tensor {
+  if (size.length !== stride.length)
+    throw new ShapeError('as_strided_scatter(): mismatch in length of strides and shape');
+  if (src.shape.length !== size.length || src.shape.some((s, i) => s !== size[i]))
+    throw new ShapeError(
+      `as_strided_scatter(): expected src to have shape ${fmtShape(size)}, got ${fmtShape(src.shape)}`,
+    );
+  // The window's flat positions, computed on the host (size and stride are ints). A position
+  // written twice keeps its last write, as a sequential copy does.
+  const n = size.reduce((a, b) => a * b, 1);
+  const pos: number[] = [];
+  const from: number[] = [];
+  const last = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    let r = i;
+    let p = offset;
+    for (let k = size.length - 1; k >= 0; k--) {
+      p += (r % size[k]) * stride[k];
+      r = Math.floor(r / size[k]);
+    }
+    if (p >= x.numel())
+      throw new RangeError(`as_strided_scatter(): position ${p} is out of bounds for ${fmtShape(x.shape)}`);
+    last.set(p, i);
+  }
+  for (const [p, i] of last) {
+    pos.push(p);
+    from.push(i);
+  }
+  const picked = gather(flat(src), 0, intTensor(from, [from.length], x));
+  return reshape(scatter(flat(x), 0, intTensor(pos, [pos.length], x), picked), x.shape);
 }

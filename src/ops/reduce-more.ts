@@ -2,14 +2,30 @@
  * More reductions, composed from the reductions, where and views (autograd and every device
  * come free): cumprod / cummax / cummin / logcumsumexp as a reduction over a lower-triangular
  * [..., n, n] view of the dim (O(n^2) per row; prod's backward stays exact at zeros), nansum,
- * nanmean, count_nonzero, var_mean, std_mean, aminmax.
+ * nanmean, count_nonzero, var_mean, std_mean, aminmax, diff, trapezoid, cumulative_trapezoid,
+ * renorm.
  */
+import { ShapeError } from '../tensor/errors.js';
 import type { Tensor } from './core.js';
 import { normDim } from './core.js';
 import { arange } from './creation.js';
-import { cast, div, isnan, le, logicalNot, ne, where } from './pointwise.js';
-import { amax, amin, type Dims, logsumexp, maxDim, mean, minDim, prod, std, sum, varOp } from './reduce.js';
-import { movedim, reshape, unsqueeze } from './shape.js';
+import { cumsum } from './cumulative.js';
+import { add, cast, div, gt, isnan, le, logicalNot, mul, ne, sub, where } from './pointwise.js';
+import {
+  amax,
+  amin,
+  type Dims,
+  logsumexp,
+  maxDim,
+  mean,
+  minDim,
+  norm,
+  prod,
+  std,
+  sum,
+  varOp,
+} from './reduce.js';
+import { cat, movedim, reshape, slice, unsqueeze } from './shape.js';
 
 type Cum = 'prod' | 'max' | 'min' | 'logsumexp';
 
@@ -74,4 +90,75 @@ export function aminmax(x: Tensor, dim: number | null, keepdim: boolean): [Tenso
     return [fix(amin(x)), fix(amax(x))];
   }
   return [amin(x, dims, { keepdim }), amax(x, dims, { keepdim })];
+}
+
+/** torch.diff: n-th forward difference along dim, after concatenating prepend / append. */
+export function diff(
+  x: Tensor,
+  n: number,
+  dim: number,
+  prepend: Tensor | null,
+  append: Tensor | null,
+): Tensor {
+  if (x.dim() === 0) throw new ShapeError('diff(): expects input to be at least one-dimensional');
+  const d = normDim(dim, x.dim(), 'diff');
+  let y =
+    prepend || append
+      ? cat(
+          [prepend, x, append].filter((t): t is Tensor => t !== null),
+          d,
+        )
+      : x;
+  for (let i = 0; i < n && y.shape[d] > 0; i++) {
+    const len = y.shape[d];
+    const hi = slice(y, d, 1, len);
+    const lo = slice(y, d, 0, len - 1);
+    y = y.dtype === 'bool' ? ne(hi, lo) : sub(hi, lo);
+  }
+  return y;
+}
+
+/** The trapezoids' areas along dim (the pieces trapezoid sums and cumulative_trapezoid accumulates). */
+function trapezoids(
+  y: Tensor,
+  x: Tensor | null,
+  dx: number | null,
+  dim: number,
+  op: string,
+): [Tensor, number] {
+  const d = normDim(dim, Math.max(1, y.dim()), op);
+  const len = y.shape[d] ?? 1;
+  const mid = mul(add(slice(y, d, 1, len), slice(y, d, 0, Math.max(0, len - 1))), 0.5);
+  if (x === null) return [dx === null || dx === 1 ? mid : mul(mid, dx), d];
+  let xs = x;
+  if (x.dim() === 1 && y.dim() > 1) {
+    if (x.shape[0] !== len)
+      throw new ShapeError(`${op}(): There must be one \`x\` value for each sample point`);
+    xs = reshape(
+      x,
+      y.shape.map((s, i) => (i === d ? s : 1)),
+    );
+  }
+  const xd = normDim(dim, Math.max(1, xs.dim()), op);
+  const xl = xs.shape[xd];
+  return [mul(sub(slice(xs, xd, 1, xl), slice(xs, xd, 0, Math.max(0, xl - 1))), mid), d];
+}
+
+export function trapezoid(y: Tensor, x: Tensor | null, dx: number | null, dim: number): Tensor {
+  const [t, d] = trapezoids(y, x, dx, dim, 'trapezoid');
+  return sum(t, [d]);
+}
+
+export function cumulativeTrapezoid(y: Tensor, x: Tensor | null, dx: number | null, dim: number): Tensor {
+  const [t, d] = trapezoids(y, x, dx, dim, 'cumulative_trapezoid');
+  return t.shape[d] === 0 ? t : cumsum(t, d);
+}
+
+/** torch.renorm: each slice along dim scaled down to p-norm maxnorm where it is above it. */
+export function renorm(x: Tensor, p: number, dim: number, maxnorm: number): Tensor {
+  const d = normDim(dim, x.dim(), 'renorm');
+  const others = x.shape.map((_, i) => i).filter((i) => i !== d);
+  const n = norm(x, p, others, { keepdim: true });
+  const scale = where(gt(n, maxnorm), div(maxnorm, add(n, 1e-7)), 1);
+  return mul(x, scale);
 }

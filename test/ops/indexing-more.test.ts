@@ -110,6 +110,17 @@ for (const device of testDevices())
       close([...(await values(lo)), ...(await values(hi))], [-2, 7]);
     });
 
+    it('diff, trapezoid, cumulative_trapezoid, renorm, as_strided_scatter, bool index_put', async () => {
+      close(await values(torch.diff(t([1, 4, 9, 16]), { n: 2 })), [2, 2]);
+      close(await values(torch.trapezoid(t([1, 2, 3]), { dx: 2 })), [8]);
+      close(await values(torch.trapezoid(t([1, 2, 3]), t([0, 1, 3]))), [1.5 + 5]);
+      close(await values(torch.cumulativeTrapezoid(t([1, 2, 3]))), [1.5, 4]);
+      close(await values(torch.renorm(t([3, 4, 0.3, 0.4], [2, 2]), 2, 0, 1)), [0.6, 0.8, 0.3, 0.4]);
+      close(await values(torch.asStridedScatter(t([0, 0, 0, 0]), t([1, 2]), [2], [2], 1)), [0, 1, 0, 2]);
+      const mask = torch.gt(t([1, -1]), 0);
+      close(await values(torch.indexPut(t([1, 2, 3, 4], [2, 2]), [mask], t([9, 8]))), [9, 8, 3, 4]);
+    });
+
     if (device === 'cpu')
       it('data-dependent shapes on the CPU', async () => {
         const x = t([0, 1, 0, 2], [2, 2]);
