@@ -205,6 +205,16 @@ export const SIG = {
     'as_strided_scatter(Tensor input, Tensor src, int[] size, int[] stride, int? storage_offset=None)',
   diff: 'diff(Tensor input, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None)',
   renorm: 'renorm(Tensor input, Scalar p, int dim, Scalar maxnorm)',
+  median: 'median(Tensor input, int? dim=None, bool keepdim=False)',
+  nanmedian: 'nanmedian(Tensor input, int? dim=None, bool keepdim=False)',
+  kthvalue: 'kthvalue(Tensor input, int k, int dim=-1, bool keepdim=False)',
+  mode: 'mode(Tensor input, int dim=-1, bool keepdim=False)',
+  quantile:
+    'quantile(Tensor input, Tensor|Scalar q, int? dim=None, bool keepdim=False, *, "linear"|"lower"|"higher"|"midpoint"|"nearest" interpolation="linear")',
+  nanquantile:
+    'nanquantile(Tensor input, Tensor|Scalar q, int? dim=None, bool keepdim=False, *, "linear"|"lower"|"higher"|"midpoint"|"nearest" interpolation="linear")',
+  cov: 'cov(Tensor input, *, int correction=1, Tensor? fweights=None, Tensor? aweights=None)',
+  corrcoef: 'corrcoef(Tensor input)',
   acos: 'acos(Tensor input)',
   arccos: 'arccos(Tensor input)',
   asin: 'asin(Tensor input)',
@@ -472,6 +482,18 @@ export const ops = {
   ),
   diff: both('diff', SIG.diff, (a) => rm.diff(a.input, a.n, a.dim, a.prepend, a.append)),
   renorm: both('renorm', SIG.renorm, (a) => rm.renorm(a.input, Number(a.p), a.dim, Number(a.maxnorm))),
+  median: both('median', SIG.median, (a) => medianOf(a, false)),
+  nanmedian: both('nanmedian', SIG.nanmedian, (a) => medianOf(a, true)),
+  kthvalue: both('kthvalue', SIG.kthvalue, (a) => rm.kthvalue(a.input, a.k, a.dim, a.keepdim)),
+  mode: both('mode', SIG.mode, (a) => rm.mode(a.input, a.dim, a.keepdim)),
+  quantile: both('quantile', SIG.quantile, (a) =>
+    rm.quantile(a.input, qOf(a.q), a.dim, a.keepdim, a.interpolation, false),
+  ),
+  nanquantile: both('nanquantile', SIG.nanquantile, (a) =>
+    rm.quantile(a.input, qOf(a.q), a.dim, a.keepdim, a.interpolation, true),
+  ),
+  cov: both('cov', SIG.cov, (a) => rm.cov(a.input, a.correction, a.fweights, a.aweights)),
+  corrcoef: both('corrcoef', SIG.corrcoef, (a) => rm.corrcoef(a.input)),
   acos: both('acos', SIG.acos, (a) => pm.acos(a.input)),
   arccos: both('arccos', SIG.arccos, (a) => pm.acos(a.input)),
   asin: both('asin', SIG.asin, (a) => pm.asin(a.input)),
@@ -560,6 +582,13 @@ function correction(
   const c = a.correction !== null ? Number(a.correction) : a.unbiased === false ? 0 : 1;
   return { correction: c, keepdim: a.keepdim };
 }
+
+/** median / nanmedian: the value alone over all elements, [values, indices] along a dim. */
+function medianOf(a: { input: Tensor; dim: number | null; keepdim: boolean }, ignoreNan: boolean) {
+  const r = rm.median(a.input, a.dim, a.keepdim, ignoreNan);
+  return a.dim === null ? r[0] : r;
+}
+const qOf = (q: Tensor | number | boolean): Tensor | number => (typeof q === 'boolean' ? Number(q) : q);
 
 /** The keyword options of a factory, as ops/creation.ts takes them. */
 const opts = (a: { dtype: string | null; device: unknown; requiresGrad: boolean; generator?: unknown }) =>

@@ -1107,6 +1107,22 @@ declare module '../tensor/tensor.js' {
     diff(...args: MethodArgs<typeof SIG.diff>): Tensor;
     /** Slices along `dim` scaled down to p-norm `maxnorm` where above it. */
     renorm(...args: MethodArgs<typeof SIG.renorm>): Tensor;
+    /** Lower median (over all elements, or [values, indices] along `dim`). */
+    median(...args: MethodArgs<typeof SIG.median>): Tensor | [Tensor, Tensor];
+    /** Lower median ignoring NaN (over all elements, or [values, indices] along `dim`). */
+    nanmedian(...args: MethodArgs<typeof SIG.nanmedian>): Tensor | [Tensor, Tensor];
+    /** The k-th smallest element along `dim`: [values, indices]. */
+    kthvalue(...args: MethodArgs<typeof SIG.kthvalue>): [Tensor, Tensor];
+    /** The most frequent value along `dim`: [values, indices]. */
+    mode(...args: MethodArgs<typeof SIG.mode>): [Tensor, Tensor];
+    /** The q-th quantiles (over all elements or along `dim`). */
+    quantile(...args: MethodArgs<typeof SIG.quantile>): Tensor;
+    /** The q-th quantiles ignoring NaN. */
+    nanquantile(...args: MethodArgs<typeof SIG.nanquantile>): Tensor;
+    /** Covariance matrix of the rows (variables) over the columns (observations). */
+    cov(...args: MethodArgs<typeof SIG.cov>): Tensor;
+    /** Pearson correlation coefficients of the rows. */
+    corrcoef(...args: MethodArgs<typeof SIG.corrcoef>): Tensor;
     /** In-place `indexAdd`: updates this tensor and returns it. */
     indexAdd_(...args: MethodArgs<typeof MSIG.indexAdd_>): Tensor;
     /** In-place `indexCopy`: updates this tensor and returns it. */

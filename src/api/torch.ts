@@ -227,6 +227,14 @@ export const {
   asStridedScatter,
   diff,
   renorm,
+  median,
+  nanmedian,
+  kthvalue,
+  mode,
+  quantile,
+  nanquantile,
+  cov,
+  corrcoef,
 } = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, v.fn])) as {
   [K in keyof typeof ops]: (typeof ops)[K]['fn'];
 };

@@ -3,14 +3,37 @@
  * come free): cumprod / cummax / cummin / logcumsumexp as a reduction over a lower-triangular
  * [..., n, n] view of the dim (O(n^2) per row; prod's backward stays exact at zeros), nansum,
  * nanmean, count_nonzero, var_mean, std_mean, aminmax, diff, trapezoid, cumulative_trapezoid,
- * renorm.
+ * renorm, cov, corrcoef; median / nanmedian / kthvalue / mode / quantile / nanquantile pick by
+ * rank (an O(n^2) comparison per row: there is no sort primitive), so every device runs them.
  */
 import { ShapeError } from '../tensor/errors.js';
 import type { Tensor } from './core.js';
 import { normDim } from './core.js';
-import { arange } from './creation.js';
+import { arange, full } from './creation.js';
 import { cumsum } from './cumulative.js';
-import { add, cast, div, gt, isnan, le, logicalNot, mul, ne, sub, where } from './pointwise.js';
+import { matmul } from './matmul.js';
+import {
+  add,
+  cast,
+  ceil,
+  clamp,
+  div,
+  eq,
+  floor,
+  gt,
+  isnan,
+  le,
+  logicalAnd,
+  logicalNot,
+  logicalOr,
+  lt,
+  mul,
+  ne,
+  remainder,
+  sqrt,
+  sub,
+  where,
+} from './pointwise.js';
 import {
   amax,
   amin,
@@ -25,7 +48,8 @@ import {
   sum,
   varOp,
 } from './reduce.js';
-import { cat, movedim, reshape, slice, unsqueeze } from './shape.js';
+import { cat, movedim, reshape, select, slice, transpose, unsqueeze } from './shape.js';
+import { diagonal } from './shape-more.js';
 
 type Cum = 'prod' | 'max' | 'min' | 'logsumexp';
 
@@ -161,4 +185,185 @@ export function renorm(x: Tensor, p: number, dim: number, maxnorm: number): Tens
   const n = norm(x, p, others, { keepdim: true });
   const scale = where(gt(n, maxnorm), div(maxnorm, add(n, 1e-7)), 1);
   return mul(x, scale);
+}
+
+// ---- order statistics by rank (no sort primitive: an O(n^2) comparison per row) ----
+
+/**
+ * Each element's position in the stable ascending order of x along its last dim (NaN last, as
+ * torch.sort), as float32: rank_i = #{j: x_j < x_i} + #{j < i: x_j == x_i}.
+ */
+function ranks(m: Tensor): Tensor {
+  const a = unsqueeze(m, -1); // [..., i, 1]
+  const b = unsqueeze(m, -2); // [..., 1, j]
+  const n = m.shape[m.dim() - 1];
+  const idx = arange(0, n, 1, { device: m.device });
+  const earlier = lt(unsqueeze(idx, 0), unsqueeze(idx, 1)); // [i, j]: j < i
+  const an = isnan(a);
+  const bn = isnan(b);
+  const less = logicalOr(lt(b, a), logicalAnd(an, logicalNot(bn)));
+  const same = logicalOr(eq(b, a), logicalAnd(an, bn));
+  const before = logicalOr(less, logicalAnd(same, earlier));
+  return sum(cast(before, 'float32'), [-1]);
+}
+
+/** The element of rank k (k broadcast against m's leading dims) and its index, along the last dim. */
+function pick(m: Tensor, rank: Tensor, k: Tensor): [Tensor, Tensor] {
+  const sel = eq(rank, k);
+  const n = m.shape[m.dim() - 1];
+  const idx = arange(0, n, 1, { device: m.device });
+  const value = sum(where(sel, m, 0), [-1]);
+  const index = sum(where(sel, idx, 0), [-1]);
+  return [value, cast(index, 'int32')];
+}
+
+const nanCount = (m: Tensor) => sum(cast(isnan(m), 'float32'), [-1], { keepdim: true });
+const keep = (t: Tensor, d: number, keepdim: boolean, rank0: boolean) =>
+  rank0 ? t : keepdim ? unsqueeze(t, d) : t;
+
+function orderStat(
+  op: string,
+  x: Tensor,
+  dim: number | null,
+  keepdim: boolean,
+  k: (m: Tensor, n: number) => Tensor,
+): [Tensor, Tensor] {
+  if (x.numel() === 0) throw new RangeError(`${op}(): cannot compute ${op} of an empty tensor`);
+  const rank0 = x.dim() === 0;
+  const flatAll = dim === null;
+  const src = rank0 ? reshape(x, [1]) : flatAll ? reshape(x, [-1]) : x;
+  const d = flatAll || rank0 ? 0 : normDim(dim, x.dim(), op);
+  if (rank0 && dim !== null) normDim(dim, 1, op);
+  const m = movedim(src, d, -1);
+  const n = m.shape[m.dim() - 1];
+  const [v, i] = pick(m, ranks(m), k(m, n));
+  if (rank0 || flatAll) return [reshape(v, []), reshape(i, [])];
+  return [keep(v, d, keepdim, false), keep(i, d, keepdim, false)];
+}
+
+export function median(
+  x: Tensor,
+  dim: number | null,
+  keepdim: boolean,
+  ignoreNan: boolean,
+): [Tensor, Tensor] {
+  return orderStat(ignoreNan ? 'nanmedian' : 'median', x, dim, keepdim, (m, n) => {
+    const nans = nanCount(m);
+    if (ignoreNan) return floorHalf(sub(sub(n, nans), 1));
+    // Any NaN: the median is NaN, the first NaN (rank n - nans).
+    return where(gt(nans, 0), sub(n, nans), Math.floor((n - 1) / 2));
+  });
+}
+const floorHalf = (t: Tensor) => where(lt(t, 0), 0, floor(div(t, 2)));
+
+export function kthvalue(x: Tensor, k: number, dim: number, keepdim: boolean): [Tensor, Tensor] {
+  const n = x.dim() === 0 ? 1 : x.shape[normDim(dim, x.dim(), 'kthvalue')];
+  if (k < 1 || k > n) throw new RangeError(`kthvalue(): selected number k out of range for dimension ${dim}`);
+  return orderStat('kthvalue', x, x.dim() === 0 ? 0 : dim, keepdim, (m) =>
+    full([], k - 1, { device: m.device }),
+  );
+}
+
+export function mode(x: Tensor, dim: number, keepdim: boolean): [Tensor, Tensor] {
+  const rank0 = x.dim() === 0;
+  const d = rank0 ? 0 : normDim(dim, x.dim(), 'mode');
+  const m = movedim(rank0 ? reshape(x, [1]) : x, d, -1);
+  const n = m.shape[m.dim() - 1];
+  // The most frequent value (the smallest among equally frequent ones) and its last index.
+  const counts = sum(cast(eq(unsqueeze(m, -1), unsqueeze(m, -2)), 'float32'), [-1]);
+  const best = amax(counts, [-1], { keepdim: true });
+  const value = amin(where(eq(counts, best), m.detach(), Infinity), [-1], { keepdim: true });
+  const idx = arange(0, n, 1, { device: x.device });
+  const index = cast(amax(where(eq(m, value), idx, -1), [-1]), 'int32');
+  const [v] = pick(m, cast(idx, 'float32'), unsqueeze(cast(index, 'float32'), -1));
+  if (rank0) return [reshape(v, []), reshape(index, [])];
+  return [keep(v, d, keepdim, false), keep(index, d, keepdim, false)];
+}
+
+type Interp = 'linear' | 'lower' | 'higher' | 'midpoint' | 'nearest';
+export function quantile(
+  x: Tensor,
+  q: Tensor | number,
+  dim: number | null,
+  keepdim: boolean,
+  interpolation: Interp,
+  ignoreNan: boolean,
+): Tensor {
+  const op = ignoreNan ? 'nanquantile' : 'quantile';
+  const qs = typeof q === 'number' ? full([], q, { device: x.device }) : q;
+  if (qs.dim() > 1) throw new ShapeError(`${op}(): q must be a scalar or 1D tensor`);
+  if (typeof q === 'number' && (q < 0 || q > 1))
+    throw new RangeError(`${op}(): q must be in the range [0, 1]`);
+  const rank0 = x.dim() === 0;
+  const src = rank0 || dim === null ? reshape(x, [-1]) : x;
+  const d = rank0 || dim === null ? 0 : normDim(dim, x.dim(), op);
+  const m = movedim(src, d, -1); // [..., n]
+  const n = m.shape[m.dim() - 1];
+  const nans = nanCount(m); // [..., 1]
+  const valid = ignoreNan ? sub(n, nans) : full([], n, { device: x.device });
+  // q as [Q, 1, ..., 1, 1] against [..., 1]: positions per q and row.
+  const lead = m.dim() - 1;
+  const qq = reshape(qs, [...qs.shape, ...new Array(lead + 1).fill(1)]);
+  const pos = mul(qq, sub(valid, 1));
+  const lo = floor(pos);
+  const hi = ceil(pos);
+  const rank = ranks(m);
+  const [lv] = pick(m, rank, lo);
+  const [hv] = pick(m, rank, hi);
+  // Per q and row (the last, size-1 dim dropped), broadcasting against the picked values.
+  const frac = select(sub(pos, lo), -1, 0);
+  const loPos = select(lo, -1, 0);
+  let v: Tensor;
+  if (interpolation === 'lower') v = lv;
+  else if (interpolation === 'higher') v = hv;
+  else if (interpolation === 'midpoint') v = mul(add(lv, hv), 0.5);
+  else if (interpolation === 'nearest')
+    v = where(gt(frac, 0.5), hv, where(lt(frac, 0.5), lv, where(eq(remainder(loPos, 2), 0), lv, hv)));
+  else v = add(lv, mul(sub(hv, lv), frac));
+  // quantile: NaN for a row holding a NaN; nanquantile: NaN for an all-NaN row.
+  const bad = reshape(ignoreNan ? eq(nans, n) : gt(nans, 0), nans.shape.slice(0, -1));
+  v = where(bad, Number.NaN, v);
+  // v: [Q?, ...rest]; keepdim puts the reduced dim(s) back as 1.
+  if (keepdim) {
+    if (rank0 || dim === null) {
+      const ones = x.shape.map(() => 1);
+      v = reshape(v, [...qs.shape, ...ones]);
+    } else v = unsqueeze(v, qs.dim() + d);
+  }
+  return v;
+}
+
+/** torch.cov: rows are variables, columns observations; optional frequency and analytic weights. */
+export function cov(x: Tensor, correction: number, fweights: Tensor | null, aweights: Tensor | null): Tensor {
+  if (x.dim() > 2)
+    throw new ShapeError(`cov(): expected input to have two or fewer dimensions but got ${x.dim()}`);
+  const m = x.dim() < 2 ? reshape(x, [1, -1]) : x;
+  const nObs = m.shape[1];
+  let w: Tensor | null = fweights ? cast(fweights, 'float32') : null;
+  if (aweights) w = w ? mul(w, aweights) : aweights;
+  let avg: Tensor;
+  let fact: Tensor | number;
+  if (w === null) {
+    avg = mean(m, [1]);
+    fact = nObs - correction;
+  } else {
+    const wSum = sum(w);
+    avg = div(sum(mul(m, w), [1]), wSum);
+    fact =
+      aweights === null || correction === 0
+        ? sub(wSum, correction)
+        : sub(wSum, div(mul(sum(mul(w, aweights)), correction), wSum));
+  }
+  const f = typeof fact === 'number' ? Math.max(0, fact) : where(lt(fact, 0), 0, fact);
+  const xm = sub(m, unsqueeze(avg, 1));
+  const c = div(matmul(w === null ? xm : mul(xm, w), transpose(xm, 0, 1)), f);
+  return m.shape[0] === 1 ? reshape(c, []) : c;
+}
+
+export function corrcoef(x: Tensor): Tensor {
+  const c = cov(x, 1, null, null);
+  if (c.dim() === 0) return div(c, c);
+  const s = sqrt(diagonal(c));
+  const r = div(div(c, unsqueeze(s, 1)), unsqueeze(s, 0));
+  return clamp(r, { min: -1, max: 1 });
 }

@@ -121,6 +121,24 @@ for (const device of testDevices())
       close(await values(torch.indexPut(t([1, 2, 3, 4], [2, 2]), [mask], t([9, 8]))), [9, 8, 3, 4]);
     });
 
+    it('order statistics by rank: median, nanmedian, kthvalue, mode, quantile, cov, corrcoef', async () => {
+      const x = t([3, 1, Number.NaN, 2, 5, 4], [2, 3]);
+      close(await values(torch.median(t([3, 1, 2, 5])) as Tensor), [2]);
+      const [mv, mi] = torch.median(x, 1) as [Tensor, Tensor];
+      expect(Number.isNaN((await values(mv))[0])).toBe(true);
+      expect(await values(mi)).toEqual([2, 2]);
+      close(await values((torch.nanmedian(x, 1) as [Tensor, Tensor])[0]), [1, 4]);
+      const [kv, ki] = torch.kthvalue(t([3, 1, 2]), 2);
+      close(await values(kv), [2]);
+      expect(await values(ki)).toEqual([2]);
+      close(await values(torch.mode(t([2, 1, 2, 3]))[0]), [2]);
+      close(await values(torch.quantile(t([1, 2, 3, 4]), t([0, 0.5, 1]))), [1, 2.5, 4]);
+      close(await values(torch.quantile(t([1, 2, 3, 4]), 0.5, { interpolation: 'lower' })), [2]);
+      close(await values(torch.nanquantile(t([1, Number.NaN, 3]), 0.5)), [2]);
+      close(await values(torch.cov(t([1, 2, 3, 2, 4, 6], [2, 3]))), [1, 2, 2, 4]);
+      close(await values(torch.corrcoef(t([1, 2, 3, 3, 2, 1], [2, 3]))), [1, -1, -1, 1]);
+    });
+
     if (device === 'cpu')
       it('data-dependent shapes on the CPU', async () => {
         const x = t([0, 1, 0, 2], [2, 2]);
@@ -146,6 +164,11 @@ for (const device of testDevices())
           (x, s) => torch.scatterReduce(x, 0, i, s, 'amax', { includeSelf: false }),
           [distinctLeaf([3, 2], device, 1), distinctLeaf([2, 2], device, 2)],
         );
+      });
+      it('median / quantile / cov', async () => {
+        await expectGradcheck((x) => torch.median(x, 1)[0] as Tensor, [distinctLeaf([2, 5], device, 7)]);
+        await expectGradcheck((x) => torch.quantile(x, 0.3, 0), [distinctLeaf([4, 3], device, 8)]);
+        await expectGradcheck((x) => torch.cov(x), [leaf([2, 4], device, 9)]);
       });
       it('cumprod / logcumsumexp / index_put', async () => {
         await expectGradcheck((x) => torch.cumprod(x, 1), [leaf([2, 4], device, 3)]);
