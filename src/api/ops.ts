@@ -583,6 +583,22 @@ function correction(
   return { correction: c, keepdim: a.keepdim };
 }
 
+/** torch.masked reductions: one signature each, PyTorch's parameter list with its name. */
+function maskedRed(op: 'sum' | 'prod' | 'amax' | 'amin' | 'mean' | 'logsumexp') {
+  return fn(
+    `torch.masked.${op}`,
+    `${op}(Tensor input, int[1]? dim=None, *, bool keepdim=False, ScalarType? dtype=None, Tensor? mask=None)`,
+    (a) => rm.maskedReduce(op, castTo(a.input, a.dtype), allDims(a.dim), a.keepdim, a.mask),
+  );
+}
+function maskedSm(op: 'softmax' | 'log_softmax' | 'softmin') {
+  return fn(
+    `torch.masked.${op === 'log_softmax' ? 'logSoftmax' : op}`,
+    `${op}(Tensor input, int dim, *, ScalarType? dtype=None, Tensor? mask=None)`,
+    (a) => rm.maskedSoftmax(op, castTo(a.input, a.dtype), a.dim, a.mask),
+  );
+}
+
 /** median / nanmedian: the value alone over all elements, [values, indices] along a dim. */
 function medianOf(a: { input: Tensor; dim: number | null; keepdim: boolean }, ignoreNan: boolean) {
   const r = rm.median(a.input, a.dim, a.keepdim, ignoreNan);
@@ -796,6 +812,71 @@ export const functions = {
   ),
   // -- functions: pointwise (ops-pointwise) --
   // -- functions: indexing and reductions (ops-index) --
+  maskedSum: maskedRed('sum'),
+  maskedProd: maskedRed('prod'),
+  maskedAmax: maskedRed('amax'),
+  maskedAmin: maskedRed('amin'),
+  maskedMean: maskedRed('mean'),
+  maskedLogsumexp: maskedRed('logsumexp'),
+  maskedArgmax: fn(
+    'torch.masked.argmax',
+    'argmax(Tensor input, int? dim=None, *, bool keepdim=False, ScalarType? dtype=None, Tensor? mask=None)',
+    (a) => rm.maskedArg('argmax', castTo(a.input, a.dtype), a.dim, a.keepdim, a.mask),
+  ),
+  maskedArgmin: fn(
+    'torch.masked.argmin',
+    'argmin(Tensor input, int? dim=None, *, bool keepdim=False, ScalarType? dtype=None, Tensor? mask=None)',
+    (a) => rm.maskedArg('argmin', castTo(a.input, a.dtype), a.dim, a.keepdim, a.mask),
+  ),
+  maskedVar: fn(
+    'torch.masked.var',
+    'var(Tensor input, int[1]? dim=None, bool? unbiased=None, *, bool keepdim=False, ScalarType? dtype=None, Tensor? mask=None)',
+    (a) =>
+      rm.maskedVar(castTo(a.input, a.dtype), allDims(a.dim), a.unbiased ?? true, a.keepdim, a.mask, false),
+  ),
+  maskedStd: fn(
+    'torch.masked.std',
+    'std(Tensor input, int[1]? dim=None, bool? unbiased=None, *, bool keepdim=False, ScalarType? dtype=None, Tensor? mask=None)',
+    (a) =>
+      rm.maskedVar(castTo(a.input, a.dtype), allDims(a.dim), a.unbiased ?? true, a.keepdim, a.mask, true),
+  ),
+  maskedNorm: fn(
+    'torch.masked.norm',
+    'norm(Tensor input, float ord, int[1]? dim=None, *, bool keepdim=False, ScalarType? dtype=None, Tensor? mask=None)',
+    (a) => rm.maskedNorm(castTo(a.input, a.dtype), a.ord, allDims(a.dim), a.keepdim, a.mask),
+  ),
+  maskedNormalize: fn(
+    'torch.masked.normalize',
+    'normalize(Tensor input, float ord, int dim, *, float eps=1e-12, ScalarType? dtype=None, Tensor? mask=None)',
+    (a) => rm.maskedNormalize(castTo(a.input, a.dtype), a.ord, a.dim, a.eps, a.mask),
+  ),
+  maskedMedian: fn(
+    'torch.masked.median',
+    'median(Tensor input, int dim=-1, *, bool keepdim=False, ScalarType? dtype=None, Tensor? mask=None)',
+    (a) => rm.maskedMedian(castTo(a.input, a.dtype), a.dim, a.keepdim, a.mask),
+  ),
+  maskedCumsum: fn(
+    'torch.masked.cumsum',
+    'cumsum(Tensor input, int dim, *, ScalarType? dtype=None, Tensor? mask=None)',
+    (a) => rm.maskedCum('sum', castTo(a.input, a.dtype), a.dim, a.mask),
+  ),
+  maskedCumprod: fn(
+    'torch.masked.cumprod',
+    'cumprod(Tensor input, int dim, *, ScalarType? dtype=None, Tensor? mask=None)',
+    (a) => rm.maskedCum('prod', castTo(a.input, a.dtype), a.dim, a.mask),
+  ),
+  maskedSoftmax: maskedSm('softmax'),
+  maskedLogSoftmax: maskedSm('log_softmax'),
+  maskedSoftmin: maskedSm('softmin'),
+  maskedLogaddexp: fn(
+    'torch.masked.logaddexp',
+    'logaddexp(Tensor input, Tensor other, *, ScalarType? dtype=None, Tensor? input_mask=None, Tensor? other_mask=None)',
+    (a) =>
+      pm.logaddexp(
+        a.inputMask ? pw.where(a.inputMask, castTo(a.input, a.dtype), -Infinity) : castTo(a.input, a.dtype),
+        a.otherMask ? pw.where(a.otherMask, castTo(a.other, a.dtype), -Infinity) : castTo(a.other, a.dtype),
+      ),
+  ),
   trapezoid: fn(
     'torch.trapezoid',
     'trapezoid(Tensor y, Tensor? x=None, *, Scalar? dx=None, int dim=-1)',

@@ -325,6 +325,29 @@ export const special = {
   i1e: functions.specialI1e,
 };
 
+/** torch.masked: reductions and normalizations over the elements where `mask` is true. */
+export const masked = {
+  sum: functions.maskedSum,
+  prod: functions.maskedProd,
+  amax: functions.maskedAmax,
+  amin: functions.maskedAmin,
+  mean: functions.maskedMean,
+  logsumexp: functions.maskedLogsumexp,
+  argmax: functions.maskedArgmax,
+  argmin: functions.maskedArgmin,
+  var: functions.maskedVar,
+  std: functions.maskedStd,
+  norm: functions.maskedNorm,
+  normalize: functions.maskedNormalize,
+  median: functions.maskedMedian,
+  cumsum: functions.maskedCumsum,
+  cumprod: functions.maskedCumprod,
+  softmax: functions.maskedSoftmax,
+  logSoftmax: functions.maskedLogSoftmax,
+  softmin: functions.maskedSoftmin,
+  logaddexp: functions.maskedLogaddexp,
+};
+
 // Functional ops PyTorch also has under `torch.` (and a few torchts kept there), bound once in
 // nn.functional.
 export {

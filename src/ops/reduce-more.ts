@@ -7,12 +7,14 @@
  * rank (an O(n^2) comparison per row: there is no sort primitive), so every device runs them.
  */
 import { ShapeError } from '../tensor/errors.js';
+import { logSoftmax, softmax } from './activation.js';
 import type { Tensor } from './core.js';
 import { normDim } from './core.js';
 import { arange, full } from './creation.js';
 import { cumsum } from './cumulative.js';
 import { matmul } from './matmul.js';
 import {
+  abs,
   add,
   cast,
   ceil,
@@ -29,6 +31,7 @@ import {
   lt,
   mul,
   ne,
+  neg,
   remainder,
   sqrt,
   sub,
@@ -37,6 +40,8 @@ import {
 import {
   amax,
   amin,
+  argmax,
+  argmin,
   type Dims,
   logsumexp,
   maxDim,
@@ -48,7 +53,7 @@ import {
   sum,
   varOp,
 } from './reduce.js';
-import { cat, movedim, reshape, select, slice, transpose, unsqueeze } from './shape.js';
+import { cat, expand, movedim, reshape, select, slice, transpose, unsqueeze } from './shape.js';
 import { diagonal } from './shape-more.js';
 
 type Cum = 'prod' | 'max' | 'min' | 'logsumexp';
@@ -366,4 +371,103 @@ export function corrcoef(x: Tensor): Tensor {
   const s = sqrt(diagonal(c));
   const r = div(div(c, unsqueeze(s, 1)), unsqueeze(s, 0));
   return clamp(r, { min: -1, max: 1 });
+}
+
+// ---- torch.masked: reductions over the elements where mask is true ----
+
+/** x with masked-out elements (mask broadcast to x) replaced by the reduction's identity. */
+function fillMasked(x: Tensor, mask: Tensor | null, identity: number): Tensor {
+  return mask === null ? x : where(mask, x, identity);
+}
+const count = (x: Tensor, mask: Tensor | null, dim: Dims, keepdim: boolean): Tensor =>
+  sum(cast(mask === null ? ne(x, Number.NaN) : expand(mask, x.shape), 'float32'), dim, { keepdim });
+
+type MaskedReduce = 'sum' | 'prod' | 'amax' | 'amin' | 'mean' | 'logsumexp';
+export function maskedReduce(
+  op: MaskedReduce,
+  x: Tensor,
+  dim: Dims,
+  keepdim: boolean,
+  mask: Tensor | null,
+): Tensor {
+  const identity =
+    op === 'prod' ? 1 : op === 'amax' || op === 'logsumexp' ? -Infinity : op === 'amin' ? Infinity : 0;
+  const m = fillMasked(x, mask, identity);
+  const o = { keepdim };
+  if (op === 'sum') return sum(m, dim, o);
+  if (op === 'prod') return prod(m, dim, o);
+  if (op === 'amax') return amax(m, dim, o);
+  if (op === 'amin') return amin(m, dim, o);
+  if (op === 'logsumexp') return logsumexp(m, dim ?? x.shape.map((_, i) => i), o);
+  return div(sum(m, dim, o), count(x, mask, dim, keepdim));
+}
+
+export function maskedArg(
+  op: 'argmax' | 'argmin',
+  x: Tensor,
+  dim: number | null,
+  keepdim: boolean,
+  mask: Tensor | null,
+): Tensor {
+  const m = fillMasked(x, mask, op === 'argmax' ? -Infinity : Infinity);
+  // PyTorch 1.13's torch.masked.argmax/argmin return the input's dtype.
+  const r = op === 'argmax' ? argmax(m, dim, { keepdim }) : argmin(m, dim, { keepdim });
+  return cast(r, x.dtype);
+}
+
+export function maskedVar(
+  x: Tensor,
+  dim: Dims,
+  unbiased: boolean,
+  keepdim: boolean,
+  mask: Tensor | null,
+  takeSqrt: boolean,
+): Tensor {
+  const n = count(x, mask, dim, true);
+  const avg = div(sum(fillMasked(x, mask, 0), dim, { keepdim: true }), n);
+  const c = fillMasked(sub(x, avg), mask, 0);
+  const total = sum(mul(c, c), dim, { keepdim });
+  const nk = keepdim ? n : count(x, mask, dim, false);
+  const v = div(total, unbiased ? where(lt(sub(nk, 1), 0), 0, sub(nk, 1)) : nk);
+  return takeSqrt ? sqrt(v) : v;
+}
+
+export function maskedNorm(x: Tensor, ord: number, dim: Dims, keepdim: boolean, mask: Tensor | null): Tensor {
+  const m = fillMasked(x, mask, 0);
+  if (ord === 0) return sum(cast(ne(m, 0), 'float32'), dim, { keepdim });
+  if (ord === -Infinity) return amin(abs(fillMasked(x, mask, Infinity)), dim, { keepdim });
+  return norm(m, ord, dim, { keepdim });
+}
+
+export function maskedNormalize(
+  x: Tensor,
+  ord: number,
+  dim: number,
+  eps: number,
+  mask: Tensor | null,
+): Tensor {
+  const m = fillMasked(x, mask, 0);
+  const d = x.dim() === 0 ? [] : [normDim(dim, x.dim(), 'normalize')];
+  const nrm = maskedNorm(x, ord, d, true, mask);
+  return div(m, where(lt(nrm, eps), eps, nrm));
+}
+
+export function maskedCum(op: 'sum' | 'prod', x: Tensor, dim: number, mask: Tensor | null): Tensor {
+  const m = fillMasked(x, mask, op === 'sum' ? 0 : 1);
+  return op === 'sum' ? cumsum(m, dim) : cumprod(m, dim);
+}
+
+export function maskedSoftmax(
+  op: 'softmax' | 'log_softmax' | 'softmin',
+  x: Tensor,
+  dim: number,
+  mask: Tensor | null,
+): Tensor {
+  if (op === 'softmin') return softmax(neg(fillMasked(x, mask, Infinity)), dim);
+  const m = fillMasked(x, mask, -Infinity);
+  return op === 'softmax' ? softmax(m, dim) : logSoftmax(m, dim);
+}
+
+export function maskedMedian(x: Tensor, dim: number, keepdim: boolean, mask: Tensor | null): Tensor {
+  return median(fillMasked(x, mask, Number.NaN), dim, keepdim, true)[0];
 }

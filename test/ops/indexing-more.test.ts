@@ -139,6 +139,21 @@ for (const device of testDevices())
       close(await values(torch.corrcoef(t([1, 2, 3, 3, 2, 1], [2, 3]))), [1, -1, -1, 1]);
     });
 
+    it('torch.masked reductions skip the masked-out elements', async () => {
+      const x = t([1, 2, 3, 4], [2, 2]);
+      const mask = torch.gt(t([1, 0, 1, 1], [2, 2]), 0);
+      close(await values(torch.masked.sum(x, { mask })), [8]);
+      close(await values(torch.masked.mean(x, 1, { mask })), [1, 3.5]);
+      close(await values(torch.masked.amax(x, 0, { mask })), [3, 4]);
+      close(await values(torch.masked.softmax(x, 1, { mask })), [
+        1,
+        0,
+        1 / (1 + Math.E),
+        Math.E / (1 + Math.E),
+      ]);
+      close(await values(torch.masked.cumsum(x, 1, { mask })), [1, 1, 3, 7]);
+    });
+
     if (device === 'cpu')
       it('data-dependent shapes on the CPU', async () => {
         const x = t([0, 1, 0, 2], [2, 2]);
