@@ -215,6 +215,9 @@ export const SIG = {
     'nanquantile(Tensor input, Tensor|Scalar q, int? dim=None, bool keepdim=False, *, "linear"|"lower"|"higher"|"midpoint"|"nearest" interpolation="linear")',
   cov: 'cov(Tensor input, *, int correction=1, Tensor? fweights=None, Tensor? aweights=None)',
   corrcoef: 'corrcoef(Tensor input)',
+  histc: 'histc(Tensor input, int bins=100, Scalar min=0, Scalar max=0)',
+  histogram:
+    'histogram(Tensor input, Tensor|int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False)',
   acos: 'acos(Tensor input)',
   arccos: 'arccos(Tensor input)',
   asin: 'asin(Tensor input)',
@@ -494,6 +497,10 @@ export const ops = {
   ),
   cov: both('cov', SIG.cov, (a) => rm.cov(a.input, a.correction, a.fweights, a.aweights)),
   corrcoef: both('corrcoef', SIG.corrcoef, (a) => rm.corrcoef(a.input)),
+  histc: both('histc', SIG.histc, (a) => rm.histc(a.input, a.bins, Number(a.min), Number(a.max))),
+  histogram: both('histogram', SIG.histogram, (a) =>
+    rm.histogram(a.input, a.bins, a.range, a.weight, a.density),
+  ),
   acos: both('acos', SIG.acos, (a) => pm.acos(a.input)),
   arccos: both('arccos', SIG.arccos, (a) => pm.acos(a.input)),
   asin: both('asin', SIG.asin, (a) => pm.asin(a.input)),

@@ -1123,6 +1123,10 @@ declare module '../tensor/tensor.js' {
     cov(...args: MethodArgs<typeof SIG.cov>): Tensor;
     /** Pearson correlation coefficients of the rows. */
     corrcoef(...args: MethodArgs<typeof SIG.corrcoef>): Tensor;
+    /** Counts in `bins` equal bins over [min, max] (the data's range where min == max). */
+    histc(...args: MethodArgs<typeof SIG.histc>): Tensor;
+    /** [hist, bin_edges]: counts (or weights, or a density) per bin. */
+    histogram(...args: MethodArgs<typeof SIG.histogram>): [Tensor, Tensor];
     /** In-place `indexAdd`: updates this tensor and returns it. */
     indexAdd_(...args: MethodArgs<typeof MSIG.indexAdd_>): Tensor;
     /** In-place `indexCopy`: updates this tensor and returns it. */

@@ -235,6 +235,8 @@ export const {
   nanquantile,
   cov,
   corrcoef,
+  histc,
+  histogram,
 } = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, v.fn])) as {
   [K in keyof typeof ops]: (typeof ops)[K]['fn'];
 };

@@ -22,6 +22,7 @@ import {
   div,
   eq,
   floor,
+  ge,
   gt,
   isnan,
   le,
@@ -470,4 +471,71 @@ export function maskedSoftmax(
 
 export function maskedMedian(x: Tensor, dim: number, keepdim: boolean, mask: Tensor | null): Tensor {
   return median(fillMasked(x, mask, Number.NaN), dim, keepdim, true)[0];
+}
+
+// ---- histograms: bin membership as a dense comparison against the edges (every device) ----
+
+/** Sums of `weight` (or counts) per bin; an element counts where edges[0] <= x <= edges[last]. */
+function binCounts(x: Tensor, edges: Tensor, weight: Tensor | null): Tensor {
+  const nb = edges.shape[0] - 1;
+  const v = reshape(x, [-1, 1]);
+  const lo = slice(edges, 0, 0, nb);
+  const hi = slice(edges, 0, 1, nb + 1);
+  const inRange = logicalAnd(ge(v, select(edges, 0, 0)), le(v, select(edges, 0, nb)));
+  const last = eq(arange(0, nb, 1, { device: x.device }), nb - 1);
+  const inBin = logicalAnd(ge(v, lo), logicalOr(lt(v, hi), logicalAnd(last, le(v, hi))));
+  const hit = cast(logicalAnd(inBin, inRange), 'float32'); // [numel, nb]
+  return sum(weight === null ? hit : mul(hit, reshape(weight, [-1, 1])), [0]);
+}
+
+/** nb + 1 evenly spaced edges from lo to hi (0-d tensors). */
+function evenEdges(lo: Tensor, hi: Tensor, nb: number): Tensor {
+  const steps = div(cast(arange(0, nb + 1, 1, { device: lo.device }), 'float32'), nb);
+  return add(lo, mul(sub(hi, lo), steps));
+}
+
+/**
+ * The data's range where min == max (PyTorch's default), widened if flat: by 1 each way for
+ * histc, 0.5 for histogram (as PyTorch).
+ */
+function dataRange(x: Tensor, min: number, max: number, widen: number): [Tensor, Tensor] {
+  let lo: Tensor;
+  let hi: Tensor;
+  if (min === max) {
+    lo = x.numel() ? amin(x.detach()) : full([], 0, { device: x.device });
+    hi = x.numel() ? amax(x.detach()) : full([], 0, { device: x.device });
+  } else {
+    lo = full([], min, { device: x.device });
+    hi = full([], max, { device: x.device });
+  }
+  const flat = eq(lo, hi);
+  return [where(flat, sub(lo, widen), lo), where(flat, add(hi, widen), hi)];
+}
+
+export function histc(x: Tensor, bins: number, min: number, max: number): Tensor {
+  if (bins <= 0) throw new RangeError('histc(): bins must be > 0');
+  if (min > max) throw new RangeError('histc(): max must be larger than min');
+  const [lo, hi] = dataRange(x, min, max, 1);
+  return binCounts(x.detach(), evenEdges(lo, hi, bins), null);
+}
+
+export function histogram(
+  x: Tensor,
+  bins: Tensor | number,
+  range: readonly number[] | null,
+  weight: Tensor | null,
+  density: boolean,
+): [Tensor, Tensor] {
+  let edges: Tensor;
+  if (typeof bins === 'number') {
+    const [lo, hi] = dataRange(x, range?.[0] ?? 0, range?.[1] ?? 0, 0.5);
+    edges = evenEdges(lo, hi, bins);
+  } else edges = bins.detach();
+  let hist = binCounts(x.detach(), edges, weight?.detach() ?? null);
+  if (density) {
+    const nb = edges.shape[0] - 1;
+    const widths = sub(slice(edges, 0, 1, nb + 1), slice(edges, 0, 0, nb));
+    hist = div(hist, mul(sum(hist), widths));
+  }
+  return [hist, edges];
 }

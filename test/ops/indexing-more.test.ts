@@ -154,6 +154,14 @@ for (const device of testDevices())
       close(await values(torch.masked.cumsum(x, 1, { mask })), [1, 1, 3, 7]);
     });
 
+    it('histc and histogram', async () => {
+      close(await values(torch.histc(t([1, 2, 1, 4]), { bins: 3, min: 1, max: 4 })), [2, 1, 1]);
+      close(await values(torch.histc(t([2]), { bins: 2 })), [0, 1]);
+      const [h, e] = torch.histogram(t([0, 0.5, 1]), 2, { weight: t([1, 2, 3]) });
+      close(await values(h), [1, 5]);
+      close(await values(e), [0, 0.5, 1]);
+    });
+
     if (device === 'cpu')
       it('data-dependent shapes on the CPU', async () => {
         const x = t([0, 1, 0, 2], [2, 2]);
