@@ -12,11 +12,13 @@ import * as act from '../ops/activation.js';
 import * as cr from '../ops/creation.js';
 import { cumsum as cumsumOp } from '../ops/cumulative.js';
 import * as idx from '../ops/indexing.js';
+import * as im from '../ops/indexing-more.js';
 import * as mm from '../ops/matmul.js';
 import * as pw from '../ops/pointwise.js';
 import * as pm from '../ops/pointwise-more.js';
 import * as pr from '../ops/products.js';
 import * as red from '../ops/reduce.js';
+import * as rm from '../ops/reduce-more.js';
 import * as sh from '../ops/shape.js';
 import * as shm from '../ops/shape-more.js';
 import { fn, form, method, overloads } from '../signature/bind.js';
@@ -166,6 +168,56 @@ export const SIG = {
     'repeat_interleave(Tensor input, Tensor|int repeats, int? dim=None, *, int? output_size=None)',
   // -- SIG: pointwise (ops-pointwise) --
   // -- SIG: indexing and reductions (ops-index) --
+  scatter:
+    'scatter(Tensor input, int dim, Tensor index, Tensor|Scalar? src=None, *, Scalar? value=None, "add"|"multiply"? reduce=None)',
+  scatterReduce:
+    'scatter_reduce(Tensor input, int dim, Tensor index, Tensor src, "sum"|"prod"|"mean"|"amax"|"amin" reduce, *, bool include_self=True)',
+  indexAdd: 'index_add(Tensor input, int dim, Tensor index, Tensor source, *, Scalar alpha=1)',
+  indexCopy: 'index_copy(Tensor input, int dim, Tensor index, Tensor source)',
+  indexFill: 'index_fill(Tensor input, int dim, Tensor index, Tensor|Scalar value)',
+  indexReduce:
+    'index_reduce(Tensor input, int dim, Tensor index, Tensor source, "prod"|"mean"|"amax"|"amin" reduce, *, bool include_self=True)',
+  indexPut: 'index_put(Tensor input, Tensor[] indices, Tensor values, bool accumulate=False)',
+  put: 'put(Tensor input, Tensor index, Tensor source, bool accumulate=False)',
+  take: 'take(Tensor input, Tensor index)',
+  takeAlongDim: 'take_along_dim(Tensor input, Tensor indices, int? dim=None)',
+  maskedSelect: 'masked_select(Tensor input, Tensor mask)',
+  maskedScatter: 'masked_scatter(Tensor input, Tensor mask, Tensor source)',
+  nonzero: 'nonzero(Tensor input, *, bool as_tuple=False)',
+  argwhere: 'argwhere(Tensor input)',
+  selectScatter: 'select_scatter(Tensor input, Tensor src, int dim, int index)',
+  sliceScatter:
+    'slice_scatter(Tensor input, Tensor src, int dim=0, int? start=None, int? end=None, int step=1)',
+  diagonalScatter: 'diagonal_scatter(Tensor input, Tensor src, int offset=0, int dim1=0, int dim2=1)',
+  cumprod: 'cumprod(Tensor input, int dim, *, ScalarType? dtype=None)',
+  cummax: 'cummax(Tensor input, int dim)',
+  cummin: 'cummin(Tensor input, int dim)',
+  logcumsumexp: 'logcumsumexp(Tensor input, int dim)',
+  nansum: 'nansum(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)',
+  nanmean: 'nanmean(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)',
+  countNonzero: 'count_nonzero(Tensor input, int[1]? dim=None)',
+  varMean:
+    'var_mean(Tensor input, int[1]? dim=None, bool? unbiased=None, bool keepdim=False, *, Scalar? correction=None)',
+  stdMean:
+    'std_mean(Tensor input, int[1]? dim=None, bool? unbiased=None, bool keepdim=False, *, Scalar? correction=None)',
+  aminmax: 'aminmax(Tensor input, *, int? dim=None, bool keepdim=False)',
+  asStridedScatter:
+    'as_strided_scatter(Tensor input, Tensor src, int[] size, int[] stride, int? storage_offset=None)',
+  diff: 'diff(Tensor input, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None)',
+  renorm: 'renorm(Tensor input, Scalar p, int dim, Scalar maxnorm)',
+  median: 'median(Tensor input, int? dim=None, bool keepdim=False)',
+  nanmedian: 'nanmedian(Tensor input, int? dim=None, bool keepdim=False)',
+  kthvalue: 'kthvalue(Tensor input, int k, int dim=-1, bool keepdim=False)',
+  mode: 'mode(Tensor input, int dim=-1, bool keepdim=False)',
+  quantile:
+    'quantile(Tensor input, Tensor|Scalar q, int? dim=None, bool keepdim=False, *, "linear"|"lower"|"higher"|"midpoint"|"nearest" interpolation="linear")',
+  nanquantile:
+    'nanquantile(Tensor input, Tensor|Scalar q, int? dim=None, bool keepdim=False, *, "linear"|"lower"|"higher"|"midpoint"|"nearest" interpolation="linear")',
+  cov: 'cov(Tensor input, *, int correction=1, Tensor? fweights=None, Tensor? aweights=None)',
+  corrcoef: 'corrcoef(Tensor input)',
+  histc: 'histc(Tensor input, int bins=100, Scalar min=0, Scalar max=0)',
+  histogram:
+    'histogram(Tensor input, Tensor|int bins=100, *, float[]? range=None, Tensor? weight=None, bool density=False)',
   acos: 'acos(Tensor input)',
   arccos: 'arccos(Tensor input)',
   asin: 'asin(Tensor input)',
@@ -379,6 +431,76 @@ export const ops = {
   ),
   // -- ops: pointwise (ops-pointwise) --
   // -- ops: indexing and reductions (ops-index) --
+  scatter: both('scatter', SIG.scatter, (a) => {
+    const src = a.src ?? a.value;
+    if (src === null) throw new TypeError("torch.scatter(): pass 'src' (a tensor) or 'value' (a scalar)");
+    return im.scatter(a.input, a.dim, a.index, src, a.reduce);
+  }),
+  scatterReduce: both('scatterReduce', SIG.scatterReduce, (a) =>
+    im.scatterReduce(a.input, a.dim, a.index, a.src, a.reduce, a.includeSelf),
+  ),
+  indexAdd: both('indexAdd', SIG.indexAdd, (a) =>
+    im.indexAdd(a.input, a.dim, a.index, a.source, Number(a.alpha)),
+  ),
+  indexCopy: both('indexCopy', SIG.indexCopy, (a) => im.indexCopy(a.input, a.dim, a.index, a.source)),
+  indexFill: both('indexFill', SIG.indexFill, (a) => im.indexFill(a.input, a.dim, a.index, a.value)),
+  indexReduce: both('indexReduce', SIG.indexReduce, (a) =>
+    im.indexReduce(a.input, a.dim, a.index, a.source, a.reduce, a.includeSelf),
+  ),
+  indexPut: both('indexPut', SIG.indexPut, (a) => im.indexPut(a.input, a.indices, a.values, a.accumulate)),
+  put: both('put', SIG.put, (a) => im.put(a.input, a.index, a.source, a.accumulate)),
+  take: both('take', SIG.take, (a) => im.take(a.input, a.index)),
+  takeAlongDim: both('takeAlongDim', SIG.takeAlongDim, (a) => im.takeAlongDim(a.input, a.indices, a.dim)),
+  maskedSelect: both('maskedSelect', SIG.maskedSelect, (a) => im.maskedSelect(a.input, a.mask)),
+  maskedScatter: both('maskedScatter', SIG.maskedScatter, (a) => im.maskedScatter(a.input, a.mask, a.source)),
+  nonzero: both('nonzero', SIG.nonzero, (a) => im.nonzero(a.input, a.asTuple)),
+  argwhere: both('argwhere', SIG.argwhere, (a) => im.argwhere(a.input)),
+  selectScatter: both('selectScatter', SIG.selectScatter, (a) =>
+    im.scatterInto(a.input, a.src, (t) => sh.select(t, a.dim, a.index), 'select_scatter'),
+  ),
+  sliceScatter: both('sliceScatter', SIG.sliceScatter, (a) =>
+    im.scatterInto(a.input, a.src, (t) => sh.slice(t, a.dim, a.start ?? 0, a.end, a.step), 'slice_scatter'),
+  ),
+  diagonalScatter: both('diagonalScatter', SIG.diagonalScatter, (a) =>
+    im.scatterInto(a.input, a.src, (t) => shm.diagonal(t, a.offset, a.dim1, a.dim2), 'diagonal_scatter'),
+  ),
+  cumprod: both('cumprod', SIG.cumprod, (a) => rm.cumprod(castTo(a.input, a.dtype), a.dim)),
+  cummax: both('cummax', SIG.cummax, (a) => rm.cummax(a.input, a.dim)),
+  cummin: both('cummin', SIG.cummin, (a) => rm.cummin(a.input, a.dim)),
+  logcumsumexp: both('logcumsumexp', SIG.logcumsumexp, (a) => rm.logcumsumexp(a.input, a.dim)),
+  nansum: both('nansum', SIG.nansum, (a) => rm.nansum(castTo(a.input, a.dtype), allDims(a.dim), a.keepdim)),
+  nanmean: both('nanmean', SIG.nanmean, (a) =>
+    rm.nanmean(castTo(a.input, a.dtype), allDims(a.dim), a.keepdim),
+  ),
+  countNonzero: both('countNonzero', SIG.countNonzero, (a) => rm.countNonzero(a.input, allDims(a.dim))),
+  varMean: both('varMean', SIG.varMean, (a) =>
+    rm.varMean(a.input, allDims(a.dim), correction('var_mean', a)),
+  ),
+  stdMean: both('stdMean', SIG.stdMean, (a) =>
+    rm.stdMean(a.input, allDims(a.dim), correction('std_mean', a)),
+  ),
+  aminmax: both('aminmax', SIG.aminmax, (a) => rm.aminmax(a.input, a.dim, a.keepdim)),
+  asStridedScatter: both('asStridedScatter', SIG.asStridedScatter, (a) =>
+    im.asStridedScatter(a.input, a.src, a.size, a.stride, a.storageOffset ?? 0),
+  ),
+  diff: both('diff', SIG.diff, (a) => rm.diff(a.input, a.n, a.dim, a.prepend, a.append)),
+  renorm: both('renorm', SIG.renorm, (a) => rm.renorm(a.input, Number(a.p), a.dim, Number(a.maxnorm))),
+  median: both('median', SIG.median, (a) => medianOf(a, false)),
+  nanmedian: both('nanmedian', SIG.nanmedian, (a) => medianOf(a, true)),
+  kthvalue: both('kthvalue', SIG.kthvalue, (a) => rm.kthvalue(a.input, a.k, a.dim, a.keepdim)),
+  mode: both('mode', SIG.mode, (a) => rm.mode(a.input, a.dim, a.keepdim)),
+  quantile: both('quantile', SIG.quantile, (a) =>
+    rm.quantile(a.input, qOf(a.q), a.dim, a.keepdim, a.interpolation, false),
+  ),
+  nanquantile: both('nanquantile', SIG.nanquantile, (a) =>
+    rm.quantile(a.input, qOf(a.q), a.dim, a.keepdim, a.interpolation, true),
+  ),
+  cov: both('cov', SIG.cov, (a) => rm.cov(a.input, a.correction, a.fweights, a.aweights)),
+  corrcoef: both('corrcoef', SIG.corrcoef, (a) => rm.corrcoef(a.input)),
+  histc: both('histc', SIG.histc, (a) => rm.histc(a.input, a.bins, Number(a.min), Number(a.max))),
+  histogram: both('histogram', SIG.histogram, (a) =>
+    rm.histogram(a.input, a.bins, a.range, a.weight, a.density),
+  ),
   acos: both('acos', SIG.acos, (a) => pm.acos(a.input)),
   arccos: both('arccos', SIG.arccos, (a) => pm.acos(a.input)),
   asin: both('asin', SIG.asin, (a) => pm.asin(a.input)),
@@ -467,6 +589,29 @@ function correction(
   const c = a.correction !== null ? Number(a.correction) : a.unbiased === false ? 0 : 1;
   return { correction: c, keepdim: a.keepdim };
 }
+
+/** torch.masked reductions: one signature each, PyTorch's parameter list with its name. */
+function maskedRed(op: 'sum' | 'prod' | 'amax' | 'amin' | 'mean' | 'logsumexp') {
+  return fn(
+    `torch.masked.${op}`,
+    `${op}(Tensor input, int[1]? dim=None, *, bool keepdim=False, ScalarType? dtype=None, Tensor? mask=None)`,
+    (a) => rm.maskedReduce(op, castTo(a.input, a.dtype), allDims(a.dim), a.keepdim, a.mask),
+  );
+}
+function maskedSm(op: 'softmax' | 'log_softmax' | 'softmin') {
+  return fn(
+    `torch.masked.${op === 'log_softmax' ? 'logSoftmax' : op}`,
+    `${op}(Tensor input, int dim, *, ScalarType? dtype=None, Tensor? mask=None)`,
+    (a) => rm.maskedSoftmax(op, castTo(a.input, a.dtype), a.dim, a.mask),
+  );
+}
+
+/** median / nanmedian: the value alone over all elements, [values, indices] along a dim. */
+function medianOf(a: { input: Tensor; dim: number | null; keepdim: boolean }, ignoreNan: boolean) {
+  const r = rm.median(a.input, a.dim, a.keepdim, ignoreNan);
+  return a.dim === null ? r[0] : r;
+}
+const qOf = (q: Tensor | number | boolean): Tensor | number => (typeof q === 'boolean' ? Number(q) : q);
 
 /** The keyword options of a factory, as ops/creation.ts takes them. */
 const opts = (a: { dtype: string | null; device: unknown; requiresGrad: boolean; generator?: unknown }) =>
@@ -674,6 +819,84 @@ export const functions = {
   ),
   // -- functions: pointwise (ops-pointwise) --
   // -- functions: indexing and reductions (ops-index) --
+  maskedSum: maskedRed('sum'),
+  maskedProd: maskedRed('prod'),
+  maskedAmax: maskedRed('amax'),
+  maskedAmin: maskedRed('amin'),
+  maskedMean: maskedRed('mean'),
+  maskedLogsumexp: maskedRed('logsumexp'),
+  maskedArgmax: fn(
+    'torch.masked.argmax',
+    'argmax(Tensor input, int? dim=None, *, bool keepdim=False, ScalarType? dtype=None, Tensor? mask=None)',
+    (a) => rm.maskedArg('argmax', castTo(a.input, a.dtype), a.dim, a.keepdim, a.mask),
+  ),
+  maskedArgmin: fn(
+    'torch.masked.argmin',
+    'argmin(Tensor input, int? dim=None, *, bool keepdim=False, ScalarType? dtype=None, Tensor? mask=None)',
+    (a) => rm.maskedArg('argmin', castTo(a.input, a.dtype), a.dim, a.keepdim, a.mask),
+  ),
+  maskedVar: fn(
+    'torch.masked.var',
+    'var(Tensor input, int[1]? dim=None, bool? unbiased=None, *, bool keepdim=False, ScalarType? dtype=None, Tensor? mask=None)',
+    (a) =>
+      rm.maskedVar(castTo(a.input, a.dtype), allDims(a.dim), a.unbiased ?? true, a.keepdim, a.mask, false),
+  ),
+  maskedStd: fn(
+    'torch.masked.std',
+    'std(Tensor input, int[1]? dim=None, bool? unbiased=None, *, bool keepdim=False, ScalarType? dtype=None, Tensor? mask=None)',
+    (a) =>
+      rm.maskedVar(castTo(a.input, a.dtype), allDims(a.dim), a.unbiased ?? true, a.keepdim, a.mask, true),
+  ),
+  maskedNorm: fn(
+    'torch.masked.norm',
+    'norm(Tensor input, float ord, int[1]? dim=None, *, bool keepdim=False, ScalarType? dtype=None, Tensor? mask=None)',
+    (a) => rm.maskedNorm(castTo(a.input, a.dtype), a.ord, allDims(a.dim), a.keepdim, a.mask),
+  ),
+  maskedNormalize: fn(
+    'torch.masked.normalize',
+    'normalize(Tensor input, float ord, int dim, *, float eps=1e-12, ScalarType? dtype=None, Tensor? mask=None)',
+    (a) => rm.maskedNormalize(castTo(a.input, a.dtype), a.ord, a.dim, a.eps, a.mask),
+  ),
+  maskedMedian: fn(
+    'torch.masked.median',
+    'median(Tensor input, int dim=-1, *, bool keepdim=False, ScalarType? dtype=None, Tensor? mask=None)',
+    (a) => rm.maskedMedian(castTo(a.input, a.dtype), a.dim, a.keepdim, a.mask),
+  ),
+  maskedCumsum: fn(
+    'torch.masked.cumsum',
+    'cumsum(Tensor input, int dim, *, ScalarType? dtype=None, Tensor? mask=None)',
+    (a) => rm.maskedCum('sum', castTo(a.input, a.dtype), a.dim, a.mask),
+  ),
+  maskedCumprod: fn(
+    'torch.masked.cumprod',
+    'cumprod(Tensor input, int dim, *, ScalarType? dtype=None, Tensor? mask=None)',
+    (a) => rm.maskedCum('prod', castTo(a.input, a.dtype), a.dim, a.mask),
+  ),
+  maskedSoftmax: maskedSm('softmax'),
+  maskedLogSoftmax: maskedSm('log_softmax'),
+  maskedSoftmin: maskedSm('softmin'),
+  maskedLogaddexp: fn(
+    'torch.masked.logaddexp',
+    'logaddexp(Tensor input, Tensor other, *, ScalarType? dtype=None, Tensor? input_mask=None, Tensor? other_mask=None)',
+    (a) =>
+      pm.logaddexp(
+        a.inputMask ? pw.where(a.inputMask, castTo(a.input, a.dtype), -Infinity) : castTo(a.input, a.dtype),
+        a.otherMask ? pw.where(a.otherMask, castTo(a.other, a.dtype), -Infinity) : castTo(a.other, a.dtype),
+      ),
+  ),
+  trapezoid: fn(
+    'torch.trapezoid',
+    'trapezoid(Tensor y, Tensor? x=None, *, Scalar? dx=None, int dim=-1)',
+    (a) => rm.trapezoid(a.y, a.x, a.dx === null ? null : Number(a.dx), a.dim),
+  ),
+  trapz: fn('torch.trapz', 'trapz(Tensor y, Tensor? x=None, *, Scalar? dx=None, int dim=-1)', (a) =>
+    rm.trapezoid(a.y, a.x, a.dx === null ? null : Number(a.dx), a.dim),
+  ),
+  cumulativeTrapezoid: fn(
+    'torch.cumulativeTrapezoid',
+    'cumulative_trapezoid(Tensor y, Tensor? x=None, *, Scalar? dx=None, int dim=-1)',
+    (a) => rm.cumulativeTrapezoid(a.y, a.x, a.dx === null ? null : Number(a.dx), a.dim),
+  ),
   specialExpit: fn('torch.special.expit', 'expit(Tensor input)', (a) => pw.sigmoid(a.input)),
   specialLogit: fn('torch.special.logit', 'logit(Tensor input, float? eps=None)', (a) =>
     pm.logit(a.input, a.eps),

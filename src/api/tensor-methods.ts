@@ -18,9 +18,11 @@ import {
   setRefreshView,
   type TensorOrScalar,
 } from '../ops/core.js';
+import * as im from '../ops/indexing-more.js';
 import * as pw from '../ops/pointwise.js';
 import * as pm from '../ops/pointwise-more.js';
 import * as red from '../ops/reduce.js';
+import * as rm from '../ops/reduce-more.js';
 import * as sh from '../ops/shape.js';
 import * as shm from '../ops/shape-more.js';
 import { form, method, methodOverloads } from '../signature/bind.js';
@@ -65,6 +67,21 @@ const MSIG = {
   relu_: 'relu_(Tensor self)',
   sigmoid_: 'sigmoid_(Tensor self)',
   tanh_: 'tanh_(Tensor self)',
+  // -- in place: indexing and reductions (ops-index) --
+  indexAdd_: 'index_add_(Tensor self, int dim, Tensor index, Tensor source, *, Scalar alpha=1)',
+  indexCopy_: 'index_copy_(Tensor self, int dim, Tensor index, Tensor source)',
+  indexFill_: 'index_fill_(Tensor self, int dim, Tensor index, Tensor|Scalar value)',
+  indexReduce_:
+    'index_reduce_(Tensor self, int dim, Tensor index, Tensor source, "prod"|"mean"|"amax"|"amin" reduce, *, bool include_self=True)',
+  indexPut_: 'index_put_(Tensor self, Tensor[] indices, Tensor values, bool accumulate=False)',
+  put_: 'put_(Tensor self, Tensor index, Tensor source, bool accumulate=False)',
+  scatter_:
+    'scatter_(Tensor self, int dim, Tensor index, Tensor|Scalar? src=None, *, Scalar? value=None, "add"|"multiply"? reduce=None)',
+  scatterAdd_: 'scatter_add_(Tensor self, int dim, Tensor index, Tensor src)',
+  scatterReduce_:
+    'scatter_reduce_(Tensor self, int dim, Tensor index, Tensor src, "sum"|"prod"|"mean"|"amax"|"amin" reduce, *, bool include_self=True)',
+  maskedScatter_: 'masked_scatter_(Tensor self, Tensor mask, Tensor source)',
+  cumprod_: 'cumprod_(Tensor self, int dim, *, ScalarType? dtype=None)',
   // -- in place: pointwise (ops-pointwise) --
   acos_: 'acos_(Tensor self)',
   arccos_: 'arccos_(Tensor self)',
@@ -400,6 +417,50 @@ const inPlace = {
   relu_: m('relu_', MSIG.relu_, (a) => inplace(a.self, 'relu_', [], pw.relu)),
   sigmoid_: m('sigmoid_', MSIG.sigmoid_, (a) => inplace(a.self, 'sigmoid_', [], pw.sigmoid)),
   tanh_: m('tanh_', MSIG.tanh_, (a) => inplace(a.self, 'tanh_', [], pw.tanh)),
+  // -- in place: indexing and reductions (ops-index) --
+  indexAdd_: m('indexAdd_', MSIG.indexAdd_, (a) =>
+    inplace(a.self, 'index_add_', [a.source], (x) =>
+      im.indexAdd(x, a.dim, a.index, a.source, Number(a.alpha)),
+    ),
+  ),
+  indexCopy_: m('indexCopy_', MSIG.indexCopy_, (a) =>
+    inplace(a.self, 'index_copy_', [a.source], (x) => im.indexCopy(x, a.dim, a.index, a.source)),
+  ),
+  indexFill_: m('indexFill_', MSIG.indexFill_, (a) =>
+    inplace(a.self, 'index_fill_', [a.value], (x) => im.indexFill(x, a.dim, a.index, a.value)),
+  ),
+  indexReduce_: m('indexReduce_', MSIG.indexReduce_, (a) =>
+    inplace(a.self, 'index_reduce_', [a.source], (x) =>
+      im.indexReduce(x, a.dim, a.index, a.source, a.reduce, a.includeSelf),
+    ),
+  ),
+  indexPut_: m('indexPut_', MSIG.indexPut_, (a) =>
+    inplace(a.self, 'index_put_', [a.values], (x) => im.indexPut(x, a.indices, a.values, a.accumulate)),
+  ),
+  put_: m('put_', MSIG.put_, (a) =>
+    inplace(a.self, 'put_', [a.source], (x) => im.put(x, a.index, a.source, a.accumulate)),
+  ),
+  scatter_: m('scatter_', MSIG.scatter_, (a) => {
+    const src = a.src ?? a.value;
+    if (src === null) throw new TypeError("Tensor.scatter_(): pass 'src' (a tensor) or 'value' (a scalar)");
+    return inplace(a.self, 'scatter_', [src], (x) => im.scatter(x, a.dim, a.index, src, a.reduce));
+  }),
+  scatterAdd_: m('scatterAdd_', MSIG.scatterAdd_, (a) =>
+    inplace(a.self, 'scatter_add_', [a.src], (x) => im.scatterReduce(x, a.dim, a.index, a.src, 'sum', true)),
+  ),
+  scatterReduce_: m('scatterReduce_', MSIG.scatterReduce_, (a) =>
+    inplace(a.self, 'scatter_reduce_', [a.src], (x) =>
+      im.scatterReduce(x, a.dim, a.index, a.src, a.reduce, a.includeSelf),
+    ),
+  ),
+  maskedScatter_: m('maskedScatter_', MSIG.maskedScatter_, (a) =>
+    inplace(a.self, 'masked_scatter_', [a.source], (x) => im.maskedScatter(x, a.mask, a.source)),
+  ),
+  cumprod_: m('cumprod_', MSIG.cumprod_, (a) =>
+    inplace(a.self, 'cumprod_', [], (x) =>
+      rm.cumprod(a.dtype === null ? x : pw.cast(x, normalizeDType(a.dtype as DTypeLike)), a.dim),
+    ),
+  ),
   // -- in place: pointwise (ops-pointwise) --
   acos_: m('acos_', MSIG.acos_, (a) => inplace(a.self, 'acos_', [], pm.acos)),
   arccos_: m('arccos_', MSIG.arccos_, (a) => inplace(a.self, 'arccos_', [], pm.acos)),
@@ -985,6 +1046,109 @@ declare module '../tensor/tensor.js' {
     sigmoid_(...args: MethodArgs<typeof MSIG.sigmoid_>): Tensor;
     /** In-place `tanh`: updates this tensor and returns it. */
     tanh_(...args: MethodArgs<typeof MSIG.tanh_>): Tensor;
+    // -- indexing and reductions (ops-index) --
+    /** Out-of-place scatter: `src` (or `value`) written at `index` along `dim`, optionally reduced (add / multiply). */
+    scatter(...args: MethodArgs<typeof SIG.scatter>): Tensor;
+    /** Out-of-place scatter with a reduction (sum, prod, mean, amax, amin) of the values landing on each position. */
+    scatterReduce(...args: MethodArgs<typeof SIG.scatterReduce>): Tensor;
+    /** Adds `alpha * source` slices at `index` along `dim`. */
+    indexAdd(...args: MethodArgs<typeof SIG.indexAdd>): Tensor;
+    /** Copies `source` slices to `index` along `dim`. */
+    indexCopy(...args: MethodArgs<typeof SIG.indexCopy>): Tensor;
+    /** Fills the slices at `index` along `dim` with `value`. */
+    indexFill(...args: MethodArgs<typeof SIG.indexFill>): Tensor;
+    /** Reduces `source` slices into the slices at `index` along `dim`. */
+    indexReduce(...args: MethodArgs<typeof SIG.indexReduce>): Tensor;
+    /** Writes (or with `accumulate`, adds) `values` at the positions given by index tensors. */
+    indexPut(...args: MethodArgs<typeof SIG.indexPut>): Tensor;
+    /** Writes (or adds) `source` at flat indices `index`. */
+    put(...args: MethodArgs<typeof SIG.put>): Tensor;
+    /** Elements at flat indices `index`, shaped like `index`. */
+    take(...args: MethodArgs<typeof SIG.take>): Tensor;
+    /** Gathers along `dim` with broadcasting (flattened when `dim` is None). */
+    takeAlongDim(...args: MethodArgs<typeof SIG.takeAlongDim>): Tensor;
+    /** The elements where `mask` is true, as 1-d (CPU only: data-dependent shape). */
+    maskedSelect(...args: MethodArgs<typeof SIG.maskedSelect>): Tensor;
+    /** Copies `source` elements, in order, to the positions where `mask` is true (CPU only). */
+    maskedScatter(...args: MethodArgs<typeof SIG.maskedScatter>): Tensor;
+    /** Indices of the nonzero elements (CPU only: data-dependent shape). */
+    nonzero(...args: MethodArgs<typeof SIG.nonzero>): Tensor | Tensor[];
+    /** Indices of the nonzero elements, one row each (CPU only). */
+    argwhere(...args: MethodArgs<typeof SIG.argwhere>): Tensor;
+    /** This tensor with the slice `select(dim, index)` replaced by `src`. */
+    selectScatter(...args: MethodArgs<typeof SIG.selectScatter>): Tensor;
+    /** This tensor with the slice along `dim` replaced by `src`. */
+    sliceScatter(...args: MethodArgs<typeof SIG.sliceScatter>): Tensor;
+    /** This tensor with the given diagonal replaced by `src`. */
+    diagonalScatter(...args: MethodArgs<typeof SIG.diagonalScatter>): Tensor;
+    /** Cumulative product along `dim`. */
+    cumprod(...args: MethodArgs<typeof SIG.cumprod>): Tensor;
+    /** Running maximum along `dim`: [values, indices]. */
+    cummax(...args: MethodArgs<typeof SIG.cummax>): [Tensor, Tensor];
+    /** Running minimum along `dim`: [values, indices]. */
+    cummin(...args: MethodArgs<typeof SIG.cummin>): [Tensor, Tensor];
+    /** log(cumsum(exp(x))) along `dim`, computed stably. */
+    logcumsumexp(...args: MethodArgs<typeof SIG.logcumsumexp>): Tensor;
+    /** Sum treating NaN as zero. */
+    nansum(...args: MethodArgs<typeof SIG.nansum>): Tensor;
+    /** Mean over the non-NaN elements. */
+    nanmean(...args: MethodArgs<typeof SIG.nanmean>): Tensor;
+    /** Number of nonzero elements (over `dim`). */
+    countNonzero(...args: MethodArgs<typeof SIG.countNonzero>): Tensor;
+    /** [var, mean] in one call. */
+    varMean(...args: MethodArgs<typeof SIG.varMean>): [Tensor, Tensor];
+    /** [std, mean] in one call. */
+    stdMean(...args: MethodArgs<typeof SIG.stdMean>): [Tensor, Tensor];
+    /** [min, max] in one call. */
+    aminmax(...args: MethodArgs<typeof SIG.aminmax>): [Tensor, Tensor];
+    /** This tensor (read as contiguous) with the strided window replaced by `src`. */
+    asStridedScatter(...args: MethodArgs<typeof SIG.asStridedScatter>): Tensor;
+    /** The n-th forward difference along `dim`. */
+    diff(...args: MethodArgs<typeof SIG.diff>): Tensor;
+    /** Slices along `dim` scaled down to p-norm `maxnorm` where above it. */
+    renorm(...args: MethodArgs<typeof SIG.renorm>): Tensor;
+    /** Lower median (over all elements, or [values, indices] along `dim`). */
+    median(...args: MethodArgs<typeof SIG.median>): Tensor | [Tensor, Tensor];
+    /** Lower median ignoring NaN (over all elements, or [values, indices] along `dim`). */
+    nanmedian(...args: MethodArgs<typeof SIG.nanmedian>): Tensor | [Tensor, Tensor];
+    /** The k-th smallest element along `dim`: [values, indices]. */
+    kthvalue(...args: MethodArgs<typeof SIG.kthvalue>): [Tensor, Tensor];
+    /** The most frequent value along `dim`: [values, indices]. */
+    mode(...args: MethodArgs<typeof SIG.mode>): [Tensor, Tensor];
+    /** The q-th quantiles (over all elements or along `dim`). */
+    quantile(...args: MethodArgs<typeof SIG.quantile>): Tensor;
+    /** The q-th quantiles ignoring NaN. */
+    nanquantile(...args: MethodArgs<typeof SIG.nanquantile>): Tensor;
+    /** Covariance matrix of the rows (variables) over the columns (observations). */
+    cov(...args: MethodArgs<typeof SIG.cov>): Tensor;
+    /** Pearson correlation coefficients of the rows. */
+    corrcoef(...args: MethodArgs<typeof SIG.corrcoef>): Tensor;
+    /** Counts in `bins` equal bins over [min, max] (the data's range where min == max). */
+    histc(...args: MethodArgs<typeof SIG.histc>): Tensor;
+    /** [hist, bin_edges]: counts (or weights, or a density) per bin. */
+    histogram(...args: MethodArgs<typeof SIG.histogram>): [Tensor, Tensor];
+    /** In-place `indexAdd`: updates this tensor and returns it. */
+    indexAdd_(...args: MethodArgs<typeof MSIG.indexAdd_>): Tensor;
+    /** In-place `indexCopy`: updates this tensor and returns it. */
+    indexCopy_(...args: MethodArgs<typeof MSIG.indexCopy_>): Tensor;
+    /** In-place `indexFill`: updates this tensor and returns it. */
+    indexFill_(...args: MethodArgs<typeof MSIG.indexFill_>): Tensor;
+    /** In-place `indexReduce`: updates this tensor and returns it. */
+    indexReduce_(...args: MethodArgs<typeof MSIG.indexReduce_>): Tensor;
+    /** In-place `indexPut`: updates this tensor and returns it. */
+    indexPut_(...args: MethodArgs<typeof MSIG.indexPut_>): Tensor;
+    /** In-place `put`: updates this tensor and returns it. */
+    put_(...args: MethodArgs<typeof MSIG.put_>): Tensor;
+    /** In-place `scatter`: updates this tensor and returns it. */
+    scatter_(...args: MethodArgs<typeof MSIG.scatter_>): Tensor;
+    /** In-place `scatterAdd`: updates this tensor and returns it. */
+    scatterAdd_(...args: MethodArgs<typeof MSIG.scatterAdd_>): Tensor;
+    /** In-place `scatterReduce`: updates this tensor and returns it. */
+    scatterReduce_(...args: MethodArgs<typeof MSIG.scatterReduce_>): Tensor;
+    /** In-place `maskedScatter`: updates this tensor and returns it. */
+    maskedScatter_(...args: MethodArgs<typeof MSIG.maskedScatter_>): Tensor;
+    /** In-place `cumprod`: updates this tensor and returns it. */
+    cumprod_(...args: MethodArgs<typeof MSIG.cumprod_>): Tensor;
     // -- in place: pointwise (ops-pointwise) --
     /** In-place `acos`: updates this tensor and returns it. */
     acos_(...args: MethodArgs<typeof MSIG.acos_>): Tensor;

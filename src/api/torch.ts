@@ -196,6 +196,47 @@ export const {
   mvlgamma,
   erfinv,
   i0,
+  // -- indexing and reductions (ops-index) --
+  scatter,
+  scatterReduce,
+  indexAdd,
+  indexCopy,
+  indexFill,
+  indexReduce,
+  indexPut,
+  put,
+  take,
+  takeAlongDim,
+  maskedSelect,
+  maskedScatter,
+  nonzero,
+  argwhere,
+  selectScatter,
+  sliceScatter,
+  diagonalScatter,
+  cumprod,
+  cummax,
+  cummin,
+  logcumsumexp,
+  nansum,
+  nanmean,
+  countNonzero,
+  varMean,
+  stdMean,
+  aminmax,
+  asStridedScatter,
+  diff,
+  renorm,
+  median,
+  nanmedian,
+  kthvalue,
+  mode,
+  quantile,
+  nanquantile,
+  cov,
+  corrcoef,
+  histc,
+  histogram,
 } = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, v.fn])) as {
   [K in keyof typeof ops]: (typeof ops)[K]['fn'];
 };
@@ -250,6 +291,10 @@ export const {
   combinations,
   constantPadNd,
   polygamma,
+  // indexing and reductions (ops-index)
+  trapezoid,
+  trapz,
+  cumulativeTrapezoid,
 } = functions;
 
 /** torch.special: the special functions PyTorch groups there (those torchts has). */
@@ -280,6 +325,29 @@ export const special = {
   i0e: functions.specialI0e,
   i1: functions.specialI1,
   i1e: functions.specialI1e,
+};
+
+/** torch.masked: reductions and normalizations over the elements where `mask` is true. */
+export const masked = {
+  sum: functions.maskedSum,
+  prod: functions.maskedProd,
+  amax: functions.maskedAmax,
+  amin: functions.maskedAmin,
+  mean: functions.maskedMean,
+  logsumexp: functions.maskedLogsumexp,
+  argmax: functions.maskedArgmax,
+  argmin: functions.maskedArgmin,
+  var: functions.maskedVar,
+  std: functions.maskedStd,
+  norm: functions.maskedNorm,
+  normalize: functions.maskedNormalize,
+  median: functions.maskedMedian,
+  cumsum: functions.maskedCumsum,
+  cumprod: functions.maskedCumprod,
+  softmax: functions.maskedSoftmax,
+  logSoftmax: functions.maskedLogSoftmax,
+  softmin: functions.maskedSoftmin,
+  logaddexp: functions.maskedLogaddexp,
 };
 
 // Functional ops PyTorch also has under `torch.` (and a few torchts kept there), bound once in
