@@ -183,67 +183,47 @@ export function arity(e: Ex): number {
   }
 }
 
-const keys = new WeakMap<Ex, string>();
-/** The tree with its constants' values: a stable string for tests and traces (kernels key by `structureKey`). */
-export function exprKey(e: Ex): string {
-  let s = keys.get(e);
-  if (s !== undefined) return s;
-  switch (e.k) {
-    case 'in':
-      s = `$${e.i}`;
-      break;
-    case 'const':
-      s = Object.is(e.v, -0) ? '-0' : String(e.v);
-      break;
-    case 'un':
-      s = `${e.op}(${exprKey(e.a)})`;
-      break;
-    case 'bin':
-      s = `${e.op}(${exprKey(e.a)},${exprKey(e.b)})`;
-      break;
-    case 'where':
-      s = `where(${exprKey(e.c)},${exprKey(e.a)},${exprKey(e.b)})`;
-      break;
-    case 'cast':
-      s = `${e.t}(${exprKey(e.a)})`;
-      break;
-  }
-  keys.set(e, s);
-  return s;
+/** A printed tree, memoized per node; `constant` says how a constant prints. */
+function keyWith(memo: WeakMap<Ex, string>, constant: (v: number) => string): (e: Ex) => string {
+  const key = (e: Ex): string => {
+    let s = memo.get(e);
+    if (s !== undefined) return s;
+    switch (e.k) {
+      case 'in':
+        s = `$${e.i}`;
+        break;
+      case 'const':
+        s = constant(e.v);
+        break;
+      case 'un':
+        s = `${e.op}(${key(e.a)})`;
+        break;
+      case 'bin':
+        s = `${e.op}(${key(e.a)},${key(e.b)})`;
+        break;
+      case 'where':
+        s = `where(${key(e.c)},${key(e.a)},${key(e.b)})`;
+        break;
+      case 'cast':
+        s = `${e.t}(${key(e.a)})`;
+        break;
+    }
+    memo.set(e, s);
+    return s;
+  };
+  return key;
 }
 
-const shapes = new WeakMap<Ex, string>();
+/** The tree with its constants' values: a stable string for tests and traces (kernels key by `structureKey`). */
+export const exprKey = keyWith(new WeakMap(), (v) => (Object.is(v, -0) ? '-0' : String(v)));
+
 /**
  * The tree's structure with every constant as `#`: the cache key of compiled kernels, which
  * take the constants as parameters (`constantsOf`), so `x * 0.01` and `x * 0.02` share one
  * kernel and a loop whose scalars change every step (a scheduled learning rate, `1/n` of a
- * mean) compiles nothing new. Memoized per node, as exprKey.
+ * mean) compiles nothing new.
  */
-export function structureKey(e: Ex): string {
-  let s = shapes.get(e);
-  if (s !== undefined) return s;
-  switch (e.k) {
-    case 'in':
-      s = `$${e.i}`;
-      break;
-    case 'const':
-      return '#';
-    case 'un':
-      s = `${e.op}(${structureKey(e.a)})`;
-      break;
-    case 'bin':
-      s = `${e.op}(${structureKey(e.a)},${structureKey(e.b)})`;
-      break;
-    case 'where':
-      s = `where(${structureKey(e.c)},${structureKey(e.a)},${structureKey(e.b)})`;
-      break;
-    case 'cast':
-      s = `${e.t}(${structureKey(e.a)})`;
-      break;
-  }
-  shapes.set(e, s);
-  return s;
-}
+export const structureKey = keyWith(new WeakMap(), () => '#');
 
 /**
  * The tree's constants in the order a renderer meets them: depth first, operands in order
