@@ -161,7 +161,7 @@ export function record(
 }
 
 let refreshView: ((t: Tensor) => void) | null = null;
-/** @internal autograd/views.ts's refreshView, installed by tensor/methods.ts (breaks an import cycle). */
+/** @internal autograd/views.ts's refreshView, installed by api/tensor-methods.ts (breaks an import cycle). */
 export function setRefreshView(f: (t: Tensor) => void): void {
   refreshView = f;
 }

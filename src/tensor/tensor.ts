@@ -1,7 +1,8 @@
 /**
  * Tensor: a strided view (shape, strides, offset) of reference-counted backend storage, plus
- * autograd metadata. Ops live in src/ops and are attached as methods by src/tensor/methods.ts,
- * so this file stays the data structure.
+ * autograd metadata. Ops live in src/ops; their method forms are bound through PyTorch's
+ * signatures in src/api/tensor-methods.ts, so this file stays the data structure (plus the few
+ * methods lower layers call, such as `detach`).
  */
 
 import type { Node } from '../autograd/node.js';
