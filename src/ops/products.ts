@@ -34,31 +34,21 @@ export function mv(a: Tensor, v: Tensor): Tensor {
 }
 
 type Coef = { beta: number; alpha: number };
-export function addmm(input: Tensor, m1: Tensor, m2: Tensor, { beta, alpha }: Coef): Tensor {
-  const p = mm(m1, m2);
-  checkBroadcastsTo('addmm', input, p.shape);
+/** `beta * input + alpha * product`, input broadcast to the product's shape (addmm and kin). */
+function addProduct(op: string, input: Tensor, p: Tensor, { beta, alpha }: Coef): Tensor {
+  checkBroadcastsTo(op, input, p.shape);
   return addScaled(input, p, beta, alpha);
 }
-export function addmv(input: Tensor, m: Tensor, v: Tensor, { beta, alpha }: Coef): Tensor {
-  const p = mv(m, v);
-  checkBroadcastsTo('addmv', input, p.shape);
-  return addScaled(input, p, beta, alpha);
-}
-export function addr(input: Tensor, v1: Tensor, v2: Tensor, { beta, alpha }: Coef): Tensor {
-  const p = outer(v1, v2);
-  checkBroadcastsTo('addr', input, p.shape);
-  return addScaled(input, p, beta, alpha);
-}
-export function baddbmm(input: Tensor, b1: Tensor, b2: Tensor, { beta, alpha }: Coef): Tensor {
-  const p = bmm(b1, b2);
-  checkBroadcastsTo('baddbmm', input, p.shape);
-  return addScaled(input, p, beta, alpha);
-}
-export function addbmm(input: Tensor, b1: Tensor, b2: Tensor, { beta, alpha }: Coef): Tensor {
-  const p = sum(bmm(b1, b2), [0]);
-  checkBroadcastsTo('addbmm', input, p.shape);
-  return addScaled(input, p, beta, alpha);
-}
+export const addmm = (input: Tensor, m1: Tensor, m2: Tensor, c: Coef): Tensor =>
+  addProduct('addmm', input, mm(m1, m2), c);
+export const addmv = (input: Tensor, m: Tensor, v: Tensor, c: Coef): Tensor =>
+  addProduct('addmv', input, mv(m, v), c);
+export const addr = (input: Tensor, v1: Tensor, v2: Tensor, c: Coef): Tensor =>
+  addProduct('addr', input, outer(v1, v2), c);
+export const baddbmm = (input: Tensor, b1: Tensor, b2: Tensor, c: Coef): Tensor =>
+  addProduct('baddbmm', input, bmm(b1, b2), c);
+export const addbmm = (input: Tensor, b1: Tensor, b2: Tensor, c: Coef): Tensor =>
+  addProduct('addbmm', input, sum(bmm(b1, b2), [0]), c);
 
 /** torch.vdot: the dot product (conjugating the first argument, a no-op for real tensors). */
 export const vdot = (a: Tensor, b: Tensor): Tensor => dot(a, b);

@@ -14,21 +14,11 @@ import { E } from '../../src/backend/expr.js';
 import { philox4x32 } from '../../src/backend/philox.js';
 import type { DType } from '../../src/tensor/dtype.js';
 import { typedArrayFor } from '../../src/tensor/dtype.js';
+import { rng } from '../helpers/rng.js';
 
 const f32 = Math.fround;
 const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
-/** Deterministic test data (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const randoms = (n: number, seed: number, lo = -2, hi = 2) => {
   const r = rng(seed);
   return Array.from({ length: n }, () => f32(lo + (hi - lo) * r()));

@@ -21,17 +21,7 @@ export const describeGpu = describe.skipIf(!gpuOk);
 export const gpu = (): Backend => webgpuBackend();
 export const cpu: Backend = cpuBackend;
 
-/** Deterministic PRNG (mulberry32) for test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../../helpers/rng.js';
 export const randn = (r: () => number) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 
 export function fill(dtype: DType, n: number, f: (i: number) => number): TypedArray {
