@@ -23,6 +23,21 @@
  * budget is reached, and takes it from a fresh vm context (the process's own global is left
  * alone). Browsers have no such hook; there V8's own scheduling stands. `TORCHTS_GC=0` turns the
  * forced collections off.
+ *
+ * Loops that never yield. Finalizers are queued by the GC and run between tasks, so a loop with
+ * no `await` at all (PyTorch's most common shape) would get nothing back until it ends, and grow
+ * (+110 KB per step on the tutorial's net, measured). V8 can run a registry's queued finalizers
+ * synchronously, `FinalizationRegistry.prototype.cleanupSome` (a staged proposal behind the flag
+ * `--harmony-weak-refs-with-cleanup-some`, which Node 20 still has). At the first storage
+ * allocation (not at import) we set that flag, take the constructor from a fresh vm context
+ * (contexts made after the flag get the method) and move our registries onto it
+ * (`finalizationRegistry`). Running finalizers in the
+ * middle of an op would be unsafe: optimized code may drop a tensor whose storage the op is still
+ * reading, and its block could be handed out again. So after a GC they run at the next *safe
+ * point*, `reclaim()`, called where no library code holds a bare storage: the entry of every
+ * public callable (signature/bind.ts: ops, Tensor methods, constructors, backward, step). A sync
+ * loop then reclaims each step, as an async one does at its task turns. Where the method is
+ * missing (browsers, a Node without the flag) finalizers keep running between tasks.
  */
 
 type GcFn = (opts?: { type?: 'major' | 'minor' }) => void;
@@ -59,7 +74,95 @@ export function collectGarbage(): boolean {
   if (!gcFn) return false;
   gcFn();
   collections++;
+  reclaimPending = true;
   return true;
+}
+
+// ---- finalizers that can run synchronously ----
+
+interface Registry<T> {
+  register(target: object, held: T, token?: object): void;
+  unregister(token: object): boolean;
+  cleanupSome?: () => void;
+}
+type RegistryCtor = new <T>(cleanup: (held: T) => void) => Registry<T>;
+
+/** Where a forced GC left finalizers queued that `reclaim()` can run now. */
+export let reclaimPending = false;
+const swappable: SwappableRegistry<never>[] = [];
+let syncCtor: RegistryCtor | null | undefined;
+
+/** The FinalizationRegistry of a context made with cleanupSome enabled, or null. */
+function lookupSyncCtor(): RegistryCtor | null {
+  if (syncCtor !== undefined) return syncCtor;
+  syncCtor = null;
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const v8 = proc?.getBuiltinModule?.('node:v8') as { setFlagsFromString(f: string): void } | undefined;
+  const vm = proc?.getBuiltinModule?.('node:vm') as { runInNewContext(code: string): unknown } | undefined;
+  if (!v8 || !vm) return null;
+  try {
+    v8.setFlagsFromString('--harmony-weak-refs-with-cleanup-some');
+    const ctor = vm.runInNewContext('FinalizationRegistry') as RegistryCtor;
+    if (typeof (ctor.prototype as Registry<unknown>).cleanupSome === 'function') syncCtor = ctor;
+  } catch {
+    // the flag or the context is unavailable: finalizers run between tasks
+  }
+  return syncCtor;
+}
+
+/**
+ * A FinalizationRegistry that moves onto a cleanupSome-capable one once forced GCs start (targets
+ * registered before stay with the old registry, which still runs them between tasks).
+ */
+class SwappableRegistry<T> {
+  private current: Registry<T>;
+  private readonly older: Registry<T>[] = [];
+  constructor(private readonly cleanup: (held: T) => void) {
+    this.current = new FinalizationRegistry<T>(cleanup);
+  }
+  register(target: object, held: T, token?: object): void {
+    this.current.register(target, held, token);
+  }
+  unregister(token: object): void {
+    if (!this.current.unregister(token)) for (const r of this.older) if (r.unregister(token)) return;
+  }
+  upgrade(ctor: RegistryCtor): void {
+    if (this.current.cleanupSome) return;
+    this.older.push(this.current);
+    this.current = new ctor<T>(this.cleanup);
+  }
+  runQueued(): void {
+    this.current.cleanupSome?.();
+  }
+}
+
+function upgradeRegistries(): void {
+  if (gcFn === undefined) gcFn = lookupGc();
+  if (gcFn === null) {
+    syncCtor = null; // forced collections are off: nothing would queue finalizers early
+    return;
+  }
+  const ctor = lookupSyncCtor();
+  if (ctor) for (const r of swappable) r.upgrade(ctor);
+}
+
+/** A registry whose finalizers `reclaim()` can run synchronously after a forced GC. */
+export function finalizationRegistry<T>(cleanup: (held: T) => void): SwappableRegistry<T> {
+  const r = new SwappableRegistry<T>(cleanup);
+  swappable.push(r as unknown as SwappableRegistry<never>);
+  if (syncCtor) r.upgrade(syncCtor);
+  return r;
+}
+
+/**
+ * A safe point: runs the finalizers a forced GC queued, so storage the program dropped is free
+ * again without waiting for a task turn. Call only where no code up the stack holds a bare
+ * storage (see the header).
+ */
+export function reclaim(): void {
+  if (!reclaimPending) return;
+  reclaimPending = false;
+  for (const r of swappable) r.runQueued();
 }
 
 /** How many collections garbage pressure has forced in this process (tests and benchmarks). */
@@ -81,6 +184,7 @@ export class GcPressure {
   ) {}
 
   alloc(bytes: number): void {
+    if (syncCtor === undefined) upgradeRegistries(); // the first storage: before any tensor registers
     this.held += bytes;
     if (this.held - this.low >= Math.max(this.minBudget, this.low / 2)) {
       this.low = this.held; // the finalizers that follow lower it to what is really live

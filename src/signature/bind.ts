@@ -5,6 +5,8 @@
  * positional argument, an unknown option or a value of the wrong type is a TypeError naming the
  * callable, the parameter and what was given. Nothing is ignored.
  */
+
+import { reclaim, reclaimPending } from '../backend/pressure.js';
 import {
   formatType,
   methodSignature,
@@ -164,6 +166,8 @@ export function bindArgs(
   /** 1 when args[0] is the tensor a method was called on: messages count the user's arguments. */
   self: 0 | 1 = 0,
 ): Record<string, unknown> {
+  // A safe point: storage dropped by the program comes back here, in loops that never yield too.
+  if (reclaimPending) reclaim();
   const { params } = sig;
   const co = coercers(sig);
   const out: Record<string, unknown> = {};

@@ -8,6 +8,7 @@
 import type { Node } from '../autograd/node.js';
 import type { Backend, Storage, View } from '../backend/backend.js';
 import { contiguousStrides, isContiguousView, numelOf } from '../backend/backend.js';
+import { finalizationRegistry } from '../backend/pressure.js';
 import { method, registerType } from '../signature/bind.js';
 import type { MethodArgs } from '../signature/types.js';
 import { backendFor, type Device } from './device.js';
@@ -33,7 +34,7 @@ function releaseRef(s: Storage): void {
 
 // Safety net for tensors the program simply drops: their storage goes back when the GC
 // collects them (DESIGN.md "Memory"). `dispose()` does the same at once.
-const registry = new FinalizationRegistry<Storage>(releaseRef);
+const registry = finalizationRegistry<Storage>(releaseRef);
 
 let nextId = 1;
 
