@@ -15,6 +15,7 @@ import { cpuStats, resetCpuStats } from './backend/cpu/index.js';
 import { acceleratorType } from './backend/registry.js';
 import * as wg from './backend/webgpu/index.js';
 import { type Device, device } from './tensor/device.js';
+import { OutOfMemoryError } from './tensor/errors.js';
 
 export const webgpu = {
   /**
@@ -97,6 +98,8 @@ export const cuda = {
   memoryReserved: (): number => mem()?.reserved() ?? 0,
   resetPeakMemoryStats: (): void => mem()?.resetPeak(),
   emptyCache: (): void => mem()?.emptyCache(),
+  /** Raised when an allocation does not fit (the same class as torch.OutOfMemoryError). */
+  OutOfMemoryError,
 };
 
 /** torch.accelerator: the device-agnostic API (PyTorch 2.6+). */

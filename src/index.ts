@@ -18,7 +18,7 @@ export * as autograd from './autograd/index.js';
 export { accelerator, bestDevice, cpu, cuda, webgpu } from './device-api.js';
 export { Device, type DeviceLike, device } from './tensor/device.js';
 export type { DType, DTypeLike } from './tensor/dtype.js';
-export { AutogradError, DeviceError, DTypeError, ShapeError } from './tensor/errors.js';
+export { AutogradError, DeviceError, DTypeError, OutOfMemoryError, ShapeError } from './tensor/errors.js';
 export { Generator, initialSeed, manualSeed, seed } from './tensor/random.js';
 export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from './tensor/state.js';
 export { Tensor } from './tensor/tensor.js';

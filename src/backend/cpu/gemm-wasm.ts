@@ -96,7 +96,7 @@ function create(): GemmEngine | undefined {
           throw new RangeError(`sgemm: out of memory for ${floats} floats of packing space`);
         }
       }
-      return scratchOff >> 2;
+      return scratchOff >>> 2;
     },
     view: () => h.floats(),
     owns: (x) => h.owns(x),

@@ -180,7 +180,7 @@ function sgemmWith(
   // from where they are, and C is written in place when its shape fills whole tiles. Heap
   // positions are taken now: the scratch allocation below may grow the memory, which detaches
   // the arrays' old buffer when the memory is not shared.
-  const at = (x: Float32Array | undefined, off: number) => (x && e.owns(x) ? (x.byteOffset >> 2) + off : -1);
+  const at = (x: Float32Array | undefined, off: number) => (x && e.owns(x) ? (x.byteOffset >>> 2) + off : -1);
   const aAt = at(a, aOff);
   const bAt = at(b, bOff);
   const cAt = at(c, cOff);

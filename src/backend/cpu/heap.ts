@@ -130,7 +130,7 @@ export class Heap {
     const have = this.memory.buffer.byteLength;
     const max = (this.spec.max ?? 65536) * PAGE;
     if (end > max) return false;
-    const want = Math.min(max, Math.max(end, have + (have >> 2)));
+    const want = Math.min(max, Math.max(end, have + Math.floor(have / 4)));
     try {
       this.memory.grow(Math.ceil((want - have) / PAGE));
     } catch {

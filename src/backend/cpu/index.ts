@@ -3,6 +3,7 @@
  * from `Ex` trees (compile.ts); matmul goes to the blocked GEMM (gemm.ts).
  */
 import { type DType, itemSize, type TypedArray, typedArrayFor } from '../../tensor/dtype.js';
+import { fmtBytes, OutOfMemoryError } from '../../tensor/errors.js';
 import type {
   Backend,
   DeviceTypeInfo,
@@ -34,7 +35,7 @@ export const dataOf = (v: View | Storage): TypedArray =>
 /** Element offset of a view's storage in the heap viewed as `dtype`'s array, or -1 off the heap. */
 export const heapIndex = (v: View): number => {
   const off = (v.storage as CpuStorage).heapOff;
-  return off < 0 ? -1 : v.dtype === 'bool' ? off : off >> 2;
+  return off < 0 ? -1 : v.dtype === 'bool' ? off : off >>> 2;
 };
 
 const viewFor = (d: DType, buf: ArrayBufferLike, off: number, n: number): TypedArray =>
@@ -94,7 +95,25 @@ const pool = new Map<string, TypedArray[]>();
 let pooledBytes = 0;
 const POOL_LIMIT = 256 * 2 ** 20;
 
+/** The machine's memory (Node), the most any CPU storage could ever get. */
+const totalMemory = (() => {
+  const os = (
+    globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+  ).process?.getBuiltinModule?.('node:os') as { totalmem(): number } | undefined;
+  return os?.totalmem() ?? Number.POSITIVE_INFINITY;
+})();
+
+function outOfMemory(size: number, dtype: DType, why: string): OutOfMemoryError {
+  const bytes = size * itemSize(dtype);
+  return new OutOfMemoryError(
+    `CPU out of memory: tried to allocate ${fmtBytes(bytes)} (a ${dtype} tensor of ${size} elements); ${why}`,
+  );
+}
+
 function alloc(size: number, dtype: DType): CpuStorage {
+  // Absurd sizes fail at once, before anything is touched (a 4 TiB request must not page for a minute).
+  if (size * itemSize(dtype) > totalMemory)
+    throw outOfMemory(size, dtype, `this machine has ${fmtBytes(totalMemory)} of memory in total`);
   if (wasmKernels.enabled && heap && size > 0) {
     const off = heap.alloc(size * itemSize(dtype));
     if (off >= 0) return new HeapStorage(dtype, size, off, heap);
@@ -112,8 +131,18 @@ function alloc(size: number, dtype: DType): CpuStorage {
     writtenAt: 0,
     writeLog: null,
     heapOff: -1,
-    data: data ?? typedArrayFor(dtype, size),
+    data: data ?? plainArray(dtype, size),
   };
+}
+
+function plainArray(dtype: DType, size: number): TypedArray {
+  try {
+    return typedArrayFor(dtype, size);
+  } catch (e) {
+    if (e instanceof RangeError)
+      throw outOfMemory(size, dtype, `the JavaScript engine could not allocate it (${e.message})`);
+    throw e;
+  }
 }
 
 function release(s: Storage): void {

@@ -22,6 +22,7 @@
  * arenas with no live block.
  */
 import type { DType } from '../../tensor/dtype.js';
+import { fmtBytes, OutOfMemoryError } from '../../tensor/errors.js';
 import type { Storage, View } from '../backend.js';
 import { GcPressure } from '../pressure.js';
 import { gpuDevice, limit, onDeviceGone } from './device.js';
@@ -155,9 +156,9 @@ export function allocStorage(size: number, dtype: DType): GpuStorage {
   const need = Math.max(1, size) * 4;
   const maxBind = Math.min(limit('maxStorageBufferBindingSize'), limit('maxBufferSize'));
   if (need > maxBind)
-    throw new RangeError(
-      `webgpu alloc: a ${dtype} tensor of ${size} elements needs ${need} bytes, more than this adapter's ` +
-        `maxStorageBufferBindingSize (${maxBind} bytes); split the tensor or use the cpu device`,
+    throw new OutOfMemoryError(
+      `WebGPU out of memory: tried to allocate ${fmtBytes(need)} (a ${dtype} tensor of ${size} elements), more than ` +
+        `the ${fmtBytes(maxBind)} this adapter can bind at once (maxStorageBufferBindingSize); split the tensor or use the cpu device`,
     );
   const bytes = Math.min(bucketBytes(need), Math.floor(maxBind / 16) * 16 || need);
   const block =
