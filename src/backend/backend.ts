@@ -134,8 +134,12 @@ export interface Backend {
    */
   matmul(a: View, b: View, out: View, opts?: MatmulOptions): void;
 
-  /** out[...i, j, k...] = x[...i, index[...i, j, k...], k...] along `dim` (torch.gather). */
-  gather(x: View, dim: number, index: View, out: View): void;
+  /**
+   * out[...i, j, k...] = x[...i, index[...i, j, k...], k...] along `dim` (torch.gather). An
+   * index outside [0, size) is `indexOutOfBounds(op, ...)`: thrown at once where the backend can,
+   * else at the next readback (WebGPU). `op` names the op the user called (index_select...).
+   */
+  gather(x: View, dim: number, index: View, out: View, op?: string): void;
   /** out[...i, index[...], k...] += src[...i, j, k...] along `dim` (torch.scatter_add_, in place). */
   scatterAdd(out: View, dim: number, index: View, src: View): void;
 
@@ -266,4 +270,20 @@ export function coalesce(
     for (const s of st) s.push(0);
   }
   return { shape: sh, strides: st };
+}
+
+/**
+ * The error for an out-of-range index, the same text on every backend. Ops other than the
+ * primitives themselves also name the indexed shape (PyTorch's index_select/embedding do).
+ */
+export function indexOutOfBounds(
+  op: string,
+  k: number,
+  dim: number,
+  size: number,
+  shape: readonly number[],
+): RangeError {
+  const where =
+    op === 'gather' || op === 'scatter_add' ? '' : ` (indexed tensor of shape [${shape.join(', ')}])`;
+  return new RangeError(`${op}: index ${k} is out of bounds for dimension ${dim} with size ${size}${where}`);
 }

@@ -66,15 +66,7 @@ bindScatterAdd(scatterAdd);
  * (index_select, embedding), not the primitive underneath.
  */
 function gatherAs(op: string, x: Tensor, dim: number, index: View, out: Tensor): void {
-  try {
-    out.backend.gather(x, dim, index, out);
-  } catch (e) {
-    if (e instanceof RangeError && e.message.startsWith('gather: '))
-      throw new RangeError(
-        `${op}: ${e.message.slice('gather: '.length)} (indexed tensor of shape ${fmtShape(x.shape)})`,
-      );
-    throw e;
-  }
+  out.backend.gather(x, dim, index, out, op);
 }
 
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {

@@ -13,7 +13,7 @@ import type {
   Storage,
   View,
 } from '../backend.js';
-import { contiguousStrides, isContiguousView, numelOf } from '../backend.js';
+import { contiguousStrides, indexOutOfBounds, isContiguousView, numelOf } from '../backend.js';
 import { constantsOf, type Ex } from '../expr.js';
 import { philoxFill } from '../philox.js';
 import { coalesce, compileElementwise, jsKernels } from './compile.js';
@@ -381,7 +381,7 @@ function walkOffsets(index: View, other: View, dim: number): Int32Array | Float6
   return outerOffsets(index.shape, st, other.offset);
 }
 
-function gather(x: View, dim: number, index: View, out: View): void {
+function gather(x: View, dim: number, index: View, out: View, opName = 'gather'): void {
   const X = dataOf(x);
   const I = dataOf(index);
   const O = dataOf(out);
@@ -402,8 +402,7 @@ function gather(x: View, dim: number, index: View, out: View): void {
     const bytes = itemSize(x.dtype);
     for (let j = 0; j < index.shape[dim]; j++) {
       const k = I[index.offset + j * index.strides[dim]];
-      if (k < 0 || k >= size)
-        throw new RangeError(`gather: index ${k} is out of bounds for dimension ${dim} with size ${size}`);
+      if (k < 0 || k >= size) throw indexOutOfBounds(opName, k, dim, size, x.shape);
       const xo = x.offset + k * xs;
       const oo = out.offset + j * out.strides[dim];
       if (xa >= 0 && oa >= 0)
@@ -418,8 +417,7 @@ function gather(x: View, dim: number, index: View, out: View): void {
   const xp = walkOffsets(index, x, dim);
   for (let i = 0; i < ip.length; i++) {
     const k = I[ip[i]];
-    if (k < 0 || k >= size)
-      throw new RangeError(`gather: index ${k} is out of bounds for dimension ${dim} with size ${size}`);
+    if (k < 0 || k >= size) throw indexOutOfBounds(opName, k, dim, size, x.shape);
     O[op[i]] = X[xp[i] + k * xs];
   }
 }
@@ -435,8 +433,7 @@ function scatterAdd(out: View, dim: number, index: View, src: View): void {
   const op = walkOffsets(index, out, dim);
   for (let i = 0; i < ip.length; i++) {
     const k = I[ip[i]];
-    if (k < 0 || k >= size)
-      throw new RangeError(`scatter_add: index ${k} is out of bounds for dimension ${dim} with size ${size}`);
+    if (k < 0 || k >= size) throw indexOutOfBounds('scatter_add', k, dim, size, out.shape);
     O[op[i] + k * os] += S[sp[i]];
   }
 }

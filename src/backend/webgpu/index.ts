@@ -23,6 +23,7 @@ import {
   unavailableReason,
   webgpuAvailable,
 } from './device.js';
+import { armedIndexFlag, raiseIndexError } from './index-errors.js';
 import { elementwise } from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/gather.js';
 import { logSoftmaxNll, logSoftmaxNllReduced } from './kernels/log-softmax-nll.js';
@@ -88,7 +89,7 @@ async function read(v: View): Promise<TypedArray> {
   const g = asGpu(v, 'read');
   const n = numelOf(v.shape);
   let bytes: ArrayBuffer;
-  if (isContiguousView(v)) bytes = await readBuffer(g.buffer, g.byteOffset + v.offset * 4, n * 4);
+  if (isContiguousView(v)) bytes = await readChecked(g.buffer, g.byteOffset + v.offset * 4, n * 4);
   else {
     // Gather the view into a contiguous temporary on the device; one readback of n elements.
     const tmp = allocStorage(n, v.dtype);
@@ -100,12 +101,30 @@ async function read(v: View): Promise<TypedArray> {
         strides: contiguousStrides(v.shape),
         offset: 0,
       });
-      bytes = await readBuffer(tmp.buffer, tmp.byteOffset, n * 4);
+      bytes = await readChecked(tmp.buffer, tmp.byteOffset, n * 4);
     } finally {
       releaseStorage(tmp);
     }
   }
   return fromBytes(bytes, v.dtype);
+}
+
+/** A readback that also brings the index-error flag and raises what it recorded. */
+async function readChecked(b: GPUBuffer, byteOffset: number, byteSize: number): Promise<ArrayBuffer> {
+  const bytes = await readBuffer(b, byteOffset, byteSize, armedIndexFlag());
+  if (bytes.extraBytes) raiseIndexError(new Int32Array(bytes.extraBytes));
+  return bytes;
+}
+
+/**
+ * Waits for the device; raises an index error its kernels recorded. Once an index kernel has
+ * run, the wait is the flag's own 16-byte readback (one small submit), which also waits for
+ * everything submitted before it.
+ */
+async function synchronizeChecked(): Promise<void> {
+  const f = armedIndexFlag();
+  if (f) await readChecked(f.buffer, f.byteOffset, 0);
+  else await synchronize();
 }
 
 function fromBytes(bytes: ArrayBuffer, dtype: DType): TypedArray {
@@ -126,7 +145,7 @@ const backend: Backend = {
   gather,
   scatterAdd,
   random,
-  synchronize,
+  synchronize: synchronizeChecked,
   routines: { logSoftmaxNll, logSoftmaxNllReduced, linearGrads, optimizerStep },
 };
 

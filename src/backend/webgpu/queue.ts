@@ -329,28 +329,44 @@ export function writeBuffer(s: GpuStorage, byteOffset: number, data: ArrayBuffer
 const staging = new Map<number, GPUBuffer[]>();
 onDeviceGone(() => staging.clear());
 
-/** Device -> host copy of `byteSize` bytes at `byteOffset` of `b`: records, submits, awaits. */
-export async function readBuffer(b: GPUBuffer, byteOffset: number, byteSize: number): Promise<ArrayBuffer> {
+/**
+ * Device -> host copy of `byteSize` bytes at `byteOffset` of `b`: records, submits, awaits. With
+ * `extra` (a small storage, e.g. the index-error flag), its bytes ride along in the same staging
+ * buffer and come back as `extraBytes`.
+ */
+export async function readBuffer(
+  b: GPUBuffer,
+  byteOffset: number,
+  byteSize: number,
+  extra?: GpuStorage | null,
+): Promise<ArrayBuffer & { extraBytes?: ArrayBuffer }> {
   const device = gpuDevice();
-  if (byteSize === 0) return new ArrayBuffer(0);
-  const cap = Math.max(256, 2 ** Math.ceil(Math.log2(byteSize)));
+  if (byteSize === 0 && !extra) return new ArrayBuffer(0);
+  const extraAt = Math.ceil(byteSize / 16) * 16;
+  const extraSize = extra ? extra.size * 4 : 0;
+  const total = extraAt + extraSize;
+  const cap = Math.max(256, 2 ** Math.ceil(Math.log2(total)));
   const free = staging.get(cap);
   let st = free?.pop();
   if (!st) {
     st = device.createBuffer({ size: cap, usage: 0x1 | 0x8, label: 'torchts:readback' }); // MAP_READ | COPY_DST
     counters.bufferAllocations++;
   }
-  encoderOutsidePass().copyBufferToBuffer(b, byteOffset, st, 0, byteSize);
+  const enc = encoderOutsidePass();
+  if (byteSize > 0) enc.copyBufferToBuffer(b, byteOffset, st, 0, byteSize);
+  if (extra) enc.copyBufferToBuffer(extra.buffer, extra.byteOffset, st, extraAt, extraSize);
   flush();
   counters.reads++;
   counters.bytesRead += byteSize;
   try {
-    await st.mapAsync(1, 0, byteSize); // GPUMapMode.READ
+    await st.mapAsync(1, 0, total); // GPUMapMode.READ
   } catch (e) {
     checkDeviceError();
     throw e;
   }
-  const out = st.getMappedRange(0, byteSize).slice(0);
+  const mapped = st.getMappedRange(0, total);
+  const out: ArrayBuffer & { extraBytes?: ArrayBuffer } = mapped.slice(0, byteSize);
+  if (extra) out.extraBytes = mapped.slice(extraAt, total);
   st.unmap();
   const list = staging.get(cap) ?? [];
   if (list.length < 4) {

@@ -6,12 +6,13 @@
  * when two indices hit one slot the last bits of the sum can vary from run to run, as with
  * PyTorch's CUDA index_add/scatter_add. A deterministic alternative (each output slot scans
  * the whole index row) costs O(out x index) work and would make embedding backward quadratic;
- * integer scatterAdd is exact and order-free with atomicAdd. Out-of-range indices cannot raise
- * on the device: gather writes NaN (0 for integers) and scatterAdd skips them; the ops layer
- * validates host-side indices where it can.
+ * integer scatterAdd is exact and order-free with atomicAdd. An out-of-range index makes gather
+ * write NaN (0 for integers) and scatterAdd skip it, and is recorded in the index-error flag
+ * (index-errors.ts) that the next readback raises with the CPU's message.
  */
 import type { View } from '../../backend.js';
 import { numelOf } from '../../backend.js';
+import { IndexKind, indexCode, indexErrorFlag, indexFlagDecl, indexFlagRaise } from '../index-errors.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
 import { type GpuStorage, releaseStorage, storageOf } from '../storage.js';
 import {
@@ -37,9 +38,10 @@ function params(
   views: View[],
   dim: number,
   zeroDimFor: number,
+  code: number,
 ): Params {
   const r = shape.length;
-  const p = new Params(2 + r + 3 * (1 + r) + 1);
+  const p = new Params(2 + r + 3 * (1 + r) + 2);
   p.u[0] = n;
   p.u[1] = size;
   shape.forEach((s, d) => {
@@ -54,6 +56,7 @@ function params(
   });
   // The indexed operand's stride along dim, for p = base + index * stride.
   p.i[2 + r + 3 * (1 + r)] = views[zeroDimFor].strides[dim];
+  p.i[2 + r + 3 * (1 + r) + 1] = code; // what a bad index reports (index-errors.ts)
   return p;
 }
 
@@ -67,7 +70,7 @@ function checkRanks(what: string, dim: number, ...vs: View[]): void {
 }
 
 /** out[...i, j, k...] = x[...i, index[...i, j, k...], k...] (torch.gather). */
-export function gather(x: View, dim: number, index: View, out: View): void {
+export function gather(x: View, dim: number, index: View, out: View, op = 'gather'): void {
   checkRanks('gather', dim, x, index, out);
   if (out.dtype !== x.dtype)
     throw new TypeError(`webgpu gather: out dtype ${out.dtype} must equal x dtype ${x.dtype}`);
@@ -80,28 +83,34 @@ export function gather(x: View, dim: number, index: View, out: View): void {
   const r = index.shape.length;
   const strideAt = 2 + r + 3 * (1 + r);
   const key = `gather:${x.dtype}->${out.dtype}:r${r}`;
-  const pipe = pipelineFor(key, 'wrr', () => {
+  const pipe = pipelineFor(key, 'wrrw', () => {
     const ctx = new WgslCtx();
     const bad = x.dtype === 'float32' ? f32Lit(Number.NaN, ctx) : `${elemType(x.dtype)}(0)`;
-    return `${uniformDecl(strideAt + 1)}
+    return `${uniformDecl(strideAt + 2)}
 ${storageDecl(1, 'o', out.dtype, true)}
 ${storageDecl(2, 'ix', 'int32', false)}
 ${storageDecl(3, 'x', x.dtype, false)}
+${indexFlagDecl(4)}
 ${ctx.prelude()}
 @compute @workgroup_size(${WG}) fn main(${builtins}) {
   ${linearId(WG)}
   if (i >= ${uw(0)}) { return; }
   ${stridedOffsets('i', r, 2, [2 + r, 2 + r + (1 + r), 2 + r + 2 * (1 + r)])}
   let k = ix[p0];
-  if (k < 0 || u32(k) >= ${uw(1)}) { o[p2] = ${bad}; return; }
+  if (k < 0 || u32(k) >= ${uw(1)}) {
+    o[p2] = ${bad};
+    ${indexFlagRaise(ui(strideAt + 1), 'k', uw(1))}
+    return;
+  }
   o[p2] = x[p1 + k * ${ui(strideAt)}];
 }`;
   });
-  const p = params(n, x.shape[dim], index.shape, [index, x, out], dim, 1);
+  const code = indexCode(IndexKind.gather, dim, op, x.shape);
+  const p = params(n, x.shape[dim], index.shape, [index, x, out], dim, 1, code);
   dispatch(
     pipe,
-    'wrr',
-    [storageOf(out, 'gather'), storageOf(index, 'gather'), storageOf(x, 'gather')],
+    'wrrw',
+    [storageOf(out, 'gather'), storageOf(index, 'gather'), storageOf(x, 'gather'), indexErrorFlag()],
     p,
     grid(Math.ceil(n / WG)),
   );
@@ -126,17 +135,21 @@ export function scatterAdd(out: View, dim: number, index: View, src: View): void
   const f = out.dtype === 'float32';
   const pipe = pipelineFor(
     `scatterAdd:${out.dtype}:r${r}`,
-    'wrr',
-    () => `${uniformDecl(strideAt + 1)}
+    'wrrw',
+    () => `${uniformDecl(strideAt + 2)}
 @group(0) @binding(1) var<storage, read_write> o: array<atomic<${f ? 'u32' : 'i32'}>>;
 ${storageDecl(2, 'ix', 'int32', false)}
 ${storageDecl(3, 's', src.dtype, false)}
+${indexFlagDecl(4)}
 @compute @workgroup_size(${WG}) fn main(${builtins}) {
   ${linearId(WG)}
   if (i >= ${uw(0)}) { return; }
   ${stridedOffsets('i', r, 2, [2 + r, 2 + r + (1 + r), 2 + r + 2 * (1 + r)])}
   let k = ix[p0];
-  if (k < 0 || u32(k) >= ${uw(1)}) { return; }
+  if (k < 0 || u32(k) >= ${uw(1)}) {
+    ${indexFlagRaise(ui(strideAt + 1), 'k', uw(1))}
+    return;
+  }
   let v = s[p1];
   let t = p2 + k * ${ui(strideAt)};
   ${
@@ -151,11 +164,17 @@ ${storageDecl(3, 's', src.dtype, false)}
   }
 }`,
   );
-  const p = params(n, out.shape[dim], index.shape, [index, src, out], dim, 2);
+  const code = indexCode(IndexKind.scatterAdd, dim, 'scatter_add', out.shape);
+  const p = params(n, out.shape[dim], index.shape, [index, src, out], dim, 2, code);
   dispatch(
     pipe,
-    'wrr',
-    [storageOf(out, 'scatterAdd'), storageOf(index, 'scatterAdd'), storageOf(src, 'scatterAdd')],
+    'wrrw',
+    [
+      storageOf(out, 'scatterAdd'),
+      storageOf(index, 'scatterAdd'),
+      storageOf(src, 'scatterAdd'),
+      indexErrorFlag(),
+    ],
     p,
     grid(Math.ceil(n / WG)),
   );

@@ -6,9 +6,11 @@
  * threads = 2 warps / 1 wavefront keeps a row's reductions in one SIMD group's reach). Bytes
  * moved: the row is read twice (max, then exp-sum and softmax share a pass through cache) and
  * probs written once: ~12 bytes per logit, versus ~40 for the 5-kernel composed version.
- * A target outside [0, C) that is not ignoreIndex gives a NaN loss (no device-side throw).
+ * A target outside [0, C) that is not ignoreIndex gives a NaN loss and sets the index-error flag
+ * (index-errors.ts), raised at the next readback with the CPU's message.
  */
 import type { View } from '../../backend.js';
+import { IndexKind, indexCode, indexErrorFlag, indexFlagDecl, indexFlagRaise } from '../index-errors.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
 import { allocStorage, type GpuStorage, releaseStorage, storageOf } from '../storage.js';
 import { ui, uniformDecl, uw } from '../wgsl/common.js';
@@ -40,7 +42,8 @@ export function logSoftmaxNll(
   logits = separateFrom(separateFrom(logits, loss, temps), probs, temps);
   target = separateFrom(separateFrom(target, loss, temps), probs, temps);
   const sameOut = storageOf(loss, 'logSoftmaxNll') === storageOf(probs, 'logSoftmaxNll');
-  const pipe = pipelineFor(`lsmnll:wg${WG}${sameOut ? ':alias' : ''}`, sameOut ? 'wrr' : 'wrrw', () => {
+  const access = sameOut ? 'wrrw' : 'wrrww';
+  const pipe = pipelineFor(`lsmnll:wg${WG}${sameOut ? ':alias' : ''}`, access, () => {
     const ctx = new WgslCtx();
     const { isnan, fmax, exp, log, ninf, nan, x } = rowHelpers(ctx);
     return `${uniformDecl(14)}
@@ -48,6 +51,7 @@ export function logSoftmaxNll(
 @group(0) @binding(2) var<storage, read_write> X: array<f32>;
 @group(0) @binding(3) var<storage, read_write> T: array<i32>;
 ${sameOut ? '' : '@group(0) @binding(4) var<storage, read_write> PR: array<f32>;'}
+${indexFlagDecl(sameOut ? 4 : 5)}
 ${ctx.prelude()}
 var<workgroup> red: array<f32, ${WG}>;
 @compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
@@ -83,8 +87,10 @@ var<workgroup> red: array<f32, ${WG}>;
     let t = T[${ui(5)} + row * ${ui(6)}];
     var l = 0.0;
     if (t != ${ui(12)}) {
-      if (t < 0 || t >= C) { l = ${nan}; }
-      else { l = ${log}(sum) + shift - ${x('t')}; }
+      if (t < 0 || t >= C) {
+        l = ${nan};
+        ${indexFlagRaise(ui(13), 't', 'C')}
+      } else { l = ${log}(sum) + shift - ${x('t')}; }
       if (${isnan}(mx)) { l = mx; }
     }
     L[${ui(7)} + row * ${ui(8)}] = l;
@@ -109,13 +115,15 @@ var<workgroup> red: array<f32, ${WG}>;
     ],
     2,
   );
+  p.i[13] = indexCode(IndexKind.crossEntropy);
   const bufs = [
     storageOf(loss, 'logSoftmaxNll'),
     storageOf(logits, 'logSoftmaxNll'),
     storageOf(target, 'logSoftmaxNll'),
   ];
   if (!sameOut) bufs.push(storageOf(probs, 'logSoftmaxNll'));
-  dispatch(pipe, sameOut ? 'wrr' : 'wrrw', bufs, p, grid(N));
+  bufs.push(indexErrorFlag());
+  dispatch(pipe, access, bufs, p, grid(N));
   temps.forEach(releaseStorage);
 }
 
@@ -165,7 +173,7 @@ export function logSoftmaxNllReduced(
   const fromRows = rows !== null;
   const mean = reduction === 'mean';
   const key = `lsmnll-reduce:${fromRows ? 'rows' : 'fused'}:${mean ? 'mean' : 'sum'}`;
-  const access = fromRows ? 'wrr' : 'wrrw';
+  const access = fromRows ? 'wrr' : 'wrrww';
   const pipe = pipelineFor(key, access, () => {
     const ctx = new WgslCtx();
     const { isnan, fmax, exp, log, ninf, nan, x } = rowHelpers(ctx);
@@ -180,14 +188,17 @@ export function logSoftmaxNllReduced(
     for (var j = 0; j < C; j++) { PR[${ui(9)} + row * ${ui(10)} + j * ${ui(11)}] = ${exp}(${x('j')} - shift) / s; }
     var l = 0.0;
     if (t != ${ui(12)}) {
-      if (t < 0 || t >= C) { l = ${nan}; } else { l = ${log}(s) + shift - ${x('t')}; }
+      if (t < 0 || t >= C) {
+        l = ${nan};
+        ${indexFlagRaise(ui(13), 't', 'C')}
+      } else { l = ${log}(s) + shift - ${x('t')}; }
       if (${isnan}(m)) { l = m; }
     }`;
     return `${uniformDecl(14)}
 @group(0) @binding(1) var<storage, read_write> O: array<f32>;
 @group(0) @binding(2) var<storage, read_write> X: array<f32>;
 @group(0) @binding(3) var<storage, read_write> T: array<i32>;
-${fromRows ? '' : '@group(0) @binding(4) var<storage, read_write> PR: array<f32>;'}
+${fromRows ? '' : `@group(0) @binding(4) var<storage, read_write> PR: array<f32>;\n${indexFlagDecl(5)}`}
 ${ctx.prelude()}
 var<workgroup> rl: array<f32, ${RWG}>;
 var<workgroup> rc: array<f32, ${RWG}>;
@@ -248,7 +259,9 @@ var<workgroup> rc: array<f32, ${RWG}>;
         storageOf(logits, 'logSoftmaxNllReduced'),
         storageOf(target, 'logSoftmaxNllReduced'),
         storageOf(probs, 'logSoftmaxNllReduced'),
+        indexErrorFlag(),
       ];
+  p.i[13] = indexCode(IndexKind.crossEntropy);
   dispatch(pipe, access, bufs, p, [1, 1]);
   if (rows) releaseStorage(rows);
   temps.forEach(releaseStorage);

@@ -1,0 +1,77 @@
+/**
+ * Out-of-range indices on the device. A kernel cannot throw, so the index kernels (gather,
+ * scatterAdd, the cross-entropy routines) record the first bad index in a 4-word flag storage:
+ * [code, index, size, 0], code = kind + 4 * dim (0 = no error). Every readback copies the flag
+ * along with its data (16 bytes in the same staging buffer, no extra round trip) and
+ * `synchronize()` reads it; a set flag is cleared and raised there as the same RangeError the
+ * CPU throws at the call (PyTorch on CUDA reports a device-side assert at its next sync too).
+ * The op's output holds NaN (0 for integers) until then.
+ */
+
+import { indexOutOfBounds } from '../backend.js';
+import { onDeviceGone } from './device.js';
+import { writeBuffer } from './queue.js';
+import { allocStorage, type GpuStorage } from './storage.js';
+
+export const IndexKind = { gather: 1, scatterAdd: 2, crossEntropy: 3 } as const;
+
+let flag: GpuStorage | null = null;
+onDeviceGone(() => {
+  flag = null;
+});
+
+/** The flag storage, made (zeroed) on first use; binding it arms the check on every readback. */
+export function indexErrorFlag(): GpuStorage {
+  if (!flag) {
+    flag = allocStorage(4, 'int32');
+    flag.refs = 1; // held for the device's life, never released
+    writeBuffer(flag, 0, new Int32Array(4));
+  }
+  return flag;
+}
+
+/** The flag the readbacks must copy, or null when no index kernel ever ran. */
+export const armedIndexFlag = (): GpuStorage | null => flag;
+
+/** WGSL: the flag's declaration at `binding`. */
+export const indexFlagDecl = (binding: number): string =>
+  `@group(0) @binding(${binding}) var<storage, read_write> ixerr: array<atomic<i32>>;`;
+
+/** WGSL: records (code, k, size) unless an earlier error is already recorded. */
+export const indexFlagRaise = (code: string, k: string, size: string): string =>
+  `if (atomicCompareExchangeWeak(&ixerr[0], 0, ${code}).exchanged) { atomicStore(&ixerr[1], ${k}); atomicStore(&ixerr[2], i32(${size})); }`;
+
+// What a bad index reports needs the op the user called and the indexed shape: interned per
+// (op, shape) so the code fits one word (kind: 2 bits, dim: 6 bits, context: the rest).
+const contexts: { op: string; shape: readonly number[] }[] = [];
+const contextIds = new Map<string, number>();
+const MAX_CONTEXTS = 1 << 20;
+
+/** The code a dispatch passes in its uniforms. */
+export function indexCode(kind: number, dim = 0, op = '', shape: readonly number[] = []): number {
+  const key = `${op}|${shape.join(',')}`;
+  let id = contextIds.get(key);
+  if (id === undefined) {
+    if (contexts.length >= MAX_CONTEXTS) {
+      contexts.length = 0; // an error recorded before this names a later context: rare and harmless
+      contextIds.clear();
+    }
+    id = contexts.push({ op, shape }) - 1;
+    contextIds.set(key, id);
+  }
+  return kind + 4 * Math.min(dim, 63) + 256 * id;
+}
+
+/** Raises the recorded error, if any (after clearing it): the CPU's message for the same call. */
+export function raiseIndexError(words: Int32Array): void {
+  const [code, k, size] = words;
+  if (code === 0 || !flag) return;
+  writeBuffer(flag, 0, new Int32Array(4));
+  const kind = code & 3;
+  const dim = (code >> 2) & 63;
+  if (kind === IndexKind.crossEntropy)
+    throw new RangeError(`cross_entropy: Target ${k} is out of bounds (number of classes ${size}).`);
+  const ctx = contexts[code >>> 8];
+  const op = ctx?.op || (kind === IndexKind.gather ? 'gather' : 'scatter_add');
+  throw indexOutOfBounds(op, k, dim, size, ctx?.shape ?? []);
+}
