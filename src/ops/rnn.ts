@@ -21,6 +21,7 @@
  * direction (the reverse direction starts each sequence from h0 at its own last step).
  */
 
+import { grad } from '../autograd/index.js';
 import type { View } from '../backend/backend.js';
 import { isGradEnabled } from '../tensor/state.js';
 import { E, type Ex, emptyTensor, ewise, needsGrad, record, type Tensor, viewOf } from './core.js';
@@ -202,16 +203,35 @@ function fusedLayer(a: RnnLayerArgs): RnnLayerResult {
   }
   const outputs = cN ? [out, hN, cN] : [out, hN];
   record(`${mode.toLowerCase()}_layer`, outputs, inputs, (gs) => {
-    if (isGradEnabled())
-      throw new Error(
-        `${mode} layer: double backward through the fused time loop is not supported (use torch.nn.utils.rnn's composed reference)`,
-      );
+    if (isGradEnabled()) return composedGrads({ ...a, xg }, gs);
     return fusedBackward(a, { xg, hg, hc, mask, T, B, H, G, S }, gs[0], gs[1], gs[2] ?? null);
   });
   // The buffers are the outputs' storage; hg lives until the node is released.
   out.gradFn!.onRelease(() => hg.dispose());
   hc.dispose();
   return { out, hN, cN };
+}
+
+/**
+ * createGraph: the fused kernels' gradients carry no graph, so the backward that must itself be
+ * differentiated re-runs the layer from recorded ops and differentiates that.
+ */
+function composedGrads(a: RnnLayerArgs, gs: readonly (Tensor | null)[]): (Tensor | null)[] {
+  const r = composedLayer(a);
+  const outs = [r.out, r.hN, r.cN];
+  const used = outs.map((o, k) => (o && gs[k] ? k : -1)).filter((k) => k >= 0);
+  const inputs = [a.xg, a.h0, a.c0, a.wHh, a.bHh];
+  const want = inputs.map((t, k) => (t?.requiresGrad ? k : -1)).filter((k) => k >= 0);
+  const got = grad(
+    used.map((k) => outs[k]!),
+    want.map((k) => inputs[k]!),
+    { gradOutputs: used.map((k) => gs[k]!), createGraph: true, allowUnused: true },
+  );
+  const res: (Tensor | null)[] = inputs.map(() => null);
+  want.forEach((k, j) => {
+    res[k] = got[j];
+  });
+  return res;
 }
 
 /** Pre-activations of gate g: xg_g + hg_g (inputs g and G + g). */

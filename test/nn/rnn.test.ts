@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '../../src/index.js';
 import { setFusedRnn } from '../../src/ops/rnn.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
-import { expectGradcheck } from '../helpers/conformance.js';
 import { testDevices } from '../helpers/devices.js';
 
 const { nn } = torch;
