@@ -114,6 +114,9 @@ abstract class RNNBase extends Module {
     for (const p of this.parameters()) init.uniform_(p, -k, k);
   }
 
+  /** PyTorch's cuDNN weight compaction: nothing to do here (kept so ported code runs). */
+  flattenParameters(): void {}
+
   private _p(name: string | null): Tensor | null {
     return name === null ? null : ((this as unknown as Record<string, Tensor>)[name] ?? null);
   }
