@@ -86,5 +86,8 @@ export { type LoadStateDictResult, Module } from './module.js';
 export { BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm } from './norm.js';
 export { isParameter, Parameter } from './parameter.js';
 export { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from './pool.js';
+// ── rnn (helper rnn) ──
+export { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell } from './rnn.js';
 export { Dropout2d, Upsample } from './spatial.js';
 export * as utils from './utils.js';
+export { PackedSequence } from './utils-rnn.js';

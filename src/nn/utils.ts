@@ -110,3 +110,7 @@ export const vectorToParameters = fn(
       throw new RangeError(`vector has ${vec.shape[0]} elements, the parameters ${at}`);
   },
 );
+
+// ── rnn (helper rnn) ──
+/** nn.utils.rnn: PackedSequence, padSequence, packPaddedSequence, padPackedSequence, packSequence. */
+export * as rnn from './utils-rnn.js';
