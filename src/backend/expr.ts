@@ -37,6 +37,25 @@ export const unaryOps = [
 ] as const;
 export type UnOp = (typeof unaryOps)[number];
 
+// ── special/fft (helper special) ──
+/**
+ * Binary special functions that need loops (backend/special-math.ts, webgpu/wgsl/special.ts):
+ * each renderer calls a helper function; f32 operands and result.
+ */
+export const loopBinaryOps = [
+  'chebyshev_t',
+  'chebyshev_u',
+  'chebyshev_v',
+  'chebyshev_w',
+  'hermite_h',
+  'hermite_he',
+  'laguerre_l',
+  'legendre_p',
+  'igamma',
+  'igammac',
+  'zeta',
+] as const;
+
 export const binaryOps = [
   'add',
   'sub',
@@ -56,6 +75,8 @@ export const binaryOps = [
   'and',
   'or',
   'xor',
+  // ── special/fft (helper special) ──
+  ...loopBinaryOps,
 ] as const;
 export type BinOp = (typeof binaryOps)[number];
 
@@ -105,7 +126,7 @@ const floatUn = new Set<UnOp>([
 ]);
 const boolUn = new Set<UnOp>(['not', 'isnan', 'isinf']);
 const cmpBin = new Set<BinOp>(['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and', 'or', 'xor']);
-const floatBin = new Set<BinOp>(['div', 'pow', 'atan2']);
+const floatBin = new Set<BinOp>(['div', 'pow', 'atan2', ...loopBinaryOps]);
 const order: Record<ExType, number> = { bool: 0, i32: 1, f32: 2 };
 const promote = (a: ExType, b: ExType): ExType => (order[a] >= order[b] ? a : b);
 
