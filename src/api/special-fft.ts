@@ -3,6 +3,7 @@
  * torch.fft (ops/fft.ts), each bound once through PyTorch's parameter list; api/torch.ts puts
  * them in the `special` and `fft` namespaces.
  */
+import * as ft from '../ops/fft.js';
 import * as sp from '../ops/special.js';
 import { fn } from '../signature/bind.js';
 
@@ -115,3 +116,37 @@ export const igamma = fn('torch.igamma', 'igamma(Tensor input, Tensor other)', (
 export const igammac = fn('torch.igammac', 'igammac(Tensor input, Tensor other)', (a) =>
   sp.igammac(a.input, a.other),
 );
+
+/** torch.fft: the transforms with real inputs and outputs (ops/fft.ts). */
+export const fftFunctions = {
+  fftshift: fn('torch.fft.fftshift', 'fftshift(Tensor input, int[1]? dim=None)', (a) =>
+    ft.fftshift(a.input, a.dim),
+  ),
+  ifftshift: fn('torch.fft.ifftshift', 'ifftshift(Tensor input, int[1]? dim=None)', (a) =>
+    ft.ifftshift(a.input, a.dim),
+  ),
+  irfft: fn('torch.fft.irfft', 'irfft(Tensor input, int? n=None, int dim=-1, str? norm=None)', (a) =>
+    ft.irfft(a.input, a.n, a.dim, a.norm),
+  ),
+  irfft2: fn(
+    'torch.fft.irfft2',
+    'irfft2(Tensor input, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None)',
+    (a) => ft.irfftn(a.input, a.s, a.dim, a.norm),
+  ),
+  irfftn: fn(
+    'torch.fft.irfftn',
+    'irfftn(Tensor input, int[1]? s=None, int[1]? dim=None, str? norm=None)',
+    (a) => ft.irfftn(a.input, a.s, a.dim, a.norm),
+  ),
+  hfft: fn('torch.fft.hfft', 'hfft(Tensor input, int? n=None, int dim=-1, str? norm=None)', (a) =>
+    ft.hfft(a.input, a.n, a.dim, a.norm),
+  ),
+  hfft2: fn(
+    'torch.fft.hfft2',
+    'hfft2(Tensor input, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None)',
+    (a) => ft.hfftn(a.input, a.s, a.dim, a.norm),
+  ),
+  hfftn: fn('torch.fft.hfftn', 'hfftn(Tensor input, int[1]? s=None, int[1]? dim=None, str? norm=None)', (a) =>
+    ft.hfftn(a.input, a.s, a.dim, a.norm),
+  ),
+};

@@ -5,7 +5,7 @@
  */
 import { functions, ops } from './ops.js';
 // ── special/fft (helper special) ──
-import { specialMore } from './special-fft.js';
+import { fftFunctions, specialMore } from './special-fft.js';
 
 export const {
   abs,
@@ -382,3 +382,5 @@ export type { NestedNumbers, RandomOptions, TensorOptions } from '../ops/creatio
 
 // ── special/fft (helper special) ──
 export { igamma, igammac } from './special-fft.js';
+/** torch.fft: the transforms torchts has (real inputs and outputs; no complex dtype). */
+export const fft = { ...fftFunctions };

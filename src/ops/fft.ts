@@ -1,0 +1,155 @@
+/**
+ * torch.fft for real tensors. torchts has no complex dtype, so the transforms here are the
+ * ones whose inputs PyTorch takes as real (a real input is a complex one with zero imaginary
+ * part) and whose outputs are real: irfft/irfft2/irfftn and hfft/hfft2/hfftn, plus the
+ * fftshift/ifftshift rolls. Inside, a complex intermediate is a (re, im) pair of float32
+ * tensors and each 1-D transform is a product with a cosine and a sine matrix (a direct DFT,
+ * exact to float32 rounding; O(n^2) per line, fine for the signal lengths these are used at),
+ * so the forward runs on every device and autograd differentiates it through matmul.
+ */
+import { ShapeError } from '../tensor/errors.js';
+import { normDim, type Tensor } from './core.js';
+import { fromArray } from './creation.js';
+import { matmul } from './matmul.js';
+import * as pw from './pointwise.js';
+import { movedim, narrow } from './shape.js';
+import { roll } from './shape-more.js';
+
+type Norm = 'backward' | 'forward' | 'ortho';
+const normOf = (norm: string | null): Norm => {
+  if (norm === null || norm === 'backward' || norm === 'forward' || norm === 'ortho')
+    return norm ?? 'backward';
+  throw new RangeError(`Invalid normalization mode: "${norm}"`);
+};
+
+/** fftshift / ifftshift: roll every given dim (all by default) by half its size. */
+function shiftBy(x: Tensor, dims: readonly number[] | null, inverse: boolean): Tensor {
+  const ds = (dims ?? x.shape.map((_, i) => i)).map((d) => normDim(d, x.dim(), 'fftshift'));
+  if (ds.length === 0) return x;
+  const shifts = ds.map((d) => (inverse ? -Math.floor(x.shape[d] / 2) : Math.floor(x.shape[d] / 2)));
+  return roll(x, shifts, ds);
+}
+export const fftshift = (x: Tensor, dims: readonly number[] | null = null): Tensor => shiftBy(x, dims, false);
+export const ifftshift = (x: Tensor, dims: readonly number[] | null = null): Tensor => shiftBy(x, dims, true);
+
+/** A complex value as two real tensors; im null is zero. */
+interface Cx {
+  re: Tensor;
+  im: Tensor | null;
+}
+
+/**
+ * cos and sin of 2 pi k t / n for k < rows, t < n, as [rows, n] float32 tensors on x's device
+ * (k t reduced mod n first, so large products keep their accuracy), times `w(k)`.
+ */
+function trig(x: Tensor, rows: number, n: number, w: (k: number) => number = () => 1): [Tensor, Tensor] {
+  const c = new Float32Array(rows * n);
+  const s = new Float32Array(rows * n);
+  for (let k = 0; k < rows; k++)
+    for (let t = 0; t < n; t++) {
+      const a = (2 * Math.PI * ((k * t) % n)) / n;
+      c[k * n + t] = w(k) * Math.cos(a);
+      s[k * n + t] = w(k) * Math.sin(a);
+    }
+  return [fromArray(c, [rows, n], { device: x.device }), fromArray(s, [rows, n], { device: x.device })];
+}
+
+/** x's dim `d` trimmed to at most `len` entries (zero padding is left to the matrix's rows). */
+const trimTo = (x: Tensor, d: number, len: number): Tensor => (x.shape[d] > len ? narrow(x, d, 0, len) : x);
+/** `m` applied along dim d: x moved last, times m, moved back. */
+const along = (x: Tensor, d: number, m: Tensor): Tensor => movedim(matmul(movedim(x, d, -1), m), -1, d);
+
+/** The inverse complex DFT along dim d, output length n: x_t = sum_k X_k e^(+2 pi i k t / n). */
+function c2cInverse(x: Cx, d: number, n: number): Cx {
+  const re = trimTo(x.re, d, n);
+  const im = x.im && trimTo(x.im, d, n);
+  const [c, s] = trig(re, re.shape[d], n);
+  const rc = along(re, d, c);
+  const rs = along(re, d, s);
+  if (!im) return { re: rc, im: rs };
+  return { re: pw.sub(rc, along(im, d, s)), im: pw.add(rs, along(im, d, c)) };
+}
+
+/** The complex-to-real inverse along dim d, output length n, from the first n/2 + 1 entries. */
+function c2r(x: Cx, d: number, n: number): Tensor {
+  const half = Math.floor(n / 2) + 1;
+  const re = trimTo(x.re, d, half);
+  const rows = re.shape[d];
+  // Hermitian symmetry: the entries 0 < k < n/2 stand for two (k and n - k).
+  const [c, s] = trig(re, rows, n, (k) => (k === 0 || 2 * k === n ? 1 : 2));
+  const fromRe = along(re, d, c);
+  const im = x.im && trimTo(x.im, d, half);
+  return im ? pw.sub(fromRe, along(im, d, s)) : fromRe;
+}
+
+/** Output sizes and dims of the n-dimensional c2r transforms, with PyTorch's defaults. */
+function plan(
+  x: Tensor,
+  s: readonly number[] | null,
+  dim: readonly number[] | null,
+  name: string,
+): { dims: number[]; sizes: number[] } {
+  let dims: number[];
+  if (dim !== null) dims = dim.map((d) => normDim(d, x.dim(), name));
+  else if (s !== null) dims = s.map((_, i) => x.dim() - s.length + i);
+  else dims = x.shape.map((_, i) => i);
+  if (s !== null && s.length !== dims.length)
+    throw new ShapeError(`${name}: When given, dim and shape arguments must have the same length`);
+  if (new Set(dims).size !== dims.length) throw new ShapeError(`${name}: FFT dims must be unique`);
+  if (dims.some((d) => d < 0 || d >= x.dim()) || dims.length === 0)
+    throw new ShapeError(`${name}: expected at least one dimension to transform`);
+  const last = dims.length - 1;
+  const sizes = dims.map((d, i) => {
+    const given = s?.[i] ?? -1;
+    if (given !== -1) return given;
+    return i === last ? 2 * (x.shape[d] - 1) : x.shape[d];
+  });
+  for (const n of sizes) if (n < 1) throw new RangeError(`Invalid number of data points (${n}) specified`);
+  return { dims, sizes };
+}
+
+/**
+ * irfftn of a real tensor: inverse complex DFTs over all dims but the last, then the
+ * complex-to-real one over the last; `scale` is the normalization factor.
+ */
+function c2rn(x: Tensor, dims: readonly number[], sizes: readonly number[], scale: number): Tensor {
+  let v: Cx = { re: x, im: null };
+  for (let i = 0; i < dims.length - 1; i++) v = c2cInverse(v, dims[i], sizes[i]);
+  const out = c2r(v, dims[dims.length - 1], sizes[sizes.length - 1]);
+  return scale === 1 ? out : pw.mul(out, scale);
+}
+
+/** The inverse transforms' factor (irfft*); `hermitian` for hfft*, the forward transform of hermitian data. */
+function scaleOf(norm: string | null, sizes: readonly number[], hermitian: boolean): number {
+  const n = sizes.reduce((a, b) => a * b, 1);
+  const mode = normOf(norm);
+  if (mode === 'ortho') return 1 / Math.sqrt(n);
+  return (mode === 'backward') !== hermitian ? 1 / n : 1;
+}
+
+const realOnly = (x: Tensor, name: string): Tensor => {
+  if (x.dtype === 'bool' || x.dtype === 'int32') return pw.cast(x, 'float32');
+  if (x.dtype !== 'float32') throw new TypeError(`${name}: unsupported dtype ${x.dtype}`);
+  return x;
+};
+
+function transformN(hermitian: boolean, name: string) {
+  return (
+    x: Tensor,
+    s: readonly number[] | null,
+    dim: readonly number[] | null,
+    norm: string | null,
+  ): Tensor => {
+    const xf = realOnly(x, name);
+    const { dims, sizes } = plan(xf, s, dim, name);
+    return c2rn(xf, dims, sizes, scaleOf(norm, sizes, hermitian));
+  };
+}
+/** torch.fft.irfftn: the inverse of rfftn, real output. */
+export const irfftn = transformN(false, 'fft_irfftn');
+/** torch.fft.hfftn: the forward FFT of a Hermitian-symmetric signal given by its half (real here). */
+export const hfftn = transformN(true, 'fft_hfftn');
+export const irfft = (x: Tensor, n: number | null, dim: number, norm: string | null): Tensor =>
+  irfftn(x, n === null ? null : [n], [dim], norm);
+export const hfft = (x: Tensor, n: number | null, dim: number, norm: string | null): Tensor =>
+  hfftn(x, n === null ? null : [n], [dim], norm);
