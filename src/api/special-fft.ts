@@ -150,3 +150,15 @@ export const fftFunctions = {
     ft.hfftn(a.input, a.s, a.dim, a.norm),
   ),
 };
+
+/** torch.stft / torch.istft with PyTorch 1.13's real (re, im) view of the spectrum. */
+export const stft = fn(
+  'torch.stft',
+  'stft(Tensor input, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, str pad_mode="reflect", bool normalized=False, bool? onesided=None, bool? return_complex=None)',
+  (a) => ft.stft(a.input, a.nFft, a),
+);
+export const istft = fn(
+  'torch.istft',
+  'istft(Tensor input, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, bool normalized=False, bool? onesided=None, int? length=None, bool return_complex=False)',
+  (a) => ft.istft(a.input, a.nFft, a),
+);

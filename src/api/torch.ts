@@ -381,6 +381,6 @@ export {
 export type { NestedNumbers, RandomOptions, TensorOptions } from '../ops/creation.js';
 
 // ── special/fft (helper special) ──
-export { igamma, igammac } from './special-fft.js';
+export { igamma, igammac, istft, stft } from './special-fft.js';
 /** torch.fft: the transforms torchts has (real inputs and outputs; no complex dtype). */
 export const fft = { ...fftFunctions };
