@@ -612,4 +612,62 @@ for (const device of testDevices()) {
       );
     });
   });
+
+  describe(`torch.stft / torch.istft on ${device}`, () => {
+    it('stft with a window (reflect centre padding), its gradients in the signal and the window', async () => {
+      const sig = t(F).requiresGrad_(true);
+      const w = t([0.5, 1.0, 1.5, 1.0]).requiresGrad_(true);
+      const s = torch.stft(sig, 4, { hopLength: 2, window: w, returnComplex: false });
+      expect(s.shape).toEqual([3, 7, 2]);
+      expectClose(
+        await values(s),
+        [
+          -2.25, 0.0, 2.25, 0.0, 5.125, 0.0, 2.125, 0.0, 4.5, 0.0, 1.25, 0.0, 0.0, 0.0, -1.25, 0.0, -0.25,
+          5.0, -0.125, -1.5, 1.625, 0.5, -3.5, -2.0, 1.75, 1.0, 0.5, -1.0, 5.75, 0.0, 0.25, 0.0, -3.875, 0.0,
+          -4.875, 0.0, 0.5, 0.0, -0.75, 0.0, -2.0, 0.0,
+        ],
+        1e-5,
+        1e-5,
+        'stft',
+      );
+      s.mul(torch.arange(42, { device }).reshape([3, 7, 2]).div(10))
+        .sum()
+        .backward();
+      expectClose(
+        await values(sig.grad as Tensor),
+        [4.5, -10.1, 7.2, -5.8, 5.7, -5.8, 6.3, -5.8, 6.9, -5.9, 11.4, -5.8],
+        1e-5,
+        1e-4,
+        'stft grad x',
+      );
+      expectClose(await values(w.grad as Tensor), [15.0, -19.55, 2.55, -3.75], 1e-5, 1e-4, 'stft grad w');
+    });
+    it('stft two-sided, normalized, without centring', async () => {
+      const s = torch.stft(t(F), 6, { hopLength: 3, center: false, normalized: true, onesided: false });
+      expect(s.shape).toEqual([6, 3, 2]);
+      expectClose(
+        await values(s),
+        [
+          1.7350552, 0.0, 3.1639242, 0.0, 1.428869, 0.0, -1.0716517, 1.1490484, 1.3778378, 0.79549509,
+          -0.10206207, -1.2374368, 1.5819621, 1.3258251, -0.35721713, 0.44194171, -1.3268069, 0.53033006,
+          -0.3061862, 0.0, 2.1433034, 0.0, -1.0206207, 0.0, 1.5819621, -1.3258251, -0.35721713, -0.44194171,
+          -1.3268069, -0.53033006, -1.0716517, -1.1490484, 1.3778378, -0.79549509, -0.10206207, 1.2374368,
+        ],
+        1e-5,
+        1e-5,
+        'stft2',
+      );
+    });
+    it('istft inverts stft; length reaches into the padding as in PyTorch', async () => {
+      const spec = torch.stft(t(F), 4, { hopLength: 1, returnComplex: false });
+      expectClose(await values(torch.istft(spec, 4, { hopLength: 1 })), F, 1e-5, 1e-5, 'istft');
+      expectClose(
+        await values(torch.istft(spec, 4, { hopLength: 1, length: 14 })),
+        [...F, -0.5, 0.0],
+        1e-5,
+        1e-5,
+        'istft length',
+      );
+    });
+  });
 }
