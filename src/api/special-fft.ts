@@ -5,7 +5,9 @@
  */
 import * as ft from '../ops/fft.js';
 import * as sp from '../ops/special.js';
-import { fn } from '../signature/bind.js';
+import { fn, method } from '../signature/bind.js';
+import type { MethodArgs } from '../signature/types.js';
+import { Tensor } from '../tensor/tensor.js';
 
 export const specialMore = {
   airyAi: fn('torch.special.airyAi', 'airy_ai(Tensor input)', (a) => sp.airyAi(a.input)),
@@ -162,3 +164,32 @@ export const istft = fn(
   'istft(Tensor input, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, bool normalized=False, bool? onesided=None, int? length=None, bool return_complex=False)',
   (a) => ft.istft(a.input, a.nFft, a),
 );
+
+// ---- Tensor methods (x.igamma(other), x.stft(n_fft), ...), installed here on the prototype ----
+const MSIG = {
+  igamma: 'igamma(Tensor self, Tensor other)',
+  igammac: 'igammac(Tensor self, Tensor other)',
+  stft: 'stft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, str pad_mode="reflect", bool normalized=False, bool? onesided=None, bool? return_complex=None)',
+  istft:
+    'istft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None, Tensor? window=None, bool center=True, bool normalized=False, bool? onesided=None, int? length=None, bool return_complex=False)',
+} as const;
+const methods = {
+  igamma: method('Tensor.igamma', MSIG.igamma, (a) => sp.igamma(a.self, a.other)),
+  igammac: method('Tensor.igammac', MSIG.igammac, (a) => sp.igammac(a.self, a.other)),
+  stft: method('Tensor.stft', MSIG.stft, (a) => ft.stft(a.self, a.nFft, a)),
+  istft: method('Tensor.istft', MSIG.istft, (a) => ft.istft(a.self, a.nFft, a)),
+};
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /** `torch.igamma(self, other)` as a method. */
+    igamma(...args: MethodArgs<typeof MSIG.igamma>): Tensor;
+    /** `torch.igammac(self, other)` as a method. */
+    igammac(...args: MethodArgs<typeof MSIG.igammac>): Tensor;
+    /** `torch.stft(self, n_fft, ...)` as a method. */
+    stft(...args: MethodArgs<typeof MSIG.stft>): Tensor;
+    /** `torch.istft(self, n_fft, ...)` as a method. */
+    istft(...args: MethodArgs<typeof MSIG.istft>): Tensor;
+  }
+}
+const proto = Tensor.prototype as unknown as Record<string, unknown>;
+for (const [k, f] of Object.entries(methods)) proto[k] = f;

@@ -513,6 +513,10 @@ for (const device of testDevices()) {
       expectClose(await values(sp.gammainc(t(GA), t(GX))), IGAMMA, 2e-4, 1e-6, 'gammainc');
       expectClose(await values(sp.gammaincc(t(GA), t(GX))), IGAMMAC, 2e-4, 1e-6, 'gammaincc');
     });
+    it('Tensor.igamma / Tensor.igammac', async () => {
+      expectClose(await values(t(GA).igamma(t(GX))), IGAMMA, 2e-4, 1e-6, 'x.igamma');
+      expectClose(await values(t(GA).igammac(t(GX))), IGAMMAC, 2e-4, 1e-6, 'x.igammac');
+    });
     it('zeta with poles, negative q and the domain x < 1', async () => {
       expectClose(await values(sp.zeta(t(ZX), t(ZQ))), ZETA, 2e-4, 1e-9, 'zeta');
     });
@@ -661,6 +665,7 @@ for (const device of testDevices()) {
     it('istft inverts stft; length reaches into the padding as in PyTorch', async () => {
       const spec = torch.stft(t(F), 4, { hopLength: 1, returnComplex: false });
       expectClose(await values(torch.istft(spec, 4, { hopLength: 1 })), F, 1e-5, 1e-5, 'istft');
+      expectClose(await values(t(F).stft(4, { hopLength: 1 }).istft(4, 1)), F, 1e-5, 1e-5, 'methods');
       expectClose(
         await values(torch.istft(spec, 4, { hopLength: 1, length: 14 })),
         [...F, -0.5, 0.0],
