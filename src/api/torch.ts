@@ -4,6 +4,8 @@
  * PyTorch also has under `torch.` are re-exported from there.
  */
 import { functions, ops } from './ops.js';
+// ── special/fft (helper special) ──
+import { fftFunctions, specialMore } from './special-fft.js';
 
 export const {
   abs,
@@ -325,6 +327,8 @@ export const special = {
   i0e: functions.specialI0e,
   i1: functions.specialI1,
   i1e: functions.specialI1e,
+  // ── special/fft (helper special) ──
+  ...specialMore,
 };
 
 /** torch.masked: reductions and normalizations over the elements where `mask` is true. */
@@ -375,3 +379,8 @@ export {
   softplus,
 } from '../nn/functional.js';
 export type { NestedNumbers, RandomOptions, TensorOptions } from '../ops/creation.js';
+
+// ── special/fft (helper special) ──
+export { igamma, igammac, istft, stft } from './special-fft.js';
+/** torch.fft: the transforms torchts has (real inputs and outputs; no complex dtype). */
+export const fft = { ...fftFunctions };

@@ -37,6 +37,27 @@ export const unaryOps = [
 ] as const;
 export type UnOp = (typeof unaryOps)[number];
 
+// ── special/fft (helper special) ──
+/**
+ * Binary special functions that need loops (backend/special-math.ts, webgpu/wgsl/special.ts):
+ * each renderer calls a helper function (the wasm SIMD table has none: the JS path runs them);
+ * f32 operands and result. The JS helpers compute in f64, the WGSL ones in f32, so backends
+ * agree to float32 tolerance rather than to the ulp (test/ops/special-more.test.ts).
+ */
+export const loopBinaryOps = [
+  'chebyshev_t',
+  'chebyshev_u',
+  'chebyshev_v',
+  'chebyshev_w',
+  'hermite_h',
+  'hermite_he',
+  'laguerre_l',
+  'legendre_p',
+  'igamma',
+  'igammac',
+  'zeta',
+] as const;
+
 export const binaryOps = [
   'add',
   'sub',
@@ -56,6 +77,8 @@ export const binaryOps = [
   'and',
   'or',
   'xor',
+  // ── special/fft (helper special) ──
+  ...loopBinaryOps,
 ] as const;
 export type BinOp = (typeof binaryOps)[number];
 
@@ -106,6 +129,8 @@ const floatUn = new Set<UnOp>([
 const boolUn = new Set<UnOp>(['not', 'isnan', 'isinf']);
 const cmpBin = new Set<BinOp>(['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and', 'or', 'xor']);
 const floatBin = new Set<BinOp>(['div', 'pow', 'atan2']);
+// ── special/fft (helper special) ──
+for (const op of loopBinaryOps) floatBin.add(op);
 const order: Record<ExType, number> = { bool: 0, i32: 1, f32: 2 };
 const promote = (a: ExType, b: ExType): ExType => (order[a] >= order[b] ? a : b);
 

@@ -18,6 +18,8 @@ import {
 export { erf } from '../../tensor/scalar-math.js';
 
 import { erf } from '../../tensor/scalar-math.js';
+// ── special/fft (helper special) ──
+import * as special from '../special-math.js';
 
 /** Round half to even, as torch.round. */
 export function roundHalfEven(x: number): number {
@@ -35,6 +37,8 @@ const helpers = {
   imod: (a: number, b: number) => (((a % b) + b) % b) | 0,
   // C's pow (and PyTorch): pow(1, y) = 1 and pow(-1, +-inf) = 1, where JS's Math.pow gives NaN.
   fpow: (a: number, b: number) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : a ** b),
+  // ── special/fft (helper special) ──
+  special,
 };
 
 function cast(code: string, from: ExType | null, to: ExType): string {
@@ -92,6 +96,18 @@ export const jsBinary = {
   and: (a, b) => `(${a} & ${b})`,
   or: (a, b) => `(${a} | ${b})`,
   xor: (a, b) => `(${a} ^ ${b})`,
+  // ── special/fft (helper special) ──
+  chebyshev_t: (a, b) => `H.special.chebyshevT(${a}, ${b})`,
+  chebyshev_u: (a, b) => `H.special.chebyshevU(${a}, ${b})`,
+  chebyshev_v: (a, b) => `H.special.chebyshevV(${a}, ${b})`,
+  chebyshev_w: (a, b) => `H.special.chebyshevW(${a}, ${b})`,
+  hermite_h: (a, b) => `H.special.hermiteH(${a}, ${b})`,
+  hermite_he: (a, b) => `H.special.hermiteHe(${a}, ${b})`,
+  laguerre_l: (a, b) => `H.special.laguerreL(${a}, ${b})`,
+  legendre_p: (a, b) => `H.special.legendreP(${a}, ${b})`,
+  igamma: (a, b) => `H.special.igamma(${a}, ${b})`,
+  igammac: (a, b) => `H.special.igammac(${a}, ${b})`,
+  zeta: (a, b) => `H.special.zeta(${a}, ${b})`,
 } satisfies Record<BinOp, (a: string, b: string, t: ExType) => string>;
 
 /** Code generation state: the input reads, and the constants met so far (parameters c0, c1...). */

@@ -56,6 +56,18 @@ export const simdBinary = {
   and: { f32: null, bool: 'v128.and' },
   or: { f32: null, bool: 'v128.or' },
   xor: { f32: null, bool: 'v128.xor' },
+  // ── special/fft (helper special) ──
+  chebyshev_t: { f32: null, bool: null },
+  chebyshev_u: { f32: null, bool: null },
+  chebyshev_v: { f32: null, bool: null },
+  chebyshev_w: { f32: null, bool: null },
+  hermite_h: { f32: null, bool: null },
+  hermite_he: { f32: null, bool: null },
+  laguerre_l: { f32: null, bool: null },
+  legendre_p: { f32: null, bool: null },
+  igamma: { f32: null, bool: null },
+  igammac: { f32: null, bool: null },
+  zeta: { f32: null, bool: null },
 } satisfies Record<BinOp, { f32: SimdOp | null; bool: SimdOp | null }>;
 
 /** The kernel's function, or null where the tree needs something only the JS path has. */

@@ -13,6 +13,8 @@
  */
 import { type BinOp, type Ex, type ExType, operandType, typeOf, type UnOp } from '../../expr.js';
 import { uw } from './common.js';
+// ── special/fft (helper special) ──
+import { SPECIAL_DEPS, SPECIAL_HELPERS } from './special.js';
 
 /** Helper functions, emitted once per shader and only when used. */
 const HELPERS: Record<string, string> = {
@@ -177,6 +179,8 @@ const HELPERS: Record<string, string> = {
 }`,
   // float -> int32 truncates toward zero; NaN and +-Inf give 0 (what the CPU's |0 gives).
   f2i_: 'fn f2i_(x: f32) -> i32 { if (isnan_(x) || isinf_(x)) { return 0; } return i32(clamp(x, -2147483648.0, 2147483520.0)); }',
+  // ── special/fft (helper special) ──
+  ...SPECIAL_HELPERS,
 };
 const DEPS: Record<string, string[]> = {
   fmax_: ['isnan_'],
@@ -197,6 +201,8 @@ const DEPS: Record<string, string[]> = {
   fpow_: ['fbits', 'isnan_', 'isinf_', 'fexp_', 'flog_'],
   fatan2_: ['fbits', 'isnan_', 'isinf_'],
   f2i_: ['isnan_', 'isinf_'],
+  // ── special/fft (helper special) ──
+  ...SPECIAL_DEPS,
 };
 
 /**
@@ -345,6 +351,18 @@ export const wgslBinary = {
   and: (a, b) => `(${a} && ${b})`,
   or: (a, b) => `(${a} || ${b})`,
   xor: (a, b) => `(${a} != ${b})`,
+  // ── special/fft (helper special) ──
+  chebyshev_t: (a, b, _, h) => `${h('sp_cheb_t_')}(${a}, ${b})`,
+  chebyshev_u: (a, b, _, h) => `${h('sp_cheb_u_')}(${a}, ${b})`,
+  chebyshev_v: (a, b, _, h) => `${h('sp_cheb_v_')}(${a}, ${b})`,
+  chebyshev_w: (a, b, _, h) => `${h('sp_cheb_w_')}(${a}, ${b})`,
+  hermite_h: (a, b, _, h) => `${h('sp_hermite_h_')}(${a}, ${b})`,
+  hermite_he: (a, b, _, h) => `${h('sp_hermite_he_')}(${a}, ${b})`,
+  laguerre_l: (a, b, _, h) => `${h('sp_laguerre_l_')}(${a}, ${b})`,
+  legendre_p: (a, b, _, h) => `${h('sp_legendre_p_')}(${a}, ${b})`,
+  igamma: (a, b, _, h) => `${h('sp_igamma_')}(${a}, ${b})`,
+  igammac: (a, b, _, h) => `${h('sp_igammac_')}(${a}, ${b})`,
+  zeta: (a, b, _, h) => `${h('sp_zeta_')}(${a}, ${b})`,
 } satisfies Record<BinOp, (a: string, b: string, t: ExType, h: Use) => string>;
 
 // Operands are rendered in constantsOf's order (un: a; bin: a, b; where: c, a, b), so the
