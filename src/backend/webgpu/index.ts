@@ -25,6 +25,7 @@ import {
 } from './device.js';
 import { elementwise } from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/gather.js';
+import { linalg } from './kernels/linalg.js';
 import { logSoftmaxNll, logSoftmaxNllReduced } from './kernels/log-softmax-nll.js';
 import { linearGrads, matmul } from './kernels/matmul.js';
 import { optimizerStep } from './kernels/optimizer.js';
@@ -126,6 +127,7 @@ const backend: Backend = {
   gather,
   scatterAdd,
   random,
+  linalg,
   synchronize,
   routines: { logSoftmaxNll, logSoftmaxNllReduced, linearGrads, optimizerStep },
 };
