@@ -68,8 +68,8 @@ function prim(
 ): Tensor[] {
   const ins = inputs.map((t) => contiguous(t.dtype === 'float32' ? t : cast(t, 'float32')));
   const outs = shapes.map((s) => emptyTensor(s, 'float32', inputs[0].device));
-  if (outs.every((o) => o.numel() > 0) || kind === 'lu' || kind === 'cholesky')
-    if (inputs[0].numel() > 0) inputs[0].backend.linalg(kind, ins, outs, params);
+  // Empty outputs have nothing to compute (callers fill any that need values).
+  if (outs.every((o) => o.numel() > 0)) inputs[0].backend.linalg(kind, ins, outs, params);
   return outs;
 }
 
@@ -95,7 +95,11 @@ function luFactorRaw(A: Tensor): { LU: Tensor; perm: Tensor; sign: Tensor } {
   const m = rows(A);
   const b = batchOf(A);
   const [LU, perm, sgn] = prim('lu', [A], [A.shape.slice(), [...b, m], b.slice()]);
-  if (A.numel() === 0 && m > 0) LU.backend.elementwise({ k: 'const', v: 0 } as never, [], LU);
+  if (A.numel() === 0) {
+    // No columns (or no batch): the identity permutation.
+    const dev = { device: A.device };
+    return { LU, perm: expand(arange(0, m, 1, dev), [...b, m]), sign: add(zeros(b, dev), 1) };
+  }
   return { LU, perm, sign: sgn };
 }
 
@@ -272,9 +276,8 @@ export function cholesky(A: Tensor, upper = false, op = 'linalg.cholesky'): Tens
   checkSquare(op, A);
   const n = rows(A);
   const [L, info] = prim('cholesky', [A], [A.shape.slice(), batchOf(A)]);
-  if (n === 0 || A.numel() === 0) return upper ? mT(L) : L;
   const readSync = A.backend.readSync;
-  if (readSync) {
+  if (readSync && A.numel() > 0) {
     const infos = readSync.call(A.backend, info);
     for (let i = 0; i < infos.length; i++)
       if (infos[i] > 0)
@@ -295,17 +298,34 @@ export function cholesky(A: Tensor, upper = false, op = 'linalg.cholesky'): Tens
   return upper ? mT(L) : L;
 }
 
-/** torch.cholesky_solve(B, L, upper): A X = B with A = L L^T (or U^T U). */
+/**
+ * torch.cholesky_solve(B, L, upper): A X = B with A = L L^T (or U^T U). The gradient of the factor
+ * is PyTorch's: -(gB X^T + X gB^T) L (lower) or -U (...) (upper), over the whole input matrix.
+ */
 export function choleskySolve(B: Tensor, L: Tensor, upper = false): Tensor {
   checkSquare('cholesky_solve', L);
-  const Lo = upper ? mT(L) : L;
-  const Y = solveTriangular(Lo, B, false, true);
-  return solveTriangular(mT(Lo), Y, true, true);
+  const X = noGrad(() => {
+    const Lo = upper ? mT(L) : L;
+    return solveTriangular(mT(Lo), solveTriangular(Lo, B, false, true), true, true);
+  });
+  record('cholesky_solve', [X], [B, L], ([g]) => {
+    if (!g) return [null, null];
+    const gB = choleskySolve(g, L, upper);
+    const c = matmul(gB, mT(X));
+    const common = add(c, mT(c));
+    return [gB, neg(upper ? matmul(L, common) : matmul(common, L))];
+  });
+  return X;
 }
 
+/** (L L^T)^-1 from a Cholesky factor; the gradient is -(X (g + g^T) X) L (or -U (...)). */
 export function choleskyInverse(L: Tensor, upper = false): Tensor {
   checkSquare('cholesky_inverse', L);
-  return choleskySolve(eyeLike(rows(L), L, batchOf(L)), L, upper);
+  const X = noGrad(() => choleskySolve(eyeLike(rows(L), L, batchOf(L)), L, upper));
+  return record1('cholesky_inverse', X, [L], (g) => {
+    const common = matmul(matmul(X, add(g, mT(g))), X);
+    return [neg(upper ? matmul(L, common) : matmul(common, L))];
+  });
 }
 
 // ---- QR ----
@@ -343,11 +363,14 @@ export function householderProduct(A: Tensor, tau: Tensor): Tensor {
   return Q;
 }
 
-/** torch.ormqr(A, tau, C, left, transpose): Q C, C Q, Q^T C or C Q^T with Q from geqrf. */
+/** torch.ormqr(A, tau, C, left, transpose): Q C, C Q, Q^T C or C Q^T with Q (m×m) from geqrf. */
 export function ormqr(A: Tensor, tau: Tensor, C: Tensor, left = true, transposeQ = false): Tensor {
   const m = rows(A);
-  const full = m > cols(A) ? cat([A, zeros([...batchOf(A), m, m - cols(A)], { device: A.device })], -1) : A;
-  let Q = householderProduct(full, tau);
+  const r = Math.min(cols(A), m);
+  const V = narrow(A, -1, 0, r);
+  const full = r < m ? cat([V, zeros([...batchOf(A), m, m - r], { device: A.device })], -1) : V;
+  const t = narrow(tau, -1, 0, Math.min(tau.shape[tau.dim() - 1] ?? 0, r));
+  let Q = householderProduct(full, t);
   if (transposeQ) Q = mT(Q);
   return left ? matmul(Q, C) : matmul(C, Q);
 }
@@ -360,8 +383,10 @@ function qrRaw(A: Tensor, complete: boolean): [Tensor, Tensor] {
   const qc = complete ? m : k;
   const V =
     qc > n ? cat([QR, zeros([...batchOf(A), m, qc - n], { device: A.device })], -1) : narrow(QR, -1, 0, qc);
-  const [Q] = prim('orgqr', [V, tau], [[...batchOf(A), m, qc]]);
-  if (Q.numel() > 0 && k === 0) Q.backend.elementwise({ k: 'const', v: 0 } as never, [], Q);
+  const [Q] =
+    k === 0
+      ? [contiguous(expand(eye(m, qc, { device: A.device }), [...batchOf(A), m, qc]))]
+      : prim('orgqr', [V, tau], [[...batchOf(A), m, qc]]);
   const R = triu(narrow(QR, -2, 0, qc));
   return [Q, R];
 }
@@ -813,7 +838,7 @@ export function vecdot(x: Tensor, y: Tensor, dim = -1): Tensor {
 }
 
 export function vander(x: Tensor, N: number | null = null): Tensor {
-  if (x.dim() < 1) throw new ShapeError('linalg.vander: x must have at least one dimension');
+  if (x.dim() === 0) x = reshape(x, [1]);
   const n = N ?? x.shape[x.dim() - 1];
   if (n < 0) throw new RangeError('N must be non-negative.');
   const one = add(mul(unsqueeze(x, -1), 0), 1);
