@@ -106,7 +106,7 @@ export const SIG = {
   var: 'var(Tensor input, int[1]? dim=None, bool? unbiased=None, bool keepdim=False, *, Scalar? correction=None)',
   std: 'std(Tensor input, int[1]? dim=None, bool? unbiased=None, bool keepdim=False, *, Scalar? correction=None)',
   logsumexp: 'logsumexp(Tensor input, int[1] dim, bool keepdim=False)',
-  norm: 'norm(Tensor input, float|"fro"? p="fro", int[1]? dim=None, bool keepdim=False, ScalarType? dtype=None)',
+  norm: 'norm(Tensor input, float|"fro"|"nuc"? p="fro", int[1]? dim=None, bool keepdim=False, ScalarType? dtype=None)',
   all: 'all(Tensor input, int[1]? dim=None, bool keepdim=False)',
   any: 'any(Tensor input, int[1]? dim=None, bool keepdim=False)',
   cumsum: 'cumsum(Tensor input, int dim, *, ScalarType? dtype=None)',
@@ -373,7 +373,11 @@ export const ops = {
   var: both('var', SIG.var, (a) => red.varOp(a.input, allDims(a.dim), correction('var', a))),
   std: both('std', SIG.std, (a) => red.std(a.input, allDims(a.dim), correction('std', a))),
   logsumexp: both('logsumexp', SIG.logsumexp, (a) => red.logsumexp(a.input, a.dim, a)),
-  norm: both('norm', SIG.norm, (a) => red.norm(castTo(a.input, a.dtype), a.p ?? 'fro', allDims(a.dim), a)),
+  norm: both('norm', SIG.norm, (a) =>
+    a.p === 'nuc'
+      ? la.matrixNorm(castTo(a.input, a.dtype), 'nuc', allDims(a.dim) ?? [-2, -1], a.keepdim)
+      : red.norm(castTo(a.input, a.dtype), a.p ?? 'fro', allDims(a.dim), a),
+  ),
   all: both('all', SIG.all, (a) => red.all(a.input, allDims(a.dim), a)),
   any: both('any', SIG.any, (a) => red.any(a.input, allDims(a.dim), a)),
   cumsum: both('cumsum', SIG.cumsum, (a) => cumsumOp(castTo(a.input, a.dtype), a.dim)),
