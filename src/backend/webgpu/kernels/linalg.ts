@@ -24,7 +24,7 @@ const BODY: Record<LinalgKind, { ins: string[]; outs: string[]; scratch?: boolea
     body: `
   for (var e = 0u; e < m * n; e++) { lu[LU + e] = a[A + e]; }
   for (var i = 0u; i < m; i++) { pv[PV + i] = f32(i); }
-  var sign = 1.0;
+  var sgn = 1.0;
   for (var j = 0u; j < min(m, n); j++) {
     var p = j;
     var best = abs(lu[LU + j * n + j]);
@@ -33,7 +33,7 @@ const BODY: Record<LinalgKind, { ins: string[]; outs: string[]; scratch?: boolea
       if (v > best) { best = v; p = i; }
     }
     if (p != j) {
-      sign = -sign;
+      sgn = -sgn;
       for (var c = 0u; c < n; c++) {
         let t = lu[LU + j * n + c]; lu[LU + j * n + c] = lu[LU + p * n + c]; lu[LU + p * n + c] = t;
       }
@@ -47,7 +47,7 @@ const BODY: Record<LinalgKind, { ins: string[]; outs: string[]; scratch?: boolea
       for (var c = j + 1u; c < n; c++) { lu[LU + i * n + c] -= l * lu[LU + j * n + c]; }
     }
   }
-  sg[SG] = sign;`,
+  sg[SG] = sgn;`,
   },
   luSolve: {
     ins: ['a', 'pv', 'b'],
@@ -102,7 +102,7 @@ const BODY: Record<LinalgKind, { ins: string[]; outs: string[]; scratch?: boolea
     var s = a[A + j * n + j];
     for (var q = 0u; q < j; q++) { s -= l[L + j * n + q] * l[L + j * n + q]; }
     if (!(s > 0.0)) {
-      let nan = bitcast<f32>(0x7fc00000u);
+      let nan = bitcast<f32>(0x7fc00000u | (p0 & 0u)); // not a constant: WGSL rejects a NaN literal
       for (var i = j; i < n; i++) { for (var c = 0u; c <= i; c++) { l[L + i * n + c] = nan; } }
       info[INFO] = f32(j + 1u);
       return;
@@ -259,7 +259,7 @@ const BODY: Record<LinalgKind, { ins: string[]; outs: string[]; scratch?: boolea
     }
     for (var f = 0u; f < m; f++) {
       for (var e = 0u; e < m; e++) { u[U + e * n + j] = select(0.0, 1.0, e == f); }
-      for (var pass = 0u; pass < 2u; pass++) {
+      for (var pss = 0u; pss < 2u; pss++) {
         for (var c = 0u; c < j; c++) {
           var d = 0.0;
           for (var e = 0u; e < m; e++) { d += u[U + e * n + c] * u[U + e * n + j]; }
@@ -328,14 +328,14 @@ export function linalg(
     const decls = names.map((nm, j) => storageDecl(j + 1, nm, 'float32', j >= spec.ins.length)).join('\n');
     // Each operand's base for this matrix: its offset word plus b * its size (word 6 + 2j, 7 + 2j).
     const bases = names
-      .map((nm, j) => `  let ${nm.toUpperCase()} = ${uw(6 + 2 * j)} + b * ${uw(7 + 2 * j)};`)
+      .map((nm, j) => `  let ${nm.toUpperCase()} = ${uw(6 + 2 * j)} + bi * ${uw(7 + 2 * j)};`)
       .join('\n');
     return `${uniformDecl(6 + 2 * names.length)}
 ${decls}
 @compute @workgroup_size(${WG}) fn main(${builtins}) {
   ${linearId(WG)}
   if (i >= ${uw(0)}) { return; }
-  let b = i;
+  let bi = i;
   let m = ${uw(1)}; let n = ${uw(2)}; let k = ${uw(3)}; let p0 = ${uw(4)}; let p1 = ${uw(5)};
 ${bases}
   _ = m; _ = n; _ = k; _ = p0; _ = p1;
