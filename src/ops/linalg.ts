@@ -15,10 +15,13 @@ import {
   abs,
   add,
   cast,
+  ceil,
+  clamp,
   div,
   eq,
   gt,
   log,
+  log2,
   lt,
   maximum,
   mul,
@@ -208,7 +211,7 @@ export function logdet(A: Tensor): Tensor {
 /** torch.linalg.lu: P, L, U with A = P L U (no autograd). */
 export function lu(A: Tensor, pivot = true): [Tensor, Tensor, Tensor] {
   checkMatrix('linalg.lu', A);
-  if (!pivot) throw new RangeError('linalg.lu: LU without pivoting is not implemented for CPU');
+  if (!pivot) throw new RangeError('linalg.lu_factor: LU without pivoting is not implemented on the CPU');
   const m = rows(A);
   const n = cols(A);
   const k = Math.min(m, n);
@@ -274,7 +277,6 @@ export function triangularSolve(
 
 export function cholesky(A: Tensor, upper = false, op = 'linalg.cholesky'): Tensor {
   checkSquare(op, A);
-  const n = rows(A);
   const [L, info] = prim('cholesky', [A], [A.shape.slice(), batchOf(A)]);
   const readSync = A.backend.readSync;
   if (readSync && A.numel() > 0) {
@@ -400,7 +402,8 @@ export function qr(A: Tensor, mode = 'reduced'): [Tensor, Tensor] {
     );
   const m = rows(A);
   const n = cols(A);
-  const [Q, R] = qrRaw(A, mode === 'complete');
+  const [Qf, R] = qrRaw(A, mode === 'complete');
+  const Q = mode === 'r' ? zeros([0], { device: A.device }) : Qf;
   record('linalg_qr', [Q, R], [A], ([gQ, gR]) => {
     if (mode === 'r')
       throw new RangeError(
@@ -926,19 +929,25 @@ export function dist(a: Tensor, b: Tensor, p = 2): Tensor {
   return vectorNorm(sub(a, b), p);
 }
 
-/** torch.matrix_exp: scaling and squaring of a degree-18 Taylor polynomial, composed from ops. */
+/**
+ * torch.matrix_exp: scaling and squaring of a degree-18 Taylor polynomial, composed from ops.
+ * Each matrix gets its own scaling 2^-s (s from its inf-norm, computed on the device: no host
+ * read), and the squarings run a fixed MAX_SQUARINGS times, each kept only while i < s.
+ */
+const MAX_SQUARINGS = 24; // 2^24 ≫ the norm at which exp(A) overflows float32
 export function matrixExp(A: Tensor): Tensor {
   checkSquare('linalg.matrix_exp', A);
   const n = rows(A);
   if (A.numel() === 0) return mul(A, 1);
-  const norms = noGrad(() =>
-    A.backend.readSync?.(contiguous(amax(sum(abs(A), [-1]), [-1], { keepdim: false }))),
+  const s = noGrad(() => {
+    const norm = amax(sum(abs(A), [-1]), [-1], { keepdim: true }); // [..., 1]
+    const bits = add(ceil(log2(maximum(norm, 1))), 1);
+    return unsqueeze(clamp(bits, { min: 0, max: MAX_SQUARINGS }), -1); // [..., 1, 1]
+  });
+  const X = mul(
+    A,
+    noGrad(() => pow(2, neg(s))),
   );
-  let maxNorm = 1;
-  if (norms) for (const v of norms as Float32Array) maxNorm = Math.max(maxNorm, v);
-  else maxNorm = 64; // no host read on a GPU: a fixed, generous scaling
-  const s = Math.max(0, Math.ceil(Math.log2(maxNorm)) + 1);
-  const X = mul(A, 2 ** -s);
   const I = eyeLike(n, A, batchOf(A));
   let term: Tensor = I;
   let result: Tensor = I;
@@ -946,7 +955,7 @@ export function matrixExp(A: Tensor): Tensor {
     term = div(matmul(term, X), k);
     result = add(result, term);
   }
-  for (let i = 0; i < s; i++) result = matmul(result, result);
+  for (let i = 0; i < MAX_SQUARINGS; i++) result = where(gt(s, i), matmul(result, result), result);
   return result;
 }
 
