@@ -161,6 +161,7 @@ export function det(A: Tensor): Tensor {
     const { LU, sign: s } = luFactorRaw(A);
     d = noGrad(() => mul(prod(diag(LU), [-1]), s));
   }
+  // The cofactor through the SVD: the gradient of det stays defined (and accurate) for singular A.
   return record1('linalg_det', d, [A], (g) => [mul(unsqueeze(unsqueeze(g, -1), -1), cofactor(A))]);
 }
 
@@ -581,13 +582,14 @@ export function svd(A: Tensor, fullMatrices = true): [Tensor, Tensor, Tensor] {
 
 /** torch.svd(A, some, compute_uv) -> (U, S, V). */
 export function svdLegacy(A: Tensor, some = true, computeUv = true): [Tensor, Tensor, Tensor] {
+  if (!computeUv) {
+    // Only S (with its gradient); U and V are zero-filled (m, m) and (n, n) matrices, as in PyTorch.
+    checkMatrix('svd', A);
+    const dev = { device: A.device };
+    const b = batchOf(A);
+    return [zeros([...b, rows(A), rows(A)], dev), svdvals(A), zeros([...b, cols(A), cols(A)], dev)];
+  }
   const [U, S, Vh] = svd(A, !some);
-  if (!computeUv)
-    return noGrad(() => [zeros(U.shape, { device: A.device }), S, zeros(Vh.shape, { device: A.device })]) as [
-      Tensor,
-      Tensor,
-      Tensor,
-    ];
   return [U, S, mT(Vh)];
 }
 
