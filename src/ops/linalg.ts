@@ -107,7 +107,29 @@ function luFactorRaw(A: Tensor): { LU: Tensor; perm: Tensor; sign: Tensor } {
 }
 
 /** A X = B for square A (batches broadcast); B a matrix batch. Differentiable in A and B. */
-function solveMat(A: Tensor, B: Tensor): Tensor {
+/**
+ * PyTorch's error for an exactly singular matrix (a zero pivot of U), where the backend can read
+ * synchronously (the CPU); a GPU cannot raise from a kernel without a host round trip, so there
+ * the result is non-finite instead.
+ */
+function checkNonsingular(op: 'linalg.solve' | 'linalg.inv', LU: Tensor): void {
+  const readSync = LU.backend.readSync;
+  if (!readSync || LU.numel() === 0) return;
+  const n = rows(LU);
+  const d = readSync.call(LU.backend, diag(LU));
+  const batches = d.length / n;
+  for (let b = 0; b < batches; b++)
+    for (let i = 0; i < n; i++)
+      if (d[b * n + i] === 0) {
+        if (op === 'linalg.solve')
+          throw new RangeError('torch.linalg.solve: The solver failed because the input matrix is singular.');
+        throw new RangeError(
+          `linalg.inv: ${batches > 1 ? `(Batch element ${b}): ` : ''}The diagonal element ${i + 1} is zero, the inversion could not be completed because the input matrix is singular.`,
+        );
+      }
+}
+
+function solveMat(A: Tensor, B: Tensor, op: 'linalg.solve' | 'linalg.inv' = 'linalg.solve'): Tensor {
   const batch = broadcastShapes('linalg.solve', batchOf(A), batchOf(B));
   const n = rows(A);
   const Ab = expand(A, [...batch, n, n]);
@@ -116,11 +138,12 @@ function solveMat(A: Tensor, B: Tensor): Tensor {
   if (Bb.numel() === 0) X = zeros([...batch, n, cols(B)], { device: A.device });
   else {
     const { LU, perm } = luFactorRaw(Ab);
+    checkNonsingular(op, LU);
     [X] = prim('luSolve', [LU, perm, Bb], [Bb.shape.slice()]);
   }
   record('linalg_solve', [X], [A, B], ([g]) => {
     if (!g) return [null, null];
-    const gB = solveMat(mT(A), g);
+    const gB = solveMat(mT(A), g, op);
     return [neg(matmul(gB, mT(X))), gB];
   });
   return X;
@@ -148,7 +171,7 @@ export function solve(A: Tensor, B: Tensor, left = true): Tensor {
 
 export function inv(A: Tensor): Tensor {
   checkSquare('linalg.inv', A);
-  return solveMat(A, eyeLike(rows(A), A, batchOf(A)));
+  return solveMat(A, eyeLike(rows(A), A, batchOf(A)), 'linalg.inv');
 }
 
 /** det(A) = sign · prod(diag(U)); the gradient is g · cofactor(A), through the SVD so singular A works. */

@@ -202,7 +202,15 @@ for (const device of testDevices())
     });
   });
 
-describe('torch.linalg on cpu: not positive-definite', () => {
+describe('torch.linalg on cpu: singular and indefinite inputs raise PyTorch errors', () => {
+  it('inv and solve of a singular matrix', () => {
+    expect(() => torch.linalg.inv(torch.zeros([3, 2, 2]))).toThrow(
+      'linalg.inv: (Batch element 0): The diagonal element 1 is zero, the inversion could not be completed because the input matrix is singular.',
+    );
+    expect(() => torch.linalg.solve(torch.zeros([2, 2]), torch.ones([2]))).toThrow(
+      'torch.linalg.solve: The solver failed because the input matrix is singular.',
+    );
+  });
   it('cholesky names the failing leading minor', () => {
     expect(() =>
       torch.linalg.cholesky(
