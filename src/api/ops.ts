@@ -13,6 +13,7 @@ import * as cr from '../ops/creation.js';
 import { cumsum as cumsumOp } from '../ops/cumulative.js';
 import * as idx from '../ops/indexing.js';
 import * as im from '../ops/indexing-more.js';
+import * as la from '../ops/linalg.js';
 import * as mm from '../ops/matmul.js';
 import * as pw from '../ops/pointwise.js';
 import * as pm from '../ops/pointwise-more.js';
@@ -105,7 +106,7 @@ export const SIG = {
   var: 'var(Tensor input, int[1]? dim=None, bool? unbiased=None, bool keepdim=False, *, Scalar? correction=None)',
   std: 'std(Tensor input, int[1]? dim=None, bool? unbiased=None, bool keepdim=False, *, Scalar? correction=None)',
   logsumexp: 'logsumexp(Tensor input, int[1] dim, bool keepdim=False)',
-  norm: 'norm(Tensor input, float|"fro"? p="fro", int[1]? dim=None, bool keepdim=False, ScalarType? dtype=None)',
+  norm: 'norm(Tensor input, float|"fro"|"nuc"? p="fro", int[1]? dim=None, bool keepdim=False, ScalarType? dtype=None)',
   all: 'all(Tensor input, int[1]? dim=None, bool keepdim=False)',
   any: 'any(Tensor input, int[1]? dim=None, bool keepdim=False)',
   cumsum: 'cumsum(Tensor input, int dim, *, ScalarType? dtype=None)',
@@ -283,6 +284,25 @@ export const SIG = {
   mvlgamma: 'mvlgamma(Tensor input, int p)',
   erfinv: 'erfinv(Tensor input)',
   i0: 'i0(Tensor input)',
+  // ── linalg (helper linalg) ──
+  cholesky: 'cholesky(Tensor input, bool upper=False)',
+  choleskyInverse: 'cholesky_inverse(Tensor input, bool upper=False)',
+  choleskySolve: 'cholesky_solve(Tensor input, Tensor input2, bool upper=False)',
+  geqrf: 'geqrf(Tensor input)',
+  matrixExp: 'matrix_exp(Tensor input)',
+  matrixPower: 'matrix_power(Tensor input, int n)',
+  dist: 'dist(Tensor input, Tensor other, Scalar p=2)',
+  ormqr: 'ormqr(Tensor input, Tensor input2, Tensor input3, bool left=True, bool transpose=False)',
+  qr: 'qr(Tensor input, bool some=True)',
+  triangularSolve:
+    'triangular_solve(Tensor input, Tensor A, bool upper=True, bool transpose=False, bool unitriangular=False)',
+  svd: 'svd(Tensor input, bool some=True, bool compute_uv=True)',
+  pinverse: 'pinverse(Tensor input, float rcond=1e-15)',
+  det: 'det(Tensor input)',
+  logdet: 'logdet(Tensor input)',
+  slogdet: 'slogdet(Tensor input)',
+  inverse: 'inverse(Tensor input)',
+  symeig: 'symeig(Tensor input, bool eigenvectors=False, bool upper=True)',
 } as const;
 
 /** Ops that are both 'torch.name(x, ...)' and 'x.name(...)'. */
@@ -353,7 +373,11 @@ export const ops = {
   var: both('var', SIG.var, (a) => red.varOp(a.input, allDims(a.dim), correction('var', a))),
   std: both('std', SIG.std, (a) => red.std(a.input, allDims(a.dim), correction('std', a))),
   logsumexp: both('logsumexp', SIG.logsumexp, (a) => red.logsumexp(a.input, a.dim, a)),
-  norm: both('norm', SIG.norm, (a) => red.norm(castTo(a.input, a.dtype), a.p ?? 'fro', allDims(a.dim), a)),
+  norm: both('norm', SIG.norm, (a) =>
+    a.p === 'nuc'
+      ? la.matrixNorm(castTo(a.input, a.dtype), 'nuc', allDims(a.dim) ?? [-2, -1], a.keepdim)
+      : red.norm(castTo(a.input, a.dtype), a.p ?? 'fro', allDims(a.dim), a),
+  ),
   all: both('all', SIG.all, (a) => red.all(a.input, allDims(a.dim), a)),
   any: both('any', SIG.any, (a) => red.any(a.input, allDims(a.dim), a)),
   cumsum: both('cumsum', SIG.cumsum, (a) => cumsumOp(castTo(a.input, a.dtype), a.dim)),
@@ -567,6 +591,28 @@ export const ops = {
   mvlgamma: both('mvlgamma', SIG.mvlgamma, (a) => pm.mvlgamma(a.input, a.p)),
   erfinv: both('erfinv', SIG.erfinv, (a) => pm.erfinv(a.input)),
   i0: both('i0', SIG.i0, (a) => pm.i0(a.input)),
+  // ── linalg (helper linalg) ──
+  cholesky: both('cholesky', SIG.cholesky, (a) => la.cholesky(a.input, a.upper, 'cholesky')),
+  choleskyInverse: both('choleskyInverse', SIG.choleskyInverse, (a) => la.choleskyInverse(a.input, a.upper)),
+  choleskySolve: both('choleskySolve', SIG.choleskySolve, (a) =>
+    la.choleskySolve(a.input, a.input2, a.upper),
+  ),
+  geqrf: both('geqrf', SIG.geqrf, (a) => la.geqrf(a.input)),
+  matrixExp: both('matrixExp', SIG.matrixExp, (a) => la.matrixExp(a.input)),
+  matrixPower: both('matrixPower', SIG.matrixPower, (a) => la.matrixPower(a.input, a.n)),
+  dist: both('dist', SIG.dist, (a) => la.dist(a.input, a.other, Number(a.p))),
+  ormqr: both('ormqr', SIG.ormqr, (a) => la.ormqr(a.input, a.input2, a.input3, a.left, a.transpose)),
+  qr: both('qr', SIG.qr, (a) => la.qr(a.input, a.some ? 'reduced' : 'complete')),
+  triangularSolve: both('triangularSolve', SIG.triangularSolve, (a) =>
+    la.triangularSolve(a.input, a.A, a.upper, a.transpose, a.unitriangular),
+  ),
+  svd: both('svd', SIG.svd, (a) => la.svdLegacy(a.input, a.some, a.computeUv)),
+  pinverse: both('pinverse', SIG.pinverse, (a) => la.pinverse(a.input, a.rcond)),
+  det: both('det', SIG.det, (a) => la.det(a.input)),
+  logdet: both('logdet', SIG.logdet, (a) => la.logdet(a.input)),
+  slogdet: both('slogdet', SIG.slogdet, (a) => la.slogdet(a.input)),
+  inverse: both('inverse', SIG.inverse, (a) => la.inv(a.input)),
+  symeig: both('symeig', SIG.symeig, (a) => la.symeig(a.input, a.eigenvectors, a.upper)),
 };
 
 /** beta/alpha of the add-multiply ops as numbers. */
@@ -936,4 +982,88 @@ export const functions = {
   specialErfcx: fn('torch.special.erfcx', 'erfcx(Tensor input)', (a) => pm.erfcx(a.input)),
   specialLogNdtr: fn('torch.special.logNdtr', 'log_ndtr(Tensor input)', (a) => pm.logNdtr(a.input)),
   specialNdtri: fn('torch.special.ndtri', 'ndtri(Tensor input)', (a) => pm.ndtri(a.input)),
+  // ── linalg (helper linalg) ──
+  cdist: fn('torch.cdist', 'cdist(Tensor x1, Tensor x2, float p=2, str? compute_mode=None)', (a) =>
+    la.cdist(a.x1, a.x2, a.p),
+  ),
+  linalgCross: fn('torch.linalg.cross', 'cross(Tensor input, Tensor other, *, int dim=-1)', (a) =>
+    la.linalgCross(a.input, a.other, a.dim),
+  ),
+  linalgDet: fn('torch.linalg.det', 'det(Tensor A)', (a) => la.det(a.A)),
+  linalgSlogdet: fn('torch.linalg.slogdet', 'slogdet(Tensor A)', (a) => la.slogdet(a.A)),
+  linalgInv: fn('torch.linalg.inv', 'inv(Tensor A)', (a) => la.inv(a.A)),
+  linalgCholesky: fn('torch.linalg.cholesky', 'cholesky(Tensor A, *, bool upper=False)', (a) =>
+    la.cholesky(a.A, a.upper),
+  ),
+  linalgVecdot: fn('torch.linalg.vecdot', 'vecdot(Tensor x, Tensor y, *, int dim=-1)', (a) =>
+    la.vecdot(a.x, a.y, a.dim),
+  ),
+  linalgCond: fn('torch.linalg.cond', 'cond(Tensor A, float|"fro"|"nuc"? p=None)', (a) => la.cond(a.A, a.p)),
+  linalgEigh: fn('torch.linalg.eigh', 'eigh(Tensor A, str UPLO="L")', (a) => la.eigh(a.A, a.UPLO)),
+  linalgEigvalsh: fn('torch.linalg.eigvalsh', 'eigvalsh(Tensor A, str UPLO="L")', (a) =>
+    la.eigvalsh(a.A, a.UPLO),
+  ),
+  linalgHouseholderProduct: fn(
+    'torch.linalg.householderProduct',
+    'householder_product(Tensor input, Tensor tau)',
+    (a) => la.householderProduct(a.input, a.tau),
+  ),
+  linalgLstsq: fn(
+    'torch.linalg.lstsq',
+    'lstsq(Tensor A, Tensor B, float? rcond=None, *, str? driver=None)',
+    (a) => la.lstsq(a.A, a.B, a.rcond, a.driver),
+  ),
+  linalgMatrixPower: fn('torch.linalg.matrixPower', 'matrix_power(Tensor A, int n)', (a) =>
+    la.matrixPower(a.A, a.n),
+  ),
+  linalgMultiDot: fn('torch.linalg.multiDot', 'multi_dot(Tensor[] tensors)', (a) => la.multiDot(a.tensors)),
+  linalgNorm: fn(
+    'torch.linalg.norm',
+    'norm(Tensor A, float|"fro"|"nuc"? ord=None, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)',
+    (a) => la.linalgNorm(castTo(a.A, a.dtype), a.ord, a.dim, a.keepdim),
+  ),
+  linalgMatrixNorm: fn(
+    'torch.linalg.matrixNorm',
+    'matrix_norm(Tensor A, float|"fro"|"nuc" ord="fro", int[] dim=[-2,-1], bool keepdim=False, *, ScalarType? dtype=None)',
+    (a) => la.matrixNorm(castTo(a.A, a.dtype), a.ord, a.dim, a.keepdim),
+  ),
+  linalgVectorNorm: fn(
+    'torch.linalg.vectorNorm',
+    'vector_norm(Tensor x, float ord=2, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)',
+    (a) => la.vectorNorm(castTo(a.x, a.dtype), a.ord, a.dim, a.keepdim),
+  ),
+  linalgQr: fn('torch.linalg.qr', 'qr(Tensor A, str mode="reduced")', (a) => la.qr(a.A, a.mode)),
+  linalgVander: fn('torch.linalg.vander', 'vander(Tensor x, *, int? N=None)', (a) => la.vander(a.x, a.N)),
+  linalgLu: fn('torch.linalg.lu', 'lu(Tensor A, *, bool pivot=True)', (a) => la.lu(a.A, a.pivot)),
+  linalgSolve: fn('torch.linalg.solve', 'solve(Tensor A, Tensor B, *, bool left=True)', (a) =>
+    la.solve(a.A, a.B, a.left),
+  ),
+  linalgSolveTriangular: fn(
+    'torch.linalg.solveTriangular',
+    'solve_triangular(Tensor A, Tensor B, *, bool upper, bool left=True, bool unitriangular=False)',
+    (a) => la.solveTriangular(a.A, a.B, a.upper, a.left, a.unitriangular),
+  ),
+  linalgMatrixRank: fn(
+    'torch.linalg.matrixRank',
+    'matrix_rank(Tensor A, *, Tensor|float? atol=None, Tensor|float? rtol=None, bool hermitian=False)',
+    (a) => la.matrixRank(a.A, a.atol, a.rtol, a.hermitian),
+  ),
+  linalgPinv: fn(
+    'torch.linalg.pinv',
+    'pinv(Tensor A, *, Tensor|float? atol=None, Tensor|float? rtol=None, bool hermitian=False)',
+    (a) => la.pinv(a.A, a.atol, a.rtol, a.hermitian),
+  ),
+  linalgSvd: fn('torch.linalg.svd', 'svd(Tensor A, bool full_matrices=True, *, str? driver=None)', (a) =>
+    la.svd(a.A, a.fullMatrices),
+  ),
+  linalgSvdvals: fn('torch.linalg.svdvals', 'svdvals(Tensor A, *, str? driver=None)', (a) => la.svdvals(a.A)),
+  linalgTensorinv: fn('torch.linalg.tensorinv', 'tensorinv(Tensor A, int ind=2)', (a) =>
+    la.tensorinv(a.A, a.ind),
+  ),
+  linalgTensorsolve: fn(
+    'torch.linalg.tensorsolve',
+    'tensorsolve(Tensor A, Tensor B, int[]? dims=None)',
+    (a) => la.tensorsolve(a.A, a.B, a.dims),
+  ),
+  linalgMatrixExp: fn('torch.linalg.matrixExp', 'matrix_exp(Tensor A)', (a) => la.matrixExp(a.A)),
 };

@@ -1276,6 +1276,41 @@ declare module '../tensor/tensor.js' {
      * slices, `'...'` fills, `null` inserts a dim. Results are views.
      */
     index(...specs: sh.IndexSpec[]): Tensor;
+    // ── linalg (helper linalg) ──
+    /** L with A = L L^T (or U with A = U^T U when upper). */
+    cholesky(...args: MethodArgs<typeof SIG.cholesky>): Tensor;
+    /** (L L^T)^-1 from a Cholesky factor. */
+    choleskyInverse(...args: MethodArgs<typeof SIG.choleskyInverse>): Tensor;
+    /** X with A X = this, A = L L^T given by its factor. */
+    choleskySolve(...args: MethodArgs<typeof SIG.choleskySolve>): Tensor;
+    /** Householder QR as LAPACK's geqrf: [reflectors and R, tau]. */
+    geqrf(...args: MethodArgs<typeof SIG.geqrf>): [Tensor, Tensor];
+    /** The matrix exponential. */
+    matrixExp(...args: MethodArgs<typeof SIG.matrixExp>): Tensor;
+    /** The matrix to an integer power (negative: of the inverse). */
+    matrixPower(...args: MethodArgs<typeof SIG.matrixPower>): Tensor;
+    /** The p-norm of this - other. */
+    dist(...args: MethodArgs<typeof SIG.dist>): Tensor;
+    /** Multiplies by the Q of a geqrf result. */
+    ormqr(...args: MethodArgs<typeof SIG.ormqr>): Tensor;
+    /** [Q, R] (reduced when some, else complete). */
+    qr(...args: MethodArgs<typeof SIG.qr>): [Tensor, Tensor];
+    /** [X, A] with A X = this, A triangular. */
+    triangularSolve(...args: MethodArgs<typeof SIG.triangularSolve>): [Tensor, Tensor];
+    /** [U, S, V] with this = U diag(S) V^T. */
+    svd(...args: MethodArgs<typeof SIG.svd>): [Tensor, Tensor, Tensor];
+    /** The pseudo-inverse. */
+    pinverse(...args: MethodArgs<typeof SIG.pinverse>): Tensor;
+    /** The determinant. */
+    det(...args: MethodArgs<typeof SIG.det>): Tensor;
+    /** log det (NaN for a negative determinant). */
+    logdet(...args: MethodArgs<typeof SIG.logdet>): Tensor;
+    /** [sign, log|det|]. */
+    slogdet(...args: MethodArgs<typeof SIG.slogdet>): [Tensor, Tensor];
+    /** The matrix inverse. */
+    inverse(...args: MethodArgs<typeof SIG.inverse>): Tensor;
+    /** [eigenvalues, eigenvectors] of a symmetric matrix (deprecated in PyTorch). */
+    symeig(...args: MethodArgs<typeof SIG.symeig>): [Tensor, Tensor];
   }
 }
 

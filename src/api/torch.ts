@@ -239,6 +239,24 @@ export const {
   corrcoef,
   histc,
   histogram,
+  // ── linalg (helper linalg) ──
+  cholesky,
+  choleskyInverse,
+  choleskySolve,
+  geqrf,
+  matrixExp,
+  matrixPower,
+  dist,
+  ormqr,
+  qr,
+  triangularSolve,
+  svd,
+  pinverse,
+  det,
+  logdet,
+  slogdet,
+  inverse,
+  symeig,
 } = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, v.fn])) as {
   [K in keyof typeof ops]: (typeof ops)[K]['fn'];
 };
@@ -297,6 +315,8 @@ export const {
   trapezoid,
   trapz,
   cumulativeTrapezoid,
+  // ── linalg (helper linalg) ──
+  cdist,
 } = functions;
 
 /** torch.special: the special functions PyTorch groups there (those torchts has). */
@@ -384,3 +404,36 @@ export type { NestedNumbers, RandomOptions, TensorOptions } from '../ops/creatio
 export { igamma, igammac, istft, stft } from './special-fft.js';
 /** torch.fft: the transforms torchts has (real inputs and outputs; no complex dtype). */
 export const fft = { ...fftFunctions };
+
+// ── linalg (helper linalg) ──
+/** torch.linalg: decompositions, solvers, inverses and norms. */
+export const linalg = {
+  cross: functions.linalgCross,
+  det: functions.linalgDet,
+  slogdet: functions.linalgSlogdet,
+  inv: functions.linalgInv,
+  cholesky: functions.linalgCholesky,
+  vecdot: functions.linalgVecdot,
+  cond: functions.linalgCond,
+  eigh: functions.linalgEigh,
+  eigvalsh: functions.linalgEigvalsh,
+  householderProduct: functions.linalgHouseholderProduct,
+  lstsq: functions.linalgLstsq,
+  matrixPower: functions.linalgMatrixPower,
+  multiDot: functions.linalgMultiDot,
+  norm: functions.linalgNorm,
+  matrixNorm: functions.linalgMatrixNorm,
+  vectorNorm: functions.linalgVectorNorm,
+  qr: functions.linalgQr,
+  vander: functions.linalgVander,
+  lu: functions.linalgLu,
+  solve: functions.linalgSolve,
+  solveTriangular: functions.linalgSolveTriangular,
+  matrixRank: functions.linalgMatrixRank,
+  pinv: functions.linalgPinv,
+  svd: functions.linalgSvd,
+  svdvals: functions.linalgSvdvals,
+  tensorinv: functions.linalgTensorinv,
+  tensorsolve: functions.linalgTensorsolve,
+  matrixExp: functions.linalgMatrixExp,
+};

@@ -13,6 +13,7 @@
  */
 import type { DType, TypedArray } from '../tensor/dtype.js';
 import type { Ex } from './expr.js';
+import type { LinalgKind } from './linalg.js';
 
 /**
  * A device type's canonical name ('cpu', 'webgpu', ...). Open: each backend declares its own
@@ -159,6 +160,13 @@ export interface Backend {
     a: number,
     b: number,
   ): void;
+
+  /**
+   * Small per-matrix factorizations and solves (LU, triangular solve, Cholesky, Householder QR,
+   * symmetric eigen, SVD), one matrix of the batch at a time; see linalg.ts for each kind's
+   * operands. Every view is contiguous float32; the outputs are written whole.
+   */
+  linalg(kind: LinalgKind, inputs: readonly View[], outs: readonly View[], params?: readonly number[]): void;
 
   /** Resolves when all enqueued work is done. */
   synchronize(): Promise<void>;

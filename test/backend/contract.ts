@@ -1,7 +1,8 @@
 /**
  * The backend contract as a test suite any backend runs as is: every primitive of
  * src/backend/backend.ts (storage alloc/write/read/release, elementwise over strided, broadcast
- * and offset views, reduce, matmul with its epilogues, gather/scatterAdd, random) checked
+ * and offset views, reduce, matmul with its epilogues, gather/scatterAdd, random, the per-matrix
+ * linalg factorizations) checked
  * against straightforward JS reference math, never against another backend.
  *
  * A new backend adds one file: `runBackendContract('mybackend', () => myBackend)` (see
@@ -322,6 +323,141 @@ export function runBackendContract(name: string, getBackend: () => Backend, opts
             Math.cos((2 * Math.PI * (w1 >>> 8)) / 2 ** 24),
       );
       expectClose(await read(g), want, 1e-5, 1e-5, 'normal(1, 2)');
+    });
+
+    it('linalg: LU, solves, Cholesky, QR, eigh and SVD reproduce their inputs per matrix of the batch', async () => {
+      const [B, n] = [2, 4];
+      const mat = (d: readonly number[], b: number, r: number, c: number, cols: number, off = 0) =>
+        d[off + (b * (d.length - off)) / B + r * cols + c];
+      const prodAt =
+        (x: (i: number, k: number) => number, y: (k: number, j: number) => number, K: number) =>
+        (i: number, j: number) => {
+          let s = 0;
+          for (let k = 0; k < K; k++) s += x(i, k) * y(k, j);
+          return s;
+        };
+      const close = (
+        got: (i: number, j: number) => number,
+        want: (i: number, j: number) => number,
+        R: number,
+        C: number,
+        what: string,
+      ) => {
+        const g: number[] = [];
+        const w: number[] = [];
+        for (let i = 0; i < R; i++)
+          for (let j = 0; j < C; j++) {
+            g.push(got(i, j));
+            w.push(want(i, j));
+          }
+        expectClose(g, w, 1e-4, 1e-4, what);
+      };
+      // A general matrix (with a storage offset), and an SPD one.
+      const a = randoms(2 + B * n * n, 21);
+      const va = view(a, 'float32', [B, n, n], contiguousStrides([B, n, n]), 2);
+      const spd: number[] = [];
+      for (let b = 0; b < B; b++)
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < n; j++) {
+            let s = i === j ? n : 0;
+            for (let k = 0; k < n; k++) s += mat(a, b, i, k, n, 2) * mat(a, b, j, k, n, 2);
+            spd.push(s);
+          }
+      const vs = view(spd, 'float32', [B, n, n]);
+      const rhs = randoms(B * n * 2, 22);
+      const vr = view(rhs, 'float32', [B, n, 2]);
+
+      const lu = out('float32', [B, n, n]);
+      const perm = out('float32', [B, n]);
+      const sign = out('float32', [B]);
+      backend().linalg('lu', [va], [lu, perm, sign]);
+      const [LU, P] = [await read(lu), await read(perm)];
+      const x = out('float32', [B, n, 2]);
+      backend().linalg('luSolve', [lu, perm, vr], [x]);
+      const X = await read(x);
+      const tx = out('float32', [B, n, 2]);
+      backend().linalg('trsm', [va, vr], [tx], [1, 0]);
+      const TX = await read(tx);
+      const l = out('float32', [B, n, n]);
+      const info = out('float32', [B]);
+      backend().linalg('cholesky', [vs], [l, info]);
+      const L = await read(l);
+      expect(await read(info)).toEqual([0, 0]);
+      const qr = out('float32', [B, n, n]);
+      const tau = out('float32', [B, n]);
+      backend().linalg('geqrf', [va], [qr, tau]);
+      const q = out('float32', [B, n, n]);
+      backend().linalg('orgqr', [qr, tau], [q]);
+      const [QR, Q] = [await read(qr), await read(q)];
+      const w = out('float32', [B, n]);
+      const v = out('float32', [B, n, n]);
+      backend().linalg('eigh', [vs], [w, v]);
+      const [W, V] = [await read(w), await read(v)];
+      const [m, k] = [5, 3];
+      const g = randoms(B * m * k, 23);
+      const vg = view(g, 'float32', [B, m, k]);
+      const [u, sv, vv] = [out('float32', [B, m, k]), out('float32', [B, k]), out('float32', [B, k, k])];
+      backend().linalg('svd', [vg], [u, sv, vv]);
+      const [U, S, VV] = [await read(u), await read(sv), await read(vv)];
+
+      for (let b = 0; b < B; b++) {
+        const A = (i: number, j: number) => mat(a, b, i, j, n, 2);
+        const Lf = (i: number, j: number) => (j < i ? mat(LU, b, i, j, n) : j === i ? 1 : 0);
+        const Uf = (i: number, j: number) => (j >= i ? mat(LU, b, i, j, n) : 0);
+        close(prodAt(Lf, Uf, n), (i, j) => A(mat(P, b, 0, i, n), j), n, n, 'lu: P A = L U');
+        const Rh = (i: number, j: number) => mat(rhs, b, i, j, 2);
+        close(
+          prodAt(A, (i, j) => mat(X, b, i, j, 2), n),
+          Rh,
+          n,
+          2,
+          'luSolve: A X = B',
+        );
+        const Au = (i: number, j: number) => (j >= i ? A(i, j) : 0);
+        close(
+          prodAt(Au, (i, j) => mat(TX, b, i, j, 2), n),
+          Rh,
+          n,
+          2,
+          'trsm: triu(A) X = B',
+        );
+        const Lc = (i: number, j: number) => mat(L, b, i, j, n);
+        close(
+          prodAt(Lc, (i, j) => Lc(j, i), n),
+          (i, j) => mat(spd, b, i, j, n),
+          n,
+          n,
+          'cholesky: L L^T = A',
+        );
+        const Qf = (i: number, j: number) => mat(Q, b, i, j, n);
+        const Rf = (i: number, j: number) => (j >= i ? mat(QR, b, i, j, n) : 0);
+        close(prodAt(Qf, Rf, n), A, n, n, 'geqrf + orgqr: Q R = A');
+        close(
+          prodAt((i, j) => Qf(j, i), Qf, n),
+          (i, j) => (i === j ? 1 : 0),
+          n,
+          n,
+          'orgqr: Q^T Q = I',
+        );
+        const Vf = (i: number, j: number) => mat(V, b, i, j, n);
+        close(
+          prodAt((i, j) => mat(spd, b, i, j, n), Vf, n),
+          (i, j) => Vf(i, j) * W[b * n + j],
+          n,
+          n,
+          'eigh: A V = V diag(w)',
+        );
+        for (let i = 1; i < n; i++) expect(W[b * n + i]).toBeGreaterThanOrEqual(W[b * n + i - 1]);
+        const Us = (i: number, j: number) => mat(U, b, i, j, k) * S[b * k + j];
+        close(
+          prodAt(Us, (i, j) => mat(VV, b, j, i, k), k),
+          (i, j) => mat(g, b, i, j, k),
+          m,
+          k,
+          'svd: U S V^T = A',
+        );
+        for (let i = 1; i < k; i++) expect(S[b * k + i]).toBeLessThanOrEqual(S[b * k + i - 1]);
+      }
     });
 
     it('synchronize resolves once queued work is done', async () => {

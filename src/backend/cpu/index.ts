@@ -20,6 +20,7 @@ import { coalesce, compileElementwise, jsKernels } from './compile.js';
 import { elementwiseWasm, wasmEwise } from './ewise-wasm.js';
 import { sgemm } from './gemm.js';
 import { type Heap, heap, heapModule, wasmKernels } from './heap.js';
+import { linalg } from './linalg.js';
 import { cpuRoutines } from './routines.js';
 import { copyFn, sumColsFn, sumRowsFn } from './wasm/reduce-kernel.js';
 
@@ -466,6 +467,7 @@ export const cpuBackend: Backend & { readSync(v: View): TypedArray } = {
   gather,
   scatterAdd,
   random,
+  linalg,
   synchronize: async () => {},
   routines: cpuRoutines,
 };

@@ -26,6 +26,7 @@ import {
 import { armedIndexFlag, raiseIndexError } from './index-errors.js';
 import { elementwise } from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/gather.js';
+import { linalg } from './kernels/linalg.js';
 import { logSoftmaxNll, logSoftmaxNllReduced } from './kernels/log-softmax-nll.js';
 import { linearGrads, matmul } from './kernels/matmul.js';
 import { optimizerStep } from './kernels/optimizer.js';
@@ -145,6 +146,7 @@ const backend: Backend = {
   gather,
   scatterAdd,
   random,
+  linalg,
   synchronize: synchronizeChecked,
   routines: { logSoftmaxNll, logSoftmaxNllReduced, linearGrads, optimizerStep },
 };
