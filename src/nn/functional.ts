@@ -16,6 +16,7 @@ import * as L from '../ops/loss.js';
 import { linear as linearOp } from '../ops/matmul.js';
 import * as more from '../ops/nn-more.js';
 import * as normOps from '../ops/norm.js';
+import { padMode } from '../ops/pad.js';
 import { cast, clamp, div, neg } from '../ops/pointwise.js';
 import * as pool from '../ops/pool.js';
 import { norm } from '../ops/reduce.js';
@@ -217,8 +218,11 @@ export const pad = fn(
   'F.pad',
   'pad(Tensor input, int[] pad, "constant"|"reflect"|"replicate"|"circular" mode="constant", float? value=None)',
   (a) => {
-    if (a.mode !== 'constant')
-      throw new RangeError(`F.pad(): mode '${a.mode}' is not supported yet (only 'constant')`);
+    if (a.mode !== 'constant') {
+      if (a.value !== null && a.value !== 0)
+        throw new RangeError(`Padding mode "${a.mode}" doesn't take in value argument`);
+      return padMode(a.input, a.pad, a.mode);
+    }
     return padOp(a.input, a.pad, 'constant', a.value ?? 0);
   },
 );
@@ -227,9 +231,7 @@ export const interpolate = fn(
   'interpolate(Tensor input, int|int[]? size=None, float|float[]? scale_factor=None, "nearest"|"linear"|"bilinear"|"bicubic"|"trilinear"|"area"|"nearest-exact" mode="nearest", bool? align_corners=None, bool? recompute_scale_factor=None, bool antialias=False)',
   (a) => {
     if (a.antialias) throw new RangeError('F.interpolate(): antialias=True is not supported');
-    if (a.mode !== 'nearest' && a.mode !== 'bilinear')
-      throw new RangeError(`F.interpolate(): mode '${a.mode}' is not supported (nearest, bilinear)`);
-    return spatial.interpolate(a.input, { ...a, mode: a.mode });
+    return spatial.interpolate(a.input, a);
   },
 );
 

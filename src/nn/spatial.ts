@@ -27,8 +27,6 @@ export class Upsample extends Module {
   constructor(...args: CallArgs<typeof UPSAMPLE>) {
     super();
     const a = ctorArgs('nn.Upsample', UPSAMPLE, args);
-    if (a.mode !== 'nearest' && a.mode !== 'bilinear')
-      throw new RangeError(`nn.Upsample(): mode '${a.mode}' is not supported (nearest, bilinear)`);
     this.size = a.size;
     this.scaleFactor = a.scaleFactor;
     this.mode = a.mode;
