@@ -14,6 +14,7 @@ import * as conv from '../ops/conv.js';
 import * as idx from '../ops/indexing.js';
 import * as L from '../ops/loss.js';
 import { linear as linearOp } from '../ops/matmul.js';
+import * as extra from '../ops/nn-extra.js';
 import * as more from '../ops/nn-more.js';
 import * as normOps from '../ops/norm.js';
 import { padMode } from '../ops/pad.js';
@@ -565,4 +566,31 @@ export const embeddingBag = fn(
       a.paddingIdx,
     );
   },
+);
+
+// ── nn.functional more (helper nnfunc) ──
+export const maxUnpool1d = fn(
+  'F.maxUnpool1d',
+  'max_unpool1d(Tensor input, Tensor indices, int[1] kernel_size, int[1]? stride=None, int[1] padding=0, int[]? output_size=None)',
+  (a) => extra.maxUnpool(a.input, a.indices, 1, a.kernelSize, a.stride, a.padding, a.outputSize),
+);
+export const maxUnpool2d = fn(
+  'F.maxUnpool2d',
+  'max_unpool2d(Tensor input, Tensor indices, int[2] kernel_size, int[2]? stride=None, int[2] padding=0, int[]? output_size=None)',
+  (a) => extra.maxUnpool(a.input, a.indices, 2, a.kernelSize, a.stride, a.padding, a.outputSize),
+);
+export const maxUnpool3d = fn(
+  'F.maxUnpool3d',
+  'max_unpool3d(Tensor input, Tensor indices, int[3] kernel_size, int[3]? stride=None, int[3] padding=0, int[]? output_size=None)',
+  (a) => extra.maxUnpool(a.input, a.indices, 3, a.kernelSize, a.stride, a.padding, a.outputSize),
+);
+export const featureAlphaDropout = fn(
+  'F.featureAlphaDropout',
+  'feature_alpha_dropout(Tensor input, float p=0.5, bool training=False, bool inplace=False)',
+  (a) => maybeInplace(a.input, extra.featureAlphaDropout(a.input, a.p, a.training), a.inplace && a.training),
+);
+export const multilabelMarginLoss = fn(
+  'F.multilabelMarginLoss',
+  `multilabel_margin_loss(Tensor input, Tensor target, ${LEGACY})`,
+  (a) => extra.multilabelMarginLoss(a.input, a.target, legacyReduction(a)),
 );
