@@ -594,3 +594,13 @@ export const multilabelMarginLoss = fn(
   `multilabel_margin_loss(Tensor input, Tensor target, ${LEGACY})`,
   (a) => extra.multilabelMarginLoss(a.input, a.target, legacyReduction(a)),
 );
+export const convTranspose1d = fn(
+  'F.convTranspose1d',
+  'conv_transpose1d(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, int[1] padding=0, int[1] output_padding=0, int groups=1, int[1] dilation=1)',
+  (a) => conv.convTranspose1d(a.input, a.weight, a.bias, a),
+);
+export const convTranspose3d = fn(
+  'F.convTranspose3d',
+  'conv_transpose3d(Tensor input, Tensor weight, Tensor? bias=None, int[3] stride=1, int[3] padding=0, int[3] output_padding=0, int groups=1, int[3] dilation=1)',
+  (a) => conv.convTranspose3d(a.input, a.weight, a.bias, a),
+);
