@@ -604,3 +604,13 @@ export const convTranspose3d = fn(
   'conv_transpose3d(Tensor input, Tensor weight, Tensor? bias=None, int[3] stride=1, int[3] padding=0, int[3] output_padding=0, int groups=1, int[3] dilation=1)',
   (a) => conv.convTranspose3d(a.input, a.weight, a.bias, a),
 );
+export const gridSample = fn(
+  'F.gridSample',
+  'grid_sample(Tensor input, Tensor grid, "bilinear"|"nearest"|"bicubic" mode="bilinear", "zeros"|"border"|"reflection" padding_mode="zeros", bool? align_corners=None)',
+  (a) => extra.gridSample(a.input, a.grid, a.mode, a.paddingMode, a.alignCorners ?? false),
+);
+export const affineGrid = fn(
+  'F.affineGrid',
+  'affine_grid(Tensor theta, int[] size, bool? align_corners=None)',
+  (a) => extra.affineGrid(a.theta, a.size, a.alignCorners ?? false),
+);

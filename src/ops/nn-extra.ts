@@ -8,12 +8,31 @@ import { defaultGenerator } from '../tensor/random.js';
 import { noGrad } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { E, ewise, record1 } from './core.js';
-import { arange, ones, rand, zeros } from './creation.js';
+import { arange, ones, rand, tensor, zeros } from './creation.js';
 import { cumsum } from './cumulative.js';
 import { gather, scatterAdd } from './indexing.js';
-import { add, cast, clamp, div, eq, mul, relu, sub } from './pointwise.js';
+import { matmul } from './matmul.js';
+import {
+  abs,
+  add,
+  cast,
+  clamp,
+  div,
+  eq,
+  floor,
+  ge,
+  le,
+  logicalAnd,
+  mul,
+  relu,
+  remainder,
+  round,
+  sub,
+  where,
+} from './pointwise.js';
+import { fmod } from './pointwise-more.js';
 import { mean, sum } from './reduce.js';
-import { expand, reshape, unsqueeze } from './shape.js';
+import { expand, reshape, select, transpose, unsqueeze } from './shape.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 const reduce = (x: Tensor, r: Reduction): Tensor => (r === 'none' ? x : r === 'sum' ? sum(x) : mean(x));
@@ -154,4 +173,136 @@ export function multilabelMarginLoss(x: Tensor, target: Tensor, reduction: Reduc
   let l = div(sum(mul(hinge, w), [1, 2]), C);
   if (one) l = reshape(l, []);
   return reduce(l, reduction);
+}
+
+// ---- grid_sample, affine_grid ----
+
+export type GridMode = 'bilinear' | 'nearest' | 'bicubic';
+export type GridPadding = 'zeros' | 'border' | 'reflection';
+
+/** PyTorch's reflect_coordinates: reflect c into [lo2/2, hi2/2] (bounds given doubled). */
+function reflect(c: Tensor, lo2: number, hi2: number): Tensor {
+  if (lo2 === hi2) return mul(c, 0);
+  const lo = lo2 / 2;
+  const span = (hi2 - lo2) / 2;
+  const a = abs(sub(c, lo));
+  const extra = fmod(a, span);
+  const flips = floor(div(a, span));
+  const even = eq(remainder(flips, 2), 0);
+  return where(even, add(extra, lo), add(sub(span, extra), lo));
+}
+
+/**
+ * F.grid_sample: input [N, C, *S] (2 or 3 spatial dims), grid [N, *O, nd] of (x, y[, z]) in
+ * [-1, 1]; each output point reads the input at its unnormalised coordinate (bilinear: the 2^nd
+ * surrounding samples with linear weights, nearest: the rounded one), with `paddingMode` for
+ * points outside. Written with gather and elementwise ops: the input gradient is the gather's
+ * scatter-add, the grid gradient comes from the weights.
+ */
+export function gridSample(
+  input: Tensor,
+  grid: Tensor,
+  mode: GridMode,
+  paddingMode: GridPadding,
+  alignCorners: boolean,
+): Tensor {
+  const op = 'grid_sampler';
+  const nd = input.dim() - 2;
+  if ((nd !== 2 && nd !== 3) || grid.dim() !== input.dim())
+    throw new ShapeError(
+      `${op}(): expected 4D or 5D input and grid with same number of dimensions, but got input with sizes ${fmtShape(input.shape)} and grid with sizes ${fmtShape(grid.shape)}`,
+    );
+  if (grid.shape[0] !== input.shape[0])
+    throw new ShapeError(
+      `${op}(): expected grid and input to have same batch size, but got input with sizes ${fmtShape(input.shape)} and grid with sizes ${fmtShape(grid.shape)}`,
+    );
+  if (grid.shape[nd + 1] !== nd)
+    throw new ShapeError(
+      `${op}(): expected grid to have size ${nd} in last dimension, but got grid with sizes ${fmtShape(grid.shape)}`,
+    );
+  if (mode === 'bicubic')
+    throw new RangeError(`${op}(): mode 'bicubic' is not supported (bilinear, nearest)`);
+  const [N, C] = input.shape;
+  const S = input.shape.slice(2);
+  const O = grid.shape.slice(1, 1 + nd);
+  const P = O.reduce((a, b) => a * b, 1);
+  const flat = reshape(input, [N, C, S.reduce((a, b) => a * b, 1)]);
+  const strides = S.map((_, d) => S.slice(d + 1).reduce((a, b) => a * b, 1));
+  // Source coordinate along input dim d (grid component nd-1-d), padded as asked.
+  const coords = S.map((size, d) => {
+    const g = reshape(select(grid, -1, nd - 1 - d), [N, 1, P]);
+    let c = alignCorners ? mul(add(g, 1), (size - 1) / 2) : div(sub(mul(add(g, 1), size), 1), 2);
+    if (paddingMode === 'reflection')
+      c = alignCorners ? reflect(c, 0, 2 * (size - 1)) : reflect(c, -1, 2 * size - 1);
+    if (paddingMode !== 'zeros') c = clamp(c, { min: 0, max: size - 1 });
+    return c;
+  });
+  const corners: { at: Tensor[]; w: Tensor | null }[] = [];
+  if (mode === 'nearest') corners.push({ at: coords.map((c) => round(c)), w: null });
+  else {
+    const lo = coords.map((c) => floor(c));
+    const fr = coords.map((c, d) => sub(c, lo[d]));
+    for (let bits = 0; bits < 1 << nd; bits++) {
+      let w: Tensor | null = null;
+      const at = lo.map((l, d) => {
+        const hi = (bits >> (nd - 1 - d)) & 1;
+        const wd = hi ? fr[d] : sub(1, fr[d]);
+        w = w ? mul(w, wd) : wd;
+        return hi ? add(l, 1) : l;
+      });
+      corners.push({ at, w });
+    }
+  }
+  let y: Tensor | null = null;
+  for (const { at, w } of corners) {
+    let inside: Tensor | null = null;
+    let index: Tensor | null = null;
+    for (let d = 0; d < nd; d++) {
+      const i = at[d];
+      const ok = logicalAnd(ge(i, 0), le(i, S[d] - 1));
+      inside = inside ? logicalAnd(inside, ok) : ok;
+      const term = mul(clamp(i, { min: 0, max: S[d] - 1 }), strides[d]);
+      index = index ? add(index, term) : term;
+    }
+    const ix = expand(cast(index!, 'int32'), [N, C, P]);
+    const v = gather(flat, 2, ix);
+    const weight = where(inside!, w ?? 1, 0);
+    const term = mul(v, weight);
+    y = y ? add(y, term) : term;
+  }
+  return reshape(y!, [N, C, ...O]);
+}
+
+/**
+ * F.affine_grid: theta [N, 2, 3] (or [N, 3, 4]) and size [N, C, H, W] (or [N, C, D, H, W]) give
+ * the sampling grid [N, H, W, 2] (or [N, D, H, W, 3]) = base coordinates (x, y[, z], 1) @ theta^T.
+ */
+export function affineGrid(theta: Tensor, size: readonly number[], alignCorners: boolean): Tensor {
+  const nd = size.length - 2;
+  if ((nd !== 2 && nd !== 3) || theta.dim() !== 3 || theta.shape[1] !== nd || theta.shape[2] !== nd + 1)
+    throw new ShapeError(
+      `Expected a batch of ${nd === 3 ? '3D affine matrices of shape Nx3x4' : '2D affine matrices of shape Nx2x3'} for size ${fmtShape(size)}. Got ${fmtShape(theta.shape)}.`,
+    );
+  if (theta.shape[0] !== size[0])
+    throw new ShapeError(`affine_grid: theta batch ${theta.shape[0]} does not match size ${fmtShape(size)}`);
+  const space = size.slice(2); // [D,] H, W
+  const P = space.reduce((a, b) => a * b, 1);
+  const base = new Float32Array(P * (nd + 1));
+  const lin = (n: number, i: number) => {
+    if (n <= 1) return 0;
+    const v = -1 + (2 * i) / (n - 1);
+    return alignCorners ? v : (v * (n - 1)) / n;
+  };
+  for (let p = 0; p < P; p++) {
+    let r = p;
+    for (let d = nd - 1; d >= 0; d--) {
+      const i = r % space[d];
+      r = Math.floor(r / space[d]);
+      base[p * (nd + 1) + (nd - 1 - d)] = lin(space[d], i); // x is the last dim
+    }
+    base[p * (nd + 1) + nd] = 1;
+  }
+  const b = reshape(tensor(base, { device: theta.device }), [1, P, nd + 1]);
+  const g = matmul(expand(b, [size[0], P, nd + 1]), transpose(theta, 1, 2)); // [N, P, nd]
+  return reshape(g, [size[0], ...space, nd]);
 }
