@@ -614,3 +614,17 @@ export const affineGrid = fn(
   'affine_grid(Tensor theta, int[] size, bool? align_corners=None)',
   (a) => extra.affineGrid(a.theta, a.size, a.alignCorners ?? false),
 );
+export const ctcLoss = fn(
+  'F.ctcLoss',
+  'ctc_loss(Tensor log_probs, Tensor targets, Tensor|int[] input_lengths, Tensor|int[] target_lengths, int blank=0, "mean"|"sum"|"none" reduction="mean", bool zero_infinity=False)',
+  (a) =>
+    extra.ctcLoss(
+      a.logProbs,
+      a.targets,
+      a.inputLengths,
+      a.targetLengths,
+      a.blank,
+      a.reduction,
+      a.zeroInfinity,
+    ),
+);

@@ -8,7 +8,7 @@ import { defaultGenerator } from '../tensor/random.js';
 import { noGrad } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { E, ewise, record1 } from './core.js';
-import { arange, ones, rand, tensor, zeros } from './creation.js';
+import { arange, full, ones, rand, tensor, zeros } from './creation.js';
 import { cumsum } from './cumulative.js';
 import { gather, scatterAdd } from './indexing.js';
 import { matmul } from './matmul.js';
@@ -19,11 +19,17 @@ import {
   clamp,
   div,
   eq,
+  exp,
   floor,
   ge,
+  gt,
+  isinf,
   le,
   logicalAnd,
+  lt,
   mul,
+  ne,
+  neg,
   relu,
   remainder,
   round,
@@ -31,8 +37,8 @@ import {
   where,
 } from './pointwise.js';
 import { fmod } from './pointwise-more.js';
-import { mean, sum } from './reduce.js';
-import { expand, reshape, select, transpose, unsqueeze } from './shape.js';
+import { logsumexp, mean, sum } from './reduce.js';
+import { cat, expand, narrow, reshape, select, stack, transpose, unsqueeze } from './shape.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 const reduce = (x: Tensor, r: Reduction): Tensor => (r === 'none' ? x : r === 'sum' ? sum(x) : mean(x));
@@ -305,4 +311,125 @@ export function affineGrid(theta: Tensor, size: readonly number[], alignCorners:
   const b = reshape(tensor(base, { device: theta.device }), [1, P, nd + 1]);
   const g = matmul(expand(b, [size[0], P, nd + 1]), transpose(theta, 1, 2)); // [N, P, nd]
   return reshape(g, [size[0], ...space, nd]);
+}
+
+// ---- ctc_loss ----
+
+/** A finite stand-in for log(0) in the CTC recursion: its logsumexp and gradients stay finite. */
+const LOG_ZERO = -1e30;
+
+/**
+ * F.ctc_loss: log_probs [T, N, C] (or [T, C]), targets [N, S] padded (or 1-d concatenated, or
+ * [S] unbatched), per-sample input and target lengths. The forward variable (alpha) over the
+ * blank-extended label sequence l' (length 2S+1) runs in log space with ops, one step per time
+ * step: alpha_t(s) = lp_t(l'_s) + logsumexp(alpha_{t-1}(s), alpha_{t-1}(s-1), alpha_{t-1}(s-2)
+ * when l'_s is not blank and differs from l'_{s-2}); samples past their input length keep their
+ * alpha. loss_n = -logsumexp(alpha_T(2 len), alpha_T(2 len - 1)). Autograd through the recursion
+ * gives the alpha-beta posterior term; PyTorch's ctc_loss backward also adds exp(log_probs) (it
+ * assumes log_softmax inputs), which a zero-valued term reproduces.
+ */
+export function ctcLoss(
+  logProbs: Tensor,
+  targets: Tensor,
+  inputLengths: Tensor | readonly number[],
+  targetLengths: Tensor | readonly number[],
+  blank: number,
+  reduction: Reduction,
+  zeroInfinity: boolean,
+): Tensor {
+  const op = 'ctc_loss';
+  const unbatched = logProbs.dim() === 2;
+  if (!unbatched && logProbs.dim() !== 3)
+    throw new ShapeError(
+      `${op}: expected log_probs of size [T, N, C] or [T, C], got ${fmtShape(logProbs.shape)}`,
+    );
+  const lp = unbatched ? unsqueeze(logProbs, 1) : logProbs;
+  const [T, N, C] = lp.shape;
+  if (blank < 0 || blank >= C)
+    throw new RangeError(`${op}: blank must be in label range (got ${blank}, C = ${C})`);
+  const dev = lp.device;
+  const lengths = (v: Tensor | readonly number[], name: string): Tensor => {
+    if (!Array.isArray(v)) {
+      const t = v as Tensor;
+      if (t.numel() !== N)
+        throw new ShapeError(`${op}: ${name} must be of size batch_size (${N}), got ${fmtShape(t.shape)}`);
+      return reshape(cast(t, 'int32'), [N]);
+    }
+    const a = v as readonly number[];
+    if (a.length !== N)
+      throw new ShapeError(`${op}: ${name} must be of size batch_size (${N}), got ${a.length}`);
+    if (name === 'input_lengths' && a.some((x) => x < 0 || x > T))
+      throw new RangeError(
+        `${op}: Expected input_lengths to have value at most ${T}, but got ${Math.max(...a)}`,
+      );
+    return tensor(Int32Array.from(a), { device: dev });
+  };
+  const il = lengths(inputLengths, 'input_lengths');
+  const tl = lengths(targetLengths, 'target_lengths');
+  let tg: Tensor;
+  if (unbatched || targets.dim() === 2) tg = reshape(cast(targets, 'int32'), [N, -1]);
+  else {
+    // Concatenated targets: sample n's labels start at sum(target_lengths[:n]).
+    const total = targets.numel();
+    const start = sub(cumsum(tl, 0), tl);
+    const pos = add(
+      unsqueeze(start, 1),
+      unsqueeze(arange(0, Math.max(total, 1), 1, { device: dev, dtype: 'int32' }), 0),
+    );
+    const flatT = reshape(cast(targets, 'int32'), [1, total]);
+    tg =
+      total === 0
+        ? zeros([N, 1], { device: dev, dtype: 'int32' })
+        : gather(expand(flatT, [N, total]), 1, clamp(pos, { max: total - 1 }));
+  }
+  const S = Math.max(tg.shape[1], 1);
+  if (tg.shape[1] === 0) tg = zeros([N, 1], { device: dev, dtype: 'int32' });
+  const L = 2 * S + 1;
+  const odd = new Uint8Array(L);
+  const src = new Int32Array(L);
+  const fromTwo = new Uint8Array(L);
+  for (let s = 0; s < L; s++) {
+    odd[s] = s % 2;
+    src[s] = s % 2 ? (s - 1) / 2 : 0;
+    fromTwo[s] = s >= 2 ? 1 : 0;
+  }
+  const mask = (m: Uint8Array) => eq(tensor(Int32Array.from(m), { device: dev }), 1);
+  const ext = where(
+    mask(odd),
+    gather(tg, 1, expand(unsqueeze(tensor(src, { device: dev }), 0), [N, L])),
+    blank,
+  ); // [N, L]
+  const lpe = gather(lp, 2, expand(unsqueeze(ext, 0), [T, N, L])); // [T, N, L]
+  const prev2 = cat([full([N, 2], blank, { device: dev, dtype: 'int32' }), narrow(ext, 1, 0, L - 2)], 1);
+  const skip = logicalAnd(logicalAnd(ne(ext, blank), ne(ext, prev2)), unsqueeze(mask(fromTwo), 0));
+  const pad1 = full([N, 1], LOG_ZERO, { device: dev });
+  const pad2 = full([N, 2], LOG_ZERO, { device: dev });
+  const start = new Uint8Array(L);
+  start[0] = 1;
+  start[1] = 1;
+  let alpha = where(unsqueeze(mask(start), 0), select(lpe, 0, 0), LOG_ZERO);
+  for (let t = 1; t < T; t++) {
+    const a2 = cat([pad1, narrow(alpha, 1, 0, L - 1)], 1);
+    const a3 = where(skip, cat([pad2, narrow(alpha, 1, 0, L - 2)], 1), LOG_ZERO);
+    const next = add(logsumexp(stack([alpha, a2, a3], 0), 0), select(lpe, 0, t));
+    alpha = where(unsqueeze(gt(il, t), 1), next, alpha);
+  }
+  const e1 = mul(tl, 2);
+  const e2 = clamp(sub(e1, 1), { min: 0 });
+  const last = gather(alpha, 1, stack([e1, e2], 1)); // [N, 2]
+  const ends = where(stack([ge(tl, 0), gt(tl, 0)], 1), last, LOG_ZERO);
+  let loss = neg(logsumexp(ends, 1)); // [N]
+  // PyTorch's backward adds exp(log_probs) for t < input_length: d/dlp of (exp(lp) - exp(lp).detach()).
+  const e = exp(lp);
+  const live = cast(
+    unsqueeze(lt(reshape(arange(0, T, 1, { device: dev, dtype: 'int32' }), [T, 1]), unsqueeze(il, 0)), 2),
+    'float32',
+  );
+  loss = add(loss, sum(mul(sub(e, e.detach()), live), [0, 2]));
+  loss = where(ge(loss, -LOG_ZERO / 10), Number.POSITIVE_INFINITY, loss);
+  if (zeroInfinity) loss = where(isinf(loss), 0, loss);
+  if (unbatched) loss = reshape(loss, []);
+  if (reduction === 'none') return loss;
+  if (reduction === 'sum') return sum(loss);
+  return mean(div(loss, clamp(cast(tl, 'float32'), { min: 1 })));
 }
