@@ -9,7 +9,7 @@ import { Module } from './module.js';
 import { pyFloat } from './repr.js';
 
 const UPSAMPLE =
-  'Upsample(int|int[]? size=None, float|float[]? scale_factor=None, "nearest"|"linear"|"bilinear"|"bicubic"|"trilinear" mode="nearest", bool? align_corners=None, bool? recompute_scale_factor=None)';
+  'Upsample(int|int[]? size=None, float|float[]? scale_factor=None, "nearest"|"linear"|"bilinear"|"bicubic"|"trilinear"|"area"|"nearest-exact" mode="nearest", bool? align_corners=None, bool? recompute_scale_factor=None)';
 
 /**
  * Resizes [N, C, H, W] (or [N, C, L] for nearest) to `size` or by `scaleFactor`.
