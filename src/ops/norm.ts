@@ -95,6 +95,7 @@ export function batchNorm(
     if (t && t.numel() !== C) throw new ShapeError(`${name} should contain ${C} elements not ${t.numel()}`);
   const dims = input.shape.map((_, i) => i).filter((i) => i !== 1);
   const shape = (t: Tensor) => perChannel(t, input.dim());
+  if (input.numel() === 0) return affine(mul(input, 1), weight, bias, shape);
   if (!training) {
     if (!runningMean || !runningVar)
       throw new RangeError(`${op}: running_mean and running_var must be defined in evaluation mode`);

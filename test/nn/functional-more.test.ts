@@ -282,6 +282,18 @@ for (const device of testDevices())
       expect(new nn.FeatureAlphaDropout(0.2).eval()(x)).toBe(x);
     });
 
+    it('empty inputs: group_norm, batch_norm (as ATen: a copy); stride=[] means the kernel size', async () => {
+      expect(F.groupNorm(torch.zeros([0, 4, 2]).to(device), 2).shape).toEqual([0, 4, 2]);
+      const w = torch.ones([3]).to(device).requiresGrad_(true);
+      const y = F.batchNorm(torch.zeros([0, 3]).to(device), null, null, w, null, true);
+      expect(y.shape).toEqual([0, 3]);
+      y.sum().backward();
+      expect(await values(w.grad!)).toEqual([0, 0, 0]);
+      expect(F.batchNorm(torch.zeros([0]).to(device), null, null).shape).toEqual([0]);
+      const x = arange(16, [1, 1, 4, 4], device);
+      expect(await values(F.avgPool2d(x, [2, 2], []))).toEqual(await values(F.avgPool2d(x, 2)));
+    });
+
     describe('gradcheck', () => {
       it('pad reflect / circular', () =>
         expectGradcheck(
