@@ -628,3 +628,8 @@ export const ctcLoss = fn(
       a.zeroInfinity,
     ),
 );
+export const conv3d = fn(
+  'F.conv3d',
+  'conv3d(Tensor input, Tensor weight, Tensor? bias=None, int[3] stride=1, int[3]|"same"|"valid" padding=0, int[3] dilation=1, int groups=1)',
+  (a) => conv.conv3d(a.input, a.weight, a.bias, a),
+);

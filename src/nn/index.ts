@@ -21,8 +21,7 @@ export {
   Tanh,
 } from './activation.js';
 export { ModuleDict, ModuleList, Sequential } from './container.js';
-// ── nn.functional more (helper nnfunc) ──
-export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d } from './conv.js';
+export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d } from './conv.js';
 export * as functional from './functional.js';
 export * as F from './functional.js';
 export * as init from './init.js';
@@ -71,6 +70,7 @@ export {
   TripletMarginLoss,
   Unfold,
 } from './layers-more.js';
+// ── nn.functional more (helper nnfunc) ──
 export {
   ConstantPad1d,
   ConstantPad2d,

@@ -158,16 +158,19 @@ function checkFloat(op: string, ts: readonly (Tensor | null | undefined)[]): voi
       );
 }
 
+const KDIMS = ['kW', 'kH, kW', 'kT, kH, kW'];
+
 interface ConvGeometry {
   stride: number[];
   dil: number[];
-  /** [top, bottom, left, right] (asymmetric only for 'same' with an even effective kernel). */
-  pads: [number, number, number, number];
+  /** Padding before / after each spatial dim (asymmetric only for 'same' with an even effective kernel). */
+  lo: number[];
+  hi: number[];
 }
 
 /**
- * PyTorch's argument checks for conv{1,2}d, in its words, on the caller's shapes (nd spatial
- * dims, batched); returns the 2-d geometry.
+ * PyTorch's argument checks for conv{1,2,3}d, in its words, on the caller's shapes (nd spatial
+ * dims, batched); returns the geometry (1-d as 2-d with H = 1).
  */
 function convGeometry(
   op: string,
@@ -182,7 +185,7 @@ function convGeometry(
     throw new RangeError(`${op}: non-positive groups is not supported`);
   if (w.dim() !== nd + 2)
     throw new ShapeError(
-      `${op}: expected ${nd + 2}-dimensional weight [out_channels, in_channels/groups, ${nd === 1 ? 'kW' : 'kH, kW'}], got weight of size ${fmtShape(w.shape)}`,
+      `${op}: expected ${nd + 2}-dimensional weight [out_channels, in_channels/groups, ${KDIMS[nd - 1]}], got weight of size ${fmtShape(w.shape)}`,
     );
   if (x.dim() !== nd + 2)
     throw new ShapeError(
@@ -235,38 +238,43 @@ function convGeometry(
     throw new ShapeError(
       `Given weight of size ${fmtShape(w.shape)}, expected bias to be 1-dimensional with ${cout} elements, but got bias of size ${fmtShape(bias.shape)} instead`,
     );
-  if (nd === 1) return { stride: [1, stride[0]], dil: [1, dil[0]], pads: [0, 0, lo[0], hi[0]] };
-  return { stride, dil, pads: [lo[0], hi[0], lo[1], hi[1]] };
+  if (nd === 1) return { stride: [1, stride[0]], dil: [1, dil[0]], lo: [0, lo[0]], hi: [0, hi[0]] };
+  return { stride, dil, lo, hi };
 }
 
-/** The 2-d core: x [N, C, H, W], w [Cout, C/G, kh, kw], geometry checked. */
-function conv2dCore(
+/** The N-d core: x [N, C, *S], w [Cout, C/G, *k], geometry checked (2-d: [N, C, H, W]). */
+function convCore(
   x: Tensor,
   w: Tensor,
   bias: Tensor | null | undefined,
   g: ConvGeometry,
   groups: number,
 ): Tensor {
-  const [top, bottom, left, right] = g.pads;
+  const nd = w.dim() - 2;
   const N = x.shape[0];
-  const [cout, cg, kh, kw] = w.shape;
-  const OH = windowCount(x.shape[2] + top + bottom, kh, g.stride[0], g.dil[0]);
-  const OW = windowCount(x.shape[3] + left + right, kw, g.stride[1], g.dil[1]);
-  const per = Math.max(cg * groups * kh * kw, cout) * OH * OW; // cols and product per sample
+  const [cout, cg] = w.shape;
+  const k = w.shape.slice(2);
+  const O = k.map((kk, i) => windowCount(x.shape[2 + i] + g.lo[i] + g.hi[i], kk, g.stride[i], g.dil[i]));
+  const kn = k.reduce((a, b) => a * b, 1);
+  const on = O.reduce((a, b) => a * b, 1);
+  const per = Math.max(cg * groups * kn, cout) * on; // cols and product per sample
   if (N > 1 && N * per > CHUNK_ELEMENTS) {
     const n = Math.max(1, Math.floor(CHUNK_ELEMENTS / per));
     return cat(
-      split(x, n, 0).map((xi) => conv2dCore(xi, w, bias, g, groups)),
+      split(x, n, 0).map((xi) => convCore(xi, w, bias, g, groups)),
       0,
     );
   }
-  const xp = top || bottom || left || right ? pad(x, [left, right, top, bottom]) : x;
-  const win = windows(xp, [kh, kw], g.stride, g.dil); // [N, C, OH, OW, kh, kw] view
-  // [N, C, OH, OW, kh, kw] -> [C, kh, kw, N, OH, OW]: one strided copy = the im2col matrix.
-  const cols = reshape(contiguous(permute(win, [1, 4, 5, 0, 2, 3])), [groups, cg * kh * kw, N * OH * OW]);
-  const y = matmul(reshape(w, [groups, cout / groups, cg * kh * kw]), cols); // [G, Co, N*L]
-  const yt = permute(reshape(y, [cout, N, OH, OW]), [1, 0, 2, 3]); // a view; the add/copy lays it out
-  return bias ? add(yt, reshape(bias, [1, cout, 1, 1])) : contiguous(yt);
+  // pad's list runs from the last dim backwards.
+  const pads = g.lo.flatMap((_, i) => [g.lo[nd - 1 - i], g.hi[nd - 1 - i]]);
+  const xp = pads.some((p) => p) ? pad(x, pads) : x;
+  const win = windows(xp, k, g.stride, g.dil); // [N, C, *O, *k] view
+  // [N, C, *O, *k] -> [C, *k, N, *O]: one strided copy = the im2col matrix.
+  const sp = (from: number) => k.map((_, i) => from + i);
+  const cols = reshape(contiguous(permute(win, [1, ...sp(2 + nd), 0, ...sp(2)])), [groups, cg * kn, N * on]);
+  const y = matmul(reshape(w, [groups, cout / groups, cg * kn]), cols); // [G, Co, N*L]
+  const yt = permute(reshape(y, [cout, N, ...O]), [1, 0, ...sp(2)]); // a view; the add/copy lays it out
+  return bias ? add(yt, reshape(bias, [1, cout, ...new Array<number>(nd).fill(1)])) : contiguous(yt);
 }
 
 /**
@@ -279,6 +287,11 @@ function conv2dCore(
  */
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor {
   return convNd('conv2d', 2, input, weight, bias, opts);
+}
+
+/** F.conv3d: input [N, C, D, H, W] (or [C, D, H, W]), weight [Cout, C/groups, kd, kh, kw]. */
+export function conv3d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor {
+  return convNd('conv3d', 3, input, weight, bias, opts);
 }
 
 /** F.conv1d: input [N, C, L] (or [C, L]), weight [Cout, C/groups, k]; the 2-d path with H = 1. */
@@ -302,8 +315,8 @@ function convNd(
   const groups = opts.groups ?? 1;
   let y =
     nd === 1
-      ? squeeze(conv2dCore(unsqueeze(x, 2), unsqueeze(weight, 2), bias, g, groups), 2)
-      : conv2dCore(x, weight, bias, g, groups);
+      ? squeeze(convCore(unsqueeze(x, 2), unsqueeze(weight, 2), bias, g, groups), 2)
+      : convCore(x, weight, bias, g, groups);
   if (unbatched) y = squeeze(y, 0);
   return y;
 }
@@ -341,7 +354,6 @@ export function convTranspose3d(
   return convTransposeNd('conv_transpose3d', 3, input, weight, bias, opts);
 }
 
-const KDIMS = ['kW', 'kH, kW', 'kT, kH, kW'];
 const SIDES = [['width'], ['height', 'width'], ['depth', 'height', 'width']];
 
 function convTransposeNd(

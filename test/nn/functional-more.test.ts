@@ -179,6 +179,44 @@ for (const device of testDevices())
       expect(new nn.ConvTranspose1d(2, 3, 3, { stride: 2 }).to(device)(x1).shape).toEqual([1, 3, 9]);
     });
 
+    it('conv3d matches PyTorch (stride, padding, dilation, groups, same); nn.Conv3d', async () => {
+      // PyTorch 1.13: x = sin(arange(192)).reshape(2,2,3,4,4), w = cos(arange(48)).reshape(4,1,2,3,2),
+      // b = [0.1,-0.2,0.3,0.4]; F.conv3d(x, w, b, stride=[1,2,1], padding=[1,0,1], dilation=[1,1,2],
+      // groups=2), and the first 20 values of F.conv3d(x, w, None, padding='same', groups=2).
+      const want = [
+        1.60992, 0.31767, 0.20505, 1.47021, 0.13319, 0.17769, 0.16778, 0.12154, 0.05421, 0.01677, 0.04914,
+        0.08817, 1.23236, 0.30959, 0.04996, 1.10483, 0.93761, -0.15621, -0.13528, 0.8304, -0.1596, -0.11983,
+        -0.17056, -0.21194, -0.24597, -0.27203, -0.20621, -0.17841, 1.2399, -0.07669, -0.18417, 1.16471,
+        -0.97185, 0.3173, 0.164, -1.04915, 0.28215, 0.30805, 0.3731, 0.34894, 0.30827, 0.26877, 0.21924,
+        0.25702, -0.91629, 0.23014, 0.21165, -1.0251, -0.35427, 0.49471, 0.20385, -0.48285, 0.41518, 0.45225,
+        0.48355, 0.44785, 0.37483, 0.33104, 0.32242, 0.36459, -0.97825, 0.31466, 0.15625, -1.11829, -0.02996,
+        0.04604, -0.10704, 0.01483, 0.14186, 0.11614, 0.03976, 0.06605, 0.07184, 0.10814, 0.17435, 0.13703,
+        -1.13216, -0.12868, -0.16757, -1.04972, 0.44487, -0.15991, -0.22199, 0.55447, -0.18239, -0.23068,
+        -0.28043, -0.23254, -0.20411, -0.14877, -0.11861, -0.17405, -0.77636, -0.28162, -0.33699, -0.64534,
+        0.01207, 0.12699, 0.21843, -0.09012, 0.33338, 0.37891, 0.32356, 0.27791, 0.26457, 0.23096, 0.30008,
+        0.33431, 1.18415, 0.25345, 0.3418, 1.1154, -0.65257, 0.09382, 0.20081, -0.68658, 0.43358, 0.45523,
+        0.37662, 0.35579, 0.37406, 0.36532, 0.44561, 0.45401, 0.47979, 0.18437, 0.38979, 0.4879,
+      ];
+      const wantSame = [
+        -0.45486, -0.58076, -0.17272, 0.20007, 0.05202, 0.09622, 0.05196, -0.01408, -0.09527, -0.06287,
+        0.02733, 0.03542, 0.61531, 0.40724, -0.17525, -0.29353, 0.55022, 0.5079, -0.00137, -0.25564,
+      ];
+      const x = torch.sin(torch.arange(192).float()).reshape([2, 2, 3, 4, 4]).to(device);
+      const w = torch.cos(torch.arange(48).float()).reshape([4, 1, 2, 3, 2]).to(device);
+      const b = torch.tensor([0.1, -0.2, 0.3, 0.4]).to(device);
+      const opts = { stride: [1, 2, 1], padding: [1, 0, 1], dilation: [1, 1, 2], groups: 2 };
+      await close(F.conv3d(x, w, b, opts), want);
+      const same = await values(F.conv3d(x, w, null, { padding: 'same', groups: 2 }));
+      expect(same.length).toBe(2 * 4 * 3 * 4 * 4);
+      await close(torch.tensor(same.slice(0, 20)), wantSame);
+      expect(new nn.Conv3d(2, 4, 3, { padding: 1 }).to(device)(x).shape).toEqual([2, 4, 3, 4, 4]);
+    });
+    it('conv3d gradcheck', () =>
+      expectGradcheck(
+        (x, w, b) => F.conv3d(x, w, b, { stride: 2, padding: 1 }),
+        [leaf([1, 2, 3, 3, 3], device, 21), leaf([2, 2, 2, 2, 2], device, 22), leaf([2], device, 23)],
+      ));
+
     it('max_unpool2d places the maxima back; nn.MaxUnpool2d', async () => {
       const p = torch
         .tensor([

@@ -362,6 +362,11 @@ const fCases: [string, () => unknown, () => unknown][] = [
     () => F.ctcLoss(ctcLp, ctcTg, [6, 5], [2, 1], 0, 'sum'),
     () => F.ctcLoss(ctcLp, ctcTg, [6, 5], [2, 1], { reduction: 'sum' }),
   ],
+  [
+    'F.conv3d',
+    () => F.conv3d(x5, randn([2, 1, 2, 2, 2], 16), null, 1, 1, 1, 2),
+    () => F.conv3d(x5, randn([2, 1, 2, 2, 2], 16), { padding: 1, groups: 2 }),
+  ],
 ];
 
 /** The generic checks: a callable, its label and its required arguments (positionally). */
@@ -480,6 +485,7 @@ const fRequired: Record<string, unknown[]> = {
   'F.gridSample': [x4, grid],
   'F.affineGrid': [theta, [2, 3, 4, 5]],
   'F.ctcLoss': [ctcLp, ctcTg, [6, 5], [2, 1]],
+  'F.conv3d': [x5, randn([2, 2, 2, 2, 2], 16)],
 };
 
 describe('nn.functional binds PyTorch parameter lists', () => {
