@@ -1,6 +1,14 @@
-/** Convolution layers: Conv1d, Conv2d, ConvTranspose2d (ops in src/ops/conv.ts). */
+/** Convolution layers: Conv1d/2d/3d, ConvTranspose1d/2d/3d (ops in src/ops/conv.ts). */
 
-import { conv1d, conv2d, convTranspose2d, tuple } from '../ops/conv.js';
+import {
+  conv1d,
+  conv2d,
+  conv3d,
+  convTranspose1d,
+  convTranspose2d,
+  convTranspose3d,
+  tuple,
+} from '../ops/conv.js';
 import { empty } from '../ops/creation.js';
 import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
@@ -13,7 +21,7 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { pyBool, pyTuple } from './repr.js';
 
-const convSig = (name: string, nd: 1 | 2) =>
+const convSig = (name: string, nd: 1 | 2 | 3) =>
   `${name}(int in_channels, int out_channels, int[${nd}] kernel_size, int[${nd}] stride=1, int[${nd}]|"same"|"valid" padding=0, int[${nd}] dilation=1, int groups=1, bool bias=True, "zeros"|"reflect"|"replicate"|"circular" padding_mode="zeros", *, Device? device=None, ScalarType? dtype=None)` as const;
 const CONV2D = convSig('Conv2d', 2);
 const CONV1D = convSig('Conv1d', 1);
@@ -156,3 +164,60 @@ export class ConvTranspose2d extends ConvNd {
 registerCtor('nn.Conv1d', CONV1D, Conv1d);
 registerCtor('nn.Conv2d', CONV2D, Conv2d);
 registerCtor('nn.ConvTranspose2d', CONV_TRANSPOSE2D, ConvTranspose2d);
+
+// ── nn.functional more (helper nnfunc) ──
+const CONV3D = convSig('Conv3d', 3);
+const CONV_TRANSPOSE1D =
+  'ConvTranspose1d(int in_channels, int out_channels, int[1] kernel_size, int[1] stride=1, int[1] padding=0, int[1] output_padding=0, int groups=1, bool bias=True, int[1] dilation=1, "zeros"|"reflect"|"replicate"|"circular" padding_mode="zeros", *, Device? device=None, ScalarType? dtype=None)';
+const CONV_TRANSPOSE3D =
+  'ConvTranspose3d(int in_channels, int out_channels, int[3] kernel_size, int[3] stride=1, int[3] padding=0, int[3] output_padding=0, int groups=1, bool bias=True, int[3] dilation=1, "zeros"|"reflect"|"replicate"|"circular" padding_mode="zeros", *, Device? device=None, ScalarType? dtype=None)';
+
+/** The transposed 1-d convolution over [N, Cin, L] (or [Cin, L]), weight [Cin, Cout/groups, k]. */
+export class ConvTranspose1d extends ConvNd {
+  readonly outputPadding: number[];
+  constructor(...args: CallArgs<typeof CONV_TRANSPOSE1D>) {
+    const a = ctorArgs('nn.ConvTranspose1d', CONV_TRANSPOSE1D, args);
+    super('ConvTranspose1d', a, 1, true);
+    this.outputPadding = [...a.outputPadding];
+  }
+  override forward(input: Tensor): Tensor {
+    return convTranspose1d(input, this.weight, this.bias, {
+      stride: this.stride,
+      padding: this.padding as number[],
+      outputPadding: this.outputPadding,
+      dilation: this.dilation,
+      groups: this.groups,
+    });
+  }
+}
+
+/** The transposed 3-d convolution over [N, Cin, D, H, W] (or unbatched), weight [Cin, Cout/groups, kd, kh, kw]. */
+export class ConvTranspose3d extends ConvNd {
+  readonly outputPadding: number[];
+  constructor(...args: CallArgs<typeof CONV_TRANSPOSE3D>) {
+    const a = ctorArgs('nn.ConvTranspose3d', CONV_TRANSPOSE3D, args);
+    super('ConvTranspose3d', a, 3, true);
+    this.outputPadding = [...a.outputPadding];
+  }
+  override forward(input: Tensor): Tensor {
+    return convTranspose3d(input, this.weight, this.bias, {
+      stride: this.stride,
+      padding: this.padding as number[],
+      outputPadding: this.outputPadding,
+      dilation: this.dilation,
+      groups: this.groups,
+    });
+  }
+}
+/** 3-d convolution over [N, Cin, D, H, W] (or unbatched [Cin, D, H, W]). */
+export class Conv3d extends ConvNd {
+  constructor(...args: CallArgs<typeof CONV3D>) {
+    super('Conv3d', ctorArgs('nn.Conv3d', CONV3D, args), 3, false);
+  }
+  override forward(input: Tensor): Tensor {
+    return conv3d(input, this.weight, this.bias, this.convOptions);
+  }
+}
+registerCtor('nn.Conv3d', CONV3D, Conv3d);
+registerCtor('nn.ConvTranspose1d', CONV_TRANSPOSE1D, ConvTranspose1d);
+registerCtor('nn.ConvTranspose3d', CONV_TRANSPOSE3D, ConvTranspose3d);

@@ -14,8 +14,10 @@ import * as conv from '../ops/conv.js';
 import * as idx from '../ops/indexing.js';
 import * as L from '../ops/loss.js';
 import { linear as linearOp } from '../ops/matmul.js';
+import * as extra from '../ops/nn-extra.js';
 import * as more from '../ops/nn-more.js';
 import * as normOps from '../ops/norm.js';
+import { padMode } from '../ops/pad.js';
 import { cast, clamp, div, neg } from '../ops/pointwise.js';
 import * as pool from '../ops/pool.js';
 import { norm } from '../ops/reduce.js';
@@ -217,8 +219,11 @@ export const pad = fn(
   'F.pad',
   'pad(Tensor input, int[] pad, "constant"|"reflect"|"replicate"|"circular" mode="constant", float? value=None)',
   (a) => {
-    if (a.mode !== 'constant')
-      throw new RangeError(`F.pad(): mode '${a.mode}' is not supported yet (only 'constant')`);
+    if (a.mode !== 'constant') {
+      if (a.value !== null && a.value !== 0)
+        throw new RangeError(`Padding mode "${a.mode}" doesn't take in value argument`);
+      return padMode(a.input, a.pad, a.mode);
+    }
     return padOp(a.input, a.pad, 'constant', a.value ?? 0);
   },
 );
@@ -227,9 +232,7 @@ export const interpolate = fn(
   'interpolate(Tensor input, int|int[]? size=None, float|float[]? scale_factor=None, "nearest"|"linear"|"bilinear"|"bicubic"|"trilinear"|"area"|"nearest-exact" mode="nearest", bool? align_corners=None, bool? recompute_scale_factor=None, bool antialias=False)',
   (a) => {
     if (a.antialias) throw new RangeError('F.interpolate(): antialias=True is not supported');
-    if (a.mode !== 'nearest' && a.mode !== 'bilinear')
-      throw new RangeError(`F.interpolate(): mode '${a.mode}' is not supported (nearest, bilinear)`);
-    return spatial.interpolate(a.input, { ...a, mode: a.mode });
+    return spatial.interpolate(a.input, a);
   },
 );
 
@@ -563,4 +566,70 @@ export const embeddingBag = fn(
       a.paddingIdx,
     );
   },
+);
+
+// ── nn.functional more (helper nnfunc) ──
+export const maxUnpool1d = fn(
+  'F.maxUnpool1d',
+  'max_unpool1d(Tensor input, Tensor indices, int[1] kernel_size, int[1]? stride=None, int[1] padding=0, int[]? output_size=None)',
+  (a) => extra.maxUnpool(a.input, a.indices, 1, a.kernelSize, a.stride, a.padding, a.outputSize),
+);
+export const maxUnpool2d = fn(
+  'F.maxUnpool2d',
+  'max_unpool2d(Tensor input, Tensor indices, int[2] kernel_size, int[2]? stride=None, int[2] padding=0, int[]? output_size=None)',
+  (a) => extra.maxUnpool(a.input, a.indices, 2, a.kernelSize, a.stride, a.padding, a.outputSize),
+);
+export const maxUnpool3d = fn(
+  'F.maxUnpool3d',
+  'max_unpool3d(Tensor input, Tensor indices, int[3] kernel_size, int[3]? stride=None, int[3] padding=0, int[]? output_size=None)',
+  (a) => extra.maxUnpool(a.input, a.indices, 3, a.kernelSize, a.stride, a.padding, a.outputSize),
+);
+export const featureAlphaDropout = fn(
+  'F.featureAlphaDropout',
+  'feature_alpha_dropout(Tensor input, float p=0.5, bool training=False, bool inplace=False)',
+  (a) => maybeInplace(a.input, extra.featureAlphaDropout(a.input, a.p, a.training), a.inplace && a.training),
+);
+export const multilabelMarginLoss = fn(
+  'F.multilabelMarginLoss',
+  `multilabel_margin_loss(Tensor input, Tensor target, ${LEGACY})`,
+  (a) => extra.multilabelMarginLoss(a.input, a.target, legacyReduction(a)),
+);
+export const convTranspose1d = fn(
+  'F.convTranspose1d',
+  'conv_transpose1d(Tensor input, Tensor weight, Tensor? bias=None, int[1] stride=1, int[1] padding=0, int[1] output_padding=0, int groups=1, int[1] dilation=1)',
+  (a) => conv.convTranspose1d(a.input, a.weight, a.bias, a),
+);
+export const convTranspose3d = fn(
+  'F.convTranspose3d',
+  'conv_transpose3d(Tensor input, Tensor weight, Tensor? bias=None, int[3] stride=1, int[3] padding=0, int[3] output_padding=0, int groups=1, int[3] dilation=1)',
+  (a) => conv.convTranspose3d(a.input, a.weight, a.bias, a),
+);
+export const gridSample = fn(
+  'F.gridSample',
+  'grid_sample(Tensor input, Tensor grid, "bilinear"|"nearest"|"bicubic" mode="bilinear", "zeros"|"border"|"reflection" padding_mode="zeros", bool? align_corners=None)',
+  (a) => extra.gridSample(a.input, a.grid, a.mode, a.paddingMode, a.alignCorners ?? false),
+);
+export const affineGrid = fn(
+  'F.affineGrid',
+  'affine_grid(Tensor theta, int[] size, bool? align_corners=None)',
+  (a) => extra.affineGrid(a.theta, a.size, a.alignCorners ?? false),
+);
+export const ctcLoss = fn(
+  'F.ctcLoss',
+  'ctc_loss(Tensor log_probs, Tensor targets, Tensor|int[] input_lengths, Tensor|int[] target_lengths, int blank=0, "mean"|"sum"|"none" reduction="mean", bool zero_infinity=False)',
+  (a) =>
+    extra.ctcLoss(
+      a.logProbs,
+      a.targets,
+      a.inputLengths,
+      a.targetLengths,
+      a.blank,
+      a.reduction,
+      a.zeroInfinity,
+    ),
+);
+export const conv3d = fn(
+  'F.conv3d',
+  'conv3d(Tensor input, Tensor weight, Tensor? bias=None, int[3] stride=1, int[3]|"same"|"valid" padding=0, int[3] dilation=1, int groups=1)',
+  (a) => conv.conv3d(a.input, a.weight, a.bias, a),
 );

@@ -21,7 +21,7 @@ export {
   Tanh,
 } from './activation.js';
 export { ModuleDict, ModuleList, Sequential } from './container.js';
-export { Conv1d, Conv2d, ConvTranspose2d } from './conv.js';
+export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d } from './conv.js';
 export * as functional from './functional.js';
 export * as F from './functional.js';
 export * as init from './init.js';
@@ -70,6 +70,25 @@ export {
   TripletMarginLoss,
   Unfold,
 } from './layers-more.js';
+// ── nn.functional more (helper nnfunc) ──
+export {
+  ConstantPad1d,
+  ConstantPad2d,
+  ConstantPad3d,
+  CTCLoss,
+  FeatureAlphaDropout,
+  MaxUnpool1d,
+  MaxUnpool2d,
+  MaxUnpool3d,
+  MultiLabelMarginLoss,
+  ReflectionPad1d,
+  ReflectionPad2d,
+  ReflectionPad3d,
+  ReplicationPad1d,
+  ReplicationPad2d,
+  ReplicationPad3d,
+  ZeroPad2d,
+} from './layers-nnfunc.js';
 export {
   BCELoss,
   BCEWithLogitsLoss,

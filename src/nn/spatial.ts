@@ -9,7 +9,7 @@ import { Module } from './module.js';
 import { pyFloat } from './repr.js';
 
 const UPSAMPLE =
-  'Upsample(int|int[]? size=None, float|float[]? scale_factor=None, "nearest"|"linear"|"bilinear"|"bicubic"|"trilinear" mode="nearest", bool? align_corners=None, bool? recompute_scale_factor=None)';
+  'Upsample(int|int[]? size=None, float|float[]? scale_factor=None, "nearest"|"linear"|"bilinear"|"bicubic"|"trilinear"|"area"|"nearest-exact" mode="nearest", bool? align_corners=None, bool? recompute_scale_factor=None)';
 
 /**
  * Resizes [N, C, H, W] (or [N, C, L] for nearest) to `size` or by `scaleFactor`.
@@ -27,8 +27,6 @@ export class Upsample extends Module {
   constructor(...args: CallArgs<typeof UPSAMPLE>) {
     super();
     const a = ctorArgs('nn.Upsample', UPSAMPLE, args);
-    if (a.mode !== 'nearest' && a.mode !== 'bilinear')
-      throw new RangeError(`nn.Upsample(): mode '${a.mode}' is not supported (nearest, bilinear)`);
     this.size = a.size;
     this.scaleFactor = a.scaleFactor;
     this.mode = a.mode;

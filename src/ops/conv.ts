@@ -75,8 +75,9 @@ export const windowCount = (size: number, k: number, stride: number, dil: number
   Math.floor((size - dil * (k - 1) - 1) / stride) + 1;
 
 /**
- * The sliding windows of x [N, C, H, W] as a view [N, C, OH, OW, kh, kw] (no padding, no copy).
- * `out` overrides the window counts (convTranspose's fold may need fewer than fit).
+ * The sliding windows of x [N, C, *S] (nd = k.length spatial dims) as a view [N, C, *O, *k]
+ * (no padding, no copy); for 2-d that is [N, C, OH, OW, kh, kw]. `out` overrides the window
+ * counts (convTranspose's fold may need fewer than fit).
  */
 export function windows(
   x: Tensor,
@@ -85,21 +86,23 @@ export function windows(
   dil: readonly number[],
   out?: readonly number[],
 ): Tensor {
-  const [N, C, H, W] = x.shape;
-  const [OH, OW] = out ?? [windowCount(H, k[0], stride[0], dil[0]), windowCount(W, k[1], stride[1], dil[1])];
-  const [sN, sC, sH, sW] = x.strides;
+  const nd = k.length;
+  const [N, C] = x.shape;
+  const space = x.shape.slice(2, 2 + nd);
+  const O = out ?? space.map((s, i) => windowCount(s, k[i], stride[i], dil[i]));
+  const st = x.strides.slice(2, 2 + nd);
   const v = viewOf(
     x,
-    [N, C, OH, OW, k[0], k[1]],
-    [sN, sC, stride[0] * sH, stride[1] * sW, dil[0] * sH, dil[1] * sW],
+    [N, C, ...O, ...k],
+    [x.strides[0], x.strides[1], ...st.map((s, i) => stride[i] * s), ...st.map((s, i) => dil[i] * s)],
     x.offset,
   );
-  return record1('unfold_windows', v, [x], (g) => [fold(g, [H, W], stride, dil)]);
+  return record1('unfold_windows', v, [x], (g) => [fold(g, space, stride, dil)]);
 }
 
 /**
- * The adjoint of `windows`: g [N, C, OH, OW, kh, kw] (any strides) summed back into a fresh
- * [N, C, H, W]. kh*kw in-place strided adds: within one kernel offset the target positions are
+ * The adjoint of `windows`: g [N, C, *O, *k] (any strides) summed back into a fresh [N, C, *size].
+ * One in-place strided add per kernel offset: within one offset the target positions are
  * distinct, so each add is a plain elementwise pass; overlapping windows accumulate across passes.
  */
 export function fold(
@@ -108,31 +111,43 @@ export function fold(
   stride: readonly number[],
   dil: readonly number[],
 ): Tensor {
-  const [N, C, OH, OW, kh, kw] = g.shape;
-  const out = emptyTensor([N, C, size[0], size[1]], g.dtype, g.device);
+  const nd = size.length;
+  const [N, C] = g.shape;
+  const O = g.shape.slice(2, 2 + nd);
+  const k = g.shape.slice(2 + nd);
+  const out = emptyTensor([N, C, ...size], g.dtype, g.device);
   const be = out.backend;
   be.elementwise(E.const(0), [], out);
-  const [oN, oC, oH, oW] = out.strides;
+  const os = out.strides;
   const sum = E.add(E.input(0), E.input(1));
-  for (let i = 0; i < kh; i++)
-    for (let j = 0; j < kw; j++) {
-      const target = {
-        storage: out.storage,
-        dtype: out.dtype,
-        shape: [N, C, OH, OW],
-        strides: [oN, oC, stride[0] * oH, stride[1] * oW],
-        offset: i * dil[0] * oH + j * dil[1] * oW,
-      };
-      const src = {
-        storage: g.storage,
-        dtype: g.dtype,
-        shape: [N, C, OH, OW],
-        strides: g.strides.slice(0, 4),
-        offset: g.offset + i * g.strides[4] + j * g.strides[5],
-      };
-      be.elementwise(sum, [target, src], target);
+  const kcount = k.reduce((a, b) => a * b, 1);
+  for (let flat = 0; flat < kcount; flat++) {
+    let r = flat;
+    let tOff = 0;
+    let sOff = g.offset;
+    for (let i = nd - 1; i >= 0; i--) {
+      const j = r % k[i];
+      r = Math.floor(r / k[i]);
+      tOff += j * dil[i] * os[2 + i];
+      sOff += j * g.strides[2 + nd + i];
     }
-  return record1('fold_windows', out, [g], (gg) => [windows(gg, [kh, kw], stride, dil, [OH, OW])]);
+    const target = {
+      storage: out.storage,
+      dtype: out.dtype,
+      shape: [N, C, ...O],
+      strides: [os[0], os[1], ...O.map((_, i) => stride[i] * os[2 + i])],
+      offset: tOff,
+    };
+    const src = {
+      storage: g.storage,
+      dtype: g.dtype,
+      shape: [N, C, ...O],
+      strides: g.strides.slice(0, 2 + nd),
+      offset: sOff,
+    };
+    be.elementwise(sum, [target, src], target);
+  }
+  return record1('fold_windows', out, [g], (gg) => [windows(gg, k, stride, dil, O)]);
 }
 
 function checkFloat(op: string, ts: readonly (Tensor | null | undefined)[]): void {
@@ -143,16 +158,19 @@ function checkFloat(op: string, ts: readonly (Tensor | null | undefined)[]): voi
       );
 }
 
+const KDIMS = ['kW', 'kH, kW', 'kT, kH, kW'];
+
 interface ConvGeometry {
   stride: number[];
   dil: number[];
-  /** [top, bottom, left, right] (asymmetric only for 'same' with an even effective kernel). */
-  pads: [number, number, number, number];
+  /** Padding before / after each spatial dim (asymmetric only for 'same' with an even effective kernel). */
+  lo: number[];
+  hi: number[];
 }
 
 /**
- * PyTorch's argument checks for conv{1,2}d, in its words, on the caller's shapes (nd spatial
- * dims, batched); returns the 2-d geometry.
+ * PyTorch's argument checks for conv{1,2,3}d, in its words, on the caller's shapes (nd spatial
+ * dims, batched); returns the geometry (1-d as 2-d with H = 1).
  */
 function convGeometry(
   op: string,
@@ -167,7 +185,7 @@ function convGeometry(
     throw new RangeError(`${op}: non-positive groups is not supported`);
   if (w.dim() !== nd + 2)
     throw new ShapeError(
-      `${op}: expected ${nd + 2}-dimensional weight [out_channels, in_channels/groups, ${nd === 1 ? 'kW' : 'kH, kW'}], got weight of size ${fmtShape(w.shape)}`,
+      `${op}: expected ${nd + 2}-dimensional weight [out_channels, in_channels/groups, ${KDIMS[nd - 1]}], got weight of size ${fmtShape(w.shape)}`,
     );
   if (x.dim() !== nd + 2)
     throw new ShapeError(
@@ -220,38 +238,43 @@ function convGeometry(
     throw new ShapeError(
       `Given weight of size ${fmtShape(w.shape)}, expected bias to be 1-dimensional with ${cout} elements, but got bias of size ${fmtShape(bias.shape)} instead`,
     );
-  if (nd === 1) return { stride: [1, stride[0]], dil: [1, dil[0]], pads: [0, 0, lo[0], hi[0]] };
-  return { stride, dil, pads: [lo[0], hi[0], lo[1], hi[1]] };
+  if (nd === 1) return { stride: [1, stride[0]], dil: [1, dil[0]], lo: [0, lo[0]], hi: [0, hi[0]] };
+  return { stride, dil, lo, hi };
 }
 
-/** The 2-d core: x [N, C, H, W], w [Cout, C/G, kh, kw], geometry checked. */
-function conv2dCore(
+/** The N-d core: x [N, C, *S], w [Cout, C/G, *k], geometry checked (2-d: [N, C, H, W]). */
+function convCore(
   x: Tensor,
   w: Tensor,
   bias: Tensor | null | undefined,
   g: ConvGeometry,
   groups: number,
 ): Tensor {
-  const [top, bottom, left, right] = g.pads;
+  const nd = w.dim() - 2;
   const N = x.shape[0];
-  const [cout, cg, kh, kw] = w.shape;
-  const OH = windowCount(x.shape[2] + top + bottom, kh, g.stride[0], g.dil[0]);
-  const OW = windowCount(x.shape[3] + left + right, kw, g.stride[1], g.dil[1]);
-  const per = Math.max(cg * groups * kh * kw, cout) * OH * OW; // cols and product per sample
+  const [cout, cg] = w.shape;
+  const k = w.shape.slice(2);
+  const O = k.map((kk, i) => windowCount(x.shape[2 + i] + g.lo[i] + g.hi[i], kk, g.stride[i], g.dil[i]));
+  const kn = k.reduce((a, b) => a * b, 1);
+  const on = O.reduce((a, b) => a * b, 1);
+  const per = Math.max(cg * groups * kn, cout) * on; // cols and product per sample
   if (N > 1 && N * per > CHUNK_ELEMENTS) {
     const n = Math.max(1, Math.floor(CHUNK_ELEMENTS / per));
     return cat(
-      split(x, n, 0).map((xi) => conv2dCore(xi, w, bias, g, groups)),
+      split(x, n, 0).map((xi) => convCore(xi, w, bias, g, groups)),
       0,
     );
   }
-  const xp = top || bottom || left || right ? pad(x, [left, right, top, bottom]) : x;
-  const win = windows(xp, [kh, kw], g.stride, g.dil); // [N, C, OH, OW, kh, kw] view
-  // [N, C, OH, OW, kh, kw] -> [C, kh, kw, N, OH, OW]: one strided copy = the im2col matrix.
-  const cols = reshape(contiguous(permute(win, [1, 4, 5, 0, 2, 3])), [groups, cg * kh * kw, N * OH * OW]);
-  const y = matmul(reshape(w, [groups, cout / groups, cg * kh * kw]), cols); // [G, Co, N*L]
-  const yt = permute(reshape(y, [cout, N, OH, OW]), [1, 0, 2, 3]); // a view; the add/copy lays it out
-  return bias ? add(yt, reshape(bias, [1, cout, 1, 1])) : contiguous(yt);
+  // pad's list runs from the last dim backwards.
+  const pads = g.lo.flatMap((_, i) => [g.lo[nd - 1 - i], g.hi[nd - 1 - i]]);
+  const xp = pads.some((p) => p) ? pad(x, pads) : x;
+  const win = windows(xp, k, g.stride, g.dil); // [N, C, *O, *k] view
+  // [N, C, *O, *k] -> [C, *k, N, *O]: one strided copy = the im2col matrix.
+  const sp = (from: number) => k.map((_, i) => from + i);
+  const cols = reshape(contiguous(permute(win, [1, ...sp(2 + nd), 0, ...sp(2)])), [groups, cg * kn, N * on]);
+  const y = matmul(reshape(w, [groups, cout / groups, cg * kn]), cols); // [G, Co, N*L]
+  const yt = permute(reshape(y, [cout, N, ...O]), [1, 0, ...sp(2)]); // a view; the add/copy lays it out
+  return bias ? add(yt, reshape(bias, [1, cout, ...new Array<number>(nd).fill(1)])) : contiguous(yt);
 }
 
 /**
@@ -264,6 +287,11 @@ function conv2dCore(
  */
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor {
   return convNd('conv2d', 2, input, weight, bias, opts);
+}
+
+/** F.conv3d: input [N, C, D, H, W] (or [C, D, H, W]), weight [Cout, C/groups, kd, kh, kw]. */
+export function conv3d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor {
+  return convNd('conv3d', 3, input, weight, bias, opts);
 }
 
 /** F.conv1d: input [N, C, L] (or [C, L]), weight [Cout, C/groups, k]; the 2-d path with H = 1. */
@@ -287,18 +315,19 @@ function convNd(
   const groups = opts.groups ?? 1;
   let y =
     nd === 1
-      ? squeeze(conv2dCore(unsqueeze(x, 2), unsqueeze(weight, 2), bias, g, groups), 2)
-      : conv2dCore(x, weight, bias, g, groups);
+      ? squeeze(convCore(unsqueeze(x, 2), unsqueeze(weight, 2), bias, g, groups), 2)
+      : convCore(x, weight, bias, g, groups);
   if (unbatched) y = squeeze(y, 0);
   return y;
 }
 
 /**
- * F.conv_transpose2d: input [N, Cin, H, W], weight [Cin, Cout/groups, kh, kw]; the gradient of
- * conv2d with respect to its input, computed the same way backwards:
- *   cols = W^T [G, Co*kh*kw, Cg] @ x [G, Cg, N*H*W]      // one GEMM per group
+ * F.conv_transpose{1,2,3}d: input [N, Cin, *S] (or unbatched [Cin, *S]), weight
+ * [Cin, Cout/groups, *k]; the gradient of conv with respect to its input, computed the same way
+ * backwards:
+ *   cols = W^T [G, Co*prod(k), Cg] @ x [G, Cg, N*prod(S)]      // one GEMM per group
  *   y    = fold(cols) cropped by `padding`, + bias
- * Output size: (H - 1)*stride - 2*padding + dilation*(kh - 1) + outputPadding + 1.
+ * Output size per dim: (S - 1)*stride - 2*padding + dilation*(k - 1) + outputPadding + 1.
  */
 export function convTranspose2d(
   input: Tensor,
@@ -306,35 +335,68 @@ export function convTranspose2d(
   bias?: Tensor | null,
   opts: ConvTransposeOptions = {},
 ): Tensor {
-  const op = 'conv_transpose2d';
+  return convTransposeNd('conv_transpose2d', 2, input, weight, bias, opts);
+}
+export function convTranspose1d(
+  input: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  opts: ConvTransposeOptions = {},
+): Tensor {
+  return convTransposeNd('conv_transpose1d', 1, input, weight, bias, opts);
+}
+export function convTranspose3d(
+  input: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  opts: ConvTransposeOptions = {},
+): Tensor {
+  return convTransposeNd('conv_transpose3d', 3, input, weight, bias, opts);
+}
+
+const SIDES = [['width'], ['height', 'width'], ['depth', 'height', 'width']];
+
+function convTransposeNd(
+  op: string,
+  nd: number,
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  opts: ConvTransposeOptions,
+): Tensor {
   checkSameDevice(op, bias ? [input, weight, bias] : [input, weight]);
   checkFloat(op, [input, weight, bias]);
   const groups = opts.groups ?? 1;
   if (!Number.isInteger(groups) || groups <= 0)
     throw new RangeError(`${op}: non-positive groups is not supported`);
-  if (weight.dim() !== 4)
+  if (weight.dim() !== nd + 2)
     throw new ShapeError(
-      `${op}: expected 4-dimensional weight [in_channels, out_channels/groups, kH, kW], got weight of size ${fmtShape(weight.shape)}`,
+      `${op}: expected ${nd + 2}-dimensional weight [in_channels, out_channels/groups, ${KDIMS[nd - 1]}], got weight of size ${fmtShape(weight.shape)}`,
     );
-  const unbatched = input.dim() === 3;
-  if (input.dim() !== 4 && !unbatched)
+  const unbatched = input.dim() === nd + 1;
+  if (input.dim() !== nd + 2 && !unbatched)
     throw new ShapeError(
-      `Expected 3D (unbatched) or 4D (batched) input to ${op}, but got input of size: ${fmtShape(input.shape)}`,
+      `Expected ${nd + 1}D (unbatched) or ${nd + 2}D (batched) input to ${op}, but got input of size: ${fmtShape(input.shape)}`,
     );
   const x = unbatched ? unsqueeze(input, 0) : input;
-  const stride = tuple(op, 'stride', opts.stride ?? 1, 2);
-  const dil = tuple(op, 'dilation', opts.dilation ?? 1, 2);
-  const padding = tuple(op, 'padding', opts.padding ?? 0, 2);
-  const outPad = tuple(op, 'output_padding', opts.outputPadding ?? 0, 2);
+  const stride = tuple(op, 'stride', opts.stride ?? 1, nd);
+  const dil = tuple(op, 'dilation', opts.dilation ?? 1, nd);
+  const padding = tuple(op, 'padding', opts.padding ?? 0, nd);
+  const outPad = tuple(op, 'output_padding', opts.outputPadding ?? 0, nd);
   if (stride.some((s) => s <= 0)) throw new RangeError(`${op}: non-positive stride is not supported`);
   if (dil.some((d) => d <= 0)) throw new RangeError(`${op}: dilation should be greater than zero`);
   if (padding.some((p) => p < 0)) throw new RangeError(`${op}: negative padding is not supported`);
-  if (outPad.some((p, i) => p < 0 || (p >= stride[i] && p >= dil[i])))
+  if (outPad.some((p, i) => p < 0 || (p >= stride[i] && p >= dil[i]))) {
+    const side = SIDES[nd - 1];
+    const part = (name: string, v: number[]) => side.map((s, i) => `${name}_${s}: ${v[i]}`).join(' ');
     throw new RangeError(
-      `${op}: output padding must be smaller than either stride or dilation, but got output_padding_height: ${outPad[0]} output_padding_width: ${outPad[1]} stride_height: ${stride[0]} stride_width: ${stride[1]} dilation_height: ${dil[0]} dilation_width: ${dil[1]}`,
+      `${op}: output padding must be smaller than either stride or dilation, but got ${part('output_padding', outPad)} ${part('stride', stride)} ${part('dilation', dil)}`,
     );
-  const [N, cin, H, W] = x.shape;
-  const [wcin, cog, kh, kw] = weight.shape;
+  }
+  const [N, cin] = x.shape;
+  const S = x.shape.slice(2);
+  const [wcin, cog] = weight.shape;
+  const k = weight.shape.slice(2);
   if (wcin % groups !== 0)
     throw new ShapeError(
       `Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${fmtShape(weight.shape)} instead`,
@@ -348,29 +410,30 @@ export function convTranspose2d(
     throw new ShapeError(
       `Given transposed=1, weight of size ${fmtShape(weight.shape)}, expected bias to be 1-dimensional with ${cout} elements, but got bias of size ${fmtShape(bias.shape)} instead`,
     );
-  const full = [
-    (H - 1) * stride[0] + dil[0] * (kh - 1) + 1 + outPad[0],
-    (W - 1) * stride[1] + dil[1] * (kw - 1) + 1 + outPad[1],
-  ];
+  const full = S.map((s, i) => (s - 1) * stride[i] + dil[i] * (k[i] - 1) + 1 + outPad[i]);
   const out = full.map((f, i) => f - 2 * padding[i]);
   if (out.some((s) => s <= 0))
     throw new ShapeError(
-      `${op}: Given input size per channel: (${H} x ${W}). Calculated output size per channel: (${out.join(' x ')}). Output size is too small`,
+      `${op}: Given input size per channel: (${S.join(' x ')}). Calculated output size per channel: (${out.join(' x ')}). Output size is too small`,
     );
   const cg = cin / groups;
-  if (N > 1 && N * cout * kh * kw * H * W > CHUNK_ELEMENTS) {
-    const n = Math.max(1, Math.floor(CHUNK_ELEMENTS / (cout * kh * kw * H * W)));
-    const ys = split(x, n, 0).map((xi) => convTranspose2d(xi, weight, bias, opts));
+  const kn = k.reduce((a, b) => a * b, 1);
+  const sn = S.reduce((a, b) => a * b, 1);
+  if (N > 1 && N * cout * kn * sn > CHUNK_ELEMENTS) {
+    const n = Math.max(1, Math.floor(CHUNK_ELEMENTS / (cout * kn * sn)));
+    const ys = split(x, n, 0).map((xi) => convTransposeNd(op, nd, xi, weight, bias, opts));
     const r = cat(ys, 0);
     return unbatched ? squeeze(r, 0) : r;
   }
-  const xr = reshape(permute(x, [1, 0, 2, 3]), [groups, cg, N * H * W]); // [G, Cg, N*H*W]
-  const wr = transpose(reshape(weight, [groups, cg, cog * kh * kw]), 1, 2); // [G, Co*kh*kw, Cg]
-  const cols = reshape(matmul(wr, xr), [cout, kh, kw, N, H, W]);
-  const y = fold(permute(cols, [3, 0, 4, 5, 1, 2]), full, stride, dil); // [N, Cout, Hf, Wf]
-  const cropped =
-    padding[0] || padding[1] ? narrow(narrow(y, 2, padding[0], out[0]), 3, padding[1], out[1]) : y;
-  let r = bias ? add(cropped, reshape(bias, [1, cout, 1, 1])) : contiguous(cropped);
+  const sp = S.map((_, i) => 2 + i);
+  const xr = reshape(permute(x, [1, 0, ...sp]), [groups, cg, N * sn]); // [G, Cg, N*prod(S)]
+  const wr = transpose(reshape(weight, [groups, cg, cog * kn]), 1, 2); // [G, Co*prod(k), Cg]
+  const cols = reshape(matmul(wr, xr), [cout, ...k, N, ...S]);
+  // [Cout, *k, N, *S] -> [N, Cout, *S, *k]
+  const perm = [nd + 1, 0, ...S.map((_, i) => nd + 2 + i), ...k.map((_, i) => 1 + i)];
+  let y = fold(permute(cols, perm), full, stride, dil); // [N, Cout, *full]
+  for (let i = 0; i < nd; i++) if (padding[i]) y = narrow(y, 2 + i, padding[i], out[i]);
+  let r = bias ? add(y, reshape(bias, [1, cout, ...new Array<number>(nd).fill(1)])) : contiguous(y);
   if (unbatched) r = squeeze(r, 0);
   return r;
 }

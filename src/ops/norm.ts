@@ -79,6 +79,8 @@ export function batchNorm(
   const momentum = opts.momentum ?? 0.1;
   checkFloat(op, input);
   checkSameDevice(op, [input, ...[runningMean, runningVar, weight, bias].filter((t): t is Tensor => !!t)]);
+  // ATen's _batch_norm_impl_index: an empty input comes back as a copy, keeping the graph.
+  if (input.numel() === 0 && input.dim() < 2) return mul(input, 1);
   if (input.dim() < 2)
     throw new ShapeError(
       `${op}: expected an input with at least 2 dims [N, C, ...], got ${fmtShape(input.shape)}`,
@@ -93,6 +95,7 @@ export function batchNorm(
     if (t && t.numel() !== C) throw new ShapeError(`${name} should contain ${C} elements not ${t.numel()}`);
   const dims = input.shape.map((_, i) => i).filter((i) => i !== 1);
   const shape = (t: Tensor) => perChannel(t, input.dim());
+  if (input.numel() === 0) return affine(mul(input, 1), weight, bias, shape);
   if (!training) {
     if (!runningMean || !runningVar)
       throw new RangeError(`${op}: running_mean and running_var must be defined in evaluation mode`);
@@ -178,7 +181,7 @@ export function groupNorm(
       throw new ShapeError(
         `${op}: Expected ${name} to be a vector of size equal to the number of channels in input, but got ${name} of shape ${fmtShape(t.shape)} and input of shape ${fmtShape(input.shape)}`,
       );
-  const grouped = reshape(input, [N, numGroups, -1]);
+  const grouped = reshape(input, [N, numGroups, input.numel() / Math.max(1, N * numGroups)]);
   const { y } = standardize(grouped, [2], opts.eps ?? 1e-5);
   return affine(reshape(y, input.shape), opts.weight, opts.bias, (t) => perChannel(t, input.dim()));
 }

@@ -85,6 +85,9 @@ type Coerce = (v: unknown) => unknown;
  */
 function compile(t: TypeSpec): Coerce {
   const inner = compileNonNull(t);
+  // PyTorch's `int[2]? stride=None` reads an empty list as None (max_pool2d(x, 2, stride=[])).
+  if (t.nullable && t.kind === 'list' && t.length && t.length > 1)
+    return (v) => (v === null || (Array.isArray(v) && v.length === 0) ? null : inner(v));
   return t.nullable ? (v) => (v === null ? null : inner(v)) : (v) => (v === null ? undefined : inner(v));
 }
 function compileNonNull(t: TypeSpec): Coerce {

@@ -42,6 +42,25 @@ const probs = torch.sigmoid(randn([4, 5], 6));
 const tgt01 = torch.sigmoid(randn([4, 5], 7));
 const cw = torch.tensor([0.5, 1, 2, 1, 1]);
 
+// ── nn.functional more (helper nnfunc) ──
+const up1 = F.maxPool1d(x3, 2, { returnIndices: true }) as [Tensor, Tensor];
+const up2 = F.maxPool2d(x4, 2, { returnIndices: true }) as [Tensor, Tensor];
+const x5 = randn([1, 2, 4, 4, 4], 10);
+const up3 = F.maxPool3d(x5, 2, { returnIndices: true }) as [Tensor, Tensor];
+const grid = torch.tanh(randn([2, 3, 3, 2], 11));
+const theta = randn([2, 2, 3], 12);
+const ctcLp = torch.logSoftmax(randn([6, 2, 4], 13), 2);
+const ctcTg = torch.tensor([
+  [1, 2],
+  [3, 1],
+]);
+const mlTarget = torch.tensor([
+  [3, 0, -1, 1, 2],
+  [1, -1, 0, 0, 0],
+  [0, 1, 2, 3, 4],
+  [-1, 0, 0, 0, 0],
+]);
+
 /** [label, positional form, options form]: both must give the same values. */
 const fCases: [string, () => unknown, () => unknown][] = [
   ['F.relu', () => F.relu(x4.clone(), true), () => F.relu(x4.clone(), { inplace: true })],
@@ -292,6 +311,62 @@ const fCases: [string, () => unknown, () => unknown][] = [
     () => F.pixelShuffle(randn([1, 8, 2, 3]), { upscaleFactor: 2 }),
   ],
   ['F.pixelUnshuffle', () => F.pixelUnshuffle(x4, 3), () => F.pixelUnshuffle(x4, { downscaleFactor: 3 })],
+  // ── nn.functional more (helper nnfunc) ──
+  [
+    'F.maxUnpool1d',
+    () => F.maxUnpool1d(up1[0], up1[1], 2, 2, 0),
+    () => F.maxUnpool1d(up1[0], up1[1], 2, { stride: 2 }),
+  ],
+  [
+    'F.maxUnpool2d',
+    () => F.maxUnpool2d(up2[0], up2[1], 2, null, 0, [6, 6]),
+    () => F.maxUnpool2d(up2[0], up2[1], 2, { outputSize: [6, 6] }),
+  ],
+  [
+    'F.maxUnpool3d',
+    () => F.maxUnpool3d(up3[0], up3[1], 2, 2),
+    () => F.maxUnpool3d(up3[0], up3[1], { kernelSize: 2, stride: 2 }),
+  ],
+  [
+    'F.featureAlphaDropout',
+    () => F.featureAlphaDropout(x4, 0.3, false),
+    () => F.featureAlphaDropout(x4, { p: 0.3 }),
+  ],
+  [
+    'F.multilabelMarginLoss',
+    () => F.multilabelMarginLoss(x2, mlTarget, null, null, 'sum'),
+    () => F.multilabelMarginLoss(x2, mlTarget, { reduction: 'sum' }),
+  ],
+  [
+    'F.convTranspose1d',
+    () => F.convTranspose1d(x3, randn([3, 2, 3], 14), null, 2, 1, 1),
+    () => F.convTranspose1d(x3, randn([3, 2, 3], 14), { stride: 2, padding: 1, outputPadding: 1 }),
+  ],
+  [
+    'F.convTranspose3d',
+    () => F.convTranspose3d(x5, randn([2, 3, 2, 2, 2], 15), null, 2),
+    () => F.convTranspose3d(x5, randn([2, 3, 2, 2, 2], 15), { stride: 2 }),
+  ],
+  [
+    'F.gridSample',
+    () => F.gridSample(x4, grid, 'nearest', 'border', true),
+    () => F.gridSample(x4, grid, { mode: 'nearest', paddingMode: 'border', alignCorners: true }),
+  ],
+  [
+    'F.affineGrid',
+    () => F.affineGrid(theta, [2, 3, 4, 5], true),
+    () => F.affineGrid(theta, [2, 3, 4, 5], { alignCorners: true }),
+  ],
+  [
+    'F.ctcLoss',
+    () => F.ctcLoss(ctcLp, ctcTg, [6, 5], [2, 1], 0, 'sum'),
+    () => F.ctcLoss(ctcLp, ctcTg, [6, 5], [2, 1], { reduction: 'sum' }),
+  ],
+  [
+    'F.conv3d',
+    () => F.conv3d(x5, randn([2, 1, 2, 2, 2], 16), null, 1, 1, 1, 2),
+    () => F.conv3d(x5, randn([2, 1, 2, 2, 2], 16), { padding: 1, groups: 2 }),
+  ],
 ];
 
 /** The generic checks: a callable, its label and its required arguments (positionally). */
@@ -399,6 +474,18 @@ const fRequired: Record<string, unknown[]> = {
   'F.unfold': [x4, 2],
   'F.pixelShuffle': [x4, 1],
   'F.pixelUnshuffle': [x4, 2],
+  // ── nn.functional more (helper nnfunc) ──
+  'F.maxUnpool1d': [up1[0], up1[1], 2],
+  'F.maxUnpool2d': [up2[0], up2[1], 2],
+  'F.maxUnpool3d': [up3[0], up3[1], 2],
+  'F.featureAlphaDropout': [x4],
+  'F.multilabelMarginLoss': [x2, mlTarget],
+  'F.convTranspose1d': [x3, randn([3, 2, 3], 14)],
+  'F.convTranspose3d': [x5, randn([2, 3, 2, 2, 2], 15)],
+  'F.gridSample': [x4, grid],
+  'F.affineGrid': [theta, [2, 3, 4, 5]],
+  'F.ctcLoss': [ctcLp, ctcTg, [6, 5], [2, 1]],
+  'F.conv3d': [x5, randn([2, 2, 2, 2, 2], 16)],
 };
 
 describe('nn.functional binds PyTorch parameter lists', () => {
@@ -472,7 +559,7 @@ describe('nn.functional binds PyTorch parameter lists', () => {
 
   it('unsupported values of accepted parameters raise, never drop', () => {
     expect(() => F.embedding(cls, w2, null, 1.0)).toThrow(/max_norm is not supported/);
-    expect(() => F.pad(x2, [1, 1], 'reflect')).toThrow(/mode 'reflect' is not supported/);
+    expect(() => F.pad(x2, [1, 1], 'reflect', 1)).toThrow(/doesn't take in value argument/);
     expect(() => F.interpolate(x4, { scaleFactor: 2, antialias: true })).toThrow(/antialias/);
     expect(() => F.normalize(x2, { out: x2 })).toThrow(/out= is not supported/);
   });

@@ -258,11 +258,11 @@ describe('interpolate (PyTorch values) and dropout2d', () => {
     );
   });
   it('errors', () => {
-    expect(() => F.interpolate(x)).toThrow('exactly one of size or scale_factor');
+    expect(() => F.interpolate(x)).toThrow('either size or scale_factor should be defined');
     expect(() => F.interpolate(x, { size: 3, alignCorners: true })).toThrow(
       'align_corners option can only be set',
     );
-    expect(() => F.interpolate(x.reshape([1, 4]), { size: 3 })).toThrow('interpolate');
+    expect(() => F.interpolate(x.reshape([1, 4]), { size: 3 })).toThrow('Only 3D, 4D and 5D input');
   });
   it('dropout2d zeroes whole channels and scales the rest; identity in eval', async () => {
     const ones = torch.ones([4, 8, 3, 3]);
