@@ -20,6 +20,7 @@ import { elementwiseWasm, wasmEwise } from './ewise-wasm.js';
 import { sgemm } from './gemm.js';
 import { type Heap, heap, heapModule, wasmKernels } from './heap.js';
 import { cpuRoutines } from './routines.js';
+import { sortRows } from './sort.js';
 import { copyFn, sumColsFn, sumRowsFn } from './wasm/reduce-kernel.js';
 
 export interface CpuStorage extends Storage {
@@ -442,6 +443,8 @@ export const cpuBackend: Backend & { readSync(v: View): TypedArray } = {
   random,
   synchronize: async () => {},
   routines: cpuRoutines,
+  // ── sort/misc (helper sortmisc) ──
+  sort: sortRows,
 };
 
 /** The CPU's entry in the device registry (registry.ts). */

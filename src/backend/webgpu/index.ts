@@ -30,6 +30,7 @@ import { linearGrads, matmul } from './kernels/matmul.js';
 import { optimizerStep } from './kernels/optimizer.js';
 import { random } from './kernels/random.js';
 import { reduce } from './kernels/reduce.js';
+import { sort } from './kernels/sort.js';
 import { readBuffer, synchronize, writeBuffer } from './queue.js';
 import {
   allocStorage,
@@ -128,6 +129,8 @@ const backend: Backend = {
   random,
   synchronize,
   routines: { logSoftmaxNll, logSoftmaxNllReduced, linearGrads, optimizerStep },
+  // ── sort/misc (helper sortmisc) ──
+  sort,
 };
 
 /**
