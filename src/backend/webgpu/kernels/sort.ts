@@ -38,7 +38,8 @@ function before(t: string, float: boolean): string {
 }
 
 export function sort(x: View, descending: boolean, values: View, indices: View): void {
-  if (x.shape.length !== 2) throw new RangeError(`webgpu sort: x must be [rows, n], got rank ${x.shape.length}`);
+  if (x.shape.length !== 2)
+    throw new RangeError(`webgpu sort: x must be [rows, n], got rank ${x.shape.length}`);
   if (!isContiguousView(values) || !isContiguousView(indices))
     throw new RangeError('webgpu sort: values and indices must be contiguous');
   const [rows, n] = x.shape;
@@ -67,7 +68,10 @@ ${storageDecl(2, 'J', 'int32', true)}
 ${storageDecl(3, 'x', x.dtype, false)}`;
 
   // Load: slot (row, j) <- x[row, j] for j < n; padding keeps index j >= n.
-  const load = pipelineFor(`sort-load:${x.dtype}`, 'wwr', () => `${head}
+  const load = pipelineFor(
+    `sort-load:${x.dtype}`,
+    'wwr',
+    () => `${head}
 @compute @workgroup_size(${WG}) fn main(${builtins}) {
   ${linearId(WG)}
   if (i >= ${uw(0)} * ${uw(2)}) { return; }
@@ -75,11 +79,15 @@ ${storageDecl(3, 'x', x.dtype, false)}`;
   let j = i32(i & (${uw(2)} - 1u));
   J[i] = j;
   if (j < i32(${uw(1)})) { K[i] = x[${ui(6)} + r * ${ui(7)} + j * ${ui(8)}]; } else { K[i] = ${t}(0); }
-}`);
+}`,
+  );
   const bindings = [keys, idx, storageOf(x, 'sort')];
   dispatch(load, 'wwr', bindings, p, grid(Math.ceil((rows * P) / WG)));
 
-  const step = pipelineFor(`sort-step:${x.dtype}`, 'wwr', () => `${head}
+  const step = pipelineFor(
+    `sort-step:${x.dtype}`,
+    'wwr',
+    () => `${head}
 ${before(t, float)}
 @compute @workgroup_size(${WG}) fn main(${builtins}) {
   ${linearId(WG)}
@@ -98,7 +106,8 @@ ${before(t, float)}
   let desc = ${uw(11)} != 0u;
   let swap = select(before(ka, ia, kb, ib, n, desc), before(kb, ib, ka, ia, n, desc), up);
   if (swap) { K[a] = kb; J[a] = ib; K[b] = ka; J[b] = ia; }
-}`);
+}`,
+  );
   const pairs = grid(Math.ceil((rows * (P >> 1)) / WG));
   for (let k = 2; k <= P; k <<= 1)
     for (let j = k >> 1; j >= 1; j >>= 1) {
@@ -110,7 +119,10 @@ ${before(t, float)}
     }
 
   const outKey = `sort-out:${x.dtype}`;
-  const out = pipelineFor(outKey, 'wwrr', () => `${uniformDecl(WORDS)}
+  const out = pipelineFor(
+    outKey,
+    'wwrr',
+    () => `${uniformDecl(WORDS)}
 ${storageDecl(1, 'V', x.dtype, true)}
 ${storageDecl(2, 'I', 'int32', true)}
 ${storageDecl(3, 'K', x.dtype, false)}
@@ -123,7 +135,8 @@ ${storageDecl(4, 'J', 'int32', false)}
   let s = r * ${uw(2)} + i % n;
   V[${ui(9)} + i32(i)] = K[s];
   I[${ui(10)} + i32(i)] = J[s];
-}`);
+}`,
+  );
   const vs = storageOf(values, 'sort');
   const is = storageOf(indices, 'sort');
   if (vs === is) throw new Error('webgpu sort: values and indices must not share a storage');
