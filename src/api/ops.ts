@@ -21,6 +21,7 @@ import * as red from '../ops/reduce.js';
 import * as rm from '../ops/reduce-more.js';
 import * as sh from '../ops/shape.js';
 import * as shm from '../ops/shape-more.js';
+import * as so from '../ops/sort.js';
 import { fn, form, method, overloads } from '../signature/bind.js';
 import type { Bound } from '../signature/types.js';
 import { normalizeDType } from '../tensor/dtype.js';
@@ -283,6 +284,15 @@ export const SIG = {
   mvlgamma: 'mvlgamma(Tensor input, int p)',
   erfinv: 'erfinv(Tensor input)',
   i0: 'i0(Tensor input)',
+  // ── sort/misc (helper sortmisc) ──
+  sort: 'sort(Tensor input, int dim=-1, bool descending=False, *, bool? stable=False)',
+  argsort: 'argsort(Tensor input, int dim=-1, bool descending=False, *, bool stable=False)',
+  msort: 'msort(Tensor input)',
+  topk: 'topk(Tensor input, int k, int dim=-1, bool largest=True, bool sorted=True)',
+  unique:
+    'unique(Tensor input, bool sorted=True, bool return_inverse=False, bool return_counts=False, int? dim=None)',
+  uniqueConsecutive:
+    'unique_consecutive(Tensor input, bool return_inverse=False, bool return_counts=False, int? dim=None)',
 } as const;
 
 /** Ops that are both 'torch.name(x, ...)' and 'x.name(...)'. */
@@ -567,6 +577,17 @@ export const ops = {
   mvlgamma: both('mvlgamma', SIG.mvlgamma, (a) => pm.mvlgamma(a.input, a.p)),
   erfinv: both('erfinv', SIG.erfinv, (a) => pm.erfinv(a.input)),
   i0: both('i0', SIG.i0, (a) => pm.i0(a.input)),
+  // ── sort/misc (helper sortmisc) ──
+  sort: both('sort', SIG.sort, (a) => so.sort(a.input, a.dim, a.descending)),
+  argsort: both('argsort', SIG.argsort, (a) => so.argsort(a.input, a.dim, a.descending)),
+  msort: both('msort', SIG.msort, (a) => so.msort(a.input)),
+  topk: both('topk', SIG.topk, (a) => so.topk(a.input, a.k, a.dim, a.largest, a.sorted)),
+  unique: both('unique', SIG.unique, (a) =>
+    so.unique(a.input, a.sorted, a.returnInverse, a.returnCounts, a.dim),
+  ),
+  uniqueConsecutive: both('uniqueConsecutive', SIG.uniqueConsecutive, (a) =>
+    so.uniqueConsecutive(a.input, a.returnInverse, a.returnCounts, a.dim),
+  ),
 };
 
 /** beta/alpha of the add-multiply ops as numbers. */
@@ -936,4 +957,22 @@ export const functions = {
   specialErfcx: fn('torch.special.erfcx', 'erfcx(Tensor input)', (a) => pm.erfcx(a.input)),
   specialLogNdtr: fn('torch.special.logNdtr', 'log_ndtr(Tensor input)', (a) => pm.logNdtr(a.input)),
   specialNdtri: fn('torch.special.ndtri', 'ndtri(Tensor input)', (a) => pm.ndtri(a.input)),
+  // ── sort/misc (helper sortmisc) ──
+  searchsorted: fn(
+    'torch.searchsorted',
+    'searchsorted(Tensor sorted_sequence, Tensor|Scalar input, *, bool out_int32=False, bool right=False, "left"|"right"? side=None, Tensor? sorter=None)',
+    (a) => so.searchsorted(a.sortedSequence, scalarOr(a.input), a),
+  ),
+  bucketize: fn(
+    'torch.bucketize',
+    'bucketize(Tensor|Scalar input, Tensor boundaries, *, bool out_int32=False, bool right=False)',
+    (a) => so.bucketize(scalarOr(a.input), a.boundaries, a.right),
+  ),
+  isin: fn(
+    'torch.isin',
+    'isin(Tensor|Scalar elements, Tensor|Scalar test_elements, *, bool assume_unique=False, bool invert=False)',
+    (a) => so.isin(scalarOr(a.elements), scalarOr(a.testElements), a.invert),
+  ),
 };
+/** A Scalar argument as a number (a bool is 0 or 1). */
+const scalarOr = (v: Tensor | number | boolean): Tensor | number => (typeof v === 'boolean' ? Number(v) : v);

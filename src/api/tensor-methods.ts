@@ -1299,3 +1299,21 @@ Object.defineProperty(proto, 'mT', {
 });
 
 export { Tensor };
+
+// ── sort/misc (helper sortmisc) ──
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /** Sorted along `dim` (stable; NaN largest): [values, indices]. */
+    sort(...args: MethodArgs<typeof SIG.sort>): [Tensor, Tensor];
+    /** The indices that sort the tensor along `dim`. */
+    argsort(...args: MethodArgs<typeof SIG.argsort>): Tensor;
+    /** Sorted along dim 0. */
+    msort(...args: MethodArgs<typeof SIG.msort>): Tensor;
+    /** The k largest (or smallest) elements along `dim`: [values, indices]. */
+    topk(...args: MethodArgs<typeof SIG.topk>): [Tensor, Tensor];
+    /** The distinct elements (or slices along `dim`), sorted; with inverse indices and counts on request. */
+    unique(...args: MethodArgs<typeof SIG.unique>): Tensor | Tensor[];
+    /** The elements (or slices) that differ from their predecessor; inverse indices and counts on request. */
+    uniqueConsecutive(...args: MethodArgs<typeof SIG.uniqueConsecutive>): Tensor | Tensor[];
+  }
+}

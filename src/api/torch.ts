@@ -375,3 +375,14 @@ export {
   softplus,
 } from '../nn/functional.js';
 export type { NestedNumbers, RandomOptions, TensorOptions } from '../ops/creation.js';
+
+// ── sort/misc (helper sortmisc) ──
+export const sort = ops.sort.fn;
+export const argsort = ops.argsort.fn;
+export const msort = ops.msort.fn;
+export const topk = ops.topk.fn;
+export const unique = ops.unique.fn;
+export const uniqueConsecutive = ops.uniqueConsecutive.fn;
+export const searchsorted = functions.searchsorted;
+export const bucketize = functions.bucketize;
+export const isin = functions.isin;
