@@ -1315,5 +1315,27 @@ declare module '../tensor/tensor.js' {
     unique(...args: MethodArgs<typeof SIG.unique>): Tensor | Tensor[];
     /** The elements (or slices) that differ from their predecessor; inverse indices and counts on request. */
     uniqueConsecutive(...args: MethodArgs<typeof SIG.uniqueConsecutive>): Tensor | Tensor[];
+    /** The conjugate transpose of a matrix (or a 0-d tensor itself): `x.T` for real tensors. */
+    readonly H: Tensor;
+    /** The conjugate transpose of the last two dims: `x.mT` for real tensors. */
+    readonly mH: Tensor;
   }
 }
+Object.defineProperty(proto, 'H', {
+  get(this: Tensor) {
+    if (this.dim() !== 2 && this.dim() !== 0)
+      throw new ShapeError(
+        `tensor.H is only supported on matrices (2-D tensors). Got ${this.dim()}-D tensor.`,
+      );
+    return this.dim() === 0 ? sh.permute(this, []) : sh.transpose(this, 0, 1);
+  },
+});
+Object.defineProperty(proto, 'mH', {
+  get(this: Tensor) {
+    if (this.dim() < 2)
+      throw new ShapeError(
+        `tensor.mH is only supported on matrices or batches of matrices. Got ${this.dim()}-D tensor.`,
+      );
+    return sh.transpose(this, -2, -1);
+  },
+});
