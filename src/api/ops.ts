@@ -14,6 +14,7 @@ import { cumsum as cumsumOp } from '../ops/cumulative.js';
 import * as idx from '../ops/indexing.js';
 import * as im from '../ops/indexing-more.js';
 import * as mm from '../ops/matmul.js';
+import * as mo from '../ops/misc-more.js';
 import * as pw from '../ops/pointwise.js';
 import * as pm from '../ops/pointwise-more.js';
 import * as pr from '../ops/products.js';
@@ -293,6 +294,7 @@ export const SIG = {
     'unique(Tensor input, bool sorted=True, bool return_inverse=False, bool return_counts=False, int? dim=None)',
   uniqueConsecutive:
     'unique_consecutive(Tensor input, bool return_inverse=False, bool return_counts=False, int? dim=None)',
+  asStrided: 'as_strided(Tensor input, int[] size, int[] stride, int? storage_offset=None)',
 } as const;
 
 /** Ops that are both 'torch.name(x, ...)' and 'x.name(...)'. */
@@ -587,6 +589,9 @@ export const ops = {
   ),
   uniqueConsecutive: both('uniqueConsecutive', SIG.uniqueConsecutive, (a) =>
     so.uniqueConsecutive(a.input, a.returnInverse, a.returnCounts, a.dim),
+  ),
+  asStrided: both('asStrided', SIG.asStrided, (a) =>
+    mo.asStrided(a.input, a.size, a.stride, a.storageOffset),
   ),
 };
 
@@ -973,6 +978,7 @@ export const functions = {
     'isin(Tensor|Scalar elements, Tensor|Scalar test_elements, *, bool assume_unique=False, bool invert=False)',
     (a) => so.isin(scalarOr(a.elements), scalarOr(a.testElements), a.invert),
   ),
+  fill: fn('torch.fill', 'fill(Tensor input, Scalar value)', (a) => mo.fill(a.input, Number(a.value))),
 };
 /** A Scalar argument as a number (a bool is 0 or 1). */
 const scalarOr = (v: Tensor | number | boolean): Tensor | number => (typeof v === 'boolean' ? Number(v) : v);

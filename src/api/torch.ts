@@ -386,3 +386,5 @@ export const uniqueConsecutive = ops.uniqueConsecutive.fn;
 export const searchsorted = functions.searchsorted;
 export const bucketize = functions.bucketize;
 export const isin = functions.isin;
+export const asStrided = ops.asStrided.fn;
+export const fill = functions.fill;
