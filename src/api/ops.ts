@@ -979,6 +979,44 @@ export const functions = {
     (a) => so.isin(scalarOr(a.elements), scalarOr(a.testElements), a.invert),
   ),
   fill: fn('torch.fill', 'fill(Tensor input, Scalar value)', (a) => mo.fill(a.input, Number(a.value))),
+  nativeLayerNorm: fn(
+    'torch.nativeLayerNorm',
+    'native_layer_norm(Tensor input, int[] normalized_shape, Tensor? weight, Tensor? bias, float eps)',
+    (a) => mo.nativeLayerNorm(a.input, a.normalizedShape, a.weight, a.bias, a.eps),
+  ),
+  nativeBatchNorm: fn(
+    'torch.nativeBatchNorm',
+    'native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps)',
+    (a) =>
+      mo.nativeBatchNorm(
+        a.input,
+        a.weight,
+        a.bias,
+        a.runningMean,
+        a.runningVar,
+        a.training,
+        a.momentum,
+        a.eps,
+      ),
+  ),
+  gradient: fn(
+    'torch.gradient',
+    'gradient(Tensor input, *, Any? spacing=None, int[1]? dim=None, int edge_order=1)',
+    (a) => mo.gradient(a.input, a.spacing, a.dim, a.edgeOrder),
+  ),
+  segmentReduce: fn(
+    'torch.segmentReduce',
+    'segment_reduce(Tensor data, "sum"|"mean"|"max"|"min"|"prod" reduce, *, Tensor? lengths=None, Tensor? indices=None, Tensor? offsets=None, int axis=0, bool unsafe=False, Scalar? initial=None)',
+    (a) =>
+      mo.segmentReduce(
+        a.data,
+        a.reduce,
+        a.lengths,
+        a.offsets,
+        a.axis,
+        a.initial === null ? null : Number(a.initial),
+      ),
+  ),
 };
 /** A Scalar argument as a number (a bool is 0 or 1). */
 const scalarOr = (v: Tensor | number | boolean): Tensor | number => (typeof v === 'boolean' ? Number(v) : v);

@@ -388,3 +388,7 @@ export const bucketize = functions.bucketize;
 export const isin = functions.isin;
 export const asStrided = ops.asStrided.fn;
 export const fill = functions.fill;
+export const nativeLayerNorm = functions.nativeLayerNorm;
+export const nativeBatchNorm = functions.nativeBatchNorm;
+export const gradient = functions.gradient;
+export const segmentReduce = functions.segmentReduce;
