@@ -20,6 +20,7 @@ import {
 } from '../ops/core.js';
 import * as cr from '../ops/creation.js';
 import * as im from '../ops/indexing-more.js';
+import * as mo from '../ops/misc-more.js';
 import * as pw from '../ops/pointwise.js';
 import * as pm from '../ops/pointwise-more.js';
 import * as red from '../ops/reduce.js';
@@ -1328,6 +1329,11 @@ declare module '../tensor/tensor.js' {
     newFull(...args: MethodArgs<typeof NEW_SIG.newFull>): Tensor;
     /** A new tensor (a copy, detached) from `data`, with this tensor's dtype and device unless given. */
     newTensor(...args: MethodArgs<typeof NEW_SIG.newTensor>): Tensor;
+    /**
+     * Python's `x[t0, t1, ...]` with index tensors (int32 or bool) over the leading dims
+     * (advanced indexing); the basic forms above take numbers, slices, '...' and null.
+     */
+    index(...indices: Tensor[]): Tensor;
     /** The conjugate transpose of a matrix (or a 0-d tensor itself): `x.T` for real tensors. */
     readonly H: Tensor;
     /** The conjugate transpose of the last two dims: `x.mT` for real tensors. */
@@ -1382,3 +1388,12 @@ const newMethods = {
   ),
 };
 for (const [k, f] of Object.entries(newMethods)) proto[k] = f;
+
+const basicIndex = proto.index as (this: Tensor, ...specs: sh.IndexSpec[]) => Tensor;
+proto.index = function (this: Tensor, ...specs: (sh.IndexSpec | Tensor)[]) {
+  if (specs.length > 0 && specs.every((s) => s instanceof Tensor))
+    return mo.advancedIndex(this, specs as Tensor[]);
+  if (specs.some((s) => s instanceof Tensor))
+    throw new TypeError('index(): index tensors mixed with numbers, slices or null are not supported yet');
+  return basicIndex.call(this, ...(specs as sh.IndexSpec[]));
+};

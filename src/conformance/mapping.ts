@@ -10,6 +10,7 @@
  * Ops the table does not know are `UnsupportedOpError`s: the runner counts them as failures.
  */
 import '../index.js'; // every public callable registers itself as its module loads
+import { type NestedNumbers, tensor as tensorOf } from '../ops/creation.js';
 import { registeredCallables } from '../signature/bind.js';
 import { camel, parseSignature } from '../signature/parse.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -86,6 +87,8 @@ export function callOp(
   args: readonly Arg[],
   kwargs: Args,
 ): Tensor[] {
+  const item = getitem(op, [...positionalTensors, ...args]);
+  if (item) return [item];
   const dunder = dunderCall(op, [...positionalTensors, ...args]);
   if (dunder) return callOp(dunder.op, [], dunder.positional, kwargs);
   const property = propertyOf(op, positionalTensors, args, kwargs);
@@ -166,4 +169,24 @@ function propertyOf(
   const d = Object.getOwnPropertyDescriptor(Tensor.prototype, m[1]);
   if (!d?.get) return null;
   return d.get.call(tensors[0]) as Tensor;
+}
+
+/**
+ * `x.__getitem__(key)` is Python's `x[key]`: torchts spells it `x.index(...)`. A key that is a
+ * tensor, a list of ints (one index tensor) or a list of lists (a tuple of index tensors) is
+ * advanced indexing with int32 tensors on x's device; a number is a basic index.
+ */
+function getitem(op: string, positional: readonly Arg[]): Tensor | null {
+  if (op !== 'Tensor.__getitem__') return null;
+  const [self, key] = positional;
+  if (!(self instanceof Tensor) || positional.length !== 2)
+    throw new UnsupportedOpError(`unsupported arguments for ${op}`);
+  const ints = (v: readonly Arg[]) => tensorOf(v as NestedNumbers, { dtype: 'int32', device: self.device });
+  if (key instanceof Tensor) return self.index(key);
+  if (typeof key === 'number') return self.index(key);
+  if (Array.isArray(key)) {
+    if (key.every((k) => typeof k === 'number')) return self.index(ints(key));
+    if (key.every((k) => Array.isArray(k))) return self.index(...key.map((k) => ints(k as readonly Arg[])));
+  }
+  throw new UnsupportedOpError(`unsupported index ${JSON.stringify(key)} for ${op}`);
 }

@@ -5,10 +5,11 @@
  * as_strided_backward).
  */
 import { fmtShape, ShapeError } from '../tensor/errors.js';
-import { normDim, record1, type Tensor, viewOf } from './core.js';
+import { broadcastShapes, normDim, record1, type Tensor, viewOf } from './core.js';
 import { arange, fromArray, full, fullLike, ones, zeros, zerosLike } from './creation.js';
 import { cumsum } from './cumulative.js';
-import { gather, scatterAdd } from './indexing.js';
+import { gather, indexSelect, scatterAdd } from './indexing.js';
+import { nonzero } from './indexing-more.js';
 import { batchNorm, layerNorm } from './norm.js';
 import {
   add,
@@ -26,7 +27,7 @@ import {
   where,
 } from './pointwise.js';
 import { amax, amin, mean, prod, sum } from './reduce.js';
-import { cat, reshape, slice, unsqueeze } from './shape.js';
+import { cat, expand, reshape, slice, unsqueeze } from './shape.js';
 
 /** torch.fill: a tensor like x holding `value`; no gradient reaches x (PyTorch: zeros). */
 export function fill(x: Tensor, value: number): Tensor {
@@ -282,4 +283,44 @@ export function segmentReduce(
     out = initial === null ? div(total, c) : where(eq(c, 0), initial, div(total, c));
   }
   return out;
+}
+
+// ---- advanced indexing: x[t0, t1, ...] with index tensors over the leading dims ----
+
+/**
+ * Python's `x[i0, i1, ...]` with integer (int32) or bool index tensors over the leading dims
+ * (PyTorch's aten::index): the index tensors broadcast together; the result is their shape
+ * followed by x's remaining dims. A bool tensor stands for the indices of its true elements (a
+ * data-dependent size: a CPU tensor, as nonzero). Gradients flow through index_select.
+ */
+export function advancedIndex(x: Tensor, indices: readonly Tensor[]): Tensor {
+  const ints: Tensor[] = [];
+  for (const t of indices) {
+    if (t.dtype === 'bool') {
+      if (t.device.type !== 'cpu')
+        throw new Error(
+          `index(): a bool index makes the output shape depend on the data, which a ${t.device} tensor cannot give synchronously; move it first with \`await x.toAsync('cpu')\``,
+        );
+      const found = nonzero(t, true) as Tensor[];
+      if (t.dim() === 0) throw new RangeError('index(): a 0-d bool index is not supported yet');
+      ints.push(...found);
+    } else if (t.dtype === 'int32') ints.push(t);
+    else
+      throw new TypeError(`tensors used as indices must be long, int, byte or bool tensors, got ${t.dtype}`);
+  }
+  const k = ints.length;
+  if (k > x.dim()) throw new RangeError(`too many indices for tensor of dimension ${x.dim()} (got ${k})`);
+  const lead = x.shape.slice(0, k);
+  const rest = x.shape.slice(k);
+  const bshape = broadcastShapes('index', ...ints.map((t) => t.shape));
+  let lin: Tensor | null = null;
+  ints.forEach((t, i) => {
+    const w = where(lt(t, 0), add(t, lead[i]), t);
+    const e = expand(w, bshape);
+    lin = lin === null ? e : add(mul(lin, lead[i]), e);
+  });
+  const L = bshape.reduce((a, b) => a * b, 1);
+  const flatIdx = reshape(lin as unknown as Tensor, [L]);
+  const xr = reshape(x, [lead.reduce((a, b) => a * b, 1), ...rest]);
+  return reshape(indexSelect(xr, 0, flatIdx), [...bshape, ...rest]);
 }
