@@ -85,4 +85,138 @@ for (const device of testDevices())
         /only supported on matrices or batches of matrices. Got 1-D tensor./,
       );
     });
+    it('native_layer_norm and native_batch_norm return the saved statistics', async () => {
+      const close = (got: number[], want: number[]) =>
+        got.forEach((v, k) => expect(Math.abs(v - want[k])).toBeLessThan(1e-5));
+      // torch.native_layer_norm([[1, 2, 4], [0, 3, 3]], [3], None, None, 1e-5)
+      const [o, m, r] = torch.nativeLayerNorm(t([1, 2, 4, 0, 3, 3], [2, 3]), [3], null, null, 1e-5);
+      close(await values(o), [-1.069041371, -0.26726031, 1.336301804, -1.414209962, 0.70710498, 0.70710498]);
+      expect(m.shape).toEqual([2, 1]);
+      close(await values(m), [2.3333333, 2]);
+      close(await values(r), [0.80178106, 0.70710498]);
+      // torch.native_batch_norm([[1, 2], [3, 6]], None, None, rm=zeros(2), rv=ones(2), True, 0.1, 1e-5)
+      const rm = torch.zeros(2).to(device);
+      const rv = torch.ones(2).to(device);
+      const [bo, bm, bs] = torch.nativeBatchNorm(
+        t([1, 2, 3, 6], [2, 2]),
+        null,
+        null,
+        rm,
+        rv,
+        true,
+        0.1,
+        1e-5,
+      );
+      close(await values(bo), [-0.999995, -0.99999875, 0.999995, 0.99999875]);
+      close(await values(bm), [2, 4]);
+      close(await values(bs), [0.999995, 0.49999937]);
+      close(await values(rm), [0.2, 0.4]);
+      close(await values(rv), [1.1, 1.7]);
+    });
+
+    it('gradient: central differences, edge orders, spacing as a step or coordinates, backward', async () => {
+      const close = (got: number[], want: number[]) =>
+        got.forEach((v, k) => expect(Math.abs(v - want[k])).toBeLessThan(1e-5));
+      const f = t([1, 2, 4, 7, 11]).requiresGrad_(true);
+      // torch.gradient(f) -> [1, 1.5, 2.5, 3.5, 4]; spacing=2., edge_order=2 -> [0.25, ..., 2.25]
+      close(await values(torch.gradient(f)[0]), [1, 1.5, 2.5, 3.5, 4]);
+      close(await values(torch.gradient(f, { spacing: 2, edgeOrder: 2 })[0]), [0.25, 0.75, 1.25, 1.75, 2.25]);
+      // spacing=(tensor([0, 1, 3, 4, 6]),), edge_order=2
+      const coords = t([0, 1, 3, 4, 6]);
+      close(
+        await values(torch.gradient(f, { spacing: [coords], edgeOrder: 2 })[0]),
+        [1, 1, 2.3333337, 2.6666665, 1.333333],
+      );
+      // g, = torch.gradient(f, edge_order=2); g.backward([1, 0, 0, 0, 2]) -> f.grad
+      torch.gradient(f, { edgeOrder: 2 })[0].backward(t([1, 0, 0, 0, 2]));
+      close(await values(f.grad!), [-1.5, 2, 0.5, -4, 3]);
+      // torch.gradient(arange(6.).reshape(2, 3) ** 2, dim=1) -> [[1, 2, 3], [7, 8, 9]]
+      const sq = t([0, 1, 4, 9, 16, 25], [2, 3]);
+      close(await values(torch.gradient(sq, { dim: 1 })[0]), [1, 2, 3, 7, 8, 9]);
+      expect(() => torch.gradient(t([1, 2]), { edgeOrder: 2 })).toThrow(/at least edge_order\+1/);
+    });
+
+    it('segment_reduce over lengths and offsets, with and without initial', async () => {
+      const d = () => t([1, 5, 2, 3, 4]);
+      const lengths = torch.tensor([2, 0, 3], { dtype: 'int32' }).to(device);
+      // torch.segment_reduce(d, r, lengths=[2, 0, 3]) and with initial=2.
+      const want: Record<string, [number[], number[]]> = {
+        sum: [
+          [6, 0, 9],
+          [8, 2, 11],
+        ],
+        mean: [
+          [3, Number.NaN, 3],
+          [4, 2, 3.6666667],
+        ],
+        max: [
+          [5, Number.NEGATIVE_INFINITY, 4],
+          [5, 2, 4],
+        ],
+        min: [
+          [1, Number.POSITIVE_INFINITY, 2],
+          [1, 2, 2],
+        ],
+        prod: [
+          [5, 1, 24],
+          [10, 2, 48],
+        ],
+      };
+      for (const [r, [plain, init]] of Object.entries(want)) {
+        const red = r as 'sum';
+        const a = await values(torch.segmentReduce(d(), red, { lengths }));
+        const b = await values(torch.segmentReduce(d(), red, { lengths, initial: 2 }));
+        a.forEach((v, k) =>
+          expect(
+            Number.isNaN(plain[k]) ? Number.isNaN(v) : v === plain[k] || Math.abs(v - plain[k]) < 1e-5,
+          ).toBe(true),
+        );
+        b.forEach((v, k) => expect(Math.abs(v - init[k])).toBeLessThan(1e-5));
+      }
+      const offsets = torch.tensor([0, 2, 2, 5], { dtype: 'int32' }).to(device);
+      expect(await values(torch.segmentReduce(d(), 'sum', { offsets }))).toEqual([6, 0, 9]);
+      // segment_reduce(arange(12.).reshape(2, 6), 'sum', lengths=[[1, 5], [3, 3]], axis=1)
+      const l2 = torch
+        .tensor(
+          [
+            [1, 5],
+            [3, 3],
+          ],
+          { dtype: 'int32' },
+        )
+        .to(device);
+      expect(
+        await values(
+          torch.segmentReduce(torch.arange(12, { dtype: 'float32' }).reshape([2, 6]).to(device), 'sum', {
+            lengths: l2,
+            axis: 1,
+          }),
+        ),
+      ).toEqual([0, 15, 21, 30]);
+      // d2 = [1, 5, 5, 3, 4]; segment_reduce(d2, 'max', lengths=[3, 2]).sum().backward() -> [0, .5, .5, 0, 1]
+      const d2 = t([1, 5, 5, 3, 4]).requiresGrad_(true);
+      torch
+        .segmentReduce(d2, 'max', { lengths: torch.tensor([3, 2], { dtype: 'int32' }).to(device) })
+        .sum()
+        .backward();
+      expect(await values(d2.grad!)).toEqual([0, 0.5, 0.5, 0, 1]);
+    });
+
+    it('index with tensors: advanced indexing over the leading dims, gradient', async () => {
+      const x = torch.arange(24, { dtype: 'float32' }).reshape([2, 3, 4]).to(device).requiresGrad_(true);
+      const ix = (v: number[]) => torch.tensor(v, { dtype: 'int32' }).to(device);
+      // x[tensor([1, 0]), tensor([2, 1])] -> [[20, 21, 22, 23], [4, 5, 6, 7]]
+      const y = x.index(ix([1, 0]), ix([2, -2]));
+      expect([y.shape, await values(y)]).toEqual([
+        [2, 4],
+        [20, 21, 22, 23, 4, 5, 6, 7],
+      ]);
+      y.sum().backward();
+      const g = await values(x.grad!);
+      expect(g.filter((v) => v === 1).length).toBe(8);
+      expect([g[4], g[20], g[0]]).toEqual([1, 1, 0]);
+      const mask = torch.tensor([true, false]).to(device);
+      if (device === 'cpu') expect(x.index(mask).shape).toEqual([1, 3, 4]);
+      else expect(() => x.index(mask)).toThrow(/bool index makes the output shape depend on the data/);
+    });
   });
