@@ -7,6 +7,15 @@ import * as torch from '../../src/index.js';
 import { values } from '../helpers/conformance.js';
 import { testDevices } from '../helpers/devices.js';
 
+/** Elementwise within 1e-5; infinities and NaN must match exactly. */
+function close(got: number[], want: number[]): void {
+  expect(got.length).toBe(want.length);
+  for (const [k, v] of got.entries()) {
+    if (Number.isNaN(want[k])) expect(Number.isNaN(v)).toBe(true);
+    else if (v !== want[k]) expect(Math.abs(v - want[k])).toBeLessThan(1e-5);
+  }
+}
+
 for (const device of testDevices())
   describe(`misc op surface on ${device}`, () => {
     const t = (xs: number[], shape?: number[]) => {
@@ -86,8 +95,6 @@ for (const device of testDevices())
       );
     });
     it('native_layer_norm and native_batch_norm return the saved statistics', async () => {
-      const close = (got: number[], want: number[]) =>
-        got.forEach((v, k) => expect(Math.abs(v - want[k])).toBeLessThan(1e-5));
       // torch.native_layer_norm([[1, 2, 4], [0, 3, 3]], [3], None, None, 1e-5)
       const [o, m, r] = torch.nativeLayerNorm(t([1, 2, 4, 0, 3, 3], [2, 3]), [3], null, null, 1e-5);
       close(await values(o), [-1.069041371, -0.26726031, 1.336301804, -1.414209962, 0.70710498, 0.70710498]);
@@ -115,8 +122,6 @@ for (const device of testDevices())
     });
 
     it('gradient: central differences, edge orders, spacing as a step or coordinates, backward', async () => {
-      const close = (got: number[], want: number[]) =>
-        got.forEach((v, k) => expect(Math.abs(v - want[k])).toBeLessThan(1e-5));
       const f = t([1, 2, 4, 7, 11]).requiresGrad_(true);
       // torch.gradient(f) -> [1, 1.5, 2.5, 3.5, 4]; spacing=2., edge_order=2 -> [0.25, ..., 2.25]
       close(await values(torch.gradient(f)[0]), [1, 1.5, 2.5, 3.5, 4]);
@@ -166,12 +171,8 @@ for (const device of testDevices())
         const red = r as 'sum';
         const a = await values(torch.segmentReduce(d(), red, { lengths }));
         const b = await values(torch.segmentReduce(d(), red, { lengths, initial: 2 }));
-        a.forEach((v, k) =>
-          expect(
-            Number.isNaN(plain[k]) ? Number.isNaN(v) : v === plain[k] || Math.abs(v - plain[k]) < 1e-5,
-          ).toBe(true),
-        );
-        b.forEach((v, k) => expect(Math.abs(v - init[k])).toBeLessThan(1e-5));
+        close(a, plain);
+        close(b, init);
       }
       const offsets = torch.tensor([0, 2, 2, 5], { dtype: 'int32' }).to(device);
       expect(await values(torch.segmentReduce(d(), 'sum', { offsets }))).toEqual([6, 0, 9]);
