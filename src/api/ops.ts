@@ -1004,6 +1004,12 @@ export const functions = {
     'gradient(Tensor input, *, Any? spacing=None, int[1]? dim=None, int edge_order=1)',
     (a) => mo.gradient(a.input, a.spacing, a.dim, a.edgeOrder),
   ),
+  // torch.ops.aten: PyTorch's operator namespace; the few of its ops that have no other name.
+  atenSlice: fn(
+    'torch.ops.aten.slice',
+    'slice(Tensor self, int dim=0, int? start=None, int? end=None, int step=1)',
+    (a) => sh.slice(a.self, a.dim, a.start ?? 0, a.end, a.step),
+  ),
   segmentReduce: fn(
     'torch.segmentReduce',
     'segment_reduce(Tensor data, "sum"|"mean"|"max"|"min"|"prod" reduce, *, Tensor? lengths=None, Tensor? indices=None, Tensor? offsets=None, int axis=0, bool unsafe=False, Scalar? initial=None)',

@@ -392,3 +392,7 @@ export const nativeLayerNorm = functions.nativeLayerNorm;
 export const nativeBatchNorm = functions.nativeBatchNorm;
 export const gradient = functions.gradient;
 export const segmentReduce = functions.segmentReduce;
+/** torch.ops.aten: PyTorch's operator namespace (the aten ops torchts has no other name for). */
+const atenOps = { aten: { slice: functions.atenSlice } };
+
+export { atenOps as ops };
