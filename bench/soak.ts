@@ -19,8 +19,7 @@ const arg = (name: string, dflt: string) => {
 };
 const devName = arg('device', 'cpu');
 const modelArg = arg('model', 'both');
-if (devName !== 'cpu' && !(await torch.accelerator.init({ software: true } as never)))
-  throw new Error('no WebGPU adapter');
+if (devName !== 'cpu') await torch.webgpu.init(); // the software adapter counts here
 const device = torch.device(devName);
 const { nn } = torch;
 
@@ -84,7 +83,7 @@ function gpt(): Workload {
         .softmax(-1);
       const y = att.matmul(v).transpose(1, 2).contiguous().view(B, T, D);
       x = x.add(b.proj.forward(y));
-      x = x.add(b.out.forward(b.fc.forward(b.ln2.forward(x)).gelu()));
+      x = x.add(b.out.forward(nn.functional.gelu(b.fc.forward(b.ln2.forward(x)))));
     }
     return head.forward(lnf.forward(x));
   };
@@ -117,10 +116,13 @@ async function run(w: Workload, shape: 'dataloader' | 'await-item' | 'sync') {
     const ds = { length: data.length, getItem: (i: number) => data[i] };
     let i = 0;
     while (i < w.steps)
-      for await (const b of new torch.utils.data.DataLoader(ds as never, {
-        batchSize: null,
-        shuffle: true,
-      } as never) as AsyncIterable<Step>) {
+      for await (const b of new torch.utils.data.DataLoader(
+        ds as never,
+        {
+          batchSize: null,
+          shuffle: true,
+        } as never,
+      ) as AsyncIterable<Step>) {
         step(b);
         if (i % every === 0) sample(i);
         if (++i >= w.steps) break;

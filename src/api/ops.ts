@@ -15,6 +15,7 @@ import * as idx from '../ops/indexing.js';
 import * as im from '../ops/indexing-more.js';
 import * as la from '../ops/linalg.js';
 import * as mm from '../ops/matmul.js';
+import * as mo from '../ops/misc-more.js';
 import * as pw from '../ops/pointwise.js';
 import * as pm from '../ops/pointwise-more.js';
 import * as pr from '../ops/products.js';
@@ -22,6 +23,7 @@ import * as red from '../ops/reduce.js';
 import * as rm from '../ops/reduce-more.js';
 import * as sh from '../ops/shape.js';
 import * as shm from '../ops/shape-more.js';
+import * as so from '../ops/sort.js';
 import { fn, form, method, overloads } from '../signature/bind.js';
 import type { Bound } from '../signature/types.js';
 import { normalizeDType } from '../tensor/dtype.js';
@@ -303,6 +305,16 @@ export const SIG = {
   slogdet: 'slogdet(Tensor input)',
   inverse: 'inverse(Tensor input)',
   symeig: 'symeig(Tensor input, bool eigenvectors=False, bool upper=True)',
+  // ── sort/misc (helper sortmisc) ──
+  sort: 'sort(Tensor input, int dim=-1, bool descending=False, *, bool? stable=False)',
+  argsort: 'argsort(Tensor input, int dim=-1, bool descending=False, *, bool stable=False)',
+  msort: 'msort(Tensor input)',
+  topk: 'topk(Tensor input, int k, int dim=-1, bool largest=True, bool sorted=True)',
+  unique:
+    'unique(Tensor input, bool sorted=True, bool return_inverse=False, bool return_counts=False, int? dim=None)',
+  uniqueConsecutive:
+    'unique_consecutive(Tensor input, bool return_inverse=False, bool return_counts=False, int? dim=None)',
+  asStrided: 'as_strided(Tensor input, int[] size, int[] stride, int? storage_offset=None)',
 } as const;
 
 /** Ops that are both 'torch.name(x, ...)' and 'x.name(...)'. */
@@ -613,6 +625,20 @@ export const ops = {
   slogdet: both('slogdet', SIG.slogdet, (a) => la.slogdet(a.input)),
   inverse: both('inverse', SIG.inverse, (a) => la.inv(a.input)),
   symeig: both('symeig', SIG.symeig, (a) => la.symeig(a.input, a.eigenvectors, a.upper)),
+  // ── sort/misc (helper sortmisc) ──
+  sort: both('sort', SIG.sort, (a) => so.sort(a.input, a.dim, a.descending)),
+  argsort: both('argsort', SIG.argsort, (a) => so.argsort(a.input, a.dim, a.descending)),
+  msort: both('msort', SIG.msort, (a) => so.msort(a.input)),
+  topk: both('topk', SIG.topk, (a) => so.topk(a.input, a.k, a.dim, a.largest, a.sorted)),
+  unique: both('unique', SIG.unique, (a) =>
+    so.unique(a.input, a.sorted, a.returnInverse, a.returnCounts, a.dim),
+  ),
+  uniqueConsecutive: both('uniqueConsecutive', SIG.uniqueConsecutive, (a) =>
+    so.uniqueConsecutive(a.input, a.returnInverse, a.returnCounts, a.dim),
+  ),
+  asStrided: both('asStrided', SIG.asStrided, (a) =>
+    mo.asStrided(a.input, a.size, a.stride, a.storageOffset),
+  ),
 };
 
 /** beta/alpha of the add-multiply ops as numbers. */
@@ -1066,4 +1092,67 @@ export const functions = {
     (a) => la.tensorsolve(a.A, a.B, a.dims),
   ),
   linalgMatrixExp: fn('torch.linalg.matrixExp', 'matrix_exp(Tensor A)', (a) => la.matrixExp(a.A)),
+  // ── sort/misc (helper sortmisc) ──
+  searchsorted: fn(
+    'torch.searchsorted',
+    'searchsorted(Tensor sorted_sequence, Tensor|Scalar input, *, bool out_int32=False, bool right=False, "left"|"right"? side=None, Tensor? sorter=None)',
+    (a) => so.searchsorted(a.sortedSequence, scalarOr(a.input), a),
+  ),
+  bucketize: fn(
+    'torch.bucketize',
+    'bucketize(Tensor|Scalar input, Tensor boundaries, *, bool out_int32=False, bool right=False)',
+    (a) => so.bucketize(scalarOr(a.input), a.boundaries, a.right),
+  ),
+  isin: fn(
+    'torch.isin',
+    'isin(Tensor|Scalar elements, Tensor|Scalar test_elements, *, bool assume_unique=False, bool invert=False)',
+    (a) => so.isin(scalarOr(a.elements), scalarOr(a.testElements), a.invert),
+  ),
+  fill: fn('torch.fill', 'fill(Tensor input, Scalar value)', (a) => mo.fill(a.input, Number(a.value))),
+  nativeLayerNorm: fn(
+    'torch.nativeLayerNorm',
+    'native_layer_norm(Tensor input, int[] normalized_shape, Tensor? weight, Tensor? bias, float eps)',
+    (a) => mo.nativeLayerNorm(a.input, a.normalizedShape, a.weight, a.bias, a.eps),
+  ),
+  nativeBatchNorm: fn(
+    'torch.nativeBatchNorm',
+    'native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps)',
+    (a) =>
+      mo.nativeBatchNorm(
+        a.input,
+        a.weight,
+        a.bias,
+        a.runningMean,
+        a.runningVar,
+        a.training,
+        a.momentum,
+        a.eps,
+      ),
+  ),
+  gradient: fn(
+    'torch.gradient',
+    'gradient(Tensor input, *, Any? spacing=None, int[1]? dim=None, int edge_order=1)',
+    (a) => mo.gradient(a.input, a.spacing, a.dim, a.edgeOrder),
+  ),
+  // torch.ops.aten: PyTorch's operator namespace; the few of its ops that have no other name.
+  atenSlice: fn(
+    'torch.ops.aten.slice',
+    'slice(Tensor self, int dim=0, int? start=None, int? end=None, int step=1)',
+    (a) => sh.slice(a.self, a.dim, a.start ?? 0, a.end, a.step),
+  ),
+  segmentReduce: fn(
+    'torch.segmentReduce',
+    'segment_reduce(Tensor data, "sum"|"mean"|"max"|"min"|"prod" reduce, *, Tensor? lengths=None, Tensor? indices=None, Tensor? offsets=None, int axis=0, bool unsafe=False, Scalar? initial=None)',
+    (a) =>
+      mo.segmentReduce(
+        a.data,
+        a.reduce,
+        a.lengths,
+        a.offsets,
+        a.axis,
+        a.initial === null ? null : Number(a.initial),
+      ),
+  ),
 };
+/** A Scalar argument as a number (a bool is 0 or 1). */
+const scalarOr = (v: Tensor | number | boolean): Tensor | number => (typeof v === 'boolean' ? Number(v) : v);

@@ -18,7 +18,9 @@ import {
   setRefreshView,
   type TensorOrScalar,
 } from '../ops/core.js';
+import * as cr from '../ops/creation.js';
 import * as im from '../ops/indexing-more.js';
+import * as mo from '../ops/misc-more.js';
 import * as pw from '../ops/pointwise.js';
 import * as pm from '../ops/pointwise-more.js';
 import * as red from '../ops/reduce.js';
@@ -1334,3 +1336,99 @@ Object.defineProperty(proto, 'mT', {
 });
 
 export { Tensor };
+
+// ── sort/misc (helper sortmisc) ──
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /** Sorted along `dim` (stable; NaN largest): [values, indices]. */
+    sort(...args: MethodArgs<typeof SIG.sort>): [Tensor, Tensor];
+    /** The indices that sort the tensor along `dim`. */
+    argsort(...args: MethodArgs<typeof SIG.argsort>): Tensor;
+    /** Sorted along dim 0. */
+    msort(...args: MethodArgs<typeof SIG.msort>): Tensor;
+    /** The k largest (or smallest) elements along `dim`: [values, indices]. */
+    topk(...args: MethodArgs<typeof SIG.topk>): [Tensor, Tensor];
+    /** The distinct elements (or slices along `dim`), sorted; with inverse indices and counts on request. */
+    unique(...args: MethodArgs<typeof SIG.unique>): Tensor | Tensor[];
+    /** The elements (or slices) that differ from their predecessor; inverse indices and counts on request. */
+    uniqueConsecutive(...args: MethodArgs<typeof SIG.uniqueConsecutive>): Tensor | Tensor[];
+    /** A view of the storage with the given size, strides and storage offset. */
+    asStrided(...args: MethodArgs<typeof SIG.asStrided>): Tensor;
+    /** A tensor of zeros of `size`, with this tensor's dtype and device unless given. */
+    newZeros(...args: MethodArgs<typeof NEW_SIG.newZeros>): Tensor;
+    /** A tensor of ones of `size`, with this tensor's dtype and device unless given. */
+    newOnes(...args: MethodArgs<typeof NEW_SIG.newOnes>): Tensor;
+    /** An uninitialised tensor of `size`, with this tensor's dtype and device unless given. */
+    newEmpty(...args: MethodArgs<typeof NEW_SIG.newEmpty>): Tensor;
+    /** A tensor of `size` filled with `fill_value`, with this tensor's dtype and device unless given. */
+    newFull(...args: MethodArgs<typeof NEW_SIG.newFull>): Tensor;
+    /** A new tensor (a copy, detached) from `data`, with this tensor's dtype and device unless given. */
+    newTensor(...args: MethodArgs<typeof NEW_SIG.newTensor>): Tensor;
+    /**
+     * Python's `x[t0, t1, ...]` with index tensors (int32 or bool) over the leading dims
+     * (advanced indexing); the basic forms above take numbers, slices, '...' and null.
+     */
+    index(...indices: Tensor[]): Tensor;
+    /** The conjugate transpose of a matrix (or a 0-d tensor itself): `x.T` for real tensors. */
+    readonly H: Tensor;
+    /** The conjugate transpose of the last two dims: `x.mT` for real tensors. */
+    readonly mH: Tensor;
+  }
+}
+Object.defineProperty(proto, 'H', {
+  get(this: Tensor) {
+    if (this.dim() !== 2 && this.dim() !== 0)
+      throw new ShapeError(
+        `tensor.H is only supported on matrices (2-D tensors). Got ${this.dim()}-D tensor.`,
+      );
+    return this.dim() === 0 ? sh.permute(this, []) : sh.transpose(this, 0, 1);
+  },
+});
+Object.defineProperty(proto, 'mH', {
+  get(this: Tensor) {
+    if (this.dim() < 2)
+      throw new ShapeError(
+        `tensor.mH is only supported on matrices or batches of matrices. Got ${this.dim()}-D tensor.`,
+      );
+    return sh.transpose(this, -2, -1);
+  },
+});
+
+const NEW_OPTS = '*, ScalarType? dtype=None, Device? device=None, bool requires_grad=False';
+const NEW_SIG = {
+  newZeros: `new_zeros(Tensor self, int[] size, ${NEW_OPTS})`,
+  newOnes: `new_ones(Tensor self, int[] size, ${NEW_OPTS})`,
+  newEmpty: `new_empty(Tensor self, int[] size, ${NEW_OPTS})`,
+  newFull: `new_full(Tensor self, int[] size, Scalar fill_value, ${NEW_OPTS})`,
+  newTensor: `new_tensor(Tensor self, Any data, ${NEW_OPTS})`,
+} as const;
+/** The factory options of a new_* method: self's dtype and device unless given. */
+const newOpts = (a: {
+  self: Tensor;
+  dtype: DTypeLike | null;
+  device: DeviceLike | null;
+  requiresGrad: boolean;
+}) => ({
+  dtype: a.dtype ?? a.self.dtype,
+  device: a.device ?? a.self.device,
+  requiresGrad: a.requiresGrad,
+});
+const newMethods = {
+  newZeros: m('newZeros', NEW_SIG.newZeros, (a) => cr.zeros(a.size, newOpts(a))),
+  newOnes: m('newOnes', NEW_SIG.newOnes, (a) => cr.ones(a.size, newOpts(a))),
+  newEmpty: m('newEmpty', NEW_SIG.newEmpty, (a) => cr.empty(a.size, newOpts(a))),
+  newFull: m('newFull', NEW_SIG.newFull, (a) => cr.full(a.size, Number(a.fillValue), newOpts(a))),
+  newTensor: m('newTensor', NEW_SIG.newTensor, (a) =>
+    cr.tensor((a.data instanceof Tensor ? a.data.detach() : a.data) as cr.NestedNumbers, newOpts(a)),
+  ),
+};
+for (const [k, f] of Object.entries(newMethods)) proto[k] = f;
+
+const basicIndex = proto.index as (this: Tensor, ...specs: sh.IndexSpec[]) => Tensor;
+proto.index = function (this: Tensor, ...specs: (sh.IndexSpec | Tensor)[]) {
+  if (specs.length > 0 && specs.every((s) => s instanceof Tensor))
+    return mo.advancedIndex(this, specs as Tensor[]);
+  if (specs.some((s) => s instanceof Tensor))
+    throw new TypeError('index(): index tensors mixed with numbers, slices or null are not supported yet');
+  return basicIndex.call(this, ...(specs as sh.IndexSpec[]));
+};

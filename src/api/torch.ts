@@ -437,3 +437,23 @@ export const linalg = {
   tensorsolve: functions.linalgTensorsolve,
   matrixExp: functions.linalgMatrixExp,
 };
+// ── sort/misc (helper sortmisc) ──
+export const sort = ops.sort.fn;
+export const argsort = ops.argsort.fn;
+export const msort = ops.msort.fn;
+export const topk = ops.topk.fn;
+export const unique = ops.unique.fn;
+export const uniqueConsecutive = ops.uniqueConsecutive.fn;
+export const searchsorted = functions.searchsorted;
+export const bucketize = functions.bucketize;
+export const isin = functions.isin;
+export const asStrided = ops.asStrided.fn;
+export const fill = functions.fill;
+export const nativeLayerNorm = functions.nativeLayerNorm;
+export const nativeBatchNorm = functions.nativeBatchNorm;
+export const gradient = functions.gradient;
+export const segmentReduce = functions.segmentReduce;
+/** torch.ops.aten: PyTorch's operator namespace (the aten ops torchts has no other name for). */
+const atenOps = { aten: { slice: functions.atenSlice } };
+
+export { atenOps as ops };

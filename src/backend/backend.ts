@@ -173,6 +173,15 @@ export interface Backend {
 
   /** Optional fused paths (see routines.ts); ops fall back to their composed definitions. */
   readonly routines?: Partial<Routines>;
+
+  // ── sort/misc (helper sortmisc) ──
+  /**
+   * Stable sort of every row of x [rows, n] (any strides) along its last dim: values
+   * [rows, n] (x's dtype) and int32 indices [rows, n] (position in the row), both contiguous.
+   * Ascending puts NaN last, descending first (NaN is the largest value, as in PyTorch); equal
+   * values (NaN with NaN) keep their original order in both directions.
+   */
+  sort(x: View, descending: boolean, values: View, indices: View): void;
 }
 
 /**

@@ -10,6 +10,7 @@
  * Ops the table does not know are `UnsupportedOpError`s: the runner counts them as failures.
  */
 import '../index.js'; // every public callable registers itself as its module loads
+import { type NestedNumbers, tensor as tensorOf } from '../ops/creation.js';
 import { registeredCallables } from '../signature/bind.js';
 import { camel, parseSignature } from '../signature/parse.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -86,6 +87,12 @@ export function callOp(
   args: readonly Arg[],
   kwargs: Args,
 ): Tensor[] {
+  const item = getitem(op, [...positionalTensors, ...args]);
+  if (item) return [item];
+  const dunder = dunderCall(op, [...positionalTensors, ...args]);
+  if (dunder) return callOp(dunder.op, [], dunder.positional, kwargs);
+  const property = propertyOf(op, positionalTensors, args, kwargs);
+  if (property) return [property];
   const label = torchtsLabel(op);
   const entry = registeredCallables().get(label);
   if (!entry?.call) throw new UnsupportedOpError(`unsupported op ${op} (${label} is not defined)`);
@@ -110,4 +117,76 @@ export function callOp(
   }
   if (lastError) throw lastError;
   throw new UnsupportedOpError([...new Set(reasons)].join('; '));
+}
+
+// ── sort/misc (helper sortmisc) ──
+/**
+ * Python's operator hooks have no JS spelling: `Tensor.__mul__(self, other)` is the op the
+ * operator means (`Tensor.mul`), and a reflected hook `Tensor.__rsub__(self, other)` (Python's
+ * `other - self`) is the torch function with its operands swapped (`torch.sub(other, self)`).
+ * The base names whose op has another name in torch are listed; null when `op` is no hook.
+ */
+const DUNDER_OPS: Record<string, string> = {
+  add: 'add',
+  sub: 'sub',
+  mul: 'mul',
+  div: 'div',
+  truediv: 'div',
+  floordiv: 'floor_divide',
+  mod: 'remainder',
+  pow: 'pow',
+  matmul: 'matmul',
+  and: 'bitwise_and',
+  or: 'bitwise_or',
+  xor: 'bitwise_xor',
+  lshift: 'bitwise_left_shift',
+  rshift: 'bitwise_right_shift',
+};
+function dunderCall(op: string, positional: readonly Arg[]): { op: string; positional: Arg[] } | null {
+  const m = /^Tensor\.__([a-z]+)__$/.exec(op);
+  if (!m) return null;
+  const name = m[1];
+  if (name.startsWith('r') && DUNDER_OPS[name.slice(1)] && positional.length >= 2) {
+    const [self, other, ...rest] = positional;
+    return { op: `torch.${DUNDER_OPS[name.slice(1)]}`, positional: [other, self, ...rest] };
+  }
+  if (DUNDER_OPS[name]) return { op: `Tensor.${DUNDER_OPS[name]}`, positional: [...positional] };
+  return null;
+}
+
+/**
+ * `x.T`, `x.mH`: an OpInfo op that is a property of the Tensor (a getter on its prototype,
+ * called with nothing but the tensor) reads the property; null otherwise.
+ */
+function propertyOf(
+  op: string,
+  tensors: readonly Tensor[],
+  args: readonly Arg[],
+  kwargs: Args,
+): Tensor | null {
+  const m = /^Tensor\.(\w+)$/.exec(op);
+  if (!m || tensors.length !== 1 || args.length !== 0 || Object.keys(kwargs).length !== 0) return null;
+  const d = Object.getOwnPropertyDescriptor(Tensor.prototype, m[1]);
+  if (!d?.get) return null;
+  return d.get.call(tensors[0]) as Tensor;
+}
+
+/**
+ * `x.__getitem__(key)` is Python's `x[key]`: torchts spells it `x.index(...)`. A key that is a
+ * tensor, a list of ints (one index tensor) or a list of lists (a tuple of index tensors) is
+ * advanced indexing with int32 tensors on x's device; a number is a basic index.
+ */
+function getitem(op: string, positional: readonly Arg[]): Tensor | null {
+  if (op !== 'Tensor.__getitem__') return null;
+  const [self, key] = positional;
+  if (!(self instanceof Tensor) || positional.length !== 2)
+    throw new UnsupportedOpError(`unsupported arguments for ${op}`);
+  const ints = (v: readonly Arg[]) => tensorOf(v as NestedNumbers, { dtype: 'int32', device: self.device });
+  if (key instanceof Tensor) return self.index(key);
+  if (typeof key === 'number') return self.index(key);
+  if (Array.isArray(key)) {
+    if (key.every((k) => typeof k === 'number')) return self.index(ints(key));
+    if (key.every((k) => Array.isArray(k))) return self.index(...key.map((k) => ints(k as readonly Arg[])));
+  }
+  throw new UnsupportedOpError(`unsupported index ${JSON.stringify(key)} for ${op}`);
 }

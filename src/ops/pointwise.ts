@@ -257,10 +257,15 @@ export function clamp(
     const le = hi !== null ? ewise('le', E.le, [x, hi], 'bool') : null;
     const inside = ge && le ? logicalAnd(ge, le) : (ge ?? le)!;
     const wants = (b: TensorOrScalar | null) => isTensor(b) && b.requiresGrad;
+    // With both bounds, where min > max the result is max: max gets g, min none (and min
+    // only where min < max, so a tie min == max gives min nothing).
+    const both = lo !== null && hi !== null;
+    const minWins = both && wants(lo) ? ewise('lt', E.lt, [lo, hi], 'bool') : null;
+    const maxWins = both && wants(hi) ? ewise('lt', E.lt, [hi, lo], 'bool') : null;
     return [
       x.requiresGrad ? where(inside, g, 0) : null,
-      wants(lo) ? where(ge!, 0, g) : null,
-      wants(hi) ? where(le!, 0, g) : null,
+      wants(lo) ? where(minWins ? logicalAnd(logicalNot(ge!), minWins) : logicalNot(ge!), g, 0) : null,
+      wants(hi) ? where(maxWins ? logicalOr(logicalNot(le!), maxWins) : logicalNot(le!), g, 0) : null,
     ];
   });
 }

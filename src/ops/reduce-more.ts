@@ -3,8 +3,8 @@
  * come free): cumprod / cummax / cummin / logcumsumexp as a reduction over a lower-triangular
  * [..., n, n] view of the dim (O(n^2) per row; prod's backward stays exact at zeros), nansum,
  * nanmean, count_nonzero, var_mean, std_mean, aminmax, diff, trapezoid, cumulative_trapezoid,
- * renorm, cov, corrcoef; median / nanmedian / kthvalue / mode / quantile / nanquantile pick by
- * rank (an O(n^2) comparison per row: there is no sort primitive), so every device runs them.
+ * renorm, cov, corrcoef; median / nanmedian / kthvalue pick from the backend's sort order;
+ * mode / quantile / nanquantile by rank (an O(n^2) comparison per row), on every device.
  */
 import { ShapeError } from '../tensor/errors.js';
 import { logSoftmax, softmax } from './activation.js';
@@ -12,6 +12,7 @@ import type { Tensor } from './core.js';
 import { normDim } from './core.js';
 import { arange, full } from './creation.js';
 import { cumsum } from './cumulative.js';
+import { gather } from './indexing.js';
 import { matmul } from './matmul.js';
 import {
   abs,
@@ -56,6 +57,7 @@ import {
 } from './reduce.js';
 import { cat, expand, movedim, reshape, select, slice, transpose, unsqueeze } from './shape.js';
 import { diagonal } from './shape-more.js';
+import { sort as sortOp } from './sort.js';
 
 type Cum = 'prod' | 'max' | 'min' | 'logsumexp';
 
@@ -193,7 +195,7 @@ export function renorm(x: Tensor, p: number, dim: number, maxnorm: number): Tens
   return mul(x, scale);
 }
 
-// ---- order statistics by rank (no sort primitive: an O(n^2) comparison per row) ----
+// ---- order statistics: by the sort primitive's order, or by rank (an O(n^2) comparison) ----
 
 /**
  * Each element's position in the stable ascending order of x along its last dim (NaN last, as
@@ -223,6 +225,21 @@ function pick(m: Tensor, rank: Tensor, k: Tensor): [Tensor, Tensor] {
   return [value, cast(index, 'int32')];
 }
 
+/**
+ * The element of rank k along the last dim (k broadcast against m's leading dims, as [..., 1]
+ * or 0-d) and its index, from the sort primitive's stable order (NaN last), as `ranks` defines
+ * it: O(n log n) instead of the O(n^2) comparison. The value's gradient flows through gather.
+ */
+function pickSorted(m: Tensor, k: Tensor): [Tensor, Tensor] {
+  const last = m.dim() - 1;
+  const [, order] = sortOp(m.detach(), last);
+  const lead = m.shape.slice(0, last);
+  const kk = cast(k.dim() === 0 ? reshape(k, [...lead.map(() => 1), 1]) : k, 'int32');
+  const index = gather(order, last, expand(kk, [...lead, 1]).contiguous());
+  const value = gather(m, last, index);
+  return [select(value, last, 0), select(index, last, 0)];
+}
+
 const nanCount = (m: Tensor) => sum(cast(isnan(m), 'float32'), [-1], { keepdim: true });
 const keep = (t: Tensor, d: number, keepdim: boolean, rank0: boolean) =>
   rank0 ? t : keepdim ? unsqueeze(t, d) : t;
@@ -242,7 +259,7 @@ function orderStat(
   if (rank0 && dim !== null) normDim(dim, 1, op);
   const m = movedim(src, d, -1);
   const n = m.shape[m.dim() - 1];
-  const [v, i] = pick(m, ranks(m), k(m, n));
+  const [v, i] = pickSorted(m, k(m, n));
   if (rank0 || flatAll) return [reshape(v, []), reshape(i, [])];
   return [keep(v, d, keepdim, false), keep(i, d, keepdim, false)];
 }

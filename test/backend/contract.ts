@@ -466,5 +466,57 @@ export function runBackendContract(name: string, getBackend: () => Backend, opts
       await backend().synchronize();
       expect((await read(o)).every((v) => v === 3)).toBe(true);
     });
+
+    // ── sort/misc (helper sortmisc) ──
+    it('sort: stable rows of a strided view, NaN largest, both directions, float32/int32/bool', async () => {
+      /** Reference: stable sort of positions by (NaN-largest key), ties by position. */
+      const ref = (row: number[], desc: boolean) => {
+        const p = row.map((_, j) => j);
+        const rank = (v: number) => (Number.isNaN(v) ? Infinity : v);
+        p.sort((a, b) => {
+          const na = Number.isNaN(row[a]);
+          const nb = Number.isNaN(row[b]);
+          if (na !== nb) return (na ? 1 : -1) * (desc ? -1 : 1);
+          const d = na ? 0 : (rank(row[a]) - rank(row[b])) * (desc ? -1 : 1);
+          return d !== 0 ? d : a - b;
+        });
+        return p;
+      };
+      for (const [dtype, rows, n] of [
+        ['float32', 3, 7],
+        ['float32', 2, 1],
+        ['float32', 2, 300],
+        ['int32', 4, 5],
+        ['bool', 2, 6],
+      ] as const) {
+        const r = rng(rows * 100 + n);
+        const data = Array.from({ length: rows * n }, () => {
+          const u = r();
+          if (dtype === 'bool') return u < 0.5 ? 0 : 1;
+          if (dtype === 'int32') return Math.floor(u * 4) - 2;
+          return u < 0.1 ? Number.NaN : u < 0.3 ? 1 : f32(Math.floor(u * 40) / 8 - 2);
+        });
+        // Stored column-major: x [rows, n] has strides [1, rows] over an offset of 2.
+        const store = new Array(2 + rows * n).fill(0);
+        for (let i = 0; i < rows; i++) for (let j = 0; j < n; j++) store[2 + i + j * rows] = data[i * n + j];
+        const vx = view(store, dtype, [rows, n], [1, rows], 2);
+        for (const desc of [false, true]) {
+          const vals = out(dtype, [rows, n]);
+          const idx = out('int32', [rows, n]);
+          backend().sort(vx, desc, vals, idx);
+          const wantI: number[] = [];
+          const wantV: number[] = [];
+          for (let i = 0; i < rows; i++) {
+            const row = data.slice(i * n, (i + 1) * n);
+            for (const j of ref(row, desc)) {
+              wantI.push(j);
+              wantV.push(row[j]);
+            }
+          }
+          expect(await read(idx), `${dtype} [${rows}, ${n}] desc=${desc} indices`).toEqual(wantI);
+          expectClose(await read(vals), wantV, 0, 0, `${dtype} [${rows}, ${n}] desc=${desc} values`);
+        }
+      }
+    });
   });
 }

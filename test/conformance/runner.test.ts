@@ -116,6 +116,21 @@ describe('inputs and mapping', () => {
       /4 positional arguments for parameters \(input, dim, keepdim\)/,
     );
   });
+  // ── sort/misc (helper sortmisc) ──
+  it("Python's operator hooks and Tensor properties: __rsub__ swaps operands, x.T reads the getter", () => {
+    const x = torch.tensor([1, 2, 4]);
+    const two = torch.tensor(2);
+    const vals = (op: string) => Array.from(callOp(op, [x, two], [], {})[0].toArraySync());
+    expect(vals('Tensor.__rsub__')).toEqual([1, 0, -2]); // 2 - x
+    expect(vals('Tensor.__rdiv__')).toEqual([2, 1, 0.5]); // 2 / x
+    expect(vals('Tensor.__rpow__')).toEqual([2, 4, 16]); // 2 ** x
+    expect(vals('Tensor.__rmod__')).toEqual([0, 0, 2]); // 2 % x
+    expect(vals('Tensor.__mul__')).toEqual([2, 4, 8]);
+    const m = torch.arange(6, { dtype: 'float32' }).reshape([2, 3]);
+    expect(callOp('Tensor.T', [m], [], {})[0].shape).toEqual([3, 2]);
+    expect(callOp('Tensor.mH', [m], [], {})[0].shape).toEqual([3, 2]);
+    expect(() => callOp('Tensor.__nosuch__', [x], [], {})).toThrow(/unsupported op Tensor.__nosuch__/);
+  });
   it('a WebGPU request without an adapter or backend is a clear error', async () => {
     const webgpu = (torch as unknown as { webgpu?: { isAvailable(): boolean } }).webgpu;
     if (webgpu?.isAvailable()) expect((await prepareDevice('webgpu')).type).toBe('webgpu');

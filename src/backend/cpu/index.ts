@@ -22,6 +22,7 @@ import { sgemm } from './gemm.js';
 import { type Heap, heap, heapModule, wasmKernels } from './heap.js';
 import { linalg } from './linalg.js';
 import { cpuRoutines } from './routines.js';
+import { sortRows } from './sort.js';
 import { copyFn, sumColsFn, sumRowsFn } from './wasm/reduce-kernel.js';
 
 export interface CpuStorage extends Storage {
@@ -470,6 +471,8 @@ export const cpuBackend: Backend & { readSync(v: View): TypedArray } = {
   linalg,
   synchronize: async () => {},
   routines: cpuRoutines,
+  // ── sort/misc (helper sortmisc) ──
+  sort: sortRows,
 };
 
 /** The CPU's entry in the device registry (registry.ts). */

@@ -32,6 +32,7 @@ import { linearGrads, matmul } from './kernels/matmul.js';
 import { optimizerStep } from './kernels/optimizer.js';
 import { random } from './kernels/random.js';
 import { reduce } from './kernels/reduce.js';
+import { sort } from './kernels/sort.js';
 import { readBuffer, synchronize, writeBuffer } from './queue.js';
 import {
   allocStorage,
@@ -149,6 +150,8 @@ const backend: Backend = {
   linalg,
   synchronize: synchronizeChecked,
   routines: { logSoftmaxNll, logSoftmaxNllReduced, linearGrads, optimizerStep },
+  // ── sort/misc (helper sortmisc) ──
+  sort,
 };
 
 /**
