@@ -87,4 +87,13 @@ export { BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm } from './norm.js';
 export { isParameter, Parameter } from './parameter.js';
 export { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from './pool.js';
 export { Dropout2d, Upsample } from './spatial.js';
+// ── attention (helper attn) ──
+export {
+  MultiheadAttention,
+  Transformer,
+  TransformerDecoder,
+  TransformerDecoderLayer,
+  TransformerEncoder,
+  TransformerEncoderLayer,
+} from './transformer.js';
 export * as utils from './utils.js';

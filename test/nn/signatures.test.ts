@@ -292,6 +292,17 @@ const fCases: [string, () => unknown, () => unknown][] = [
     () => F.pixelShuffle(randn([1, 8, 2, 3]), { upscaleFactor: 2 }),
   ],
   ['F.pixelUnshuffle', () => F.pixelUnshuffle(x4, 3), () => F.pixelUnshuffle(x4, { downscaleFactor: 3 })],
+  // ── attention (helper attn) ──
+  [
+    'F.scaledDotProductAttention',
+    () => F.scaledDotProductAttention(x3, x3, x3, null, 0, true),
+    () => F.scaledDotProductAttention(x3, x3, x3, { isCausal: true }),
+  ],
+  [
+    'F._scaledDotProductAttention',
+    () => F._scaledDotProductAttention(x3, x3, x3, null, 0, true, true)[1],
+    () => F._scaledDotProductAttention(x3, x3, x3, { needAttnWeights: true, isCausal: true })[1],
+  ],
 ];
 
 /** The generic checks: a callable, its label and its required arguments (positionally). */
@@ -399,6 +410,9 @@ const fRequired: Record<string, unknown[]> = {
   'F.unfold': [x4, 2],
   'F.pixelShuffle': [x4, 1],
   'F.pixelUnshuffle': [x4, 2],
+  // ── attention (helper attn) ──
+  'F.scaledDotProductAttention': [x3, x3, x3],
+  'F._scaledDotProductAttention': [x3, x3, x3],
 };
 
 describe('nn.functional binds PyTorch parameter lists', () => {
