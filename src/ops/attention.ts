@@ -9,6 +9,7 @@
  * fused path is taken only where it computes exactly the composed definition: no dropout, no
  * attention weights asked for, no gradient into a float mask, head dims the kernels support.
  */
+import type { View } from '../backend/backend.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { isGradEnabled } from '../tensor/state.js';
@@ -174,7 +175,8 @@ export function fusedSdpa(q: Tensor, k: Tensor, v: Tensor, o: SdpaOptions = {}):
   const v3 = flat3(v, batch);
   // The mask stays a (possibly stride-0) view over [N, L, S]; a bool mask becomes 0/-inf.
   const maskT = mask0 ? additiveMask(mask0) : null;
-  const maskView = maskT ? maskView3(maskT, batch, L, S) : null;
+  const maskRef = maskT ? maskView3(maskT, batch, L, S) : null;
+  const maskView = maskRef?.v ?? null;
   const out = emptyTensor([N, L, ev], 'float32', q.device);
   const lse = emptyTensor([N, L], 'float32', q.device);
   routines.attention!(q3, k3, v3, maskView, causal, scale, out, lse);
@@ -191,6 +193,7 @@ export function fusedSdpa(q: Tensor, k: Tensor, v: Tensor, o: SdpaOptions = {}):
     const dq = emptyTensor([N, L, e], 'float32', q.device);
     const dk = emptyTensor([N, S, e], 'float32', q.device);
     const dv = emptyTensor([N, S, ev], 'float32', q.device);
+    maskRef?.t.checkAlive(); // the view's storage belongs to maskRef.t: held by this closure
     routines.attentionBackward!(q3, k3, v3, maskView, causal, scale, g3, lse, delta, dq, dk, dv);
     return [
       reshape(dq, [...batch, L, e]),
@@ -202,11 +205,13 @@ export function fusedSdpa(q: Tensor, k: Tensor, v: Tensor, o: SdpaOptions = {}):
   return result;
 }
 
-/** The mask as a view of shape [N, L, S] when its batch strides fold into one, else a copy. */
-function maskView3(m: Tensor, batch: readonly number[], L: number, S: number) {
+/**
+ * The mask as a view of shape [N, L, S] when its batch strides fold into one, else a copy. The
+ * tensor whose storage the view reads comes back with it: the backward keeps it alive.
+ */
+function maskView3(m: Tensor, batch: readonly number[], L: number, S: number): { t: Tensor; v: View } {
   const full = expandView(m, [...batch, L, S]);
   const nb = batch.length;
-  // Fold batch dims into one stride if the strides are consistent.
   let stride = 0;
   let ok = true;
   let acc = -1;
@@ -220,9 +225,16 @@ function maskView3(m: Tensor, batch: readonly number[], L: number, S: number) {
     else ok = false;
   }
   const N = batch.reduce((a, b) => a * b, 1);
-  if (ok) return { ...full, shape: [N, L, S], strides: [stride, full.strides[nb], full.strides[nb + 1]] };
+  if (ok)
+    return {
+      t: m,
+      v: { ...full, shape: [N, L, S], strides: [stride, full.strides[nb], full.strides[nb + 1]] },
+    };
   const c = contiguous(expand(m, [...batch, L, S]));
-  return { storage: c.storage, dtype: c.dtype, shape: [N, L, S], strides: [L * S, S, 1], offset: c.offset };
+  return {
+    t: c,
+    v: { storage: c.storage, dtype: c.dtype, shape: [N, L, S], strides: [L * S, S, 1], offset: c.offset },
+  };
 }
 
 /** dq, dk, dv of the composed definition for output gradient g (ops, so differentiable). */

@@ -23,6 +23,7 @@ import {
   unavailableReason,
   webgpuAvailable,
 } from './device.js';
+import { attention, attentionBackward } from './kernels/attention.js'; // attention (helper attn)
 import { elementwise } from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/gather.js';
 import { logSoftmaxNll, logSoftmaxNllReduced } from './kernels/log-softmax-nll.js';
@@ -127,7 +128,7 @@ const backend: Backend = {
   scatterAdd,
   random,
   synchronize,
-  routines: { logSoftmaxNll, logSoftmaxNllReduced, linearGrads, optimizerStep },
+  routines: { logSoftmaxNll, logSoftmaxNllReduced, linearGrads, optimizerStep, attention, attentionBackward },
 };
 
 /**
