@@ -216,6 +216,24 @@ for (const device of testDevices())
         for (let i = 0; i < 3; i++) await cmp(gg[i]!, gw[i]!, `grad ${i} ${JSON.stringify(Object.keys(o))}`);
       }
     });
+    it('double backward (createGraph) through the fused op equals the composed one', async () => {
+      const q = leaf([1, 2, 6, 4], device, 31);
+      const k = leaf([1, 2, 5, 4], device, 32);
+      const v = leaf([1, 2, 5, 4], device, 33);
+      const second = (f: (a: Tensor, b: Tensor, c: Tensor) => Tensor) => {
+        const [gq] = torch.autograd.grad(f(q, k, v).pow(2).sum(), [q], { createGraph: true });
+        return torch.autograd.grad(gq!.pow(2).sum(), [q, k, v]);
+      };
+      const got = second((a, b, c) => F.scaledDotProductAttention(a, b, c, { isCausal: true }));
+      const want = second((a, b, c) => sdpaComposed(a, b, c, { isCausal: true })[0]);
+      for (let i = 0; i < 3; i++)
+        await expectClose(
+          got[i]!,
+          { shape: [...want[i]!.shape], dtype: 'float32', data: Array.from(await want[i]!.toArray()) },
+          `d2 ${i}`,
+          { atol: 1e-4, rtol: 1e-3 },
+        );
+    });
     it('reports whether the fused path is offered', () => {
       const q = torch.zeros([1, 2, 4]).to(device);
       const has = !!q.backend.routines?.attention;
