@@ -230,6 +230,44 @@ export interface Routines {
    * x [M, in] (any strides). Reference: matmul(g^T, x) and a sum over dim 0.
    */
   linearGrads(g: View, x: View, dW: View, db: View | null): void;
+  // ── attention (helper attn) ──
+  /**
+   * Scaled dot-product attention forward without an L x S buffer (online softmax over key
+   * tiles): q [N, L, E], k [N, S, E], v [N, S, Ev] (contiguous); mask null or an additive float
+   * mask viewed as [N, L, S] (any strides, stride 0 for broadcast); `causal` masks key j > query
+   * i. Writes out [N, L, Ev] = softmax(q k^T * scale + mask) v and lse [N, L], each row's
+   * log-sum-exp of the scaled, masked scores (-inf for a fully masked row, whose output is NaN
+   * as the composed definition's). Reference: ops/attention.ts sdpaComposed.
+   */
+  attention(
+    q: View,
+    k: View,
+    v: View,
+    mask: View | null,
+    causal: boolean,
+    scale: number,
+    out: View,
+    lse: View,
+  ): void;
+  /**
+   * Its backward from the saved lse and delta [N, L] (delta_i = sum_d dOut_id out_id), again
+   * without an L x S buffer: P_ij = exp(s_ij - lse_i), dS_ij = P_ij (dOut_i . v_j - delta_i);
+   * writes dq = dS k * scale [N, L, E], dk = dS^T q * scale [N, S, E], dv = P^T dOut [N, S, Ev].
+   */
+  attentionBackward(
+    q: View,
+    k: View,
+    v: View,
+    mask: View | null,
+    causal: boolean,
+    scale: number,
+    dOut: View,
+    lse: View,
+    delta: View,
+    dq: View,
+    dk: View,
+    dv: View,
+  ): void;
 }
 
 export const contiguousStrides = (shape: readonly number[]): number[] => {

@@ -26,7 +26,9 @@ export class UnsupportedOpError extends Error {
 /** `torch.index_select` -> `torch.indexSelect` (the prefix stays). */
 export const torchtsLabel = (op: string): string => {
   const dot = op.lastIndexOf('.');
-  return op.slice(0, dot + 1) + camel(op.slice(dot + 1));
+  const name = op.slice(dot + 1);
+  const lead = /^_*/.exec(name)![0]; // a private `_name` keeps its underscore: `F._scaledDotProductAttention`
+  return op.slice(0, dot + 1) + lead + camel(name.slice(lead.length));
 };
 
 /**

@@ -10,6 +10,7 @@
  * ```
  */
 import * as act from '../ops/activation.js';
+import * as attn from '../ops/attention.js'; // attention (helper attn)
 import * as conv from '../ops/conv.js';
 import * as idx from '../ops/indexing.js';
 import * as L from '../ops/loss.js';
@@ -632,4 +633,32 @@ export const conv3d = fn(
   'F.conv3d',
   'conv3d(Tensor input, Tensor weight, Tensor? bias=None, int[3] stride=1, int[3]|"same"|"valid" padding=0, int[3] dilation=1, int groups=1)',
   (a) => conv.conv3d(a.input, a.weight, a.bias, a),
+);
+// ── attention (helper attn) ──
+export const scaledDotProductAttention = fn(
+  'F.scaledDotProductAttention',
+  'scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, float dropout_p=0.0, bool is_causal=False, *, float? scale=None)',
+  (a) =>
+    attn.scaledDotProductAttention(a.query, a.key, a.value, {
+      attnMask: a.attnMask,
+      dropoutP: a.dropoutP,
+      isCausal: a.isCausal,
+      scale: a.scale,
+    }),
+);
+/**
+ * PyTorch 1.13's private form: returns [output, attention weights] (the weights whatever
+ * `need_attn_weights` says, as 1.13's math path does); always the composed definition.
+ */
+export const _scaledDotProductAttention = fn(
+  'F._scaledDotProductAttention',
+  '_scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, float dropout_p=0.0, bool need_attn_weights=False, bool is_causal=False)',
+  (a): [Tensor, Tensor] =>
+    attn.sdpaComposed(
+      a.query,
+      a.key,
+      a.value,
+      { attnMask: a.attnMask, dropoutP: a.dropoutP, isCausal: a.isCausal },
+      '_scaled_dot_product_attention',
+    ),
 );

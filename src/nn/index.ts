@@ -108,5 +108,14 @@ export { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from './pool.js';
 // ── rnn (helper rnn) ──
 export { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell } from './rnn.js';
 export { Dropout2d, Upsample } from './spatial.js';
+// ── attention (helper attn) ──
+export {
+  MultiheadAttention,
+  Transformer,
+  TransformerDecoder,
+  TransformerDecoderLayer,
+  TransformerEncoder,
+  TransformerEncoderLayer,
+} from './transformer.js';
 export * as utils from './utils.js';
 export { PackedSequence } from './utils-rnn.js';

@@ -210,7 +210,9 @@ export function stft(x: Tensor, nFft: number, o: StftOptions): Tensor {
   const win = windowOf(xf, nFft, o.winLength ?? nFft, o.window, 'stft');
   if (hop <= 0) throw new RangeError(`stft: expected hop_length > 0, but got hop_length=${hop}`);
   if (!['constant', 'reflect', 'replicate', 'circular'].includes(o.padMode))
-    throw new RangeError(`stft: pad_mode '${o.padMode}' is not one of constant, reflect, replicate, circular`);
+    throw new RangeError(
+      `stft: pad_mode '${o.padMode}' is not one of constant, reflect, replicate, circular`,
+    );
   let sig = x.dim() === 1 ? reshape(xf, [1, xf.shape[0]]) : xf;
   if (o.center) {
     const len = sig.shape[1];

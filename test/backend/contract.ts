@@ -518,5 +518,94 @@ export function runBackendContract(name: string, getBackend: () => Backend, opts
         }
       }
     });
+    // ── attention (helper attn) ──
+    it('routines.attention / attentionBackward (optional): softmax(q k^T s + mask) v and its grads', async () => {
+      const r = backend().routines;
+      if (!r?.attention || !r.attentionBackward) return;
+      const [N, L, S, D, Dv, sc] = [2, 5, 7, 4, 3, 0.5];
+      const qd = randoms(N * L * D + 3, 41);
+      const kd = randoms(N * S * D, 42);
+      const vd = randoms(N * S * Dv, 43);
+      const md = randoms(L * S, 44);
+      const gd = randoms(N * L * Dv, 45);
+      const q = view(qd, 'float32', [N, L, D], contiguousStrides([N, L, D]), 3); // offset 3
+      const k = view(kd, 'float32', [N, S, D]);
+      const v = view(vd, 'float32', [N, S, Dv]);
+      const m = view(md, 'float32', [N, L, S], [0, S, 1]); // one mask for the batch (stride 0)
+      const g = view(gd, 'float32', [N, L, Dv]);
+      for (const [mask, causal] of [
+        [null, false],
+        [m, false],
+        [null, true],
+      ] as const) {
+        // Reference in float64: P, out, lse, then dq, dk, dv from the composed formulas.
+        const P: number[][][] = [];
+        const want = {
+          out: [] as number[],
+          lse: [] as number[],
+          dq: [] as number[],
+          dk: [] as number[],
+          dv: [] as number[],
+        };
+        const dk = new Array(N * S * D).fill(0);
+        const dv = new Array(N * S * Dv).fill(0);
+        for (let n = 0; n < N; n++) {
+          P.push([]);
+          for (let i = 0; i < L; i++) {
+            const s = [...Array(S).keys()].map((j) => {
+              let a = 0;
+              for (let d = 0; d < D; d++) a += at(qd, q, [n, i, d]) * at(kd, k, [n, j, d]);
+              a = a * sc + (mask ? at(md, m, [n, i, j]) : 0);
+              return causal && j > i ? Number.NEGATIVE_INFINITY : a;
+            });
+            const mx = Math.max(...s);
+            const e = s.map((x) => Math.exp(x - mx));
+            const z = e.reduce((a, b) => a + b, 0);
+            const p = e.map((x) => x / z);
+            P[n].push(p);
+            want.lse.push(mx + Math.log(z));
+            for (let c = 0; c < Dv; c++)
+              want.out.push(p.reduce((a, pj, j) => a + pj * at(vd, v, [n, j, c]), 0));
+            const dp = p.map((_, j) => {
+              let a = 0;
+              for (let c = 0; c < Dv; c++) a += at(gd, g, [n, i, c]) * at(vd, v, [n, j, c]);
+              return a;
+            });
+            const delta = p.reduce((a, pj, j) => a + pj * dp[j], 0);
+            const ds = p.map((pj, j) => pj * (dp[j] - delta));
+            for (let d = 0; d < D; d++)
+              want.dq.push(sc * ds.reduce((a, x, j) => a + x * at(kd, k, [n, j, d]), 0));
+            for (let j = 0; j < S; j++) {
+              for (let d = 0; d < D; d++) dk[(n * S + j) * D + d] += sc * ds[j] * at(qd, q, [n, i, d]);
+              for (let c = 0; c < Dv; c++) dv[(n * S + j) * Dv + c] += p[j] * at(gd, g, [n, i, c]);
+            }
+          }
+        }
+        const o = out('float32', [N, L, Dv]);
+        const lse = out('float32', [N, L]);
+        r.attention(q, k, v, mask, causal, sc, o, lse);
+        const what = `attention mask=${!!mask} causal=${causal}`;
+        expectClose(await read(o), want.out, 1e-4, 1e-5, `${what} out`);
+        expectClose(await read(lse), want.lse, 1e-4, 1e-5, `${what} lse`);
+        // delta_i = dOut_i . out_i, as ops/attention.ts computes it.
+        const outv = await read(o);
+        const delta = view(
+          [...Array(N * L).keys()].map((row) => {
+            let a = 0;
+            for (let c = 0; c < Dv; c++) a += gd[row * Dv + c] * outv[row * Dv + c];
+            return a;
+          }),
+          'float32',
+          [N, L],
+        );
+        const dq = out('float32', [N, L, D]);
+        const dko = out('float32', [N, S, D]);
+        const dvo = out('float32', [N, S, Dv]);
+        r.attentionBackward(q, k, v, mask, causal, sc, g, lse, delta, dq, dko, dvo);
+        expectClose(await read(dq), want.dq, 1e-3, 1e-4, `${what} dq`);
+        expectClose(await read(dko), dk, 1e-3, 1e-4, `${what} dk`);
+        expectClose(await read(dvo), dv, 1e-3, 1e-4, `${what} dv`);
+      }
+    });
   });
 }

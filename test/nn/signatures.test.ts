@@ -367,6 +367,17 @@ const fCases: [string, () => unknown, () => unknown][] = [
     () => F.conv3d(x5, randn([2, 1, 2, 2, 2], 16), null, 1, 1, 1, 2),
     () => F.conv3d(x5, randn([2, 1, 2, 2, 2], 16), { padding: 1, groups: 2 }),
   ],
+  // ── attention (helper attn) ──
+  [
+    'F.scaledDotProductAttention',
+    () => F.scaledDotProductAttention(x3, x3, x3, null, 0, true),
+    () => F.scaledDotProductAttention(x3, x3, x3, { isCausal: true }),
+  ],
+  [
+    'F._scaledDotProductAttention',
+    () => F._scaledDotProductAttention(x3, x3, x3, null, 0, true, true)[1],
+    () => F._scaledDotProductAttention(x3, x3, x3, { needAttnWeights: true, isCausal: true })[1],
+  ],
 ];
 
 /** The generic checks: a callable, its label and its required arguments (positionally). */
@@ -486,6 +497,9 @@ const fRequired: Record<string, unknown[]> = {
   'F.affineGrid': [theta, [2, 3, 4, 5]],
   'F.ctcLoss': [ctcLp, ctcTg, [6, 5], [2, 1]],
   'F.conv3d': [x5, randn([2, 2, 2, 2, 2], 16)],
+  // ── attention (helper attn) ──
+  'F.scaledDotProductAttention': [x3, x3, x3],
+  'F._scaledDotProductAttention': [x3, x3, x3],
 };
 
 describe('nn.functional binds PyTorch parameter lists', () => {

@@ -2,6 +2,7 @@
 import type { Routines, View } from '../backend.js';
 import { isContiguousView, numelOf } from '../backend.js';
 import { optimizerHyper } from '../routines.js';
+import { attention, attentionBackward } from './attention.js'; // attention (helper attn)
 import { heapModule, wasmKernels } from './heap.js';
 import { type CpuStorage, heapIndex } from './index.js';
 import { HYPER, type OptimVariant, optimFn } from './wasm/optim-kernel.js';
@@ -153,4 +154,7 @@ export const cpuRoutines: Partial<Routines> = {
         );
     }
   },
+  // ── attention (helper attn) ──
+  attention,
+  attentionBackward,
 };

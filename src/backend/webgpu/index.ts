@@ -24,6 +24,7 @@ import {
   webgpuAvailable,
 } from './device.js';
 import { armedIndexFlag, raiseIndexError } from './index-errors.js';
+import { attention, attentionBackward } from './kernels/attention.js';
 import { elementwise } from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/gather.js';
 import { linalg } from './kernels/linalg.js';
@@ -148,10 +149,9 @@ const backend: Backend = {
   scatterAdd,
   random,
   linalg,
-  synchronize: synchronizeChecked,
-  routines: { logSoftmaxNll, logSoftmaxNllReduced, linearGrads, optimizerStep },
-  // ── sort/misc (helper sortmisc) ──
   sort,
+  synchronize: synchronizeChecked,
+  routines: { logSoftmaxNll, logSoftmaxNllReduced, linearGrads, optimizerStep, attention, attentionBackward },
 };
 
 /**
