@@ -173,22 +173,17 @@ export interface Routines {
    * and the row's softmax into probs [N, C] for the backward.
    */
   logSoftmaxNll(logits: View, target: View, ignoreIndex: number, loss: View, probs: View): void;
+  // ── optim (helper optim) ──
   /**
-   * SGD/Adam-style updates over many parameters in one kernel (PyTorch's foreach/fused).
-   * `kind` names the update rule; state views are updated in place. `hyper.step` is the 1-based
-   * step count: Adam's bias corrections use it, and SGD's step 1 initialises the momentum
-   * buffer to the update itself (PyTorch), instead of applying dampening to a zero buffer.
-   *   'sgd':  hyper {lr, momentum, dampening, weightDecay, nesterov, maximize, step}; state [momentumBuffer]
-   *   'adam' / 'adamw': hyper {lr, beta1, beta2, eps, weightDecay, amsgrad, maximize, step};
-   *           state [expAvg, expAvgSq] (+ [maxExpAvgSq] with amsgrad)
+   * A pointwise update program over many parameters in one pass (one wasm loop per parameter,
+   * one WebGPU dispatch per binding group): for each operand set `sets[i]` (param, grad, state
+   * views: contiguous float32 of one size), per element, `steps` run in order,
+   * `set[s.slot] := s.e(set...)`, a later step reading the value an earlier one wrote. Every
+   * optimizer is such a program (src/optim/program.ts); the reference is the same steps run
+   * one by one through `elementwise`.
    */
-  optimizerStep(
-    kind: string,
-    params: readonly View[],
-    grads: readonly View[],
-    state: readonly (readonly View[])[],
-    hyper: Record<string, number>,
-  ): void;
+  updateInPlace(steps: readonly UpdateStep[], sets: readonly (readonly View[])[]): void;
+  // ── end optim ──
   /**
    * Cross-entropy reduced over the batch ('mean' over rows whose target is not ignoreIndex, or
    * 'sum'), logits [N, C], int32 targets [N]: out[0] = the loss, out[1] = the factor the
@@ -210,6 +205,14 @@ export interface Routines {
    */
   linearGrads(g: View, x: View, dW: View, db: View | null): void;
 }
+
+// ── optim (helper optim) ──
+/** One assignment of an update program: operand `slot` := `e` of the operands. */
+export interface UpdateStep {
+  readonly slot: number;
+  readonly e: Ex;
+}
+// ── end optim ──
 
 export const contiguousStrides = (shape: readonly number[]): number[] => {
   const s = new Array<number>(shape.length);

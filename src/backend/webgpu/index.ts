@@ -27,7 +27,7 @@ import { elementwise } from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/gather.js';
 import { logSoftmaxNll, logSoftmaxNllReduced } from './kernels/log-softmax-nll.js';
 import { linearGrads, matmul } from './kernels/matmul.js';
-import { optimizerStep } from './kernels/optimizer.js';
+import { updateInPlace } from './kernels/optimizer.js';
 import { random } from './kernels/random.js';
 import { reduce } from './kernels/reduce.js';
 import { readBuffer, synchronize, writeBuffer } from './queue.js';
@@ -127,7 +127,7 @@ const backend: Backend = {
   scatterAdd,
   random,
   synchronize,
-  routines: { logSoftmaxNll, logSoftmaxNllReduced, linearGrads, optimizerStep },
+  routines: { logSoftmaxNll, logSoftmaxNllReduced, linearGrads, updateInPlace },
 };
 
 /**
