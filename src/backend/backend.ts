@@ -12,7 +12,7 @@
  * - Kernels only enqueue work. Nothing waits for the device except `read`.
  */
 import type { DType, TypedArray } from '../tensor/dtype.js';
-import type { Ex } from './expr.js';
+import { arity, type Ex } from './expr.js';
 
 /**
  * A device type's canonical name ('cpu', 'webgpu', ...). Open: each backend declares its own
@@ -180,7 +180,8 @@ export interface Routines {
    * views: contiguous float32 of one size), per element, `steps` run in order,
    * `set[s.slot] := s.e(set...)`, a later step reading the value an earlier one wrote. Every
    * optimizer is such a program (src/optim/program.ts); the reference is the same steps run
-   * one by one through `elementwise`.
+   * one by one through `elementwise`. A slot past the operands (`slot >= set.length`) is a
+   * scratch value, never loaded or stored (a register; the reference uses a temporary tensor).
    */
   updateInPlace(steps: readonly UpdateStep[], sets: readonly (readonly View[])[]): void;
   // ── end optim ──
@@ -212,6 +213,9 @@ export interface UpdateStep {
   readonly slot: number;
   readonly e: Ex;
 }
+/** Operands plus scratch slots a program touches: the highest slot or input read, plus one. */
+export const programWidth = (steps: readonly UpdateStep[]): number =>
+  steps.reduce((w, s) => Math.max(w, s.slot + 1, arity(s.e)), 0);
 // ── end optim ──
 
 export const contiguousStrides = (shape: readonly number[]): number[] => {

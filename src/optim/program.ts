@@ -13,8 +13,9 @@
  *   one call of the `elementwise` primitive per parameter, the reference the tests hold the
  *   fused path to.
  */
-import type { UpdateStep } from '../backend/backend.js';
+import { programWidth, type UpdateStep } from '../backend/backend.js';
 import { E, type Ex } from '../backend/expr.js';
+import { emptyLike } from '../ops/creation.js';
 import { bumpVersion, type Tensor } from '../tensor/tensor.js';
 
 export type { UpdateStep };
@@ -23,6 +24,8 @@ export type { UpdateStep };
 export const P: Ex = E.input(0);
 export const G: Ex = E.input(1);
 export const S = (i: number): Ex => E.input(2 + i);
+/** Scratch value i of a program whose operands are [p, grad, ...nState state tensors]. */
+export const T = (nState: number, i: number): Ex => E.input(2 + nState + i);
 /** A hyperparameter as a constant, rounded to float32 as PyTorch casts a Python scalar. */
 export const k = (v: number): Ex => E.const(Math.fround(v));
 /** `slot := e`. */
@@ -109,7 +112,15 @@ export function runUpdate(
   if (sets.length === 0) return;
   const params = sets.map((s) => s[0]);
   if (useFused(label, g, params)) params[0].backend.routines!.updateInPlace!(steps, sets);
-  else for (const vs of sets) for (const s of steps) vs[0].backend.elementwise(s.e, vs, vs[s.slot]);
-  const written = [...new Set(steps.map((s) => s.slot))];
+  else {
+    const width = programWidth(steps);
+    for (const vs of sets) {
+      const scratch = Array.from({ length: width - vs.length }, () => emptyLike(vs[0]));
+      const all = [...vs, ...scratch];
+      for (const s of steps) vs[0].backend.elementwise(s.e, all, all[s.slot]);
+      for (const t of scratch) t.dispose();
+    }
+  }
+  const written = [...new Set(steps.map((s) => s.slot))].filter((i) => i < sets[0].length);
   for (const vs of sets) for (const i of written) bumpVersion(vs[i].storage);
 }

@@ -1,6 +1,6 @@
 /** Fused CPU paths (see backend.ts `Routines`). Each has a composed reference in ops/. */
 import type { Routines, View } from '../backend.js';
-import { isContiguousView, numelOf } from '../backend.js';
+import { isContiguousView, numelOf, programWidth } from '../backend.js';
 import { constantsOf, structureKey } from '../expr.js';
 import { heapModule, wasmKernels } from './heap.js';
 import { type CpuStorage, cpuBackend, heapAddr } from './index.js';
@@ -51,15 +51,16 @@ export const cpuRoutines: Partial<Routines> = {
   updateInPlace(steps, sets) {
     if (sets.length === 0) return;
     const nSlots = sets[0].length;
+    const width = programWidth(steps);
     const consts: number[] = [];
-    let key = `${nSlots}`;
+    let key = `${nSlots}/${width}`;
     for (const s of steps) {
       constantsOf(s.e, consts);
       key += `|${s.slot}=${structureKey(s.e)}`;
     }
     let fn = programs.get(key);
     if (fn === undefined && wasmKernels.enabled) {
-      const f = programFn(steps, nSlots, consts.length);
+      const f = programFn(steps, nSlots, width, consts.length);
       programs.set(key, (fn = f ? heapModule<{ k: ProgramFn }>({ k: f }).k : null));
     }
     const args = new Array<number>(1 + nSlots + consts.length);
@@ -81,7 +82,14 @@ export const cpuRoutines: Partial<Routines> = {
       if (onHeap) {
         args[0] = n;
         fn!(...args);
-      } else for (const s of steps) cpuBackend.elementwise(s.e, vs, vs[s.slot]);
+      } else {
+        const scratch: View[] = [];
+        for (let k = nSlots; k < width; k++)
+          scratch.push({ storage: cpuBackend.alloc(n, 'float32'), dtype: 'float32', shape: [n], strides: [1], offset: 0 });
+        const all = [...vs.map((v) => ({ ...v, shape: [n], strides: [1] })), ...scratch];
+        for (const s of steps) cpuBackend.elementwise(s.e, all, all[s.slot]);
+        for (const v of scratch) cpuBackend.release(v.storage);
+      }
     }
   },
 };

@@ -265,14 +265,19 @@ export function ewiseFn(e: Ex, nConsts: number, sig: EwiseSig): Fn | null {
  * An update program as one wasm SIMD pass over a parameter's operands (param, grad, state, all
  * contiguous float32): each operand is loaded once, the steps run in order on registers (a
  * step's result replaces its slot's value for later steps) and the written slots are stored
- * once. kernel(n, ptr0, ..., ptrK-1, c0, c1, ...): pointers in bytes, constants as f32
+ * once; slots past the operands are scratch registers. kernel(n, ptr0, ..., ptrK-1, c0, c1, ...): pointers in bytes, constants as f32
  * (every step's constantsOf, in step order). Null where a step has no SIMD form.
  */
-export function programFn(steps: readonly UpdateStep[], nSlots: number, nConsts: number): Fn | null {
+export function programFn(
+  steps: readonly UpdateStep[],
+  nSlots: number,
+  width: number,
+  nConsts: number,
+): Fn | null {
   const f = new Fn([i32, ...new Array(nSlots).fill(i32), ...new Array(nConsts).fill(f32)]);
   const n = f.local(i32);
   const lanes: Lane[] = Array.from({ length: nSlots }, () => ({ ptr: f.local(i32), bool: false, stride: 1 }));
-  const val = lanes.map(() => f.local(v128));
+  const val = Array.from({ length: Math.max(width, nSlots) }, () => f.local(v128)); // operands, then scratch
   const constVal = Array.from({ length: nConsts }, () => f.local(v128));
   const written = new Set(steps.map((s) => s.slot));
   constVal.forEach((l, j) => {
@@ -283,7 +288,7 @@ export function programFn(steps: readonly UpdateStep[], nSlots: number, nConsts:
   lanes.forEach((l, k) => {
     f.get(1 + k).set(l.ptr);
   });
-  const ins = lanes.map((): ExType => 'f32');
+  const ins = val.map((): ExType => 'f32');
   try {
     const { emit, reset } = exEmitter(f, ins, val, constVal);
     f.get(0).set(n);
@@ -298,6 +303,7 @@ export function programFn(steps: readonly UpdateStep[], nSlots: number, nConsts:
         f.set(val[s.slot]);
       }
       for (const k of written) {
+        if (k >= nSlots) continue; // scratch: a register only
         f.get(lanes[k].ptr);
         store(f, lanes[k], vector, val[k]);
       }

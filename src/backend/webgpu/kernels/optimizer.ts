@@ -14,7 +14,7 @@
  * learning rate or step count compiles nothing and a new optimizer needs no kernel here.
  */
 import type { UpdateStep, View } from '../../backend.js';
-import { isContiguousView, numelOf } from '../../backend.js';
+import { isContiguousView, numelOf, programWidth } from '../../backend.js';
 import { constantsOf, type ExType, structureKey } from '../../expr.js';
 import { limit } from '../device.js';
 import { dispatch, flush, grid, maxDynamic, Params, pipelineFor } from '../queue.js';
@@ -36,6 +36,7 @@ const constTypes = new WeakMap<GPUComputePipeline, readonly ExType[]>();
 export function updateInPlace(steps: readonly UpdateStep[], sets: readonly (readonly View[])[]): void {
   if (sets.length === 0) return;
   const nr = sets[0].length;
+  const width = Math.max(nr, programWidth(steps)); // slots past the operands: scratch vars
   const views = sets.map((vs, i) => {
     const n = numelOf(vs[0].shape);
     if (vs.length !== nr)
@@ -89,8 +90,8 @@ export function updateInPlace(steps: readonly UpdateStep[], sets: readonly (read
     let types: readonly ExType[] | undefined;
     const pipe = pipelineFor(key, access, () => {
       const ctx = new WgslCtx(0);
-      const ins = Array.from({ length: nr }, (): ExType => 'f32');
-      const reads = Array.from({ length: nr }, (_, k) => `s${k}`);
+      const ins = Array.from({ length: width }, (): ExType => 'f32');
+      const reads = Array.from({ length: width }, (_, k) => `s${k}`);
       const body = steps.map((s) => `s${s.slot} = ${toWgsl(s.e, ins, 'f32', reads, ctx)};`).join(' ');
       types = ctx.constTypes;
       const decl = bufs.map(
@@ -99,7 +100,7 @@ export function updateInPlace(steps: readonly UpdateStep[], sets: readonly (read
       const branches = group.map((_, g) => {
         const at = at0 + g * per;
         const ref = (k: number) => `b${slots[g][k]}[${uw(at + 2 + k)} + e]`;
-        const loads = reads.map((r, k) => `var ${r} = ${ref(k)};`).join(' ');
+        const loads = reads.map((r, k) => `var ${r} = ${k < nr ? ref(k) : '0.0'};`).join(' ');
         const stores = roleWrites.flatMap((w, k) => (w ? [`${ref(k)} = s${k};`] : [])).join(' ');
         const cond = g === G - 1 ? '' : `if (i < ${uw(at + per)}) `;
         const n = uw(at + 1);
