@@ -85,7 +85,13 @@ export const cpuRoutines: Partial<Routines> = {
       } else {
         const scratch: View[] = [];
         for (let k = nSlots; k < width; k++)
-          scratch.push({ storage: cpuBackend.alloc(n, 'float32'), dtype: 'float32', shape: [n], strides: [1], offset: 0 });
+          scratch.push({
+            storage: cpuBackend.alloc(n, 'float32'),
+            dtype: 'float32',
+            shape: [n],
+            strides: [1],
+            offset: 0,
+          });
         const all = [...vs.map((v) => ({ ...v, shape: [n], strides: [1] })), ...scratch];
         for (const s of steps) cpuBackend.elementwise(s.e, all, all[s.slot]);
         for (const v of scratch) cpuBackend.release(v.storage);
