@@ -14,6 +14,7 @@ export {
   RAdam,
   type RAdamOptions,
 } from './adam-variants.js';
+export { LBFGS, type LBFGSOptions } from './lbfgs.js';
 export * as lrScheduler from './lr-scheduler.js';
 export * as lr_scheduler from './lr-scheduler.js';
 export {
