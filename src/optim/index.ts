@@ -35,3 +35,5 @@ export {
   Rprop,
   type RpropOptions,
 } from './sgd-variants.js';
+export * as swa_utils from './swa-utils.js';
+export * as swaUtils from './swa-utils.js';

@@ -1,6 +1,6 @@
 /**
  * LambdaLR, MultiplicativeLR, ConstantLR, PolynomialLR, CosineAnnealingWarmRestarts,
- * ReduceLROnPlateau, SequentialLR and ChainedScheduler against PyTorch 1.13's lr sequences
+ * ReduceLROnPlateau, SequentialLR, ChainedScheduler and swa_utils.SWALR against PyTorch 1.13's lr sequences
  * (test/fixtures/optim/make_scheduler_fixtures.py): two param groups, 12 epochs.
  */
 import { readFileSync } from 'node:fs';
@@ -42,6 +42,10 @@ const makers: Record<string, (o: torch.optim.SGD) => Sched> = {
       [new L.ConstantLR(o, { factor: 0.5, totalIters: 2 }), new L.ExponentialLR(o, 0.9)],
       [3],
     ),
+  'SWALR cos 3': (o) => new optim.swa_utils.SWALR(o, 0.02, 3),
+  'SWALR linear per-group 4': (o) =>
+    new optim.swa_utils.SWALR(o, { swaLr: [0.02, 0.2], annealEpochs: 4, annealStrategy: 'linear' }),
+  'SWALR 0 epochs': (o) => new optim.swa_utils.SWALR(o, { swaLr: 0.03, annealEpochs: 0 }),
   'ChainedScheduler constant and exponential': (o) =>
     new L.ChainedScheduler([
       new L.ConstantLR(o, { factor: 0.5, totalIters: 2 }),
