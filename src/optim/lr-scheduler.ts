@@ -729,6 +729,95 @@ export class ReduceLROnPlateau {
   }
 }
 
+const CYCLIC_LR_SIG =
+  'CyclicLR(Optimizer optimizer, float|float[] base_lr, float|float[] max_lr, int step_size_up=2000, int? step_size_down=None, "triangular"|"triangular2"|"exp_range" mode="triangular", float gamma=1, LrLambda? scale_fn=None, "cycle"|"iterations" scale_mode="cycle", bool cycle_momentum=True, float|float[] base_momentum=0.8, float|float[] max_momentum=0.9, int last_epoch=-1, bool|"deprecated" verbose="deprecated")';
+
+/** Cyclical learning rates (Smith): lr between baseLr and maxLr, momentum the other way. */
+export class CyclicLR extends LRScheduler {
+  readonly maxLrs: number[];
+  readonly totalSize: number;
+  readonly stepRatio: number;
+  readonly mode: string;
+  readonly gamma: number;
+  readonly scaleMode: 'cycle' | 'iterations';
+  readonly cycleMomentum: boolean;
+  baseMomentums: number[] = [];
+  maxMomentums: number[] = [];
+  private scaleFn!: (x: number) => number;
+  constructor(...args: CallArgs<typeof CYCLIC_LR_SIG>) {
+    const a = ctorArgs('optim.lrScheduler.CyclicLR', CYCLIC_LR_SIG, args);
+    const groups = a.optimizer.paramGroups as unknown as Group[];
+    const per = (name: string, v: number | readonly number[]): number[] => {
+      if (typeof v === 'number') return groups.map(() => v);
+      if (v.length !== groups.length)
+        throw new RangeError(`expected ${groups.length} values for ${name}, got ${v.length}`);
+      return [...v];
+    };
+    const baseLrs = per('base_lr', a.baseLr);
+    if (a.lastEpoch === -1)
+      groups.forEach((g, i) => {
+        g.lr = baseLrs[i];
+      });
+    let baseMomentums: number[] = [];
+    if (a.cycleMomentum) {
+      if (!('momentum' in a.optimizer.defaults))
+        throw new RangeError('optimizer must support momentum with `cycle_momentum` option enabled');
+      const bm = per('base_momentum', a.baseMomentum);
+      if (a.lastEpoch === -1)
+        groups.forEach((g, i) => {
+          g.momentum = bm[i];
+        });
+      baseMomentums = groups.map((g) => g.momentum as number);
+    }
+    const up = a.stepSizeUp;
+    const down = a.stepSizeDown ?? up;
+    const fn = a.scaleFn;
+    if (Array.isArray(fn)) throw new TypeError('optim.lrScheduler.CyclicLR(): scale_fn must be one function');
+    super(a.optimizer, a.lastEpoch, a.verbose);
+    this.maxLrs = per('max_lr', a.maxLr);
+    this.totalSize = up + down;
+    this.stepRatio = up / this.totalSize;
+    this.mode = a.mode;
+    this.gamma = a.gamma;
+    this.cycleMomentum = a.cycleMomentum;
+    this.baseMomentums = baseMomentums;
+    if (a.cycleMomentum) this.maxMomentums = per('max_momentum', a.maxMomentum);
+    if (fn) {
+      this.scaleFn = fn;
+      this.scaleMode = a.scaleMode;
+    } else {
+      const g = a.gamma;
+      this.scaleFn =
+        a.mode === 'triangular'
+          ? () => 1
+          : a.mode === 'triangular2'
+            ? (x) => 1 / 2 ** (x - 1)
+            : (x) => g ** x;
+      this.scaleMode = a.mode === 'exp_range' ? 'iterations' : 'cycle';
+    }
+    this.initialStep();
+    this.baseLrs = baseLrs;
+  }
+  protected getLr(): number[] {
+    const cycle = Math.floor(1 + this.lastEpoch / this.totalSize);
+    const x = 1 + this.lastEpoch / this.totalSize - cycle;
+    const scale = x <= this.stepRatio ? x / this.stepRatio : (x - 1) / (this.stepRatio - 1);
+    const at = this.scaleMode === 'cycle' ? cycle : this.lastEpoch;
+    const lrs = this.baseLrs.map((b, i) => b + (this.maxLrs[i] - b) * scale * this.scaleFn(at));
+    if (this.cycleMomentum)
+      this.groups.forEach((g, i) => {
+        const [bm, mm] = [this.baseMomentums[i], this.maxMomentums[i]];
+        g.momentum = mm - (mm - bm) * scale * this.scaleFn(at);
+      });
+    return lrs;
+  }
+  override stateDict(): Record<string, unknown> {
+    const sd = super.stateDict();
+    delete sd.scale_fn;
+    return sd;
+  }
+}
+
 const sameOptimizer = (label: string, opt: Optimizer<any>, ss: readonly LRScheduler[]): void => {
   ss.forEach((s, i) => {
     if (s.optimizer !== opt)
@@ -849,3 +938,4 @@ registerCtor('optim.lrScheduler.ReduceLROnPlateau', REDUCE_ON_PLATEAU_SIG, Reduc
 registerCtor('optim.lrScheduler.ReduceLROnPlateau.step', REDUCE_STEP_SIG);
 registerCtor('optim.lrScheduler.SequentialLR', SEQUENTIAL_LR_SIG, SequentialLR);
 registerCtor('optim.lrScheduler.ChainedScheduler', CHAINED_SIG, ChainedScheduler);
+registerCtor('optim.lrScheduler.CyclicLR', CYCLIC_LR_SIG, CyclicLR);
