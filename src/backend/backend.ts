@@ -216,6 +216,29 @@ export interface UpdateStep {
 /** Operands plus scratch slots a program touches: the highest slot or input read, plus one. */
 export const programWidth = (steps: readonly UpdateStep[]): number =>
   steps.reduce((w, s) => Math.max(w, s.slot + 1, arity(s.e)), 0);
+/**
+ * A program's structure (constants as `#`, as `structureKey` prints them) without its per-node
+ * memo: an optimizer builds its program afresh every step (new constants), and filling a
+ * WeakMap per node that the next step never reads made the key cost more than the update.
+ */
+export const programKey = (steps: readonly UpdateStep[]): string =>
+  steps.map((s) => `${s.slot}=${shapeOf(s.e)}`).join(';');
+function shapeOf(e: Ex): string {
+  switch (e.k) {
+    case 'in':
+      return `$${e.i}`;
+    case 'const':
+      return '#';
+    case 'un':
+      return `${e.op}(${shapeOf(e.a)})`;
+    case 'bin':
+      return `${e.op}(${shapeOf(e.a)},${shapeOf(e.b)})`;
+    case 'where':
+      return `where(${shapeOf(e.c)},${shapeOf(e.a)},${shapeOf(e.b)})`;
+    case 'cast':
+      return `${e.t}(${shapeOf(e.a)})`;
+  }
+}
 // ── end optim ──
 
 export const contiguousStrides = (shape: readonly number[]): number[] => {

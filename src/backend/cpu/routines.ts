@@ -1,7 +1,7 @@
 /** Fused CPU paths (see backend.ts `Routines`). Each has a composed reference in ops/. */
 import type { Routines, View } from '../backend.js';
-import { isContiguousView, numelOf, programWidth } from '../backend.js';
-import { constantsOf, structureKey } from '../expr.js';
+import { isContiguousView, numelOf, programKey, programWidth } from '../backend.js';
+import { constantsOf } from '../expr.js';
 import { heapModule, wasmKernels } from './heap.js';
 import { type CpuStorage, cpuBackend, heapAddr } from './index.js';
 import { programFn } from './wasm/ewise-kernel.js';
@@ -9,6 +9,7 @@ import { programFn } from './wasm/ewise-kernel.js';
 const arr = (v: View) => (v.storage as CpuStorage).data;
 
 type ProgramFn = (...args: number[]) => void;
+
 /** Compiled update programs by structure (constants are parameters): a handful per optimizer. */
 const programs = new Map<string, ProgramFn | null>();
 
@@ -53,11 +54,8 @@ export const cpuRoutines: Partial<Routines> = {
     const nSlots = sets[0].length;
     const width = programWidth(steps);
     const consts: number[] = [];
-    let key = `${nSlots}/${width}`;
-    for (const s of steps) {
-      constantsOf(s.e, consts);
-      key += `|${s.slot}=${structureKey(s.e)}`;
-    }
+    for (const s of steps) constantsOf(s.e, consts);
+    const key = `${nSlots}/${width}|${programKey(steps)}`;
     let fn = programs.get(key);
     if (fn === undefined && wasmKernels.enabled) {
       const f = programFn(steps, nSlots, width, consts.length);

@@ -14,8 +14,8 @@
  * learning rate or step count compiles nothing and a new optimizer needs no kernel here.
  */
 import type { UpdateStep, View } from '../../backend.js';
-import { isContiguousView, numelOf, programWidth } from '../../backend.js';
-import { constantsOf, type ExType, structureKey } from '../../expr.js';
+import { isContiguousView, numelOf, programKey, programWidth } from '../../backend.js';
+import { constantsOf, type ExType } from '../../expr.js';
 import { limit } from '../device.js';
 import { dispatch, flush, grid, maxDynamic, Params, pipelineFor } from '../queue.js';
 import { type GpuStorage, storageOf } from '../storage.js';
@@ -52,7 +52,7 @@ export function updateInPlace(steps: readonly UpdateStep[], sets: readonly (read
   for (const s of steps) constantsOf(s.e, consts);
   const C = consts.length;
   const roleWrites = Array.from({ length: nr }, (_, k) => steps.some((s) => s.slot === k));
-  const structure = steps.map((s) => `${s.slot}=${structureKey(s.e)}`).join(';');
+  const structure = programKey(steps);
   const params = views.map((vs) => vs[0]);
   // Within the dynamic-offset limit too, so the update's bind groups do not depend on where
   // each step's fresh gradients landed in their arena (queue.ts binds more at fixed offsets).
