@@ -12,7 +12,7 @@
  * - Kernels only enqueue work. Nothing waits for the device except `read`.
  */
 import type { DType, TypedArray } from '../tensor/dtype.js';
-import type { Ex } from './expr.js';
+import { arity, type Ex } from './expr.js';
 import type { LinalgKind } from './linalg.js';
 
 /**
@@ -194,22 +194,18 @@ export interface Routines {
    * and the row's softmax into probs [N, C] for the backward.
    */
   logSoftmaxNll(logits: View, target: View, ignoreIndex: number, loss: View, probs: View): void;
+  // ── optim (helper optim) ──
   /**
-   * SGD/Adam-style updates over many parameters in one kernel (PyTorch's foreach/fused).
-   * `kind` names the update rule; state views are updated in place. `hyper.step` is the 1-based
-   * step count: Adam's bias corrections use it, and SGD's step 1 initialises the momentum
-   * buffer to the update itself (PyTorch), instead of applying dampening to a zero buffer.
-   *   'sgd':  hyper {lr, momentum, dampening, weightDecay, nesterov, maximize, step}; state [momentumBuffer]
-   *   'adam' / 'adamw': hyper {lr, beta1, beta2, eps, weightDecay, amsgrad, maximize, step};
-   *           state [expAvg, expAvgSq] (+ [maxExpAvgSq] with amsgrad)
+   * A pointwise update program over many parameters in one pass (one wasm loop per parameter,
+   * one WebGPU dispatch per binding group): for each operand set `sets[i]` (param, grad, state
+   * views: contiguous float32 of one size), per element, `steps` run in order,
+   * `set[s.slot] := s.e(set...)`, a later step reading the value an earlier one wrote. Every
+   * optimizer is such a program (src/optim/program.ts); the reference is the same steps run
+   * one by one through `elementwise`. A slot past the operands (`slot >= set.length`) is a
+   * scratch value, never loaded or stored (a register; the reference uses a temporary tensor).
    */
-  optimizerStep(
-    kind: string,
-    params: readonly View[],
-    grads: readonly View[],
-    state: readonly (readonly View[])[],
-    hyper: Record<string, number>,
-  ): void;
+  updateInPlace(steps: readonly UpdateStep[], sets: readonly (readonly View[])[]): void;
+  // ── end optim ──
   /**
    * Cross-entropy reduced over the batch ('mean' over rows whose target is not ignoreIndex, or
    * 'sum'), logits [N, C], int32 targets [N]: out[0] = the loss, out[1] = the factor the
@@ -269,6 +265,40 @@ export interface Routines {
     dv: View,
   ): void;
 }
+
+// ── optim (helper optim) ──
+/** One assignment of an update program: operand `slot` := `e` of the operands. */
+export interface UpdateStep {
+  readonly slot: number;
+  readonly e: Ex;
+}
+/** Operands plus scratch slots a program touches: the highest slot or input read, plus one. */
+export const programWidth = (steps: readonly UpdateStep[]): number =>
+  steps.reduce((w, s) => Math.max(w, s.slot + 1, arity(s.e)), 0);
+/**
+ * A program's structure (constants as `#`, as `structureKey` prints them) without its per-node
+ * memo: an optimizer builds its program afresh every step (new constants), and filling a
+ * WeakMap per node that the next step never reads made the key cost more than the update.
+ */
+export const programKey = (steps: readonly UpdateStep[]): string =>
+  steps.map((s) => `${s.slot}=${shapeOf(s.e)}`).join(';');
+function shapeOf(e: Ex): string {
+  switch (e.k) {
+    case 'in':
+      return `$${e.i}`;
+    case 'const':
+      return '#';
+    case 'un':
+      return `${e.op}(${shapeOf(e.a)})`;
+    case 'bin':
+      return `${e.op}(${shapeOf(e.a)},${shapeOf(e.b)})`;
+    case 'where':
+      return `where(${shapeOf(e.c)},${shapeOf(e.a)},${shapeOf(e.b)})`;
+    case 'cast':
+      return `${e.t}(${shapeOf(e.a)})`;
+  }
+}
+// ── end optim ──
 
 export const contiguousStrides = (shape: readonly number[]): number[] => {
   const s = new Array<number>(shape.length);

@@ -7,13 +7,14 @@
  * const opt2 = new optim.AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01, amsgrad: true });
  * ```
  */
+
+import { E } from '../backend/expr.js';
 import { zerosLike } from '../ops/creation.js';
-import { maximum } from '../ops/pointwise.js';
 import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkFused, fusedStep, useFused } from './fused.js';
 import { checkRange, type Hyper, Optimizer, type ParamGroup, splitParams, unsupported } from './optimizer.js';
+import { checkFused, decayedGrad, k, lerp, P, runUpdate, S, set, type UpdateStep } from './program.js';
 
 /** PyTorch 2.x's parameter lists. */
 const ADAM_SIG =
@@ -55,70 +56,41 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
   }
 
   protected override updateGroup(g: ParamGroup<AdamOptions>): void {
-    const params = g.params.filter((p) => p.grad !== null);
-    if (useFused(this.label, g, params)) {
-      // Group by step count (equal unless parameters joined at different times).
-      const bySteps = new Map<number, Tensor[]>();
-      for (const p of params) {
-        const s = this.init(g, p);
-        s.step += 1;
-        bySteps.set(s.step, [...(bySteps.get(s.step) ?? []), p]);
-      }
-      for (const [step, ps] of bySteps) {
-        const st = ps.map((p) => {
-          const s = this.init(g, p);
-          return g.amsgrad ? [s.expAvg, s.expAvgSq, s.maxExpAvgSq!] : [s.expAvg, s.expAvgSq];
-        });
-        fusedStep(
-          this.decoupled ? 'adamw' : 'adam',
-          ps,
-          ps.map((p) => p.grad!),
-          st,
-          {
-            lr: g.lr,
-            beta1: g.betas[0],
-            beta2: g.betas[1],
-            eps: g.eps,
-            weightDecay: g.weightDecay,
-            step,
-            amsgrad: g.amsgrad,
-            maximize: g.maximize,
-          },
-        );
-      }
-      return;
+    // One program per step count (equal unless parameters joined at different times).
+    const bySteps = new Map<number, Tensor[][]>();
+    for (const p of g.params) {
+      if (!p.grad) continue;
+      const s = this.init(g, p);
+      s.step += 1;
+      const set = [p, p.grad, s.expAvg, s.expAvgSq, ...(g.amsgrad ? [s.maxExpAvgSq!] : [])];
+      bySteps.set(s.step, [...(bySteps.get(s.step) ?? []), set]);
     }
-    for (const p of params) this.single(g, p);
+    for (const [step, sets] of bySteps) runUpdate(this.label, g, adamProgram(g, step, this.decoupled), sets);
   }
+}
 
-  private single(g: ParamGroup<AdamOptions>, p: Tensor): void {
-    const { lr, eps, weightDecay, amsgrad, maximize } = g;
-    const [beta1, beta2] = g.betas;
-    const s = this.init(g, p);
-    const temps: Tensor[] = [];
-    let grad = p.grad!;
-    if (maximize) temps.push((grad = grad.neg()));
-    s.step += 1;
-    if (weightDecay !== 0) {
-      if (this.decoupled) p.mul_(1 - lr * weightDecay);
-      else temps.push((grad = grad.add(p, { alpha: weightDecay })));
-    }
-    s.expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
-    s.expAvgSq.mul_(beta2).addcmul_(grad, grad, { value: 1 - beta2 });
-    const bc1 = 1 - beta1 ** s.step;
-    const bc2Sqrt = Math.sqrt(1 - beta2 ** s.step);
-    let second = s.expAvgSq;
-    if (amsgrad) {
-      const m = maximum(s.maxExpAvgSq!, s.expAvgSq);
-      s.maxExpAvgSq!.copy_(m);
-      m.dispose();
-      second = s.maxExpAvgSq!;
-    }
-    const denom = second.sqrt().div_(bc2Sqrt).add_(eps);
-    p.addcdiv_(s.expAvg, denom, { value: -lr / bc1 });
-    denom.dispose();
-    for (const t of temps) t.dispose();
-  }
+/**
+ * torch.optim.Adam's (and AdamW's, `decoupled`) update, the only statement of it. Operands
+ * [p, grad, expAvg, expAvgSq] (+ maxExpAvgSq with amsgrad); `step` counts this update (>= 1),
+ * bias corrections are host numbers.
+ */
+export function adamProgram(
+  g: Pick<AdamOptions, 'lr' | 'betas' | 'eps' | 'weightDecay' | 'amsgrad' | 'maximize'>,
+  step: number,
+  decoupled: boolean,
+): UpdateStep[] {
+  const [beta1, beta2] = g.betas;
+  const { lr, weightDecay: wd } = g;
+  const out: UpdateStep[] = [];
+  if (decoupled && wd !== 0) out.push(set(P, E.mul(P, k(1 - lr * wd))));
+  const grad = decayedGrad({ maximize: g.maximize, weightDecay: decoupled ? 0 : wd });
+  const [m, v, vmax] = [S(0), S(1), S(2)];
+  out.push(set(m, lerp(m, grad, 1 - beta1)));
+  out.push(set(v, E.add(E.mul(v, k(beta2)), E.mul(E.mul(k(1 - beta2), grad), grad))));
+  if (g.amsgrad) out.push(set(vmax, E.max(vmax, v)));
+  const denom = E.add(E.div(E.sqrt(g.amsgrad ? vmax : v), k(Math.sqrt(1 - beta2 ** step))), k(g.eps));
+  out.push(set(P, E.add(P, E.mul(k(-lr / (1 - beta1 ** step)), E.div(m, denom)))));
+  return out;
 }
 
 /** Adam (L2 weight decay added to the gradient). Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8. */

@@ -1,6 +1,7 @@
 /**
  * optim.lrScheduler (alias optim.lr_scheduler): StepLR, MultiStepLR, ExponentialLR,
- * CosineAnnealingLR, LinearLR, OneCycleLR with PyTorch 1.13's arithmetic: `step()` uses each
+ * CosineAnnealingLR, LinearLR, OneCycleLR, LambdaLR, MultiplicativeLR, ConstantLR, PolynomialLR,
+ * CosineAnnealingWarmRestarts, ReduceLROnPlateau, SequentialLR, ChainedScheduler with PyTorch 1.13's arithmetic: `step()` uses each
  * scheduler's recursive ("chainable") form, so values match torch to the last bit, and
  * `step(epoch)` the closed form where PyTorch has one. Constructors take PyTorch 2.x's
  * parameter lists, positionally or by name.
@@ -10,7 +11,7 @@
  * for (let epoch = 0; epoch < 90; epoch++) { train(); sched.step(); }
  * ```
  */
-import { ctorArgs, registerCtor } from '../signature/bind.js';
+import { ctorArgs, registerCtor, registerType } from '../signature/bind.js';
 import type { Bound, CallArgs } from '../signature/types.js';
 import type { Optimizer } from './optimizer.js';
 
@@ -50,6 +51,10 @@ const special: Record<string, string> = {
   stepCount: '_step_count',
   lastLr: '_last_lr',
   schedulePhases: '_schedule_phases',
+  T0: 'T_0',
+  Ti: 'T_i',
+  TMult: 'T_mult',
+  Tcur: 'T_cur',
 };
 const unspecial = Object.fromEntries(Object.entries(special).map(([a, b]) => [b, a]));
 const snake = (k: string) => special[k] ?? k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -442,6 +447,469 @@ export class OneCycleLR extends LRScheduler {
   }
 }
 
+// ---- LambdaLR, MultiplicativeLR, ConstantLR, PolynomialLR, CosineAnnealingWarmRestarts,
+// ReduceLROnPlateau, SequentialLR, ChainedScheduler (PyTorch 1.13's arithmetic) ----
+
+type LrLambda = (epoch: number) => number;
+registerType(
+  'LrLambda',
+  (v): v is LrLambda | LrLambda[] =>
+    typeof v === 'function' || (Array.isArray(v) && v.every((f) => typeof f === 'function')),
+  'a function of the epoch or a list of them (one per param group)',
+);
+registerType(
+  'LRSchedulers',
+  (v): v is LRScheduler[] => Array.isArray(v) && v.every((x) => x instanceof LRScheduler),
+  'a list of lr schedulers',
+);
+declare module '../signature/types.js' {
+  interface TypeMap {
+    /** LambdaLR's `lr_lambda`: a function of the epoch, or one per param group. */
+    LrLambda: LrLambda | LrLambda[];
+    LRSchedulers: LRScheduler[];
+  }
+}
+
+const LAMBDA_LR_SIG =
+  'LambdaLR(Optimizer optimizer, LrLambda lr_lambda, int last_epoch=-1, bool|"deprecated" verbose="deprecated")';
+const MULTIPLICATIVE_LR_SIG =
+  'MultiplicativeLR(Optimizer optimizer, LrLambda lr_lambda, int last_epoch=-1, bool|"deprecated" verbose="deprecated")';
+const CONSTANT_LR_SIG =
+  'ConstantLR(Optimizer optimizer, float factor=0.3333333333333333, int total_iters=5, int last_epoch=-1, bool|"deprecated" verbose="deprecated")';
+const POLYNOMIAL_LR_SIG =
+  'PolynomialLR(Optimizer optimizer, int total_iters=5, float power=1, int last_epoch=-1, bool|"deprecated" verbose="deprecated")';
+const COSINE_WARM_RESTARTS_SIG =
+  'CosineAnnealingWarmRestarts(Optimizer optimizer, int T_0, int T_mult=1, float eta_min=0, int last_epoch=-1, bool|"deprecated" verbose="deprecated")';
+const REDUCE_ON_PLATEAU_SIG =
+  'ReduceLROnPlateau(Optimizer optimizer, "min"|"max" mode="min", float factor=0.1, int patience=10, float threshold=0.0001, "rel"|"abs" threshold_mode="rel", int cooldown=0, float|float[] min_lr=0, float eps=1e-08, bool|"deprecated" verbose="deprecated")';
+const REDUCE_STEP_SIG = 'ReduceLROnPlateau.step(float metrics, int? epoch=None)';
+const SEQUENTIAL_LR_SIG =
+  'SequentialLR(Optimizer optimizer, LRSchedulers schedulers, int[] milestones, int last_epoch=-1, bool|"deprecated" verbose="deprecated")';
+const CHAINED_SIG = 'ChainedScheduler(LRSchedulers schedulers)';
+
+function lambdas(label: string, opt: Optimizer<any>, f: LrLambda | LrLambda[]): LrLambda[] {
+  const n = opt.paramGroups.length;
+  if (typeof f === 'function') return new Array(n).fill(f);
+  if (f.length !== n) throw new RangeError(`${label}: Expected ${n} lr_lambdas, but got ${f.length}`);
+  return [...f];
+}
+
+/** lr = base lr * lrLambda(epoch). The functions are not part of the state dict. */
+export class LambdaLR extends LRScheduler {
+  protected lrLambdas!: LrLambda[];
+  constructor(...args: CallArgs<typeof LAMBDA_LR_SIG>) {
+    const a = ctorArgs('optim.lrScheduler.LambdaLR', LAMBDA_LR_SIG, args);
+    const fs = lambdas('LambdaLR', a.optimizer, a.lrLambda);
+    super(a.optimizer, a.lastEpoch, a.verbose);
+    this.lrLambdas = fs;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    return this.baseLrs.map((b, i) => b * this.lrLambdas[i](this.lastEpoch));
+  }
+  override stateDict(): Record<string, unknown> {
+    const sd = super.stateDict();
+    sd.lr_lambdas = this.lrLambdas.map(() => null);
+    return sd;
+  }
+  override loadStateDict(...args: Parameters<LRScheduler['loadStateDict']>): void {
+    const fs = this.lrLambdas;
+    super.loadStateDict(...args);
+    this.lrLambdas = fs;
+  }
+}
+
+/** lr *= lrLambda(epoch) every epoch after the first. */
+export class MultiplicativeLR extends LambdaLR {
+  constructor(...args: CallArgs<typeof MULTIPLICATIVE_LR_SIG>) {
+    const a = ctorArgs('optim.lrScheduler.MultiplicativeLR', MULTIPLICATIVE_LR_SIG, args);
+    super(a.optimizer, a.lrLambda, a.lastEpoch, a.verbose);
+  }
+  protected override getLr(): number[] {
+    if (this.lastEpoch > 0) return this.groups.map((g, i) => g.lr * this.lrLambdas[i](this.lastEpoch));
+    return this.groups.map((g) => g.lr);
+  }
+}
+
+/** lr = base lr * factor for the first totalIters epochs, then the base lr. */
+export class ConstantLR extends LRScheduler {
+  readonly factor: number;
+  readonly totalIters: number;
+  constructor(...args: CallArgs<typeof CONSTANT_LR_SIG>) {
+    const a = ctorArgs('optim.lrScheduler.ConstantLR', CONSTANT_LR_SIG, args);
+    if (a.factor > 1 || a.factor < 0)
+      throw new RangeError('Constant multiplicative factor expected to be between 0 and 1.');
+    super(a.optimizer, a.lastEpoch, a.verbose);
+    this.factor = a.factor;
+    this.totalIters = a.totalIters;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    const e = this.lastEpoch;
+    if (e === 0) return this.groups.map((g) => g.lr * this.factor);
+    if (e !== this.totalIters) return this.groups.map((g) => g.lr);
+    return this.groups.map((g) => g.lr * (1 / this.factor));
+  }
+  protected override closedFormLr(): number[] {
+    const past = this.lastEpoch >= this.totalIters ? 1 : 0;
+    return this.baseLrs.map((b) => b * (this.factor + past * (1 - this.factor)));
+  }
+}
+
+/** lr = base lr * (1 - epoch / totalIters) ** power, then 0 (constant) after totalIters. */
+export class PolynomialLR extends LRScheduler {
+  readonly totalIters: number;
+  readonly power: number;
+  constructor(...args: CallArgs<typeof POLYNOMIAL_LR_SIG>) {
+    const a = ctorArgs('optim.lrScheduler.PolynomialLR', POLYNOMIAL_LR_SIG, args);
+    super(a.optimizer, a.lastEpoch, a.verbose);
+    this.totalIters = a.totalIters;
+    this.power = a.power;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    const { lastEpoch: e, totalIters: n } = this;
+    if (e === 0 || e > n) return this.groups.map((g) => g.lr);
+    const f = ((1 - e / n) / (1 - (e - 1) / n)) ** this.power;
+    return this.groups.map((g) => g.lr * f);
+  }
+  protected override closedFormLr(): number[] {
+    const { lastEpoch: e, totalIters: n } = this;
+    return this.baseLrs.map((b) => b * (1 - Math.min(n, e) / n) ** this.power);
+  }
+}
+
+/** SGDR: cosine annealing restarted every T_i epochs, T_i growing by T_mult. */
+export class CosineAnnealingWarmRestarts extends LRScheduler {
+  readonly T0: number;
+  Ti: number;
+  readonly TMult: number;
+  readonly etaMin: number;
+  Tcur: number;
+  constructor(...args: CallArgs<typeof COSINE_WARM_RESTARTS_SIG>) {
+    const a = ctorArgs('optim.lrScheduler.CosineAnnealingWarmRestarts', COSINE_WARM_RESTARTS_SIG, args);
+    if (a.T0 <= 0) throw new RangeError(`Expected positive integer T_0, but got ${a.T0}`);
+    if (a.TMult < 1) throw new RangeError(`Expected integer T_mult >= 1, but got ${a.TMult}`);
+    super(a.optimizer, a.lastEpoch, a.verbose);
+    this.T0 = a.T0;
+    this.Ti = a.T0;
+    this.TMult = a.TMult;
+    this.etaMin = a.etaMin;
+    this.Tcur = a.lastEpoch;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    return this.baseLrs.map(
+      (b) => this.etaMin + ((b - this.etaMin) * (1 + Math.cos((Math.PI * this.Tcur) / this.Ti))) / 2,
+    );
+  }
+  /** PyTorch's own step: fractional epochs (`step(epoch + i / iters)`) allowed. */
+  override step(...args: CallArgs<typeof SCHED_STEP_SIG>): void {
+    let { epoch } = ctorArgs('optim.lrScheduler.LRScheduler.step', SCHED_STEP_SIG, args) as {
+      epoch: number | null;
+    };
+    if (epoch === null && this.lastEpoch < 0) epoch = 0;
+    if (epoch === null) {
+      epoch = this.lastEpoch + 1;
+      this.Tcur += 1;
+      if (this.Tcur >= this.Ti) {
+        this.Tcur -= this.Ti;
+        this.Ti *= this.TMult;
+      }
+    } else {
+      if (epoch < 0) throw new RangeError(`Expected non-negative epoch, but got ${epoch}`);
+      if (epoch >= this.T0) {
+        if (this.TMult === 1) this.Tcur = pyMod(epoch, this.T0);
+        else {
+          const n = Math.trunc(Math.log((epoch / this.T0) * (this.TMult - 1) + 1) / Math.log(this.TMult));
+          this.Tcur = epoch - (this.T0 * (this.TMult ** n - 1)) / (this.TMult - 1);
+          this.Ti = this.T0 * this.TMult ** n;
+        }
+      } else {
+        this.Ti = this.T0;
+        this.Tcur = epoch;
+      }
+    }
+    this.lastEpoch = Math.floor(epoch);
+    this.stepCount += 1;
+    const lrs = this.getLr();
+    this.groups.forEach((g, i) => {
+      g.lr = lrs[i];
+    });
+    this.lastLr = this.groups.map((g) => g.lr);
+  }
+}
+
+/** Divides the lr by 1/factor when a metric has stopped improving for `patience` epochs. */
+export class ReduceLROnPlateau {
+  readonly optimizer: Optimizer<any>;
+  mode: 'min' | 'max';
+  factor: number;
+  patience: number;
+  threshold: number;
+  thresholdMode: 'rel' | 'abs';
+  cooldown: number;
+  cooldownCounter = 0;
+  minLrs: number[];
+  eps: number;
+  verbose: boolean;
+  best: number;
+  numBadEpochs = 0;
+  modeWorse: number;
+  lastEpoch = 0;
+  protected lastLr: number[];
+  constructor(...args: CallArgs<typeof REDUCE_ON_PLATEAU_SIG>) {
+    const a = ctorArgs('optim.lrScheduler.ReduceLROnPlateau', REDUCE_ON_PLATEAU_SIG, args);
+    if (a.factor >= 1) throw new RangeError('Factor should be < 1.0.');
+    this.optimizer = a.optimizer;
+    const n = a.optimizer.paramGroups.length;
+    if (typeof a.minLr !== 'number' && a.minLr.length !== n)
+      throw new RangeError(`expected ${n} min_lrs, got ${a.minLr.length}`);
+    this.minLrs = typeof a.minLr === 'number' ? new Array(n).fill(a.minLr) : [...a.minLr];
+    this.mode = a.mode;
+    this.factor = a.factor;
+    this.patience = a.patience;
+    this.threshold = a.threshold;
+    this.thresholdMode = a.thresholdMode;
+    this.cooldown = a.cooldown;
+    this.eps = a.eps;
+    this.verbose = a.verbose === true;
+    this.modeWorse = this.mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    this.best = this.modeWorse;
+    this.lastLr = (a.optimizer.paramGroups as unknown as Group[]).map((g) => g.lr);
+  }
+  private isBetter(a: number, best: number): boolean {
+    if (this.mode === 'min')
+      return this.thresholdMode === 'rel' ? a < best * (1 - this.threshold) : a < best - this.threshold;
+    return this.thresholdMode === 'rel' ? a > best * (this.threshold + 1) : a > best + this.threshold;
+  }
+  /** One epoch's metric (a number, or a 0-d CPU tensor read with itemSync). */
+  step(...args: CallArgs<typeof REDUCE_STEP_SIG>): void {
+    const a = ctorArgs('optim.lrScheduler.ReduceLROnPlateau.step', REDUCE_STEP_SIG, args);
+    const current = Number(a.metrics);
+    const epoch = a.epoch ?? this.lastEpoch + 1;
+    this.lastEpoch = epoch;
+    if (this.isBetter(current, this.best)) {
+      this.best = current;
+      this.numBadEpochs = 0;
+    } else this.numBadEpochs += 1;
+    if (this.cooldownCounter > 0) {
+      this.cooldownCounter -= 1;
+      this.numBadEpochs = 0;
+    }
+    const groups = this.optimizer.paramGroups as unknown as Group[];
+    if (this.numBadEpochs > this.patience) {
+      groups.forEach((g, i) => {
+        const old = g.lr;
+        const lr = Math.max(old * this.factor, this.minLrs[i]);
+        if (old - lr > this.eps) {
+          g.lr = lr;
+          if (this.verbose)
+            console.log(
+              `Epoch ${String(epoch).padStart(5, '0')}: reducing learning rate of group ${i} to ${sci(lr)}.`,
+            );
+        }
+      });
+      this.cooldownCounter = this.cooldown;
+      this.numBadEpochs = 0;
+    }
+    this.lastLr = groups.map((g) => g.lr);
+  }
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+  stateDict(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(this)) if (k !== 'optimizer') out[snake(k)] = copy(v);
+    return out;
+  }
+  loadStateDict(sd: Record<string, unknown>): void {
+    const self = this as unknown as Record<string, unknown>;
+    for (const [k, v] of Object.entries(sd)) self[camel(k)] = copy(v);
+  }
+}
+
+const CYCLIC_LR_SIG =
+  'CyclicLR(Optimizer optimizer, float|float[] base_lr, float|float[] max_lr, int step_size_up=2000, int? step_size_down=None, "triangular"|"triangular2"|"exp_range" mode="triangular", float gamma=1, LrLambda? scale_fn=None, "cycle"|"iterations" scale_mode="cycle", bool cycle_momentum=True, float|float[] base_momentum=0.8, float|float[] max_momentum=0.9, int last_epoch=-1, bool|"deprecated" verbose="deprecated")';
+
+/** Cyclical learning rates (Smith): lr between baseLr and maxLr, momentum the other way. */
+export class CyclicLR extends LRScheduler {
+  readonly maxLrs: number[];
+  readonly totalSize: number;
+  readonly stepRatio: number;
+  readonly mode: string;
+  readonly gamma: number;
+  readonly scaleMode: 'cycle' | 'iterations';
+  readonly cycleMomentum: boolean;
+  baseMomentums: number[] = [];
+  maxMomentums: number[] = [];
+  private scaleFn!: (x: number) => number;
+  constructor(...args: CallArgs<typeof CYCLIC_LR_SIG>) {
+    const a = ctorArgs('optim.lrScheduler.CyclicLR', CYCLIC_LR_SIG, args);
+    const groups = a.optimizer.paramGroups as unknown as Group[];
+    const per = (name: string, v: number | readonly number[]): number[] => {
+      if (typeof v === 'number') return groups.map(() => v);
+      if (v.length !== groups.length)
+        throw new RangeError(`expected ${groups.length} values for ${name}, got ${v.length}`);
+      return [...v];
+    };
+    const baseLrs = per('base_lr', a.baseLr);
+    if (a.lastEpoch === -1)
+      groups.forEach((g, i) => {
+        g.lr = baseLrs[i];
+      });
+    let baseMomentums: number[] = [];
+    if (a.cycleMomentum) {
+      if (!('momentum' in a.optimizer.defaults))
+        throw new RangeError('optimizer must support momentum with `cycle_momentum` option enabled');
+      const bm = per('base_momentum', a.baseMomentum);
+      if (a.lastEpoch === -1)
+        groups.forEach((g, i) => {
+          g.momentum = bm[i];
+        });
+      baseMomentums = groups.map((g) => g.momentum as number);
+    }
+    const up = a.stepSizeUp;
+    const down = a.stepSizeDown ?? up;
+    const fn = a.scaleFn;
+    if (Array.isArray(fn)) throw new TypeError('optim.lrScheduler.CyclicLR(): scale_fn must be one function');
+    super(a.optimizer, a.lastEpoch, a.verbose);
+    this.maxLrs = per('max_lr', a.maxLr);
+    this.totalSize = up + down;
+    this.stepRatio = up / this.totalSize;
+    this.mode = a.mode;
+    this.gamma = a.gamma;
+    this.cycleMomentum = a.cycleMomentum;
+    this.baseMomentums = baseMomentums;
+    if (a.cycleMomentum) this.maxMomentums = per('max_momentum', a.maxMomentum);
+    if (fn) {
+      this.scaleFn = fn;
+      this.scaleMode = a.scaleMode;
+    } else {
+      const g = a.gamma;
+      this.scaleFn =
+        a.mode === 'triangular'
+          ? () => 1
+          : a.mode === 'triangular2'
+            ? (x) => 1 / 2 ** (x - 1)
+            : (x) => g ** x;
+      this.scaleMode = a.mode === 'exp_range' ? 'iterations' : 'cycle';
+    }
+    this.initialStep();
+    this.baseLrs = baseLrs;
+  }
+  protected getLr(): number[] {
+    const cycle = Math.floor(1 + this.lastEpoch / this.totalSize);
+    const x = 1 + this.lastEpoch / this.totalSize - cycle;
+    const scale = x <= this.stepRatio ? x / this.stepRatio : (x - 1) / (this.stepRatio - 1);
+    const at = this.scaleMode === 'cycle' ? cycle : this.lastEpoch;
+    const lrs = this.baseLrs.map((b, i) => b + (this.maxLrs[i] - b) * scale * this.scaleFn(at));
+    if (this.cycleMomentum)
+      this.groups.forEach((g, i) => {
+        const [bm, mm] = [this.baseMomentums[i], this.maxMomentums[i]];
+        g.momentum = mm - (mm - bm) * scale * this.scaleFn(at);
+      });
+    return lrs;
+  }
+  override stateDict(): Record<string, unknown> {
+    const sd = super.stateDict();
+    delete sd.scale_fn;
+    return sd;
+  }
+}
+
+const sameOptimizer = (label: string, opt: Optimizer<any>, ss: readonly LRScheduler[]): void => {
+  ss.forEach((s, i) => {
+    if (s.optimizer !== opt)
+      throw new RangeError(
+        `${label} expects all schedulers to belong to the same optimizer, but got schedulers at index ${i} to be different than the optimizer passed in.`,
+      );
+  });
+};
+
+/** Runs `schedulers[i]` from `milestones[i-1]` on (each restarted at its milestone). */
+export class SequentialLR {
+  readonly optimizer: Optimizer<any>;
+  protected schedulers: LRScheduler[];
+  protected milestones: number[];
+  lastEpoch: number;
+  protected lastLr: number[];
+  constructor(...args: CallArgs<typeof SEQUENTIAL_LR_SIG>) {
+    const a = ctorArgs('optim.lrScheduler.SequentialLR', SEQUENTIAL_LR_SIG, args);
+    sameOptimizer('Sequential Schedulers', a.optimizer, a.schedulers);
+    if (a.milestones.length !== a.schedulers.length - 1)
+      throw new RangeError(
+        `Sequential Schedulers expects number of schedulers provided to be one more than the number of milestone points, but got number of schedulers ${a.schedulers.length} and the number of milestones to be equal to ${a.milestones.length}`,
+      );
+    this.schedulers = [...a.schedulers];
+    this.milestones = [...a.milestones];
+    this.lastEpoch = a.lastEpoch + 1;
+    this.optimizer = a.optimizer;
+    for (const g of a.optimizer.paramGroups as unknown as Group[]) g.lr = g.initialLr as number;
+    for (const s of this.schedulers) s.lastEpoch -= 1;
+    (this.schedulers[0] as unknown as { initialStep(): void }).initialStep();
+    this.lastLr = this.schedulers[0].getLastLr();
+  }
+  step(): void {
+    this.lastEpoch += 1;
+    const idx = this.milestones.filter((m) => m <= this.lastEpoch).length;
+    const s = this.schedulers[idx];
+    if (idx > 0 && this.milestones[idx - 1] === this.lastEpoch) s.step(0);
+    else s.step();
+    this.lastLr = s.getLastLr();
+  }
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+  stateDict(): Record<string, unknown> {
+    return {
+      _milestones: [...this.milestones],
+      last_epoch: this.lastEpoch,
+      _last_lr: [...this.lastLr],
+      _schedulers: this.schedulers.map((s) => s.stateDict()),
+    };
+  }
+  loadStateDict(sd: Record<string, unknown>): void {
+    this.milestones = [...(sd._milestones as number[])];
+    this.lastEpoch = sd.last_epoch as number;
+    this.lastLr = [...(sd._last_lr as number[])];
+    (sd._schedulers as Record<string, unknown>[]).forEach((s, i) => {
+      this.schedulers[i].loadStateDict(s);
+    });
+  }
+}
+
+/** Steps every scheduler in turn each epoch (their factors multiply). */
+export class ChainedScheduler {
+  readonly optimizer: Optimizer<any>;
+  protected schedulers: LRScheduler[];
+  protected lastLr: number[];
+  constructor(...args: CallArgs<typeof CHAINED_SIG>) {
+    const a = ctorArgs('optim.lrScheduler.ChainedScheduler', CHAINED_SIG, args);
+    if (a.schedulers.length === 0) throw new RangeError('ChainedScheduler expects at least one scheduler');
+    sameOptimizer('ChainedScheduler', a.schedulers[0].optimizer, a.schedulers);
+    this.schedulers = [...a.schedulers];
+    this.optimizer = a.schedulers[0].optimizer;
+    this.lastLr = (this.optimizer.paramGroups as unknown as Group[]).map((g) => g.lr);
+  }
+  step(): void {
+    for (const s of this.schedulers) s.step();
+    this.lastLr = (this.optimizer.paramGroups as unknown as Group[]).map((g) => g.lr);
+  }
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+  stateDict(): Record<string, unknown> {
+    return { _last_lr: [...this.lastLr], _schedulers: this.schedulers.map((s) => s.stateDict()) };
+  }
+  loadStateDict(sd: Record<string, unknown>): void {
+    this.lastLr = [...(sd._last_lr as number[])];
+    (sd._schedulers as Record<string, unknown>[]).forEach((s, i) => {
+      this.schedulers[i].loadStateDict(s);
+    });
+  }
+}
+
 /** PyTorch 2 name of the base class. */
 export { LRScheduler as _LRScheduler };
 
@@ -457,3 +925,17 @@ registerCtor('optim.lrScheduler.ExponentialLR', EXPONENTIAL_LR_SIG, ExponentialL
 registerCtor('optim.lrScheduler.CosineAnnealingLR', COSINE_ANNEALING_LR_SIG, CosineAnnealingLR);
 registerCtor('optim.lrScheduler.LinearLR', LINEAR_LR_SIG, LinearLR);
 registerCtor('optim.lrScheduler.OneCycleLR', ONE_CYCLE_LR_SIG, OneCycleLR);
+registerCtor('optim.lrScheduler.LambdaLR', LAMBDA_LR_SIG, LambdaLR);
+registerCtor('optim.lrScheduler.MultiplicativeLR', MULTIPLICATIVE_LR_SIG, MultiplicativeLR);
+registerCtor('optim.lrScheduler.ConstantLR', CONSTANT_LR_SIG, ConstantLR);
+registerCtor('optim.lrScheduler.PolynomialLR', POLYNOMIAL_LR_SIG, PolynomialLR);
+registerCtor(
+  'optim.lrScheduler.CosineAnnealingWarmRestarts',
+  COSINE_WARM_RESTARTS_SIG,
+  CosineAnnealingWarmRestarts,
+);
+registerCtor('optim.lrScheduler.ReduceLROnPlateau', REDUCE_ON_PLATEAU_SIG, ReduceLROnPlateau);
+registerCtor('optim.lrScheduler.ReduceLROnPlateau.step', REDUCE_STEP_SIG);
+registerCtor('optim.lrScheduler.SequentialLR', SEQUENTIAL_LR_SIG, SequentialLR);
+registerCtor('optim.lrScheduler.ChainedScheduler', CHAINED_SIG, ChainedScheduler);
+registerCtor('optim.lrScheduler.CyclicLR', CYCLIC_LR_SIG, CyclicLR);

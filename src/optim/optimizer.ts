@@ -33,7 +33,7 @@ export type Params<H = Record<string, unknown>> = Iterable<Tensor> | Iterable<Pa
 export type Hyper<S extends string> = Omit<Bound<S>, 'params'>;
 
 /** A group key no optimizer signature names but schedulers read (PyTorch resumes from it). */
-const schedulerKeys = new Set(['initialLr']);
+const schedulerKeys = new Set(['initialLr', 'swaLr']);
 
 const isParams = (v: unknown): v is Params =>
   typeof v === 'object' &&

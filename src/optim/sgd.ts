@@ -7,12 +7,14 @@
  * const opt2 = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9, nesterov: true });
  * ```
  */
+
+import { E } from '../backend/expr.js';
 import { zerosLike } from '../ops/creation.js';
 import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkFused, fusedStep, useFused } from './fused.js';
 import { checkRange, type Hyper, Optimizer, type ParamGroup, splitParams, unsupported } from './optimizer.js';
+import { checkFused, decayedGrad, k, P, runUpdate, S, set, type UpdateStep } from './program.js';
 
 /** PyTorch 2.x's parameter list. */
 const SGD_SIG =
@@ -42,79 +44,50 @@ export class SGD extends Optimizer<SGDOptions> {
     checkFused(this.label, g);
   }
 
+  /**
+   * One program per group (two when some momentum buffers are new: PyTorch's first step sets
+   * the buffer to the update itself).
+   */
   protected override updateGroup(g: ParamGroup<SGDOptions>): void {
     const params = g.params.filter((p) => p.grad !== null);
-    if (useFused(this.label, g, params)) {
-      this.fused(g, params);
-      return;
-    }
-    for (const p of params) this.single(g, p);
-  }
-
-  private single(g: ParamGroup<SGDOptions>, p: Tensor): void {
-    const { lr, momentum, dampening, weightDecay, nesterov, maximize } = g;
-    // Temporaries are freed at once so device memory stays flat across steps.
-    const temps: Tensor[] = [];
-    const tmp = (t: Tensor) => {
-      temps.push(t);
-      return t;
-    };
-    let d = p.grad!;
-    if (maximize) d = tmp(d.neg());
-    if (weightDecay !== 0) d = tmp(d.add(p, { alpha: weightDecay }));
-    if (momentum !== 0) {
-      const s = this.stateOf(p);
-      let buf = s.momentumBuffer as Tensor | undefined;
-      if (!buf) s.momentumBuffer = buf = d.clone();
-      else buf.mul_(momentum).add_(d, { alpha: 1 - dampening });
-      d = nesterov ? tmp(d.add(buf, { alpha: momentum })) : buf;
-    }
-    p.add_(d, { alpha: -lr });
-    for (const t of temps) t.dispose();
-  }
-
-  /** One routine call per group, two when some buffers are new (their first step differs). */
-  private fused(g: ParamGroup<SGDOptions>, params: Tensor[]): void {
-    const hyper = {
-      lr: g.lr,
-      momentum: g.momentum,
-      dampening: g.dampening,
-      weightDecay: g.weightDecay,
-      nesterov: g.nesterov,
-      maximize: g.maximize,
-    };
     if (g.momentum === 0) {
-      fusedStep(
-        'sgd',
-        params,
-        params.map((p) => p.grad!),
-        params.map(() => []),
-        { ...hyper, step: 2 },
+      runUpdate(
+        this.label,
+        g,
+        sgdProgram(g, false),
+        params.map((p) => [p, p.grad!]),
       );
       return;
     }
-    const fresh: Tensor[] = [];
-    const old: Tensor[] = [];
-    for (const p of params) (this.state.get(p)?.momentumBuffer ? old : fresh).push(p);
-    for (const [ps, step] of [
-      [fresh, 1],
-      [old, 2],
-    ] as const) {
-      if (!ps.length) continue;
-      const bufs = ps.map((p) => {
-        const s = this.stateOf(p);
-        if (!s.momentumBuffer) s.momentumBuffer = zerosLike(p);
-        return [s.momentumBuffer as Tensor];
-      });
-      fusedStep(
-        'sgd',
-        ps,
-        ps.map((p) => p.grad!),
-        bufs,
-        { ...hyper, step },
-      );
+    const fresh: Tensor[][] = [];
+    const old: Tensor[][] = [];
+    for (const p of params) {
+      const s = this.stateOf(p);
+      const isNew = !s.momentumBuffer;
+      if (isNew) s.momentumBuffer = zerosLike(p);
+      (isNew ? fresh : old).push([p, p.grad!, s.momentumBuffer as Tensor]);
     }
+    if (fresh.length) runUpdate(this.label, g, sgdProgram(g, true), fresh);
+    if (old.length) runUpdate(this.label, g, sgdProgram(g, false), old);
   }
+}
+
+/**
+ * torch.optim.SGD's update, the only statement of it: d = grad (+ weightDecay * p, negated with
+ * maximize); buf = momentum * buf + (1 - dampening) * d (d itself on the first step);
+ * p -= lr * (nesterov ? d + momentum * buf : buf). Operands: [p, grad] or [p, grad, buf].
+ */
+export function sgdProgram(
+  g: Pick<SGDOptions, 'lr' | 'momentum' | 'dampening' | 'weightDecay' | 'nesterov' | 'maximize'>,
+  first: boolean,
+): UpdateStep[] {
+  const d = decayedGrad(g);
+  if (g.momentum === 0) return [set(P, E.sub(P, E.mul(k(g.lr), d)))];
+  const buf = S(0);
+  return [
+    set(buf, first ? d : E.add(E.mul(buf, k(g.momentum)), E.mul(k(1 - g.dampening), d))),
+    set(P, E.sub(P, E.mul(k(g.lr), g.nesterov ? E.add(d, E.mul(k(g.momentum), buf)) : buf))),
+  ];
 }
 
 // Listed in registeredCallables() at import (docs/api-signatures.md, conformance training cases).

@@ -52,6 +52,8 @@ function sample(t: TypeSpec): unknown {
     Callable: () => () => undefined,
     Dataset: () => new torch.utils.data.TensorDataset(torch.ones([2])),
     Sampler: () => [0],
+    LrLambda: () => () => 1,
+    LRSchedulers: () => [new optim.lrScheduler.ConstantLR(new optim.SGD([p], 0.1))],
   };
   const make = base[t.base];
   if (!make) throw new Error(`no test value for signature type '${t.base}'`);

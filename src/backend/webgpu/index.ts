@@ -30,7 +30,7 @@ import { gather, scatterAdd } from './kernels/gather.js';
 import { linalg } from './kernels/linalg.js';
 import { logSoftmaxNll, logSoftmaxNllReduced } from './kernels/log-softmax-nll.js';
 import { linearGrads, matmul } from './kernels/matmul.js';
-import { optimizerStep } from './kernels/optimizer.js';
+import { updateInPlace } from './kernels/optimizer.js';
 import { random } from './kernels/random.js';
 import { reduce } from './kernels/reduce.js';
 import { sort } from './kernels/sort.js';
@@ -151,7 +151,7 @@ const backend: Backend = {
   linalg,
   sort,
   synchronize: synchronizeChecked,
-  routines: { logSoftmaxNll, logSoftmaxNllReduced, linearGrads, optimizerStep, attention, attentionBackward },
+  routines: { logSoftmaxNll, logSoftmaxNllReduced, linearGrads, updateInPlace, attention, attentionBackward },
 };
 
 /**

@@ -14,6 +14,7 @@ import { type CpuStorage, cpuBackend, HeapStorage, heapAddr } from '../../../src
 import { constantsOf, E, type Ex } from '../../../src/backend/expr.js';
 import * as torch from '../../../src/index.js';
 import type { DType } from '../../../src/tensor/dtype.js';
+import { programOf } from '../../helpers/update-programs.js';
 
 const hasHeap = heap !== undefined;
 
@@ -250,9 +251,9 @@ describe.skipIf(!hasHeap)('SIMD elementwise kernels agree with the JS path', () 
   });
 });
 
-// ---- the fused optimizer update: wasm vs its JS twin, and both vs composed (optim/fused.test.ts) ----
+// ---- optimizer update programs: one wasm pass vs the steps one by one (optim/fused.test.ts) ----
 
-describe.skipIf(!hasHeap)('optimizerStep: wasm SIMD and JS agree bit for bit', () => {
+describe.skipIf(!hasHeap)('updateInPlace: one wasm SIMD pass per parameter', () => {
   afterEach(() => {
     setWasmKernels(true);
   });
@@ -265,26 +266,34 @@ describe.skipIf(!hasHeap)('optimizerStep: wasm SIMD and JS agree bit for bit', (
     ['adamw', { lr: 1e-2, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1, maximize: 1, step: 1 }, 2],
   ];
   for (const [kind, hyper, nState] of kinds)
-    it(`${kind} ${JSON.stringify(hyper)}`, () => {
-      const run = (wasm: boolean) => {
-        setWasmKernels(wasm);
+    it(`${kind} ${JSON.stringify(hyper)}: bit for bit the steps one by one; JS within an ulp or so`, () => {
+      const steps = programOf(kind, hyper);
+      const run = (how: 'fused' | 'steps' | 'js') => {
+        setWasmKernels(how !== 'js');
         const sizes = [1, 3, 4, 37, 130];
         const mk = (n: number, seed: number, pos = false) => {
           const t = torch.randn([n], { generator: new torch.Generator(seed) });
           return pos ? t.abs() : t;
         };
-        const ps = sizes.map((n, i) => mk(n, i));
-        const gs = sizes.map((n, i) => mk(n, 100 + i));
-        const st = sizes.map((n, i) =>
-          Array.from({ length: nState }, (_, k) => mk(n, 200 + 10 * i + k, k > 0)),
-        );
-        cpuBackend.routines!.optimizerStep!(kind, ps, gs, st, hyper);
-        expect((ps[0].storage as CpuStorage).heapOff >= 0).toBe(wasm);
-        return [...ps, ...st.flat()].map((t) => Array.from(t.toArraySync() as Float32Array));
+        const sets = sizes.map((n, i) => [
+          mk(n, i),
+          mk(n, 100 + i),
+          ...Array.from({ length: nState }, (_, k) => mk(n, 200 + 10 * i + k, k > 0)),
+        ]);
+        if (how === 'steps')
+          for (const vs of sets) for (const s of steps) cpuBackend.elementwise(s.e, vs, vs[s.slot]);
+        else cpuBackend.routines!.updateInPlace!(steps, sets);
+        expect((sets[0][0].storage as CpuStorage).heapOff >= 0).toBe(how !== 'js');
+        return sets.flat().map((t) => Array.from(t.toArraySync() as Float32Array));
       };
-      const w = run(true);
-      const j = run(false);
-      expect(w).toEqual(j);
+      const fused = run('fused');
+      expect(fused).toEqual(run('steps'));
+      const js = run('js');
+      fused.forEach((row, i) => {
+        row.forEach((v, j) => {
+          expect(Math.abs(v - js[i][j])).toBeLessThanOrEqual(4e-7 * Math.max(1, Math.abs(v)));
+        });
+      });
     });
 });
 

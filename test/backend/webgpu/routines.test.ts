@@ -2,6 +2,7 @@
 import { expect, it } from 'vitest';
 import type { View } from '../../../src/backend/backend.js';
 import { resetStats, setMatmulVariant, stats } from '../../../src/backend/webgpu/index.js';
+import { programOf } from '../../helpers/update-programs.js';
 import { describeGpu, expectClose, fill, gpu, outPair, pair, randn, rng } from './helpers.js';
 
 const gv = (data: Float32Array | Int32Array, shape: number[], strides?: number[], offset = 0): View =>
@@ -75,7 +76,7 @@ function refStep(kind: string, p: number[], g: number[], st: number[][], h: Reco
   }
 }
 
-describeGpu('webgpu routines.optimizerStep', () => {
+describeGpu('webgpu routines.updateInPlace (optimizer programs)', () => {
   const configs: [string, Record<string, number>][] = [
     ['sgd', { lr: 0.1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: 0, maximize: 0 }],
     ['sgd', { lr: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 0.01, nesterov: 0, maximize: 1 }],
@@ -100,7 +101,10 @@ describeGpu('webgpu routines.optimizerStep', () => {
         const h = { ...hyper, step };
         await gpu().synchronize();
         resetStats();
-        gpu().routines!.optimizerStep!(kind, pv, gvs, sv, h);
+        gpu().routines!.updateInPlace!(
+          programOf(kind, h),
+          pv.map((p, i) => [p, gvs[i], ...sv[i]]),
+        );
         const perParam = 2 + nState;
         expect(stats().dispatches).toBeLessThanOrEqual(Math.ceil(20 / Math.floor(16 / perParam)));
         for (let i = 0; i < P.length; i++) refStep(kind, P[i], G[i], S[i], h);

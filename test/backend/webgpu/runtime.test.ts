@@ -21,6 +21,7 @@ import {
   webgpuAvailable,
 } from '../../../src/backend/webgpu/index.js';
 import { overrideDynamicBindingLimit } from '../../../src/backend/webgpu/queue.js';
+import { programOf } from '../../helpers/update-programs.js';
 import { describeGpu, gpu } from './helpers.js';
 
 const view = (storage: View['storage'], n: number, dtype: View['dtype'] = 'float32'): View => ({
@@ -155,14 +156,10 @@ describeGpu('webgpu runtime', () => {
       const gs = [t(5, () => 1), t(5, () => 1), t(5, () => 1)];
       const v5 = (s: View['storage']) => view(s, 5);
       resetStats();
-      be.routines!.optimizerStep!('sgd', ps.map(v5), gs.map(v5), [[], [], []], {
-        lr: 0.5,
-        momentum: 0,
-        dampening: 0,
-        weightDecay: 0,
-        nesterov: 0,
-        maximize: 0,
-      });
+      be.routines!.updateInPlace!(
+        programOf('sgd', { lr: 0.5 }),
+        ps.map((p, i) => [v5(p), v5(gs[i])]),
+      );
       expect(stats().dispatches).toBe(3);
       for (const [i, p] of ps.entries())
         expect(Array.from(await be.read(v5(p)))).toEqual(Array(5).fill(i + 0.5));

@@ -15,6 +15,7 @@
  * kernel(inner, outer, out, outStep, in0, in0Step, ..., c0, c1, ...): pointers and steps
  * (between outer rows) in bytes; constants as f32.
  */
+import type { UpdateStep } from '../../backend.js';
 import { type BinOp, type Ex, type ExType, operandType, typeOf, type UnOp } from '../../expr.js';
 import { Fn, f32, i32, type SimdOp, v128 } from './emit.js';
 import { type Lane, load, store, streamLoop } from './loop.js';
@@ -70,35 +71,19 @@ export const simdBinary = {
   zeta: { f32: null, bool: null },
 } satisfies Record<BinOp, { f32: SimdOp | null; bool: SimdOp | null }>;
 
-/** The kernel's function, or null where the tree needs something only the JS path has. */
-export function ewiseFn(e: Ex, nConsts: number, sig: EwiseSig): Fn | null {
-  if (sig.out === 'i32' || sig.ins.some((t) => t === 'i32')) return null;
-  const k = sig.ins.length;
-  const f = new Fn([i32, i32, ...new Array(2 + 2 * k).fill(i32), ...new Array(nConsts).fill(f32)]);
-  const [INNER, OUTER, OUT, OSTEP] = [0, 1, 2, 3];
-  const inPtr = (i: number) => 4 + 2 * i;
-  const inStep = (i: number) => 5 + 2 * i;
-  const constParam = (j: number) => 4 + 2 * k + j;
-  const row = f.local(i32);
-  const n = f.local(i32);
-  const outLane: Lane = { ptr: f.local(i32), bool: sig.out === 'bool', stride: 1 };
-  const inLanes: Lane[] = sig.ins.map((t, i) => ({
-    ptr: f.local(i32),
-    bool: t === 'bool',
-    stride: sig.strides[i],
-  }));
-  const inVal = sig.ins.map(() => f.local(v128)); // each input loaded once per iteration
-  const constVal = Array.from({ length: nConsts }, () => f.local(v128));
-  const result = f.local(v128);
+/**
+ * The tree emitter shared by the kernels below: `emit(x, want)` pushes one v128 of `x`, reading
+ * input i from local `inVal[i]` and constant j (constantsOf's order, counted from `reset()`)
+ * from `constVal[j]`. Throws Unsupported where a node has no SIMD form.
+ */
+function exEmitter(f: Fn, ins: readonly ExType[], inVal: readonly number[], constVal: readonly number[]) {
+  const sig = { ins };
   const scratch: number[] = [];
   const temp = () => {
     const l = f.local(v128);
     scratch.push(l);
     return l;
   };
-  constVal.forEach((l, j) => {
-    f.get(constParam(j)).v('f32x4.splat').set(l);
-  });
   const ones = temp();
   f.f32x4Const(1).set(ones);
 
@@ -222,12 +207,45 @@ export function ewiseFn(e: Ex, nConsts: number, sig: EwiseSig): Fn | null {
     }
   };
 
+  return {
+    emit,
+    reset: () => {
+      constAt = 0;
+    },
+  };
+}
+
+/** The kernel's function, or null where the tree needs something only the JS path has. */
+export function ewiseFn(e: Ex, nConsts: number, sig: EwiseSig): Fn | null {
+  if (sig.out === 'i32' || sig.ins.some((t) => t === 'i32')) return null;
+  const k = sig.ins.length;
+  const f = new Fn([i32, i32, ...new Array(2 + 2 * k).fill(i32), ...new Array(nConsts).fill(f32)]);
+  const [INNER, OUTER, OUT, OSTEP] = [0, 1, 2, 3];
+  const inPtr = (i: number) => 4 + 2 * i;
+  const inStep = (i: number) => 5 + 2 * i;
+  const constParam = (j: number) => 4 + 2 * k + j;
+  const row = f.local(i32);
+  const n = f.local(i32);
+  const outLane: Lane = { ptr: f.local(i32), bool: sig.out === 'bool', stride: 1 };
+  const inLanes: Lane[] = sig.ins.map((t, i) => ({
+    ptr: f.local(i32),
+    bool: t === 'bool',
+    stride: sig.strides[i],
+  }));
+  const inVal = sig.ins.map(() => f.local(v128)); // each input loaded once per iteration
+  const constVal = Array.from({ length: nConsts }, () => f.local(v128));
+  const result = f.local(v128);
+  constVal.forEach((l, j) => {
+    f.get(constParam(j)).v('f32x4.splat').set(l);
+  });
+  const { emit, reset } = exEmitter(f, sig.ins, inVal, constVal);
+
   const body = (vector: boolean) => {
     inLanes.forEach((l, i) => {
       load(f, l, vector);
       f.set(inVal[i]);
     });
-    constAt = 0;
+    reset();
     emit(e, sig.out);
     f.set(result);
     f.get(outLane.ptr);
@@ -246,6 +264,62 @@ export function ewiseFn(e: Ex, nConsts: number, sig: EwiseSig): Fn | null {
     streamLoop(f, n, [outLane, ...inLanes], body);
     f.get(row).i32Const(1).i32Add().tee(row).get(OUTER).i32Ne().brIf(0);
     f.end();
+  } catch (err) {
+    if (err instanceof Unsupported) return null;
+    throw err;
+  }
+  return f;
+}
+
+// ── update programs (backend.ts Routines.updateInPlace) ──
+
+/**
+ * An update program as one wasm SIMD pass over a parameter's operands (param, grad, state, all
+ * contiguous float32): each operand is loaded once, the steps run in order on registers (a
+ * step's result replaces its slot's value for later steps) and the written slots are stored
+ * once; slots past the operands are scratch registers. kernel(n, ptr0, ..., ptrK-1, c0, c1, ...): pointers in bytes, constants as f32
+ * (every step's constantsOf, in step order). Null where a step has no SIMD form.
+ */
+export function programFn(
+  steps: readonly UpdateStep[],
+  nSlots: number,
+  width: number,
+  nConsts: number,
+): Fn | null {
+  const f = new Fn([i32, ...new Array(nSlots).fill(i32), ...new Array(nConsts).fill(f32)]);
+  const n = f.local(i32);
+  const lanes: Lane[] = Array.from({ length: nSlots }, () => ({ ptr: f.local(i32), bool: false, stride: 1 }));
+  const val = Array.from({ length: Math.max(width, nSlots) }, () => f.local(v128)); // operands, then scratch
+  const constVal = Array.from({ length: nConsts }, () => f.local(v128));
+  const written = new Set(steps.map((s) => s.slot));
+  constVal.forEach((l, j) => {
+    f.get(1 + nSlots + j)
+      .v('f32x4.splat')
+      .set(l);
+  });
+  lanes.forEach((l, k) => {
+    f.get(1 + k).set(l.ptr);
+  });
+  const ins = val.map((): ExType => 'f32');
+  try {
+    const { emit, reset } = exEmitter(f, ins, val, constVal);
+    f.get(0).set(n);
+    streamLoop(f, n, lanes, (vector) => {
+      lanes.forEach((l, k) => {
+        load(f, l, vector);
+        f.set(val[k]);
+      });
+      reset();
+      for (const s of steps) {
+        emit(s.e, 'f32');
+        f.set(val[s.slot]);
+      }
+      for (const k of written) {
+        if (k >= nSlots) continue; // scratch: a register only
+        f.get(lanes[k].ptr);
+        store(f, lanes[k], vector, val[k]);
+      }
+    });
   } catch (err) {
     if (err instanceof Unsupported) return null;
     throw err;

@@ -1,5 +1,5 @@
 /**
- * routines.optimizerStep: SGD / Adam / AdamW over many parameters in one dispatch per group,
+ * routines.updateInPlace: an optimizer's update program over many parameters in one dispatch per group,
  * PyTorch's `foreach`/`fused` idea. Each tensor is its own binding, and a shader stage may
  * bind at most maxStorageBuffersPerShaderStage of them (8 in browsers, 16 on lavapipe), and at
  * most maxDynamicStorageBuffersPerPipelineLayout with dynamic offsets (>= 4, 16 on lavapipe;
@@ -9,23 +9,20 @@
  * unrolled compare chain).
  * Bytes moved per element: SGD+momentum 16 (p, g, buf read; p, buf written), Adam 28.
  *
- * kinds and state (formulas as torch.optim's single-tensor path):
- * - 'sgd': hyper {lr, momentum, dampening, weightDecay, nesterov, maximize, step?};
- *   state[i] = [momentumBuffer] when momentum != 0. With step === 1 the buffer is initialised to
- *   the update (PyTorch's "buf is None" first step); otherwise buf = momentum*buf + (1-dampening)*d.
- * - 'adam' | 'adamw': hyper {lr, beta1, beta2, eps, weightDecay, step, amsgrad, maximize};
- *   state[i] = [expAvg, expAvgSq] (+ maxExpAvgSq when amsgrad).
+ * The update itself is data: an update program (src/optim/program.ts), its steps rendered to
+ * WGSL by the elementwise renderer (wgsl/expr.ts) with constants as uniform words, so a new
+ * learning rate or step count compiles nothing and a new optimizer needs no kernel here.
  */
-import type { View } from '../../backend.js';
-import { isContiguousView, numelOf } from '../../backend.js';
-import { optimizerHyper } from '../../routines.js';
+import type { UpdateStep, View } from '../../backend.js';
+import { isContiguousView, numelOf, programKey, programWidth } from '../../backend.js';
+import { constantsOf, type ExType } from '../../expr.js';
 import { limit } from '../device.js';
 import { dispatch, flush, grid, maxDynamic, Params, pipelineFor } from '../queue.js';
 import { type GpuStorage, storageOf } from '../storage.js';
-import { builtins, linearId, uf, uniformDecl, uw } from '../wgsl/common.js';
+import { builtins, linearId, uniformDecl, uw } from '../wgsl/common.js';
+import { constantWord, toWgsl, WgslCtx } from '../wgsl/expr.js';
 
 const WG = 256;
-const H = 12; // hyper words; then total threads, then per parameter: first thread, numel, role offsets
 /**
  * Elements per thread: a parameter of n elements gets m = ceil(n/4) threads, thread t updating
  * t, t+m, t+2m, t+3m. Consecutive threads touch consecutive addresses at every step (coalesced
@@ -33,87 +30,30 @@ const H = 12; // hyper words; then total threads, then per parameter: first thre
  */
 const PER_THREAD = 4;
 
-interface Rule {
-  roles: string[];
-  writes: boolean[];
-  body: string;
-  hyper: number[];
-  flags: string;
-}
+/** Each pipeline's constant types (constant j is uniform word j, see WgslCtx). */
+const constTypes = new WeakMap<GPUComputePipeline, readonly ExType[]>();
 
-function rule(kind: string, h: Record<string, number>): Rule {
-  const on = (k: string) => !!h[k];
-  if (kind === 'sgd') {
-    const mom = (h.momentum ?? 0) !== 0;
-    const lines = ['var d = {G};'];
-    if (on('maximize')) lines.push('d = -d;');
-    if (on('weightDecay')) lines.push(`d = d + ${uf(3)} * {P};`);
-    if (mom) {
-      lines.push(`let b = select(${uf(1)} * {BUF} + ${uf(2)} * d, d, ${uw(4)} == 1u);`, '{BUF} = b;');
-      lines.push(on('nesterov') ? `d = d + ${uf(1)} * b;` : 'd = b;');
-    }
-    lines.push(`{P} = {P} - ${uf(0)} * d;`);
-    return {
-      roles: mom ? ['{P}', '{G}', '{BUF}'] : ['{P}', '{G}'],
-      writes: [true, false, true],
-      body: lines.join(' '),
-      // 1 - dampening in f64 on the host, as PyTorch's Python scalar.
-      hyper: optimizerHyper(kind, h, 'webgpu'), // slot 4 (u32) is the first-step flag, set per call
-      flags: `${mom ? 'm' : ''}${on('nesterov') ? 'n' : ''}${on('maximize') ? 'x' : ''}${on('weightDecay') ? 'w' : ''}`,
-    };
-  }
-  if (kind === 'adam' || kind === 'adamw') {
-    const ams = on('amsgrad');
-    const lines = ['var g = {G};'];
-    if (on('maximize')) lines.push('g = -g;');
-    if (on('weightDecay')) lines.push(kind === 'adam' ? `g = g + ${uf(6)} * {P};` : `{P} = {P} * ${uf(9)};`);
-    // exp_avg.lerp_(g, 1 - beta1): PyTorch's lerp switches formula at weight 0.5.
-    lines.push(`{M} = select(g - (g - {M}) * ${uf(2)}, {M} + ${uf(1)} * (g - {M}), ${uf(1)} < 0.5);`);
-    lines.push(`{V} = {V} * ${uf(3)} + ${uf(4)} * g * g;`);
-    lines.push(
-      ams
-        ? `{VMAX} = max({VMAX}, {V}); let denom = sqrt({VMAX}) / ${uf(8)} + ${uf(5)};`
-        : `let denom = sqrt({V}) / ${uf(8)} + ${uf(5)};`,
-    );
-    lines.push(`{P} = {P} + (-${uf(7)}) * ({M} / denom);`);
-    return {
-      roles: ams ? ['{P}', '{G}', '{M}', '{V}', '{VMAX}'] : ['{P}', '{G}', '{M}', '{V}'],
-      writes: [true, false, true, true, true],
-      body: lines.join(' '),
-      hyper: optimizerHyper(kind, h, 'webgpu'),
-      flags: `${kind}${ams ? 'a' : ''}${on('maximize') ? 'x' : ''}${on('weightDecay') ? 'w' : ''}`,
-    };
-  }
-  throw new RangeError(`webgpu optimizerStep: unknown kind '${kind}' (expected sgd, adam or adamw)`);
-}
-
-export function optimizerStep(
-  kind: string,
-  params: readonly View[],
-  grads: readonly View[],
-  state: readonly (readonly View[])[],
-  hyper: Record<string, number>,
-): void {
-  const r = rule(kind, hyper);
-  const nr = r.roles.length;
-  if (grads.length !== params.length || state.length !== params.length)
-    throw new RangeError(
-      `webgpu optimizerStep: ${params.length} params, ${grads.length} grads, ${state.length} states`,
-    );
-  const views = params.map((p, i) => {
-    const vs = [p, grads[i], ...state[i]].slice(0, nr);
-    if (vs.length < nr)
-      throw new RangeError(
-        `webgpu optimizerStep: ${kind} needs ${nr - 2} state tensors per param, got ${state[i].length}`,
-      );
-    const n = numelOf(p.shape);
+export function updateInPlace(steps: readonly UpdateStep[], sets: readonly (readonly View[])[]): void {
+  if (sets.length === 0) return;
+  const nr = sets[0].length;
+  const width = Math.max(nr, programWidth(steps)); // slots past the operands: scratch vars
+  const views = sets.map((vs, i) => {
+    const n = numelOf(vs[0].shape);
+    if (vs.length !== nr)
+      throw new RangeError(`webgpu updateInPlace: set ${i} has ${vs.length} operands, expected ${nr}`);
     for (const v of vs)
       if (!isContiguousView(v) || numelOf(v.shape) !== n || v.dtype !== 'float32')
         throw new TypeError(
-          `webgpu optimizerStep: param ${i}: tensors must be contiguous float32 of ${n} elements`,
+          `webgpu updateInPlace: set ${i}: operands must be contiguous float32 of ${n} elements`,
         );
     return vs;
   });
+  const consts: number[] = [];
+  for (const s of steps) constantsOf(s.e, consts);
+  const C = consts.length;
+  const roleWrites = Array.from({ length: nr }, (_, k) => steps.some((s) => s.slot === k));
+  const structure = programKey(steps);
+  const params = views.map((vs) => vs[0]);
   // Within the dynamic-offset limit too, so the update's bind groups do not depend on where
   // each step's fresh gradients landed in their arena (queue.ts binds more at fixed offsets).
   const maxBufs = Math.min(limit('maxStorageBuffersPerShaderStage'), maxDynamic());
@@ -126,14 +66,14 @@ export function optimizerStep(
     let j = i;
     for (; j < params.length; j++) {
       const add = views[j]
-        .map((v) => storageOf(v, 'optimizerStep'))
+        .map((v) => storageOf(v, 'updateInPlace'))
         .filter((b, k, a) => !bufs.includes(b) && a.indexOf(b) === k);
       if (bufs.length + add.length > maxBufs && j > i) break;
       bufs.push(...add);
       slots.push(
         views[j].map((v, k) => {
-          const s = bufs.indexOf(storageOf(v, 'optimizerStep'));
-          writes[s] = (writes[s] ?? false) || r.writes[k];
+          const s = bufs.indexOf(storageOf(v, 'updateInPlace'));
+          writes[s] = (writes[s] ?? false) || roleWrites[k];
           return s;
         }),
       );
@@ -145,40 +85,47 @@ export function optimizerStep(
     const access = writes.map((w) => (w ? 'w' : 'r')).join('');
     const per = 2 + nr;
     const G = group.length;
-    const key = `opt:${r.flags}:g${G}:${slots.map((s) => s.join('.')).join('|')}:${access}`;
+    const key = `upd:${nr}:${structure}:g${G}:${slots.map((s) => s.join('.')).join('|')}:${access}`;
+    const at0 = C + 1; // words: constants, total threads, then per parameter
+    let types: readonly ExType[] | undefined;
     const pipe = pipelineFor(key, access, () => {
+      const ctx = new WgslCtx(0);
+      const ins = Array.from({ length: width }, (): ExType => 'f32');
+      const reads = Array.from({ length: width }, (_, k) => `s${k}`);
+      const body = steps.map((s) => `s${s.slot} = ${toWgsl(s.e, ins, 'f32', reads, ctx)};`).join(' ');
+      types = ctx.constTypes;
       const decl = bufs.map(
         (_, s) => `@group(0) @binding(${s + 1}) var<storage, read_write> b${s}: array<f32>;`,
       );
       const branches = group.map((_, g) => {
-        const at = H + 1 + g * per;
-        let body = r.body;
-        r.roles.forEach((role, k) => {
-          body = body.split(role).join(`b${slots[g][k]}[${uw(at + 2 + k)} + e]`);
-        });
+        const at = at0 + g * per;
+        const ref = (k: number) => `b${slots[g][k]}[${uw(at + 2 + k)} + e]`;
+        const loads = reads.map((r, k) => `var ${r} = ${k < nr ? ref(k) : '0.0'};`).join(' ');
+        const stores = roleWrites.flatMap((w, k) => (w ? [`${ref(k)} = s${k};`] : [])).join(' ');
         const cond = g === G - 1 ? '' : `if (i < ${uw(at + per)}) `;
         const n = uw(at + 1);
         return `${cond}{
     let t = i - ${uw(at)}; let m = (${n} + ${PER_THREAD - 1}u) / ${PER_THREAD}u;
-    for (var q = 0u; q < ${PER_THREAD}u; q++) { let e = t + q * m; if (e < ${n}) { ${body} } }
+    for (var q = 0u; q < ${PER_THREAD}u; q++) { let e = t + q * m; if (e < ${n}) { ${loads} ${body} ${stores} } }
   }`;
       });
-      return `${uniformDecl(H + 1 + G * per)}
+      return `${uniformDecl(at0 + G * per)}
 ${decl.join('\n')}
+${ctx.prelude()}
 @compute @workgroup_size(${WG}) fn main(${builtins}) {
   ${linearId(WG)}
-  if (i >= ${uw(H)}) { return; }
+  if (i >= ${uw(C)}) { return; }
   ${branches.join(' else ')}
 }`;
     });
-    const p = new Params(H + 1 + G * per);
-    r.hyper.forEach((v, k) => {
-      p.f[k] = v;
-    });
-    if (kind === 'sgd') p.u[4] = hyper.step === 1 ? 1 : 0;
+    if (types) constTypes.set(pipe, types);
+    else types = constTypes.get(pipe);
+    if (!types || types.length !== C) throw new Error(`webgpu ${key}: constants out of step`);
+    const p = new Params(at0 + G * per);
+    for (let j = 0; j < C; j++) p.u[j] = constantWord(consts[j], types[j]);
     let start = 0;
     group.forEach((vs, g) => {
-      const at = H + 1 + g * per;
+      const at = at0 + g * per;
       const n = numelOf(vs[0].shape);
       p.u[at] = start;
       p.u[at + 1] = n;
@@ -187,7 +134,7 @@ ${decl.join('\n')}
       });
       start += Math.ceil(n / PER_THREAD);
     });
-    p.u[H] = start;
+    p.u[C] = start;
     dispatch(pipe, access, bufs, p, grid(Math.ceil(start / WG)));
   }
   // The optimizer update ends a training step: submit the step's batch now (one submit per

@@ -1,0 +1,71 @@
+/**
+ * optim.LBFGS against PyTorch 1.13 (test/fixtures/optim/make_lbfgs_fixtures.py): a
+ * non-quadratic least-squares loss over two parameters, plain and with the strong-Wolfe line
+ * search; the parameters, the returned loss and the number of closure calls after each step.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as torch from '../../src/index.js';
+
+const { nn, optim } = torch;
+const fx = JSON.parse(
+  readFileSync(new URL('../fixtures/optim/pytorch-lbfgs.json', import.meta.url), 'utf8'),
+) as {
+  A: number[][];
+  b: number[];
+  c: number[];
+  x0: number[];
+  w0: number[];
+  cases: Record<
+    string,
+    { kwargs: Record<string, unknown>; steps: { loss: number; x: number[]; w: number[]; calls: number }[] }
+  >;
+};
+const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const close = (got: number[], want: number[], what: string) => {
+  got.forEach((v, i) => {
+    if (!(Math.abs(v - want[i]) <= 1e-4 * (1 + Math.abs(want[i]))))
+      throw new Error(`${what}[${i}]: ${v} vs PyTorch ${want[i]}`);
+  });
+};
+
+describe('optim.LBFGS vs PyTorch 1.13', () => {
+  for (const [name, c] of Object.entries(fx.cases))
+    it(name, () => {
+      const x = nn.Parameter(torch.tensor(fx.x0));
+      const w = nn.Parameter(torch.tensor(fx.w0));
+      const [a, b, cc] = [torch.tensor(fx.A), torch.tensor(fx.b), torch.tensor(fx.c)];
+      const opts: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(c.kwargs)) opts[camel(k)] = v;
+      const opt = new optim.LBFGS([x, w], opts);
+      let calls = 0;
+      const closure = () => {
+        calls += 1;
+        opt.zeroGrad();
+        const loss = torch
+          .matmul(a, x)
+          .sub(b)
+          .square()
+          .sum()
+          .add(x.pow(4).sum().mul(0.1))
+          .add(w.mul(w).mul(cc).sum());
+        loss.backward();
+        return loss;
+      };
+      c.steps.forEach((s, k) => {
+        const loss = opt.step(closure);
+        close([loss.itemSync()], [s.loss], `${name} step ${k} loss`);
+        close(Array.from(x.toArraySync() as Float32Array), s.x, `${name} step ${k} x`);
+        close(Array.from(w.toArraySync() as Float32Array), s.w, `${name} step ${k} w`);
+        expect(calls).toBe(s.calls);
+      });
+    });
+
+  it('one param group only, a closure is required, CPU only', () => {
+    const p = nn.Parameter(torch.zeros([2]));
+    expect(() => new optim.LBFGS([{ params: [p] }, { params: [nn.Parameter(torch.zeros([1]))] }])).toThrow(
+      /doesn't support per-parameter options/,
+    );
+    expect(() => (new optim.LBFGS([p]) as any).step()).toThrow(TypeError);
+  });
+});
