@@ -51,7 +51,7 @@ describeGpu('tutorial training step on webgpu', () => {
       'mm:register', // fc2: dh = g W2
       'ew:where(le($1,#),#,$0)', // relu backward
       'mm:register', // fc1: dW1 = g^T x, db1 (one kernel)
-      'opt:', // SGD over all four parameters
+      'upd:2', // SGD's update program (param, grad) over all four parameters
     ]);
     expect(kernels.filter((e) => e.includes('rowsum'))).toHaveLength(2);
     expect(s.dispatches).toBe(11);
