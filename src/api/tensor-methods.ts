@@ -555,7 +555,7 @@ const inPlace = {
       a.self,
       'addcmul_',
       [a.tensor1, a.tensor2],
-      (x) => pw.add(x, pw.mul(pw.mul(a.tensor1, a.tensor2), v)),
+      (x) => pm.addcmul(x, a.tensor1, a.tensor2, v),
       () =>
         ewiseInto('addcmul_', a.self, (x, p, q) => E.add(x, E.mul(E.mul(p, q), v)), [
           a.self,
@@ -570,7 +570,7 @@ const inPlace = {
       a.self,
       'addcdiv_',
       [a.tensor1, a.tensor2],
-      (x) => pw.add(x, pw.mul(pw.div(a.tensor1, a.tensor2), v)),
+      (x) => pm.addcdiv(x, a.tensor1, a.tensor2, v),
       () =>
         ewiseInto('addcdiv_', a.self, (x, p, q) => E.add(x, E.mul(E.div(p, q), v)), [
           a.self,
@@ -585,7 +585,7 @@ const inPlace = {
       a.self,
       'lerp_',
       [a.end, w],
-      (x) => pw.add(x, pw.mul(pw.sub(a.end, x), w)),
+      (x) => pm.lerp(x, a.end, w),
       () => ewiseInto('lerp_', a.self, (x, e, wt) => E.add(x, E.mul(E.sub(e, x), wt)), [a.self, a.end, w]),
     );
   }),
