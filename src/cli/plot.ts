@@ -14,18 +14,20 @@ function panel(
   opts: { legend: 'top' | 'bottom'; percent?: boolean },
 ): string {
   const all = series.flatMap((s) => s.values).filter(Number.isFinite);
-  let [lo, hi] = [Math.min(...all), Math.max(...all)];
-  if (!(hi > lo)) [lo, hi] = [lo - 0.5, hi + 0.5];
+  const { lo, hi, ticks, decimals } = niceAxis(
+    Math.min(...all),
+    Math.max(...all),
+    opts.percent ? [0, 1] : [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY],
+  );
   const n = Math.max(...series.map((s) => s.values.length), 2);
   const pad = { l: 48, r: 12, t: 28, b: 34 };
   const px = (i: number) => x0 + pad.l + (i / (n - 1)) * (w - pad.l - pad.r);
   const py = (v: number) => pad.t + (1 - (v - lo) / (hi - lo)) * (h - pad.t - pad.b);
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => lo + f * (hi - lo));
   const out = [`<text x="${x0 + w / 2}" y="18" text-anchor="middle" font-weight="bold">${title}</text>`];
   for (const t of ticks)
     out.push(
       `<line x1="${x0 + pad.l}" x2="${x0 + w - pad.r}" y1="${py(t)}" y2="${py(t)}" stroke="#ddd"/>`,
-      `<text x="${x0 + pad.l - 6}" y="${py(t) + 4}" text-anchor="end" font-size="11">${opts.percent ? `${(100 * t).toFixed(1)}%` : t.toFixed(3)}</text>`,
+      `<text x="${x0 + pad.l - 6}" y="${py(t) + 4}" text-anchor="end" font-size="11">${opts.percent ? `${(100 * t).toFixed(Math.max(0, decimals - 2))}%` : t.toFixed(decimals)}</text>`,
     );
   out.push(`<text x="${x0 + w / 2}" y="${h - 6}" text-anchor="middle" font-size="11">epoch</text>`);
   for (let i = 0; i < n; i++)
@@ -40,6 +42,33 @@ function panel(
     );
   });
   return out.join('\n');
+}
+
+/**
+ * A y axis with round ticks: a step of 1, 2, 2.5 or 5 times a power of ten giving about four
+ * intervals, the range widened to whole steps and clipped to `bounds` (an accuracy axis never
+ * passes 100%). `decimals` prints every tick exactly.
+ */
+export function niceAxis(
+  min: number,
+  max: number,
+  bounds: readonly [number, number],
+): { lo: number; hi: number; ticks: number[]; decimals: number } {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) [min, max] = [0, 1];
+  if (!(max > min)) {
+    const d = Math.abs(min) > 0 ? Math.abs(min) * 0.05 : 0.5;
+    [min, max] = [min - d, max + d];
+  }
+  const raw = (max - min) / 4;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)) + (step / p === 2.5 ? 1 : 0));
+  const lo = Math.max(bounds[0], Math.floor(min / step + 1e-9) * step);
+  const hi = Math.min(bounds[1], Math.ceil(max / step - 1e-9) * step);
+  const ticks: number[] = [];
+  for (let t = Math.ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9; t += step)
+    ticks.push(Number(t.toFixed(decimals + 2)));
+  return { lo, hi: hi > lo ? hi : lo + step, ticks, decimals };
 }
 
 /** Loss (train/test) and accuracy per epoch, side by side. */
