@@ -20,7 +20,7 @@
  * StepLR(optimizer, step_size=1, gamma=args.gamma)       new StepLR(optimizer, { stepSize: 1, gamma: args.gamma })
  * datasets.MNIST('../data', train=True, download=True,   new torch.datasets.MNIST({ train: true })  (bundled digits)
  *   transform=Compose([ToTensor(), Normalize(...)]))     + x.sub(0.1307).div(0.3081) per batch (no transforms yet)
- * torch.save(model.state_dict(), "mnist_cnn.pt")         await torch.save(model.stateDict(), 'mnist_cnn.pt')
+ * torch.save(model.state_dict(), "mnist_cnn.pt")         await torch.save(model.stateDict(), 'mnist_cnn.safetensors')
  * (CUDA initialises lazily)                              await torch.accelerator.init()
  */
 import { pathToFileURL } from 'node:url';
@@ -177,7 +177,7 @@ async function main() {
     await test(model, device, normalized(testLoader), dataset2.length);
     scheduler.step();
   }
-  if (args.saveModel) await torch.save(model.stateDict(), 'mnist_cnn.pt');
+  if (args.saveModel) await torch.save(model.stateDict(), 'mnist_cnn.safetensors');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
