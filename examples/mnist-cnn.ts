@@ -1,10 +1,12 @@
 /**
  * pytorch/examples `mnist/main.py` (the convolutional MNIST classifier), ported mechanically.
  * Run: npx tsx examples/mnist-cnn.ts [--device cpu|webgpu] [--epochs N] [--steps N] [--batch-size N]
- *      [--lr X] [--gamma X] [--log-interval N] [--dry-run] [--save-model]
+ *      [--test-batch-size N] [--lr X] [--gamma X] [--log-interval N] [--dry-run] [--save-model]
  * `--steps N` stops each epoch after N batches (a quick run); the data is torchts's bundled 10,000
  * digits (8,000 train / 2,000 test) instead of torchvision's download.
  * test/examples/mnist-cnn.test.ts checks Net + Adadelta + StepLR + train() against PyTorch 1.13.
+ * On an adapter that binds at most 128 MiB per buffer (lavapipe; WebGPU's default limit) pass
+ * `--test-batch-size 500`: the original's 1000 makes conv2's output [1000, 64, 24, 24] = 141 MiB.
  *
  * PyTorch original                                      torchts
  * class Net(nn.Module): def __init__(self): ...          class Net extends nn.Module { conv1 = ... }
