@@ -76,6 +76,86 @@ const fastBin: Partial<Record<string, BinLoop>> = {
   'mul:i32': (o, x, y, len) => {
     for (let j = 0; j < len; j++) o[j] = Math.imul(x[j], y[j]);
   },
+  'lt:f32': (o, x, y, len) => {
+    for (let j = 0; j < len; j++) o[j] = x[j] < y[j] ? 1 : 0;
+  },
+  'lt:i32': (o, x, y, len) => {
+    for (let j = 0; j < len; j++) o[j] = x[j] < y[j] ? 1 : 0;
+  },
+  'lt:bool': (o, x, y, len) => {
+    for (let j = 0; j < len; j++) o[j] = x[j] < y[j] ? 1 : 0;
+  },
+  'le:f32': (o, x, y, len) => {
+    for (let j = 0; j < len; j++) o[j] = x[j] <= y[j] ? 1 : 0;
+  },
+  'le:i32': (o, x, y, len) => {
+    for (let j = 0; j < len; j++) o[j] = x[j] <= y[j] ? 1 : 0;
+  },
+  'le:bool': (o, x, y, len) => {
+    for (let j = 0; j < len; j++) o[j] = x[j] <= y[j] ? 1 : 0;
+  },
+  'gt:f32': (o, x, y, len) => {
+    for (let j = 0; j < len; j++) o[j] = x[j] > y[j] ? 1 : 0;
+  },
+  'gt:i32': (o, x, y, len) => {
+    for (let j = 0; j < len; j++) o[j] = x[j] > y[j] ? 1 : 0;
+  },
+  'gt:bool': (o, x, y, len) => {
+    for (let j = 0; j < len; j++) o[j] = x[j] > y[j] ? 1 : 0;
+  },
+  'ge:f32': (o, x, y, len) => {
+    for (let j = 0; j < len; j++) o[j] = x[j] >= y[j] ? 1 : 0;
+  },
+  'ge:i32': (o, x, y, len) => {
+    for (let j = 0; j < len; j++) o[j] = x[j] >= y[j] ? 1 : 0;
+  },
+  'ge:bool': (o, x, y, len) => {
+    for (let j = 0; j < len; j++) o[j] = x[j] >= y[j] ? 1 : 0;
+  },
+  'eq:f32': (o, x, y, len) => {
+    for (let j = 0; j < len; j++) o[j] = x[j] === y[j] ? 1 : 0;
+  },
+  'eq:i32': (o, x, y, len) => {
+    for (let j = 0; j < len; j++) o[j] = x[j] === y[j] ? 1 : 0;
+  },
+  'eq:bool': (o, x, y, len) => {
+    for (let j = 0; j < len; j++) o[j] = x[j] === y[j] ? 1 : 0;
+  },
+  'ne:f32': (o, x, y, len) => {
+    for (let j = 0; j < len; j++) o[j] = x[j] !== y[j] ? 1 : 0;
+  },
+  'ne:i32': (o, x, y, len) => {
+    for (let j = 0; j < len; j++) o[j] = x[j] !== y[j] ? 1 : 0;
+  },
+  'ne:bool': (o, x, y, len) => {
+    for (let j = 0; j < len; j++) o[j] = x[j] !== y[j] ? 1 : 0;
+  },
+};
+
+// The same for the commonest f32 unary ops.
+type UnLoop = (o: Float64Array, x: Float64Array, len: number) => void;
+const fastUn: Partial<Record<string, UnLoop>> = {
+  'neg:f32': (o, x, len) => {
+    for (let j = 0; j < len; j++) o[j] = -x[j];
+  },
+  'exp:f32': (o, x, len) => {
+    for (let j = 0; j < len; j++) o[j] = Math.exp(x[j]);
+  },
+  'log:f32': (o, x, len) => {
+    for (let j = 0; j < len; j++) o[j] = Math.log(x[j]);
+  },
+  'sqrt:f32': (o, x, len) => {
+    for (let j = 0; j < len; j++) o[j] = Math.sqrt(x[j]);
+  },
+  'abs:f32': (o, x, len) => {
+    for (let j = 0; j < len; j++) o[j] = Math.abs(x[j]);
+  },
+  'tanh:f32': (o, x, len) => {
+    for (let j = 0; j < len; j++) o[j] = Math.tanh(x[j]);
+  },
+  'recip:f32': (o, x, len) => {
+    for (let j = 0; j < len; j++) o[j] = 1 / x[j];
+  },
 };
 
 function build(e: Ex, want: ExType, ins: readonly ExType[], st: State, consts: { n: number }): Node {
@@ -124,7 +204,14 @@ function buildRaw(e: Ex, ins: readonly ExType[], st: State, consts: { n: number 
     }
     case 'un': {
       const ot = operandType(e, ins);
-      return mapNode(build(e.a, ot, ins, st, consts), unFns[e.op](ot));
+      const a = build(e.a, ot, ins, st, consts);
+      const loop = fastUn[`${e.op}:${ot}`];
+      if (loop === undefined) return mapNode(a, unFns[e.op](ot));
+      const out = new Float64Array(BLOCK);
+      return (len) => {
+        loop(out, a(len), len);
+        return out;
+      };
     }
     case 'bin': {
       const ot = operandType(e, ins);
