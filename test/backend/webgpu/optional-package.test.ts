@@ -31,7 +31,11 @@ const run = (spec: string, init: boolean) => {
     { cwd: root, encoding: 'utf8', env: { ...process.env, TORCHTS_NO_WEBGPU: undefined }, timeout: 120_000 },
   );
   expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { available: boolean; reason: string; grad: number[] };
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+    available: boolean;
+    reason: string;
+    grad: number[];
+  };
 };
 
 describe("without the optional 'webgpu' package", () => {
