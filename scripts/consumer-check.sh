@@ -2,7 +2,7 @@
 # The published package, as a user gets it: `npm pack`, install the tarball into a fresh ESM project,
 # and compile a typed training loop with `tsc --strict` and no skipLibCheck (so every shipped .d.ts is
 # checked, against TypeScript 5.x from the registry), then run it. Then publint and
-# @arethetypeswrong/cli on the tarball. Needs only the npm registry (or its cache).
+# @arethetypeswrong/cli on the tarball. Also installs it with --omit=optional (no `webgpu`). Needs only the npm registry (or its cache).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 TS_VERSION="${TS_VERSION:-5}"   # the newest 5.x
@@ -84,6 +84,23 @@ echo "consumer-check: tsc $(npx --no-install tsc --version) --strict, no skipLib
 npx --no-install tsc -p tsconfig.json
 npx --no-install tsc -p tsconfig.web.json
 node out/train.js
+
+# `webgpu` (Dawn, five platforms' binaries) is an optional dependency: without it the package
+# installs, trains on the CPU and says why WebGPU is unavailable.
+echo "consumer-check: npm install --omit=optional (no Dawn)"
+mkdir "$work/min"
+cd "$work/min"
+echo '{ "name": "torchts-min", "version": "1.0.0", "private": true, "type": "module" }' > package.json
+npm install --no-audit --no-fund --silent --omit=optional "$tarball"
+if [ -e node_modules/webgpu ]; then echo "consumer-check: webgpu installed despite --omit=optional" >&2; exit 1; fi
+cp "$work/app/out/train.js" train.js
+node train.js
+node --input-type=module -e "
+import * as torch from 'torchts';
+const want = \"the optional package 'webgpu' is not installed: npm install webgpu\";
+if (torch.webgpu.isAvailable() || torch.webgpu.unavailableReason() !== want)
+  throw new Error('unexpected: ' + torch.webgpu.unavailableReason());
+console.log('consumer-check: without webgpu: ' + torch.webgpu.unavailableReason());"
 
 cd "$root"
 echo "consumer-check: publint"

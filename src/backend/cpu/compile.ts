@@ -16,30 +16,36 @@ import {
 } from '../expr.js';
 
 export { erf } from '../../tensor/scalar-math.js';
+export { roundHalfEven } from './ops.js';
 
-import { erf } from '../../tensor/scalar-math.js';
-// ── special/fft (helper special) ──
-import * as special from '../special-math.js';
+import { closureKernel } from './closure.js';
+import { helpers } from './ops.js';
 
-/** Round half to even, as torch.round. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+/**
+ * Whether this engine compiles code from strings: false under a Content-Security-Policy without
+ * 'unsafe-eval' or `node --disallow-code-generation-from-strings` (`new Function` throws an
+ * EvalError). Probed once, at the first kernel; kernels are then built by closure.ts instead.
+ * `codegen.mode` can force either path ('source' | 'closure'; tests, benchmarks).
+ */
+export const codegen: { mode: 'auto' | 'source' | 'closure'; allowed: boolean | undefined } = {
+  mode: 'auto',
+  allowed: undefined,
+};
+
+/** Whether `new Function` works here (probed once). */
+export function stringCodegenAllowed(): boolean {
+  if (codegen.allowed === undefined) {
+    try {
+      codegen.allowed = new Function('return 1')() === 1;
+    } catch {
+      codegen.allowed = false; // EvalError (CSP, --disallow-code-generation-from-strings)
+    }
+  }
+  return codegen.allowed;
 }
 
-// Small helpers the generated code calls; V8 inlines them in the hot loop.
-const helpers = {
-  erf,
-  roundHalfEven,
-  fmax: (a: number, b: number) => (a !== a || b !== b ? Number.NaN : a > b ? a : b),
-  fmin: (a: number, b: number) => (a !== a || b !== b ? Number.NaN : a < b ? a : b),
-  fmod: (a: number, b: number) => a - Math.floor(a / b) * b,
-  imod: (a: number, b: number) => (((a % b) + b) % b) | 0,
-  // C's pow (and PyTorch): pow(1, y) = 1 and pow(-1, +-inf) = 1, where JS's Math.pow gives NaN.
-  fpow: (a: number, b: number) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : a ** b),
-  // ── special/fft (helper special) ──
-  special,
-};
+const useSource = (): boolean =>
+  codegen.mode === 'auto' ? stringCodegenAllowed() : codegen.mode === 'source';
 
 function cast(code: string, from: ExType | null, to: ExType): string {
   if (from === to || from === null) return code;
@@ -170,17 +176,27 @@ const cache = new Map<string, Kernel>();
 export const jsKernels = { compiles: 0, cached: () => cache.size, limit: 1024 };
 
 export function compileElementwise(e: Ex, inDtypes: readonly DType[], outDtype: DType): Kernel {
-  const key = `${structureKey(e)}|${inDtypes.join(',')}|${outDtype}`;
-  let k = cache.get(key);
+  const source = useSource();
+  const key = `${source ? 's' : 'c'}|${structureKey(e)}|${inDtypes.join(',')}|${outDtype}`;
+  let k: Kernel | undefined = cache.get(key);
   if (k) {
     cache.delete(key); // LRU: re-insert as most recent
     cache.set(key, k);
     return k;
   }
   const ins = inDtypes.map(exType);
+  k = source ? sourceKernel(e, ins, exType(outDtype)) : closureKernel(e, ins, exType(outDtype));
+  jsKernels.compiles++;
+  while (cache.size >= jsKernels.limit) cache.delete(cache.keys().next().value as string);
+  cache.set(key, k);
+  return k;
+}
+
+/** The kernel as generated source, compiled with `new Function`. */
+function sourceKernel(e: Ex, ins: readonly ExType[], outType: ExType): Kernel {
   const n = ins.length;
   const g: Gen = { ins, reads: ins.map((_, i) => `a${i}[p${i}]`), consts: 0 };
-  const body = emit(e, exType(outDtype), g);
+  const body = emit(e, outType, g);
   const ids = Array.from({ length: n }, (_, i) => i);
   const cs = Array.from({ length: g.consts }, (_, j) => `const c${j} = consts[${j}];`).join(' ');
   const src = `
@@ -201,11 +217,7 @@ return function kernel(arrays, offsets, strides, shape, consts) {
     for (let d = last - 1; d >= 0; d--) { if (++idx[d] < shape[d]) break; idx[d] = 0; }
   }
 };`;
-  k = new Function('H', src)(helpers) as Kernel;
-  jsKernels.compiles++;
-  while (cache.size >= jsKernels.limit) cache.delete(cache.keys().next().value as string);
-  cache.set(key, k);
-  return k;
+  return new Function('H', src)(helpers) as Kernel;
 }
 
 export { coalesce } from '../backend.js';

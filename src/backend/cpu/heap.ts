@@ -15,11 +15,12 @@
  *
  * The memory is shared where a worker thread could use it (gemm-threads.ts) and the engine has
  * SharedArrayBuffer; its 4 GiB maximum is only address space (64-bit engines reserve that for
- * every wasm memory anyway). Without WebAssembly SIMD there is no heap (`heap` is undefined)
+ * every wasm memory anyway). Without WebAssembly SIMD, or where wasm may not be compiled (CSP
+ * without 'wasm-unsafe-eval'), there is no heap (`heap` is undefined)
  * and storages are plain typed arrays, as are allocations the heap cannot fit.
  */
 import { GcPressure } from '../pressure.js';
-import { type Fn, hasWasmSimd, type MemorySpec, moduleBytes } from './wasm/emit.js';
+import { canCompileWasm, type Fn, hasWasmSimd, type MemorySpec, moduleBytes } from './wasm/emit.js';
 
 const PAGE = 65536;
 /** First pages; growth adds at least a quarter of the current size (few epochs, little slack). */
@@ -159,7 +160,8 @@ function memorySpec(): MemorySpec {
 }
 
 function create(): Heap | undefined {
-  if (!hasWasmSimd()) return undefined;
+  // No SIMD, or no wasm compilation (a CSP without 'wasm-unsafe-eval'): plain typed arrays.
+  if (!hasWasmSimd() || !canCompileWasm()) return undefined;
   try {
     return new Heap(memorySpec());
   } catch {

@@ -12,7 +12,7 @@
  * `globalThis.__torchtsGpu` (the only global we keep, and only because Dawn forces it).
  */
 
-import { probeAdapter, probedSoFar } from './probe.js';
+import { probeAdapter, probedSoFar, WEBGPU_MISSING, webgpuPackageUrl } from './probe.js';
 import { missingVulkan } from './vulkan-probe.js';
 
 /** No GPU driver on this machine: a plain "unavailable", not an initialisation failure. */
@@ -56,12 +56,14 @@ async function gpuEntry(): Promise<GPU | null> {
   if (!isNode) return null;
   const g = globalThis as { __torchtsGpu?: GPU };
   if (!g.__torchtsGpu) {
+    // `webgpu` is an optional dependency: without it, say so (and how to get it).
+    const url = webgpuPackageUrl();
+    if (url === null) throw new NoDriver(WEBGPU_MISSING);
     // Without a driver Dawn would print native warnings that JS cannot silence: look first.
     const missing = await missingVulkan();
     if (missing) throw new NoDriver(missing);
-    // A string specifier keeps bundlers from resolving the native module for the browser.
-    const spec = 'webgpu';
-    const mod = (await import(/* @vite-ignore */ spec)) as { create(flags: string[]): GPU; globals: object };
+    // A value specifier keeps bundlers from resolving the native module for the browser.
+    const mod = (await import(/* @vite-ignore */ url)) as { create(flags: string[]): GPU; globals: object };
     // Dawn's node binding reads GPUBufferUsage & co. from its own globals, not ours.
     g.__torchtsGpu = mod.create([]);
   }

@@ -65,21 +65,36 @@ export function probeAdapter(): ProbedAdapter | null {
 /** The cached probe result without starting one (undefined: nobody asked yet). */
 export const probedSoFar = (): ProbedAdapter | null | undefined => cached;
 
+/**
+ * The npm package that provides WebGPU in Node (Dawn). It is an optional dependency: installs
+ * with `--omit=optional`, or on a platform without a prebuilt binary, have none. `spec` is
+ * replaceable so tests can simulate the package missing.
+ */
+export const webgpuPackage = { spec: 'webgpu' };
+export const WEBGPU_MISSING = "the optional package 'webgpu' is not installed: npm install webgpu";
+
+/** File URL of the `webgpu` package's entry, or null when it is not installed (or not in Node). */
+export function webgpuPackageUrl(): string | null {
+  const proc = (globalThis as { process?: Builtins }).process;
+  if (typeof proc?.getBuiltinModule !== 'function') return null;
+  const { createRequire } = proc.getBuiltinModule('node:module') as typeof import('node:module');
+  const { pathToFileURL } = proc.getBuiltinModule('node:url') as typeof import('node:url');
+  try {
+    return pathToFileURL(createRequire(import.meta.url).resolve(webgpuPackage.spec)).href;
+  } catch {
+    return null;
+  }
+}
+
 function runProbe(): ProbedAdapter | null {
   const proc = (globalThis as { process?: Builtins }).process;
   if (typeof proc?.versions?.node !== 'string' || typeof proc.getBuiltinModule !== 'function') return null;
+  const pkg = webgpuPackageUrl();
+  if (pkg === null) return none(WEBGPU_MISSING);
   const fs = proc.getBuiltinModule('node:fs') as Fs;
   const missing = missingVulkanSync(fs);
   if (missing) return none(missing);
-  const { createRequire } = proc.getBuiltinModule('node:module') as typeof import('node:module');
   const { spawnSync } = proc.getBuiltinModule('node:child_process') as typeof import('node:child_process');
-  const { pathToFileURL } = proc.getBuiltinModule('node:url') as typeof import('node:url');
-  let pkg: string;
-  try {
-    pkg = pathToFileURL(createRequire(import.meta.url).resolve('webgpu')).href;
-  } catch {
-    return none("the 'webgpu' npm package (Dawn) is not installed");
-  }
   const r = spawnSync(proc.execPath ?? 'node', ['--input-type=module', '-e', CHILD, pkg], {
     encoding: 'utf8',
     timeout: 30_000,

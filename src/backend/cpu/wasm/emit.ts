@@ -352,3 +352,19 @@ export function hasWasmSimd(): boolean {
     return false;
   }
 }
+
+/**
+ * Whether this engine compiles WebAssembly here: false in a page whose Content-Security-Policy
+ * lacks 'wasm-unsafe-eval' (validation passes, compilation throws a CompileError). The CPU
+ * backend then runs on plain typed arrays and JS kernels, as without SIMD.
+ */
+export function canCompileWasm(): boolean {
+  if (typeof WebAssembly !== 'object') return false;
+  const f = new Fn([], [v128]).v128Zero();
+  try {
+    new WebAssembly.Module(moduleBytes({ f }, { min: 0 }) as BufferSource);
+    return true;
+  } catch {
+    return false;
+  }
+}
