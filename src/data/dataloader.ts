@@ -8,7 +8,7 @@ import { stack } from '../ops/shape.js';
 import { ctorArgs, registerCtor, registerType } from '../signature/bind.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { Dataset } from './dataset.js';
+import { type Dataset, type IterableDataset, isIterableDataset } from './dataset.js';
 
 /** Yields indices of a dataset. */
 export interface Sampler {
@@ -118,7 +118,7 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
   readonly sampler: Sampler;
   private readonly collate: ((items: T[]) => B) | null;
 
-  readonly dataset: Dataset<T>;
+  readonly dataset: Dataset<T> | IterableDataset<T>;
   private readonly batchSampler: Iterable<readonly number[]> | null;
 
   /**
@@ -127,8 +127,13 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
    * thread: `numWorkers`, `pinMemory`, `timeout`, `prefetchFactor`, `persistentWorkers` are
    * accepted so PyTorch code ports unchanged and change no value (docs/porting.md).
    */
-  constructor(dataset: Dataset<T>, options?: DataLoaderOptions<T, B>);
-  constructor(dataset: Dataset<T>, batchSize?: number | null, shuffle?: boolean | null, ...rest: unknown[]);
+  constructor(dataset: Dataset<T> | IterableDataset<T>, options?: DataLoaderOptions<T, B>);
+  constructor(
+    dataset: Dataset<T> | IterableDataset<T>,
+    batchSize?: number | null,
+    shuffle?: boolean | null,
+    ...rest: unknown[]
+  );
   constructor(...args: unknown[]) {
     const a = ctorArgs('utils.data.DataLoader', DATALOADER, args);
     if (a.numWorkers < 0)
@@ -142,6 +147,23 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
     if (a.timeout < 0) throw new RangeError('timeout option should be non-negative');
     const dataset = a.dataset as Dataset<T>;
     this.dataset = dataset;
+    if (isIterableDataset(dataset)) {
+      // PyTorch: an iterable-style dataset decides its own order.
+      if (a.shuffle !== null && a.shuffle !== false)
+        throw new Error(
+          `DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=${a.shuffle}`,
+        );
+      if (a.sampler !== null)
+        throw new Error(
+          'DataLoader with IterableDataset: expected unspecified sampler option, but got sampler=' +
+            String(a.sampler),
+        );
+      if (a.batchSampler !== null)
+        throw new Error(
+          'DataLoader with IterableDataset: expected unspecified batch_sampler option, but got batch_sampler=' +
+            String(a.batchSampler),
+        );
+    }
     if (a.batchSampler !== null) {
       // PyTorch: batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last
       if (a.batchSize !== 1 || a.shuffle || a.sampler !== null || a.dropLast)
@@ -167,13 +189,27 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
 
   /** Number of batches per epoch. */
   get length(): number {
-    if (this.batchSampler) return [...this.batchSampler].length;
+    if (isIterableDataset(this.dataset)) {
+      const n = (this.dataset as { length?: number }).length;
+      if (typeof n !== 'number')
+        throw new TypeError(`object of type '${this.dataset.constructor.name}' has no len()`);
+      if (this.batchSize === null) return n;
+      return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+    }
+    if (this.batchSampler) {
+      const l = (this.batchSampler as { length?: number }).length;
+      return typeof l === 'number' ? l : [...this.batchSampler].length;
+    }
     const n = this.sampler.length;
     if (this.batchSize === null) return n;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
   *[Symbol.iterator](): Iterator<B> {
+    if (isIterableDataset(this.dataset)) {
+      yield* this.iterateStream(this.dataset);
+      return;
+    }
     if (this.batchSampler) {
       for (const batch of this.batchSampler) yield this.fetch(Int32Array.from(batch));
       return;
@@ -184,17 +220,38 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
       const idx = order.subarray(s, Math.min(s + bs, order.length));
       if (this.dropLast && idx.length < bs) break;
       if (this.batchSize === null) {
-        yield this.dataset.getItem(idx[0]) as unknown as B;
+        const item = (this.dataset as Dataset<T>).getItem(idx[0]);
+        // PyTorch: with batch_size=None, collate_fn (default: convert) is applied to each item.
+        yield (this.collate ? (this.collate as unknown as (x: T) => B)(item) : item) as unknown as B;
         continue;
       }
       yield this.fetch(idx);
     }
   }
 
+  /** An iterable-style dataset: items in its order, batchSize at a time (the last dropped with dropLast). */
+  private *iterateStream(stream: Iterable<T>): IterableIterator<B> {
+    if (this.batchSize === null) {
+      for (const item of stream)
+        yield (this.collate ? (this.collate as unknown as (x: T) => B)(item) : item) as B;
+      return;
+    }
+    let items: T[] = [];
+    for (const item of stream) {
+      items.push(item);
+      if (items.length === this.batchSize) {
+        yield (this.collate ?? defaultCollate)(items) as B;
+        items = [];
+      }
+    }
+    if (items.length > 0 && !this.dropLast) yield (this.collate ?? defaultCollate)(items) as B;
+  }
+
   /** One batch: the dataset's own gather with the default collate, else items collated. */
   private fetch(idx: Int32Array): B {
-    if (!this.collate && this.dataset.getBatch) return this.dataset.getBatch(fromArray(idx)) as unknown as B;
-    const items = Array.from(idx, (i) => this.dataset.getItem(i));
+    const ds = this.dataset as Dataset<T>;
+    if (!this.collate && ds.getBatch) return ds.getBatch(fromArray(idx)) as unknown as B;
+    const items = Array.from(idx, (i) => ds.getItem(i));
     return (this.collate ?? defaultCollate)(items) as B;
   }
 
