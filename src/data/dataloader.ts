@@ -3,10 +3,10 @@
  * iterable with `for...of` and `for await`. With the default collate and a dataset that offers
  * `getBatch`, a batch is one gather per tensor (no per-item tensors, no stack).
  */
-import { fromArray, randperm, tensor } from '../ops/creation.js';
+import { fromArray, randint, randperm, tensor } from '../ops/creation.js';
 import { stack } from '../ops/shape.js';
 import { ctorArgs, registerCtor, registerType } from '../signature/bind.js';
-import { defaultGenerator, type Generator } from '../tensor/random.js';
+import { defaultGenerator, type Generator, Generator as GeneratorClass } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type Dataset, type IterableDataset, isIterableDataset } from './dataset.js';
 
@@ -16,8 +16,13 @@ export interface Sampler {
   readonly length: number;
 }
 
+const SEQUENTIAL = 'SequentialSampler(Any data_source)';
 export class SequentialSampler implements Sampler {
-  constructor(readonly source: { length: number }) {}
+  readonly source: { length: number };
+  constructor(source: { length: number });
+  constructor(...args: unknown[]) {
+    this.source = ctorArgs('utils.data.SequentialSampler', SEQUENTIAL, args).dataSource as { length: number };
+  }
   get length(): number {
     return this.source.length;
   }
@@ -25,26 +30,75 @@ export class SequentialSampler implements Sampler {
     for (let i = 0; i < this.source.length; i++) yield i;
   }
 }
+registerCtor('utils.data.SequentialSampler', SEQUENTIAL, SequentialSampler);
 
-/** A fresh permutation per epoch from the generator (PyTorch's RandomSampler without replacement). */
+const RANDOM =
+  'RandomSampler(Any data_source, bool replacement=False, int? num_samples=None, Generator? generator=None)';
+/**
+ * torch.utils.data.RandomSampler: a fresh permutation per epoch from the generator, or with
+ * `replacement` `numSamples` uniform draws. `new RandomSampler(ds, generator)` (the generator
+ * second) is also accepted.
+ */
 export class RandomSampler implements Sampler {
+  readonly source: { length: number };
+  readonly replacement: boolean;
+  readonly numSamplesOpt: number | null;
+  readonly generator: Generator;
+  constructor(source: { length: number }, generator?: Generator);
   constructor(
-    readonly source: { length: number },
-    readonly generator: Generator = defaultGenerator,
-  ) {}
+    source: { length: number },
+    replacement?: boolean,
+    numSamples?: number | null,
+    generator?: Generator | null,
+  );
+  constructor(
+    source: { length: number },
+    options: { replacement?: boolean; numSamples?: number | null; generator?: Generator | null },
+  );
+  constructor(...args: unknown[]) {
+    const rest =
+      args[1] instanceof GeneratorClass ? [args[0], { generator: args[1] }, ...args.slice(2)] : args;
+    const a = ctorArgs('utils.data.RandomSampler', RANDOM, rest);
+    this.source = a.dataSource as { length: number };
+    this.replacement = a.replacement;
+    this.numSamplesOpt = a.numSamples;
+    if (a.numSamples !== null && a.numSamples <= 0)
+      throw new RangeError(
+        `num_samples should be a positive integer value, but got num_samples=${a.numSamples}`,
+      );
+    this.generator = a.generator ?? defaultGenerator;
+  }
   get length(): number {
-    return this.source.length;
+    return this.numSamplesOpt ?? this.source.length;
   }
   *[Symbol.iterator](): Iterator<number> {
-    yield* randperm(this.source.length, { generator: this.generator }).toArraySync();
+    const n = this.source.length;
+    if (this.replacement) {
+      yield* randint(0, n, [this.length], { generator: this.generator }).toArraySync();
+      return;
+    }
+    // PyTorch: whole permutations, then a partial one, until num_samples
+    let left = this.length;
+    while (left > 0) {
+      const perm = randperm(n, { generator: this.generator }).toArraySync();
+      yield* perm.subarray(0, Math.min(left, n));
+      left -= n;
+    }
   }
 }
+registerCtor('utils.data.RandomSampler', RANDOM, RandomSampler);
 
+const SUBSET_RANDOM = 'SubsetRandomSampler(Any indices, Generator? generator=None)';
 export class SubsetRandomSampler implements Sampler {
-  constructor(
-    readonly indices: readonly number[],
-    readonly generator: Generator = defaultGenerator,
-  ) {}
+  readonly indices: readonly number[];
+  readonly generator: Generator;
+  constructor(indices: readonly number[], generator?: Generator | null);
+  constructor(indices: readonly number[], options: { generator?: Generator | null });
+  constructor(...args: unknown[]) {
+    const a = ctorArgs('utils.data.SubsetRandomSampler', SUBSET_RANDOM, args);
+    this.indices = [...(a.indices as Iterable<number>)];
+    this.generator = a.generator ?? defaultGenerator;
+  }
   get length(): number {
     return this.indices.length;
   }
@@ -53,6 +107,7 @@ export class SubsetRandomSampler implements Sampler {
       yield this.indices[k];
   }
 }
+registerCtor('utils.data.SubsetRandomSampler', SUBSET_RANDOM, SubsetRandomSampler);
 
 export interface DataLoaderOptions<T, B> {
   batchSize?: number | null;

@@ -155,6 +155,29 @@ describe('BatchSampler and SubsetRandomSampler', () => {
     expect([...dl].map((b) => arr((b as torch.Tensor[])[0]))).toEqual([[0, 10, 20], [30, 40, 50], [60]]);
     expect(() => new BatchSampler([0, 1], 0, false)).toThrow(/batch_size should be a positive integer/);
   });
+  it("RandomSampler binds PyTorch's parameters: replacement, numSamples, generator", () => {
+    const { RandomSampler } = torch.utils.data;
+    const src = { length: 4 };
+    const a = [...new RandomSampler(src, { generator: new torch.Generator(2) })];
+    expect([...a].sort()).toEqual([0, 1, 2, 3]);
+    expect([...new RandomSampler(src, new torch.Generator(2))]).toEqual(a); // generator second, as before
+    const long = [...new RandomSampler(src, false, 10, new torch.Generator(3))];
+    expect(long.length).toBe(10);
+    expect([...long.slice(0, 4)].sort()).toEqual([0, 1, 2, 3]); // whole permutations first
+    expect([...long.slice(4, 8)].sort()).toEqual([0, 1, 2, 3]);
+    const rep = [
+      ...new RandomSampler(
+        { length: 3 },
+        { replacement: true, numSamples: 3000, generator: new torch.Generator(4) },
+      ),
+    ];
+    expect(rep.length).toBe(3000);
+    for (const k of [0, 1, 2])
+      expect(Math.abs(rep.filter((i) => i === k).length / 3000 - 1 / 3)).toBeLessThan(0.04);
+    expect(() => new RandomSampler(src, { numSamples: 0 })).toThrow(
+      /num_samples should be a positive integer/,
+    );
+  });
   it('SubsetRandomSampler permutes exactly the given indices, seeded', () => {
     const s = new SubsetRandomSampler([3, 5, 7, 9], new torch.Generator(4));
     const a = [...s];
