@@ -38,3 +38,8 @@ export * as datasets from './data/datasets/index.js';
 export { CheckpointError, load, save } from './io/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+
+// ── data (helper data) ──
+import * as dataTransforms from './data/transforms.js';
+/** torchvision.transforms' role: `import { transforms } from 'torchts'`. */
+export const transforms = dataTransforms;

@@ -3,12 +3,12 @@
  * iterable with `for...of` and `for await`. With the default collate and a dataset that offers
  * `getBatch`, a batch is one gather per tensor (no per-item tensors, no stack).
  */
-import { fromArray, randperm, tensor } from '../ops/creation.js';
+import { fromArray, randint, randperm, tensor } from '../ops/creation.js';
 import { stack } from '../ops/shape.js';
 import { ctorArgs, registerCtor, registerType } from '../signature/bind.js';
-import { defaultGenerator, type Generator } from '../tensor/random.js';
+import { defaultGenerator, type Generator, Generator as GeneratorClass } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { Dataset } from './dataset.js';
+import { type Dataset, type IterableDataset, isIterableDataset } from './dataset.js';
 
 /** Yields indices of a dataset. */
 export interface Sampler {
@@ -16,8 +16,13 @@ export interface Sampler {
   readonly length: number;
 }
 
+const SEQUENTIAL = 'SequentialSampler(Any data_source)';
 export class SequentialSampler implements Sampler {
-  constructor(readonly source: { length: number }) {}
+  readonly source: { length: number };
+  constructor(source: { length: number });
+  constructor(...args: unknown[]) {
+    this.source = ctorArgs('utils.data.SequentialSampler', SEQUENTIAL, args).dataSource as { length: number };
+  }
   get length(): number {
     return this.source.length;
   }
@@ -25,26 +30,75 @@ export class SequentialSampler implements Sampler {
     for (let i = 0; i < this.source.length; i++) yield i;
   }
 }
+registerCtor('utils.data.SequentialSampler', SEQUENTIAL, SequentialSampler);
 
-/** A fresh permutation per epoch from the generator (PyTorch's RandomSampler without replacement). */
+const RANDOM =
+  'RandomSampler(Any data_source, bool replacement=False, int? num_samples=None, Generator? generator=None)';
+/**
+ * torch.utils.data.RandomSampler: a fresh permutation per epoch from the generator, or with
+ * `replacement` `numSamples` uniform draws. `new RandomSampler(ds, generator)` (the generator
+ * second) is also accepted.
+ */
 export class RandomSampler implements Sampler {
+  readonly source: { length: number };
+  readonly replacement: boolean;
+  readonly numSamplesOpt: number | null;
+  readonly generator: Generator;
+  constructor(source: { length: number }, generator?: Generator);
   constructor(
-    readonly source: { length: number },
-    readonly generator: Generator = defaultGenerator,
-  ) {}
+    source: { length: number },
+    replacement?: boolean,
+    numSamples?: number | null,
+    generator?: Generator | null,
+  );
+  constructor(
+    source: { length: number },
+    options: { replacement?: boolean; numSamples?: number | null; generator?: Generator | null },
+  );
+  constructor(...args: unknown[]) {
+    const rest =
+      args[1] instanceof GeneratorClass ? [args[0], { generator: args[1] }, ...args.slice(2)] : args;
+    const a = ctorArgs('utils.data.RandomSampler', RANDOM, rest);
+    this.source = a.dataSource as { length: number };
+    this.replacement = a.replacement;
+    this.numSamplesOpt = a.numSamples;
+    if (a.numSamples !== null && a.numSamples <= 0)
+      throw new RangeError(
+        `num_samples should be a positive integer value, but got num_samples=${a.numSamples}`,
+      );
+    this.generator = a.generator ?? defaultGenerator;
+  }
   get length(): number {
-    return this.source.length;
+    return this.numSamplesOpt ?? this.source.length;
   }
   *[Symbol.iterator](): Iterator<number> {
-    yield* randperm(this.source.length, { generator: this.generator }).toArraySync();
+    const n = this.source.length;
+    if (this.replacement) {
+      yield* randint(0, n, [this.length], { generator: this.generator }).toArraySync();
+      return;
+    }
+    // PyTorch: whole permutations, then a partial one, until num_samples
+    let left = this.length;
+    while (left > 0) {
+      const perm = randperm(n, { generator: this.generator }).toArraySync();
+      yield* perm.subarray(0, Math.min(left, n));
+      left -= n;
+    }
   }
 }
+registerCtor('utils.data.RandomSampler', RANDOM, RandomSampler);
 
+const SUBSET_RANDOM = 'SubsetRandomSampler(Any indices, Generator? generator=None)';
 export class SubsetRandomSampler implements Sampler {
-  constructor(
-    readonly indices: readonly number[],
-    readonly generator: Generator = defaultGenerator,
-  ) {}
+  readonly indices: readonly number[];
+  readonly generator: Generator;
+  constructor(indices: readonly number[], generator?: Generator | null);
+  constructor(indices: readonly number[], options: { generator?: Generator | null });
+  constructor(...args: unknown[]) {
+    const a = ctorArgs('utils.data.SubsetRandomSampler', SUBSET_RANDOM, args);
+    this.indices = [...(a.indices as Iterable<number>)];
+    this.generator = a.generator ?? defaultGenerator;
+  }
   get length(): number {
     return this.indices.length;
   }
@@ -53,6 +107,7 @@ export class SubsetRandomSampler implements Sampler {
       yield this.indices[k];
   }
 }
+registerCtor('utils.data.SubsetRandomSampler', SUBSET_RANDOM, SubsetRandomSampler);
 
 export interface DataLoaderOptions<T, B> {
   batchSize?: number | null;
@@ -118,7 +173,7 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
   readonly sampler: Sampler;
   private readonly collate: ((items: T[]) => B) | null;
 
-  readonly dataset: Dataset<T>;
+  readonly dataset: Dataset<T> | IterableDataset<T>;
   private readonly batchSampler: Iterable<readonly number[]> | null;
 
   /**
@@ -127,8 +182,13 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
    * thread: `numWorkers`, `pinMemory`, `timeout`, `prefetchFactor`, `persistentWorkers` are
    * accepted so PyTorch code ports unchanged and change no value (docs/porting.md).
    */
-  constructor(dataset: Dataset<T>, options?: DataLoaderOptions<T, B>);
-  constructor(dataset: Dataset<T>, batchSize?: number | null, shuffle?: boolean | null, ...rest: unknown[]);
+  constructor(dataset: Dataset<T> | IterableDataset<T>, options?: DataLoaderOptions<T, B>);
+  constructor(
+    dataset: Dataset<T> | IterableDataset<T>,
+    batchSize?: number | null,
+    shuffle?: boolean | null,
+    ...rest: unknown[]
+  );
   constructor(...args: unknown[]) {
     const a = ctorArgs('utils.data.DataLoader', DATALOADER, args);
     if (a.numWorkers < 0)
@@ -142,6 +202,23 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
     if (a.timeout < 0) throw new RangeError('timeout option should be non-negative');
     const dataset = a.dataset as Dataset<T>;
     this.dataset = dataset;
+    if (isIterableDataset(dataset)) {
+      // PyTorch: an iterable-style dataset decides its own order.
+      if (a.shuffle !== null && a.shuffle !== false)
+        throw new Error(
+          `DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=${a.shuffle}`,
+        );
+      if (a.sampler !== null)
+        throw new Error(
+          'DataLoader with IterableDataset: expected unspecified sampler option, but got sampler=' +
+            String(a.sampler),
+        );
+      if (a.batchSampler !== null)
+        throw new Error(
+          'DataLoader with IterableDataset: expected unspecified batch_sampler option, but got batch_sampler=' +
+            String(a.batchSampler),
+        );
+    }
     if (a.batchSampler !== null) {
       // PyTorch: batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last
       if (a.batchSize !== 1 || a.shuffle || a.sampler !== null || a.dropLast)
@@ -167,13 +244,27 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
 
   /** Number of batches per epoch. */
   get length(): number {
-    if (this.batchSampler) return [...this.batchSampler].length;
+    if (isIterableDataset(this.dataset)) {
+      const n = (this.dataset as { length?: number }).length;
+      if (typeof n !== 'number')
+        throw new TypeError(`object of type '${this.dataset.constructor.name}' has no len()`);
+      if (this.batchSize === null) return n;
+      return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+    }
+    if (this.batchSampler) {
+      const l = (this.batchSampler as { length?: number }).length;
+      return typeof l === 'number' ? l : [...this.batchSampler].length;
+    }
     const n = this.sampler.length;
     if (this.batchSize === null) return n;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
   *[Symbol.iterator](): Iterator<B> {
+    if (isIterableDataset(this.dataset)) {
+      yield* this.iterateStream(this.dataset);
+      return;
+    }
     if (this.batchSampler) {
       for (const batch of this.batchSampler) yield this.fetch(Int32Array.from(batch));
       return;
@@ -184,17 +275,38 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
       const idx = order.subarray(s, Math.min(s + bs, order.length));
       if (this.dropLast && idx.length < bs) break;
       if (this.batchSize === null) {
-        yield this.dataset.getItem(idx[0]) as unknown as B;
+        const item = (this.dataset as Dataset<T>).getItem(idx[0]);
+        // PyTorch: with batch_size=None, collate_fn (default: convert) is applied to each item.
+        yield (this.collate ? (this.collate as unknown as (x: T) => B)(item) : item) as unknown as B;
         continue;
       }
       yield this.fetch(idx);
     }
   }
 
+  /** An iterable-style dataset: items in its order, batchSize at a time (the last dropped with dropLast). */
+  private *iterateStream(stream: Iterable<T>): IterableIterator<B> {
+    if (this.batchSize === null) {
+      for (const item of stream)
+        yield (this.collate ? (this.collate as unknown as (x: T) => B)(item) : item) as B;
+      return;
+    }
+    let items: T[] = [];
+    for (const item of stream) {
+      items.push(item);
+      if (items.length === this.batchSize) {
+        yield (this.collate ?? defaultCollate)(items) as B;
+        items = [];
+      }
+    }
+    if (items.length > 0 && !this.dropLast) yield (this.collate ?? defaultCollate)(items) as B;
+  }
+
   /** One batch: the dataset's own gather with the default collate, else items collated. */
   private fetch(idx: Int32Array): B {
-    if (!this.collate && this.dataset.getBatch) return this.dataset.getBatch(fromArray(idx)) as unknown as B;
-    const items = Array.from(idx, (i) => this.dataset.getItem(i));
+    const ds = this.dataset as Dataset<T>;
+    if (!this.collate && ds.getBatch) return ds.getBatch(fromArray(idx)) as unknown as B;
+    const items = Array.from(idx, (i) => ds.getItem(i));
     return (this.collate ?? defaultCollate)(items) as B;
   }
 

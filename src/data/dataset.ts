@@ -1,4 +1,7 @@
-/** torch.utils.data: Dataset, TensorDataset, Subset, randomSplit. */
+/**
+ * torch.utils.data: Dataset, IterableDataset, TensorDataset, ConcatDataset, ChainDataset, Subset,
+ * randomSplit.
+ */
 
 import { fromArray, randperm } from '../ops/creation.js';
 import { indexSelect } from '../ops/indexing.js';
@@ -18,15 +21,40 @@ export abstract class Dataset<T = unknown> {
   getBatch?(indices: Tensor): T;
 }
 
+/**
+ * An iterable-style dataset (torch.utils.data.IterableDataset): a stream of items, read by
+ * `for...of`. The DataLoader batches it in order; a sampler or shuffle does not apply. `length`
+ * is optional (PyTorch's `__len__`).
+ */
+export abstract class IterableDataset<T = unknown> implements Iterable<T> {
+  abstract [Symbol.iterator](): Iterator<T>;
+  // A subclass may define `length` (a getter or a field): the DataLoader then reports its number
+  // of batches, as PyTorch's `__len__`.
+}
+
+/** Is `v` an iterable-style dataset (an IterableDataset, or any object iterable without getItem)? */
+export function isIterableDataset(v: unknown): v is IterableDataset<unknown> {
+  if (v instanceof IterableDataset) return true;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !('getItem' in v) &&
+    typeof (v as Iterable<unknown>)[Symbol.iterator] === 'function' &&
+    !Array.isArray(v)
+  );
+}
+
 registerType(
   'Dataset',
-  (v): v is Dataset =>
-    v instanceof Dataset || (typeof v === 'object' && v !== null && 'getItem' in v && 'length' in v),
-  'a Dataset (length and getItem)',
+  (v): v is Dataset | IterableDataset =>
+    v instanceof Dataset ||
+    isIterableDataset(v) ||
+    (typeof v === 'object' && v !== null && 'getItem' in v && 'length' in v),
+  'a Dataset (length and getItem) or an IterableDataset',
 );
 declare module '../signature/types.js' {
   interface TypeMap {
-    Dataset: Dataset<unknown>;
+    Dataset: Dataset<unknown> | IterableDataset<unknown>;
   }
 }
 
@@ -120,3 +148,83 @@ function split<T>(dataset: Dataset<T>, lengths: readonly number[], generator: Ge
     return s;
   });
 }
+
+// ── data (helper data) ──
+
+const CONCAT = 'ConcatDataset(Dataset[] datasets)';
+
+/**
+ * torch.utils.data.ConcatDataset: map-style datasets one after another; item i is found by the
+ * cumulative sizes (`cumulativeSizes`, as PyTorch's `cumulative_sizes`). Negative indices count
+ * from the end.
+ */
+export class ConcatDataset<T = unknown> extends Dataset<T> {
+  readonly datasets: Dataset<T>[];
+  readonly cumulativeSizes: number[];
+  constructor(datasets: Iterable<Dataset<T>>);
+  constructor(...args: unknown[]) {
+    super();
+    const a = ctorArgs('utils.data.ConcatDataset', CONCAT, args);
+    const list = [...(a.datasets as Iterable<Dataset<T> | IterableDataset<T>>)];
+    if (list.length === 0) throw new RangeError('datasets should not be an empty iterable');
+    for (const d of list)
+      if (isIterableDataset(d)) throw new TypeError('ConcatDataset does not support IterableDataset');
+    this.datasets = list as Dataset<T>[];
+    let total = 0;
+    this.cumulativeSizes = this.datasets.map((d) => (total += d.length));
+  }
+  get length(): number {
+    return this.cumulativeSizes[this.cumulativeSizes.length - 1];
+  }
+  getItem(index: number): T {
+    let i = index;
+    if (i < 0) {
+      if (-i > this.length) throw new RangeError('absolute value of index should not exceed dataset length');
+      i += this.length;
+    }
+    if (i >= this.length)
+      throw new RangeError(`index ${index} is out of range for a dataset of ${this.length} items`);
+    // bisect_right(cumulative_sizes, i)
+    let lo = 0;
+    let hi = this.cumulativeSizes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (i < this.cumulativeSizes[mid]) hi = mid;
+      else lo = mid + 1;
+    }
+    const prev = lo === 0 ? 0 : this.cumulativeSizes[lo - 1];
+    return this.datasets[lo].getItem(i - prev);
+  }
+}
+registerCtor('utils.data.ConcatDataset', CONCAT, ConcatDataset);
+
+const CHAIN = 'ChainDataset(Dataset[] datasets)';
+
+/**
+ * torch.utils.data.ChainDataset: iterable datasets chained on the fly (each one is iterated when
+ * the previous is exhausted). Its length is the sum of the datasets' lengths, when all have one.
+ */
+export class ChainDataset<T = unknown> extends IterableDataset<T> {
+  readonly datasets: Iterable<T>[];
+  constructor(datasets: Iterable<IterableDataset<T>>);
+  constructor(...args: unknown[]) {
+    super();
+    const a = ctorArgs('utils.data.ChainDataset', CHAIN, args);
+    this.datasets = [...(a.datasets as Iterable<Iterable<T>>)];
+    for (const d of this.datasets)
+      if (!isIterableDataset(d)) throw new TypeError('ChainDataset only supports IterableDataset');
+  }
+  *[Symbol.iterator](): Iterator<T> {
+    for (const d of this.datasets) yield* d;
+  }
+  get length(): number {
+    let n = 0;
+    for (const d of this.datasets) {
+      const l = (d as { length?: number }).length;
+      if (typeof l !== 'number') throw new TypeError('ChainDataset: a dataset in the chain has no length');
+      n += l;
+    }
+    return n;
+  }
+}
+registerCtor('utils.data.ChainDataset', CHAIN, ChainDataset);

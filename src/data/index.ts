@@ -9,4 +9,14 @@ export {
   SequentialSampler,
   SubsetRandomSampler,
 } from './dataloader.js';
-export { Dataset, randomSplit, Subset, TensorDataset } from './dataset.js';
+export {
+  ChainDataset,
+  ConcatDataset,
+  Dataset,
+  IterableDataset,
+  isIterableDataset,
+  randomSplit,
+  Subset,
+  TensorDataset,
+} from './dataset.js';
+export { BatchSampler, WeightedRandomSampler } from './samplers.js';

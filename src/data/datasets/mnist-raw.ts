@@ -105,24 +105,63 @@ const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
  * @example
  * const test = await loadMnistDir('data/MNIST/raw', 'test'); // test.n === 10000
  */
-export async function loadMnistDir(dir: string, split: 'train' | 'test'): Promise<RawSplit> {
+export async function loadMnistDir(
+  dir: string,
+  split: 'train' | 'test',
+  folder = 'MNIST',
+): Promise<RawSplit> {
+  const { fsp } = nodeOnly('loadMnistDir()');
+  const { imagesPath, labelsPath } = findMnistFiles(dir, split, folder);
+  const [imgBytes, lblBytes] = await Promise.all([fsp.readFile(imagesPath), fsp.readFile(labelsPath)]);
+  return parseMnist(imgBytes, lblBytes, imagesPath, labelsPath);
+}
+
+/**
+ * loadMnistDir, synchronously (the dataset constructors `new MNIST(root)`, `new FashionMNIST(root)`,
+ * `new KMNIST(root)`). `folder` is torchvision's directory under root: 'MNIST', 'FashionMNIST', 'KMNIST'.
+ */
+export function loadMnistDirSync(dir: string, split: 'train' | 'test', folder = 'MNIST'): RawSplit {
+  const { fs } = nodeOnly('loadMnistDirSync()');
+  const { imagesPath, labelsPath } = findMnistFiles(dir, split, folder);
+  return parseMnist(fs.readFileSync(imagesPath), fs.readFileSync(labelsPath), imagesPath, labelsPath);
+}
+
+function findMnistFiles(
+  dir: string,
+  split: 'train' | 'test',
+  folder: string,
+): { imagesPath: string; labelsPath: string } {
   if (split !== 'train' && split !== 'test')
     throw new Error(`loadMnistDir: split must be 'train' or 'test', got ${JSON.stringify(split)}`);
-  const { fsp, path } = nodeOnly('loadMnistDir()');
-  const st = await fsp.stat(dir).catch(() => undefined);
-  if (!st) throw new Error(`MNIST directory not found: ${dir}`);
-  if (!st.isDirectory()) throw new Error(`MNIST directory expected, ${dir} is a file`);
-  const searched = [dir, path.join(dir, 'MNIST', 'raw')];
+  const { fs, path } = nodeOnly('loadMnistDir()');
+  const st = fs.statSync(dir, { throwIfNoEntry: false });
+  if (!st) throw new Error(`${folder} directory not found: ${dir}`);
+  if (!st.isDirectory()) throw new Error(`${folder} directory expected, ${dir} is a file`);
+  const searched = [dir, path.join(dir, folder, 'raw')];
   const listing = new Map<string, Set<string>>();
-  for (const d of searched) listing.set(d, new Set(await fsp.readdir(d).catch(() => [])));
+  for (const d of searched) {
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(d);
+    } catch {}
+    listing.set(d, new Set(names));
+  }
   const find = (kind: 'images' | 'labels') => {
     const names = candidates(split, kind);
     for (const d of searched) for (const nm of names) if (listing.get(d)!.has(nm)) return path.join(d, nm);
-    throw new Error(`MNIST ${split} ${kind} not found in ${dir}: expected one of ${names.join(', ')}`);
+    throw new Error(
+      `${folder} ${split} ${kind} not found in ${dir}: expected one of ${names.join(', ')} (there or in ${path.join(dir, folder, 'raw')})`,
+    );
   };
-  const imagesPath = find('images');
-  const labelsPath = find('labels');
-  const [imgBytes, lblBytes] = await Promise.all([fsp.readFile(imagesPath), fsp.readFile(labelsPath)]);
+  return { imagesPath: find('images'), labelsPath: find('labels') };
+}
+
+function parseMnist(
+  imgBytes: Uint8Array,
+  lblBytes: Uint8Array,
+  imagesPath: string,
+  labelsPath: string,
+): RawSplit {
   const img = readIdx(inflate(imgBytes, imagesPath), imagesPath);
   const lbl = readIdx(inflate(lblBytes, labelsPath), labelsPath);
   if (img.dtype !== 'uint8' || img.dims.length !== 3 || img.dims[1] !== 28 || img.dims[2] !== 28)

@@ -6,9 +6,14 @@
  */
 import { fromArray } from '../../ops/creation.js';
 import { indexSelect } from '../../ops/indexing.js';
+import { ctorArgs, registerCtor } from '../../signature/bind.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { defaultCollate } from '../dataloader.js';
 import { Dataset } from '../dataset.js';
-import { bundledMnist, loadMnistDir, type RawSplit } from './mnist-raw.js';
+import type { ImageData } from '../transforms.js';
+import { bundledMnist, loadMnistDir, loadMnistDirSync, type RawSplit } from './mnist-raw.js';
+
+type Fn = (x: any) => any;
 
 export interface MnistOptions {
   /** Training split (default) or test split. */
@@ -17,7 +22,19 @@ export interface MnistOptions {
   flatten?: boolean;
   /** Use only the first n items (quick runs and tests). */
   limit?: number;
+  /**
+   * torchvision's `transform`: given each image as an image object (28x28, 1 channel, uint8, PIL's
+   * role), so `Compose([ToTensor(), Normalize([0.1307], [0.3081])])` ports as written.
+   */
+  transform?: Fn | null;
+  /** torchvision's `target_transform`: given each label as a number. */
+  targetTransform?: Fn | null;
 }
+
+const MNIST_SIG =
+  'MNIST(str root, bool train=True, Callable? transform=None, Callable? target_transform=None, bool download=False)';
+/** The same parameter list under each dataset's name (FashionMNIST, KMNIST). */
+const sigOf = (name: string) => MNIST_SIG.replace('MNIST', name) as typeof MNIST_SIG;
 
 export class MNIST extends Dataset<[Tensor, Tensor]> {
   /** [N, 1, 28, 28] (or [N, 784]) float32 in [0, 1]. */
@@ -37,10 +54,59 @@ export class MNIST extends Dataset<[Tensor, Tensor]> {
     '9 - nine',
   ];
 
-  /** The bundled digits (synchronous, no files needed). */
-  constructor(opts: MnistOptions = {}, raw?: RawSplit) {
+  readonly transform: Fn | null;
+  readonly targetTransform: Fn | null;
+  private readonly raw: RawSplit | null;
+  /** torchvision's folder under root (root/MNIST/raw). */
+  static readonly folder: string = 'MNIST';
+
+  /**
+   * `new MNIST(root, train?, transform?, targetTransform?, download?)` (or `new MNIST(root, { train,
+   * transform })`) reads the IDX files from root or root/MNIST/raw, as torchvision; `download` is
+   * refused (torchts does not download). `new MNIST({ train, flatten, limit, transform })` is the
+   * bundled digits (synchronous, no files needed).
+   */
+  constructor(opts?: MnistOptions, raw?: RawSplit);
+  constructor(
+    root: string,
+    train?: boolean,
+    transform?: Fn | null,
+    targetTransform?: Fn | null,
+    download?: boolean,
+  );
+  constructor(
+    root: string,
+    options: { train?: boolean; transform?: Fn | null; targetTransform?: Fn | null; download?: boolean },
+  );
+  constructor(...args: unknown[]) {
     super();
+    const folder = new.target.folder;
+    let opts: MnistOptions;
+    let raw: RawSplit | undefined;
+    if (typeof args[0] === 'string') {
+      const a = ctorArgs(`datasets.${folder}`, sigOf(folder), args);
+      if (a.download)
+        throw new Error(
+          `datasets.${folder}: torchts does not download; put train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (or their .gz) in ${a.root}/${folder}/raw (or in ${a.root}) and pass download: false`,
+        );
+      opts = {
+        train: a.train,
+        transform: a.transform as Fn | null,
+        targetTransform: a.targetTransform as Fn | null,
+      };
+      raw = loadMnistDirSync(a.root, a.train ? 'train' : 'test', folder);
+    } else {
+      opts = (args[0] as MnistOptions | undefined) ?? {};
+      raw = args[1] as RawSplit | undefined;
+      if (!raw && folder !== 'MNIST')
+        throw new TypeError(
+          `datasets.${folder}: pass the directory of the IDX files: new ${folder}(root, { train })`,
+        );
+    }
+    this.transform = opts.transform ?? null;
+    this.targetTransform = opts.targetTransform ?? null;
     const split = raw ?? (opts.train === false ? bundledMnist().test : bundledMnist().train);
+    this.raw = this.transform || this.targetTransform ? split : null;
     const n = Math.min(split.n, opts.limit ?? split.n);
     const shape = opts.flatten ? [n, split.rows * split.cols] : [n, 1, split.rows, split.cols];
     this.data = fromArray(split.images.subarray(0, n * split.rows * split.cols), shape);
@@ -52,15 +118,57 @@ export class MNIST extends Dataset<[Tensor, Tensor]> {
     return new MNIST(opts, await loadMnistDir(root, opts.train === false ? 'test' : 'train'));
   }
 
+  /** Image i as an image object (uint8, one channel), what `transform` is given. */
+  imageAt(i: number): ImageData {
+    const split = this.raw ?? { images: this.data.toArraySync() as Float32Array, rows: 28, cols: 28 };
+    const hw = split.rows * split.cols;
+    const data = new Uint8Array(hw);
+    for (let q = 0; q < hw; q++) data[q] = Math.round(split.images[i * hw + q] * 255);
+    return { data, width: split.cols, height: split.rows, channels: 1 };
+  }
+
   get length(): number {
     return this.targets.shape[0];
   }
   getItem(i: number): [Tensor, Tensor] {
     if (i < 0 || i >= this.length)
       throw new RangeError(`index ${i} is out of range for MNIST of ${this.length} items`);
-    return [this.data.select(0, i), this.targets.select(0, i)];
+    if (!this.raw) return [this.data.select(0, i), this.targets.select(0, i)];
+    const img = this.transform ? this.transform(this.imageAt(i)) : this.data.select(0, i);
+    const target = this.targetTransform
+      ? this.targetTransform(this.raw.labels[i])
+      : this.targets.select(0, i);
+    return [img, target];
   }
   override getBatch(indices: Tensor): [Tensor, Tensor] {
+    if (this.raw)
+      return defaultCollate(Array.from(indices.toArraySync() as ArrayLike<number>, (i) => this.getItem(i)));
     return [indexSelect(this.data, 0, indices), indexSelect(this.targets, 0, indices)];
   }
 }
+registerCtor('datasets.MNIST', sigOf('MNIST'), MNIST);
+
+/** torchvision.datasets.FashionMNIST: the same IDX files, from root or root/FashionMNIST/raw. */
+export class FashionMNIST extends MNIST {
+  static override readonly folder: string = 'FashionMNIST';
+  override readonly classes = [
+    'T-shirt/top',
+    'Trouser',
+    'Pullover',
+    'Dress',
+    'Coat',
+    'Sandal',
+    'Shirt',
+    'Sneaker',
+    'Bag',
+    'Ankle boot',
+  ];
+}
+registerCtor('datasets.FashionMNIST', sigOf('FashionMNIST'), FashionMNIST);
+
+/** torchvision.datasets.KMNIST (Kuzushiji-MNIST): the same IDX files, from root or root/KMNIST/raw. */
+export class KMNIST extends MNIST {
+  static override readonly folder: string = 'KMNIST';
+  override readonly classes = ['o', 'ki', 'su', 'tsu', 'na', 'ha', 'ma', 'ya', 're', 'wo'];
+}
+registerCtor('datasets.KMNIST', sigOf('KMNIST'), KMNIST);
