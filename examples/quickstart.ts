@@ -28,6 +28,16 @@
 import { pathToFileURL } from 'node:url';
 import * as torch from '../src/index.js';
 
+/**
+ * len(dataloader.dataset). DataLoader.dataset is typed map-style or iterable, and only the
+ * first has a length for sure, so TypeScript needs the check PyTorch makes at run time.
+ */
+function datasetLength(loader: { dataset: unknown }): number {
+  const n = (loader.dataset as { length?: unknown }).length;
+  if (typeof n !== 'number') throw new TypeError('the dataset has no length');
+  return n;
+}
+
 const { nn } = torch;
 const { DataLoader } = torch.utils.data;
 type Tensor = torch.Tensor;
@@ -61,7 +71,7 @@ export async function train(
   device: torch.Device,
   maxSteps = Number.POSITIVE_INFINITY,
 ): Promise<number[]> {
-  const size = dataloader.dataset.length;
+  const size = datasetLength(dataloader);
   model.train();
   const losses: Tensor[] = [];
   let batch = 0;
@@ -96,7 +106,7 @@ export async function test(
   lossFn: torch.nn.CrossEntropyLoss,
   device: torch.Device,
 ): Promise<void> {
-  const size = dataloader.dataset.length;
+  const size = datasetLength(dataloader);
   const numBatches = dataloader.length;
   model.eval();
   let testLoss = torch.zeros([], { device });
