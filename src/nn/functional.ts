@@ -662,3 +662,12 @@ export const _scaledDotProductAttention = fn(
       '_scaled_dot_product_attention',
     ),
 );
+
+// ── modules (helper modules) ──
+export {
+  alphaDropout,
+  channelShuffle,
+  dropout1d,
+  fold,
+  tripletMarginWithDistanceLoss,
+} from './layers-modules.js';
