@@ -399,9 +399,9 @@ export class Fold extends Module {
 
 /** Softmax over the channels of [N, C, H, W] or [C, H, W]. */
 export class Softmax2d extends Module {
-  constructor() {
+  constructor(...args: CallArgs<'Softmax2d()'>) {
     super();
-    ctorArgs('nn.Softmax2d', 'Softmax2d()', [] as never);
+    ctorArgs('nn.Softmax2d', 'Softmax2d()', args);
   }
   override forward(x: Tensor): Tensor {
     if (x.dim() !== 3 && x.dim() !== 4)
