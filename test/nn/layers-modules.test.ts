@@ -143,6 +143,48 @@ for (const device of testDevices())
         [0.2086085, 0.2086085, 0.2086085, 0.2086085, 0.7913915, 0.7913915, 0.7913915, 0.7913915],
       );
     });
+    it('Embedding max_norm renormalizes looked-up rows in place (PyTorch 1.13)', async () => {
+      const e = new nn.Embedding(4, 3, { maxNorm: 1 }).to(device);
+      torch.noGrad(() =>
+        e.weight.copy_(
+          f32(
+            [
+              [3, 4, 0],
+              [0.3, 0.4, 0],
+              [1, 2, 2],
+              [0, 0, 5],
+            ],
+            device,
+          ),
+        ),
+      );
+      const y = e(
+        torch.tensor(
+          [
+            [0, 2],
+            [0, 1],
+          ],
+          { device },
+        ),
+      );
+      close(await vals(y), [0.6, 0.8, 0, 0.3333333, 0.6666667, 0.6666667, 0.6, 0.8, 0, 0.3, 0.4, 0]);
+      // row 3 (not looked up) keeps norm 5
+      close(await vals(e.weight), [0.6, 0.8, 0, 0.3, 0.4, 0, 0.3333333, 0.6666667, 0.6666667, 0, 0, 5]);
+      y.sum().backward();
+      close(await vals(e.weight.grad!), [2, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 0]);
+      const w = f32(
+        [
+          [3, 4, 0],
+          [0.3, 0.4, 0],
+        ],
+        device,
+      );
+      close(
+        await vals(F.embedding(torch.tensor([1, 0], { device }), w, { maxNorm: 2, normType: 1 })),
+        [0.3, 0.4, 0, 0.8571428, 1.1428571, 0],
+      );
+      close(await vals(w), [0.8571428, 1.1428571, 0, 0.3, 0.4, 0]);
+    });
     it('TripletMarginWithDistanceLoss (PyTorch 1.13)', async () => {
       const a = f32(
         [

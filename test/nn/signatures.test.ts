@@ -591,7 +591,9 @@ describe('nn.functional binds PyTorch parameter lists', () => {
   });
 
   it('unsupported values of accepted parameters raise, never drop', () => {
-    expect(() => F.embedding(cls, w2, null, 1.0)).toThrow(/max_norm is not supported/);
+    expect(() => F.embedding(cls, w2, null, null, 2, true)).toThrow(
+      /scale_grad_by_freq=True is not supported/,
+    );
     expect(() => F.pad(x2, [1, 1], 'reflect', 1)).toThrow(/doesn't take in value argument/);
     expect(() => F.interpolate(x4, { scaleFactor: 2, antialias: true })).toThrow(/antialias/);
     expect(() => F.normalize(x2, { out: x2 })).toThrow(/out= is not supported/);
