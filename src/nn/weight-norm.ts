@@ -13,6 +13,8 @@ import { Parameter } from './parameter.js';
 
 type Rec = Record<string, unknown>;
 const handles = new WeakMap<Module, Map<string, RemovableHandle>>();
+/** weightNorm's dim per (module, name), for removeWeightNorm. */
+const normDims = new WeakMap<Module, Map<string, number | null>>();
 
 /** PyTorch's norm_except_dim(v, 2, dim): the 2-norm over every dim but `dim` (all: dim null). */
 function normExceptDim(v: Tensor, dim: number | null): Tensor {
@@ -66,6 +68,8 @@ export const weightNorm = fn(
       return v.mul(g.div(normExceptDim(v, dim)));
     };
     r[name] = noGrad(compute);
+    if (!normDims.has(m)) normDims.set(m, new Map());
+    normDims.get(m)?.set(name, dim);
     keep(
       m,
       `weight_norm:${name}`,
@@ -87,7 +91,7 @@ export const removeWeightNorm = fn(
     drop(m, `weight_norm:${name}`, `weight_norm of '${name}' not found in ${m.constructor.name}`);
     const g = r[`${name}_g`] as Tensor;
     const v = r[`${name}_v`] as Tensor;
-    const dim = g.dim() === 0 ? null : g.shape.findIndex((s, i) => s !== 1 || v.shape[i] === 1);
+    const dim = normDims.get(m)?.get(name) ?? null;
     const w = noGrad(() => v.mul(g.div(normExceptDim(v, dim))));
     delete r[name];
     delete r[`${name}_g`];
