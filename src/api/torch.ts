@@ -457,3 +457,11 @@ export const segmentReduce = functions.segmentReduce;
 const atenOps = { aten: { slice: functions.atenSlice } };
 
 export { atenOps as ops };
+
+// ── modules (helper modules) ──
+import { randomFunctions } from './random-more.js';
+
+export const multinomial = randomFunctions.multinomial;
+export const bernoulli = randomFunctions.bernoulli;
+export const normal = randomFunctions.normal;
+export const poisson = randomFunctions.poisson;

@@ -199,7 +199,8 @@ export const embedding = fn(
   'F.embedding',
   'embedding(Tensor input, Tensor weight, int? padding_idx=None, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False)',
   (a) => {
-    unsupportedEmbeddingArgs('F.embedding', a);
+    unsupportedEmbeddingArgs('F.embedding', { ...a, maxNorm: null });
+    if (a.maxNorm !== null) embeddingRenorm_(a.weight, a.input, a.maxNorm, a.normType);
     return idx.embedding(a.input, a.weight, { paddingIdx: a.paddingIdx });
   },
 );
@@ -662,3 +663,14 @@ export const _scaledDotProductAttention = fn(
       '_scaled_dot_product_attention',
     ),
 );
+
+// ── modules (helper modules) ──
+export {
+  alphaDropout,
+  channelShuffle,
+  dropout1d,
+  fold,
+  tripletMarginWithDistanceLoss,
+} from './layers-modules.js';
+
+import { embeddingRenorm_ } from './embedding-renorm.js';

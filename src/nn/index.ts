@@ -26,6 +26,19 @@ export * as functional from './functional.js';
 export * as F from './functional.js';
 export * as init from './init.js';
 export { Dropout, Embedding, type FactoryOptions, Flatten, Identity, Linear, Unflatten } from './layers.js';
+// ── modules (helper modules) ──
+export {
+  AlphaDropout,
+  ChannelShuffle,
+  Dropout1d,
+  Dropout3d,
+  EmbeddingBag,
+  Fold,
+  ParameterDict,
+  ParameterList,
+  Softmax2d,
+  TripletMarginWithDistanceLoss,
+} from './layers-modules.js';
 export {
   AdaptiveAvgPool1d,
   AdaptiveAvgPool3d,

@@ -11,6 +11,7 @@ import type { DeviceLike } from '../tensor/device.js';
 import type { DTypeLike } from '../tensor/dtype.js';
 import { noGrad } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { embeddingRenorm_ } from './embedding-renorm.js';
 import { unsupportedEmbeddingArgs } from './functional.js';
 import * as init from './init.js';
 import { Module } from './module.js';
@@ -150,10 +151,15 @@ export class Embedding extends Module {
   readonly numEmbeddings: number;
   readonly embeddingDim: number;
   readonly paddingIdx: number | null;
+  /** Rows looked up are renormalized in place to this p-norm (PyTorch's max_norm). */
+  readonly maxNorm: number | null;
+  readonly normType: number;
   constructor(...args: CallArgs<typeof EMBEDDING>) {
     super();
     const a = ctorArgs('nn.Embedding', EMBEDDING, args);
-    unsupportedEmbeddingArgs('nn.Embedding', a);
+    unsupportedEmbeddingArgs('nn.Embedding', { ...a, maxNorm: null });
+    this.maxNorm = a.maxNorm;
+    this.normType = a.normType;
     const { numEmbeddings, embeddingDim } = a;
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
@@ -187,6 +193,7 @@ export class Embedding extends Module {
     return e;
   }
   override forward(input: Tensor): Tensor {
+    if (this.maxNorm !== null) embeddingRenorm_(this.weight, input, this.maxNorm, this.normType);
     return embedding(input, this.weight, { paddingIdx: this.paddingIdx });
   }
   override extraRepr(): string {

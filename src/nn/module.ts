@@ -35,11 +35,27 @@ import type { DTypeLike } from '../tensor/dtype.js';
 import { normalizeDType } from '../tensor/dtype.js';
 import { noGrad } from '../tensor/state.js';
 import { Tensor } from '../tensor/tensor.js';
+import {
+  addHook,
+  type BackwardHook,
+  type BackwardPreHook,
+  callModule,
+  type ForwardHook,
+  type ForwardPreHook,
+  type RemovableHandle,
+} from './hooks.js';
 import { isParameter, type Parameter } from './parameter.js';
 
 type StateDict = Record<string, Tensor>;
 
 // Method signatures (PyTorch's, bound by src/signature: positionally or in an options object).
+// ── modules (helper modules) ──
+const FORWARD_PRE_HOOK =
+  'register_forward_pre_hook(Callable hook, *, bool prepend=False, bool with_kwargs=False)';
+const FORWARD_HOOK =
+  'register_forward_hook(Callable hook, *, bool prepend=False, bool with_kwargs=False, bool always_call=False)';
+const BACKWARD_PRE_HOOK = 'register_full_backward_pre_hook(Callable hook, bool prepend=False)';
+const BACKWARD_HOOK = 'register_full_backward_hook(Callable hook, bool prepend=False)';
 const REGISTER_PARAMETER = 'register_parameter(str name, Tensor? param)';
 const REGISTER_BUFFER = 'register_buffer(str name, Tensor? tensor, bool persistent=True)';
 const REGISTER_MODULE = 'register_module(str name, Module? module)';
@@ -95,7 +111,8 @@ export interface Module {
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface only adds the call signature the constructor makes real
 export class Module {
   constructor() {
-    const self = ((...args: unknown[]) => (self as Module).forward(...args)) as unknown as Module;
+    // Calls go through callModule (nn/hooks.ts): the forward pre/post and backward hooks.
+    const self = ((...args: unknown[]) => callModule(self as Module, args)) as unknown as Module;
     Object.setPrototypeOf(self, new.target.prototype);
     // Drop the arrow function's own `name` and `length`, so user fields of those names are plain.
     delete (self as unknown as { name?: string }).name;
@@ -470,6 +487,34 @@ export class Module {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
+
+  // ── modules (helper modules) ──
+  /** hook(module, args) before forward; may return replacement args (see nn/hooks.ts). */
+  registerForwardPreHook(
+    hook: ForwardPreHook,
+    opts: { prepend?: boolean; withKwargs?: boolean } = {},
+  ): RemovableHandle {
+    const a = ctorArgs('nn.Module.registerForwardPreHook', FORWARD_PRE_HOOK, [hook, opts] as never);
+    return addHook(this, 'forwardPre', hook, { prepend: a.prepend, withKwargs: a.withKwargs });
+  }
+  /** hook(module, args, output) after forward; may return a replacement output. */
+  registerForwardHook(
+    hook: ForwardHook,
+    opts: { prepend?: boolean; withKwargs?: boolean; alwaysCall?: boolean } = {},
+  ): RemovableHandle {
+    const a = ctorArgs('nn.Module.registerForwardHook', FORWARD_HOOK, [hook, opts] as never);
+    return addHook(this, 'forward', hook, a);
+  }
+  /** hook(module, gradOutput) when the outputs' gradients arrive; may replace gradOutput. */
+  registerFullBackwardPreHook(hook: BackwardPreHook, opts: { prepend?: boolean } = {}): RemovableHandle {
+    const a = ctorArgs('nn.Module.registerFullBackwardPreHook', BACKWARD_PRE_HOOK, [hook, opts] as never);
+    return addHook(this, 'backwardPre', hook, { prepend: a.prepend });
+  }
+  /** hook(module, gradInput, gradOutput) when the inputs' gradients arrive; may replace gradInput. */
+  registerFullBackwardHook(hook: BackwardHook, opts: { prepend?: boolean } = {}): RemovableHandle {
+    const a = ctorArgs('nn.Module.registerFullBackwardHook', BACKWARD_HOOK, [hook, opts] as never);
+    return addHook(this, 'backward', hook, { prepend: a.prepend });
+  }
 }
 
 function addIndent(s: string, n: number): string {
@@ -536,3 +581,9 @@ registerCtor('nn.Module.toAsync', TO_ASYNC);
 registerCtor('nn.Module.stateDict', STATE_DICT);
 registerCtor('nn.Module.loadStateDict', LOAD_STATE_DICT);
 registerCtor('nn.Module.addModule', REGISTER_MODULE.replace('register', 'add'));
+
+// ── modules (helper modules) ──
+registerCtor('nn.Module.registerForwardPreHook', FORWARD_PRE_HOOK);
+registerCtor('nn.Module.registerForwardHook', FORWARD_HOOK);
+registerCtor('nn.Module.registerFullBackwardPreHook', BACKWARD_PRE_HOOK);
+registerCtor('nn.Module.registerFullBackwardHook', BACKWARD_HOOK);

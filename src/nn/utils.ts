@@ -114,3 +114,5 @@ export const vectorToParameters = fn(
 // ── rnn (helper rnn) ──
 /** nn.utils.rnn: PackedSequence, padSequence, packPaddedSequence, padPackedSequence, packSequence. */
 export * as rnn from './utils-rnn.js';
+// ── modules (helper modules) ──
+export { removeSpectralNorm, removeWeightNorm, spectralNorm, weightNorm } from './weight-norm.js';

@@ -378,6 +378,20 @@ const fCases: [string, () => unknown, () => unknown][] = [
     () => F._scaledDotProductAttention(x3, x3, x3, null, 0, true, true)[1],
     () => F._scaledDotProductAttention(x3, x3, x3, { needAttnWeights: true, isCausal: true })[1],
   ],
+  // ── modules (helper modules) ──
+  [
+    'F.fold',
+    () => F.fold(x3.reshape([3, 4, 4]), [3, 3], 2),
+    () => F.fold(x3.reshape([3, 4, 4]), [3, 3], { kernelSize: 2 }),
+  ],
+  ['F.dropout1d', () => F.dropout1d(x3, 0.3, false), () => F.dropout1d(x3, { p: 0.3, training: false })],
+  ['F.alphaDropout', () => F.alphaDropout(x4, 0.3, false), () => F.alphaDropout(x4, { p: 0.3 })],
+  ['F.channelShuffle', () => F.channelShuffle(x4, 3), () => F.channelShuffle(x4, { groups: 3 })],
+  [
+    'F.tripletMarginWithDistanceLoss',
+    () => F.tripletMarginWithDistanceLoss(x2, probs, tgt01),
+    () => F.tripletMarginWithDistanceLoss(x2, probs, tgt01, { margin: 1 }),
+  ],
 ];
 
 /** The generic checks: a callable, its label and its required arguments (positionally). */
@@ -500,6 +514,11 @@ const fRequired: Record<string, unknown[]> = {
   // ── attention (helper attn) ──
   'F.scaledDotProductAttention': [x3, x3, x3],
   'F._scaledDotProductAttention': [x3, x3, x3],
+  // ── modules (helper modules) ──
+  'F.fold': [x3.reshape([3, 4, 4]), [3, 3], 2],
+  'F.dropout1d': [x3],
+  'F.channelShuffle': [x4, 3],
+  'F.tripletMarginWithDistanceLoss': [x2, probs, tgt01],
 };
 
 describe('nn.functional binds PyTorch parameter lists', () => {
@@ -572,7 +591,9 @@ describe('nn.functional binds PyTorch parameter lists', () => {
   });
 
   it('unsupported values of accepted parameters raise, never drop', () => {
-    expect(() => F.embedding(cls, w2, null, 1.0)).toThrow(/max_norm is not supported/);
+    expect(() => F.embedding(cls, w2, null, null, 2, true)).toThrow(
+      /scale_grad_by_freq=True is not supported/,
+    );
     expect(() => F.pad(x2, [1, 1], 'reflect', 1)).toThrow(/doesn't take in value argument/);
     expect(() => F.interpolate(x4, { scaleFactor: 2, antialias: true })).toThrow(/antialias/);
     expect(() => F.normalize(x2, { out: x2 })).toThrow(/out= is not supported/);
