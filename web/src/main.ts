@@ -8,6 +8,7 @@ import { type Evaluation, MODELS, type ModelName, type Report, Trainer } from '.
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
   gpuStatus: $('gpu-status'),
+  subtitle: $('subtitle'),
   dataStatus: $('data-status'),
   device: $<HTMLSelectElement>('device'),
   model: $<HTMLSelectElement>('model'),
@@ -94,7 +95,15 @@ function describeDevice(): torch.Device {
         ? 'webgpu'
         : 'cpu';
   ui.device.value = name;
+  showDevice(name);
   return torch.device(name);
+}
+
+/** The heading and the tab title name the device training runs on. */
+function showDevice(name: string): void {
+  const where = name === 'cpu' ? 'the CPU (WebAssembly SIMD)' : 'WebGPU';
+  ui.subtitle.textContent = `trains a network in this page, on ${where}`;
+  document.title = `torchts: train MNIST in the browser on ${name === 'cpu' ? 'the CPU' : 'WebGPU'}`;
 }
 
 for (const [value, m] of Object.entries(MODELS))
@@ -225,6 +234,7 @@ async function main(): Promise<void> {
     ui.device.disabled = true;
     await trainer!.setDevice(torch.device(ui.device.value));
     say(`Model and data moved to ${ui.device.value === 'cpu' ? 'the CPU' : 'WebGPU'}.`);
+    showDevice(ui.device.value);
     setTrainButton();
   });
   ui.clear.addEventListener('click', () => {
