@@ -27,7 +27,7 @@ export function hostData(t: CaseTensor): Float32Array | Int32Array | Uint8Array 
  * `requires_grad` makes it a leaf that requires grad.
  */
 export function makeInput(t: CaseTensor, device: Device): Tensor {
-  let x = fromArray(hostData(t), t.shape, { device });
+  let x = fromArray(hostData(t), t.shape, { device, dtype: t.dtype === 'bool' ? 'bool' : undefined });
   if (t.noncontiguous) {
     if (x.dim() >= 2) x = x.transpose(-1, -2).contiguous().transpose(-1, -2);
     else if (x.numel() > 0) {

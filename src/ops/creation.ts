@@ -107,7 +107,7 @@ function upload(
   return t;
 }
 
-/** From a typed array (copied) with a shape; BigInt64Array data is range-checked into int32. */
+/** From a typed array (copied) with a shape; integer arrays become int32 (range-checked), float ones float32. */
 export function fromArray(
   data: TypedArray | BigInt64Array | Float64Array | number[],
   shape?: readonly number[],
@@ -117,12 +117,13 @@ export function fromArray(
   const n = s.reduce((a, b) => a * b, 1);
   if (n !== data.length)
     throw new ShapeError(`fromArray: shape [${s.join(', ')}] needs ${n} elements, got ${data.length}`);
+  // Integer arrays keep their values: bytes (Uint8Array, image data) are 0..255, not booleans.
+  // torchts has no 8/16-bit integer dtypes yet, so they all become int32 (Uint32/BigInt values
+  // are range-checked); pass `dtype: 'bool'` for a mask.
   const natural: DType =
-    data instanceof Int32Array || data instanceof BigInt64Array
-      ? 'int32'
-      : data instanceof Uint8Array
-        ? 'bool'
-        : 'float32';
+    data instanceof Float32Array || data instanceof Float64Array || Array.isArray(data)
+      ? 'float32'
+      : 'int32';
   return finish(upload(data as ArrayLike<number>, s, dt(opts, natural), dev(opts)), opts);
 }
 
