@@ -121,9 +121,7 @@ export function fromArray(
   // torchts has no 8/16-bit integer dtypes yet, so they all become int32 (Uint32/BigInt values
   // are range-checked); pass `dtype: 'bool'` for a mask.
   const natural: DType =
-    data instanceof Float32Array || data instanceof Float64Array || Array.isArray(data)
-      ? 'float32'
-      : 'int32';
+    data instanceof Float32Array || data instanceof Float64Array || Array.isArray(data) ? 'float32' : 'int32';
   return finish(upload(data as ArrayLike<number>, s, dt(opts, natural), dev(opts)), opts);
 }
 
