@@ -11,6 +11,7 @@
 import * as act from '../ops/activation.js';
 import * as cr from '../ops/creation.js';
 import { cumsum as cumsumOp } from '../ops/cumulative.js';
+import * as dd from '../ops/data-dependent.js';
 import * as idx from '../ops/indexing.js';
 import * as im from '../ops/indexing-more.js';
 import * as la from '../ops/linalg.js';
@@ -463,7 +464,7 @@ export const ops = {
   splitWithSizes: both('splitWithSizes', SIG.splitWithSizes, (a) => sh.split(a.input, a.splitSizes, a.dim)),
   cross: both('cross', SIG.cross, (a) => shm.cross(a.input, a.other, a.dim)),
   repeatInterleave: both('repeatInterleave', SIG.repeatInterleave, (a) =>
-    shm.repeatInterleave(a.input, a.repeats, a.dim),
+    shm.repeatInterleave(a.input, a.repeats, a.dim, a.outputSize),
   ),
   // -- ops: pointwise (ops-pointwise) --
   // -- ops: indexing and reductions (ops-index) --
@@ -638,6 +639,20 @@ export const ops = {
   ),
   asStrided: both('asStrided', SIG.asStrided, (a) =>
     mo.asStrided(a.input, a.size, a.stride, a.storageOffset),
+  ), // -- data-dependent shapes, awaited: the forms that run on every device (ops/data-dependent.ts) --
+  nonzeroAsync: both('nonzeroAsync', SIG.nonzero, (a) => dd.nonzeroAsync(a.input, a.asTuple)),
+  argwhereAsync: both('argwhereAsync', SIG.argwhere, (a) => dd.argwhereAsync(a.input)),
+  maskedSelectAsync: both('maskedSelectAsync', SIG.maskedSelect, (a) =>
+    dd.maskedSelectAsync(a.input, a.mask),
+  ),
+  uniqueAsync: both('uniqueAsync', SIG.unique, (a) =>
+    dd.uniqueAsync(a.input, a.sorted, a.returnInverse, a.returnCounts, a.dim),
+  ),
+  uniqueConsecutiveAsync: both('uniqueConsecutiveAsync', SIG.uniqueConsecutive, (a) =>
+    dd.uniqueConsecutiveAsync(a.input, a.returnInverse, a.returnCounts, a.dim),
+  ),
+  repeatInterleaveAsync: both('repeatInterleaveAsync', SIG.repeatInterleave, (a) =>
+    dd.repeatInterleaveAsync(a.input, a.repeats, a.dim, shm.repeatInterleave),
   ),
 };
 

@@ -19,6 +19,7 @@ import {
   type TensorOrScalar,
 } from '../ops/core.js';
 import * as cr from '../ops/creation.js';
+import * as dd from '../ops/data-dependent.js';
 import * as im from '../ops/indexing-more.js';
 import * as mo from '../ops/misc-more.js';
 import * as pw from '../ops/pointwise.js';
@@ -1352,6 +1353,19 @@ declare module '../tensor/tensor.js' {
     unique(...args: MethodArgs<typeof SIG.unique>): Tensor | Tensor[];
     /** The elements (or slices) that differ from their predecessor; inverse indices and counts on request. */
     uniqueConsecutive(...args: MethodArgs<typeof SIG.uniqueConsecutive>): Tensor | Tensor[];
+    // -- data-dependent shapes, awaited: run on every device (ops/data-dependent.ts) --
+    /** `nonzero`, on any device: the count is read back, so it is awaited (`await x.nonzeroAsync()`). */
+    nonzeroAsync(...args: MethodArgs<typeof SIG.nonzero>): Promise<Tensor | Tensor[]>;
+    /** `argwhere`, on any device (awaited). */
+    argwhereAsync(...args: MethodArgs<typeof SIG.argwhere>): Promise<Tensor>;
+    /** `maskedSelect`, on any device (awaited). */
+    maskedSelectAsync(...args: MethodArgs<typeof SIG.maskedSelect>): Promise<Tensor>;
+    /** `unique`, on any device (awaited). */
+    uniqueAsync(...args: MethodArgs<typeof SIG.unique>): Promise<Tensor | Tensor[]>;
+    /** `uniqueConsecutive`, on any device (awaited). */
+    uniqueConsecutiveAsync(...args: MethodArgs<typeof SIG.uniqueConsecutive>): Promise<Tensor | Tensor[]>;
+    /** `repeatInterleave` with a repeats tensor, on any device (awaited; or pass `outputSize`). */
+    repeatInterleaveAsync(...args: MethodArgs<typeof SIG.repeatInterleave>): Promise<Tensor>;
     /** A view of the storage with the given size, strides and storage offset. */
     asStrided(...args: MethodArgs<typeof SIG.asStrided>): Tensor;
     /** A tensor of zeros of `size`, with this tensor's dtype and device unless given. */
@@ -1369,6 +1383,11 @@ declare module '../tensor/tensor.js' {
      * (advanced indexing); the basic forms above take numbers, slices, '...' and null.
      */
     index(...indices: Tensor[]): Tensor;
+    /**
+     * `index` with bool masks on any device: a mask's true positions are found on the device and
+     * their count read back, so it is awaited (`await x.indexAsync(mask)` for Python's `x[mask]`).
+     */
+    indexAsync(...indices: Tensor[]): Promise<Tensor>;
     /** The conjugate transpose of a matrix (or a 0-d tensor itself): `x.T` for real tensors. */
     readonly H: Tensor;
     /** The conjugate transpose of the last two dims: `x.mT` for real tensors. */
@@ -1431,4 +1450,12 @@ proto.index = function (this: Tensor, ...specs: (sh.IndexSpec | Tensor)[]) {
   if (specs.some((s) => s instanceof Tensor))
     throw new TypeError('index(): index tensors mixed with numbers, slices or null are not supported yet');
   return basicIndex.call(this, ...(specs as sh.IndexSpec[]));
+};
+proto.indexAsync = async function (this: Tensor, ...indices: Tensor[]) {
+  const ints: Tensor[] = [];
+  for (const t of indices)
+    if (t instanceof Tensor && t.dtype === 'bool' && t.dim() > 0)
+      ints.push(...((await dd.nonzeroAsync(t, true)) as Tensor[]));
+    else ints.push(t);
+  return mo.advancedIndex(this, ints);
 };

@@ -465,3 +465,17 @@ export const multinomial = randomFunctions.multinomial;
 export const bernoulli = randomFunctions.bernoulli;
 export const normal = randomFunctions.normal;
 export const poisson = randomFunctions.poisson;
+
+// -- data-dependent shapes, awaited: the forms that run on every device (ops/data-dependent.ts) --
+/** `nonzero` on any device: the count is read back, so it is awaited. */
+export const nonzeroAsync = ops.nonzeroAsync.fn;
+/** `argwhere` on any device (awaited). */
+export const argwhereAsync = ops.argwhereAsync.fn;
+/** `maskedSelect` on any device (awaited). */
+export const maskedSelectAsync = ops.maskedSelectAsync.fn;
+/** `unique` on any device (awaited). */
+export const uniqueAsync = ops.uniqueAsync.fn;
+/** `uniqueConsecutive` on any device (awaited). */
+export const uniqueConsecutiveAsync = ops.uniqueConsecutiveAsync.fn;
+/** `repeatInterleave` with a repeats tensor on any device (awaited; or pass `outputSize`). */
+export const repeatInterleaveAsync = ops.repeatInterleaveAsync.fn;

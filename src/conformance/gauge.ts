@@ -66,7 +66,7 @@ export interface Aligned {
 }
 
 /** Element offset of vector j's i-th entry within one matrix of the set. */
-const at = (s: VectorSet, rows: number, cols: number, j: number, i: number): number =>
+const at = (s: VectorSet, cols: number, j: number, i: number): number =>
   s.along === 'col' ? i * cols + j : j * cols + i;
 
 /** Aligns `ours` to `ref` for an op with a gauge; null for every other op. */
@@ -87,7 +87,14 @@ export function alignGauge(
     const cols = shape[shape.length - 1] ?? 0;
     const sameShape =
       shape.length === ref[s.out].shape.length && shape.every((d, i) => d === ref[s.out].shape[i]);
-    return { rows, cols, size: rows * cols, len: s.along === 'col' ? rows : cols, n: s.along === 'col' ? cols : rows, sameShape };
+    return {
+      rows,
+      cols,
+      size: rows * cols,
+      len: s.along === 'col' ? rows : cols,
+      n: s.along === 'col' ? cols : rows,
+      sameShape,
+    };
   });
   if (geometry.some((g) => !g.sameShape || g.size === 0)) return null; // compared (and failed) as is
   const batches = ours[spec.sets[0].out].data.length / geometry[0].size;
@@ -104,7 +111,7 @@ export function alignGauge(
         const r = ref[s.out].data;
         let dot = 0;
         for (let i = 0; i < g.len; i++) {
-          const o = b * g.size + at(s, g.rows, g.cols, j, i);
+          const o = b * g.size + at(s, g.cols, j, i);
           dot += a[o] * r[o];
         }
         if (Math.abs(dot) > Math.abs(best)) best = dot;
@@ -115,7 +122,7 @@ export function alignGauge(
         const g = geometry[si];
         if (j >= g.n || d === 1) return;
         const a = outputs[s.out].data;
-        for (let i = 0; i < g.len; i++) a[b * g.size + at(s, g.rows, g.cols, j, i)] *= -1;
+        for (let i = 0; i < g.len; i++) a[b * g.size + at(s, g.cols, j, i)] *= -1;
       });
     }
     // The extra vectors (j >= k) span a space with no preferred basis: project the
@@ -131,10 +138,11 @@ export function alignGauge(
         const proj = new Float64Array(g.len);
         for (let j = k; j < g.n; j++) {
           let dot = 0;
-          for (let i = 0; i < g.len; i++) dot += a[base + at(s, g.rows, g.cols, j, i)] * r[base + at(s, g.rows, g.cols, jr, i)];
-          for (let i = 0; i < g.len; i++) proj[i] += dot * a[base + at(s, g.rows, g.cols, j, i)];
+          for (let i = 0; i < g.len; i++)
+            dot += a[base + at(s, g.cols, j, i)] * r[base + at(s, g.cols, jr, i)];
+          for (let i = 0; i < g.len; i++) proj[i] += dot * a[base + at(s, g.cols, j, i)];
         }
-        for (let i = 0; i < g.len; i++) out[base + at(s, g.rows, g.cols, jr, i)] = proj[i];
+        for (let i = 0; i < g.len; i++) out[base + at(s, g.cols, jr, i)] = proj[i];
       }
     });
   }
@@ -149,7 +157,7 @@ export function alignGauge(
           for (let b = 0; b < batches; b++)
             for (let j = 0; j < Math.min(k, g.n); j++)
               if (signs[b * k + j] < 0)
-                for (let i = 0; i < g.len; i++) upstream[b * g.size + at(s, g.rows, g.cols, j, i)] *= -1;
+                for (let i = 0; i < g.len; i++) upstream[b * g.size + at(s, g.cols, j, i)] *= -1;
         };
   return { outputs, flipUpstream };
 }

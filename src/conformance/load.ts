@@ -69,7 +69,8 @@ export function loadCases(dir: string): OpCase[] {
     }
   for (const o of loadOverrides(dir)) {
     const c = seen.get(o.name);
-    if (!c) throw new Error(`conformance: reference-overrides.json names '${o.name}', which ${dir} does not have`);
+    if (!c)
+      throw new Error(`conformance: reference-overrides.json names '${o.name}', which ${dir} does not have`);
     if (o.outputs) c.outputs = o.outputs;
     if (o.grads) c.grads = o.grads;
   }

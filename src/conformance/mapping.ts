@@ -95,10 +95,36 @@ export function callOp(
   if (dunder) return callOp(dunder.op, [], dunder.positional, kwargs);
   const property = propertyOf(op, positionalTensors, args, kwargs);
   if (property) return [property];
-  const label = torchtsLabel(op);
+  return asOutputs(callLabel(op, torchtsLabel(op), [...positionalTensors, ...args], kwargs));
+}
+
+/**
+ * callOp on a device: where the op's output shape depends on the data and the device is not
+ * the CPU, the awaited form (`torch.nonzeroAsync` for `torch.nonzero`) runs, as a user on that
+ * device writes it (docs/porting.md).
+ */
+export async function callOpOn(
+  device: { type: string },
+  op: string,
+  positionalTensors: readonly Tensor[],
+  args: readonly Arg[],
+  kwargs: Args,
+): Promise<Tensor[]> {
+  const [self, key] = [...positionalTensors, ...args];
+  if (op === 'Tensor.__getitem__' && device.type !== 'cpu' && self instanceof Tensor && key instanceof Tensor)
+    return [await self.indexAsync(key)];
+  const awaited = `${torchtsLabel(op)}Async`;
+  if (device.type === 'cpu' || !registeredCallables().get(awaited)?.call)
+    return callOp(op, positionalTensors, args, kwargs);
+  return asOutputs(await callLabel(op, awaited, [...positionalTensors, ...args], kwargs));
+}
+
+const asOutputs = (r: unknown): Tensor[] => (r instanceof Tensor ? [r] : [...(r as Tensor[])]);
+
+/** Calls the registered callable `label` with the case's arguments, trying each overload. */
+function callLabel(op: string, label: string, positional: Arg[], kwargs: Args): unknown {
   const entry = registeredCallables().get(label);
   if (!entry?.call) throw new UnsupportedOpError(`unsupported op ${op} (${label} is not defined)`);
-  const positional: Arg[] = [...positionalTensors, ...args];
   let lastError: unknown = null;
   const reasons: string[] = [];
   for (const form of entry.signatures) {
@@ -109,8 +135,7 @@ export function callOp(
     }
     try {
       const { self, input, ...rest } = named;
-      const r = entry.isMethod ? entry.call.call(self ?? input, rest) : entry.call(named);
-      return (r instanceof Tensor ? [r] : [...(r as Tensor[])]) as Tensor[];
+      return entry.isMethod ? entry.call.call(self ?? input, rest) : entry.call(named);
     } catch (e) {
       // An overload whose types do not fit: try the next form; other errors are the op's.
       if (!(e instanceof TypeError) || entry.signatures.length === 1) throw e;

@@ -7,8 +7,8 @@ import * as torch from '../index.js';
 import type { Device } from '../tensor/device.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { compareTensor, type Mismatch } from './compare.js';
-import { type Arg, type Args, callOp, UnsupportedOpError } from './mapping.js';
 import { alignGauge } from './gauge.js';
+import { type Arg, type Args, callOpOn, UnsupportedOpError } from './mapping.js';
 import { decode, hostData, makeInput } from './tensors.js';
 import type { CaseResult, CaseTensor, CaseValue, OpCase } from './types.js';
 
@@ -59,6 +59,13 @@ const zerosOf = (c: CaseTensor) => ({
   data: new Float32Array(c.data.length),
 });
 
+/**
+ * Ops whose tensor arguments other than the input are host data in PyTorch (it requires them
+ * on the CPU, and PyTorch's own samples make them there whatever the device under test).
+ */
+const HOST_ARGUMENTS: ReadonlySet<string> = new Set(['torch.tensor_split', 'Tensor.tensor_split']);
+const cpuDevice = torch.device('cpu');
+
 /** Runs one case on one device; never throws (an exception is the case's failure). */
 export async function runCase(c: OpCase, device: Device): Promise<CaseResult> {
   const result = (passed: boolean, error: string | null, worst: number, worstAbs: number): CaseResult => ({
@@ -72,7 +79,9 @@ export async function runCase(c: OpCase, device: Device): Promise<CaseResult> {
   });
   const owned: Tensor[] = [];
   try {
-    const inputs = c.inputs.map((t) => makeInput(t, device));
+    const inputs = c.inputs.map((t, i) =>
+      makeInput(t, i > 0 && HOST_ARGUMENTS.has(c.op) ? cpuDevice : device),
+    );
     owned.push(...inputs);
     const byKeyword = new Set<number>();
     for (const v of Object.values(c.kwargs)) referenced(v, byKeyword);
@@ -81,7 +90,7 @@ export async function runCase(c: OpCase, device: Device): Promise<CaseResult> {
     for (const [k, v] of Object.entries(c.kwargs)) kwargs[k] = resolve(v, inputs);
     const args = c.args.map((v) => resolve(v, inputs));
 
-    const outs = callOp(c.op, positional, args, kwargs);
+    const outs = await callOpOn(device, c.op, positional, args, kwargs);
     owned.push(...outs);
     if (outs.length !== c.outputs.length)
       return result(

@@ -4,18 +4,34 @@ import type { Device } from '../tensor/device.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { E, emptyTensor } from './core.js';
 import { matmul } from './matmul.js';
-import { cast } from './pointwise.js';
-import { movedim, reshape, triu } from './shape.js';
+import { add, cast, sub } from './pointwise.js';
+import { movedim, pad, reshape, select, slice, triu, unsqueeze } from './shape.js';
 
-/** torch.cumsum as a product with an upper-triangular ones matrix: one matmul, autograd free. */
+/**
+ * torch.cumsum as products with upper-triangular ones matrices: rows of up to BLOCK elements
+ * are one matmul; a longer row is cut into blocks summed that way, plus the running total of
+ * the blocks before (the same cumsum one level up). Memory stays linear in the input (one
+ * matmul over the whole row would need n^2), and autograd flows through the products.
+ */
 export function cumsum(x: Tensor, dim: number): Tensor {
   // A 0-d tensor has one element along dim 0: its cumulative sum is itself (as a new tensor).
   if (x.dim() === 0) return reshape(cumsum(reshape(x, [1]), dim), []);
   const d = movedim(x.dtype === 'float32' ? x : cast(x, 'float32'), dim, -1);
-  const n = d.shape[d.dim() - 1];
-  const u = triu(onesOn(n, x.device));
-  const r = movedim(matmul(d, u), -1, dim);
+  const r = movedim(lastDimCumsum(d), -1, dim);
   return x.dtype === 'float32' ? r : cast(r, x.dtype === 'bool' ? 'int32' : x.dtype);
+}
+const BLOCK = 256;
+function lastDimCumsum(d: Tensor): Tensor {
+  const n = d.shape[d.dim() - 1];
+  if (n <= BLOCK) return matmul(d, triu(onesOn(n, d.device)));
+  const blocks = Math.ceil(n / BLOCK);
+  const lead = d.shape.slice(0, -1);
+  const padded = blocks * BLOCK === n ? d : pad(d, [0, blocks * BLOCK - n]);
+  const within = matmul(reshape(padded, [...lead, blocks, BLOCK]), triu(onesOn(BLOCK, d.device)));
+  const totals = select(within, -1, BLOCK - 1); // [..., blocks]
+  const before = sub(lastDimCumsum(totals), totals); // exclusive running total
+  const all = reshape(add(within, unsqueeze(before, -1)), [...lead, blocks * BLOCK]);
+  return blocks * BLOCK === n ? all : slice(all, -1, 0, n);
 }
 function onesOn(n: number, device: Device): Tensor {
   const t = emptyTensor([n, n], 'float32', device);

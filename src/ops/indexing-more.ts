@@ -12,10 +12,14 @@
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { normDim, Tensor } from './core.js';
 import { arange, full } from './creation.js';
+import { cumsum } from './cumulative.js';
 import { gather, scatterAdd } from './indexing.js';
-import { add, cast, div, eq, lt, maximum, minimum, mul, ne, where } from './pointwise.js';
+import { add, cast, div, eq, lt, maximum, minimum, mul, ne, sub, where } from './pointwise.js';
 import { amax, amin, prod, sum } from './reduce.js';
 import { expand, movedim, pad, reshape, slice, unsqueeze } from './shape.js';
+
+/** masked_select -> maskedSelect: the torchts name of the awaited form. */
+const camel = (op: string) => op.replace(/_(.)/g, (_, c: string) => c.toUpperCase());
 
 type Scalar = number | boolean;
 type Reduce = 'sum' | 'prod' | 'mean' | 'amax' | 'amin';
@@ -239,7 +243,7 @@ export function takeAlongDim(x: Tensor, indices: Tensor, dim: number | null): Te
 function readMask(op: string, t: Tensor): ArrayLike<number> {
   if (t.device.type !== 'cpu')
     throw new Error(
-      `${op}(): its output shape depends on the data, which a ${t.device} tensor cannot give synchronously; move it first with \`await x.toAsync('cpu')\``,
+      `${op}(): its output shape depends on the data, which a ${t.device} tensor cannot give synchronously; use the awaited form, which runs on the device: \`await torch.${camel(op)}Async(...)\``,
     );
   return t.toArraySync() as unknown as ArrayLike<number>;
 }
@@ -251,7 +255,7 @@ function nonzeroLists(op: string, x: Tensor): number[][] {
   const rank = x.dim();
   const out: number[][] = Array.from({ length: rank }, () => []);
   for (let i = 0; i < data.length; i++) {
-    if (!data[i]) continue;
+    if (data[i] === 0) continue; // NaN is nonzero
     let r = i;
     for (let k = rank - 1; k >= 0; k--) {
       out[k].push(r % x.shape[k]);
@@ -271,7 +275,7 @@ function asIntTensor(vals: number[], like: Tensor): Tensor {
 
 export function nonzero(x: Tensor, asTuple = false): Tensor | Tensor[] {
   const lists = nonzeroLists('nonzero', x);
-  const count = x.dim() === 0 ? (readMask('nonzero', x)[0] ? 1 : 0) : (lists[0]?.length ?? 0);
+  const count = x.dim() === 0 ? (readMask('nonzero', x)[0] !== 0 ? 1 : 0) : (lists[0]?.length ?? 0);
   if (asTuple) {
     if (x.dim() === 0) return [intTensor(new Array(count).fill(0), [count], x)];
     return lists.map((l) => intTensor(l, [l.length], x));
@@ -290,16 +294,21 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   return gather(flat(expand(x, shape).contiguous()), 0, intTensor(lin, [lin.length], x));
 }
 
+/**
+ * torch.masked_scatter, on the device: the k-th true position of the mask takes source's k-th
+ * element (k from a running count of the mask). A mask with more true elements than source has
+ * reads past source's end: the bad-index error of gather, named masked_scatter (at the call on
+ * the CPU, at the next read on a GPU).
+ */
 export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
+  if (mask.dtype !== 'bool')
+    throw new DTypeError(`masked_scatter: expected BoolTensor for mask, got ${mask.dtype}`);
   const shape = broadcast2(x.shape, mask.shape, 'masked_scatter');
-  const m = expand(mask, shape);
-  const lists = nonzeroLists('masked_scatter', m);
-  const lin = lists.length === 0 ? (readMask('masked_scatter', m)[0] ? [0] : []) : linear(lists, shape);
-  if (lin.length > source.numel())
-    throw new ShapeError('masked_scatter(): Number of elements of source < number of ones in mask');
-  const picked = slice(flat(source), 0, 0, lin.length);
-  const xf = flat(expand(x, shape).contiguous());
-  return reshape(scatter(xf, 0, intTensor(lin, [lin.length], x), picked), shape);
+  const m = flat(expand(mask, shape).contiguous());
+  const k = sub(cumsum(cast(m, 'int32'), 0), 1);
+  const src = source.numel() === 0 ? full([1], 0, { dtype: x.dtype, device: x.device }) : flat(source);
+  const picked = gather(src, 0, where(m, source.numel() === 0 ? 1 : k, 0), 'masked_scatter');
+  return reshape(where(m, picked, flat(expand(x, shape).contiguous())), shape);
 }
 
 function linear(lists: number[][], shape: readonly number[]): number[] {

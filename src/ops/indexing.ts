@@ -21,7 +21,8 @@ function checkIndex(op: string, index: Tensor): void {
  */
 const asVector = (t: Tensor) => (t.dim() === 0 ? reshape(t, [1]) : t);
 
-export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+/** torch.gather; `op` names the op a bad index is reported for (an op built on gather). */
+export function gather(x: Tensor, dim: number, index: Tensor, op = 'gather'): Tensor {
   checkIndex('gather', index);
   checkSameDevice('gather', [x, index]);
   const d = normDim(dim, x.dim(), 'gather');
@@ -38,7 +39,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
       );
   });
   const out = emptyTensor(index.shape, x.dtype, x.device);
-  out.backend.gather(x, d, index, out);
+  out.backend.gather(x, d, index, out, op);
   return record1('gather', out, [x], (g) => [scatterAdd(zerosOf(x), d, index, g)]);
 }
 

@@ -299,7 +299,7 @@ export function advancedIndex(x: Tensor, indices: readonly Tensor[]): Tensor {
     if (t.dtype === 'bool') {
       if (t.device.type !== 'cpu')
         throw new Error(
-          `index(): a bool index makes the output shape depend on the data, which a ${t.device} tensor cannot give synchronously; move it first with \`await x.toAsync('cpu')\``,
+          `index(): a bool index makes the output shape depend on the data, which a ${t.device} tensor cannot give synchronously; use \`await x.indexAsync(mask)\` (runs on the device)`,
         );
       const found = nonzero(t, true) as Tensor[];
       if (t.dim() === 0) throw new RangeError('index(): a 0-d bool index is not supported yet');

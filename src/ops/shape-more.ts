@@ -6,6 +6,7 @@
 import { fmtShape, ShapeError } from '../tensor/errors.js';
 import { broadcastShapes, E, emptyTensor, normDim, record1, type Tensor, viewOf } from './core.js';
 import { arange, fromArray, type TensorOptions } from './creation.js';
+import { repeatSources } from './data-dependent.js';
 import { indexSelect } from './indexing.js';
 import { add, cast, mul, remainder, sub } from './pointwise.js';
 import {
@@ -400,25 +401,50 @@ export function cross(a: Tensor, b: Tensor, dim: number | null = null): Tensor {
 }
 
 /** torch.repeat_interleave: each element repeated (along dim, or of the flattened tensor). */
-export function repeatInterleave(x: Tensor, repeats: number | Tensor, dim: number | null = null): Tensor {
+/**
+ * torch.repeat_interleave. With a repeats tensor the output length is repeats' sum: read from
+ * a CPU tensor, or given as `outputSize` (then everything stays on the device, as PyTorch's
+ * output_size avoids CUDA's synchronization); a GPU tensor without it needs
+ * `await torch.repeatInterleaveAsync(...)`.
+ */
+export function repeatInterleave(
+  x: Tensor,
+  repeats: number | Tensor,
+  dim: number | null = null,
+  outputSize: number | null = null,
+): Tensor {
   const src = dim === null ? reshape(x, [-1]) : x;
   const d = dim === null ? 0 : normDim(dim, x.dim(), 'repeat_interleave');
   if (typeof repeats === 'number' || repeats.numel() === 1) {
     const r = typeof repeats === 'number' ? repeats : intsOf('repeat_interleave', repeats)[0];
     if (r < 0) throw new RangeError('repeats can not be negative');
+    if (outputSize !== null && outputSize !== r * src.shape[d])
+      throw new RangeError(
+        `repeat_interleave(): output_size ${outputSize} is not the sum of repeats (${r * src.shape[d]})`,
+      );
     const u = unsqueeze(src, d + 1);
     const shape = u.shape.slice();
     shape[d + 1] = r;
     return flatten(expand(u, shape), d, d + 1);
   }
-  const reps = intsOf('repeat_interleave', repeats);
-  if (repeats.dim() !== 1 || reps.length !== src.shape[d])
+  if (repeats.dim() !== 1 || repeats.shape[0] !== src.shape[d])
     throw new ShapeError('repeats must have the same size as input along dim');
-  const idx: number[] = [];
-  reps.forEach((r, i) => {
-    for (let k = 0; k < r; k++) idx.push(i);
-  });
-  return indexSelect(src, d, fromArray(Int32Array.from(idx), [idx.length], { device: x.device }));
+  if (outputSize === null) {
+    if (repeats.device.type !== 'cpu')
+      throw new Error(
+        `repeat_interleave(): with a ${repeats.device} repeats tensor the output size depends on the data; pass output_size, or use \`await torch.repeatInterleaveAsync(...)\``,
+      );
+    const reps = intsOf('repeat_interleave', repeats);
+    if (reps.some((r) => r < 0)) throw new RangeError('repeats can not be negative');
+    outputSize = reps.reduce((a, b) => a + b, 0);
+  } else if (repeats.device.type === 'cpu') {
+    const sum = intsOf('repeat_interleave', repeats).reduce((a, b) => a + b, 0);
+    if (sum !== outputSize)
+      throw new RangeError(
+        `repeat_interleave(): output_size ${outputSize} is not the sum of repeats (${sum})`,
+      );
+  }
+  return indexSelect(src, d, repeatSources(cast(repeats, 'int32'), outputSize));
 }
 
 /** Tensor.unfold: the windows of `size` elements every `step` along dim, as a new last dim. */

@@ -13,6 +13,9 @@ import { cast, eq, ge, gt, logicalNot } from './pointwise.js';
 import { any, sum } from './reduce.js';
 import { contiguous, movedim, reshape, slice, unsqueeze } from './shape.js';
 
+/** masked_select -> maskedSelect: the torchts name of the awaited form. */
+const camel = (op: string) => op.replace(/_(.)/g, (_, c: string) => c.toUpperCase());
+
 const fmt = (s: readonly number[]) => `[${s.join(', ')}]`;
 
 /**
@@ -138,7 +141,7 @@ export function isin(elements: Tensor | number, testElements: Tensor | number, i
 function hostRows(op: string, x: Tensor): ArrayLike<number> {
   if (x.device.type !== 'cpu')
     throw new Error(
-      `${op}(): its output shape depends on the data, which a ${x.device} tensor cannot give synchronously; move it first with \`await x.toAsync('cpu')\``,
+      `${op}(): its output shape depends on the data, which a ${x.device} tensor cannot give synchronously; use the awaited form, which runs on the device: \`await torch.${camel(op)}Async(...)\``,
     );
   return x.contiguous().toArraySync() as unknown as ArrayLike<number>;
 }

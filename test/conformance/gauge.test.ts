@@ -11,7 +11,11 @@ import * as torch from '../../src/index.js';
 const opinfo = loadCases('test/fixtures/opinfo');
 const byName = (n: string): OpCase => structuredClone(opinfo.find((c) => c.name === n)!);
 const cpu = torch.device('cpu');
-const host = (shape: number[], data: number[]) => ({ shape, dtype: 'float32', data: Float32Array.from(data) });
+const host = (shape: number[], data: number[]) => ({
+  shape,
+  dtype: 'float32',
+  data: Float32Array.from(data),
+});
 
 /** Negates vector j of a case tensor [.., r, c] (a column, or a row when `row`). */
 function flip(t: OpCase['outputs'][number], j: number, row = false): void {
@@ -59,7 +63,9 @@ describe('gauge-aware comparison', () => {
       { shape: [1], data: [2] },
       { shape: [1, 1], data: [1] },
     ]);
-    expect(Array.from(a!.outputs[0].data).map((x) => +x.toFixed(6))).toEqual(rotated.map((x) => +x.toFixed(6)));
+    expect(Array.from(a!.outputs[0].data).map((x) => +x.toFixed(6))).toEqual(
+      rotated.map((x) => +x.toFixed(6)),
+    );
     // another span: column 1 leans on e1, which our extra block does not contain
     const other = [s, -s, 0, 0, 0, 1, s, s, 0];
     const b = alignGauge('torch.svd', ours, [
