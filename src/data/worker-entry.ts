@@ -22,13 +22,13 @@ const init = workerData as Init;
 const port = parentPort!;
 
 async function load(): Promise<Dataset<unknown>> {
-  const mod = await import(init.source.url);
+  const mod = await import(/* @vite-ignore */ init.source.url);
   const Ctor = mod[init.source.name];
   if (typeof Ctor !== 'function') throw new Error(`${init.source.url} has no export '${init.source.name}'`);
   const ds = new Ctor(...(init.source.args ?? [])) as Dataset<unknown>;
   manualSeed(init.seed);
   setWorkerInfo({ id: init.id, numWorkers: init.numWorkers, seed: init.seed, dataset: ds });
-  if (init.initFn) await (await import(init.initFn.url))[init.initFn.name](init.id);
+  if (init.initFn) await (await import(/* @vite-ignore */ init.initFn.url))[init.initFn.name](init.id);
   return ds;
 }
 

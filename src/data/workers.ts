@@ -43,7 +43,7 @@ export interface WorkerFunction {
 export function workerFunction(url: string | URL, name: string): WorkerFunction {
   const src: WorkerSource = { url: String(url), name };
   const f = (async (...args: unknown[]) => {
-    const mod = await import(src.url);
+    const mod = await import(/* @vite-ignore */ src.url);
     return mod[name](...args);
   }) as unknown as WorkerFunction;
   f.workerSource = src;
@@ -132,14 +132,19 @@ export class WorkerPool {
         throw new Error(
           'DataLoader: numWorkers > 0 needs Node worker threads; in a browser use numWorkers: 0',
         );
-      const { Worker } = await import('node:worker_threads');
+      // Specifiers in variables: bundlers for the browser leave them alone (numWorkers > 0 is Node-only).
+      const [wt, nodeModule, nodeUrl] = ['node:worker_threads', 'node:module', 'node:url'];
+      const { Worker } = (await import(/* @vite-ignore */ wt)) as typeof import('node:worker_threads');
       const baseSeed = Number(randint(0, 2 ** 31 - 1, [1], { generator: this.o.generator }).toArraySync()[0]);
-      const url = new URL(isTs ? './worker-entry.ts' : './worker-entry.js', import.meta.url);
+      const file = isTs ? './worker-entry.ts' : './worker-entry.js';
+      const url = new URL(file, import.meta.url);
       // From the TypeScript sources (tests, tsx), the worker registers tsx's loader first.
       let entry: URL | string = url;
       if (isTs) {
-        const { createRequire } = await import('node:module');
-        const { pathToFileURL } = await import('node:url');
+        const { createRequire } = (await import(
+          /* @vite-ignore */ nodeModule
+        )) as typeof import('node:module');
+        const { pathToFileURL } = (await import(/* @vite-ignore */ nodeUrl)) as typeof import('node:url');
         const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
         const api = new URL('dist/esm/api/index.mjs', pathToFileURL(pkg)).href;
         entry = `import(${JSON.stringify(api)}).then((t) => { t.register(); return import(${JSON.stringify(url.href)}); })`;
