@@ -43,3 +43,8 @@ export * as optim from './optim/index.js';
 import * as dataTransforms from './data/transforms.js';
 /** torchvision.transforms' role: `import { transforms } from 'torchts'`. */
 export const transforms = dataTransforms;
+
+// --- models (copy.deepcopy) ---
+import { deepcopy } from './nn/deepcopy.js';
+/** Python's `copy` module for torchts objects: `copy.deepcopy(model)` (see nn/deepcopy.ts). */
+export const copy = { deepcopy };

@@ -9,6 +9,7 @@ import { ctorArgs, registerCtor, registerType } from '../signature/bind.js';
 import { defaultGenerator, type Generator, Generator as GeneratorClass } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type Dataset, type IterableDataset, isIterableDataset } from './dataset.js';
+import { type WorkerFunction, WorkerPool, type WorkerSource } from './workers.js';
 
 /** Yields indices of a dataset. */
 export interface Sampler {
@@ -115,18 +116,20 @@ export interface DataLoaderOptions<T, B> {
   sampler?: Sampler | null;
   /** Yields whole batches of indices; excludes batchSize, shuffle, sampler and dropLast. */
   batchSampler?: Iterable<readonly number[]> | null;
-  /** Accepted for porting; batches are always loaded in the calling thread (docs/porting.md). */
+  /** Worker threads loading batches (the dataset needs `workerSource()`, see workers.ts); 0: this thread. */
   numWorkers?: number;
   collateFn?: ((items: T[]) => B) | null;
   /** Accepted for porting; host memory is never pinned (it changes no value). */
   pinMemory?: boolean;
   dropLast?: boolean;
-  /** Accepted for porting; only meaningful with worker processes. */
+  /** Seconds to wait for a worker's batch (0: forever). */
   timeout?: number;
+  /** Runs in each worker after seeding: made by `workerFunction(moduleUrl, exportName)`. */
+  workerInitFn?: WorkerFunction | null;
   generator?: Generator | null;
-  /** Accepted for porting; only meaningful with worker processes. */
+  /** Batches in flight per worker (default 2 with workers). */
   prefetchFactor?: number | null;
-  /** Accepted for porting; only meaningful with worker processes. */
+  /** Keep the worker threads (and their datasets) across epochs; `await loader.shutdown()` ends them. */
   persistentWorkers?: boolean;
   /** Accepted for porting; host memory is never pinned. */
   pinMemoryDevice?: string;
@@ -175,12 +178,19 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
 
   readonly dataset: Dataset<T> | IterableDataset<T>;
   private readonly batchSampler: Iterable<readonly number[]> | null;
+  readonly numWorkers: number;
+  readonly prefetchFactor: number | null;
+  readonly persistentWorkers: boolean;
+  readonly timeout: number;
+  readonly workerInitFn: WorkerFunction | null;
+  readonly generator: Generator | null;
+  private pool: WorkerPool | null = null;
 
   /**
    * PyTorch's parameters, positionally or by name: `new DataLoader(ds, 64, true)` or
-   * `new DataLoader(ds, { batchSize: 64, shuffle: true })`. Batches are loaded in the calling
-   * thread: `numWorkers`, `pinMemory`, `timeout`, `prefetchFactor`, `persistentWorkers` are
-   * accepted so PyTorch code ports unchanged and change no value (docs/porting.md).
+   * `new DataLoader(ds, { batchSize: 64, shuffle: true })`. With `numWorkers: 0` batches are
+   * loaded in the calling thread; `numWorkers > 0` loads them in worker threads for a dataset with
+   * `workerSource()` (workers.ts; iterate with `for await`). `pinMemory` changes nothing.
    */
   constructor(dataset: Dataset<T> | IterableDataset<T>, options?: DataLoaderOptions<T, B>);
   constructor(
@@ -195,12 +205,40 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
       throw new RangeError(
         'num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.',
       );
-    if (a.workerInitFn !== null || a.multiprocessingContext !== null)
+    if (a.multiprocessingContext !== null)
       throw new TypeError(
-        'utils.data.DataLoader(): workerInitFn and multiprocessingContext need worker processes; torchts loads batches in the calling thread (docs/porting.md)',
+        'utils.data.DataLoader(): multiprocessingContext has no meaning for worker threads (numWorkers > 0 uses node:worker_threads)',
       );
     if (a.timeout < 0) throw new RangeError('timeout option should be non-negative');
     const dataset = a.dataset as Dataset<T>;
+    if (a.numWorkers === 0 && (a.prefetchFactor !== null || a.persistentWorkers))
+      throw new Error(
+        a.persistentWorkers
+          ? 'persistent_workers option needs num_workers > 0'
+          : 'prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to enable multiprocessing, otherwise set prefetch_factor to None.',
+      );
+    if (a.prefetchFactor !== null && a.prefetchFactor < 1)
+      throw new RangeError(`prefetch_factor should be a positive integer, got ${a.prefetchFactor}`);
+    if (a.workerInitFn !== null && !(a.workerInitFn as Partial<WorkerFunction>).workerSource)
+      throw new TypeError(
+        "utils.data.DataLoader(): workerInitFn runs in worker threads, which cannot receive a closure: pass utils.data.workerFunction(moduleUrl, 'exportName') (docs/porting.md)",
+      );
+    if (a.numWorkers > 0) {
+      if (isIterableDataset(dataset))
+        throw new TypeError(
+          'utils.data.DataLoader(): numWorkers > 0 with an IterableDataset is not supported (use numWorkers: 0)',
+        );
+      if (typeof (dataset as { workerSource?: unknown }).workerSource !== 'function')
+        throw new TypeError(
+          `utils.data.DataLoader(): numWorkers=${a.numWorkers} loads in worker threads, which build their own copy of the dataset: ${dataset?.constructor?.name ?? 'the dataset'} has no workerSource() saying how (return { url: import.meta.url, name: 'ClassName', args: [...] }). Use numWorkers: 0 to load in this thread (docs/porting.md)`,
+        );
+    }
+    this.numWorkers = a.numWorkers;
+    this.prefetchFactor = a.numWorkers > 0 ? (a.prefetchFactor ?? 2) : null;
+    this.persistentWorkers = a.persistentWorkers;
+    this.timeout = a.timeout;
+    this.workerInitFn = (a.workerInitFn as WorkerFunction | null) ?? null;
+    this.generator = a.generator;
     this.dataset = dataset;
     if (isIterableDataset(dataset)) {
       // PyTorch: an iterable-style dataset decides its own order.
@@ -261,6 +299,10 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
   }
 
   *[Symbol.iterator](): Iterator<B> {
+    if (this.numWorkers > 0)
+      throw new TypeError(
+        'DataLoader: with numWorkers > 0 batches arrive from worker threads: iterate with `for await (const batch of loader)`',
+      );
     if (isIterableDataset(this.dataset)) {
       yield* this.iterateStream(this.dataset);
       return;
@@ -310,7 +352,61 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
     return (this.collate ?? defaultCollate)(items) as B;
   }
 
+  /** The index list of each batch, in order (map-style datasets with a batch size or batch sampler). */
+  private *batchIndices(): IterableIterator<Int32Array> {
+    if (this.batchSampler) {
+      for (const batch of this.batchSampler) yield Int32Array.from(batch);
+      return;
+    }
+    const order = Int32Array.from(this.sampler);
+    const bs = this.batchSize ?? 1;
+    for (let s = 0; s < order.length; s += bs) {
+      const idx = order.slice(s, Math.min(s + bs, order.length));
+      if (this.dropLast && idx.length < bs) break;
+      yield idx;
+    }
+  }
+
+  /** numWorkers > 0: the worker threads' batches, in order (workers.ts). */
+  private async *fromWorkers(): AsyncGenerator<B> {
+    if (this.batchSize === null)
+      throw new TypeError(
+        'DataLoader: numWorkers > 0 with batchSize null is not supported (use numWorkers: 0)',
+      );
+    this.pool ??= new WorkerPool({
+      source: (this.dataset as unknown as { workerSource(): WorkerSource }).workerSource(),
+      numWorkers: this.numWorkers,
+      prefetchFactor: this.prefetchFactor ?? 2,
+      initFn: this.workerInitFn?.workerSource ?? null,
+      collateInWorker: this.collate === null,
+      generator: this.generator ?? defaultGenerator,
+      timeout: this.timeout,
+    });
+    const pool = this.pool;
+    // The sampler draws first (the order is numWorkers: 0's), then the pool its workers' base seed.
+    const batches = [...this.batchIndices()];
+    try {
+      for await (const b of pool.run(batches)) yield (this.collate ? this.collate(b as T[]) : b) as B;
+    } finally {
+      if (!this.persistentWorkers) {
+        this.pool = null;
+        await pool.close();
+      }
+    }
+  }
+
+  /** Ends the worker threads kept by persistentWorkers (they also end with the process). */
+  async shutdown(): Promise<void> {
+    const p = this.pool;
+    this.pool = null;
+    await p?.close();
+  }
+
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
+    if (this.numWorkers > 0) {
+      yield* this.fromWorkers();
+      return;
+    }
     // Yields to the event loop between batches, so timers, I/O and the GC's finalizers (which
     // return dead tensors' storage to the pool) get their turn during a training loop.
     for (const b of this) {

@@ -20,3 +20,11 @@ export {
   TensorDataset,
 } from './dataset.js';
 export { BatchSampler, WeightedRandomSampler } from './samplers.js';
+// --- models (DataLoader workers) ---
+export {
+  getWorkerInfo,
+  type WorkerFunction,
+  type WorkerInfo,
+  type WorkerSource,
+  workerFunction,
+} from './workers.js';

@@ -587,3 +587,18 @@ registerCtor('nn.Module.registerForwardPreHook', FORWARD_PRE_HOOK);
 registerCtor('nn.Module.registerForwardHook', FORWARD_HOOK);
 registerCtor('nn.Module.registerFullBackwardPreHook', BACKWARD_PRE_HOOK);
 registerCtor('nn.Module.registerFullBackwardHook', BACKWARD_HOOK);
+
+// --- models (swa_utils: deep copy) ---
+/**
+ * @internal For copy.deepcopy: a new callable instance of `m`'s class with copies of its
+ * bookkeeping (buffer names, training flag) and no fields; the subclass constructor does not run.
+ */
+export function moduleShell(m: Module): Module {
+  const shell = Reflect.construct(Module, [], m.constructor) as Module;
+  const src = (m as unknown as { [INTERNAL]: Internals })[INTERNAL];
+  const dst = (shell as unknown as { [INTERNAL]: Internals })[INTERNAL];
+  dst.buffers = new Set(src.buffers);
+  dst.nonPersistent = new Set(src.nonPersistent);
+  dst.training = src.training;
+  return shell;
+}

@@ -30,7 +30,7 @@ const batchNormSig = (name: string) =>
   `${name}(int num_features, float eps=1e-05, float? momentum=0.1, bool affine=True, bool track_running_stats=True, *, Device? device=None, ScalarType? dtype=None)` as const;
 type BatchNormArgs = CallArgs<ReturnType<typeof batchNormSig>>;
 
-abstract class BatchNormBase extends Module {
+export abstract class BatchNormBase extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
   declare running_mean: Tensor | null;

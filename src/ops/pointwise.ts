@@ -108,13 +108,33 @@ function needFloat(op: string, a: TensorOrScalar, b: TensorOrScalar): DType {
   return d;
 }
 
+/**
+ * An int/bool tensor with a float scalar (`ints.mul(0.8)`) has a float32 result; the kernel must
+ * compute in float32 too, or the scalar takes the tensor's type and truncates (0.8 -> 0).
+ */
+function checkAlpha(dt: DType, alpha: number): void {
+  if (dt !== 'float32' && !Number.isInteger(alpha))
+    throw new TypeError('For integral input tensors, argument alpha must not be a floating point number.');
+}
+
+function inFloat(
+  dt: DType,
+  a: TensorOrScalar,
+  b: TensorOrScalar,
+  e: (x: Ex, y: Ex) => Ex,
+): (x: Ex, y: Ex) => Ex {
+  if (dt !== 'float32' || ![a, b].some((t) => isTensor(t) && t.dtype !== 'float32')) return e;
+  return (x, y) => e(E.cast('f32', x), E.cast('f32', y));
+}
+
 /** Sums a broadcast gradient is left to the engine; these return full-shape gradients. */
 export function add(a: TensorOrScalar, b: TensorOrScalar, opts?: { alpha?: number }): Tensor {
   const alpha = opts?.alpha ?? 1;
   const dt = needFloat('add', a, b);
+  checkAlpha(dt, alpha);
   const out = ewise(
     'add',
-    alpha === 1 ? E.add : (x, y) => E.add(x, E.mul(y, alpha)),
+    inFloat(dt, a, b, alpha === 1 ? E.add : (x, y) => E.add(x, E.mul(y, alpha))),
     [a, b],
     dt === 'bool' ? 'bool' : dt,
   );
@@ -127,7 +147,14 @@ export function sub(a: TensorOrScalar, b: TensorOrScalar, opts?: { alpha?: numbe
     throw new DTypeError(
       'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.',
     );
-  const out = ewise('sub', alpha === 1 ? E.sub : (x, y) => E.sub(x, E.mul(y, alpha)), [a, b], promoted(a, b));
+  const dt = promoted(a, b);
+  checkAlpha(dt, alpha);
+  const out = ewise(
+    'sub',
+    inFloat(dt, a, b, alpha === 1 ? E.sub : (x, y) => E.sub(x, E.mul(y, alpha))),
+    [a, b],
+    dt,
+  );
   return record1('sub', out, [a, b], (g) => [g, neg(alpha === 1 ? g : mul(g, alpha))]);
 }
 
@@ -136,7 +163,7 @@ export const rsub = (a: TensorOrScalar, b: TensorOrScalar): Tensor => sub(b, a);
 
 export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const dt = needFloat('mul', a, b);
-  const out = ewise('mul', E.mul, [a, b], dt);
+  const out = ewise('mul', inFloat(dt, a, b, E.mul), [a, b], dt);
   // The backward reads only b for a's gradient and a for b's (only those are checked).
   return record1('mul', out, [a, b], (g) => [
     isTensor(a) && a.requiresGrad ? mul(g, b) : null,

@@ -2,12 +2,16 @@
  * optim.LBFGS (PyTorch 1.13): limited-memory BFGS over the flattened parameters, with the
  * optional strong-Wolfe line search, composed from tensor ops (the direction, the history and
  * the line search's trial points are tensors; dot products and the loss are read back as host
- * numbers, as PyTorch's `float(...)` and 0-d comparisons do). It needs `step(closure)`, and
- * synchronous reads: CPU tensors only (a WebGPU read is asynchronous).
+ * numbers, as PyTorch's `float(...)` and 0-d comparisons do). It needs `step(closure)`.
+ *
+ * The algorithm is written once, as a generator that yields each 0-d tensor whose value it needs
+ * and is resumed with the number: on the CPU `step` reads synchronously and returns the loss; on
+ * WebGPU a read is asynchronous, so `step` returns a Promise of the loss. `await opt.step(closure)`
+ * ports PyTorch's `optimizer.step(closure)` on every device.
  *
  * ```ts
  * const opt = new optim.LBFGS(model.parameters(), { lr: 1, lineSearchFn: 'strong_wolfe' });
- * opt.step(() => { opt.zeroGrad(); const l = lossFn(model(x), y); l.backward(); return l; });
+ * await opt.step(() => { opt.zeroGrad(); const l = lossFn(model(x), y); l.backward(); return l; });
  * ```
  */
 import { zerosLike } from '../ops/creation.js';
@@ -25,13 +29,15 @@ const LBFGS_STEP_SIG = 'LBFGS.step(Closure closure)';
 export type LBFGSOptions = Hyper<typeof LBFGS_SIG>;
 
 const f32 = Math.fround;
-const dot = (a: Tensor, b: Tensor): number => {
-  const t = a.mul(b).sum();
-  const v = t.itemSync();
+/** The coroutine's type: yields a 0-d tensor to read, is resumed with its value. */
+type Reads<R> = Generator<Tensor, R, number>;
+function* read(t: Tensor): Reads<number> {
+  const v = yield t;
   t.dispose();
   return v;
-};
-const absMax = (a: Tensor): number => a.abs().max().itemSync();
+}
+const dot = (a: Tensor, b: Tensor): Reads<number> => read(a.mul(b).sum());
+const absMax = (a: Tensor): Reads<number> => read(a.abs().max());
 
 function cubicInterpolate(
   x1: number,
@@ -56,27 +62,27 @@ function cubicInterpolate(
   return (lo + hi) / 2;
 }
 
-type Obj = (t: number) => [number, Tensor];
+type Obj = (t: number) => Reads<[number, Tensor]>;
 
 /** PyTorch's `_strong_wolfe`: returns [loss, flat grad, step, evaluations]. */
-function strongWolfe(
+function* strongWolfe(
   obj: Obj,
   t0: number,
   d: Tensor,
   f: number,
   g0: Tensor,
   gtd: number,
-): [number, Tensor, number, number] {
+): Reads<[number, Tensor, number, number]> {
   const c1 = 1e-4;
   const c2 = 0.9;
   const tolChange = 1e-9;
   const maxLs = 25;
   let t = t0;
-  const dNorm = absMax(d);
+  const dNorm = yield* absMax(d);
   const g = g0.clone();
-  let [fNew, gNew] = obj(t);
+  let [fNew, gNew] = yield* obj(t);
   let evals = 1;
-  let gtdNew = dot(gNew, d);
+  let gtdNew = yield* dot(gNew, d);
   let [tPrev, fPrev, gPrev, gtdPrev] = [0, f, g, gtd];
   let done = false;
   let lsIter = 0;
@@ -113,9 +119,9 @@ function strongWolfe(
     const tmp = t;
     t = cubicInterpolate(tPrev, fPrev, gtdPrev, t, fNew, gtdNew, [minStep, maxStep]);
     [tPrev, fPrev, gPrev, gtdPrev] = [tmp, fNew, gNew.clone(), gtdNew];
-    [fNew, gNew] = obj(t);
+    [fNew, gNew] = yield* obj(t);
     evals += 1;
-    gtdNew = dot(gNew, d);
+    gtdNew = yield* dot(gNew, d);
     lsIter += 1;
   }
   if (lsIter === maxLs)
@@ -138,9 +144,9 @@ function strongWolfe(
         insufProgress = false;
       } else insufProgress = true;
     } else insufProgress = false;
-    [fNew, gNew] = obj(t);
+    [fNew, gNew] = yield* obj(t);
     evals += 1;
-    gtdNew = dot(gNew, d);
+    gtdNew = yield* dot(gNew, d);
     lsIter += 1;
     if (fNew > f + c1 * t * gtd || fNew >= bf[low]) {
       [bracket[high], bf[high], bg[high], bgtd[high]] = [t, fNew, gNew.clone(), gtdNew];
@@ -164,11 +170,9 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     super(params, { ...h, maxEval: h.maxEval ?? Math.trunc((h.maxIter * 5) / 4) });
     if (this.paramGroups.length !== 1)
       throw new RangeError("LBFGS doesn't support per-parameter options (parameter groups)");
-    for (const p of this.paramGroups[0].params)
-      if (p.device.type !== 'cpu')
-        throw new Error(
-          `optim.LBFGS(): parameters must be CPU tensors (it reads values back synchronously), got ${p.device}`,
-        );
+    const devs = new Set(this.paramGroups[0].params.map((p) => p.device.toString()));
+    if (devs.size > 1)
+      throw new Error(`optim.LBFGS(): all parameters must be on one device, got ${[...devs].join(', ')}`);
   }
   protected override updateGroup(_g: ParamGroup<LBFGSOptions>): void {
     throw new Error('optim.LBFGS: step() needs a closure that reevaluates the model and returns the loss');
@@ -189,13 +193,32 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     }
   }
 
-  override step(...args: CallArgs<typeof LBFGS_STEP_SIG>): Tensor {
+  /**
+   * Runs up to maxIter iterations; returns the closure's first loss: at once on the CPU, as a
+   * Promise on WebGPU (whose reads are asynchronous). `await opt.step(closure)` works on both.
+   */
+  override step(...args: CallArgs<typeof LBFGS_STEP_SIG>): Tensor | Promise<Tensor> {
     const { closure } = ctorArgs('optim.LBFGS.step', LBFGS_STEP_SIG, args);
     const evalLoss = () => enableGrad(closure);
-    return noGrad(() => this.run(evalLoss));
+    const co = this.run(evalLoss);
+    let r = noGrad(() => co.next());
+    if (this.params[0].device.type === 'cpu') {
+      while (!r.done) {
+        const v = r.value.itemSync();
+        r = noGrad(() => co.next(v));
+      }
+      return r.value;
+    }
+    return (async () => {
+      while (!r.done) {
+        const v = await r.value.item();
+        r = noGrad(() => co.next(v));
+      }
+      return r.value;
+    })();
   }
 
-  private run(closure: () => Tensor): Tensor {
+  private *run(closure: () => Tensor): Reads<Tensor> {
     const g = this.paramGroups[0];
     const { lr, maxIter, toleranceGrad, toleranceChange, lineSearchFn, historySize } = g;
     const maxEval = g.maxEval as number;
@@ -203,11 +226,11 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     state.funcEvals ??= 0;
     state.nIter ??= 0;
     const origLoss = closure();
-    let loss = origLoss.itemSync();
+    let loss = yield* read(origLoss.detach());
     let currentEvals = 1;
     state.funcEvals += 1;
     let flatGrad = this.flatGrad();
-    let optCond = absMax(flatGrad) <= toleranceGrad;
+    let optCond = (yield* absMax(flatGrad)) <= toleranceGrad;
     if (optCond) return origLoss;
     let d: Tensor = state.d;
     let t: number = state.t;
@@ -230,7 +253,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
       } else {
         const y = flatGrad.sub(prevFlatGrad!);
         const s = d.mul(t);
-        const ys = f32(dot(y, s)); // 0-d float32 tensors in PyTorch
+        const ys = f32(yield* dot(y, s)); // 0-d float32 tensors in PyTorch
         if (ys > 1e-10) {
           if (oldDirs.length === historySize) {
             oldDirs.shift();
@@ -240,55 +263,56 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
           oldDirs.push(y);
           oldStps.push(s);
           ro.push(f32(1 / ys));
-          hDiag = f32(ys / f32(dot(y, y)));
+          hDiag = f32(ys / f32(yield* dot(y, y)));
         }
         const al: number[] = new Array(oldDirs.length);
         const q = flatGrad.neg();
         for (let i = oldDirs.length - 1; i >= 0; i--) {
-          al[i] = f32(f32(dot(oldStps[i], q)) * ro[i]);
+          al[i] = f32(f32(yield* dot(oldStps[i], q)) * ro[i]);
           q.add_(oldDirs[i], { alpha: -al[i] });
         }
         const r = q.mul(hDiag);
         d = r;
         for (let i = 0; i < oldDirs.length; i++) {
-          const be = f32(f32(dot(oldDirs[i], r)) * ro[i]);
+          const be = f32(f32(yield* dot(oldDirs[i], r)) * ro[i]);
           r.add_(oldStps[i], { alpha: al[i] - be });
         }
       }
       if (!prevFlatGrad) prevFlatGrad = flatGrad.clone();
       else prevFlatGrad.copy_(flatGrad);
       prevLoss = loss;
-      t = state.nIter === 1 ? Math.min(1, 1 / f32(flatGrad.abs().sum().itemSync())) * lr : lr;
-      const gtd = f32(dot(flatGrad, d));
+      t = state.nIter === 1 ? Math.min(1, 1 / f32(yield* read(flatGrad.abs().sum()))) * lr : lr;
+      const gtd = f32(yield* dot(flatGrad, d));
       if (gtd > -toleranceChange) break;
       let lsEvals = 0;
       if (lineSearchFn !== null) {
         const x0 = this.params.map((p) => p.clone());
-        const obj: Obj = (tt) => {
-          this.addGrad(tt, d);
-          const l = closure().itemSync();
-          const fg = this.flatGrad();
-          this.params.forEach((p, i) => {
+        const self = this;
+        const obj: Obj = function* (tt) {
+          self.addGrad(tt, d);
+          const l = yield* read(closure().detach());
+          const fg = self.flatGrad();
+          self.params.forEach((p, i) => {
             p.copy_(x0[i]);
           });
           return [l, fg];
         };
-        [loss, flatGrad, t, lsEvals] = strongWolfe(obj, t, d, loss, flatGrad, gtd);
+        [loss, flatGrad, t, lsEvals] = yield* strongWolfe(obj, t, d, loss, flatGrad, gtd);
         this.addGrad(t, d);
-        optCond = absMax(flatGrad) <= toleranceGrad;
+        optCond = (yield* absMax(flatGrad)) <= toleranceGrad;
       } else {
         this.addGrad(t, d);
         if (nIter !== maxIter) {
-          loss = closure().itemSync();
+          loss = yield* read(closure().detach());
           flatGrad = this.flatGrad();
-          optCond = absMax(flatGrad) <= toleranceGrad;
+          optCond = (yield* absMax(flatGrad)) <= toleranceGrad;
           lsEvals = 1;
         }
       }
       currentEvals += lsEvals;
       state.funcEvals += lsEvals;
       if (nIter === maxIter || currentEvals >= maxEval || optCond) break;
-      if (absMax(d.mul(t)) <= toleranceChange) break;
+      if ((yield* absMax(d.mul(t))) <= toleranceChange) break;
       if (Math.abs(loss - prevLoss) < toleranceChange) break;
     }
     Object.assign(state, { d, t, oldDirs, oldStps, ro, HDiag: hDiag, prevFlatGrad, prevLoss });

@@ -204,9 +204,10 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
 
   /**
    * One update of every parameter that has a gradient. A closure, when given, is called with
-   * grad enabled to recompute the loss (LBFGS-style); its value is returned.
+   * grad enabled to recompute the loss (LBFGS-style); its value is returned. (LBFGS on WebGPU
+   * returns a Promise of it: its line search reads values back.)
    */
-  step(...args: CallArgs<typeof STEP_SIG>): Tensor | undefined {
+  step(...args: CallArgs<typeof STEP_SIG>): Tensor | undefined | Promise<Tensor> {
     const { closure } = ctorArgs('optim.Optimizer.step', STEP_SIG, args);
     let loss: Tensor | undefined;
     if (closure) loss = closure();

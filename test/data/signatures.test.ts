@@ -39,13 +39,14 @@ describe('DataLoader', () => {
     expect(
       () => new DataLoader(ds, 4, true, null, null, 0, null, false, false, 0, null, null, null, 7),
     ).toThrow(/takes 13 positional arguments but 14 were given/);
-    expect(() => new DataLoader(ds, { workerInitFn: () => {} } as never)).toThrow(/calling thread/);
+    expect(() => new DataLoader(ds, { workerInitFn: () => {} } as never)).toThrow(/workerFunction/);
   });
-  it('batchSampler yields whole batches; numWorkers and pinMemory change no value', () => {
+  it('batchSampler yields whole batches; pinMemory changes no value; numWorkers needs workerSource()', () => {
     const bs = [[3, 1], [0], [9, 8, 7]];
     expect(firstLabels(new DataLoader(ds, { batchSampler: bs }))).toEqual(bs);
     expect(() => new DataLoader(ds, { batchSampler: bs, batchSize: 2 })).toThrow(/mutually exclusive/);
-    expect(firstLabels(new DataLoader(ds, { batchSize: 5, numWorkers: 4, pinMemory: true }))).toEqual([
+    expect(() => new DataLoader(ds, { batchSize: 5, numWorkers: 4 })).toThrow(/has no workerSource\(\)/);
+    expect(firstLabels(new DataLoader(ds, { batchSize: 5, pinMemory: true }))).toEqual([
       [0, 1, 2, 3, 4],
       [5, 6, 7, 8, 9],
     ]);

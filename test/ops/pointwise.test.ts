@@ -250,3 +250,20 @@ for (const device of testDevices())
       expect(Array.from(await x.div(4).toArray())).toEqual([0.25, -0.5, 0, Number.NaN]);
     });
   });
+
+// --- models (int tensor with a float scalar) ---
+for (const device of testDevices()) {
+  describe(`int tensors with float scalars on ${device}`, () => {
+    it('compute in float32, as PyTorch (the scalar does not truncate)', async () => {
+      const b = torch.tensor([2, 3], { dtype: 'int32', device });
+      const k = torch.tensor([true, false], { device });
+      const f = async (t: Tensor) => [t.dtype, Array.from((await t.toArray()) as ArrayLike<number>)];
+      expect(await f(b.mul(0.8))).toEqual(['float32', [Math.fround(1.6), Math.fround(2.4)]]);
+      expect(await f(b.add(0.5))).toEqual(['float32', [2.5, 3.5]]);
+      expect(await f(b.sub(0.5))).toEqual(['float32', [1.5, 2.5]]);
+      expect(await f(k.mul(0.5))).toEqual(['float32', [0.5, 0]]);
+      expect(await f(b.mul(2))).toEqual(['int32', [4, 6]]); // control: an int scalar keeps int32
+      expect(() => b.add(1, { alpha: 0.5 })).toThrow(/alpha must not be a floating point/);
+    });
+  });
+}

@@ -1,0 +1,241 @@
+/**
+ * DataLoader `numWorkers > 0`: batches loaded by worker threads (node:worker_threads), prefetched
+ * and yielded in the sampler's order, as PyTorch's multi-process loader.
+ *
+ * How a dataset reaches a worker. PyTorch pickles the dataset into each process; JavaScript cannot
+ * send a class instance (its methods, closures) to another thread. So a dataset used with
+ * `numWorkers > 0` says how to build itself: `workerSource()` returns `{ url, name, args }`, and
+ * each worker does `new (await import(url))[name](...args)` (args: structured-cloneable values,
+ * e.g. a directory path). A dataset without `workerSource()` is refused with this explanation.
+ * Likewise `workerInitFn` must be a function made by `workerFunction(url, name)` (an exported
+ * function of a module the worker imports); a plain closure is refused.
+ *
+ * Order and seeds: the main thread runs the sampler (the same index lists as `numWorkers: 0`) and
+ * sends batch i to worker i % numWorkers; at most `prefetchFactor * numWorkers` batches are in
+ * flight. Each iterator draws a base seed from the loader's `generator` (else the default one); worker
+ * k runs `torch.manualSeed(baseSeed + k)` before `workerInitFn(k)`, so random transforms in workers
+ * repeat run to run for a given seed (they differ from `numWorkers: 0`'s draws, as in PyTorch).
+ * `getWorkerInfo()` gives `{ id, numWorkers, seed, dataset }` inside a worker, null elsewhere.
+ * Batches travel as typed arrays (transferred, not copied) and become CPU tensors; a custom
+ * `collateFn` runs in the main thread on the items the workers send. `persistentWorkers` keeps the
+ * threads (and their datasets) across epochs; otherwise they end with each epoch.
+ * Browsers: worker threads here are Node's; in a browser `numWorkers > 0` raises (use 0, which
+ * loads between training steps with `for await`).
+ */
+import { fromArray, randint } from '../ops/creation.js';
+import type { Generator } from '../tensor/random.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** How a worker builds the dataset: `new (await import(url))[name](...args)`. */
+export interface WorkerSource {
+  url: string;
+  name: string;
+  args?: unknown[];
+}
+
+/** A function a worker can import: `(await import(url))[name]`. Callable in this thread too once loaded. */
+export interface WorkerFunction {
+  (...args: unknown[]): unknown;
+  workerSource: WorkerSource;
+}
+
+/** Wraps an exported function of a module so workers can import it (workerInitFn). */
+export function workerFunction(url: string | URL, name: string): WorkerFunction {
+  const src: WorkerSource = { url: String(url), name };
+  const f = (async (...args: unknown[]) => {
+    const mod = await import(/* @vite-ignore */ src.url);
+    return mod[name](...args);
+  }) as unknown as WorkerFunction;
+  f.workerSource = src;
+  return f;
+}
+
+export interface WorkerInfo {
+  id: number;
+  numWorkers: number;
+  seed: number;
+  dataset: unknown;
+}
+let workerInfo: WorkerInfo | null = null;
+/** Inside a DataLoader worker: its id, the worker count, its seed and its dataset; null elsewhere. */
+export const getWorkerInfo = (): WorkerInfo | null => workerInfo;
+/** @internal set by the worker entry. */
+export const setWorkerInfo = (w: WorkerInfo): void => {
+  workerInfo = w;
+};
+
+// ---- batches across threads ----
+type Wire =
+  | { t: 'tensor'; dtype: string; shape: number[]; data: ArrayBufferView }
+  | { t: 'array'; items: Wire[] }
+  | { t: 'object'; entries: [string, Wire][] }
+  | { t: 'value'; v: unknown };
+
+/** A batch (tensors, arrays, objects, values) as structured-cloneable data; tensors become typed arrays. */
+export function toWire(x: unknown, transfer: ArrayBuffer[]): Wire {
+  if (x instanceof Tensor) {
+    if (x.device.type !== 'cpu')
+      throw new Error(
+        'DataLoader worker: a dataset in a worker must return CPU tensors (move batches to the GPU in the main thread)',
+      );
+    const data = (x.contiguous().toArraySync() as ArrayBufferView & { slice(): ArrayBufferView }).slice();
+    transfer.push(data.buffer as ArrayBuffer);
+    return { t: 'tensor', dtype: x.dtype, shape: [...x.shape], data };
+  }
+  if (Array.isArray(x)) return { t: 'array', items: x.map((v) => toWire(v, transfer)) };
+  if (x && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype)
+    return { t: 'object', entries: Object.entries(x).map(([k, v]) => [k, toWire(v, transfer)]) };
+  return { t: 'value', v: x };
+}
+
+export function fromWire(w: Wire): unknown {
+  switch (w.t) {
+    case 'tensor':
+      return fromArray(w.data as never, w.shape, { dtype: w.dtype as never });
+    case 'array':
+      return w.items.map(fromWire);
+    case 'object':
+      return Object.fromEntries(w.entries.map(([k, v]) => [k, fromWire(v)]));
+    case 'value':
+      return w.v;
+  }
+}
+
+// ---- the pool (main thread) ----
+type NodeWorker = import('node:worker_threads').Worker;
+
+export interface PoolOptions {
+  source: WorkerSource;
+  numWorkers: number;
+  prefetchFactor: number;
+  initFn: WorkerSource | null;
+  /** Workers collate with the default collate (else they send the items). */
+  collateInWorker: boolean;
+  generator: Generator;
+  timeout: number;
+}
+
+const isTs = import.meta.url.endsWith('.ts');
+
+/** The worker threads of one DataLoader (one epoch's, or kept with persistentWorkers). */
+export class WorkerPool {
+  private workers: NodeWorker[] = [];
+  private pending = new Map<number, { resolve: (w: unknown) => void; reject: (e: Error) => void }>();
+  private nextTask = 0;
+  private ready: Promise<void> | null = null;
+
+  constructor(private readonly o: PoolOptions) {}
+
+  private start(): Promise<void> {
+    this.ready ??= (async () => {
+      if (typeof process === 'undefined' || !process.versions?.node)
+        throw new Error(
+          'DataLoader: numWorkers > 0 needs Node worker threads; in a browser use numWorkers: 0',
+        );
+      // Specifiers in variables: bundlers for the browser leave them alone (numWorkers > 0 is Node-only).
+      const [wt, nodeModule, nodeUrl] = ['node:worker_threads', 'node:module', 'node:url'];
+      const { Worker } = (await import(/* @vite-ignore */ wt)) as typeof import('node:worker_threads');
+      const baseSeed = Number(randint(0, 2 ** 31 - 1, [1], { generator: this.o.generator }).toArraySync()[0]);
+      const file = isTs ? './worker-entry.ts' : './worker-entry.js';
+      const url = new URL(file, import.meta.url);
+      // From the TypeScript sources (tests, tsx), the worker registers tsx's loader first.
+      let entry: URL | string = url;
+      if (isTs) {
+        const { createRequire } = (await import(
+          /* @vite-ignore */ nodeModule
+        )) as typeof import('node:module');
+        const { pathToFileURL } = (await import(/* @vite-ignore */ nodeUrl)) as typeof import('node:url');
+        const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
+        const api = new URL('dist/esm/api/index.mjs', pathToFileURL(pkg)).href;
+        entry = `import(${JSON.stringify(api)}).then((t) => { t.register(); return import(${JSON.stringify(url.href)}); })`;
+      }
+      const inits: Promise<void>[] = [];
+      for (let id = 0; id < this.o.numWorkers; id++) {
+        const w = new Worker(entry, {
+          eval: isTs,
+          workerData: {
+            id,
+            numWorkers: this.o.numWorkers,
+            seed: baseSeed + id,
+            source: this.o.source,
+            initFn: this.o.initFn,
+            collateInWorker: this.o.collateInWorker,
+          },
+        });
+        w.unref();
+        inits.push(
+          new Promise<void>((resolve, reject) => {
+            w.once('message', (m: { ready?: boolean; error?: string }) =>
+              m.ready ? resolve() : reject(new Error(`DataLoader worker ${id}: ${m.error}`)),
+            );
+            w.once('error', reject);
+          }),
+        );
+        w.on('error', (e) => this.failAll(e));
+        this.workers.push(w);
+      }
+      await Promise.all(inits);
+      for (const w of this.workers)
+        w.on('message', (m: { task: number; batch?: Wire; error?: string }) => {
+          const p = this.pending.get(m.task);
+          if (!p) return;
+          this.pending.delete(m.task);
+          if (m.error) p.reject(new Error(`DataLoader worker: ${m.error}`));
+          else p.resolve(m.batch);
+        });
+    })();
+    return this.ready;
+  }
+
+  private failAll(e: Error): void {
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  private submit(k: number, indices: Int32Array): Promise<unknown> {
+    const task = this.nextTask++;
+    const worker = this.workers[k % this.workers.length];
+    const done = new Promise<unknown>((resolve, reject) => {
+      this.pending.set(task, { resolve, reject });
+    });
+    worker.postMessage({ task, indices });
+    if (this.o.timeout <= 0) return done;
+    return Promise.race([
+      done,
+      new Promise((_, reject) =>
+        setTimeout(
+          () => reject(new Error(`DataLoader timed out after ${this.o.timeout} seconds`)),
+          this.o.timeout * 1000,
+        ).unref?.(),
+      ),
+    ]);
+  }
+
+  /** The batches of `batches` (index lists), in order, `prefetchFactor * numWorkers` in flight. */
+  async *run(batches: Iterable<Int32Array>): AsyncGenerator<unknown> {
+    await this.start();
+    const it = batches[Symbol.iterator]();
+    const inflight: Promise<unknown>[] = [];
+    let k = 0;
+    const fill = () => {
+      while (inflight.length < this.o.prefetchFactor * this.o.numWorkers) {
+        const n = it.next();
+        if (n.done) return;
+        inflight.push(this.submit(k++, n.value));
+      }
+    };
+    fill();
+    while (inflight.length) {
+      const wire = await inflight.shift()!;
+      fill();
+      yield fromWire(wire as Wire);
+    }
+  }
+
+  async close(): Promise<void> {
+    const ws = this.workers;
+    this.workers = [];
+    this.ready = null;
+    await Promise.all(ws.map((w) => w.terminate()));
+  }
+}
