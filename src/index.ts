@@ -43,3 +43,7 @@ export * as optim from './optim/index.js';
 import * as dataTransforms from './data/transforms.js';
 /** torchvision.transforms' role: `import { transforms } from 'torchts'`. */
 export const transforms = dataTransforms;
+
+// --- distributed (MPI) ---
+/** torch.distributed: process groups and collectives over MPI (Open MPI loaded on first use). */
+export * as distributed from './distributed/index.js';

@@ -19,4 +19,6 @@ export {
   Subset,
   TensorDataset,
 } from './dataset.js';
+// --- distributed (MPI) ---
+export { DistributedSampler } from './distributed-sampler.js';
 export { BatchSampler, WeightedRandomSampler } from './samplers.js';
