@@ -284,7 +284,7 @@ function waitRequest(g: Group, req: NativeBuf, what: string, recv = false): Prom
         return;
       }
       // poll at once for a while (fast collectives), then every millisecond (frees the CPU)
-      if (++spins < 200) setImmediate(tick);
+      if (++spins < 20) setImmediate(tick);
       else setTimeout(tick, 1);
     };
     setImmediate(tick);

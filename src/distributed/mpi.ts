@@ -245,10 +245,14 @@ export function loadMpi(): Mpi {
       MPI.abort(world, code);
     },
   };
-  // MPI is finalized once, at exit (it cannot be initialized again). A rank that exits with an
-  // error aborts the job: mpirun then ends the other ranks instead of leaving them waiting.
+  // MPI is finalized once, at a clean exit (it cannot be initialized again). A rank that exits
+  // with an error skips MPI_Finalize (a collective step that would wait for the others): mpirun
+  // sees the non-zero exit and ends the other ranks instead of leaving them waiting. (Node prints
+  // a top-level error after the 'exit' event, so MPI_Abort here would swallow it.)
   const proc = (globalThis as { process?: { on(e: 'exit', f: (code: number) => void): void } }).process;
-  proc?.on('exit', (code) => (code ? m.abort(code) : m.finalize()));
+  proc?.on('exit', (code) => {
+    if (!code) m.finalize();
+  });
   loaded = m;
   return m;
 }
