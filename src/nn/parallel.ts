@@ -128,7 +128,6 @@ export class DistributedDataParallel extends Module {
     for (const ts of groups.values()) await broadcastFlat(ts, 0, LABEL, false);
   }
 
-  // biome-ignore lint/suspicious/noExplicitAny: forward delegates to the wrapped module, whatever it takes and returns
   override forward(...args: any[]): any {
     if (!this.#synced)
       throw new DistributedError(

@@ -240,6 +240,7 @@ async function train(device: string, steps: number, B: number) {
 
 for (const s of scenarios) {
   if (s === 'collectives') await collectives('cpu');
+  else if (s === 'collectives-light') await collectives('cpu', true);
   else if (s === 'train') await train('cpu', 3, 8);
   else if (s === 'webgpu') {
     if (await torch.webgpu.init()) {
