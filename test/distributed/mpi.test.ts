@@ -4,6 +4,11 @@
  * failures that must end within a timeout instead of hanging. Skips (one notice line from
  * test/global-setup.ts) without Open MPI unless TORCHTS_REQUIRE_MPI=1.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type MpiRun, mpiAvailable, mpirun } from '../helpers/mpi.js';
 
@@ -82,4 +87,56 @@ describe.skipIf(!run)('torch.distributed over MPI', () => {
       /DistributedError: allReduce: rank 0 of 2 waited 3 s; a peer rank did not join within the timeout/,
     );
   }, 70_000);
+
+  it('torchts train mnist --nproc 2: rank 0 alone prints and writes the outputs', () => {
+    const out = mkdtempSync(join(tmpdir(), 'torchts-nproc-'));
+    try {
+      const r = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          CLI,
+          'train',
+          'mnist',
+          '--nproc',
+          '2',
+          '--epochs',
+          '1',
+          '--limit-train',
+          '256',
+          '--limit-test',
+          '128',
+          '--device',
+          'cpu',
+          '--out',
+          out,
+        ],
+        { encoding: 'utf8', timeout: 150_000 },
+      );
+      expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+      expect(
+        r.stdout.match(/Data-parallel on 2 processes \(MPI\): batch 64 per process, 128 per step/g)?.length,
+      ).toBe(1);
+      expect(r.stdout.match(/^Test accuracy: /gm)?.length).toBe(1);
+      for (const f of ['model.safetensors', 'checkpoint.safetensors', 'metrics.json'])
+        expect(existsSync(join(out, f))).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 160_000);
 });
+
+const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+it('--nproc without mpirun names what to install', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'train', 'mnist', '--nproc', '2'], {
+    encoding: 'utf8',
+    env: { ...process.env, TORCHTS_MPIRUN: '/nonexistent/mpirun' },
+    timeout: 60_000,
+  });
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(
+    /--nproc 2 starts the processes with Open MPI's mpirun.*apt-get install openmpi-bin libopenmpi-dev/,
+  );
+}, 70_000);
