@@ -307,7 +307,7 @@ export async function train(
   }
   if (rank === 0)
     await writeOutputs(out, o, model, optimizer, metrics, pos, trainSet.length, device, interrupted);
-  ddp?.dispose();
+  ddp?.removeHooks();
   return { metrics, out, interrupted };
 }
 

@@ -255,8 +255,8 @@ export class DistributedDataParallel extends Module {
     return r;
   }
 
-  /** Removes the gradient hooks (the wrapped module keeps working on its own). */
-  dispose(): void {
+  /** Removes the gradient hooks: the wrapped module can then train on its own again. */
+  removeHooks(): void {
     for (const h of this.#hooks) h.remove();
     this.#hooks = [];
   }

@@ -3,6 +3,8 @@
  * library path points at nothing), the post-accumulate-grad hook DDP is built on, and DDP's
  * bookkeeping (noSync, the optimizer guard, findUnusedParameters) in a world of one.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as torch from '../../src/index.js';
 
@@ -19,6 +21,12 @@ afterEach(() => {
 });
 
 describe('world size 1 without MPI', () => {
+  it('importing torchts loaded neither koffi nor libmpi', () => {
+    const loaded = Object.keys(createRequire(import.meta.url).cache);
+    expect(loaded.filter((k) => /koffi/.test(k))).toEqual([]);
+    if (existsSync('/proc/self/maps')) expect(readFileSync('/proc/self/maps', 'utf8')).not.toMatch(/libmpi/);
+  });
+
   it('initializes, reports rank 0 of 1 and runs every collective as the identity', async () => {
     expect(dist.isInitialized()).toBe(false);
     expect(() => dist.getRank()).toThrow(/has not been initialized/);
