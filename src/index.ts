@@ -48,3 +48,6 @@ export const transforms = dataTransforms;
 import { deepcopy } from './nn/deepcopy.js';
 /** Python's `copy` module for torchts objects: `copy.deepcopy(model)` (see nn/deepcopy.ts). */
 export const copy = { deepcopy };
+// --- distributed (MPI) ---
+/** torch.distributed: process groups and collectives over MPI (Open MPI loaded on first use). */
+export * as distributed from './distributed/index.js';

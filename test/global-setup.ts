@@ -1,11 +1,13 @@
 /**
  * Runs once before the test files: says in one line each which optional suites will skip on
- * this machine (no WebGPU adapter, no Chromium) and how to enable them. The files themselves
+ * this machine (no WebGPU adapter, no Chromium, no MPI) and how to enable them. The files themselves
  * skip quietly; TORCHTS_REQUIRE_WEBGPU=1 / TORCHTS_REQUIRE_BROWSER=1 turn a skip into a failure.
  */
 import { existsSync } from 'node:fs';
 import { destroyWebGPU, initWebGPU, unavailableReason } from '../src/backend/webgpu/index.js';
 import { CHROMIUM } from './browser/paths.js';
+// --- distributed (MPI) ---
+import { MPI_NOTICE, mpiAvailable } from './helpers/mpi.js';
 
 export default async function setup(): Promise<void> {
   if (process.env.TORCHTS_REQUIRE_WEBGPU !== '1' && process.env.TORCHTS_NO_WEBGPU !== '1') {
@@ -19,4 +21,6 @@ export default async function setup(): Promise<void> {
     console.warn(
       `[torchts tests] browser suites skipped: ${CHROMIUM} not found; install it with \`sudo bash scripts/browser-deps.sh\` (TORCHTS_REQUIRE_BROWSER=1 makes this a failure)`,
     );
+  // --- distributed (MPI) ---
+  if (process.env.TORCHTS_REQUIRE_MPI !== '1' && !mpiAvailable) console.warn(MPI_NOTICE);
 }

@@ -55,6 +55,8 @@ export function runBackward(
 
   // Dependencies: how many edges from reachable nodes point at each node.
   const deps = new Map<Node, number>();
+  // How many edges lead into each leaf with post-accumulate hooks: they run after the last one.
+  const leafEdges = new Map<Tensor, number>();
   const stack: Node[] = [];
   for (const r of roots)
     if (r.gradFn && !deps.has(r.gradFn)) {
@@ -64,6 +66,8 @@ export function runBackward(
   while (stack.length) {
     const n = stack.pop()!;
     for (const e of n.edges) {
+      if (e.leaf?.postAccumulateGradHooks?.length && !capture)
+        leafEdges.set(e.leaf, (leafEdges.get(e.leaf) ?? 0) + 1);
       if (!e.node) continue;
       const d = deps.get(e.node);
       if (d === undefined) {
@@ -117,6 +121,17 @@ export function runBackward(
     const gg = opts.createGraph ? g : g.detach();
     leaf.grad = leaf.grad ? (opts.createGraph ? add(leaf.grad, gg) : add(leaf.grad.detach(), gg)) : gg;
     if (!opts.createGraph) engineGrads.add(leaf.grad);
+    accumulated.add(leaf);
+  };
+  const accumulated = new Set<Tensor>();
+  const edgeDone = (leaf: Tensor) => {
+    const n = leafEdges.get(leaf);
+    if (n === undefined) return;
+    if (n > 1) leafEdges.set(leaf, n - 1);
+    else {
+      leafEdges.delete(leaf);
+      if (accumulated.has(leaf)) for (const h of [...(leaf.postAccumulateGradHooks ?? [])]) h(leaf);
+    }
   };
 
   setGradEnabled(opts.createGraph ?? false, () => {
@@ -124,7 +139,10 @@ export function runBackward(
       if (!r.requiresGrad)
         throw new AutogradError('element 0 of tensors does not require grad and does not have a grad_fn');
       if (r.gradFn) put(r.gradFn, r.outputNr, rootGrads[i]);
-      else toLeaf(r, rootGrads[i]);
+      else {
+        toLeaf(r, rootGrads[i]);
+        if (!capture) for (const h of [...(r.postAccumulateGradHooks ?? [])]) h(r);
+      }
     });
     const ready: Node[] = [
       ...new Set(roots.map((r) => r.gradFn).filter((n): n is Node => n !== null)),
@@ -168,6 +186,7 @@ export function runBackward(
             disown(gs);
           }
         }
+        if (e.leaf) edgeDone(e.leaf);
         if (e.node) {
           const d = deps.get(e.node)! - 1;
           deps.set(e.node, d);

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
+import * as torch from '../index.js';
 import { CheckpointError } from '../io/errors.js';
 import { UsageError } from './errors.js';
 import { MODELS, modelDefaults } from './models.js';
@@ -69,15 +70,26 @@ program
   .option('--limit-test <n>', 'use only the first n test images', num('--limit-test', true))
   .option('--quiet', 'only the final summary', false)
   .option('--json', 'machine-readable output: one JSON object per epoch, then a summary', false)
+  .option(
+    '--nproc <n>',
+    'data-parallel processes on this machine, started through Open MPI (mpirun -n N); batch size is per process',
+    num('--nproc', true),
+    1,
+  )
   .action(async (dataset: string, o, cmd: Command) => {
     try {
       if (dataset !== 'mnist') throw new UsageError(`unknown dataset '${dataset}' (available: mnist)`);
+      if (o.nproc > 1 && !process.env.OMPI_COMM_WORLD_SIZE) {
+        const { runUnderMpirun } = await import('./distributed.js');
+        process.exit(await runUnderMpirun(o.nproc));
+      }
       // A model's own hyper-parameters (cnn: lr 0.05, momentum 0.9) replace the defaults left unset.
       for (const [k, v] of Object.entries(modelDefaults(o.model)))
         if (cmd.getOptionValueSource(k) === 'default') o[k] = v;
       const { train, makeReporter } = await import('./train.js');
       const report = makeReporter(o);
       const r = await train({ ...o, optimizer: o.optimizer }, report);
+      if (torch.distributed.isInitialized() && torch.distributed.getRank() !== 0) process.exit(0); // rank 0 reports
       const last = r.metrics[r.metrics.length - 1];
       if (o.json) {
         for (const m of r.metrics) console.log(JSON.stringify({ type: 'epoch', ...m }));

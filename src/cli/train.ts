@@ -143,8 +143,18 @@ interface Position {
 
 export async function train(
   o: TrainOptions,
-  report: Reporter,
+  reporter: Reporter,
 ): Promise<{ metrics: EpochMetrics[]; out: string; interrupted: boolean }> {
+  // Under mpirun (`--nproc N`, or `mpirun -n N node dist/cli/main.js train mnist`): one rank per
+  // process, data-parallel (DistributedSampler + DistributedDataParallel); rank 0 alone reports
+  // and writes the outputs.
+  const distributed = launchedByMpi();
+  if (distributed && o.resume) throw new UsageError('--resume is not supported with several processes yet');
+  if (distributed && !torch.distributed.isInitialized())
+    torch.distributed.initProcessGroup({ backend: 'mpi' });
+  const rank = distributed ? torch.distributed.getRank() : 0;
+  const world = distributed ? torch.distributed.getWorldSize() : 1;
+  const report = rank === 0 ? reporter : silentReporter;
   if (!(o.epochs >= 1) || !Number.isInteger(o.epochs))
     throw new UsageError(`--epochs must be a positive integer (got ${o.epochs})`);
   if (!(o.batchSize >= 1) || !Number.isInteger(o.batchSize))
@@ -152,7 +162,7 @@ export async function train(
   if (!(o.lr > 0)) throw new UsageError(`--lr must be positive (got ${o.lr})`);
   // Checked before any work, so a run never trains for an hour and then cannot save.
   const out = resolve(o.out ?? join('runs', `mnist-${new Date().toISOString().replace(/[:.]/g, '-')}`));
-  await checkWritable(out);
+  if (rank === 0) await checkWritable(out);
   torch.manualSeed(o.seed);
   report.line(torch.cuda.isAvailable() ? 'GPU is available!' : 'GPU is not available!');
   const device = await resolveDevice(o.device);
@@ -166,6 +176,8 @@ export async function train(
   const { train: trainSet, test, source } = await loadData(o);
   report.line(`Data: ${source}: ${trainSet.length} training / ${test.length} test images`);
   const model = buildModel(o.model).to(device);
+  const ddp = distributed ? new torch.nn.parallel.DistributedDataParallel(model) : null;
+  if (ddp) await ddp.ready; // rank 0's initial weights everywhere
   const optimizer = makeOptimizer(o, model.parameters());
   const criterion = new torch.nn.CrossEntropyLoss();
   const gen = defaultGenerator;
@@ -201,7 +213,16 @@ export async function train(
     );
   };
   process.on('SIGINT', onSigint);
-  const loader = new torch.utils.data.DataLoader(trainSet, { batchSize: o.batchSize, shuffle: true });
+  if (distributed)
+    report.line(
+      `Data-parallel on ${world} processes (MPI): batch ${o.batchSize} per process, ${o.batchSize * world} per step`,
+    );
+  const sampler = distributed
+    ? new torch.utils.data.DistributedSampler(trainSet, { numReplicas: world, rank, seed: o.seed })
+    : null;
+  const loader = sampler
+    ? new torch.utils.data.DataLoader(trainSet, { batchSize: o.batchSize, sampler })
+    : new torch.utils.data.DataLoader(trainSet, { batchSize: o.batchSize, shuffle: true });
   /** Refuses to go on (and to save) once the loss is not finite: the weights are garbage. */
   const checkLoss = (mean: number, epoch: number, step: number) => {
     if (!Number.isFinite(mean))
@@ -212,6 +233,7 @@ export async function train(
   try {
     for (let epoch = pos.epoch; epoch < o.epochs && !interrupted; epoch++) {
       const t0 = performance.now();
+      sampler?.setEpoch(epoch);
       report.epochStart(epoch + 1, o.epochs, loader.length);
       const skip = pos.step; // steps this epoch already took before an interruption
       if (skip === 0) pos.epochRng = gen.getState();
@@ -231,8 +253,9 @@ export async function train(
         }
         const [x, y] = [inputs.to(device), labels.to(device)];
         optimizer.zeroGrad();
-        const loss = criterion.forward(model.forward(x), y);
+        const loss = criterion.forward((ddp ?? model).forward(x), y);
         loss.backward();
+        if (ddp) await ddp.syncGradients(); // the gradients averaged over the ranks
         optimizer.step();
         const l = loss.detach().mul(x.shape[0]);
         running = running ? running.add(l) : l;
@@ -244,7 +267,15 @@ export async function train(
         }
         if (interrupted) break;
       }
-      const lossSum = await running!.item();
+      let lossSum = await running!.item();
+      if (distributed) {
+        // every rank's loss sum and count: the epoch's train loss over the whole data
+        const t = torch.tensor([lossSum, seen], { dtype: 'float32' });
+        await torch.distributed.allReduce(t);
+        const [sum, count] = t.toArraySync();
+        lossSum = sum;
+        seen = count;
+      }
       checkLoss(lossSum, epoch + 1, steps);
       if (steps < loader.length) {
         // Stopped mid-epoch: no metrics for a partial epoch; the checkpoint says where to go on.
@@ -274,7 +305,9 @@ export async function train(
   } finally {
     process.off('SIGINT', onSigint);
   }
-  await writeOutputs(out, o, model, optimizer, metrics, pos, trainSet.length, device, interrupted);
+  if (rank === 0)
+    await writeOutputs(out, o, model, optimizer, metrics, pos, trainSet.length, device, interrupted);
+  ddp?.removeHooks();
   return { metrics, out, interrupted };
 }
 
@@ -481,3 +514,12 @@ export function makeReporter(opts: { quiet: boolean; json: boolean }): Reporter 
     },
   };
 }
+
+// --- distributed (MPI) ---
+/** Started by Open MPI's mpirun (or another PMI launcher) with more than one process. */
+export function launchedByMpi(): boolean {
+  const n = Number(process.env.OMPI_COMM_WORLD_SIZE ?? process.env.PMI_SIZE ?? process.env.PMIX_SIZE ?? 1);
+  return n > 1;
+}
+
+const silentReporter: Reporter = { line() {}, epochStart() {}, step() {}, epochEnd() {} };

@@ -19,6 +19,8 @@ export {
   Subset,
   TensorDataset,
 } from './dataset.js';
+// --- distributed (MPI) ---
+export { DistributedSampler } from './distributed-sampler.js';
 export { BatchSampler, WeightedRandomSampler } from './samplers.js';
 // --- models (DataLoader workers) ---
 export {

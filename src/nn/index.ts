@@ -132,3 +132,8 @@ export {
 } from './transformer.js';
 export * as utils from './utils.js';
 export { PackedSequence } from './utils-rnn.js';
+
+// --- distributed (MPI) ---
+import { DistributedDataParallel } from './parallel.js';
+/** nn.parallel */
+export const parallel = { DistributedDataParallel };

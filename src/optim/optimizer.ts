@@ -15,7 +15,7 @@ import { releaseGrad } from '../autograd/engine.js';
 import { bindArgs, ctorArgs, isPlainObject, registerCtor, registerType } from '../signature/bind.js';
 import { parseSignature } from '../signature/parse.js';
 import type { Bound, CallArgs } from '../signature/types.js';
-import { noGrad } from '../tensor/state.js';
+import { noGrad, pendingGradSync } from '../tensor/state.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** One group: its parameters and its hyperparameters (defaults filled in). */
@@ -209,6 +209,7 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
    */
   step(...args: CallArgs<typeof STEP_SIG>): Tensor | undefined | Promise<Tensor> {
     const { closure } = ctorArgs('optim.Optimizer.step', STEP_SIG, args);
+    checkNoPendingGradSync(this.paramGroups);
     let loss: Tensor | undefined;
     if (closure) loss = closure();
     noGrad(() => {
@@ -337,3 +338,13 @@ registerCtor('optim.Optimizer.step', STEP_SIG);
 registerCtor('optim.Optimizer.addParamGroup', ADD_PARAM_GROUP_SIG);
 registerCtor('optim.Optimizer.stateDict', STATE_DICT_SIG);
 registerCtor('optim.Optimizer.loadStateDict', LOAD_STATE_DICT_SIG);
+
+// --- distributed (MPI) ---
+/** Refuses to update from gradients a DistributedDataParallel is still averaging. */
+export function checkNoPendingGradSync(groups: readonly { params: readonly Tensor[] }[]): void {
+  for (const g of groups)
+    for (const p of g.params) {
+      const m = pendingGradSync.get(p);
+      if (m) throw new Error(m);
+    }
+}

@@ -114,3 +114,10 @@ function withGradAsync<T>(enabled: boolean, fn: () => T): T {
     asyncScopes--;
   }) as T;
 }
+
+// --- distributed (MPI) ---
+/**
+ * @internal Parameters whose `.grad` a DistributedDataParallel is still averaging across ranks,
+ * with the message an optimizer step shows instead of updating from partial gradients.
+ */
+export const pendingGradSync = new WeakMap<object, string>();

@@ -77,6 +77,7 @@ const SELF_SIG = {
   detach_: 'detach_(Tensor self)',
   requiresGrad_: 'requires_grad_(Tensor self, bool requires_grad=True)',
   size: 'size(Tensor self, int? dim=None)',
+  registerPostAccumulateGradHook: 'register_post_accumulate_grad_hook(Tensor self, Any hook)',
 } as const;
 const bound = {
   detach: method(
@@ -92,6 +93,27 @@ const bound = {
     x.setRequiresGrad(requiresGrad),
   ),
   size: method('Tensor.size', SELF_SIG.size, ({ self: x, dim }) => x.sizeOf(dim)),
+  registerPostAccumulateGradHook: method(
+    'Tensor.registerPostAccumulateGradHook',
+    SELF_SIG.registerPostAccumulateGradHook,
+    ({ self: x, hook }): { remove(): void } => {
+      if (typeof hook !== 'function')
+        throw new TypeError(
+          `Tensor.registerPostAccumulateGradHook(): argument 'hook' must be a function, not ${typeof hook}`,
+        );
+      if (!x.isLeaf)
+        throw new AutogradError('post accumulate grad hooks cannot be registered on non-leaf tensors');
+      const h = hook as (t: Tensor) => void;
+      (x.postAccumulateGradHooks ??= []).push(h);
+      return {
+        remove: () => {
+          const hs = x.postAccumulateGradHooks;
+          const i = hs ? hs.indexOf(h) : -1;
+          if (i >= 0) hs!.splice(i, 1);
+        },
+      };
+    },
+  ),
 };
 
 export class Tensor implements View {
@@ -210,6 +232,19 @@ export class Tensor implements View {
       );
     this._requiresGrad = v;
     return this;
+  }
+  /** @internal Run by the engine once a backward has accumulated this leaf's `.grad` for the last time. */
+  postAccumulateGradHooks: ((t: Tensor) => void)[] | null = null;
+  /**
+   * Tensor.register_post_accumulate_grad_hook: `hook(tensor)` runs when a backward pass has
+   * finished accumulating this leaf's `.grad` (once per backward, after every path into the leaf).
+   * Returns a handle whose `remove()` unregisters it. DistributedDataParallel starts its
+   * gradient all-reduce from these.
+   */
+  registerPostAccumulateGradHook(...args: MethodArgs<typeof SELF_SIG.registerPostAccumulateGradHook>): {
+    remove(): void;
+  } {
+    return bound.registerPostAccumulateGradHook.apply(this, args);
   }
   /** Keep .grad for this non-leaf tensor during backward (leaves always keep theirs). */
   retainGrad(): this {

@@ -54,6 +54,8 @@ function sample(t: TypeSpec): unknown {
     Sampler: () => [0],
     LrLambda: () => () => 1,
     LRSchedulers: () => [new optim.lrScheduler.ConstantLR(new optim.SGD([p], 0.1))],
+    // --- distributed (MPI) ---
+    ProcessGroup: () => torch.distributed.group.WORLD,
   };
   const make = base[t.base];
   if (!make) throw new Error(`no test value for signature type '${t.base}'`);
