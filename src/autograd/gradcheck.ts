@@ -11,7 +11,7 @@ import { sum } from '../ops/reduce.js';
 import { Generator } from '../tensor/random.js';
 import { noGrad } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { grad } from './index.js';
+import { grad } from './grad.js';
 
 export interface GradcheckOptions {
   eps?: number;

@@ -15,7 +15,7 @@ import { arange, full } from './creation.js';
 import { gather, scatterAdd } from './indexing.js';
 import { add, cast, div, eq, lt, maximum, minimum, mul, ne, where } from './pointwise.js';
 import { amax, amin, prod, sum } from './reduce.js';
-import { expand, movedim, pad, reshape, slice, unsqueeze } from './shape.js';
+import { contiguous, expand, movedim, pad, reshape, slice, unsqueeze } from './shape.js';
 
 type Scalar = number | boolean;
 type Reduce = 'sum' | 'prod' | 'mean' | 'amax' | 'amin';
@@ -232,7 +232,7 @@ export function takeAlongDim(x: Tensor, indices: Tensor, dim: number | null): Te
     xs[k] = m;
     is[k] = m;
   }
-  return gather(expand(x, xs), d, wrap(expand(indices, is), x.shape[d]).contiguous());
+  return gather(expand(x, xs), d, contiguous(wrap(expand(indices, is), x.shape[d])));
 }
 
 /** CPU readback of a mask (bool or numbers), with a clear error for other devices. */
@@ -246,7 +246,7 @@ function readMask(op: string, t: Tensor): ArrayLike<number> {
 
 /** Indices (one int32 tensor per dim) of the nonzero elements, in row-major order. */
 function nonzeroLists(op: string, x: Tensor): number[][] {
-  const c = x.isContiguous() ? x : x.contiguous();
+  const c = contiguous(x);
   const data = readMask(op, c);
   const rank = x.dim();
   const out: number[][] = Array.from({ length: rank }, () => []);
@@ -287,7 +287,7 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   const m = expand(mask, shape);
   const lists = nonzeroLists('masked_select', m);
   const lin = lists.length === 0 ? (readMask('masked_select', m)[0] ? [0] : []) : linear(lists, shape);
-  return gather(flat(expand(x, shape).contiguous()), 0, intTensor(lin, [lin.length], x));
+  return gather(flat(contiguous(expand(x, shape))), 0, intTensor(lin, [lin.length], x));
 }
 
 export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
@@ -298,7 +298,7 @@ export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
   if (lin.length > source.numel())
     throw new ShapeError('masked_scatter(): Number of elements of source < number of ones in mask');
   const picked = slice(flat(source), 0, 0, lin.length);
-  const xf = flat(expand(x, shape).contiguous());
+  const xf = flat(contiguous(expand(x, shape)));
   return reshape(scatter(xf, 0, intTensor(lin, [lin.length], x), picked), shape);
 }
 
@@ -392,7 +392,7 @@ export function put(x: Tensor, index: Tensor, source: Tensor, accumulate: boolea
 /** x with the region picked by `view` replaced by src: where(inside, src placed, x). */
 export function scatterInto(x: Tensor, src: Tensor, view: (t: Tensor) => Tensor, op: string): Tensor {
   const lin = arange(0, x.numel(), 1, { device: x.device });
-  const region = view(reshape(lin, x.shape)).contiguous();
+  const region = contiguous(view(reshape(lin, x.shape)));
   if (region.shape.length !== src.shape.length || region.shape.some((s, i) => s !== src.shape[i]))
     throw new ShapeError(
       `${op}(): expected src to have a size equal to the slice of self ${fmtShape(region.shape)}, got ${fmtShape(src.shape)}`,

@@ -140,7 +140,7 @@ function hostRows(op: string, x: Tensor): ArrayLike<number> {
     throw new Error(
       `${op}(): its output shape depends on the data, which a ${x.device} tensor cannot give synchronously; move it first with \`await x.toAsync('cpu')\``,
     );
-  return x.contiguous().toArraySync() as unknown as ArrayLike<number>;
+  return contiguous(x).toArraySync() as unknown as ArrayLike<number>;
 }
 
 /** Compares slices a and b (length w) of data: NaN largest, as the sort. */
