@@ -23,7 +23,7 @@ import {
   unavailableReason,
   webgpuAvailable,
 } from './device.js';
-import { armedIndexFlag, raiseIndexError } from './index-errors.js';
+import { armedIndexFlag, deferCheck, raiseIndexError, runDeferredChecks } from './index-errors.js';
 import { attention, attentionBackward } from './kernels/attention.js';
 import { elementwise } from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/gather.js';
@@ -88,7 +88,13 @@ function write(s: Storage, data: TypedArray, offset = 0): void {
   writeBuffer(g, offset * 4, host);
 }
 
+/** Reads a view, after the checks ops deferred to the next read (index-errors.ts). */
 async function read(v: View): Promise<TypedArray> {
+  await runDeferredChecks(readView);
+  return readView(v);
+}
+
+async function readView(v: View): Promise<TypedArray> {
   const g = asGpu(v, 'read');
   const n = numelOf(v.shape);
   let bytes: ArrayBuffer;
@@ -125,6 +131,7 @@ async function readChecked(b: GPUBuffer, byteOffset: number, byteSize: number): 
  * everything submitted before it.
  */
 async function synchronizeChecked(): Promise<void> {
+  await runDeferredChecks(readView);
   const f = armedIndexFlag();
   if (f) await readChecked(f.buffer, f.byteOffset, 0);
   else await synchronize();
@@ -151,6 +158,7 @@ const backend: Backend = {
   linalg,
   sort,
   synchronize: synchronizeChecked,
+  deferCheck,
   routines: { logSoftmaxNll, logSoftmaxNllReduced, linearGrads, updateInPlace, attention, attentionBackward },
 };
 
