@@ -42,6 +42,7 @@ import {
   maxMemoryAllocated,
   memoryAllocated,
   memoryReserved,
+  raiseAsyncOom,
   releaseStorage,
   resetPeakMemoryStats,
 } from './storage.js';
@@ -91,7 +92,9 @@ function write(s: Storage, data: TypedArray, offset = 0): void {
 /** Reads a view, after the checks ops deferred to the next read (index-errors.ts). */
 async function read(v: View): Promise<TypedArray> {
   await runDeferredChecks(readView);
-  return readView(v);
+  const data = await readView(v);
+  await raiseAsyncOom();
+  return data;
 }
 
 async function readView(v: View): Promise<TypedArray> {
@@ -135,6 +138,7 @@ async function synchronizeChecked(): Promise<void> {
   const f = armedIndexFlag();
   if (f) await readChecked(f.buffer, f.byteOffset, 0);
   else await synchronize();
+  await raiseAsyncOom();
 }
 
 function fromBytes(bytes: ArrayBuffer, dtype: DType): TypedArray {
