@@ -168,6 +168,28 @@ export function installedCalls(folders: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * The Tensor members the installer files declare (interface merging) and the `any` types
+ * written in those files: "file:line" lines.
+ */
+export function installedMembers(): { names: string[]; anys: string[] } {
+  const names: string[] = [];
+  const anys: string[] = [];
+  for (const r of INSTALLERS) {
+    const f = path.join(ROOT, r);
+    const sf = ts.createSourceFile(f, fs.readFileSync(f, 'utf8'), ts.ScriptTarget.Latest, true);
+    const visit = (n: ts.Node) => {
+      if (n.kind === ts.SyntaxKind.AnyKeyword)
+        anys.push(`${r}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`);
+      if (ts.isInterfaceDeclaration(n) && n.name.text === 'Tensor')
+        for (const m of n.members) if (m.name && ts.isIdentifier(m.name)) names.push(m.name.text);
+      ts.forEachChild(n, visit);
+    };
+    visit(sf);
+  }
+  return { names: [...new Set(names)], anys };
+}
+
 const isInternal = (s: ts.Symbol) =>
   (s.declarations ?? []).some((d) => ts.getJSDocTags(d).some((t) => t.tagName.text === 'internal'));
 

@@ -10,9 +10,11 @@ import {
   importGraph,
   importsInto,
   installedCalls,
+  installedMembers,
   lateBound,
   undocumented,
 } from '../../scripts/architecture.js';
+import { Tensor } from '../../src/index.js';
 
 const LOWER = ['src/tensor', 'src/autograd', 'src/ops', 'src/backend'];
 
@@ -61,6 +63,15 @@ describe('architecture', () => {
     expect(installedCalls(LOWER)).toEqual([]);
     // Sanity: the api layer itself does use them (the check sees installed methods).
     expect(installedCalls(['src/nn']).length).toBeGreaterThan(0);
+  });
+
+  it('the methods src/api installs are typed (no any) and each declared one exists at run time', () => {
+    const { names, anys } = installedMembers();
+    expect(anys).toEqual([]);
+    expect(names.length).toBeGreaterThan(300);
+    const proto = Tensor.prototype as unknown as Record<string, unknown>;
+    const missing = names.filter((n) => !(n in proto));
+    expect(missing).toEqual([]);
   });
 
   it('every public Tensor member has a doc comment', { timeout: 300_000 }, () => {

@@ -2,7 +2,7 @@
  * A WebGPU loop that never returns to the event loop: Dawn frees each submit's bookkeeping only
  * between tasks, so after a bounded number of submits within one task the next one raises an
  * error saying what to do, instead of growing until the process dies. Any task turn resets it.
- * (The limit is lowered here; the default is 10,000 submits.)
+ * (The limit is lowered here; the default is 20,000 submits.)
  */
 import { afterEach, expect, it } from 'vitest';
 import { flush, setCacheLimits } from '../../src/backend/webgpu/queue.js';
@@ -12,7 +12,7 @@ import { describeGpu } from './helpers.js';
 const turn = () => new Promise((r) => setImmediate(r));
 
 describeGpu('synchronous webgpu loops', () => {
-  afterEach(() => setCacheLimits({ submitsPerTask: 10_000 }));
+  afterEach(() => setCacheLimits({ submitsPerTask: 20_000 }));
 
   it('too many submits in one task raise a DeviceError that says to await', async () => {
     const x = torch.zeros([4], { device: 'webgpu' });

@@ -272,7 +272,7 @@ export const cacheSizes = () => ({
 });
 /**
  * Tests only: caps the pipeline and bind-group LRUs (the defaults are 2048 and 4096) and the
- * submits allowed within one task (default 10,000).
+ * submits allowed within one task (default 20,000).
  */
 export function setCacheLimits(l: {
   pipelines?: number;
@@ -290,7 +290,7 @@ export function setCacheLimits(l: {
  * submit on lavapipe. A loop that never yields would grow until the process dies, so after
  * this many submits within one task the next submit raises an error that says what to do.
  */
-let MAX_SUBMITS_PER_TASK = 10_000;
+let MAX_SUBMITS_PER_TASK = 20_000;
 let submitsThisTask = 0;
 let turnPending = false;
 const nextTask: (f: () => void) => void =
