@@ -190,7 +190,7 @@ export function regionOf(base: Tensor, v: Tensor): Region {
     }
   }
   const idx = emptyTensor([pos.length], 'int32', base.device);
-  idx.backend.write(idx.storage, pos);
+  if (pos.length > 0) idx.backend.write(idx.storage, pos);
   return { idx, baseShape: base.shape, viewShape: shape };
 }
 
