@@ -206,6 +206,16 @@ export function undocumented(skip: readonly string[] = []): { tensor: string[]; 
     const f = s.declarations?.[0]?.getSourceFile().fileName;
     return f ? ` (${rel(f)})` : '';
   };
+  // `/** ... */ export * as ns from '...'`: the doc sits on the statement, not on a symbol.
+  const statementDoc = (s: ts.Symbol): boolean => {
+    let n: ts.Node | undefined = s.declarations?.[0];
+    while (n && !ts.isExportDeclaration(n)) n = n.parent;
+    if (!n) return false;
+    const text = n.getSourceFile().text;
+    return (ts.getLeadingCommentRanges(text, n.getFullStart()) ?? []).some((r) =>
+      text.startsWith('/**', r.pos),
+    );
+  };
   const aliased = (s: ts.Symbol) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s);
 
   const tensor: string[] = [];
@@ -222,7 +232,7 @@ export function undocumented(skip: readonly string[] = []): { tensor: string[]; 
   const visit = (prefix: string, sym: ts.Symbol, depth: number) => {
     const s = aliased(sym);
     if (!(s.flags & ts.SymbolFlags.Value) || isInternal(s)) return;
-    if (!doc(sym) && !doc(s)) torch.push(`${prefix}${sym.name}${where(s)}`);
+    if (!doc(sym) && !doc(s) && !statementDoc(sym)) torch.push(`${prefix}${sym.name}${where(s)}`);
     const decl = s.valueDeclaration;
     if (depth > 0 || !decl || s.flags & ts.SymbolFlags.Class) return;
     const ty = checker.getTypeOfSymbolAtLocation(s, decl);

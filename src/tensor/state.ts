@@ -79,6 +79,7 @@ export function setGradEnabled<T>(enabled: boolean, fn?: () => T): T | undefined
   return undefined;
 }
 
+/** torch.is_grad_enabled(): whether ops record for autograd here. */
 export const isGradEnabled = (): boolean => state.gradEnabled;
 
 const AsyncFunction = (async () => {}).constructor;
