@@ -14,6 +14,7 @@
 import './api/tensor-methods.js';
 
 export * from './api/torch.js';
+/** torch.autograd: grad(), backward(), gradcheck(). */
 export * as autograd from './autograd/index.js';
 export { accelerator, bestDevice, cpu, cuda, webgpu } from './device-api.js';
 export { Device, type DeviceLike, device } from './tensor/device.js';
@@ -25,10 +26,15 @@ export { Tensor } from './tensor/tensor.js';
 
 /** torch.float32 etc., as strings. */
 export const float32 = 'float32';
+/** torch.float (= float32). */
 export const float = 'float32';
+/** torch.int32. */
 export const int32 = 'int32';
+/** torch.int64 (stored as int32 here). */
 export const int64 = 'int64';
+/** torch.long (= int64). */
 export const long = 'int64';
+/** torch.bool. */
 export const bool = 'bool';
 
 import * as data from './data/index.js';

@@ -5,8 +5,8 @@
  * in-place forms with autograd's version-counter safety. The interface below gives them their
  * types; the end of the file puts them on the prototype once, when the library is imported.
  */
-import { type BackwardOptions, runBackward } from '../autograd/engine.js';
-import { copySlices, refreshView } from '../autograd/views.js';
+import { tensorBackward } from '../autograd/grad.js';
+import { copySlices } from '../autograd/views.js';
 import {
   checkSameDevice,
   E,
@@ -15,7 +15,7 @@ import {
   expandView,
   needsGrad,
   record1,
-  setRefreshView,
+  refreshView,
   type TensorOrScalar,
 } from '../ops/core.js';
 import * as cr from '../ops/creation.js';
@@ -217,7 +217,7 @@ const own = {
    * Computes the gradient of this tensor with respect to the graph leaves and accumulates it into
    * their `.grad`. A non-scalar tensor needs `gradient` (the vector of the vector-Jacobian product).
    */
-  backward: m('backward', MSIG.backward, (a) => backward(a.self, a.gradient, a)),
+  backward: m('backward', MSIG.backward, (a) => tensorBackward(a.self, a.gradient, a)),
   /**
    * `x.to(device)`, `x.to(dtype)`, `x.to(other)` (its device and dtype), or by name
    * `x.to({ device, dtype })`. Returns `x` itself when nothing changes, unless `copy`.
@@ -261,33 +261,7 @@ const own = {
 const typeName = (d: DType): string =>
   `torch.${d === 'float32' ? 'FloatTensor' : d === 'int32' ? 'IntTensor' : 'BoolTensor'}`;
 
-function backward(
-  x: Tensor,
-  gradient: Tensor | null,
-  o: { retainGraph: boolean | null; createGraph: boolean; inputs: readonly Tensor[] | null },
-): void {
-  let g = gradient;
-  if (!g) {
-    if (x.numel() !== 1)
-      throw new AutogradError(
-        `grad can be implicitly created only for scalar outputs (got shape [${x.shape.join(', ')}])`,
-      );
-    g = emptyTensor(x.shape, 'float32', x.device);
-    g.backend.elementwise(E.const(1), [], g);
-  } else if (g.shape.length !== x.shape.length || g.shape.some((s, i) => s !== x.shape[i]))
-    throw new ShapeError(
-      `Mismatch in shape: grad_output[0] has a shape of [${g.shape.join(', ')}] and output[0] has a shape of [${x.shape.join(', ')}].`,
-    );
-  if (o.inputs !== null)
-    throw new TypeError("Tensor.backward(): 'inputs' is not supported yet; use torch.autograd.grad");
-  const opts: BackwardOptions = { retainGraph: o.retainGraph ?? o.createGraph, createGraph: o.createGraph };
-  runBackward([x], [g], opts);
-  // The implicit ones are ours: leaves keep detached aliases, so free them now (not at the GC).
-  if (!gradient && !o.createGraph) g.dispose();
-}
-
 // ---- in place ----
-setRefreshView(refreshView);
 
 /**
  * Runs an in-place update. Without autograd it writes straight into the storage. With autograd

@@ -11,7 +11,7 @@ import { sum } from '../ops/reduce.js';
 import { Generator } from '../tensor/random.js';
 import { noGrad } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { grad } from './index.js';
+import { grad } from './grad.js';
 
 export interface GradcheckOptions {
   eps?: number;
@@ -28,6 +28,10 @@ export interface GradcheckResult {
   details: { input: number; numeric: number; analytic: number; error: number }[];
 }
 
+/**
+ * torch.autograd.gradcheck(fn, inputs, {eps=1e-2, atol=1e-3, rtol=1e-2}): compares analytic
+ * gradients with central finite differences along one random direction per input.
+ */
 export async function gradcheck(
   fn: (...xs: Tensor[]) => Tensor | Tensor[],
   inputs: readonly Tensor[],

@@ -171,6 +171,13 @@ export interface Backend {
   /** Resolves when all enqueued work is done. */
   synchronize(): Promise<void>;
 
+  /**
+   * For backends without readSync: runs `check` on v's values at the next read or synchronize
+   * and raises the error it returns there (errors that depend on results, as a singular matrix
+   * in linalg.inv; PyTorch on CUDA reports those at its next sync too).
+   */
+  deferCheck?(v: View, check: (data: TypedArray) => Error | null): void;
+
   /** Optional fused paths (see routines.ts); ops fall back to their composed definitions. */
   readonly routines?: Partial<Routines>;
 

@@ -3,10 +3,10 @@
  * into a fresh tensor, and recording the op for autograd.
  */
 import { type BackwardFn, type Edge, Node } from '../autograd/node.js';
-import type { View } from '../backend/backend.js';
+import { isContiguousView, numelOf, type View } from '../backend/backend.js';
 import { E, type Ex, type ExLike } from '../backend/expr.js';
 import type { DType } from '../tensor/dtype.js';
-import { DeviceError, fmtShape, ShapeError } from '../tensor/errors.js';
+import { AutogradError, DeviceError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { state } from '../tensor/state.js';
 import { bumpVersion, emptyTensor, Tensor, viewOf } from '../tensor/tensor.js';
 
@@ -146,7 +146,7 @@ export function record(
   const edges: Edge[] = inputs.map((t) => {
     if (!(t instanceof Tensor)) return { node: null, outputNr: 0, leaf: null, shape: [] };
     // A view whose base (or a sibling view) was written in place since: history as a region.
-    if (t.base !== null && t.viewVersion !== t.storage.version) refreshView!(t);
+    if (t.base !== null && t.viewVersion !== t.storage.version) refreshView(t);
     tensors.push(t);
     return t.requiresGrad
       ? { node: t.gradFn, outputNr: t.outputNr, leaf: t.gradFn ? null : t, shape: t.shape }
@@ -160,10 +160,71 @@ export function record(
   });
 }
 
-let refreshView: ((t: Tensor) => void) | null = null;
-/** @internal autograd/views.ts's refreshView, installed by api/tensor-methods.ts (breaks an import cycle). */
-export function setRefreshView(f: (t: Tensor) => void): void {
-  refreshView = f;
+/**
+ * A view's elements as a region of its root base: their flat positions in the (contiguous)
+ * base, row-major in the view (int32 [numel view]), with both shapes.
+ */
+export interface Region {
+  readonly idx: Tensor;
+  readonly baseShape: readonly number[];
+  readonly viewShape: readonly number[];
+}
+
+/** The region of view `v` in `base`; an AutogradError for a non-contiguous base. */
+export function regionOf(base: Tensor, v: Tensor): Region {
+  if (!isContiguousView(base))
+    throw new AutogradError(
+      'an in-place operation on a view of a non-contiguous tensor that requires grad is not supported (torchts tracks view regions of contiguous bases only)',
+    );
+  const shape = v.shape;
+  const pos = new Int32Array(numelOf(shape));
+  const at = new Array<number>(shape.length).fill(0);
+  let p = v.offset - base.offset;
+  for (let i = 0; i < pos.length; i++) {
+    pos[i] = p;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      p += v.strides[d];
+      if (++at[d] < shape[d]) break;
+      p -= v.strides[d] * shape[d];
+      at[d] = 0;
+    }
+  }
+  const idx = emptyTensor([pos.length], 'int32', base.device);
+  if (pos.length > 0) idx.backend.write(idx.storage, pos);
+  return { idx, baseShape: base.shape, viewShape: shape };
+}
+
+/** x's elements, contiguous and flat ([numel]), as a backend View. */
+function flatView(x: Tensor): View {
+  const c = isContiguousView(x) ? x : ewise('contiguous', (a) => a, [x], x.dtype);
+  return { storage: c.storage, dtype: c.dtype, shape: [c.numel()], strides: [1], offset: c.offset };
+}
+
+/** The region of a base-shaped x, view-shaped (a copy): PyTorch's as_strided. */
+export function regionGather(x: Tensor, r: Region): Tensor {
+  const out = emptyTensor(r.viewShape, x.dtype, x.device);
+  out.backend.gather(flatView(x), 0, r.idx, flatView(out));
+  return record1('as_strided', out, [x], (g) => [regionScatter(g, r)]);
+}
+
+/** A base-shaped tensor of zeros with view-shaped g added into the region: as_strided_scatter. */
+export function regionScatter(g: Tensor, r: Region): Tensor {
+  const out = emptyTensor(r.baseShape, g.dtype, g.device);
+  out.backend.elementwise(E.const(0), [], out);
+  out.backend.scatterAdd(flatView(out), 0, r.idx, flatView(g));
+  return record1('as_strided_scatter', out, [g], (gg) => [regionGather(gg, r)]);
+}
+
+/**
+ * Before an op records view t whose base (or a sibling view) was written in place since t's
+ * history was made: t's history becomes a region of its base (PyTorch's AsStridedBackward).
+ */
+export function refreshView(t: Tensor): void {
+  const base = t.base!;
+  t.viewVersion = t.storage.version;
+  if (!base.requiresGrad || t.viewInNoGrad) return;
+  const r = regionOf(base, t);
+  record('as_strided', t, [base], ([g]) => [regionScatter(g!, r)]);
 }
 
 /** Single-output form of `record`. */

@@ -19,7 +19,7 @@ import { gather, indexSelect, scatterAdd } from './indexing.js';
 import { cast, lt, ne, remainder, sub, where } from './pointwise.js';
 import { floorDivide } from './pointwise-more.js';
 import { any } from './reduce.js';
-import { cat, expand, movedim, reshape, slice, stack } from './shape.js';
+import { cat, contiguous, expand, movedim, reshape, slice, stack } from './shape.js';
 import { sort } from './sort.js';
 
 const ints = (n: number, like: Tensor) => arange(0, n, 1, { device: like.device, dtype: 'int32' });
@@ -74,7 +74,7 @@ export async function maskedSelectAsync(x: Tensor, mask: Tensor): Promise<Tensor
     throw new TypeError(`masked_select: expected BoolTensor for mask, got ${mask.dtype}`);
   const shape = broadcastShapes('masked_select', x.shape, mask.shape);
   const lin = await keptPositions(flat(expand(mask, shape)));
-  return gather(flat(expand(x, shape).contiguous()), 0, lin);
+  return gather(flat(contiguous(expand(x, shape))), 0, lin);
 }
 
 /**

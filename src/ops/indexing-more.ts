@@ -16,7 +16,7 @@ import { cumsum } from './cumulative.js';
 import { gather, scatterAdd } from './indexing.js';
 import { add, cast, div, eq, lt, maximum, minimum, mul, ne, sub, where } from './pointwise.js';
 import { amax, amin, prod, sum } from './reduce.js';
-import { expand, movedim, pad, reshape, slice, unsqueeze } from './shape.js';
+import { contiguous, expand, movedim, pad, reshape, slice, unsqueeze } from './shape.js';
 
 /** masked_select -> maskedSelect: the torchts name of the awaited form. */
 const camel = (op: string) => op.replace(/_(.)/g, (_, c: string) => c.toUpperCase());
@@ -236,7 +236,7 @@ export function takeAlongDim(x: Tensor, indices: Tensor, dim: number | null): Te
     xs[k] = m;
     is[k] = m;
   }
-  return gather(expand(x, xs), d, wrap(expand(indices, is), x.shape[d]).contiguous());
+  return gather(expand(x, xs), d, contiguous(wrap(expand(indices, is), x.shape[d])));
 }
 
 /** CPU readback of a mask (bool or numbers), with a clear error for other devices. */
@@ -250,7 +250,7 @@ function readMask(op: string, t: Tensor): ArrayLike<number> {
 
 /** Indices (one int32 tensor per dim) of the nonzero elements, in row-major order. */
 function nonzeroLists(op: string, x: Tensor): number[][] {
-  const c = x.isContiguous() ? x : x.contiguous();
+  const c = contiguous(x);
   const data = readMask(op, c);
   const rank = x.dim();
   const out: number[][] = Array.from({ length: rank }, () => []);
@@ -291,7 +291,7 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   const m = expand(mask, shape);
   const lists = nonzeroLists('masked_select', m);
   const lin = lists.length === 0 ? (readMask('masked_select', m)[0] ? [0] : []) : linear(lists, shape);
-  return gather(flat(expand(x, shape).contiguous()), 0, intTensor(lin, [lin.length], x));
+  return gather(flat(contiguous(expand(x, shape))), 0, intTensor(lin, [lin.length], x));
 }
 
 /**
@@ -304,11 +304,11 @@ export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
   if (mask.dtype !== 'bool')
     throw new DTypeError(`masked_scatter: expected BoolTensor for mask, got ${mask.dtype}`);
   const shape = broadcast2(x.shape, mask.shape, 'masked_scatter');
-  const m = flat(expand(mask, shape).contiguous());
+  const m = flat(contiguous(expand(mask, shape)));
   const k = sub(cumsum(cast(m, 'int32'), 0), 1);
   const src = source.numel() === 0 ? full([1], 0, { dtype: x.dtype, device: x.device }) : flat(source);
   const picked = gather(src, 0, where(m, source.numel() === 0 ? 1 : k, 0), 'masked_scatter');
-  return reshape(where(m, picked, flat(expand(x, shape).contiguous())), shape);
+  return reshape(where(m, picked, flat(contiguous(expand(x, shape)))), shape);
 }
 
 function linear(lists: number[][], shape: readonly number[]): number[] {
@@ -401,7 +401,7 @@ export function put(x: Tensor, index: Tensor, source: Tensor, accumulate: boolea
 /** x with the region picked by `view` replaced by src: where(inside, src placed, x). */
 export function scatterInto(x: Tensor, src: Tensor, view: (t: Tensor) => Tensor, op: string): Tensor {
   const lin = arange(0, x.numel(), 1, { device: x.device });
-  const region = view(reshape(lin, x.shape)).contiguous();
+  const region = contiguous(view(reshape(lin, x.shape)));
   if (region.shape.length !== src.shape.length || region.shape.some((s, i) => s !== src.shape[i]))
     throw new ShapeError(
       `${op}(): expected src to have a size equal to the slice of self ${fmtShape(region.shape)}, got ${fmtShape(src.shape)}`,

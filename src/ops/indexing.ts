@@ -6,7 +6,6 @@ import type { View } from '../backend/backend.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { checkSameDevice, E, emptyTensor, ewise, expandView, normDim, record1, Tensor } from './core.js';
 import { cast } from './pointwise.js';
-import { bindScatterAdd } from './reduce.js';
 import { reshape, unsqueeze } from './shape.js';
 
 function checkIndex(op: string, index: Tensor): void {
@@ -60,7 +59,6 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   out.backend.scatterAdd(out, d, index, src.dtype === x.dtype ? src : cast(src, x.dtype));
   return record1('scatter_add', out, [x, null, src], (g) => [g, null, gather(g, d, index)]);
 }
-bindScatterAdd(scatterAdd);
 
 /**
  * Runs the gather primitive for `op`, so an out-of-range index names the op the user called

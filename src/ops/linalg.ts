@@ -6,6 +6,7 @@
  * FunctionsManual.cpp): solve, det, cholesky, qr, eigh, svdvals, pinv.
  */
 import type { LinalgKind } from '../backend/linalg.js';
+import type { TypedArray } from '../tensor/dtype.js';
 import { ShapeError } from '../tensor/errors.js';
 import { noGrad } from '../tensor/state.js';
 import { broadcastShapes, emptyTensor, record, record1, type Tensor } from './core.js';
@@ -108,25 +109,41 @@ function luFactorRaw(A: Tensor): { LU: Tensor; perm: Tensor; sign: Tensor } {
 
 /** A X = B for square A (batches broadcast); B a matrix batch. Differentiable in A and B. */
 /**
- * PyTorch's error for an exactly singular matrix (a zero pivot of U), where the backend can read
- * synchronously (the CPU); a GPU cannot raise from a kernel without a host round trip, so there
- * the result is non-finite instead.
+ * Raises what `check` throws on x's values: at once where the backend reads synchronously (the
+ * CPU), at the next read or synchronize elsewhere (Backend.deferCheck), as CUDA reports them.
  */
-function checkNonsingular(op: 'linalg.solve' | 'linalg.inv', LU: Tensor): void {
-  const readSync = LU.backend.readSync;
-  if (!readSync || LU.numel() === 0) return;
-  const n = rows(LU);
-  const d = readSync.call(LU.backend, diag(LU));
-  const batches = d.length / n;
-  for (let b = 0; b < batches; b++)
-    for (let i = 0; i < n; i++)
-      if (d[b * n + i] === 0) {
-        if (op === 'linalg.solve')
-          throw new RangeError('torch.linalg.solve: The solver failed because the input matrix is singular.');
-        throw new RangeError(
-          `linalg.inv: ${batches > 1 ? `(Batch element ${b}): ` : ''}The diagonal element ${i + 1} is zero, the inversion could not be completed because the input matrix is singular.`,
-        );
+function checkValues(x: Tensor, check: (d: TypedArray) => void): void {
+  const be = x.backend;
+  if (x.numel() === 0) return;
+  if (be.readSync) check(be.readSync(x));
+  else
+    be.deferCheck?.(x, (d) => {
+      try {
+        check(d);
+        return null;
+      } catch (e) {
+        return e as Error;
       }
+    });
+}
+
+/** PyTorch's error for an exactly singular matrix (a zero pivot of U). */
+function checkNonsingular(op: 'linalg.solve' | 'linalg.inv', LU: Tensor): void {
+  const n = rows(LU);
+  checkValues(contiguous(diag(LU)), (d) => {
+    const batches = d.length / n;
+    for (let b = 0; b < batches; b++)
+      for (let i = 0; i < n; i++)
+        if (d[b * n + i] === 0) {
+          if (op === 'linalg.solve')
+            throw new RangeError(
+              'torch.linalg.solve: The solver failed because the input matrix is singular.',
+            );
+          throw new RangeError(
+            `linalg.inv: ${batches > 1 ? `(Batch element ${b}): ` : ''}The diagonal element ${i + 1} is zero, the inversion could not be completed because the input matrix is singular.`,
+          );
+        }
+  });
 }
 
 function solveMat(A: Tensor, B: Tensor, op: 'linalg.solve' | 'linalg.inv' = 'linalg.solve'): Tensor {
@@ -302,16 +319,14 @@ export function triangularSolve(
 export function cholesky(A: Tensor, upper = false, op = 'linalg.cholesky'): Tensor {
   checkSquare(op, A);
   const [L, info] = prim('cholesky', [A], [A.shape.slice(), batchOf(A)]);
-  const readSync = A.backend.readSync;
-  if (readSync && A.numel() > 0) {
-    const infos = readSync.call(A.backend, info);
+  checkValues(info, (infos) => {
     for (let i = 0; i < infos.length; i++)
       if (infos[i] > 0)
         throw new RangeError(
           `${op}: ${infos.length > 1 ? `(Batch element ${i}): ` : ''}The factorization could not be completed because the input is not positive-definite (the leading minor of order ${infos[i]} is not positive-definite).`,
         );
-  }
-  info.dispose();
+  });
+  if (A.backend.readSync) info.dispose();
   record('linalg_cholesky', [L], [A], ([gL]) => {
     if (!gL) return [null];
     // gA = sym(L^-T Φ(L^T gL) L^-1), Φ: the lower triangle with its diagonal halved.

@@ -6,12 +6,14 @@
 import { fmtShape, ShapeError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { leakyRelu, relu6 } from './activation.js';
+import { ewiseInto } from './core.js';
 import { arange, ones, rand, tensor, zeros } from './creation.js';
 import { gather } from './indexing.js';
 import { matmul } from './matmul.js';
 import {
   abs,
   add,
+  cast,
   clamp,
   div,
   eq,
@@ -419,8 +421,10 @@ export function instanceNorm(
       const n = dims.reduce((a, d) => a * x.shape[d], 1);
       const md = mean(flatten(m.detach(), 2), [0, 2]);
       const vu = mean(flatten(mul(v.detach(), n / Math.max(n - 1, 1)), 2), [0, 2]);
-      if (runningMean) runningMean.copy_(add(mul(runningMean, 1 - momentum), mul(md, momentum)));
-      if (runningVar) runningVar.copy_(add(mul(runningVar, 1 - momentum), mul(vu, momentum)));
+      if (runningMean)
+        ewiseInto('copy_', runningMean, (a) => a, [add(mul(runningMean, 1 - momentum), mul(md, momentum))]);
+      if (runningVar)
+        ewiseInto('copy_', runningVar, (a) => a, [add(mul(runningVar, 1 - momentum), mul(vu, momentum))]);
     }
   } else {
     if (!runningMean || !runningVar)
@@ -591,7 +595,7 @@ export function maxPoolNd(x: Tensor, o: PoolNdOptions, returnIndices: boolean): 
     const ids = reshape(arange(0, n, 1, { device: x.device, dtype: 'float32' }), [1, 1, ...inS]);
     const iw = windowStack(padWindows(ids, o, outS, -1), o, outS);
     const idx = squeeze(gather(expand(iw, w.shape), -1, unsqueeze(li, -1)), -1);
-    return [vals, idx.to('int64')];
+    return [vals, cast(idx, 'int32')];
   });
   return returnIndices ? [v, i] : v;
 }
@@ -661,7 +665,7 @@ export function embeddingBag(
   const starts = narrow(o, 0, 0, nb);
   // bag of position j: (number of bag starts <= j) - 1; positions past the last offset when
   // include_last_offset drop out (they belong to no bag < nb).
-  const bagOf = sub(sum(ge(unsqueeze(pos, 1), unsqueeze(starts, 0)).to('int64'), 1), 1);
+  const bagOf = sub(sum(cast(ge(unsqueeze(pos, 1), unsqueeze(starts, 0)), 'int32'), 1), 1);
   let member = eq(
     unsqueeze(arange(0, nb, 1, { device: input.device, dtype: 'int64' }), 1),
     unsqueeze(bagOf, 0),
@@ -676,14 +680,14 @@ export function embeddingBag(
   if (mode === 'max') {
     const masked = where(unsqueeze(member, 2), unsqueeze(emb, 0), Number.NEGATIVE_INFINITY);
     const m = amax(masked, 1);
-    const any = unsqueeze(gt(sum(member.to('float32'), 1), 0), 1);
+    const any = unsqueeze(gt(sum(cast(member, 'float32'), 1), 0), 1);
     return where(any, m, 0);
   }
-  let mf = member.to('float32');
+  let mf = cast(member, 'float32');
   if (psw) mf = mul(mf, unsqueeze(psw, 0));
   let out = matmul(mf, emb);
-  if (mode === 'mean') out = div(out, unsqueeze(clamp(sum(member.to('float32'), 1), { min: 1 }), 1));
+  if (mode === 'mean') out = div(out, unsqueeze(clamp(sum(cast(member, 'float32'), 1), { min: 1 }), 1));
   return out;
 }
 const indexSelectRows = (w: Tensor, idx: Tensor): Tensor =>
-  gather(w, 0, expand(unsqueeze(idx.to('int64'), 1), [idx.shape[0], w.shape[1]]));
+  gather(w, 0, expand(unsqueeze(cast(idx, 'int32'), 1), [idx.shape[0], w.shape[1]]));

@@ -10,7 +10,7 @@
  */
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { noGrad } from '../tensor/state.js';
-import { checkSameDevice, type Tensor } from './core.js';
+import { checkSameDevice, ewiseInto, type Tensor } from './core.js';
 import { add, mul, rsqrt, sub } from './pointwise.js';
 import { mean } from './reduce.js';
 import { reshape } from './shape.js';
@@ -115,7 +115,7 @@ export function batchNorm(
         typeof momentum === 'number'
           ? add(mul(b, momentum), mul(r, 1 - momentum))
           : add(mul(b, momentum), mul(r, sub(1, momentum)));
-      r.copy_(next);
+      ewiseInto('copy_', r, (a) => a, [next]);
     };
     if (runningMean) upd(runningMean, s.mu);
     if (runningVar) upd(runningVar, mul(s.var, n / (n - 1)));

@@ -19,7 +19,7 @@ import { gather, scatterAdd } from './indexing.js';
 import { matmul } from './matmul.js';
 import { div } from './pointwise.js';
 import { reduceRaw, sum } from './reduce.js';
-import { contiguous, pad, permute, reshape, squeeze, unsqueeze } from './shape.js';
+import { contiguous, expand, pad, permute, reshape, squeeze, transpose, unsqueeze } from './shape.js';
 
 export interface MaxPool2dOptions {
   /** Default: the kernel size. */
@@ -301,7 +301,7 @@ export function avgPool2d(input: Tensor, kernelSize: IntOrPair, opts: AvgPool2dO
   } else if (padded && (!include || hi[0] > p[0] || hi[1] > p[1])) {
     // Per-window counts from the same windows over a plane of ones: padding counts as 1 when
     // included, the extra ceil-mode margin never does (PyTorch's pool_size rule).
-    let ones = tensor(1, { device: x.device }).expand([1, 1, H, W]);
+    let ones = expand(tensor(1, { device: x.device }), [1, 1, H, W]);
     ones = pad(ones, [p[1], p[1], p[0], p[0]], 'constant', include ? 1 : 0);
     ones = pad(ones, [0, hi[1] - p[1], 0, hi[0] - p[0]], 'constant', 0);
     divisor = reduceRaw('sum', windows(ones, k, s, [1, 1], out), [4, 5], false);
@@ -339,7 +339,7 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: IntOrPair | readonl
       const hi = Math.ceil(((i + 1) * n) / m);
       for (let j = lo; j < hi; j++) a[i * n + j] = 1 / (hi - lo);
     }
-    return tensor(a, { device: input.device }).reshape([m, n]);
+    return reshape(tensor(a, { device: input.device }), [m, n]);
   };
-  return matmul(matmul(bins(H, o[0]), input), bins(W, o[1]).t());
+  return matmul(matmul(bins(H, o[0]), input), transpose(bins(W, o[1]), 0, 1));
 }

@@ -13,7 +13,7 @@ import { emptyTensor, type Tensor } from '../tensor/tensor.js';
 import { ewise, ewiseInto, needsGrad } from './core.js';
 import { cumsum } from './cumulative.js';
 import { sum } from './reduce.js';
-import { reshape, slice, unsqueeze } from './shape.js';
+import { contiguous, reshape, slice, unsqueeze } from './shape.js';
 import { topk } from './sort.js';
 
 /** U[0, 1) (24-bit, as torch.rand) of a shape, on a device. */
@@ -37,7 +37,7 @@ const floatOf = (x: Tensor): Tensor =>
 function checkProbs(p: Tensor): void {
   const be = p.backend as { readSync?: (t: Tensor) => ArrayLike<number> };
   if (!be.readSync) return;
-  const v = p.contiguous().toArraySync();
+  const v = contiguous(p).toArraySync();
   const k = p.shape[p.dim() - 1];
   for (let r = 0; r < v.length / k; r++) {
     let s = 0;
@@ -124,7 +124,7 @@ export function normal(
   if (typeof std !== 'number') {
     const be = std.backend as { readSync?: (t: Tensor) => ArrayLike<number> };
     if (be.readSync) {
-      const v = std.contiguous().toArraySync();
+      const v = contiguous(std).toArraySync();
       for (let i = 0; i < v.length; i++)
         if (v[i] < 0) throw new RangeError(`normal expects all elements of std >= 0.0`);
     }
@@ -193,7 +193,7 @@ export function poisson(rates: Tensor, g: Generator | null): Tensor {
   const lam = floatOf(rates);
   const be = lam.backend as { readSync?: (t: Tensor) => ArrayLike<number> };
   if (be.readSync) {
-    const v = lam.contiguous().toArraySync();
+    const v = contiguous(lam).toArraySync();
     for (let i = 0; i < v.length; i++)
       if (!(v[i] >= 0)) throw new RangeError('poisson: invalid rate (must be >= 0)');
   }

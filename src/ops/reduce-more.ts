@@ -55,7 +55,7 @@ import {
   sum,
   varOp,
 } from './reduce.js';
-import { cat, expand, movedim, reshape, select, slice, transpose, unsqueeze } from './shape.js';
+import { cat, contiguous, expand, movedim, reshape, select, slice, transpose, unsqueeze } from './shape.js';
 import { diagonal } from './shape-more.js';
 import { sort as sortOp } from './sort.js';
 
@@ -235,7 +235,7 @@ function pickSorted(m: Tensor, k: Tensor): [Tensor, Tensor] {
   const [, order] = sortOp(m.detach(), last);
   const lead = m.shape.slice(0, last);
   const kk = cast(k.dim() === 0 ? reshape(k, [...lead.map(() => 1), 1]) : k, 'int32');
-  const index = gather(order, last, expand(kk, [...lead, 1]).contiguous());
+  const index = gather(order, last, contiguous(expand(kk, [...lead, 1])));
   const value = gather(m, last, index);
   return [select(value, last, 0), select(index, last, 0)];
 }

@@ -5,8 +5,9 @@
 import type { ReduceOp, View } from '../backend/backend.js';
 import { DTypeError, fmtShape } from '../tensor/errors.js';
 import { E, emptyTensor, ewise, needsGrad, normDim, record, record1, type Tensor } from './core.js';
+import { scatterAdd } from './indexing.js';
 import { add, cast, div, eq, exp, log, mul, pow, sqrt, sub, where } from './pointwise.js';
-import { bindSumTo, expand, reshape, unsqueeze } from './shape.js';
+import { contiguous, expand, reshape, unsqueeze } from './shape.js';
 
 export type Dims = number | readonly number[] | null | undefined;
 export interface ReduceOpts {
@@ -137,7 +138,7 @@ function argExtreme(
 ): Tensor {
   if (dim === null || dim === undefined) {
     checkNonEmpty(op, x, [], true);
-    const flat = reshape(x.isContiguous() ? x : x.contiguous(), [-1]);
+    const flat = reshape(contiguous(x), [-1]);
     return reduceRaw(op, flat, [0], false, 'int32');
   }
   const dims = dimsOf(x, dim, op);
@@ -164,15 +165,9 @@ function extremeDim(op: 'max' | 'min', x: Tensor, dim: number, opts: ReduceOpts)
       const gk = opts.keepdim ? g! : unsqueeze(g!, d);
       const ik = opts.keepdim ? indices : unsqueeze(indices, d);
       const z = ewise('zeros', () => E.const(0), [x], 'float32');
-      return [scatterAddOp(z, d, ik, gk)];
+      return [scatterAdd(z, d, ik, gk)];
     });
   return [values, indices];
-}
-
-// Late-bound to avoid a cycle with index.ts at module evaluation.
-let scatterAddOp: (x: Tensor, dim: number, index: Tensor, src: Tensor) => Tensor;
-export function bindScatterAdd(f: typeof scatterAddOp): void {
-  scatterAddOp = f;
 }
 
 export function varOp(
@@ -248,14 +243,4 @@ export function any(x: Tensor, dim?: Dims, opts: ReduceOpts = {}): Tensor {
   return ewise('any', (a) => E.ne(a, 0), [reduceRaw('sum', b, dims, opts.keepdim ?? false)], 'bool');
 }
 
-/** Sums a broadcast gradient back to `shape` (leading dims, and dims that were 1). */
-export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
-  if (g.shape.length === shape.length && g.shape.every((s, i) => s === shape[i])) return g;
-  const lead = g.dim() - shape.length;
-  const dims: number[] = [];
-  for (let i = 0; i < g.dim(); i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) dims.push(i);
-  const s = dims.length ? sum(g, dims, { keepdim: true }) : g;
-  return reshape(s, shape);
-}
-// expand's backward (shape.ts) sums with this; shape.ts cannot import reduce.ts (cycle).
-bindSumTo(sumTo);
+export { sumTo } from './shape.js';

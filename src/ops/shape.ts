@@ -18,12 +18,45 @@ import {
   type Tensor,
   viewOf,
 } from './core.js';
-import { mul } from './pointwise.js';
+import { cast, mul } from './pointwise.js';
 
-// Late-bound (reduce.ts imports this file).
-let sumToOp: (g: Tensor, shape: readonly number[]) => Tensor;
-export function bindSumTo(f: typeof sumToOp): void {
-  sumToOp = f;
+/**
+ * Sums a broadcast gradient back to `shape` (leading dims, and dims that were 1): expand's
+ * backward, and expand is its backward, so the two live here, on the reduce primitive.
+ */
+export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  if (g.shape.length === shape.length && g.shape.every((s, i) => s === shape[i])) return g;
+  g.checkAlive();
+  const lead = g.dim() - shape.length;
+  const dims: number[] = [];
+  const keep: number[] = [];
+  for (let i = 0; i < g.dim(); i++)
+    (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1) ? dims : keep).push(i);
+  if (dims.length === 0) return reshape(g, shape);
+  const x = g.dtype === 'bool' ? cast(g, 'int32') : g;
+  // The summed dims to the end as a strided view (no copy), reduced in one pass.
+  const perm = [...keep, ...dims];
+  const out = emptyTensor(
+    g.shape.map((s, i) => (dims.includes(i) ? 1 : s)),
+    x.dtype,
+    x.device,
+  );
+  x.backend.reduce(
+    'sum',
+    {
+      storage: x.storage,
+      dtype: x.dtype,
+      shape: perm.map((i) => x.shape[i]),
+      strides: perm.map((i) => x.strides[i]),
+      offset: x.offset,
+    },
+    dims.length,
+    out,
+  );
+  return reshape(
+    record1('sum', out, [g], (gg) => [expand(gg, g.shape)]),
+    shape,
+  );
 }
 
 function inferShape(op: string, shape: readonly number[], numel: number): number[] {
@@ -184,7 +217,7 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
   if (shape.every((s, i) => s === x.shape[i]) && shape.length === x.dim()) return x;
   const v = expandView(x, shape);
   const out = viewOf(x, v.shape, v.strides, v.offset);
-  return record1('expand', out, [x], (g) => [sumToOp(g, x.shape)]);
+  return record1('expand', out, [x], (g) => [sumTo(g, x.shape)]);
 }
 
 export const expandAs = (x: Tensor, other: Tensor): Tensor => expand(x, other.shape);

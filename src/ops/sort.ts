@@ -143,7 +143,7 @@ function hostRows(op: string, x: Tensor): ArrayLike<number> {
     throw new Error(
       `${op}(): its output shape depends on the data, which a ${x.device} tensor cannot give synchronously; use the awaited form, which runs on the device: \`await torch.${camel(op)}Async(...)\``,
     );
-  return x.contiguous().toArraySync() as unknown as ArrayLike<number>;
+  return contiguous(x).toArraySync() as unknown as ArrayLike<number>;
 }
 
 /** Compares slices a and b (length w) of data: NaN largest, as the sort. */

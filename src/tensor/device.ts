@@ -8,6 +8,7 @@ import { deviceNames, deviceTypes, parseDeviceString } from '../backend/registry
 import { registerType } from '../signature/bind.js';
 import { DeviceError } from './errors.js';
 
+/** torch.device: a device type and index ('cpu', 'webgpu:0'; 'cuda' resolves to the accelerator). */
 export class Device {
   constructor(
     readonly type: DeviceType,

@@ -2,12 +2,15 @@
 export class ShapeError extends RangeError {
   override name = 'ShapeError';
 }
+/** A dtype an op does not accept (a TypeError, as PyTorch raises). */
 export class DTypeError extends TypeError {
   override name = 'DTypeError';
 }
+/** Tensors on different devices, an unknown or absent device, or a device-side failure. */
 export class DeviceError extends Error {
   override name = 'DeviceError';
 }
+/** Misuse of autograd: in-place edits of saved tensors, backward through a freed graph, ... */
 export class AutogradError extends Error {
   override name = 'AutogradError';
 }

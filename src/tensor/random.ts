@@ -5,6 +5,7 @@
  */
 import { registerType } from '../signature/bind.js';
 
+/** torch.Generator: a seeded Philox random stream (manualSeed, initialSeed, getState/setState). */
 export class Generator {
   private seed: [number, number] = [0, 0];
   private offset = 0;
@@ -58,7 +59,9 @@ export const defaultGenerator = new Generator();
 export function manualSeed(seed: number | bigint): Generator {
   return defaultGenerator.manualSeed(seed);
 }
+/** torch.initial_seed(): the default generator's seed. */
 export const initialSeed = (): number => defaultGenerator.initialSeed();
+/** torch.seed(): seeds the default generator with a random seed and returns it. */
 export function seed(): number {
   const s = Math.floor(Math.random() * 2 ** 52);
   defaultGenerator.manualSeed(s);

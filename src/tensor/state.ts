@@ -79,6 +79,7 @@ export function setGradEnabled<T>(enabled: boolean, fn?: () => T): T | undefined
   return undefined;
 }
 
+/** torch.is_grad_enabled(): whether ops record for autograd here. */
 export const isGradEnabled = (): boolean => state.gradEnabled;
 
 const AsyncFunction = (async () => {}).constructor;
@@ -86,15 +87,32 @@ const AsyncFunction = (async () => {}).constructor;
 function withGrad<T>(enabled: boolean, fn: () => T): T {
   if (fn instanceof AsyncFunction) return withGradAsync(enabled, fn);
   // Inside a pending async scope a sync scope needs its own frame: the async one would win.
-  if (asyncScopes !== 0) return als!.run({ enabled }, fn);
+  if (asyncScopes !== 0) return notThenable(enabled, als!.run({ enabled }, fn));
   const prev = flag;
   flag = enabled;
   try {
-    return fn();
+    return notThenable(enabled, fn());
   } finally {
     flag = prev;
   }
 }
+
+/**
+ * A non-async callback that returns a Promise: its continuations were queued outside the
+ * scope, so they would run in the outer mode. Refused (its rejection is left handled).
+ */
+function notThenable<T>(enabled: boolean, r: T): T {
+  if (!isThenable(r)) return r;
+  r.then(undefined, () => {});
+  throw new TypeError(
+    `${enabled ? 'enableGrad' : 'noGrad'}: the callback returned a Promise but is not an async function, so the grad mode would cover only its synchronous part; pass an async function (torch.noGrad(async () => { ... })) or await outside the callback`,
+  );
+}
+
+const isThenable = (x: unknown): x is PromiseLike<unknown> =>
+  (typeof x === 'object' || typeof x === 'function') &&
+  x !== null &&
+  typeof (x as { then?: unknown }).then === 'function';
 
 function withGradAsync<T>(enabled: boolean, fn: () => T): T {
   const a = getAls();

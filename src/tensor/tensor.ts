@@ -117,6 +117,7 @@ const bound = {
 };
 
 export class Tensor implements View {
+  /** A unique number per Tensor object (for debugging and maps; PyTorch's id()). */
   readonly id = nextId++;
   /** Autograd: the node that produced this tensor (null for leaves). */
   gradFn: Node | null = null;
@@ -137,11 +138,17 @@ export class Tensor implements View {
 
   // Mutable only through `set data` (PyTorch's `param.data = ...`, used by Module.to()).
   constructor(
+    /** The backend storage holding the data (shared by views). */
     public readonly storage: Storage,
+    /** Size of each dimension (PyTorch's x.shape). */
     public readonly shape: readonly number[],
+    /** Elements to step in storage per dimension (x.stride()). */
     public readonly strides: readonly number[],
+    /** First element's position in storage (x.storage_offset()). */
     public readonly offset: number,
+    /** Element type: float32, int32 or bool. */
     public readonly dtype: DType,
+    /** The device the data lives on. */
     public readonly device: Device,
   ) {
     if (storage.refs++ === 0) {
@@ -152,17 +159,21 @@ export class Tensor implements View {
     registry.register(this, storage, this);
   }
 
+  /** The backend that runs this tensor's device. */
   get backend(): Backend {
     return backendFor(this.device.type);
   }
 
   // ---- metadata (PyTorch names) ----
+  /** x.ndim: number of dimensions. */
   get ndim(): number {
     return this.shape.length;
   }
+  /** x.dim(): number of dimensions. */
   dim(): number {
     return this.shape.length;
   }
+  /** x.numel(): number of elements. */
   numel(): number {
     return numelOf(this.shape);
   }
@@ -182,15 +193,19 @@ export class Tensor implements View {
       );
     return this.shape[d];
   }
+  /** x.stride(): elements to step per dimension. */
   stride(): number[] {
     return this.strides.slice();
   }
+  /** x.storage_offset(): position of the first element in storage. */
   storageOffset(): number {
     return this.offset;
   }
+  /** x.is_contiguous(): row-major with no gaps. */
   isContiguous(): boolean {
     return isContiguousView(this);
   }
+  /** x.is_leaf: made by the user, not by an op that recorded a history. */
   get isLeaf(): boolean {
     return this.gradFn === null;
   }
@@ -202,14 +217,17 @@ export class Tensor implements View {
   detach_(...args: MethodArgs<typeof SELF_SIG.detach_>): this {
     return bound.detach_.apply(this, args) as this;
   }
+  /** x.is_cuda: true on the accelerator (WebGPU). */
   get isCuda(): boolean {
     return this.device.type === 'webgpu';
   }
+  /** x.element_size(): bytes per element. */
   elementSize(): number {
     return this.dtype === 'bool' ? 1 : 4;
   }
 
   // ---- autograd flags ----
+  /** x.requires_grad: gradients are recorded for ops on this tensor (settable on leaves). */
   get requiresGrad(): boolean {
     return this._requiresGrad || this.gradFn !== null;
   }
@@ -286,6 +304,7 @@ export class Tensor implements View {
       throw new RangeError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     return (await this.toArray())[0];
   }
+  /** x.item() without await: CPU tensors only (a device tensor needs `await x.item()`). */
   itemSync(): number {
     if (this.numel() !== 1)
       throw new RangeError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
@@ -295,6 +314,7 @@ export class Tensor implements View {
   async tolist(): Promise<unknown> {
     return nest(await this.toArray(), this.shape, this.dtype);
   }
+  /** x.tolist() without await: CPU tensors only. */
   tolistSync(): unknown {
     return nest(this.toArraySync(), this.shape, this.dtype);
   }
@@ -339,6 +359,7 @@ export class Tensor implements View {
   [Symbol.dispose](): void {
     this.dispose();
   }
+  /** Whether dispose() released the storage (the tensor can no longer be used). */
   get isDisposed(): boolean {
     return this._disposed;
   }

@@ -118,6 +118,33 @@ for (const device of testDevices())
       expect(torch.isGradEnabled()).toBe(true);
     });
 
+    it('a non-async callback that returns a Promise is refused (its awaits would leave the scope)', async () => {
+      const x = leaf();
+      let after: boolean | null = null;
+      const later = async () => {
+        await tick();
+        after = x.mul(2).requiresGrad;
+      };
+      expect(() => torch.noGrad(() => later())).toThrow(
+        /noGrad: the callback returned a Promise but is not an async function/,
+      );
+      expect(() => torch.enableGrad(() => Promise.resolve(1))).toThrow(
+        /enableGrad: the callback returned a Promise/,
+      );
+      // Also while another async scope is pending (the scope then runs in its own frame).
+      const g = gate();
+      const pending = torch.noGrad(async () => g.wait);
+      expect(() => torch.noGrad(() => Promise.reject(new Error('x')))).toThrow(/returned a Promise/);
+      g.open();
+      await pending;
+      expect(torch.isGradEnabled()).toBe(true);
+      await tick();
+      await tick();
+      expect(after).toBe(true); // the refused callback's continuation ran in the outer mode
+      // A thenable-free result is returned as before.
+      expect(torch.noGrad(() => x.mul(2)).requiresGrad).toBe(false);
+    });
+
     it('a plain setGradEnabled inside an async scope stays in that scope', async () => {
       const x = leaf();
       const g = gate();

@@ -112,4 +112,17 @@ for (const device of testDevices())
       y.sum().backward();
       expect(await vals(z.grad)).toEqual([9, 2, 3]);
     });
+    it('a refreshed view region differentiates twice; an empty view in place is harmless', async () => {
+      // b = a; b[2] *= 2 after s = b[0:2] was made: s's history becomes a region of b.
+      // l = sum(s^2) = a0^2 + a1^2 -> dl/da = [2a0, 2a1, 0]; d(sum dl/da)/da = [2, 2, 0].
+      const a = t([1, 2, 3]).requiresGrad_(true);
+      const b = a.mul(1);
+      const s = b.narrow(0, 0, 2);
+      b.narrow(0, 1, 0).mul_(7);
+      b.narrow(0, 2, 1).mul_(2);
+      const [g] = torch.autograd.grad(s.pow(2).sum(), a, { createGraph: true });
+      expect(await vals(g!)).toEqual([2, 4, 0]);
+      const [gg] = torch.autograd.grad(g!.sum(), a);
+      expect(await vals(gg!)).toEqual([2, 2, 0]);
+    });
   });

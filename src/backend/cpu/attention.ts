@@ -10,7 +10,7 @@
  */
 import { isContiguousView, type View } from '../backend.js';
 import { sgemm } from './gemm.js';
-import { dataOf } from './index.js';
+import { dataOf } from './storage.js';
 
 /** Query rows per block. */
 const BQ = 64;

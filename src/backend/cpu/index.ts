@@ -23,22 +23,10 @@ import { type Heap, heap, heapModule, wasmKernels } from './heap.js';
 import { linalg } from './linalg.js';
 import { cpuRoutines } from './routines.js';
 import { sortRows } from './sort.js';
+import { type CpuStorage, dataOf, heapAddr } from './storage.js';
 import { copyFn, sumColsFn, sumRowsFn } from './wasm/reduce-kernel.js';
 
-export interface CpuStorage extends Storage {
-  readonly data: TypedArray;
-  /** Byte offset of the storage in the CPU heap (heap.ts), or -1 for a plain typed array. */
-  readonly heapOff: number;
-}
-
-export const dataOf = (v: View | Storage): TypedArray =>
-  ('storage' in v ? (v.storage as CpuStorage) : (v as CpuStorage)).data;
-
-/** Element offset of a view's storage in the heap viewed as `dtype`'s array, or -1 off the heap. */
-export const heapIndex = (v: View): number => {
-  const off = (v.storage as CpuStorage).heapOff;
-  return off < 0 ? -1 : v.dtype === 'bool' ? off : off >>> 2;
-};
+export { type CpuStorage, dataOf, heapAddr, heapIndex } from './storage.js';
 
 const viewFor = (d: DType, buf: ArrayBufferLike, off: number, n: number): TypedArray =>
   d === 'float32'
@@ -215,12 +203,6 @@ export function resetCpuStats(): void {
   statsBase.js = jsKernels.compiles;
   statsBase.wasm = wasmEwise.compiles;
 }
-
-/** Byte address of a view's first element in the heap, or -1 off the heap (or kernels off). */
-export const heapAddr = (v: View): number => {
-  const off = (v.storage as CpuStorage).heapOff;
-  return off < 0 || !wasmKernels.enabled ? -1 : off + v.offset * itemSize(v.dtype);
-};
 
 function elementwise(e: Ex, inputs: readonly View[], out: View): void {
   if (numelOf(out.shape) === 0) return;
@@ -470,7 +452,7 @@ export const cpuBackend: Backend & { readSync(v: View): TypedArray } = {
   random,
   linalg,
   synchronize: async () => {},
-  routines: cpuRoutines,
+  routines: cpuRoutines({ alloc, elementwise, release }),
   // ── sort/misc (helper sortmisc) ──
   sort: sortRows,
 };

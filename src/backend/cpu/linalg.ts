@@ -3,7 +3,7 @@ import type { View } from '../backend.js';
 import { numelOf } from '../backend.js';
 import type { LinalgKind } from '../linalg.js';
 import * as L from '../linalg.js';
-import { dataOf } from './index.js';
+import { dataOf } from './storage.js';
 
 /** Matrix `b` of a contiguous batched view as float64, `size` elements per matrix. */
 function load(v: View, b: number, size: number): Float64Array {

@@ -1,10 +1,10 @@
 /** Fused CPU paths (see backend.ts `Routines`). Each has a composed reference in ops/. */
-import type { Routines, View } from '../backend.js';
+import type { Backend, Routines, View } from '../backend.js';
 import { isContiguousView, numelOf, programKey, programWidth } from '../backend.js';
 import { constantsOf } from '../expr.js';
 import { attention, attentionBackward } from './attention.js';
 import { heapModule, wasmKernels } from './heap.js';
-import { type CpuStorage, cpuBackend, heapAddr } from './index.js';
+import { type CpuStorage, heapAddr } from './storage.js';
 import { programFn } from './wasm/ewise-kernel.js';
 
 const arr = (v: View) => (v.storage as CpuStorage).data;
@@ -14,7 +14,10 @@ type ProgramFn = (...args: number[]) => void;
 /** Compiled update programs by structure (constants are parameters): a handful per optimizer. */
 const programs = new Map<string, ProgramFn | null>();
 
-export const cpuRoutines: Partial<Routines> = {
+/** The CPU's fused routines, over the backend's own alloc/elementwise/release (index.ts). */
+export const cpuRoutines = (
+  cpuBackend: Pick<Backend, 'alloc' | 'elementwise' | 'release'>,
+): Partial<Routines> => ({
   /** One pass per row: max, sum of exp, loss = lse - x[t], and the softmax for the backward. */
   logSoftmaxNll(logits, target, ignoreIndex, loss, probs) {
     const [N, C] = logits.shape;
@@ -100,4 +103,4 @@ export const cpuRoutines: Partial<Routines> = {
   // ── attention (helper attn) ──
   attention,
   attentionBackward,
-};
+});

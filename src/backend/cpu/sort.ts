@@ -5,7 +5,7 @@
  */
 import type { View } from '../backend.js';
 import { isContiguousView, numelOf } from '../backend.js';
-import type { CpuStorage } from './index.js';
+import type { CpuStorage } from './storage.js';
 
 type Arr = ArrayLike<number> & { [i: number]: number };
 const dataOf = (v: View): Arr => (v.storage as CpuStorage).data as Arr;

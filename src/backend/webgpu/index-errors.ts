@@ -6,9 +6,14 @@
  * `synchronize()` reads it; a set flag is cleared and raised there as the same RangeError the
  * CPU throws at the call (PyTorch on CUDA reports a device-side assert at its next sync too).
  * The op's output holds NaN (0 for integers) until then.
+ *
+ * Checks on values work the same way (Backend.deferCheck): an op whose error depends on results
+ * (linalg.inv of a singular matrix) hands the backend a small tensor and a check; the next read
+ * or synchronize reads it first and raises the CPU's error.
  */
 
-import { indexOutOfBounds } from '../backend.js';
+import type { TypedArray } from '../../tensor/dtype.js';
+import { indexOutOfBounds, type View } from '../backend.js';
 import { onDeviceGone } from './device.js';
 import { writeBuffer } from './queue.js';
 import { allocStorage, type GpuStorage } from './storage.js';
@@ -74,4 +79,31 @@ export function raiseIndexError(words: Int32Array): void {
   const ctx = contexts[code >>> 8];
   const op = ctx?.op || (kind === IndexKind.gather ? 'gather' : 'scatter_add');
   throw indexOutOfBounds(op, k, dim, size, ctx?.shape ?? []);
+}
+
+// ---- checks on values (Backend.deferCheck): linalg's singular and non-positive-definite inputs ----
+
+const pending: { v: View; check: (data: TypedArray) => Error | null }[] = [];
+onDeviceGone(() => {
+  pending.length = 0;
+});
+
+/** Runs `check` on v's values at the next read or synchronize; a returned error is raised there. */
+export function deferCheck(v: View, check: (data: TypedArray) => Error | null): void {
+  pending.push({ v, check });
+}
+
+/** Reads what the pending checks need and raises the first error (dropping the rest). */
+export async function runDeferredChecks(read: (v: View) => Promise<TypedArray>): Promise<void> {
+  while (pending.length > 0) {
+    const batch = pending.splice(0);
+    const values = await Promise.all(batch.map((p) => read(p.v)));
+    for (let i = 0; i < batch.length; i++) {
+      const e = batch[i].check(values[i]);
+      if (e) {
+        pending.length = 0;
+        throw e;
+      }
+    }
+  }
 }

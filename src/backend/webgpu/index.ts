@@ -23,7 +23,7 @@ import {
   unavailableReason,
   webgpuAvailable,
 } from './device.js';
-import { armedIndexFlag, raiseIndexError } from './index-errors.js';
+import { armedIndexFlag, deferCheck, raiseIndexError, runDeferredChecks } from './index-errors.js';
 import { attention, attentionBackward } from './kernels/attention.js';
 import { elementwise } from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/gather.js';
@@ -42,6 +42,7 @@ import {
   maxMemoryAllocated,
   memoryAllocated,
   memoryReserved,
+  raiseAsyncOom,
   releaseStorage,
   resetPeakMemoryStats,
 } from './storage.js';
@@ -88,7 +89,15 @@ function write(s: Storage, data: TypedArray, offset = 0): void {
   writeBuffer(g, offset * 4, host);
 }
 
+/** Reads a view, after the checks ops deferred to the next read (index-errors.ts). */
 async function read(v: View): Promise<TypedArray> {
+  await runDeferredChecks(readView);
+  const data = await readView(v);
+  await raiseAsyncOom();
+  return data;
+}
+
+async function readView(v: View): Promise<TypedArray> {
   const g = asGpu(v, 'read');
   const n = numelOf(v.shape);
   let bytes: ArrayBuffer;
@@ -125,9 +134,11 @@ async function readChecked(b: GPUBuffer, byteOffset: number, byteSize: number): 
  * everything submitted before it.
  */
 async function synchronizeChecked(): Promise<void> {
+  await runDeferredChecks(readView);
   const f = armedIndexFlag();
   if (f) await readChecked(f.buffer, f.byteOffset, 0);
   else await synchronize();
+  await raiseAsyncOom();
 }
 
 function fromBytes(bytes: ArrayBuffer, dtype: DType): TypedArray {
@@ -151,6 +162,7 @@ const backend: Backend = {
   linalg,
   sort,
   synchronize: synchronizeChecked,
+  deferCheck,
   routines: { logSoftmaxNll, logSoftmaxNllReduced, linearGrads, updateInPlace, attention, attentionBackward },
 };
 

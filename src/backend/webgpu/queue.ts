@@ -22,6 +22,8 @@
  * with more storages than maxDynamicStorageBuffersPerPipelineLayout binds them at fixed
  * offsets instead (its bind groups are then keyed by the blocks).
  */
+
+import { DeviceError } from '../../tensor/errors.js';
 import { checkDeviceError, gpuDevice, limit, onDeviceGone } from './device.js';
 import { counters, traceEvent } from './stats.js';
 import type { Block, GpuStorage } from './storage.js';
@@ -268,10 +270,46 @@ export const cacheSizes = () => ({
   maxBindGroups: MAX_BIND_GROUPS,
   layouts: layouts.size,
 });
-/** Tests only: caps the pipeline and bind-group LRUs (the defaults are 2048 and 4096). */
-export function setCacheLimits(l: { pipelines?: number; bindGroups?: number }): void {
+/**
+ * Tests only: caps the pipeline and bind-group LRUs (the defaults are 2048 and 4096) and the
+ * submits allowed within one task (default 20,000).
+ */
+export function setCacheLimits(l: {
+  pipelines?: number;
+  bindGroups?: number;
+  submitsPerTask?: number;
+}): void {
   MAX_PIPELINES = l.pipelines ?? MAX_PIPELINES;
   MAX_BIND_GROUPS = l.bindGroups ?? MAX_BIND_GROUPS;
+  MAX_SUBMITS_PER_TASK = l.submitsPerTask ?? MAX_SUBMITS_PER_TASK;
+}
+
+/**
+ * Dawn frees the bookkeeping of submitted work only when the event loop turns (its
+ * ProcessEvents runs between tasks; dawn.node exposes no synchronous way to run it), ~13 KB a
+ * submit on lavapipe. A loop that never yields would grow until the process dies, so after
+ * this many submits within one task the next submit raises an error that says what to do.
+ */
+let MAX_SUBMITS_PER_TASK = 20_000;
+let submitsThisTask = 0;
+let turnPending = false;
+const nextTask: (f: () => void) => void =
+  (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate ?? ((f) => setTimeout(f, 0));
+
+function countSubmit(): void {
+  if (!turnPending) {
+    turnPending = true;
+    nextTask(() => {
+      turnPending = false;
+      submitsThisTask = 0;
+    });
+  }
+  if (++submitsThisTask > MAX_SUBMITS_PER_TASK) {
+    submitsThisTask = 0;
+    throw new DeviceError(
+      `webgpu: ${MAX_SUBMITS_PER_TASK} submits without returning to the event loop. Dawn frees the bookkeeping of submitted GPU work only between tasks (~13 KB a submit), so this synchronous loop would grow until the process runs out of memory. Await something every few hundred steps (e.g. \`await torch.cuda.synchronize()\` or \`await loss.item()\`), or iterate a DataLoader with \`for await\`.`,
+    );
+  }
 }
 
 /** Splits `groups` workgroups into an (x, y) grid within maxComputeWorkgroupsPerDimension. */
@@ -300,6 +338,7 @@ export function flush(): void {
   batch.usedBuffers.clear();
   batch.dispatches = 0;
   batch.arenaBytes = 0;
+  countSubmit();
 }
 
 /** True if unsubmitted commands reference block `b` (a write must flush first). */

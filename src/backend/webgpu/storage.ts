@@ -96,8 +96,41 @@ export function bucketBytes(bytes: number): number {
 
 const roundUp = (x: number, a: number): number => Math.ceil(x / a) * a;
 
+/**
+ * Out-of-memory errors Dawn reports asynchronously for buffers it could not back: caught by an
+ * error scope around each new buffer (blocks are pooled, so this is rare), raised as
+ * torch.OutOfMemoryError at the next read or synchronize (`raiseAsyncOom`).
+ */
+const oomScopes: Promise<void>[] = [];
+let asyncOom: OutOfMemoryError | null = null;
+
+/** @internal What a failed allocation reports (exported for the test of this path). */
+export function noteAsyncOom(bytes: number, label: string, message: string): void {
+  asyncOom ??= new OutOfMemoryError(
+    `WebGPU out of memory: tried to allocate ${fmtBytes(bytes)} (${label}) with ${fmtBytes(live)} allocated by tensors and ${fmtBytes(reserved)} reserved; the device refused it (${message}). Free tensors (dispose(), torch.webgpu.emptyCache()) or use smaller batches`,
+  );
+}
+
+/** Raises (once) an out-of-memory error the device reported for an earlier allocation. */
+export async function raiseAsyncOom(): Promise<void> {
+  if (oomScopes.length > 0) await Promise.all(oomScopes.splice(0));
+  const e = asyncOom;
+  asyncOom = null;
+  if (e) throw e;
+}
+
 function createBuffer(size: number, label: string): GPUBuffer {
-  const b = gpuDevice().createBuffer({ size, usage: USAGE, label });
+  const dev = gpuDevice();
+  dev.pushErrorScope('out-of-memory');
+  const b = dev.createBuffer({ size, usage: USAGE, label });
+  oomScopes.push(
+    dev.popErrorScope().then(
+      (err) => {
+        if (err) noteAsyncOom(size, label, err.message);
+      },
+      () => {},
+    ),
+  );
   counters.bufferAllocations++;
   reserved += size;
   traceEvent(`alloc:${size}`);
