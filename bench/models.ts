@@ -165,9 +165,12 @@ export async function modelsTable(
 ): Promise<ModelRow[]> {
   const log = o.log ?? ((l: string) => console.error(l));
   const rounds = o.rounds ?? 3;
-  const wantGpu = o.webgpu ?? true;
-  const gpuOk = wantGpu && (await torch.webgpu.init());
-  torch.webgpu.destroy();
+  // undefined: probe for an adapter here (then release it; each WebGPU run is a child process)
+  let gpuOk = o.webgpu ?? false;
+  if (o.webgpu === undefined) {
+    gpuOk = await torch.webgpu.init();
+    torch.webgpu.destroy();
+  }
   const rows: ModelRow[] = [];
   for (const spec of MODELS) {
     if (o.only && !o.only.some((n) => spec.name.includes(n))) continue;
@@ -242,7 +245,7 @@ if (isMain) {
     const rows = await modelsTable({
       only: opt('models')?.split(','),
       rounds,
-      webgpu: !args.includes('--no-webgpu'),
+      webgpu: args.includes('--no-webgpu') ? false : undefined,
     });
     printModelsTable(rows, rounds);
   }

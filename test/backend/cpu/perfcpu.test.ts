@@ -133,3 +133,51 @@ describe('maxPool2dDisjoint routine', () => {
     }
   });
 });
+
+describe('SIMD exp and erf', () => {
+  const xs: number[] = [];
+  for (let v = -110; v <= 95; v += 0.0137) xs.push(v);
+  xs.push(0, -0, 1e-8, -1e-8, 88.72, 88.7228, 88.73, -87.3, -87.4, -103.9, -104);
+  xs.push(Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN);
+  const x = torch.tensor(xs);
+
+  it('runs in wasm and stays within 1 ulp of Math.exp (0 below the float32 range, Inf above)', () => {
+    const out = torch.empty([xs.length]);
+    expect(elementwiseWasm(E.exp(E.input(0)), [x], out, heapAddr)).toBe(true);
+    const got = vals(out);
+    xs.forEach((v, i) => {
+      const want = Math.fround(Math.exp(Math.fround(v)));
+      if (Number.isNaN(want)) expect(got[i]).toBeNaN();
+      else if (!Number.isFinite(want)) expect(got[i]).toBe(want);
+      else if (want < 1e-37) expect(got[i]).toBeLessThan(1e-37);
+      else expect(Math.abs(got[i] - want) / want).toBeLessThanOrEqual(2 ** -23);
+    });
+  });
+
+  it('erf runs in wasm within 3e-7 of the JS path; gelu and its gradient agree', () => {
+    const out = torch.empty([xs.length]);
+    expect(elementwiseWasm(E.erf(E.input(0)), [x], out, heapAddr)).toBe(true);
+    setWasmKernels(false);
+    const ref = vals(x.erf());
+    const run = () => {
+      const v = torch.linspace(-9, 9, 1001).requiresGrad_();
+      const y = F.gelu(v);
+      y.sum().backward();
+      return [vals(y), vals(v.grad!)];
+    };
+    const [gy, gg] = run();
+    setWasmKernels(true);
+    const got = vals(out);
+    xs.forEach((_, i) => {
+      if (Number.isNaN(ref[i])) expect(got[i]).toBeNaN();
+      else expect(Math.abs(got[i] - ref[i])).toBeLessThanOrEqual(3e-7);
+    });
+    expect(got[xs.length - 3]).toBe(1);
+    expect(got[xs.length - 2]).toBe(-1);
+    const [fy, fg] = run();
+    fy.forEach((v, i) => {
+      expect(Math.abs(v - gy[i])).toBeLessThanOrEqual(3e-6 * Math.max(1, Math.abs(gy[i])));
+      expect(Math.abs(fg[i] - gg[i])).toBeLessThanOrEqual(3e-6);
+    });
+  });
+});

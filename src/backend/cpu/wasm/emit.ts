@@ -95,6 +95,11 @@ export const simdOps = {
   'f64x2.promote_low_f32x4': 0x5f,
   'f32x4.demote_f64x2_zero': 0x5e,
   'f64x2.add': 0xf0,
+  'i32x4.shl': 0xab,
+  'i32x4.shr_s': 0xac,
+  'i32x4.add': 0xae,
+  'i32x4.sub': 0xb1,
+  'i32x4.trunc_sat_f32x4_s': 0xf8,
 } as const;
 export type SimdOp = keyof typeof simdOps;
 
