@@ -2,7 +2,8 @@
  * The CPU fast paths of issue 18 against the composed ops they replace: the elementwise wasm
  * kernel over rank > 2 operands (im2col's permuted copy, fold's strided adds, the bias add
  * that permutes) against the JS loop, and the disjoint max_pool2d routine (values, indices,
- * gradients; NaN and ties) against the composed passes with the routine taken away.
+ * gradients; NaN and ties) against the composed passes with the routine taken away, SIMD
+ * exp/erf against Math.exp and the JS path, the wasm philox fill against the JS stream.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Routines } from '../../../src/backend/backend.js';
@@ -10,6 +11,7 @@ import { elementwiseWasm } from '../../../src/backend/cpu/ewise-wasm.js';
 import { setWasmKernels } from '../../../src/backend/cpu/heap.js';
 import { cpuBackend, heapAddr } from '../../../src/backend/cpu/index.js';
 import { E } from '../../../src/backend/expr.js';
+import { philoxFill } from '../../../src/backend/philox.js';
 import * as torch from '../../../src/index.js';
 
 const F = torch.nn.functional;
@@ -179,5 +181,28 @@ describe('SIMD exp and erf', () => {
       expect(Math.abs(v - gy[i])).toBeLessThanOrEqual(3e-6 * Math.max(1, Math.abs(gy[i])));
       expect(Math.abs(fg[i] - gg[i])).toBeLessThanOrEqual(3e-6);
     });
+  });
+});
+
+describe('wasm philox uniform fill', () => {
+  it('is the JS reference stream bit for bit, across the 32-bit counter carry and any range', () => {
+    for (const seed of [
+      [0, 0],
+      [12345, 678],
+      [0xffffffff, 0xfffffffe],
+    ] as [number, number][])
+      for (const offset of [0, 7, 2 ** 32 - 5, 3 * 2 ** 32 + 1])
+        for (const [a, b] of [
+          [0, 1],
+          [-3, 5.5],
+          [1e-3, 2e-3],
+        ]) {
+          const out = torch.empty([1031]);
+          cpuBackend.random('uniform', out, seed, offset, a, b);
+          expect(heapAddr(out)).toBeGreaterThanOrEqual(0); // the wasm path
+          const ref = new Float32Array(1031);
+          philoxFill('uniform', ref, seed, offset, a, b);
+          expect(vals(out)).toEqual(Array.from(ref));
+        }
   });
 });
