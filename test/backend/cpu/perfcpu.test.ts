@@ -136,7 +136,7 @@ describe('maxPool2dDisjoint routine', () => {
   });
 });
 
-describe('SIMD exp and erf', () => {
+describe('SIMD exp, tanh and erf', () => {
   const xs: number[] = [];
   for (let v = -110; v <= 95; v += 0.0137) xs.push(v);
   xs.push(0, -0, 1e-8, -1e-8, 88.72, 88.7228, 88.73, -87.3, -87.4, -103.9, -104);
@@ -153,6 +153,22 @@ describe('SIMD exp and erf', () => {
       else if (!Number.isFinite(want)) expect(got[i]).toBe(want);
       else if (want < 1e-37) expect(got[i]).toBeLessThan(1e-37);
       else expect(Math.abs(got[i] - want) / want).toBeLessThanOrEqual(2 ** -23);
+    });
+  });
+
+  it('tanh runs in wasm within 1 ulp of Math.tanh, +-1 at +-Inf', () => {
+    const ts: number[] = [];
+    for (let v = -20; v <= 20; v += 0.00731) ts.push(v);
+    ts.push(0, 1e-8, -1e-8, 1e-30, 0.6249, 0.6251, -0.6251, 50, -50);
+    ts.push(Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN);
+    const t = torch.tensor(ts);
+    const out = torch.empty([ts.length]);
+    expect(elementwiseWasm(E.tanh(E.input(0)), [t], out, heapAddr)).toBe(true);
+    const got = vals(out);
+    ts.forEach((v, i) => {
+      const want = Math.fround(Math.tanh(Math.fround(v)));
+      if (Number.isNaN(want)) expect(got[i]).toBeNaN();
+      else expect(Math.abs(got[i] - want)).toBeLessThanOrEqual(Math.abs(want) * 2 ** -23);
     });
   });
 

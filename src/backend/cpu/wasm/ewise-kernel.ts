@@ -108,7 +108,11 @@ function exEmitter(f: Fn, ins: readonly ExType[], inVal: readonly number[], cons
     sin: null,
     cos: null,
     tan: null,
-    tanh: null,
+    tanh: (a, ot) => {
+      if (ot !== 'f32') no();
+      emit(a, 'f32');
+      tanhf();
+    },
     erf: (a, ot) => {
       if (ot !== 'f32') no();
       emit(a, 'f32');
@@ -165,6 +169,31 @@ function exEmitter(f: Fn, ins: readonly ExType[], inVal: readonly number[], cons
     f.f32x4Const(Number.POSITIVE_INFINITY).get(x).f32x4Const(88.72283).v('f32x4.gt');
     f.set(h).set(n).set(r); // stack order: result, inf, mask -> bitselect(inf, result, mask)
     f.get(n).get(r).get(h).v('v128.bitselect');
+  };
+  /**
+   * tanh (Cephes tanhf): x + x^3 P(x^2) for |x| < 0.625, else sign(x) (1 - 2 / (exp(2|x|) + 1));
+   * within a few ulp of Math.tanh, +-1 at +-Inf, NaN for NaN.
+   */
+  const tanhf = (): void => {
+    const x = temp();
+    const z = temp();
+    const big = temp();
+    f.set(x);
+    // large |x|: 1 - 2 / (exp(2|x|) + 1), sign of x
+    f.get(ones);
+    f.f32x4Const(2);
+    f.get(x).v('f32x4.abs').f32x4Const(2).v('f32x4.mul');
+    expf();
+    f.get(ones).v('f32x4.add').v('f32x4.div').v('f32x4.sub');
+    f.get(x).i32x4Const(-0x80000000).v('v128.and').v('v128.xor').set(big);
+    // small |x|: polynomial
+    f.get(x).get(x).v('f32x4.mul').set(z);
+    f.f32x4Const(-5.70498872745e-3);
+    for (const c of [2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1])
+      f.get(z).v('f32x4.mul').f32x4Const(c).v('f32x4.add');
+    f.get(z).v('f32x4.mul').get(x).v('f32x4.mul').get(x).v('f32x4.add');
+    // select: |x| < 0.625 ? small : big (NaN: big, which is NaN)
+    f.get(big).get(x).v('f32x4.abs').f32x4Const(0.625).v('f32x4.lt').v('v128.bitselect');
   };
   /**
    * erf as the JS path's (tensor/scalar-math.ts, Numerical Recipes' erfc fit, |err| < 1.2e-7),
