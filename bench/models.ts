@@ -231,6 +231,11 @@ export function printModelsTable(rows: ModelRow[], rounds: number): void {
       `| ${r.name} | ${f(r.ts, 4)} | ${f(r.pt1, 4)} | ${f(r.pt2, 4)} | ${f(r.ts / r.pt1, 2)}× | ${f(r.ts / r.pt2, 2)}× | ${f(r.cpu.ts, 4)} / ${f(r.cpu.pt1, 4)} (${f(r.cpu.ts / r.cpu.pt1, 2)}×) | ${f(r.gflops.ts, 1)} / ${f(r.gflops.pt1, 1)} / ${f(r.gflops.pt2, 1)} | ${f(r.rss.ts, 0)} / ${f(r.rss.pt1, 0)} | ${r.gpu ? f(r.gpu.secPerStep, 4) : '—'} | ${r.gpu?.dispatches ?? '—'} / ${r.gpu?.submits ?? '—'} / ${r.gpu?.newObjects ?? '—'} |`,
     );
   for (const r of rows)
+    if (r.base !== undefined)
+      console.log(
+        `- ${r.name} before (--base): ${f(r.base, 4)} s/step (${f(r.base / r.pt1, 2)}× PyTorch 1t), CPU ${f(r.cpu.base, 4)} s (${f(r.cpu.base / r.cpu.pt1, 2)}×); after: ${f(r.ts, 4)} s (${f(r.ts / r.pt1, 2)}×), CPU ${f(r.cpu.ts, 4)} s (${f(r.cpu.ts / r.cpu.pt1, 2)}×)`,
+      );
+  for (const r of rows)
     console.log(`- ${r.name}: ${r.what}${r.errors.length ? ` (errors: ${r.errors.join('; ')})` : ''}`);
   for (const r of rows) if (r.gpu?.error) console.log(`- ${r.name} webgpu: ${r.gpu.error}`);
 }
