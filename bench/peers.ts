@@ -127,8 +127,14 @@ export const PEER_IDS = peerSpecs(undefined).map((s) => s.id);
 const installed = (pkg: string) =>
   MODULE_DIRS.some((d) => existsSync(path.join(d, ...pkg.split('/'), 'package.json')));
 
-/** Debian's libopenblas0-pthread: torch picks it up as libblas.so.3 through LD_LIBRARY_PATH. */
-function findOpenblas(): string | undefined {
+/**
+ * Debian's libopenblas0-pthread: torch picks it up as libblas.so.3 through LD_LIBRARY_PATH.
+ * `TORCHTS_OPENBLAS_DIR` names such a directory elsewhere (e.g. the package unpacked with
+ * `apt-get download libopenblas0-pthread && dpkg -x *.deb root`, without installing it).
+ */
+export function findOpenblas(): string | undefined {
+  const own = process.env.TORCHTS_OPENBLAS_DIR;
+  if (own && existsSync(path.join(own, 'libblas.so.3'))) return own;
   for (const arch of existsSync('/usr/lib') ? readdirSync('/usr/lib') : []) {
     const dir = path.join('/usr/lib', arch, 'openblas-pthread');
     if (existsSync(path.join(dir, 'libblas.so.3'))) return dir;

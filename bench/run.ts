@@ -2,11 +2,13 @@
  * `npm run bench`: torchts on the tutorial's workload (SimpleNet, SGD lr 0.01, batch 64, the 8,000
  * bundled digits per epoch; 1 warm-up + 3 timed epochs, median) on every device present, plus
  * matmul GFLOP/s, elementwise GB/s and per-op host overhead; then the peers found on this machine
- * (bench/peers.ts) in the same run, and the ratios. Not a test: nothing here asserts.
+ * (bench/peers.ts) in the same run, and the ratios; then the five-model training-step table
+ * against PyTorch (bench/models.ts). Not a test: nothing here asserts.
  *
  *   npm run bench                  # torchts + every peer that is installed
  *   npm run bench -- --no-peers    # torchts only
  *   npm run bench -- --peers 'torch|jaxjs-wasm'
+ *   npm run bench -- --no-models   # without the five-model table (bench/models.ts; --rounds N)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SimpleNet } from '../src/cli/models.js';
 import * as torch from '../src/index.js';
+import { modelsTable, printModelsTable } from './models.js';
 import { type PeerResult, runPeers } from './peers.js';
 
 const { nn, optim } = torch;
@@ -216,6 +219,13 @@ async function main(): Promise<void> {
     );
   for (const s of peers.filter((p) => p.skipped)) console.log(`skipped ${s.id}: ${s.skipped}`);
   torch.webgpu.destroy();
+  // --- perfcpu ---
+  if (!flag('no-models')) {
+    const rounds = Number(opt('rounds') ?? 3);
+    console.error('five models, torchts vs PyTorch interleaved (bench/models.ts)...');
+    const rows = await modelsTable({ rounds, webgpu: devices.some((d) => d.type === 'webgpu') });
+    printModelsTable(rows, rounds);
+  }
 }
 
 await main();

@@ -271,6 +271,20 @@ export interface Routines {
     dk: View,
     dv: View,
   ): void;
+  // --- perfcpu ---
+  /**
+   * max_pool2d over disjoint, in-bounds windows (stride >= kernel, no padding, dilation 1):
+   * x [N, C, H, W] (any strides) -> values [N, C, OH, OW] (float32) and idx [N, C, OH, OW]
+   * (int32, flat h * W + w), both contiguous, window (oh, ow) at rows oh * sh .. + kh - 1 and
+   * columns ow * sw .. + kw - 1. NaN wins a window; the first maximum (or NaN) gives the index.
+   * Reference: ops/pool.ts maxPool2d's composed passes.
+   */
+  maxPool2dDisjoint(x: View, kh: number, kw: number, sh: number, sw: number, values: View, idx: View): void;
+  /**
+   * Its gradient: dx [N, C, H, W] (contiguous) gets g [N, C, OH, OW] (any strides) at each
+   * window's idx and 0 everywhere else. Reference: ops/pool.ts unpoolDisjoint's composed pass.
+   */
+  maxPool2dDisjointBackward(g: View, idx: View, dx: View): void;
 }
 
 // ── optim (helper optim) ──

@@ -135,6 +135,28 @@ function unpoolDisjoint(
   const be = dx.backend;
   const tiles =
     d[0] === 1 && d[1] === 1 && k[0] === s[0] && k[1] === s[1] && OH * s[0] === H && OW * s[1] === W;
+  const fast = be.routines?.maxPool2dDisjointBackward;
+  if (fast && d[0] === 1 && d[1] === 1 && g.dtype === 'float32') fast(expandView(g, [N, C, OH, OW]), idx, dx);
+  else unpoolComposed(dx, g, idx, base, k, s, d, offsetOf, tiles);
+  return record1('max_pool2d_backward', dx, [g], (gg) => [
+    reshape(gather(reshape(gg, [N, C, H * W]), 2, reshape(idx, [N, C, OH * OW])), g.shape),
+  ]);
+}
+
+/** unpoolDisjoint's reference pass: one elementwise over dx's windows (and a zero fill). */
+function unpoolComposed(
+  dx: Tensor,
+  g: Tensor,
+  idx: Tensor,
+  base: Tensor,
+  k: number[],
+  s: number[],
+  d: number[],
+  offsetOf: (j: number) => number,
+  tiles: boolean,
+): void {
+  const [N, C, OH, OW] = idx.shape;
+  const be = dx.backend;
   if (!tiles) be.elementwise(E.const(0), [], dx);
   // Iterated as [N, C, kh, kw, OH, OW]: the kernel's inner loop runs along OW, not along kw.
   const [sN, sC, sH, sW] = dx.strides;
@@ -159,9 +181,6 @@ function unpoolDisjoint(
     [over(idx), over(expandView(base, [N, C, OH, OW])), offs6, over(expandView(g, [N, C, OH, OW]))],
     dwin,
   );
-  return record1('max_pool2d_backward', dx, [g], (gg) => [
-    reshape(gather(reshape(gg, [N, C, H * W]), 2, reshape(idx, [N, C, OH * OW])), g.shape),
-  ]);
 }
 
 /**
@@ -228,7 +247,11 @@ export function maxPool2d(
       E.mul(E.min(E.max(E.add(E.input(1), scaled(ki, d[0])), 0), H - 1), W),
       E.min(E.max(E.add(E.input(2), scaled(kj, d[1])), 0), W - 1),
     );
-  if (kk <= SMALL_WINDOW) {
+  const disjoint = inside && s.every((v, i) => v >= d[i] * (k[i] - 1) + 1);
+  const fast = be.routines?.maxPool2dDisjoint;
+  if (fast && disjoint && d[0] === 1 && d[1] === 1 && x.dtype === 'float32') {
+    fast(xp, k[0], k[1], s[0], s[1], values, idx);
+  } else if (kk <= SMALL_WINDOW) {
     // Each kernel offset is a strided [N, C, OH, OW] view of the input: the max is one pass over
     // kk views (max propagates NaN), the index a second (first match wins; NaN matches NaN).
     const planes = Array.from({ length: kk }, (_, j) => ({
@@ -262,7 +285,6 @@ export function maxPool2d(
   }
   // Disjoint in-bounds windows (the usual kernel = stride): the gradient is written through the
   // window view of dx in one pass; overlapping or padded windows scatter-add.
-  const disjoint = inside && s.every((v, i) => v >= d[i] * (k[i] - 1) + 1);
   const res = record1(op, values, [x], (gr) => [
     disjoint
       ? unpoolDisjoint(gr, idx, baseT, [H, W], k, s, d, offsetOf)

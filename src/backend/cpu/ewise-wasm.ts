@@ -3,7 +3,9 @@
  * every operand lives in the heap, is float32 or bool, and the coalesced iteration space is
  * rank <= 2 with each input's inner stride 0 or 1 and the output's 1. That covers the hot cases
  * of a training step: same-shape maps (relu and its mask, grads), scalar constants, and a row
- * or column broadcast (bias, [N, 1] stats). Anything else returns false and runs in JS.
+ * or column broadcast (bias, [N, 1] stats). Higher ranks with the same inner-stride rule
+ * (convolution's im2col copy, fold's strided adds, a bias add that permutes) call the rank-2
+ * kernel once per index of the outer dims. Anything else returns false and runs in JS.
  *
  * Modules are cached by (structure with constants as parameters, dtypes, strides): a bounded
  * LRU map (`wasmEwise.limit`, 512). Bytes per element: 4 per f32 operand, 1 per bool; at
@@ -16,6 +18,8 @@ import { heapModule } from './heap.js';
 import { type EwiseSig, ewiseFn } from './wasm/ewise-kernel.js';
 
 type KernelFn = (...args: number[]) => void;
+/** Rank > 2: the smallest inner [rows, cols] block (elements) worth one call per outer index. */
+const OUTER_MIN_BLOCK = 16;
 const cache = new Map<string, KernelFn | null>();
 /** Modules compiled (cache misses, "not here" answers included), held, and the cap. */
 export const wasmEwise = { compiles: 0, cached: () => cache.size, limit: 512 };
@@ -57,7 +61,10 @@ export function elementwiseWasm(e: Ex, inputs: readonly View[], out: View, addr:
   for (let i = 0; i < nIn; i++) all.push(inputs[i].strides);
   const { shape, strides } = coalesce(out.shape, all);
   const r = shape.length;
-  if (r > 2 || (strides[0][r - 1] !== 1 && shape[r - 1] !== 1)) return false; // [1]: one element, strides 0
+  if (strides[0][r - 1] !== 1 && shape[r - 1] !== 1) return false; // [1]: one element, strides 0
+  // Rank > 2 (permuted copies such as im2col, strided adds such as fold): the kernel runs over
+  // the inner two dims, once per index of the outer ones. Not worth it for tiny inner blocks.
+  if (r > 2 && shape[r - 1] * shape[r - 2] < OUTER_MIN_BLOCK) return false;
   let key = '';
   for (let i = 0; i < nIn; i++) {
     const s = strides[i + 1][r - 1];
@@ -83,13 +90,40 @@ export function elementwiseWasm(e: Ex, inputs: readonly View[], out: View, addr:
     cache.set(key, k);
   }
   if (k === null) return false;
-  const two = r === 2;
-  const args = [two ? shape[1] : shape[0], two ? shape[0] : 1, o, two ? strides[0][0] * itemBytes(out) : 0];
+  const two = r >= 2;
+  const row = r - 2;
+  const args = [shape[r - 1], two ? shape[row] : 1, o, two ? strides[0][row] * itemBytes(out) : 0];
   for (let i = 0; i < nIn; i++) {
     const v = inputs[i];
-    args.push(addr(v), two ? strides[i + 1][0] * itemBytes(v) : 0);
+    args.push(addr(v), two ? strides[i + 1][row] * itemBytes(v) : 0);
   }
   for (let j = 0; j < consts.length; j++) args.push(consts[j]);
-  if (numelOf(out.shape) > 0) call(k, args);
+  if (numelOf(out.shape) === 0) return true;
+  if (r <= 2) {
+    call(k, args);
+    return true;
+  }
+  // Odometer over dims [0, r - 2): byte offsets of out (args[2]) and each input (args[4 + 2i]).
+  const nOps = nIn + 1;
+  const step = (q: number) =>
+    strides[q].map((s) => s * (q === 0 ? itemBytes(out) : itemBytes(inputs[q - 1])));
+  const bytes = Array.from({ length: nOps }, (_, q) => step(q));
+  const base = Array.from({ length: nOps }, (_, q) => args[q === 0 ? 2 : 2 + 2 * q]);
+  const idx = new Array<number>(row).fill(0);
+  for (;;) {
+    call(k, args);
+    let d = row - 1;
+    for (; d >= 0; d--) {
+      if (++idx[d] < shape[d]) break;
+      idx[d] = 0;
+    }
+    if (d < 0) break;
+    for (let q = 0; q < nOps; q++) {
+      let off = base[q];
+      const b = bytes[q];
+      for (let e = 0; e < row; e++) off += idx[e] * b[e];
+      args[q === 0 ? 2 : 2 + 2 * q] = off;
+    }
+  }
   return true;
 }

@@ -24,6 +24,7 @@ import { linalg } from './linalg.js';
 import { cpuRoutines } from './routines.js';
 import { sortRows } from './sort.js';
 import { type CpuStorage, dataOf, heapAddr } from './storage.js';
+import { philoxUniformFn } from './wasm/philox-kernel.js';
 import { copyFn, sumColsFn, sumRowsFn } from './wasm/reduce-kernel.js';
 
 export { type CpuStorage, dataOf, heapAddr, heapIndex } from './storage.js';
@@ -432,8 +433,35 @@ function random(
 ): void {
   const n = numelOf(out.shape);
   const d = dataOf(out) as Float32Array;
+  const at = kind === 'uniform' && n > 0 ? heapAddr(out) : -1;
+  if (at >= 0) {
+    philoxWasm ??= heapModule<{ k: PhiloxFn }>({ k: philoxUniformFn() }).k;
+    philoxWasm(
+      at,
+      n,
+      offset >>> 0,
+      Math.floor(offset / 4294967296) >>> 0,
+      seed[0] | 0,
+      seed[1] | 0,
+      a,
+      b - a,
+    );
+    return;
+  }
   philoxFill(kind, d.subarray(out.offset, out.offset + n), seed, offset, a, b);
 }
+type PhiloxFn = (
+  out: number,
+  n: number,
+  lo: number,
+  hi: number,
+  k0: number,
+  k1: number,
+  a: number,
+  s: number,
+) => void;
+/** The uniform fill in wasm (wasm/philox-kernel.ts; the same stream as philoxFill), compiled on first use. */
+let philoxWasm: PhiloxFn | undefined;
 
 export const cpuBackend: Backend & { readSync(v: View): TypedArray } = {
   type: 'cpu',

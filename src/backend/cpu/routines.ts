@@ -103,4 +103,57 @@ export const cpuRoutines = (
   // ── attention (helper attn) ──
   attention,
   attentionBackward,
+  // --- perfcpu ---
+  /** A plain loop per window: the composed form is two strided JS passes (values, then index). */
+  maxPool2dDisjoint(x, kh, kw, sh, sw, values, idx) {
+    const [N, C, , W] = x.shape;
+    const [, , OH, OW] = values.shape;
+    const [sN, sC, sH, sW] = x.strides;
+    const xs = arr(x);
+    const vs = arr(values);
+    const is = arr(idx);
+    let o = 0;
+    const vo = values.offset;
+    const io = idx.offset;
+    for (let n = 0; n < N; n++)
+      for (let c = 0; c < C; c++) {
+        const plane = x.offset + n * sN + c * sC;
+        for (let oh = 0; oh < OH; oh++)
+          for (let ow = 0; ow < OW; ow++, o++) {
+            const h0 = oh * sh;
+            const w0 = ow * sw;
+            let m = xs[plane + h0 * sH + w0 * sW];
+            let mi = h0 * W + w0;
+            for (let i = 0; i < kh; i++)
+              for (let j = 0; j < kw; j++) {
+                const v = xs[plane + (h0 + i) * sH + (w0 + j) * sW];
+                if (v > m || (v !== v && m === m)) {
+                  m = v;
+                  mi = (h0 + i) * W + w0 + j;
+                }
+              }
+            vs[vo + o] = m;
+            is[io + o] = mi;
+          }
+      }
+  },
+
+  maxPool2dDisjointBackward(g, idx, dx) {
+    const [N, C, OH, OW] = g.shape;
+    const [, , H, W] = dx.shape;
+    const [gN, gC, gH, gW] = g.strides;
+    const gs = arr(g);
+    const is = arr(idx);
+    const d = arr(dx);
+    const plane = H * W;
+    d.fill(0, dx.offset, dx.offset + N * C * plane);
+    let o = idx.offset;
+    for (let n = 0; n < N; n++)
+      for (let c = 0; c < C; c++) {
+        const base = dx.offset + (n * C + c) * plane;
+        const gb = g.offset + n * gN + c * gC;
+        for (let oh = 0; oh < OH; oh++)
+          for (let ow = 0; ow < OW; ow++, o++) d[base + is[o]] = gs[gb + oh * gH + ow * gW];
+      }
+  },
 });

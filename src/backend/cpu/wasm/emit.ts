@@ -8,7 +8,9 @@
 export const i32 = 0x7f;
 export const f32 = 0x7d;
 export const v128 = 0x7b;
-export type ValType = typeof i32 | typeof f32 | typeof v128;
+export const i64 = 0x7e;
+export const f64 = 0x7c;
+export type ValType = typeof i32 | typeof f32 | typeof v128 | typeof i64 | typeof f64;
 
 /** Unsigned LEB128. */
 export function uleb(n: number, out: number[] = []): number[] {
@@ -95,6 +97,11 @@ export const simdOps = {
   'f64x2.promote_low_f32x4': 0x5f,
   'f32x4.demote_f64x2_zero': 0x5e,
   'f64x2.add': 0xf0,
+  'i32x4.shl': 0xab,
+  'i32x4.shr_s': 0xac,
+  'i32x4.add': 0xae,
+  'i32x4.sub': 0xb1,
+  'i32x4.trunc_sat_f32x4_s': 0xf8,
 } as const;
 export type SimdOp = keyof typeof simdOps;
 
@@ -267,6 +274,37 @@ export class Fn {
   }
   i32Store8(offset = 0): this {
     return this.op(0x3a, ...this.memarg(0, offset));
+  }
+  // --- perfcpu --- (philox-kernel.ts)
+  i32Xor(): this {
+    return this.op(0x73);
+  }
+  i32ShrU(): this {
+    return this.op(0x76);
+  }
+  i32WrapI64(): this {
+    return this.op(0xa7);
+  }
+  i64ExtendI32U(): this {
+    return this.op(0xad);
+  }
+  i64Mul(): this {
+    return this.op(0x7e);
+  }
+  i64ShrU(): this {
+    return this.op(0x88);
+  }
+  i64Const(v: number): this {
+    return this.op(0x42, ...sleb(v));
+  }
+  f64ConvertI32U(): this {
+    return this.op(0xb8);
+  }
+  f64Const(v: number): this {
+    return this.op(0x44, ...new Uint8Array(new Float64Array([v]).buffer));
+  }
+  f64Mul(): this {
+    return this.op(0xa2);
   }
   i32Shl(): this {
     return this.op(0x74);
