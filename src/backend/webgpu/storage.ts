@@ -61,9 +61,13 @@ interface Arena {
   readonly free: Map<number, Block[]>;
   /** Bucket bytes of the idle blocks. */
   idle: number;
+  /** Of an older generation (arenaBlock): hands out no block. */
+  retired: boolean;
 }
 
+/** The first arena's size; later generations double it up to MAX_ARENA_BYTES (or the binding limit). */
 const ARENA_BYTES = 32 << 20;
+const MAX_ARENA_BYTES = 256 << 20;
 /** Tensors whose bucket exceeds this get a dedicated buffer (so arenas stay few and dense). */
 const DEDICATED_ABOVE = 8 << 20;
 /** Idle dedicated buffers are capped so a workload that changes shapes cannot grow forever. */
@@ -104,10 +108,22 @@ function createBuffer(size: number, label: string): GPUBuffer {
   return b;
 }
 
+/**
+ * The arenas new blocks come from: those of the largest size made so far (the current
+ * generation). When they are full and that size is below the binding limit, a new arena of
+ * twice the size starts a new generation and the older arenas retire: they keep their live
+ * blocks (parameters, optimizer state) but hand out nothing more, and are destroyed once their
+ * last block is released. So a steady working set ends up in one arena and every tensor of a
+ * step lands in the same buffer whichever blocks the GC gave back first: a bind group's key
+ * (buffer, bucket per binding; queue.ts) no longer depends on the GC's timing.
+ */
+const current = (): Arena[] => arenas.filter((a) => !a.retired);
+
 function arenaBlock(bytes: number): Block {
   const align = limit('minStorageBufferOffsetAlignment') ?? 256;
   const slot = roundUp(bytes, align);
-  for (const a of arenas) {
+  const gen = current();
+  for (const a of gen) {
     const b = a.free.get(bytes)?.pop();
     if (b) {
       a.idle -= bytes;
@@ -119,17 +135,21 @@ function arenaBlock(bytes: number): Block {
     a.top += slot;
     return b;
   };
-  for (const a of arenas) if (a.top + slot <= a.size) return bump(a);
+  for (const a of gen) if (a.top + slot <= a.size) return bump(a);
   // An arena whose blocks are all idle is carved afresh (its free lists drop).
-  for (const a of arenas)
+  for (const a of gen)
     if (a.live === 0 && slot <= a.size) {
       a.free.clear();
       a.idle = 0;
       a.top = 0;
       return bump(a);
     }
-  const maxBind = Math.min(limit('maxStorageBufferBindingSize'), limit('maxBufferSize'));
-  const size = Math.max(slot, Math.floor(Math.min(ARENA_BYTES, maxBind) / align) * align);
+  const cap =
+    Math.floor(
+      Math.min(MAX_ARENA_BYTES, limit('maxStorageBufferBindingSize'), limit('maxBufferSize')) / align,
+    ) * align;
+  const last = gen[0]?.size ?? 0;
+  const size = Math.max(slot, last ? Math.min(2 * last, cap) : Math.min(ARENA_BYTES, cap));
   const a: Arena = {
     buffer: createBuffer(size, `torchts:arena${arenas.length}`),
     size,
@@ -137,9 +157,26 @@ function arenaBlock(bytes: number): Block {
     live: 0,
     free: new Map(),
     idle: 0,
+    retired: false,
   };
+  if (size > last) for (const old of gen) retire(old);
   arenas.push(a);
   return bump(a);
+}
+
+/** An arena of an older generation: no more blocks from it; destroyed once it holds none. */
+function retire(a: Arena): void {
+  a.retired = true;
+  a.free.clear();
+  a.idle = 0;
+  if (a.live === 0) destroyArena(a);
+}
+
+function destroyArena(a: Arena): void {
+  arenas.splice(arenas.indexOf(a), 1);
+  if (pendingUseOfBuffer(a.buffer)) flush(); // recorded commands still use it: submit first
+  reserved -= a.size;
+  a.buffer.destroy();
 }
 
 function dedicatedBlock(bytes: number, label: string): Block {
@@ -195,6 +232,10 @@ export function releaseStorage(s: Storage): void {
   const a = b.arena;
   if (a) {
     a.live--;
+    if (a.retired) {
+      if (a.live === 0) destroyArena(a);
+      return;
+    }
     let list = a.free.get(b.bytes);
     if (!list) a.free.set(b.bytes, (list = []));
     list.push(b);
