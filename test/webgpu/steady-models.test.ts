@@ -16,7 +16,7 @@ const MAX_DISPATCHES: Record<ModelName, number> = {
   simplenet: 11,
   mlp: 16,
   cnn: 78,
-  gpt: 263,
+  gpt: 123,
   lstm: 102,
 };
 

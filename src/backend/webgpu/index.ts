@@ -27,6 +27,7 @@ import { armedIndexFlag, raiseIndexError } from './index-errors.js';
 import { attention, attentionBackward } from './kernels/attention.js';
 import { elementwise } from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/gather.js';
+import { layerNorm, layerNormBackward } from './kernels/layer-norm.js';
 import { linalg } from './kernels/linalg.js';
 import { logSoftmaxNll, logSoftmaxNllReduced } from './kernels/log-softmax-nll.js';
 import { linearGrads, matmul } from './kernels/matmul.js';
@@ -151,7 +152,17 @@ const backend: Backend = {
   linalg,
   sort,
   synchronize: synchronizeChecked,
-  routines: { logSoftmaxNll, logSoftmaxNllReduced, linearGrads, updateInPlace, attention, attentionBackward },
+  routines: {
+    logSoftmaxNll,
+    logSoftmaxNllReduced,
+    linearGrads,
+    updateInPlace,
+    attention,
+    attentionBackward,
+    // --- perfgpu ---
+    layerNorm,
+    layerNormBackward,
+  },
 };
 
 /**
