@@ -294,6 +294,13 @@ export interface Routines {
     dw: View | null,
     db: View | null,
   ): void;
+  /**
+   * log_softmax over the last dim of x [M, C] (any strides) into out [M, C] (contiguous):
+   * x - max - log(sum(exp(x - max))). Reference: ops/activation.ts's composed logSoftmax.
+   */
+  logSoftmax(x: View, out: View): void;
+  /** Its gradient: dx = g - exp(out) * sum(g) per row; g, out, dx [M, C] contiguous. */
+  logSoftmaxBackward(g: View, out: View, dx: View): void;
 }
 
 // ── optim (helper optim) ──

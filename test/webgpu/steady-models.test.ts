@@ -15,7 +15,7 @@ import { describeGpu } from './helpers.js';
 const MAX_DISPATCHES: Record<ModelName, number> = {
   simplenet: 11,
   mlp: 16,
-  cnn: 78,
+  cnn: 66,
   gpt: 123,
   lstm: 102,
 };

@@ -29,7 +29,12 @@ import { elementwise } from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/gather.js';
 import { layerNorm, layerNormBackward } from './kernels/layer-norm.js';
 import { linalg } from './kernels/linalg.js';
-import { logSoftmaxNll, logSoftmaxNllReduced } from './kernels/log-softmax-nll.js';
+import {
+  logSoftmax,
+  logSoftmaxBackward,
+  logSoftmaxNll,
+  logSoftmaxNllReduced,
+} from './kernels/log-softmax-nll.js';
 import { linearGrads, matmul } from './kernels/matmul.js';
 import { updateInPlace } from './kernels/optimizer.js';
 import { random } from './kernels/random.js';
@@ -162,6 +167,8 @@ const backend: Backend = {
     // --- perfgpu ---
     layerNorm,
     layerNormBackward,
+    logSoftmax,
+    logSoftmaxBackward,
   },
 };
 
