@@ -166,7 +166,8 @@ function fusedLogSoftmax(x: Tensor, d: number): Tensor | null {
       return [sub(g, mul(exp(y), sum(g, d, { keepdim: true })))];
     }
     const dx = emptyTensor([M, C], 'float32', x.device);
-    r.logSoftmaxBackward!(reshape(contiguous(g), [M, C]), out, dx);
+    // Through x.backend, fetched now: the guarded backend checks the saved output.
+    x.backend.routines!.logSoftmaxBackward!(reshape(contiguous(g), [M, C]), out, dx);
     return [reshape(dx, x.shape)];
   });
   return result;

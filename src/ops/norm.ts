@@ -195,7 +195,8 @@ function fusedLayerNorm(
     const dx = emptyTensor([M, D], 'float32', input.device);
     const dw = weight ? emptyTensor([D], 'float32', input.device) : null;
     const db = bias ? emptyTensor([D], 'float32', input.device) : null;
-    r.layerNormBackward!(g2, x2, mu, rs, w1, dx, dw, db);
+    // Through input.backend, fetched now: the guarded backend checks the saved x, mean, rstd.
+    input.backend.routines!.layerNormBackward!(g2, x2, mu, rs, w1, dx, dw, db);
     return [
       reshape(dx, input.shape),
       dw && weight ? reshape(dw, weight.shape) : null,

@@ -14,7 +14,8 @@
  * allocation takes the first arena (in creation order) with a free block, then bump space,
  * then resets an arena with no live block, then makes a new arena: the working set stays in
  * the first arenas, so the set of (arena, bucket) a step binds settles after one step.
- * Tensors above DEDICATED_ABOVE get a buffer of their own, pooled by bucket as before.
+ * Tensors above DEDICATED_ABOVE (8 MiB, or a quarter of grown arenas) get a buffer of their own,
+ * pooled by bucket as before.
  *
  * Memory figures: `memoryAllocated()` is the bucket bytes of live storages (as PyTorch counts
  * blocks); `memoryReserved()` is every GPUBuffer byte held (arenas whole, plus dedicated
@@ -68,8 +69,16 @@ interface Arena {
 /** The first arena's size; later generations double it up to MAX_ARENA_BYTES (or the binding limit). */
 const ARENA_BYTES = 32 << 20;
 const MAX_ARENA_BYTES = 256 << 20;
-/** Tensors whose bucket exceeds this get a dedicated buffer (so arenas stay few and dense). */
+/**
+ * Tensors whose bucket exceeds this get a dedicated buffer (so arenas stay few and dense): 8 MiB,
+ * or a quarter of the current arenas once they have grown (a dedicated buffer is one more
+ * binding whose identity depends on which pooled buffer came back first).
+ */
 const DEDICATED_ABOVE = 8 << 20;
+const dedicatedAbove = (): number => {
+  const last = arenas[arenas.length - 1];
+  return last && !last.retired ? Math.max(DEDICATED_ABOVE, last.size / 4) : DEDICATED_ABOVE;
+};
 /** Idle dedicated buffers are capped so a workload that changes shapes cannot grow forever. */
 const POOL_CAP = 1 << 30;
 const USAGE = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST
@@ -199,7 +208,7 @@ export function allocStorage(size: number, dtype: DType): GpuStorage {
     );
   const bytes = Math.min(bucketBytes(need), Math.floor(maxBind / 16) * 16 || need);
   const block =
-    bytes > DEDICATED_ABOVE || bytes > maxBind / 2
+    bytes > dedicatedAbove() || bytes > maxBind / 2
       ? dedicatedBlock(bytes, `torchts:${dtype}[${size}]`)
       : arenaBlock(bytes);
   if (block.arena) block.arena.live++;
