@@ -285,6 +285,43 @@ export interface Routines {
    * window's idx and 0 everywhere else. Reference: ops/pool.ts unpoolDisjoint's composed pass.
    */
   maxPool2dDisjointBackward(g: View, idx: View, dx: View): void;
+  // --- perfgpu ---
+  /**
+   * LayerNorm over the last dim of a contiguous x [M, D]: out = (x - mean) * rstd * weight + bias
+   * (weight, bias [D] or null), with mean and rstd = 1 / sqrt(biased var + eps) per row saved
+   * into mean, rstd [M]. Reference: ops/norm.ts's composed layerNorm.
+   */
+  layerNorm(
+    x: View,
+    weight: View | null,
+    bias: View | null,
+    eps: number,
+    out: View,
+    mean: View,
+    rstd: View,
+  ): void;
+  /**
+   * Its gradients from dy [M, D] and the saved statistics: dx = rstd * (g - mean(g) - xhat *
+   * mean(g * xhat)) with g = dy * weight, dw = sum over rows of dy * xhat, db = sum of dy; any
+   * of dx, dw, db null when not wanted.
+   */
+  layerNormBackward(
+    dy: View,
+    x: View,
+    mean: View,
+    rstd: View,
+    weight: View | null,
+    dx: View | null,
+    dw: View | null,
+    db: View | null,
+  ): void;
+  /**
+   * log_softmax over the last dim of x [M, C] (any strides) into out [M, C] (contiguous):
+   * x - max - log(sum(exp(x - max))). Reference: ops/activation.ts's composed logSoftmax.
+   */
+  logSoftmax(x: View, out: View): void;
+  /** Its gradient: dx = g - exp(out) * sum(g) per row; g, out, dx [M, C] contiguous. */
+  logSoftmaxBackward(g: View, out: View, dx: View): void;
 }
 
 // ── optim (helper optim) ──

@@ -6,10 +6,11 @@
 
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { isGradEnabled } from '../tensor/state.js';
-import { E, type Ex, ewise, normDim, record1, type Tensor } from './core.js';
+import { E, type Ex, emptyTensor, ewise, normDim, record, record1, type Tensor } from './core.js';
 import { rand } from './creation.js';
 import { add, div, erf, exp, log, mul, relu, sigmoid, sub, tanh, where } from './pointwise.js';
 import { amax, sum } from './reduce.js';
+import { contiguous, reshape } from './shape.js';
 
 /**
  * y = f(x) with dy/dx = d(x) as expressions: one kernel forward, one backward. The kernel
@@ -129,8 +130,47 @@ const shiftByMax = (x: Tensor, d: number) =>
 /** log_softmax along dim: x - max - log(sum(exp(x - max))), the max detached for stability. */
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
   const d = normDim(dim, x.dim(), 'log_softmax');
+  return fusedLogSoftmax(x, d) ?? logSoftmaxComposed(x, d);
+}
+
+function logSoftmaxComposed(x: Tensor, d: number): Tensor {
   const z = shiftByMax(x, d);
   return sub(z, log(sum(exp(z), d, { keepdim: true })));
+}
+
+// --- perfgpu ---
+let fusedLsmDisabled = false;
+/** Tests and the bench: force the composed logSoftmax everywhere. */
+export function setFusedLogSoftmax(on: boolean): void {
+  fusedLsmDisabled = !on;
+}
+
+/**
+ * logSoftmax over the last dim through the backend's routines (one kernel forward, one
+ * backward on WebGPU); null where they are absent or the dim is not the last (composed). Under
+ * createGraph the backward is the composed formula g - exp(y) * sum(g), differentiable.
+ */
+function fusedLogSoftmax(x: Tensor, d: number): Tensor | null {
+  const r = x.backend.routines;
+  if (fusedLsmDisabled || !r?.logSoftmax || !r.logSoftmaxBackward) return null;
+  if (x.dtype !== 'float32' || x.numel() === 0 || d !== x.dim() - 1) return null;
+  const C = x.shape[d];
+  const M = x.numel() / C;
+  const out = emptyTensor([M, C], 'float32', x.device);
+  r.logSoftmax(reshape(x, [M, C]), out);
+  const result = reshape(out, x.shape);
+  record('log_softmax', result, [x], (gs) => {
+    const g = gs[0]!;
+    if (isGradEnabled()) {
+      const y = logSoftmaxComposed(x, d);
+      return [sub(g, mul(exp(y), sum(g, d, { keepdim: true })))];
+    }
+    const dx = emptyTensor([M, C], 'float32', x.device);
+    // Through x.backend, fetched now: the guarded backend checks the saved output.
+    x.backend.routines!.logSoftmaxBackward!(reshape(contiguous(g), [M, C]), out, dx);
+    return [reshape(dx, x.shape)];
+  });
+  return result;
 }
 
 export function softmax(x: Tensor, dim = -1): Tensor {

@@ -9,11 +9,11 @@
  * takes the unbiased one (n / (n - 1)).
  */
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
-import { noGrad } from '../tensor/state.js';
-import { checkSameDevice, ewiseInto, type Tensor } from './core.js';
+import { isGradEnabled, noGrad } from '../tensor/state.js';
+import { checkSameDevice, emptyTensor, ewiseInto, record, type Tensor } from './core.js';
 import { add, mul, rsqrt, sub } from './pointwise.js';
-import { mean } from './reduce.js';
-import { reshape } from './shape.js';
+import { mean, sum } from './reduce.js';
+import { contiguous, reshape } from './shape.js';
 
 export interface BatchNormOptions {
   weight?: Tensor | null;
@@ -149,8 +149,85 @@ export function layerNorm(
         `${op}: Expected ${name} to be of same shape as normalized_shape, but got ${name} of shape ${fmtShape(t.shape)} and normalized_shape = ${fmtShape(ns)}`,
       );
   const dims = ns.map((_, i) => input.dim() - ns.length + i);
-  const { y } = standardize(input, dims, opts.eps ?? 1e-5);
+  const eps = opts.eps ?? 1e-5;
+  const fused = fusedLayerNorm(input, dims, opts.weight ?? null, opts.bias ?? null, eps);
+  if (fused) return fused;
+  const { y } = standardize(input, dims, eps);
   return affine(y, opts.weight, opts.bias, (t) => t);
+}
+
+// --- perfgpu ---
+let fusedLnDisabled = false;
+/** Tests and the bench: force the composed layerNorm everywhere. */
+export function setFusedLayerNorm(on: boolean): void {
+  fusedLnDisabled = !on;
+}
+
+/**
+ * layerNorm through the backend's routines (one kernel forward, two backward on WebGPU) when it
+ * has them; null where it does not (the composed definition runs). The backward under
+ * createGraph is the composed formula, itself differentiable.
+ */
+function fusedLayerNorm(
+  input: Tensor,
+  dims: number[],
+  weight: Tensor | null,
+  bias: Tensor | null,
+  eps: number,
+): Tensor | null {
+  const r = input.backend.routines;
+  if (fusedLnDisabled || !r?.layerNorm || !r.layerNormBackward || input.numel() === 0) return null;
+  checkSameDevice('layer_norm', [input, ...[weight, bias].filter((t): t is Tensor => !!t)]);
+  const D = dims.reduce((a, d) => a * input.shape[d], 1);
+  const M = input.numel() / D;
+  const x2 = reshape(contiguous(input), [M, D]);
+  const w1 = weight ? reshape(contiguous(weight), [D]) : null;
+  const b1 = bias ? reshape(contiguous(bias), [D]) : null;
+  const out = emptyTensor([M, D], 'float32', input.device);
+  const mu = emptyTensor([M], 'float32', input.device);
+  const rs = emptyTensor([M], 'float32', input.device);
+  r.layerNorm(x2, w1, b1, eps, out, mu, rs);
+  const result = reshape(out, input.shape);
+  record('native_layer_norm', result, [input, weight, bias], (gs) => {
+    const g = gs[0]!;
+    if (isGradEnabled()) return layerNormGradsComposed(input, dims, weight, bias, eps, g);
+    const g2 = reshape(contiguous(g), [M, D]);
+    const dx = emptyTensor([M, D], 'float32', input.device);
+    const dw = weight ? emptyTensor([D], 'float32', input.device) : null;
+    const db = bias ? emptyTensor([D], 'float32', input.device) : null;
+    // Through input.backend, fetched now: the guarded backend checks the saved x, mean, rstd.
+    input.backend.routines!.layerNormBackward!(g2, x2, mu, rs, w1, dx, dw, db);
+    return [
+      reshape(dx, input.shape),
+      dw && weight ? reshape(dw, weight.shape) : null,
+      db && bias ? reshape(db, bias.shape) : null,
+    ];
+  });
+  return result;
+}
+
+/**
+ * layerNorm's gradients written with ops (the fused backward's formula; differentiable):
+ * dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), g = dy * weight; dw = sum dy * xhat,
+ * db = sum dy over the leading dims.
+ */
+export function layerNormGradsComposed(
+  input: Tensor,
+  dims: number[],
+  weight: Tensor | null,
+  bias: Tensor | null,
+  eps: number,
+  dy: Tensor,
+): (Tensor | null)[] {
+  const { y: xhat, var: v } = standardize(input, dims, eps);
+  const rs = rsqrt(add(v, eps));
+  const g = weight ? mul(dy, weight) : dy;
+  const a = mean(g, dims, { keepdim: true });
+  const b = mean(mul(g, xhat), dims, { keepdim: true });
+  const dx = mul(rs, sub(sub(g, a), mul(xhat, b)));
+  const lead = Array.from({ length: input.dim() - dims.length }, (_, i) => i);
+  const overRows = (t: Tensor) => (lead.length ? sum(t, lead) : t);
+  return [dx, weight ? overRows(mul(dy, xhat)) : null, bias ? overRows(dy) : null];
 }
 
 /**

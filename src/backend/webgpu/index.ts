@@ -27,8 +27,14 @@ import { armedIndexFlag, deferCheck, raiseIndexError, runDeferredChecks } from '
 import { attention, attentionBackward } from './kernels/attention.js';
 import { elementwise } from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/gather.js';
+import { layerNorm, layerNormBackward } from './kernels/layer-norm.js';
 import { linalg } from './kernels/linalg.js';
-import { logSoftmaxNll, logSoftmaxNllReduced } from './kernels/log-softmax-nll.js';
+import {
+  logSoftmax,
+  logSoftmaxBackward,
+  logSoftmaxNll,
+  logSoftmaxNllReduced,
+} from './kernels/log-softmax-nll.js';
 import { linearGrads, matmul } from './kernels/matmul.js';
 import { updateInPlace } from './kernels/optimizer.js';
 import { random } from './kernels/random.js';
@@ -163,7 +169,19 @@ const backend: Backend = {
   sort,
   synchronize: synchronizeChecked,
   deferCheck,
-  routines: { logSoftmaxNll, logSoftmaxNllReduced, linearGrads, updateInPlace, attention, attentionBackward },
+  routines: {
+    logSoftmaxNll,
+    logSoftmaxNllReduced,
+    linearGrads,
+    updateInPlace,
+    attention,
+    attentionBackward,
+    // --- perfgpu ---
+    layerNorm,
+    layerNormBackward,
+    logSoftmax,
+    logSoftmaxBackward,
+  },
 };
 
 /**

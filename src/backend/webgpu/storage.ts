@@ -14,7 +14,8 @@
  * allocation takes the first arena (in creation order) with a free block, then bump space,
  * then resets an arena with no live block, then makes a new arena: the working set stays in
  * the first arenas, so the set of (arena, bucket) a step binds settles after one step.
- * Tensors above DEDICATED_ABOVE get a buffer of their own, pooled by bucket as before.
+ * Tensors above DEDICATED_ABOVE (8 MiB, or a quarter of grown arenas) get a buffer of their own,
+ * pooled by bucket as before.
  *
  * Memory figures: `memoryAllocated()` is the bucket bytes of live storages (as PyTorch counts
  * blocks); `memoryReserved()` is every GPUBuffer byte held (arenas whole, plus dedicated
@@ -61,11 +62,23 @@ interface Arena {
   readonly free: Map<number, Block[]>;
   /** Bucket bytes of the idle blocks. */
   idle: number;
+  /** Of an older generation (arenaBlock): hands out no block. */
+  retired: boolean;
 }
 
+/** The first arena's size; later generations double it up to MAX_ARENA_BYTES (or the binding limit). */
 const ARENA_BYTES = 32 << 20;
-/** Tensors whose bucket exceeds this get a dedicated buffer (so arenas stay few and dense). */
+const MAX_ARENA_BYTES = 256 << 20;
+/**
+ * Tensors whose bucket exceeds this get a dedicated buffer (so arenas stay few and dense): 8 MiB,
+ * or a quarter of the current arenas once they have grown (a dedicated buffer is one more
+ * binding whose identity depends on which pooled buffer came back first).
+ */
 const DEDICATED_ABOVE = 8 << 20;
+const dedicatedAbove = (): number => {
+  const last = arenas[arenas.length - 1];
+  return last && !last.retired ? Math.max(DEDICATED_ABOVE, last.size / 4) : DEDICATED_ABOVE;
+};
 /** Idle dedicated buffers are capped so a workload that changes shapes cannot grow forever. */
 const POOL_CAP = 1 << 30;
 const USAGE = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST
@@ -137,10 +150,22 @@ function createBuffer(size: number, label: string): GPUBuffer {
   return b;
 }
 
+/**
+ * The arenas new blocks come from: those of the largest size made so far (the current
+ * generation). When they are full and that size is below the binding limit, a new arena of
+ * twice the size starts a new generation and the older arenas retire: they keep their live
+ * blocks (parameters, optimizer state) but hand out nothing more, and are destroyed once their
+ * last block is released. So a steady working set ends up in one arena and every tensor of a
+ * step lands in the same buffer whichever blocks the GC gave back first: a bind group's key
+ * (buffer, bucket per binding; queue.ts) no longer depends on the GC's timing.
+ */
+const current = (): Arena[] => arenas.filter((a) => !a.retired);
+
 function arenaBlock(bytes: number): Block {
   const align = limit('minStorageBufferOffsetAlignment') ?? 256;
   const slot = roundUp(bytes, align);
-  for (const a of arenas) {
+  const gen = current();
+  for (const a of gen) {
     const b = a.free.get(bytes)?.pop();
     if (b) {
       a.idle -= bytes;
@@ -152,17 +177,21 @@ function arenaBlock(bytes: number): Block {
     a.top += slot;
     return b;
   };
-  for (const a of arenas) if (a.top + slot <= a.size) return bump(a);
+  for (const a of gen) if (a.top + slot <= a.size) return bump(a);
   // An arena whose blocks are all idle is carved afresh (its free lists drop).
-  for (const a of arenas)
+  for (const a of gen)
     if (a.live === 0 && slot <= a.size) {
       a.free.clear();
       a.idle = 0;
       a.top = 0;
       return bump(a);
     }
-  const maxBind = Math.min(limit('maxStorageBufferBindingSize'), limit('maxBufferSize'));
-  const size = Math.max(slot, Math.floor(Math.min(ARENA_BYTES, maxBind) / align) * align);
+  const cap =
+    Math.floor(
+      Math.min(MAX_ARENA_BYTES, limit('maxStorageBufferBindingSize'), limit('maxBufferSize')) / align,
+    ) * align;
+  const last = gen[0]?.size ?? 0;
+  const size = Math.max(slot, last ? Math.min(2 * last, cap) : Math.min(ARENA_BYTES, cap));
   const a: Arena = {
     buffer: createBuffer(size, `torchts:arena${arenas.length}`),
     size,
@@ -170,9 +199,26 @@ function arenaBlock(bytes: number): Block {
     live: 0,
     free: new Map(),
     idle: 0,
+    retired: false,
   };
+  if (size > last) for (const old of gen) retire(old);
   arenas.push(a);
   return bump(a);
+}
+
+/** An arena of an older generation: no more blocks from it; destroyed once it holds none. */
+function retire(a: Arena): void {
+  a.retired = true;
+  a.free.clear();
+  a.idle = 0;
+  if (a.live === 0) destroyArena(a);
+}
+
+function destroyArena(a: Arena): void {
+  arenas.splice(arenas.indexOf(a), 1);
+  if (pendingUseOfBuffer(a.buffer)) flush(); // recorded commands still use it: submit first
+  reserved -= a.size;
+  a.buffer.destroy();
 }
 
 function dedicatedBlock(bytes: number, label: string): Block {
@@ -195,7 +241,7 @@ export function allocStorage(size: number, dtype: DType): GpuStorage {
     );
   const bytes = Math.min(bucketBytes(need), Math.floor(maxBind / 16) * 16 || need);
   const block =
-    bytes > DEDICATED_ABOVE || bytes > maxBind / 2
+    bytes > dedicatedAbove() || bytes > maxBind / 2
       ? dedicatedBlock(bytes, `torchts:${dtype}[${size}]`)
       : arenaBlock(bytes);
   if (block.arena) block.arena.live++;
@@ -228,6 +274,10 @@ export function releaseStorage(s: Storage): void {
   const a = b.arena;
   if (a) {
     a.live--;
+    if (a.retired) {
+      if (a.live === 0) destroyArena(a);
+      return;
+    }
     let list = a.free.get(b.bytes);
     if (!list) a.free.set(b.bytes, (list = []));
     list.push(b);

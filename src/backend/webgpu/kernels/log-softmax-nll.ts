@@ -15,7 +15,7 @@ import { dispatch, grid, Params, pipelineFor } from '../queue.js';
 import { allocStorage, type GpuStorage, releaseStorage, storageOf } from '../storage.js';
 import { ui, uniformDecl, uw } from '../wgsl/common.js';
 import { f32Lit, WgslCtx } from '../wgsl/expr.js';
-import { separateFrom } from './util.js';
+import { distinctStorages, separateFrom } from './util.js';
 
 const WG = 64;
 
@@ -278,4 +278,100 @@ function rowHelpers(ctx: WgslCtx) {
     nan: f32Lit(Number.NaN, ctx),
     x: (j: string) => `X[${ui(2)} + row * ${ui(3)} + ${j} * ${ui(4)}]`,
   };
+}
+
+// --- perfgpu ---
+/**
+ * routines.logSoftmax: out [M, C] (contiguous) = x - max - log(sum(exp(x - max))) per row of x
+ * [M, C] (any strides), the composed definition's arithmetic, in one dispatch (64 threads a row).
+ */
+export function logSoftmax(x: View, out: View): void {
+  const [M, C] = x.shape;
+  if (x.shape.length !== 2 || x.dtype !== 'float32' || out.dtype !== 'float32')
+    throw new TypeError(`webgpu logSoftmax: expects float32 [M, C], got ${x.dtype} [${x.shape}]`);
+  if (M === 0 || C === 0) return;
+  const temps: GpuStorage[] = [];
+  x = separateFrom(x, out, temps);
+  const pipe = pipelineFor(`lsm:wg${WG}`, 'wr', () => {
+    const ctx = new WgslCtx();
+    const { fmax, exp, log, ninf, x: xs } = rowHelpers(ctx);
+    return `${uniformDecl(6)}
+@group(0) @binding(1) var<storage, read_write> O: array<f32>;
+@group(0) @binding(2) var<storage, read_write> X: array<f32>;
+${ctx.prelude()}
+var<workgroup> red: array<f32, ${WG}>;
+@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let rowU = wid.x + wid.y * nwg.x;
+  if (rowU >= ${uw(0)}) { return; }
+  let row = i32(rowU);
+  let C = i32(${uw(1)});
+  var m = ${ninf};
+  for (var j = i32(lid.x); j < C; j += ${WG}) { m = ${fmax}(m, ${xs('j')}); }
+  red[lid.x] = m;
+  workgroupBarrier();
+  for (var s = ${WG / 2}u; s > 0u; s = s >> 1u) {
+    if (lid.x < s) { red[lid.x] = ${fmax}(red[lid.x], red[lid.x + s]); }
+    workgroupBarrier();
+  }
+  let mx = red[0];
+  workgroupBarrier();
+  var acc = 0.0;
+  for (var j = i32(lid.x); j < C; j += ${WG}) { acc += ${exp}(${xs('j')} - mx); }
+  red[lid.x] = acc;
+  workgroupBarrier();
+  for (var s = ${WG / 2}u; s > 0u; s = s >> 1u) {
+    if (lid.x < s) { red[lid.x] = red[lid.x] + red[lid.x + s]; }
+    workgroupBarrier();
+  }
+  let ls = ${log}(red[0]);
+  for (var j = i32(lid.x); j < C; j += ${WG}) { O[${ui(5)} + row * C + j] = (${xs('j')} - mx) - ls; }
+}`;
+  });
+  const p = new Params(6);
+  p.u.set([M, C]);
+  p.i.set([x.offset, x.strides[0], x.strides[1], out.offset], 2);
+  dispatch(pipe, 'wr', [storageOf(out, 'logSoftmax'), storageOf(x, 'logSoftmax')], p, grid(M));
+  temps.forEach(releaseStorage);
+}
+
+/** routines.logSoftmaxBackward: dx = g - exp(out) * sum(g) per row; all [M, C] contiguous. */
+export function logSoftmaxBackward(g: View, out: View, dx: View): void {
+  const [M, C] = out.shape;
+  if (M === 0 || C === 0) return;
+  const temps: GpuStorage[] = [];
+  const [gv, ov] = distinctStorages([separateFrom(g, dx, temps), separateFrom(out, dx, temps)], temps);
+  const pipe = pipelineFor(`lsm_bwd:wg${WG}`, 'wrr', () => {
+    const ctx = new WgslCtx();
+    const { exp } = rowHelpers(ctx);
+    return `${uniformDecl(5)}
+@group(0) @binding(1) var<storage, read_write> DX: array<f32>;
+@group(0) @binding(2) var<storage, read_write> G: array<f32>;
+@group(0) @binding(3) var<storage, read_write> O: array<f32>;
+${ctx.prelude()}
+var<workgroup> red: array<f32, ${WG}>;
+@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let rowU = wid.x + wid.y * nwg.x;
+  if (rowU >= ${uw(0)}) { return; }
+  let C = i32(${uw(1)});
+  let r = i32(rowU) * C;
+  var acc = 0.0;
+  for (var j = i32(lid.x); j < C; j += ${WG}) { acc += G[${ui(3)} + r + j]; }
+  red[lid.x] = acc;
+  workgroupBarrier();
+  for (var s = ${WG / 2}u; s > 0u; s = s >> 1u) {
+    if (lid.x < s) { red[lid.x] = red[lid.x] + red[lid.x + s]; }
+    workgroupBarrier();
+  }
+  let sg = red[0];
+  for (var j = i32(lid.x); j < C; j += ${WG}) {
+    DX[${ui(2)} + r + j] = G[${ui(3)} + r + j] - ${exp}(O[${ui(4)} + r + j]) * sg;
+  }
+}`;
+  });
+  const p = new Params(5);
+  p.u.set([M, C]);
+  p.i.set([dx.offset, gv.offset, ov.offset], 2);
+  const bufs = [dx, gv, ov].map((v) => storageOf(v, 'logSoftmaxBackward'));
+  dispatch(pipe, 'wrr', bufs, p, grid(M));
+  temps.forEach(releaseStorage);
 }
