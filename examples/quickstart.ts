@@ -3,6 +3,7 @@
  * ported mechanically, on torchts's bundled MNIST digits instead of FashionMNIST (same shape:
  * 1x28x28 images, 10 classes; `--data-dir DIR` reads FashionMNIST's own IDX files).
  * Run: npx tsx examples/quickstart.ts [--device cpu|webgpu] [--epochs N] [--steps N] [--data-dir DIR]
+ *      [--tensorboard LOGDIR]   (the training losses and a weight histogram as TensorBoard events)
  * `--steps N` stops each epoch after N batches (a quick run). test/examples/quickstart.test.ts checks
  * NeuralNetwork + SGD + train() against PyTorch 1.13.
  *
@@ -167,11 +168,19 @@ async function main() {
 
   const epochs = Number(get('epochs') ?? 5);
   const steps = Number(get('steps') ?? Number.POSITIVE_INFINITY);
+  const tbDir = get('tensorboard');
+  const writer = tbDir ? new torch.utils.tensorboard.SummaryWriter(tbDir) : null;
+  let step = 0;
   for (let t = 0; t < epochs; t++) {
     console.log(`Epoch ${t + 1}\n-------------------------------`);
-    await train(trainDataloader, model, lossFn, optimizer, device, steps);
+    const losses = await train(trainDataloader, model, lossFn, optimizer, device, steps);
+    if (writer) {
+      for (const l of losses) writer.addScalar('Loss/train', l, step++);
+      await writer.addHistogram('linear_relu_stack.0.weight', model.parameters()[0], t);
+    }
     await test(testDataloader, model, lossFn, device);
   }
+  writer?.close();
   console.log('Done!');
 
   await torch.save(model.stateDict(), 'model.safetensors');

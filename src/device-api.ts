@@ -17,7 +17,7 @@ import * as wg from './backend/webgpu/index.js';
 import { type Device, device } from './tensor/device.js';
 import { OutOfMemoryError } from './tensor/errors.js';
 
-/** torch.webgpu: the WebGPU device (availability, init, synchronize, memory, counters). */
+/** torch.webgpu: the WebGPU backend's controls (adapter, device, memory, counters). */
 export const webgpu = {
   /**
    * Any WebGPU adapter, the software one (lavapipe, SwiftShader) included. Synchronous: before
@@ -30,7 +30,7 @@ export const webgpu = {
    * @example if (await torch.webgpu.init()) x = x.to('webgpu');
    */
   init: (): Promise<boolean> => wg.initWebGPU(),
-  /** Number of WebGPU devices torchts can use (0 or 1). */
+  /** 1 once `init()` has created a device (any adapter, software included), else 0. */
   deviceCount: (): number => wg.deviceCount(),
   /** The device's adapter, features and limits; null before `init()` has found one. */
   adapterInfo: () => wg.adapterInfo(),
@@ -39,19 +39,19 @@ export const webgpu = {
   /** Waits until every queued kernel has run. */
   synchronize: (): Promise<void> =>
     wg.adapterInfo() && wg.webgpuAvailable() ? wg.webgpuBackend().synchronize() : Promise.resolve(),
-  /** Bytes held by live tensors (torch.cuda.memory_allocated()). */
+  /** Bytes held by live tensors on the GPU (torch.cuda.memory_allocated). */
   memoryAllocated: (): number => wg.memoryAllocated(),
-  /** Peak of memoryAllocated() since the last resetPeakMemoryStats(). */
+  /** The peak of `memoryAllocated()` since the start or `resetPeakMemoryStats()`. */
   maxMemoryAllocated: (): number => wg.maxMemoryAllocated(),
-  /** Bytes of GPU buffers held by the allocator, pooled ones included. */
+  /** Bytes of GPU buffers held, the caching pool included (torch.cuda.memory_reserved). */
   memoryReserved: (): number => wg.memoryReserved(),
-  /** Starts a new peak for maxMemoryAllocated(). */
+  /** Restarts the peak of `maxMemoryAllocated()` from the current value. */
   resetPeakMemoryStats: (): void => wg.resetPeakMemoryStats(),
-  /** Frees the pooled buffers no tensor uses (torch.cuda.empty_cache()). */
+  /** Frees the pooled buffers no tensor holds (torch.cuda.empty_cache). */
   emptyCache: (): void => wg.emptyCache(),
   /** Dispatch / submit / allocation counters (see docs/webgpu.md). */
   stats: () => wg.stats(),
-  /** Zeroes the counters of stats(). */
+  /** Zeroes the counters of `stats()`. */
   resetStats: () => wg.resetStats(),
   /** Starts logging kernel keys, pool misses and submits (tests, benchmarks). */
   startTrace: (): void => wg.startTrace(),
@@ -85,37 +85,40 @@ const mem = () => accel()?.memory;
 export const cpu = {
   /** Elementwise kernels compiled since `resetStats()` (0 per step once a loop is warm), and held. */
   stats: () => cpuStats(),
-  /** Zeroes the counters of stats(). */
+  /** Zeroes the counters of `stats()`. */
   resetStats: (): void => resetCpuStats(),
 };
 
-/** torch.cuda: the accelerator under PyTorch's CUDA names (WebGPU here; hardware adapters only). */
+/**
+ * torch.cuda: PyTorch's spelling of "the GPU", resolved to the first accelerator (WebGPU today);
+ * `isAvailable()` is true only for a hardware adapter.
+ */
 export const cuda = {
   /** True only for a hardware GPU, not for a software fallback (DESIGN.md). Synchronous. */
   isAvailable: (): boolean => hardware(),
   /** Creates the GPU device; call once before using 'cuda' tensors (asynchronous in WebGPU). */
   init: accelInit,
-  /** torch.cuda.device_count(): hardware GPUs usable (0 or 1). */
+  /** The number of hardware GPUs (0 or 1). */
   deviceCount: (): number => (hardware() ? (accel()?.deviceCount?.() ?? 1) : 0),
-  /** torch.cuda.get_device_name(device=0): the adapter's name. */
+  /** The adapter's name (`index` default 0, the only device). */
   getDeviceName: (index = 0): string => {
     const name = accel()?.deviceName?.(index);
     if (!name) throw new Error('torch.cuda.getDeviceName(): no GPU adapter found');
     return name;
   },
-  /** torch.cuda.current_device(): always 0. */
+  /** The index of the current device: always 0. */
   currentDevice: (): number => 0,
-  /** torch.cuda.synchronize(): waits for queued kernels; raises errors the device recorded. */
+  /** Waits until every queued kernel has run (async: WebGPU cannot block). */
   synchronize: accelSynchronize,
-  /** torch.cuda.memory_allocated(): bytes held by live tensors. */
+  /** Bytes held by live tensors on the GPU; 0 without one. */
   memoryAllocated: (): number => mem()?.allocated() ?? 0,
-  /** torch.cuda.max_memory_allocated(): peak since resetPeakMemoryStats(). */
+  /** The peak of `memoryAllocated()` since the start or `resetPeakMemoryStats()`. */
   maxMemoryAllocated: (): number => mem()?.maxAllocated() ?? 0,
-  /** torch.cuda.memory_reserved(): bytes of device buffers held, pooled ones included. */
+  /** Bytes of GPU buffers held, the caching pool included. */
   memoryReserved: (): number => mem()?.reserved() ?? 0,
-  /** torch.cuda.reset_peak_memory_stats(). */
+  /** Restarts the peak of `maxMemoryAllocated()` from the current value. */
   resetPeakMemoryStats: (): void => mem()?.resetPeak(),
-  /** torch.cuda.empty_cache(): frees pooled buffers no tensor uses. */
+  /** Frees the pooled buffers no tensor holds. */
   emptyCache: (): void => mem()?.emptyCache(),
   /** Raised when an allocation does not fit (the same class as torch.OutOfMemoryError). */
   OutOfMemoryError,
@@ -135,9 +138,9 @@ export const accelerator = {
     const a = accel();
     return a && anyAccelerator(opts.software) ? device(a.type) : undefined;
   },
-  /** torch.accelerator.device_count(): hardware accelerators usable (0 or 1). */
+  /** The number of hardware accelerators (0 or 1). */
   deviceCount: (): number => (hardware() ? 1 : 0),
-  /** torch.accelerator.synchronize(): waits for queued kernels. */
+  /** Waits until every queued kernel has run (async). */
   synchronize: accelSynchronize,
 };
 

@@ -38,8 +38,9 @@ export const long = 'int64';
 export const bool = 'bool';
 
 import * as data from './data/index.js';
-/** torch.utils.data */
-export const utils = { data };
+import { SummaryWriter } from './utils/tensorboard.js';
+/** torch.utils.data, torch.utils.tensorboard */
+export const utils = { data, tensorboard: { SummaryWriter } };
 export * as datasets from './data/datasets/index.js';
 export { CheckpointError, load, save } from './io/index.js';
 export * as nn from './nn/index.js';

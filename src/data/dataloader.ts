@@ -14,11 +14,14 @@ import { type WorkerFunction, WorkerPool, type WorkerSource } from './workers.js
 /** Yields indices of a dataset. */
 export interface Sampler {
   [Symbol.iterator](): Iterator<number>;
+  /** The number of indices one pass yields. */
   readonly length: number;
 }
 
 const SEQUENTIAL = 'SequentialSampler(Any data_source)';
+/** torch.utils.data.SequentialSampler: the indices 0, 1, ..., len(dataSource) - 1 in order. */
 export class SequentialSampler implements Sampler {
+  /** The dataset (anything with a length) the indices are for. */
   readonly source: { length: number };
   constructor(source: { length: number });
   constructor(...args: unknown[]) {
@@ -41,9 +44,13 @@ const RANDOM =
  * second) is also accepted.
  */
 export class RandomSampler implements Sampler {
+  /** The dataset (anything with a length) the indices are for. */
   readonly source: { length: number };
+  /** Draw with replacement (default false: a permutation). */
   readonly replacement: boolean;
+  /** `numSamples` as given (null: the dataset length). */
   readonly numSamplesOpt: number | null;
+  /** The random stream (default: the global generator). */
   readonly generator: Generator;
   constructor(source: { length: number }, generator?: Generator);
   constructor(
@@ -90,8 +97,11 @@ export class RandomSampler implements Sampler {
 registerCtor('utils.data.RandomSampler', RANDOM, RandomSampler);
 
 const SUBSET_RANDOM = 'SubsetRandomSampler(Any indices, Generator? generator=None)';
+/** torch.utils.data.SubsetRandomSampler: the given indices in a fresh random order per epoch. */
 export class SubsetRandomSampler implements Sampler {
+  /** The indices to permute. */
   readonly indices: readonly number[];
+  /** The random stream (default: the global generator). */
   readonly generator: Generator;
   constructor(indices: readonly number[], generator?: Generator | null);
   constructor(indices: readonly number[], options: { generator?: Generator | null });
@@ -110,22 +120,29 @@ export class SubsetRandomSampler implements Sampler {
 }
 registerCtor('utils.data.SubsetRandomSampler', SUBSET_RANDOM, SubsetRandomSampler);
 
+/** DataLoader's options, PyTorch's keyword arguments in camelCase. */
 export interface DataLoaderOptions<T, B> {
+  /** Samples per batch (default 1; null: no batching, one sample at a time). */
   batchSize?: number | null;
+  /** Reshuffle at every epoch (default false). */
   shuffle?: boolean | null;
+  /** Where the indices come from (excludes shuffle). */
   sampler?: Sampler | null;
   /** Yields whole batches of indices; excludes batchSize, shuffle, sampler and dropLast. */
   batchSampler?: Iterable<readonly number[]> | null;
   /** Worker threads loading batches (the dataset needs `workerSource()`, see workers.ts); 0: this thread. */
   numWorkers?: number;
+  /** Merges a list of samples into a batch (default: stack tensors, tensor() numbers, recurse into arrays/objects). */
   collateFn?: ((items: T[]) => B) | null;
   /** Accepted for porting; host memory is never pinned (it changes no value). */
   pinMemory?: boolean;
+  /** Drop the last incomplete batch (default false). */
   dropLast?: boolean;
   /** Seconds to wait for a worker's batch (0: forever). */
   timeout?: number;
   /** Runs in each worker after seeding: made by `workerFunction(moduleUrl, exportName)`. */
   workerInitFn?: WorkerFunction | null;
+  /** The random stream of shuffling (default: the global generator). */
   generator?: Generator | null;
   /** Batches in flight per worker (default 2 with workers). */
   prefetchFactor?: number | null;
@@ -170,12 +187,17 @@ export function defaultCollate(items: unknown[]): any {
   return items;
 }
 
+/** torch.utils.data.DataLoader: iterates a dataset in batches (`for await (const [x, y] of loader)`; plain `for...of` too), drawing indices from a sampler and merging samples with `collateFn`; batches are typed from the dataset's items. */
 export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncIterable<B> {
+  /** Samples per batch (null: unbatched). */
   readonly batchSize: number | null;
+  /** Whether the last incomplete batch is dropped. */
   readonly dropLast: boolean;
+  /** The index sampler (Sequential, Random or the one given). */
   readonly sampler: Sampler;
   private readonly collate: ((items: T[]) => B) | null;
 
+  /** The dataset batches are drawn from. */
   readonly dataset: Dataset<T> | IterableDataset<T>;
   private readonly batchSampler: Iterable<readonly number[]> | null;
   readonly numWorkers: number;

@@ -12,7 +12,9 @@ import type { Tensor } from '../tensor/tensor.js';
 
 /** A map-style dataset: `length` items, `getItem(i)`. */
 export abstract class Dataset<T = unknown> {
+  /** The number of samples (`len(dataset)`). */
   abstract get length(): number;
+  /** The sample at `index` (`dataset[index]`). */
   abstract getItem(index: number): T;
   /**
    * Optional fast path: a whole batch at once, already collated (e.g. one gather per tensor
@@ -60,6 +62,7 @@ declare module '../signature/types.js' {
 
 /** Wraps tensors that share their first dimension; item i is [t0[i], t1[i], ...]. */
 export class TensorDataset extends Dataset<Tensor[]> {
+  /** The tensors, indexed together along their first dimension. */
   readonly tensors: Tensor[];
   constructor(...tensors: Tensor[]) {
     super();
@@ -85,6 +88,7 @@ export class TensorDataset extends Dataset<Tensor[]> {
   }
 }
 
+/** torch.utils.data.Subset: the samples of `dataset` at `indices`. */
 export class Subset<T> extends Dataset<T> {
   constructor(
     readonly dataset: Dataset<T>,
@@ -159,7 +163,9 @@ const CONCAT = 'ConcatDataset(Dataset[] datasets)';
  * from the end.
  */
 export class ConcatDataset<T = unknown> extends Dataset<T> {
+  /** The datasets, in order. */
   readonly datasets: Dataset<T>[];
+  /** Running totals of the datasets' lengths. */
   readonly cumulativeSizes: number[];
   constructor(datasets: Iterable<Dataset<T>>);
   constructor(...args: unknown[]) {
@@ -205,6 +211,7 @@ const CHAIN = 'ChainDataset(Dataset[] datasets)';
  * the previous is exhausted). Its length is the sum of the datasets' lengths, when all have one.
  */
 export class ChainDataset<T = unknown> extends IterableDataset<T> {
+  /** The iterable datasets, chained in order. */
   readonly datasets: Iterable<T>[];
   constructor(datasets: Iterable<IterableDataset<T>>);
   constructor(...args: unknown[]) {
@@ -217,6 +224,7 @@ export class ChainDataset<T = unknown> extends IterableDataset<T> {
   *[Symbol.iterator](): Iterator<T> {
     for (const d of this.datasets) yield* d;
   }
+  /** The sum of the datasets' lengths (each must define one). */
   get length(): number {
     let n = 0;
     for (const d of this.datasets) {

@@ -19,9 +19,13 @@ const WEIGHTED =
  * by one and removing what was drawn).
  */
 export class WeightedRandomSampler implements Sampler {
+  /** Per-index weights (need not sum to 1). */
   readonly weights: Float64Array;
+  /** Indices drawn per epoch. */
   readonly numSamples: number;
+  /** Draw with replacement (default true). */
   readonly replacement: boolean;
+  /** The random stream (default: the global generator). */
   readonly generator: Generator | null;
   constructor(
     weights: readonly number[] | Tensor | Float32Array | Float64Array,
@@ -118,8 +122,11 @@ const BATCH = 'BatchSampler(Sampler sampler, int batch_size, bool drop_last)';
  * shorter one dropped with `dropLast`). A DataLoader takes it as `batchSampler`.
  */
 export class BatchSampler implements Iterable<number[]> {
+  /** The index sampler whose indices are grouped. */
   readonly sampler: Iterable<number> & { length?: number };
+  /** Indices per batch. */
   readonly batchSize: number;
+  /** Drop the last incomplete batch. */
   readonly dropLast: boolean;
   constructor(sampler: Iterable<number>, batchSize: number, dropLast: boolean);
   constructor(sampler: Iterable<number>, options: { batchSize: number; dropLast: boolean });

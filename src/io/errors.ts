@@ -4,6 +4,7 @@
  * tensor name, global name), never in a RangeError from deep inside a typed array.
  */
 export class CheckpointError extends Error {
+  /** 'CheckpointError'. */
   override readonly name = 'CheckpointError';
 }
 

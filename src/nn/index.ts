@@ -121,6 +121,8 @@ export { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from './pool.js';
 // ── rnn (helper rnn) ──
 export { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell } from './rnn.js';
 export { Dropout2d, Upsample } from './spatial.js';
+// --- adopt ---
+export { type LayerInfo, ModelStatistics } from './summary.js';
 // ── attention (helper attn) ──
 export {
   MultiheadAttention,

@@ -45,6 +45,7 @@ import {
   type RemovableHandle,
 } from './hooks.js';
 import { isParameter, type Parameter } from './parameter.js';
+import { type ModelStatistics, summarize } from './summary.js';
 
 type StateDict = Record<string, Tensor>;
 
@@ -74,6 +75,9 @@ const TO_TENSOR = 'to(Tensor tensor, bool non_blocking=False)';
 const TO_ASYNC = 'to_async(Device device)';
 const STATE_DICT = 'state_dict(*, dict? destination=None, str prefix="", bool keep_vars=False)';
 const LOAD_STATE_DICT = 'load_state_dict(StateDict state_dict, bool strict=True, bool assign=False)';
+// ── adopt: torchinfo's summary(model, input_size, input_data, depth, device, dtypes), one dtype ──
+const SUMMARY =
+  'summary(int[]? input_size=None, Tensor? input_data=None, int depth=3, Device? device=None, ScalarType? dtype=None)';
 
 /** Module.to's three forms, as PyTorch: to(dtype), to(device, dtype), to(tensor). */
 const bindTo = overloads(
@@ -515,6 +519,27 @@ export class Module {
     const a = ctorArgs('nn.Module.registerFullBackwardHook', BACKWARD_HOOK, [hook, opts] as never);
     return addHook(this, 'backward', hook, { prepend: a.prepend });
   }
+
+  // ── adopt ──
+  /**
+   * torchinfo's `summary(model, input_size)` as a method: runs one forward pass (eval mode, no
+   * grad) on zeros of `inputSize` (batch dimension included) or on `inputData`, and returns the
+   * table of module calls with their nesting, output shapes and parameter counts, the totals
+   * (trainable / non-trainable) and the input, activation and parameter sizes in MB. Print it
+   * with `console.log(String(model.summary([1, 784])))`. `depth` (default 3) limits the nesting
+   * shown (a collapsed row counts its children's parameters); `device` defaults to the
+   * parameters' device, `dtype` to float32 (int64 for an Embedding model's indices).
+   */
+  summary(...args: CallArgs<typeof SUMMARY>): ModelStatistics {
+    const a = ctorArgs('nn.Module.summary', SUMMARY, args);
+    return summarize(this, {
+      inputSize: a.inputSize,
+      inputData: a.inputData,
+      depth: a.depth,
+      device: a.device === null ? null : toDevice(a.device),
+      dtype: a.dtype === null ? null : normalizeDType(a.dtype),
+    });
+  }
 }
 
 function addIndent(s: string, n: number): string {
@@ -602,3 +627,6 @@ export function moduleShell(m: Module): Module {
   dst.training = src.training;
   return shell;
 }
+
+// ── adopt ──
+registerCtor('nn.Module.summary', SUMMARY);

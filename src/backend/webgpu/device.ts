@@ -86,6 +86,13 @@ async function doInit(): Promise<boolean> {
     initFailure = 'disabled by TORCHTS_NO_WEBGPU=1';
     return false;
   }
+  // Deno's WebGPU (wgpu) reads back zeros for the second of two reads after a backward pass
+  // (scripts/consumer-check.sh shows it): refused, so Deno trains on the CPU with this reason.
+  if ((globalThis as { Deno?: unknown }).Deno !== undefined) {
+    initFailure =
+      "Deno's WebGPU is not supported: it reads back zeros after a backward pass (silently wrong results); using the CPU";
+    return false;
+  }
   const probe = probedSoFar();
   if (probe && !probe.found) {
     initFailure = probe.reason; // the child already looked: do not load Dawn here to hear it again

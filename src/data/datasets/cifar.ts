@@ -23,13 +23,19 @@ const TRAIN_FILES = [
 ];
 const TEST_FILES = ['test_batch.bin'];
 
+/** torchvision.datasets.CIFAR10 from the binary version's files (root/cifar-10-batches-bin); items are `[image, label]`. */
 export class CIFAR10 extends Dataset<[unknown, unknown]> {
   /** [N, 32, 32, 3] uint8, HWC (torchvision's `data`). */
   readonly data: Uint8Array;
+  /** The labels, 0..9. */
   readonly targets: number[];
+  /** torchvision's `transform`, given each image (null: the image object). */
   readonly transform: Fn | null;
+  /** torchvision's `target_transform`, given each label. */
   readonly targetTransform: Fn | null;
+  /** The training split (data_batch_1..5) or the test split. */
   readonly train: boolean;
+  /** The class names ('airplane', ...). */
   readonly classes = [
     'airplane',
     'automobile',

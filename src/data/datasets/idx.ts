@@ -28,6 +28,7 @@ export interface IdxTensor {
 
 /** A malformed IDX file; the message starts with the file's name. */
 export class IdxError extends Error {
+  /** 'IdxError'. */
   override name = 'IdxError';
 }
 

@@ -54,15 +54,23 @@ export function defaultLoader(file: string): ImageData {
 const SIG =
   'ImageFolder(str root, Callable? transform=None, Callable? target_transform=None, Callable? loader=None, Callable? is_valid_file=None, bool allow_empty=False)';
 
+/** torchvision.datasets.ImageFolder: root/<class>/<image> files (PNG, JPEG) as `[image, class index]`, classes sorted by name. */
 export class ImageFolder extends Dataset<[unknown, unknown]> {
+  /** The folder of class folders. */
   readonly root: string;
+  /** The class folder names, sorted. */
   readonly classes: string[];
+  /** Class name -> index. */
   readonly classToIdx: Record<string, number>;
   /** [path, class index] pairs (torchvision's `samples` and `imgs`). */
   readonly samples: [string, number][];
+  /** The class index of each sample. */
   readonly targets: number[];
+  /** torchvision's `transform`, given each loaded image. */
   readonly transform: Fn | null;
+  /** torchvision's `target_transform`, given each class index. */
   readonly targetTransform: Fn | null;
+  /** Reads a file into an image (default: PNG/JPEG decoding). */
   readonly loader: (path: string) => unknown;
 
   constructor(

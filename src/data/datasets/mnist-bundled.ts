@@ -102,6 +102,21 @@ function gatherRows(pixels: Uint8Array, labels: Uint8Array, rows: Int32Array): R
 }
 
 /**
+ * Gzipped bytes inflated by the platform's DecompressionStream (native: a browser page spends
+ * ~10x less time than in fflate, and the gzip trailer's CRC and size are checked), where there
+ * is one; other bytes, or no DecompressionStream, are returned as they are for readIdx.
+ */
+async function gunzipNative(bytes: Uint8Array, source: string): Promise<Uint8Array> {
+  if (typeof DecompressionStream === 'undefined' || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  try {
+    const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch (e) {
+    throw new IdxError(`${source}: corrupt gzip data (${(e as Error).message})`);
+  }
+}
+
+/**
  * The bundled split in a browser (or anywhere with `fetch`): downloads the two files of
  * data/mnist-10k/ (2 MB) and splits them as Node's bundledMnist() does, bit for bit.
  * @example
@@ -116,7 +131,7 @@ export async function fetchBundledMnist(
     [urls.images, urls.labels].map(async (u) => {
       const r = await fetchFn(u);
       if (!r.ok) throw new Error(`fetchBundledMnist: HTTP ${r.status} ${r.statusText} for ${String(u)}`);
-      return new Uint8Array(await r.arrayBuffer());
+      return gunzipNative(new Uint8Array(await r.arrayBuffer()), String(u));
     }),
   );
   return splitBundledIdx(images, labels, { images: String(urls.images), labels: String(urls.labels) });

@@ -15,6 +15,7 @@ import { bundledMnist, loadMnistDir, loadMnistDirSync, type RawSplit } from './m
 
 type Fn = (x: any) => any;
 
+/** MNIST's options: torchvision's `train`, `transform`, `target_transform`, plus torchts' `flatten` and `limit`. */
 export interface MnistOptions {
   /** Training split (default) or test split. */
   train?: boolean;
@@ -36,11 +37,13 @@ const MNIST_SIG =
 /** The same parameter list under each dataset's name (FashionMNIST, KMNIST). */
 const sigOf = (name: string) => MNIST_SIG.replace('MNIST', name) as typeof MNIST_SIG;
 
+/** torchvision.datasets.MNIST: `new MNIST({ train })` is the bundled digits (10,000, both splits); `new MNIST(root, train)` or `MNIST.fromDir(root)` reads torchvision's IDX files. Items are `[image, label]`. */
 export class MNIST extends Dataset<[Tensor, Tensor]> {
   /** [N, 1, 28, 28] (or [N, 784]) float32 in [0, 1]. */
   readonly data: Tensor;
   /** [N] int labels 0..9. */
   readonly targets: Tensor;
+  /** The class names, '0 - zero' ... '9 - nine'. */
   readonly classes = [
     '0 - zero',
     '1 - one',
@@ -54,7 +57,9 @@ export class MNIST extends Dataset<[Tensor, Tensor]> {
     '9 - nine',
   ];
 
+  /** torchvision's `transform`, given each image (null: the image as a float tensor). */
   readonly transform: Fn | null;
+  /** torchvision's `target_transform`, given each label (null: the label as an int64 tensor). */
   readonly targetTransform: Fn | null;
   private readonly raw: RawSplit | null;
   /** torchvision's folder under root (root/MNIST/raw). */
@@ -150,6 +155,7 @@ registerCtor('datasets.MNIST', sigOf('MNIST'), MNIST);
 
 /** torchvision.datasets.FashionMNIST: the same IDX files, from root or root/FashionMNIST/raw. */
 export class FashionMNIST extends MNIST {
+  /** torchvision's folder under root. */
   static override readonly folder: string = 'FashionMNIST';
   override readonly classes = [
     'T-shirt/top',
@@ -169,6 +175,7 @@ registerCtor('datasets.FashionMNIST', sigOf('FashionMNIST'), FashionMNIST);
 /** torchvision.datasets.KMNIST (Kuzushiji-MNIST): the same IDX files, from root or root/KMNIST/raw. */
 export class KMNIST extends MNIST {
   static override readonly folder: string = 'KMNIST';
+  /** The class names (Kuzushiji hiragana). */
   override readonly classes = ['o', 'ki', 'su', 'tsu', 'na', 'ha', 'ma', 'ya', 're', 'wo'];
 }
 registerCtor('datasets.KMNIST', sigOf('KMNIST'), KMNIST);

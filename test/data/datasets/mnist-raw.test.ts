@@ -176,6 +176,13 @@ describe('the bundled files', () => {
     await expect(fetchBundledMnist({ images: '/i.gz', labels: '/nope.gz' }, fetchFn)).rejects.toThrow(
       'fetchBundledMnist: HTTP 404  for /nope.gz',
     );
+    // --- adopt: inflated by DecompressionStream, which checks the gzip trailer too ---
+    const flipped = Buffer.from(images); // a copy
+    flipped[flipped.length - 8] ^= 1; // a CRC byte
+    served.set('/bad.gz', flipped);
+    await expect(fetchBundledMnist({ images: '/bad.gz', labels: '/l.gz' }, fetchFn)).rejects.toThrow(
+      /^\/bad\.gz: corrupt gzip data \(/,
+    );
   });
 
   it('fail with a clear error when damaged instead of training on garbage', () => {
