@@ -465,3 +465,18 @@ export const multinomial = randomFunctions.multinomial;
 export const bernoulli = randomFunctions.bernoulli;
 export const normal = randomFunctions.normal;
 export const poisson = randomFunctions.poisson;
+
+// --- dtype ---
+export const bitwiseAnd = ops.bitwiseAnd.fn;
+export const bitwiseOr = ops.bitwiseOr.fn;
+export const bitwiseXor = ops.bitwiseXor.fn;
+export const bitwiseNot = ops.bitwiseNot.fn;
+export const bitwiseLeftShift = ops.bitwiseLeftShift.fn;
+export const bitwiseRightShift = ops.bitwiseRightShift.fn;
+export const promoteTypes = functions.promoteTypes;
+export const resultType = functions.resultType;
+export const canCast = functions.canCast;
+export const setDefaultDtype = functions.setDefaultDtype;
+export const getDefaultDtype = functions.getDefaultDtype;
+export const iinfo = functions.iinfo;
+export const finfo = functions.finfo;

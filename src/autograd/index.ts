@@ -26,7 +26,7 @@ export function grad(
       throw new AutogradError(
         `grad can be implicitly created only for scalar outputs (got shape [${o.shape.join(', ')}])`,
       );
-    const one = emptyTensor(o.shape, 'float32', o.device);
+    const one = emptyTensor(o.shape, o.dtype, o.device);
     one.backend.elementwise(E.const(1), [], one);
     return one;
   });
