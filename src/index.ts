@@ -36,6 +36,14 @@ export const int64 = 'int64';
 export const long = 'int64';
 /** torch.bool. */
 export const bool = 'bool';
+// --- dtype ---
+export const float64 = 'float64';
+export const double = 'float64';
+export const int = 'int32';
+export const int16 = 'int16';
+export const short = 'int16';
+export const int8 = 'int8';
+export const uint8 = 'uint8';
 
 import * as data from './data/index.js';
 import { SummaryWriter } from './utils/tensorboard.js';

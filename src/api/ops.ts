@@ -9,6 +9,7 @@
  * one line here with PyTorch's signature. docs/api-signatures.md is generated from these.
  */
 import * as act from '../ops/activation.js';
+import * as bw from '../ops/bitwise.js';
 import * as cr from '../ops/creation.js';
 import { cumsum as cumsumOp } from '../ops/cumulative.js';
 import * as dd from '../ops/data-dependent.js';
@@ -27,7 +28,15 @@ import * as shm from '../ops/shape-more.js';
 import * as so from '../ops/sort.js';
 import { fn, form, method, overloads } from '../signature/bind.js';
 import type { Bound } from '../signature/types.js';
-import { normalizeDType } from '../tensor/dtype.js';
+import {
+  canCast,
+  defaultFloat,
+  finfo,
+  iinfo,
+  normalizeDType,
+  promoteTypes,
+  resultType,
+} from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 const both = <const S extends string, R>(name: string, sig: S, impl: (a: Bound<S>) => R) => ({
@@ -316,6 +325,13 @@ export const SIG = {
   uniqueConsecutive:
     'unique_consecutive(Tensor input, bool return_inverse=False, bool return_counts=False, int? dim=None)',
   asStrided: 'as_strided(Tensor input, int[] size, int[] stride, int? storage_offset=None)',
+  // --- dtype ---
+  bitwiseAnd: 'bitwise_and(Tensor input, Tensor|Scalar other)',
+  bitwiseOr: 'bitwise_or(Tensor input, Tensor|Scalar other)',
+  bitwiseXor: 'bitwise_xor(Tensor input, Tensor|Scalar other)',
+  bitwiseNot: 'bitwise_not(Tensor input)',
+  bitwiseLeftShift: 'bitwise_left_shift(Tensor input, Tensor|Scalar other)',
+  bitwiseRightShift: 'bitwise_right_shift(Tensor input, Tensor|Scalar other)',
 } as const;
 
 /** Ops that are both 'torch.name(x, ...)' and 'x.name(...)'. */
@@ -654,6 +670,17 @@ export const ops = {
   repeatInterleaveAsync: both('repeatInterleaveAsync', SIG.repeatInterleave, (a) =>
     dd.repeatInterleaveAsync(a.input, a.repeats, a.dim, shm.repeatInterleave),
   ),
+  // --- dtype ---
+  bitwiseAnd: both('bitwiseAnd', SIG.bitwiseAnd, (a) => bw.bitwiseAnd(a.input, a.other)),
+  bitwiseOr: both('bitwiseOr', SIG.bitwiseOr, (a) => bw.bitwiseOr(a.input, a.other)),
+  bitwiseXor: both('bitwiseXor', SIG.bitwiseXor, (a) => bw.bitwiseXor(a.input, a.other)),
+  bitwiseNot: both('bitwiseNot', SIG.bitwiseNot, (a) => bw.bitwiseNot(a.input)),
+  bitwiseLeftShift: both('bitwiseLeftShift', SIG.bitwiseLeftShift, (a) =>
+    bw.bitwiseLeftShift(a.input, a.other),
+  ),
+  bitwiseRightShift: both('bitwiseRightShift', SIG.bitwiseRightShift, (a) =>
+    bw.bitwiseRightShift(a.input, a.other),
+  ),
 };
 
 /** beta/alpha of the add-multiply ops as numbers. */
@@ -879,7 +906,7 @@ export const functions = {
     'tril_indices(int row, int col, int offset=0, *, ScalarType? dtype=None, Device? device=None)',
     (a) =>
       shm.triIndices(false, a.row, a.col, a.offset, {
-        dtype: a.dtype ?? 'int32',
+        dtype: a.dtype ?? 'int64',
         device: a.device ?? undefined,
       }),
   ),
@@ -900,7 +927,7 @@ export const functions = {
     'triu_indices(int row, int col, int offset=0, *, ScalarType? dtype=None, Device? device=None)',
     (a) =>
       shm.triIndices(true, a.row, a.col, a.offset, {
-        dtype: a.dtype ?? 'int32',
+        dtype: a.dtype ?? 'int64',
         device: a.device ?? undefined,
       }),
   ),
@@ -1168,6 +1195,27 @@ export const functions = {
         a.initial === null ? null : Number(a.initial),
       ),
   ),
+  // --- dtype ---
+  promoteTypes: fn('torch.promoteTypes', 'promote_types(ScalarType type1, ScalarType type2)', (a) =>
+    promoteTypes(normalizeDType(a.type1), normalizeDType(a.type2)),
+  ),
+  resultType: fn('torch.resultType', 'result_type(Tensor|Scalar tensor, Tensor|Scalar other)', (a) =>
+    resultType(
+      [a.tensor, a.other].map((v) => (typeof v === 'object' ? { dtype: v.dtype, dim: v.dim() } : v)),
+    ),
+  ),
+  canCast: fn('torch.canCast', 'can_cast(ScalarType from, ScalarType to)', (a) =>
+    canCast(normalizeDType(a.from), normalizeDType(a.to)),
+  ),
+  setDefaultDtype: fn('torch.setDefaultDtype', 'set_default_dtype(ScalarType d)', (a) => {
+    const d = normalizeDType(a.d);
+    if (d !== 'float32' && d !== 'float64')
+      throw new TypeError(`only floating-point types are supported as the default type (got ${d})`);
+    defaultFloat.dtype = d;
+  }),
+  getDefaultDtype: fn('torch.getDefaultDtype', 'get_default_dtype()', () => defaultFloat.dtype),
+  iinfo: fn('torch.iinfo', 'iinfo(ScalarType type)', (a) => iinfo(a.type)),
+  finfo: fn('torch.finfo', 'finfo(ScalarType? type=None)', (a) => finfo(a.type ?? undefined)),
 };
 /** A Scalar argument as a number (a bool is 0 or 1). */
 const scalarOr = (v: Tensor | number | boolean): Tensor | number => (typeof v === 'boolean' ? Number(v) : v);

@@ -4,11 +4,13 @@
  * through PyTorch's parameter list; api/torch.ts exports the functions, the end of this file
  * installs the methods on the prototype.
  */
+
 import { E } from '../backend/expr.js';
 import * as rnd from '../ops/random-more.js';
 import { fn, form, method, methodOverloads, overloads } from '../signature/bind.js';
 import type { MethodArgs } from '../signature/types.js';
 import { device as toDevice } from '../tensor/device.js';
+import { iinfo } from '../tensor/dtype.js';
 import type { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -65,8 +67,16 @@ const MSIG = {
 const G = (g: unknown): Generator | null => g as Generator | null;
 
 function randomRange(self: Tensor, from: number, to: number | null, g: Generator | null): Tensor {
-  // to=None: [from, 2^24] for float32 (the mantissa), [from, 2^31 - 1] for int32.
-  const hi = to ?? (self.dtype === 'float32' ? 2 ** 24 + 1 : 2 ** 31 - 1);
+  // to=None: [from, 2^mantissa] for floats, [from, max] for integers (int64: its int32 storage).
+  const hi =
+    to ??
+    (self.dtype === 'float32'
+      ? 2 ** 24 + 1
+      : self.dtype === 'float64'
+        ? 2 ** 53 + 1
+        : self.dtype === 'int64' || self.dtype === 'bool'
+          ? 2 ** 31 - 1
+          : Number(iinfo(self.dtype).max) + 1);
   if (hi <= from)
     throw new RangeError(`random_ expects 'from' to be less than 'to', but got from=${from} >= to=${hi}`);
   const span = hi - from;

@@ -7,6 +7,7 @@
  */
 import { tensorBackward } from '../autograd/grad.js';
 import { copySlices } from '../autograd/views.js';
+import * as bw from '../ops/bitwise.js';
 import {
   checkSameDevice,
   E,
@@ -31,7 +32,14 @@ import * as shm from '../ops/shape-more.js';
 import { form, method, methodOverloads } from '../signature/bind.js';
 import type { Bound, MethodArgs } from '../signature/types.js';
 import { type Device, type DeviceLike, device as toDevice } from '../tensor/device.js';
-import { type DType, type DTypeLike, normalizeDType } from '../tensor/dtype.js';
+import {
+  canCast,
+  type DType,
+  type DTypeLike,
+  isFloat,
+  normalizeDType,
+  torchTypeName,
+} from '../tensor/dtype.js';
 import { AutogradError, DeviceError, ShapeError } from '../tensor/errors.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { state } from '../tensor/state.js';
@@ -139,6 +147,17 @@ const MSIG = {
   slice: 'slice(Tensor self, int dim=0, int? start=None, int? end=None, int step=1)',
   unfold: 'unfold(Tensor self, int dimension, int size, int step)',
   sumToSize: 'sum_to_size(Tensor self, int[] size)',
+  // --- dtype ---
+  double: 'double(Tensor self)',
+  byte: 'byte(Tensor self)',
+  char: 'char(Tensor self)',
+  short: 'short(Tensor self)',
+  bitwiseAnd_: 'bitwise_and_(Tensor self, Tensor|Scalar other)',
+  bitwiseOr_: 'bitwise_or_(Tensor self, Tensor|Scalar other)',
+  bitwiseXor_: 'bitwise_xor_(Tensor self, Tensor|Scalar other)',
+  bitwiseNot_: 'bitwise_not_(Tensor self)',
+  bitwiseLeftShift_: 'bitwise_left_shift_(Tensor self, Tensor|Scalar other)',
+  bitwiseRightShift_: 'bitwise_right_shift_(Tensor self, Tensor|Scalar other)',
 } as const;
 
 /** Methods with several PyTorch forms: the first that accepts the arguments wins. */
@@ -247,7 +266,7 @@ const own = {
   /** `x.to(torch.int32)` */
   int: m('int', MSIG.int, (a) => cast(a.self, 'int32')),
   /** `x.to(torch.int64)` (stored as int32, docs/porting.md) */
-  long: m('long', MSIG.long, (a) => cast(a.self, 'int32')),
+  long: m('long', MSIG.long, (a) => cast(a.self, 'int64')),
   /** `x.to(torch.bool)` */
   bool: m('bool', MSIG.bool, (a) => cast(a.self, 'bool')),
   /** `x.type()` is the type's name (`torch.FloatTensor`); `x.type(dtype)` casts. */
@@ -256,10 +275,18 @@ const own = {
     form(OVL.type[0], (a) => typeName(a.self.dtype)),
     form(OVL.type[1], (a) => cast(a.self, normalizeDType(a.dtype))),
   ),
+  // --- dtype ---
+  /** `x.to(torch.float64)` (CPU only: WebGPU has no float64) */
+  double: m('double', MSIG.double, (a) => cast(a.self, 'float64')),
+  /** `x.to(torch.uint8)` */
+  byte: m('byte', MSIG.byte, (a) => cast(a.self, 'uint8')),
+  /** `x.to(torch.int8)` */
+  char: m('char', MSIG.char, (a) => cast(a.self, 'int8')),
+  /** `x.to(torch.int16)` */
+  short: m('short', MSIG.short, (a) => cast(a.self, 'int16')),
 };
 
-const typeName = (d: DType): string =>
-  `torch.${d === 'float32' ? 'FloatTensor' : d === 'int32' ? 'IntTensor' : 'BoolTensor'}`;
+const typeName = (d: DType): string => `torch.${torchTypeName(d)}Tensor`;
 
 // ---- in place ----
 
@@ -305,7 +332,7 @@ function inplace(
   // The op's backward may read its input (mul_'s other needs self): give it a copy of the old
   // values, as PyTorch saves self.clone() for in-place ops, not the storage about to change.
   const res = compute(sh.clone(cur));
-  if (res.dtype !== self.dtype && !(self.dtype === 'float32'))
+  if (res.dtype !== self.dtype && !canCast(res.dtype, self.dtype))
     throw new AutogradError(
       `result type ${res.dtype} can't be cast to the desired output type ${self.dtype} (${name})`,
     );
@@ -368,7 +395,7 @@ function randomFill(self: Tensor, kind: 'uniform' | 'normal', a: number, b: numb
       throw new AutogradError(`${kind}_ on a tensor with history`);
     },
     () => {
-      const tmp = emptyTensor(self.shape, 'float32', self.device);
+      const tmp = emptyTensor(self.shape, isFloat(self.dtype) ? self.dtype : 'float32', self.device);
       const { seed, offset } = g.next(tmp.numel());
       tmp.backend.random(kind, tmp, seed, offset, a, b);
       ewiseInto(`${kind}_`, self, (x) => x, [tmp]);
@@ -569,6 +596,25 @@ const inPlace = {
   ),
   normal_: m('normal_', MSIG.normal_, (a) =>
     randomFill(a.self, 'normal', a.mean, a.std, a.generator ?? defaultGenerator),
+  ),
+  // --- dtype ---
+  bitwiseAnd_: m('bitwiseAnd_', MSIG.bitwiseAnd_, (a) =>
+    inplace(a.self, 'bitwise_and_', [a.other], (x) => bw.bitwiseAnd(x, a.other)),
+  ),
+  bitwiseOr_: m('bitwiseOr_', MSIG.bitwiseOr_, (a) =>
+    inplace(a.self, 'bitwise_or_', [a.other], (x) => bw.bitwiseOr(x, a.other)),
+  ),
+  bitwiseXor_: m('bitwiseXor_', MSIG.bitwiseXor_, (a) =>
+    inplace(a.self, 'bitwise_xor_', [a.other], (x) => bw.bitwiseXor(x, a.other)),
+  ),
+  bitwiseNot_: m('bitwiseNot_', MSIG.bitwiseNot_, (a) =>
+    inplace(a.self, 'bitwise_not_', [], (x) => bw.bitwiseNot(x)),
+  ),
+  bitwiseLeftShift_: m('bitwiseLeftShift_', MSIG.bitwiseLeftShift_, (a) =>
+    inplace(a.self, 'bitwise_left_shift_', [a.other], (x) => bw.bitwiseLeftShift(x, a.other)),
+  ),
+  bitwiseRightShift_: m('bitwiseRightShift_', MSIG.bitwiseRightShift_, (a) =>
+    inplace(a.self, 'bitwise_right_shift_', [a.other], (x) => bw.bitwiseRightShift(x, a.other)),
   ),
 };
 
@@ -1288,6 +1334,29 @@ declare module '../tensor/tensor.js' {
     inverse(...args: MethodArgs<typeof SIG.inverse>): Tensor;
     /** [eigenvalues, eigenvectors] of a symmetric matrix (deprecated in PyTorch). */
     symeig(...args: MethodArgs<typeof SIG.symeig>): [Tensor, Tensor];
+    // --- dtype ---
+    /** `x.to(torch.float64)` (CPU only). */
+    double(...args: MethodArgs<typeof MSIG.double>): Tensor;
+    /** `x.to(torch.uint8)`. */
+    byte(...args: MethodArgs<typeof MSIG.byte>): Tensor;
+    /** `x.to(torch.int8)`. */
+    char(...args: MethodArgs<typeof MSIG.char>): Tensor;
+    /** `x.to(torch.int16)`. */
+    short(...args: MethodArgs<typeof MSIG.short>): Tensor;
+    /** In-place bitwise ops (integer and bool tensors). */
+    bitwiseAnd_(...args: MethodArgs<typeof MSIG.bitwiseAnd_>): Tensor;
+    bitwiseOr_(...args: MethodArgs<typeof MSIG.bitwiseOr_>): Tensor;
+    bitwiseXor_(...args: MethodArgs<typeof MSIG.bitwiseXor_>): Tensor;
+    bitwiseNot_(...args: MethodArgs<typeof MSIG.bitwiseNot_>): Tensor;
+    bitwiseLeftShift_(...args: MethodArgs<typeof MSIG.bitwiseLeftShift_>): Tensor;
+    bitwiseRightShift_(...args: MethodArgs<typeof MSIG.bitwiseRightShift_>): Tensor;
+    /** Bitwise ops as methods. */
+    bitwiseAnd(...args: MethodArgs<typeof SIG.bitwiseAnd>): Tensor;
+    bitwiseOr(...args: MethodArgs<typeof SIG.bitwiseOr>): Tensor;
+    bitwiseXor(...args: MethodArgs<typeof SIG.bitwiseXor>): Tensor;
+    bitwiseNot(...args: MethodArgs<typeof SIG.bitwiseNot>): Tensor;
+    bitwiseLeftShift(...args: MethodArgs<typeof SIG.bitwiseLeftShift>): Tensor;
+    bitwiseRightShift(...args: MethodArgs<typeof SIG.bitwiseRightShift>): Tensor;
   }
 }
 

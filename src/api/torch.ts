@@ -479,3 +479,17 @@ export const uniqueAsync = ops.uniqueAsync.fn;
 export const uniqueConsecutiveAsync = ops.uniqueConsecutiveAsync.fn;
 /** `repeatInterleave` with a repeats tensor on any device (awaited; or pass `outputSize`). */
 export const repeatInterleaveAsync = ops.repeatInterleaveAsync.fn;
+// --- dtype ---
+export const bitwiseAnd = ops.bitwiseAnd.fn;
+export const bitwiseOr = ops.bitwiseOr.fn;
+export const bitwiseXor = ops.bitwiseXor.fn;
+export const bitwiseNot = ops.bitwiseNot.fn;
+export const bitwiseLeftShift = ops.bitwiseLeftShift.fn;
+export const bitwiseRightShift = ops.bitwiseRightShift.fn;
+export const promoteTypes = functions.promoteTypes;
+export const resultType = functions.resultType;
+export const canCast = functions.canCast;
+export const setDefaultDtype = functions.setDefaultDtype;
+export const getDefaultDtype = functions.getDefaultDtype;
+export const iinfo = functions.iinfo;
+export const finfo = functions.finfo;

@@ -26,7 +26,7 @@ export function grad(
       throw new AutogradError(
         `grad can be implicitly created only for scalar outputs (got shape [${o.shape.join(', ')}])`,
       );
-    const one = emptyTensor(o.shape, 'float32', o.device);
+    const one = emptyTensor(o.shape, o.dtype, o.device);
     one.backend.elementwise(E.const(1), [], one);
     return one;
   });
@@ -70,7 +70,7 @@ export function tensorBackward(
       throw new AutogradError(
         `grad can be implicitly created only for scalar outputs (got shape [${x.shape.join(', ')}])`,
       );
-    g = emptyTensor(x.shape, 'float32', x.device);
+    g = emptyTensor(x.shape, x.dtype, x.device);
     g.backend.elementwise(E.const(1), [], g);
   } else if (g.shape.length !== x.shape.length || g.shape.some((s, i) => s !== x.shape[i]))
     throw new ShapeError(

@@ -1,13 +1,16 @@
 /**
- * Finite-difference gradient check in float32 (STYLE.md §9): along a random direction u,
+ * Finite-difference gradient check (STYLE.md §9): along a random direction u,
  * (f(x + h u) - f(x - h u)) / 2h  ==  <df/dx, u>, with f = <w, F(x)> for a random w.
  * One directional derivative per input keeps it cheap on any device while still catching
- * wrong, transposed or missing gradient terms.
+ * wrong, transposed or missing gradient terms. With float64 inputs (PyTorch's gradcheck requires
+ * double) the directions are float64 and the defaults are PyTorch's: eps 1e-6, atol 1e-5,
+ * rtol 1e-3; float32 inputs keep the looser eps 1e-2, atol 1e-3, rtol 1e-2.
  */
 
 import { randn } from '../ops/creation.js';
 import { add, mul } from '../ops/pointwise.js';
 import { sum } from '../ops/reduce.js';
+import { isFloat } from '../tensor/dtype.js';
 import { Generator } from '../tensor/random.js';
 import { noGrad } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -37,9 +40,11 @@ export async function gradcheck(
   inputs: readonly Tensor[],
   opts: GradcheckOptions = {},
 ): Promise<GradcheckResult> {
-  const eps = opts.eps ?? 1e-2;
-  const atol = opts.atol ?? 1e-3;
-  const rtol = opts.rtol ?? 1e-2;
+  const f64 =
+    inputs.some((x) => x.requiresGrad) && inputs.every((x) => !x.requiresGrad || x.dtype === 'float64');
+  const eps = opts.eps ?? (f64 ? 1e-6 : 1e-2);
+  const atol = opts.atol ?? (f64 ? 1e-5 : 1e-3);
+  const rtol = opts.rtol ?? (f64 ? 1e-3 : 1e-2);
   const g = new Generator(opts.seed ?? 1234);
   const scalarOut = (xs: Tensor[], w: Tensor[]): Tensor => {
     const r = fn(...xs);
@@ -48,7 +53,9 @@ export async function gradcheck(
   };
   const probe = fn(...inputs);
   const outs = Array.isArray(probe) ? probe : [probe];
-  const w = outs.map((o) => randn(o.shape, { device: o.device, generator: g }));
+  const w = outs.map((o) =>
+    randn(o.shape, { device: o.device, generator: g, dtype: isFloat(o.dtype) ? o.dtype : undefined }),
+  );
   const details: GradcheckResult['details'] = [];
   let ok = true;
   const diffable = inputs.map((x, i) => [x, i] as const).filter(([x]) => x.requiresGrad);
@@ -61,7 +68,7 @@ export async function gradcheck(
   for (let k = 0; k < diffable.length; k++) {
     const [x, i] = diffable[k];
     for (let dIdx = 0; dIdx < (opts.directions ?? 2); dIdx++) {
-      const u = randn(x.shape, { device: x.device, generator: g });
+      const u = randn(x.shape, { device: x.device, generator: g, dtype: x.dtype });
       const analytic = grads[k] ? await sum(mul(grads[k]!, u)).item() : 0;
       const at = (s: number) => {
         const xs = inputs.map((y, j) => (j === i ? add(y.detach(), mul(u, s * eps)) : y.detach()));

@@ -7,7 +7,7 @@
  * operand they meet (like a Python scalar in PyTorch), defaulting to f32. Float-only functions
  * (exp, log, div, pow, ...) compute in f32; the ops layer casts inputs where PyTorch promotes.
  */
-import type { DType } from '../tensor/dtype.js';
+import { type DType, isFloat } from '../tensor/dtype.js';
 
 export type ExType = 'f32' | 'i32' | 'bool';
 
@@ -34,6 +34,8 @@ export const unaryOps = [
   'not',
   'isnan',
   'isinf',
+  // --- dtype --- bitwise not: ~x on integers, logical not on bool
+  'bitnot',
 ] as const;
 export type UnOp = (typeof unaryOps)[number];
 
@@ -79,6 +81,12 @@ export const binaryOps = [
   'xor',
   // ── special/fft (helper special) ──
   ...loopBinaryOps,
+  // --- dtype --- bitwise ops on integers (and bool for band/bor/bxor); shifts are i32
+  'band',
+  'bor',
+  'bxor',
+  'shl',
+  'shr',
 ] as const;
 export type BinOp = (typeof binaryOps)[number];
 
@@ -110,7 +118,13 @@ export const E = {
   ...(Object.fromEntries(binaryOps.map((o) => [o, bin(o)])) as Record<BinOp, (a: ExLike, b: ExLike) => Ex>),
 };
 
-export const exType = (d: DType): ExType => (d === 'float32' ? 'f32' : d === 'int32' ? 'i32' : 'bool');
+/**
+ * A dtype's type inside a tree. The tree types are categories: 'f32' is "floating" (the CPU
+ * computes it in doubles and rounds only when storing, so a float64 output keeps every bit;
+ * WGSL computes in f32), 'i32' is "integral" (wraps at 32 bits; storing into an 8/16-bit array
+ * wraps again, which is the same as wrapping per op width for + - * and casts).
+ */
+export const exType = (d: DType): ExType => (isFloat(d) ? 'f32' : d === 'bool' ? 'bool' : 'i32');
 
 const floatUn = new Set<UnOp>([
   'exp',
@@ -129,6 +143,10 @@ const floatUn = new Set<UnOp>([
 const boolUn = new Set<UnOp>(['not', 'isnan', 'isinf']);
 const cmpBin = new Set<BinOp>(['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and', 'or', 'xor']);
 const floatBin = new Set<BinOp>(['div', 'pow', 'atan2']);
+/** Bitwise ops: bool with bool stays bool (band/bor/bxor), anything else computes in i32. */
+const bitBin = new Set<BinOp>(['band', 'bor', 'bxor', 'shl', 'shr']);
+const bitType = (op: BinOp, ta: ExType | null, tb: ExType | null): ExType =>
+  (ta ?? tb) === 'bool' && (tb ?? ta) === 'bool' && op !== 'shl' && op !== 'shr' ? 'bool' : 'i32';
 // ── special/fft (helper special) ──
 for (const op of loopBinaryOps) floatBin.add(op);
 const order: Record<ExType, number> = { bool: 0, i32: 1, f32: 2 };
@@ -146,9 +164,11 @@ export function typeOf(e: Ex, inputs: readonly ExType[]): ExType | null {
     case 'un':
       if (floatUn.has(e.op)) return 'f32';
       if (boolUn.has(e.op)) return 'bool';
+      if (e.op === 'bitnot') return typeOf(e.a, inputs) === 'bool' ? 'bool' : 'i32';
       return typeOf(e.a, inputs);
     case 'bin': {
       if (cmpBin.has(e.op)) return 'bool';
+      if (bitBin.has(e.op)) return bitType(e.op, typeOf(e.a, inputs), typeOf(e.b, inputs));
       if (floatBin.has(e.op)) return 'f32';
       const ta = typeOf(e.a, inputs);
       const tb = typeOf(e.b, inputs);
@@ -181,9 +201,11 @@ export function operandType(
   if (e.k === 'un') {
     if (floatUn.has(e.op)) return 'f32';
     if (e.op === 'not') return 'bool';
+    if (e.op === 'bitnot') return typeOf(e.a, inputs) === 'bool' ? 'bool' : 'i32';
     return typeOf(e.a, inputs) ?? weak;
   }
   if (e.op === 'and' || e.op === 'or' || e.op === 'xor') return 'bool';
+  if (bitBin.has(e.op)) return bitType(e.op, typeOf(e.a, inputs), typeOf(e.b, inputs));
   if (floatBin.has(e.op)) return 'f32';
   const ta = typeOf(e.a, inputs);
   const tb = typeOf(e.b, inputs);

@@ -41,13 +41,12 @@ export function compareTensor(
       abs: Number.POSITIVE_INFINITY,
       message: `${what}: shape [${actual.shape.join(', ')}], expected [${expected.shape.join(', ')}]`,
     };
-  const exact = expected.dtype !== 'float32';
-  const wantDtype = expected.dtype === 'int64' ? 'int32' : expected.dtype;
-  if (actual.dtype !== wantDtype)
+  const exact = expected.dtype !== 'float32' && expected.dtype !== 'float64';
+  if (actual.dtype !== expected.dtype)
     return {
       ratio: Number.POSITIVE_INFINITY,
       abs: Number.POSITIVE_INFINITY,
-      message: `${what}: dtype ${actual.dtype}, expected ${expected.dtype}${expected.dtype === 'int64' ? ' (int32 in torchts)' : ''}`,
+      message: `${what}: dtype ${actual.dtype}, expected ${expected.dtype}`,
     };
   let worst = 0;
   let worstAbs = 0;

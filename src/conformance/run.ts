@@ -55,8 +55,8 @@ function resolve(v: CaseValue, inputs: readonly Tensor[]): Arg {
 const read = async (t: Tensor) => ({ shape: t.shape, dtype: t.dtype, data: await t.toArray() });
 const zerosOf = (c: CaseTensor) => ({
   shape: c.shape,
-  dtype: c.dtype === 'int64' ? 'int32' : c.dtype,
-  data: new Float32Array(c.data.length),
+  dtype: c.dtype,
+  data: new Float64Array(c.data.length),
 });
 
 /**

@@ -1,7 +1,7 @@
 /** Case tensors <-> torchts tensors on a device. */
 import { fromArray } from '../ops/creation.js';
 import type { Device } from '../tensor/device.js';
-import { checkInt32Range } from '../tensor/dtype.js';
+import { checkInt32Range, type TypedArray, typedArrayFor } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { CaseTensor, JsonNumber } from './types.js';
 
@@ -14,11 +14,16 @@ export const decode = (v: JsonNumber): number =>
         ? Number.NEGATIVE_INFINITY
         : v;
 
-/** The case's values as a typed array of torchts's storage dtype (int64 -> int32, range-checked). */
-export function hostData(t: CaseTensor): Float32Array | Int32Array | Uint8Array {
+/** The case's values as a typed array of torchts's storage for its dtype (int64 -> int32, range-checked). */
+export function hostData(t: CaseTensor): TypedArray {
   if (t.dtype === 'float32') return Float32Array.from(t.data, decode);
+  if (t.dtype === 'float64') return Float64Array.from(t.data, decode);
   if (t.dtype === 'bool') return Uint8Array.from(t.data, (v) => (decode(v) !== 0 ? 1 : 0));
-  return Int32Array.from(t.data, (v) => checkInt32Range(decode(v), 'int64 input value'));
+  if (t.dtype === 'int64' || t.dtype === 'int32')
+    return Int32Array.from(t.data, (v) => checkInt32Range(decode(v), `${t.dtype} input value`));
+  const out = typedArrayFor(t.dtype, t.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = decode(t.data[i]);
+  return out;
 }
 
 /**
@@ -27,7 +32,7 @@ export function hostData(t: CaseTensor): Float32Array | Int32Array | Uint8Array 
  * `requires_grad` makes it a leaf that requires grad.
  */
 export function makeInput(t: CaseTensor, device: Device): Tensor {
-  let x = fromArray(hostData(t), t.shape, { device, dtype: t.dtype === 'bool' ? 'bool' : undefined });
+  let x = fromArray(hostData(t), t.shape, { device, dtype: t.dtype });
   if (t.noncontiguous) {
     if (x.dim() >= 2) x = x.transpose(-1, -2).contiguous().transpose(-1, -2);
     else if (x.numel() > 0) {

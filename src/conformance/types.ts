@@ -8,7 +8,7 @@ export type JsonNumber = number | 'nan' | 'inf' | '-inf';
 
 export interface CaseTensor {
   shape: number[];
-  dtype: 'float32' | 'int64' | 'int32' | 'bool';
+  dtype: 'float32' | 'float64' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
   data: JsonNumber[];
   requires_grad?: boolean;
   noncontiguous?: boolean;

@@ -9,7 +9,7 @@
 import { fromArray } from '../ops/creation.js';
 import { cat } from '../ops/shape.js';
 import { fn, registerType } from '../signature/bind.js';
-import type { TypedArray } from '../tensor/dtype.js';
+import { arrayClassOf, type DType, isFloat, itemSize, type TypedArray } from '../tensor/dtype.js';
 import { noGrad } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { DistributedError, loadMpi, type Mpi, type MpiReduce, type NativeBuf } from './mpi.js';
@@ -70,13 +70,22 @@ interface Group {
 }
 
 let defaultGroup: Group | null = null;
-const DTYPE_CODES: Record<string, number> = { float32: 1, int32: 2, bool: 3 };
+const DTYPE_CODES: Record<string, number> = {
+  float32: 1,
+  int32: 2,
+  bool: 3,
+  float64: 4,
+  int64: 5,
+  int16: 6,
+  int8: 7,
+  uint8: 8,
+};
 
 /** One process, no MPI: collectives copy within the process; point-to-point has no peer. */
 function localMpi(): Mpi {
   const none = { ptr: 0n, bytes: new Uint8Array(8), size: 8 };
   const copy = (s: NativeBuf | null, r: NativeBuf | null, n: number, dt: string) => {
-    if (s && r) r.bytes.set(s.bytes.subarray(0, n * (dt === 'bool' ? 1 : 4)));
+    if (s && r) r.bytes.set(s.bytes.subarray(0, n * itemSize(dt as DType)));
     return none;
   };
   const noPeer = () => {
@@ -210,7 +219,7 @@ export const destroyProcessGroup = fn(
 
 // ---- staging: tensors <-> native host buffers ----
 
-const itemBytes = (t: Tensor) => (t.dtype === 'bool' ? 1 : 4);
+const itemBytes = (t: Tensor) => itemSize(t.dtype);
 const fmt = (t: { shape: readonly number[]; dtype: string; device?: unknown }) =>
   `[${t.shape.join(', ')}] ${t.dtype}`;
 
@@ -253,9 +262,7 @@ function toNative(mpi: Mpi, data: TypedArray): NativeBuf {
 function fromNative(b: NativeBuf, dtype: string, n: number, offset = 0): TypedArray {
   const bytes = b.bytes.buffer;
   const o = b.bytes.byteOffset + offset;
-  if (dtype === 'float32') return new Float32Array(bytes, o, n);
-  if (dtype === 'int32') return new Int32Array(bytes, o, n);
-  return new Uint8Array(bytes, o, n);
+  return new (arrayClassOf(dtype as DType))(bytes, o, n);
 }
 
 /** Polls a request from the event loop until it completes, or fails after the group's timeout. */
@@ -407,7 +414,7 @@ function checkTensor(label: string, name: string, t: Tensor, like?: Tensor): voi
 
 /** MPI's reduction for a torch ReduceOp on a dtype; bool sums are logical or (as NCCL/gloo). */
 function mpiOp(label: string, op: ReduceOp, dtype: string): MpiReduce {
-  if (op === 'avg' && dtype !== 'float32')
+  if (op === 'avg' && !isFloat(dtype as DType))
     throw new DistributedError(`${label}: ReduceOp.AVG needs a floating-point tensor, got ${dtype}`);
   if (dtype === 'bool') return op === 'min' || op === 'product' ? 'min' : 'max';
   return op === 'avg' ? 'sum' : op === 'product' ? 'prod' : op;

@@ -151,6 +151,11 @@ export function loadMpi(): Mpi {
     float32: sym('ompi_mpi_float'),
     int32: sym('ompi_mpi_int'),
     bool: sym('ompi_mpi_uint8_t'),
+    float64: sym('ompi_mpi_double'),
+    int64: sym('ompi_mpi_int'), // stored as int32 (docs/porting.md)
+    int16: sym('ompi_mpi_short'),
+    int8: sym('ompi_mpi_signed_char'),
+    uint8: sym('ompi_mpi_uint8_t'),
   };
   const byte = sym('ompi_mpi_byte');
   const ops: Record<MpiReduce, Ptr> = {

@@ -117,7 +117,13 @@ export async function save(...args: unknown[]): Promise<Uint8Array> {
 }
 
 async function toRaw(t: Tensor): Promise<RawTensor> {
-  return { dtype: t.dtype, shape: [...t.shape], data: await t.toArray() };
+  // The checkpoint formats store float32, int32 (int64's storage) and bool so far.
+  if (t.dtype === 'int64') t = t.to('int32');
+  if (t.dtype !== 'float32' && t.dtype !== 'int32' && t.dtype !== 'bool')
+    throw new TypeError(
+      `torch.save: ${t.dtype} tensors cannot be written yet (checkpoints hold float32, int64/int32 and bool); convert with .float() or .int() first`,
+    );
+  return { dtype: t.dtype, shape: [...t.shape], data: (await t.toArray()) as RawTensor['data'] };
 }
 
 async function encode(obj: Saveable, opts: SaveOptions): Promise<Uint8Array> {

@@ -31,8 +31,7 @@ import { releaseGrad } from '../autograd/engine.js';
 import { ctorArgs, isPlainObject, overloads, registerCtor, registerType } from '../signature/bind.js';
 import type { Bound, CallArgs } from '../signature/types.js';
 import { type DeviceLike, device as toDevice } from '../tensor/device.js';
-import type { DTypeLike } from '../tensor/dtype.js';
-import { normalizeDType } from '../tensor/dtype.js';
+import { type DTypeLike, isFloat, normalizeDType } from '../tensor/dtype.js';
 import { noGrad } from '../tensor/state.js';
 import { Tensor } from '../tensor/tensor.js';
 import {
@@ -347,7 +346,7 @@ export class Module {
     const dt = b.dtype === null ? undefined : normalizeDType(b.dtype);
     const conv = (t: Tensor): Tensor => {
       let r = t;
-      if (dt && r.dtype === 'float32' && dt !== r.dtype) r = r.to(dt);
+      if (dt && isFloat(r.dtype) && dt !== r.dtype) r = r.to(dt);
       if (dev && !r.device.equals(dev)) r = r.to(dev);
       return r;
     };

@@ -60,7 +60,7 @@ export abstract class BatchNormBase extends Module {
     // int64 in PyTorch; stored as int32 (DESIGN: dtypes).
     this.registerBuffer(
       'num_batches_tracked',
-      track ? full([], 0, { device: f.device, dtype: 'int32' }) : null,
+      track ? full([], 0, { device: f.device, dtype: 'int64' }) : null,
     );
   }
   get runningMean(): Tensor | null {

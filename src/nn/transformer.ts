@@ -5,6 +5,7 @@
  * F.scaled_dot_product_attention (ops/attention.ts): the fused kernel where the backend has one,
  * the composed definition where the attention weights are asked for.
  */
+
 import { gelu } from '../ops/activation.js';
 import { scaledDotProductAttention, sdpaComposed } from '../ops/attention.js';
 import { arange, zeros } from '../ops/creation.js';
@@ -14,6 +15,7 @@ import { sum } from '../ops/reduce.js';
 import { cat, contiguous, expand, pad, reshape, squeeze, transpose, unsqueeze } from '../ops/shape.js';
 import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
+import { isFloat } from '../tensor/dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { noGrad } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -27,7 +29,7 @@ import { Parameter } from './parameter.js';
 /** A bool mask (true = masked out, nn.MultiheadAttention's convention) or a float mask, as additive float. */
 function maskToFloat(m: Tensor, what: string): Tensor {
   if (m.dtype === 'bool') return where(m, Number.NEGATIVE_INFINITY, 0);
-  if (m.dtype !== 'float32')
+  if (!isFloat(m.dtype))
     throw new DTypeError(
       `MultiheadAttention: only bool and floating types of ${what} are supported, got ${m.dtype}`,
     );

@@ -22,7 +22,7 @@ const hostInts = (t: Tensor | readonly number[], what: string): number[] => {
     throw new RangeError(`'${what}' argument should be a 1D CPU int64 tensor, but got 1D ${t.device} tensor`);
   return Array.from(t.toArraySync(), Number);
 };
-const intTensor = (xs: readonly number[]): Tensor => tensor([...xs], { dtype: 'int32' });
+const intTensor = (xs: readonly number[]): Tensor => tensor([...xs], { dtype: 'int64' });
 
 export class PackedSequence {
   readonly data: Tensor;

@@ -4,6 +4,7 @@
  * as stable, it is one `ewise` with its derivative as another expression.
  */
 
+import { floatOf } from '../tensor/dtype.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { isGradEnabled } from '../tensor/state.js';
 import { E, type Ex, emptyTensor, ewise, normDim, record, record1, type Tensor } from './core.js';
@@ -20,9 +21,9 @@ import { contiguous, reshape } from './shape.js';
  */
 function pointwise(name: string, f: (x: Ex) => Ex, d: (x: Ex) => Ex, dOps?: (x: Tensor) => Tensor) {
   return (x: Tensor): Tensor => {
-    const out = ewise(name, f, [x], 'float32');
+    const out = ewise(name, f, [x], floatOf(x.dtype));
     return record1(name, out, [x], (g) => [
-      mul(g, dOps && isGradEnabled() ? dOps(x) : ewise(`${name}_grad`, d, [x], 'float32')),
+      mul(g, dOps && isGradEnabled() ? dOps(x) : ewise(`${name}_grad`, d, [x], floatOf(x.dtype))),
     ]);
   };
 }
@@ -193,7 +194,7 @@ export function dropout(
     'dropout_mask',
     (u) => E.where(E.ge(u, p), 1 / (1 - p), 0),
     [rand(x.shape, { device: x.device, generator })],
-    'float32',
+    floatOf(x.dtype),
   );
   return mul(x, keep);
 }

@@ -9,7 +9,9 @@
  * fused path is taken only where it computes exactly the composed definition: no dropout, no
  * attention weights asked for, no gradient into a float mask, head dims the kernels support.
  */
+
 import type { View } from '../backend/backend.js';
+import { isFloat } from '../tensor/dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { isGradEnabled } from '../tensor/state.js';
@@ -54,7 +56,7 @@ function check(op: string, q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null,
       throw new ShapeError(
         `${op}(): Expected ${n} to be at least 2-dimensional, but got ${n}.dim() == ${t.dim()} (shape ${fmtShape(t.shape)})`,
       );
-    if (t.dtype !== 'float32')
+    if (!isFloat(t.dtype))
       throw new DTypeError(`${op}(): Expected ${n} to be a floating point tensor, but got ${t.dtype}`);
   }
   const E_ = q.shape[q.dim() - 1];
@@ -70,7 +72,7 @@ function check(op: string, q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null,
     );
   const batch = broadcastShapes(op, q.shape.slice(0, -2), k.shape.slice(0, -2), v.shape.slice(0, -2));
   if (mask) {
-    if (mask.dtype !== 'bool' && mask.dtype !== 'float32')
+    if (mask.dtype !== 'bool' && !isFloat(mask.dtype))
       throw new DTypeError(
         `${op}(): Expected attn_mask dtype to be bool or float32, but got attn_mask.dtype: ${mask.dtype}`,
       );
@@ -137,10 +139,10 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, o: Sd
 /** Whether the fused path applies (exported for the tests and the bench). */
 export function fusedApplies(q: Tensor, v: Tensor, o: SdpaOptions): boolean {
   const r = q.backend.routines;
-  if (!r?.attention || !r.attentionBackward) return false;
+  if (!r?.attention || !r.attentionBackward || q.dtype !== 'float32') return false;
   if ((o.dropoutP ?? 0) > 0) return false;
   const mask = o.attnMask ?? null;
-  if (mask && mask.dtype === 'float32' && needsGrad([mask])) return false;
+  if (mask && isFloat(mask.dtype) && needsGrad([mask])) return false;
   const e = q.shape[q.dim() - 1];
   const ev = v.shape[v.dim() - 1];
   return e <= FUSED_MAX_HEAD_DIM && ev <= FUSED_MAX_HEAD_DIM && e > 0 && ev > 0;

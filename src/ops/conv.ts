@@ -18,6 +18,7 @@
  * gradient (dy [G, Co, N*L] @ cols^T) is one GEMM with K = N*OH*OW, no per-sample reduce.
  * Memory: cols is kh*kw times the (padded) input; the matmul saves it for the backward.
  */
+import { isFloat } from '../tensor/dtype.js';
 import { fmtShape, ShapeError } from '../tensor/errors.js';
 import { checkSameDevice, E, emptyTensor, record1, type Tensor, viewOf } from './core.js';
 import { matmul } from './matmul.js';
@@ -152,9 +153,9 @@ export function fold(
 
 function checkFloat(op: string, ts: readonly (Tensor | null | undefined)[]): void {
   for (const t of ts)
-    if (t && t.dtype !== 'float32')
+    if (t && (!isFloat(t.dtype) || t.dtype !== ts[0]?.dtype))
       throw new TypeError(
-        `${op}: expected float32 tensors, got ${ts.map((x) => x?.dtype ?? 'None').join(', ')}`,
+        `${op}: expected floating point tensors of one dtype, got ${ts.map((x) => x?.dtype ?? 'None').join(', ')}`,
       );
 }
 

@@ -5,8 +5,11 @@ import {
   checkInt32Range,
   type DType,
   type DTypeLike,
+  isFloat,
   normalizeDType,
   type TypedArray,
+  typedArrayFor,
+  wrapInt,
 } from '../tensor/dtype.js';
 import { ShapeError } from '../tensor/errors.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
@@ -78,7 +81,7 @@ export function tensor(data: NestedNumbers | TypedArray | Tensor, opts?: TensorO
               typeof v === 'bigint' ||
               (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 2147483647),
           ) && flat.length > 0
-        ? 'int32'
+        ? 'int64'
         : state.defaultDtype;
   const dtype = dt(opts, inferred);
   return finish(upload(flat, shape, dtype, dev(opts)), opts);
@@ -95,19 +98,39 @@ function upload(
   let buf: TypedArray;
   if (dtype === 'float32')
     buf = values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>, Number);
-  else if (dtype === 'int32') {
+  else if (dtype === 'float64')
+    buf = values instanceof Float64Array ? values : Float64Array.from(values as ArrayLike<number>, Number);
+  else if (dtype === 'int32' || dtype === 'int64') {
+    // int64 is stored as int32: out-of-range values are refused, never wrapped.
     buf = new Int32Array(n);
-    for (let i = 0; i < n; i++)
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
       buf[i] = checkInt32Range(
-        typeof values[i] === 'boolean' ? Number(values[i]) : (values[i] as number | bigint),
+        typeof v === 'boolean' ? Number(v) : typeof v === 'number' ? Math.trunc(v) : v, // as PyTorch's cast
         'value',
       );
-  } else buf = Uint8Array.from(values as ArrayLike<number>, (v) => (v ? 1 : 0));
+    }
+  } else if (dtype === 'bool') buf = Uint8Array.from(values as ArrayLike<number>, (v) => (v ? 1 : 0));
+  else {
+    // uint8/int8/int16: the typed array converts as PyTorch's cast does (wraps to the width).
+    buf = typedArrayFor(dtype, n);
+    for (let i = 0; i < n; i++) buf[i] = wrapInt(dtype, Math.trunc(Number(values[i])));
+  }
   t.backend.write(t.storage, buf);
   return t;
 }
 
 /** From a typed array (copied) with a shape; integer arrays become int32 (range-checked), float ones float32. */
+function naturalDType(a: ArrayBufferView): DType {
+  if (a instanceof Float32Array) return 'float32';
+  if (a instanceof Float64Array) return 'float64';
+  if (a instanceof Uint8Array || a instanceof Uint8ClampedArray) return 'uint8';
+  if (a instanceof Int8Array) return 'int8';
+  if (a instanceof Int16Array) return 'int16';
+  if (a instanceof Int32Array || a instanceof Uint16Array) return 'int32';
+  return 'int64'; // Uint32Array, BigInt64Array, BigUint64Array
+}
+
 export function fromArray(
   data: TypedArray | BigInt64Array | Float64Array | number[],
   shape?: readonly number[],
@@ -117,11 +140,10 @@ export function fromArray(
   const n = s.reduce((a, b) => a * b, 1);
   if (n !== data.length)
     throw new ShapeError(`fromArray: shape [${s.join(', ')}] needs ${n} elements, got ${data.length}`);
-  // Integer arrays keep their values: bytes (Uint8Array, image data) are 0..255, not booleans.
-  // torchts has no 8/16-bit integer dtypes yet, so they all become int32 (Uint32/BigInt values
-  // are range-checked); pass `dtype: 'bool'` for a mask.
-  const natural: DType =
-    data instanceof Float32Array || data instanceof Float64Array || Array.isArray(data) ? 'float32' : 'int32';
+  // Typed arrays keep their dtype: Uint8Array (image bytes) is uint8 0..255, Float64Array is
+  // float64, BigInt64Array is int64 (range-checked: stored as int32); Uint16Array/Uint32Array,
+  // which PyTorch 1.13 lacks, become int32/int64 with their values checked. `dtype: 'bool'` for a mask.
+  const natural: DType = Array.isArray(data) ? state.defaultDtype : naturalDType(data);
   return finish(upload(data as ArrayLike<number>, s, dt(opts, natural), dev(opts)), opts);
 }
 
@@ -165,7 +187,7 @@ export function arange(a: number, b?: number, step = 1, opts?: TensorOptions): T
     throw new RangeError(`upper bound and larger bound inconsistent with step sign`);
   const n = Math.max(0, Math.ceil((end - start) / step));
   const ints = [start, end, step].every(Number.isInteger);
-  const dtype = dt(opts, ints ? 'int32' : state.defaultDtype);
+  const dtype = dt(opts, ints ? 'int64' : state.defaultDtype);
   const vals = new Float64Array(n);
   for (let i = 0; i < n; i++) vals[i] = start + i * step;
   return finish(upload(vals as unknown as number[], [n], dtype, dev(opts)), opts);
@@ -194,9 +216,12 @@ function draw(
   a: number,
   b: number,
   opts?: RandomOptions,
+  dtype: DType = dt(opts),
 ): Tensor {
+  if (!isFloat(dtype))
+    throw new TypeError(`${kind === 'uniform' ? 'rand' : 'randn'}: "${kind}" not implemented for ${dtype}`);
   const g = opts?.generator ?? defaultGenerator;
-  const t = emptyTensor(shape, 'float32', dev(opts));
+  const t = emptyTensor(shape, dtype, dev(opts));
   const { seed, offset } = g.next(t.numel());
   t.backend.random(kind, t, seed, offset, a, b);
   return t;
@@ -219,12 +244,12 @@ export function randint(
 ): Tensor {
   if (high <= low)
     throw new RangeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
-  const u = draw('uniform', shapeOf(shape, []), 0, 1, opts);
+  const u = draw('uniform', shapeOf(shape, []), 0, 1, opts, 'float32');
   return ewise(
     'randint',
     (x) => E.add(E.cast('i32', E.floor(E.mul(x, high - low))), low),
     [u],
-    dt(opts, 'int32'),
+    dt(opts, 'int64'),
   );
 }
 
@@ -241,5 +266,5 @@ export function randperm(n: number, opts?: RandomOptions): Tensor {
     p[i] = p[j];
     p[j] = tmp;
   }
-  return finish(upload(p, [n], dt(opts, 'int32'), dev(opts)), opts);
+  return finish(upload(p, [n], dt(opts, 'int64'), dev(opts)), opts);
 }

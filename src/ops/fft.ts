@@ -8,6 +8,7 @@
  * exact to float32 rounding; O(n^2) per line, fine for the signal lengths these are used at),
  * so the forward runs on every device and autograd differentiates it through matmul.
  */
+import { floatOf, isFloat } from '../tensor/dtype.js';
 import { ShapeError } from '../tensor/errors.js';
 import { normDim, type Tensor } from './core.js';
 import { fromArray } from './creation.js';
@@ -131,8 +132,7 @@ function scaleOf(norm: string | null, sizes: readonly number[], hermitian: boole
 }
 
 const realOnly = (x: Tensor, name: string): Tensor => {
-  if (x.dtype === 'bool' || x.dtype === 'int32') return pw.cast(x, 'float32');
-  if (x.dtype !== 'float32') throw new TypeError(`${name}: unsupported dtype ${x.dtype}`);
+  if (!isFloat(x.dtype)) return pw.cast(x, floatOf(x.dtype));
   return x;
 };
 

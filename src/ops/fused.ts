@@ -32,7 +32,14 @@ export function fusedCrossEntropy(
   reduction: 'mean' | 'sum' | 'none',
 ): Tensor | null {
   const routine = logits.backend.routines?.logSoftmaxNll;
-  if (!routine || logits.dim() !== 2 || target.dim() !== 1 || target.shape[0] !== logits.shape[0])
+  // The fused kernels are float32 (float64 takes the composed path).
+  if (
+    !routine ||
+    logits.dtype !== 'float32' ||
+    logits.dim() !== 2 ||
+    target.dim() !== 1 ||
+    target.shape[0] !== logits.shape[0]
+  )
     return null;
   const [N, C] = logits.shape;
   if (reduction !== 'none' && logits.backend.routines?.logSoftmaxNllReduced)

@@ -9,6 +9,7 @@
  * against the output positions and reduces over the index dim: O(index.numel() * N) memory,
  * exact gradients from prod/amax/amin's own backward.
  */
+import { isIndexDType } from '../tensor/dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { normDim, Tensor } from './core.js';
 import { arange, full } from './creation.js';
@@ -28,8 +29,8 @@ const isT = (v: unknown): v is Tensor => v instanceof Tensor;
 const asVector = (t: Tensor) => (t.dim() === 0 ? reshape(t, [1]) : t);
 
 function checkIndex(op: string, index: Tensor): void {
-  if (index.dtype !== 'int32')
-    throw new DTypeError(`${op}(): Expected dtype int64 (stored as int32) for index, got ${index.dtype}`);
+  if (!isIndexDType(index.dtype))
+    throw new DTypeError(`${op}(): Expected dtype int64 for index, got ${index.dtype}`);
 }
 
 /** Negative indices counted from the end of a dim of size n. */
@@ -130,7 +131,7 @@ export function scatterReduce(
     const total = includeSelf ? add(x, r) : r;
     const c = includeSelf ? add(count, 1) : count;
     out = where(hit, div(total, where(hit, c, 1)), x);
-    if (x.dtype !== 'float32') out = cast(out, x.dtype);
+    if (out.dtype !== x.dtype) out = cast(out, x.dtype);
   } else if (!includeSelf) out = where(hit, r, x);
   else if (reduce === 'prod') out = where(hit, mul(x, r), x);
   else out = where(hit, reduce === 'amax' ? maximum(x, r) : minimum(x, r), x);
@@ -267,7 +268,7 @@ function nonzeroLists(op: string, x: Tensor): number[][] {
 const intTensor = (vals: number[], shape: readonly number[], like: Tensor): Tensor =>
   reshape(asIntTensor(vals, like), shape);
 function asIntTensor(vals: number[], like: Tensor): Tensor {
-  if (vals.length === 0) return full([0], 0, { dtype: 'int32', device: like.device });
+  if (vals.length === 0) return full([0], 0, { dtype: 'int64', device: like.device });
   const t = arange(0, vals.length, 1, { device: like.device });
   t.backend.write(t.storage, Int32Array.from(vals));
   return t;

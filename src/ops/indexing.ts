@@ -2,15 +2,17 @@
  * Index ops on the gather / scatterAdd primitives: gather and scatter_add are each other's
  * gradient; index_select and embedding are gathers with a broadcast (stride-0) index.
  */
+
 import type { View } from '../backend/backend.js';
+import { isIndexDType } from '../tensor/dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { checkSameDevice, E, emptyTensor, ewise, expandView, normDim, record1, Tensor } from './core.js';
 import { cast } from './pointwise.js';
 import { reshape, unsqueeze } from './shape.js';
 
 function checkIndex(op: string, index: Tensor): void {
-  if (index.dtype !== 'int32')
-    throw new DTypeError(`${op}(): Expected dtype int64 (stored as int32) for index, got ${index.dtype}`);
+  if (!isIndexDType(index.dtype))
+    throw new DTypeError(`${op}(): Expected dtype int64 for index, got ${index.dtype}`);
 }
 
 /**
@@ -42,7 +44,7 @@ export function gather(x: Tensor, dim: number, index: Tensor, op = 'gather'): Te
   return record1('gather', out, [x], (g) => [scatterAdd(zerosOf(x), d, index, g)]);
 }
 
-const zerosOf = (x: Tensor) => ewise('zeros_like', () => E.const(0), [x], 'float32');
+const zerosOf = (x: Tensor) => ewise('zeros_like', () => E.const(0), [x], x.dtype);
 
 /** Out-of-place torch.scatter_add(x, dim, index, src). */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
@@ -111,9 +113,9 @@ export function embedding(input: Tensor, weight: Tensor, opts: { paddingIdx?: nu
   if (pad !== null && pad !== undefined) {
     // No gradient flows to the padding row: mask it out of the gradient only.
     const p = pad < 0 ? pad + weight.shape[0] : pad;
-    const keep = ewise('ne', (a) => E.ne(a, p), [unsqueeze(flat, 1)], 'float32');
+    const keep = ewise('ne', (a) => E.ne(a, p), [unsqueeze(flat, 1)], weight.dtype);
     const r = rows.detach();
-    rows = record1('embedding', r, [rows], (g) => [ewise('mul', E.mul, [g, keep], 'float32')]);
+    rows = record1('embedding', r, [rows], (g) => [ewise('mul', E.mul, [g, keep], g.dtype)]);
   }
   return reshape(rows, [...input.shape, weight.shape[1]]);
 }
@@ -144,7 +146,7 @@ export function oneHot(labels: Tensor, numClasses = -1): Tensor {
     Int32Array.from({ length: n }, (_, i) => i),
   );
   const shape = [...labels.shape, n];
-  const out = emptyTensor(shape, 'int32', labels.device);
+  const out = emptyTensor(shape, 'int64', labels.device);
   out.backend.elementwise(
     E.cast('i32', E.eq(E.input(0), E.input(1))),
     [expandView(unsqueeze(labels, -1), shape), expandView(classes, shape)],

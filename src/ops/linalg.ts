@@ -5,8 +5,9 @@
  * themselves differentiable. Backward formulas follow PyTorch's (derivatives.yaml,
  * FunctionsManual.cpp): solve, det, cholesky, qr, eigh, svdvals, pinv.
  */
+
 import type { LinalgKind } from '../backend/linalg.js';
-import type { TypedArray } from '../tensor/dtype.js';
+import { type DType, isFloat, type TypedArray, torchTypeName } from '../tensor/dtype.js';
 import { ShapeError } from '../tensor/errors.js';
 import { noGrad } from '../tensor/state.js';
 import { broadcastShapes, emptyTensor, record, record1, type Tensor } from './core.js';
@@ -70,8 +71,9 @@ function prim(
   shapes: readonly number[][],
   params: number[] = [],
 ): Tensor[] {
-  const ins = inputs.map((t) => contiguous(t.dtype === 'float32' ? t : cast(t, 'float32')));
-  const outs = shapes.map((s) => emptyTensor(s, 'float32', inputs[0].device));
+  const dt: DType = inputs.some((t) => t.dtype === 'float64') ? 'float64' : 'float32';
+  const ins = inputs.map((t) => contiguous(t.dtype === dt ? t : cast(t, dt)));
+  const outs = shapes.map((s) => emptyTensor(s, dt, inputs[0].device));
   // Empty outputs have nothing to compute (callers fill any that need values).
   if (outs.every((o) => o.numel() > 0)) inputs[0].backend.linalg(kind, ins, outs, params);
   return outs;
@@ -79,10 +81,8 @@ function prim(
 
 function checkMatrix(op: string, A: Tensor, name = 'A'): void {
   if (A.dim() < 2) throw new ShapeError(`${op}: The input tensor ${name} must have at least 2 dimensions.`);
-  if (A.dtype !== 'float32')
-    throw new TypeError(
-      `${op}: Expected a floating point tensor as input. Got ${A.dtype === 'int32' ? 'Long' : 'Bool'}`,
-    );
+  if (!isFloat(A.dtype))
+    throw new TypeError(`${op}: Expected a floating point tensor as input. Got ${torchTypeName(A.dtype)}`);
 }
 function checkSquare(op: string, A: Tensor, name = 'A'): void {
   checkMatrix(op, A, name);
@@ -702,7 +702,7 @@ export function matrixRank(
       ? abs(prim('eigh', [A], [[...batchOf(A), rows(A)], A.shape.slice()])[0])
       : svdRaw(A).S;
     const tol = tolerance(A, S, atol, rtol);
-    return sum(gt(S, tol), [-1], { dtype: 'int32' });
+    return sum(gt(S, tol), [-1], { dtype: 'int64' });
   });
 }
 
@@ -712,9 +712,9 @@ type Dims = readonly number[] | null;
 
 /** torch.linalg.vector_norm with PyTorch's subgradients (0 at a zero norm). */
 export function vectorNorm(x: Tensor, ord: number = 2, dim: Dims = null, keepdim = false): Tensor {
-  if (x.dtype !== 'float32')
+  if (!isFloat(x.dtype))
     throw new TypeError(
-      `linalg.vector_norm: Expected a floating point or complex tensor as input. Got ${x.dtype === 'int32' ? 'Long' : 'Bool'}`,
+      `linalg.vector_norm: Expected a floating point or complex tensor as input. Got ${torchTypeName(x.dtype)}`,
     );
   const dims = dim === null ? x.shape.map((_, i) => i) : dim.map((d) => (d < 0 ? d + x.dim() : d));
   if (x.numel() === 0 && (ord < 0 || ord === Number.POSITIVE_INFINITY) && dims.some((d) => x.shape[d] === 0))
@@ -942,7 +942,7 @@ export function lstsq(
   const m = rows(A);
   const n = cols(A);
   return noGrad(() => {
-    const rank = drv === 'gels' ? cast(zeros([0], dev), 'int32') : matrixRank(A, null, rcond);
+    const rank = drv === 'gels' ? cast(zeros([0], dev), 'int64') : matrixRank(A, null, rcond);
     const sv = drv === 'gelsd' || drv === 'gelss' ? svdRaw(A).S : empty;
     let res = empty;
     if (m > n && drv !== 'gelsy') {

@@ -2,6 +2,7 @@
  * Loss functions (F.*), composed from ops. Cross-entropy takes the fused log-softmax + NLL
  * routine where the backend has one; the composed path stays as the tested reference.
  */
+import { isFloat, isIndexDType } from '../tensor/dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { logSoftmax } from './activation.js';
 import { E, ewise, record1, type Tensor } from './core.js';
@@ -51,7 +52,7 @@ export interface NllOptions {
 /** F.nll_loss over log-probabilities [N, C] or [N, C, d1, ...] and int targets. */
 export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): Tensor {
   const ignore = opts.ignoreIndex ?? -100;
-  if (target.dtype !== 'int32')
+  if (!isIndexDType(target.dtype))
     throw new DTypeError(
       `nll_loss: expected target of dtype int64 (class indices), got ${target.dtype}; for class probabilities use cross_entropy`,
     );
@@ -98,10 +99,9 @@ export interface CrossEntropyOptions extends NllOptions {
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
   const ls = opts.labelSmoothing ?? 0;
   if (ls < 0 || ls > 1) throw new RangeError(`label_smoothing must be between 0.0 and 1.0. Got: ${ls}`);
-  if (input.dtype !== 'float32')
-    throw new DTypeError(`cross_entropy: expected float logits, got ${input.dtype}`);
+  if (!isFloat(input.dtype)) throw new DTypeError(`cross_entropy: expected float logits, got ${input.dtype}`);
   const classDim = input.dim() === 1 ? 0 : 1;
-  if (target.dtype === 'float32') {
+  if (isFloat(target.dtype)) {
     checkSame('cross_entropy', input, target);
     const lp = logSoftmax(input, classDim);
     const C = input.shape[classDim];
@@ -117,7 +117,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     void tgt;
     return reduce(losses, r);
   }
-  if (target.dtype !== 'int32')
+  if (!isIndexDType(target.dtype))
     throw new DTypeError(
       `cross_entropy: expected target of dtype int64 (class indices) or float32 (probabilities), got ${target.dtype}`,
     );

@@ -2,6 +2,7 @@
  * Matrix products on the one `Backend.matmul` primitive. Transposes are views (strides), never
  * copies: the backward's x^T @ dy and dy @ W arrive at the kernel as strided operands.
  */
+import { isFloat } from '../tensor/dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { isGradEnabled } from '../tensor/state.js';
 import { broadcastShapes, checkSameDevice, emptyTensor, expandView, record1, type Tensor } from './core.js';
@@ -11,8 +12,10 @@ import { expand, reshape, squeeze, transpose, unsqueeze } from './shape.js';
 
 function checkFloat(op: string, ...ts: Tensor[]): void {
   for (const t of ts)
-    if (t.dtype !== 'float32')
-      throw new DTypeError(`${op}: expected float32 operands, got ${ts.map((x) => x.dtype).join(' and ')}`);
+    if (!isFloat(t.dtype) || t.dtype !== ts[0].dtype)
+      throw new DTypeError(
+        `${op}: expected floating point operands of one dtype, got ${ts.map((x) => x.dtype).join(' and ')}`,
+      );
 }
 
 /** Batched product of tensors with >= 2 dims (batch dims broadcast), optional fused bias/relu. */
@@ -26,7 +29,7 @@ function bmmRaw(op: string, a: Tensor, b: Tensor, bias?: Tensor, activation?: 'r
       `${op}: mat1 and mat2 shapes cannot be multiplied (${M}x${K} and ${K2}x${N}) (shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)})`,
     );
   const batch = broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const out = emptyTensor([...batch, M, N], 'float32', a.device);
+  const out = emptyTensor([...batch, M, N], a.dtype, a.device);
   out.backend.matmul(expandView(a, [...batch, M, K]), expandView(b, [...batch, K, N]), out, {
     bias,
     activation,
@@ -111,7 +114,13 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, activati
     const x2 = x.dim() === 2 ? x : reshape(x, [-1, inF]);
     const g2 = g.dim() === 2 ? g : reshape(g, [-1, weight.shape[0]]);
     const fused = x.backend.routines?.linearGrads;
-    if (fused && !isGradEnabled() && weight.requiresGrad && (!bias || bias.requiresGrad)) {
+    if (
+      fused &&
+      x.dtype === 'float32' &&
+      !isGradEnabled() &&
+      weight.requiresGrad &&
+      (!bias || bias.requiresGrad)
+    ) {
       // dW and db in one kernel (one read of g) instead of a matmul plus a reduce.
       const dW = emptyTensor(weight.shape, 'float32', weight.device);
       const db = bias ? emptyTensor(bias.shape, 'float32', bias.device) : null;

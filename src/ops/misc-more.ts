@@ -4,6 +4,7 @@
  * own positions back, averaging where the input itself overlaps, as PyTorch's
  * as_strided_backward).
  */
+import { isInt } from '../tensor/dtype.js';
 import { fmtShape, ShapeError } from '../tensor/errors.js';
 import { broadcastShapes, normDim, record1, type Tensor, viewOf } from './core.js';
 import { arange, fromArray, full, fullLike, ones, zeros, zerosLike } from './creation.js';
@@ -304,7 +305,7 @@ export function advancedIndex(x: Tensor, indices: readonly Tensor[]): Tensor {
       const found = nonzero(t, true) as Tensor[];
       if (t.dim() === 0) throw new RangeError('index(): a 0-d bool index is not supported yet');
       ints.push(...found);
-    } else if (t.dtype === 'int32') ints.push(t);
+    } else if (isInt(t.dtype)) ints.push(t);
     else
       throw new TypeError(`tensors used as indices must be long, int, byte or bool tensors, got ${t.dtype}`);
   }

@@ -3,6 +3,7 @@
  * follow from the pieces): max_unpool{1,2,3}d, feature_alpha_dropout, multilabel_margin_loss,
  * grid_sample / affine_grid, ctc_loss.
  */
+import { isInt } from '../tensor/dtype.js';
 import { fmtShape, ShapeError } from '../tensor/errors.js';
 import { defaultGenerator } from '../tensor/random.js';
 import { noGrad } from '../tensor/state.js';
@@ -69,7 +70,7 @@ export function maxUnpool(
     throw new ShapeError(
       `${op}: Expected shape of indices to be same as that of the input tensor (${fmtShape(x.shape)}) but got indices tensor with shape: ${fmtShape(indices.shape)}`,
     );
-  if (indices.dtype === 'float32' || indices.dtype === 'bool')
+  if (!isInt(indices.dtype))
     throw new TypeError(`${op}: elements in indices should be type int64 but got: ${indices.dtype}`);
   const k = kernel.length === 1 ? new Array<number>(nd).fill(kernel[0]) : [...kernel];
   const s =

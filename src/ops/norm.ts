@@ -8,6 +8,7 @@
  * All use the biased variance for normalising (as PyTorch); batchNorm's running variance
  * takes the unbiased one (n / (n - 1)).
  */
+import { isFloat } from '../tensor/dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { isGradEnabled, noGrad } from '../tensor/state.js';
 import { checkSameDevice, emptyTensor, ewiseInto, record, type Tensor } from './core.js';
@@ -31,7 +32,7 @@ export interface BatchNormOptions {
 const torchSize = (s: readonly number[]) => `torch.Size(${fmtShape(s)})`;
 
 function checkFloat(op: string, x: Tensor): void {
-  if (x.dtype !== 'float32') throw new DTypeError(`${op}: expected a float32 input, got ${x.dtype}`);
+  if (!isFloat(x.dtype)) throw new DTypeError(`${op}: expected a floating point input, got ${x.dtype}`);
 }
 
 /** (x - mean) / sqrt(var + eps) over `dims`, biased variance; also returns the statistics. */

@@ -4,6 +4,7 @@
  * backend's existing primitives (backend/expr.ts); each backward is written with ops, so it is
  * differentiable again. Edge cases (NaN, infinities, the domain's ends) follow PyTorch.
  */
+import { type DType, finfo, floatOfArgs, isFloat, promoteTypes, resultType } from '../tensor/dtype.js';
 import { DTypeError } from '../tensor/errors.js';
 import { E, type Ex, ewise, isTensor, record1, type Tensor, type TensorOrScalar } from './core.js';
 import * as pw from './pointwise.js';
@@ -14,7 +15,7 @@ const F32_MAX = 3.4028234663852886e38;
 const f32 = (e: Ex): Ex => E.cast('f32', e);
 /** An elementwise op with a float32 result: integer and bool inputs are converted first. */
 const ewiseF = (name: string, f: (...xs: Ex[]) => Ex, args: readonly TensorOrScalar[]): Tensor =>
-  ewise(name, (...xs) => f(...xs.map(f32)), args, 'float32');
+  ewise(name, (...xs) => f(...xs.map(f32)), args, floatOfArgs(args));
 
 /** A float-valued unary op: forward expression, derivative `d(x, out)` (times the gradient). */
 function unaryF(name: string, f: (x: Ex) => Ex, deriv: ((x: Tensor, out: Tensor) => Tensor) | null) {
@@ -98,7 +99,7 @@ export const deg2rad = scaled('deg2rad', Math.PI / 180);
 export const rad2deg = scaled('rad2deg', 180 / Math.PI);
 /** x - trunc(x); its gradient passes through. */
 export function frac(x: Tensor): Tensor {
-  const out = ewise('frac', (v) => E.sub(v, E.trunc(v)), [x], x.dtype === 'float32' ? 'float32' : x.dtype);
+  const out = ewise('frac', (v) => E.sub(v, E.trunc(v)), [x], x.dtype);
   return record1('frac', out, [x], (g) => [g]);
 }
 
@@ -143,14 +144,15 @@ export function nanToNum(
   posinf: number | null = null,
   neginf: number | null = null,
 ): Tensor {
-  if (x.dtype !== 'float32') return pw.cast(x, x.dtype);
-  const pi = posinf ?? F32_MAX;
-  const ni = neginf ?? -F32_MAX;
+  if (!isFloat(x.dtype)) return pw.cast(x, x.dtype);
+  const big = finfo(x.dtype).max;
+  const pi = posinf ?? big;
+  const ni = neginf ?? -big;
   const out = ewise(
     'nan_to_num',
     (v) => E.where(E.isnan(v), nan ?? 0, E.where(E.isinf(v), E.where(E.gt(v, 0), pi, ni), v)),
     [x],
-    'float32',
+    x.dtype,
   );
   return record1('nan_to_num', out, [x], (g) => [pw.where(pw.isfinite(x), g, 0)]);
 }
@@ -158,7 +160,7 @@ export function nanToNum(
 /** True where the sign bit is set (negative numbers and -0). */
 const signbitEx = (v: Ex) => E.or(E.lt(v, 0), E.and(E.eq(v, 0), E.lt(E.div(1, v), 0)));
 export function signbit(x: Tensor): Tensor {
-  if (x.dtype !== 'float32') return ewise('signbit', (v) => E.lt(v, 0), [x], 'bool');
+  if (!isFloat(x.dtype)) return ewise('signbit', (v) => E.lt(v, 0), [x], 'bool');
   return ewise('signbit', signbitEx, [x], 'bool');
 }
 
@@ -189,15 +191,15 @@ function fmodEx(x: Ex, y: Ex, float: boolean): Ex {
   // A finite dividend over an infinite divisor is itself (Python's modulus gives +-inf).
   return float ? E.where(E.and(E.isinf(y), E.eq(E.isinf(x), 0)), x, fixed) : fixed;
 }
-const binaryDtype = (a: Tensor, b: TensorOrScalar) => {
-  const float = a.dtype === 'float32' || (isTensor(b) ? b.dtype === 'float32' : !Number.isInteger(Number(b)));
-  return float ? 'float32' : 'int32';
+const binaryDtype = (a: Tensor, b: TensorOrScalar): DType => {
+  const d = resultType([a, b].map((v) => (isTensor(v) ? { dtype: v.dtype, dim: v.dim() } : Number(v))));
+  return d === 'bool' ? 'int64' : d;
 };
 
 /** C's fmod: the remainder has the dividend's sign. */
 export function fmod(a: Tensor, b: TensorOrScalar): Tensor {
   const dt = binaryDtype(a, b);
-  const out = ewise('fmod', (x, y) => fmodEx(x, y, dt === 'float32'), [a, b], dt);
+  const out = ewise('fmod', (x, y) => fmodEx(x, y, isFloat(dt)), [a, b], dt);
   return record1('fmod', out, [a, b], (g) => [
     g,
     isTensor(b) && b.requiresGrad ? pw.neg(pw.mul(g, pw.div(a, b, { roundingMode: 'trunc' }))) : null,
@@ -315,7 +317,7 @@ export function copysign(a: Tensor, b: TensorOrScalar): Tensor {
 
 /** values where x == 0, else x > 0 (NaN gives 0). No gradient, as PyTorch. */
 export function heaviside(x: Tensor, values: Tensor): Tensor {
-  const dt = x.dtype === 'float32' || values.dtype === 'float32' ? 'float32' : x.dtype;
+  const dt = promoteTypes(x.dtype, values.dtype);
   return ewise('heaviside', (v, h) => E.where(E.eq(v, 0), h, E.where(E.gt(v, 0), 1, 0)), [x, values], dt);
 }
 
@@ -332,24 +334,26 @@ export function lerp(x: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
   return pw.add(x, pw.mul(weight, pw.sub(end, x)));
 }
 
-/** torch.float_power: pow in floating point (float32 here; PyTorch computes in float64). */
+/** torch.float_power: pow in float64, as PyTorch (float32 on devices without float64: WebGPU). */
 export function floatPower(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  const f = (v: TensorOrScalar) => (isTensor(v) && v.dtype !== 'float32' ? pw.cast(v, 'float32') : v);
+  const dev = isTensor(a) ? a.device.type : isTensor(b) ? b.device.type : 'cpu';
+  const to: DType = dev === 'cpu' ? 'float64' : 'float32';
+  const f = (v: TensorOrScalar) => (isTensor(v) && v.dtype !== to ? pw.cast(v, to) : v);
   const fa = f(a);
   return pw.pow(isTensor(fa) ? fa : Number(fa), f(b));
 }
 
 /** torch.sgn of a real tensor: -1, 0 or 1 (0 for NaN); no gradient. */
 export function sgn(x: Tensor): Tensor {
-  if (x.dtype !== 'float32') return pw.sign(x);
-  const out = ewise('sgn', (v) => E.where(E.gt(v, 0), 1, E.where(E.lt(v, 0), -1, 0)), [x], 'float32');
+  if (!isFloat(x.dtype)) return pw.sign(x);
+  const out = ewise('sgn', (v) => E.where(E.gt(v, 0), 1, E.where(E.lt(v, 0), -1, 0)), [x], x.dtype);
   return record1('sgn', out, [x], (g) => [zeros(g)]);
 }
 
 /** fmax/fmin: max/min that ignore a NaN operand; ties give the gradient to input, as PyTorch. */
 function fminmax(name: string, pick: (x: Ex, y: Ex) => Ex, wins: (a: Tensor, b: Tensor) => Tensor) {
   return (a: Tensor, b: Tensor): Tensor => {
-    const dt = a.dtype === 'float32' || b.dtype === 'float32' ? 'float32' : a.dtype;
+    const dt = promoteTypes(a.dtype, b.dtype);
     const out = ewise(name, (x, y) => E.where(E.isnan(x), y, E.where(E.isnan(y), x, pick(x, y))), [a, b], dt);
     return record1(name, out, [a, b], (g) => {
       const first = pw.logicalOr(wins(a, b), pw.isnan(b));
@@ -402,7 +406,7 @@ export const erfc = unaryF(
 /** torch.floor_divide: PyTorch's div_floor (fmod-based, so a/b's rounding cannot move it); no gradient. */
 export function floorDivide(a: Tensor, b: TensorOrScalar): Tensor {
   const dt = binaryDtype(a, b);
-  if (dt !== 'float32') return pw.div(a, b, { roundingMode: 'floor' });
+  if (!isFloat(dt)) return pw.div(a, b, { roundingMode: 'floor' });
   const out = ewiseF(
     'floor_divide',
     (x, y) => {

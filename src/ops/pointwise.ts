@@ -2,14 +2,13 @@
  * Pointwise ops: each is an expression from backend/expr.ts (compiled per backend) plus a
  * backward written with ops. PyTorch's dtype promotion decides the output dtype.
  */
-import { type DType, resultType } from '../tensor/dtype.js';
+import { type DType, floatOf, isFloat, resultType } from '../tensor/dtype.js';
 import { DTypeError } from '../tensor/errors.js';
 import { isGradEnabled } from '../tensor/state.js';
 import { E, type Ex, ewise, isTensor, needsGrad, record1, type Tensor, type TensorOrScalar } from './core.js';
 
 const dimOf = (a: TensorOrScalar) => (isTensor(a) ? { dtype: a.dtype, dim: a.dim() } : a);
 const promoted = (...xs: TensorOrScalar[]): DType => resultType(xs.map(dimOf));
-const floatOf = (d: DType): DType => (d === 'float32' ? d : 'float32');
 
 /** An elementwise unary op with its derivative `d(x, out)` (times the incoming gradient). */
 function unary(
@@ -75,7 +74,7 @@ export const round = unary('round', E.round, null, 'same');
 export const trunc = unary('trunc', E.trunc, null, 'same');
 export const reciprocal = unary('reciprocal', E.recip, (_x, o) => neg(mul(o, o)));
 export const square = (x: Tensor): Tensor => {
-  const out = ewise('square', (a) => E.mul(a, a), [x], x.dtype === 'bool' ? 'int32' : x.dtype);
+  const out = ewise('square', (a) => E.mul(a, a), [x], x.dtype === 'bool' ? 'int64' : x.dtype);
   return record1('square', out, [x], (g) => [mul(g, mul(x, 2))]);
 };
 export function relu(x: Tensor): Tensor {
@@ -104,7 +103,7 @@ export const isfinite = (x: Tensor): Tensor =>
 // ---- binary arithmetic ----
 function needFloat(op: string, a: TensorOrScalar, b: TensorOrScalar): DType {
   const d = promoted(a, b);
-  if (d === 'bool' && op !== 'add' && op !== 'mul') return 'int32';
+  if (d === 'bool' && op !== 'add' && op !== 'mul') return 'int64';
   return d;
 }
 
@@ -181,7 +180,7 @@ export function div(
   if (rm) {
     const d = promoted(a, b);
     const f = rm === 'trunc' ? E.trunc : E.floor;
-    const out = ewise('div', (x, y) => f(E.div(x, y)), [a, b], d === 'bool' ? 'int32' : d);
+    const out = ewise('div', (x, y) => f(E.div(x, y)), [a, b], d === 'bool' ? 'int64' : d);
     return record1('div', out, [a, b], (g) => [zerosLikeG(g), zerosLikeG(g)]);
   }
   const out = ewise('div', E.div, [a, b], floatOf(promoted(a, b)));
@@ -193,12 +192,7 @@ export function div(
 
 export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const d = promoted(a, b);
-  const out = ewise(
-    'pow',
-    E.pow,
-    [a, b],
-    d === 'bool' ? 'int32' : d === 'int32' && !(isTensor(b) || Number.isInteger(b)) ? 'float32' : d,
-  );
+  const out = ewise('pow', E.pow, [a, b], d === 'bool' ? 'int64' : d);
   return record1('pow', out, [a, b], (g) => [
     isTensor(a) && a.requiresGrad
       ? // d/da a^b = b a^(b-1); PyTorch defines it as 0 where b == 0 (even at a == 0).
@@ -235,7 +229,12 @@ function minmax(
   const out = ewise(name, f, [a, b], promoted(a, b));
   // Ties split the gradient evenly, as PyTorch does.
   const share = (x: TensorOrScalar, y: TensorOrScalar) =>
-    ewise(`${name}_grad`, (p, q) => E.where(E.eq(p, q), 0.5, E.cast('f32', wins(p, q))), [x, y], 'float32');
+    ewise(
+      `${name}_grad`,
+      (p, q) => E.where(E.eq(p, q), 0.5, E.cast('f32', wins(p, q))),
+      [x, y],
+      floatOf(promoted(x, y)),
+    );
   return record1(name, out, [a, b], (g) => [
     mul(g, share(a, b)),
     isTensor(b) && b.requiresGrad ? mul(g, share(b, a)) : null,
@@ -244,7 +243,7 @@ function minmax(
 
 /** torch.remainder: Python's modulus (result has the divisor's sign). */
 export function remainder(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  const out = ewise('remainder', E.mod, [a, b], promoted(a, b) === 'bool' ? 'int32' : promoted(a, b));
+  const out = ewise('remainder', E.mod, [a, b], promoted(a, b) === 'bool' ? 'int64' : promoted(a, b));
   return record1('remainder', out, [a, b], (g) => [
     g,
     isTensor(b) && b.requiresGrad ? mul(g, neg(div(a, b, { roundingMode: 'floor' }))) : null,
@@ -252,7 +251,7 @@ export function remainder(a: TensorOrScalar, b: TensorOrScalar): Tensor {
 }
 
 export function atan2(a: Tensor, b: TensorOrScalar): Tensor {
-  const out = ewise('atan2', E.atan2, [a, b], 'float32');
+  const out = ewise('atan2', E.atan2, [a, b], floatOf(promoted(a, b)));
   return record1('atan2', out, [a, b], (g) => {
     const den = add(mul(a, a), mul(b, b));
     return [mul(g, div(b, den)), isTensor(b) ? mul(g, div(neg(a), den)) : null];
@@ -336,7 +335,11 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tens
 /** A copy converted to dtype (Tensor.to(dtype)); differentiable between float types. */
 export function cast(x: Tensor, dtype: DType): Tensor {
   const out = ewise('to', (a) => a, [x], dtype);
-  if (dtype === 'float32' && x.dtype === 'float32') return record1('clone', out, [x], (g) => [g]);
+  // Between float dtypes the cast is differentiable: the gradient is cast back.
+  if (isFloat(dtype) && isFloat(x.dtype))
+    return record1(dtype === x.dtype ? 'clone' : 'to', out, [x], (g) => [
+      g.dtype === x.dtype ? g : cast(g, x.dtype),
+    ]);
   return out;
 }
 

@@ -223,7 +223,7 @@ export function maxPool2d(
   const kk = k[0] * k[1];
   const shape4 = [N, C, OH, OW];
   const values = emptyTensor(shape4, x.dtype, x.device);
-  const idx = emptyTensor(shape4, 'int32', x.device);
+  const idx = emptyTensor(shape4, 'int64', x.device);
   const be = values.backend;
   // The winner's flat input index h * W + w. Without padding every window lies inside, and the
   // index is base(o) + a constant per kernel offset; with padding, row and column are clamped
@@ -278,7 +278,7 @@ export function maxPool2d(
     // Large windows: one copy as [kh*kw, N, C, OH, OW], argmax over the leading dim.
     const flat = reshape(contiguous(permute(win, [4, 5, 0, 1, 2, 3])), [kk, N, C, OH, OW]);
     be.reduce('max', permute(flat, [1, 2, 3, 4, 0]), 1, values);
-    const arg = reduceRaw('argmax', flat, [0], false, 'int32');
+    const arg = reduceRaw('argmax', flat, [0], false, 'int64');
     const kj = E.mod(E.input(0), k[1]);
     const ki = E.cast('i32', E.floor(E.div(E.sub(E.input(0), kj), k[1])));
     be.elementwise(clamped(ki, kj), [arg, rows, cols], idx);

@@ -5,8 +5,10 @@
  * `random` primitive and transforms the draws with elementwise expressions, sorts, cumsums and
  * reductions, so the same generator state gives the same numbers on every device.
  */
-import { E } from '../backend/expr.js';
+
+import { E, exType } from '../backend/expr.js';
 import type { Device } from '../tensor/device.js';
+import { isFloat } from '../tensor/dtype.js';
 import { AutogradError, ShapeError } from '../tensor/errors.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { emptyTensor, type Tensor } from '../tensor/tensor.js';
@@ -31,7 +33,7 @@ export function uniformDraw(
 }
 
 const floatOf = (x: Tensor): Tensor =>
-  x.dtype === 'float32' ? x : ewise('cast', (a) => E.cast('f32', a), [x], 'float32');
+  isFloat(x.dtype) ? x : ewise('cast', (a) => E.cast('f32', a), [x], 'float32');
 
 /** Values are checked where the backend reads synchronously (CPU), with PyTorch's messages. */
 function checkProbs(p: Tensor): void {
@@ -59,7 +61,7 @@ function checkProbs(p: Tensor): void {
  */
 export function multinomial(input: Tensor, n: number, replacement: boolean, g: Generator | null): Tensor {
   if (input.dim() < 1 || input.dim() > 2) throw new ShapeError('multinomial: prob_dist must be 1 or 2 dim');
-  if (input.dtype !== 'float32')
+  if (!isFloat(input.dtype))
     throw new TypeError(`multinomial only supports floating-point dtypes for input, got: ${input.dtype}`);
   const k = input.shape[input.dim() - 1];
   if (k === 0) throw new RangeError('multinomial: prob_dist must have at least one category');
@@ -84,7 +86,7 @@ export function multinomial(input: Tensor, n: number, replacement: boolean, g: G
       'int32',
     ); // [rows, n, k]
     const cnt = sum(le, [2], { dtype: 'int32' });
-    out = ewise('multinomial', (c) => E.min(c, k - 1), [cnt], 'int32');
+    out = ewise('multinomial', (c) => E.min(c, k - 1), [cnt], 'int64');
     for (const t of [cdf, u, target, le, cnt]) t.dispose();
   } else {
     const u = uniformDraw([rows, k], input.device, g);
@@ -101,13 +103,7 @@ export function multinomial(input: Tensor, n: number, replacement: boolean, g: G
 export function bernoulli(input: Tensor, p: Tensor | number | null, g: Generator | null): Tensor {
   const u = uniformDraw(input.shape, input.device, g);
   const prob = p ?? floatOf(input);
-  const out = ewise(
-    'bernoulli',
-    (x, q) =>
-      E.cast(input.dtype === 'float32' ? 'f32' : input.dtype === 'int32' ? 'i32' : 'bool', E.lt(x, q)),
-    [u, prob],
-    input.dtype,
-  );
+  const out = ewise('bernoulli', (x, q) => E.cast(exType(input.dtype), E.lt(x, q)), [u, prob], input.dtype);
   u.dispose();
   return out;
 }
@@ -283,7 +279,7 @@ export function fillFrom(
       `a leaf Variable that requires grad is being used in an in-place operation (${name})`,
     );
   const d = uniformDraw(self.shape, self.device, g, kind);
-  const cast = self.dtype === 'float32' ? 'f32' : self.dtype === 'int32' ? 'i32' : 'bool';
+  const cast = exType(self.dtype);
   ewiseInto(name, self, (x, ...r) => E.cast(cast, f(x, ...r)), [d, ...extra]);
   d.dispose();
   return self;

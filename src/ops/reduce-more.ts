@@ -78,7 +78,7 @@ function cumulative(op: Cum, x: Tensor, dim: number): Tensor | [Tensor, Tensor] 
     return Array.isArray(r) ? [reshape(r[0], []), reshape(r[1], [])] : reshape(r, []);
   }
   const d = normDim(dim, x.dim(), name);
-  const src = x.dtype === 'bool' ? cast(x, 'int32') : x;
+  const src = x.dtype === 'bool' ? cast(x, 'int64') : x;
   const fill = op === 'prod' ? 1 : op === 'max' ? -Infinity : op === 'min' ? Infinity : -Infinity;
   const t = triangle(src, d, fill);
   const last = t.dim() - 1;
@@ -103,7 +103,7 @@ export function nanmean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 }
 
 export function countNonzero(x: Tensor, dim?: Dims): Tensor {
-  return sum(cast(ne(x, 0), 'int32'), dim);
+  return sum(cast(ne(x, 0), 'int64'), dim);
 }
 
 type VarOpts = { correction?: number; keepdim?: boolean };
@@ -222,7 +222,7 @@ function pick(m: Tensor, rank: Tensor, k: Tensor): [Tensor, Tensor] {
   const idx = arange(0, n, 1, { device: m.device });
   const value = sum(where(sel, m, 0), [-1]);
   const index = sum(where(sel, idx, 0), [-1]);
-  return [value, cast(index, 'int32')];
+  return [value, cast(index, 'int64')];
 }
 
 /**
@@ -297,7 +297,7 @@ export function mode(x: Tensor, dim: number, keepdim: boolean): [Tensor, Tensor]
   const best = amax(counts, [-1], { keepdim: true });
   const value = amin(where(eq(counts, best), m.detach(), Infinity), [-1], { keepdim: true });
   const idx = arange(0, n, 1, { device: x.device });
-  const index = cast(amax(where(eq(m, value), idx, -1), [-1]), 'int32');
+  const index = cast(amax(where(eq(m, value), idx, -1), [-1]), 'int64');
   const [v] = pick(m, cast(idx, 'float32'), unsqueeze(cast(index, 'float32'), -1));
   if (rank0) return [reshape(v, []), reshape(index, [])];
   return [keep(v, d, keepdim, false), keep(index, d, keepdim, false)];

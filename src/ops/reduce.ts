@@ -2,7 +2,9 @@
  * Reductions. One primitive (`Backend.reduce` over trailing axes) serves them all: the reduced
  * dims are permuted to the end as a strided view (no copy), and the rest is composition.
  */
+
 import type { ReduceOp, View } from '../backend/backend.js';
+import { type DType, floatOf, isFloat } from '../tensor/dtype.js';
 import { DTypeError, fmtShape } from '../tensor/errors.js';
 import { E, emptyTensor, ewise, needsGrad, normDim, record, record1, type Tensor } from './core.js';
 import { scatterAdd } from './indexing.js';
@@ -78,15 +80,19 @@ export function reduceRaw(
 const expandBack = (g: Tensor, x: Tensor, dims: readonly number[]) =>
   expand(reshape(g, keptShape(x, dims)), x.shape);
 
-export function sum(x: Tensor, dim?: Dims, opts: ReduceOpts & { dtype?: 'float32' | 'int32' } = {}): Tensor {
+/** Integer and bool inputs sum (and multiply) into int64, as PyTorch's. */
+const accumDtype = (x: Tensor, want?: DType): DType => want ?? (isFloat(x.dtype) ? x.dtype : 'int64');
+
+export function sum(x: Tensor, dim?: Dims, opts: ReduceOpts & { dtype?: DType } = {}): Tensor {
   const dims = dimsOf(x, dim, 'sum');
-  const src = x.dtype === 'bool' ? cast(x, 'int32') : x;
-  const out = reduceRaw('sum', src, dims, opts.keepdim ?? false);
+  const dt = accumDtype(x, opts.dtype);
+  const src = x.dtype === 'bool' || isFloat(dt) !== isFloat(x.dtype) ? cast(x, dt) : x;
+  const out = reduceRaw('sum', src, dims, opts.keepdim ?? false, dt);
   return record1('sum', out, [x], (g) => [expandBack(g, x, dims)]);
 }
 
 export function mean(x: Tensor, dim?: Dims, opts: ReduceOpts = {}): Tensor {
-  if (x.dtype !== 'float32')
+  if (!isFloat(x.dtype))
     throw new DTypeError(
       `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype}`,
     );
@@ -97,7 +103,13 @@ export function mean(x: Tensor, dim?: Dims, opts: ReduceOpts = {}): Tensor {
 
 export function prod(x: Tensor, dim?: Dims, opts: ReduceOpts = {}): Tensor {
   const dims = dimsOf(x, dim, 'prod');
-  const out = reduceRaw('prod', x.dtype === 'bool' ? cast(x, 'int32') : x, dims, opts.keepdim ?? false);
+  const out = reduceRaw(
+    'prod',
+    x.dtype === 'bool' ? cast(x, 'int64') : x,
+    dims,
+    opts.keepdim ?? false,
+    accumDtype(x),
+  );
   // d prod / d x_i = prod / x_i, written as the product of the others to stay exact at zeros:
   // where x_i == 0 the gradient is the product of the remaining elements.
   return record1('prod', out, [x], (g) => {
@@ -139,11 +151,11 @@ function argExtreme(
   if (dim === null || dim === undefined) {
     checkNonEmpty(op, x, [], true);
     const flat = reshape(contiguous(x), [-1]);
-    return reduceRaw(op, flat, [0], false, 'int32');
+    return reduceRaw(op, flat, [0], false, 'int64');
   }
   const dims = dimsOf(x, dim, op);
   checkNonEmpty(op, x, dims, false);
-  return reduceRaw(op, x, dims, opts.keepdim ?? false, 'int32');
+  return reduceRaw(op, x, dims, opts.keepdim ?? false, 'int64');
 }
 
 /** torch.max(x, dim) -> [values, indices]; gradient goes to the reported index. */
@@ -158,13 +170,13 @@ function extremeDim(op: 'max' | 'min', x: Tensor, dim: number, opts: ReduceOpts)
   const dims = dimsOf(x, d, op); // [] for a 0-d tensor: values = x, indices = 0
   checkNonEmpty(op, x, dims, false);
   const values = reduceRaw(op, x, dims, opts.keepdim ?? false);
-  const indices = reduceRaw(op === 'max' ? 'argmax' : 'argmin', x, dims, opts.keepdim ?? false, 'int32');
+  const indices = reduceRaw(op === 'max' ? 'argmax' : 'argmin', x, dims, opts.keepdim ?? false, 'int64');
   if (needsGrad([x]))
     record(op, [values], [x], ([g]) => {
       if (dims.length === 0) return [g];
       const gk = opts.keepdim ? g! : unsqueeze(g!, d);
       const ik = opts.keepdim ? indices : unsqueeze(indices, d);
-      const z = ewise('zeros', () => E.const(0), [x], 'float32');
+      const z = ewise('zeros', () => E.const(0), [x], x.dtype);
       return [scatterAdd(z, d, ik, gk)];
     });
   return [values, indices];
@@ -189,7 +201,7 @@ export function std(
 ): Tensor {
   // sqrt with PyTorch's std backward: g / (2 std), 0 where std == 0 (a constant input), not NaN.
   const v = varOp(x, dim, opts);
-  const out = ewise('sqrt', E.sqrt, [v], 'float32');
+  const out = ewise('sqrt', E.sqrt, [v], floatOf(v.dtype));
   return record1('std', out, [v], (g) => [where(eq(out, 0), 0, div(g, mul(out, 2)))]);
 }
 
@@ -215,8 +227,8 @@ export function logsumexp(x: Tensor, dim: Dims, opts: ReduceOpts = {}): Tensor {
 export function norm(x: Tensor, p: number | 'fro' = 2, dim?: Dims, opts: ReduceOpts = {}): Tensor {
   const pp = p === 'fro' ? 2 : p;
   const dims = dimsOf(x, dim, 'norm');
-  const a = ewise('abs', E.abs, [x], 'float32');
-  const absx = record1('abs', a, [x], (g) => [mul(g, ewise('sgn', E.sign, [x], 'float32'))]);
+  const a = ewise('abs', E.abs, [x], floatOf(x.dtype));
+  const absx = record1('abs', a, [x], (g) => [mul(g, ewise('sgn', E.sign, [x], floatOf(x.dtype)))]);
   if (pp === Number.POSITIVE_INFINITY) return amax(absx, dims, opts);
   if (pp === 1) return sum(absx, dims, opts);
   if (pp === 2) {
@@ -227,7 +239,7 @@ export function norm(x: Tensor, p: number | 'fro' = 2, dim?: Dims, opts: ReduceO
 }
 // |x|^p with p * |x|^(p-1) written with the pow op, so the backward is itself differentiable.
 const ewisePow = (x: Tensor, p: number) => {
-  const out = ewise('pow', (a) => E.pow(a, p), [x], 'float32');
+  const out = ewise('pow', (a) => E.pow(a, p), [x], floatOf(x.dtype));
   return record1('pow', out, [x], (g) => [mul(g, mul(pow(x, p - 1), p))]);
 };
 

@@ -65,7 +65,8 @@ export function setFusedRnn(on: boolean): boolean {
 }
 
 export function rnnLayer(a: RnnLayerArgs): RnnLayerResult {
-  if (!fusedEnabled || a.wHr !== null || a.xg.shape[0] === 0) return composedLayer(a);
+  if (!fusedEnabled || a.wHr !== null || a.xg.shape[0] === 0 || a.xg.dtype !== 'float32')
+    return composedLayer(a);
   return fusedLayer(a);
 }
 

@@ -3,6 +3,7 @@
  * every device come free): diagonals, rolls and rotations, tiling, the stack/split families,
  * broadcasting helpers, meshgrid and index-list factories.
  */
+import { isInt } from '../tensor/dtype.js';
 import { fmtShape, ShapeError } from '../tensor/errors.js';
 import { broadcastShapes, E, emptyTensor, normDim, record1, type Tensor, viewOf } from './core.js';
 import { arange, fromArray, type TensorOptions } from './creation.js';
@@ -177,8 +178,7 @@ export const columnStack = (ts: readonly Tensor[]): Tensor =>
 
 /** Integer values of an index argument given as a tensor (CPU tensors: read synchronously). */
 export function intsOf(op: string, v: Tensor): number[] {
-  if (v.dtype === 'float32' || v.dtype === 'bool')
-    throw new TypeError(`${op}: expected an integer tensor, got ${v.dtype}`);
+  if (!isInt(v.dtype)) throw new TypeError(`${op}: expected an integer tensor, got ${v.dtype}`);
   if (v.device.type !== 'cpu')
     throw new TypeError(`${op}: a tensor of indices must be on the CPU (got one on ${v.device})`);
   return Array.from(v.toArraySync() as ArrayLike<number>, Number);
@@ -325,7 +325,7 @@ export function triIndices(
         rs.push(i);
         cs.push(j);
       }
-  return fromArray(Int32Array.from([...rs, ...cs]), [2, rs.length], { dtype: 'int32', ...opts });
+  return fromArray(Int32Array.from([...rs, ...cs]), [2, rs.length], { dtype: 'int64', ...opts });
 }
 
 export const narrowCopy = (x: Tensor, dim: number, start: number, length: number): Tensor =>
@@ -491,7 +491,7 @@ export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Ten
  * device, so nothing waits on a read-back (the range is then not checked).
  */
 export function narrowTensorStart(x: Tensor, dim: number, start: Tensor, length: number): Tensor {
-  if (start.numel() !== 1 || start.dtype === 'float32' || start.dtype === 'bool')
+  if (start.numel() !== 1 || !isInt(start.dtype))
     throw new TypeError(
       `narrow(): start must be an integer tensor with one element, got a ${start.dtype} tensor of ${start.numel()} elements`,
     );

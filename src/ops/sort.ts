@@ -5,6 +5,7 @@
  * autograd-free as in PyTorch); unique / unique_consecutive, whose output sizes depend on the
  * data, computed on the host, so like nonzero they need a CPU tensor (a GPU's read is async).
  */
+import { isIndexDType } from '../tensor/dtype.js';
 import { ShapeError } from '../tensor/errors.js';
 import { emptyTensor, needsGrad, normDim, record, type Tensor } from './core.js';
 import { fromArray, zeros } from './creation.js';
@@ -30,7 +31,7 @@ export function sort(x: Tensor, dim = -1, descending = false): [Tensor, Tensor] 
   const rows = n === 0 ? 0 : m.numel() / n;
   const m2 = reshape(m, [rows, n]);
   const vals = emptyTensor([rows, n], x.dtype, x.device);
-  const idx = emptyTensor([rows, n], 'int32', x.device);
+  const idx = emptyTensor([rows, n], 'int64', x.device);
   if (rows * n > 0) x.backend.sort(m2, descending, vals, idx);
   const back = (t: Tensor) => (rank0 ? reshape(t, []) : contiguous(movedim(reshape(t, m.shape), -1, d)));
   const values = back(vals);
@@ -66,7 +67,7 @@ function bound(boundaries: Tensor, values: Tensor, right: boolean, batched: bool
   const v = unsqueeze(values, -1); // [..., k, 1]
   const b = batched ? unsqueeze(boundaries, -2) : boundaries; // [..., 1, m] or [m]
   const hit = logicalNot(right ? gt(b, v) : ge(b, v));
-  return cast(sum(hit, [-1]), 'int32');
+  return cast(sum(hit, [-1]), 'int64');
 }
 
 export function searchsorted(
@@ -106,7 +107,7 @@ export function searchsorted(
     );
   let b = sortedSequence.detach();
   if (sorter !== null) {
-    if (sorter.dtype !== 'int32')
+    if (!isIndexDType(sorter.dtype))
       throw new TypeError(`${op}: sorter must be a tensor of long dtype but got dtype ${sorter.dtype}`);
     if (sorter.shape.length !== b.shape.length || sorter.shape.some((s, i) => s !== b.shape[i]))
       throw new ShapeError(
@@ -209,7 +210,7 @@ function uniqueOutputs(
   returnCounts: boolean,
 ): Tensor | Tensor[] {
   const ints = (v: number[], shape: readonly number[]) =>
-    fromArray(Int32Array.from(v), shape, { dtype: 'int32', device: x.device });
+    fromArray(Int32Array.from(v), shape, { dtype: 'int64', device: x.device });
   const out = indexSelect(g.src.detach(), g.d, ints(g.first, [g.first.length]));
   if (!returnInverse && !returnCounts) return out;
   const r: Tensor[] = [out];

@@ -15,7 +15,9 @@
  * grad. igamma/igammac/zeta have PyTorch's derivative in their second argument and raise
  * PyTorch's "not implemented" error for the first.
  */
+
 import type { loopBinaryOps } from '../backend/expr.js';
+import { floatOfArgs } from '../tensor/dtype.js';
 import { E, type Ex, ewise, isTensor, record1, type Tensor, type TensorOrScalar } from './core.js';
 import * as pw from './pointwise.js';
 import * as pm from './pointwise-more.js';
@@ -25,7 +27,7 @@ type LoopOp = (typeof loopBinaryOps)[number];
 const f32 = (e: Ex): Ex => E.cast('f32', e);
 /** A float32 elementwise op (integer and bool inputs are converted, as PyTorch promotes). */
 const ewiseF = (name: string, f: (...xs: Ex[]) => Ex, args: readonly TensorOrScalar[]): Tensor =>
-  ewise(name, (...xs) => f(...xs.map(f32)), args, 'float32');
+  ewise(name, (...xs) => f(...xs.map(f32)), args, floatOfArgs(args));
 /** c[0] + t (c[1] + t (c[2] + ...)). */
 const poly = (t: Ex, c: readonly number[]): Ex =>
   c.slice(0, -1).reduceRight<Ex>((acc, ck) => E.add(ck, E.mul(t, acc)), E.const(c[c.length - 1]));

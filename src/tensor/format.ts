@@ -1,12 +1,12 @@
 /** PyTorch-style printing: `tensor([[1.0000, 2.5000], [3.0000, 4.0000]])` with its padding rules. */
-import type { DType, TypedArray } from './dtype.js';
+import { type DType, isInt, type TypedArray } from './dtype.js';
 
 const THRESHOLD = 1000; // torch's print threshold: summarize larger tensors with '...'
 const EDGE = 3;
 
 function formatter(vals: number[], dtype: DType): (x: number) => string {
   if (dtype === 'bool') return (x) => (x ? 'True' : 'False');
-  if (dtype === 'int32') return (x) => String(x);
+  if (isInt(dtype)) return (x) => String(x);
   const finite = vals.filter((v) => Number.isFinite(v));
   const nz = finite.map(Math.abs).filter((v) => v !== 0);
   const intMode = finite.every((v) => Number.isInteger(v));

@@ -9,7 +9,7 @@
  * scope is pending do ops consult the frame. Runtimes without AsyncLocalStorage (browsers)
  * refuse async callbacks rather than leak the mode into concurrent work.
  */
-import type { DType } from './dtype.js';
+import { type DType, defaultFloat } from './dtype.js';
 
 interface Frame {
   enabled: boolean;
@@ -47,7 +47,10 @@ export const state = {
     const f = als!.getStore();
     return f ? f.enabled : flag;
   },
-  defaultDtype: 'float32' as DType,
+  /** torch.get_default_dtype(): float32 or float64 (torch.setDefaultDtype). */
+  get defaultDtype(): DType {
+    return defaultFloat.dtype;
+  },
 };
 
 /**

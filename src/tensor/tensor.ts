@@ -12,7 +12,7 @@ import { finalizationRegistry } from '../backend/pressure.js';
 import { method, registerType } from '../signature/bind.js';
 import type { MethodArgs } from '../signature/types.js';
 import { backendFor, type Device } from './device.js';
-import type { DType, TypedArray } from './dtype.js';
+import { type DType, isFloat, type TypedArray } from './dtype.js';
 import { AutogradError } from './errors.js';
 import { formatTensor } from './format.js';
 import { state } from './state.js';
@@ -244,7 +244,7 @@ export class Tensor implements View {
       throw new AutogradError(
         "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use varNoGrad = var.detach().",
       );
-    if (v && this.dtype !== 'float32')
+    if (v && !isFloat(this.dtype))
       throw new AutogradError(
         `only Tensors of floating point dtype can require gradients (got ${this.dtype})`,
       );
@@ -376,9 +376,12 @@ export class Tensor implements View {
     const extras: string[] = [];
     if (this.numel() === 0 && this.dim() !== 1) extras.push(`size=(${this.shape.join(', ')})`);
     if (this.device.type !== 'cpu') extras.push(`device='${this.device}'`);
-    if (this.dtype !== 'float32' && this.dtype !== 'bool' && this.dtype !== 'int32')
-      extras.push(`dtype=torch.${this.dtype}`);
-    if (this.dtype === 'int32' && this.numel() === 0) extras.push('dtype=torch.int32');
+    // PyTorch leaves out the default float dtype, bool, and int64 unless the tensor is empty.
+    const implied =
+      this.dtype === state.defaultDtype ||
+      this.dtype === 'bool' ||
+      (this.dtype === 'int64' && this.numel() > 0);
+    if (!implied) extras.push(`dtype=torch.${this.dtype}`);
     if (this.gradFn) extras.push(`grad_fn=<${this.gradFn.displayName}>`);
     else if (this.requiresGrad) extras.push('requires_grad=True');
     return `tensor(${body}${extras.length ? `, ${extras.join(', ')}` : ''})`;

@@ -108,7 +108,7 @@ for (const device of testDevices())
 
     it('requiresGrad on an int tensor is an error; only leaves can change the flag', () => {
       expect(() => torch.tensor([1, 2]).to(device).requiresGrad_(true)).toThrow(
-        /only Tensors of floating point dtype can require gradients \(got int32\)/,
+        /only Tensors of floating point dtype can require gradients \(got int64\)/,
       );
       expect(() => torch.arange(3, { requiresGrad: true })).toThrow(/floating point/);
       const x = leaf([1]);

@@ -100,7 +100,7 @@ describe('inputs and mapping', () => {
     expect(
       makeInput({ shape: [3], dtype: 'float32', data: [1, 2, 3], noncontiguous: true }, cpu).isContiguous(),
     ).toBe(false);
-    expect(makeInput({ shape: [2], dtype: 'int64', data: [5, -1] }, cpu).dtype).toBe('int32');
+    expect(makeInput({ shape: [2], dtype: 'int64', data: [5, -1] }, cpu).dtype).toBe('int64');
   });
   it('positional and keyword forms bind to the same parameters', () => {
     const x = torch.arange(6, { dtype: 'float32' }).reshape([2, 3]);

@@ -59,7 +59,7 @@ describe('BatchNorm', () => {
       'running_var',
       'num_batches_tracked',
     ]);
-    expect(bn.numBatchesTracked!.dtype).toBe('int32');
+    expect(bn.numBatchesTracked!.dtype).toBe('int64');
     expect(bn.runningMean).toBe(bn.running_mean);
     const x = torch
       .randn([4, 3, 5, 5], { generator: new torch.Generator(1) })
@@ -138,7 +138,7 @@ describe('LayerNorm, GroupNorm, pooling, Upsample, Dropout2d', () => {
     expect((mp(x) as torch.Tensor).shape).toEqual([2, 3, 4, 4]);
     const [v, i] = new nn.MaxPool2d(3, { stride: 2, padding: 1, returnIndices: true })(x) as torch.Tensor[];
     expect(v.shape).toEqual([2, 3, 4, 4]);
-    expect(i.dtype).toBe('int32');
+    expect(i.dtype).toBe('int64');
     expect(new nn.AvgPool2d(2, { stride: 1 })(x).shape).toEqual([2, 3, 7, 7]);
     expect(String(new nn.AvgPool2d(2))).toBe('AvgPool2d(kernel_size=2, stride=2, padding=0)');
     expect(new nn.AdaptiveAvgPool2d([3, null])(x).shape).toEqual([2, 3, 3, 8]);

@@ -123,7 +123,7 @@ for (const device of testDevices())
           /nll_loss: expected target of dtype int64.*got float32/,
         );
         expect(() => L.crossEntropy(torch.tensor([[1, 2]]).to(device), labels([0]))).toThrow(
-          /cross_entropy: expected float logits, got int32/,
+          /cross_entropy: expected float logits, got int64/,
         );
       });
       it('float targets of the wrong shape, int targets of the wrong shape', () => {

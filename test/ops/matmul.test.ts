@@ -113,7 +113,7 @@ for (const device of testDevices())
         expect(() => torch.bmm(z([2, 2, 2]), z([3, 2, 2]))).toThrow(/bmm: batch sizes differ/);
         expect(() =>
           torch.matmul(torch.tensor([[1, 2]]).to(device), torch.tensor([[1], [2]]).to(device)),
-        ).toThrow(/matmul: expected float32 operands, got int32 and int32/);
+        ).toThrow(/matmul: expected floating point operands of one dtype, got int64 and int64/);
       });
     });
   });

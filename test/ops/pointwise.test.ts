@@ -144,8 +144,8 @@ for (const device of testDevices())
       it('promotes like PyTorch: int tensor + float scalar is float, int + int stays int', async () => {
         const i = torch.tensor([1, 2, 3]).to(device);
         expect(torch.add(i, 0.5).dtype).toBe('float32');
-        expect(torch.add(i, 2).dtype).toBe('int32');
-        expect(torch.mul(i, torch.tensor([true, false, true]).to(device)).dtype).toBe('int32');
+        expect(torch.add(i, 2).dtype).toBe('int64');
+        expect(torch.mul(i, torch.tensor([true, false, true]).to(device)).dtype).toBe('int64');
         expect(torch.div(i, 2).dtype).toBe('float32');
         expect(await values(torch.div(i, 2))).toEqual([0.5, 1, 1.5]);
         expect(

@@ -111,8 +111,8 @@ const cases: Record<string, [(device: string) => Tensor, (x: Tensor, device: str
   flattenE: [e20, (x) => x.flatten()],
 };
 
-/** PyTorch's int64 is stored as int32 here; values are compared as numbers (NaN/inf encoded). */
-const dtypeOf = (d: string) => (d === 'int64' ? 'int32' : d);
+/** dtypes read as PyTorch's (int64 included); values are compared as numbers (NaN/inf encoded). */
+const dtypeOf = (d: string) => d;
 const special: Record<string, number> = { inf: Number.POSITIVE_INFINITY, '-inf': Number.NEGATIVE_INFINITY };
 const decode = (v: number | string | null): number =>
   v === null ? Number.NaN : typeof v === 'string' ? special[v] : v;

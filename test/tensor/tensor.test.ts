@@ -92,7 +92,7 @@ describe('casts and in-place ops', () => {
     const x = torch.tensor([-1.7, 0, 2.5]);
     expect(await x.int().tolist()).toEqual([-1, 0, 2]);
     expect(await x.bool().tolist()).toEqual([true, false, true]);
-    expect(x.to('int64').dtype).toBe('int32');
+    expect(x.to('int64').dtype).toBe('int64');
     expect(x.long().float().dtype).toBe('float32');
     expect(x.type()).toBe('torch.FloatTensor');
     expect(x.to({ dtype: 'bool' }).dtype).toBe('bool');

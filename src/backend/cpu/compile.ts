@@ -76,6 +76,7 @@ export const jsUnary = {
   trunc: (a, t) => (t === 'i32' ? a : `Math.trunc(${a})`),
   recip: (a) => `(1 / ${a})`,
   not: (a) => `(${a} ? 0 : 1)`,
+  bitnot: (a, t) => (t === 'bool' ? `(${a} ? 0 : 1)` : `(~${a})`),
   isnan: (a, t) => (t === 'f32' ? `(${a} !== ${a} ? 1 : 0)` : '0'),
   isinf: (a, t) => (t === 'f32' ? `(Math.abs(${a}) === Infinity ? 1 : 0)` : '0'),
 } satisfies Record<UnOp, (a: string, t: ExType) => string>;
@@ -102,6 +103,11 @@ export const jsBinary = {
   and: (a, b) => `(${a} & ${b})`,
   or: (a, b) => `(${a} | ${b})`,
   xor: (a, b) => `(${a} ^ ${b})`,
+  band: (a, b) => `(${a} & ${b})`,
+  bor: (a, b) => `(${a} | ${b})`,
+  bxor: (a, b) => `(${a} ^ ${b})`,
+  shl: (a, b) => `(${a} << ${b})`,
+  shr: (a, b) => `(${a} >> ${b})`,
   // ── special/fft (helper special) ──
   chebyshev_t: (a, b) => `H.special.chebyshevT(${a}, ${b})`,
   chebyshev_u: (a, b) => `H.special.chebyshevU(${a}, ${b})`,

@@ -51,12 +51,14 @@ function call(k: KernelFn, a: number[]): void {
 }
 
 const itemBytes = (v: View) => (v.dtype === 'bool' ? 1 : 4);
+/** The SIMD kernels read and write float32 and bool (0/1 bytes) only; other dtypes run in JS. */
+const simdDType = (v: View) => v.dtype === 'float32' || v.dtype === 'bool';
 
 export function elementwiseWasm(e: Ex, inputs: readonly View[], out: View, addr: HeapAddr): boolean {
   const o = addr(out);
-  if (o < 0 || out.dtype === 'int32') return false;
+  if (o < 0 || !simdDType(out)) return false;
   const nIn = inputs.length;
-  for (let i = 0; i < nIn; i++) if (inputs[i].dtype === 'int32' || addr(inputs[i]) < 0) return false;
+  for (let i = 0; i < nIn; i++) if (!simdDType(inputs[i]) || addr(inputs[i]) < 0) return false;
   const all: (readonly number[])[] = [out.strides];
   for (let i = 0; i < nIn; i++) all.push(inputs[i].strides);
   const { shape, strides } = coalesce(out.shape, all);

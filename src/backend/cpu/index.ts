@@ -2,7 +2,14 @@
  * The CPU backend: typed-array storage and the primitive kernels. Pointwise math is compiled
  * from `Ex` trees (compile.ts); matmul goes to the blocked GEMM (gemm.ts).
  */
-import { type DType, itemSize, type TypedArray, typedArrayFor } from '../../tensor/dtype.js';
+import {
+  arrayClassOf,
+  type DType,
+  isFloat,
+  itemSize,
+  type TypedArray,
+  typedArrayFor,
+} from '../../tensor/dtype.js';
 import { fmtBytes, OutOfMemoryError } from '../../tensor/errors.js';
 import type {
   Backend,
@@ -19,6 +26,7 @@ import { philoxFill } from '../philox.js';
 import { coalesce, compileElementwise, jsKernels } from './compile.js';
 import { elementwiseWasm, wasmEwise } from './ewise-wasm.js';
 import { sgemm } from './gemm.js';
+import { dgemm } from './gemm-f64.js';
 import { type Heap, heap, heapModule, wasmKernels } from './heap.js';
 import { linalg } from './linalg.js';
 import { cpuRoutines } from './routines.js';
@@ -30,11 +38,7 @@ import { copyFn, sumColsFn, sumRowsFn } from './wasm/reduce-kernel.js';
 export { type CpuStorage, dataOf, heapAddr, heapIndex } from './storage.js';
 
 const viewFor = (d: DType, buf: ArrayBufferLike, off: number, n: number): TypedArray =>
-  d === 'float32'
-    ? new Float32Array(buf, off, n)
-    : d === 'int32'
-      ? new Int32Array(buf, off, n)
-      : new Uint8Array(buf, off, n);
+  new (arrayClassOf(d))(buf, off, n);
 
 /**
  * A storage in the CPU heap: `data` is a typed-array view of its block, taken again after the
@@ -318,6 +322,11 @@ function reduce(op: ReduceOp, x: View, axes: number, out: View): void {
         } else if (j === 0) arg = 0;
       }
     }
+    // int64 is stored as int32: a sum or product beyond it is refused, not wrapped.
+    if (out.dtype === 'int64' && (op === 'sum' || op === 'prod') && (acc > 2147483647 || acc < -2147483648))
+      throw new RangeError(
+        `${op}: the int64 result ${acc} does not fit int32 (torchts stores int64 as int32)`,
+      );
     dst[out.offset + i] = op === 'argmax' || op === 'argmin' ? arg : acc;
   }
 }
@@ -333,8 +342,10 @@ function matmul(a: View, b: View, out: View, opts?: MatmulOptions): void {
   const B = dataOf(b) as Float32Array;
   const C = dataOf(out) as Float32Array;
   const bias = opts?.bias;
+  // float64: a plain JS blocked GEMM in doubles (gemm-f64.ts); the SIMD engines are float32.
+  const gemm = out.dtype === 'float64' ? (dgemm as unknown as typeof sgemm) : sgemm;
   for (let i = 0; i < aB.length; i++) {
-    sgemm(
+    gemm(
       M,
       N,
       K,
@@ -433,7 +444,8 @@ function random(
 ): void {
   const n = numelOf(out.shape);
   const d = dataOf(out) as Float32Array;
-  const at = kind === 'uniform' && n > 0 ? heapAddr(out) : -1;
+  if (!isFloat(out.dtype)) throw new TypeError(`cpu random: out must be floating point, got ${out.dtype}`);
+  const at = kind === 'uniform' && n > 0 && out.dtype === 'float32' ? heapAddr(out) : -1;
   if (at >= 0) {
     philoxWasm ??= heapModule<{ k: PhiloxFn }>({ k: philoxUniformFn() }).k;
     philoxWasm(

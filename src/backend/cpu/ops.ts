@@ -59,6 +59,7 @@ export const unFns = {
   not: (): Un => (a) => (a ? 0 : 1),
   isnan: (t): Un => (t === 'f32' ? (a) => (a !== a ? 1 : 0) : () => 0),
   isinf: (t): Un => (t === 'f32' ? (a) => (Math.abs(a) === Infinity ? 1 : 0) : () => 0),
+  bitnot: (t): Un => (t === 'bool' ? (a) => (a ? 0 : 1) : (a) => ~a),
 } satisfies Record<UnOp, (t: ExType) => Un>;
 
 /** Each binary op as a function of its operands, given the type they compute in. */
@@ -95,4 +96,9 @@ export const binFns = {
   igamma: (): Bin => H.special.igamma,
   igammac: (): Bin => H.special.igammac,
   zeta: (): Bin => H.special.zeta,
+  band: (): Bin => (a, b) => a & b,
+  bor: (): Bin => (a, b) => a | b,
+  bxor: (): Bin => (a, b) => a ^ b,
+  shl: (): Bin => (a, b) => a << b,
+  shr: (): Bin => (a, b) => a >> b,
 } satisfies Record<BinOp, (t: ExType) => Bin>;

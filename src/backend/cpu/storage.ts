@@ -15,7 +15,7 @@ export const dataOf = (v: View | Storage): TypedArray =>
 /** Element offset of a view's storage in the heap viewed as `dtype`'s array, or -1 off the heap. */
 export const heapIndex = (v: View): number => {
   const off = (v.storage as CpuStorage).heapOff;
-  return off < 0 ? -1 : v.dtype === 'bool' ? off : off >>> 2;
+  return off < 0 ? -1 : off / itemSize(v.dtype);
 };
 
 /** Byte address of a view's first element in the heap, or -1 off the heap (or kernels off). */

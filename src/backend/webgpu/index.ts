@@ -10,7 +10,7 @@
  *   console.log(await be.read({ storage: s, dtype: 'float32', shape: [4], strides: [1], offset: 0 }));
  * }
  */
-import type { DType, TypedArray } from '../../tensor/dtype.js';
+import { type DType, type TypedArray, typedArrayFor } from '../../tensor/dtype.js';
 import type { Backend, DeviceTypeInfo, Storage, View } from '../backend.js';
 import { contiguousStrides, isContiguousView, numelOf } from '../backend.js';
 import { E } from '../expr.js';
@@ -87,11 +87,11 @@ function write(s: Storage, data: TypedArray, offset = 0): void {
       ? data instanceof Float32Array
         ? data
         : Float32Array.from(data)
-      : g.dtype === 'int32'
-        ? data instanceof Int32Array
+      : g.dtype === 'bool'
+        ? Uint32Array.from(data, (x) => (x !== 0 ? 1 : 0)) // bool: one u32 per element
+        : data instanceof Int32Array
           ? data
-          : Int32Array.from(data)
-        : Uint32Array.from(data, (x) => (x !== 0 ? 1 : 0)); // bool: one u32 per element
+          : Int32Array.from(data); // every integer dtype is one i32 per element
   writeBuffer(g, offset * 4, host);
 }
 
@@ -149,13 +149,23 @@ async function synchronizeChecked(): Promise<void> {
 
 function fromBytes(bytes: ArrayBuffer, dtype: DType): TypedArray {
   if (dtype === 'float32') return new Float32Array(bytes);
-  if (dtype === 'int32') return new Int32Array(bytes);
-  return Uint8Array.from(new Uint32Array(bytes), (x) => (x !== 0 ? 1 : 0));
+  if (dtype === 'bool') return Uint8Array.from(new Uint32Array(bytes), (x) => (x !== 0 ? 1 : 0));
+  const words = new Int32Array(bytes);
+  if (dtype === 'int32' || dtype === 'int64') return words;
+  const out = typedArrayFor(dtype, words.length); // uint8/int8/int16: already wrapped on the device
+  out.set(words);
+  return out;
 }
 
 const backend: Backend = {
   type: 'webgpu',
-  alloc: allocStorage,
+  alloc: (size: number, dtype: DType) => {
+    if (dtype === 'float64')
+      throw new TypeError(
+        `float64 is not supported on the WebGPU device (webgpu: ${adapterName()}): WGSL has no 64-bit floats. Convert with .float() (torch.float32) first; torchts never downcasts silently`,
+      );
+    return allocStorage(size, dtype);
+  },
   release: releaseStorage,
   write,
   read,

@@ -69,6 +69,12 @@ export const simdBinary = {
   igamma: { f32: null, bool: null },
   igammac: { f32: null, bool: null },
   zeta: { f32: null, bool: null },
+  // --- dtype --- (bool band/bor/bxor are and/or/xor's; integers run in the JS path)
+  band: { f32: null, bool: 'v128.and' },
+  bor: { f32: null, bool: 'v128.or' },
+  bxor: { f32: null, bool: 'v128.xor' },
+  shl: { f32: null, bool: null },
+  shr: { f32: null, bool: null },
 } satisfies Record<BinOp, { f32: SimdOp | null; bool: SimdOp | null }>;
 
 /**
@@ -124,6 +130,7 @@ function exEmitter(f: Fn, ins: readonly ExType[], inVal: readonly number[], cons
     },
     isnan: (a, ot) => isSpecial(a, ot, 'isnan'),
     isinf: (a, ot) => isSpecial(a, ot, 'isinf'),
+    bitnot: null,
     recip: (a, ot) => oneOver(a, ot, false),
     rsqrt: (a, ot) => oneOver(a, ot, true),
     sign: (a, ot) => {

@@ -66,7 +66,8 @@ function checkRanks(what: string, dim: number, ...vs: View[]): void {
     throw new RangeError(
       `webgpu ${what}: ranks [${vs.map((v) => v.shape.length)}] must agree and dim ${dim} be in range`,
     );
-  if (vs[1].dtype !== 'int32') throw new TypeError(`webgpu ${what}: index must be int32, got ${vs[1].dtype}`);
+  if (vs[1].dtype !== 'int32' && vs[1].dtype !== 'int64')
+    throw new TypeError(`webgpu ${what}: index must be int64 or int32, got ${vs[1].dtype}`);
 }
 
 /** out[...i, j, k...] = x[...i, index[...i, j, k...], k...] (torch.gather). */

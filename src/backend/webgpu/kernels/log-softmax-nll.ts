@@ -29,7 +29,7 @@ export function logSoftmaxNll(
   if (
     logits.shape.length !== 2 ||
     target.shape.length !== 1 ||
-    target.dtype !== 'int32' ||
+    (target.dtype !== 'int32' && target.dtype !== 'int64') ||
     logits.dtype !== 'float32'
   )
     throw new TypeError(
@@ -151,7 +151,11 @@ export function logSoftmaxNllReduced(
   out: View,
   probs: View,
 ): void {
-  if (logits.shape.length !== 2 || target.shape.length !== 1 || target.dtype !== 'int32')
+  if (
+    logits.shape.length !== 2 ||
+    target.shape.length !== 1 ||
+    (target.dtype !== 'int32' && target.dtype !== 'int64')
+  )
     throw new TypeError(
       `webgpu logSoftmaxNllReduced: expects float32 logits [N, C] and int32 target [N], got ${logits.dtype} [${logits.shape}] and ${target.dtype} [${target.shape}]`,
     );

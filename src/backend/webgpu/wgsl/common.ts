@@ -2,12 +2,16 @@
  * Pieces every WGSL template shares: the word-addressed uniform block, storage declarations
  * per dtype, the 2-D grid -> linear id mapping, and strided index math specialised by rank.
  */
-import type { DType } from '../../../tensor/dtype.js';
-import type { ExType } from '../../expr.js';
+import { type DType, isFloat } from '../../../tensor/dtype.js';
+import { type ExType, exType } from '../../expr.js';
 
-/** Storage element type per dtype: bool is one u32 per element (see storage.ts). */
+/**
+ * Storage element type per dtype: bool is one u32 per element (see storage.ts); every integer
+ * dtype is one i32 (int64 as on the CPU; uint8/int8/int16 wrap to their width when stored,
+ * `storeAs`). float64 never reaches here: the backend's alloc refuses it.
+ */
 export const elemType = (d: DType): 'f32' | 'i32' | 'u32' =>
-  d === 'float32' ? 'f32' : d === 'int32' ? 'i32' : 'u32';
+  isFloat(d) ? 'f32' : d === 'bool' ? 'u32' : 'i32';
 
 /**
  * Uniform block as vec4<u32> words (uniform arrays need a 16-byte stride); word i is
@@ -39,8 +43,17 @@ export const storageDecl = (
 export const loadAs = (dtype: DType, access: string): string =>
   dtype === 'bool' ? `(${access} != 0u)` : access;
 /** A value of ExType `t` (already converted to the out dtype's ExType) as a storage element. */
-export const storeAs = (dtype: DType, v: string): string => (dtype === 'bool' ? `select(0u, 1u, ${v})` : v);
-export const exTypeOf = (d: DType): ExType => (d === 'float32' ? 'f32' : d === 'int32' ? 'i32' : 'bool');
+export const storeAs = (dtype: DType, v: string): string =>
+  dtype === 'bool'
+    ? `select(0u, 1u, ${v})`
+    : dtype === 'uint8'
+      ? `(${v} & 255)`
+      : dtype === 'int8'
+        ? `((${v} << 24u) >> 24u)`
+        : dtype === 'int16'
+          ? `((${v} << 16u) >> 16u)`
+          : v;
+export const exTypeOf = (d: DType): ExType => exType(d);
 
 /** Linear invocation id over a grid that may be split in 2-D (maxComputeWorkgroupsPerDimension). */
 export const linearId = (wg: number): string =>

@@ -321,6 +321,7 @@ export const wgslUnary = {
   round: (a, t) => (t === 'f32' ? `round(${a})` : a), // WGSL round() is half-to-even
   recip: (a) => `(1.0 / ${a})`,
   not: (a) => `(!${a})`,
+  bitnot: (a, t) => (t === 'bool' ? `(!${a})` : `(~${a})`),
   isnan: (a, t, h) => (t === 'f32' ? `${h('isnan_')}(${a})` : 'false'),
   isinf: (a, t, h) => (t === 'f32' ? `${h('isinf_')}(${a})` : 'false'),
 } satisfies Record<UnOp, (a: string, t: ExType, h: Use) => string>;
@@ -351,6 +352,11 @@ export const wgslBinary = {
   and: (a, b) => `(${a} && ${b})`,
   or: (a, b) => `(${a} || ${b})`,
   xor: (a, b) => `(${a} != ${b})`,
+  band: (a, b, t) => (t === 'bool' ? `(${a} && ${b})` : `(${a} & ${b})`),
+  bor: (a, b, t) => (t === 'bool' ? `(${a} || ${b})` : `(${a} | ${b})`),
+  bxor: (a, b, t) => (t === 'bool' ? `(${a} != ${b})` : `(${a} ^ ${b})`),
+  shl: (a, b) => `(${a} << u32(${b}))`,
+  shr: (a, b) => `(${a} >> u32(${b}))`,
   // ── special/fft (helper special) ──
   chebyshev_t: (a, b, _, h) => `${h('sp_cheb_t_')}(${a}, ${b})`,
   chebyshev_u: (a, b, _, h) => `${h('sp_cheb_u_')}(${a}, ${b})`,
