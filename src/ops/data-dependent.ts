@@ -22,7 +22,7 @@ import { any } from './reduce.js';
 import { cat, contiguous, expand, movedim, reshape, slice, stack } from './shape.js';
 import { sort } from './sort.js';
 
-const ints = (n: number, like: Tensor) => arange(0, n, 1, { device: like.device, dtype: 'int32' });
+const ints = (n: number, like: Tensor) => arange(0, n, 1, { device: like.device, dtype: 'int64' });
 const flat = (t: Tensor) => reshape(t, [-1]);
 
 /** The last element of a 1-D int tensor, read back (the one host read of these ops). */
@@ -34,11 +34,11 @@ const lastOf = async (t: Tensor): Promise<number> => (t.numel() === 0 ? 0 : awai
  */
 async function keptPositions(mask: Tensor): Promise<Tensor> {
   const n = mask.numel();
-  const running = cumsum(cast(mask, 'int32'), 0);
+  const running = cumsum(cast(mask, 'int64'), 0);
   const count = await lastOf(running);
   const slot = where(mask, sub(running, 1), count);
   const out = scatterAdd(
-    zeros([count + 1], { dtype: 'int32', device: mask.device }),
+    zeros([count + 1], { dtype: 'int64', device: mask.device }),
     0,
     slot,
     where(mask, ints(n, mask), 0),
@@ -60,8 +60,8 @@ function coordinates(lin: Tensor, shape: readonly number[]): Tensor[] {
 export async function nonzeroAsync(x: Tensor, asTuple = false): Promise<Tensor | Tensor[]> {
   const lin = await keptPositions(flat(ne(x.detach(), 0)));
   if (x.dim() === 0) {
-    if (asTuple) return [zeros([lin.numel()], { dtype: 'int32', device: x.device })];
-    return zeros([lin.numel(), 0], { dtype: 'int32', device: x.device });
+    if (asTuple) return [zeros([lin.numel()], { dtype: 'int64', device: x.device })];
+    return zeros([lin.numel(), 0], { dtype: 'int64', device: x.device });
   }
   const coords = coordinates(lin, x.shape);
   return asTuple ? coords : stack(coords, 1);
@@ -98,7 +98,7 @@ async function groupsAsync(
   const moved = movedim(src, d, 0);
   const w = moved.shape.slice(1).reduce((a, b) => a * b, 1);
   const rows = reshape(moved, [len, w]); // [len, w]
-  const int = (shape: readonly number[]) => zeros(shape, { dtype: 'int32', device: x.device });
+  const int = (shape: readonly number[]) => zeros(shape, { dtype: 'int64', device: x.device });
   let order = ints(len, x);
   if (!consecutive)
     for (let j = w - 1; j >= 0; j--) {
@@ -121,12 +121,12 @@ async function groupsAsync(
   if (!returnInverse && !returnCounts) return out;
   const r: Tensor[] = [out];
   if (returnInverse) {
-    const group = sub(cumsum(cast(differs, 'int32'), 0), 1);
+    const group = sub(cumsum(cast(differs, 'int64'), 0), 1);
     const inverse = len === 0 ? int([0]) : scatterAdd(int([len]), 0, order, group);
     r.push(dim === null ? reshape(inverse, x.shape) : inverse);
   }
   if (returnCounts) {
-    const ends = cat([slice(starts, 0, 1), full([1], len, { dtype: 'int32', device: x.device })]);
+    const ends = cat([slice(starts, 0, 1), full([1], len, { dtype: 'int64', device: x.device })]);
     r.push(sub(ends, starts));
   }
   return r;
@@ -154,9 +154,9 @@ export const uniqueConsecutiveAsync = (
  */
 export function repeatSources(reps: Tensor, total: number): Tensor {
   const bounds = cumsum(reps, 0);
-  const one = full(reps.shape, 1, { dtype: 'int32', device: reps.device });
+  const one = full(reps.shape, 1, { dtype: 'int64', device: reps.device });
   const marks = scatterAdd(
-    zeros([total + 1], { dtype: 'int32', device: reps.device }),
+    zeros([total + 1], { dtype: 'int64', device: reps.device }),
     0,
     where(lt(bounds, total), bounds, total),
     one,
@@ -177,7 +177,7 @@ export async function repeatInterleaveAsync(
   ) => Tensor,
 ): Promise<Tensor> {
   if (typeof repeats === 'number' || repeats.numel() === 1) return repeatInterleave(x, repeats, dim, null);
-  const reps = cast(repeats, 'int32');
+  const reps = cast(repeats, 'int64');
   if (reps.numel() > 0 && (await any(lt(reps, 0)).item()))
     throw new RangeError('repeats can not be negative');
   const total = await lastOf(cumsum(reps, 0));
