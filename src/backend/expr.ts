@@ -172,10 +172,9 @@ export function typeOf(e: Ex, inputs: readonly ExType[]): ExType | null {
       if (floatBin.has(e.op)) return 'f32';
       const ta = typeOf(e.a, inputs);
       const tb = typeOf(e.b, inputs);
-      if (ta === null) return tb;
-      if (tb === null) return ta;
-      // bool arithmetic (True + True) is done in i32, as PyTorch computes it before casting back.
-      const t = promote(ta, tb);
+      const t = ta === null ? tb : tb === null ? ta : promote(ta, tb);
+      // bool arithmetic (True + True, a mask times 0) is done in i32, as PyTorch computes it
+      // before casting back; with a weak constant too (its operands are converted to i32).
       return t === 'bool' && e.op !== 'max' && e.op !== 'min' ? 'i32' : t;
     }
     case 'where': {

@@ -196,7 +196,9 @@ export function fusedSdpa(q: Tensor, k: Tensor, v: Tensor, o: SdpaOptions = {}):
     const dk = emptyTensor([N, S, e], 'float32', q.device);
     const dv = emptyTensor([N, S, ev], 'float32', q.device);
     maskRef?.t.checkAlive(); // the view's storage belongs to maskRef.t: held by this closure
-    routines.attentionBackward!(q3, k3, v3, maskView, causal, scale, g3, lse, delta, dq, dk, dv);
+    // The backend looked up now, not the forward's: during backward it checks the versions of
+    // the tensors it is handed (autograd/saved.ts), so an in-place edit of q, k or v raises.
+    q.backend.routines!.attentionBackward!(q3, k3, v3, maskView, causal, scale, g3, lse, delta, dq, dk, dv);
     return [
       reshape(dq, [...batch, L, e]),
       reshape(dk, [...batch, S, e]),

@@ -35,6 +35,12 @@ const pos = (shape: number[], device: string, seed: number) =>
 const int = (v: number[], device: string) => torch.tensor(v, { dtype: 'int32' }).to(device);
 
 const cases: Case[] = [
+  {
+    name: 'scaled_dot_product_attention (fused)',
+    inputs: (d) => [f([1, 2, 4, 8], d, 1), f([1, 2, 4, 8], d, 2), f([1, 2, 4, 8], d, 3)],
+    fn: (q, k, v) => F.scaledDotProductAttention(q, k, v),
+    reads: [0, 1, 2, 'out'],
+  },
   { name: 'add', inputs: (d) => [f([3], d, 1), f([3], d, 2)], fn: (a, b) => a.add(b), reads: [] },
   { name: 'mul', inputs: (d) => [f([3], d, 1), f([3], d, 2)], fn: (a, b) => a.mul(b), reads: [0, 1] },
   { name: 'div', inputs: (d) => [f([3], d, 1), pos([3], d, 2)], fn: (a, b) => a.div(b), reads: [1] },
