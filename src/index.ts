@@ -37,12 +37,19 @@ export const long = 'int64';
 /** torch.bool. */
 export const bool = 'bool';
 // --- dtype ---
+/** torch.float64 (CPU only: WebGPU has no f64). */
 export const float64 = 'float64';
+/** torch.double (= float64). */
 export const double = 'float64';
+/** torch.int (= int32). */
 export const int = 'int32';
+/** torch.int16. */
 export const int16 = 'int16';
+/** torch.short (= int16). */
 export const short = 'int16';
+/** torch.int8. */
 export const int8 = 'int8';
+/** torch.uint8 (image bytes: 0..255). */
 export const uint8 = 'uint8';
 
 import * as data from './data/index.js';
@@ -62,7 +69,10 @@ export const transforms = dataTransforms;
 // --- models (copy.deepcopy) ---
 import { deepcopy } from './nn/deepcopy.js';
 /** Python's `copy` module for torchts objects: `copy.deepcopy(model)` (see nn/deepcopy.ts). */
-export const copy = { deepcopy };
+export const copy = {
+  /** copy.deepcopy(x): a module (or tensor, or plain container of them) copied deeply. */
+  deepcopy,
+};
 // --- distributed (MPI) ---
 /** torch.distributed: process groups and collectives over MPI (Open MPI loaded on first use). */
 export * as distributed from './distributed/index.js';

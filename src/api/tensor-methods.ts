@@ -1343,19 +1343,29 @@ declare module '../tensor/tensor.js' {
     char(...args: MethodArgs<typeof MSIG.char>): Tensor;
     /** `x.to(torch.int16)`. */
     short(...args: MethodArgs<typeof MSIG.short>): Tensor;
-    /** In-place bitwise ops (integer and bool tensors). */
+    /** In-place `bitwiseAnd` (integer and bool tensors): updates this tensor and returns it. */
     bitwiseAnd_(...args: MethodArgs<typeof MSIG.bitwiseAnd_>): Tensor;
+    /** In-place `bitwiseOr`: updates this tensor and returns it. */
     bitwiseOr_(...args: MethodArgs<typeof MSIG.bitwiseOr_>): Tensor;
+    /** In-place `bitwiseXor`: updates this tensor and returns it. */
     bitwiseXor_(...args: MethodArgs<typeof MSIG.bitwiseXor_>): Tensor;
+    /** In-place `bitwiseNot`: updates this tensor and returns it. */
     bitwiseNot_(...args: MethodArgs<typeof MSIG.bitwiseNot_>): Tensor;
+    /** In-place `bitwiseLeftShift`: updates this tensor and returns it. */
     bitwiseLeftShift_(...args: MethodArgs<typeof MSIG.bitwiseLeftShift_>): Tensor;
+    /** In-place `bitwiseRightShift`: updates this tensor and returns it. */
     bitwiseRightShift_(...args: MethodArgs<typeof MSIG.bitwiseRightShift_>): Tensor;
-    /** Bitwise ops as methods. */
+    /** Bitwise AND with `other` (integer and bool tensors; logical AND for bool). */
     bitwiseAnd(...args: MethodArgs<typeof SIG.bitwiseAnd>): Tensor;
+    /** Bitwise OR with `other` (integer and bool tensors; logical OR for bool). */
     bitwiseOr(...args: MethodArgs<typeof SIG.bitwiseOr>): Tensor;
+    /** Bitwise XOR with `other` (integer and bool tensors; logical XOR for bool). */
     bitwiseXor(...args: MethodArgs<typeof SIG.bitwiseXor>): Tensor;
+    /** Bitwise NOT (integer tensors: `~x`; bool: logical NOT). */
     bitwiseNot(...args: MethodArgs<typeof SIG.bitwiseNot>): Tensor;
+    /** `x << other`, elementwise (integer tensors). */
     bitwiseLeftShift(...args: MethodArgs<typeof SIG.bitwiseLeftShift>): Tensor;
+    /** `x >> other` (arithmetic shift), elementwise (integer tensors). */
     bitwiseRightShift(...args: MethodArgs<typeof SIG.bitwiseRightShift>): Tensor;
   }
 }

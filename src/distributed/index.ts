@@ -194,14 +194,17 @@ declare module '../signature/types.js' {
 /** torch.distributed.group */
 export const group = { WORLD };
 
+/** Whether the default process group exists (after initProcessGroup). */
 export const isInitialized = fn('distributed.isInitialized', 'is_initialized()', () => defaultGroup !== null);
 /** Always true: the API is there; more than one rank needs Open MPI and mpirun. */
 export const isAvailable = fn('distributed.isAvailable', 'is_available()', () => true);
+/** This process's rank in the group (0 .. worldSize - 1). */
 export const getRank = fn(
   'distributed.getRank',
   'get_rank(ProcessGroup? group=None)',
   (a) => current('getRank', a.group).rank,
 );
+/** The number of processes in the group. */
 export const getWorldSize = fn(
   'distributed.getWorldSize',
   'get_world_size(ProcessGroup? group=None)',
@@ -467,6 +470,7 @@ export const broadcast = fn('distributed.broadcast', `broadcast(Tensor tensor, i
   return broadcastFlat([a.tensor], a.src, 'broadcast', true);
 });
 
+/** @internal Broadcasts a list of tensors from rank `src` as one flat buffer (DDP's wrap). */
 export function broadcastFlat(ts: readonly Tensor[], src: number, label: string, check: boolean): Work {
   const t0 = ts[0];
   const n = ts.reduce((s, t) => s + t.numel(), 0);

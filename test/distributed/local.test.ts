@@ -53,7 +53,7 @@ describe('world size 1 without MPI', () => {
     expect(w.isCompleted()).toBe(true);
     expect(() => dist.send(t, 0)).toThrow(/cannot send to itself/);
     expect(() => dist.allReduce(torch.tensor([1, 2]), 'avg')).toThrow(
-      /AVG needs a floating-point tensor, got int32/,
+      /AVG needs a floating-point tensor, got int64/,
     );
     expect(() => dist.allGather([], t)).toThrow(/one tensor per rank \(1\), got 0/);
     expect(() => dist.allReduce(t, 'mean' as 'sum')).toThrow(TypeError);
