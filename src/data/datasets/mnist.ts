@@ -11,6 +11,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { defaultCollate } from '../dataloader.js';
 import { Dataset } from '../dataset.js';
 import type { ImageData } from '../transforms.js';
+import { recordArgs, workerClasses } from '../workers.js';
 import { bundledMnist, loadMnistDir, loadMnistDirSync, type RawSplit } from './mnist-raw.js';
 
 type Fn = (x: any) => any;
@@ -85,6 +86,7 @@ export class MNIST extends Dataset<[Tensor, Tensor]> {
   );
   constructor(...args: unknown[]) {
     super();
+    recordArgs(this, args);
     const folder = new.target.folder;
     let opts: MnistOptions;
     let raw: RawSplit | undefined;
@@ -179,3 +181,5 @@ export class KMNIST extends MNIST {
   override readonly classes = ['o', 'ki', 'su', 'tsu', 'na', 'ha', 'ma', 'ya', 're', 'wo'];
 }
 registerCtor('datasets.KMNIST', sigOf('KMNIST'), KMNIST);
+// DataLoader workers rebuild these from their constructor arguments (IDX roots are read again there).
+workerClasses(import.meta.url, MNIST, FashionMNIST, KMNIST);
