@@ -37,20 +37,33 @@ export interface WorkerSource {
   args?: unknown[];
 }
 
-/** A function a worker can import: `(await import(url))[name]`. Callable in this thread too once loaded. */
+/**
+ * A function a worker can import: `(await import(url))[name]`. In this thread it is imported at
+ * once; after `await f.ready` a call is synchronous (before, it returns a Promise).
+ */
 export interface WorkerFunction {
   (...args: unknown[]): unknown;
   workerSource: WorkerSource;
+  /** Resolves when the function is loaded in this thread (rejects if the module has no such export). */
+  ready: Promise<void>;
 }
 
-/** Wraps an exported function of a module so workers can import it (workerInitFn). */
+/**
+ * Wraps an exported function of a module so workers can import it: `workerInitFn`, a `Lambda`'s
+ * function, a `transform`/`targetTransform` or an ImageFolder `loader` with `numWorkers > 0`.
+ */
 export function workerFunction(url: string | URL, name: string): WorkerFunction {
   const src: WorkerSource = { url: String(url), name };
-  const f = (async (...args: unknown[]) => {
-    const mod = await import(/* @vite-ignore */ src.url);
-    return mod[name](...args);
-  }) as unknown as WorkerFunction;
+  let fn: ((...args: unknown[]) => unknown) | null = null;
+  const ready = import(/* @vite-ignore */ src.url).then((mod) => {
+    if (typeof mod[name] !== 'function')
+      throw new TypeError(`workerFunction: ${src.url} has no exported function '${name}'`);
+    fn = mod[name];
+  });
+  ready.catch(() => {}); // reported by `ready` and by calls, not as an unhandled rejection
+  const f = ((...args: unknown[]) => (fn ? fn(...args) : ready.then(() => fn!(...args)))) as WorkerFunction;
   f.workerSource = src;
+  f.ready = ready;
   return f;
 }
 
@@ -91,7 +104,7 @@ export function encodeForWorker(x: unknown, path: string, dry = false): unknown 
       $new: {
         url: s.url,
         name: s.name,
-        args: encodeForWorker(s.args ?? [], `${path}.workerSource().args`, dry),
+        args: encodeArgs(s.args ?? [], `${path} > ${s.name}`, dry),
       },
     };
   }
@@ -103,7 +116,7 @@ export function encodeForWorker(x: unknown, path: string, dry = false): unknown 
   const url = ctor && builtArgs.has(x as object) ? builtinUrl.get(ctor) : undefined;
   if (url) {
     const args = builtArgs.get(x as object)!;
-    return { $new: { url, name: ctor!.name, args: encodeForWorker(args, `${path}(${ctor!.name})`, dry) } };
+    return { $new: { url, name: ctor!.name, args: encodeArgs(args, `${path} > ${ctor!.name}`, dry) } };
   }
   if (x instanceof Tensor) {
     if (x.device.type !== 'cpu')
@@ -131,6 +144,10 @@ export function encodeForWorker(x: unknown, path: string, dry = false): unknown 
       "or give your class workerSource() { return { url: import.meta.url, name: 'ClassName', args: [...] } }. Or use numWorkers: 0 (docs/porting.md)",
   );
 }
+
+/** A constructor's arguments; the path names them `Class(…)` (one) or `Class(argument i)`. */
+const encodeArgs = (args: readonly unknown[], path: string, dry: boolean) =>
+  args.map((v, i) => encodeForWorker(v, args.length > 1 ? `${path}(argument ${i + 1})` : `${path}(…)`, dry));
 
 /** In a worker: rebuilds what encodeForWorker sent. */
 export async function decodeInWorker(x: unknown): Promise<unknown> {

@@ -50,7 +50,11 @@ describe('DataLoader numWorkers > 0 with the built-in datasets', () => {
     writeFileSync(path.join(root, 'train-images-idx3-ubyte'), datasets.writeIdx([n, 28, 28], pixels));
     const labels = Uint8Array.from({ length: n }, (_, i) => (i * 3) % 10);
     writeFileSync(path.join(root, 'train-labels-idx1-ubyte'), datasets.writeIdx([n], labels));
-    const fashion = new datasets.FashionMNIST(root, { train: true, transform: norm() });
+    // a Lambda's function crosses as a workerFunction (imported by the workers; sync here once ready)
+    const affine = workerFunction(new URL('./fixtures/transforms.ts', import.meta.url), 'affine');
+    await affine.ready;
+    const transform = new T.Compose([norm(), new T.Lambda(affine)]);
+    const fashion = new datasets.FashionMNIST(root, { train: true, transform });
     const tensors = new TensorDataset(torch.randn(10, 1, 28, 28), torch.arange(10));
     const ds = new ConcatDataset([new Subset(fashion, [11, 3, 5, 7, 0]), tensors]);
     const opts = { batchSize: 4, shuffle: true };
@@ -66,6 +70,9 @@ describe('DataLoader numWorkers > 0 with the built-in datasets', () => {
       expect(got.length).toBe(8);
       expect(got).toEqual(ref);
       expect(got.slice(0, 4)).not.toEqual(got.slice(4)); // the second epoch is shuffled anew
+      // image 0 of FashionMNIST: pixel p is p % 256, normalized, then * 2 + 1
+      const img0 = fashion.getItem(0)[0] as torch.Tensor;
+      expect((img0.toArraySync() as Float32Array)[5]).toBeCloseTo(((5 / 255 - 0.1307) / 0.3081) * 2 + 1, 5);
     } finally {
       await dl.shutdown();
     }
@@ -118,7 +125,7 @@ describe('DataLoader numWorkers > 0 with the built-in datasets', () => {
     expect(a[0][0]).not.toEqual(ref.flatMap((x) => x[0])); // the random transforms did something
   });
 
-  it('refuses a Lambda or a user function with how to fix it; a workerFunction passes', () => {
+  it('refuses a Lambda or a user function with how to fix it; a workerFunction must exist', async () => {
     const bad = new datasets.MNIST({
       limit: 4,
       transform: new T.Compose([new T.ToTensor(), new T.Lambda((x: torch.Tensor) => x.mul(2))]),
@@ -131,13 +138,8 @@ describe('DataLoader numWorkers > 0 with the built-in datasets', () => {
     class Mine extends T.ToTensor {}
     const sub = new datasets.MNIST({ limit: 4, transform: new Mine() });
     expect(() => new DataLoader(sub, { numWorkers: 1 })).toThrow(/is a function \(Mine\)/);
-    const ok = new datasets.MNIST({
-      limit: 4,
-      transform: new T.Lambda(
-        workerFunction(new URL('./fixtures/slow-dataset.ts', import.meta.url), 'initWorker'),
-      ),
-    });
-    expect(() => new DataLoader(ok, { numWorkers: 1 })).not.toThrow();
+    const missing = workerFunction(new URL('./fixtures/transforms.ts', import.meta.url), 'nope');
+    await expect(missing.ready).rejects.toThrow(/has no exported function 'nope'/);
     const gpuless = new TensorDataset(torch.zeros(4, 2));
     expect(() => new DataLoader(gpuless, { numWorkers: 2 })).not.toThrow();
   });
