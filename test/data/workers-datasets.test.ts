@@ -116,12 +116,15 @@ describe('DataLoader numWorkers > 0 with the built-in datasets', () => {
     const got = await collect(new DataLoader(make(false), { batchSize: 3, numWorkers: 1 }));
     expect(got.length).toBe(3);
     expect(got).toEqual(ref);
+    // two epochs, unshuffled, workers started anew each epoch: the epoch offsets the workers' seeds
     const run = (seed: number) =>
       collect(
         new DataLoader(make(true), { batchSize: 7, numWorkers: 1, generator: new torch.Generator(seed) }),
+        2,
       );
     const [a, b] = [await run(1), await run(1)];
     expect(a).toEqual(b);
+    expect(a[0][0]).not.toEqual(a[1][0]);
     expect(a[0][0]).not.toEqual(ref.flatMap((x) => x[0])); // the random transforms did something
   });
 
