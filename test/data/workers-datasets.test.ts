@@ -38,7 +38,7 @@ describe('DataLoader numWorkers > 0 with the built-in datasets', () => {
     expect(got[0][0][0]).toBeCloseTo(-0.1307 / 0.3081, 5);
   });
 
-  it('shuffled with a seed, two epochs: FashionMNIST from IDX files, Subset, TensorDataset, ConcatDataset', {
+  it('shuffled with a seed, two epochs: FashionMNIST from IDX files, MNIST.fromDir, Subset, TensorDataset, ConcatDataset', {
     timeout: 60_000,
   }, async () => {
     const root = tmp('workers-fashion');
@@ -56,7 +56,9 @@ describe('DataLoader numWorkers > 0 with the built-in datasets', () => {
     const transform = new T.Compose([norm(), new T.Lambda(affine)]);
     const fashion = new datasets.FashionMNIST(root, { train: true, transform });
     const tensors = new TensorDataset(torch.randn(10, 1, 28, 28), torch.arange(10));
-    const ds = new ConcatDataset([new Subset(fashion, [11, 3, 5, 7, 0]), tensors]);
+    // MNIST.fromDir's dataset: the workers read the files again
+    const fromDir = await datasets.MNIST.fromDir(root, { limit: 3, transform: norm() });
+    const ds = new ConcatDataset([new Subset(fashion, [11, 3, 5, 7, 0]), tensors, fromDir]);
     const opts = { batchSize: 4, shuffle: true };
     const ref = await collect(new DataLoader(ds, { ...opts, generator: new torch.Generator(7) }), 2);
     const dl = new DataLoader(ds, {
@@ -67,9 +69,9 @@ describe('DataLoader numWorkers > 0 with the built-in datasets', () => {
     });
     try {
       const got = await collect(dl, 2);
-      expect(got.length).toBe(8);
+      expect(got.length).toBe(10);
       expect(got).toEqual(ref);
-      expect(got.slice(0, 4)).not.toEqual(got.slice(4)); // the second epoch is shuffled anew
+      expect(got.slice(0, 5)).not.toEqual(got.slice(5)); // the second epoch is shuffled anew
       // image 0 of FashionMNIST: pixel p is p % 256, normalized, then * 2 + 1
       const img0 = fashion.getItem(0)[0] as torch.Tensor;
       expect((img0.toArraySync() as Float32Array)[5]).toBeCloseTo(((5 / 255 - 0.1307) / 0.3081) * 2 + 1, 5);
