@@ -9,7 +9,7 @@ import { ctorArgs, registerCtor, registerType } from '../signature/bind.js';
 import { defaultGenerator, type Generator, Generator as GeneratorClass } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type Dataset, type IterableDataset, isIterableDataset } from './dataset.js';
-import { type WorkerFunction, WorkerPool, type WorkerSource } from './workers.js';
+import { encodeForWorker, type WorkerFunction, WorkerPool } from './workers.js';
 
 /** Yields indices of a dataset. */
 export interface Sampler {
@@ -207,6 +207,8 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
   readonly workerInitFn: WorkerFunction | null;
   readonly generator: Generator | null;
   private pool: WorkerPool | null = null;
+  /** Epochs run with worker threads (offsets the workers' seeds). */
+  private workerEpochs = 0;
 
   /**
    * PyTorch's parameters, positionally or by name: `new DataLoader(ds, 64, true)` or
@@ -250,10 +252,8 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
         throw new TypeError(
           'utils.data.DataLoader(): numWorkers > 0 with an IterableDataset is not supported (use numWorkers: 0)',
         );
-      if (typeof (dataset as { workerSource?: unknown }).workerSource !== 'function')
-        throw new TypeError(
-          `utils.data.DataLoader(): numWorkers=${a.numWorkers} loads in worker threads, which build their own copy of the dataset: ${dataset?.constructor?.name ?? 'the dataset'} has no workerSource() saying how (return { url: import.meta.url, name: 'ClassName', args: [...] }). Use numWorkers: 0 to load in this thread (docs/porting.md)`,
-        );
+      // what cannot cross to a thread (a closure transform, a class without workerSource) raises here
+      encodeForWorker(dataset, 'the dataset', true);
     }
     this.numWorkers = a.numWorkers;
     this.prefetchFactor = a.numWorkers > 0 ? (a.prefetchFactor ?? 2) : null;
@@ -396,14 +396,16 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
         'DataLoader: numWorkers > 0 with batchSize null is not supported (use numWorkers: 0)',
       );
     this.pool ??= new WorkerPool({
-      source: (this.dataset as unknown as { workerSource(): WorkerSource }).workerSource(),
+      source: encodeForWorker(this.dataset, 'the dataset'),
       numWorkers: this.numWorkers,
       prefetchFactor: this.prefetchFactor ?? 2,
       initFn: this.workerInitFn?.workerSource ?? null,
       collateInWorker: this.collate === null,
       generator: this.generator ?? defaultGenerator,
+      epoch: this.workerEpochs,
       timeout: this.timeout,
     });
+    this.workerEpochs++;
     const pool = this.pool;
     // The sampler draws first (the order is numWorkers: 0's), then the pool its workers' base seed.
     const batches = [...this.batchIndices()];

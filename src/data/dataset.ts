@@ -9,6 +9,7 @@ import { ctorArgs, registerCtor, registerType } from '../signature/bind.js';
 import { ShapeError } from '../tensor/errors.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { recordArgs, workerClasses } from './workers.js';
 
 /** A map-style dataset: `length` items, `getItem(i)`. */
 export abstract class Dataset<T = unknown> {
@@ -66,6 +67,7 @@ export class TensorDataset extends Dataset<Tensor[]> {
   readonly tensors: Tensor[];
   constructor(...tensors: Tensor[]) {
     super();
+    recordArgs(this, tensors);
     if (tensors.length === 0) throw new ShapeError('TensorDataset needs at least one tensor');
     const n = tensors[0].shape[0];
     for (const t of tensors)
@@ -95,6 +97,7 @@ export class Subset<T> extends Dataset<T> {
     readonly indices: readonly number[],
   ) {
     super();
+    recordArgs(this, [dataset, indices]);
   }
   get length(): number {
     return this.indices.length;
@@ -170,6 +173,7 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
   constructor(datasets: Iterable<Dataset<T>>);
   constructor(...args: unknown[]) {
     super();
+    recordArgs(this, args);
     const a = ctorArgs('utils.data.ConcatDataset', CONCAT, args);
     const list = [...(a.datasets as Iterable<Dataset<T> | IterableDataset<T>>)];
     if (list.length === 0) throw new RangeError('datasets should not be an empty iterable');
@@ -216,6 +220,7 @@ export class ChainDataset<T = unknown> extends IterableDataset<T> {
   constructor(datasets: Iterable<IterableDataset<T>>);
   constructor(...args: unknown[]) {
     super();
+    recordArgs(this, args);
     const a = ctorArgs('utils.data.ChainDataset', CHAIN, args);
     this.datasets = [...(a.datasets as Iterable<Iterable<T>>)];
     for (const d of this.datasets)
@@ -236,3 +241,6 @@ export class ChainDataset<T = unknown> extends IterableDataset<T> {
   }
 }
 registerCtor('utils.data.ChainDataset', CHAIN, ChainDataset);
+
+// DataLoader workers rebuild these from their constructor arguments (the wrapped datasets in turn).
+workerClasses(import.meta.url, TensorDataset, Subset, ConcatDataset);

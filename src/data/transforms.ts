@@ -10,6 +10,7 @@
 import { fromArray, rand, randint, randperm, tensor } from '../ops/creation.js';
 import { ctorArgs, registerCtor } from '../signature/bind.js';
 import { Tensor } from '../tensor/tensor.js';
+import { recordArgs, workerClasses } from './workers.js';
 
 /** A decoded image: `data` is HWC, row-major, uint8 (PIL's role). */
 export interface ImageData {
@@ -172,6 +173,7 @@ export class Compose extends Transform {
   constructor(transforms: readonly ((x: any) => any)[]);
   constructor(...args: unknown[]) {
     super();
+    recordArgs(this, args);
     const a = ctorArgs('transforms.Compose', COMPOSE, args);
     this.transforms = [...(a.transforms as ((x: any) => any)[])];
   }
@@ -192,6 +194,7 @@ export class ToTensor extends Transform {
   constructor();
   constructor(...args: unknown[]) {
     super();
+    recordArgs(this, args);
     ctorArgs('transforms.ToTensor', TO_TENSOR, args);
   }
   forward(pic: ImageData | Tensor): Tensor {
@@ -227,6 +230,7 @@ export class Normalize extends Transform {
   constructor(mean: readonly number[], std: readonly number[], options: { inplace?: boolean });
   constructor(...args: unknown[]) {
     super();
+    recordArgs(this, args);
     const a = ctorArgs('transforms.Normalize', NORMALIZE, args);
     this.mean = [...a.mean];
     this.std = [...a.std];
@@ -260,6 +264,7 @@ export class Lambda extends Transform {
   constructor(lambd: (x: any) => any);
   constructor(...args: unknown[]) {
     super();
+    recordArgs(this, args);
     const a = ctorArgs('transforms.Lambda', LAMBDA, args);
     this.lambd = a.lambd as (x: any) => any;
   }
@@ -413,6 +418,7 @@ export class Resize extends Transform {
   );
   constructor(...args: unknown[]) {
     super();
+    recordArgs(this, args);
     const a = ctorArgs('transforms.Resize', RESIZE, args);
     const size = a.size as number | number[];
     if (Array.isArray(size) && (size.length < 1 || size.length > 2))
@@ -448,6 +454,7 @@ export class CenterCrop extends Transform {
   constructor(size: number | readonly number[]);
   constructor(...args: unknown[]) {
     super();
+    recordArgs(this, args);
     const a = ctorArgs('transforms.CenterCrop', CENTER_CROP, args);
     this.size = sizePair(a.size as number | number[], 'CenterCrop');
   }
@@ -555,6 +562,7 @@ export class RandomCrop extends Transform {
   );
   constructor(...args: unknown[]) {
     super();
+    recordArgs(this, args);
     const a = ctorArgs('transforms.RandomCrop', RANDOM_CROP, args);
     this.size = sizePair(a.size as number | number[], 'RandomCrop');
     this.padding = a.padding as number | number[] | null;
@@ -604,6 +612,7 @@ export class RandomHorizontalFlip extends Transform {
   constructor(options: { p?: number });
   constructor(...args: unknown[]) {
     super();
+    recordArgs(this, args);
     this.p = ctorArgs('transforms.RandomHorizontalFlip', HFLIP, args).p;
   }
   forward(img: ImageLike): ImageLike {
@@ -620,6 +629,7 @@ export class RandomVerticalFlip extends Transform {
   constructor(options: { p?: number });
   constructor(...args: unknown[]) {
     super();
+    recordArgs(this, args);
     this.p = ctorArgs('transforms.RandomVerticalFlip', VFLIP, args).p;
   }
   forward(img: ImageLike): ImageLike {
@@ -737,6 +747,7 @@ export class RandomRotation extends Transform {
   );
   constructor(...args: unknown[]) {
     super();
+    recordArgs(this, args);
     const a = ctorArgs('transforms.RandomRotation', ROTATION, args);
     const d = a.degrees as number | number[];
     if (typeof d === 'number') {
@@ -831,6 +842,7 @@ export class ColorJitter extends Transform {
   });
   constructor(...args: unknown[]) {
     super();
+    recordArgs(this, args);
     const a = ctorArgs('transforms.ColorJitter', COLOR_JITTER, args);
     const range = (name: string, v: number | number[]): [number, number] | null => {
       if (typeof v === 'number') {
@@ -863,3 +875,19 @@ export class ColorJitter extends Transform {
   }
 }
 registerCtor('transforms.ColorJitter', COLOR_JITTER, ColorJitter);
+
+// DataLoader workers rebuild these from their constructor arguments (a Lambda's function must be a workerFunction).
+workerClasses(
+  import.meta.url,
+  Compose,
+  ToTensor,
+  Normalize,
+  Lambda,
+  Resize,
+  CenterCrop,
+  RandomCrop,
+  RandomHorizontalFlip,
+  RandomVerticalFlip,
+  RandomRotation,
+  ColorJitter,
+);

@@ -4,17 +4,19 @@
  * `{ task, indices }` with the batch (or the items, when the main thread collates).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+// The whole library first: its entry installs the Tensor methods the datasets and transforms call.
+import '../index.js';
 import { fromArray } from '../ops/creation.js';
 import { manualSeed } from '../tensor/random.js';
 import { defaultCollate } from './dataloader.js';
 import type { Dataset } from './dataset.js';
-import { setWorkerInfo, toWire, type WorkerSource } from './workers.js';
+import { decodeInWorker, setWorkerInfo, toWire, type WorkerSource } from './workers.js';
 
 interface Init {
   id: number;
   numWorkers: number;
   seed: number;
-  source: WorkerSource;
+  source: unknown;
   initFn: WorkerSource | null;
   collateInWorker: boolean;
 }
@@ -22,10 +24,7 @@ const init = workerData as Init;
 const port = parentPort!;
 
 async function load(): Promise<Dataset<unknown>> {
-  const mod = await import(/* @vite-ignore */ init.source.url);
-  const Ctor = mod[init.source.name];
-  if (typeof Ctor !== 'function') throw new Error(`${init.source.url} has no export '${init.source.name}'`);
-  const ds = new Ctor(...(init.source.args ?? [])) as Dataset<unknown>;
+  const ds = (await decodeInWorker(init.source)) as Dataset<unknown>;
   manualSeed(init.seed);
   setWorkerInfo({ id: init.id, numWorkers: init.numWorkers, seed: init.seed, dataset: ds });
   if (init.initFn) await (await import(/* @vite-ignore */ init.initFn.url))[init.initFn.name](init.id);

@@ -41,11 +41,18 @@ describe('DataLoader', () => {
     ).toThrow(/takes 13 positional arguments but 14 were given/);
     expect(() => new DataLoader(ds, { workerInitFn: () => {} } as never)).toThrow(/workerFunction/);
   });
-  it('batchSampler yields whole batches; pinMemory changes no value; numWorkers needs workerSource()', () => {
+  it('batchSampler yields whole batches; pinMemory changes no value; numWorkers takes built-in datasets, others need workerSource()', () => {
     const bs = [[3, 1], [0], [9, 8, 7]];
     expect(firstLabels(new DataLoader(ds, { batchSampler: bs }))).toEqual(bs);
     expect(() => new DataLoader(ds, { batchSampler: bs, batchSize: 2 })).toThrow(/mutually exclusive/);
-    expect(() => new DataLoader(ds, { batchSize: 5, numWorkers: 4 })).toThrow(/has no workerSource\(\)/);
+    expect(() => new DataLoader(ds, { batchSize: 5, numWorkers: 4 })).not.toThrow();
+    const own = Object.assign(Object.create(torch.utils.data.Dataset.prototype), {
+      length: 2,
+      getItem: (i: number) => i,
+    });
+    expect(() => new DataLoader(own, { numWorkers: 4 })).toThrow(
+      /cannot be sent to a thread.*workerSource\(\)/,
+    );
     expect(firstLabels(new DataLoader(ds, { batchSize: 5, pinMemory: true }))).toEqual([
       [0, 1, 2, 3, 4],
       [5, 6, 7, 8, 9],

@@ -1,6 +1,6 @@
 /**
  * DataLoader numWorkers > 0 (data/workers.ts): worker threads build the dataset from its
- * workerSource(), batches arrive in the sampler's order and equal numWorkers: 0's, per-worker seeds
+ * workerSource() (built-in datasets: workers-datasets.test.ts), batches arrive in the sampler's order and equal numWorkers: 0's, per-worker seeds
  * make random items repeat for a given generator seed, workerInitFn / persistentWorkers /
  * collateFn, the refusals, and that loading overlaps compute (logged; the figure is in docs).
  */
@@ -91,8 +91,15 @@ describe('DataLoader with numWorkers > 0', () => {
   });
 
   it('refuses what cannot go to a worker, and sync iteration', () => {
-    const plain = new torch.utils.data.TensorDataset(torch.zeros(4, 2));
-    expect(() => new DataLoader(plain, { numWorkers: 2 })).toThrow(/has no workerSource\(\)/);
+    class Plain extends torch.utils.data.Dataset<number> {
+      length = 4;
+      getItem(i: number) {
+        return i;
+      }
+    }
+    expect(() => new DataLoader(new Plain(), { numWorkers: 2 })).toThrow(
+      /the dataset is a Plain, which cannot be sent to a thread.*workerSource\(\)/,
+    );
     expect(
       () => new DataLoader(new SlowDataset(4), { numWorkers: 2, workerInitFn: (() => {}) as never }),
     ).toThrow(/workerFunction/);

@@ -8,6 +8,7 @@
 import { ctorArgs, registerCtor } from '../../signature/bind.js';
 import { Dataset } from '../dataset.js';
 import type { ImageData } from '../transforms.js';
+import { recordArgs, workerClasses } from '../workers.js';
 import { nodeOnly } from './node.js';
 
 type Fn = (x: any) => any;
@@ -62,6 +63,7 @@ export class CIFAR10 extends Dataset<[unknown, unknown]> {
   );
   constructor(...args: unknown[]) {
     super();
+    recordArgs(this, args);
     const a = ctorArgs('datasets.CIFAR10', SIG, args);
     const { fs, path } = nodeOnly('datasets.CIFAR10');
     const names = a.train ? TRAIN_FILES : TEST_FILES;
@@ -125,3 +127,4 @@ export class CIFAR10 extends Dataset<[unknown, unknown]> {
   }
 }
 registerCtor('datasets.CIFAR10', SIG, CIFAR10);
+workerClasses(import.meta.url, CIFAR10);

@@ -8,6 +8,7 @@ import { ctorArgs, registerCtor } from '../../signature/bind.js';
 
 import { Dataset } from '../dataset.js';
 import type { ImageData } from '../transforms.js';
+import { recordArgs, workerClasses } from '../workers.js';
 import { nodeOnly, optionalPackage } from './node.js';
 
 type Fn = (x: any) => any;
@@ -93,6 +94,7 @@ export class ImageFolder extends Dataset<[unknown, unknown]> {
   );
   constructor(...args: unknown[]) {
     super();
+    recordArgs(this, args);
     const a = ctorArgs('datasets.ImageFolder', SIG, args);
     const { fs, path } = nodeOnly('datasets.ImageFolder');
     this.root = a.root;
@@ -155,3 +157,4 @@ export class ImageFolder extends Dataset<[unknown, unknown]> {
   }
 }
 registerCtor('datasets.ImageFolder', SIG, ImageFolder);
+workerClasses(import.meta.url, ImageFolder);

@@ -11,6 +11,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { defaultCollate } from '../dataloader.js';
 import { Dataset } from '../dataset.js';
 import type { ImageData } from '../transforms.js';
+import { recordArgs, workerClasses } from '../workers.js';
 import { bundledMnist, loadMnistDir, loadMnistDirSync, type RawSplit } from './mnist-raw.js';
 
 type Fn = (x: any) => any;
@@ -71,7 +72,7 @@ export class MNIST extends Dataset<[Tensor, Tensor]> {
    * refused (torchts does not download). `new MNIST({ train, flatten, limit, transform })` is the
    * bundled digits (synchronous, no files needed).
    */
-  constructor(opts?: MnistOptions, raw?: RawSplit);
+  constructor(opts?: MnistOptions, raw?: RawSplit | { root: string });
   constructor(
     root: string,
     train?: boolean,
@@ -85,6 +86,7 @@ export class MNIST extends Dataset<[Tensor, Tensor]> {
   );
   constructor(...args: unknown[]) {
     super();
+    recordArgs(this, args);
     const folder = new.target.folder;
     let opts: MnistOptions;
     let raw: RawSplit | undefined;
@@ -102,7 +104,12 @@ export class MNIST extends Dataset<[Tensor, Tensor]> {
       raw = loadMnistDirSync(a.root, a.train ? 'train' : 'test', folder);
     } else {
       opts = (args[0] as MnistOptions | undefined) ?? {};
-      raw = args[1] as RawSplit | undefined;
+      const given = args[1] as RawSplit | { root: string } | undefined;
+      // { root }: the IDX files read here (how fromDir's dataset is rebuilt in a DataLoader worker)
+      raw =
+        given && 'root' in given
+          ? loadMnistDirSync(given.root, opts.train === false ? 'test' : 'train')
+          : given;
       if (!raw && folder !== 'MNIST')
         throw new TypeError(
           `datasets.${folder}: pass the directory of the IDX files: new ${folder}(root, { train })`,
@@ -120,7 +127,9 @@ export class MNIST extends Dataset<[Tensor, Tensor]> {
 
   /** The standard IDX files (train-images-idx3-ubyte[.gz], ...) from `root`. */
   static async fromDir(root: string, opts: MnistOptions = {}): Promise<MNIST> {
-    return new MNIST(opts, await loadMnistDir(root, opts.train === false ? 'test' : 'train'));
+    const ds = new MNIST(opts, await loadMnistDir(root, opts.train === false ? 'test' : 'train'));
+    recordArgs(ds, [opts, { root }]); // workers read the files again rather than receive a copy
+    return ds;
   }
 
   /** Image i as an image object (uint8, one channel), what `transform` is given. */
@@ -179,3 +188,5 @@ export class KMNIST extends MNIST {
   override readonly classes = ['o', 'ki', 'su', 'tsu', 'na', 'ha', 'ma', 'ya', 're', 'wo'];
 }
 registerCtor('datasets.KMNIST', sigOf('KMNIST'), KMNIST);
+// DataLoader workers rebuild these from their constructor arguments (IDX roots are read again there).
+workerClasses(import.meta.url, MNIST, FashionMNIST, KMNIST);
