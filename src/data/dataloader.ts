@@ -200,11 +200,17 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
   /** The dataset batches are drawn from. */
   readonly dataset: Dataset<T> | IterableDataset<T>;
   private readonly batchSampler: Iterable<readonly number[]> | null;
+  /** Worker threads loading batches (0: loaded in the calling thread between steps). */
   readonly numWorkers: number;
+  /** Batches in flight per worker (null without workers). */
   readonly prefetchFactor: number | null;
+  /** Whether the workers outlive an epoch (end them with `await loader.shutdown()`). */
   readonly persistentWorkers: boolean;
+  /** Seconds to wait for a worker's batch before failing (0: no limit). */
   readonly timeout: number;
+  /** Run in each worker after seeding (made by `utils.data.workerFunction`). */
   readonly workerInitFn: WorkerFunction | null;
+  /** The random stream of shuffling and of the workers' seeds (null: the global generator). */
   readonly generator: Generator | null;
   private pool: WorkerPool | null = null;
   /** Epochs run with worker threads (offsets the workers' seeds). */

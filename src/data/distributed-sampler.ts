@@ -16,15 +16,28 @@ const SIG =
 
 type Sized = { readonly length: number };
 
+/**
+ * torch.utils.data.DistributedSampler: each rank's share of the dataset's indices (padded by
+ * repeating from the start, or cut with `dropLast`), shuffled with `seed + epoch` when `shuffle`.
+ */
 export class DistributedSampler implements Sampler {
+  /** The dataset sampled (only its length is used). */
   readonly dataset: Sized;
+  /** The number of ranks (default: the process group's world size). */
   readonly numReplicas: number;
+  /** This rank (default: the process group's rank). */
   readonly rank: number;
+  /** Whether each epoch's order is a seeded permutation. */
   readonly shuffle: boolean;
+  /** The shuffle's seed; every rank must use the same. */
   readonly seed: number;
+  /** Drop the tail so every rank gets the same count without padding. */
   readonly dropLast: boolean;
+  /** Indices per rank. */
   readonly numSamples: number;
+  /** Indices over all ranks (numSamples * numReplicas). */
   readonly totalSize: number;
+  /** The epoch set by `setEpoch` (part of the shuffle's seed). */
   epoch = 0;
   constructor(
     dataset: Sized,

@@ -179,10 +179,15 @@ export async function decodeInWorker(x: unknown): Promise<unknown> {
   return Object.fromEntries(entries);
 }
 
+/** torch.utils.data.get_worker_info()'s record, inside a DataLoader worker. */
 export interface WorkerInfo {
+  /** This worker's index (0 .. numWorkers - 1). */
   id: number;
+  /** The loader's worker count. */
   numWorkers: number;
+  /** This worker's seed (base seed + id). */
   seed: number;
+  /** The worker's own copy of the dataset. */
   dataset: unknown;
 }
 let workerInfo: WorkerInfo | null = null;
