@@ -322,13 +322,15 @@ export function triangularSolve(
 export function cholesky(A: Tensor, upper = false, op = 'linalg.cholesky'): Tensor {
   checkSquare(op, A);
   const [L, info] = prim('cholesky', [A], [A.shape.slice(), batchOf(A)]);
-  checkValues(info, (infos) => {
-    for (let i = 0; i < infos.length; i++)
-      if (infos[i] > 0)
-        throw new RangeError(
-          `${op}: ${infos.length > 1 ? `(Batch element ${i}): ` : ''}The factorization could not be completed because the input is not positive-definite (the leading minor of order ${infos[i]} is not positive-definite).`,
-        );
-  });
+  // (No matrix elements: nothing was factored and info holds no values to check.)
+  if (A.numel() > 0)
+    checkValues(info, (infos) => {
+      for (let i = 0; i < infos.length; i++)
+        if (infos[i] > 0)
+          throw new RangeError(
+            `${op}: ${infos.length > 1 ? `(Batch element ${i}): ` : ''}The factorization could not be completed because the input is not positive-definite (the leading minor of order ${infos[i]} is not positive-definite).`,
+          );
+    });
   if (A.backend.readSync) info.dispose();
   record('linalg_cholesky', [L], [A], ([gL]) => {
     if (!gL) return [null];

@@ -595,7 +595,7 @@ export function maxPoolNd(x: Tensor, o: PoolNdOptions, returnIndices: boolean): 
     const ids = reshape(arange(0, n, 1, { device: x.device, dtype: 'float32' }), [1, 1, ...inS]);
     const iw = windowStack(padWindows(ids, o, outS, -1), o, outS);
     const idx = squeeze(gather(expand(iw, w.shape), -1, unsqueeze(li, -1)), -1);
-    return [vals, cast(idx, 'int32')];
+    return [vals, cast(idx, 'int64')];
   });
   return returnIndices ? [v, i] : v;
 }
@@ -680,13 +680,13 @@ export function embeddingBag(
   if (mode === 'max') {
     const masked = where(unsqueeze(member, 2), unsqueeze(emb, 0), Number.NEGATIVE_INFINITY);
     const m = amax(masked, 1);
-    const any = unsqueeze(gt(sum(cast(member, 'float32'), 1), 0), 1);
+    const any = unsqueeze(gt(sum(cast(member, weight.dtype), 1), 0), 1);
     return where(any, m, 0);
   }
-  let mf = cast(member, 'float32');
+  let mf = cast(member, weight.dtype);
   if (psw) mf = mul(mf, unsqueeze(psw, 0));
   let out = matmul(mf, emb);
-  if (mode === 'mean') out = div(out, unsqueeze(clamp(sum(cast(member, 'float32'), 1), { min: 1 }), 1));
+  if (mode === 'mean') out = div(out, unsqueeze(clamp(sum(cast(member, weight.dtype), 1), { min: 1 }), 1));
   return out;
 }
 const indexSelectRows = (w: Tensor, idx: Tensor): Tensor =>
