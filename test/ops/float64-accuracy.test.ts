@@ -64,3 +64,12 @@ describe('float64 special functions (CPU)', () => {
     await expectF64(torch.add(f64([1, 2]), f64([1, 1]), { alpha: -3.14 }), [1 - 3.14, 2 - 3.14], 0);
   });
 });
+
+describe('hardsigmoid backward as PyTorch 1.13', () => {
+  it('multiplies by float32(1/6) also in float64, zero outside (-3, 3)', async () => {
+    const x = torch.tensor([-4, -3, 0.5, 2.9, 3], { dtype: torch.float64, requiresGrad: true });
+    torch.sum(torch.nn.functional.hardsigmoid(x)).backward();
+    // PyTorch: x.grad.tolist() == [0.0, 0.0, 0.1666666716337204, 0.1666666716337204, 0.0]
+    await expectF64(x.grad!, [0, 0, 0.1666666716337204, 0.1666666716337204, 0], 0);
+  });
+});
