@@ -15,7 +15,8 @@ export interface Mismatch {
   message: string | null;
 }
 
-const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(7));
+/** Values as read: 7 significant digits, 17 for float64 (where 7 hide the difference). */
+const fmt = (v: number, digits = 7) => (Number.isInteger(v) ? String(v) : v.toPrecision(digits));
 
 function unravel(i: number, shape: readonly number[]): string {
   const idx: number[] = [];
@@ -72,11 +73,12 @@ export function compareTensor(
   if (worst <= 1) return { ratio: worst, abs: worstAbs, message: null };
   const a = actual.data[at];
   const e = decode(expected.data[at]);
+  const digits = expected.dtype === 'float64' ? 17 : 7;
   const diff = exact || !Number.isFinite(a) || !Number.isFinite(e) ? '' : `, |diff| ${fmt(Math.abs(a - e))}`;
   const allowance = exact ? 'exact' : `atol ${tol.atol} + rtol ${tol.rtol}`;
   return {
     ratio: worst,
     abs: worstAbs,
-    message: `${what}${unravel(at, expected.shape)} = ${fmt(a)}, expected ${fmt(e)}${diff} (${allowance})`,
+    message: `${what}${unravel(at, expected.shape)} = ${fmt(a, digits)}, expected ${fmt(e, digits)}${diff} (${allowance})`,
   };
 }

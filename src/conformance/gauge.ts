@@ -62,7 +62,7 @@ export interface Aligned {
   /** Our outputs with the gauge moved to the reference's (copies; inputs are not changed). */
   outputs: HostTensor[];
   /** Flips the upstream of `outputs[0]` the same way (in place), or null when it has no gauge. */
-  flipUpstream: ((upstream: Float32Array) => void) | null;
+  flipUpstream: ((upstream: Float32Array | Float64Array) => void) | null;
 }
 
 /** Element offset of vector j's i-th entry within one matrix of the set. */
@@ -151,7 +151,7 @@ export function alignGauge(
   const flipUpstream =
     up < 0
       ? null
-      : (upstream: Float32Array) => {
+      : (upstream: Float32Array | Float64Array) => {
           const s = spec.sets[up];
           const g = geometry[up];
           for (let b = 0; b < batches; b++)

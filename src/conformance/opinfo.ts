@@ -6,6 +6,7 @@
  * run can fail on a regression without failing on the many entries torchts does not have yet.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { CaseResult, OpCase } from './types.js';
 
 /** The OpInfo entry of a case: its name up to the sample index (`nn.functional.pad.reflect/2`). */
@@ -183,9 +184,9 @@ export interface Baseline {
   devices: Record<string, string[]>;
 }
 
-const ABOUT =
+const about = (path: string) =>
   'OpInfo entries that pass every case, per device; npm test fails when one of them stops passing. ' +
-  'Regenerate with: npm run conformance -- test/fixtures/opinfo --device DEV --opinfo --baseline test/fixtures/opinfo/passing.json --update-baseline';
+  `Regenerate with: npm run conformance -- ${dirname(path)} --device DEV --opinfo --baseline ${path} --update-baseline`;
 
 export function readBaseline(path: string): Baseline {
   let json: unknown;
@@ -243,7 +244,7 @@ export function updateBaseline(path: string, r: OpinfoReport, deviceKey: string)
     .sort();
   const sorted: Record<string, string[]> = {};
   for (const k of Object.keys(devices).sort()) sorted[k] = devices[k];
-  const b: Baseline = { about: ABOUT, devices: sorted };
+  const b: Baseline = { about: about(path), devices: sorted };
   writeFileSync(path, `${JSON.stringify(b, null, 1)}\n`);
   return b;
 }

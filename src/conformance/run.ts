@@ -124,7 +124,8 @@ export async function runCase(c: OpCase, device: Device): Promise<CaseResult> {
           Infinity,
         );
       const upData = hostData(c.upstream);
-      if (gauge?.flipUpstream && upData instanceof Float32Array) gauge.flipUpstream(upData);
+      if (gauge?.flipUpstream && (upData instanceof Float32Array || upData instanceof Float64Array))
+        gauge.flipUpstream(upData);
       const up = torch.fromArray(upData, c.upstream.shape, { device });
       owned.push(up);
       torch.sum(torch.mul(out, up)).backward();

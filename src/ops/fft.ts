@@ -43,19 +43,20 @@ interface Cx {
 }
 
 /**
- * cos and sin of 2 pi k t / n for k < rows, t < n, as [rows, n] float32 tensors on x's device
- * (k t reduced mod n first, so large products keep their accuracy), times `w(k)`.
+ * cos and sin of 2 pi k t / n for k < rows, t < n, as [rows, n] tensors of x's float dtype on x's
+ * device (k t reduced mod n first, so large products keep their accuracy), times `w(k)`.
  */
 function trig(x: Tensor, rows: number, n: number, w: (k: number) => number = () => 1): [Tensor, Tensor] {
-  const c = new Float32Array(rows * n);
-  const s = new Float32Array(rows * n);
+  const c = new Float64Array(rows * n);
+  const s = new Float64Array(rows * n);
   for (let k = 0; k < rows; k++)
     for (let t = 0; t < n; t++) {
       const a = (2 * Math.PI * ((k * t) % n)) / n;
       c[k * n + t] = w(k) * Math.cos(a);
       s[k * n + t] = w(k) * Math.sin(a);
     }
-  return [fromArray(c, [rows, n], { device: x.device }), fromArray(s, [rows, n], { device: x.device })];
+  const o = { device: x.device, dtype: floatOf(x.dtype) };
+  return [fromArray(c, [rows, n], o), fromArray(s, [rows, n], o)];
 }
 
 /** x's dim `d` trimmed to at most `len` entries (zero padding is left to the matrix's rows). */
@@ -175,7 +176,12 @@ function padIndex(p: number, pad: number, len: number, mode: string): number {
 function windowOf(x: Tensor, nFft: number, winLength: number, window: Tensor | null, name: string): Tensor {
   if (winLength <= 0 || winLength > nFft)
     throw new RangeError(`${name}: expected 0 < win_length <= n_fft, but got win_length=${winLength}`);
-  const w = window ?? fromArray(new Float32Array(winLength).fill(1), [winLength], { device: x.device });
+  const w =
+    window ??
+    fromArray(new Float64Array(winLength).fill(1), [winLength], {
+      device: x.device,
+      dtype: floatOf(x.dtype),
+    });
   if (w.dim() !== 1 || w.shape[0] !== winLength)
     throw new ShapeError(
       `${name}: expected a 1D window tensor of size equal to win_length=${winLength}, but got window with size [${w.shape.join(', ')}]`,
@@ -252,7 +258,10 @@ export interface IstftOptions {
 function overlapAdd(y: Tensor, hop: number, total: number): Tensor {
   const [ch, frames, n] = y.shape;
   const idx = Int32Array.from({ length: frames * n }, (_, j) => Math.floor(j / n) * hop + (j % n));
-  const base = fromArray(new Float32Array(ch * total), [ch, total], { device: y.device });
+  const base = fromArray(new Float64Array(ch * total), [ch, total], {
+    device: y.device,
+    dtype: floatOf(y.dtype),
+  });
   return indexAdd(
     base,
     1,

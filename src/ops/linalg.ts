@@ -60,7 +60,7 @@ const cols = (x: Tensor) => x.shape[x.dim() - 1];
 const batchOf = (x: Tensor) => x.shape.slice(0, -2);
 const diag = (x: Tensor) => diagonal(x, 0, -2, -1);
 const eyeLike = (n: number, x: Tensor, batch: readonly number[] = []): Tensor => {
-  const I = eye(n, n, { device: x.device });
+  const I = eye(n, n, { device: x.device, dtype: x.dtype });
   return batch.length ? expand(I, [...batch, n, n]) : I;
 };
 
@@ -101,7 +101,7 @@ function luFactorRaw(A: Tensor): { LU: Tensor; perm: Tensor; sign: Tensor } {
   const [LU, perm, sgn] = prim('lu', [A], [A.shape.slice(), [...b, m], b.slice()]);
   if (A.numel() === 0) {
     // No columns (or no batch): the identity permutation.
-    const dev = { device: A.device };
+    const dev = { device: A.device, dtype: A.dtype };
     return { LU, perm: expand(arange(0, m, 1, dev), [...b, m]), sign: add(zeros(b, dev), 1) };
   }
   return { LU, perm, sign: sgn };
@@ -152,7 +152,7 @@ function solveMat(A: Tensor, B: Tensor, op: 'linalg.solve' | 'linalg.inv' = 'lin
   const Ab = expand(A, [...batch, n, n]);
   const Bb = expand(B, [...batch, n, cols(B)]);
   let X: Tensor;
-  if (Bb.numel() === 0) X = zeros([...batch, n, cols(B)], { device: A.device });
+  if (Bb.numel() === 0) X = zeros([...batch, n, cols(B)], { device: A.device, dtype: A.dtype });
   else {
     const { LU, perm } = luFactorRaw(Ab);
     checkNonsingular(op, LU);
@@ -196,7 +196,7 @@ export function det(A: Tensor): Tensor {
   checkSquare('linalg.det', A);
   const n = rows(A);
   let d: Tensor;
-  if (n === 0) d = add(zeros(batchOf(A), { device: A.device }), 1);
+  if (n === 0) d = add(zeros(batchOf(A), { device: A.device, dtype: A.dtype }), 1);
   else {
     const { LU, sign: s } = luFactorRaw(A);
     d = noGrad(() => mul(prod(diag(LU), [-1]), s));
@@ -229,8 +229,8 @@ export function slogdet(A: Tensor): [Tensor, Tensor] {
   let sgn: Tensor;
   let logabs: Tensor;
   if (n === 0) {
-    sgn = add(zeros(batchOf(A), { device: A.device }), 1);
-    logabs = zeros(batchOf(A), { device: A.device });
+    sgn = add(zeros(batchOf(A), { device: A.device, dtype: A.dtype }), 1);
+    logabs = zeros(batchOf(A), { device: A.device, dtype: A.dtype });
   } else {
     const { LU, sign: s } = luFactorRaw(A);
     const dg = diag(LU);
@@ -258,8 +258,11 @@ export function lu(A: Tensor, pivot = true): [Tensor, Tensor, Tensor] {
   const k = Math.min(m, n);
   const { LU, perm } = luFactorRaw(A);
   return noGrad(() => {
-    const P = cast(eq(unsqueeze(perm, -2), unsqueeze(arange(0, m, 1, { device: A.device }), -1)), 'float32');
-    const L = add(tril(narrow(LU, -1, 0, k), -1), eye(m, k, { device: A.device }));
+    const P = cast(
+      eq(unsqueeze(perm, -2), unsqueeze(arange(0, m, 1, { device: A.device, dtype: A.dtype }), -1)),
+      A.dtype,
+    );
+    const L = add(tril(narrow(LU, -1, 0, k), -1), eye(m, k, { device: A.device, dtype: A.dtype }));
     const U = triu(narrow(LU, -2, 0, k));
     return [P, L, U] as [Tensor, Tensor, Tensor];
   });
@@ -288,7 +291,7 @@ export function solveTriangular(
   const Bb = expand(B, [...batch, n, cols(B)]);
   const [X] =
     Bb.numel() === 0
-      ? [zeros(Bb.shape, { device: A.device })]
+      ? [zeros(Bb.shape, { device: A.device, dtype: A.dtype })]
       : prim('trsm', [Ab, Bb], [Bb.shape.slice()], [upper ? 1 : 0, unitriangular ? 1 : 0]);
   record('linalg_solve_triangular', [X], [A, B], ([g]) => {
     if (!g) return [null, null];
@@ -319,13 +322,15 @@ export function triangularSolve(
 export function cholesky(A: Tensor, upper = false, op = 'linalg.cholesky'): Tensor {
   checkSquare(op, A);
   const [L, info] = prim('cholesky', [A], [A.shape.slice(), batchOf(A)]);
-  checkValues(info, (infos) => {
-    for (let i = 0; i < infos.length; i++)
-      if (infos[i] > 0)
-        throw new RangeError(
-          `${op}: ${infos.length > 1 ? `(Batch element ${i}): ` : ''}The factorization could not be completed because the input is not positive-definite (the leading minor of order ${infos[i]} is not positive-definite).`,
-        );
-  });
+  // (No matrix elements: nothing was factored and info holds no values to check.)
+  if (A.numel() > 0)
+    checkValues(info, (infos) => {
+      for (let i = 0; i < infos.length; i++)
+        if (infos[i] > 0)
+          throw new RangeError(
+            `${op}: ${infos.length > 1 ? `(Batch element ${i}): ` : ''}The factorization could not be completed because the input is not positive-definite (the leading minor of order ${infos[i]} is not positive-definite).`,
+          );
+    });
   if (A.backend.readSync) info.dispose();
   record('linalg_cholesky', [L], [A], ([gL]) => {
     if (!gL) return [null];
@@ -394,8 +399,8 @@ export function householderProduct(A: Tensor, tau: Tensor): Tensor {
       'torch.linalg.householder_product: input.shape[-1] must be greater than or equal to tau.shape[-1]',
     );
   const batch = broadcastShapes('linalg.householder_product', batchOf(A), tau.shape.slice(0, -1));
-  const V = add(tril(A, -1), eye(m, n, { device: A.device }));
-  let Q = expand(eye(m, n, { device: A.device }), [...batch, m, n]);
+  const V = add(tril(A, -1), eye(m, n, { device: A.device, dtype: A.dtype }));
+  let Q = expand(eye(m, n, { device: A.device, dtype: A.dtype }), [...batch, m, n]);
   for (let j = k - 1; j >= 0; j--) {
     const v = narrow(V, -1, j, 1); // [..., m, 1]
     const t = unsqueeze(narrow(tau, -1, j, 1), -1); // [..., 1, 1]
@@ -409,7 +414,8 @@ export function ormqr(A: Tensor, tau: Tensor, C: Tensor, left = true, transposeQ
   const m = rows(A);
   const r = Math.min(cols(A), m);
   const V = narrow(A, -1, 0, r);
-  const full = r < m ? cat([V, zeros([...batchOf(A), m, m - r], { device: A.device })], -1) : V;
+  const full =
+    r < m ? cat([V, zeros([...batchOf(A), m, m - r], { device: A.device, dtype: A.dtype })], -1) : V;
   const t = narrow(tau, -1, 0, Math.min(tau.shape[tau.dim() - 1] ?? 0, r));
   let Q = householderProduct(full, t);
   if (transposeQ) Q = mT(Q);
@@ -423,10 +429,12 @@ function qrRaw(A: Tensor, complete: boolean): [Tensor, Tensor] {
   const [QR, tau] = geqrf(A);
   const qc = complete ? m : k;
   const V =
-    qc > n ? cat([QR, zeros([...batchOf(A), m, qc - n], { device: A.device })], -1) : narrow(QR, -1, 0, qc);
+    qc > n
+      ? cat([QR, zeros([...batchOf(A), m, qc - n], { device: A.device, dtype: A.dtype })], -1)
+      : narrow(QR, -1, 0, qc);
   const [Q] =
     k === 0
-      ? [contiguous(expand(eye(m, qc, { device: A.device }), [...batchOf(A), m, qc]))]
+      ? [contiguous(expand(eye(m, qc, { device: A.device, dtype: A.dtype }), [...batchOf(A), m, qc]))]
       : prim('orgqr', [V, tau], [[...batchOf(A), m, qc]]);
   const R = triu(narrow(QR, -2, 0, qc));
   return [Q, R];
@@ -442,7 +450,7 @@ export function qr(A: Tensor, mode = 'reduced'): [Tensor, Tensor] {
   const m = rows(A);
   const n = cols(A);
   const [Qf, R] = qrRaw(A, mode === 'complete');
-  const Q = mode === 'r' ? zeros([0], { device: A.device }) : Qf;
+  const Q = mode === 'r' ? zeros([0], { device: A.device, dtype: A.dtype }) : Qf;
   record('linalg_qr', [Q, R], [A], ([gQ, gR]) => {
     if (mode === 'r')
       throw new RangeError(
@@ -454,8 +462,8 @@ export function qr(A: Tensor, mode = 'reduced'): [Tensor, Tensor] {
       );
     // m >= n: gA = (gQ + Q copyltu(M)) R^-T, M = R gR^T - gQ^T Q.
     // m < n: A = Q [X | Y]; differentiate the square part and add Q gY for the rest.
-    const gq = gQ ?? zeros(Q.shape, { device: A.device });
-    const gr = gR ?? zeros(R.shape, { device: A.device });
+    const gq = gQ ?? zeros(Q.shape, { device: A.device, dtype: A.dtype });
+    const gr = gR ?? zeros(R.shape, { device: A.device, dtype: A.dtype });
     const k = Math.min(m, n);
     const Rk = narrow(R, -1, 0, k);
     const grk = narrow(gr, -1, 0, k);
@@ -492,7 +500,7 @@ export function eigh(A: Tensor, UPLO = 'L'): [Tensor, Tensor] {
   const [w, V] = prim('eigh', [symmetricInput(A, UPLO)], [[...batchOf(A), n], A.shape.slice()]);
   record('linalg_eigh', [w, V], [A], ([gw, gV]) => {
     // gA = V (diag(gw) + skew(V^T gV) / E) V^T, E_ij = w_j - w_i (1 on the diagonal).
-    let inner = gw ? diagEmbed(gw) : zeros(A.shape, { device: A.device });
+    let inner = gw ? diagEmbed(gw) : zeros(A.shape, { device: A.device, dtype: A.dtype });
     if (gV) {
       const VgV = matmul(mT(V), gV);
       const skew = mul(sub(VgV, mT(VgV)), 0.5);
@@ -515,7 +523,7 @@ export function eigvalsh(A: Tensor, UPLO = 'L'): Tensor {
 /** torch.symeig (deprecated): eigenvalues ascending and, when asked, eigenvectors. */
 export function symeig(A: Tensor, eigenvectors = false, upper = true): [Tensor, Tensor] {
   const [w, V] = eigh(A, upper ? 'U' : 'L');
-  return eigenvectors ? [w, V] : [w, zeros([0], { device: A.device })];
+  return eigenvectors ? [w, V] : [w, zeros([0], { device: A.device, dtype: A.dtype })];
 }
 
 // ---- SVD ----
@@ -589,7 +597,8 @@ export function svd(A: Tensor, fullMatrices = true): [Tensor, Tensor, Tensor] {
     const vh = narrow(Vho, -2, 0, k);
     const gu = gU ? narrow(gU, -1, 0, k) : null;
     const gvh = gVh ? narrow(gVh, -2, 0, k) : null;
-    if (!gu && !gvh) return [matmul(mul(u, unsqueeze(gS ?? zeros(S.shape, { device: A.device }), -2)), vh)];
+    if (!gu && !gvh)
+      return [matmul(mul(u, unsqueeze(gS ?? zeros(S.shape, { device: A.device, dtype: A.dtype }), -2)), vh)];
     const v = mT(vh);
     const gv = gvh ? mT(gvh) : null;
     const I = eyeLike(k, A);
@@ -601,7 +610,7 @@ export function svd(A: Tensor, fullMatrices = true): [Tensor, Tensor, Tensor] {
     const skew = (X: Tensor) => sub(X, mT(X));
     const Sr = unsqueeze(S, -2);
     const Sc = unsqueeze(S, -1);
-    let inner = gS ? diagEmbed(gS) : zeros([...S.shape, k], { device: A.device });
+    let inner = gS ? diagEmbed(gS) : zeros([...S.shape, k], { device: A.device, dtype: A.dtype });
     if (UhgU) inner = add(inner, mul(F, mul(skew(UhgU), Sr)));
     if (VhgV) inner = add(inner, mul(F, mul(Sc, skew(VhgV))));
     let gA = matmul(u, matmul(inner, vh));
@@ -623,7 +632,7 @@ export function svdLegacy(A: Tensor, some = true, computeUv = true): [Tensor, Te
   if (!computeUv) {
     // Only S (with its gradient); U and V are zero-filled (m, m) and (n, n) matrices, as in PyTorch.
     checkMatrix('svd', A);
-    const dev = { device: A.device };
+    const dev = { device: A.device, dtype: A.dtype };
     const b = batchOf(A);
     return [zeros([...b, rows(A), rows(A)], dev), svdvals(A), zeros([...b, cols(A), cols(A)], dev)];
   }
@@ -637,7 +646,7 @@ function tolerance(A: Tensor, S: Tensor, atol: number | Tensor | null, rtol: num
   const smax =
     S.shape[S.dim() - 1] > 0
       ? amax(S, [-1], { keepdim: true })
-      : zeros([...S.shape.slice(0, -1), 1], { device: A.device });
+      : zeros([...S.shape.slice(0, -1), 1], { device: A.device, dtype: A.dtype });
   const r =
     rtol ?? (atol === null || (typeof atol === 'number' && atol <= 0) ? eps * Math.max(rows(A), cols(A)) : 0);
   const rt = typeof r === 'number' ? r : unsqueeze(r, -1);
@@ -654,7 +663,8 @@ export function pinv(
 ): Tensor {
   checkMatrix('linalg.pinv', A);
   const P = noGrad(() => {
-    if (A.numel() === 0) return zeros([...batchOf(A), cols(A), rows(A)], { device: A.device });
+    if (A.numel() === 0)
+      return zeros([...batchOf(A), cols(A), rows(A)], { device: A.device, dtype: A.dtype });
     if (hermitian) {
       const [w, V] = prim('eigh', [A], [[...batchOf(A), rows(A)], A.shape.slice()]);
       const tol = tolerance(A, abs(w), atol, rtol);
@@ -727,7 +737,7 @@ export function vectorNorm(x: Tensor, ord: number = 2, dim: Dims = null, keepdim
   const out = noGrad(() => {
     if (ord === Number.POSITIVE_INFINITY) return red(ax, amax, keepdim);
     if (ord === Number.NEGATIVE_INFINITY) return red(ax, amin, keepdim);
-    if (ord === 0) return red(cast(ne(x, 0), 'float32'), sum, keepdim);
+    if (ord === 0) return red(cast(ne(x, 0), x.dtype), sum, keepdim);
     if (ord === 1) return red(ax, sum, keepdim);
     if (ord === 2) return sqrt(red(mul(x, x), sum, keepdim));
     return pow(red(pow(ax, ord), sum, keepdim), 1 / ord);
@@ -739,7 +749,7 @@ export function vectorNorm(x: Tensor, ord: number = 2, dim: Dims = null, keepdim
     if (ord === 1) return [mul(sign(x), gk)];
     if (ord === 2) return [where(eq(nk, 0), 0, mul(div(x, nk), gk))];
     if (!Number.isFinite(ord)) {
-      const mask = cast(eq(abs(x), nk), 'float32');
+      const mask = cast(eq(abs(x), nk), x.dtype);
       const count = x.dim() === 0 ? mask : sum(mask, dims, { keepdim: true });
       return [mul(mul(sign(x), div(mask, count)), gk)];
     }
@@ -937,7 +947,7 @@ export function lstsq(
   const X = matmul(pinv(A, null, rcond), Bm);
   const sol = vector ? squeeze(X, -1) : X;
   const drv = driver ?? 'gelsy';
-  const dev = { device: A.device };
+  const dev = { device: A.device, dtype: A.dtype };
   const empty = zeros([0], dev);
   const m = rows(A);
   const n = cols(A);

@@ -4,7 +4,7 @@
  * own positions back, averaging where the input itself overlaps, as PyTorch's
  * as_strided_backward).
  */
-import { isInt } from '../tensor/dtype.js';
+import { floatOf, isInt } from '../tensor/dtype.js';
 import { fmtShape, ShapeError } from '../tensor/errors.js';
 import { broadcastShapes, normDim, record1, type Tensor, viewOf } from './core.js';
 import { arange, fromArray, full, fullLike, ones, zeros, zerosLike } from './creation.js';
@@ -177,8 +177,8 @@ export function gradient(
     // Coordinates along d: a tensor of them, or a uniform step.
     const x =
       typeof s === 'number' || typeof s === 'boolean'
-        ? mul(arange(0, n, 1, { ...o, dtype: 'float32' }), Number(s))
-        : cast(s as Tensor, 'float32');
+        ? mul(arange(0, n, 1, { ...o, dtype: floatOf(input.dtype) }), Number(s))
+        : cast(s as Tensor, floatOf(input.dtype));
     if (x.dim() !== 1 || x.numel() !== n)
       throw new ShapeError(
         `${op} expected each tensor to be on the same device and of size ${n} along dim ${d}, got ${fmtShape(x.shape)}`,

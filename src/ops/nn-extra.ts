@@ -110,9 +110,14 @@ export function maxUnpool(
   const dim = lead.length;
   const y = noGrad(() => {
     // Repeated indices (overlapping windows) carry equal maxima: average them instead of adding.
-    const target = zeros([...lead, plane], { device: x.device });
+    const target = zeros([...lead, plane], { device: x.device, dtype: x.dtype });
     const placed = scatterAdd(target, dim, ix, xf);
-    const count = scatterAdd(target, dim, ix, expand(ones([1], { device: x.device }), flatShape));
+    const count = scatterAdd(
+      target,
+      dim,
+      ix,
+      expand(ones([1], { device: x.device, dtype: x.dtype }), flatShape),
+    );
     return reshape(div(placed, clamp(count, { min: 1 })), [...lead, ...out]);
   });
   return record1(op, y, [x], (g) => [reshape(gather(reshape(g, [...lead, plane]), dim, ix), x.shape)]);

@@ -4,9 +4,10 @@
  * 1-d/3-d and adaptive pooling, instance/local-response norm, bilinear, unfold, pixel shuffle.
  */
 import { fmtShape, ShapeError } from '../tensor/errors.js';
+import { noGrad } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { leakyRelu, relu6 } from './activation.js';
-import { ewiseInto } from './core.js';
+import { ewiseInto, record1 } from './core.js';
 import { arange, ones, rand, tensor, zeros } from './creation.js';
 import { gather } from './indexing.js';
 import { matmul } from './matmul.js';
@@ -72,8 +73,18 @@ export const hardshrink = (x: Tensor, lambd = 0.5): Tensor => where(gt(abs(x), l
 export const softshrink = (x: Tensor, lambd = 0.5): Tensor =>
   where(gt(x, lambd), sub(x, lambd), where(lt(x, -lambd), add(x, lambd), 0));
 export const tanhshrink = (x: Tensor): Tensor => sub(x, tanh(x));
-export const hardsigmoid = (x: Tensor): Tensor => div(relu6(add(x, 3)), 6);
-export const hardswish = (x: Tensor): Tensor => mul(x, hardsigmoid(x));
+const hsig = (x: Tensor): Tensor => div(relu6(add(x, 3)), 6);
+/**
+ * Backward as PyTorch 1.13's: grad * 1/6 on -3 < x < 3, with 1/6 rounded to float32 in every
+ * dtype (its kernel's `scalar_t one_sixth(1.0f / 6.0f)`: float64 gradients read 0.16666667163...).
+ */
+export function hardsigmoid(x: Tensor): Tensor {
+  const out = noGrad(() => hsig(x));
+  return record1('hardsigmoid', out, [x], (g) => [
+    mul(g, where(logicalAnd(gt(x, -3), lt(x, 3)), Math.fround(1 / 6), 0)),
+  ]);
+}
+export const hardswish = (x: Tensor): Tensor => mul(x, hsig(x));
 export const threshold = (x: Tensor, th: number, value: number): Tensor => where(gt(x, th), x, value);
 export const softsign = (x: Tensor): Tensor => div(x, add(abs(x), 1));
 export function rrelu(x: Tensor, lower = 1 / 8, upper = 1 / 3, training = false): Tensor {
@@ -595,7 +606,7 @@ export function maxPoolNd(x: Tensor, o: PoolNdOptions, returnIndices: boolean): 
     const ids = reshape(arange(0, n, 1, { device: x.device, dtype: 'float32' }), [1, 1, ...inS]);
     const iw = windowStack(padWindows(ids, o, outS, -1), o, outS);
     const idx = squeeze(gather(expand(iw, w.shape), -1, unsqueeze(li, -1)), -1);
-    return [vals, cast(idx, 'int32')];
+    return [vals, cast(idx, 'int64')];
   });
   return returnIndices ? [v, i] : v;
 }
@@ -680,13 +691,13 @@ export function embeddingBag(
   if (mode === 'max') {
     const masked = where(unsqueeze(member, 2), unsqueeze(emb, 0), Number.NEGATIVE_INFINITY);
     const m = amax(masked, 1);
-    const any = unsqueeze(gt(sum(cast(member, 'float32'), 1), 0), 1);
+    const any = unsqueeze(gt(sum(cast(member, weight.dtype), 1), 0), 1);
     return where(any, m, 0);
   }
-  let mf = cast(member, 'float32');
+  let mf = cast(member, weight.dtype);
   if (psw) mf = mul(mf, unsqueeze(psw, 0));
   let out = matmul(mf, emb);
-  if (mode === 'mean') out = div(out, unsqueeze(clamp(sum(cast(member, 'float32'), 1), { min: 1 }), 1));
+  if (mode === 'mean') out = div(out, unsqueeze(clamp(sum(cast(member, weight.dtype), 1), { min: 1 }), 1));
   return out;
 }
 const indexSelectRows = (w: Tensor, idx: Tensor): Tensor =>

@@ -428,11 +428,16 @@ export function floorDivide(a: Tensor, b: TensorOrScalar): Tensor {
 }
 
 /**
- * The next float32 after a toward b. With no bit casts among the backend's primitives, the step
- * is one ulp of a's binade (2^(e - 23), e = floor(log2 |a|) corrected against 2^e), halved when
- * stepping down from a power of two; subnormals step by 2^-149.
+ * The next float after a toward b in the result's dtype (float32, or float64: 52 mantissa bits).
+ * With no bit casts among the backend's primitives, the step is one ulp of a's binade
+ * (2^(e - mant), e = floor(log2 |a|) corrected against 2^e), halved when stepping down from a
+ * power of two; subnormals step by the smallest subnormal.
  */
 export function nextafter(a: Tensor, b: Tensor): Tensor {
+  const f64 = promoteTypes(a.dtype, b.dtype) === 'float64';
+  const [mant, minExp, tiny, big] = f64
+    ? [52, -1022, 2 ** -1074, Number.MAX_VALUE]
+    : [23, -126, 2 ** -149, F32_MAX];
   return ewiseF(
     'nextafter',
     (x, y) => {
@@ -440,15 +445,15 @@ export function nextafter(a: Tensor, b: Tensor): Tensor {
       const e0 = E.floor(E.div(E.log(ax), LN2));
       const p0 = E.pow(2, e0);
       const e = E.where(E.gt(p0, ax), E.sub(e0, 1), E.where(E.le(E.mul(p0, 2), ax), E.add(e0, 1), e0));
-      const ulp = E.pow(2, E.sub(E.max(e, -126), 23));
-      const powerOfTwo = E.and(E.eq(E.pow(2, e), ax), E.gt(e, -126));
+      const ulp = E.pow(2, E.sub(E.max(e, minExp), mant));
+      const powerOfTwo = E.and(E.eq(E.pow(2, e), ax), E.gt(e, minExp));
       const up = E.gt(y, x);
       const awayFromZero = E.eq(up, E.gt(x, 0));
       const step = E.where(E.or(awayFromZero, E.not(powerOfTwo)), ulp, E.mul(ulp, 0.5));
       const moved = E.where(
         E.isinf(x),
-        E.where(E.gt(x, 0), F32_MAX, -F32_MAX),
-        E.where(E.eq(x, 0), E.where(up, 2 ** -149, -(2 ** -149)), E.add(x, E.where(up, step, E.neg(step)))),
+        E.where(E.gt(x, 0), big, -big),
+        E.where(E.eq(x, 0), E.where(up, tiny, -tiny), E.add(x, E.where(up, step, E.neg(step)))),
       );
       return E.where(E.or(E.isnan(x), E.isnan(y)), Number.NaN, E.where(E.eq(x, y), y, moved));
     },
@@ -622,15 +627,32 @@ const erfinvEx = (x: Ex): Ex => {
   const v = E.mul(E.where(E.lt(w, 5), central, tail), x);
   return E.where(E.eq(E.abs(x), 1), E.mul(x, Number.POSITIVE_INFINITY), v);
 };
+/**
+ * float64: Giles' float32 approximation refined by two Newton steps on erf(v) = y (erf is
+ * float64-accurate on the CPU; each step squares the relative error). Other dtypes: `v` as is.
+ */
+function refineErfinv(v: Tensor, y: Tensor): Tensor {
+  if (v.dtype !== 'float64') return v;
+  const step = (u: Ex, t: Ex) => {
+    const s = E.sub(u, E.div(E.sub(E.erf(u), t), E.mul(2 / Math.sqrt(Math.PI), E.exp(E.neg(E.mul(u, u))))));
+    return E.where(E.isinf(u), u, s);
+  };
+  for (let i = 0; i < 2; i++) v = ewiseF('erfinv_newton', step, [v, y]);
+  return v;
+}
 export function erfinv(x: Tensor): Tensor {
-  const out = ewiseF('erfinv', erfinvEx, [x]);
+  const out = refineErfinv(ewiseF('erfinv', erfinvEx, [x]), x);
   return record1('erfinv', out, [x], (g) => [
     pw.mul(g, pw.mul(pw.exp(pw.mul(out, out)), Math.sqrt(Math.PI) / 2)),
   ]);
 }
 /** The standard normal quantile, sqrt(2) erfinv(2p - 1). */
 export function ndtri(x: Tensor): Tensor {
-  const out = ewiseF('ndtri', (v) => E.mul(erfinvEx(E.sub(E.mul(v, 2), 1)), Math.SQRT2), [x]);
+  const arg = (v: Ex) => E.sub(E.mul(v, 2), 1);
+  const out =
+    x.dtype === 'float64'
+      ? pw.mul(erfinv(ewiseF('ndtri_arg', arg, [x])), Math.SQRT2) // (untracked: ewiseF records nothing)
+      : ewiseF('ndtri', (v) => E.mul(erfinvEx(arg(v)), Math.SQRT2), [x]);
   return record1('ndtri', out, [x], (g) => [
     pw.mul(g, pw.mul(pw.exp(pw.mul(pw.mul(out, out), 0.5)), Math.sqrt(2 * Math.PI))),
   ]);

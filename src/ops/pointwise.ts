@@ -112,7 +112,7 @@ function needFloat(op: string, a: TensorOrScalar, b: TensorOrScalar): DType {
  * compute in float32 too, or the scalar takes the tensor's type and truncates (0.8 -> 0).
  */
 function checkAlpha(dt: DType, alpha: number): void {
-  if (dt !== 'float32' && !Number.isInteger(alpha))
+  if (!isFloat(dt) && !Number.isInteger(alpha))
     throw new TypeError('For integral input tensors, argument alpha must not be a floating point number.');
 }
 

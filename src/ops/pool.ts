@@ -290,7 +290,7 @@ export function maxPool2d(
       ? unpoolDisjoint(gr, idx, baseT, [H, W], k, s, d, offsetOf)
       : reshape(
           scatterAdd(
-            zeros([N, C, H * W], { device: gr.device }),
+            zeros([N, C, H * W], { device: gr.device, dtype: gr.dtype }),
             2,
             reshape(idx, [N, C, OH * OW]),
             reshape(gr, [N, C, OH * OW]),
@@ -323,7 +323,7 @@ export function avgPool2d(input: Tensor, kernelSize: IntOrPair, opts: AvgPool2dO
   } else if (padded && (!include || hi[0] > p[0] || hi[1] > p[1])) {
     // Per-window counts from the same windows over a plane of ones: padding counts as 1 when
     // included, the extra ceil-mode margin never does (PyTorch's pool_size rule).
-    let ones = expand(tensor(1, { device: x.device }), [1, 1, H, W]);
+    let ones = expand(tensor(1, { device: x.device, dtype: x.dtype }), [1, 1, H, W]);
     ones = pad(ones, [p[1], p[1], p[0], p[0]], 'constant', include ? 1 : 0);
     ones = pad(ones, [0, hi[1] - p[1], 0, hi[0] - p[0]], 'constant', 0);
     divisor = reduceRaw('sum', windows(ones, k, s, [1, 1], out), [4, 5], false);
@@ -355,13 +355,13 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: IntOrPair | readonl
   }
   // y = Ph [oh, H] @ x @ Pw^T [W, ow], rows of P averaging one bin each.
   const bins = (n: number, m: number): Tensor => {
-    const a = new Float32Array(m * n);
+    const a = new Float64Array(m * n);
     for (let i = 0; i < m; i++) {
       const lo = Math.floor((i * n) / m);
       const hi = Math.ceil(((i + 1) * n) / m);
       for (let j = lo; j < hi; j++) a[i * n + j] = 1 / (hi - lo);
     }
-    return reshape(tensor(a, { device: input.device }), [m, n]);
+    return reshape(tensor(a, { device: input.device, dtype: input.dtype }), [m, n]);
   };
   return matmul(matmul(bins(H, o[0]), input), transpose(bins(W, o[1]), 0, 1));
 }

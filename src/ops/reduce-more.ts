@@ -6,6 +6,7 @@
  * renorm, cov, corrcoef; median / nanmedian / kthvalue pick from the backend's sort order;
  * mode / quantile / nanquantile by rank (an O(n^2) comparison per row), on every device.
  */
+import { floatOf } from '../tensor/dtype.js';
 import { ShapeError } from '../tensor/errors.js';
 import { logSoftmax, softmax } from './activation.js';
 import type { Tensor } from './core.js';
@@ -452,7 +453,7 @@ export function maskedVar(
 
 export function maskedNorm(x: Tensor, ord: number, dim: Dims, keepdim: boolean, mask: Tensor | null): Tensor {
   const m = fillMasked(x, mask, 0);
-  if (ord === 0) return sum(cast(ne(m, 0), 'float32'), dim, { keepdim });
+  if (ord === 0) return sum(cast(ne(m, 0), floatOf(x.dtype)), dim, { keepdim });
   if (ord === -Infinity) return amin(abs(fillMasked(x, mask, Infinity)), dim, { keepdim });
   return norm(m, ord, dim, { keepdim });
 }
@@ -501,13 +502,13 @@ function binCounts(x: Tensor, edges: Tensor, weight: Tensor | null): Tensor {
   const inRange = logicalAnd(ge(v, select(edges, 0, 0)), le(v, select(edges, 0, nb)));
   const last = eq(arange(0, nb, 1, { device: x.device }), nb - 1);
   const inBin = logicalAnd(ge(v, lo), logicalOr(lt(v, hi), logicalAnd(last, le(v, hi))));
-  const hit = cast(logicalAnd(inBin, inRange), 'float32'); // [numel, nb]
+  const hit = cast(logicalAnd(inBin, inRange), floatOf(x.dtype)); // [numel, nb]
   return sum(weight === null ? hit : mul(hit, reshape(weight, [-1, 1])), [0]);
 }
 
 /** nb + 1 evenly spaced edges from lo to hi (0-d tensors). */
 function evenEdges(lo: Tensor, hi: Tensor, nb: number): Tensor {
-  const steps = div(cast(arange(0, nb + 1, 1, { device: lo.device }), 'float32'), nb);
+  const steps = div(cast(arange(0, nb + 1, 1, { device: lo.device }), floatOf(lo.dtype)), nb);
   return add(lo, mul(sub(hi, lo), steps));
 }
 
@@ -519,11 +520,11 @@ function dataRange(x: Tensor, min: number, max: number, widen: number): [Tensor,
   let lo: Tensor;
   let hi: Tensor;
   if (min === max) {
-    lo = x.numel() ? amin(x.detach()) : full([], 0, { device: x.device });
-    hi = x.numel() ? amax(x.detach()) : full([], 0, { device: x.device });
+    lo = x.numel() ? amin(x.detach()) : full([], 0, { device: x.device, dtype: floatOf(x.dtype) });
+    hi = x.numel() ? amax(x.detach()) : full([], 0, { device: x.device, dtype: floatOf(x.dtype) });
   } else {
-    lo = full([], min, { device: x.device });
-    hi = full([], max, { device: x.device });
+    lo = full([], min, { device: x.device, dtype: floatOf(x.dtype) });
+    hi = full([], max, { device: x.device, dtype: floatOf(x.dtype) });
   }
   const flat = eq(lo, hi);
   return [where(flat, sub(lo, widen), lo), where(flat, add(hi, widen), hi)];

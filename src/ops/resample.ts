@@ -8,6 +8,7 @@
  * Applying the taps is index_select (backward: scatter-add) times a per-row weight, summed over
  * taps, so forward and gradient run on every device. Tables are host-built from sizes only.
  */
+import { floatOf } from '../tensor/dtype.js';
 import { fmtShape, ShapeError } from '../tensor/errors.js';
 import type { Tensor } from './core.js';
 import { tensor } from './creation.js';
@@ -49,7 +50,7 @@ const RANK: Record<InterpolateMode, number | null> = {
 
 interface Taps {
   index: Int32Array[];
-  weight: Float32Array[] | null;
+  weight: Float64Array[] | null;
 }
 
 const f32 = Math.fround;
@@ -63,9 +64,12 @@ function taps(
   out: number,
   scaleFactor: number | undefined,
   alignCorners: boolean,
+  dbl: boolean,
 ): Taps {
-  // area_pixel_compute_scale, in float32 as PyTorch's float kernels.
-  const scale = f32(
+  // area_pixel_compute_scale, in the input's precision as PyTorch's kernels (nearest: always
+  // float32, as PyTorch's nearest_idx).
+  const r = dbl ? (v: number) => v : f32;
+  const scale = r(
     alignCorners && mode !== 'nearest' && mode !== 'nearest-exact'
       ? out > 1
         ? (n - 1) / (out - 1)
@@ -76,12 +80,12 @@ function taps(
   );
   const make = (k: number) => ({
     index: Array.from({ length: k }, () => new Int32Array(out)),
-    weight: Array.from({ length: k }, () => new Float32Array(out)),
+    weight: Array.from({ length: k }, () => new Float64Array(out)),
   });
   if (mode === 'nearest' || mode === 'nearest-exact') {
     const index = new Int32Array(out);
     const half = mode === 'nearest' ? 0 : 0.5;
-    for (let d = 0; d < out; d++) index[d] = Math.min(Math.floor(f32(f32(d + half) * scale)), n - 1);
+    for (let d = 0; d < out; d++) index[d] = Math.min(Math.floor(f32(f32(d + half) * f32(scale))), n - 1);
     return { index: [index], weight: null };
   }
   if (mode === 'area') {
@@ -99,13 +103,13 @@ function taps(
     }
     return t;
   }
-  const src = (d: number) => (alignCorners ? f32(scale * d) : f32(f32(scale * f32(d + 0.5)) - 0.5));
+  const src = (d: number) => (alignCorners ? r(scale * d) : r(r(scale * r(d + 0.5)) - 0.5));
   if (mode === 'bicubic') {
     const t = make(4);
     for (let d = 0; d < out; d++) {
       const x = src(d);
       const x0 = Math.floor(x);
-      const u = f32(x - x0);
+      const u = r(x - x0);
       const w = [cubic2(u + 1, -0.75), cubic1(u, -0.75), cubic1(1 - u, -0.75), cubic2(2 - u, -0.75)];
       for (let j = 0; j < 4; j++) {
         t.index[j][d] = Math.min(Math.max(x0 - 1 + j, 0), n - 1);
@@ -118,7 +122,7 @@ function taps(
   for (let d = 0; d < out; d++) {
     const x = alignCorners ? src(d) : Math.max(src(d), 0);
     const x0 = Math.min(Math.floor(x), n - 1);
-    const l = f32(x - x0);
+    const l = r(x - x0);
     t.index[0][d] = x0;
     t.index[1][d] = x0 < n - 1 ? x0 + 1 : x0;
     t.weight[0][d] = 1 - l;
@@ -184,7 +188,14 @@ export function interpolate(input: Tensor, opts: InterpolateOptions = {}): Tenso
   for (let i = 0; i < nd; i++) {
     const dim = 2 + i;
     if (mode === 'area' && space[i] === out[i]) continue;
-    const t = taps(mode, space[i], out[i], useFactor ? factors![i] : undefined, !!opts.alignCorners);
+    const t = taps(
+      mode,
+      space[i],
+      out[i],
+      useFactor ? factors![i] : undefined,
+      !!opts.alignCorners,
+      y.dtype === 'float64',
+    );
     const at = (ix: Int32Array) => indexSelect(y, dim, tensor(ix, { device: input.device }));
     if (!t.weight) {
       y = at(t.index[0]);
@@ -194,7 +205,8 @@ export function interpolate(input: Tensor, opts: InterpolateOptions = {}): Tenso
     const wShape = [out[i], ...new Array<number>(nd - 1 - i).fill(1)];
     let acc: Tensor | null = null;
     for (let j = 0; j < t.index.length; j++) {
-      const term = mul(at(t.index[j]), reshape(tensor(t.weight[j], { device: input.device }), wShape));
+      const w = tensor(t.weight[j], { device: input.device, dtype: floatOf(y.dtype) });
+      const term = mul(at(t.index[j]), reshape(w, wShape));
       acc = acc ? add(acc, term) : term;
     }
     y = acc!;

@@ -37,6 +37,13 @@ describe('gauge-aware comparison', () => {
     const r = await runCase(c, cpu);
     expect(r.error).toBeNull();
   });
+  it('float64: the upstream is flipped with its singular pair too (our U differs from PyTorch in two signs)', async () => {
+    const c = loadCases('test/fixtures/opinfo-f64').find((x) => x.name === 'svd/47')!;
+    expect(c.upstream!.dtype).toBe('float64');
+    const r = await runCase(c, cpu);
+    expect(r.error).toBeNull();
+    expect(r.passed).toBe(true);
+  });
   it('flipping U alone is not a gauge: the comparison fails', async () => {
     const c = byName('linalg.svd/47');
     flip(c.outputs[0], 1);
