@@ -23,11 +23,18 @@ const size = dist.getWorldSize();
 const out = (v: unknown) => console.log(`RESULT ${rank} ${JSON.stringify(v)}`);
 const list = async (t: torch.Tensor) => Array.from((await t.toArray()) as ArrayLike<number>);
 
-type DT = 'float32' | 'int32' | 'bool';
+type DT = 'float32' | 'float64' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
 type ReduceOps = ('sum' | 'avg' | 'product' | 'min' | 'max')[];
 /** Rank r's element i. */
-const val = (dt: DT, r: number, i: number): number =>
-  dt === 'float32' ? (r + 1) * (i + 1) * 0.5 : dt === 'int32' ? r * 3 + i - 2 : (r + i) % 3 === 0 ? 1 : 0;
+const val = (dt: DT, r: number, i: number): number => {
+  if (dt === 'float32' || dt === 'float64') return (r + 1) * (i + 1) * 0.5;
+  if (dt === 'int32' || dt === 'int64') return r * 3 + i - 2;
+  // 8/16-bit: small values, so products of up to 4 ranks stay in range
+  if (dt === 'int16' || dt === 'int8') return ((r + i) % 3) - 1;
+  if (dt === 'uint8') return (r + i) % 3;
+  return (r + i) % 3 === 0 ? 1 : 0;
+};
+const isFloatDT = (dt: DT) => dt === 'float32' || dt === 'float64';
 const make = (dt: DT, r: number, n: number, device: string) =>
   torch.tensor(
     Array.from({ length: n }, (_, i) => val(dt, r, i)),
@@ -63,9 +70,11 @@ async function collectives(device: string, light = false) {
   let count = 0;
   const n = 5;
   // on WebGPU (software Vulkan in CI: slow) a subset: the staging path is the same for every op
-  for (const dt of (light ? ['float32', 'int32'] : ['float32', 'int32', 'bool']) as DT[]) {
+  for (const dt of (light
+    ? ['float32', 'int32']
+    : ['float32', 'float64', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool']) as DT[]) {
     for (const op of (light ? ['avg', 'max'] : ['sum', 'avg', 'product', 'min', 'max']) as ReduceOps) {
-      if (op === 'avg' && dt !== 'float32') continue;
+      if (op === 'avg' && !isFloatDT(dt)) continue;
       const t = make(dt, rank, n, device);
       await dist.allReduce(t, op);
       check(
@@ -74,7 +83,7 @@ async function collectives(device: string, light = false) {
         [...Array(n).keys()].map((i) => reduceRef(dt, op, i)),
       );
       const ins = ranks.map((j) => make(dt, rank + j, n, device));
-      if (op !== 'avg' || dt === 'float32') {
+      if (op !== 'avg' || isFloatDT(dt)) {
         const o = make(dt, 0, n, device);
         await dist.reduceScatter(o, ins, op);
         // rank r's output reduces every rank q's ins[r] = make(q + r)
