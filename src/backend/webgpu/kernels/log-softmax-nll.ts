@@ -45,7 +45,8 @@ export function logSoftmaxNll(
   const access = sameOut ? 'wrrw' : 'wrrww';
   const pipe = pipelineFor(`lsmnll:wg${WG}${sameOut ? ':alias' : ''}`, access, () => {
     const ctx = new WgslCtx();
-    const { isnan, fmax, exp, log, ninf, nan, x } = rowHelpers(ctx);
+    const h = rowHelpers(ctx);
+    const { isnan, exp, log, nan, x } = h;
     return `${uniformDecl(14)}
 @group(0) @binding(1) var<storage, read_write> L: array<f32>;
 @group(0) @binding(2) var<storage, read_write> X: array<f32>;
@@ -59,27 +60,7 @@ var<workgroup> red: array<f32, ${WG}>;
   if (rowU >= ${uw(0)}) { return; }
   let row = i32(rowU);
   let C = i32(${uw(1)});
-  var m = ${ninf};
-  for (var j = i32(lid.x); j < C; j += ${WG}) { m = ${fmax}(m, ${x('j')}); }
-  red[lid.x] = m;
-  workgroupBarrier();
-  for (var s = ${WG / 2}u; s > 0u; s = s >> 1u) {
-    if (lid.x < s) { red[lid.x] = ${fmax}(red[lid.x], red[lid.x + s]); }
-    workgroupBarrier();
-  }
-  let mx = red[0];
-  workgroupBarrier();
-  // A row of -inf (or +inf) has no finite shift; subtracting 0 keeps exp() meaningful.
-  let shift = select(mx, 0.0, (bitcast<u32>(mx) & 0x7fffffffu) == 0x7f800000u);
-  var acc = 0.0;
-  for (var j = i32(lid.x); j < C; j += ${WG}) { acc += ${exp}(${x('j')} - shift); }
-  red[lid.x] = acc;
-  workgroupBarrier();
-  for (var s = ${WG / 2}u; s > 0u; s = s >> 1u) {
-    if (lid.x < s) { red[lid.x] = red[lid.x] + red[lid.x + s]; }
-    workgroupBarrier();
-  }
-  let sum = red[0];
+${rowMaxExpSum(h, true)}
   for (var j = i32(lid.x); j < C; j += ${WG}) {
     ${sameOut ? 'L' : 'PR'}[${ui(9)} + row * ${ui(10)} + j * ${ui(11)}] = ${exp}(${x('j')} - shift) / sum;
   }
@@ -284,6 +265,35 @@ function rowHelpers(ctx: WgslCtx) {
   };
 }
 
+/** WGSL: folds red[0..WG) into red[0] with `op`, by a tree in workgroup memory. */
+const treeFold = (op: (a: string, b: string) => string) => `  workgroupBarrier();
+  for (var s = ${WG / 2}u; s > 0u; s = s >> 1u) {
+    if (lid.x < s) { red[lid.x] = ${op('red[lid.x]', 'red[lid.x + s]')}; }
+    workgroupBarrier();
+  }`;
+
+/**
+ * WGSL: a row's max `mx`, the shift its exps use and `sum` = sum(exp(x - shift)), the row's
+ * threads striding by WG. With `guardInf` a row whose max is +-inf shifts by 0 (the fused
+ * cross-entropy's choice: no NaN from inf - inf); without it shift = mx, the composed
+ * definition's arithmetic.
+ */
+function rowMaxExpSum(h: ReturnType<typeof rowHelpers>, guardInf: boolean): string {
+  const { fmax, exp, ninf, x } = h;
+  return `  var m = ${ninf};
+  for (var j = i32(lid.x); j < C; j += ${WG}) { m = ${fmax}(m, ${x('j')}); }
+  red[lid.x] = m;
+${treeFold((a, b) => `${fmax}(${a}, ${b})`)}
+  let mx = red[0];
+  workgroupBarrier();
+  ${guardInf ? '// A row of -inf (or +inf) has no finite shift; subtracting 0 keeps exp() meaningful.\n  let shift = select(mx, 0.0, (bitcast<u32>(mx) & 0x7fffffffu) == 0x7f800000u);' : 'let shift = mx;'}
+  var acc = 0.0;
+  for (var j = i32(lid.x); j < C; j += ${WG}) { acc += ${exp}(${x('j')} - shift); }
+  red[lid.x] = acc;
+${treeFold((a, b) => `${a} + ${b}`)}
+  let sum = red[0];`;
+}
+
 // --- perfgpu ---
 /**
  * routines.logSoftmax: out [M, C] (contiguous) = x - max - log(sum(exp(x - max))) per row of x
@@ -298,7 +308,8 @@ export function logSoftmax(x: View, out: View): void {
   x = separateFrom(x, out, temps);
   const pipe = pipelineFor(`lsm:wg${WG}`, 'wr', () => {
     const ctx = new WgslCtx();
-    const { fmax, exp, log, ninf, x: xs } = rowHelpers(ctx);
+    const h = rowHelpers(ctx);
+    const { log, x: xs } = h;
     return `${uniformDecl(6)}
 @group(0) @binding(1) var<storage, read_write> O: array<f32>;
 @group(0) @binding(2) var<storage, read_write> X: array<f32>;
@@ -309,25 +320,8 @@ var<workgroup> red: array<f32, ${WG}>;
   if (rowU >= ${uw(0)}) { return; }
   let row = i32(rowU);
   let C = i32(${uw(1)});
-  var m = ${ninf};
-  for (var j = i32(lid.x); j < C; j += ${WG}) { m = ${fmax}(m, ${xs('j')}); }
-  red[lid.x] = m;
-  workgroupBarrier();
-  for (var s = ${WG / 2}u; s > 0u; s = s >> 1u) {
-    if (lid.x < s) { red[lid.x] = ${fmax}(red[lid.x], red[lid.x + s]); }
-    workgroupBarrier();
-  }
-  let mx = red[0];
-  workgroupBarrier();
-  var acc = 0.0;
-  for (var j = i32(lid.x); j < C; j += ${WG}) { acc += ${exp}(${xs('j')} - mx); }
-  red[lid.x] = acc;
-  workgroupBarrier();
-  for (var s = ${WG / 2}u; s > 0u; s = s >> 1u) {
-    if (lid.x < s) { red[lid.x] = red[lid.x] + red[lid.x + s]; }
-    workgroupBarrier();
-  }
-  let ls = ${log}(red[0]);
+${rowMaxExpSum(h, false)}
+  let ls = ${log}(sum);
   for (var j = i32(lid.x); j < C; j += ${WG}) { O[${ui(5)} + row * C + j] = (${xs('j')} - mx) - ls; }
 }`;
   });
@@ -361,11 +355,7 @@ var<workgroup> red: array<f32, ${WG}>;
   var acc = 0.0;
   for (var j = i32(lid.x); j < C; j += ${WG}) { acc += G[${ui(3)} + r + j]; }
   red[lid.x] = acc;
-  workgroupBarrier();
-  for (var s = ${WG / 2}u; s > 0u; s = s >> 1u) {
-    if (lid.x < s) { red[lid.x] = red[lid.x] + red[lid.x + s]; }
-    workgroupBarrier();
-  }
+${treeFold((a, b) => `${a} + ${b}`)}
   let sg = red[0];
   for (var j = i32(lid.x); j < C; j += ${WG}) {
     DX[${ui(2)} + r + j] = G[${ui(3)} + r + j] - ${exp}(O[${ui(4)} + r + j]) * sg;
