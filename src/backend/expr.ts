@@ -58,6 +58,8 @@ export const loopBinaryOps = [
   'igamma',
   'igammac',
   'zeta',
+  // J0, J1, Y0, Y1, K0, K1, e^x K0, e^x K1 of x; the second operand is the kind (BESSEL_KIND)
+  'bessel',
 ] as const;
 
 export const binaryOps = [

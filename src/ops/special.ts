@@ -5,10 +5,11 @@
  * igamma's series and continued fraction) is one binary op of expr.ts each, which every renderer
  * implements as a helper (backend/special-math.ts, webgpu/wgsl/special.ts).
  *
- * Approximations (float32 accuracy, PyTorch itself uses Cephes' rational fits):
- * - J0, J1, Y0, Y1: rational fits below |x| = 8, Hankel's modulus/phase polynomials above
- *   (Numerical Recipes' bessj0/bessj1/bessy0/bessy1 fits, |err| < 1e-6);
- * - K0, K1 (and e^x K): power series below x = 2, Abramowitz & Stegun 9.8.6/9.8.8 above;
+ * Approximations:
+ * - J0, J1, Y0, Y1, K0, K1 (and e^x K): the `bessel` loop op (backend/special-math.ts, its WGSL
+ *   twin in f32): power series near 0, trapezoid integrals and Miller's recurrence in the middle,
+ *   Hankel's asymptotic expansions above 25; double-precision accurate (~1e-15 against mpmath)
+ *   on the CPU, so float64 results are right to the last digits;
  * - I0, I1: the library's existing torch.special.i0/i1 expressions;
  * - Ai: Maclaurin series on [-4.5, 3], the asymptotic expansions (DLMF 9.7.5, 9.7.9) outside.
  * As in PyTorch 1.13 these have no derivative (non_differentiable): the result never requires
@@ -17,6 +18,7 @@
  */
 
 import type { loopBinaryOps } from '../backend/expr.js';
+import { BESSEL_KIND } from '../backend/special-math.js';
 import { floatOfArgs } from '../tensor/dtype.js';
 import { E, type Ex, ewise, isTensor, record1, type Tensor, type TensorOrScalar } from './core.js';
 import * as pw from './pointwise.js';
@@ -31,127 +33,6 @@ const ewiseF = (name: string, f: (...xs: Ex[]) => Ex, args: readonly TensorOrSca
 /** c[0] + t (c[1] + t (c[2] + ...)). */
 const poly = (t: Ex, c: readonly number[]): Ex =>
   c.slice(0, -1).reduceRight<Ex>((acc, ck) => E.add(ck, E.mul(t, acc)), E.const(c[c.length - 1]));
-
-// ---- Bessel functions of the first and second kind ----
-const TWO_OVER_PI = 0.636619772;
-/** J0 for |x| < 8: a rational function of x^2. */
-const j0Small = (x: Ex): Ex => {
-  const y = E.mul(x, x);
-  return E.div(
-    poly(y, [57568490574.0, -13362590354.0, 651619640.7, -11214424.18, 77392.33017, -184.9052456]),
-    poly(y, [57568490411.0, 1029532985.0, 9494680.718, 59272.64853, 267.8532712, 1.0]),
-  );
-};
-const j1Small = (x: Ex): Ex => {
-  const y = E.mul(x, x);
-  return E.div(
-    E.mul(x, poly(y, [72362614232.0, -7895059235.0, 242396853.1, -2972611.439, 15704.4826, -30.16036606])),
-    poly(y, [144725228442.0, 2300535178.0, 18583304.74, 99447.43394, 376.9991397, 1.0]),
-  );
-};
-/** Hankel's form for x >= 8: sqrt(2/(pi x)) (P cos(x - phase) - (8/x) Q sin(x - phase)); `y` swaps to Y. */
-const besselBig = (ax: Ex, order: 0 | 1, second: boolean): Ex => {
-  const z = E.div(8, ax);
-  const y = E.mul(z, z);
-  const xx = E.sub(ax, order === 0 ? 0.785398164 : 2.356194491);
-  const p =
-    order === 0
-      ? poly(y, [1.0, -0.1098628627e-2, 0.2734510407e-4, -0.2073370639e-5, 0.2093887211e-6])
-      : poly(y, [1.0, 0.183105e-2, -0.3516396496e-4, 0.2457520174e-5, -0.240337019e-6]);
-  const q =
-    order === 0
-      ? poly(y, [-0.1562499995e-1, 0.1430488765e-3, -0.6911147651e-5, 0.7621095161e-6, -0.934935152e-7])
-      : poly(y, [0.04687499995, -0.2002690873e-3, 0.8449199096e-5, -0.88228987e-6, 0.105787412e-6]);
-  const amp = E.sqrt(E.div(TWO_OVER_PI, ax));
-  return second
-    ? E.mul(amp, E.add(E.mul(E.sin(xx), p), E.mul(z, E.mul(E.cos(xx), q))))
-    : E.mul(amp, E.sub(E.mul(E.cos(xx), p), E.mul(z, E.mul(E.sin(xx), q))));
-};
-const j0Ex = (x: Ex): Ex => {
-  const ax = E.abs(x);
-  return E.where(E.lt(ax, 8), j0Small(x), besselBig(ax, 0, false));
-};
-const j1Ex = (x: Ex): Ex => {
-  const ax = E.abs(x);
-  const big = besselBig(ax, 1, false);
-  return E.where(E.lt(ax, 8), j1Small(x), E.where(E.lt(x, 0), E.neg(big), big));
-};
-/** Y0: NaN below 0, -inf at 0 (log), as PyTorch. */
-const y0Ex = (x: Ex): Ex => {
-  const y = E.mul(x, x);
-  const small = E.add(
-    E.div(
-      poly(y, [-2957821389.0, 7062834065.0, -512359803.6, 10879881.29, -86327.92757, 228.4622733]),
-      poly(y, [40076544269.0, 745249964.8, 7189466.438, 47447.2647, 226.1030244, 1.0]),
-    ),
-    E.mul(TWO_OVER_PI, E.mul(j0Small(x), E.log(x))),
-  );
-  return E.where(E.lt(x, 8), small, besselBig(x, 0, true));
-};
-const y1Ex = (x: Ex): Ex => {
-  const y = E.mul(x, x);
-  const rational = E.div(
-    E.mul(
-      x,
-      poly(
-        y,
-        [-0.4900604943e13, 0.127527439e13, -0.5153438139e11, 0.7349264551e9, -0.4237922726e7, 0.8511937935e4],
-      ),
-    ),
-    poly(
-      y,
-      [0.249958057e14, 0.4244419664e12, 0.3733650367e10, 0.2245904002e8, 0.102042605e6, 0.3549632885e3, 1.0],
-    ),
-  );
-  const small = E.add(rational, E.mul(TWO_OVER_PI, E.sub(E.mul(j1Small(x), E.log(x)), E.div(1, x))));
-  return E.where(E.eq(x, 0), Number.NEGATIVE_INFINITY, E.where(E.lt(x, 8), small, besselBig(x, 1, true)));
-};
-
-// ---- modified Bessel functions of the second kind ----
-/** sum_k (x^2/4)^k / (k! (k + order)!) (times (x/2)^order): I0, I1 where x <= 2. */
-const iSeries = (x: Ex, order: 0 | 1): Ex => {
-  const q = E.mul(E.mul(x, x), 0.25);
-  let r: Ex = E.const(1);
-  for (let k = 14; k >= 1; k--) r = E.add(1, E.mul(q, E.mul(r, 1 / (k * (k + order)))));
-  return order === 0 ? r : E.mul(r, E.mul(x, 0.5));
-};
-/** sqrt(x) e^x K(x) for x > 2: Abramowitz & Stegun 9.8.6 / 9.8.8, in 2/x. */
-const kBigScaled = (x: Ex, order: 0 | 1): Ex =>
-  E.div(
-    poly(
-      E.div(2, x),
-      order === 0
-        ? [1.25331414, -0.07832358, 0.02189568, -0.01062446, 0.00587872, -0.0025154, 0.00053208]
-        : [1.25331414, 0.23498619, -0.0365562, 0.01504268, -0.00780353, 0.00325614, -0.00068245],
-    ),
-    E.sqrt(x),
-  );
-/** K for 0 < x <= 2: Abramowitz & Stegun 9.8.5 / 9.8.7 (log term times I from its series). */
-const kSmall = (x: Ex, order: 0 | 1): Ex => {
-  const h = E.mul(E.mul(x, x), 0.25);
-  const lg = E.log(E.mul(x, 0.5));
-  if (order === 0)
-    return E.add(
-      E.neg(E.mul(lg, iSeries(x, 0))),
-      poly(h, [-0.57721566, 0.4227842, 0.23069756, 0.0348859, 0.00262698, 0.0001075, 0.0000074]),
-    );
-  const num = E.add(
-    E.mul(E.mul(x, lg), iSeries(x, 1)),
-    poly(h, [1, 0.15443144, -0.67278579, -0.18156897, -0.01919402, -0.00110404, -0.00004686]),
-  );
-  return E.where(E.eq(x, 0), Number.POSITIVE_INFINITY, E.div(num, x));
-};
-const kEx =
-  (order: 0 | 1, scaled: boolean) =>
-  (x: Ex): Ex => {
-    const small = kSmall(x, order);
-    const big = kBigScaled(x, order);
-    return E.where(
-      E.le(x, 2),
-      scaled ? E.mul(small, E.exp(x)) : small,
-      scaled ? big : E.mul(big, E.exp(E.neg(x))),
-    );
-  };
 
 // ---- Airy Ai ----
 const AI0 = 0.355028053887817; // Ai(0)
@@ -219,14 +100,16 @@ const sphericalJ0Ex = (x: Ex): Ex => {
 /** A non-differentiable unary special function (PyTorch 1.13 declares no derivative). */
 const nd = (name: string, f: (x: Ex) => Ex) => (x: Tensor) => ewiseF(name, f, [x]);
 
-export const besselJ0 = nd('special_bessel_j0', j0Ex);
-export const besselJ1 = nd('special_bessel_j1', j1Ex);
-export const besselY0 = nd('special_bessel_y0', y0Ex);
-export const besselY1 = nd('special_bessel_y1', y1Ex);
-export const modifiedBesselK0 = nd('special_modified_bessel_k0', kEx(0, false));
-export const modifiedBesselK1 = nd('special_modified_bessel_k1', kEx(1, false));
-export const scaledModifiedBesselK0 = nd('special_scaled_modified_bessel_k0', kEx(0, true));
-export const scaledModifiedBesselK1 = nd('special_scaled_modified_bessel_k1', kEx(1, true));
+/** One of the `bessel` helper's functions (J0, J1, Y0, Y1, K0, K1, e^x K0, e^x K1). */
+const bessel = (kind: keyof typeof BESSEL_KIND) => (x: Ex) => E.bessel(x, BESSEL_KIND[kind]);
+export const besselJ0 = nd('special_bessel_j0', bessel('j0'));
+export const besselJ1 = nd('special_bessel_j1', bessel('j1'));
+export const besselY0 = nd('special_bessel_y0', bessel('y0'));
+export const besselY1 = nd('special_bessel_y1', bessel('y1'));
+export const modifiedBesselK0 = nd('special_modified_bessel_k0', bessel('k0'));
+export const modifiedBesselK1 = nd('special_modified_bessel_k1', bessel('k1'));
+export const scaledModifiedBesselK0 = nd('special_scaled_modified_bessel_k0', bessel('k0e'));
+export const scaledModifiedBesselK1 = nd('special_scaled_modified_bessel_k1', bessel('k1e'));
 export const airyAi = nd('special_airy_ai', airyEx);
 export const sphericalBesselJ0 = nd('special_spherical_bessel_j0', sphericalJ0Ex);
 /** I0 and I1 from the library's i0/i1 expressions, without their derivative (as PyTorch). */

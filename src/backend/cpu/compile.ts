@@ -120,6 +120,7 @@ export const jsBinary = {
   igamma: (a, b) => `H.special.igamma(${a}, ${b})`,
   igammac: (a, b) => `H.special.igammac(${a}, ${b})`,
   zeta: (a, b) => `H.special.zeta(${a}, ${b})`,
+  bessel: (a, b) => `H.special.bessel(${a}, ${b})`,
 } satisfies Record<BinOp, (a: string, b: string, t: ExType) => string>;
 
 /** Code generation state: the input reads, and the constants met so far (parameters c0, c1...). */

@@ -96,6 +96,7 @@ export const binFns = {
   igamma: (): Bin => H.special.igamma,
   igammac: (): Bin => H.special.igammac,
   zeta: (): Bin => H.special.zeta,
+  bessel: (): Bin => H.special.bessel,
   band: (): Bin => (a, b) => a & b,
   bor: (): Bin => (a, b) => a | b,
   bxor: (): Bin => (a, b) => a ^ b,

@@ -69,6 +69,7 @@ export const simdBinary = {
   igamma: { f32: null, bool: null },
   igammac: { f32: null, bool: null },
   zeta: { f32: null, bool: null },
+  bessel: { f32: null, bool: null },
   // --- dtype --- (bool band/bor/bxor are and/or/xor's; integers run in the JS path)
   band: { f32: null, bool: 'v128.and' },
   bor: { f32: null, bool: 'v128.or' },

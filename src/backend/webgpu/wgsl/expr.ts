@@ -369,6 +369,7 @@ export const wgslBinary = {
   igamma: (a, b, _, h) => `${h('sp_igamma_')}(${a}, ${b})`,
   igammac: (a, b, _, h) => `${h('sp_igammac_')}(${a}, ${b})`,
   zeta: (a, b, _, h) => `${h('sp_zeta_')}(${a}, ${b})`,
+  bessel: (a, b, _, h) => `${h('sp_bessel_')}(${a}, ${b})`,
 } satisfies Record<BinOp, (a: string, b: string, t: ExType, h: Use) => string>;
 
 // Operands are rendered in constantsOf's order (un: a; bin: a, b; where: c, a, b), so the

@@ -203,6 +203,133 @@ ${zetaTail}
   if (x < a + 1.0) { return 1.0 - sp_igam_series_(a, x); }
   return sp_igamc_cf_(a, x);
 }`,
+  // Bessel J0/J1/Y0/Y1/K0/K1 (special-math.ts's `bessel`, the same method in f32): power
+  // series near 0, trapezoid integrals / Miller's recurrence in the middle, Hankel's expansion
+  // above 25. n is the order (0 or 1).
+  sp_bes_hankel_: `fn sp_bes_hankel_(n: i32, x: f32, second: bool) -> f32 {
+  let mu = f32(4 * n * n);
+  var p = 1.0;
+  var q = 0.0;
+  var a = 1.0;
+  var prev = 3.4e38;
+  for (var k = 1; k < 30; k = k + 1) {
+    a = a * (mu - f32((2 * k - 1) * (2 * k - 1))) / (f32(k) * 8.0 * x);
+    let mag = abs(a);
+    if (mag >= prev || mag < 1e-9) { break; }
+    prev = mag;
+    let sg = select(-1.0, 1.0, k % 4 == 0 || k % 4 == 1);
+    if (k % 2 == 0) { p = p + sg * a; } else { q = q + sg * a; }
+  }
+  let sc = fsincos_(x);
+  let cosChi = select(sc.x - sc.y, sc.y + sc.x, n == 0) * 0.70710678;
+  let sinChi = select(-sc.x - sc.y, sc.x - sc.y, n == 0) * 0.70710678;
+  let amp = sqrt(0.63661977 / x);
+  return select(amp * (p * cosChi - q * sinChi), amp * (p * sinChi + q * cosChi), second);
+}`,
+  sp_bes_j_: `fn sp_bes_j_(n: i32, x: f32) -> f32 {
+  if (isnan_(x)) { return x; }
+  let ax = abs(x);
+  if (isinf_(ax)) { return fbits(0x7fc00000u); }
+  var v = 0.0;
+  if (ax > 25.0) {
+    v = sp_bes_hankel_(n, ax, false);
+  } else if (ax < 4.0) {
+    let q = -0.25 * ax * ax;
+    var term = 1.0;
+    var s = 1.0;
+    for (var k = 1; k < 30 && abs(term) > 1e-9 * abs(s); k = k + 1) { term = term * q / f32(k * (k + n)); s = s + term; }
+    v = select(0.5 * ax * s, s, n == 0);
+  } else {
+    v = select(0.0, 1.0, n == 0);
+    for (var k = 1; k < 32; k = k + 1) {
+      let t = f32(k) * 0.09817477;
+      v = v + fsincos_(f32(n) * t - ax * fsincos_(t).x).y;
+    }
+    v = v / 32.0;
+  }
+  return select(v, -v, n == 1 && x < 0.0);
+}`,
+  sp_bes_y_: `fn sp_bes_y_(n: i32, x: f32) -> f32 {
+  if (isnan_(x) || x < 0.0) { return fbits(0x7fc00000u); }
+  if (x == 0.0) { return fbits(0xff800000u); }
+  if (isinf_(x)) { return fbits(0x7fc00000u); }
+  if (x > 25.0) { return sp_bes_hankel_(n, x, true); }
+  let lg = flog_(0.5 * x);
+  if (x < 4.0) {
+    let q = -0.25 * x * x;
+    var term = 1.0;
+    var s = 0.0;
+    if (n == 0) {
+      var h = 0.0;
+      for (var k = 1; k < 30; k = k + 1) {
+        term = term * q / f32(k * k);
+        h = h + 1.0 / f32(k);
+        s = s + h * term;
+        if (abs(h * term) < 1e-9 * abs(s)) { break; }
+      }
+      return 0.63661977 * ((lg + 0.57721566) * sp_bes_j_(0, x) - s);
+    }
+    var psi1 = -0.57721566;
+    for (var k = 0; k < 30; k = k + 1) {
+      if (k > 0) { term = term * q / f32(k * (k + 1)); psi1 = psi1 + 1.0 / f32(k); }
+      let add = (2.0 * psi1 + 1.0 / f32(k + 1)) * term;
+      s = s + add;
+      if (k > 0 && abs(add) < 1e-9 * abs(s)) { break; }
+    }
+    return -0.63661977 / x + 0.63661977 * lg * sp_bes_j_(1, x) - x * 0.15915494 * s;
+  }
+  let M = 2 * i32(ceil((1.2 * x + 40.0) * 0.5));
+  var j: array<f32, 74>;
+  j[M] = 1e-30;
+  for (var m = M; m >= 1; m = m - 1) { j[m - 1] = (2.0 * f32(m) / x) * j[m] - j[m + 1]; }
+  var norm = j[0];
+  var s = 0.0;
+  for (var k = 1; 2 * k <= M; k = k + 1) {
+    norm = norm + 2.0 * j[2 * k];
+    let sg = select(1.0, -1.0, k % 2 == 1);
+    s = s + sg * select(j[2 * k - 1] - j[2 * k + 1], 2.0 * j[2 * k], n == 0) / f32(k);
+  }
+  let g = lg + 0.57721566;
+  if (n == 0) { return (0.63661977 * g * j[0] - 0.63661977 * s) / norm; }
+  return (0.63661977 * (g * j[1] - j[0] / x) + 0.63661977 * s) / norm;
+}`,
+  sp_bes_ke_: `fn sp_bes_ke_(n: i32, x: f32) -> f32 {
+  if (isnan_(x) || x < 0.0) { return fbits(0x7fc00000u); }
+  if (x == 0.0) { return fbits(0x7f800000u); }
+  if (isinf_(x)) { return 0.0; }
+  if (x > 25.0) {
+    let mu = f32(4 * n * n);
+    var s = 1.0;
+    var a = 1.0;
+    for (var k = 1; k < 30; k = k + 1) {
+      let nx = a * (mu - f32((2 * k - 1) * (2 * k - 1))) / (f32(k) * 8.0 * x);
+      if (abs(nx) >= abs(a) || abs(nx) < 1e-9) { break; }
+      a = nx;
+      s = s + a;
+    }
+    return s * sqrt(1.57079633 / x);
+  }
+  let h = min(0.2, 0.6 / sqrt(x));
+  var s = 0.5;
+  for (var k = 1; k < 1000; k = k + 1) {
+    let e = fexp_(0.5 * f32(k) * h);
+    let sh = 0.5 * (e - 1.0 / e);
+    var f = fexp_(-2.0 * x * sh * sh);
+    if (n == 1 && f > 0.0) { f = f * 0.5 * (e * e + 1.0 / (e * e)); }
+    s = s + f;
+    if (f < 1e-9 * s) { break; }
+  }
+  return h * s;
+}`,
+  sp_bessel_: `fn sp_bessel_(x: f32, kind: f32) -> f32 {
+  let k = i32(kind);
+  if (k == 0 || k == 1) { return sp_bes_j_(k, x); }
+  if (k == 2 || k == 3) { return sp_bes_y_(k - 2, x); }
+  if (k < 4 || k > 7 || isnan_(kind)) { return fbits(0x7fc00000u); }
+  let v = sp_bes_ke_(k % 2, x);
+  if (k >= 6) { return v; }
+  return v * fexp_(-x);
+}`,
 };
 
 const CHEB = ['sp_n_', 'isnan_', 'fatan2_', 'fsincos_'];
@@ -223,4 +350,9 @@ export const SPECIAL_DEPS: Record<string, string[]> = {
   sp_igamc_cf_: ['sp_igam_pre_'],
   sp_igamma_: ['isnan_', 'isinf_', 'fbits', 'sp_igam_series_', 'sp_igamc_cf_'],
   sp_igammac_: ['isnan_', 'isinf_', 'fbits', 'sp_igam_series_', 'sp_igamc_cf_'],
+  sp_bes_hankel_: ['fsincos_'],
+  sp_bes_j_: ['isnan_', 'isinf_', 'fbits', 'fsincos_', 'sp_bes_hankel_'],
+  sp_bes_y_: ['isnan_', 'isinf_', 'fbits', 'flog_', 'sp_bes_hankel_', 'sp_bes_j_'],
+  sp_bes_ke_: ['isnan_', 'isinf_', 'fbits', 'fexp_'],
+  sp_bessel_: ['isnan_', 'isinf_', 'fbits', 'fexp_', 'sp_bes_j_', 'sp_bes_y_', 'sp_bes_ke_'],
 };
