@@ -118,7 +118,7 @@ export const softmax = fn(
   'softmax(Tensor input, int? dim=None, *, ScalarType? dtype=None)',
   (a) => act.softmax(softmaxInput(a.input, a.dtype), a.dim ?? implicitSoftmaxDim(a.input)),
 );
-/** log(softmax(x)) along `dim`, computed stably; `dim` and the keyword-only `dtype` as in {@link softmax}. */
+/** log(softmax(x)) along `dim`, computed stably; `dim` and the keyword-only `dtype` as in `softmax`. */
 export const logSoftmax = fn(
   'F.logSoftmax',
   'log_softmax(Tensor input, int? dim=None, *, ScalarType? dtype=None)',
