@@ -201,6 +201,10 @@ const LOSS = {
 
 /** Multi-class multi-label hinge loss (F.multilabel_margin_loss). */
 export class MultiLabelMarginLoss extends Module {
+  /**
+   * `'mean'` (default), `'sum'` or `'none'`; the deprecated `sizeAverage`/`reduce` pair overrides it when
+   * given.
+   */
   readonly reduction: 'mean' | 'sum' | 'none';
   constructor(...args: CallArgs<typeof LOSS.MultiLabelMarginLoss>) {
     super();
@@ -213,8 +217,17 @@ export class MultiLabelMarginLoss extends Module {
 
 /** Connectionist Temporal Classification loss (F.ctc_loss). */
 export class CTCLoss extends Module {
+  /** Index of the blank label (constructor option, default 0). */
   readonly blank: number;
+  /**
+   * `'mean'` (default: each loss divided by its target length, then averaged over the batch), `'sum'` or
+   * `'none'`.
+   */
   readonly reduction: 'mean' | 'sum' | 'none';
+  /**
+   * Replace infinite losses (inputs too short for their targets) and their gradients by zero (constructor
+   * option, default false).
+   */
   readonly zeroInfinity: boolean;
   constructor(...args: CallArgs<typeof LOSS.CTCLoss>) {
     super();

@@ -92,8 +92,11 @@ const bindTo = overloads(
   ],
 );
 
+/** What Module.loadStateDict reports (PyTorch's NamedTuple of the same fields). */
 export interface LoadStateDictResult {
+  /** Keys of this module's state dict that the loaded dict lacked. */
   missingKeys: string[];
+  /** Keys of the loaded dict that this module has no entry for. */
   unexpectedKeys: string[];
 }
 
@@ -112,6 +115,20 @@ export interface Module {
 }
 
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface only adds the call signature the constructor makes real
+/**
+ * The base class of every layer and model. Subclass it, assign parameters, submodules and buffers to fields
+ * in the constructor (or as field initializers), and define `forward`; `model(x)` then calls `forward`
+ * through the registered hooks. Fields holding a Parameter are parameters, fields holding a Module are
+ * submodules, Tensor fields are buffers once `registerBuffer` names them.
+ *
+ * ```ts
+ * class Net extends nn.Module {
+ *   fc = new nn.Linear(4, 2);
+ *   forward(x: torch.Tensor) { return this.fc(x).relu(); }
+ * }
+ * const y = new Net()(torch.randn([8, 4]));   // [8, 2]
+ * ```
+ */
 export class Module {
   constructor() {
     // Calls go through callModule (nn/hooks.ts): the forward pre/post and backward hooks.

@@ -39,10 +39,17 @@ interface Bucket {
  * delegates to the wrapped `module` (state dict keys start with `module.`, as PyTorch's).
  */
 export class DistributedDataParallel extends Module {
+  /** The wrapped module (its state dict keys appear under the `module.` prefix). */
   module: Module;
   /** Resolves once the parameters and buffers hold rank 0's values; await it before the first forward. */
   readonly ready: Promise<void>;
+  /**
+   * Find, after each forward, the parameters its output does not reach and mark them ready at once,
+   * so their buckets still complete; parameters no rank used keep no gradient (constructor option,
+   * default false).
+   */
   readonly findUnusedParameters: boolean;
+  /** Target bucket size in MB for the gradient all-reduce (constructor option, default 25). */
   readonly bucketCapMb: number;
   #synced = false;
   #params: Parameter[] = [];

@@ -46,6 +46,10 @@ export const Parameter = new Proxy(ParameterImpl, {
   apply: (target, _this, args: ParameterArgs) => new target(...args),
 }) as unknown as ParameterConstructor;
 
+/**
+ * Whether `x` is an nn.Parameter (a tensor made by `nn.Parameter(...)`, which Modules register as a
+ * parameter).
+ */
 export const isParameter = (x: unknown): x is Parameter => x instanceof ParameterImpl;
 
 // Listed in registeredCallables() at import (docs/api-signatures.md, conformance training cases).

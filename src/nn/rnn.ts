@@ -251,6 +251,7 @@ const RNN_SIG =
  * ```
  */
 export class RNN extends RNNBase {
+  /** `'tanh'` (default) or `'relu'`. */
   readonly nonlinearity: string;
   constructor(...args: CallArgs<typeof RNN_SIG>) {
     const a = ctorArgs('nn.RNN', RNN_SIG, args);
@@ -405,6 +406,7 @@ const RNN_CELL =
   'RNNCell(int input_size, int hidden_size, bool bias=True, str nonlinearity="tanh", *, Device? device=None, ScalarType? dtype=None)';
 /** One step of an Elman RNN: h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu). */
 export class RNNCell extends RNNCellBase {
+  /** `'tanh'` (default) or `'relu'`. */
   readonly nonlinearity: string;
   constructor(...args: CallArgs<typeof RNN_CELL>) {
     const a = ctorArgs('nn.RNNCell', RNN_CELL, args);

@@ -19,10 +19,24 @@ const UPSAMPLE =
  * ```
  */
 export class Upsample extends Module {
+  /**
+   * Target output size of the spatial dimensions (constructor option, default null; give it or
+   * `scaleFactor`).
+   */
   readonly size: number | readonly number[] | null;
+  /** Multiplier of the spatial sizes (constructor option, default null). */
   readonly scaleFactor: number | readonly number[] | null;
+  /** Interpolation mode (constructor option, default `'nearest'`). */
   readonly mode: InterpolateMode;
+  /**
+   * For the linear modes, map corner pixel centres onto each other (constructor option, default null, i.e.
+   * false).
+   */
   readonly alignCorners: boolean | null;
+  /**
+   * Compute the interpolation from the output size rather than the given scale factor (constructor option,
+   * default null).
+   */
   readonly recomputeScaleFactor: boolean | null;
   constructor(...args: CallArgs<typeof UPSAMPLE>) {
     super();
