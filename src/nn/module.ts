@@ -114,7 +114,6 @@ export interface Module {
   (...args: Parameters<this['forward']>): ReturnType<this['forward']>;
 }
 
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface only adds the call signature the constructor makes real
 /**
  * The base class of every layer and model. Subclass it, assign parameters, submodules and buffers to fields
  * in the constructor (or as field initializers), and define `forward`; `model(x)` then calls `forward`
@@ -129,6 +128,7 @@ export interface Module {
  * const y = new Net()(torch.randn([8, 4]));   // [8, 2]
  * ```
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface only adds the call signature the constructor makes real
 export class Module {
   constructor() {
     // Calls go through callModule (nn/hooks.ts): the forward pre/post and backward hooks.
