@@ -441,9 +441,9 @@ export class TransformerDecoderLayer extends Module {
   }
   override forward(...args: CallArgs<typeof DEC_LAYER_FORWARD>): Tensor {
     const a = ctorArgs('nn.TransformerDecoderLayer.forward', DEC_LAYER_FORWARD, args);
-    /** @internal forward with its arguments already bound (TransformerDecoder calls it). */
     return this.run(a.tgt, a.memory, a);
   }
+  /** @internal forward with its arguments already bound (TransformerDecoder calls it). */
   run(
     tgt: Tensor,
     memory: Tensor,
