@@ -96,6 +96,10 @@ export function adamProgram(
 /** Adam (L2 weight decay added to the gradient). Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8. */
 export class Adam extends AdamBase {
   static readonly label = 'optim.Adam';
+  /**
+   * The constructor's PyTorch signature string; arguments and param groups bind to it
+   * (docs/api-signatures.md).
+   */
   static readonly signature = ADAM_SIG;
   protected readonly decoupled = false;
   constructor(...args: CallArgs<typeof ADAM_SIG>) {
@@ -106,6 +110,10 @@ export class Adam extends AdamBase {
 /** AdamW: weight decay applied to the parameter (p *= 1 - lr * wd). Default weightDecay 1e-2. */
 export class AdamW extends AdamBase {
   static readonly label = 'optim.AdamW';
+  /**
+   * The constructor's PyTorch signature string; arguments and param groups bind to it
+   * (docs/api-signatures.md).
+   */
   static readonly signature = ADAMW_SIG;
   protected readonly decoupled = true;
   constructor(...args: CallArgs<typeof ADAMW_SIG>) {
