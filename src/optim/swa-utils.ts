@@ -36,8 +36,16 @@ const SWALR_SIG =
 
 type Group = Record<string, unknown> & { lr: number; swaLr: number };
 
+/**
+ * The SWA learning-rate schedule (PyTorch 1.13): anneals each group's lr from its current value to `swaLr`
+ * over `annealEpochs` epochs, by a cosine (default) or linear ramp, then holds it. Constructor: `optimizer`,
+ * `swaLr` (required; one or per group), `annealEpochs` (default 10; 0 switches at once), `annealStrategy`
+ * (`'cos'` default, or `'linear'`), `lastEpoch` (default -1).
+ */
 export class SWALR extends LRScheduler {
+  /** Epochs the ramp to swaLr takes (constructor option, default 10). */
   readonly annealEpochs: number;
+  /** `'cos'` (default) or `'linear'` ramp. */
   readonly annealStrategy: 'cos' | 'linear';
   constructor(...args: CallArgs<typeof SWALR_SIG>) {
     const a = ctorArgs('optim.swa_utils.SWALR', SWALR_SIG, args);
@@ -130,17 +138,29 @@ const AVERAGED_MODEL_SIG =
 const UPDATE_PARAMETERS_SIG = 'update_parameters(Module model)';
 
 /**
- * The averaged copy of a model (SWA, EMA). `forward` calls the copy. See the file comment.
+ * A running average of a model's weights, for stochastic weight averaging (equal weights, the default) or an
+ * exponential moving average (`avgFn` / `multiAvgFn`, e.g. from getEmaMultiAvgFn). It holds a deep copy of
+ * the model; `updateParameters(model)` folds the model's current parameters in (the first call copies them),
+ * and calling it runs the copy's forward.
+ *
+ * Constructor: `model`, `device` (default null: the copy stays where the model is), `avgFn` (default null),
+ * `multiAvgFn` (default null; takes precedence), `useBuffers` (default false: the buffers are copied
+ * from the model at each update; true averages them too).
  *
  * ```ts
  * const ema = new optim.swaUtils.AveragedModel(model, { multiAvgFn: optim.swaUtils.getEmaMultiAvgFn(0.999), useBuffers: true });
  * ```
  */
 export class AveragedModel extends Module {
+  /** The averaged copy of the model (state-dict keys under `module.`, as PyTorch's). */
   module: Module;
+  /** int64 scalar buffer: how many models have been averaged in (PyTorch's state-dict key). */
   declare n_averaged: Tensor;
+  /** Per-parameter averaging function (constructor option, default null: the equal-weight average). */
   avgFn: AvgFn | null;
+  /** List averaging function applied in place (constructor option, default null). */
   multiAvgFn: MultiAvgFn | null;
+  /** Average the buffers along with the parameters (constructor option, default false). */
   useBuffers: boolean;
   /** The host's copy of n_averaged: an update decides "first or not" without a readback. */
   #n = 0;
