@@ -32,7 +32,8 @@ const list = (ps: TensorOrTensors, label: string): Tensor[] => {
 };
 
 /**
- * Scales all gradients together so their joint p-norm is at most maxNorm. Returns the total
+ * Scales all gradients together so their joint `normType`-norm (default 2.0; `'inf'` for the largest
+ * magnitude) is at most maxNorm. Returns the total
  * norm (before clipping) as a tensor on the gradients' device: `await total.item()` to log it.
  * `errorIfNonfinite: true` would need a readback and is not supported; `foreach` is accepted
  * (one fused path either way).
