@@ -97,7 +97,7 @@ export const softplus = fn(
   'softplus(Tensor input, float beta=1.0, float threshold=20.0)',
   (a) => act.softplus(a.input, a.beta, a.threshold),
 );
-/** F.logsigmoid: -softplus(-x), stable for large |x|. */
+/** log(sigmoid(x)) = -softplus(-x) elementwise, stable for large |x|. */
 export const logsigmoid = fn('F.logsigmoid', 'logsigmoid(Tensor input)', (a) =>
   neg(act.softplus(neg(a.input))),
 );
@@ -124,7 +124,10 @@ export const logSoftmax = fn(
   'log_softmax(Tensor input, int? dim=None, *, ScalarType? dtype=None)',
   (a) => act.logSoftmax(softmaxInput(a.input, a.dtype), a.dim ?? implicitSoftmaxDim(a.input)),
 );
-/** F.softmin: softmax(-x). */
+/**
+ * softmax(-x) along `dim`: weights favouring the smallest entries. `dim` (default null: the legacy implicit
+ * dim) and the keyword-only `dtype` as in `softmax`.
+ */
 export const softmin = fn(
   'F.softmin',
   'softmin(Tensor input, int? dim=None, *, ScalarType? dtype=None)',
@@ -208,7 +211,11 @@ type MaxPool2dFn = ((
   options: { returnIndices: true } & Record<string, unknown>,
 ) => [Tensor, Tensor]) &
   ((...args: CallArgs<typeof MAX_POOL2D>) => Tensor);
-/** F.max_pool2d; with `returnIndices: true` it returns [values, indices]. */
+/**
+ * Maximum over kH × kW windows of (N, C, H, W) or (C, H, W). Defaults: stride = kernelSize (null or []),
+ * padding 0 (implicit -∞), dilation 1, ceilMode false; with `returnIndices: true` it returns [values,
+ * indices] (for maxUnpool2d).
+ */
 export const maxPool2d = fn('F.maxPool2d', MAX_POOL2D, (a): Tensor | [Tensor, Tensor] => {
   const o = { stride: emptyIsNone(a.stride), padding: a.padding, dilation: a.dilation, ceilMode: a.ceilMode };
   return a.returnIndices
@@ -263,7 +270,10 @@ export const groupNorm = fn(
   'group_norm(Tensor input, int num_groups, Tensor? weight=None, Tensor? bias=None, float eps=1e-05)',
   (a) => normOps.groupNorm(a.input, a.numGroups, a),
 );
-/** F.normalize: x / max(||x||_p, eps) along dim. */
+/**
+ * input / max(‖input‖_p, eps) along `dim`: unit p-norm slices. Defaults: p 2.0, dim 1, eps 1e-12; `out` is
+ * not supported.
+ */
 export const normalize = fn(
   'F.normalize',
   'normalize(Tensor input, float p=2.0, int dim=1, float eps=1e-12, Tensor? out=None)',
@@ -767,7 +777,10 @@ const nd = (v: readonly number[] | null | undefined, n: number, dflt: readonly n
   v === null || v === undefined || v.length === 0 ? [...dflt] : v.length === 1 ? Array(n).fill(v[0]) : [...v];
 const MAX_POOL3D =
   'max_pool3d(Tensor input, int[3] kernel_size, int[3]? stride=None, int[3] padding=0, int[3] dilation=1, bool ceil_mode=False, bool return_indices=False)';
-/** F.max_pool3d; with `returnIndices: true` it returns [values, indices]. */
+/**
+ * Maximum over kD × kH × kW windows of (N, C, D, H, W) or (C, D, H, W). Defaults: stride = kernelSize,
+ * padding 0, dilation 1, ceilMode false; with `returnIndices: true` it returns [values, indices].
+ */
 export const maxPool3d = fn('F.maxPool3d', MAX_POOL3D, (a): Tensor | [Tensor, Tensor] =>
   more.maxPoolNd(
     a.input,

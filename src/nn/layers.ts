@@ -238,7 +238,11 @@ export class Embedding extends Module {
       noGrad(() => this.weight.select(0, p).fill_(0));
     }
   }
-  /** Embedding.from_pretrained: `embeddings` [num, dim] become the weight, frozen by default. */
+  /**
+   * Embedding.from_pretrained: an Embedding whose weight is `embeddings` (num, dim). Options: `freeze`
+   * (default true: the weight gets no gradient), `paddingIdx` (default null), `maxNorm` (default null),
+   * `normType` (default 2.0), `scaleGradByFreq` and `sparse` (only false).
+   */
   static fromPretrained(...args: CallArgs<typeof FROM_PRETRAINED>): Embedding {
     const a = ctorArgs('nn.Embedding.fromPretrained', FROM_PRETRAINED, args);
     const embeddings = a.embeddings;
