@@ -55,7 +55,11 @@ function normIndex(i: number, n: number, what: string): number {
   return i < 0 ? i + n : i;
 }
 
-/** Modules in an indexed list, registered as '0', '1', ... */
+/**
+ * Modules in an indexed list, registered as '0', '1', ... so their parameters belong to the owner; `list[i]`
+ * and `list.at(i)` index it, `for (const m of list)` iterates. Constructor: `modules` (default null: empty),
+ * any iterable of Modules. Not callable: iterate over it in your forward.
+ */
 export class ModuleList extends Module {
   [index: number]: Module;
   constructor(...args: CallArgs<typeof MODULE_LIST>) {
@@ -115,7 +119,11 @@ export class ModuleList extends Module {
   }
 }
 
-/** Modules by name, in insertion order (integer-like names enumerate first: a JS quirk). */
+/**
+ * Modules by name, in insertion order (integer-like names enumerate first: a JS quirk), registered under
+ * their keys. Constructor: `modules` (default null: empty), a plain object or a Map of name to Module. Not
+ * callable: index it in your forward.
+ */
 export class ModuleDict extends Module {
   constructor(...args: CallArgs<typeof MODULE_DICT>) {
     super();

@@ -535,7 +535,11 @@ export class Module {
   }
 
   // ── modules (helper modules) ──
-  /** hook(module, args) before forward; may return replacement args (see nn/hooks.ts). */
+  /**
+   * hook(module, args) runs before forward and may return replacement args. Options: `prepend` (default
+   * false: run after the hooks already registered), `withKwargs` (default false). Returns a handle whose
+   * remove() unregisters it.
+   */
   registerForwardPreHook(
     hook: ForwardPreHook,
     opts: { prepend?: boolean; withKwargs?: boolean } = {},
@@ -543,7 +547,11 @@ export class Module {
     const a = ctorArgs('nn.Module.registerForwardPreHook', FORWARD_PRE_HOOK, [hook, opts] as never);
     return addHook(this, 'forwardPre', hook, { prepend: a.prepend, withKwargs: a.withKwargs });
   }
-  /** hook(module, args, output) after forward; may return a replacement output. */
+  /**
+   * hook(module, args, output) runs after forward and may return a replacement output. Options: `prepend`
+   * (default false), `withKwargs` (default false), `alwaysCall` (default false). Returns a handle whose
+   * remove() unregisters it.
+   */
   registerForwardHook(
     hook: ForwardHook,
     opts: { prepend?: boolean; withKwargs?: boolean; alwaysCall?: boolean } = {},
@@ -551,12 +559,18 @@ export class Module {
     const a = ctorArgs('nn.Module.registerForwardHook', FORWARD_HOOK, [hook, opts] as never);
     return addHook(this, 'forward', hook, a);
   }
-  /** hook(module, gradOutput) when the outputs' gradients arrive; may replace gradOutput. */
+  /**
+   * hook(module, gradOutput) runs when the gradients of the outputs arrive and may return a replacement
+   * gradOutput. `prepend` defaults to false.
+   */
   registerFullBackwardPreHook(hook: BackwardPreHook, opts: { prepend?: boolean } = {}): RemovableHandle {
     const a = ctorArgs('nn.Module.registerFullBackwardPreHook', BACKWARD_PRE_HOOK, [hook, opts] as never);
     return addHook(this, 'backwardPre', hook, { prepend: a.prepend });
   }
-  /** hook(module, gradInput, gradOutput) when the inputs' gradients arrive; may replace gradInput. */
+  /**
+   * hook(module, gradInput, gradOutput) runs when the gradients of the inputs are computed and may return a
+   * replacement gradInput. `prepend` defaults to false.
+   */
   registerFullBackwardHook(hook: BackwardHook, opts: { prepend?: boolean } = {}): RemovableHandle {
     const a = ctorArgs('nn.Module.registerFullBackwardHook', BACKWARD_HOOK, [hook, opts] as never);
     return addHook(this, 'backward', hook, { prepend: a.prepend });
