@@ -239,7 +239,12 @@ export class BCEWithLogitsLoss extends Loss {
 
 const KL_DIV_LOSS =
   'KLDivLoss(bool? size_average=None, bool? reduce=None, "mean"|"sum"|"none"|"batchmean" reduction="mean", bool log_target=False)';
-/** KL(target || input) with input as log-probabilities; `reduction: 'batchmean'` is the mathematically right mean. */
+/**
+ * Kullback–Leibler divergence KL(target ‖ input) pointwise, target · (log target - input), with `input` given
+ * as log-probabilities. Constructor: `sizeAverage`/`reduce` (deprecated), `reduction` (default `'mean'`, over
+ * all elements; `'batchmean'`, the sum over the batch size, is the true KL divergence), `logTarget` (default
+ * false: true when the target is given as log-probabilities too). Input and target (*).
+ */
 export class KLDivLoss extends Module {
   /**
    * `'mean'` (default, over all elements), `'batchmean'` (sum divided by the batch size, the true KL

@@ -35,8 +35,15 @@ interface Bucket {
 }
 
 /**
- * nn.parallel.DistributedDataParallel: data-parallel training, one process per rank. `forward`
- * delegates to the wrapped `module` (state dict keys start with `module.`, as PyTorch's).
+ * nn.parallel.DistributedDataParallel: data-parallel training, one process per rank. At wrap time rank 0's
+ * parameters and buffers are broadcast (`await model.ready`); during backward the gradients are averaged over
+ * the ranks in buckets, overlapped with the rest of backward. `forward` delegates to the wrapped `module`
+ * (state dict keys start with `module.`, as PyTorch's).
+ *
+ * Constructor: `module`, `bucketCapMb` (default 25), `findUnusedParameters` (default false). PyTorch's other
+ * options (`deviceIds`, `outputDevice`, `dim`, `broadcastBuffers`, `processGroup`, `checkReduction`,
+ * `gradientAsBucketView`, `staticGraph`) are accepted at their positions but have no effect today. Needs
+ * torch.distributed.initProcessGroup() first.
  */
 export class DistributedDataParallel extends Module {
   /** The wrapped module (its state dict keys appear under the `module.` prefix). */

@@ -73,7 +73,10 @@ export const clipGradNorm_ = fn(
 /** Deprecated PyTorch spelling. */
 export const clipGradNorm = clipGradNorm_;
 
-/** Clamps every gradient element into [-clipValue, clipValue], in place. */
+/**
+ * Clamps every gradient element into [-clipValue, clipValue], in place; `foreach` (default null) is
+ * accepted (one path either way).
+ */
 export const clipGradValue_ = fn(
   'nn.utils.clipGradValue_',
   'clip_grad_value_(TensorOrTensors parameters, float clip_value, bool? foreach=None)',

@@ -92,7 +92,10 @@ export type MultiAvgFn = (averaged: Tensor[], current: Tensor[], numAveraged: Te
 
 const isFloat = (t: Tensor) => t.dtype === 'float32';
 
-/** Exponential moving average: decay * avg + (1 - decay) * p. */
+/**
+ * An avgFn for AveragedModel: the exponential moving average decay · avg + (1 - decay) · p, `decay`
+ * defaulting to 0.999.
+ */
 export const getEmaAvgFn = fn(
   'optim.swa_utils.getEmaAvgFn',
   'get_ema_avg_fn(float decay=0.999)',
@@ -100,13 +103,16 @@ export const getEmaAvgFn = fn(
     (avg, p) =>
       avg.mul(a.decay).add(p.mul(1 - a.decay)),
 );
-/** Equal-weight running average: avg + (p - avg) / (n + 1). */
+/** An avgFn for AveragedModel: the equal-weight running average avg + (p - avg) / (n + 1). */
 export const getSwaAvgFn = fn(
   'optim.swa_utils.getSwaAvgFn',
   'get_swa_avg_fn()',
   (): AvgFn => (avg, p, n) => avg.add(p.sub(avg).div(n.add(1))),
 );
-/** The EMA in place over lists (lerp by 1 - decay for float tensors). */
+/**
+ * A multiAvgFn for AveragedModel: the EMA in place over the lists (lerp by 1 - decay for float tensors),
+ * `decay` defaulting to 0.999.
+ */
 export const getEmaMultiAvgFn = fn(
   'optim.swa_utils.getEmaMultiAvgFn',
   'get_ema_multi_avg_fn(float decay=0.999)',
@@ -119,7 +125,10 @@ export const getEmaMultiAvgFn = fn(
         });
       }),
 );
-/** The equal-weight average in place over lists (lerp by 1 / (n + 1) for float tensors). */
+/**
+ * A multiAvgFn for AveragedModel: the equal-weight average in place over the lists (lerp by 1 / (n + 1) for
+ * float tensors).
+ */
 export const getSwaMultiAvgFn = fn(
   'optim.swa_utils.getSwaMultiAvgFn',
   'get_swa_multi_avg_fn()',
@@ -263,7 +272,7 @@ export class AveragedModel extends Module {
  * Recomputes the running statistics of every BatchNorm in `model` with one pass over `loader`
  * (each batch a tensor, or an array whose first element is the input), as PyTorch's update_bn:
  * the running estimates restart, momentum is null (a cumulative average) during the pass, and the
- * training flag is restored after.
+ * training flag is restored after. `device` (default null) moves each input there first.
  */
 export const updateBn = fn(
   'optim.swa_utils.updateBn',
