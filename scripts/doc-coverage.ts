@@ -17,7 +17,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 /** The folders reported on (the nn/optim/data/io/utils surface and the device namespaces). */
 const REPORTED = ['src/nn/', 'src/optim/', 'src/data/', 'src/io/', 'src/utils/', 'src/device-api.ts'];
 /** Where every public symbol must carry a doc comment (--check). */
-const CHECKED = ['src/data/', 'src/io/', 'src/utils/', 'src/device-api.ts'];
+const CHECKED = ['src/nn/', 'src/optim/', 'src/data/', 'src/io/', 'src/utils/', 'src/device-api.ts'];
 
 const program = ts.createProgram([path.join(ROOT, 'src/index.ts')], {
   target: ts.ScriptTarget.ES2022,
@@ -65,14 +65,18 @@ function walkExport(exp: ts.Symbol, name: string): void {
     return;
   }
   // `export * as nn` is an alias to a module; its own doc comment lives on the export.
-  if (s.flags & ts.SymbolFlags.TypeAlias || s.flags & ts.SymbolFlags.Interface) {
+  // (A class merged with an interface, as nn.Module with its call signature, is walked as a class.)
+  if (
+    (s.flags & ts.SymbolFlags.TypeAlias || s.flags & ts.SymbolFlags.Interface) &&
+    !(s.flags & ts.SymbolFlags.Class)
+  ) {
     add(name, s, decl);
     if (exp !== s) entries.get(name)!.documented ||= hasDoc(exp);
     return;
   }
   add(name, s, decl);
   if (exp !== s && entries.get(name)) entries.get(name)!.documented ||= hasDoc(exp);
-  if (ts.isClassDeclaration(decl)) walkClass(s, name);
+  if (s.declarations?.some(ts.isClassDeclaration)) walkClass(s, name);
   else if (ts.isVariableDeclaration(decl) && decl.initializer) {
     const init = decl.initializer;
     // An object literal of functions/namespaces (torch.webgpu, torch.utils): its properties too.

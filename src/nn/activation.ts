@@ -18,6 +18,7 @@ const INPLACE = (name: string) => `${name}(bool inplace=False)` as const;
 
 /** A module whose only parameter is `inplace`. */
 abstract class InplaceActivation extends Module {
+  /** Write the result into the input tensor (constructor option, default false). */
   readonly inplace: boolean;
   constructor(label: string, args: readonly unknown[]) {
     super();
@@ -33,6 +34,10 @@ abstract class InplaceActivation extends Module {
 }
 type InplaceArgs = CallArgs<'f(bool inplace=False)'>;
 
+/**
+ * max(0, x) elementwise (`F.relu`). Constructor: `inplace` (default false). Input (*),
+ * output the same shape.
+ */
 export class ReLU extends InplaceActivation {
   constructor(...args: InplaceArgs) {
     super('ReLU', args);
@@ -41,6 +46,9 @@ export class ReLU extends InplaceActivation {
     return relu(x);
   }
 }
+/**
+ * min(max(0, x), 6) elementwise. Constructor: `inplace` (default false). Input (*), output the same shape.
+ */
 export class ReLU6 extends InplaceActivation {
   constructor(...args: InplaceArgs) {
     super('ReLU6', args);
@@ -49,6 +57,10 @@ export class ReLU6 extends InplaceActivation {
     return act.relu6(x);
   }
 }
+/**
+ * x * sigmoid(x) elementwise (swish). Constructor: `inplace` (default false). Input (*), output the same
+ * shape.
+ */
 export class SiLU extends InplaceActivation {
   constructor(...args: InplaceArgs) {
     super('SiLU', args);
@@ -57,6 +69,10 @@ export class SiLU extends InplaceActivation {
     return act.silu(x);
   }
 }
+/**
+ * x * tanh(softplus(x)) elementwise. Constructor: `inplace` (default false). Input (*), output the same
+ * shape.
+ */
 export class Mish extends InplaceActivation {
   constructor(...args: InplaceArgs) {
     super('Mish', args);
@@ -65,6 +81,10 @@ export class Mish extends InplaceActivation {
     return act.mish(x);
   }
 }
+/**
+ * Scaled ELU, scale * elu(x, alpha) with the fixed alpha ≈ 1.6733, scale ≈ 1.0507 (self-normalizing
+ * networks). Constructor: `inplace` (default false). Input (*), output the same shape.
+ */
 export class SELU extends InplaceActivation {
   constructor(...args: InplaceArgs) {
     super('SELU', args);
@@ -75,6 +95,7 @@ export class SELU extends InplaceActivation {
 }
 
 const SIGMOID = 'Sigmoid()';
+/** 1 / (1 + exp(-x)) elementwise; no constructor options. Input (*), output the same shape. */
 export class Sigmoid extends Module {
   constructor(...args: CallArgs<typeof SIGMOID>) {
     super();
@@ -85,6 +106,7 @@ export class Sigmoid extends Module {
   }
 }
 const TANH = 'Tanh()';
+/** tanh(x) elementwise; no constructor options. Input (*), output the same shape. */
 export class Tanh extends Module {
   constructor(...args: CallArgs<typeof TANH>) {
     super();
@@ -95,7 +117,12 @@ export class Tanh extends Module {
   }
 }
 const GELU_SIG = 'GELU("none"|"tanh" approximate="none")';
+/**
+ * x * Φ(x), Φ the standard normal CDF. Constructor: `approximate` `'none'` (default, exact erf) or `'tanh'`
+ * (the tanh approximation). Input (*), output the same shape.
+ */
 export class GELU extends Module {
+  /** `'none'` (exact) or `'tanh'` (approximation); constructor option, default `'none'`. */
   readonly approximate: 'none' | 'tanh';
   constructor(...args: CallArgs<typeof GELU_SIG>) {
     super();
@@ -109,8 +136,14 @@ export class GELU extends Module {
   }
 }
 const ELU_SIG = 'ELU(float alpha=1.0, bool inplace=False)';
+/**
+ * x for x > 0, alpha * (exp(x) - 1) otherwise. Constructor: `alpha` (default 1.0), `inplace` (default false).
+ * Input (*), output the same shape.
+ */
 export class ELU extends Module {
+  /** The negative-side scale (constructor option, default 1.0). */
   readonly alpha: number;
+  /** Write the result into the input tensor (constructor option, default false). */
   readonly inplace: boolean;
   constructor(...args: CallArgs<typeof ELU_SIG>) {
     super();
@@ -126,8 +159,14 @@ export class ELU extends Module {
   }
 }
 const LEAKY_RELU = 'LeakyReLU(float negative_slope=0.01, bool inplace=False)';
+/**
+ * x for x ≥ 0, negativeSlope * x otherwise. Constructor: `negativeSlope` (default 0.01), `inplace` (default
+ * false). Input (*), output the same shape.
+ */
 export class LeakyReLU extends Module {
+  /** The slope for negative inputs (constructor option, default 0.01). */
   readonly negativeSlope: number;
+  /** Write the result into the input tensor (constructor option, default false). */
   readonly inplace: boolean;
   constructor(...args: CallArgs<typeof LEAKY_RELU>) {
     super();
@@ -143,8 +182,14 @@ export class LeakyReLU extends Module {
   }
 }
 const SOFTPLUS = 'Softplus(float beta=1.0, float threshold=20.0)';
+/**
+ * log(1 + exp(beta * x)) / beta, switching to x where beta * x > threshold. Constructor: `beta` (default
+ * 1.0), `threshold` (default 20.0). Input (*), output the same shape.
+ */
 export class Softplus extends Module {
+  /** Sharpness (constructor option, default 1.0). */
   readonly beta: number;
+  /** Above beta * x > threshold the output is x (constructor option, default 20.0). */
   readonly threshold: number;
   constructor(...args: CallArgs<typeof SOFTPLUS>) {
     super();
@@ -161,9 +206,17 @@ export class Softplus extends Module {
 }
 const HARDTANH =
   'Hardtanh(float min_val=-1.0, float max_val=1.0, bool inplace=False, float? min_value=None, float? max_value=None)';
+/**
+ * Clamps x to [minVal, maxVal]. Constructor: `minVal` (default -1.0), `maxVal` (default 1.0), `inplace`
+ * (default false); the deprecated `minValue`/`maxValue` spellings win when given. Input (*), output the same
+ * shape.
+ */
 export class Hardtanh extends Module {
+  /** Lower bound (constructor option, default -1.0). */
   readonly minVal: number;
+  /** Upper bound (constructor option, default 1.0). */
   readonly maxVal: number;
+  /** Write the result into the input tensor (constructor option, default false). */
   readonly inplace: boolean;
   constructor(...args: CallArgs<typeof HARDTANH>) {
     super();
@@ -184,6 +237,10 @@ export class Hardtanh extends Module {
 
 /** Softmax, LogSoftmax, Softmin: `dim=None` takes PyTorch's legacy implicit dim. */
 abstract class SoftmaxLike extends Module {
+  /**
+   * The dimension reduced over (constructor option, default null: PyTorch's legacy implicit dim, 0 for 0-, 1-
+   * and 3-D inputs, else 1).
+   */
   readonly dim: number | null;
   constructor(label: string, args: readonly unknown[]) {
     super();
@@ -194,6 +251,10 @@ abstract class SoftmaxLike extends Module {
   }
 }
 type DimArgs = CallArgs<'f(int? dim=None)'>;
+/**
+ * exp(x) / sum(exp(x)) along `dim`, so slices along it sum to 1. Constructor: `dim` (default null, the legacy
+ * implicit dim). Input (*), output the same shape.
+ */
 export class Softmax extends SoftmaxLike {
   constructor(...args: DimArgs) {
     super('Softmax', args);
@@ -202,6 +263,10 @@ export class Softmax extends SoftmaxLike {
     return act.softmax(x, this.dim ?? implicitSoftmaxDim(x));
   }
 }
+/**
+ * log(softmax(x)) along `dim`, computed stably. Constructor: `dim` (default null, the legacy implicit dim).
+ * Input (*), output the same shape.
+ */
 export class LogSoftmax extends SoftmaxLike {
   constructor(...args: DimArgs) {
     super('LogSoftmax', args);
@@ -210,6 +275,10 @@ export class LogSoftmax extends SoftmaxLike {
     return act.logSoftmax(x, this.dim ?? implicitSoftmaxDim(x));
   }
 }
+/**
+ * softmax(-x) along `dim`. Constructor: `dim` (default null, the legacy implicit dim). Input (*), output the
+ * same shape.
+ */
 export class Softmin extends SoftmaxLike {
   constructor(...args: DimArgs) {
     super('Softmin', args);

@@ -55,7 +55,11 @@ function normIndex(i: number, n: number, what: string): number {
   return i < 0 ? i + n : i;
 }
 
-/** Modules in an indexed list, registered as '0', '1', ... */
+/**
+ * Modules in an indexed list, registered as '0', '1', ... so their parameters belong to the owner; `list[i]`
+ * and `list.at(i)` index it, `for (const m of list)` iterates. Constructor: `modules` (default null: empty),
+ * any iterable of Modules. Not callable: iterate over it in your forward.
+ */
 export class ModuleList extends Module {
   [index: number]: Module;
   constructor(...args: CallArgs<typeof MODULE_LIST>) {
@@ -63,6 +67,7 @@ export class ModuleList extends Module {
     const { modules } = ctorArgs('nn.ModuleList', MODULE_LIST, args);
     for (const m of modulesOf('nn.ModuleList', modules ?? [])) this.append(m);
   }
+  /** The number of modules. */
   override get length(): number {
     return Object.keys(this).length;
   }
@@ -70,16 +75,22 @@ export class ModuleList extends Module {
   at(i: number): Module {
     return this[normIndex(i, this.length, 'ModuleList')];
   }
+  /** Adds `module` at the end; returns this list. */
   append(...args: CallArgs<typeof APPEND>): this {
     const { module } = ctorArgs('nn.ModuleList.append', APPEND, args);
     this.registerModule(String(this.length), module);
     return this;
   }
+  /** Appends every module of the iterable `modules`; returns this list. */
   extend(...args: CallArgs<typeof EXTEND>): this {
     const { modules } = ctorArgs('nn.ModuleList.extend', EXTEND, args);
     for (const m of modulesOf('nn.ModuleList.extend', modules)) this.append(m);
     return this;
   }
+  /**
+   * Inserts `module` before position `index` (negative counts from the end; clamped to the list), renumbering
+   * the later ones.
+   */
   insert(...args: CallArgs<typeof INSERT>): void {
     const { index, module: m } = ctorArgs('nn.ModuleList.insert', INSERT, args);
     const all = [...this];
@@ -87,6 +98,7 @@ export class ModuleList extends Module {
     all.splice(i, 0, m);
     this._reset(all);
   }
+  /** Removes and returns the module at `index` (default -1, the last), renumbering the later ones. */
   pop(index = -1): Module {
     const all = [...this];
     const [m] = all.splice(normIndex(index, all.length, 'ModuleList'), 1);
@@ -107,50 +119,68 @@ export class ModuleList extends Module {
   }
 }
 
-/** Modules by name, in insertion order (integer-like names enumerate first: a JS quirk). */
+/**
+ * Modules by name, in insertion order (integer-like names enumerate first: a JS quirk), registered under
+ * their keys. Constructor: `modules` (default null: empty), a plain object or a Map of name to Module. Not
+ * callable: index it in your forward.
+ */
 export class ModuleDict extends Module {
   constructor(...args: CallArgs<typeof MODULE_DICT>) {
     super();
     const { modules } = ctorArgs('nn.ModuleDict', MODULE_DICT, args);
     if (modules) this.update(modules);
   }
+  /** The module registered under `key`, or undefined. */
   get(key: string): Module | undefined {
     const v = (this as unknown as Record<string, unknown>)[key];
     return Object.hasOwn(this, key) && v instanceof Module ? v : undefined;
   }
+  /** Registers `m` under `key` (replacing any module there), as PyTorch's `dict[key] = m`. */
   set(key: string, m: Module): void {
     this.registerModule(key, m);
   }
+  /** Whether a module is registered under `key`. */
   has(key: string): boolean {
     return this.get(key) !== undefined;
   }
+  /** Removes the module under `key`; returns whether there was one. */
   delete(key: string): boolean {
     if (!this.has(key)) return false;
     delete (this as unknown as Record<string, unknown>)[key];
     return true;
   }
+  /** Removes and returns the module under `key`; a RangeError when there is none. */
   pop(key: string): Module {
     const m = this.get(key);
     if (!m) throw new RangeError(`ModuleDict has no key '${key}'`);
     this.delete(key);
     return m;
   }
+  /**
+   * Registers every (name, module) pair of `modules` (a plain object or a Map), replacing modules of the same
+   * names.
+   */
   update(...args: CallArgs<typeof UPDATE>): void {
     const { modules } = ctorArgs('nn.ModuleDict.update', UPDATE, args);
     for (const [k, m] of entriesOf('nn.ModuleDict.update', modules)) this.registerModule(k, m);
   }
+  /** Removes every module. */
   clear(): void {
     for (const k of this.keys()) this.delete(k);
   }
+  /** The names, in insertion order. */
   keys(): string[] {
     return [...this.namedChildrenRaw()].map(([k]) => k);
   }
+  /** The modules, in insertion order. */
   values(): Module[] {
     return [...this.namedChildrenRaw()].map(([, m]) => m);
   }
+  /** The [name, module] pairs, in insertion order. */
   items(): [string, Module][] {
     return [...this.namedChildrenRaw()];
   }
+  /** The number of modules. */
   get size(): number {
     return this.keys().length;
   }
@@ -184,6 +214,7 @@ export class Sequential extends Module {
         this.registerModule(String(i), m);
       });
   }
+  /** The number of modules. */
   override get length(): number {
     return this._list().length;
   }
@@ -197,6 +228,7 @@ export class Sequential extends Module {
     const l = this._list();
     return l[normIndex(i, l.length, 'Sequential')];
   }
+  /** Adds `module` at the end (named by its position); returns this container. */
   append(...args: CallArgs<typeof APPEND>): this {
     const { module } = ctorArgs('nn.Sequential.append', APPEND, args);
     this.registerModule(String(this.length), module);

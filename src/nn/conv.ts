@@ -48,14 +48,30 @@ interface ConvArgs {
  * and bias ~ U(-1/sqrt(fanIn), 1/sqrt(fanIn)), fanIn from the weight (in/groups * kernel).
  */
 abstract class ConvNd extends Module {
+  /**
+   * (outChannels, inChannels / groups, ...kernelSize); transposed layers (inChannels, outChannels / groups,
+   * ...kernelSize). Initialized from U(-1/sqrt(fanIn), 1/sqrt(fanIn)) (kaiming_uniform_ with a = sqrt(5)),
+   * fanIn = weight.size(1) · prod(kernelSize).
+   */
   weight: Parameter;
+  /** (outChannels), initialized from U(-1/sqrt(fanIn), 1/sqrt(fanIn)); null when built with `bias: false`. */
   bias: Parameter | null;
+  /** Channels of the input (C_in). */
   readonly inChannels: number;
+  /** Channels of the output (C_out). */
   readonly outChannels: number;
+  /** Kernel extent per spatial dimension. */
   readonly kernelSize: number[];
+  /** Step per spatial dimension (constructor option, default 1). */
   readonly stride: number[];
+  /** Implicit zero padding per spatial dimension, or `'same'` / `'valid'` (constructor option, default 0). */
   readonly padding: number[] | 'same' | 'valid';
+  /** Spacing between kernel taps per spatial dimension (constructor option, default 1). */
   readonly dilation: number[];
+  /**
+   * Channel groups convolved separately; inChannels and outChannels must be divisible by it (constructor
+   * option, default 1).
+   */
   readonly groups: number;
   constructor(name: string, a: ConvArgs, nd: number, transposed: boolean) {
     super();
@@ -85,6 +101,7 @@ abstract class ConvNd extends Module {
     this.bias = a.bias ? Parameter(empty([outChannels], f)) : null;
     this.resetParameters();
   }
+  /** Re-draws `weight` and `bias` from their initial distributions, in place. */
   resetParameters(): void {
     init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
     if (this.bias) {
@@ -110,8 +127,13 @@ abstract class ConvNd extends Module {
 }
 
 /**
- * 2-d convolution over [N, Cin, H, W] (or unbatched [Cin, H, W]). PyTorch's parameter list:
- * `new nn.Conv2d(1, 32, 3, 2)` has stride 2, `new nn.Conv2d(1, 16, 3, { padding: 1 })` padding 1.
+ * 2-D convolution (cross-correlation) over input (N, C_in, H, W) or unbatched (C_in, H, W), output (N, C_out,
+ * H_out, W_out) with H_out = floor((H + 2 · padding - dilation · (kH - 1) - 1) / stride + 1), likewise W_out.
+ *
+ * Constructor, in PyTorch's order: `inChannels`, `outChannels`, `kernelSize` (int or pair), `stride` (default
+ * 1), `padding` (default 0; an int, a pair, `'same'` for unit stride, or `'valid'`), `dilation` (default 1),
+ * `groups` (default 1), `bias` (default true), `paddingMode` (only `'zeros'`, the default), and the
+ * keyword-only `device`, `dtype`. `new nn.Conv2d(1, 32, 3, 2)` has stride 2.
  *
  * ```ts
  * const conv = new nn.Conv2d(1, 16, 3, { padding: 1 });
@@ -127,7 +149,13 @@ export class Conv2d extends ConvNd {
   }
 }
 
-/** 1-d convolution over [N, Cin, L] (or unbatched [Cin, L]). */
+/**
+ * 1-D convolution over input (N, C_in, L) or unbatched (C_in, L), output (N, C_out, L_out) with L_out =
+ * floor((L + 2 · padding - dilation · (k - 1) - 1) / stride + 1). Constructor as Conv2d's with single ints:
+ * `inChannels`, `outChannels`, `kernelSize`, `stride` (default 1), `padding` (default 0, `'same'` or
+ * `'valid'`), `dilation` (default 1), `groups` (default 1), `bias` (default true), `paddingMode` (only
+ * `'zeros'`), keyword-only `device`, `dtype`.
+ */
 export class Conv1d extends ConvNd {
   constructor(...args: CallArgs<typeof CONV1D>) {
     super('Conv1d', ctorArgs('nn.Conv1d', CONV1D, args), 1, false);
@@ -138,11 +166,19 @@ export class Conv1d extends ConvNd {
 }
 
 /**
- * The transposed 2-d convolution (the gradient of Conv2d with respect to its input), weight
- * [Cin, Cout/groups, kh, kw]. Output size per dim: (in - 1)*stride - 2*padding +
- * dilation*(k - 1) + outputPadding + 1.
+ * Transposed 2-D convolution (the gradient of Conv2d with respect to its input), over (N, C_in, H, W) or
+ * (C_in, H, W). Output size per spatial dimension: (in - 1) · stride - 2 · padding + dilation · (k - 1) +
+ * outputPadding + 1.
+ *
+ * Constructor: `inChannels`, `outChannels`, `kernelSize`, `stride` (default 1), `padding` (default 0),
+ * `outputPadding` (default 0), `groups` (default 1), `bias` (default true), `dilation` (default 1),
+ * `paddingMode` (only `'zeros'`), keyword-only `device`, `dtype`. Weight (C_in, C_out / groups, kH, kW).
  */
 export class ConvTranspose2d extends ConvNd {
+  /**
+   * Extra size added to one side of each output dimension, to pick among the sizes a strided convolution maps
+   * to the same input size (constructor option, default 0).
+   */
   readonly outputPadding: number[];
   constructor(...args: CallArgs<typeof CONV_TRANSPOSE2D>) {
     const a = ctorArgs('nn.ConvTranspose2d', CONV_TRANSPOSE2D, args);
@@ -172,8 +208,13 @@ const CONV_TRANSPOSE1D =
 const CONV_TRANSPOSE3D =
   'ConvTranspose3d(int in_channels, int out_channels, int[3] kernel_size, int[3] stride=1, int[3] padding=0, int[3] output_padding=0, int groups=1, bool bias=True, int[3] dilation=1, "zeros"|"reflect"|"replicate"|"circular" padding_mode="zeros", *, Device? device=None, ScalarType? dtype=None)';
 
-/** The transposed 1-d convolution over [N, Cin, L] (or [Cin, L]), weight [Cin, Cout/groups, k]. */
+/**
+ * Transposed 1-D convolution over (N, C_in, L) or (C_in, L); L_out = (L - 1) · stride - 2 · padding +
+ * dilation · (k - 1) + outputPadding + 1. Constructor as ConvTranspose2d's with single ints (stride 1,
+ * padding 0, outputPadding 0, groups 1, bias true, dilation 1 by default). Weight (C_in, C_out / groups, k).
+ */
 export class ConvTranspose1d extends ConvNd {
+  /** Extra size added to one side of the output (constructor option, default 0). */
   readonly outputPadding: number[];
   constructor(...args: CallArgs<typeof CONV_TRANSPOSE1D>) {
     const a = ctorArgs('nn.ConvTranspose1d', CONV_TRANSPOSE1D, args);
@@ -191,8 +232,14 @@ export class ConvTranspose1d extends ConvNd {
   }
 }
 
-/** The transposed 3-d convolution over [N, Cin, D, H, W] (or unbatched), weight [Cin, Cout/groups, kd, kh, kw]. */
+/**
+ * Transposed 3-D convolution over (N, C_in, D, H, W) or unbatched; each output size (in - 1) · stride - 2 ·
+ * padding + dilation · (k - 1) + outputPadding + 1. Constructor as ConvTranspose2d's with triples (stride 1,
+ * padding 0, outputPadding 0, groups 1, bias true, dilation 1 by default). Weight (C_in, C_out / groups, kD,
+ * kH, kW).
+ */
 export class ConvTranspose3d extends ConvNd {
+  /** Extra size added to one side of each output dimension (constructor option, default 0). */
   readonly outputPadding: number[];
   constructor(...args: CallArgs<typeof CONV_TRANSPOSE3D>) {
     const a = ctorArgs('nn.ConvTranspose3d', CONV_TRANSPOSE3D, args);
@@ -209,7 +256,12 @@ export class ConvTranspose3d extends ConvNd {
     });
   }
 }
-/** 3-d convolution over [N, Cin, D, H, W] (or unbatched [Cin, D, H, W]). */
+/**
+ * 3-D convolution over (N, C_in, D, H, W) or unbatched (C_in, D, H, W), output (N, C_out, D_out, H_out,
+ * W_out), each size floor((in + 2 · padding - dilation · (k - 1) - 1) / stride + 1). Constructor as Conv2d's
+ * with triples: stride 1, padding 0 (or `'same'` / `'valid'`), dilation 1, groups 1, bias true, paddingMode
+ * `'zeros'` by default; keyword-only `device`, `dtype`.
+ */
 export class Conv3d extends ConvNd {
   constructor(...args: CallArgs<typeof CONV3D>) {
     super('Conv3d', ctorArgs('nn.Conv3d', CONV3D, args), 3, false);

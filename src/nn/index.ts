@@ -22,8 +22,17 @@ export {
 } from './activation.js';
 export { ModuleDict, ModuleList, Sequential } from './container.js';
 export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d } from './conv.js';
+/**
+ * torch.nn.functional: the functional forms of the layers (activations, convolutions, pooling, normalization,
+ * losses, attention, padding, interpolation), each bound to PyTorch's parameter list.
+ */
 export * as functional from './functional.js';
+/** Short alias of nn.functional (`import torch.nn.functional as F`). */
 export * as F from './functional.js';
+/**
+ * torch.nn.init: in-place parameter initializers (uniform_, normal_, xavier*, kaiming*, truncNormal_, ...)
+ * and calculateGain.
+ */
 export * as init from './init.js';
 export { Dropout, Embedding, type FactoryOptions, Flatten, Identity, Linear, Unflatten } from './layers.js';
 // ── modules (helper modules) ──
@@ -132,6 +141,10 @@ export {
   TransformerEncoder,
   TransformerEncoderLayer,
 } from './transformer.js';
+/**
+ * torch.nn.utils: gradient clipping (clipGradNorm_, clipGradValue_), parameter/vector conversion, weight and
+ * spectral norm, and `rnn` (sequence packing).
+ */
 export * as utils from './utils.js';
 export { PackedSequence } from './utils-rnn.js';
 

@@ -17,6 +17,7 @@ import type { Tensor } from '../tensor/tensor.js';
 
 const NONLINEARITY =
   '"linear"|"conv1d"|"conv2d"|"conv3d"|"conv_transpose1d"|"conv_transpose2d"|"conv_transpose3d"|"sigmoid"|"tanh"|"relu"|"leaky_relu"|"selu"';
+/** The activation names calculateGain and the kaiming initializers accept (PyTorch's spellings). */
 export type Nonlinearity =
   | 'linear'
   | 'conv1d'
@@ -55,7 +56,11 @@ function gain(nonlinearity: Nonlinearity, param: number | null): number {
   }
 }
 
-/** The recommended gain for a nonlinearity (torch.nn.init.calculate_gain). */
+/**
+ * The recommended gain for `nonlinearity`: 1 for linear, the convolutions and sigmoid; 5/3 for tanh; sqrt(2)
+ * for relu; sqrt(2 / (1 + slope²)) for leaky_relu (slope = `param`, default 0.01); 3/4 for selu. `param`
+ * defaults to null.
+ */
 export const calculateGain = fn(
   'nn.init.calculateGain',
   `calculate_gain(${NONLINEARITY} nonlinearity, float? param=None)` as const,
@@ -81,25 +86,37 @@ const fill = (t: Tensor, a: number, b: number, generator: Generator | null): Ten
 const gauss = (t: Tensor, mean: number, std: number, generator: Generator | null): Tensor =>
   noGrad(() => t.normal_(mean, std, { generator: generator ?? undefined }));
 
-/** U(a, b), in place. */
+/**
+ * Fills `tensor` in place from U(a, b) (defaults a = 0.0, b = 1.0), drawing from `generator` (default: the
+ * global one); returns it.
+ */
 export const uniform_ = fn(
   'nn.init.uniform_',
   'uniform_(Tensor tensor, float a=0.0, float b=1.0, Generator? generator=None)',
   (a) => fill(a.tensor, a.a, a.b, a.generator),
 );
-/** N(mean, std), in place: `normal_(w, 0, 0.02)` or `normal_(w, { std: 0.02 })`. */
+/**
+ * Fills `tensor` in place from N(mean, std²) (defaults mean = 0.0, std = 1.0), drawing from `generator`
+ * (default: the global one); returns it. `normal_(w, 0, 0.02)` or `normal_(w, { std: 0.02 })`.
+ */
 export const normal_ = fn(
   'nn.init.normal_',
   'normal_(Tensor tensor, float mean=0.0, float std=1.0, Generator? generator=None)',
   (a) => gauss(a.tensor, a.mean, a.std, a.generator),
 );
+/** Fills `tensor` with `val` in place (untracked by autograd); returns it. */
 export const constant_ = fn('nn.init.constant_', 'constant_(Tensor tensor, float val)', (a) =>
   noGrad(() => a.tensor.fill_(a.val)),
 );
+/** Fills `tensor` with 0 in place (untracked by autograd); returns it. */
 export const zeros_ = fn('nn.init.zeros_', 'zeros_(Tensor tensor)', (a) => noGrad(() => a.tensor.fill_(0)));
+/** Fills `tensor` with 1 in place (untracked by autograd); returns it. */
 export const ones_ = fn('nn.init.ones_', 'ones_(Tensor tensor)', (a) => noGrad(() => a.tensor.fill_(1)));
 
-/** Glorot uniform: U(-a, a), a = gain * sqrt(6 / (fanIn + fanOut)). */
+/**
+ * Glorot uniform, in place: U(-a, a) with a = gain · sqrt(6 / (fanIn + fanOut)); `gain` defaults to 1.0,
+ * `generator` to the global one. Needs at least 2 dimensions.
+ */
 export const xavierUniform_ = fn(
   'nn.init.xavierUniform_',
   'xavier_uniform_(Tensor tensor, float gain=1.0, Generator? generator=None)',
@@ -109,7 +126,10 @@ export const xavierUniform_ = fn(
     return fill(a.tensor, -bound, bound, a.generator);
   },
 );
-/** Glorot normal: N(0, gain * sqrt(2 / (fanIn + fanOut))). */
+/**
+ * Glorot normal, in place: N(0, std²) with std = gain · sqrt(2 / (fanIn + fanOut)); `gain` defaults to 1.0,
+ * `generator` to the global one. Needs at least 2 dimensions.
+ */
 export const xavierNormal_ = fn(
   'nn.init.xavierNormal_',
   'xavier_normal_(Tensor tensor, float gain=1.0, Generator? generator=None)',
@@ -131,21 +151,30 @@ const kaimingStd = (a: {
   const [fi, fo] = fans(a.tensor);
   return gain(a.nonlinearity, a.a) / Math.sqrt(a.mode === 'fan_in' ? fi : fo);
 };
-/** He uniform: U(-b, b), b = gain * sqrt(3 / fan). Defaults as PyTorch: a=0, fan_in, leaky_relu. */
+/**
+ * He uniform, in place: U(-b, b) with b = gain · sqrt(3 / fan), gain = calculateGain(nonlinearity, a).
+ * Defaults: `a` 0 (the negative slope for leaky_relu), `mode` `'fan_in'` (or `'fan_out'`), `nonlinearity`
+ * `'leaky_relu'`, `generator` the global one.
+ */
 export const kaimingUniform_ = fn('nn.init.kaimingUniform_', `kaiming_uniform_${KAIMING}` as const, (a) => {
   if (a.tensor.numel() === 0) return a.tensor;
   const bound = Math.sqrt(3) * kaimingStd(a);
   return fill(a.tensor, -bound, bound, a.generator);
 });
-/** He normal: N(0, gain / sqrt(fan)). */
+/**
+ * He normal, in place: N(0, std²) with std = gain / sqrt(fan), gain = calculateGain(nonlinearity, a).
+ * Defaults: `a` 0, `mode` `'fan_in'` (or `'fan_out'`), `nonlinearity` `'leaky_relu'`, `generator` the global
+ * one.
+ */
 export const kaimingNormal_ = fn('nn.init.kaimingNormal_', `kaiming_normal_${KAIMING}` as const, (a) => {
   if (a.tensor.numel() === 0) return a.tensor;
   return gauss(a.tensor, 0, kaimingStd(a), a.generator);
 });
 
 /**
- * N(mean, std) truncated to [a, b] by inverse-CDF sampling, as PyTorch's trunc_normal_. The
- * draw runs on the host (init is not a hot path) and is copied to the tensor's device.
+ * Fills `tensor` in place from N(mean, std²) truncated to [a, b], by inverse-CDF sampling. Defaults: mean
+ * 0.0, std 1.0, a -2.0, b 2.0, generator the global one. The draw runs on the host and is copied to the
+ * tensor's device.
  */
 export const truncNormal_ = fn(
   'nn.init.truncNormal_',

@@ -25,6 +25,11 @@ import { isParameter, Parameter } from './parameter.js';
 
 // ---- functional ----
 
+/**
+ * col2im, the adjoint of unfold: sums the sliding blocks of (N, C · kH · kW, L) (or unbatched (C · kH · kW,
+ * L)) into (N, C, outputSize[0], outputSize[1]), overlapping entries added. Defaults: dilation 1, padding 0,
+ * stride 1.
+ */
 export const fold = fn(
   'F.fold',
   'fold(Tensor input, int[2] output_size, int[2] kernel_size, int[2] dilation=1, int[2] padding=0, int[2] stride=1)',
@@ -78,6 +83,10 @@ function foldImpl(
   return batched ? out : out.squeeze(0);
 }
 
+/**
+ * Zeroes whole channels of (N, C, L) or (C, L) with probability `p` (default 0.5), scaling the rest by
+ * 1/(1-p), when `training` (default true). `inplace` defaults to false.
+ */
 export const dropout1d = fn(
   'F.dropout1d',
   'dropout1d(Tensor input, float p=0.5, bool training=True, bool inplace=False)',
@@ -116,6 +125,11 @@ export function alphaDropoutImpl(x: Tensor, p: number, training: boolean): Tenso
   u.dispose();
   return x.mul(noise).add(b);
 }
+/**
+ * Dropout for SELU networks: when `training` (default false) elements are set with probability `p` (default
+ * 0.5) to SELU's negative saturation value and an affine correction keeps zero mean and unit variance.
+ * `inplace` defaults to false.
+ */
 export const alphaDropout = fn(
   'F.alphaDropout',
   'alpha_dropout(Tensor input, float p=0.5, bool training=False, bool inplace=False)',
@@ -125,6 +139,10 @@ export const alphaDropout = fn(
   },
 );
 
+/**
+ * Splits the C channels of (N, C, *) into `groups` groups and interleaves them: (N, g, C/g, *) transposed to
+ * (N, C/g, g, *), reshaped back.
+ */
 export const channelShuffle = fn('F.channelShuffle', 'channel_shuffle(Tensor input, int groups)', (a) =>
   channelShuffleImpl(a.input, a.groups),
 );
@@ -147,6 +165,11 @@ function channelShuffleImpl(x: Tensor, g: number): Tensor {
 }
 
 type DistFn = (a: Tensor, b: Tensor) => Tensor;
+/**
+ * max(d(a, p) - d(a, n) + margin, 0) with a custom distance. Keyword-only options: `distanceFunction`
+ * (default null: the pairwise 2-norm distance), `margin` (default 1.0, positive), `swap` (default false: true
+ * uses min(d(a, n), d(p, n))), `reduction` (default `'mean'`).
+ */
 export const tripletMarginWithDistanceLoss = fn(
   'F.tripletMarginWithDistanceLoss',
   'triplet_margin_with_distance_loss(Tensor anchor, Tensor positive, Tensor negative, *, Callable? distance_function=None, float margin=1.0, bool swap=False, "none"|"mean"|"sum" reduction="mean")',
@@ -188,13 +211,33 @@ const EMBEDDING_BAG =
   'EmbeddingBag(int num_embeddings, int embedding_dim, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, "sum"|"mean"|"max" mode="mean", bool sparse=False, Tensor? _weight=None, bool include_last_offset=False, int? padding_idx=None, *, Device? device=None, ScalarType? dtype=None)';
 const EMBEDDING_BAG_FORWARD = 'forward(Tensor input, Tensor? offsets=None, Tensor? per_sample_weights=None)';
 
-/** Sums, means or maxes of embedding rows per bag (bags from offsets, or the rows of a 2-d input). */
+/**
+ * Sums, averages or maxes bags of embedding rows without materializing them. Forward: `input` 2-D (B, n) is B
+ * bags of n ids; 1-D with `offsets` (B) marks where each bag starts; `perSampleWeights` (same shape as input,
+ * `'sum'` mode only) scales each row. Output (B, embeddingDim).
+ *
+ * Constructor: `numEmbeddings`, `embeddingDim`, `maxNorm` (only null), `normType` (default 2.0),
+ * `scaleGradByFreq` (default false), `mode` (default `'mean'`), `sparse` (only false), `_weight` (default
+ * null: a given initial weight), `includeLastOffset` (default false), `paddingIdx` (default null),
+ * keyword-only `device`, `dtype`.
+ */
 export class EmbeddingBag extends Module {
+  /** (numEmbeddings, embeddingDim), initialized from N(0, 1), the `paddingIdx` row zero. */
   weight: Parameter;
+  /** Size of the table (the number of ids). */
   readonly numEmbeddings: number;
+  /** Size of each vector. */
   readonly embeddingDim: number;
+  /** How a bag is reduced: `'sum'`, `'mean'` (default) or `'max'`. */
   readonly mode: 'sum' | 'mean' | 'max';
+  /**
+   * Whether `offsets` has one entry more than the bags, the last being the input's length (constructor
+   * option, default false).
+   */
   readonly includeLastOffset: boolean;
+  /**
+   * Id whose rows are left out of the bags, normalized to non-negative (constructor option, default null).
+   */
   readonly paddingIdx: number | null;
   constructor(...args: CallArgs<typeof EMBEDDING_BAG>) {
     super();
@@ -240,13 +283,17 @@ export class EmbeddingBag extends Module {
 }
 
 const PARAMETER_LIST = 'ParameterList(Tensor[]? values=None)';
-/** Parameters held by index: named '0', '1', ... in parameters() and the state dict, as PyTorch. */
+/**
+ * Parameters held by index, registered as '0', '1', ... in parameters() and the state dict, as PyTorch.
+ * Constructor: `values` (default null), tensors wrapped as Parameters unless they already are.
+ */
 export class ParameterList extends Module {
   constructor(...args: CallArgs<typeof PARAMETER_LIST>) {
     super();
     const a = ctorArgs('nn.ParameterList', PARAMETER_LIST, args);
     for (const v of a.values ?? []) this.append(v);
   }
+  /** The number of parameters. */
   override get length(): number {
     let n = 0;
     while (Object.hasOwn(this, String(n))) n++;
@@ -259,16 +306,19 @@ export class ParameterList extends Module {
     if (j < 0 || j >= n) throw new RangeError(`index ${i} is out of range`);
     return (this as unknown as Record<string, Tensor>)[String(j)];
   }
+  /** Replaces the i-th parameter (negative counts from the end) by `v`, wrapped as a Parameter. */
   set(i: number, v: Tensor): void {
     const n = this.length;
     const j = i < 0 ? i + n : i;
     if (j < 0 || j >= n) throw new RangeError(`index ${i} is out of range`);
     (this as unknown as Record<string, Tensor>)[String(j)] = toParam(v);
   }
+  /** Adds `v` (wrapped as a Parameter) at the end; returns this list. */
   append(v: Tensor): this {
     (this as unknown as Record<string, Tensor>)[String(this.length)] = toParam(v);
     return this;
   }
+  /** Appends every tensor of `vs`; returns this list. */
   extend(vs: Iterable<Tensor>): this {
     for (const v of vs) this.append(v);
     return this;
@@ -284,7 +334,11 @@ export class ParameterList extends Module {
 const toParam = (v: Tensor): Tensor => (isParameter(v) ? v : Parameter(v));
 
 const PARAMETER_DICT = 'ParameterDict(Any? parameters=None)';
-/** Parameters by name (insertion order): keys are the parameter names in the state dict. */
+/**
+ * Parameters by name, in insertion order; the keys are the parameter names in parameters() and the state
+ * dict. Constructor: `parameters` (default null), a plain object (added in sorted key order, as PyTorch) or
+ * an iterable of [name, tensor] pairs (in order).
+ */
 export class ParameterDict extends Module {
   constructor(...args: CallArgs<typeof PARAMETER_DICT>) {
     super();
@@ -292,35 +346,50 @@ export class ParameterDict extends Module {
     const init = a.parameters as Record<string, Tensor> | Iterable<[string, Tensor]> | null;
     if (init) this.update(init);
   }
+  /** The parameter under `key`, or undefined. */
   get(key: string): Tensor | undefined {
     return this.has(key) ? (this as unknown as Record<string, Tensor>)[key] : undefined;
   }
+  /**
+   * Registers `v` (wrapped as a Parameter) under `key`; an error if `key` names an existing method or
+   * property. Returns this dict.
+   */
   set(key: string, v: Tensor): this {
     if (typeof key !== 'string') throw new TypeError(`parameter name should be a string. Got ${typeof key}`);
     if (!Object.hasOwn(this, key) && key in this) throw new Error(`attribute '${key}' already exists`);
     (this as unknown as Record<string, Tensor>)[key] = toParam(v);
     return this;
   }
+  /** Whether a parameter is registered under `key`. */
   has(key: string): boolean {
     return Object.hasOwn(this, key) && (this as unknown as Record<string, unknown>)[key] instanceof Tensor;
   }
+  /** Removes the parameter under `key`; returns whether there was one. */
   delete(key: string): boolean {
     if (!this.has(key)) return false;
     delete (this as unknown as Record<string, unknown>)[key];
     return true;
   }
+  /** The names, in insertion order. */
   keys(): string[] {
     return Object.keys(this).filter((k) => this.has(k));
   }
+  /** The parameters, in insertion order. */
   values(): Tensor[] {
     return this.keys().map((k) => this.get(k) as Tensor);
   }
+  /** The [name, parameter] pairs, in insertion order. */
   items(): [string, Tensor][] {
     return this.keys().map((k) => [k, this.get(k) as Tensor]);
   }
+  /** The number of parameters. */
   override get length(): number {
     return this.keys().length;
   }
+  /**
+   * Registers every pair of `src`: a plain object in sorted key order, an iterable of [name, tensor] pairs in
+   * order. Returns this dict.
+   */
   update(src: Record<string, Tensor> | Iterable<[string, Tensor]>): this {
     // PyTorch: a plain mapping is added in sorted key order, pairs (and ordered dicts) in order.
     const entries =
@@ -335,20 +404,31 @@ export class ParameterDict extends Module {
   }
 }
 
-/** Zeroes whole channels of [N, C, L] or [C, L]. */
+/**
+ * Zeroes whole channels of (N, C, L) or (C, L) during training, each with probability `p`, scaling the rest
+ * by 1/(1 - p); the identity in eval. Constructor: `p` (default 0.5), `inplace` (default false).
+ */
 export class Dropout1d extends Dropout {
   override forward(input: Tensor): Tensor {
     return dropout1d(input, this.p, this.training, this.inplace);
   }
 }
-/** Zeroes whole channels of [N, C, D, H, W] or [C, D, H, W]. */
+/**
+ * Zeroes whole channels of (N, C, D, H, W) or (C, D, H, W) during training, each with probability `p`,
+ * scaling the rest by 1/(1 - p); the identity in eval. Constructor: `p` (default 0.5), `inplace` (default
+ * false).
+ */
 export class Dropout3d extends Dropout {
   override forward(input: Tensor): Tensor {
     const y = more.dropout3d(input, this.p, this.training);
     return this.inplace && this.training ? input.copy_(y) : y;
   }
 }
-/** Dropout for SELU networks (keeps zero mean and unit variance). */
+/**
+ * Dropout for SELU networks: during training elements are set with probability `p` to SELU's negative
+ * saturation value, then an affine map keeps zero mean and unit variance; the identity in eval. Constructor:
+ * `p` (default 0.5), `inplace` (default false). Input (*), output the same shape.
+ */
 export class AlphaDropout extends Dropout {
   override forward(input: Tensor): Tensor {
     return alphaDropout(input, this.p, this.training);
@@ -356,7 +436,12 @@ export class AlphaDropout extends Dropout {
 }
 
 const CHANNEL_SHUFFLE = 'ChannelShuffle(int groups)';
+/**
+ * Interleaves the channels of (N, C, *) across `groups` groups (ShuffleNet): (N, g, C/g, *) transposed to (N,
+ * C/g, g, *). Constructor: `groups` (required, dividing C).
+ */
 export class ChannelShuffle extends Module {
+  /** Number of groups the channels are split into. */
   readonly groups: number;
   constructor(...args: CallArgs<typeof CHANNEL_SHUFFLE>) {
     super();
@@ -372,12 +457,21 @@ export class ChannelShuffle extends Module {
 
 const FOLD =
   'Fold(int[2] output_size, int[2] kernel_size, int[2] dilation=1, int[2] padding=0, int[2] stride=1)';
-/** Sums sliding local blocks back into a tensor (the adjoint of Unfold). */
+/**
+ * Sums sliding local blocks back into a tensor, the adjoint of Unfold: (N, C · kH · kW, L) or (C · kH · kW,
+ * L) into (N, C, outputSize[0], outputSize[1]). Constructor: `outputSize`, `kernelSize` (ints or pairs),
+ * `dilation` (default 1), `padding` (default 0), `stride` (default 1).
+ */
 export class Fold extends Module {
+  /** Spatial size (H, W) of the output. */
   readonly outputSize: [number, number];
+  /** Block size (kH, kW). */
   readonly kernelSize: [number, number];
+  /** Spacing between block elements (constructor option, default 1). */
   readonly dilation: [number, number];
+  /** Implicit zero padding removed from each side (constructor option, default 0). */
   readonly padding: [number, number];
+  /** Step between blocks (constructor option, default 1). */
   readonly stride: [number, number];
   constructor(...args: CallArgs<typeof FOLD>) {
     super();
@@ -412,10 +506,19 @@ export class Softmax2d extends Module {
 
 const TRIPLET_DIST =
   'TripletMarginWithDistanceLoss(*, Callable? distance_function=None, float margin=1.0, bool swap=False, "none"|"mean"|"sum" reduction="mean")';
+/**
+ * Triplet loss with a custom distance: max(d(a, p) - d(a, n) + margin, 0) for anchor, positive and negative
+ * inputs. Keyword-only constructor options: `distanceFunction` (default null: the pairwise 2-norm distance),
+ * `margin` (default 1.0), `swap` (default false), `reduction` (default `'mean'`).
+ */
 export class TripletMarginWithDistanceLoss extends Module {
+  /** (x, y) => distances; null uses the pairwise 2-norm distance. */
   readonly distanceFunction: DistFn | null;
+  /** Minimum gap wanted between the negative and positive distances (constructor option, default 1.0). */
   readonly margin: number;
+  /** Use min(d(a, n), d(p, n)) as the negative distance (constructor option, default false). */
   readonly swap: boolean;
+  /** `'mean'` (default), `'sum'` or `'none'`. */
   readonly reduction: 'none' | 'mean' | 'sum';
   constructor(...args: CallArgs<typeof TRIPLET_DIST>) {
     super();

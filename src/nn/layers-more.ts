@@ -105,6 +105,7 @@ const list = (v: number | readonly number[], n: number): number[] =>
 
 /** Holds its bound constructor arguments; the repr lists them. */
 abstract class ArgsModule<A extends object> extends Module {
+  /** The bound constructor arguments, every default filled in (camelCase names). */
   readonly args: A;
   constructor(args: A) {
     super();
@@ -118,6 +119,10 @@ abstract class ArgsModule<A extends object> extends Module {
 }
 
 // ---- activations ----
+/**
+ * max(0, x) + min(0, alpha · (exp(x / alpha) - 1)). Constructor: `alpha` (default 1.0), `inplace` (default
+ * false). Input (*), output the same shape.
+ */
 export class CELU extends ArgsModule<Bound<typeof SIG.CELU>> {
   constructor(...args: CallArgs<typeof SIG.CELU>) {
     super(ctorArgs('nn.CELU', SIG.CELU, args));
@@ -126,6 +131,10 @@ export class CELU extends ArgsModule<Bound<typeof SIG.CELU>> {
     return maybeInplace(x, more.celu(x, this.args.alpha), this.args.inplace);
   }
 }
+/**
+ * Gated linear unit: splits the input in halves a, b along `dim` (default -1) and returns a · sigmoid(b).
+ * Input (*1, N, *2) with N even, output (*1, N/2, *2).
+ */
 export class GLU extends ArgsModule<Bound<typeof SIG.GLU>> {
   constructor(...args: CallArgs<typeof SIG.GLU>) {
     super(ctorArgs('nn.GLU', SIG.GLU, args));
@@ -134,6 +143,7 @@ export class GLU extends ArgsModule<Bound<typeof SIG.GLU>> {
     return more.glu(x, this.args.dim);
   }
 }
+/** x where |x| > lambd, else 0. Constructor: `lambd` (default 0.5). Input (*), output the same shape. */
 export class Hardshrink extends ArgsModule<Bound<typeof SIG.Hardshrink>> {
   constructor(...args: CallArgs<typeof SIG.Hardshrink>) {
     super(ctorArgs('nn.Hardshrink', SIG.Hardshrink, args));
@@ -142,6 +152,10 @@ export class Hardshrink extends ArgsModule<Bound<typeof SIG.Hardshrink>> {
     return more.hardshrink(x, this.args.lambd);
   }
 }
+/**
+ * x - lambd where x > lambd, x + lambd where x < -lambd, else 0. Constructor: `lambd` (default 0.5). Input
+ * (*), output the same shape.
+ */
 export class Softshrink extends ArgsModule<Bound<typeof SIG.Softshrink>> {
   constructor(...args: CallArgs<typeof SIG.Softshrink>) {
     super(ctorArgs('nn.Softshrink', SIG.Softshrink, args));
@@ -150,6 +164,7 @@ export class Softshrink extends ArgsModule<Bound<typeof SIG.Softshrink>> {
     return more.softshrink(x, this.args.lambd);
   }
 }
+/** x - tanh(x); no constructor options. Input (*), output the same shape. */
 export class Tanhshrink extends ArgsModule<Bound<typeof SIG.Tanhshrink>> {
   constructor(...args: CallArgs<typeof SIG.Tanhshrink>) {
     super(ctorArgs('nn.Tanhshrink', SIG.Tanhshrink, args));
@@ -158,6 +173,10 @@ export class Tanhshrink extends ArgsModule<Bound<typeof SIG.Tanhshrink>> {
     return more.tanhshrink(x);
   }
 }
+/**
+ * 0 for x ≤ -3, 1 for x ≥ 3, x/6 + 1/2 between. Constructor: `inplace` (default false). Input (*), output the
+ * same shape.
+ */
 export class Hardsigmoid extends ArgsModule<Bound<typeof SIG.Hardsigmoid>> {
   constructor(...args: CallArgs<typeof SIG.Hardsigmoid>) {
     super(ctorArgs('nn.Hardsigmoid', SIG.Hardsigmoid, args));
@@ -166,6 +185,9 @@ export class Hardsigmoid extends ArgsModule<Bound<typeof SIG.Hardsigmoid>> {
     return maybeInplace(x, more.hardsigmoid(x), this.args.inplace);
   }
 }
+/**
+ * x · hardsigmoid(x) (MobileNetV3). Constructor: `inplace` (default false). Input (*), output the same shape.
+ */
 export class Hardswish extends ArgsModule<Bound<typeof SIG.Hardswish>> {
   constructor(...args: CallArgs<typeof SIG.Hardswish>) {
     super(ctorArgs('nn.Hardswish', SIG.Hardswish, args));
@@ -174,6 +196,10 @@ export class Hardswish extends ArgsModule<Bound<typeof SIG.Hardswish>> {
     return maybeInplace(x, more.hardswish(x), this.args.inplace);
   }
 }
+/**
+ * x where x > threshold, else `value`. Constructor: `threshold`, `value` (both required), `inplace` (default
+ * false). Input (*), output the same shape.
+ */
 export class Threshold extends ArgsModule<Bound<typeof SIG.Threshold>> {
   constructor(...args: CallArgs<typeof SIG.Threshold>) {
     super(ctorArgs('nn.Threshold', SIG.Threshold, args));
@@ -182,6 +208,7 @@ export class Threshold extends ArgsModule<Bound<typeof SIG.Threshold>> {
     return maybeInplace(x, more.threshold(x, this.args.threshold, this.args.value), this.args.inplace);
   }
 }
+/** x / (1 + |x|); no constructor options. Input (*), output the same shape. */
 export class Softsign extends ArgsModule<Bound<typeof SIG.Softsign>> {
   constructor(...args: CallArgs<typeof SIG.Softsign>) {
     super(ctorArgs('nn.Softsign', SIG.Softsign, args));
@@ -190,6 +217,9 @@ export class Softsign extends ArgsModule<Bound<typeof SIG.Softsign>> {
     return more.softsign(x);
   }
 }
+/**
+ * log(sigmoid(x)) = -softplus(-x), computed stably; no constructor options. Input (*), output the same shape.
+ */
 export class LogSigmoid extends ArgsModule<Bound<typeof SIG.LogSigmoid>> {
   constructor(...args: CallArgs<typeof SIG.LogSigmoid>) {
     super(ctorArgs('nn.LogSigmoid', SIG.LogSigmoid, args));
@@ -198,7 +228,11 @@ export class LogSigmoid extends ArgsModule<Bound<typeof SIG.LogSigmoid>> {
     return neg(softplus(neg(x)));
   }
 }
-/** Random negative slope in U(lower, upper) while training; their mean in eval mode. */
+/**
+ * Randomized leaky ReLU: while training each negative element gets a slope drawn from U(lower, upper); in
+ * eval the slope is (lower + upper) / 2. Constructor: `lower` (default 1/8), `upper` (default 1/3), `inplace`
+ * (default false). Input (*), output the same shape.
+ */
 export class RReLU extends ArgsModule<Bound<typeof SIG.RReLU>> {
   constructor(...args: CallArgs<typeof SIG.RReLU>) {
     super(ctorArgs('nn.RReLU', SIG.RReLU, args));
@@ -208,9 +242,15 @@ export class RReLU extends ArgsModule<Bound<typeof SIG.RReLU>> {
     return maybeInplace(x, more.rrelu(x, lower, upper, this.training), inplace);
   }
 }
-/** Learnable negative slope, one per channel (`numParameters`) or shared. */
+/**
+ * x for x ≥ 0, a · x otherwise, with learnable slopes a. Constructor: `numParameters` (default 1: one slope
+ * shared by all channels; or C, one per channel of dim 1), `init` (default 0.25), `device`, `dtype`. Input
+ * (*) (channels at dim 1), output the same shape.
+ */
 export class PReLU extends Module {
+  /** The slopes (numParameters), initialized to `init` (default 0.25). */
   weight: Parameter;
+  /** Number of slopes: 1 or the channel count (constructor option, default 1). */
   readonly numParameters: number;
   constructor(...args: CallArgs<typeof SIG.PReLU>) {
     super();
@@ -228,6 +268,10 @@ export class PReLU extends Module {
 }
 
 // ---- distances ----
+/**
+ * x1 · x2 / max(‖x1‖ ‖x2‖, eps) along `dim`. Constructor: `dim` (default 1), `eps` (default 1e-8). Inputs
+ * broadcastable (*1, D, *2); output (*1, *2).
+ */
 export class CosineSimilarity extends ArgsModule<Bound<typeof SIG.CosineSimilarity>> {
   constructor(...args: CallArgs<typeof SIG.CosineSimilarity>) {
     super(ctorArgs('nn.CosineSimilarity', SIG.CosineSimilarity, args));
@@ -236,6 +280,10 @@ export class CosineSimilarity extends ArgsModule<Bound<typeof SIG.CosineSimilari
     return more.cosineSimilarity(x1, x2, this.args.dim, this.args.eps);
   }
 }
+/**
+ * ‖x1 - x2 + eps‖_p along the last dimension. Constructor: `p` (default 2.0), `eps` (default 1e-6), `keepdim`
+ * (default false). Inputs (N, D) or (D), output (N) or ().
+ */
 export class PairwiseDistance extends ArgsModule<Bound<typeof SIG.PairwiseDistance>> {
   constructor(...args: CallArgs<typeof SIG.PairwiseDistance>) {
     super(ctorArgs('nn.PairwiseDistance', SIG.PairwiseDistance, args));
@@ -246,6 +294,10 @@ export class PairwiseDistance extends ArgsModule<Bound<typeof SIG.PairwiseDistan
 }
 
 // ---- losses ----
+/**
+ * max(0, -y · (x1 - x2) + margin) for targets y ∈ {1, -1}. Constructor: `margin` (default 0.0),
+ * `sizeAverage`/`reduce` (deprecated), `reduction` (default `'mean'`). Inputs and target (N) or ().
+ */
 export class MarginRankingLoss extends ArgsModule<Bound<typeof LOSS.MarginRankingLoss>> {
   constructor(...args: CallArgs<typeof LOSS.MarginRankingLoss>) {
     super(ctorArgs('nn.MarginRankingLoss', LOSS.MarginRankingLoss, args));
@@ -254,6 +306,10 @@ export class MarginRankingLoss extends ArgsModule<Bound<typeof LOSS.MarginRankin
     return more.marginRankingLoss(x1, x2, target, this.args.margin, legacyReduction(this.args));
   }
 }
+/**
+ * x where y = 1, max(0, margin - x) where y = -1 (x typically a distance). Constructor: `margin` (default
+ * 1.0), `sizeAverage`/`reduce` (deprecated), `reduction` (default `'mean'`). Input and target (*).
+ */
 export class HingeEmbeddingLoss extends ArgsModule<Bound<typeof LOSS.HingeEmbeddingLoss>> {
   constructor(...args: CallArgs<typeof LOSS.HingeEmbeddingLoss>) {
     super(ctorArgs('nn.HingeEmbeddingLoss', LOSS.HingeEmbeddingLoss, args));
@@ -262,6 +318,10 @@ export class HingeEmbeddingLoss extends ArgsModule<Bound<typeof LOSS.HingeEmbedd
     return more.hingeEmbeddingLoss(x, target, this.args.margin, legacyReduction(this.args));
   }
 }
+/**
+ * log(1 + exp(-y · x)) for targets y ∈ {1, -1}. Constructor: `sizeAverage`/`reduce` (deprecated), `reduction`
+ * (default `'mean'`). Input and target (*).
+ */
 export class SoftMarginLoss extends ArgsModule<Bound<typeof LOSS.SoftMarginLoss>> {
   constructor(...args: CallArgs<typeof LOSS.SoftMarginLoss>) {
     super(ctorArgs('nn.SoftMarginLoss', LOSS.SoftMarginLoss, args));
@@ -270,6 +330,11 @@ export class SoftMarginLoss extends ArgsModule<Bound<typeof LOSS.SoftMarginLoss>
     return more.softMarginLoss(x, target, legacyReduction(this.args));
   }
 }
+/**
+ * Multi-label one-versus-all loss: the mean over the C classes of the binary cross entropy with logits of
+ * input (N, C) against 0/1 targets (N, C). Constructor: `weight` per class (default null),
+ * `sizeAverage`/`reduce` (deprecated), `reduction` (default `'mean'`).
+ */
 export class MultiLabelSoftMarginLoss extends ArgsModule<Bound<typeof LOSS.MultiLabelSoftMarginLoss>> {
   constructor(...args: CallArgs<typeof LOSS.MultiLabelSoftMarginLoss>) {
     super(ctorArgs('nn.MultiLabelSoftMarginLoss', LOSS.MultiLabelSoftMarginLoss, args));
@@ -278,6 +343,11 @@ export class MultiLabelSoftMarginLoss extends ArgsModule<Bound<typeof LOSS.Multi
     return more.multilabelSoftMarginLoss(x, target, this.args.weight, legacyReduction(this.args));
   }
 }
+/**
+ * Multi-class hinge loss of scores (N, C) against class indices (N): sum over i ≠ y of max(0, margin - x[y] +
+ * x[i])^p / C. Constructor: `p` (1 or 2, default 1), `margin` (default 1.0), `weight` per class (default
+ * null), `sizeAverage`/`reduce` (deprecated), `reduction` (default `'mean'`).
+ */
 export class MultiMarginLoss extends ArgsModule<Bound<typeof LOSS.MultiMarginLoss>> {
   constructor(...args: CallArgs<typeof LOSS.MultiMarginLoss>) {
     super(ctorArgs('nn.MultiMarginLoss', LOSS.MultiMarginLoss, args));
@@ -287,6 +357,12 @@ export class MultiMarginLoss extends ArgsModule<Bound<typeof LOSS.MultiMarginLos
     return more.multiMarginLoss(x, target, a.p, a.margin, a.weight, legacyReduction(a));
   }
 }
+/**
+ * max(d(a, p) - d(a, n) + margin, 0), d the pairwise p-norm distance, for anchor, positive and negative
+ * inputs (N, D) or (D). Constructor: `margin` (default 1.0), `p` (default 2.0), `eps` (default 1e-6), `swap`
+ * (default false: true uses min(d(a, n), d(p, n))), `sizeAverage`/`reduce` (deprecated), `reduction` (default
+ * `'mean'`).
+ */
 export class TripletMarginLoss extends ArgsModule<Bound<typeof LOSS.TripletMarginLoss>> {
   constructor(...args: CallArgs<typeof LOSS.TripletMarginLoss>) {
     super(ctorArgs('nn.TripletMarginLoss', LOSS.TripletMarginLoss, args));
@@ -305,6 +381,12 @@ export class TripletMarginLoss extends ArgsModule<Bound<typeof LOSS.TripletMargi
     );
   }
 }
+/**
+ * Poisson negative log likelihood: exp(x) - y · x with `logInput` (default true), else x - y · log(x + eps).
+ * Constructor: `logInput`, `full` (default false: true adds Stirling's term for y > 1), `sizeAverage`
+ * (deprecated), `eps` (default 1e-8), `reduce` (deprecated), `reduction` (default `'mean'`). Input and target
+ * (*).
+ */
 export class PoissonNLLLoss extends ArgsModule<Bound<typeof LOSS.PoissonNLLLoss>> {
   constructor(...args: CallArgs<typeof LOSS.PoissonNLLLoss>) {
     super(ctorArgs('nn.PoissonNLLLoss', LOSS.PoissonNLLLoss, args));
@@ -314,6 +396,12 @@ export class PoissonNLLLoss extends ArgsModule<Bound<typeof LOSS.PoissonNLLLoss>
     return more.poissonNllLoss(x, target, a.logInput, a.full, a.eps, legacyReduction(a));
   }
 }
+/**
+ * Gaussian negative log likelihood 0.5 (log(max(var, eps)) + (x - y)² / max(var, eps)); forward(input,
+ * target, var) with var of the input's shape, or with one dimension fewer or a last dimension of 1.
+ * Keyword-only constructor options: `full` (default false: adds 0.5 log(2π)), `eps` (default 1e-6),
+ * `reduction` (default `'mean'`).
+ */
 export class GaussianNLLLoss extends ArgsModule<Bound<typeof LOSS.GaussianNLLLoss>> {
   constructor(...args: CallArgs<typeof LOSS.GaussianNLLLoss>) {
     super(ctorArgs('nn.GaussianNLLLoss', LOSS.GaussianNLLLoss, args));
@@ -323,6 +411,11 @@ export class GaussianNLLLoss extends ArgsModule<Bound<typeof LOSS.GaussianNLLLos
     return more.gaussianNllLoss(x, target, v, a.full, a.eps, a.reduction);
   }
 }
+/**
+ * 1 - cos(x1, x2) where y = 1, max(0, cos(x1, x2) - margin) where y = -1. Constructor: `margin` (default
+ * 0.0), `sizeAverage`/`reduce` (deprecated), `reduction` (default `'mean'`). Inputs (N, D) or (D), target (N)
+ * or ().
+ */
 export class CosineEmbeddingLoss extends ArgsModule<Bound<typeof LOSS.CosineEmbeddingLoss>> {
   constructor(...args: CallArgs<typeof LOSS.CosineEmbeddingLoss>) {
     super(ctorArgs('nn.CosineEmbeddingLoss', LOSS.CosineEmbeddingLoss, args));
@@ -333,6 +426,11 @@ export class CosineEmbeddingLoss extends ArgsModule<Bound<typeof LOSS.CosineEmbe
 }
 
 // ---- pooling ----
+/**
+ * Mean over windows of (N, C, L) or (C, L), output length floor((L + 2 · padding - k) / stride + 1) (ceil
+ * with `ceilMode`). Constructor: `kernelSize`, `stride` (default null: the kernel size), `padding` (default
+ * 0), `ceilMode` (default false), `countIncludePad` (default true).
+ */
 export class AvgPool1d extends ArgsModule<Bound<typeof SIG.AvgPool1d>> {
   constructor(...args: CallArgs<typeof SIG.AvgPool1d>) {
     super(ctorArgs('nn.AvgPool1d', SIG.AvgPool1d, args));
@@ -344,6 +442,12 @@ export class AvgPool1d extends ArgsModule<Bound<typeof SIG.AvgPool1d>> {
     return more.avgPool1d(x, k, s, list(a.padding, 1)[0], a.ceilMode, a.countIncludePad);
   }
 }
+/**
+ * Maximum over windows of (N, C, L) or (C, L), output length floor((L + 2 · padding - dilation · (k - 1) - 1)
+ * / stride + 1). Constructor: `kernelSize`, `stride` (default null: the kernel size), `padding` (default 0),
+ * `dilation` (default 1), `returnIndices` (default false: forward returns [values, indices]), `ceilMode`
+ * (default false).
+ */
 export class MaxPool1d extends ArgsModule<Bound<typeof SIG.MaxPool1d>> {
   constructor(...args: CallArgs<typeof SIG.MaxPool1d>) {
     super(ctorArgs('nn.MaxPool1d', SIG.MaxPool1d, args));
@@ -356,6 +460,11 @@ export class MaxPool1d extends ArgsModule<Bound<typeof SIG.MaxPool1d>> {
     return more.maxPool1d(x, k, s, p, list(a.dilation, 1)[0], a.ceilMode, a.returnIndices);
   }
 }
+/**
+ * Maximum over kD × kH × kW windows of (N, C, D, H, W) or (C, D, H, W), sizes as MaxPool2d's per dimension.
+ * Constructor: `kernelSize`, `stride` (default null: the kernel size), `padding` (default 0), `dilation`
+ * (default 1), `returnIndices` (default false), `ceilMode` (default false).
+ */
 export class MaxPool3d extends ArgsModule<Bound<typeof SIG.MaxPool3d>> {
   constructor(...args: CallArgs<typeof SIG.MaxPool3d>) {
     super(ctorArgs('nn.MaxPool3d', SIG.MaxPool3d, args));
@@ -374,6 +483,11 @@ export class MaxPool3d extends ArgsModule<Bound<typeof SIG.MaxPool3d>> {
     return more.maxPoolNd(x, o, a.returnIndices);
   }
 }
+/**
+ * Mean over kD × kH × kW windows of (N, C, D, H, W) or (C, D, H, W). Constructor: `kernelSize`, `stride`
+ * (default null: the kernel size), `padding` (default 0), `ceilMode` (default false), `countIncludePad`
+ * (default true), `divisorOverride` (default null).
+ */
 export class AvgPool3d extends ArgsModule<Bound<typeof SIG.AvgPool3d>> {
   constructor(...args: CallArgs<typeof SIG.AvgPool3d>) {
     super(ctorArgs('nn.AvgPool3d', SIG.AvgPool3d, args));
@@ -386,6 +500,10 @@ export class AvgPool3d extends ArgsModule<Bound<typeof SIG.AvgPool3d>> {
     return more.avgPoolNd(x, o, a.countIncludePad, a.divisorOverride);
   }
 }
+/**
+ * Average pooling of (N, C, L) or (C, L) to a fixed output length (N, C, outputSize). Constructor:
+ * `outputSize`.
+ */
 export class AdaptiveAvgPool1d extends ArgsModule<Bound<typeof SIG.AdaptiveAvgPool1d>> {
   constructor(...args: CallArgs<typeof SIG.AdaptiveAvgPool1d>) {
     super(ctorArgs('nn.AdaptiveAvgPool1d', SIG.AdaptiveAvgPool1d, args));
@@ -394,6 +512,10 @@ export class AdaptiveAvgPool1d extends ArgsModule<Bound<typeof SIG.AdaptiveAvgPo
     return more.adaptiveAvgPool1d(x, list(this.args.outputSize, 1)[0]);
   }
 }
+/**
+ * Average pooling of (N, C, D, H, W) or (C, D, H, W) to a fixed (oD, oH, oW). Constructor: `outputSize`, an
+ * int for all three, a triple, or null entries to keep that dimension.
+ */
 export class AdaptiveAvgPool3d extends ArgsModule<Bound<typeof SIG.AdaptiveAvgPool3d>> {
   constructor(...args: CallArgs<typeof SIG.AdaptiveAvgPool3d>) {
     super(ctorArgs('nn.AdaptiveAvgPool3d', SIG.AdaptiveAvgPool3d, args));
@@ -409,24 +531,40 @@ abstract class AdaptiveMax<A extends { outputSize: unknown; returnIndices: boole
     return more.adaptiveMaxPool(x, this.k, o ?? Array(this.k).fill(null), this.args.returnIndices);
   }
 }
+/**
+ * Max pooling of (N, C, L) or (C, L) to a fixed output length. Constructor: `outputSize`, `returnIndices`
+ * (default false: forward returns [values, indices]).
+ */
 export class AdaptiveMaxPool1d extends AdaptiveMax<Bound<typeof SIG.AdaptiveMaxPool1d>> {
   protected readonly k = 1;
   constructor(...args: CallArgs<typeof SIG.AdaptiveMaxPool1d>) {
     super(ctorArgs('nn.AdaptiveMaxPool1d', SIG.AdaptiveMaxPool1d, args));
   }
 }
+/**
+ * Max pooling of (N, C, H, W) or (C, H, W) to a fixed (oH, oW). Constructor: `outputSize` (an int, a pair,
+ * null entries keep a dimension), `returnIndices` (default false).
+ */
 export class AdaptiveMaxPool2d extends AdaptiveMax<Bound<typeof SIG.AdaptiveMaxPool2d>> {
   protected readonly k = 2;
   constructor(...args: CallArgs<typeof SIG.AdaptiveMaxPool2d>) {
     super(ctorArgs('nn.AdaptiveMaxPool2d', SIG.AdaptiveMaxPool2d, args));
   }
 }
+/**
+ * Max pooling of (N, C, D, H, W) or (C, D, H, W) to a fixed (oD, oH, oW). Constructor: `outputSize` (an int,
+ * a triple, null entries keep a dimension), `returnIndices` (default false).
+ */
 export class AdaptiveMaxPool3d extends AdaptiveMax<Bound<typeof SIG.AdaptiveMaxPool3d>> {
   protected readonly k = 3;
   constructor(...args: CallArgs<typeof SIG.AdaptiveMaxPool3d>) {
     super(ctorArgs('nn.AdaptiveMaxPool3d', SIG.AdaptiveMaxPool3d, args));
   }
 }
+/**
+ * Power-average pooling (Σ x^p)^(1/p) over windows of (N, C, L) or (C, L), p = `normType`. Constructor:
+ * `normType`, `kernelSize`, `stride` (default null: the kernel size), `ceilMode` (default false).
+ */
 export class LPPool1d extends ArgsModule<Bound<typeof SIG.LPPool1d>> {
   constructor(...args: CallArgs<typeof SIG.LPPool1d>) {
     super(ctorArgs('nn.LPPool1d', SIG.LPPool1d, args));
@@ -437,6 +575,11 @@ export class LPPool1d extends ArgsModule<Bound<typeof SIG.LPPool1d>> {
     return more.lpPool(x, a.normType, list(a.kernelSize, 1), s, a.ceilMode);
   }
 }
+/**
+ * Power-average pooling (Σ x^p)^(1/p) over kH × kW windows of (N, C, H, W) or (C, H, W), p = `normType`.
+ * Constructor: `normType`, `kernelSize`, `stride` (default null: the kernel size), `ceilMode` (default
+ * false).
+ */
 export class LPPool2d extends ArgsModule<Bound<typeof SIG.LPPool2d>> {
   constructor(...args: CallArgs<typeof SIG.LPPool2d>) {
     super(ctorArgs('nn.LPPool2d', SIG.LPPool2d, args));
@@ -449,15 +592,28 @@ export class LPPool2d extends ArgsModule<Bound<typeof SIG.LPPool2d>> {
 }
 
 // ---- normalisation ----
+/**
+ * The shared body of InstanceNorm1d/2d/3d: each (sample, channel) plane normalized over its spatial
+ * dimensions.
+ */
 abstract class InstanceNorm extends Module {
+  /** (C), initialized to ones; null without `affine`. */
   weight: Parameter | null;
+  /** (C), initialized to zeros; null without `affine`. */
   bias: Parameter | null;
+  /** Running mean (C), a buffer initialized to zeros; null without `trackRunningStats`. */
   declare runningMean: Tensor | null;
+  /** Running variance (C), a buffer initialized to ones; null without `trackRunningStats`. */
   declare runningVar: Tensor | null;
+  /** C, the number of channels. */
   readonly numFeatures: number;
+  /** Added to the variance for numerical stability (constructor option, default 1e-5). */
   readonly eps: number;
+  /** Running-statistics update factor (constructor option, default 0.1). */
   readonly momentum: number;
+  /** Whether the layer has learnable per-channel `weight` and `bias` (constructor option, default false). */
   readonly affine: boolean;
+  /** Whether running statistics are kept and used in eval mode (constructor option, default false). */
   readonly trackRunningStats: boolean;
   constructor(a: Bound<ReturnType<typeof INSTANCE_NORM>>) {
     super();
@@ -489,21 +645,41 @@ abstract class InstanceNorm extends Module {
     return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${pyFloat(this.momentum)}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
   }
 }
+/**
+ * Instance normalization of (N, C, L) or (C, L): each channel of each sample normalized over L. Constructor:
+ * `numFeatures` (C), `eps` (default 1e-5), `momentum` (default 0.1), `affine` (default false),
+ * `trackRunningStats` (default false), `device`, `dtype`. Output the input's shape.
+ */
 export class InstanceNorm1d extends InstanceNorm {
   constructor(...args: CallArgs<ReturnType<typeof INSTANCE_NORM>>) {
     super(ctorArgs('nn.InstanceNorm1d', INSTANCE_NORM('InstanceNorm1d'), args));
   }
 }
+/**
+ * Instance normalization of (N, C, H, W) or (C, H, W): each channel of each sample normalized over H × W.
+ * Constructor: `numFeatures` (C), `eps` (default 1e-5), `momentum` (default 0.1), `affine` (default false),
+ * `trackRunningStats` (default false), `device`, `dtype`. Output the input's shape.
+ */
 export class InstanceNorm2d extends InstanceNorm {
   constructor(...args: CallArgs<ReturnType<typeof INSTANCE_NORM>>) {
     super(ctorArgs('nn.InstanceNorm2d', INSTANCE_NORM('InstanceNorm2d'), args));
   }
 }
+/**
+ * Instance normalization of (N, C, D, H, W) or (C, D, H, W): each channel of each sample normalized over D ×
+ * H × W. Constructor: `numFeatures` (C), `eps` (default 1e-5), `momentum` (default 0.1), `affine` (default
+ * false), `trackRunningStats` (default false), `device`, `dtype`. Output the input's shape.
+ */
 export class InstanceNorm3d extends InstanceNorm {
   constructor(...args: CallArgs<ReturnType<typeof INSTANCE_NORM>>) {
     super(ctorArgs('nn.InstanceNorm3d', INSTANCE_NORM('InstanceNorm3d'), args));
   }
 }
+/**
+ * Divides each channel by (k + alpha / size · Σ x² over `size` neighbouring channels)^beta. Constructor:
+ * `size`, `alpha` (default 1e-4), `beta` (default 0.75), `k` (default 1.0). Input (N, C, *), output the same
+ * shape.
+ */
 export class LocalResponseNorm extends ArgsModule<Bound<typeof SIG.LocalResponseNorm>> {
   constructor(...args: CallArgs<typeof SIG.LocalResponseNorm>) {
     super(ctorArgs('nn.LocalResponseNorm', SIG.LocalResponseNorm, args));
@@ -515,6 +691,10 @@ export class LocalResponseNorm extends ArgsModule<Bound<typeof SIG.LocalResponse
 }
 
 // ---- shuffles, unfold, bilinear ----
+/**
+ * Rearranges (*, C · r², H, W) into (*, C, H · r, W · r), r = `upscaleFactor` (required): sub-pixel
+ * convolution upsampling.
+ */
 export class PixelShuffle extends ArgsModule<Bound<typeof SIG.PixelShuffle>> {
   constructor(...args: CallArgs<typeof SIG.PixelShuffle>) {
     super(ctorArgs('nn.PixelShuffle', SIG.PixelShuffle, args));
@@ -523,6 +703,9 @@ export class PixelShuffle extends ArgsModule<Bound<typeof SIG.PixelShuffle>> {
     return more.pixelShuffle(x, this.args.upscaleFactor);
   }
 }
+/**
+ * The inverse of PixelShuffle: (*, C, H · r, W · r) into (*, C · r², H, W), r = `downscaleFactor` (required).
+ */
 export class PixelUnshuffle extends ArgsModule<Bound<typeof SIG.PixelUnshuffle>> {
   constructor(...args: CallArgs<typeof SIG.PixelUnshuffle>) {
     super(ctorArgs('nn.PixelUnshuffle', SIG.PixelUnshuffle, args));
@@ -531,6 +714,11 @@ export class PixelUnshuffle extends ArgsModule<Bound<typeof SIG.PixelUnshuffle>>
     return more.pixelUnshuffle(x, this.args.downscaleFactor);
   }
 }
+/**
+ * im2col: extracts the sliding blocks of (N, C, H, W) (or (C, H, W)) as columns of (N, C · kH · kW, L), L the
+ * number of blocks. Constructor: `kernelSize`, `dilation` (default 1), `padding` (default 0), `stride`
+ * (default 1).
+ */
 export class Unfold extends ArgsModule<Bound<typeof SIG.Unfold>> {
   constructor(...args: CallArgs<typeof SIG.Unfold>) {
     super(ctorArgs('nn.Unfold', SIG.Unfold, args));
@@ -540,12 +728,24 @@ export class Unfold extends ArgsModule<Bound<typeof SIG.Unfold>> {
     return more.unfold(x, list(a.kernelSize, 2), list(a.dilation, 2), list(a.padding, 2), list(a.stride, 2));
   }
 }
-/** y = x1^T A x2 + b, with A: [out, in1, in2]; init U(-1/sqrt(in1), 1/sqrt(in1)) as PyTorch. */
+/**
+ * y = x1ᵀ A x2 + b per output feature. Constructor: `in1Features`, `in2Features`, `outFeatures`, `bias`
+ * (default true), `device`, `dtype`. Inputs (*, in1Features) and (*, in2Features), output (*, outFeatures).
+ */
 export class Bilinear extends Module {
+  /**
+   * (outFeatures, in1Features, in2Features), initialized from U(-1/sqrt(in1Features), 1/sqrt(in1Features)).
+   */
   weight: Parameter;
+  /**
+   * (outFeatures), initialized from U(-1/sqrt(in1Features), 1/sqrt(in1Features)); null with `bias: false`.
+   */
   bias: Parameter | null;
+  /** Size of the first input's last dimension. */
   readonly in1Features: number;
+  /** Size of the second input's last dimension. */
   readonly in2Features: number;
+  /** Size of the output's last dimension. */
   readonly outFeatures: number;
   constructor(...args: CallArgs<typeof SIG.Bilinear>) {
     super();

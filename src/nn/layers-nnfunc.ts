@@ -27,6 +27,10 @@ function padding(name: string, v: number | readonly number[], n: number): number
 }
 
 abstract class PadNd extends Module {
+  /**
+   * Padding per side, last dimension first: [left, right, (top, bottom, (front, back))]; an int constructor
+   * argument pads every side by it.
+   */
   readonly padding: number[];
   constructor(name: string, p: number | readonly number[], n: number) {
     super();
@@ -146,8 +150,11 @@ const UNPOOL = {
 } as const;
 
 abstract class MaxUnpoolNd extends Module {
+  /** Kernel size of the pooling being inverted. */
   readonly kernelSize: number[];
+  /** Its stride (constructor option, default: the kernel size). */
   readonly stride: number[];
+  /** Its padding (constructor option, default 0). */
   readonly padding: number[];
   constructor(
     private readonly nd: number,
@@ -166,26 +173,44 @@ abstract class MaxUnpoolNd extends Module {
     return `kernel_size=${t(this.kernelSize)}, stride=${t(this.stride)}, padding=${t(this.padding)}`;
   }
 }
-/** Inverse of MaxPool1d: places values at their indices, zeros elsewhere. */
+/**
+ * Partial inverse of MaxPool1d: writes each value of (N, C, L_in) to the position its index (from MaxPool1d
+ * with returnIndices) names, zeros elsewhere; L_out = (L_in - 1) · stride - 2 · padding + kernelSize, or
+ * forward's `outputSize`. Constructor: `kernelSize`, `stride` (default null: the kernel size), `padding`
+ * (default 0). forward(input, indices, outputSize = null).
+ */
 export class MaxUnpool1d extends MaxUnpoolNd {
   constructor(...args: CallArgs<typeof UNPOOL.MaxUnpool1d>) {
     super(1, ctorArgs('nn.MaxUnpool1d', UNPOOL.MaxUnpool1d, args));
   }
 }
-/** Inverse of MaxPool2d: places values at their indices, zeros elsewhere. */
+/**
+ * Partial inverse of MaxPool2d: writes each value of (N, C, H_in, W_in) to the position its index names,
+ * zeros elsewhere; H_out = (H_in - 1) · stride - 2 · padding + kH (likewise W), or forward's `outputSize`.
+ * Constructor: `kernelSize`, `stride` (default null: the kernel size), `padding` (default 0). forward(input,
+ * indices, outputSize = null).
+ */
 export class MaxUnpool2d extends MaxUnpoolNd {
   constructor(...args: CallArgs<typeof UNPOOL.MaxUnpool2d>) {
     super(2, ctorArgs('nn.MaxUnpool2d', UNPOOL.MaxUnpool2d, args));
   }
 }
-/** Inverse of MaxPool3d: places values at their indices, zeros elsewhere. */
+/**
+ * Partial inverse of MaxPool3d on (N, C, D, H, W), sizes as MaxUnpool2d's per dimension. Constructor:
+ * `kernelSize`, `stride` (default null: the kernel size), `padding` (default 0). forward(input, indices,
+ * outputSize = null).
+ */
 export class MaxUnpool3d extends MaxUnpoolNd {
   constructor(...args: CallArgs<typeof UNPOOL.MaxUnpool3d>) {
     super(3, ctorArgs('nn.MaxUnpool3d', UNPOOL.MaxUnpool3d, args));
   }
 }
 
-/** Alpha dropout of whole channels (for SELU networks), in training mode only. */
+/**
+ * Alpha dropout of whole channels for SELU networks: in training each channel of (N, C, *) is set with
+ * probability `p` to SELU's negative saturation value, then an affine map keeps zero mean and unit variance;
+ * the identity in eval. Constructor: `p` (default 0.5), `inplace` (default false).
+ */
 export class FeatureAlphaDropout extends Dropout {
   override forward(input: Tensor): Tensor {
     const y = featureAlphaDropout(input, this.p, this.training);
@@ -199,8 +224,16 @@ const LOSS = {
   CTCLoss: 'CTCLoss(int blank=0, "mean"|"sum"|"none" reduction="mean", bool zero_infinity=False)',
 } as const;
 
-/** Multi-class multi-label hinge loss (F.multilabel_margin_loss). */
+/**
+ * Multi-class multi-label hinge loss: `target` (N, C) (or (C)) lists each sample's class indices, ended by
+ * the first -1; the loss sums max(0, 1 - (x[j] - x[i])) over target classes j and non-target classes i,
+ * divided by C. Constructor: `sizeAverage`/`reduce` (deprecated), `reduction` (default `'mean'`).
+ */
 export class MultiLabelMarginLoss extends Module {
+  /**
+   * `'mean'` (default), `'sum'` or `'none'`; the deprecated `sizeAverage`/`reduce` pair overrides it when
+   * given.
+   */
   readonly reduction: 'mean' | 'sum' | 'none';
   constructor(...args: CallArgs<typeof LOSS.MultiLabelMarginLoss>) {
     super();
@@ -211,10 +244,24 @@ export class MultiLabelMarginLoss extends Module {
   }
 }
 
-/** Connectionist Temporal Classification loss (F.ctc_loss). */
+/**
+ * Connectionist temporal classification loss: forward(logProbs (T, N, C) log-softmax outputs, targets (N, S)
+ * or concatenated, inputLengths (N), targetLengths (N)) sums over every alignment of each target to its
+ * input. Constructor: `blank` (default 0), `reduction` (default `'mean'`: each loss divided by its target
+ * length, then averaged), `zeroInfinity` (default false).
+ */
 export class CTCLoss extends Module {
+  /** Index of the blank label (constructor option, default 0). */
   readonly blank: number;
+  /**
+   * `'mean'` (default: each loss divided by its target length, then averaged over the batch), `'sum'` or
+   * `'none'`.
+   */
   readonly reduction: 'mean' | 'sum' | 'none';
+  /**
+   * Replace infinite losses (inputs too short for their targets) and their gradients by zero (constructor
+   * option, default false).
+   */
   readonly zeroInfinity: boolean;
   constructor(...args: CallArgs<typeof LOSS.CTCLoss>) {
     super();

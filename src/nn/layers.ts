@@ -18,8 +18,17 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { pyBool, pyFloat, pyTuple } from './repr.js';
 
+/** Where and how a layer allocates its parameters (PyTorch's factory keyword arguments). */
 export interface FactoryOptions {
+  /**
+   * The device of the new parameters and buffers (default: the current default device, the CPU unless
+   * changed).
+   */
   device?: DeviceLike;
+  /**
+   * The dtype of the floating-point parameters and buffers (default: the default dtype, float32 unless
+   * changed).
+   */
   dtype?: DTypeLike;
 }
 /** @internal The `device`/`dtype` pair of a bound constructor, as `empty()` takes it. */
@@ -28,21 +37,33 @@ export const factory = (a: { device: DeviceLike | null; dtype: DTypeLike | null 
   dtype: a.dtype ?? undefined,
 });
 
+const LINEAR =
+  'Linear(int in_features, int out_features, bool bias=True, *, Device? device=None, ScalarType? dtype=None)';
 /**
- * y = x W^T + b. Default init as PyTorch: W ~ kaiming_uniform_(a=sqrt(5)), i.e.
- * U(-1/sqrt(inFeatures), 1/sqrt(inFeatures)), and b ~ U(-1/sqrt(inFeatures), 1/sqrt(inFeatures)).
+ * Fully connected layer, y = x Wᵀ + b.
+ *
+ * Constructor: `inFeatures`, `outFeatures`, `bias` (default true), and the keyword-only `device`, `dtype`
+ * (defaults: the default device and dtype). Input (*, inFeatures), output (*, outFeatures).
  *
  * ```ts
  * const fc = new nn.Linear(784, 128);
  * const y = fc(torch.randn([64, 784]));   // [64, 128]
  * ```
  */
-const LINEAR =
-  'Linear(int in_features, int out_features, bool bias=True, *, Device? device=None, ScalarType? dtype=None)';
 export class Linear extends Module {
+  /**
+   * (outFeatures, inFeatures), initialized from U(-1/sqrt(inFeatures), 1/sqrt(inFeatures)) (PyTorch's
+   * kaiming_uniform_ with a = sqrt(5)).
+   */
   weight: Parameter;
+  /**
+   * (outFeatures), initialized from U(-1/sqrt(inFeatures), 1/sqrt(inFeatures)); null when built with `bias:
+   * false`.
+   */
   bias: Parameter | null;
+  /** Size of each input sample's last dimension. */
   readonly inFeatures: number;
+  /** Size of each output sample's last dimension. */
   readonly outFeatures: number;
   constructor(...args: CallArgs<typeof LINEAR>) {
     super();
@@ -54,6 +75,7 @@ export class Linear extends Module {
     this.bias = a.bias ? Parameter(empty([a.outFeatures], f)) : null;
     this.resetParameters();
   }
+  /** Re-draws `weight` and `bias` from their initial distributions, in place. */
   resetParameters(): void {
     init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
     if (this.bias) {
@@ -82,8 +104,14 @@ export class Identity extends Module {
 }
 
 const FLATTEN = 'Flatten(int start_dim=1, int end_dim=-1)';
+/**
+ * Flattens dimensions `startDim` (default 1) through `endDim` (default -1) into one: input (*, S_start, ...,
+ * S_end, *), output (*, S_start · ... · S_end, *). The default keeps the batch dimension.
+ */
 export class Flatten extends Module {
+  /** First dimension flattened (constructor option, default 1). */
   readonly startDim: number;
+  /** Last dimension flattened (constructor option, default -1). */
   readonly endDim: number;
   constructor(...args: CallArgs<typeof FLATTEN>) {
     super();
@@ -100,8 +128,15 @@ export class Flatten extends Module {
 }
 
 const UNFLATTEN = 'Unflatten(int dim, int[] unflattened_size)';
+/**
+ * Expands dimension `dim` into the shape `unflattenedSize` (whose product must equal that dimension's size;
+ * one -1 is inferred): input (*, S_dim, *), output (*, U_1, ..., U_n, *). Both constructor arguments are
+ * required.
+ */
 export class Unflatten extends Module {
+  /** The dimension expanded. */
   readonly dim: number;
+  /** The shape it is expanded into. */
   readonly unflattenedSize: readonly number[];
   constructor(...args: CallArgs<typeof UNFLATTEN>) {
     super();
@@ -117,10 +152,16 @@ export class Unflatten extends Module {
   }
 }
 
-/** Zeroes elements with probability p in training mode (scaling the rest by 1/(1-p)); identity in eval. */
 const DROPOUT = 'Dropout(float p=0.5, bool inplace=False)';
+/**
+ * During training zeroes each element independently with probability `p` and scales the others by 1/(1 - p);
+ * in eval mode returns its input. Constructor: `p` (default 0.5), `inplace` (default false). Input (*),
+ * output the same shape.
+ */
 export class Dropout extends Module {
+  /** Probability of an element being zeroed (constructor option, default 0.5). */
   readonly p: number;
+  /** Write the result into the input tensor when training (constructor option, default false). */
   readonly inplace: boolean;
   constructor(...args: CallArgs<typeof DROPOUT>) {
     super();
@@ -145,14 +186,30 @@ export class Dropout extends Module {
 
 const EMBEDDING =
   'Embedding(int num_embeddings, int embedding_dim, int? padding_idx=None, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False, *, Device? device=None, ScalarType? dtype=None)';
-/** A lookup table: ids [...] -> rows [..., embeddingDim]. Weight ~ N(0, 1), the padding row zero. */
+/**
+ * A lookup table of `numEmbeddings` vectors of size `embeddingDim`: integer ids (*) give rows (*,
+ * embeddingDim).
+ *
+ * Constructor: `numEmbeddings`, `embeddingDim`, `paddingIdx` (default null: the row at that id is zero at
+ * init and gets no gradient), `maxNorm` (default null: rows looked up are renormalized in place to at most
+ * this `normType`-norm), `normType` (default 2.0), `scaleGradByFreq` and `sparse` (accepted only as false),
+ * and the keyword-only `device`, `dtype`.
+ */
 export class Embedding extends Module {
+  /** (numEmbeddings, embeddingDim), initialized from N(0, 1), the `paddingIdx` row zero. */
   weight: Parameter;
+  /** Size of the table (the number of ids). */
   readonly numEmbeddings: number;
+  /** Size of each vector. */
   readonly embeddingDim: number;
+  /**
+   * The id whose row stays zero and gets no gradient, normalized to non-negative (constructor option, default
+   * null).
+   */
   readonly paddingIdx: number | null;
   /** Rows looked up are renormalized in place to this p-norm (PyTorch's max_norm). */
   readonly maxNorm: number | null;
+  /** The p of the norm `maxNorm` bounds (constructor option, default 2.0). */
   readonly normType: number;
   constructor(...args: CallArgs<typeof EMBEDDING>) {
     super();
@@ -173,6 +230,7 @@ export class Embedding extends Module {
     this.weight = Parameter(empty([numEmbeddings, embeddingDim], factory(a)));
     this.resetParameters();
   }
+  /** Re-draws `weight` from N(0, 1), zeroing the `paddingIdx` row, in place. */
   resetParameters(): void {
     init.normal_(this.weight);
     if (this.paddingIdx !== null) {
@@ -180,7 +238,11 @@ export class Embedding extends Module {
       noGrad(() => this.weight.select(0, p).fill_(0));
     }
   }
-  /** Embedding.from_pretrained: `embeddings` [num, dim] become the weight, frozen by default. */
+  /**
+   * Embedding.from_pretrained: an Embedding whose weight is `embeddings` (num, dim). Options: `freeze`
+   * (default true: the weight gets no gradient), `paddingIdx` (default null), `maxNorm` (default null),
+   * `normType` (default 2.0), `scaleGradByFreq` and `sparse` (only false).
+   */
   static fromPretrained(...args: CallArgs<typeof FROM_PRETRAINED>): Embedding {
     const a = ctorArgs('nn.Embedding.fromPretrained', FROM_PRETRAINED, args);
     const embeddings = a.embeddings;

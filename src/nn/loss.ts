@@ -12,12 +12,17 @@ import type { Tensor } from '../tensor/tensor.js';
 import { legacyReduction } from './functional.js';
 import { Module } from './module.js';
 
+/** How a loss reduces its per-element values: `'mean'`, `'sum'` or `'none'` (unreduced). */
 export type Reduction = L.Reduction;
 
 const REDUCTION = '"mean"|"sum"|"none" reduction="mean"';
 const LEGACY = `bool? size_average=None, bool? reduce=None, ${REDUCTION}` as const;
 
 abstract class Loss extends Module {
+  /**
+   * `'mean'` (default), `'sum'` or `'none'`; the deprecated `sizeAverage`/`reduce` pair overrides it when
+   * given.
+   */
   readonly reduction: Reduction;
   constructor(a: { sizeAverage: boolean | null; reduce: boolean | null; reduction: Reduction }) {
     super();
@@ -27,6 +32,7 @@ abstract class Loss extends Module {
 }
 
 abstract class WeightedLoss extends Loss {
+  /** Per-class weights (C), a registered buffer (constructor option, default null). */
   declare weight: Tensor | null;
   constructor(a: {
     weight: Tensor | null;
@@ -43,16 +49,37 @@ const CROSS_ENTROPY_LOSS =
   `CrossEntropyLoss(Tensor? weight=None, bool? size_average=None, int ignore_index=-100, bool? reduce=None, ${REDUCTION}, float label_smoothing=0.0)` as const;
 /** The options form of CrossEntropyLoss's parameters. */
 export interface CrossEntropyLossOptions {
+  /** Per-class rescaling weights (C) (default null: all 1). */
   weight?: Tensor | null;
+  /** Deprecated: false means `'sum'` (default null: use `reduction`). */
   sizeAverage?: boolean | null;
+  /** Target value that contributes neither loss nor gradient (default -100). */
   ignoreIndex?: number;
+  /** Deprecated: false means `'none'` (default null: use `reduction`). */
   reduce?: boolean | null;
+  /** `'mean'` (default, weighted by `weight` over the non-ignored targets), `'sum'` or `'none'`. */
   reduction?: Reduction;
+  /**
+   * In [0, 1]: the target mixes the one-hot (or given) distribution with the uniform one by this amount
+   * (default 0.0).
+   */
   labelSmoothing?: number;
 }
-/** log-softmax + NLL over logits [N, C, ...] with class indices or class probabilities as target. */
+/**
+ * Cross entropy of logits: log-softmax over the class dimension, then the negative log likelihood of the
+ * target. Input (N, C), (C) or (N, C, d1, ...); target class indices (N), () or (N, d1, ...) in [0, C), or
+ * class probabilities of the input's shape.
+ *
+ * Constructor (positional in PyTorch's order, or options): `weight` (default null), `sizeAverage` and
+ * `reduce` (deprecated, default null), `ignoreIndex` (default -100), `reduction` (default `'mean'`),
+ * `labelSmoothing` (default 0.0). Output a scalar, or (N, d1, ...) with `'none'`.
+ */
 export class CrossEntropyLoss extends WeightedLoss {
+  /**
+   * Target value ignored: no loss, no gradient, not counted in the mean (constructor option, default -100).
+   */
   readonly ignoreIndex: number;
+  /** Amount of uniform distribution mixed into the target (constructor option, default 0.0). */
   readonly labelSmoothing: number;
   constructor(...args: CallArgs<typeof CROSS_ENTROPY_LOSS>) {
     const a = ctorArgs('nn.CrossEntropyLoss', CROSS_ENTROPY_LOSS, args);
@@ -72,7 +99,16 @@ export class CrossEntropyLoss extends WeightedLoss {
 
 const NLL_LOSS =
   `NLLLoss(Tensor? weight=None, bool? size_average=None, int ignore_index=-100, bool? reduce=None, ${REDUCTION})` as const;
+/**
+ * Negative log likelihood: -input[n, target[n]] (times weight[target[n]]) for log-probabilities input (N, C)
+ * or (N, C, d1, ...) and class indices target (N) or (N, d1, ...). Constructor: `weight` (default null),
+ * `sizeAverage`/`reduce` (deprecated), `ignoreIndex` (default -100), `reduction` (default `'mean'`, the
+ * weighted mean).
+ */
 export class NLLLoss extends WeightedLoss {
+  /**
+   * Target value ignored: no loss, no gradient, not counted in the mean (constructor option, default -100).
+   */
   readonly ignoreIndex: number;
   constructor(...args: CallArgs<typeof NLL_LOSS>) {
     const a = ctorArgs('nn.NLLLoss', NLL_LOSS, args);
@@ -89,6 +125,11 @@ export class NLLLoss extends WeightedLoss {
 }
 
 const MSE_LOSS = `MSELoss(${LEGACY})` as const;
+/**
+ * Squared error (input - target)² elementwise, reduced by `reduction` (default `'mean'`;
+ * `sizeAverage`/`reduce` deprecated). Input and target of the same shape (*); output a scalar, or (*) with
+ * `'none'`.
+ */
 export class MSELoss extends Loss {
   constructor(...args: CallArgs<typeof MSE_LOSS>) {
     super(ctorArgs('nn.MSELoss', MSE_LOSS, args));
@@ -99,6 +140,10 @@ export class MSELoss extends Loss {
 }
 
 const L1_LOSS = `L1Loss(${LEGACY})` as const;
+/**
+ * Absolute error |input - target| elementwise, reduced by `reduction` (default `'mean'`;
+ * `sizeAverage`/`reduce` deprecated). Input and target (*); output a scalar, or (*) with `'none'`.
+ */
 export class L1Loss extends Loss {
   constructor(...args: CallArgs<typeof L1_LOSS>) {
     super(ctorArgs('nn.L1Loss', L1_LOSS, args));
@@ -109,7 +154,13 @@ export class L1Loss extends Loss {
 }
 
 const SMOOTH_L1_LOSS = `SmoothL1Loss(${LEGACY}, float beta=1.0)` as const;
+/**
+ * 0.5 (x - y)² / beta where |x - y| < beta, else |x - y| - 0.5 beta, reduced by `reduction` (default
+ * `'mean'`). Constructor: `sizeAverage`, `reduce` (deprecated), `reduction`, `beta` (default 1.0,
+ * non-negative). Input and target (*).
+ */
 export class SmoothL1Loss extends Loss {
+  /** Where the loss changes from quadratic to linear (constructor option, default 1.0). */
   readonly beta: number;
   constructor(...args: CallArgs<typeof SMOOTH_L1_LOSS>) {
     const a = ctorArgs('nn.SmoothL1Loss', SMOOTH_L1_LOSS, args);
@@ -123,7 +174,12 @@ export class SmoothL1Loss extends Loss {
 }
 
 const HUBER_LOSS = `HuberLoss(${REDUCTION}, float delta=1.0)` as const;
+/**
+ * 0.5 (x - y)² where |x - y| < delta, else delta (|x - y| - 0.5 delta), reduced by `reduction` (default
+ * `'mean'`). Constructor: `reduction`, `delta` (default 1.0). Input and target (*).
+ */
 export class HuberLoss extends Loss {
+  /** Where the loss changes from quadratic to linear (constructor option, default 1.0). */
   readonly delta: number;
   constructor(...args: CallArgs<typeof HUBER_LOSS>) {
     const a = ctorArgs('nn.HuberLoss', HUBER_LOSS, args);
@@ -136,6 +192,11 @@ export class HuberLoss extends Loss {
 }
 
 const BCE_LOSS = `BCELoss(Tensor? weight=None, ${LEGACY})` as const;
+/**
+ * Binary cross entropy -w (y log x + (1 - y) log(1 - x)) of probabilities input (*) against targets in [0, 1]
+ * of the same shape (logs clamped at -100). Constructor: `weight` (default null, broadcast to the input),
+ * `sizeAverage`/`reduce` (deprecated), `reduction` (default `'mean'`).
+ */
 export class BCELoss extends WeightedLoss {
   constructor(...args: CallArgs<typeof BCE_LOSS>) {
     super(ctorArgs('nn.BCELoss', BCE_LOSS, args));
@@ -147,8 +208,19 @@ export class BCELoss extends WeightedLoss {
 
 const BCE_WITH_LOGITS_LOSS =
   `BCEWithLogitsLoss(Tensor? weight=None, ${LEGACY}, Tensor? pos_weight=None)` as const;
+/**
+ * Binary cross entropy on logits, with the sigmoid folded in for numerical stability: -w (p y log σ(x) + (1 -
+ * y) log(1 - σ(x))). Constructor: `weight` (default null), `sizeAverage`/`reduce` (deprecated), `reduction`
+ * (default `'mean'`), `posWeight` (default null: a weight of the positive term per class, broadcast along the
+ * last dimension). Input and target (*).
+ */
 export class BCEWithLogitsLoss extends Loss {
+  /**
+   * Rescaling weight of each element's loss, broadcast to the input; a registered buffer (constructor option,
+   * default null).
+   */
   declare weight: Tensor | null;
+  /** Weight of the positive term, per class; a registered buffer (constructor option, default null). */
   declare posWeight: Tensor | null;
   constructor(...args: CallArgs<typeof BCE_WITH_LOGITS_LOSS>) {
     const a = ctorArgs('nn.BCEWithLogitsLoss', BCE_WITH_LOGITS_LOSS, args);
@@ -167,9 +239,19 @@ export class BCEWithLogitsLoss extends Loss {
 
 const KL_DIV_LOSS =
   'KLDivLoss(bool? size_average=None, bool? reduce=None, "mean"|"sum"|"none"|"batchmean" reduction="mean", bool log_target=False)';
-/** KL(target || input) with input as log-probabilities; `reduction: 'batchmean'` is the mathematically right mean. */
+/**
+ * Kullback–Leibler divergence KL(target ‖ input) pointwise, target · (log target - input), with `input` given
+ * as log-probabilities. Constructor: `sizeAverage`/`reduce` (deprecated), `reduction` (default `'mean'`, over
+ * all elements; `'batchmean'`, the sum over the batch size, is the true KL divergence), `logTarget` (default
+ * false: true when the target is given as log-probabilities too). Input and target (*).
+ */
 export class KLDivLoss extends Module {
+  /**
+   * `'mean'` (default, over all elements), `'batchmean'` (sum divided by the batch size, the true KL
+   * divergence), `'sum'` or `'none'`.
+   */
   readonly reduction: Reduction | 'batchmean';
+  /** Whether the target is given as log-probabilities too (constructor option, default false). */
   readonly logTarget: boolean;
   constructor(...args: CallArgs<typeof KL_DIV_LOSS>) {
     super();

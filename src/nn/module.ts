@@ -92,8 +92,11 @@ const bindTo = overloads(
   ],
 );
 
+/** What Module.loadStateDict reports (PyTorch's NamedTuple of the same fields). */
 export interface LoadStateDictResult {
+  /** Keys of this module's state dict that the loaded dict lacked. */
   missingKeys: string[];
+  /** Keys of the loaded dict that this module has no entry for. */
   unexpectedKeys: string[];
 }
 
@@ -111,6 +114,20 @@ export interface Module {
   (...args: Parameters<this['forward']>): ReturnType<this['forward']>;
 }
 
+/**
+ * The base class of every layer and model. Subclass it, assign parameters, submodules and buffers to fields
+ * in the constructor (or as field initializers), and define `forward`; `model(x)` then calls `forward`
+ * through the registered hooks. Fields holding a Parameter are parameters, fields holding a Module are
+ * submodules, Tensor fields are buffers once `registerBuffer` names them.
+ *
+ * ```ts
+ * class Net extends nn.Module {
+ *   fc = new nn.Linear(4, 2);
+ *   forward(x: torch.Tensor) { return this.fc(x).relu(); }
+ * }
+ * const y = new Net()(torch.randn([8, 4]));   // [8, 2]
+ * ```
+ */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface only adds the call signature the constructor makes real
 export class Module {
   constructor() {
@@ -206,6 +223,7 @@ export class Module {
     return this._entries().filter((e): e is [string, Module] => e[1] instanceof Module);
   }
 
+  /** The direct submodules with their field names, each module once, in definition order. */
   *namedChildren(): Generator<[string, Module]> {
     const seen = new Set<Module>();
     for (const [k, v] of this._entries())
@@ -214,11 +232,16 @@ export class Module {
         yield [k, v];
       }
   }
+  /** The direct submodules, each once, in definition order. */
   *children(): Generator<Module> {
     for (const [, m] of this.namedChildren()) yield m;
   }
 
-  /** This module and every descendant once, with dotted names ('' for this one). */
+  /**
+   * This module and every descendant, with dotted names ('' for this one), depth first. Options: `memo`
+   * (default null), `prefix` (default ''), `removeDuplicate` (default true: a module reached twice is listed
+   * once).
+   */
   namedModules(...args: CallArgs<typeof NAMED_MODULES>): Generator<[string, Module]> {
     const a = ctorArgs('nn.Module.namedModules', NAMED_MODULES, args);
     return this._namedModules((a.memo as Set<Module> | null) ?? new Set(), a.prefix, a.removeDuplicate);
@@ -236,11 +259,16 @@ export class Module {
     for (const [k, v] of this._entries())
       if (v instanceof Module) yield* v._namedModules(memo, prefix ? `${prefix}.${k}` : k, removeDuplicate);
   }
+  /** This module and every descendant once, depth first. */
   *modules(): Generator<Module> {
     for (const [, m] of this.namedModules()) yield m;
   }
 
-  /** Every parameter once (shared ones are not repeated), as `['fc1.weight', p]`. */
+  /**
+   * Every parameter with its dotted name, as `['fc1.weight', p]`. Options: `prefix` (default ''), `recurse`
+   * (default true: include descendants' parameters), `removeDuplicate` (default true: a shared parameter is
+   * listed once).
+   */
   namedParameters(...args: CallArgs<typeof NAMED_PARAMETERS>): Generator<[string, Parameter]> {
     const a = ctorArgs('nn.Module.namedParameters', NAMED_PARAMETERS, args);
     return this.namedTensors((m) => m._ownParameters(), a);
@@ -262,7 +290,10 @@ export class Module {
           yield [mp ? `${mp}.${k}` : k, t];
         }
   }
-  /** The parameters, e.g. for an optimizer: `new optim.SGD(model.parameters(), {lr: 0.01})`. */
+  /**
+   * The parameters, e.g. for an optimizer: `new optim.SGD(model.parameters(), { lr: 0.01 })`. `recurse`
+   * (default true) includes the descendants'; shared parameters appear once.
+   */
   parameters(...args: CallArgs<typeof PARAMETERS>): Parameter[] {
     const { recurse } = ctorArgs('nn.Module.parameters', PARAMETERS, args);
     return [
@@ -270,10 +301,15 @@ export class Module {
     ].map(([, p]) => p);
   }
 
+  /**
+   * Every buffer (running statistics and the like) with its dotted name. Options: `prefix` (default ''),
+   * `recurse` (default true), `removeDuplicate` (default true).
+   */
   namedBuffers(...args: CallArgs<typeof NAMED_BUFFERS>): Generator<[string, Tensor]> {
     const a = ctorArgs('nn.Module.namedBuffers', NAMED_BUFFERS, args);
     return this.namedTensors((m) => m._ownBuffers(), a);
   }
+  /** The buffers; `recurse` (default true) includes the descendants'. */
   buffers(...args: CallArgs<typeof BUFFERS>): Tensor[] {
     const { recurse } = ctorArgs('nn.Module.buffers', BUFFERS, args);
     return [...this.namedTensors((m) => m._ownBuffers(), { prefix: '', recurse, removeDuplicate: true })].map(
@@ -295,12 +331,13 @@ export class Module {
   }
 
   // ---- modes ----
-  /** Sets training mode on this module and all descendants. */
+  /** Sets training mode (`mode`, default true) on this module and every descendant; returns this module. */
   train(...args: CallArgs<typeof TRAIN>): this {
     const { mode } = ctorArgs('nn.Module.train', TRAIN, args);
     for (const m of this.modules()) m.training = mode;
     return this;
   }
+  /** Sets evaluation mode on this module and every descendant (train(false)); returns this module. */
   eval(): this {
     return this.train(false);
   }
@@ -312,6 +349,10 @@ export class Module {
     return this;
   }
 
+  /**
+   * Sets requiresGrad on every parameter (`requiresGrad`, default true; false freezes them); returns this
+   * module.
+   */
   requiresGrad_(...args: CallArgs<typeof REQUIRES_GRAD_>): this {
     const { requiresGrad } = ctorArgs('nn.Module.requiresGrad_', REQUIRES_GRAD_, args);
     for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
@@ -381,6 +422,7 @@ export class Module {
       }
     });
   }
+  /** Moves the parameters and buffers to the CPU, in place (as `to('cpu')`); returns this module. */
   cpu(): this {
     return this.to('cpu');
   }
@@ -388,6 +430,7 @@ export class Module {
   cuda(): this {
     return this.to('cuda');
   }
+  /** Casts the floating-point parameters and buffers to float32, in place; returns this module. */
   float(): this {
     return this.to('float32');
   }
@@ -492,7 +535,11 @@ export class Module {
   }
 
   // ── modules (helper modules) ──
-  /** hook(module, args) before forward; may return replacement args (see nn/hooks.ts). */
+  /**
+   * hook(module, args) runs before forward and may return replacement args. Options: `prepend` (default
+   * false: run after the hooks already registered), `withKwargs` (default false). Returns a handle whose
+   * remove() unregisters it.
+   */
   registerForwardPreHook(
     hook: ForwardPreHook,
     opts: { prepend?: boolean; withKwargs?: boolean } = {},
@@ -500,7 +547,11 @@ export class Module {
     const a = ctorArgs('nn.Module.registerForwardPreHook', FORWARD_PRE_HOOK, [hook, opts] as never);
     return addHook(this, 'forwardPre', hook, { prepend: a.prepend, withKwargs: a.withKwargs });
   }
-  /** hook(module, args, output) after forward; may return a replacement output. */
+  /**
+   * hook(module, args, output) runs after forward and may return a replacement output. Options: `prepend`
+   * (default false), `withKwargs` (default false), `alwaysCall` (default false). Returns a handle whose
+   * remove() unregisters it.
+   */
   registerForwardHook(
     hook: ForwardHook,
     opts: { prepend?: boolean; withKwargs?: boolean; alwaysCall?: boolean } = {},
@@ -508,12 +559,18 @@ export class Module {
     const a = ctorArgs('nn.Module.registerForwardHook', FORWARD_HOOK, [hook, opts] as never);
     return addHook(this, 'forward', hook, a);
   }
-  /** hook(module, gradOutput) when the outputs' gradients arrive; may replace gradOutput. */
+  /**
+   * hook(module, gradOutput) runs when the gradients of the outputs arrive and may return a replacement
+   * gradOutput. `prepend` defaults to false.
+   */
   registerFullBackwardPreHook(hook: BackwardPreHook, opts: { prepend?: boolean } = {}): RemovableHandle {
     const a = ctorArgs('nn.Module.registerFullBackwardPreHook', BACKWARD_PRE_HOOK, [hook, opts] as never);
     return addHook(this, 'backwardPre', hook, { prepend: a.prepend });
   }
-  /** hook(module, gradInput, gradOutput) when the inputs' gradients arrive; may replace gradInput. */
+  /**
+   * hook(module, gradInput, gradOutput) runs when the gradients of the inputs are computed and may return a
+   * replacement gradInput. `prepend` defaults to false.
+   */
   registerFullBackwardHook(hook: BackwardHook, opts: { prepend?: boolean } = {}): RemovableHandle {
     const a = ctorArgs('nn.Module.registerFullBackwardHook', BACKWARD_HOOK, [hook, opts] as never);
     return addHook(this, 'backward', hook, { prepend: a.prepend });

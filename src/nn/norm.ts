@@ -30,17 +30,39 @@ const batchNormSig = (name: string) =>
   `${name}(int num_features, float eps=1e-05, float? momentum=0.1, bool affine=True, bool track_running_stats=True, *, Device? device=None, ScalarType? dtype=None)` as const;
 type BatchNormArgs = CallArgs<ReturnType<typeof batchNormSig>>;
 
+/**
+ * The shared body of BatchNorm1d/2d (and the other batch norms): constructor `numFeatures` (C), `eps`
+ * (default 1e-5), `momentum` (default 0.1; null for a cumulative average), `affine` (default true),
+ * `trackRunningStats` (default true), keyword-only `device`, `dtype`.
+ */
 export abstract class BatchNormBase extends Module {
+  /** (C), initialized to ones; null without `affine`. */
   weight: Parameter | null;
+  /** (C), initialized to zeros; null without `affine`. */
   bias: Parameter | null;
+  /**
+   * Running mean estimate (C), a buffer initialized to zeros; null without `trackRunningStats`. PyTorch's
+   * state-dict name.
+   */
   declare running_mean: Tensor | null;
+  /**
+   * Running (unbiased) variance estimate (C), a buffer initialized to ones; null without `trackRunningStats`.
+   */
   declare running_var: Tensor | null;
+  /** int64 scalar buffer counting the training batches seen; null without `trackRunningStats`. */
   declare num_batches_tracked: Tensor | null;
+  /** C, the number of channels. */
   readonly numFeatures: number;
+  /** Added to the variance for numerical stability (constructor option, default 1e-5). */
   readonly eps: number;
   /** Running-stats factor; null: a cumulative moving average (1 / numBatchesTracked). */
   momentum: number | null;
+  /** Whether the layer has the learnable `weight` and `bias` (constructor option, default true). */
   readonly affine: boolean;
+  /**
+   * Whether running statistics are kept and used in eval mode; without them eval also uses batch statistics
+   * (constructor option, default true).
+   */
   readonly trackRunningStats: boolean;
   constructor(name: string, args: readonly unknown[]) {
     super();
@@ -63,15 +85,19 @@ export abstract class BatchNormBase extends Module {
       track ? full([], 0, { device: f.device, dtype: 'int64' }) : null,
     );
   }
+  /** camelCase accessor of `running_mean`. */
   get runningMean(): Tensor | null {
     return this.running_mean;
   }
+  /** camelCase accessor of `running_var`. */
   get runningVar(): Tensor | null {
     return this.running_var;
   }
+  /** camelCase accessor of `num_batches_tracked`. */
   get numBatchesTracked(): Tensor | null {
     return this.num_batches_tracked;
   }
+  /** Resets the running statistics: mean 0, variance 1, batch count 0. */
   resetRunningStats(): void {
     noGrad(() => {
       this.running_mean?.zero_();
@@ -79,6 +105,7 @@ export abstract class BatchNormBase extends Module {
       this.num_batches_tracked?.zero_();
     });
   }
+  /** Resets the running statistics, `weight` to ones and `bias` to zeros. */
   resetParameters(): void {
     this.resetRunningStats();
     if (this.weight) init.ones_(this.weight);
@@ -110,8 +137,11 @@ export abstract class BatchNormBase extends Module {
 }
 
 /**
- * Batch normalisation over [N, C] or [N, C, L]: per-channel batch statistics in training (and
- * running estimates updated with `momentum`), the running estimates in eval mode.
+ * Batch normalization over (N, C) or (N, C, L): y = (x - E[x]) / sqrt(Var[x] + eps) · weight + bias per
+ * channel. In training it uses the batch statistics (biased variance) and updates the running estimates as
+ * running = (1 - momentum) · running + momentum · batch (unbiased variance); in eval it uses the running
+ * estimates. Constructor: `numFeatures`, `eps` (1e-5), `momentum` (0.1), `affine` (true), `trackRunningStats`
+ * (true), keyword-only `device`, `dtype`. Output the input's shape.
  */
 export class BatchNorm1d extends BatchNormBase {
   constructor(...args: BatchNormArgs) {
@@ -124,7 +154,10 @@ export class BatchNorm1d extends BatchNormBase {
 }
 
 /**
- * Batch normalisation over [N, C, H, W].
+ * Batch normalization over (N, C, H, W), per channel, as BatchNorm1d: batch statistics in training (running
+ * estimates updated with `momentum`), running estimates in eval. Constructor: `numFeatures` (C), `eps`
+ * (default 1e-5), `momentum` (default 0.1, null for a cumulative average), `affine` (default true),
+ * `trackRunningStats` (default true), keyword-only `device`, `dtype`.
  *
  * ```ts
  * const bn = new nn.BatchNorm2d(16);
@@ -147,12 +180,22 @@ const LAYER_NORM =
 const GROUP_NORM =
   'GroupNorm(int num_groups, int num_channels, float eps=1e-05, bool affine=True, *, Device? device=None, ScalarType? dtype=None)';
 
-/** Normalises over the trailing `normalizedShape` dims, with an elementwise affine map. */
+/**
+ * Normalizes each sample over its trailing dimensions `normalizedShape`: y = (x - E[x]) / sqrt(Var[x] + eps)
+ * · weight + bias (biased variance), the same in training and eval. Constructor: `normalizedShape` (an int or
+ * a shape), `eps` (default 1e-5), `elementwiseAffine` (default true), `bias` (default true), keyword-only
+ * `device`, `dtype`. Input (*, ...normalizedShape), output the same shape.
+ */
 export class LayerNorm extends Module {
+  /** (normalizedShape), initialized to ones; null without `elementwiseAffine`. */
   weight: Parameter | null;
+  /** (normalizedShape), initialized to zeros; null without `elementwiseAffine` or with `bias: false`. */
   bias: Parameter | null;
+  /** The trailing shape normalized over. */
   readonly normalizedShape: number[];
+  /** Added to the variance for numerical stability (constructor option, default 1e-5). */
   readonly eps: number;
+  /** Whether the layer has the learnable `weight` (and `bias`) (constructor option, default true). */
   readonly elementwiseAffine: boolean;
   constructor(...args: CallArgs<typeof LAYER_NORM>) {
     super();
@@ -165,6 +208,7 @@ export class LayerNorm extends Module {
     this.weight = this.elementwiseAffine ? Parameter(ones(this.normalizedShape, f)) : null;
     this.bias = this.elementwiseAffine && a.bias ? Parameter(zeros(this.normalizedShape, f)) : null;
   }
+  /** Sets `weight` to ones and `bias` to zeros. */
   resetParameters(): void {
     if (this.weight) init.ones_(this.weight);
     if (this.bias) init.zeros_(this.bias);
@@ -177,13 +221,26 @@ export class LayerNorm extends Module {
   }
 }
 
-/** Group normalisation: channels split into `numGroups`, each normalised per sample. */
+/**
+ * Splits the C channels into `numGroups` groups and normalizes each group of each sample to zero mean and
+ * unit variance (eps added), then applies a per-channel affine map. Constructor: `numGroups`, `numChannels`
+ * (divisible by numGroups), `eps` (default 1e-5), `affine` (default true), keyword-only `device`, `dtype`.
+ * Input (N, C, *), output the same shape.
+ */
 export class GroupNorm extends Module {
+  /** (numChannels), initialized to ones; null without `affine`. */
   weight: Parameter | null;
+  /** (numChannels), initialized to zeros; null without `affine`. */
   bias: Parameter | null;
+  /** Added to the variance for numerical stability (constructor option, default 1e-5). */
   readonly eps: number;
+  /**
+   * Whether the layer has the learnable per-channel `weight` and `bias` (constructor option, default true).
+   */
   readonly affine: boolean;
+  /** Number of channel groups. */
   readonly numGroups: number;
+  /** C, the number of channels. */
   readonly numChannels: number;
   constructor(...args: CallArgs<typeof GROUP_NORM>) {
     super();
@@ -198,6 +255,7 @@ export class GroupNorm extends Module {
     this.weight = this.affine ? Parameter(ones([numChannels], f)) : null;
     this.bias = this.affine ? Parameter(zeros([numChannels], f)) : null;
   }
+  /** Sets `weight` to ones and `bias` to zeros. */
   resetParameters(): void {
     if (this.weight) init.ones_(this.weight);
     if (this.bias) init.zeros_(this.bias);

@@ -35,14 +35,28 @@ interface Bucket {
 }
 
 /**
- * nn.parallel.DistributedDataParallel: data-parallel training, one process per rank. `forward`
- * delegates to the wrapped `module` (state dict keys start with `module.`, as PyTorch's).
+ * nn.parallel.DistributedDataParallel: data-parallel training, one process per rank. At wrap time rank 0's
+ * parameters and buffers are broadcast (`await model.ready`); during backward the gradients are averaged over
+ * the ranks in buckets, overlapped with the rest of backward. `forward` delegates to the wrapped `module`
+ * (state dict keys start with `module.`, as PyTorch's).
+ *
+ * Constructor: `module`, `bucketCapMb` (default 25), `findUnusedParameters` (default false). PyTorch's other
+ * options (`deviceIds`, `outputDevice`, `dim`, `broadcastBuffers`, `processGroup`, `checkReduction`,
+ * `gradientAsBucketView`, `staticGraph`) are accepted at their positions but have no effect today. Needs
+ * torch.distributed.initProcessGroup() first.
  */
 export class DistributedDataParallel extends Module {
+  /** The wrapped module (its state dict keys appear under the `module.` prefix). */
   module: Module;
   /** Resolves once the parameters and buffers hold rank 0's values; await it before the first forward. */
   readonly ready: Promise<void>;
+  /**
+   * Find, after each forward, the parameters its output does not reach and mark them ready at once,
+   * so their buckets still complete; parameters no rank used keep no gradient (constructor option,
+   * default false).
+   */
   readonly findUnusedParameters: boolean;
+  /** Target bucket size in MB for the gradient all-reduce (constructor option, default 25). */
   readonly bucketCapMb: number;
   #synced = false;
   #params: Parameter[] = [];

@@ -39,13 +39,18 @@ interface ParameterConstructor {
 }
 
 /**
- * A class that may also be called without `new`: the Proxy's apply trap constructs. `instanceof
- * Parameter` works either way (the Proxy forwards `prototype` and `Symbol.hasInstance`).
+ * nn.Parameter(data = null, requiresGrad = true): a leaf tensor sharing `data`'s storage (an empty float
+ * tensor when null) that Modules register as a parameter when it is assigned to a field. Callable with or
+ * without `new`; `instanceof Parameter` works either way.
  */
 export const Parameter = new Proxy(ParameterImpl, {
   apply: (target, _this, args: ParameterArgs) => new target(...args),
 }) as unknown as ParameterConstructor;
 
+/**
+ * Whether `x` is an nn.Parameter (a tensor made by `nn.Parameter(...)`, which Modules register as a
+ * parameter).
+ */
 export const isParameter = (x: unknown): x is Parameter => x instanceof ParameterImpl;
 
 // Listed in registeredCallables() at import (docs/api-signatures.md, conformance training cases).

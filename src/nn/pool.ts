@@ -23,7 +23,13 @@ const AVG_POOL2D =
 const ADAPTIVE_AVG_POOL2D = 'AdaptiveAvgPool2d(int?|int?[] output_size)';
 
 /**
- * Max over each window; `returnIndices` makes forward return [values, indices].
+ * Maximum over kH × kW windows of (N, C, H, W) or (C, H, W), output (N, C, H_out, W_out) with H_out =
+ * floor((H + 2 · padding - dilation · (kH - 1) - 1) / stride + 1) (ceil with `ceilMode`), likewise W_out.
+ * Padding is implicit -∞.
+ *
+ * Constructor: `kernelSize` (int or pair), `stride` (default null: the kernel size), `padding` (default 0),
+ * `dilation` (default 1), `returnIndices` (default false: true makes forward return [values, indices] for
+ * MaxUnpool2d), `ceilMode` (default false).
  *
  * ```ts
  * const pool = new nn.MaxPool2d(2);
@@ -31,11 +37,17 @@ const ADAPTIVE_AVG_POOL2D = 'AdaptiveAvgPool2d(int?|int?[] output_size)';
  * ```
  */
 export class MaxPool2d extends Module {
+  /** Window size, an int or [kH, kW]. */
   readonly kernelSize: IntOrPair;
+  /** Window step (constructor option, default: the kernel size). */
   readonly stride: IntOrPair;
+  /** Implicit -∞ padding on each side (constructor option, default 0). */
   readonly padding: IntOrPair;
+  /** Spacing between window elements (constructor option, default 1). */
   readonly dilation: IntOrPair;
+  /** Whether forward also returns the argmax indices (constructor option, default false). */
   readonly returnIndices: boolean;
+  /** Round the output size up instead of down (constructor option, default false). */
   readonly ceilMode: boolean;
   constructor(...args: CallArgs<typeof MAX_POOL2D>) {
     super();
@@ -63,13 +75,24 @@ export class MaxPool2d extends Module {
   }
 }
 
-/** Mean over each window (padding counted unless countIncludePad is false). */
+/**
+ * Mean over kH × kW windows of (N, C, H, W) or (C, H, W), output sizes as MaxPool2d's with dilation 1.
+ * Constructor: `kernelSize`, `stride` (default null: the kernel size), `padding` (default 0, zeros),
+ * `ceilMode` (default false), `countIncludePad` (default true: padding zeros count in the divisor),
+ * `divisorOverride` (default null: a fixed divisor instead of the window size).
+ */
 export class AvgPool2d extends Module {
+  /** Window size, an int or [kH, kW]. */
   readonly kernelSize: IntOrPair;
+  /** Window step (constructor option, default: the kernel size). */
   readonly stride: IntOrPair;
+  /** Implicit zero padding on each side (constructor option, default 0). */
   readonly padding: IntOrPair;
+  /** Round the output size up instead of down (constructor option, default false). */
   readonly ceilMode: boolean;
+  /** Whether padding zeros count in the divisor (constructor option, default true). */
   readonly countIncludePad: boolean;
+  /** A fixed divisor replacing the window size (constructor option, default null). */
   readonly divisorOverride: number | null;
   constructor(...args: CallArgs<typeof AVG_POOL2D>) {
     super();
@@ -95,8 +118,13 @@ export class AvgPool2d extends Module {
   }
 }
 
-/** Averages into a fixed output size [oh, ow] whatever the input size (null keeps a dim). */
+/**
+ * Average pooling of (N, C, H, W) or (C, H, W) to a fixed output size (N, C, oH, oW), whatever the input's H
+ * and W: each output cell averages the input cells [floor(i · H / oH), ceil((i + 1) · H / oH)). Constructor:
+ * `outputSize`, an int for both, a pair, or null entries to keep that dimension.
+ */
 export class AdaptiveAvgPool2d extends Module {
+  /** The target (oH, oW) as given; null keeps a dimension. */
   readonly outputSize: number | null | readonly (number | null)[];
   constructor(...args: CallArgs<typeof ADAPTIVE_AVG_POOL2D>) {
     super();

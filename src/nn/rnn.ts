@@ -45,14 +45,32 @@ interface BaseArgs {
 
 /** The shared machinery of RNN, LSTM and GRU (PyTorch's RNNBase). */
 abstract class RNNBase extends Module {
+  /** Which recurrence: `'RNN_TANH'`, `'RNN_RELU'`, `'LSTM'` or `'GRU'`. */
   readonly mode: RnnMode;
+  /** Features of each input time step. */
   readonly inputSize: number;
+  /** Features of the hidden state. */
   readonly hiddenSize: number;
+  /** Stacked recurrent layers (constructor option, default 1). */
   readonly numLayers: number;
+  /** Whether the layers have the bias_ih/bias_hh parameters (constructor option, default true). */
   readonly bias: boolean;
+  /**
+   * Inputs and outputs are (N, L, *) instead of (L, N, *) (constructor option, default false; the hidden
+   * states stay (layers, N, H)).
+   */
   readonly batchFirst: boolean;
+  /**
+   * Dropout probability on the outputs of every layer but the last, in training (constructor option, default
+   * 0.0).
+   */
   readonly dropout: number;
+  /**
+   * Whether each layer also runs backwards in time, doubling the output features (constructor option, default
+   * false).
+   */
   readonly bidirectional: boolean;
+  /** LSTM projection size, 0 for none (constructor option, default 0). */
   readonly projSize: number;
   /** Parameter names per layer and direction: [w_ih, w_hh, b_ih, b_hh, w_hr] (null when absent). */
   private readonly _names: (string | null)[][];
@@ -243,7 +261,17 @@ abstract class RNNBase extends Module {
 const RNN_SIG =
   'RNN(int input_size, int hidden_size, int num_layers=1, str nonlinearity="tanh", bool bias=True, bool batch_first=False, float dropout=0.0, bool bidirectional=False, *, Device? device=None, ScalarType? dtype=None)';
 /**
- * Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh) (or relu).
+ * Elman RNN: h_t = tanh(x_t W_ihᵀ + b_ih + h_{t-1} W_hhᵀ + b_hh) (or relu), over `numLayers` stacked layers.
+ *
+ * Constructor: `inputSize`, `hiddenSize`, `numLayers` (default 1), `nonlinearity` (`'tanh'` default, or
+ * `'relu'`), `bias` (default true), `batchFirst` (default false), `dropout` (default 0.0), `bidirectional`
+ * (default false), keyword-only `device`, `dtype`. Parameters `weight_ih_l{k}` (H, in), `weight_hh_l{k}` (H,
+ * H), `bias_ih_l{k}`, `bias_hh_l{k}` (H) (`_reverse` for the backward direction), all initialized from
+ * U(-1/sqrt(H), 1/sqrt(H)).
+ *
+ * forward(input, hx = null): input (L, N, inputSize) (or (N, L, ·) with batchFirst, unbatched (L, inputSize),
+ * or a PackedSequence), hx (D · numLayers, N, H) (default zeros; D = 2 when bidirectional). Returns [output
+ * (L, N, D · H), hN (D · numLayers, N, H)].
  *
  * ```ts
  * const rnn = new nn.RNN(10, 20, 2);
@@ -251,6 +279,7 @@ const RNN_SIG =
  * ```
  */
 export class RNN extends RNNBase {
+  /** `'tanh'` (default) or `'relu'`. */
   readonly nonlinearity: string;
   constructor(...args: CallArgs<typeof RNN_SIG>) {
     const a = ctorArgs('nn.RNN', RNN_SIG, args);
@@ -271,8 +300,16 @@ export class RNN extends RNNBase {
 const LSTM_SIG =
   'LSTM(int input_size, int hidden_size, int num_layers=1, bool bias=True, bool batch_first=False, float dropout=0.0, bool bidirectional=False, int proj_size=0, *, Device? device=None, ScalarType? dtype=None)';
 /**
- * Long short-term memory; gates i, f, g, o (PyTorch's order). `projSize > 0` projects h_t
- * with `weight_hr` (LSTMP).
+ * Long short-term memory over `numLayers` stacked layers, gates i, f, g, o in PyTorch's order: c_t = f ⊙
+ * c_{t-1} + i ⊙ g, h_t = o ⊙ tanh(c_t); with `projSize > 0` h_t is projected by `weight_hr_l{k}` (LSTMP).
+ *
+ * Constructor: `inputSize`, `hiddenSize`, `numLayers` (default 1), `bias` (default true), `batchFirst`
+ * (default false), `dropout` (default 0.0), `bidirectional` (default false), `projSize` (default 0),
+ * keyword-only `device`, `dtype`. Parameters `weight_ih_l{k}` (4H, in), `weight_hh_l{k}` (4H, H or projSize),
+ * biases (4H), initialized from U(-1/sqrt(H), 1/sqrt(H)).
+ *
+ * forward(input, hx = null): input (L, N, inputSize) (batch first, unbatched or packed as RNN), hx = [h0, c0]
+ * (default zeros). Returns [output (L, N, D · H_out), [hN, cN]], H_out = projSize or H.
  *
  * ```ts
  * const lstm = new nn.LSTM(10, 20, 2);
@@ -297,7 +334,15 @@ export class LSTM extends RNNBase {
 
 const GRU_SIG =
   'GRU(int input_size, int hidden_size, int num_layers=1, bool bias=True, bool batch_first=False, float dropout=0.0, bool bidirectional=False, *, Device? device=None, ScalarType? dtype=None)';
-/** Gated recurrent unit; gates r, z, n (PyTorch's order), n = tanh(W_in x + b_in + r * (W_hn h + b_hn)). */
+/**
+ * Gated recurrent unit over `numLayers` stacked layers, gates r, z, n in PyTorch's order: n = tanh(W_in x +
+ * b_in + r ⊙ (W_hn h + b_hn)), h' = (1 - z) ⊙ n + z ⊙ h.
+ *
+ * Constructor: `inputSize`, `hiddenSize`, `numLayers` (default 1), `bias` (default true), `batchFirst`
+ * (default false), `dropout` (default 0.0), `bidirectional` (default false), keyword-only `device`, `dtype`.
+ * Parameters as RNN's with 3H rows, initialized from U(-1/sqrt(H), 1/sqrt(H)). forward(input, hx = null)
+ * returns [output (L, N, D · H), hN (D · numLayers, N, H)].
+ */
 export class GRU extends RNNBase {
   constructor(...args: CallArgs<typeof GRU_SIG>) {
     const a = ctorArgs('nn.GRU', GRU_SIG, args);
@@ -315,13 +360,24 @@ export class GRU extends RNNBase {
 // ── cells ───────────────────────────────────────────────────────────────────────────────────
 
 abstract class RNNCellBase extends Module {
+  /** Features of the input. */
   readonly inputSize: number;
+  /** Features of the hidden state. */
   readonly hiddenSize: number;
+  /** Whether the cell has bias_ih/bias_hh (constructor option, default true). */
   readonly bias: boolean;
+  /** Which recurrence: `'RNN_TANH'`, `'RNN_RELU'`, `'LSTM'` or `'GRU'`. */
   readonly mode: RnnMode;
+  /**
+   * (G · H, inputSize), G = 1 (RNN), 4 (LSTM) or 3 (GRU) gate blocks; initialized from U(-1/sqrt(H),
+   * 1/sqrt(H)).
+   */
   weight_ih: Parameter;
+  /** (G · H, H), initialized from U(-1/sqrt(H), 1/sqrt(H)). */
   weight_hh: Parameter;
+  /** (G · H), initialized from U(-1/sqrt(H), 1/sqrt(H)); null with `bias: false`. */
   bias_ih: Parameter | null;
+  /** (G · H), initialized from U(-1/sqrt(H), 1/sqrt(H)); null with `bias: false`. */
   bias_hh: Parameter | null;
   constructor(
     mode: RnnMode,
@@ -403,8 +459,13 @@ abstract class RNNCellBase extends Module {
 
 const RNN_CELL =
   'RNNCell(int input_size, int hidden_size, bool bias=True, str nonlinearity="tanh", *, Device? device=None, ScalarType? dtype=None)';
-/** One step of an Elman RNN: h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu). */
+/**
+ * One step of an Elman RNN: h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh) (or relu). Constructor: `inputSize`,
+ * `hiddenSize`, `bias` (default true), `nonlinearity` (`'tanh'` default, or `'relu'`), keyword-only `device`,
+ * `dtype`. forward(input (N, in) or (in), hx = null (zeros)) returns h' (N, H).
+ */
 export class RNNCell extends RNNCellBase {
+  /** `'tanh'` (default) or `'relu'`. */
   readonly nonlinearity: string;
   constructor(...args: CallArgs<typeof RNN_CELL>) {
     const a = ctorArgs('nn.RNNCell', RNN_CELL, args);
@@ -420,7 +481,10 @@ export class RNNCell extends RNNCellBase {
 
 const LSTM_CELL =
   'LSTMCell(int input_size, int hidden_size, bool bias=True, *, Device? device=None, ScalarType? dtype=None)';
-/** One LSTM step: returns [h', c']. */
+/**
+ * One LSTM step. Constructor: `inputSize`, `hiddenSize`, `bias` (default true), keyword-only `device`,
+ * `dtype`. forward(input (N, in) or (in), hx = [h, c] or null (zeros)) returns [h', c'], each (N, H).
+ */
 export class LSTMCell extends RNNCellBase {
   constructor(...args: CallArgs<typeof LSTM_CELL>) {
     super('LSTM', ctorArgs('nn.LSTMCell', LSTM_CELL, args));
@@ -433,7 +497,10 @@ export class LSTMCell extends RNNCellBase {
 
 const GRU_CELL =
   'GRUCell(int input_size, int hidden_size, bool bias=True, *, Device? device=None, ScalarType? dtype=None)';
-/** One GRU step: returns h'. */
+/**
+ * One GRU step. Constructor: `inputSize`, `hiddenSize`, `bias` (default true), keyword-only `device`,
+ * `dtype`. forward(input (N, in) or (in), hx = null (zeros)) returns h' (N, H).
+ */
 export class GRUCell extends RNNCellBase {
   constructor(...args: CallArgs<typeof GRU_CELL>) {
     super('GRU', ctorArgs('nn.GRUCell', GRU_CELL, args));

@@ -12,17 +12,34 @@ const UPSAMPLE =
   'Upsample(int|int[]? size=None, float|float[]? scale_factor=None, "nearest"|"linear"|"bilinear"|"bicubic"|"trilinear"|"area"|"nearest-exact" mode="nearest", bool? align_corners=None, bool? recompute_scale_factor=None)';
 
 /**
- * Resizes [N, C, H, W] (or [N, C, L] for nearest) to `size` or by `scaleFactor`.
+ * Resizes the spatial dimensions of (N, C, L), (N, C, H, W) or (N, C, D, H, W) to `size`, or by `scaleFactor`
+ * (give one), as F.interpolate. Constructor: `size` (default null), `scaleFactor` (default null), `mode`
+ * (default `'nearest'`; also `'linear'`, `'bilinear'`, `'bicubic'`, `'trilinear'`, `'area'`,
+ * `'nearest-exact'`), `alignCorners` (default null, i.e. false), `recomputeScaleFactor` (default null).
  *
  * ```ts
  * const up = new nn.Upsample({ scaleFactor: 2, mode: 'bilinear' });
  * ```
  */
 export class Upsample extends Module {
+  /**
+   * Target output size of the spatial dimensions (constructor option, default null; give it or
+   * `scaleFactor`).
+   */
   readonly size: number | readonly number[] | null;
+  /** Multiplier of the spatial sizes (constructor option, default null). */
   readonly scaleFactor: number | readonly number[] | null;
+  /** Interpolation mode (constructor option, default `'nearest'`). */
   readonly mode: InterpolateMode;
+  /**
+   * For the linear modes, map corner pixel centres onto each other (constructor option, default null, i.e.
+   * false).
+   */
   readonly alignCorners: boolean | null;
+  /**
+   * Compute the interpolation from the output size rather than the given scale factor (constructor option,
+   * default null).
+   */
   readonly recomputeScaleFactor: boolean | null;
   constructor(...args: CallArgs<typeof UPSAMPLE>) {
     super();
@@ -52,7 +69,10 @@ export class Upsample extends Module {
   }
 }
 
-/** Zeroes whole channels ([N, C, H, W] or [C, H, W]) with probability p in training mode, scaling the rest by 1/(1-p). */
+/**
+ * In training, zeroes whole channels of (N, C, H, W) or (C, H, W), each with probability `p`, and scales the
+ * others by 1/(1 - p); the identity in eval. Constructor: `p` (default 0.5), `inplace` (default false).
+ */
 export class Dropout2d extends Dropout {
   override forward(input: Tensor): Tensor {
     const y = dropout2d(input, this.p, this.training);

@@ -56,9 +56,14 @@ export class ModelStatistics {
     /** Bytes of the parameters. */
     readonly totalParamBytes: number,
   ) {}
+  /** totalParams - trainableParams: the parameters counted that do not require grad. */
   get nonTrainableParams(): number {
     return this.totalParams - this.trainableParams;
   }
+  /**
+   * The torchinfo-style table: one row per layer (name, output shape, parameter count), then the totals and
+   * sizes in MB.
+   */
   toString(): string {
     const col = (s: string, w: number) => (s.length >= w ? `${s} ` : s.padEnd(w));
     const lines = [RULE, col('Layer (type:depth-idx)', 40) + col('Output Shape', 25) + 'Param #', RULE];

@@ -42,27 +42,62 @@ const MHA_FORWARD =
   'forward(Tensor query, Tensor key, Tensor value, Tensor? key_padding_mask=None, bool need_weights=True, Tensor? attn_mask=None, bool average_attn_weights=True)';
 
 /**
- * Multi-head attention (PyTorch 1.13 layout): `in_proj_weight` [3E, E] when kdim == vdim ==
- * embedDim, else `q_proj_weight`/`k_proj_weight`/`v_proj_weight`; `in_proj_bias` [3E];
- * `out_proj`; optional `bias_k`/`bias_v` [1, 1, E]. `forward` returns [output, weights] (weights
- * null unless `needWeights`). Masks: bool true = not allowed to attend; float = added.
+ * Multi-head attention: softmax(Q Kᵀ / sqrt(headDim)) V over `numHeads` heads of size embedDim / numHeads,
+ * after input projections and followed by `out_proj`. PyTorch 1.13's parameter names and layout, so its state
+ * dicts load unchanged.
+ *
+ * Constructor: `embedDim`, `numHeads` (dividing embedDim), `dropout` on the attention weights (default 0.0),
+ * `bias` (default true), `addBiasKv` (default false), `addZeroAttn` (default false), `kdim` and `vdim`
+ * (default null: embedDim), `batchFirst` (default false), keyword-only `device`, `dtype`.
+ *
+ * forward(query, key, value, keyPaddingMask = null, needWeights = true, attnMask = null, averageAttnWeights =
+ * true): query (L, N, E), key (S, N, kdim), value (S, N, vdim) ((N, L, E) ... with `batchFirst`, or unbatched
+ * (L, E) ...). Returns [output (L, N, E), weights (N, L, S) averaged over heads, or (N, numHeads, L, S), or
+ * null without `needWeights`]. Masks: bool true = may not attend; float masks are added to the scores.
  */
 export class MultiheadAttention extends Module {
+  /**
+   * (3 · embedDim, embedDim), the stacked Q, K, V projections (Xavier uniform init) when kdim == vdim ==
+   * embedDim; null otherwise.
+   */
   in_proj_weight: Parameter | null;
+  /**
+   * (embedDim, embedDim), used instead of in_proj_weight when kdim or vdim differ from embedDim (Xavier
+   * uniform init); else null.
+   */
   q_proj_weight: Parameter | null;
+  /** (embedDim, kdim), used when kdim or vdim differ from embedDim (Xavier uniform init); else null. */
   k_proj_weight: Parameter | null;
+  /** (embedDim, vdim), used when kdim or vdim differ from embedDim (Xavier uniform init); else null. */
   v_proj_weight: Parameter | null;
+  /** (3 · embedDim), initialized to zeros; null with `bias: false`. */
   in_proj_bias: Parameter | null;
+  /** The output projection Linear(embedDim, embedDim), its bias initialized to zeros. */
   out_proj: Linear;
+  /**
+   * (1, 1, embedDim), a learned key appended to the keys (Xavier normal init) with `addBiasKv`; else null.
+   */
   bias_k: Parameter | null;
+  /**
+   * (1, 1, embedDim), a learned value appended to the values (Xavier normal init) with `addBiasKv`; else
+   * null.
+   */
   bias_v: Parameter | null;
+  /** E, the model dimension. */
   readonly embedDim: number;
+  /** Number of parallel attention heads. */
   readonly numHeads: number;
+  /** embedDim / numHeads. */
   readonly headDim: number;
+  /** Feature size of the keys (constructor option, default embedDim). */
   readonly kdim: number;
+  /** Feature size of the values (constructor option, default embedDim). */
   readonly vdim: number;
+  /** Dropout probability on the attention weights in training (constructor option, default 0.0). */
   readonly dropout: number;
+  /** Append a zero key and value to the sequences (constructor option, default false). */
   readonly addZeroAttn: boolean;
+  /** Inputs and outputs are (N, L, E) instead of (L, N, E) (constructor option, default false). */
   readonly batchFirst: boolean;
   constructor(...args: CallArgs<typeof MHA>) {
     super();
@@ -89,6 +124,10 @@ export class MultiheadAttention extends Module {
     this.bias_v = a.addBiasKv ? Parameter(zeros([1, 1, E], f)) : null;
     this.resetParameters();
   }
+  /**
+   * Re-initializes the projections (Xavier uniform), the biases (zeros) and bias_k/bias_v (Xavier normal), in
+   * place.
+   */
   resetParameters(): void {
     for (const w of [this.in_proj_weight, this.q_proj_weight, this.k_proj_weight, this.v_proj_weight])
       if (w) init.xavierUniform_(w);
@@ -256,18 +295,38 @@ const ENC_LAYER =
   'TransformerEncoderLayer(int d_model, int nhead, int dim_feedforward=2048, float dropout=0.1, "relu"|"gelu"|Callable activation="relu", float layer_norm_eps=1e-05, bool batch_first=False, bool norm_first=False, *, Device? device=None, ScalarType? dtype=None)';
 const ENC_LAYER_FORWARD = 'forward(Tensor src, Tensor? src_mask=None, Tensor? src_key_padding_mask=None)';
 
-/** Self-attention and a feed-forward block, each with a residual and LayerNorm (post- or pre-norm). */
+/**
+ * One encoder block: self-attention and a feed-forward network linear2(dropout(activation(linear1(x)))), each
+ * wrapped in a residual connection with LayerNorm, after (post-norm, default) or before (`normFirst`) each
+ * block.
+ *
+ * Constructor: `dModel`, `nhead`, `dimFeedforward` (default 2048), `dropout` (default 0.1), `activation`
+ * (`'relu'` default, `'gelu'` or a function), `layerNormEps` (default 1e-5), `batchFirst` (default false),
+ * `normFirst` (default false), keyword-only `device`, `dtype`. forward(src, srcMask = null, srcKeyPaddingMask
+ * = null): src (S, N, dModel) ((N, S, dModel) with batchFirst), output the same shape.
+ */
 export class TransformerEncoderLayer extends Module {
+  /** The self-attention MultiheadAttention(dModel, nhead). */
   self_attn: MultiheadAttention;
+  /** Linear(dModel, dimFeedforward). */
   linear1: Linear;
+  /** Dropout inside the feed-forward block. */
   dropout: Dropout;
+  /** Linear(dimFeedforward, dModel). */
   linear2: Linear;
+  /** LayerNorm(dModel) of the self-attention block. */
   norm1: LayerNorm;
+  /** LayerNorm(dModel) of the feed-forward block. */
   norm2: LayerNorm;
+  /** Dropout on the self-attention output. */
   dropout1: Dropout;
+  /** Dropout on the feed-forward output. */
   dropout2: Dropout;
+  /** Pre-norm (LayerNorm before each block) instead of post-norm (constructor option, default false). */
   readonly normFirst: boolean;
+  /** The feed-forward activation (constructor option, default relu). */
   readonly activation: (x: Tensor) => Tensor;
+  /** @internal The constructor arguments, for TransformerEncoder's copies of the layer. */
   readonly cloneArgs: unknown[];
   constructor(...args: CallArgs<typeof ENC_LAYER>) {
     super();
@@ -293,6 +352,7 @@ export class TransformerEncoderLayer extends Module {
     const a = ctorArgs('nn.TransformerEncoderLayer.forward', ENC_LAYER_FORWARD, args);
     return this.run(a.src, a.srcMask, a.srcKeyPaddingMask);
   }
+  /** @internal forward with its arguments already bound (TransformerEncoder calls it). */
   run(src: Tensor, mask: Tensor | null, kpm: Tensor | null): Tensor {
     let x = src;
     if (this.normFirst) {
@@ -318,21 +378,45 @@ const DEC_LAYER =
 const DEC_LAYER_FORWARD =
   'forward(Tensor tgt, Tensor memory, Tensor? tgt_mask=None, Tensor? memory_mask=None, Tensor? tgt_key_padding_mask=None, Tensor? memory_key_padding_mask=None)';
 
-/** Self-attention, cross-attention over `memory`, and a feed-forward block. */
+/**
+ * One decoder block: self-attention over the target, cross-attention over the encoder's `memory`, and a
+ * feed-forward network, each wrapped in a residual connection with LayerNorm (post-norm by default, pre-norm
+ * with `normFirst`).
+ *
+ * Constructor: `dModel`, `nhead`, `dimFeedforward` (default 2048), `dropout` (default 0.1), `activation`
+ * (`'relu'` default, `'gelu'` or a function), `layerNormEps` (default 1e-5), `batchFirst` (default false),
+ * `normFirst` (default false), keyword-only `device`, `dtype`. forward(tgt, memory, tgtMask, memoryMask,
+ * tgtKeyPaddingMask, memoryKeyPaddingMask) (masks default null): tgt (T, N, dModel), memory (S, N, dModel),
+ * output (T, N, dModel) (batch first with batchFirst).
+ */
 export class TransformerDecoderLayer extends Module {
+  /** The self-attention MultiheadAttention(dModel, nhead). */
   self_attn: MultiheadAttention;
+  /** The cross-attention MultiheadAttention(dModel, nhead) over `memory`. */
   multihead_attn: MultiheadAttention;
+  /** Linear(dModel, dimFeedforward). */
   linear1: Linear;
+  /** Dropout inside the feed-forward block. */
   dropout: Dropout;
+  /** Linear(dimFeedforward, dModel). */
   linear2: Linear;
+  /** LayerNorm(dModel) of the self-attention block. */
   norm1: LayerNorm;
+  /** LayerNorm(dModel) of the cross-attention block. */
   norm2: LayerNorm;
+  /** LayerNorm(dModel) of the feed-forward block. */
   norm3: LayerNorm;
+  /** Dropout on the self-attention output. */
   dropout1: Dropout;
+  /** Dropout on the cross-attention output. */
   dropout2: Dropout;
+  /** Dropout on the feed-forward output. */
   dropout3: Dropout;
+  /** Pre-norm (LayerNorm before each block) instead of post-norm (constructor option, default false). */
   readonly normFirst: boolean;
+  /** The feed-forward activation (constructor option, default relu). */
   readonly activation: (x: Tensor) => Tensor;
+  /** @internal The constructor arguments, for TransformerDecoder's copies of the layer. */
   readonly cloneArgs: unknown[];
   constructor(...args: CallArgs<typeof DEC_LAYER>) {
     super();
@@ -359,6 +443,7 @@ export class TransformerDecoderLayer extends Module {
     const a = ctorArgs('nn.TransformerDecoderLayer.forward', DEC_LAYER_FORWARD, args);
     return this.run(a.tgt, a.memory, a);
   }
+  /** @internal forward with its arguments already bound (TransformerDecoder calls it). */
   run(
     tgt: Tensor,
     memory: Tensor,
@@ -404,10 +489,18 @@ const ENCODER =
   'TransformerEncoder(Module encoder_layer, int num_layers, Module? norm=None, bool enable_nested_tensor=True, bool mask_check=True)';
 const ENCODER_FORWARD = 'forward(Tensor src, Tensor? mask=None, Tensor? src_key_padding_mask=None)';
 
-/** `numLayers` copies of an encoder layer, then an optional norm. */
+/**
+ * A stack of `numLayers` independent copies of `encoderLayer` (a TransformerEncoderLayer), then `norm` when
+ * given. Constructor: `encoderLayer`, `numLayers`, `norm` (default null), `enableNestedTensor` (default true)
+ * and `maskCheck` (default true), accepted for PyTorch compatibility. forward(src, mask = null,
+ * srcKeyPaddingMask = null) runs the layers in turn; output the shape of src.
+ */
 export class TransformerEncoder extends Module {
+  /** The numLayers layer copies, registered as `layers.0`, `layers.1`, ... */
   layers: ModuleList;
+  /** The final normalization (constructor option, default null). */
   norm: Module | null;
+  /** Number of layers. */
   readonly numLayers: number;
   constructor(...args: CallArgs<typeof ENCODER>) {
     super();
@@ -432,10 +525,17 @@ const DECODER = 'TransformerDecoder(Module decoder_layer, int num_layers, Module
 const DECODER_FORWARD =
   'forward(Tensor tgt, Tensor memory, Tensor? tgt_mask=None, Tensor? memory_mask=None, Tensor? tgt_key_padding_mask=None, Tensor? memory_key_padding_mask=None)';
 
-/** `numLayers` copies of a decoder layer, then an optional norm. */
+/**
+ * A stack of `numLayers` independent copies of `decoderLayer` (a TransformerDecoderLayer), then `norm` when
+ * given. Constructor: `decoderLayer`, `numLayers`, `norm` (default null). forward(tgt, memory, tgtMask,
+ * memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask) (masks default null); output the shape of tgt.
+ */
 export class TransformerDecoder extends Module {
+  /** The numLayers layer copies, registered as `layers.0`, `layers.1`, ... */
   layers: ModuleList;
+  /** The final normalization (constructor option, default null). */
   norm: Module | null;
+  /** Number of layers. */
   readonly numLayers: number;
   constructor(...args: CallArgs<typeof DECODER>) {
     super();
@@ -460,12 +560,30 @@ const TRANSFORMER =
 const TRANSFORMER_FORWARD =
   'forward(Tensor src, Tensor tgt, Tensor? src_mask=None, Tensor? tgt_mask=None, Tensor? memory_mask=None, Tensor? src_key_padding_mask=None, Tensor? tgt_key_padding_mask=None, Tensor? memory_key_padding_mask=None)';
 
-/** The encoder-decoder model of "Attention Is All You Need" (PyTorch 1.13's nn.Transformer). */
+/**
+ * The encoder-decoder model of "Attention Is All You Need", as PyTorch 1.13's nn.Transformer: an encoder and
+ * a decoder stack, each ending in a LayerNorm; parameters with more than one dimension Xavier-uniform
+ * initialized.
+ *
+ * Constructor: `dModel` (default 512), `nhead` (default 8), `numEncoderLayers` (default 6),
+ * `numDecoderLayers` (default 6), `dimFeedforward` (default 2048), `dropout` (default 0.1), `activation`
+ * (default `'relu'`), `customEncoder` / `customDecoder` (default null), `layerNormEps` (default 1e-5),
+ * `batchFirst` (default false), `normFirst` (default false), keyword-only `device`, `dtype`.
+ *
+ * forward(src, tgt, srcMask, tgtMask, memoryMask, srcKeyPaddingMask, tgtKeyPaddingMask, memoryKeyPaddingMask)
+ * (masks default null): src (S, N, dModel), tgt (T, N, dModel), output (T, N, dModel); batch first with
+ * batchFirst.
+ */
 export class Transformer extends Module {
+  /** The encoder stack (or `customEncoder`). */
   encoder: Module;
+  /** The decoder stack (or `customDecoder`). */
   decoder: Module;
+  /** Model dimension (constructor option, default 512). */
   readonly dModel: number;
+  /** Heads per attention (constructor option, default 8). */
   readonly nhead: number;
+  /** Inputs and outputs batch-first (constructor option, default false). */
   readonly batchFirst: boolean;
   constructor(...args: CallArgs<typeof TRANSFORMER>) {
     super();

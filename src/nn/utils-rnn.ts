@@ -24,10 +24,25 @@ const hostInts = (t: Tensor | readonly number[], what: string): number[] => {
 };
 const intTensor = (xs: readonly number[]): Tensor => tensor([...xs], { dtype: 'int64' });
 
+/**
+ * A batch of variable-length sequences packed time step by time step, as the recurrent layers take and return
+ * it; made by packPaddedSequence / packSequence and undone by padPackedSequence. Constructor: `data`,
+ * `batchSizes`, `sortedIndices` (default null), `unsortedIndices` (default null: the inverse of
+ * sortedIndices). Index tensors must be on the CPU.
+ */
 export class PackedSequence {
+  /**
+   * (sum of the lengths, *): the rows of every sequence still running at step 0, then at step 1, and so on,
+   * longest sequence first.
+   */
   readonly data: Tensor;
+  /** int64 CPU tensor (T): how many sequences are still running at each time step. */
   readonly batchSizes: Tensor;
+  /**
+   * int64 (B): the original batch index of the j-th longest sequence; null when the batch was given sorted.
+   */
   readonly sortedIndices: Tensor | null;
+  /** int64 (B): the inverse permutation of sortedIndices; null when the batch was given sorted. */
   readonly unsortedIndices: Tensor | null;
   /** @internal Host copies. */
   readonly _batchSizes: readonly number[];
@@ -55,6 +70,7 @@ export class PackedSequence {
   to(device: Parameters<Tensor['to']>[0]): PackedSequence {
     return new PackedSequence(this.data.to(device), this._batchSizes, this._sorted, this._unsorted);
   }
+  /** Whether `data` lives off the CPU (PyTorch's is_cuda, true on WebGPU). */
   get isCuda(): boolean {
     return this.data.device.type !== 'cpu';
   }
@@ -68,7 +84,10 @@ const invert = (p: readonly number[]): number[] => {
   return q;
 };
 
-/** Stacks variable-length [L_i, *] sequences into [maxL, B, *] (or [B, maxL, *]), padding the tails. */
+/**
+ * Stacks variable-length sequences (L_i, *) into (maxL, B, *), or (B, maxL, *) with `batchFirst` (default
+ * false), filling the tails with `paddingValue` (default 0).
+ */
 export function padSequence(sequences: readonly Tensor[], batchFirst = false, paddingValue = 0): Tensor {
   if (sequences.length === 0) throw new RangeError('received an empty list of sequences');
   const maxLen = Math.max(...sequences.map((s) => s.shape[0]));
@@ -83,7 +102,11 @@ export function padSequence(sequences: readonly Tensor[], batchFirst = false, pa
   return stack(padded, batchFirst ? 0 : 1);
 }
 
-/** Packs a padded batch [T, B, *] (or [B, T, *]) of sequences with the given lengths. */
+/**
+ * Packs a padded batch (T, B, *), or (B, T, *) with `batchFirst` (default false), of sequences of the given
+ * `lengths` (an int list or a CPU tensor) into a PackedSequence. With `enforceSorted` (default true) the
+ * lengths must be in decreasing order; false sorts them and records the permutation.
+ */
 export function packPaddedSequence(
   input: Tensor,
   lengths: Tensor | readonly number[],
@@ -130,7 +153,11 @@ export function packPaddedSequence(
   return new PackedSequence(data, batchSizes, sorted, sorted ? invert(sorted) : null);
 }
 
-/** Undoes packing: [padded [T, B, *] (or [B, T, *]), lengths], in the original batch order. */
+/**
+ * Undoes packing: returns [padded, lengths] with padded (T, B, *), or (B, T, *) with `batchFirst` (default
+ * false), in the original batch order, filled with `paddingValue` (default 0); `totalLength` (default null:
+ * the longest sequence) pads T further.
+ */
 export function padPackedSequence(
   sequence: PackedSequence,
   batchFirst = false,
@@ -187,7 +214,10 @@ export function padIndex(
   return { idx, lengths, offsets };
 }
 
-/** Packs a list of variable-length [L_i, *] sequences. */
+/**
+ * Packs a list of variable-length sequences (L_i, *): padSequence followed by packPaddedSequence. With
+ * `enforceSorted` (default true) they must come longest first.
+ */
 export function packSequence(sequences: readonly Tensor[], enforceSorted = true): PackedSequence {
   const lengths = sequences.map((s) => s.shape[0]);
   return packPaddedSequence(padSequence(sequences), lengths, false, enforceSorted);

@@ -32,7 +32,8 @@ const list = (ps: TensorOrTensors, label: string): Tensor[] => {
 };
 
 /**
- * Scales all gradients together so their joint p-norm is at most maxNorm. Returns the total
+ * Scales all gradients together so their joint `normType`-norm (default 2.0; `'inf'` for the largest
+ * magnitude) is at most maxNorm. Returns the total
  * norm (before clipping) as a tensor on the gradients' device: `await total.item()` to log it.
  * `errorIfNonfinite: true` would need a readback and is not supported; `foreach` is accepted
  * (one fused path either way).
@@ -72,7 +73,10 @@ export const clipGradNorm_ = fn(
 /** Deprecated PyTorch spelling. */
 export const clipGradNorm = clipGradNorm_;
 
-/** Clamps every gradient element into [-clipValue, clipValue], in place. */
+/**
+ * Clamps every gradient element into [-clipValue, clipValue], in place; `foreach` (default null) is
+ * accepted (one path either way).
+ */
 export const clipGradValue_ = fn(
   'nn.utils.clipGradValue_',
   'clip_grad_value_(TensorOrTensors parameters, float clip_value, bool? foreach=None)',

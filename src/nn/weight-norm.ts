@@ -50,6 +50,12 @@ function drop(m: Module, key: string, err: string): void {
   handles.get(m)?.delete(key);
 }
 
+/**
+ * Reparameterizes `module[name]` (default `'weight'`) as g · v / ‖v‖: new parameters `${name}_g` (the norms)
+ * and `${name}_v` (the direction) replace it, and a forward pre-hook recomputes the weight before every call.
+ * `dim` (default 0) is the dimension kept in the norm (one g per output channel); null or -1 takes one norm
+ * over the whole tensor. Returns `module`.
+ */
 export const weightNorm = fn(
   'nn.utils.weightNorm',
   'weight_norm(Module module, str name="weight", int? dim=0)',
@@ -81,6 +87,10 @@ export const weightNorm = fn(
   },
 );
 
+/**
+ * Undoes weightNorm on `module[name]` (default `'weight'`): the current g · v / ‖v‖ becomes a plain parameter
+ * again and the hook is removed. Returns `module`.
+ */
 export const removeWeightNorm = fn(
   'nn.utils.removeWeightNorm',
   'remove_weight_norm(Module module, str name="weight")',
@@ -103,6 +113,13 @@ export const removeWeightNorm = fn(
 
 const normalize = (x: Tensor, eps: number): Tensor => x.div(x.norm().clampMin(eps));
 
+/**
+ * Divides `module[name]` (default `'weight'`) by its largest singular value σ, estimated by power iteration:
+ * the parameter becomes `${name}_orig`, with buffers `${name}_u`, `${name}_v`; before every call in training
+ * mode `nPowerIterations` (default 1) steps refine u, v, and σ = uᵀ W v. `eps` (default 1e-12) guards the
+ * normalizations; `dim` (default null: 1 for ConvTranspose layers, else 0) is the output dimension. Returns
+ * `module`.
+ */
 export const spectralNorm = fn(
   'nn.utils.spectralNorm',
   'spectral_norm(Module module, str name="weight", int n_power_iterations=1, float eps=1e-12, int? dim=None)',
@@ -166,6 +183,10 @@ function randnLike(t: Tensor, n: number): Tensor {
   return t.newZeros([n]).normal_();
 }
 
+/**
+ * Undoes spectralNorm on `module[name]` (default `'weight'`): the current normalized weight becomes a plain
+ * parameter; the hook, `${name}_u` and `${name}_v` are removed. Returns `module`.
+ */
 export const removeSpectralNorm = fn(
   'nn.utils.removeSpectralNorm',
   'remove_spectral_norm(Module module, str name="weight")',

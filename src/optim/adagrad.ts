@@ -12,8 +12,21 @@ const ADAGRAD_SIG =
 /** Adagrad's hyperparameters (`foreach` chooses nothing: there is one, per-parameter, path). */
 export type AdagradOptions = Hyper<typeof ADAGRAD_SIG>;
 
+/**
+ * Adagrad, as torch.optim.Adagrad: with g = grad (+ weightDecay · p; negated with `maximize`), the
+ * accumulated sum s += g², and p -= clr · g / (sqrt(s) + eps), clr = lr / (1 + (step - 1) · lrDecay).
+ *
+ * Constructor: `params`, `lr` (default 0.01), `lrDecay` (default 0), `weightDecay` (default 0),
+ * `initialAccumulatorValue` (default 0, the initial s), `eps` (default 1e-10), `foreach` (default null);
+ * keyword-only `maximize` (default false), `differentiable` (only false), `fused` (only null or
+ * false). State per parameter (created at construction): `step`, `sum`.
+ */
 export class Adagrad extends Optimizer<AdagradOptions> {
   static readonly label = 'optim.Adagrad';
+  /**
+   * The constructor's PyTorch signature string; arguments and param groups bind to it
+   * (docs/api-signatures.md).
+   */
   static readonly signature = ADAGRAD_SIG;
   constructor(...args: CallArgs<typeof ADAGRAD_SIG>) {
     super(...splitParams(ctorArgs('optim.Adagrad', ADAGRAD_SIG, args)));

@@ -30,8 +30,11 @@ const NADAM_SIG =
 const RADAM_SIG =
   'RAdam(Params params, float lr=0.001, float[2] betas=[0.9,0.999], float eps=1e-08, float weight_decay=0, bool? foreach=None)';
 
+/** Adamax's hyperparameters, named and defaulted as its constructor. */
 export type AdamaxOptions = Hyper<typeof ADAMAX_SIG>;
+/** NAdam's hyperparameters, named and defaulted as its constructor. */
 export type NAdamOptions = Hyper<typeof NADAM_SIG>;
+/** RAdam's hyperparameters, named and defaulted as its constructor. */
 export type RAdamOptions = Hyper<typeof RADAM_SIG>;
 
 interface Betas {
@@ -75,9 +78,21 @@ export function runKeyed(
   for (const { sets, program } of by.values()) runUpdate(label, g, program(), sets);
 }
 
-/** torch.optim.Adamax (1.13): exp_avg, and exp_inf = max(beta2 * exp_inf, |grad| + eps). */
+/**
+ * Adamax, Adam with the infinity norm, as torch.optim.Adamax (1.13): with g = grad (+ weightDecay · p;
+ * negated with `maximize`), m = β1 · m + (1 - β1) · g, u = max(β2 · u, |g| + eps), and p -= lr / (1 - β1^t) ·
+ * m / u.
+ *
+ * Constructor: `params`, `lr` (default 2e-3), `betas` (default [0.9, 0.999]), `eps` (default 1e-8),
+ * `weightDecay` (default 0), `foreach` (default null); keyword-only `maximize` (default false). State:
+ * `step`, `expAvg`, `expInf`.
+ */
 export class Adamax extends Optimizer<AdamaxOptions> {
   static readonly label = 'optim.Adamax';
+  /**
+   * The constructor's PyTorch signature string; arguments and param groups bind to it
+   * (docs/api-signatures.md).
+   */
   static readonly signature = ADAMAX_SIG;
   constructor(...args: CallArgs<typeof ADAMAX_SIG>) {
     super(...splitParams(ctorArgs('optim.Adamax', ADAMAX_SIG, args)));
@@ -111,9 +126,21 @@ export function adamaxProgram(g: AdamaxOptions, step: number): UpdateStep[] {
   ];
 }
 
-/** torch.optim.NAdam (1.13): Nesterov momentum with the momentum_decay schedule. */
+/**
+ * NAdam, Adam with Nesterov momentum, as torch.optim.NAdam (1.13): the momentum coefficient at step t is μ_t
+ * = β1 · (1 - 0.5 · 0.96^(t · momentumDecay)); the update mixes the gradient and the first moment with μ_t,
+ * μ_{t+1} and their running product (`muProduct`), divided by sqrt(v / (1 - β2^t)) + eps.
+ *
+ * Constructor: `params`, `lr` (default 2e-3), `betas` (default [0.9, 0.999]), `eps` (default 1e-8),
+ * `weightDecay` (default 0, added to the gradient), `momentumDecay` (default 4e-3), `foreach` (default null).
+ * State: `step`, `muProduct`, `expAvg`, `expAvgSq`.
+ */
 export class NAdam extends Optimizer<NAdamOptions> {
   static readonly label = 'optim.NAdam';
+  /**
+   * The constructor's PyTorch signature string; arguments and param groups bind to it
+   * (docs/api-signatures.md).
+   */
   static readonly signature = NADAM_SIG;
   constructor(...args: CallArgs<typeof NADAM_SIG>) {
     super(...splitParams(ctorArgs('optim.NAdam', NADAM_SIG, args)));
@@ -167,9 +194,21 @@ export function nadamProgram(
   ];
 }
 
-/** torch.optim.RAdam (1.13): Adam with the variance rectification term, SGD-like early on. */
+/**
+ * RAdam, Adam with a rectified variance, as torch.optim.RAdam (1.13): while the length of the approximated
+ * simple moving average ρ_t ≤ 5 the step is SGD with momentum, p -= lr · m / (1 - β1^t); afterwards the Adam
+ * step is scaled by the rectification term r_t.
+ *
+ * Constructor: `params`, `lr` (default 1e-3), `betas` (default [0.9, 0.999]), `eps` (default 1e-8),
+ * `weightDecay` (default 0, added to the gradient), `foreach` (default null). State: `step`, `expAvg`,
+ * `expAvgSq`.
+ */
 export class RAdam extends Optimizer<RAdamOptions> {
   static readonly label = 'optim.RAdam';
+  /**
+   * The constructor's PyTorch signature string; arguments and param groups bind to it
+   * (docs/api-signatures.md).
+   */
   static readonly signature = RADAM_SIG;
   constructor(...args: CallArgs<typeof RADAM_SIG>) {
     super(...splitParams(ctorArgs('optim.RAdam', RADAM_SIG, args)));

@@ -93,9 +93,26 @@ export function adamProgram(
   return out;
 }
 
-/** Adam (L2 weight decay added to the gradient). Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8. */
+/**
+ * Adam, as torch.optim.Adam: with g = grad (+ weightDecay · p, L2 added to the gradient; negated with
+ * `maximize`), m = β1 · m + (1 - β1) · g, v = β2 · v + (1 - β2) · g², and p -= lr / (1 - β1^t) · m /
+ * (sqrt(v̂) / sqrt(1 - β2^t) + eps), where v̂ is v, or with `amsgrad` the running maximum of v.
+ *
+ * Constructor, in PyTorch's order: `params`, `lr` (default 1e-3), `betas` (default [0.9, 0.999]), `eps`
+ * (default 1e-8), `weightDecay` (default 0), `amsgrad` (default false); keyword-only `foreach` (default
+ * null), `maximize` (default false), `capturable` and `differentiable` (only false), `fused` (default null:
+ * the backend's fused routine when it has one). State: `step`, `expAvg`, `expAvgSq`, `maxExpAvgSq`.
+ *
+ * ```ts
+ * const opt = new optim.Adam(model.parameters(), 1e-3, [0.9, 0.98]); // lr, betas
+ * ```
+ */
 export class Adam extends AdamBase {
   static readonly label = 'optim.Adam';
+  /**
+   * The constructor's PyTorch signature string; arguments and param groups bind to it
+   * (docs/api-signatures.md).
+   */
   static readonly signature = ADAM_SIG;
   protected readonly decoupled = false;
   constructor(...args: CallArgs<typeof ADAM_SIG>) {
@@ -103,9 +120,21 @@ export class Adam extends AdamBase {
   }
 }
 
-/** AdamW: weight decay applied to the parameter (p *= 1 - lr * wd). Default weightDecay 1e-2. */
+/**
+ * AdamW, Adam with decoupled weight decay, as torch.optim.AdamW: each step first shrinks the parameter, p *=
+ * 1 - lr · weightDecay, then applies Adam's update to the raw gradient (see Adam).
+ *
+ * Constructor, in PyTorch's order: `params`, `lr` (default 1e-3), `betas` (default [0.9, 0.999]), `eps`
+ * (default 1e-8), `weightDecay` (default 0.01), `amsgrad` (default false); keyword-only `maximize` (default
+ * false), `foreach` (default null), `capturable` and `differentiable` (only false), `fused` (default null).
+ * State: `step`, `expAvg`, `expAvgSq`, `maxExpAvgSq`.
+ */
 export class AdamW extends AdamBase {
   static readonly label = 'optim.AdamW';
+  /**
+   * The constructor's PyTorch signature string; arguments and param groups bind to it
+   * (docs/api-signatures.md).
+   */
   static readonly signature = ADAMW_SIG;
   protected readonly decoupled = true;
   constructor(...args: CallArgs<typeof ADAMW_SIG>) {

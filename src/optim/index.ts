@@ -15,7 +15,9 @@ export {
   type RAdamOptions,
 } from './adam-variants.js';
 export { LBFGS, type LBFGSOptions } from './lbfgs.js';
+/** torch.optim.lr_scheduler: learning-rate schedules that set each param group's `lr` every step. */
 export * as lrScheduler from './lr-scheduler.js';
+/** PyTorch's snake_case spelling of optim.lrScheduler. */
 export * as lr_scheduler from './lr-scheduler.js';
 export {
   Optimizer,
@@ -35,5 +37,7 @@ export {
   Rprop,
   type RpropOptions,
 } from './sgd-variants.js';
+/** PyTorch's snake_case spelling of optim.swaUtils. */
 export * as swa_utils from './swa-utils.js';
+/** torch.optim.swa_utils: stochastic weight averaging (AveragedModel, SWALR, updateBn) and EMA helpers. */
 export * as swaUtils from './swa-utils.js';

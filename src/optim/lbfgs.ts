@@ -26,6 +26,7 @@ const LBFGS_SIG =
   'LBFGS(Params params, float lr=1, int max_iter=20, int? max_eval=None, float tolerance_grad=1e-07, float tolerance_change=1e-09, int history_size=100, "strong_wolfe"? line_search_fn=None)';
 const LBFGS_STEP_SIG = 'LBFGS.step(Closure closure)';
 
+/** LBFGS's hyperparameters, named and defaulted as its constructor. */
 export type LBFGSOptions = Hyper<typeof LBFGS_SIG>;
 
 const f32 = Math.fround;
@@ -161,9 +162,23 @@ function* strongWolfe(
   return [bf[low], bg[low], bracket[low], evals];
 }
 
-/** torch.optim.LBFGS: one param group; `step(closure)` runs up to maxIter iterations. */
+/**
+ * Limited-memory BFGS, as torch.optim.LBFGS (1.13), over the flattened parameters of its single group;
+ * `step(closure)` (the closure recomputes and returns the loss) runs up to `maxIter` iterations, each a
+ * quasi-Newton direction from the last `historySize` updates and a fixed step `lr` or a strong-Wolfe line
+ * search. On WebGPU `step` returns a Promise of the loss.
+ *
+ * Constructor: `params`, `lr` (default 1), `maxIter` (default 20), `maxEval` (default null: trunc(maxIter · 5 / 4)),
+ * `toleranceGrad` (default 1e-7: stop when max |grad| ≤ it), `toleranceChange` (default 1e-9: stop when the
+ * step or the loss change is below it), `historySize` (default 100), `lineSearchFn` (default null, or
+ * `'strong_wolfe'`).
+ */
 export class LBFGS extends Optimizer<LBFGSOptions> {
   static readonly label = 'optim.LBFGS';
+  /**
+   * The constructor's PyTorch signature string; arguments and param groups bind to it
+   * (docs/api-signatures.md).
+   */
   static readonly signature = LBFGS_SIG;
   constructor(...args: CallArgs<typeof LBFGS_SIG>) {
     const [params, h] = splitParams(ctorArgs('optim.LBFGS', LBFGS_SIG, args));

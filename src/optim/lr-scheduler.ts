@@ -62,12 +62,21 @@ const camel = (k: string) => unspecial[k] ?? k.replace(/_([a-z])/g, (_, c: strin
 /** Python's % (result has the divisor's sign). */
 const pyMod = (a: number, b: number) => ((a % b) + b) % b;
 
+/**
+ * The base of the epoch-based schedulers (PyTorch's LRScheduler, also exported as `_LRScheduler`): it records
+ * each group's `initialLr`, sets the schedule's value for epoch 0 at construction, and `step()` moves to the
+ * next epoch. Constructor: `optimizer`, `lastEpoch` (default -1: a fresh start; otherwise resume, the groups
+ * needing `initialLr`), `verbose` (deprecated, default `'deprecated'`; true prints each new lr).
+ */
 export abstract class LRScheduler {
+  /** Each group's initial learning rate (its `initialLr`), the schedule's starting point. */
   baseLrs: number[];
+  /** The epoch the current learning rates belong to (0 after construction, +1 per step). */
   lastEpoch: number;
   protected stepCount = 0;
   protected lastLr: number[] = [];
 
+  /** The optimizer whose groups' `lr` this scheduler sets. */
   readonly optimizer: Optimizer<any>;
   /** PyTorch's deprecated flag: `true` prints each new lr. */
   readonly verbose: boolean;
@@ -151,6 +160,7 @@ export abstract class LRScheduler {
     for (const [k, v] of Object.entries(this)) if (k !== 'optimizer') out[snake(k)] = copy(v);
     return out;
   }
+  /** Restores the state a stateDict() returned (snake_case keys as PyTorch's). */
   loadStateDict(...args: CallArgs<typeof SCHED_LOAD_STATE_DICT_SIG>): void {
     const { stateDict: sd } = ctorArgs(
       'optim.lrScheduler.LRScheduler.loadStateDict',
@@ -165,9 +175,15 @@ export abstract class LRScheduler {
 const copy = (v: unknown): unknown =>
   Array.isArray(v) ? v.map(copy) : v && typeof v === 'object' ? { ...(v as object) } : v;
 
-/** lr *= gamma every stepSize epochs. */
+/**
+ * Decays each group's lr by `gamma` every `stepSize` epochs: lr = base lr · gamma^floor(epoch / stepSize).
+ * Constructor: `optimizer`, `stepSize` (required), `gamma` (default 0.1), `lastEpoch` (default -1), `verbose`
+ * (deprecated).
+ */
 export class StepLR extends LRScheduler {
+  /** Epochs between decays. */
   readonly stepSize: number;
+  /** Multiplicative decay (constructor option, default 0.1). */
   readonly gamma: number;
   constructor(...args: CallArgs<typeof STEP_LR_SIG>) {
     const a = ctorArgs('optim.lrScheduler.StepLR', STEP_LR_SIG, args);
@@ -185,9 +201,15 @@ export class StepLR extends LRScheduler {
   }
 }
 
-/** lr *= gamma at each milestone (a milestone listed twice applies gamma twice). */
+/**
+ * Decays each group's lr by `gamma` at each milestone epoch: lr = base lr · gamma^(number of milestones ≤
+ * epoch); a milestone listed twice applies gamma twice. Constructor: `optimizer`, `milestones` (required),
+ * `gamma` (default 0.1), `lastEpoch` (default -1), `verbose` (deprecated).
+ */
 export class MultiStepLR extends LRScheduler {
+  /** The epochs at which the lr decays, sorted. */
   readonly milestones: number[];
+  /** Multiplicative decay (constructor option, default 0.1). */
   readonly gamma: number;
   constructor(...args: CallArgs<typeof MULTI_STEP_LR_SIG>) {
     const a = ctorArgs('optim.lrScheduler.MultiStepLR', MULTI_STEP_LR_SIG, args);
@@ -207,8 +229,12 @@ export class MultiStepLR extends LRScheduler {
   }
 }
 
-/** lr *= gamma every epoch. */
+/**
+ * Decays each group's lr by `gamma` every epoch: lr = base lr · gamma^epoch. Constructor: `optimizer`,
+ * `gamma` (required), `lastEpoch` (default -1), `verbose` (deprecated).
+ */
 export class ExponentialLR extends LRScheduler {
+  /** Multiplicative decay per epoch. */
   readonly gamma: number;
   constructor(...args: CallArgs<typeof EXPONENTIAL_LR_SIG>) {
     const a = ctorArgs('optim.lrScheduler.ExponentialLR', EXPONENTIAL_LR_SIG, args);
@@ -225,9 +251,16 @@ export class ExponentialLR extends LRScheduler {
   }
 }
 
-/** Cosine annealing from the base lr to etaMin over tMax epochs (and back up, periodically). */
+/**
+ * Cosine annealing: lr = etaMin + (base lr - etaMin) · (1 + cos(π · epoch / TMax)) / 2, reaching etaMin at
+ * TMax and rising again after (period 2 · TMax; no restarts, see CosineAnnealingWarmRestarts). `step()`
+ * applies PyTorch's recursive form, bit-identical to torch. Constructor: `optimizer`, `TMax` (required;
+ * PyTorch's `T_max`), `etaMin` (default 0), `lastEpoch` (default -1), `verbose` (deprecated).
+ */
 export class CosineAnnealingLR extends LRScheduler {
+  /** Half-period in epochs (PyTorch's T_max). */
   readonly TMax: number;
+  /** Minimum lr (constructor option, default 0). */
   readonly etaMin: number;
   constructor(...args: CallArgs<typeof COSINE_ANNEALING_LR_SIG>) {
     const a = ctorArgs('optim.lrScheduler.CosineAnnealingLR', COSINE_ANNEALING_LR_SIG, args);
@@ -255,10 +288,18 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 }
 
-/** Scales the lr linearly from startFactor to endFactor over totalIters epochs. */
+/**
+ * Scales each group's base lr by a factor that goes linearly from `startFactor` to `endFactor` over
+ * `totalIters` epochs, then stays at endFactor: factor = startFactor + (endFactor - startFactor) · min(epoch,
+ * totalIters) / totalIters. Constructor: `optimizer`, `startFactor` (default 1/3), `endFactor` (default 1),
+ * `totalIters` (default 5), `lastEpoch` (default -1), `verbose` (deprecated).
+ */
 export class LinearLR extends LRScheduler {
+  /** Factor at epoch 0 (constructor option, default 1/3). */
   readonly startFactor: number;
+  /** Factor from epoch totalIters on (constructor option, default 1). */
   readonly endFactor: number;
+  /** Epochs the factor takes to reach endFactor (constructor option, default 5). */
   readonly totalIters: number;
   constructor(...args: CallArgs<typeof LINEAR_LR_SIG>) {
     const a = ctorArgs('optim.lrScheduler.LinearLR', LINEAR_LR_SIG, args);
@@ -298,15 +339,27 @@ interface Phase {
 }
 
 /**
- * The 1cycle policy (Smith & Topin): warm up from maxLr/divFactor to maxLr over pctStart of
- * the steps, then anneal to initialLr/finalDivFactor; momentum (or Adam's beta1) cycles the
- * other way between maxMomentum and baseMomentum. Step it after every batch.
+ * The 1cycle policy (Smith & Topin), stepped after every batch: the lr rises from initialLr = maxLr /
+ * divFactor to maxLr over the first pctStart of `totalSteps`, then anneals (cosine or linear) to initialLr /
+ * finalDivFactor; with `threePhase` it first comes back down to initialLr symmetrically, then anneals.
+ * Momentum (or Adam's beta1) cycles the other way between maxMomentum and baseMomentum.
+ *
+ * Constructor: `optimizer`, `maxLr` (required; one or per group), `totalSteps` (default null: epochs ·
+ * stepsPerEpoch, which must then be given), `epochs`, `stepsPerEpoch` (default null), `pctStart` (default
+ * 0.3), `annealStrategy` (`'cos'` default, or `'linear'`), `cycleMomentum` (default true), `baseMomentum`
+ * (default 0.85), `maxMomentum` (default 0.95), `divFactor` (default 25), `finalDivFactor` (default 1e4),
+ * `threePhase` (default false), `lastEpoch` (default -1), `verbose` (deprecated).
  */
 export class OneCycleLR extends LRScheduler {
+  /** Steps in the cycle; stepping further is an error. */
   readonly totalSteps: number;
+  /** `'cos'` (default) or `'linear'` annealing between the phase endpoints. */
   readonly annealStrategy: 'cos' | 'linear';
+  /** Whether momentum (or beta1) is cycled too (constructor option, default true). */
   readonly cycleMomentum: boolean;
+  /** Whether the optimizer has `betas` (Adam-like), so beta1 is cycled instead of `momentum`. */
   readonly useBeta1: boolean;
+  /** The phases: the step each ends at and the group keys of its start and end values. */
   readonly schedulePhases: Phase[];
 
   constructor(...args: CallArgs<typeof ONE_CYCLE_LR_SIG>) {
@@ -494,7 +547,11 @@ function lambdas(label: string, opt: Optimizer<any>, f: LrLambda | LrLambda[]): 
   return [...f];
 }
 
-/** lr = base lr * lrLambda(epoch). The functions are not part of the state dict. */
+/**
+ * lr = base lr · lrLambda(epoch), one function for all groups or one per group. Constructor: `optimizer`,
+ * `lrLambda` (required), `lastEpoch` (default -1), `verbose` (deprecated). The functions are not saved in the
+ * state dict.
+ */
 export class LambdaLR extends LRScheduler {
   protected lrLambdas!: LrLambda[];
   constructor(...args: CallArgs<typeof LAMBDA_LR_SIG>) {
@@ -512,6 +569,7 @@ export class LambdaLR extends LRScheduler {
     sd.lr_lambdas = this.lrLambdas.map(() => null);
     return sd;
   }
+  /** Restores the state a stateDict() returned; the lr functions stay those given to the constructor. */
   override loadStateDict(...args: Parameters<LRScheduler['loadStateDict']>): void {
     const fs = this.lrLambdas;
     super.loadStateDict(...args);
@@ -519,7 +577,10 @@ export class LambdaLR extends LRScheduler {
   }
 }
 
-/** lr *= lrLambda(epoch) every epoch after the first. */
+/**
+ * lr *= lrLambda(epoch) at every step after construction (one function, or one per group). Constructor:
+ * `optimizer`, `lrLambda` (required), `lastEpoch` (default -1), `verbose` (deprecated).
+ */
 export class MultiplicativeLR extends LambdaLR {
   constructor(...args: CallArgs<typeof MULTIPLICATIVE_LR_SIG>) {
     const a = ctorArgs('optim.lrScheduler.MultiplicativeLR', MULTIPLICATIVE_LR_SIG, args);
@@ -531,9 +592,14 @@ export class MultiplicativeLR extends LambdaLR {
   }
 }
 
-/** lr = base lr * factor for the first totalIters epochs, then the base lr. */
+/**
+ * lr = base lr · factor for the first `totalIters` epochs, then the base lr. Constructor: `optimizer`,
+ * `factor` (default 1/3), `totalIters` (default 5), `lastEpoch` (default -1), `verbose` (deprecated).
+ */
 export class ConstantLR extends LRScheduler {
+  /** The multiplier applied until totalIters (constructor option, default 1/3). */
   readonly factor: number;
+  /** Epochs the factor applies for (constructor option, default 5). */
   readonly totalIters: number;
   constructor(...args: CallArgs<typeof CONSTANT_LR_SIG>) {
     const a = ctorArgs('optim.lrScheduler.ConstantLR', CONSTANT_LR_SIG, args);
@@ -556,9 +622,15 @@ export class ConstantLR extends LRScheduler {
   }
 }
 
-/** lr = base lr * (1 - epoch / totalIters) ** power, then 0 (constant) after totalIters. */
+/**
+ * Polynomial decay to zero: lr = base lr · (1 - min(epoch, totalIters) / totalIters)^power. Constructor:
+ * `optimizer`, `totalIters` (default 5), `power` (default 1), `lastEpoch` (default -1), `verbose`
+ * (deprecated).
+ */
 export class PolynomialLR extends LRScheduler {
+  /** Epochs to reach zero (constructor option, default 5). */
   readonly totalIters: number;
+  /** The polynomial's exponent (constructor option, default 1). */
   readonly power: number;
   constructor(...args: CallArgs<typeof POLYNOMIAL_LR_SIG>) {
     const a = ctorArgs('optim.lrScheduler.PolynomialLR', POLYNOMIAL_LR_SIG, args);
@@ -579,12 +651,22 @@ export class PolynomialLR extends LRScheduler {
   }
 }
 
-/** SGDR: cosine annealing restarted every T_i epochs, T_i growing by T_mult. */
+/**
+ * SGDR (Loshchilov & Hutter): cosine annealing restarted every Ti epochs, lr = etaMin + (base lr - etaMin) ·
+ * (1 + cos(π · Tcur / Ti)) / 2, where Tcur counts epochs since the last restart and Ti starts at T0 and is
+ * multiplied by TMult at each restart. Constructor: `optimizer`, `T0` (required; PyTorch's `T_0`), `TMult`
+ * (default 1), `etaMin` (default 0), `lastEpoch` (default -1), `verbose` (deprecated).
+ */
 export class CosineAnnealingWarmRestarts extends LRScheduler {
+  /** Epochs until the first restart (PyTorch's T_0). */
   readonly T0: number;
+  /** Length of the current cycle. */
   Ti: number;
+  /** Cycle length multiplier at each restart (constructor option, default 1). */
   readonly TMult: number;
+  /** Minimum lr (constructor option, default 0). */
   readonly etaMin: number;
+  /** Epochs since the last restart (fractional with step(epoch)). */
   Tcur: number;
   constructor(...args: CallArgs<typeof COSINE_WARM_RESTARTS_SIG>) {
     const a = ctorArgs('optim.lrScheduler.CosineAnnealingWarmRestarts', COSINE_WARM_RESTARTS_SIG, args);
@@ -640,22 +722,46 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   }
 }
 
-/** Divides the lr by 1/factor when a metric has stopped improving for `patience` epochs. */
+/**
+ * Multiplies each group's lr by `factor` when the metric passed to step(metric) has not improved for more
+ * than `patience` epochs, then waits `cooldown` epochs before counting again; never below minLr, and changes
+ * smaller than eps are skipped. Improvement: below best · (1 - threshold) in `'min'` mode with `'rel'`
+ * threshold, below best - threshold with `'abs'` (mirrored for `'max'`).
+ *
+ * Constructor: `optimizer`, `mode` (`'min'` default, or `'max'`), `factor` (default 0.1, < 1), `patience`
+ * (default 10), `threshold` (default 1e-4), `thresholdMode` (`'rel'` default, or `'abs'`), `cooldown`
+ * (default 0), `minLr` (default 0; one or per group), `eps` (default 1e-8), `verbose` (deprecated).
+ */
 export class ReduceLROnPlateau {
+  /** The optimizer whose groups' `lr` this scheduler sets. */
   readonly optimizer: Optimizer<any>;
+  /** `'min'` (default: lower is better) or `'max'`. */
   mode: 'min' | 'max';
+  /** Multiplier applied to the lr on a plateau (constructor option, default 0.1). */
   factor: number;
+  /** Epochs without improvement tolerated before reducing (constructor option, default 10). */
   patience: number;
+  /** Minimum change counted as an improvement (constructor option, default 1e-4). */
   threshold: number;
+  /** `'rel'` (default: threshold relative to best) or `'abs'`. */
   thresholdMode: 'rel' | 'abs';
+  /** Epochs to wait after a reduction before counting bad epochs again (constructor option, default 0). */
   cooldown: number;
+  /** Epochs of cooldown left. */
   cooldownCounter = 0;
+  /** Lower bound of each group's lr (constructor option `minLr`, default 0). */
   minLrs: number[];
+  /** Reductions smaller than this are skipped (constructor option, default 1e-8). */
   eps: number;
+  /** PyTorch's deprecated flag: true prints each reduction. */
   verbose: boolean;
+  /** The best metric seen so far. */
   best: number;
+  /** Consecutive epochs without improvement. */
   numBadEpochs = 0;
+  /** The worst possible metric for the mode (+∞ for `'min'`, -∞ for `'max'`), the initial best. */
   modeWorse: number;
+  /** Epochs stepped so far. */
   lastEpoch = 0;
   protected lastLr: number[];
   constructor(...args: CallArgs<typeof REDUCE_ON_PLATEAU_SIG>) {
@@ -715,14 +821,17 @@ export class ReduceLROnPlateau {
     }
     this.lastLr = groups.map((g) => g.lr);
   }
+  /** The learning rates after the last step. */
   getLastLr(): number[] {
     return [...this.lastLr];
   }
+  /** Everything but the optimizer, with PyTorch's snake_case keys. */
   stateDict(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(this)) if (k !== 'optimizer') out[snake(k)] = copy(v);
     return out;
   }
+  /** Restores the state a stateDict() returned. */
   loadStateDict(sd: Record<string, unknown>): void {
     const self = this as unknown as Record<string, unknown>;
     for (const [k, v] of Object.entries(sd)) self[camel(k)] = copy(v);
@@ -732,16 +841,36 @@ export class ReduceLROnPlateau {
 const CYCLIC_LR_SIG =
   'CyclicLR(Optimizer optimizer, float|float[] base_lr, float|float[] max_lr, int step_size_up=2000, int? step_size_down=None, "triangular"|"triangular2"|"exp_range" mode="triangular", float gamma=1, LrLambda? scale_fn=None, "cycle"|"iterations" scale_mode="cycle", bool cycle_momentum=True, float|float[] base_momentum=0.8, float|float[] max_momentum=0.9, int last_epoch=-1, bool|"deprecated" verbose="deprecated")';
 
-/** Cyclical learning rates (Smith): lr between baseLr and maxLr, momentum the other way. */
+/**
+ * Cyclical learning rates (Smith), stepped after every batch: each group's lr goes linearly from baseLr up to
+ * maxLr over `stepSizeUp` steps and back down over `stepSizeDown`, the amplitude scaled by the mode's policy
+ * (`'triangular'`: constant; `'triangular2'`: halved each cycle; `'exp_range'`: gamma^iteration) or by
+ * `scaleFn`. Momentum cycles the other way between maxMomentum and baseMomentum.
+ *
+ * Constructor: `optimizer`, `baseLr`, `maxLr` (required; one or per group), `stepSizeUp` (default 2000),
+ * `stepSizeDown` (default null: stepSizeUp), `mode` (default `'triangular'`), `gamma` (default 1), `scaleFn`
+ * (default null), `scaleMode` (`'cycle'` default, or `'iterations'`; used with scaleFn), `cycleMomentum`
+ * (default true; needs an optimizer with `momentum`), `baseMomentum` (default 0.8), `maxMomentum` (default
+ * 0.9), `lastEpoch` (default -1), `verbose` (deprecated).
+ */
 export class CyclicLR extends LRScheduler {
+  /** Each group's upper lr bound. */
   readonly maxLrs: number[];
+  /** Steps per cycle (stepSizeUp + stepSizeDown). */
   readonly totalSize: number;
+  /** Fraction of the cycle spent going up. */
   readonly stepRatio: number;
+  /** `'triangular'` (default), `'triangular2'` or `'exp_range'`. */
   readonly mode: string;
+  /** The `'exp_range'` base (constructor option, default 1). */
   readonly gamma: number;
+  /** Whether the scale function takes the cycle number (`'cycle'`) or the step (`'iterations'`). */
   readonly scaleMode: 'cycle' | 'iterations';
+  /** Whether momentum is cycled too (constructor option, default true). */
   readonly cycleMomentum: boolean;
+  /** Each group's lower momentum bound (reached at the lr peak). */
   baseMomentums: number[] = [];
+  /** Each group's upper momentum bound (at the cycle's ends). */
   maxMomentums: number[] = [];
   private scaleFn!: (x: number) => number;
   constructor(...args: CallArgs<typeof CYCLIC_LR_SIG>) {
@@ -827,11 +956,18 @@ const sameOptimizer = (label: string, opt: Optimizer<any>, ss: readonly LRSchedu
   });
 };
 
-/** Runs `schedulers[i]` from `milestones[i-1]` on (each restarted at its milestone). */
+/**
+ * Hands the lr over from one scheduler to the next at given epochs: `schedulers[0]` runs until
+ * `milestones[0]`, `schedulers[1]` from there (restarted at its epoch 0), and so on. Constructor:
+ * `optimizer`, `schedulers` (all of that optimizer), `milestones` (one fewer than the schedulers),
+ * `lastEpoch` (default -1), `verbose` (deprecated).
+ */
 export class SequentialLR {
+  /** The optimizer all the schedulers drive. */
   readonly optimizer: Optimizer<any>;
   protected schedulers: LRScheduler[];
   protected milestones: number[];
+  /** Epochs stepped so far. */
   lastEpoch: number;
   protected lastLr: number[];
   constructor(...args: CallArgs<typeof SEQUENTIAL_LR_SIG>) {
@@ -850,6 +986,7 @@ export class SequentialLR {
     (this.schedulers[0] as unknown as { initialStep(): void }).initialStep();
     this.lastLr = this.schedulers[0].getLastLr();
   }
+  /** Advances one epoch, stepping the scheduler in charge (restarting the next one at its milestone). */
   step(): void {
     this.lastEpoch += 1;
     const idx = this.milestones.filter((m) => m <= this.lastEpoch).length;
@@ -858,9 +995,11 @@ export class SequentialLR {
     else s.step();
     this.lastLr = s.getLastLr();
   }
+  /** The learning rates after the last step. */
   getLastLr(): number[] {
     return [...this.lastLr];
   }
+  /** This scheduler's state and each child's, with PyTorch's snake_case keys. */
   stateDict(): Record<string, unknown> {
     return {
       _milestones: [...this.milestones],
@@ -869,6 +1008,7 @@ export class SequentialLR {
       _schedulers: this.schedulers.map((s) => s.stateDict()),
     };
   }
+  /** Restores the state a stateDict() returned, children included. */
   loadStateDict(sd: Record<string, unknown>): void {
     this.milestones = [...(sd._milestones as number[])];
     this.lastEpoch = sd.last_epoch as number;
@@ -879,8 +1019,12 @@ export class SequentialLR {
   }
 }
 
-/** Steps every scheduler in turn each epoch (their factors multiply). */
+/**
+ * Steps every scheduler of the list on each step, so their effects compose (e.g. a warm-up times a decay).
+ * Constructor: `schedulers` (required, all of one optimizer).
+ */
 export class ChainedScheduler {
+  /** The optimizer the schedulers drive. */
   readonly optimizer: Optimizer<any>;
   protected schedulers: LRScheduler[];
   protected lastLr: number[];
@@ -892,16 +1036,20 @@ export class ChainedScheduler {
     this.optimizer = a.schedulers[0].optimizer;
     this.lastLr = (this.optimizer.paramGroups as unknown as Group[]).map((g) => g.lr);
   }
+  /** Steps every scheduler in turn. */
   step(): void {
     for (const s of this.schedulers) s.step();
     this.lastLr = (this.optimizer.paramGroups as unknown as Group[]).map((g) => g.lr);
   }
+  /** The learning rates after the last step. */
   getLastLr(): number[] {
     return [...this.lastLr];
   }
+  /** Each child's state, with PyTorch's snake_case keys. */
   stateDict(): Record<string, unknown> {
     return { _last_lr: [...this.lastLr], _schedulers: this.schedulers.map((s) => s.stateDict()) };
   }
+  /** Restores the state a stateDict() returned, children included. */
   loadStateDict(sd: Record<string, unknown>): void {
     this.lastLr = [...(sd._last_lr as number[])];
     (sd._schedulers as Record<string, unknown>[]).forEach((s, i) => {

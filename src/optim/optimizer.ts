@@ -28,6 +28,10 @@ export type ParamGroupInput<H = Record<string, unknown>> = Partial<H> & {
   params: Iterable<Tensor> | Tensor;
   [key: string]: unknown;
 };
+/**
+ * What an optimizer's first argument accepts: an iterable of tensors (one group) or of param-group objects `{
+ * params, lr?, ... }`, each overriding the constructor's hyperparameters for its parameters.
+ */
 export type Params<H = Record<string, unknown>> = Iterable<Tensor> | Iterable<ParamGroupInput<H>>;
 /** The hyperparameters of a constructor signature: everything but `params`. */
 export type Hyper<S extends string> = Omit<Bound<S>, 'params'>;
@@ -76,11 +80,16 @@ export function splitParams<B extends { params: unknown }>(b: B): [B['params'], 
   return [params, rest];
 }
 
+/** One entry of a parameter's optimizer state: a tensor (moment buffers) or a host number (step counts). */
 export type StateValue = Tensor | number;
+/** The state of one parameter, by PyTorch's key in camelCase (`momentumBuffer`, `expAvg`, `step`, ...). */
 export type ParamState = Record<string, StateValue>;
 
+/** An optimizer's state dict in PyTorch's layout, snake_case keys so it maps 1:1 onto torch's. */
 export interface OptimizerStateDict {
+  /** Per-parameter state by parameter index (parameters numbered in group order). */
   state: Record<number, Record<string, StateValue>>;
+  /** The groups' hyperparameters (snake_case), each with `params`: the indices of its parameters. */
   param_groups: Record<string, unknown>[];
 }
 registerType(
@@ -92,8 +101,21 @@ registerType(
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
+/**
+ * The base of every optimizer: parameter groups with their hyperparameters, per-parameter state, zeroGrad,
+ * step and PyTorch-layout state dicts. Subclasses call `super(params, defaults)` and implement the per-group
+ * update, which runs in place under noGrad on the parameters' device.
+ */
 export abstract class Optimizer<H extends object = Record<string, unknown>> {
+  /**
+   * The constructor's hyperparameters: every group starts from them, and only their keys may be set per
+   * group.
+   */
   readonly defaults: H;
+  /**
+   * The parameter groups, each its parameters plus its full set of hyperparameters; schedulers change `lr`
+   * here.
+   */
   readonly paramGroups: ParamGroup<H>[] = [];
   /** Per-parameter state, keyed by the parameter tensor (PyTorch's `optimizer.state[p]`). */
   readonly state = new Map<Tensor, ParamState>();
@@ -305,6 +327,7 @@ export abstract class Optimizer<H extends object = Record<string, unknown>> {
     });
   }
 
+  /** PyTorch's repr: the class name and each group's hyperparameters (snake_case, sorted). */
   toString(): string {
     const lines = [`${this.constructor.name} (`];
     this.paramGroups.forEach((g, i) => {

@@ -12,8 +12,23 @@ const RMSPROP_SIG =
 /** RMSprop's hyperparameters (`foreach` chooses nothing: there is one, per-parameter, path). */
 export type RMSpropOptions = Hyper<typeof RMSPROP_SIG>;
 
+/**
+ * RMSprop, as torch.optim.RMSprop: with g = grad (+ weightDecay · p; negated with `maximize`), v = alpha · v
+ * + (1 - alpha) · g²; the denominator is sqrt(v) + eps, or with `centered` sqrt(v - m²) + eps where m = alpha
+ * · m + (1 - alpha) · g. Then p -= lr · g / denom, or with momentum b = momentum · b + g / denom and p -= lr
+ * · b.
+ *
+ * Constructor (all positional in PyTorch's order): `params`, `lr` (default 0.01), `alpha` (default 0.99),
+ * `eps` (default 1e-8), `weightDecay` (default 0), `momentum` (default 0), `centered` (default false),
+ * `capturable` (only false), `foreach` (default null), `maximize` (default false), `differentiable` (only
+ * false). State: `step`, `squareAvg`, `momentumBuffer`, `gradAvg`.
+ */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   static readonly label = 'optim.RMSprop';
+  /**
+   * The constructor's PyTorch signature string; arguments and param groups bind to it
+   * (docs/api-signatures.md).
+   */
   static readonly signature = RMSPROP_SIG;
   constructor(...args: CallArgs<typeof RMSPROP_SIG>) {
     super(...splitParams(ctorArgs('optim.RMSprop', RMSPROP_SIG, args)));

@@ -20,13 +20,27 @@ const ASGD_SIG =
 const RPROP_SIG =
   'Rprop(Params params, float lr=0.01, float[2] etas=[0.5,1.2], float[2] step_sizes=[1e-06,50], bool? foreach=None, bool maximize=False)';
 
+/** Adadelta's hyperparameters, named and defaulted as its constructor. */
 export type AdadeltaOptions = Hyper<typeof ADADELTA_SIG>;
+/** ASGD's hyperparameters, named and defaulted as its constructor. */
 export type ASGDOptions = Hyper<typeof ASGD_SIG>;
+/** Rprop's hyperparameters, named and defaulted as its constructor. */
 export type RpropOptions = Hyper<typeof RPROP_SIG>;
 
-/** torch.optim.Adadelta (1.13). */
+/**
+ * Adadelta, as torch.optim.Adadelta (1.13): with g = grad (+ weightDecay · p; negated with `maximize`), v = ρ
+ * · v + (1 - ρ) · g², Δ = sqrt(u + eps) / sqrt(v + eps) · g, u = ρ · u + (1 - ρ) · Δ², and p -= lr · Δ.
+ *
+ * Constructor: `params`, `lr` (default 1.0), `rho` (default 0.9), `eps` (default 1e-6), `weightDecay`
+ * (default 0), `foreach` (default null); keyword-only `maximize` (default false). State: `step`, `squareAvg`,
+ * `accDelta`.
+ */
 export class Adadelta extends Optimizer<AdadeltaOptions> {
   static readonly label = 'optim.Adadelta';
+  /**
+   * The constructor's PyTorch signature string; arguments and param groups bind to it
+   * (docs/api-signatures.md).
+   */
   static readonly signature = ADADELTA_SIG;
   constructor(...args: CallArgs<typeof ADADELTA_SIG>) {
     super(...splitParams(ctorArgs('optim.Adadelta', ADADELTA_SIG, args)));
@@ -64,9 +78,21 @@ export function adadeltaProgram(g: AdadeltaOptions): UpdateStep[] {
   ];
 }
 
-/** torch.optim.ASGD (1.13): SGD with a decaying rate `eta` and the running average `ax`. */
+/**
+ * Averaged SGD, as torch.optim.ASGD (1.13): with g = grad (+ weightDecay · p), p = p · (1 - λ · η) - η · g,
+ * then the average ax += μ · (p - ax) (ax = p while μ = 1), where η and μ were set by the previous step:
+ * η = lr / (1 + λ · lr · step)^α and μ = 1 / max(1, step - t0).
+ *
+ * Constructor: `params`, `lr` (default 0.01), `lambd` (default 1e-4), `alpha` (default 0.75), `t0` (default
+ * 1e6), `weightDecay` (default 0), `foreach` (default null), `maximize` (default false). State: `step`,
+ * `eta`, `mu`, `ax` (the averaged parameters).
+ */
 export class ASGD extends Optimizer<ASGDOptions> {
   static readonly label = 'optim.ASGD';
+  /**
+   * The constructor's PyTorch signature string; arguments and param groups bind to it
+   * (docs/api-signatures.md).
+   */
   static readonly signature = ASGD_SIG;
   constructor(...args: CallArgs<typeof ASGD_SIG>) {
     super(...splitParams(ctorArgs('optim.ASGD', ASGD_SIG, args)));
@@ -106,9 +132,21 @@ export function asgdProgram(g: ASGDOptions, eta: number, mu: number): UpdateStep
   ];
 }
 
-/** torch.optim.Rprop (1.13): per-element step sizes grown or shrunk by the gradient's sign. */
+/**
+ * Resilient backpropagation, as torch.optim.Rprop (1.13): each element's step size grows by etaplus where the
+ * gradient keeps its sign, shrinks by etaminus where it flips (and that gradient is zeroed), clamped to
+ * stepSizes; then p -= sign(g) · stepSize.
+ *
+ * Constructor: `params`, `lr` (default 0.01, the initial step size), `etas` (default [0.5, 1.2]: etaminus,
+ * etaplus), `stepSizes` (default [1e-6, 50]: min, max), `foreach` (default null), `maximize` (default false).
+ * State: `step`, `prev`, `stepSize`.
+ */
 export class Rprop extends Optimizer<RpropOptions> {
   static readonly label = 'optim.Rprop';
+  /**
+   * The constructor's PyTorch signature string; arguments and param groups bind to it
+   * (docs/api-signatures.md).
+   */
   static readonly signature = RPROP_SIG;
   constructor(...args: CallArgs<typeof RPROP_SIG>) {
     super(...splitParams(ctorArgs('optim.Rprop', RPROP_SIG, args)));

@@ -26,8 +26,26 @@ const SGD_SIG =
  */
 export type SGDOptions = Hyper<typeof SGD_SIG>;
 
+/**
+ * Stochastic gradient descent with optional momentum, as torch.optim.SGD. Per step, with g = grad (+
+ * weightDecay · p; negated with `maximize`): with momentum, b = momentum · b + (1 - dampening) · g (b = g on
+ * the first step), then p -= lr · (nesterov ? g + momentum · b : b); without, p -= lr · g.
+ *
+ * Constructor, in PyTorch's order: `params`, `lr` (default 1e-3), `momentum` (default 0), `dampening`
+ * (default 0), `weightDecay` (default 0), `nesterov` (default false); keyword-only `maximize` (default
+ * false), `foreach` (default null), `differentiable` (only false), `fused` (default null). State per
+ * parameter: `momentumBuffer`.
+ *
+ * ```ts
+ * const opt = new optim.SGD(model.parameters(), 0.01, 0.9); // lr, momentum
+ * ```
+ */
 export class SGD extends Optimizer<SGDOptions> {
   static readonly label = 'optim.SGD';
+  /**
+   * The constructor's PyTorch signature string; arguments and param groups bind to it
+   * (docs/api-signatures.md).
+   */
   static readonly signature = SGD_SIG;
   constructor(...args: CallArgs<typeof SGD_SIG>) {
     super(...splitParams(ctorArgs('optim.SGD', SGD_SIG, args)));

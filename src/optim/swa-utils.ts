@@ -36,8 +36,16 @@ const SWALR_SIG =
 
 type Group = Record<string, unknown> & { lr: number; swaLr: number };
 
+/**
+ * The SWA learning-rate schedule (PyTorch 1.13): anneals each group's lr from its current value to `swaLr`
+ * over `annealEpochs` epochs, by a cosine (default) or linear ramp, then holds it. Constructor: `optimizer`,
+ * `swaLr` (required; one or per group), `annealEpochs` (default 10; 0 switches at once), `annealStrategy`
+ * (`'cos'` default, or `'linear'`), `lastEpoch` (default -1).
+ */
 export class SWALR extends LRScheduler {
+  /** Epochs the ramp to swaLr takes (constructor option, default 10). */
   readonly annealEpochs: number;
+  /** `'cos'` (default) or `'linear'` ramp. */
   readonly annealStrategy: 'cos' | 'linear';
   constructor(...args: CallArgs<typeof SWALR_SIG>) {
     const a = ctorArgs('optim.swa_utils.SWALR', SWALR_SIG, args);
@@ -84,7 +92,10 @@ export type MultiAvgFn = (averaged: Tensor[], current: Tensor[], numAveraged: Te
 
 const isFloat = (t: Tensor) => t.dtype === 'float32';
 
-/** Exponential moving average: decay * avg + (1 - decay) * p. */
+/**
+ * An avgFn for AveragedModel: the exponential moving average decay · avg + (1 - decay) · p, `decay`
+ * defaulting to 0.999.
+ */
 export const getEmaAvgFn = fn(
   'optim.swa_utils.getEmaAvgFn',
   'get_ema_avg_fn(float decay=0.999)',
@@ -92,13 +103,16 @@ export const getEmaAvgFn = fn(
     (avg, p) =>
       avg.mul(a.decay).add(p.mul(1 - a.decay)),
 );
-/** Equal-weight running average: avg + (p - avg) / (n + 1). */
+/** An avgFn for AveragedModel: the equal-weight running average avg + (p - avg) / (n + 1). */
 export const getSwaAvgFn = fn(
   'optim.swa_utils.getSwaAvgFn',
   'get_swa_avg_fn()',
   (): AvgFn => (avg, p, n) => avg.add(p.sub(avg).div(n.add(1))),
 );
-/** The EMA in place over lists (lerp by 1 - decay for float tensors). */
+/**
+ * A multiAvgFn for AveragedModel: the EMA in place over the lists (lerp by 1 - decay for float tensors),
+ * `decay` defaulting to 0.999.
+ */
 export const getEmaMultiAvgFn = fn(
   'optim.swa_utils.getEmaMultiAvgFn',
   'get_ema_multi_avg_fn(float decay=0.999)',
@@ -111,7 +125,10 @@ export const getEmaMultiAvgFn = fn(
         });
       }),
 );
-/** The equal-weight average in place over lists (lerp by 1 / (n + 1) for float tensors). */
+/**
+ * A multiAvgFn for AveragedModel: the equal-weight average in place over the lists (lerp by 1 / (n + 1) for
+ * float tensors).
+ */
 export const getSwaMultiAvgFn = fn(
   'optim.swa_utils.getSwaMultiAvgFn',
   'get_swa_multi_avg_fn()',
@@ -130,17 +147,29 @@ const AVERAGED_MODEL_SIG =
 const UPDATE_PARAMETERS_SIG = 'update_parameters(Module model)';
 
 /**
- * The averaged copy of a model (SWA, EMA). `forward` calls the copy. See the file comment.
+ * A running average of a model's weights, for stochastic weight averaging (equal weights, the default) or an
+ * exponential moving average (`avgFn` / `multiAvgFn`, e.g. from getEmaMultiAvgFn). It holds a deep copy of
+ * the model; `updateParameters(model)` folds the model's current parameters in (the first call copies them),
+ * and calling it runs the copy's forward.
+ *
+ * Constructor: `model`, `device` (default null: the copy stays where the model is), `avgFn` (default null),
+ * `multiAvgFn` (default null; takes precedence), `useBuffers` (default false: the buffers are copied
+ * from the model at each update; true averages them too).
  *
  * ```ts
  * const ema = new optim.swaUtils.AveragedModel(model, { multiAvgFn: optim.swaUtils.getEmaMultiAvgFn(0.999), useBuffers: true });
  * ```
  */
 export class AveragedModel extends Module {
+  /** The averaged copy of the model (state-dict keys under `module.`, as PyTorch's). */
   module: Module;
+  /** int64 scalar buffer: how many models have been averaged in (PyTorch's state-dict key). */
   declare n_averaged: Tensor;
+  /** Per-parameter averaging function (constructor option, default null: the equal-weight average). */
   avgFn: AvgFn | null;
+  /** List averaging function applied in place (constructor option, default null). */
   multiAvgFn: MultiAvgFn | null;
+  /** Average the buffers along with the parameters (constructor option, default false). */
   useBuffers: boolean;
   /** The host's copy of n_averaged: an update decides "first or not" without a readback. */
   #n = 0;
@@ -243,7 +272,7 @@ export class AveragedModel extends Module {
  * Recomputes the running statistics of every BatchNorm in `model` with one pass over `loader`
  * (each batch a tensor, or an array whose first element is the input), as PyTorch's update_bn:
  * the running estimates restart, momentum is null (a cumulative average) during the pass, and the
- * training flag is restored after.
+ * training flag is restored after. `device` (default null) moves each input there first.
  */
 export const updateBn = fn(
   'optim.swa_utils.updateBn',
