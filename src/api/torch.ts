@@ -458,9 +458,9 @@ export const neg = ops.neg.fn;
 export const negative = ops.negative.fn;
 /** Returns `input` itself (unary plus). */
 export const positive = ops.positive.fn;
-/** −1, 0 or 1 by the sign of each element (0 for 0; NaN stays NaN). */
+/** −1, 0 or 1 by the sign of each element. */
 export const sign = ops.sign.fn;
-/** `sign` (for real tensors; PyTorch's `sgn` differs only for complex ones, which torchts lacks). */
+/** The sign of each element, −1, 0 or 1 (PyTorch's complex-aware `sign`; torchts tensors are real). */
 export const sgn = ops.sgn.fn;
 /** True where an element's sign bit is set (negative numbers), as a bool tensor. */
 export const signbit = ops.signbit.fn;
@@ -559,7 +559,7 @@ export const arccosh = ops.arccosh.fn;
 export const atanh = ops.atanh.fn;
 /** Alias of `atanh`. */
 export const arctanh = ops.arctanh.fn;
-/** √(input² + other²), elementwise, without overflow. */
+/** √(input² + other²), elementwise: the hypotenuse. */
 export const hypot = ops.hypot.fn;
 /** Degrees to radians, elementwise. */
 export const deg2rad = ops.deg2rad.fn;
@@ -591,7 +591,7 @@ export const nanToNum = ops.nanToNum.fn;
 export const nextafter = ops.nextafter.fn;
 /** The error function erf(x), elementwise. */
 export const erf = ops.erf.fn;
-/** The complementary error function 1 − erf(x), accurate for large x. */
+/** The complementary error function 1 − erf(x). */
 export const erfc = ops.erfc.fn;
 /** The inverse error function (±∞ at ±1, NaN outside [−1, 1]). */
 export const erfinv = ops.erfinv.fn;
@@ -601,7 +601,7 @@ export const lgamma = ops.lgamma.fn;
 export const digamma = ops.digamma.fn;
 /** The n-th derivative of the digamma function (n = 0 is digamma), elementwise. */
 export const polygamma = functions.polygamma;
-/** The log of the multivariate gamma function of dimension `p` (no default), elementwise; x must exceed (p − 1)/2. */
+/** The log of the multivariate gamma function of dimension `p` (no default), elementwise, defined for x > (p − 1)/2. */
 export const mvlgamma = ops.mvlgamma.fn;
 /** The modified Bessel function of the first kind of order 0, I₀(x). */
 export const i0 = ops.i0.fn;
@@ -819,7 +819,7 @@ export const mode = ops.mode.fn;
 /**
  * The `q`-quantiles (a number or a 1-D tensor in [0, 1]) over `dim` (default null: all
  * elements), `keepdim` default false; between data points `interpolation` (default 'linear';
- * also 'lower', 'higher', 'midpoint', 'nearest') decides. A q tensor adds a leading dim.
+ * also 'lower', 'higher', 'midpoint', 'nearest') decides. A 1-D q adds a leading dim.
  */
 export const quantile = ops.quantile.fn;
 /** `quantile` ignoring NaNs (same defaults). */
@@ -936,7 +936,7 @@ export const cdist = functions.cdist;
 export const dist = ops.dist.fn;
 /** The determinant of a square matrix (or a batch of them). */
 export const det = ops.det.fn;
-/** ln det of a square matrix (NaN for a negative determinant, −∞ for zero). */
+/** ln det of a square matrix (NaN for a negative determinant). */
 export const logdet = ops.logdet.fn;
 /** `[sign, ln|det|]` of a square matrix: the determinant without overflow. */
 export const slogdet = ops.slogdet.fn;
@@ -1275,8 +1275,8 @@ export const special = {
 /**
  * torch.masked: reductions and normalizations over the elements where the bool `mask`
  * (broadcast to `input`; default null: every element) is true; masked-out elements take no
- * part. Options after `dim` are keyword-only here, as in PyTorch: `keepdim` (default false),
- * `dtype` (default null: casts the input first) and `mask`.
+ * part. `keepdim` (default false), `dtype` (default null: casts the input first) and `mask` are
+ * keyword-only here, as in PyTorch.
  * @namespace
  */
 export const masked = {
@@ -1379,7 +1379,7 @@ export const linalg = {
   vecdot: functions.linalgVecdot,
   /**
    * The condition number ‖A‖·‖A⁻¹‖ in the norm `p` (default null: the 2-norm, the ratio of the
-   * largest to the smallest singular value).
+   * largest to the smallest singular value; also 'fro', 'nuc', ±1, ±2, ±∞).
    */
   cond: functions.linalgCond,
   /**
