@@ -175,7 +175,7 @@ export const fftFunctions = {
   irfft: fn('torch.fft.irfft', 'irfft(Tensor input, int? n=None, int dim=-1, str? norm=None)', (a) =>
     ft.irfft(a.input, a.n, a.dim, a.norm),
   ),
-  /** `irfftn` over two dims (default [-2, -1]); `s` (default null) the output sizes, `norm` as `irfft`. */
+  /** `irfftn` over the two dims `dim` (default [-2, -1]); `s` (default null) the output sizes, `norm` as `irfft`. */
   irfft2: fn(
     'torch.fft.irfft2',
     'irfft2(Tensor input, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None)',
@@ -198,7 +198,7 @@ export const fftFunctions = {
   hfft: fn('torch.fft.hfft', 'hfft(Tensor input, int? n=None, int dim=-1, str? norm=None)', (a) =>
     ft.hfft(a.input, a.n, a.dim, a.norm),
   ),
-  /** `hfftn` over two dims (default [-2, -1]); `s` (default null) the output sizes, `norm` as `hfft`. */
+  /** `hfftn` over the two dims `dim` (default [-2, -1]); `s` (default null) the output sizes, `norm` as `hfft`. */
   hfft2: fn(
     'torch.fft.hfft2',
     'hfft2(Tensor input, int[1]? s=None, int[1] dim=[-2,-1], str? norm=None)',

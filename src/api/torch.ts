@@ -62,7 +62,7 @@ export const zeros = functions.zeros;
 export const ones = functions.ones;
 /**
  * A tensor of the given size whose values are unspecified in PyTorch; torchts fills it with
- * zeros. Same options and defaults as `zeros`.
+ * zeros. `dtype` (default null: the default float dtype) and the other options as `zeros`.
  */
 export const empty = functions.empty;
 /**
@@ -175,7 +175,10 @@ export const poisson = randomFunctions.poisson;
  * int64, `device` to the CPU.
  */
 export const trilIndices = functions.trilIndices;
-/** The 2×N (row, column) coordinates on and above the `offset`-th diagonal (default 0); as `trilIndices`. */
+/**
+ * The 2×N (row, column) coordinates on and above the `offset`-th diagonal (default 0) of a
+ * `row`×`col` matrix; `dtype` defaults to int64.
+ */
 export const triuIndices = functions.triuIndices;
 
 // ---- joining, splitting and reshaping ----
@@ -762,9 +765,15 @@ const varFn = ops.var.fn;
 export { varFn as var };
 /** The standard deviation, √`var`: same `dim=null`, `unbiased`, `keepdim=false` and `correction` (default 1) rules. */
 export const std = ops.std.fn;
-/** `[var, mean]` in one call; arguments and defaults as `var` (correction 1). */
+/**
+ * `[var, mean]` in one call, over `dim` (default null: all) with `keepdim` (default false);
+ * `correction` (default null, meaning 1) or `unbiased` (default null) as `var`.
+ */
 export const varMean = ops.varMean.fn;
-/** `[std, mean]` in one call; arguments and defaults as `std` (correction 1). */
+/**
+ * `[std, mean]` in one call, over `dim` (default null: all) with `keepdim` (default false);
+ * `correction` (default null, meaning 1) or `unbiased` (default null) as `std`.
+ */
 export const stdMean = ops.stdMean.fn;
 /** ln Σ exp(x) over `dim` (required; int or list), computed stably; `keepdim` default false. */
 export const logsumexp = ops.logsumexp.fn;
@@ -822,7 +831,10 @@ export const mode = ops.mode.fn;
  * also 'lower', 'higher', 'midpoint', 'nearest') decides. A 1-D q adds a leading dim.
  */
 export const quantile = ops.quantile.fn;
-/** `quantile` ignoring NaNs (same defaults). */
+/**
+ * `quantile` ignoring NaNs: `dim` (default null: all), `keepdim` (default false) and
+ * `interpolation` (default 'linear') as there.
+ */
 export const nanquantile = ops.nanquantile.fn;
 /**
  * The covariance matrix of the variables in the rows of `input` (observations in columns);
@@ -1182,7 +1194,7 @@ export const setDefaultDtype = functions.setDefaultDtype;
 export const getDefaultDtype = functions.getDefaultDtype;
 /** The bits, min and max of an integer dtype. */
 export const iinfo = functions.iinfo;
-/** The bits, eps, max, min, tiny and resolution of a float dtype (default null: the default float dtype). */
+/** The bits, eps, max, min, tiny and resolution of the float dtype `type` (default null: the default float dtype). */
 export const finfo = functions.finfo;
 
 // ---- data-dependent shapes, awaited: the forms that run on every device (ops/data-dependent.ts) ----
@@ -1201,11 +1213,20 @@ export const nonzeroAsync = ops.nonzeroAsync.fn;
 export const argwhereAsync = ops.argwhereAsync.fn;
 /** `maskedSelect` on any device (awaited). */
 export const maskedSelectAsync = ops.maskedSelectAsync.fn;
-/** `unique` on any device (awaited); same arguments and defaults. */
+/**
+ * `unique` on any device (awaited): `sorted` (default true), `returnInverse` and `returnCounts`
+ * (default false), `dim` (default null: flattened) as there.
+ */
 export const uniqueAsync = ops.uniqueAsync.fn;
-/** `uniqueConsecutive` on any device (awaited); same arguments and defaults. */
+/**
+ * `uniqueConsecutive` on any device (awaited): `returnInverse` and `returnCounts` (default
+ * false), `dim` (default null: flattened) as there.
+ */
 export const uniqueConsecutiveAsync = ops.uniqueConsecutiveAsync.fn;
-/** `repeatInterleave` with a repeats tensor on any device (awaited; or pass `outputSize` to the synchronous form). */
+/**
+ * `repeatInterleave` with a repeats tensor on any device (awaited; or pass `outputSize` to the
+ * synchronous form); `dim` defaults to null (flattened), `outputSize` to null.
+ */
 export const repeatInterleaveAsync = ops.repeatInterleaveAsync.fn;
 
 // ---- namespaces ----
@@ -1280,43 +1301,77 @@ export const special = {
  * @namespace
  */
 export const masked = {
-  /** The sum of the unmasked elements over `dim` (default null: all); 0 where none is unmasked. */
+  /**
+   * The sum of the unmasked elements over `dim` (int or list; default null: all); 0 where none
+   * is unmasked. `keepdim=false`, `dtype=null`, `mask=null` (every element).
+   * @example
+   * ```ts
+   * torch.masked.sum(x, 1, { mask: torch.gt(x, 0) }); // per row, the positive elements only
+   * ```
+   */
   sum: functions.maskedSum,
-  /** The product of the unmasked elements over `dim` (default null: all). */
+  /** The product of the unmasked elements over `dim` (default null: all); `keepdim=false`, `dtype=null`, `mask=null`. */
   prod: functions.maskedProd,
-  /** The largest unmasked element over `dim` (default null: all). */
+  /** The largest unmasked element over `dim` (default null: all); `keepdim=false`, `dtype=null`, `mask=null`. */
   amax: functions.maskedAmax,
-  /** The smallest unmasked element over `dim` (default null: all). */
+  /** The smallest unmasked element over `dim` (default null: all); `keepdim=false`, `dtype=null`, `mask=null`. */
   amin: functions.maskedAmin,
-  /** The mean of the unmasked elements over `dim` (default null: all); NaN where none is unmasked. */
+  /**
+   * The mean of the unmasked elements over `dim` (default null: all); NaN where none is
+   * unmasked. `keepdim=false`, `dtype=null`, `mask=null`.
+   */
   mean: functions.maskedMean,
-  /** ln Σ exp over the unmasked elements along `dim` (default null: all). */
+  /** ln Σ exp over the unmasked elements along `dim` (default null: all); `keepdim=false`, `dtype=null`, `mask=null`. */
   logsumexp: functions.maskedLogsumexp,
-  /** The index of the largest unmasked element along `dim` (default null: flattened). */
+  /**
+   * The index of the largest unmasked element along `dim` (default null: flattened);
+   * `keepdim=false`, `dtype=null`, `mask=null`.
+   */
   argmax: functions.maskedArgmax,
-  /** The index of the smallest unmasked element along `dim` (default null: flattened). */
+  /**
+   * The index of the smallest unmasked element along `dim` (default null: flattened);
+   * `keepdim=false`, `dtype=null`, `mask=null`.
+   */
   argmin: functions.maskedArgmin,
-  /** The variance of the unmasked elements over `dim` (default null: all); `unbiased` default null (true: N − 1). */
+  /**
+   * The variance of the unmasked elements over `dim` (default null: all); `unbiased` (default
+   * null, meaning true: N − 1), `keepdim=false`, `dtype=null`, `mask=null`.
+   */
   var: functions.maskedVar,
-  /** The standard deviation of the unmasked elements; `dim` and `unbiased` as `masked.var`. */
+  /**
+   * The standard deviation of the unmasked elements over `dim` (default null: all); `unbiased`
+   * (default null: true), `keepdim=false`, `dtype=null`, `mask=null`.
+   */
   std: functions.maskedStd,
-  /** The `ord`-norm (required) of the unmasked elements over `dim` (default null: all). */
+  /**
+   * The `ord`-norm (required) of the unmasked elements over `dim` (default null: all);
+   * `keepdim=false`, `dtype=null`, `mask=null`.
+   */
   norm: functions.maskedNorm,
-  /** Divides by the `ord`-norm of the unmasked elements along `dim` (`eps` default 1e-12 bounds the norm below); masked-out results are 0. */
+  /**
+   * Divides by the `ord`-norm of the unmasked elements along `dim` (both required; `eps`, default
+   * 1e-12, bounds the norm below); masked-out results are 0. `dtype=null`, `mask=null`.
+   */
   normalize: functions.maskedNormalize,
-  /** The (lower) median of the unmasked elements along `dim` (default -1). */
+  /**
+   * The (lower) median of the unmasked elements along `dim` (default -1); `keepdim=false`,
+   * `dtype=null`, `mask=null`.
+   */
   median: functions.maskedMedian,
-  /** The running sum along `dim`, masked-out elements counting as 0. */
+  /** The running sum along `dim`, masked-out elements counting as 0; `dtype=null`, `mask=null`. */
   cumsum: functions.maskedCumsum,
-  /** The running product along `dim`, masked-out elements counting as 1. */
+  /** The running product along `dim`, masked-out elements counting as 1; `dtype=null`, `mask=null`. */
   cumprod: functions.maskedCumprod,
-  /** Softmax along `dim` over the unmasked elements; masked-out positions get 0. */
+  /** Softmax along `dim` over the unmasked elements, masked-out positions 0; `dtype=null`, `mask=null`. */
   softmax: functions.maskedSoftmax,
-  /** ln softmax along `dim` over the unmasked elements. */
+  /** ln softmax along `dim` over the unmasked elements; `dtype=null`, `mask=null`. */
   logSoftmax: functions.maskedLogSoftmax,
-  /** Softmax of −input along `dim` over the unmasked elements; masked-out positions get 0. */
+  /** Softmax of −input along `dim` over the unmasked elements, masked-out positions 0; `dtype=null`, `mask=null`. */
   softmin: functions.maskedSoftmin,
-  /** `logaddexp` with `inputMask` / `otherMask` (default null): a masked-out operand counts as −∞. */
+  /**
+   * `logaddexp` with `inputMask` / `otherMask` (default null: every element): a masked-out
+   * operand counts as −∞. `dtype=null` casts both first.
+   */
   logaddexp: functions.maskedLogaddexp,
 };
 
