@@ -167,7 +167,7 @@ export const bernoulli = randomFunctions.bernoulli;
  * `generator` to the global one.
  */
 export const normal = randomFunctions.normal;
-/** Poisson draws with the rates in `input` (same shape and dtype); `generator` defaults to the global one. */
+/** Poisson draws with the rates in `input` (same shape); `generator` defaults to the global one. */
 export const poisson = randomFunctions.poisson;
 /**
  * Triangular-matrix indices: a 2×N int64 tensor of the (row, column) coordinates on and below
