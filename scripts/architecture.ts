@@ -195,9 +195,15 @@ const isInternal = (s: ts.Symbol) =>
 
 /**
  * Public Tensor members (`tensor`) and torch.* values, one level into namespaces, except the
- * `skip`ped ones (`torch`), without a doc comment: "name (file)" lines.
+ * `skip`ped ones (`torch`), without a doc comment: "name (file)" lines; `seen` counts the torch.*
+ * values looked at, `docs` holds their doc text by path ('torch.sum', 'torch.linalg.norm').
  */
-export function undocumented(skip: readonly string[] = []): { tensor: string[]; torch: string[] } {
+export function undocumented(skip: readonly string[] = []): {
+  tensor: string[];
+  torch: string[];
+  seen: number;
+  docs: Map<string, string>;
+} {
   const { program: p, checker } = typed();
   const mod = checker.getSymbolAtLocation(p.getSourceFile(path.join(SRC, 'index.ts'))!)!;
   const exps = checker.getExportsOfModule(mod);
@@ -229,9 +235,13 @@ export function undocumented(skip: readonly string[] = []): { tensor: string[]; 
   }
 
   const torch: string[] = [];
+  let seen = 0;
+  const docs = new Map<string, string>();
   const visit = (prefix: string, sym: ts.Symbol, depth: number) => {
     const s = aliased(sym);
     if (!(s.flags & ts.SymbolFlags.Value) || isInternal(s)) return;
+    seen++;
+    docs.set(`${prefix}${sym.name}`, doc(sym) || doc(s));
     if (!doc(sym) && !doc(s) && !statementDoc(sym)) torch.push(`${prefix}${sym.name}${where(s)}`);
     const decl = s.valueDeclaration;
     if (depth > 0 || !decl || s.flags & ts.SymbolFlags.Class) return;
@@ -240,7 +250,7 @@ export function undocumented(skip: readonly string[] = []): { tensor: string[]; 
     for (const m of checker.getPropertiesOfType(ty)) visit(`${prefix}${sym.name}.`, m, depth + 1);
   };
   for (const e of exps) if (e.name !== 'Tensor' && !skip.includes(e.name)) visit('torch.', e, 0);
-  return { tensor, torch };
+  return { tensor, torch, seen, docs };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {

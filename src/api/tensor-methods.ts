@@ -1148,7 +1148,7 @@ declare module '../tensor/tensor.js' {
     corrcoef(...args: MethodArgs<typeof SIG.corrcoef>): Tensor;
     /** Counts in `bins` equal bins over [min, max] (the data's range where min == max). */
     histc(...args: MethodArgs<typeof SIG.histc>): Tensor;
-    /** [hist, bin_edges]: counts (or weights, or a density) per bin. */
+    /** `[hist, bin_edges]`: counts (or weights, or a density) per bin. */
     histogram(...args: MethodArgs<typeof SIG.histogram>): [Tensor, Tensor];
     /** In-place `indexAdd`: updates this tensor and returns it. */
     indexAdd_(...args: MethodArgs<typeof MSIG.indexAdd_>): Tensor;

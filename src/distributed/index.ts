@@ -43,9 +43,11 @@ export class Work implements PromiseLike<undefined> {
     await this.promise;
     return true;
   }
+  /** Whether the operation has finished (successfully or not), without waiting. */
   isCompleted(): boolean {
     return this.done;
   }
+  /** The error the operation failed with, or undefined while it runs or when it succeeded. */
   exception(): unknown {
     return this.error;
   }
@@ -178,6 +180,7 @@ function current(label: string, g: unknown = null): Group {
 
 /** torch.distributed.group.WORLD: the default (and only) process group. */
 export const WORLD: ProcessGroup = Object.freeze({ name: 'WORLD' as const });
+/** A process group handle: `WORLD` (every rank) is the one torchts has; `group` arguments take it or null. */
 export interface ProcessGroup {
   readonly name: 'WORLD';
 }

@@ -11,6 +11,7 @@ import type { DType } from '../tensor/dtype.js';
 
 /** Raised by torch.distributed: no MPI, a timed-out peer, shapes that differ across ranks. */
 export class DistributedError extends Error {
+  /** 'DistributedError' (what `err.name` and stack traces show). */
   override name = 'DistributedError';
 }
 

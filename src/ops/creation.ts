@@ -16,12 +16,18 @@ import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { state } from '../tensor/state.js';
 import { E, emptyTensor, ewise, Tensor } from './core.js';
 
+/** The keyword options of the factories (`torch.zeros(size, { dtype, device, requiresGrad })`). */
 export interface TensorOptions {
+  /** The dtype (default: inferred from the data, or the default float dtype). */
   dtype?: DTypeLike;
+  /** Where the tensor lives (default 'cpu'). */
   device?: DeviceLike;
+  /** Whether autograd records operations on it (default false). */
   requiresGrad?: boolean;
 }
+/** `TensorOptions` plus the random stream of the random factories. */
 export interface RandomOptions extends TensorOptions {
+  /** The generator to draw from (default: the global one, seeded by `torch.manualSeed`). */
   generator?: Generator;
 }
 
@@ -37,6 +43,7 @@ const shapeOf = (s: number | readonly number[], rest: number[]): number[] => {
   return shape;
 };
 
+/** The data `torch.tensor` takes: a number, boolean or bigint, or nested arrays of them. */
 export type NestedNumbers = number | boolean | bigint | NestedNumbers[];
 
 /** torch.tensor(data): nested arrays, numbers, booleans or a typed array. Infers the dtype. */

@@ -27,6 +27,7 @@ import {
 import { mean, sum } from './reduce.js';
 import { movedim, reshape, squeeze, unsqueeze } from './shape.js';
 
+/** How a loss reduces its per-element values: their mean (PyTorch's default), sum, or none (kept). */
 export type Reduction = 'mean' | 'sum' | 'none';
 
 function reduce(x: Tensor, r: Reduction = 'mean'): Tensor {

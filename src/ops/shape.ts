@@ -159,6 +159,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   return record1('permute', out, [x], (g) => [permute(g, inv)]);
 }
 
+/** A view with dims `d0` and `d1` swapped (a 0-d tensor is returned as it is). */
 export function transpose(x: Tensor, d0: number, d1: number): Tensor {
   const r = x.dim();
   if (r === 0) return x;

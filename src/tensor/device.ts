@@ -14,17 +14,20 @@ export class Device {
     readonly type: DeviceType,
     readonly index: number | null = null,
   ) {}
+  /** The type, with ':index' when it has one: 'cpu', 'webgpu', 'webgpu:0' (PyTorch's str(device)). */
   toString(): string {
     return this.index === null ? this.type : `${this.type}:${this.index}`;
   }
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return `device(type='${this.type}'${this.index === null ? '' : `, index=${this.index}`})`;
   }
+  /** Whether `o` is the same device: same type and index (no index counting as 0). */
   equals(o: Device): boolean {
     return this.type === o.type && (this.index ?? 0) === (o.index ?? 0);
   }
 }
 
+/** A device or its name ('cpu', 'webgpu', 'cuda', 'webgpu:0', ...), wherever a device is taken. */
 export type DeviceLike = Device | string;
 
 registerType(

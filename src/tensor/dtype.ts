@@ -11,7 +11,9 @@
  */
 import { registerType } from '../signature/bind.js';
 
+/** The dtypes torchts has, by PyTorch's canonical names (int64 is stored as int32, range-checked). */
 export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
+/** A dtype name or one of PyTorch's aliases ('long', 'int', 'float', 'double', 'short', 'char', 'byte'). */
 export type DTypeLike = DType | 'long' | 'int' | 'float' | 'double' | 'short' | 'char' | 'byte';
 
 export type TypedArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array;

@@ -14,6 +14,7 @@ export class Generator {
   constructor(seed?: number) {
     this.manualSeed(seed ?? defaultSeed());
   }
+  /** Reseeds this generator (and restarts its stream); returns it. */
   manualSeed(seed: number | bigint): this {
     if (typeof seed !== 'bigint' && !Number.isSafeInteger(seed))
       throw new TypeError(
@@ -25,6 +26,7 @@ export class Generator {
     this.offset = 0;
     return this;
   }
+  /** The seed this generator was last seeded with. */
   initialSeed(): number {
     return this.initial;
   }
@@ -34,9 +36,11 @@ export class Generator {
     this.offset += n;
     return r;
   }
+  /** A snapshot of the stream position (seed words and offset) for `setState`. */
   getState(): { seed: [number, number]; offset: number } {
     return { seed: [...this.seed], offset: this.offset };
   }
+  /** Restores a position taken with `getState`, so the same draws repeat; returns this generator. */
   setState(s: { seed: readonly [number, number]; offset: number }): this {
     this.seed = [s.seed[0], s.seed[1]];
     this.offset = s.offset;

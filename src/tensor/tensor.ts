@@ -116,6 +116,11 @@ const bound = {
   ),
 };
 
+/**
+ * torch.Tensor: an n-dimensional array of one dtype on one device, a view over reference-counted
+ * storage, with autograd (`requiresGrad`, `grad`, `backward()`). Made by the factories
+ * (`torch.tensor`, `zeros`, `randn`, ...); its methods are PyTorch's (`x.sum()`, `x.view(...)`).
+ */
 export class Tensor implements View {
   /** A unique number per Tensor object (for debugging and maps; PyTorch's id()). */
   readonly id = nextId++;
