@@ -36,6 +36,7 @@ import {
   normalizeDType,
   promoteTypes,
   resultType,
+  scalarDType,
 } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -766,7 +767,8 @@ export const functions = {
   full: fn(
     'torch.full',
     'full(int[] size, Scalar fill_value, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False)',
-    (a) => cr.full(a.size, a.fillValue, opts(a)),
+    // PyTorch infers the dtype from the fill value: bool, int64 for an integer, else the default float.
+    (a) => cr.full(a.size, a.fillValue, { ...opts(a), dtype: a.dtype ?? scalarDType(a.fillValue) }),
   ),
   zerosLike: fn(
     'torch.zerosLike',
@@ -1138,12 +1140,12 @@ export const functions = {
   searchsorted: fn(
     'torch.searchsorted',
     'searchsorted(Tensor sorted_sequence, Tensor|Scalar input, *, bool out_int32=False, bool right=False, "left"|"right"? side=None, Tensor? sorter=None)',
-    (a) => so.searchsorted(a.sortedSequence, scalarOr(a.input), a),
+    (a) => int32If(a.outInt32, so.searchsorted(a.sortedSequence, scalarOr(a.input), a)),
   ),
   bucketize: fn(
     'torch.bucketize',
     'bucketize(Tensor|Scalar input, Tensor boundaries, *, bool out_int32=False, bool right=False)',
-    (a) => so.bucketize(scalarOr(a.input), a.boundaries, a.right),
+    (a) => int32If(a.outInt32, so.bucketize(scalarOr(a.input), a.boundaries, a.right)),
   ),
   isin: fn(
     'torch.isin',
@@ -1219,3 +1221,5 @@ export const functions = {
 };
 /** A Scalar argument as a number (a bool is 0 or 1). */
 const scalarOr = (v: Tensor | number | boolean): Tensor | number => (typeof v === 'boolean' ? Number(v) : v);
+/** searchsorted/bucketize's `out_int32`: the indices as int32 instead of int64. */
+const int32If = (yes: boolean, t: Tensor): Tensor => (yes ? pw.cast(t, 'int32') : t);

@@ -66,9 +66,10 @@ export const ones = functions.ones;
  */
 export const empty = functions.empty;
 /**
- * A tensor of the given size filled with `fillValue`. The dtype is the default float dtype
- * (bool for a boolean fill value) unless `dtype` is given; unlike PyTorch an integer fill value
- * does not select int64. Defaults: CPU, `requiresGrad=false`.
+ * A tensor of the given size filled with `fillValue`. Unless `dtype` is given the dtype follows
+ * the fill value, as in PyTorch: bool for a boolean, int64 for an integer number (`7`, and also
+ * `7.0`, which JavaScript cannot tell apart), the default float dtype otherwise. Defaults: CPU,
+ * `requiresGrad=false`.
  * @example
  * ```ts
  * const sevens = torch.full([2, 3], 7);
@@ -461,7 +462,7 @@ export const neg = ops.neg.fn;
 export const negative = ops.negative.fn;
 /** Returns `input` itself (unary plus). */
 export const positive = ops.positive.fn;
-/** −1, 0 or 1 by the sign of each element. */
+/** −1, 0 or 1 by the sign of each element; NaN gives 0, as in PyTorch 1.13. */
 export const sign = ops.sign.fn;
 /** The sign of each element, −1, 0 or 1 (PyTorch's complex-aware `sign`; torchts tensors are real). */
 export const sgn = ops.sgn.fn;
@@ -1143,13 +1144,13 @@ export const uniqueConsecutive = ops.uniqueConsecutive.fn;
  * Where `input` (a tensor or a number) would be inserted into the last dim of
  * `sortedSequence` to keep it sorted: the first such index, or the last with `right=true` /
  * `side='right'` (defaults false / null). `sorter` (default null) gives the sorting indices of
- * an unsorted sequence; `outInt32` (default false) is accepted (indices are int64).
+ * an unsorted sequence; `outInt32` (default false) makes the indices int32 instead of int64.
  */
 export const searchsorted = functions.searchsorted;
 /**
  * The bucket of each element among sorted `boundaries` (the index of the first boundary
- * ≥ it, or > it with `right=true`; default false). `outInt32` (default false) is accepted
- * (indices are int64).
+ * ≥ it, or > it with `right=true`; default false). `outInt32` (default false) makes
+ * the indices int32 instead of int64.
  */
 export const bucketize = functions.bucketize;
 

@@ -601,10 +601,12 @@ abstract class InstanceNorm extends Module {
   weight: Parameter | null;
   /** (C), initialized to zeros; null without `affine`. */
   bias: Parameter | null;
-  /** Running mean (C), a buffer initialized to zeros; null without `trackRunningStats`. */
-  declare runningMean: Tensor | null;
+  /** Running mean (C), a buffer initialized to zeros; null without `trackRunningStats`. PyTorch's state-dict name. */
+  declare running_mean: Tensor | null;
   /** Running variance (C), a buffer initialized to ones; null without `trackRunningStats`. */
-  declare runningVar: Tensor | null;
+  declare running_var: Tensor | null;
+  /** int64 scalar buffer (PyTorch registers it for instance norms too, and never advances it); null without `trackRunningStats`. */
+  declare num_batches_tracked: Tensor | null;
   /** C, the number of channels. */
   readonly numFeatures: number;
   /** Added to the variance for numerical stability (constructor option, default 1e-5). */
@@ -625,8 +627,21 @@ abstract class InstanceNorm extends Module {
     const f = factory(a);
     this.weight = a.affine ? Parameter(ones([a.numFeatures], f)) : null;
     this.bias = a.affine ? Parameter(zeros([a.numFeatures], f)) : null;
-    this.registerBuffer('runningMean', a.trackRunningStats ? zeros([a.numFeatures], f) : null);
-    this.registerBuffer('runningVar', a.trackRunningStats ? ones([a.numFeatures], f) : null);
+    const track = a.trackRunningStats;
+    this.registerBuffer('running_mean', track ? zeros([a.numFeatures], f) : null);
+    this.registerBuffer('running_var', track ? ones([a.numFeatures], f) : null);
+    this.registerBuffer(
+      'num_batches_tracked',
+      track ? zeros([], { device: f.device, dtype: 'int64' }) : null,
+    );
+  }
+  /** camelCase accessor of `running_mean`. */
+  get runningMean(): Tensor | null {
+    return this.running_mean;
+  }
+  /** camelCase accessor of `running_var`. */
+  get runningVar(): Tensor | null {
+    return this.running_var;
   }
   override forward(x: Tensor): Tensor {
     const useInput = this.training || !this.trackRunningStats;

@@ -12,6 +12,7 @@ import {
   allReduceFlat,
   broadcastFlat,
   DistributedError,
+  WORLD,
   type Work,
   worldOrNull,
 } from '../distributed/index.js';
@@ -40,9 +41,13 @@ interface Bucket {
  * the ranks in buckets, overlapped with the rest of backward. `forward` delegates to the wrapped `module`
  * (state dict keys start with `module.`, as PyTorch's).
  *
- * Constructor: `module`, `bucketCapMb` (default 25), `findUnusedParameters` (default false). PyTorch's other
- * options (`deviceIds`, `outputDevice`, `dim`, `broadcastBuffers`, `processGroup`, `checkReduction`,
- * `gradientAsBucketView`, `staticGraph`) are accepted at their positions but have no effect today. Needs
+ * Constructor: `module`, `bucketCapMb` (default 25), `findUnusedParameters` (default false),
+ * `broadcastBuffers` (default true: rank 0's buffers, e.g. BatchNorm's running statistics, are copied to
+ * every rank at each `syncGradients()`, so the next forward starts from them as PyTorch's per-forward
+ * broadcast does). One device per process: `deviceIds` may name at most one device (the process's own; the
+ * module stays where it is) and `outputDevice`/`dim` have nothing to scatter to; `processGroup` is null or
+ * `torch.distributed.group.WORLD` (the only group); `checkReduction` (deprecated in PyTorch),
+ * `gradientAsBucketView` and `staticGraph` (performance hints) change nothing observable. Needs
  * torch.distributed.initProcessGroup() first.
  */
 export class DistributedDataParallel extends Module {
@@ -58,6 +63,8 @@ export class DistributedDataParallel extends Module {
   readonly findUnusedParameters: boolean;
   /** Target bucket size in MB for the gradient all-reduce (constructor option, default 25). */
   readonly bucketCapMb: number;
+  /** Copy rank 0's buffers to every rank at each `syncGradients()` (constructor option, default true). */
+  readonly broadcastBuffers: boolean;
   #synced = false;
   #params: Parameter[] = [];
   #names = new Map<Tensor, string>();
@@ -81,7 +88,16 @@ export class DistributedDataParallel extends Module {
       );
     if (!(a.bucketCapMb > 0))
       throw new RangeError(`${LABEL}: bucketCapMb must be positive, got ${a.bucketCapMb}`);
+    if (a.deviceIds !== null && a.deviceIds.length > 1)
+      throw new RangeError(
+        `${LABEL}: deviceIds lists ${a.deviceIds.length} devices; torchts runs one device per process (start one rank per device)`,
+      );
+    if (a.processGroup !== null && a.processGroup !== WORLD)
+      throw new DistributedError(
+        `${LABEL}: only the default group (torch.distributed.group.WORLD) is supported`,
+      );
     this.module = a.module;
+    this.broadcastBuffers = a.broadcastBuffers;
     this.findUnusedParameters = a.findUnusedParameters;
     this.bucketCapMb = a.bucketCapMb;
     const seen = new Set<Tensor>();
@@ -139,6 +155,16 @@ export class DistributedDataParallel extends Module {
       throw new DistributedError(
         `${LABEL}: the ranks' modules differ (parameter/buffer count or shapes): this rank has ${state.length} tensors (${state.map((t) => `[${t.shape.join(', ')}]`).join(', ')})`,
       );
+    for (const ts of groups.values()) await broadcastFlat(ts, 0, LABEL, false);
+  }
+
+  /** Rank 0's buffers to every rank, one broadcast per dtype/device group. */
+  async #broadcastBuffers(): Promise<void> {
+    const groups = new Map<string, Tensor[]>();
+    for (const t of this.module.buffers()) {
+      const k = `${t.dtype}@${t.device}`;
+      groups.set(k, [...(groups.get(k) ?? []), t]);
+    }
     for (const ts of groups.values()) await broadcastFlat(ts, 0, LABEL, false);
   }
 
@@ -223,6 +249,7 @@ export class DistributedDataParallel extends Module {
     }
     try {
       for (const b of this.#buckets) await b.work!;
+      if (this.broadcastBuffers) await this.#broadcastBuffers();
       if (this.findUnusedParameters) {
         // Parameters no rank used keep no gradient (as PyTorch's globally unused parameters).
         const used = tensor(

@@ -66,7 +66,7 @@ export class ModelStatistics {
    */
   toString(): string {
     const col = (s: string, w: number) => (s.length >= w ? `${s} ` : s.padEnd(w));
-    const lines = [RULE, col('Layer (type:depth-idx)', 40) + col('Output Shape', 25) + 'Param #', RULE];
+    const lines = [RULE, `${col('Layer (type:depth-idx)', 40)}${col('Output Shape', 25)}Param #`, RULE];
     for (const r of this.summaryList) {
       const name =
         r.depth === 0

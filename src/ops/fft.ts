@@ -132,7 +132,7 @@ function scaleOf(norm: string | null, sizes: readonly number[], hermitian: boole
   return (mode === 'backward') !== hermitian ? 1 / n : 1;
 }
 
-const realOnly = (x: Tensor, name: string): Tensor => {
+const realOnly = (x: Tensor, _name: string): Tensor => {
   if (!isFloat(x.dtype)) return pw.cast(x, floatOf(x.dtype));
   return x;
 };

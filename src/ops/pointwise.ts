@@ -41,7 +41,8 @@ export function neg(x: Tensor): Tensor {
   return record1('neg', out, [x], (g) => [neg(g)]);
 }
 export const abs = unary('abs', E.abs, (x) => sign(x), 'same');
-export const sign = unary('sign', E.sign, null, 'same');
+/** sign: -1, 0 or 1; NaN gives 0, as PyTorch 1.13's (0 < x) - (x < 0). */
+export const sign = unary('sign', (x) => E.where(E.isnan(x), 0, E.sign(x)), null, 'same');
 export const exp = unary('exp', E.exp, (_x, o) => o);
 export const expm1 = unary('expm1', E.expm1, (_x, o) => add(o, 1));
 export const log = unary('log', E.log, (x) => reciprocal(x));

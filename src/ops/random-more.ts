@@ -202,17 +202,17 @@ export function poisson(rates: Tensor, g: Generator | null): Tensor {
   };
   // Inversion: count of k with u > F(k).
   const u0 = draw();
-  let pk = ewise('poisson', (l) => E.exp(E.neg(l)), [lam], 'float32');
+  let pk = ewise('poisson', (l) => E.exp(E.neg(l)), [lam], lam.dtype);
   let cdf = pk;
-  let cnt = ewise('poisson', (u, c) => E.cast('f32', E.gt(u, c)), [u0, cdf], 'float32');
+  let cnt = ewise('poisson', (u, c) => E.cast('f32', E.gt(u, c)), [u0, cdf], lam.dtype);
   for (let i = 1; i < INVERSION_TERMS; i++) {
-    const npk = ewise('poisson', (p, l) => E.mul(p, E.div(l, i)), [pk, lam], 'float32');
-    const ncdf = ewise('poisson', (c, p) => E.add(c, p), [cdf, npk], 'float32');
+    const npk = ewise('poisson', (p, l) => E.mul(p, E.div(l, i)), [pk, lam], lam.dtype);
+    const ncdf = ewise('poisson', (c, p) => E.add(c, p), [cdf, npk], lam.dtype);
     const ncnt = ewise(
       'poisson',
       (n, u, c) => E.add(n, E.cast('f32', E.gt(u, c))),
       [cnt, u0, ncdf],
-      'float32',
+      lam.dtype,
     );
     if (pk !== cdf) pk.dispose();
     cdf.dispose();
@@ -224,7 +224,7 @@ export function poisson(rates: Tensor, g: Generator | null): Tensor {
   pk.dispose();
   cdf.dispose();
   // PTRS for large rates: result -1 until a round accepts.
-  let res = ewise('poisson', (l) => E.where(E.lt(l, 10), 0, -1), [lam], 'float32');
+  let res = ewise('poisson', (l) => E.where(E.lt(l, 10), 0, -1), [lam], lam.dtype);
   for (let r = 0; r < PTRS_ROUNDS; r++) {
     const u = draw();
     const v = draw();
@@ -251,12 +251,12 @@ export function poisson(rates: Tensor, g: Generator | null): Tensor {
         return E.where(E.and(E.lt(prev, 0), accept), kk, prev);
       },
       [res, lam, u, v],
-      'float32',
+      lam.dtype,
     );
     res.dispose();
     res = next;
   }
-  const out = ewise('poisson', (l, c, p) => E.where(E.lt(l, 10), c, E.max(p, 0)), [lam, cnt, res], 'float32');
+  const out = ewise('poisson', (l, c, p) => E.where(E.lt(l, 10), c, E.max(p, 0)), [lam, cnt, res], lam.dtype);
   cnt.dispose();
   res.dispose();
   for (const t of drawn) t.dispose();

@@ -26,6 +26,8 @@ interface Train {
   ddp: number;
   noSync: number;
   moved: number;
+  bufSpread: number;
+  bufSpreadOff: number;
 }
 
 function expectRanks(r: MpiRun, n: number, scenarios: string[]) {
@@ -49,6 +51,8 @@ function expectRanks(r: MpiRun, n: number, scenarios: string[]) {
       expect(t.moved).toBeGreaterThan(1e-3); // the weights trained
       expect(t.ddp).toBeLessThan(2e-6); // DDP on N ranks = one process on the N*B batch
       expect(t.noSync).toBeLessThan(2e-6); // noSync accumulation over two half batches too
+      expect(t.bufSpread).toBe(0); // broadcastBuffers: rank 0's running stats on every rank
+      expect(t.bufSpreadOff).toBeGreaterThan(0.01); // ... and not without it
     }
   }
 }

@@ -244,7 +244,36 @@ async function train(device: string, steps: number, B: number) {
   };
   // the weights did move (the comparison is not between untouched copies)
   const moved = await ref.fc1.weight.sub(net0).abs().max().item();
-  out({ scenario: `train-${device}`, ddp: await diff(net), noSync: await diff(acc), moved });
+  out({
+    scenario: `train-${device}`,
+    ddp: await diff(net),
+    noSync: await diff(acc),
+    moved,
+    ...(await buffers(device)),
+  });
+}
+
+/**
+ * broadcastBuffers: every rank sees other data, so BatchNorm's running mean differs per rank after
+ * a forward; syncGradients copies rank 0's to every rank (spread 0), unless broadcastBuffers is false.
+ */
+async function buffers(device: string) {
+  const spread = async (broadcastBuffers: boolean) => {
+    torch.manualSeed(7);
+    const bn = new nn.Sequential(new nn.Linear(3, 4), new nn.BatchNorm1d(4)).to(device);
+    const m = new nn.parallel.DistributedDataParallel(bn, { broadcastBuffers });
+    await m.ready;
+    m(torch.randn([8, 3], { device }).add(rank))
+      .sum()
+      .backward();
+    await m.syncGradients();
+    const rm = (bn.at(1) as torch.nn.BatchNorm1d).runningMean!;
+    const [hi, lo] = [rm.clone(), rm.clone()];
+    await dist.allReduce(hi, 'max');
+    await dist.allReduce(lo, 'min');
+    return hi.sub(lo).abs().max().item();
+  };
+  return { bufSpread: await spread(true), bufSpreadOff: await spread(false) };
 }
 
 for (const s of scenarios) {

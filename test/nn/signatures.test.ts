@@ -990,7 +990,7 @@ describe('Module methods and nn.utils bind PyTorch parameter lists', () => {
       const m = new Net();
       const ps = m.parameters();
       ps.forEach((p, i) => {
-        p.grad = torch.full(p.shape, i + 1);
+        p.grad = torch.full(p.shape, i + 1, { dtype: 'float32' });
       });
       return ps;
     };
