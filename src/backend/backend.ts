@@ -322,6 +322,20 @@ export interface Routines {
   logSoftmax(x: View, out: View): void;
   /** Its gradient: dx = g - exp(out) * sum(g) per row; g, out, dx [M, C] contiguous. */
   logSoftmaxBackward(g: View, out: View, dx: View): void;
+  // --- perfmlp ---
+  /**
+   * logSoftmaxNllReduced's backward: grad [N, C] = (probs - onehot(t_n)) * g * scale, and
+   * 0 * g * scale in rows whose target is ignoreIndex; probs and grad [N, C] contiguous, target [N] (int), g and scale
+   * one element each. Reference: the same expression through `elementwise` (ops/fused.ts).
+   */
+  logSoftmaxNllReducedBackward(
+    probs: View,
+    target: View,
+    ignoreIndex: number,
+    g: View,
+    scale: View,
+    grad: View,
+  ): void;
 }
 
 // ── optim (helper optim) ──

@@ -124,6 +124,11 @@ function fusedReduced(
     // Same expression as the per-row path: ignored rows give 0 * (g * scale). Plain views, no
     // temporary tensors: one dispatch, nothing left for the GC.
     const grad = emptyTensor([N, C], 'float32', logits.device);
+    const direct = grad.backend.routines?.logSoftmaxNllReducedBackward;
+    if (direct) {
+      direct(probs, target, ignoreIndex, g, scale, grad);
+      return [grad];
+    }
     const bcast = (v: View): View => ({ ...v, shape: [N, C], strides: [0, 0] });
     grad.backend.elementwise(
       E.mul(

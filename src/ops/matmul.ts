@@ -2,13 +2,15 @@
  * Matrix products on the one `Backend.matmul` primitive. Transposes are views (strides), never
  * copies: the backward's x^T @ dy and dy @ W arrive at the kernel as strided operands.
  */
+
+import type { View } from '../backend/backend.js';
 import { isFloat } from '../tensor/dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { isGradEnabled } from '../tensor/state.js';
 import { broadcastShapes, checkSameDevice, emptyTensor, expandView, record1, type Tensor } from './core.js';
 import { add, gt, mul } from './pointwise.js';
 import { sumTo } from './reduce.js';
-import { expand, reshape, squeeze, transpose, unsqueeze } from './shape.js';
+import { reshape, squeeze, transpose, unsqueeze } from './shape.js';
 
 function checkFloat(op: string, ...ts: Tensor[]): void {
   for (const t of ts)
@@ -18,10 +20,24 @@ function checkFloat(op: string, ...ts: Tensor[]): void {
       );
 }
 
-/** Batched product of tensors with >= 2 dims (batch dims broadcast), optional fused bias/relu. */
-function bmmRaw(op: string, a: Tensor, b: Tensor, bias?: Tensor, activation?: 'relu'): Tensor {
-  checkSameDevice(op, bias ? [a, b, bias] : [a, b]);
-  checkFloat(op, a, b);
+/**
+ * Batched product of tensors with >= 2 dims (batch dims broadcast), optional fused bias/relu.
+ * `bT`: multiply by b's last two dims transposed, as a plain strided view (F.linear's W^T),
+ * so no transpose op is recorded or run.
+ */
+function bmmRaw(op: string, a: Tensor, b0: Tensor, bias?: Tensor, activation?: 'relu', bT = false): Tensor {
+  checkSameDevice(op, bias ? [a, b0, bias] : [a, b0]);
+  checkFloat(op, a, b0);
+  const r = b0.dim();
+  const b: View = bT
+    ? {
+        storage: b0.storage,
+        dtype: b0.dtype,
+        shape: [...b0.shape.slice(0, -2), b0.shape[r - 1], b0.shape[r - 2]],
+        strides: [...b0.strides.slice(0, -2), b0.strides[r - 1], b0.strides[r - 2]],
+        offset: b0.offset,
+      }
+    : b0;
   const [M, K] = a.shape.slice(-2);
   const [K2, N] = b.shape.slice(-2);
   if (K !== K2)
@@ -106,8 +122,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, activati
     throw new ShapeError(
       `linear: bias of shape ${fmtShape(bias.shape)} does not match weight ${fmtShape(weight.shape)}`,
     );
-  const wT = mT(weight);
-  const out = bmmRaw('linear', x, expand(wT, wT.shape), bias ?? undefined, activation);
+  const out = bmmRaw('linear', x, weight, bias ?? undefined, activation, true);
   const relu = activation === 'relu';
   return record1('linear', out, [x, weight, bias], (g0) => {
     const g = relu ? mul(g0, gt(out.detach(), 0)) : g0;

@@ -53,8 +53,13 @@ const NP = 4;
 const READY = 5;
 const JOB = 6;
 const JOB_LEN = 13;
-/** How long an idle worker polls for the next job before it sleeps. */
-const SPIN_MS = 0.5;
+/**
+ * How long an idle worker polls for the next job before it sleeps: long enough for the products
+ * that follow each other directly (a linear's dW then dx), short against the gaps between a
+ * step's layers. 0.5 ms cost the quickstart MLP ~3 ms of CPU per step (five polls per step on a
+ * loaded 2-vCPU machine: 17.9 against 14.7 ms CPU/step with 0.05 ms, medians of 3).
+ */
+const SPIN_MS = 0.05;
 /**
  * The B panels are cut into this many chunks that both threads take from one counter, so a
  * worker that is slow to wake (or whose core is busy) only delays the product by one chunk.

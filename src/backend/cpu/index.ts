@@ -492,7 +492,7 @@ export const cpuBackend: Backend & { readSync(v: View): TypedArray } = {
   random,
   linalg,
   synchronize: async () => {},
-  routines: cpuRoutines({ alloc, elementwise, release }),
+  routines: cpuRoutines({ alloc, elementwise, release, matmul, reduce }),
   // ── sort/misc (helper sortmisc) ──
   sort: sortRows,
 };

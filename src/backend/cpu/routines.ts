@@ -14,38 +14,65 @@ type ProgramFn = (...args: number[]) => void;
 /** Compiled update programs by structure (constants are parameters): a handful per optimizer. */
 const programs = new Map<string, ProgramFn | null>();
 
+/**
+ * Cross-entropy rows of logits [N, C] (any strides) against int targets [N]: each row's softmax
+ * into probs [N, C] (contiguous), its loss lse - x[t] into loss[n] when given (0 for an ignored
+ * row); returns the loss summed over the rows not ignored (in double) and how many there are.
+ */
+function crossEntropyRows(
+  logits: View,
+  target: View,
+  ignoreIndex: number,
+  probs: View,
+  loss: View | null,
+): { sum: number; count: number } {
+  const [N, C] = logits.shape;
+  const [rs, cs] = logits.strides;
+  const x = arr(logits);
+  const t = arr(target);
+  const l = loss ? arr(loss) : null;
+  const p = arr(probs);
+  let sum = 0;
+  let count = 0;
+  for (let n = 0; n < N; n++) {
+    const base = logits.offset + n * rs;
+    let m = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < C; c++) {
+      const v = x[base + c * cs];
+      if (v > m || v !== v) m = v;
+    }
+    // exp once per element (into probs), then scaled by 1 / sum.
+    const po = probs.offset + n * C;
+    let s = 0;
+    for (let c = 0; c < C; c++) {
+      const e = Math.exp(x[base + c * cs] - m);
+      p[po + c] = e;
+      s += e;
+    }
+    const lse = m + Math.log(s);
+    const inv = 1 / s;
+    for (let c = 0; c < C; c++) p[po + c] *= inv;
+    const k = t[target.offset + n * target.strides[0]];
+    let ln = 0;
+    if (k !== ignoreIndex) {
+      if (k < 0 || k >= C)
+        throw new RangeError(`cross_entropy: Target ${k} is out of bounds (number of classes ${C}).`);
+      ln = lse - x[base + k * cs];
+      sum += ln;
+      count++;
+    }
+    if (l) l[loss!.offset + n] = ln;
+  }
+  return { sum, count };
+}
+
 /** The CPU's fused routines, over the backend's own alloc/elementwise/release (index.ts). */
 export const cpuRoutines = (
-  cpuBackend: Pick<Backend, 'alloc' | 'elementwise' | 'release'>,
+  cpuBackend: Pick<Backend, 'alloc' | 'elementwise' | 'release' | 'matmul' | 'reduce'>,
 ): Partial<Routines> => ({
   /** One pass per row: max, sum of exp, loss = lse - x[t], and the softmax for the backward. */
   logSoftmaxNll(logits, target, ignoreIndex, loss, probs) {
-    const [N, C] = logits.shape;
-    const [rs, cs] = logits.strides;
-    const x = arr(logits);
-    const t = arr(target);
-    const l = arr(loss);
-    const p = arr(probs);
-    for (let n = 0; n < N; n++) {
-      const base = logits.offset + n * rs;
-      let m = Number.NEGATIVE_INFINITY;
-      for (let c = 0; c < C; c++) {
-        const v = x[base + c * cs];
-        if (v > m || v !== v) m = v;
-      }
-      let s = 0;
-      for (let c = 0; c < C; c++) s += Math.exp(x[base + c * cs] - m);
-      const lse = m + Math.log(s);
-      const po = probs.offset + n * C;
-      for (let c = 0; c < C; c++) p[po + c] = Math.exp(x[base + c * cs] - lse);
-      const k = t[target.offset + n * target.strides[0]];
-      if (k === ignoreIndex) l[loss.offset + n] = 0;
-      else {
-        if (k < 0 || k >= C)
-          throw new RangeError(`cross_entropy: Target ${k} is out of bounds (number of classes ${C}).`);
-        l[loss.offset + n] = lse - x[base + k * cs];
-      }
-    }
+    crossEntropyRows(logits, target, ignoreIndex, probs, loss);
   },
 
   /**
@@ -155,5 +182,41 @@ export const cpuRoutines = (
         for (let oh = 0; oh < OH; oh++)
           for (let ow = 0; ow < OW; ow++, o++) d[base + is[o]] = gs[gb + oh * gH + ow * gW];
       }
+  },
+  // --- perfmlp ---
+  /**
+   * 'mean'/'sum' cross-entropy in the rows' pass: out = [loss, scale], scale = 1 / count for
+   * 'mean' (a mean over no rows is NaN, its scale Infinity, as the WebGPU kernel), 1 for 'sum'.
+   */
+  logSoftmaxNllReduced(logits, target, ignoreIndex, reduction, out, probs) {
+    const { sum, count } = crossEntropyRows(logits, target, ignoreIndex, probs, null);
+    const o = arr(out);
+    const mean = reduction === 'mean';
+    o[out.offset] = mean ? sum / count : sum;
+    o[out.offset + out.strides[0]] = mean ? 1 / count : 1;
+  },
+
+  /** One loop over [N, C]: the integer targets keep the elementwise form off the SIMD path. */
+  logSoftmaxNllReducedBackward(probs, target, ignoreIndex, g, scale, grad) {
+    const [N, C] = probs.shape;
+    const p = arr(probs);
+    const t = arr(target);
+    const d = arr(grad);
+    const f = arr(g)[g.offset] * arr(scale)[scale.offset];
+    for (let n = 0; n < N; n++) {
+      const k = t[target.offset + n * target.strides[0]];
+      const po = probs.offset + n * C;
+      const o = grad.offset + n * C;
+      if (k === ignoreIndex)
+        d.fill(0 * f, o, o + C); // as the elementwise form: NaN when f is
+      else for (let c = 0; c < C; c++) d[o + c] = (p[po + c] - (c === k ? 1 : 0)) * f;
+    }
+  },
+
+  /** dW = g^T @ x (g's transpose is a strided view) and db = g's column sums: no op-level temporaries. */
+  linearGrads(g, x, dW, db) {
+    const gT: View = { ...g, shape: [g.shape[1], g.shape[0]], strides: [g.strides[1], g.strides[0]] };
+    cpuBackend.matmul(gT, x, dW);
+    if (db) cpuBackend.reduce('sum', gT, 1, db);
   },
 });
