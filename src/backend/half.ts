@@ -44,7 +44,7 @@ function relabel(a: unknown, out: View[] | null): unknown {
     });
     return changed ? r : a;
   }
-  if (typeof a === 'object' && a !== null && !('k' in a)) {
+  if (typeof a === 'object' && a !== null && !('k' in a) && !ArrayBuffer.isView(a)) {
     // An options object holding views (matmul's { bias }).
     let r: Record<string, unknown> | null = null;
     for (const [k, v] of Object.entries(a)) {
@@ -58,16 +58,26 @@ function relabel(a: unknown, out: View[] | null): unknown {
 
 const IDENTITY: Ex = { k: 'in', i: 0 };
 
+/** Whether `a` is or holds a 16-bit view (no allocation: the float32 path's only cost). */
+function hasHalf(a: unknown): boolean {
+  if (typeof a !== 'object' || a === null) return false;
+  if (isView(a)) return isHalf(a.dtype);
+  if (Array.isArray(a)) {
+    for (const x of a) if (hasHalf(x)) return true;
+    return false;
+  }
+  if ('k' in a || ArrayBuffer.isView(a)) return false; // an Ex, a typed array
+  for (const k in a) if (hasHalf((a as Record<string, unknown>)[k])) return true;
+  return false;
+}
+
 function wrap<F extends (...args: never[]) => unknown>(be: Backend, f: F, writes?: readonly number[]): F {
   return function (this: unknown, ...args: unknown[]) {
-    const written: View[] = [];
     let any = false;
-    const mapped = args.map((a, i) => {
-      const y = relabel(a, !writes || writes.includes(i) ? written : null);
-      any ||= y !== a;
-      return y;
-    });
+    for (let i = 0; i < args.length && !any; i++) any = hasHalf(args[i]);
     if (!any) return f.apply(this, args as never[]);
+    const written: View[] = [];
+    const mapped = args.map((a, i) => relabel(a, !writes || writes.includes(i) ? written : null));
     const r = f.apply(this, mapped as never[]);
     for (const v of written) be.elementwise(IDENTITY, [v], v); // round to 16 bits in place
     return r;
