@@ -14,7 +14,7 @@ import { isHalf } from '../tensor/dtype.js';
 import type { Backend, View } from './backend.js';
 import type { Ex } from './expr.js';
 
-/** Argument positions each primitive writes (the rest are read); routines: every view argument. */
+/** Argument positions each primitive writes (the rest are read). */
 const WRITES: Record<string, readonly number[]> = {
   reduce: [3],
   matmul: [2],
@@ -23,6 +23,21 @@ const WRITES: Record<string, readonly number[]> = {
   random: [1],
   linalg: [2],
   sort: [2],
+};
+/** The same for the routines (backend.ts `Routines`); one not listed rounds every view it is given. */
+const ROUTINE_WRITES: Record<string, readonly number[]> = {
+  logSoftmaxNll: [3, 4],
+  updateInPlace: [1],
+  logSoftmaxNllReduced: [4, 5],
+  linearGrads: [2, 3],
+  attention: [6, 7],
+  attentionBackward: [9, 10, 11],
+  maxPool2dDisjoint: [5, 6],
+  maxPool2dDisjointBackward: [2],
+  layerNorm: [4, 5, 6],
+  layerNormBackward: [5, 6, 7],
+  logSoftmax: [1],
+  logSoftmaxBackward: [2],
 };
 
 const isView = (a: unknown): a is View =>
@@ -94,6 +109,7 @@ export function installHalf<B extends Backend>(be: B): B {
   const routines = be.routines as Record<string, unknown> | undefined;
   if (routines)
     for (const [name, f] of Object.entries(routines))
-      if (typeof f === 'function') routines[name] = wrap(be, f as (...a: never[]) => unknown);
+      if (typeof f === 'function')
+        routines[name] = wrap(be, f as (...a: never[]) => unknown, ROUTINE_WRITES[name]);
   return be;
 }
