@@ -322,6 +322,20 @@ export interface Routines {
   logSoftmax(x: View, out: View): void;
   /** Its gradient: dx = g - exp(out) * sum(g) per row; g, out, dx [M, C] contiguous. */
   logSoftmaxBackward(g: View, out: View, dx: View): void;
+  // --- perfgpt ---
+  /**
+   * logSoftmaxNllReduced's gradient in one pass: grad [N, C] = (probs - onehot(target)) * g *
+   * scale, zero rows where target == ignoreIndex; g, scale 0-d (the loss gradient, out[1]);
+   * probs, grad contiguous. Reference: ops/fused.ts's elementwise expression.
+   */
+  logSoftmaxNllBackward(
+    probs: View,
+    target: View,
+    ignoreIndex: number,
+    g: View,
+    scale: View,
+    grad: View,
+  ): void;
 }
 
 // ── optim (helper optim) ──

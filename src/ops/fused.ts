@@ -121,9 +121,14 @@ function fusedReduced(
       const rowScale = mul(mul(g, scale), ewise('valid', valid, [t2], 'float32'));
       return [mul(sub(softmax(logits, 1), onehot), rowScale)];
     }
+    const grad = emptyTensor([N, C], 'float32', logits.device);
+    const rb = grad.backend.routines?.logSoftmaxNllBackward;
+    if (rb && g.dtype === 'float32') {
+      rb(probs, target, ignoreIndex, g, scale, grad); // one pass (CPU: the expression's int compare runs in JS)
+      return [grad];
+    }
     // Same expression as the per-row path: ignored rows give 0 * (g * scale). Plain views, no
     // temporary tensors: one dispatch, nothing left for the GC.
-    const grad = emptyTensor([N, C], 'float32', logits.device);
     const bcast = (v: View): View => ({ ...v, shape: [N, C], strides: [0, 0] });
     grad.backend.elementwise(
       E.mul(

@@ -4,6 +4,7 @@ import { isContiguousView, numelOf, programKey, programWidth } from '../backend.
 import { constantsOf } from '../expr.js';
 import { attention, attentionBackward } from './attention.js';
 import { heapModule, wasmKernels } from './heap.js';
+import { layerNorm, layerNormBackward, logSoftmaxNllBackward, logSoftmaxNllReduced } from './rows.js';
 import { type CpuStorage, heapAddr } from './storage.js';
 import { programFn } from './wasm/ewise-kernel.js';
 
@@ -156,4 +157,9 @@ export const cpuRoutines = (
           for (let ow = 0; ow < OW; ow++, o++) d[base + is[o]] = gs[gb + oh * gH + ow * gW];
       }
   },
+  // --- perfgpt ---
+  layerNorm,
+  layerNormBackward,
+  logSoftmaxNllReduced,
+  logSoftmaxNllBackward,
 });
