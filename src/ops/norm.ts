@@ -178,6 +178,8 @@ function fusedLayerNorm(
 ): Tensor | null {
   const r = input.backend.routines;
   if (fusedLnDisabled || !r?.layerNorm || !r.layerNormBackward || input.numel() === 0) return null;
+  // The routines are float32 (float64 and the 16-bit types take the composed path).
+  if ([input, weight, bias].some((t) => t && t.dtype !== 'float32')) return null;
   checkSameDevice('layer_norm', [input, ...[weight, bias].filter((t): t is Tensor => !!t)]);
   const D = dims.reduce((a, d) => a * input.shape[d], 1);
   const M = input.numel() / D;

@@ -310,13 +310,22 @@ function fusedBackward(
   let ghPass: View = ghN ?? zeros; // dh of the next step (in processing order) that is not rec
   let gc: View = gcN ?? zeros;
   let recIn: View = zeros;
+  // LSTM: the gate activations of every step [T, B, 4H] and tanh(c_t) [T, B, H], two kernels
+  // for the whole layer, so the step kernel (6 columns, each a where-select that evaluates every
+  // branch) is plain arithmetic instead of 6 sigmoids and tanh per column.
+  const lstm = mode === 'LSTM' ? lstmActivations(be, xg, hg, hc, T, B, H, reverse) : null;
   for (let k = T - 1; k >= 0; k--) {
     const t = reverse ? T - 1 - k : k;
     const prev = reverse ? t + 1 : t;
     const sh = [B, nCols, H];
     const ins: View[] = [];
-    for (let g = 0; g < G; g++) ins.push(view(xg, sh, [GH, 0, 1], xg.offset + t * B * GH + g * H));
-    for (let g = 0; g < G; g++) ins.push(view(hg, sh, [GH, 0, 1], t * B * GH + g * H));
+    if (lstm) {
+      for (let g = 0; g < G; g++) ins.push(view(lstm.acts, sh, [GH, 0, 1], t * B * GH + g * H));
+      ins.push(view(lstm.tc, sh, [H, 0, 1], t * slot));
+    } else {
+      for (let g = 0; g < G; g++) ins.push(view(xg, sh, [GH, 0, 1], xg.offset + t * B * GH + g * H));
+      for (let g = 0; g < G; g++) ins.push(view(hg, sh, [GH, 0, 1], t * B * GH + g * H));
+    }
     if (mode === 'GRU') ins.push(view(hc, sh, [H, 0, 1], prev * slot)); // h_prev
     if (mode === 'LSTM') ins.push(view(hc, sh, [H, 0, 1], plane + prev * slot)); // c_prev
     // dh of this step's output: gOut[t] + rec + pass
@@ -357,7 +366,44 @@ function fusedBackward(
   d.dispose();
   zeros.dispose();
   rec.dispose();
+  lstm?.acts.dispose();
+  lstm?.tc.dispose();
   return [dxg, dh0, dc0, dW, db];
+}
+
+/**
+ * The LSTM backward's saved activations, recomputed once per layer: acts [T, B, 4H] = sigmoid
+ * of the i, f, o pre-activations and tanh of g's (xg + hg), tc [T, B, H] = tanh of each step's
+ * stored cell state (a masked row's stored state is its previous one; the step kernel ignores
+ * its dc).
+ */
+function lstmActivations(
+  be: Tensor['backend'],
+  xg: Tensor,
+  hg: Tensor,
+  hc: Tensor,
+  T: number,
+  B: number,
+  H: number,
+  reverse: boolean,
+): { acts: Tensor; tc: Tensor } {
+  const dev = xg.device;
+  const GH = 4 * H;
+  const acts = emptyTensor([T, B, GH], 'float32', dev);
+  const sh = [T * B, 4, H];
+  const st = [GH, H, 1];
+  const pre = E.add(E.input(0), E.input(1));
+  be.elementwise(
+    E.where(E.eq(E.input(2), 2), E.tanh(pre), sig(pre)),
+    [view(xg, sh, st, xg.offset), view(hg, sh, st, 0), view(gateSelector(4, dev), sh, [0, 1, 0], 0)],
+    view(acts, sh, st, 0),
+  );
+  const slot = B * H;
+  const tc = emptyTensor([T, B, H], 'float32', dev);
+  // c after step t: plane 1, slot t + 1 (forward) or t (reverse).
+  const cOff = (T + 1) * slot + (reverse ? 0 : slot);
+  be.elementwise(E.tanh(E.input(0)), [view(hc, [T * slot], [1], cOff)], view(tc, [T * slot], [1], 0));
+  return { acts, tc };
 }
 
 const gateSelCache = new Map<string, Tensor>();
@@ -382,7 +428,8 @@ function gateSelector(n: number, device: Tensor['device']): Tensor {
  */
 function backwardExpr(mode: RnnMode, G: number, masked: boolean): Ex {
   const pre = (g: number) => E.add(E.input(g), E.input(G + g));
-  let i = 2 * G;
+  // LSTM: inputs 0..3 are the gate activations, 4 is tanh(c) (lstmActivations).
+  let i = mode === 'LSTM' ? G + 1 : 2 * G;
   const hPrev = mode === 'GRU' ? E.input(i++) : E.const(0);
   const cPrev = mode === 'LSTM' ? E.input(i++) : null;
   const gh = E.add(E.add(E.input(i), E.input(i + 1)), E.input(i + 2));
@@ -399,12 +446,7 @@ function backwardExpr(mode: RnnMode, G: number, masked: boolean): Ex {
   const on = (e: Ex): Ex => (m ? E.where(m, e, 0) : e);
   const off = (e: Ex): Ex => (m ? E.where(m, 0, e) : E.mul(e, 0));
   if (mode === 'LSTM') {
-    const si = sig(pre(0));
-    const sf = sig(pre(1));
-    const tg = E.tanh(pre(2));
-    const so = sig(pre(3));
-    const c2 = E.add(E.mul(sf, cPrev!), E.mul(si, tg));
-    const tc = E.tanh(c2);
+    const [si, sf, tg, so, tc] = [0, 1, 2, 3, 4].map((j) => E.input(j));
     // total dc = gc + gh * o * (1 - tanh(c)^2)
     const dc = E.add(gcIn!, E.mul(E.mul(gh, so), E.sub(1, E.mul(tc, tc))));
     const di = E.mul(E.mul(dc, tg), E.mul(si, E.sub(1, si)));

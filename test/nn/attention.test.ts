@@ -216,6 +216,39 @@ for (const device of testDevices())
         for (let i = 0; i < 3; i++) await cmp(gg[i]!, gw[i]!, `grad ${i} ${JSON.stringify(Object.keys(o))}`);
       }
     });
+    it.skipIf(device !== 'cpu')(
+      'several query blocks (L = 150 > 64 rows per block): fused = composed, causal and masked',
+      async () => {
+        const q = leaf([1, 2, 150, 8], device, 41);
+        const k = leaf([1, 2, 130, 8], device, 42);
+        const v = leaf([1, 2, 130, 5], device, 43);
+        const fm = torch.randn([150, 130], { generator: new torch.Generator(7) }).to(device);
+        const bm = torch
+          .rand([150, 130], { generator: new torch.Generator(8) })
+          .gt(0.5)
+          .to(device);
+        for (const o of [{}, { isCausal: true }, { attnMask: fm }, { attnMask: bm }]) {
+          const want = sdpaComposed(q, k, v, o)[0];
+          const got = F.scaledDotProductAttention(q, k, v, o);
+          const g = torch.randn(got.shape, { generator: new torch.Generator(9) }).to(device);
+          const gw = torch.autograd.grad(want.mul(g).sum(), [q, k, v]);
+          const gg = torch.autograd.grad(got.mul(g).sum(), [q, k, v]);
+          const cmp = async (a: Tensor, b: Tensor, what: string) =>
+            expectClose(
+              a,
+              { shape: [...b.shape], dtype: 'float32', data: Array.from(await b.toArray()) },
+              what,
+              {
+                atol: 1e-5,
+                rtol: 1e-4,
+              },
+            );
+          await cmp(got, want, `out ${JSON.stringify(Object.keys(o))}`);
+          for (let i = 0; i < 3; i++)
+            await cmp(gg[i]!, gw[i]!, `grad ${i} ${JSON.stringify(Object.keys(o))}`);
+        }
+      },
+    );
     it('double backward (createGraph) through the fused op equals the composed one', async () => {
       const q = leaf([1, 2, 6, 4], device, 31);
       const k = leaf([1, 2, 5, 4], device, 32);

@@ -4,6 +4,7 @@ import { isContiguousView, numelOf, programKey, programWidth } from '../backend.
 import { constantsOf } from '../expr.js';
 import { attention, attentionBackward } from './attention.js';
 import { heapModule, wasmKernels } from './heap.js';
+import { layerNorm, layerNormBackward } from './rows.js';
 import { type CpuStorage, heapAddr } from './storage.js';
 import { programFn } from './wasm/ewise-kernel.js';
 
@@ -219,4 +220,7 @@ export const cpuRoutines = (
     cpuBackend.matmul(gT, x, dW);
     if (db) cpuBackend.reduce('sum', gT, 1, db);
   },
+  // --- perfgpt ---
+  layerNorm,
+  layerNormBackward,
 });
