@@ -322,6 +322,15 @@ export interface Routines {
   logSoftmax(x: View, out: View): void;
   /** Its gradient: dx = g - exp(out) * sum(g) per row; g, out, dx [M, C] contiguous. */
   logSoftmaxBackward(g: View, out: View, dx: View): void;
+  // --- perfcnn ---
+  /**
+   * Stride-1 conv2d, no padding, dilation (dh, dw): x [N, C, H, W], w [Cout, C, kh, kw], bias
+   * [Cout] or null -> y [N, Cout, OH, OW]; all contiguous float32. False (nothing written) where
+   * the path does not apply. Reference: ops/conv.ts's composed im2col convolution.
+   */
+  conv2dForward(x: View, w: View, bias: View | null, dh: number, dw: number, y: View): boolean;
+  /** Its weight gradient from x and g [N, Cout, OH, OW] into out [Cout, C, kh, kw]; false where it does not apply. */
+  conv2dWeightGrad(x: View, g: View, dh: number, dw: number, out: View): boolean;
 }
 
 // ── optim (helper optim) ──

@@ -20,12 +20,14 @@
  */
 import { isFloat } from '../tensor/dtype.js';
 import { fmtShape, ShapeError } from '../tensor/errors.js';
-import { checkSameDevice, E, emptyTensor, record1, type Tensor, viewOf } from './core.js';
+import { checkSameDevice, E, emptyTensor, needsGrad, record, record1, type Tensor, viewOf } from './core.js';
 import { matmul } from './matmul.js';
 import { add } from './pointwise.js';
+import { sum } from './reduce.js';
 import {
   cat,
   contiguous,
+  flip,
   narrow,
   pad,
   permute,
@@ -258,6 +260,10 @@ function convCore(
   const O = k.map((kk, i) => windowCount(x.shape[2 + i] + g.lo[i] + g.hi[i], kk, g.stride[i], g.dil[i]));
   const kn = k.reduce((a, b) => a * b, 1);
   const on = O.reduce((a, b) => a * b, 1);
+  if (nd === 2 && groups === 1 && g.stride[0] === 1 && g.stride[1] === 1) {
+    const y = conv2dFast(x, w, bias, g);
+    if (y) return y;
+  }
   const per = Math.max(cg * groups * kn, cout) * on; // cols and product per sample
   if (N > 1 && N * per > CHUNK_ELEMENTS) {
     const n = Math.max(1, Math.floor(CHUNK_ELEMENTS / per));
@@ -437,4 +443,56 @@ function convTransposeNd(
   let r = bias ? add(y, reshape(bias, [1, cout, ...new Array<number>(nd).fill(1)])) : contiguous(y);
   if (unbatched) r = squeeze(r, 0);
   return r;
+}
+
+/**
+ * Stride-1 2-d convolution through the backend's implicit-GEMM routine (CPU, float32): the
+ * padded input and the weight go to `conv2dForward` as they are, no im2col matrix. Its
+ * gradients: the input's is the same routine on the zero-padded dy with the flipped kernel
+ * [C, Cout, kh, kw] (a full convolution, itself differentiable), the weight's the
+ * `conv2dWeightGrad` routine (or, when a graph of the gradient is wanted, the composed
+ * `convWeightGrad`), the bias's a sum. Null where the backend has no such routine or declines.
+ */
+function conv2dFast(x: Tensor, w: Tensor, bias: Tensor | null | undefined, g: ConvGeometry): Tensor | null {
+  const routines = x.backend.routines;
+  if (!routines?.conv2dForward || !routines.conv2dWeightGrad || x.dtype !== 'float32') return null;
+  const pads = [g.lo[1], g.hi[1], g.lo[0], g.hi[0]];
+  const xp = contiguous(pads.some((p) => p) ? pad(x, pads) : x);
+  const wc = contiguous(w);
+  const [dh, dw] = g.dil;
+  const [N, , H, W] = xp.shape;
+  const [cout, , kh, kw] = wc.shape;
+  const y = emptyTensor([N, cout, H - dh * (kh - 1), W - dw * (kw - 1)], x.dtype, x.device);
+  if (!routines.conv2dForward(xp, wc, bias ?? null, dh, dw, y)) return null;
+  record('conv2d', y, [xp, wc, bias], ([gy]) => {
+    const gc = contiguous(gy!);
+    let gx: Tensor | null = null;
+    if (xp.requiresGrad) {
+      const ph = dh * (kh - 1);
+      const pw = dw * (kw - 1);
+      const full = { stride: [1, 1], dil: g.dil, lo: [0, 0], hi: [0, 0] };
+      const wf = flip(transpose(wc, 0, 1), [2, 3]);
+      const gp = pad(gc, [pw, pw, ph, ph]);
+      gx = conv2dFast(gp, wf, null, full) ?? convCore(gp, wf, null, full, 1);
+    }
+    let gw: Tensor | null = null;
+    if (wc.requiresGrad) {
+      if (!needsGrad([gc, xp])) {
+        gw = emptyTensor(wc.shape, wc.dtype, wc.device);
+        if (!routines.conv2dWeightGrad?.(xp, gc, dh, dw, gw)) gw = null;
+      }
+      gw ??= convWeightGrad(xp, gc, [kh, kw], g.dil);
+    }
+    return [gx, gw, bias?.requiresGrad ? sum(gc, [0, 2, 3]) : null];
+  });
+  return y;
+}
+
+/** The weight gradient of a stride-1 conv2d of (padded) x composed from ops: dy @ im2col(x)^T. */
+function convWeightGrad(x: Tensor, gy: Tensor, k: number[], dil: number[]): Tensor {
+  const [N, C] = x.shape;
+  const [, cout, OH, OW] = gy.shape;
+  const cols = reshape(permute(windows(x, k, [1, 1], dil), [0, 2, 3, 1, 4, 5]), [N * OH * OW, C * k[0] * k[1]]);
+  const gm = reshape(permute(gy, [1, 0, 2, 3]), [cout, N * OH * OW]);
+  return reshape(matmul(gm, cols), [cout, C, k[0], k[1]]);
 }

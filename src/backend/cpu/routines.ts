@@ -3,6 +3,7 @@ import type { Backend, Routines, View } from '../backend.js';
 import { isContiguousView, numelOf, programKey, programWidth } from '../backend.js';
 import { constantsOf } from '../expr.js';
 import { attention, attentionBackward } from './attention.js';
+import { conv2dForward, conv2dWeightGrad } from './conv.js';
 import { heapModule, wasmKernels } from './heap.js';
 import { type CpuStorage, heapAddr } from './storage.js';
 import { programFn } from './wasm/ewise-kernel.js';
@@ -156,4 +157,7 @@ export const cpuRoutines = (
           for (let ow = 0; ow < OW; ow++, o++) d[base + is[o]] = gs[gb + oh * gH + ow * gW];
       }
   },
+  // --- perfcnn ---
+  conv2dForward,
+  conv2dWeightGrad,
 });
