@@ -33,6 +33,7 @@ const GROUP_MACS = 16e6;
 /** Most floats of packed B per group (16 MiB). */
 const GROUP_FLOATS = 1 << 22;
 
+const THR = (globalThis as any).process?.env?.CONV_THR !== '0';
 const ceilTo = (x: number, m: number) => Math.ceil(x / m) * m;
 
 /** The engine, when the operands live in its memory (float32, heap) and SIMD packing exists. */
@@ -138,7 +139,7 @@ export function conv2dForward(
       }
     }
     const job = [ap, bp, cb, ldb, kcp, nk, Mp / mr, MC / mr, Mp * kcp, bStep, 0, mr, nr];
-    e.run(job, (s1 * Np) / nr, Cout * s1 * Pw * K, true);
+    e.run(job, (s1 * Np) / nr, Cout * s1 * Pw * K, THR);
     // Keep the OW real columns of each wide row, plus the bias.
     for (let s = 0; s < s1; s++) {
       const yo = y0 + (n0 + s) * Cout * L;
@@ -159,33 +160,40 @@ export function conv2dForward(
 
 /**
  * dw [Cout, C, kh, kw] (contiguous) = the weight gradient of a stride-1 conv2d with dilation
- * (dh, dw): sum over n, oh, ow of g[n, co, oh, ow] * x[n, c, oh + i*dh, ow + j*dw]; x
+ * (dh, dwl): sum over n, oh, ow of g[n, co, oh, ow] * x[n, c, oh + i*dh, ow + j*dwl]; x
  * [N, C, H, W] (padded) and g [N, Cout, OH, OW] contiguous float32 in the heap.
+ *
+ * One product dW' [Cout, taps*Cp] = g [Cout, pixels] @ B, K running over the pixels of a group
+ * of samples in blocks of whole output rows. B's columns are tap-major, (i, j, c) with the
+ * channels padded to Cp (a multiple of NR), so a B panel is NR channels of one tap: rows a plane
+ * apart, k-steps contiguous along an output row -- the engine's packInterleave kernel, one call
+ * per (tap, output row) for all full channel panels.
  */
 export function conv2dWeightGrad(x: View, g: View, dh: number, dwl: number, dw: View): boolean {
   const e = engineFor([x, g, dw]);
-  if (!e) return false;
+  const packFull = e?.packFull;
+  if (!e || !packFull) return false;
   const [N, C, H, W] = x.shape;
   const [, Cout, OH, OW] = g.shape;
   const [, , kh, kw] = dw.shape;
   const { mr, nr } = e;
   const taps = kh * kw;
-  const K = C * taps; // columns of the product
-  const L = OH * OW; // k-steps per sample
+  const L = OH * OW;
   const plane = H * W;
-  const Np = ceilTo(K, nr);
+  const Cp = ceilTo(C, nr);
+  const full = Math.floor(C / nr); // full channel panels per tap
+  const Np = taps * Cp;
   const Mp = ceilTo(Cout, mr);
-  const nb = Math.max(1, Math.ceil(L / KC)); // K blocks per sample
-  const kc = Math.ceil(L / nb);
-  const kcp = ceilTo(kc, e.unroll);
+  const rb = Math.max(1, Math.floor(KC / OW)); // output rows per K block
+  const nb = Math.ceil(OH / rb); // K blocks per sample
+  const kcp = ceilTo(Math.min(OH, rb) * OW, e.unroll);
   const S = Math.max(
     1,
-    Math.min(N, Math.ceil(GROUP_MACS / (Cout * K * L)), Math.floor(GROUP_FLOATS / (Np * kcp * nb))),
+    Math.min(N, Math.ceil(GROUP_MACS / (Cout * Np * L)), Math.floor(GROUP_FLOATS / (Np * kcp * nb))),
   );
-  const nk = S * nb;
   const ldb = ceilTo(Np, 16);
-  const bpRel = ceilTo(nk * Mp * kcp, 16);
-  const cRel = ceilTo(bpRel + nk * Np * kcp, 16);
+  const bpRel = ceilTo(S * nb * Mp * kcp, 16);
+  const cRel = ceilTo(bpRel + S * nb * Np * kcp, 16);
   const base = e.scratch(cRel + Mp * ldb);
   const m = e.view();
   const ap = base;
@@ -193,44 +201,45 @@ export function conv2dWeightGrad(x: View, g: View, dh: number, dwl: number, dw: 
   const cb = base + cRel;
   const x0 = at(x);
   const g0 = at(g);
-  // Tap offsets per B panel column (-1: a padding column past K, packed as zeros).
-  const kOff = new Int32Array(Np).fill(-1);
-  for (let k = 0; k < K; k++) {
-    const c = Math.floor(k / taps);
-    const t = k % taps;
-    kOff[k] = c * plane + Math.floor(t / kw) * dh * W + (t % kw) * dwl;
-  }
-  const pix = new Int32Array(L);
-  for (let p = 0; p < L; p++) pix[p] = Math.floor(p / OW) * W + (p % OW);
   let load = 0;
   for (let n0 = 0; n0 < N; n0 += S) {
     const s1 = Math.min(S, N - n0);
-    for (let s = 0; s < s1; s++)
+    for (let s = 0; s < s1; s++) {
+      const xs = x0 + (n0 + s) * C * plane;
       for (let bk = 0; bk < nb; bk++) {
         const kb = s * nb + bk;
-        const p0 = bk * kc;
-        const kn = Math.min(kc, L - p0);
+        const oh0 = bk * rb;
+        const rows = Math.min(rb, OH - oh0);
+        const kn = rows * OW;
         const apk = ap + kb * Mp * kcp;
         const bpk = bp + kb * Np * kcp;
-        packRows(e, m, g0 + (n0 + s) * Cout * L + p0, L, 1, Cout, kn, kcp, mr, apk);
-        const xs = x0 + (n0 + s) * C * plane;
-        for (let q = 0; q < Np; q += nr) {
-          let d = bpk + q * kcp;
-          for (let t = 0; t < kn; t++) {
-            const po = xs + pix[p0 + t];
-            for (let r = 0; r < nr; r++) {
-              const o = kOff[q + r];
-              m[d++] = o < 0 ? 0 : m[po + o];
+        packRows(e, m, g0 + (n0 + s) * Cout * L + oh0 * OW, L, 1, Cout, kn, kcp, mr, apk);
+        if (kn < kcp || full * nr < C) m.fill(0, bpk, bpk + Np * kcp);
+        for (let t = 0; t < taps; t++) {
+          const tOff = Math.floor(t / kw) * dh * W + (t % kw) * dwl;
+          const pt = bpk + t * Cp * kcp; // the tap's first panel
+          for (let r = 0; r < rows; r++) {
+            const src = xs + tOff + (oh0 + r) * W;
+            const dst = pt + r * OW * nr;
+            if (full > 0) packFull(src, plane, 1, full, OW, kcp, nr, dst);
+            // A partial last channel panel (C not a multiple of NR).
+            for (let c = full * nr; c < C; c++) {
+              const so = src + c * plane;
+              const d = dst + full * kcp * nr + (c - full * nr);
+              for (let ow = 0; ow < OW; ow++) m[d + ow * nr] = m[so + ow];
             }
           }
-          if (kn < kcp) m.fill(0, d, bpk + (q + nr) * kcp);
         }
       }
+    }
     const job = [ap, bp, cb, ldb, kcp, s1 * nb, Mp / mr, MC / mr, Mp * kcp, Np * kcp, load, mr, nr];
-    e.run(job, Np / nr, Cout * K * s1 * L, true);
+    e.run(job, Np / nr, Cout * Np * s1 * L, THR);
     load = 1;
   }
+  // dW[co, c, i, j] = C[co, (i, j) * Cp + c]
   const d0 = at(dw);
-  for (let co = 0; co < Cout; co++) m.copyWithin(d0 + co * K, cb + co * ldb, cb + co * ldb + K);
+  for (let co = 0; co < Cout; co++)
+    for (let c = 0; c < C; c++)
+      for (let t = 0; t < taps; t++) m[d0 + (co * C + c) * taps + t] = m[cb + co * ldb + t * Cp + c];
   return true;
 }
