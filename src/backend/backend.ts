@@ -331,6 +331,8 @@ export interface Routines {
   conv2dForward(x: View, w: View, bias: View | null, dh: number, dw: number, y: View): boolean;
   /** Its weight gradient from x and g [N, Cout, OH, OW] into out [Cout, C, kh, kw]; false where it does not apply. */
   conv2dWeightGrad(x: View, g: View, dh: number, dw: number, out: View): boolean;
+  /** Its input gradient from g and w into out [N, C, H, W] (the padded input's size); false where it does not apply. */
+  conv2dInputGrad(g: View, w: View, dh: number, dw: number, out: View): boolean;
 }
 
 // ── optim (helper optim) ──

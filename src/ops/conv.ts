@@ -467,7 +467,11 @@ function conv2dFast(x: Tensor, w: Tensor, bias: Tensor | null | undefined, g: Co
   record('conv2d', y, [xp, wc, bias], ([gy]) => {
     const gc = contiguous(gy!);
     let gx: Tensor | null = null;
-    if (xp.requiresGrad) {
+    if (xp.requiresGrad && !needsGrad([gc, wc])) {
+      gx = emptyTensor(xp.shape, xp.dtype, xp.device);
+      if (!routines.conv2dInputGrad?.(gc, wc, dh, dw, gx)) gx = null;
+    }
+    if (xp.requiresGrad && !gx) {
       const ph = dh * (kh - 1);
       const pw = dw * (kw - 1);
       const full = { stride: [1, 1], dil: g.dil, lo: [0, 0], hi: [0, 0] };
@@ -492,7 +496,10 @@ function conv2dFast(x: Tensor, w: Tensor, bias: Tensor | null | undefined, g: Co
 function convWeightGrad(x: Tensor, gy: Tensor, k: number[], dil: number[]): Tensor {
   const [N, C] = x.shape;
   const [, cout, OH, OW] = gy.shape;
-  const cols = reshape(permute(windows(x, k, [1, 1], dil), [0, 2, 3, 1, 4, 5]), [N * OH * OW, C * k[0] * k[1]]);
+  const cols = reshape(permute(windows(x, k, [1, 1], dil), [0, 2, 3, 1, 4, 5]), [
+    N * OH * OW,
+    C * k[0] * k[1],
+  ]);
   const gm = reshape(permute(gy, [1, 0, 2, 3]), [cout, N * OH * OW]);
   return reshape(matmul(gm, cols), [cout, C, k[0], k[1]]);
 }

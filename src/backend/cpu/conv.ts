@@ -19,6 +19,7 @@
  * with the flipped, transposed kernel.
  */
 import type { View } from '../backend.js';
+import { sgemm } from './gemm.js';
 import { packPanels } from './gemm-pack.js';
 import { type GemmEngine, wasmEngine } from './gemm-wasm.js';
 import { wasmKernels } from './heap.js';
@@ -33,7 +34,6 @@ const GROUP_MACS = 16e6;
 /** Most floats of packed B per group (16 MiB). */
 const GROUP_FLOATS = 1 << 22;
 
-const THR = (globalThis as any).process?.env?.CONV_THR !== '0';
 const ceilTo = (x: number, m: number) => Math.ceil(x / m) * m;
 
 /** The engine, when the operands live in its memory (float32, heap) and SIMD packing exists. */
@@ -72,14 +72,7 @@ const at = (v: View) => heapIndex(v) + v.offset;
  * padding; x [N, C, H, W] and w [Cout, C, kh, kw] contiguous, all float32 in the heap. Returns
  * false (nothing written) where this path does not apply; the caller then composes.
  */
-export function conv2dForward(
-  x: View,
-  w: View,
-  bias: View | null,
-  dh: number,
-  dw: number,
-  y: View,
-): boolean {
+export function conv2dForward(x: View, w: View, bias: View | null, dh: number, dw: number, y: View): boolean {
   const e = engineFor([x, w, bias, y]);
   const packFull = e?.packFull;
   if (!e || !packFull) return false;
@@ -134,12 +127,13 @@ export function conv2dForward(
         const k0 = kb * kc;
         const kn = Math.min(kc, K - k0);
         const dst = bp + kb * bStep + s * Np * kcp;
-        if (kn < kcp) for (let q = 0; q < Np / nr; q++) m.fill(0, dst + q * kcp * nr, dst + (q + 1) * kcp * nr);
+        if (kn < kcp)
+          for (let q = 0; q < Np / nr; q++) m.fill(0, dst + q * kcp * nr, dst + (q + 1) * kcp * nr);
         for (let t = 0; t < kn; t++) packFull(xs + kOff[k0 + t], 1, 1, Np / nr, 1, kcp, nr, dst + t * nr);
       }
     }
     const job = [ap, bp, cb, ldb, kcp, nk, Mp / mr, MC / mr, Mp * kcp, bStep, 0, mr, nr];
-    e.run(job, (s1 * Np) / nr, Cout * s1 * Pw * K, THR);
+    e.run(job, (s1 * Np) / nr, Cout * s1 * Pw * K, true);
     // Keep the OW real columns of each wide row, plus the bias.
     for (let s = 0; s < s1; s++) {
       const yo = y0 + (n0 + s) * Cout * L;
@@ -233,7 +227,7 @@ export function conv2dWeightGrad(x: View, g: View, dh: number, dwl: number, dw: 
       }
     }
     const job = [ap, bp, cb, ldb, kcp, s1 * nb, Mp / mr, MC / mr, Mp * kcp, Np * kcp, load, mr, nr];
-    e.run(job, Np / nr, Cout * Np * s1 * L, THR);
+    e.run(job, Np / nr, Cout * Np * s1 * L, true);
     load = 1;
   }
   // dW[co, c, i, j] = C[co, (i, j) * Cp + c]
@@ -241,5 +235,49 @@ export function conv2dWeightGrad(x: View, g: View, dh: number, dwl: number, dw: 
   for (let co = 0; co < Cout; co++)
     for (let c = 0; c < C; c++)
       for (let t = 0; t < taps; t++) m[d0 + (co * C + c) * taps + t] = m[cb + co * ldb + t * Cp + c];
+  return true;
+}
+
+/**
+ * dx [N, C, H, W] (contiguous, the padded input's size) = the input gradient of a stride-1
+ * conv2d with dilation (dh, dwl), from g [N, Cout, OH, OW] and w [Cout, C, kh, kw] (contiguous
+ * float32 in the heap): per sample the columns' gradient W^T [C*kh*kw, Cout] @ g_n [Cout, OH*OW]
+ * (one sgemm: its B is the small dy, packed cheaply) folded back, each K row added into its
+ * shifted window of the plane row by row (col2im).
+ */
+export function conv2dInputGrad(g: View, w: View, dh: number, dwl: number, dx: View): boolean {
+  const e = engineFor([g, w, dx]);
+  if (!e) return false;
+  const [N, C, H, W] = dx.shape;
+  const [, Cout, OH, OW] = g.shape;
+  const [, , kh, kw] = w.shape;
+  const taps = kh * kw;
+  const K = C * taps;
+  const L = OH * OW;
+  const plane = H * W;
+  const cols = new Float32Array(K * L);
+  const kOff = new Int32Array(K);
+  for (let k = 0; k < K; k++) {
+    const t = k % taps;
+    kOff[k] = Math.floor(k / taps) * plane + Math.floor(t / kw) * dh * W + (t % kw) * dwl;
+  }
+  const g0 = at(g);
+  const w0 = at(w);
+  const d0 = at(dx);
+  for (let n = 0; n < N; n++) {
+    const m = e.view(); // sgemm may grow the memory
+    sgemm(K, L, Cout, m, w0, 1, K, m, g0 + n * Cout * L, L, 1, cols, 0, L);
+    const v = e.view();
+    const xs = d0 + n * C * plane;
+    v.fill(0, xs, xs + C * plane);
+    for (let k = 0; k < K; k++) {
+      const base = xs + kOff[k];
+      for (let oh = 0; oh < OH; oh++) {
+        const d = base + oh * W;
+        const s = k * L + oh * OW;
+        for (let ow = 0; ow < OW; ow++) v[d + ow] += cols[s + ow];
+      }
+    }
+  }
   return true;
 }
