@@ -17,6 +17,10 @@
  * the WebGPU matmul kernel see one large product instead of N small ones, and the weight
  * gradient (dy [G, Co, N*L] @ cols^T) is one GEMM with K = N*OH*OW, no per-sample reduce.
  * Memory: cols is kh*kw times the (padded) input; the matmul saves it for the backward.
+ *
+ * Stride-1 2-d float32 convolutions on the CPU skip cols: `conv2dFast` hands the padded input to
+ * the backend's implicit-GEMM routines (backend/cpu/conv.ts), which pack GEMM panels straight
+ * from the input; the composed path above stays the reference and the fallback.
  */
 import { isFloat } from '../tensor/dtype.js';
 import { fmtShape, ShapeError } from '../tensor/errors.js';
@@ -446,12 +450,12 @@ function convTransposeNd(
 }
 
 /**
- * Stride-1 2-d convolution through the backend's implicit-GEMM routine (CPU, float32): the
- * padded input and the weight go to `conv2dForward` as they are, no im2col matrix. Its
- * gradients: the input's is the same routine on the zero-padded dy with the flipped kernel
- * [C, Cout, kh, kw] (a full convolution, itself differentiable), the weight's the
- * `conv2dWeightGrad` routine (or, when a graph of the gradient is wanted, the composed
- * `convWeightGrad`), the bias's a sum. Null where the backend has no such routine or declines.
+ * Stride-1 2-d convolution through the backend's implicit-GEMM routines (CPU, float32): the
+ * padded input and the weight go to `conv2dForward` as they are, no im2col matrix. Gradients:
+ * `conv2dInputGrad` and `conv2dWeightGrad`, or, when a graph of the gradient is wanted
+ * (create_graph), differentiable compositions: the input's a full convolution of the
+ * zero-padded dy with the flipped kernel [C, Cout, kh, kw] (this function again), the weight's
+ * `convWeightGrad`. The bias's is a sum. Null where the backend has no such routine or declines.
  */
 function conv2dFast(x: Tensor, w: Tensor, bias: Tensor | null | undefined, g: ConvGeometry): Tensor | null {
   const routines = x.backend.routines;

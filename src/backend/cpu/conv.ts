@@ -15,8 +15,9 @@
  * (8 taps x pixels) gathered from x in JS and dy packed as A, the pixels of several samples
  * forming the K dimension; one accumulating product per group of samples.
  *
- * The input gradient is the forward again (ops/conv.ts): a full convolution of the padded dy
- * with the flipped, transposed kernel.
+ * Input gradient: per sample the columns' gradient W^T @ dy_n (an sgemm whose B, dy, is small)
+ * added back row by row into the shifted windows (col2im). (For a gradient graph, ops/conv.ts
+ * uses the forward again: a full convolution of the padded dy with the flipped kernel.)
  */
 import type { View } from '../backend.js';
 import { sgemm } from './gemm.js';
@@ -31,6 +32,11 @@ const KC = 256;
 const MC = 128;
 /** A group of samples shares one product when the sample alone is below this (the engine's thread threshold). */
 const GROUP_MACS = 16e6;
+/**
+ * At most this many products per call (fewer when packed B would pass GROUP_FLOATS): each
+ * product is one hand-off to the engine's worker thread, with its wake-up and spin.
+ */
+const GROUPS = 4;
 /** Most floats of packed B per group (16 MiB). */
 const GROUP_FLOATS = 1 << 22;
 
@@ -91,7 +97,11 @@ export function conv2dForward(x: View, w: View, bias: View | null, dh: number, d
   const kcp = ceilTo(kc, e.unroll);
   const S = Math.max(
     1,
-    Math.min(N, Math.ceil(GROUP_MACS / (Cout * Pw * K)), Math.floor(GROUP_FLOATS / (Np * kcp * nk))),
+    Math.min(
+      N,
+      Math.max(Math.ceil(GROUP_MACS / (Cout * Pw * K)), Math.ceil(N / GROUPS)),
+      Math.floor(GROUP_FLOATS / (Np * kcp * nk)),
+    ),
   );
   const ldb = ceilTo(S * Np, 16);
   const bStep = S * Np * kcp;
@@ -183,7 +193,11 @@ export function conv2dWeightGrad(x: View, g: View, dh: number, dwl: number, dw: 
   const kcp = ceilTo(Math.min(OH, rb) * OW, e.unroll);
   const S = Math.max(
     1,
-    Math.min(N, Math.ceil(GROUP_MACS / (Cout * Np * L)), Math.floor(GROUP_FLOATS / (Np * kcp * nb))),
+    Math.min(
+      N,
+      Math.max(Math.ceil(GROUP_MACS / (Cout * Np * L)), Math.ceil(N / GROUPS)),
+      Math.floor(GROUP_FLOATS / (Np * kcp * nb)),
+    ),
   );
   const ldb = ceilTo(Np, 16);
   const bpRel = ceilTo(S * nb * Mp * kcp, 16);

@@ -24,9 +24,18 @@ function withRoutines<T>(on: boolean, f: () => T): { r: T; fwd: number; wgrad: n
   const n = { fwd: 0, wgrad: 0, igrad: 0 };
   const r0 = routines as Record<string, unknown>;
   if (on) {
-    r0.conv2dForward = (...a: Parameters<typeof fwd0>) => (n.fwd++, fwd0(...a));
-    r0.conv2dWeightGrad = (...a: Parameters<typeof w0>) => (n.wgrad++, w0(...a));
-    r0.conv2dInputGrad = (...a: Parameters<typeof i0>) => (n.igrad++, i0(...a));
+    r0.conv2dForward = (...a: Parameters<typeof fwd0>) => {
+      n.fwd++;
+      return fwd0(...a);
+    };
+    r0.conv2dWeightGrad = (...a: Parameters<typeof w0>) => {
+      n.wgrad++;
+      return w0(...a);
+    };
+    r0.conv2dInputGrad = (...a: Parameters<typeof i0>) => {
+      n.igrad++;
+      return i0(...a);
+    };
   } else {
     delete r0.conv2dForward;
     delete r0.conv2dWeightGrad;
