@@ -188,7 +188,9 @@ export function conv2dWeightGrad(x: View, g: View, dh: number, dwl: number, dw: 
   const full = Math.floor(C / nr); // full channel panels per tap
   const Np = taps * Cp;
   const Mp = ceilTo(Cout, mr);
-  const rb = Math.max(1, Math.floor(KC / OW)); // output rows per K block
+  // Output rows per K block: whole rows, about KC pixels, blocks of even length (576 pixels:
+  // 3 x 8 rows of 24, not 10 + 10 + 4 padded to 10).
+  const rb = Math.max(1, Math.min(Math.floor(KC / OW), Math.ceil(OH / Math.ceil(L / KC))));
   const nb = Math.ceil(OH / rb); // K blocks per sample
   const kcp = ceilTo(Math.min(OH, rb) * OW, e.unroll);
   const S = Math.max(
