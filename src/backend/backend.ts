@@ -336,6 +336,17 @@ export interface Routines {
     scale: View,
     grad: View,
   ): void;
+  // --- perfcnn ---
+  /**
+   * Stride-1 conv2d, no padding, dilation (dh, dw): x [N, C, H, W], w [Cout, C, kh, kw], bias
+   * [Cout] or null -> y [N, Cout, OH, OW]; all contiguous float32. False (nothing written) where
+   * the path does not apply. Reference: ops/conv.ts's composed im2col convolution.
+   */
+  conv2dForward(x: View, w: View, bias: View | null, dh: number, dw: number, y: View): boolean;
+  /** Its weight gradient from x and g [N, Cout, OH, OW] into out [Cout, C, kh, kw]; false where it does not apply. */
+  conv2dWeightGrad(x: View, g: View, dh: number, dw: number, out: View): boolean;
+  /** Its input gradient from g and w into out [N, C, H, W] (the padded input's size); false where it does not apply. */
+  conv2dInputGrad(g: View, w: View, dh: number, dw: number, out: View): boolean;
 }
 
 // ── optim (helper optim) ──

@@ -17,15 +17,21 @@
  * the WebGPU matmul kernel see one large product instead of N small ones, and the weight
  * gradient (dy [G, Co, N*L] @ cols^T) is one GEMM with K = N*OH*OW, no per-sample reduce.
  * Memory: cols is kh*kw times the (padded) input; the matmul saves it for the backward.
+ *
+ * Stride-1 2-d float32 convolutions on the CPU skip cols: `conv2dFast` hands the padded input to
+ * the backend's implicit-GEMM routines (backend/cpu/conv.ts), which pack GEMM panels straight
+ * from the input; the composed path above stays the reference and the fallback.
  */
 import { isFloat } from '../tensor/dtype.js';
 import { fmtShape, ShapeError } from '../tensor/errors.js';
-import { checkSameDevice, E, emptyTensor, record1, type Tensor, viewOf } from './core.js';
+import { checkSameDevice, E, emptyTensor, needsGrad, record, record1, type Tensor, viewOf } from './core.js';
 import { matmul } from './matmul.js';
 import { add } from './pointwise.js';
+import { sum } from './reduce.js';
 import {
   cat,
   contiguous,
+  flip,
   narrow,
   pad,
   permute,
@@ -258,6 +264,10 @@ function convCore(
   const O = k.map((kk, i) => windowCount(x.shape[2 + i] + g.lo[i] + g.hi[i], kk, g.stride[i], g.dil[i]));
   const kn = k.reduce((a, b) => a * b, 1);
   const on = O.reduce((a, b) => a * b, 1);
+  if (nd === 2 && groups === 1 && g.stride[0] === 1 && g.stride[1] === 1) {
+    const y = conv2dFast(x, w, bias, g);
+    if (y) return y;
+  }
   const per = Math.max(cg * groups * kn, cout) * on; // cols and product per sample
   if (N > 1 && N * per > CHUNK_ELEMENTS) {
     const n = Math.max(1, Math.floor(CHUNK_ELEMENTS / per));
@@ -437,4 +447,63 @@ function convTransposeNd(
   let r = bias ? add(y, reshape(bias, [1, cout, ...new Array<number>(nd).fill(1)])) : contiguous(y);
   if (unbatched) r = squeeze(r, 0);
   return r;
+}
+
+/**
+ * Stride-1 2-d convolution through the backend's implicit-GEMM routines (CPU, float32): the
+ * padded input and the weight go to `conv2dForward` as they are, no im2col matrix. Gradients:
+ * `conv2dInputGrad` and `conv2dWeightGrad`, or, when a graph of the gradient is wanted
+ * (create_graph), differentiable compositions: the input's a full convolution of the
+ * zero-padded dy with the flipped kernel [C, Cout, kh, kw] (this function again), the weight's
+ * `convWeightGrad`. The bias's is a sum. Null where the backend has no such routine or declines.
+ */
+function conv2dFast(x: Tensor, w: Tensor, bias: Tensor | null | undefined, g: ConvGeometry): Tensor | null {
+  const routines = x.backend.routines;
+  if (!routines?.conv2dForward || !routines.conv2dWeightGrad || x.dtype !== 'float32') return null;
+  const pads = [g.lo[1], g.hi[1], g.lo[0], g.hi[0]];
+  const xp = contiguous(pads.some((p) => p) ? pad(x, pads) : x);
+  const wc = contiguous(w);
+  const [dh, dw] = g.dil;
+  const [N, , H, W] = xp.shape;
+  const [cout, , kh, kw] = wc.shape;
+  const y = emptyTensor([N, cout, H - dh * (kh - 1), W - dw * (kw - 1)], x.dtype, x.device);
+  if (!routines.conv2dForward(xp, wc, bias ?? null, dh, dw, y)) return null;
+  record('conv2d', y, [xp, wc, bias], ([gy]) => {
+    const gc = contiguous(gy!);
+    let gx: Tensor | null = null;
+    if (xp.requiresGrad && !needsGrad([gc, wc])) {
+      gx = emptyTensor(xp.shape, xp.dtype, xp.device);
+      if (!routines.conv2dInputGrad?.(gc, wc, dh, dw, gx)) gx = null;
+    }
+    if (xp.requiresGrad && !gx) {
+      const ph = dh * (kh - 1);
+      const pw = dw * (kw - 1);
+      const full = { stride: [1, 1], dil: g.dil, lo: [0, 0], hi: [0, 0] };
+      const wf = flip(transpose(wc, 0, 1), [2, 3]);
+      const gp = pad(gc, [pw, pw, ph, ph]);
+      gx = conv2dFast(gp, wf, null, full) ?? convCore(gp, wf, null, full, 1);
+    }
+    let gw: Tensor | null = null;
+    if (wc.requiresGrad) {
+      if (!needsGrad([gc, xp])) {
+        gw = emptyTensor(wc.shape, wc.dtype, wc.device);
+        if (!routines.conv2dWeightGrad?.(xp, gc, dh, dw, gw)) gw = null;
+      }
+      gw ??= convWeightGrad(xp, gc, [kh, kw], g.dil);
+    }
+    return [gx, gw, bias?.requiresGrad ? sum(gc, [0, 2, 3]) : null];
+  });
+  return y;
+}
+
+/** The weight gradient of a stride-1 conv2d of (padded) x composed from ops: dy @ im2col(x)^T. */
+function convWeightGrad(x: Tensor, gy: Tensor, k: number[], dil: number[]): Tensor {
+  const [N, C] = x.shape;
+  const [, cout, OH, OW] = gy.shape;
+  const cols = reshape(permute(windows(x, k, [1, 1], dil), [0, 2, 3, 1, 4, 5]), [
+    N * OH * OW,
+    C * k[0] * k[1],
+  ]);
+  const gm = reshape(permute(gy, [1, 0, 2, 3]), [cout, N * OH * OW]);
+  return reshape(matmul(gm, cols), [cout, C, k[0], k[1]]);
 }

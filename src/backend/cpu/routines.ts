@@ -3,6 +3,7 @@ import type { Backend, Routines, View } from '../backend.js';
 import { isContiguousView, numelOf, programKey, programWidth } from '../backend.js';
 import { constantsOf } from '../expr.js';
 import { attention, attentionBackward } from './attention.js';
+import { conv2dForward, conv2dInputGrad, conv2dWeightGrad } from './conv.js';
 import { heapModule, wasmKernels } from './heap.js';
 import { layerNorm, layerNormBackward } from './rows.js';
 import { type CpuStorage, heapAddr } from './storage.js';
@@ -143,6 +144,40 @@ export const cpuRoutines = (
     let o = 0;
     const vo = values.offset;
     const io = idx.offset;
+    if (kh === 2 && kw === 2 && sW === 1) {
+      // The usual 2x2 window over rows of unit stride: four loads, no inner kernel loops.
+      for (let n = 0; n < N; n++)
+        for (let c = 0; c < C; c++) {
+          const plane = x.offset + n * sN + c * sC;
+          for (let oh = 0; oh < OH; oh++) {
+            const h0 = oh * sh;
+            const r0 = plane + h0 * sH;
+            const r1 = r0 + sH;
+            for (let ow = 0, w0 = 0; ow < OW; ow++, o++, w0 += sw) {
+              let m = xs[r0 + w0];
+              let mi = h0 * W + w0;
+              let v = xs[r0 + w0 + 1];
+              if (v > m || (v !== v && m === m)) {
+                m = v;
+                mi = h0 * W + w0 + 1;
+              }
+              v = xs[r1 + w0];
+              if (v > m || (v !== v && m === m)) {
+                m = v;
+                mi = (h0 + 1) * W + w0;
+              }
+              v = xs[r1 + w0 + 1];
+              if (v > m || (v !== v && m === m)) {
+                m = v;
+                mi = (h0 + 1) * W + w0 + 1;
+              }
+              vs[vo + o] = m;
+              is[io + o] = mi;
+            }
+          }
+        }
+      return;
+    }
     for (let n = 0; n < N; n++)
       for (let c = 0; c < C; c++) {
         const plane = x.offset + n * sN + c * sC;
@@ -223,4 +258,8 @@ export const cpuRoutines = (
   // --- perfgpt ---
   layerNorm,
   layerNormBackward,
+  // --- perfcnn ---
+  conv2dForward,
+  conv2dWeightGrad,
+  conv2dInputGrad,
 });

@@ -113,4 +113,3 @@ export function layerNormBackward(
   if (dw && aw) arr(dw).set(aw, dw.offset);
   if (db && ab) arr(db).set(ab, db.offset);
 }
-
