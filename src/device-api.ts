@@ -10,6 +10,7 @@
  * once first; a GPU tensor before that throws an error saying so.
  */
 
+import { CudaGradScaler } from './amp/grad-scaler.js';
 import type { DeviceTypeInfo } from './backend/backend.js';
 import { cpuStats, resetCpuStats } from './backend/cpu/index.js';
 import { acceleratorType } from './backend/registry.js';
@@ -122,6 +123,9 @@ export const cuda = {
   emptyCache: (): void => mem()?.emptyCache(),
   /** Raised when an allocation does not fit (the same class as torch.OutOfMemoryError). */
   OutOfMemoryError,
+  // --- amp ---
+  /** torch.cuda.amp: GradScaler with PyTorch 1.13's parameter list. */
+  amp: { GradScaler: CudaGradScaler },
 };
 
 /** torch.accelerator: the device-agnostic API (PyTorch 2.6+). */

@@ -73,6 +73,9 @@ export const copy = {
   /** copy.deepcopy(x): a module (or tensor, or plain container of them) copied deeply. */
   deepcopy,
 };
+// --- amp ---
+/** torch.amp: GradScaler (dynamic loss scaling). */
+export * as amp from './amp/index.js';
 // --- distributed (MPI) ---
 /** torch.distributed: process groups and collectives over MPI (Open MPI loaded on first use). */
 export * as distributed from './distributed/index.js';
