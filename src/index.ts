@@ -51,6 +51,13 @@ export const short = 'int16';
 export const int8 = 'int8';
 /** torch.uint8 (image bytes: 0..255). */
 export const uint8 = 'uint8';
+// --- half ---
+/** torch.float16 (16-bit values; computed in float32, rounded on every store). */
+export const float16 = 'float16';
+/** torch.half (= float16). */
+export const half = 'float16';
+/** torch.bfloat16. */
+export const bfloat16 = 'bfloat16';
 
 import * as data from './data/index.js';
 import { SummaryWriter } from './utils/tensorboard.js';

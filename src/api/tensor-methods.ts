@@ -152,6 +152,9 @@ const MSIG = {
   byte: 'byte(Tensor self)',
   char: 'char(Tensor self)',
   short: 'short(Tensor self)',
+  // --- half ---
+  half: 'half(Tensor self)',
+  bfloat16: 'bfloat16(Tensor self)',
   bitwiseAnd_: 'bitwise_and_(Tensor self, Tensor|Scalar other)',
   bitwiseOr_: 'bitwise_or_(Tensor self, Tensor|Scalar other)',
   bitwiseXor_: 'bitwise_xor_(Tensor self, Tensor|Scalar other)',
@@ -284,6 +287,11 @@ const own = {
   char: m('char', MSIG.char, (a) => cast(a.self, 'int8')),
   /** `x.to(torch.int16)` */
   short: m('short', MSIG.short, (a) => cast(a.self, 'int16')),
+  // --- half ---
+  /** `x.to(torch.float16)` */
+  half: m('half', MSIG.half, (a) => cast(a.self, 'float16')),
+  /** `x.to(torch.bfloat16)` */
+  bfloat16: m('bfloat16', MSIG.bfloat16, (a) => cast(a.self, 'bfloat16')),
 };
 
 const typeName = (d: DType): string => `torch.${torchTypeName(d)}Tensor`;
@@ -1343,6 +1351,11 @@ declare module '../tensor/tensor.js' {
     char(...args: MethodArgs<typeof MSIG.char>): Tensor;
     /** `x.to(torch.int16)`. */
     short(...args: MethodArgs<typeof MSIG.short>): Tensor;
+    // --- half ---
+    /** `x.to(torch.float16)`. */
+    half(...args: MethodArgs<typeof MSIG.half>): Tensor;
+    /** `x.to(torch.bfloat16)`. */
+    bfloat16(...args: MethodArgs<typeof MSIG.bfloat16>): Tensor;
     /** In-place `bitwiseAnd` (integer and bool tensors): updates this tensor and returns it. */
     bitwiseAnd_(...args: MethodArgs<typeof MSIG.bitwiseAnd_>): Tensor;
     /** In-place `bitwiseOr`: updates this tensor and returns it. */

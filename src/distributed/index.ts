@@ -79,6 +79,8 @@ const DTYPE_CODES: Record<string, number> = {
   int16: 6,
   int8: 7,
   uint8: 8,
+  float16: 9,
+  bfloat16: 10,
 };
 
 /** One process, no MPI: collectives copy within the process; point-to-point has no peer. */

@@ -391,6 +391,15 @@ export class Module {
   float(): this {
     return this.to('float32');
   }
+  // --- half ---
+  /** Floating-point parameters and buffers to float16 (in place, as `to`). */
+  half(): this {
+    return this.to('float16');
+  }
+  /** Floating-point parameters and buffers to bfloat16 (in place, as `to`). */
+  bfloat16(): this {
+    return this.to('bfloat16');
+  }
 
   // ---- state dict ----
   /**

@@ -4,7 +4,7 @@
  * as stable, it is one `ewise` with its derivative as another expression.
  */
 
-import { floatOf } from '../tensor/dtype.js';
+import { floatOf, isHalf } from '../tensor/dtype.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { isGradEnabled } from '../tensor/state.js';
 import { E, type Ex, emptyTensor, ewise, normDim, record, record1, type Tensor } from './core.js';
@@ -154,10 +154,11 @@ export function setFusedLogSoftmax(on: boolean): void {
 function fusedLogSoftmax(x: Tensor, d: number): Tensor | null {
   const r = x.backend.routines;
   if (fusedLsmDisabled || !r?.logSoftmax || !r.logSoftmaxBackward) return null;
-  if (x.dtype !== 'float32' || x.numel() === 0 || d !== x.dim() - 1) return null;
+  // float32, and float16/bfloat16 (float32 words: the routine computes in float32, rounds once)
+  if ((x.dtype !== 'float32' && !isHalf(x.dtype)) || x.numel() === 0 || d !== x.dim() - 1) return null;
   const C = x.shape[d];
   const M = x.numel() / C;
-  const out = emptyTensor([M, C], 'float32', x.device);
+  const out = emptyTensor([M, C], x.dtype, x.device);
   r.logSoftmax(reshape(x, [M, C]), out);
   const result = reshape(out, x.shape);
   record('log_softmax', result, [x], (gs) => {
@@ -166,7 +167,7 @@ function fusedLogSoftmax(x: Tensor, d: number): Tensor | null {
       const y = logSoftmaxComposed(x, d);
       return [sub(g, mul(exp(y), sum(g, d, { keepdim: true })))];
     }
-    const dx = emptyTensor([M, C], 'float32', x.device);
+    const dx = emptyTensor([M, C], x.dtype, x.device);
     // Through x.backend, fetched now: the guarded backend checks the saved output.
     x.backend.routines!.logSoftmaxBackward!(reshape(contiguous(g), [M, C]), out, dx);
     return [reshape(dx, x.shape)];

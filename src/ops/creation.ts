@@ -6,6 +6,7 @@ import {
   type DType,
   type DTypeLike,
   isFloat,
+  isHalf,
   normalizeDType,
   type TypedArray,
   typedArrayFor,
@@ -96,7 +97,8 @@ function upload(
   const t = emptyTensor(shape, dtype, device);
   const n = values.length;
   let buf: TypedArray;
-  if (dtype === 'float32')
+  if (dtype === 'float32' || isHalf(dtype))
+    // float16/bfloat16: the backend's write rounds to 16 bits
     buf = values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>, Number);
   else if (dtype === 'float64')
     buf = values instanceof Float64Array ? values : Float64Array.from(values as ArrayLike<number>, Number);

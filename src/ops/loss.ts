@@ -2,7 +2,7 @@
  * Loss functions (F.*), composed from ops. Cross-entropy takes the fused log-softmax + NLL
  * routine where the backend has one; the composed path stays as the tested reference.
  */
-import { isFloat, isIndexDType } from '../tensor/dtype.js';
+import { isFloat, isHalf, isIndexDType } from '../tensor/dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { logSoftmax } from './activation.js';
 import { E, ewise, record1, type Tensor } from './core.js';
@@ -76,7 +76,7 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): T
         throw new RangeError(`nll_loss: Target ${v} is out of bounds (number of classes ${C}).`);
   }
   const picked = squeeze(gather(xl, -1, unsqueeze(safeT, -1)), -1);
-  let w: Tensor = cast(valid, 'float32');
+  let w: Tensor = cast(valid, xl.dtype);
   if (opts.weight) {
     if (opts.weight.dim() !== 1 || opts.weight.shape[0] !== C)
       throw new ShapeError(
@@ -122,8 +122,16 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
       `cross_entropy: expected target of dtype int64 (class indices) or float32 (probabilities), got ${target.dtype}`,
     );
   if (ls === 0 && !opts.weight && input.dim() === 2) {
-    const fused = fusedCrossEntropy(input, target, opts.ignoreIndex ?? -100, opts.reduction ?? 'mean');
-    if (fused) return fused;
+    // float16/bfloat16 logits: the fused float32 kernels on the upcast logits, the loss (and,
+    // through the casts, the gradient) rounded once to the logits' dtype.
+    const half = isHalf(input.dtype);
+    const fused = fusedCrossEntropy(
+      half ? cast(input, 'float32') : input,
+      target,
+      opts.ignoreIndex ?? -100,
+      opts.reduction ?? 'mean',
+    );
+    if (fused) return half ? cast(fused, input.dtype) : fused;
   }
   const lp = logSoftmax(input, classDim);
   const nll = nllLoss(lp, target, opts);

@@ -2,7 +2,7 @@
  * Matrix products on the one `Backend.matmul` primitive. Transposes are views (strides), never
  * copies: the backward's x^T @ dy and dy @ W arrive at the kernel as strided operands.
  */
-import { isFloat } from '../tensor/dtype.js';
+import { isFloat, isHalf } from '../tensor/dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { isGradEnabled } from '../tensor/state.js';
 import { broadcastShapes, checkSameDevice, emptyTensor, expandView, record1, type Tensor } from './core.js';
@@ -116,14 +116,15 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, activati
     const fused = x.backend.routines?.linearGrads;
     if (
       fused &&
-      x.dtype === 'float32' &&
+      (x.dtype === 'float32' || isHalf(x.dtype)) &&
+      x.dtype === weight.dtype &&
       !isGradEnabled() &&
       weight.requiresGrad &&
       (!bias || bias.requiresGrad)
     ) {
       // dW and db in one kernel (one read of g) instead of a matmul plus a reduce.
-      const dW = emptyTensor(weight.shape, 'float32', weight.device);
-      const db = bias ? emptyTensor(bias.shape, 'float32', bias.device) : null;
+      const dW = emptyTensor(weight.shape, weight.dtype, weight.device);
+      const db = bias ? emptyTensor(bias.shape, bias.dtype, bias.device) : null;
       fused(g2, x2, dW, db);
       return [x.requiresGrad ? matmul(g, weight) : null, dW, db];
     }

@@ -184,7 +184,8 @@ function fusedLayerNorm(
   const x2 = reshape(contiguous(input), [M, D]);
   const w1 = weight ? reshape(contiguous(weight), [D]) : null;
   const b1 = bias ? reshape(contiguous(bias), [D]) : null;
-  const out = emptyTensor([M, D], 'float32', input.device);
+  // float16/bfloat16: outputs in the input's dtype, mean and rstd in float32 (as PyTorch's).
+  const out = emptyTensor([M, D], input.dtype, input.device);
   const mu = emptyTensor([M], 'float32', input.device);
   const rs = emptyTensor([M], 'float32', input.device);
   r.layerNorm(x2, w1, b1, eps, out, mu, rs);
@@ -193,9 +194,9 @@ function fusedLayerNorm(
     const g = gs[0]!;
     if (isGradEnabled()) return layerNormGradsComposed(input, dims, weight, bias, eps, g);
     const g2 = reshape(contiguous(g), [M, D]);
-    const dx = emptyTensor([M, D], 'float32', input.device);
-    const dw = weight ? emptyTensor([D], 'float32', input.device) : null;
-    const db = bias ? emptyTensor([D], 'float32', input.device) : null;
+    const dx = emptyTensor([M, D], input.dtype, input.device);
+    const dw = weight ? emptyTensor([D], weight.dtype, input.device) : null;
+    const db = bias ? emptyTensor([D], bias.dtype, input.device) : null;
     // Through input.backend, fetched now: the guarded backend checks the saved x, mean, rstd.
     input.backend.routines!.layerNormBackward!(g2, x2, mu, rs, w1, dx, dw, db);
     return [

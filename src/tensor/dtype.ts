@@ -6,13 +6,26 @@
  * int64 is stored in an Int32Array (JS numbers and WGSL have no cheap 64-bit integers): values
  * are range-checked on the way in, arithmetic wraps at 32 bits, but the dtype reads `int64`, as
  * PyTorch's does (docs/porting.md). float64 lives only on the CPU (WGSL has no f64).
- * Adding a dtype (float16, bfloat16): a row here, its storage conversion in `typedArrayFor`
+ * float16 and bfloat16 are logical dtypes over float32 words: every store rounds to the 16-bit
+ * value (`roundTo`, round to nearest even as PyTorch's conversions), so storage holds exactly the
+ * 16-bit values and everything reads them as float32 (docs/architecture.md, "16-bit floats").
+ * Adding a dtype: a row here, its storage conversion in `typedArrayFor`
  * and the backends' `viewFor` (docs/architecture.md, "Adding a dtype").
  */
 import { registerType } from '../signature/bind.js';
 
-export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
-export type DTypeLike = DType | 'long' | 'int' | 'float' | 'double' | 'short' | 'char' | 'byte';
+export type DType =
+  | 'float32'
+  | 'float64'
+  | 'float16'
+  | 'bfloat16'
+  | 'int64'
+  | 'int32'
+  | 'int16'
+  | 'int8'
+  | 'uint8'
+  | 'bool';
+export type DTypeLike = DType | 'long' | 'int' | 'float' | 'double' | 'short' | 'char' | 'byte' | 'half';
 
 export type TypedArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
 
@@ -35,8 +48,11 @@ const INFO: Record<DType, DTypeInfo> = {
   int16: { kind: 'int', bytes: 2, bits: 16, array: Int16Array, rank: 2 },
   int32: { kind: 'int', bytes: 4, bits: 32, array: Int32Array, rank: 3 },
   int64: { kind: 'int', bytes: 4, bits: 64, array: Int32Array, rank: 4 },
-  float32: { kind: 'float', bytes: 4, bits: 32, array: Float32Array, rank: 5 },
-  float64: { kind: 'float', bytes: 8, bits: 64, array: Float64Array, rank: 6 },
+  // 16-bit floats: float32 words holding 16-bit values (bytes: 4 in storage).
+  float16: { kind: 'float', bytes: 4, bits: 16, array: Float32Array, rank: 5 },
+  bfloat16: { kind: 'float', bytes: 4, bits: 16, array: Float32Array, rank: 5 },
+  float32: { kind: 'float', bytes: 4, bits: 32, array: Float32Array, rank: 6 },
+  float64: { kind: 'float', bytes: 8, bits: 64, array: Float64Array, rank: 7 },
 };
 export const DTYPES = Object.keys(INFO) as DType[];
 
@@ -48,6 +64,7 @@ const ALIASES: Record<string, DType> = {
   short: 'int16',
   char: 'int8',
   byte: 'uint8',
+  half: 'float16',
 };
 
 registerType('ScalarType', (v) => typeof v === 'string' && (v in INFO || v in ALIASES), 'a dtype');
@@ -62,8 +79,6 @@ export function normalizeDType(d: DTypeLike): DType {
     if (d in INFO) return d as DType;
     if (d in ALIASES) return ALIASES[d];
   }
-  if (d === ('float16' as string) || d === ('half' as string) || d === ('bfloat16' as string))
-    throw new TypeError(`dtype ${String(d)} is not supported yet (torchts has ${DTYPES.join(', ')})`);
   throw new TypeError(`unknown dtype '${String(d)}' (expected one of ${DTYPES.join(', ')})`);
 }
 
@@ -99,6 +114,8 @@ export function promoteTypes(a: DType, b: DType): DType {
   const ib = INFO[b];
   // uint8 with int8: neither holds the other, int16 holds both.
   if ((a === 'uint8' && b === 'int8') || (a === 'int8' && b === 'uint8')) return 'int16';
+  // float16 with bfloat16: neither holds the other, float32 holds both.
+  if (ia.bits === 16 && ib.bits === 16 && ia.kind === 'float' && ib.kind === 'float') return 'float32';
   return ia.rank >= ib.rank ? a : b;
 }
 
@@ -197,6 +214,31 @@ export function finfo(d?: DTypeLike): FInfo {
       dtype: t,
     };
   }
+  if (t === 'float16')
+    return {
+      bits: 16,
+      eps: 2 ** -10,
+      max: 65504,
+      min: -65504,
+      tiny: 2 ** -14,
+      smallestNormal: 2 ** -14,
+      resolution: 0.001,
+      dtype: t,
+    };
+  if (t === 'bfloat16') {
+    const bmax = (2 - 2 ** -7) * 2 ** 127;
+    const btiny = 2 ** -126;
+    return {
+      bits: 16,
+      eps: 2 ** -7,
+      max: bmax,
+      min: -bmax,
+      tiny: btiny,
+      smallestNormal: btiny,
+      resolution: 0.01,
+      dtype: t,
+    };
+  }
   const max = (2 - 2 ** -23) * 2 ** 127;
   const tiny = 2 ** -126;
   return { bits: 32, eps: 2 ** -23, max, min: -max, tiny, smallestNormal: tiny, resolution: 1e-6, dtype: t };
@@ -223,6 +265,8 @@ export const canCast = (from: DType, to: DType): boolean =>
 const TYPE_NAMES: Record<DType, string> = {
   float32: 'Float',
   float64: 'Double',
+  float16: 'Half',
+  bfloat16: 'BFloat16',
   int64: 'Long',
   int32: 'Int',
   int16: 'Short',
@@ -241,4 +285,40 @@ export function floatOfArgs(args: ReadonlyArray<unknown>): DType {
       : { dtype: (a as { dtype: DType }).dtype, dim: (a as { dim(): number }).dim() },
   );
   return floatOf(resultType(ops));
+}
+
+/** float16/bfloat16: float values held in float32 words, rounded to 16 bits on every store. */
+export const isHalf = (d: DType): boolean => d === 'float16' || d === 'bfloat16';
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/**
+ * A number rounded as PyTorch stores it in `d` (float32 first, as PyTorch computes, then to
+ * 16 bits, round to nearest even, overflow to ±inf): the value a float16/bfloat16 element holds.
+ */
+export function roundHalf(d: DType, x: number): number {
+  f32[0] = x;
+  if (x !== x) return x;
+  if (d === 'bfloat16') {
+    const u = u32[0];
+    u32[0] = (u + 0x7fff + ((u >>> 16) & 1)) & 0xffff0000;
+    return f32[0];
+  }
+  const v = f32[0];
+  const a = Math.abs(v);
+  if (a >= 65520) return v > 0 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  // The float16 quantum at this magnitude (2^-24 below the normal range); v / q is exact.
+  const e = Math.max(((u32[0] >>> 23) & 0xff) - 127, -14);
+  const q = 2 ** (e - 10);
+  const r = v / q;
+  let k = Math.round(r);
+  if (k - r === 0.5 && k % 2 !== 0) k -= 1; // ties to even (Math.round rounds ties up)
+  return k * q || v * 0; // keeps the sign of zero
+}
+
+/** Rounds every element of a float32 array to `d`'s 16-bit values, in place. */
+export function roundHalfArray(d: DType, a: Float32Array): Float32Array {
+  for (let i = 0; i < a.length; i++) a[i] = roundHalf(d, a[i]);
+  return a;
 }

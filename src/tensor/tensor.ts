@@ -12,7 +12,7 @@ import { finalizationRegistry } from '../backend/pressure.js';
 import { method, registerType } from '../signature/bind.js';
 import type { MethodArgs } from '../signature/types.js';
 import { backendFor, type Device } from './device.js';
-import { type DType, isFloat, type TypedArray } from './dtype.js';
+import { type DType, dtypeBits, isFloat, type TypedArray } from './dtype.js';
 import { AutogradError } from './errors.js';
 import { formatTensor } from './format.js';
 import { state } from './state.js';
@@ -221,9 +221,9 @@ export class Tensor implements View {
   get isCuda(): boolean {
     return this.device.type === 'webgpu';
   }
-  /** x.element_size(): bytes per element. */
+  /** x.element_size(): bytes per element as PyTorch counts them (float16: 2, float64/int64: 8). */
   elementSize(): number {
-    return this.dtype === 'bool' ? 1 : 4;
+    return dtypeBits(this.dtype) / 8;
   }
 
   // ---- autograd flags ----

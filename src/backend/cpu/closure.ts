@@ -236,7 +236,12 @@ function buildRaw(e: Ex, ins: readonly ExType[], st: State, consts: { n: number 
 }
 
 /** A kernel for `e` (input types `ins`, result type `outType`) built from closures. */
-export function closureKernel(e: Ex, ins: readonly ExType[], outType: ExType): ClosureKernel {
+export function closureKernel(
+  e: Ex,
+  ins: readonly ExType[],
+  outType: ExType,
+  round: ((x: number) => number) | null = null,
+): ClosureKernel {
   const n = ins.length;
   const st: State = {
     arr: [],
@@ -269,6 +274,7 @@ export function closureKernel(e: Ex, ins: readonly ExType[], outType: ExType): C
         const m = Math.min(BLOCK, len - j0);
         for (let k = 1; k <= n; k++) st.pos[k] = base[k] + j0 * st.str[k];
         const v = root(m);
+        if (round) for (let j = 0; j < m; j++) v[j] = round(v[j]);
         const po = base[0] + j0 * so;
         if (so === 1) for (let j = 0; j < m; j++) o[po + j] = v[j];
         else for (let j = 0; j < m; j++) o[po + j * so] = v[j];

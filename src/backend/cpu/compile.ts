@@ -3,7 +3,7 @@
  * input dtypes, output dtype), cached; constants are parameters; the loop itself is generated too, so the hot path has no
  * per-element closure calls, only straight-line arithmetic on typed arrays.
  */
-import type { DType } from '../../tensor/dtype.js';
+import { type DType, isHalf, roundHalf } from '../../tensor/dtype.js';
 import {
   type BinOp,
   type Ex,
@@ -191,7 +191,9 @@ export function compileElementwise(e: Ex, inDtypes: readonly DType[], outDtype: 
     return k;
   }
   const ins = inDtypes.map(exType);
-  k = source ? sourceKernel(e, ins, exType(outDtype)) : closureKernel(e, ins, exType(outDtype));
+  // float16/bfloat16 outputs: the value computed (in doubles, as float32 is) is rounded to 16 bits on store.
+  const round = isHalf(outDtype) ? (x: number) => roundHalf(outDtype, x) : null;
+  k = source ? sourceKernel(e, ins, exType(outDtype), round) : closureKernel(e, ins, exType(outDtype), round);
   jsKernels.compiles++;
   while (cache.size >= jsKernels.limit) cache.delete(cache.keys().next().value as string);
   cache.set(key, k);
@@ -199,10 +201,15 @@ export function compileElementwise(e: Ex, inDtypes: readonly DType[], outDtype: 
 }
 
 /** The kernel as generated source, compiled with `new Function`. */
-function sourceKernel(e: Ex, ins: readonly ExType[], outType: ExType): Kernel {
+function sourceKernel(
+  e: Ex,
+  ins: readonly ExType[],
+  outType: ExType,
+  round: ((x: number) => number) | null,
+): Kernel {
   const n = ins.length;
   const g: Gen = { ins, reads: ins.map((_, i) => `a${i}[p${i}]`), consts: 0 };
-  const body = emit(e, outType, g);
+  const body = round ? `R(${emit(e, outType, g)})` : emit(e, outType, g);
   const ids = Array.from({ length: n }, (_, i) => i);
   const cs = Array.from({ length: g.consts }, (_, j) => `const c${j} = consts[${j}];`).join(' ');
   const src = `
@@ -223,7 +230,7 @@ return function kernel(arrays, offsets, strides, shape, consts) {
     for (let d = last - 1; d >= 0; d--) { if (++idx[d] < shape[d]) break; idx[d] = 0; }
   }
 };`;
-  return new Function('H', src)(helpers) as Kernel;
+  return new Function('H', 'R', src)(helpers, round) as Kernel;
 }
 
 export { coalesce } from '../backend.js';

@@ -6,7 +6,9 @@ import {
   arrayClassOf,
   type DType,
   isFloat,
+  isHalf,
   itemSize,
+  roundHalfArray,
   type TypedArray,
   typedArrayFor,
 } from '../../tensor/dtype.js';
@@ -22,6 +24,7 @@ import type {
 } from '../backend.js';
 import { contiguousStrides, indexOutOfBounds, isContiguousView, numelOf } from '../backend.js';
 import { constantsOf, type Ex } from '../expr.js';
+import { installHalf } from '../half.js';
 import { philoxFill } from '../philox.js';
 import { coalesce, compileElementwise, jsKernels } from './compile.js';
 import { elementwiseWasm, wasmEwise } from './ewise-wasm.js';
@@ -475,12 +478,16 @@ type PhiloxFn = (
 /** The uniform fill in wasm (wasm/philox-kernel.ts; the same stream as philoxFill), compiled on first use. */
 let philoxWasm: PhiloxFn | undefined;
 
-export const cpuBackend: Backend & { readSync(v: View): TypedArray } = {
+export const cpuBackend: Backend & { readSync(v: View): TypedArray } = installHalf({
   type: 'cpu',
   alloc,
   release,
   write(s, data, offset = 0) {
-    (s as CpuStorage).data.set(data, offset);
+    // float16/bfloat16: values are rounded to 16 bits on the way in, as every store.
+    (s as CpuStorage).data.set(
+      isHalf(s.dtype) ? roundHalfArray(s.dtype, Float32Array.from(data)) : data,
+      offset,
+    );
   },
   read: async (v) => readSync(v),
   readSync,
@@ -495,7 +502,7 @@ export const cpuBackend: Backend & { readSync(v: View): TypedArray } = {
   routines: cpuRoutines({ alloc, elementwise, release }),
   // ── sort/misc (helper sortmisc) ──
   sort: sortRows,
-};
+});
 
 /** The CPU's entry in the device registry (registry.ts). */
 export const cpuDeviceType: DeviceTypeInfo = {

@@ -10,10 +10,11 @@
  *   console.log(await be.read({ storage: s, dtype: 'float32', shape: [4], strides: [1], offset: 0 }));
  * }
  */
-import { type DType, type TypedArray, typedArrayFor } from '../../tensor/dtype.js';
+import { type DType, isHalf, roundHalfArray, type TypedArray, typedArrayFor } from '../../tensor/dtype.js';
 import type { Backend, DeviceTypeInfo, Storage, View } from '../backend.js';
 import { contiguousStrides, isContiguousView, numelOf } from '../backend.js';
 import { E } from '../expr.js';
+import { installHalf } from '../half.js';
 import {
   adapterName,
   deviceCount,
@@ -87,11 +88,13 @@ function write(s: Storage, data: TypedArray, offset = 0): void {
       ? data instanceof Float32Array
         ? data
         : Float32Array.from(data)
-      : g.dtype === 'bool'
-        ? Uint32Array.from(data, (x) => (x !== 0 ? 1 : 0)) // bool: one u32 per element
-        : data instanceof Int32Array
-          ? data
-          : Int32Array.from(data); // every integer dtype is one i32 per element
+      : isHalf(g.dtype) // float16/bfloat16: f32 words holding 16-bit values
+        ? roundHalfArray(g.dtype, Float32Array.from(data))
+        : g.dtype === 'bool'
+          ? Uint32Array.from(data, (x) => (x !== 0 ? 1 : 0)) // bool: one u32 per element
+          : data instanceof Int32Array
+            ? data
+            : Int32Array.from(data); // every integer dtype is one i32 per element
   writeBuffer(g, offset * 4, host);
 }
 
@@ -148,7 +151,7 @@ async function synchronizeChecked(): Promise<void> {
 }
 
 function fromBytes(bytes: ArrayBuffer, dtype: DType): TypedArray {
-  if (dtype === 'float32') return new Float32Array(bytes);
+  if (dtype === 'float32' || isHalf(dtype)) return new Float32Array(bytes);
   if (dtype === 'bool') return Uint8Array.from(new Uint32Array(bytes), (x) => (x !== 0 ? 1 : 0));
   const words = new Int32Array(bytes);
   if (dtype === 'int32' || dtype === 'int64') return words;
@@ -157,7 +160,7 @@ function fromBytes(bytes: ArrayBuffer, dtype: DType): TypedArray {
   return out;
 }
 
-const backend: Backend = {
+const backend: Backend = installHalf({
   type: 'webgpu',
   alloc: (size: number, dtype: DType) => {
     if (dtype === 'float64')
@@ -192,7 +195,7 @@ const backend: Backend = {
     logSoftmax,
     logSoftmaxBackward,
   },
-};
+});
 
 /**
  * The backend object, once `initWebGPU()` has found a device; throws a clear error otherwise.

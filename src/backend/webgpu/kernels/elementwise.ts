@@ -20,6 +20,7 @@ import {
   builtins,
   coalesce,
   exTypeOf,
+  halfHelpers,
   linearId,
   loadAs,
   storageDecl,
@@ -79,7 +80,7 @@ export function elementwise(e: Ex, inputs: readonly View[], out: View): void {
       : stridedOffsets('i', r, 2, opAt);
     return `${uniformDecl(base + consts.length)}
 ${bufs.map((_, s) => storageDecl(s + 1, `b${s}`, slotDtype[s], s === 0)).join('\n')}
-${ctx.prelude()}
+${ctx.prelude()}${halfHelpers(out.dtype)}
 @compute @workgroup_size(${WG}) fn main(${builtins}) {
   ${linearId(WG)}
   if (i >= ${uw(0)}) { return; }

@@ -52,7 +52,36 @@ export const storeAs = (dtype: DType, v: string): string =>
         ? `((${v} << 24u) >> 24u)`
         : dtype === 'int16'
           ? `((${v} << 16u) >> 16u)`
-          : v;
+          : dtype === 'float16'
+            ? `round_f16(${v})`
+            : dtype === 'bfloat16'
+              ? `round_bf16(${v})`
+              : v;
+
+/**
+ * float16/bfloat16 live in f32 words holding 16-bit values: every store rounds (to nearest
+ * even, overflow to ±inf), as `roundHalf` in tensor/dtype.ts. Bit arithmetic, so results do not
+ * depend on the adapter's f16 conversion rounding. Shaders that store a 16-bit dtype append this.
+ */
+export const HALF_WGSL = `
+fn round_bf16(x: f32) -> f32 {
+  let u = bitcast<u32>(x);
+  if ((u & 0x7fffffffu) > 0x7f800000u) { return x; }
+  return bitcast<f32>((u + 0x7fffu + ((u >> 16u) & 1u)) & 0xffff0000u);
+}
+fn round_f16(x: f32) -> f32 {
+  let u = bitcast<u32>(x);
+  if ((u & 0x7fffffffu) > 0x7f800000u) { return x; }
+  if (abs(x) >= 65520.0) { return bitcast<f32>((u & 0x80000000u) | 0x7f800000u); }
+  let e = max(i32((u >> 23u) & 0xffu) - 127, -14);
+  let q = bitcast<f32>(u32(e - 10 + 127) << 23u);
+  let r = round(x / q) * q;
+  return bitcast<f32>(bitcast<u32>(r) | (u & 0x80000000u));
+}
+`;
+/** The WGSL helpers a shader storing `dtypes` needs (empty unless one is float16/bfloat16). */
+export const halfHelpers = (...dtypes: DType[]): string =>
+  dtypes.some((d) => d === 'float16' || d === 'bfloat16') ? HALF_WGSL : '';
 export const exTypeOf = (d: DType): ExType => exType(d);
 
 /** Linear invocation id over a grid that may be split in 2-D (maxComputeWorkgroupsPerDimension). */
