@@ -7,13 +7,15 @@
  * Int32Array, torchts's storage for it). Files keep their element types: on load each is copied
  * out of the file into its own dtype (the one copy a tensor gets), with two conversions:
  *   int64 -> int64 over int32 storage (range-checked: a value outside int32 is an error naming it)
- *   float16, bfloat16 -> float32 (widened exactly) until torchts has the 16-bit dtypes
+ *   float16, bfloat16 -> themselves, held (as torchts stores them) in float32 words, exactly
  *   bool -> bool (bytes normalised to 0/1)
+ * and on save the reverse (`halfBits`/`bfloat16Bits` give the 16-bit words back).
  */
-import { type DType, isFloat, typedArrayFor } from '../tensor/dtype.js';
+import { type DType, isFloat, roundHalf, typedArrayFor } from '../tensor/dtype.js';
 import { CheckpointError, check } from './errors.js';
 
 export type RawDType = DType;
+/** float16/bfloat16 data is a Float32Array of 16-bit values (torchts's storage for them). */
 export type RawData = Float64Array | Float32Array | Int32Array | Int16Array | Int8Array | Uint8Array;
 
 export interface RawTensor {
@@ -52,12 +54,12 @@ export const ITEM_SIZE: Record<SourceDType, number> = {
   bool: 1,
 };
 
-/** The dtype a file's element type loads as (itself, but for the 16-bit floats, widened). */
+/** The dtype a file's element type loads as: itself. */
 export const STORED_AS: Record<SourceDType, RawDType> = {
   float64: 'float64',
   float32: 'float32',
-  float16: 'float32',
-  bfloat16: 'float32',
+  float16: 'float16',
+  bfloat16: 'bfloat16',
   int64: 'int64',
   int32: 'int32',
   int16: 'int16',
@@ -72,6 +74,30 @@ export const rawItemSize = (d: RawDType): number => typedArrayFor(d, 0).BYTES_PE
 export const rawIsFloat = (d: RawDType): boolean => isFloat(d);
 
 const RAW_DTYPES = new Set<string>(Object.values(STORED_AS));
+
+/** Whether a file element of `src` is copied byte for byte into its storage array. */
+const byteCopied = (src: SourceDType): boolean => src !== 'int64' && src !== 'float16' && src !== 'bfloat16';
+
+const w32 = new Float32Array(1);
+const u32w = new Uint32Array(w32.buffer);
+/** The IEEE half-precision word of `v` (rounded to float16 first, ties to even). */
+export function halfBits(v: number): number {
+  if (v !== v) return 0x7e00;
+  const h = roundHalf('float16', v);
+  const sign = h < 0 || Object.is(h, -0) ? 0x8000 : 0;
+  const a = Math.abs(h);
+  if (a === Infinity) return sign | 0x7c00;
+  if (a < 2 ** -14) return sign | (a / 2 ** -24); // subnormal (or zero): an exact multiple
+  w32[0] = a;
+  const e = ((u32w[0] >>> 23) & 0xff) - 127;
+  return sign | ((e + 15) << 10) | ((u32w[0] >>> 13) & 0x3ff);
+}
+/** The bfloat16 word of `v` (the top half of its float32, rounded to nearest even). */
+export function bfloat16Bits(v: number): number {
+  if (v !== v) return 0x7fc0;
+  w32[0] = roundHalf('bfloat16', v);
+  return u32w[0] >>> 16;
+}
 
 /** Structural check for a RawTensor leaf (dtype, shape and a typed array of the right class and length). */
 export function isRawTensor(v: unknown): v is RawTensor {
@@ -204,6 +230,8 @@ function allocate(dtype: RawDType, n: number): RawData {
     case 'float64':
       return new Float64Array(n);
     case 'float32':
+    case 'float16':
+    case 'bfloat16':
       return new Float32Array(n);
     case 'int64':
     case 'int32':
@@ -238,7 +266,7 @@ export function convertContiguous(
   const size = ITEM_SIZE[src];
   check(bytes.length >= n * size, () => `${what}: needs ${n * size} bytes, the file has ${bytes.length}`);
   const aligned = (bytes.byteOffset % size === 0) as boolean;
-  const same = STORED_AS[src] === src && src !== 'int64';
+  const same = byteCopied(src);
   if (view && le && HOST_LE && aligned && same && src !== 'bool') {
     const ctor = typedArrayFor(src, 0).constructor as new (
       b: ArrayBufferLike,

@@ -13,8 +13,10 @@
  */
 import { CheckpointError, check } from './errors.js';
 import {
+  bfloat16Bits,
   checkedNumel,
   convertContiguous,
+  halfBits,
   ITEM_SIZE,
   isRawTensor,
   type RawData,
@@ -55,6 +57,8 @@ const UNSUPPORTED = new Set([
 const WRITE_DTYPE: Record<RawDType, string> = {
   float64: 'F64',
   float32: 'F32',
+  float16: 'F16',
+  bfloat16: 'BF16',
   int64: 'I64',
   int32: 'I32',
   int16: 'I16',
@@ -68,6 +72,8 @@ const DTYPE_RANK: Record<RawDType, number> = {
   uint8: 1,
   int8: 2,
   int16: 5,
+  float16: 7,
+  bfloat16: 8,
   int32: 9,
   float32: 11,
   float64: 12,
@@ -177,12 +183,14 @@ export function encodeSafetensors(
   for (const [, t] of entries) {
     const d = t.data;
     if (t.dtype === 'bool') for (let i = 0; i < d.length; i++) out[p + i] = d[i] ? 1 : 0;
-    else if (le && t.dtype !== 'int64') out.set(dataBytes(t), p);
+    else if (le && ITEM_SIZE[t.dtype] === d.BYTES_PER_ELEMENT) out.set(dataBytes(t), p);
     else {
       const dv = new DataView(out.buffer, p);
       const put: (i: number, v: number) => void = {
         float64: (i: number, v: number) => dv.setFloat64(8 * i, v, true),
         float32: (i: number, v: number) => dv.setFloat32(4 * i, v, true),
+        float16: (i: number, v: number) => dv.setUint16(2 * i, halfBits(v), true),
+        bfloat16: (i: number, v: number) => dv.setUint16(2 * i, bfloat16Bits(v), true),
         int64: (i: number, v: number) => {
           dv.setInt32(8 * i, v, true);
           dv.setInt32(8 * i + 4, v < 0 ? -1 : 0, true);
