@@ -171,7 +171,7 @@ export class GradScaler {
       for (const p of g.params) {
         const grad = p.grad;
         if (!grad) continue;
-        if (grad.dtype === ('float16' as string)) throw new Error('Attempting to unscale FP16 gradients.');
+        if (grad.dtype === 'float16') throw new Error('Attempting to unscale FP16 gradients.');
         const key = grad.device.toString();
         byDevice.set(key, [...(byDevice.get(key) ?? []), grad]);
       }
