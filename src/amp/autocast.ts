@@ -47,7 +47,6 @@ const LOWER = [
   'convTranspose3d',
   'prelu',
   'chainMatmul',
-  'scaledDotProductAttention',
 ];
 const FP32 = [
   'acos',

@@ -67,6 +67,10 @@ const scalerError = (msg: string): never => {
   throw new Error(msg);
 };
 
+/**
+ * torch.amp.GradScaler: scales the loss, unscales and checks the gradients, skips steps with
+ * inf/NaN gradients and adapts the scale (see the file comment).
+ */
 export class GradScaler {
   static readonly label: string = 'amp.GradScaler';
   /** The scale as PyTorch's float32 tensor holds it. */
