@@ -14,7 +14,7 @@ import { isHalf } from '../tensor/dtype.js';
 import type { Backend, View } from './backend.js';
 import type { Ex } from './expr.js';
 
-/** Argument positions each primitive writes (the rest are read); routines: every view argument. */
+/** Argument positions each primitive writes (the rest are read). */
 const WRITES: Record<string, readonly number[]> = {
   reduce: [3],
   matmul: [2],
@@ -23,6 +23,21 @@ const WRITES: Record<string, readonly number[]> = {
   random: [1],
   linalg: [2],
   sort: [2],
+};
+/** The same for the routines (backend.ts `Routines`); one not listed rounds every view it is given. */
+const ROUTINE_WRITES: Record<string, readonly number[]> = {
+  logSoftmaxNll: [3, 4],
+  updateInPlace: [1],
+  logSoftmaxNllReduced: [4, 5],
+  linearGrads: [2, 3],
+  attention: [6, 7],
+  attentionBackward: [9, 10, 11],
+  maxPool2dDisjoint: [5, 6],
+  maxPool2dDisjointBackward: [2],
+  layerNorm: [4, 5, 6],
+  layerNormBackward: [5, 6, 7],
+  logSoftmax: [1],
+  logSoftmaxBackward: [2],
 };
 
 const isView = (a: unknown): a is View =>
@@ -44,7 +59,7 @@ function relabel(a: unknown, out: View[] | null): unknown {
     });
     return changed ? r : a;
   }
-  if (typeof a === 'object' && a !== null && !('k' in a)) {
+  if (typeof a === 'object' && a !== null && !('k' in a) && !ArrayBuffer.isView(a)) {
     // An options object holding views (matmul's { bias }).
     let r: Record<string, unknown> | null = null;
     for (const [k, v] of Object.entries(a)) {
@@ -58,16 +73,26 @@ function relabel(a: unknown, out: View[] | null): unknown {
 
 const IDENTITY: Ex = { k: 'in', i: 0 };
 
+/** Whether `a` is or holds a 16-bit view (no allocation: the float32 path's only cost). */
+function hasHalf(a: unknown): boolean {
+  if (typeof a !== 'object' || a === null) return false;
+  if (isView(a)) return isHalf(a.dtype);
+  if (Array.isArray(a)) {
+    for (const x of a) if (hasHalf(x)) return true;
+    return false;
+  }
+  if ('k' in a || ArrayBuffer.isView(a)) return false; // an Ex, a typed array
+  for (const k in a) if (hasHalf((a as Record<string, unknown>)[k])) return true;
+  return false;
+}
+
 function wrap<F extends (...args: never[]) => unknown>(be: Backend, f: F, writes?: readonly number[]): F {
   return function (this: unknown, ...args: unknown[]) {
-    const written: View[] = [];
     let any = false;
-    const mapped = args.map((a, i) => {
-      const y = relabel(a, !writes || writes.includes(i) ? written : null);
-      any ||= y !== a;
-      return y;
-    });
+    for (let i = 0; i < args.length && !any; i++) any = hasHalf(args[i]);
     if (!any) return f.apply(this, args as never[]);
+    const written: View[] = [];
+    const mapped = args.map((a, i) => relabel(a, !writes || writes.includes(i) ? written : null));
     const r = f.apply(this, mapped as never[]);
     for (const v of written) be.elementwise(IDENTITY, [v], v); // round to 16 bits in place
     return r;
@@ -84,6 +109,7 @@ export function installHalf<B extends Backend>(be: B): B {
   const routines = be.routines as Record<string, unknown> | undefined;
   if (routines)
     for (const [name, f] of Object.entries(routines))
-      if (typeof f === 'function') routines[name] = wrap(be, f as (...a: never[]) => unknown);
+      if (typeof f === 'function')
+        routines[name] = wrap(be, f as (...a: never[]) => unknown, ROUTINE_WRITES[name]);
   return be;
 }

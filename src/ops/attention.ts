@@ -11,7 +11,7 @@
  */
 
 import type { View } from '../backend/backend.js';
-import { isFloat } from '../tensor/dtype.js';
+import { type DType, isFloat, isHalf } from '../tensor/dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { isGradEnabled } from '../tensor/state.js';
@@ -96,9 +96,9 @@ export function causalMask(L: number, S: number, like: Tensor): Tensor {
 }
 
 /** A bool mask (true = attend) as the additive float mask (0 / -inf); a float mask as is. */
-export const additiveMask = (mask: Tensor): Tensor =>
+export const additiveMask = (mask: Tensor, dtype: DType = 'float32'): Tensor =>
   mask.dtype === 'bool'
-    ? ewise('attn_mask_bool', (m) => E.where(m, 0, Number.NEGATIVE_INFINITY), [mask], 'float32')
+    ? ewise('attn_mask_bool', (m) => E.where(m, 0, Number.NEGATIVE_INFINITY), [mask], dtype)
     : mask;
 
 /**
@@ -116,8 +116,8 @@ export function sdpaComposed(
   const { L, S, E: e } = check(op, q, k, v, mask, o.isCausal ?? false);
   const scale = o.scale ?? 1 / Math.sqrt(e);
   let scores = matmul(mul(q, scale), transpose(k, -2, -1));
-  if (o.isCausal) scores = add(scores, additiveMask(causalMask(L, S, q)));
-  else if (mask) scores = add(scores, additiveMask(mask));
+  if (o.isCausal) scores = add(scores, additiveMask(causalMask(L, S, q), scores.dtype));
+  else if (mask) scores = add(scores, additiveMask(mask, scores.dtype));
   let w = softmax(scores, -1);
   const p = o.dropoutP ?? 0;
   if (p > 0) w = dropout(w, p, true, o.generator ?? defaultGenerator);
@@ -139,7 +139,9 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, o: Sd
 /** Whether the fused path applies (exported for the tests and the bench). */
 export function fusedApplies(q: Tensor, v: Tensor, o: SdpaOptions): boolean {
   const r = q.backend.routines;
-  if (!r?.attention || !r.attentionBackward || q.dtype !== 'float32') return false;
+  // float32, or float16/bfloat16 q, k, v of one dtype (float32 compute, outputs rounded once)
+  if (!r?.attention || !r.attentionBackward) return false;
+  if (q.dtype !== 'float32' && !(isHalf(q.dtype) && v.dtype === q.dtype)) return false;
   if ((o.dropoutP ?? 0) > 0) return false;
   const mask = o.attnMask ?? null;
   if (mask && isFloat(mask.dtype) && needsGrad([mask])) return false;
@@ -179,7 +181,7 @@ export function fusedSdpa(q: Tensor, k: Tensor, v: Tensor, o: SdpaOptions = {}):
   const maskT = mask0 ? additiveMask(mask0) : null;
   const maskRef = maskT ? maskView3(maskT, batch, L, S) : null;
   const maskView = maskRef?.v ?? null;
-  const out = emptyTensor([N, L, ev], 'float32', q.device);
+  const out = emptyTensor([N, L, ev], q.dtype, q.device);
   const lse = emptyTensor([N, L], 'float32', q.device);
   routines.attention!(q3, k3, v3, maskView, causal, scale, out, lse);
   const result = reshape(out, [...batch, L, ev]);
@@ -192,9 +194,9 @@ export function fusedSdpa(q: Tensor, k: Tensor, v: Tensor, o: SdpaOptions = {}):
     const g3 = reshape(contiguous(expand(g, [...batch, L, ev])), [N, L, ev]);
     // delta_i = sum_d dO_id O_id: the softmax backward's row term, O(L * Ev).
     const delta = contiguous(sum(mul(g3, out), -1));
-    const dq = emptyTensor([N, L, e], 'float32', q.device);
-    const dk = emptyTensor([N, S, e], 'float32', q.device);
-    const dv = emptyTensor([N, S, ev], 'float32', q.device);
+    const dq = emptyTensor([N, L, e], q.dtype, q.device);
+    const dk = emptyTensor([N, S, e], k.dtype, q.device);
+    const dv = emptyTensor([N, S, ev], v.dtype, q.device);
     maskRef?.t.checkAlive(); // the view's storage belongs to maskRef.t: held by this closure
     // The backend looked up now, not the forward's: during backward it checks the versions of
     // the tensors it is handed (autograd/saved.ts), so an in-place edit of q, k or v raises.

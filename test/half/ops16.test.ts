@@ -127,3 +127,33 @@ describe('CPU and WebGPU agree in 16 bits', () => {
     expect(n).toBe(2 * Object.keys(OPS).length);
   });
 });
+
+describe.each(testDevices())('16-bit attention on %s', (device) => {
+  for (const d of ['float16', 'bfloat16'] as D[]) {
+    it(`${d}: scaled dot-product attention and its gradients match float32 math on the same values`, async () => {
+      torch.manualSeed(1);
+      const q16 = torch.randn([2, 5, 8], { device }).to(d).requiresGrad_();
+      const q32 = q16.detach().float().requiresGrad_();
+      const y16 = F.scaledDotProductAttention(q16, q16, q16, { isCausal: true });
+      const y32 = F.scaledDotProductAttention(q32, q32, q32, { isCausal: true });
+      expect(y16.dtype).toBe(d);
+      close(
+        (await y16.toArray()) as Float32Array,
+        Array.from(await y32.toArray()),
+        d,
+        4,
+        `${device} ${d} sdpa`,
+      );
+      y16.sum().backward();
+      y32.sum().backward();
+      expect(q16.grad!.dtype).toBe(d);
+      close(
+        (await q16.grad!.toArray()) as Float32Array,
+        Array.from(await q32.grad!.toArray()),
+        d,
+        8,
+        `${device} ${d} sdpa grad`,
+      );
+    });
+  }
+});
