@@ -265,6 +265,7 @@ export function registerCallHook(h: CallHook): void {
   callHooks.push(h);
 }
 function runHooked<R>(label: string, a: Record<string, unknown>, impl: (a: Record<string, unknown>) => R): R {
+  if (callHooks.length === 1) return callHooks[0](label, a, impl); // no closure on the hot path
   let run = impl;
   for (const h of callHooks) {
     const inner = run;
