@@ -477,6 +477,11 @@ export interface TrainRun {
   nextBatch: () => [Tensor, Tensor];
   /** Called before each iteration (train.py evaluates and checkpoints here). */
   onIter?: (iterNum: number) => Promise<void>;
+  /**
+   * train.py's `dtype` when not float32: the forward runs under `torch.autocast` in it, and
+   * float16 adds a `torch.cuda.amp.GradScaler` (train.py's `ctx` and `scaler`).
+   */
+  amp?: 'float16' | 'bfloat16';
 }
 
 /** train.py's loop: per iteration the loss (times the accumulation steps), the lr and the clip norm. */
@@ -484,6 +489,9 @@ export async function train(
   run: TrainRun,
 ): Promise<{ losses: number[]; lrs: number[]; gradNorms: number[] }> {
   const { model, optimizer, config: c, nextBatch } = run;
+  const deviceType = torch.device(c.device).type === 'cpu' ? 'cpu' : 'cuda';
+  const ctx = <T>(f: () => T): T => (run.amp ? torch.autocast({ deviceType, dtype: run.amp }, f) : f());
+  const scaler = run.amp ? new torch.cuda.amp.GradScaler({ enabled: run.amp === 'float16' }) : null;
   const losses: number[] = [];
   const lrs: number[] = [];
   const norms: Tensor[] = [];
@@ -498,15 +506,23 @@ export async function train(
     // forward backward update, with optional gradient accumulation to simulate larger batch size
     let loss: Tensor | null = null;
     for (let microStep = 0; microStep < c.gradient_accumulation_steps; microStep++) {
-      [, loss] = model(X, Y);
+      [, loss] = ctx(() => model(X, Y));
       loss = loss!.div(c.gradient_accumulation_steps); // scale the loss to account for gradient accumulation
       // immediately prefetch next batch while model is doing the forward pass on the GPU
       [X, Y] = nextBatch();
-      loss.backward();
+      // backward pass, with gradient scaling if training in fp16
+      (scaler ? scaler.scale(loss) : loss).backward();
     }
     // clip the gradient
-    if (c.grad_clip !== 0.0) norms.push(nn.utils.clipGradNorm_(model.parameters(), c.grad_clip));
-    optimizer.step();
+    if (c.grad_clip !== 0.0) {
+      scaler?.unscale_(optimizer);
+      norms.push(nn.utils.clipGradNorm_(model.parameters(), c.grad_clip));
+    }
+    // step the optimizer and scaler if training in fp16
+    if (scaler) {
+      await scaler.step(optimizer);
+      scaler.update();
+    } else optimizer.step();
     // flush the gradients as soon as we can, no need for this memory anymore
     optimizer.zeroGrad(true);
 

@@ -10,6 +10,8 @@
  * once first; a GPU tensor before that throws an error saying so.
  */
 
+import { cpuAutocast, cudaAutocast } from './amp/autocast.js';
+import { CudaGradScaler } from './amp/grad-scaler.js';
 import type { DeviceTypeInfo } from './backend/backend.js';
 import { cpuStats, resetCpuStats } from './backend/cpu/index.js';
 import { acceleratorType } from './backend/registry.js';
@@ -87,6 +89,9 @@ export const cpu = {
   stats: () => cpuStats(),
   /** Zeroes the counters of `stats()`. */
   resetStats: (): void => resetCpuStats(),
+  // --- amp ---
+  /** torch.cpu.amp: autocast with the CPU's default (bfloat16). */
+  amp: { autocast: cpuAutocast },
 };
 
 /**
@@ -122,6 +127,9 @@ export const cuda = {
   emptyCache: (): void => mem()?.emptyCache(),
   /** Raised when an allocation does not fit (the same class as torch.OutOfMemoryError). */
   OutOfMemoryError,
+  // --- amp ---
+  /** torch.cuda.amp: GradScaler with PyTorch 1.13's parameter list. */
+  amp: { GradScaler: CudaGradScaler, autocast: cudaAutocast },
 };
 
 /** torch.accelerator: the device-agnostic API (PyTorch 2.6+). */

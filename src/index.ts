@@ -80,6 +80,11 @@ export const copy = {
   /** copy.deepcopy(x): a module (or tensor, or plain container of them) copied deeply. */
   deepcopy,
 };
+/** torch.autocast: mixed precision regions (`using _ = torch.autocast('cuda')` or a callback). */
+export { autocast, getAutocastDtype, isAutocastEnabled } from './amp/autocast.js';
+// --- amp ---
+/** torch.amp: GradScaler (dynamic loss scaling). */
+export * as amp from './amp/index.js';
 // --- distributed (MPI) ---
 /** torch.distributed: process groups and collectives over MPI (Open MPI loaded on first use). */
 export * as distributed from './distributed/index.js';

@@ -4,8 +4,9 @@
  * itself be recorded when createGraph is set), and accumulates into leaves' `.grad`.
  * Nodes release their saved tensors as soon as they ran, unless retainGraph.
  */
-import { add } from '../ops/pointwise.js';
+import { add, cast } from '../ops/pointwise.js';
 import { sumTo } from '../ops/reduce.js';
+import { isFloat } from '../tensor/dtype.js';
 import { AutogradError, fmtShape } from '../tensor/errors.js';
 import { setGradEnabled } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -174,7 +175,11 @@ export function runBackward(
       node.edges.forEach((e, i) => {
         const g = results[i];
         if (g) {
-          const gs = sumTo(g, e.shape);
+          let gs = sumTo(g, e.shape);
+          // PyTorch's validate_outputs: a gradient reaches an input in the input's float dtype
+          // (autocast's float32 losses over 16-bit activations, promoting ops).
+          if (e.dtype && gs.dtype !== e.dtype && isFloat(e.dtype) && isFloat(gs.dtype))
+            gs = cast(gs, e.dtype);
           if (gs.shape.length !== e.shape.length || gs.shape.some((s, k) => s !== e.shape[k]))
             throw new AutogradError(
               `${node.displayName} returned a gradient of shape ${fmtShape(g.shape)} for an input of shape ${fmtShape(e.shape)}`,

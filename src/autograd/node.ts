@@ -6,6 +6,7 @@
  */
 
 import type { Storage } from '../backend/backend.js';
+import type { DType } from '../tensor/dtype.js';
 import { autogradClock, type Tensor } from '../tensor/tensor.js';
 
 /** Where the gradient of one input goes: another node's output slot, or a leaf's `.grad`. */
@@ -16,6 +17,8 @@ export interface Edge {
   leaf: Tensor | null;
   /** The input's shape: the engine sums broadcast gradients back to it. */
   shape: readonly number[];
+  /** The input's dtype: a floating gradient of another float dtype is cast to it (PyTorch's validate_outputs). */
+  dtype: DType | null;
 }
 
 export type BackwardFn = (grads: (Tensor | null)[]) => (Tensor | null | undefined)[];

@@ -30,7 +30,7 @@ import { cpu, type DeviceLike, device as toDevice } from '../tensor/device.js';
 import { emptyTensor, Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic } from './atomic.js';
 import { CheckpointError, check } from './errors.js';
-import { isRawTensor, type RawTensor } from './raw-tensor.js';
+import { isRawTensor, type RawTensor, rawIsFloat } from './raw-tensor.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import { loadTorchFile, type TorchLoadOptions } from './torch-zip.js';
 
@@ -117,12 +117,7 @@ export async function save(...args: unknown[]): Promise<Uint8Array> {
 }
 
 async function toRaw(t: Tensor): Promise<RawTensor> {
-  // The checkpoint formats store float32, int32 (int64's storage) and bool so far.
-  if (t.dtype === 'int64') t = t.to('int32');
-  if (t.dtype !== 'float32' && t.dtype !== 'int32' && t.dtype !== 'bool')
-    throw new TypeError(
-      `torch.save: ${t.dtype} tensors cannot be written yet (checkpoints hold float32, int64/int32 and bool); convert with .float() or .int() first`,
-    );
+  // Every dtype is written as itself (int64 as I64 from its int32 storage).
   return { dtype: t.dtype, shape: [...t.shape], data: (await t.toArray()) as RawTensor['data'] };
 }
 
@@ -273,7 +268,7 @@ export async function load<T = any>(...args: unknown[]): Promise<T> {
       () => `load: the skeleton names tensor '${String(name)}', which the file lacks`,
     );
     check(
-      requiresGrad !== true || tensors[name].dtype === 'float32',
+      requiresGrad !== true || rawIsFloat(tensors[name].dtype),
       () =>
         `load: tensor '${name}' is ${tensors[name].dtype} but marked requiresGrad; only floating-point tensors can require gradients`,
     );

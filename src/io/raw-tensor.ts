@@ -3,15 +3,20 @@
  * formats can be read, written and tested on their own. `src/io/index.ts` converts it to and from
  * `Tensor`.
  *
- * torchts stores float32, int32 and bool. Files hold more; on load every element type is
- * converted while it is copied out of the file (the one copy a tensor gets):
- *   float64, float16, bfloat16 -> float32      int64 -> int32 (range-checked, errors on overflow)
- *   int16, int8, uint8         -> int32        bool  -> bool (bytes normalised to 0/1)
+ * A RawTensor's dtype is a torchts dtype and its data that dtype's storage array (int64: an
+ * Int32Array, torchts's storage for it). Files keep their element types: on load each is copied
+ * out of the file into its own dtype (the one copy a tensor gets), with two conversions:
+ *   int64 -> int64 over int32 storage (range-checked: a value outside int32 is an error naming it)
+ *   float16, bfloat16 -> themselves, held (as torchts stores them) in float32 words, exactly
+ *   bool -> bool (bytes normalised to 0/1)
+ * and on save the reverse (`halfBits`/`bfloat16Bits` give the 16-bit words back).
  */
+import { type DType, isFloat, roundHalf, typedArrayFor } from '../tensor/dtype.js';
 import { CheckpointError, check } from './errors.js';
 
-export type RawDType = 'float32' | 'int32' | 'bool';
-export type RawData = Float32Array | Int32Array | Uint8Array;
+export type RawDType = DType;
+/** float16/bfloat16 data is a Float32Array of 16-bit values (torchts's storage for them). */
+export type RawData = Float64Array | Float32Array | Int32Array | Int16Array | Int8Array | Uint8Array;
 
 export interface RawTensor {
   dtype: RawDType;
@@ -49,27 +54,57 @@ export const ITEM_SIZE: Record<SourceDType, number> = {
   bool: 1,
 };
 
+/** The dtype a file's element type loads as: itself. */
 export const STORED_AS: Record<SourceDType, RawDType> = {
-  float64: 'float32',
+  float64: 'float64',
   float32: 'float32',
-  float16: 'float32',
-  bfloat16: 'float32',
-  int64: 'int32',
+  float16: 'float16',
+  bfloat16: 'bfloat16',
+  int64: 'int64',
   int32: 'int32',
-  int16: 'int32',
-  int8: 'int32',
-  uint8: 'int32',
+  int16: 'int16',
+  int8: 'int8',
+  uint8: 'uint8',
   bool: 'bool',
 };
 
-const RAW_DTYPES = new Set<string>(['float32', 'int32', 'bool']);
+/** Bytes per element of a RawTensor's data (int64: 4, its Int32Array storage). */
+export const rawItemSize = (d: RawDType): number => typedArrayFor(d, 0).BYTES_PER_ELEMENT;
+/** Whether a RawTensor of this dtype may require gradients. */
+export const rawIsFloat = (d: RawDType): boolean => isFloat(d);
+
+const RAW_DTYPES = new Set<string>(Object.values(STORED_AS));
+
+/** Whether a file element of `src` is copied byte for byte into its storage array. */
+const byteCopied = (src: SourceDType): boolean => src !== 'int64' && src !== 'float16' && src !== 'bfloat16';
+
+const w32 = new Float32Array(1);
+const u32w = new Uint32Array(w32.buffer);
+/** The IEEE half-precision word of `v` (rounded to float16 first, ties to even). */
+export function halfBits(v: number): number {
+  if (v !== v) return 0x7e00;
+  const h = roundHalf('float16', v);
+  const sign = h < 0 || Object.is(h, -0) ? 0x8000 : 0;
+  const a = Math.abs(h);
+  if (a === Infinity) return sign | 0x7c00;
+  if (a < 2 ** -14) return sign | (a / 2 ** -24); // subnormal (or zero): an exact multiple
+  w32[0] = a;
+  const e = ((u32w[0] >>> 23) & 0xff) - 127;
+  return sign | ((e + 15) << 10) | ((u32w[0] >>> 13) & 0x3ff);
+}
+/** The bfloat16 word of `v` (the top half of its float32, rounded to nearest even). */
+export function bfloat16Bits(v: number): number {
+  if (v !== v) return 0x7fc0;
+  w32[0] = roundHalf('bfloat16', v);
+  return u32w[0] >>> 16;
+}
 
 /** Structural check for a RawTensor leaf (dtype, shape and a typed array of the right class and length). */
 export function isRawTensor(v: unknown): v is RawTensor {
   if (typeof v !== 'object' || v === null) return false;
   const t = v as Partial<RawTensor>;
   if (typeof t.dtype !== 'string' || !RAW_DTYPES.has(t.dtype) || !Array.isArray(t.shape)) return false;
-  const ctor = t.dtype === 'float32' ? Float32Array : t.dtype === 'int32' ? Int32Array : Uint8Array;
+  const ctor = typedArrayFor(t.dtype, 0).constructor as new () => RawData;
   return t.data instanceof ctor && t.data.length === t.shape.reduce((a: number, b: number) => a * b, 1);
 }
 
@@ -111,7 +146,7 @@ export class ByteBudget {
       );
     this.remaining -= bytes;
   }
-  /** The default: every tensor could grow 4x (int8 -> int32) and be shared twice, plus 256 MiB. */
+  /** The default: every tensor could grow 4x (int64 -> its bytes twice, float16 -> float32) and be shared twice, plus 256 MiB. */
   static forFile(fileBytes: number, maxBytes?: number): ByteBudget {
     return new ByteBudget(ByteBudget.limitFor(fileBytes, maxBytes), fileBytes);
   }
@@ -189,20 +224,34 @@ function reader(src: SourceDType, le: boolean, what: string): Reader {
   }
 }
 
+/** A fresh array for n elements of `dtype` (the global constructors, named at the call). */
 function allocate(dtype: RawDType, n: number): RawData {
-  return dtype === 'float32'
-    ? new Float32Array(n)
-    : dtype === 'int32'
-      ? new Int32Array(n)
-      : new Uint8Array(n);
+  switch (dtype) {
+    case 'float64':
+      return new Float64Array(n);
+    case 'float32':
+    case 'float16':
+    case 'bfloat16':
+      return new Float32Array(n);
+    case 'int64':
+    case 'int32':
+      return new Int32Array(n);
+    case 'int16':
+      return new Int16Array(n);
+    case 'int8':
+      return new Int8Array(n);
+    case 'uint8':
+    case 'bool':
+      return new Uint8Array(n);
+  }
 }
 
 /**
  * Converts `n` contiguous elements of type `src` starting at `bytes[0]` into a fresh typed
  * array of the stored dtype. This is the single copy a tensor's data gets on load: a byte copy
- * for float32/int32/bool, a converting loop over a typed view of the file for the others.
+ * where the file's element type is the stored one, a converting loop for int64 and 16-bit floats.
  *
- * With `view`, float32/int32 data that is aligned and little-endian is returned as a view of
+ * With `view`, data stored as it is in the file, aligned and little-endian, is returned as a view of
  * `bytes` instead (no copy): for callers that copy it once themselves (a backend upload) and
  * drop the view, so the file's bytes are not pinned or aliased by a live tensor.
  */
@@ -217,13 +266,18 @@ export function convertContiguous(
   const size = ITEM_SIZE[src];
   check(bytes.length >= n * size, () => `${what}: needs ${n * size} bytes, the file has ${bytes.length}`);
   const aligned = (bytes.byteOffset % size === 0) as boolean;
-  if (view && le && HOST_LE && aligned) {
-    if (src === 'float32') return new Float32Array(bytes.buffer, bytes.byteOffset, n);
-    if (src === 'int32') return new Int32Array(bytes.buffer, bytes.byteOffset, n);
+  const same = byteCopied(src);
+  if (view && le && HOST_LE && aligned && same && src !== 'bool') {
+    const ctor = typedArrayFor(src, 0).constructor as new (
+      b: ArrayBufferLike,
+      o: number,
+      n: number,
+    ) => RawData;
+    return new ctor(bytes.buffer, bytes.byteOffset, n);
   }
   const out = allocate(STORED_AS[src], n);
   if (le && HOST_LE) {
-    if (src === 'float32' || src === 'int32' || src === 'bool') {
+    if (same) {
       new Uint8Array(out.buffer).set(bytes.subarray(0, n * size));
       if (src === 'bool') for (let i = 0; i < n; i++) out[i] = out[i] ? 1 : 0;
       return out;
@@ -231,9 +285,6 @@ export function convertContiguous(
     if (aligned) {
       const { buffer, byteOffset } = bytes;
       switch (src) {
-        case 'float64':
-          out.set(new Float64Array(buffer, byteOffset, n));
-          return out;
         case 'float16': {
           const t = halfTable();
           const h = new Uint16Array(buffer, byteOffset, n);
@@ -256,15 +307,6 @@ export function convertContiguous(
           }
           return out;
         }
-        case 'int16':
-          out.set(new Int16Array(buffer, byteOffset, n));
-          return out;
-        case 'int8':
-          out.set(new Int8Array(buffer, byteOffset, n));
-          return out;
-        case 'uint8':
-          out.set(bytes.subarray(0, n));
-          return out;
       }
     }
   }
@@ -302,7 +344,7 @@ export function materialize(
     if (n > 0) last += (shape[k] - 1) * s;
   }
   if (n === 0) return { dtype, shape: [...shape], data: allocate(dtype, 0) };
-  budget?.take(n * (dtype === 'bool' ? 1 : 4), what);
+  budget?.take(n * rawItemSize(dtype), what);
   check(
     last < storageNumel,
     () =>

@@ -13,10 +13,14 @@
  */
 import { CheckpointError, check } from './errors.js';
 import {
+  bfloat16Bits,
   checkedNumel,
   convertContiguous,
+  halfBits,
   ITEM_SIZE,
+  isRawTensor,
   type RawData,
+  type RawDType,
   type RawTensor,
   type SourceDType,
   STORED_AS,
@@ -49,9 +53,32 @@ const UNSUPPORTED = new Set([
   'C64',
 ]);
 
-const WRITE_DTYPE = { float32: 'F32', int32: 'I32', bool: 'BOOL' } as const;
+/** The file's element type for each dtype (int64 written as 8 bytes, sign-extended from its storage). */
+const WRITE_DTYPE: Record<RawDType, string> = {
+  float64: 'F64',
+  float32: 'F32',
+  float16: 'F16',
+  bfloat16: 'BF16',
+  int64: 'I64',
+  int32: 'I32',
+  int16: 'I16',
+  int8: 'I8',
+  uint8: 'U8',
+  bool: 'BOOL',
+};
 /** Position in the crate's `Dtype` enum (declared in increasing alignment); the writer sorts descending. */
-const DTYPE_RANK = { bool: 0, int32: 9, float32: 11 } as const;
+const DTYPE_RANK: Record<RawDType, number> = {
+  bool: 0,
+  uint8: 1,
+  int8: 2,
+  int16: 5,
+  float16: 7,
+  bfloat16: 8,
+  int32: 9,
+  float32: 11,
+  float64: 12,
+  int64: 13,
+};
 
 /** The same limit as the reference implementation: a larger header is refused. */
 const MAX_HEADER = 100_000_000;
@@ -104,21 +131,13 @@ export function encodeSafetensors(
       name !== '__metadata__',
       () => `encodeSafetensors: '__metadata__' is reserved and cannot name a tensor`,
     );
-    const ctor =
-      t.dtype === 'float32'
-        ? Float32Array
-        : t.dtype === 'int32'
-          ? Int32Array
-          : t.dtype === 'bool'
-            ? Uint8Array
-            : null;
     check(
-      ctor,
+      Object.hasOwn(WRITE_DTYPE, t.dtype),
       () =>
-        `encodeSafetensors: tensor '${name}' has dtype ${String(t.dtype)} (expected float32, int32 or bool)`,
+        `encodeSafetensors: tensor '${name}' has dtype ${String(t.dtype)} (expected one of ${Object.keys(WRITE_DTYPE).join(', ')})`,
     );
     check(
-      t.data instanceof ctor,
+      isRawTensor({ ...t, shape: [t.data?.length ?? -1] }),
       () => `encodeSafetensors: tensor '${name}' (${t.dtype}) holds a ${t.data?.constructor?.name}`,
     );
     const n = checkedNumel(t.shape, Number.MAX_SAFE_INTEGER, () => `encodeSafetensors: tensor '${name}'`);
@@ -146,7 +165,7 @@ export function encodeSafetensors(
   }
   let offset = 0;
   for (const [name, t] of entries) {
-    const end = offset + t.data.byteLength;
+    const end = offset + t.data.length * ITEM_SIZE[t.dtype];
     // JSON.stringify escapes strings exactly as serde_json does (", \, control chars as \n or \u00XX)
     parts.push(
       `${JSON.stringify(name)}:{"dtype":"${WRITE_DTYPE[t.dtype]}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${end}]}`,
@@ -162,15 +181,28 @@ export function encodeSafetensors(
   let p = 8 + headerLen;
   const le = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
   for (const [, t] of entries) {
-    if (t.dtype === 'bool') for (let i = 0; i < t.data.length; i++) out[p + i] = t.data[i] ? 1 : 0;
-    else if (le) out.set(dataBytes(t), p);
+    const d = t.data;
+    if (t.dtype === 'bool') for (let i = 0; i < d.length; i++) out[p + i] = d[i] ? 1 : 0;
+    else if (le && ITEM_SIZE[t.dtype] === d.BYTES_PER_ELEMENT) out.set(dataBytes(t), p);
     else {
       const dv = new DataView(out.buffer, p);
-      for (let i = 0; i < t.data.length; i++)
-        if (t.dtype === 'float32') dv.setFloat32(4 * i, t.data[i], true);
-        else dv.setInt32(4 * i, t.data[i], true);
+      const put: (i: number, v: number) => void = {
+        float64: (i: number, v: number) => dv.setFloat64(8 * i, v, true),
+        float32: (i: number, v: number) => dv.setFloat32(4 * i, v, true),
+        float16: (i: number, v: number) => dv.setUint16(2 * i, halfBits(v), true),
+        bfloat16: (i: number, v: number) => dv.setUint16(2 * i, bfloat16Bits(v), true),
+        int64: (i: number, v: number) => {
+          dv.setInt32(8 * i, v, true);
+          dv.setInt32(8 * i + 4, v < 0 ? -1 : 0, true);
+        },
+        int32: (i: number, v: number) => dv.setInt32(4 * i, v, true),
+        int16: (i: number, v: number) => dv.setInt16(2 * i, v, true),
+        int8: (i: number, v: number) => dv.setInt8(i, v),
+        uint8: (i: number, v: number) => dv.setUint8(i, v),
+      }[t.dtype];
+      for (let i = 0; i < d.length; i++) put(i, d[i]);
     }
-    p += t.data.byteLength;
+    p += d.length * ITEM_SIZE[t.dtype];
   }
   return out;
 }

@@ -18,7 +18,14 @@
  */
 import { CheckpointError, check } from './errors.js';
 import { PyDict, PyGlobal, PyTensor, STORAGE_TYPES, toJs, unpickle } from './pickle.js';
-import { ByteBudget, ITEM_SIZE, materialize, type RawTensor, type SourceDType } from './raw-tensor.js';
+import {
+  ByteBudget,
+  ITEM_SIZE,
+  materialize,
+  type RawTensor,
+  rawIsFloat,
+  type SourceDType,
+} from './raw-tensor.js';
 import { ZipArchive } from './zip.js';
 
 export interface TorchLoadOptions {
@@ -83,7 +90,7 @@ function finish(value: unknown, le: boolean, budget: ByteBudget, view = false): 
       );
       if (v.requiresGrad) {
         check(
-          t.dtype === 'float32',
+          rawIsFloat(t.dtype),
           () =>
             `torch.load: the nn.Parameter on storage '${s.key}' holds ${s.dtype} data and requires grad; only floating-point tensors can require gradients`,
         );

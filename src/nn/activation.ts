@@ -7,6 +7,7 @@ import { neg, relu, sigmoid, tanh } from '../ops/pointwise.js';
 import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
 import type { Tensor } from '../tensor/tensor.js';
+import * as F from './functional.js';
 import { implicitSoftmaxDim } from './functional.js';
 import { Module } from './module.js';
 import { pyBool, pyFloat, pyStr } from './repr.js';
@@ -260,7 +261,7 @@ export class Softmax extends SoftmaxLike {
     super('Softmax', args);
   }
   override forward(x: Tensor): Tensor {
-    return act.softmax(x, this.dim ?? implicitSoftmaxDim(x));
+    return F.softmax(x, this.dim); // bound: autocast sees it
   }
 }
 /**
@@ -272,7 +273,7 @@ export class LogSoftmax extends SoftmaxLike {
     super('LogSoftmax', args);
   }
   override forward(x: Tensor): Tensor {
-    return act.logSoftmax(x, this.dim ?? implicitSoftmaxDim(x));
+    return F.logSoftmax(x, this.dim);
   }
 }
 /**

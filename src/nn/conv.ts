@@ -1,20 +1,13 @@
 /** Convolution layers: Conv1d/2d/3d, ConvTranspose1d/2d/3d (ops in src/ops/conv.ts). */
 
-import {
-  conv1d,
-  conv2d,
-  conv3d,
-  convTranspose1d,
-  convTranspose2d,
-  convTranspose3d,
-  tuple,
-} from '../ops/conv.js';
+import { conv3d, convTranspose1d, convTranspose2d, convTranspose3d, tuple } from '../ops/conv.js';
 import { empty } from '../ops/creation.js';
 import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
 import type { DeviceLike } from '../tensor/device.js';
 import type { DTypeLike } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
+import * as F from './functional.js';
 import * as init from './init.js';
 import { factory } from './layers.js';
 import { Module } from './module.js';
@@ -145,7 +138,7 @@ export class Conv2d extends ConvNd {
     super('Conv2d', ctorArgs('nn.Conv2d', CONV2D, args), 2, false);
   }
   override forward(input: Tensor): Tensor {
-    return conv2d(input, this.weight, this.bias, this.convOptions);
+    return F.conv2d(input, this.weight, this.bias, this.convOptions); // bound: autocast sees it
   }
 }
 
@@ -161,7 +154,7 @@ export class Conv1d extends ConvNd {
     super('Conv1d', ctorArgs('nn.Conv1d', CONV1D, args), 1, false);
   }
   override forward(input: Tensor): Tensor {
-    return conv1d(input, this.weight, this.bias, this.convOptions);
+    return F.conv1d(input, this.weight, this.bias, this.convOptions);
   }
 }
 

@@ -3,7 +3,6 @@
 import { dropout } from '../ops/activation.js';
 import { empty } from '../ops/creation.js';
 import { embedding } from '../ops/indexing.js';
-import { linear } from '../ops/matmul.js';
 import { flatten, unflatten } from '../ops/shape.js';
 import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
@@ -12,6 +11,7 @@ import type { DTypeLike } from '../tensor/dtype.js';
 import { noGrad } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { embeddingRenorm_ } from './embedding-renorm.js';
+import * as F from './functional.js';
 import { unsupportedEmbeddingArgs } from './functional.js';
 import * as init from './init.js';
 import { Module } from './module.js';
@@ -84,7 +84,7 @@ export class Linear extends Module {
     }
   }
   override forward(input: Tensor): Tensor {
-    return linear(input, this.weight, this.bias);
+    return F.linear(input, this.weight, this.bias); // bound: autocast sees it
   }
   override extraRepr(): string {
     return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;

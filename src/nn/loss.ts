@@ -9,7 +9,8 @@ import * as L from '../ops/loss.js';
 import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { legacyReduction } from './functional.js';
+// Bound F.* forms where autocast has a policy (its call hook sees bound calls).
+import { crossEntropy, l1Loss, legacyReduction, mseLoss, nllLoss } from './functional.js';
 import { Module } from './module.js';
 
 /** How a loss reduces its per-element values: `'mean'`, `'sum'` or `'none'` (unreduced). */
@@ -88,7 +89,7 @@ export class CrossEntropyLoss extends WeightedLoss {
     this.labelSmoothing = a.labelSmoothing;
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return L.crossEntropy(input, target, {
+    return crossEntropy(input, target, {
       weight: this.weight,
       ignoreIndex: this.ignoreIndex,
       reduction: this.reduction,
@@ -116,7 +117,7 @@ export class NLLLoss extends WeightedLoss {
     this.ignoreIndex = a.ignoreIndex;
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return L.nllLoss(input, target, {
+    return nllLoss(input, target, {
       weight: this.weight,
       ignoreIndex: this.ignoreIndex,
       reduction: this.reduction,
@@ -135,7 +136,7 @@ export class MSELoss extends Loss {
     super(ctorArgs('nn.MSELoss', MSE_LOSS, args));
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return L.mseLoss(input, target, { reduction: this.reduction });
+    return mseLoss(input, target, { reduction: this.reduction });
   }
 }
 
@@ -149,7 +150,7 @@ export class L1Loss extends Loss {
     super(ctorArgs('nn.L1Loss', L1_LOSS, args));
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return L.l1Loss(input, target, { reduction: this.reduction });
+    return l1Loss(input, target, { reduction: this.reduction });
   }
 }
 

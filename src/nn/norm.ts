@@ -8,12 +8,13 @@
  */
 
 import { full, ones, zeros } from '../ops/creation.js';
-import { batchNorm, groupNorm, layerNorm } from '../ops/norm.js';
+import { batchNorm } from '../ops/norm.js';
 import { cast, reciprocal } from '../ops/pointwise.js';
 import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
 import { noGrad } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
+import * as F from './functional.js';
 import * as init from './init.js';
 import { factory } from './layers.js';
 import { Module } from './module.js';
@@ -214,7 +215,7 @@ export class LayerNorm extends Module {
     if (this.bias) init.zeros_(this.bias);
   }
   override forward(input: Tensor): Tensor {
-    return layerNorm(input, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps });
+    return F.layerNorm(input, this.normalizedShape, this.weight, this.bias, this.eps); // bound: autocast sees it
   }
   override extraRepr(): string {
     return `${pyTuple(this.normalizedShape)}, eps=${pyNum(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}`;
@@ -261,7 +262,7 @@ export class GroupNorm extends Module {
     if (this.bias) init.zeros_(this.bias);
   }
   override forward(input: Tensor): Tensor {
-    return groupNorm(input, this.numGroups, { weight: this.weight, bias: this.bias, eps: this.eps });
+    return F.groupNorm(input, this.numGroups, this.weight, this.bias, this.eps);
   }
   override extraRepr(): string {
     return `${this.numGroups}, ${this.numChannels}, eps=${pyNum(this.eps)}, affine=${pyBool(this.affine)}`;

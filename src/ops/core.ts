@@ -144,13 +144,13 @@ export function record(
   const outs = outputs instanceof Tensor ? [outputs] : outputs;
   const tensors: Tensor[] = [];
   const edges: Edge[] = inputs.map((t) => {
-    if (!(t instanceof Tensor)) return { node: null, outputNr: 0, leaf: null, shape: [] };
+    if (!(t instanceof Tensor)) return { node: null, outputNr: 0, leaf: null, shape: [], dtype: null };
     // A view whose base (or a sibling view) was written in place since: history as a region.
     if (t.base !== null && t.viewVersion !== t.storage.version) refreshView(t);
     tensors.push(t);
     return t.requiresGrad
-      ? { node: t.gradFn, outputNr: t.outputNr, leaf: t.gradFn ? null : t, shape: t.shape }
-      : { node: null, outputNr: 0, leaf: null, shape: t.shape };
+      ? { node: t.gradFn, outputNr: t.outputNr, leaf: t.gradFn ? null : t, shape: t.shape, dtype: t.dtype }
+      : { node: null, outputNr: 0, leaf: null, shape: t.shape, dtype: t.dtype };
   });
   for (const o of outs) tensors.push(o);
   const node = new Node(name, edges, backward, tensors, outs);

@@ -248,6 +248,32 @@ function register(r: Registered): void {
 /** Every callable defined through this module, by public label (docs/api-signatures.md, conformance). */
 export const registeredCallables = (): ReadonlyMap<string, Registered> => registry;
 
+// --- amp ---
+/**
+ * A hook around every bound public function and Tensor method (`fn`, `method`): it sees the
+ * label and the bound arguments and runs the implementation (autocast, src/amp/autocast.ts,
+ * casts the tensor arguments of the ops on its lists here: one place for every op).
+ */
+export type CallHook = <R>(
+  label: string,
+  a: Record<string, unknown>,
+  impl: (a: Record<string, unknown>) => R,
+) => R;
+const callHooks: CallHook[] = [];
+/** Adds a call hook (registered once, at import, by the module that owns it). */
+export function registerCallHook(h: CallHook): void {
+  callHooks.push(h);
+}
+function runHooked<R>(label: string, a: Record<string, unknown>, impl: (a: Record<string, unknown>) => R): R {
+  if (callHooks.length === 1) return callHooks[0](label, a, impl); // no closure on the hot path
+  let run = impl;
+  for (const h of callHooks) {
+    const inner = run;
+    run = (b) => h(label, b, inner);
+  }
+  return run(a);
+}
+
 /**
  * A public function with PyTorch signature S: `impl` receives every parameter by camelCase name,
  * defaults filled in, already type-checked.
@@ -259,7 +285,11 @@ export function fn<const S extends string, R>(
   impl: (a: Bound<S>) => R,
 ): (...args: CallArgs<S>) => R {
   const parsed = parseSignature(sig);
-  const f = (...args: CallArgs<S>) => impl(bindArgs(parsed, label, args) as Bound<S>);
+  const f = (...args: CallArgs<S>) => {
+    const a = bindArgs(parsed, label, args);
+    if (callHooks.length) return runHooked(label, a, impl as (a: Record<string, unknown>) => R);
+    return impl(a as Bound<S>);
+  };
   register({ label, signatures: [sig], call: f as (...a: unknown[]) => unknown, isMethod: false });
   return f;
 }
@@ -274,7 +304,9 @@ export function method<const S extends string, R, T = unknown>(
   if (parsed.params[0]?.pyName !== 'self' && parsed.params[0]?.pyName !== 'input')
     throw new Error(`${label}: a method's signature starts with 'Tensor self' (${sig})`);
   const f = function (this: T, ...args: MethodArgs<S>) {
-    return impl(bindArgs(parsed, label, [this, ...args], 1) as Bound<S>);
+    const a = bindArgs(parsed, label, [this, ...args], 1);
+    if (callHooks.length) return runHooked(label, a, impl as (a: Record<string, unknown>) => R);
+    return impl(a as Bound<S>);
   };
   register({ label, signatures: [sig], call: f as (...a: unknown[]) => unknown, isMethod: true });
   return f;

@@ -197,3 +197,96 @@ describe('browser path', () => {
     }
   });
 });
+
+// --- amp (checkpoints keep their dtypes) ---
+describe('checkpoints keep their dtypes both ways', () => {
+  const typed = {
+    f64: fromArray(new Float64Array([1 / 3, -2.5, 1e300, 1e-300, Number.NaN, -0]), [2, 3], {
+      dtype: 'float64',
+    }),
+    i64: fromArray(new Int32Array([0, -1, 2147483647, -2147483648]), [4], { dtype: 'int64' }),
+    i32: fromArray(new Int32Array([7, -8]), [2], { dtype: 'int32' }),
+    i16: fromArray(new Int16Array([-32768, 32767, 5]), [3], { dtype: 'int16' }),
+    i8: fromArray(new Int8Array([-128, 127]), [2], { dtype: 'int8' }),
+    u8: fromArray(new Uint8Array([0, 128, 255]), [3], { dtype: 'uint8' }),
+    b: fromArray(new Uint8Array([1, 0, 1]), [3], { dtype: 'bool' }),
+    f16: fromArray(new Float32Array([0.5, -2, 65504, 2 ** -24, Infinity, -0]), [6], { dtype: 'float16' }),
+    bf16: fromArray(new Float32Array([1.5, -3.2480690176e10, 1e-20, -Infinity]), [4], { dtype: 'bfloat16' }),
+  };
+
+  it('save writes F64/F16/BF16/I64/I32/I16/I8/U8/BOOL and load gives the same dtypes and bits back', async () => {
+    for (const obj of [typed, { nested: [typed] }]) {
+      const bytes = await save(obj as Saveable);
+      if (obj === typed)
+        expect(
+          Object.fromEntries(readSafetensorsIndependently(bytes).tensors.map((t) => [t.name, t.dtype])),
+        ).toEqual({
+          f64: 'F64',
+          i64: 'I64',
+          i32: 'I32',
+          i16: 'I16',
+          i8: 'I8',
+          u8: 'U8',
+          b: 'BOOL',
+          f16: 'F16',
+          bf16: 'BF16',
+        });
+      const back = await load(bytes);
+      const got = (obj === typed ? back : back.nested[0]) as Record<string, Tensor>;
+      for (const [k, t] of Object.entries(typed)) {
+        expect(got[k].dtype, k).toBe(t.dtype);
+        expect(got[k].shape, k).toEqual(t.shape);
+        expect(values(got[k]), k).toEqual(values(t));
+      }
+      expect(Object.is(values(got.f64)[5], -0)).toBe(true);
+    }
+  });
+
+  it('int64 is written as 8 sign-extended bytes (what PyTorch reads as int64)', async () => {
+    const bytes = await save({ i64: typed.i64 });
+    const r = readSafetensorsIndependently(bytes);
+    const t = r.tensors[0];
+    const dv = new DataView(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength);
+    const longs = Array.from({ length: 4 }, (_, i) => dv.getBigInt64(8 * i, true));
+    expect(longs).toEqual([0n, -1n, 2147483647n, -2147483648n]);
+  });
+
+  it('float16/bfloat16 are written as their 16-bit words (IEEE half, bfloat16 = top of float32)', async () => {
+    const bytes = await save({ f16: typed.f16, bf16: typed.bf16 });
+    const words = (name: string) => {
+      const t = readSafetensorsIndependently(bytes).tensors.find((x) => x.name === name)!;
+      const dv = new DataView(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength);
+      return Array.from({ length: t.bytes.length / 2 }, (_, i) => dv.getUint16(2 * i, true));
+    };
+    // 0.5, -2, 65504 (max), 2^-24 (smallest subnormal), inf, -0
+    expect(words('f16')).toEqual([0x3800, 0xc000, 0x7bff, 0x0001, 0x7c00, 0x8000]);
+    // 1.5, -3.2480690176e10, 1e-20 (as bfloat16), -inf
+    expect(words('bf16')).toEqual([0x3fc0, 0xd0f2, 0x1e3d, 0xff80]);
+  });
+
+  it('PyTorch 1.13 files (.pt zip, legacy, safetensors) load with their dtypes', async () => {
+    for (const file of ['io/mixed.pt', 'io/mixed-legacy.pt', 'io/dtypes.safetensors']) {
+      const m = await load<Record<string, Tensor>>(fixture(file));
+      expect(m.f64.dtype, file).toBe('float64');
+      expect(values(m.f64), file).toEqual([1 / 3, -2.5, 1e300, 1e-300]);
+      expect(m.i64.dtype, file).toBe('int64');
+      expect(values(m.i64), file).toEqual([0, -1, 2 ** 31 - 1, -(2 ** 31), 42]);
+      expect([m.i16.dtype, m.i8.dtype, m.u8.dtype, m.bool.dtype], file).toEqual([
+        'int16',
+        'int8',
+        'uint8',
+        'bool',
+      ]);
+      expect(values(m.u8), file).toEqual([0, 255, 9]);
+      expect(values(m.i8), file).toEqual([-128, 127, 3]);
+      expect(values(m.i16), file).toEqual([-32768, 32767]);
+      expect([m.f16.dtype, m.bf16.dtype], file).toEqual(['float16', 'bfloat16']);
+      expect(values(m.f16), file).toEqual([0.5, -2, 65504, 2 ** -24, Infinity, -Infinity]);
+      expect(values(m.bf16), file).toEqual([1.5, -32480690176, 1.0005576689441423e-20]);
+    }
+  });
+
+  it('an int64 outside int32 is an error naming the value', async () => {
+    await expect(load(fixture('io/int64-overflow.pt'))).rejects.toThrow(/int64 value 1099511627776/);
+  });
+});
