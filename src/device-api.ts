@@ -91,7 +91,10 @@ export const cpu = {
   resetStats: (): void => resetCpuStats(),
   // --- amp ---
   /** torch.cpu.amp: autocast with the CPU's default (bfloat16). */
-  amp: { autocast: cpuAutocast },
+  amp: {
+    /** torch.cpu.amp.autocast: `torch.autocast` with deviceType 'cpu' (default dtype bfloat16). */
+    autocast: cpuAutocast,
+  },
 };
 
 /**
@@ -129,7 +132,12 @@ export const cuda = {
   OutOfMemoryError,
   // --- amp ---
   /** torch.cuda.amp: GradScaler with PyTorch 1.13's parameter list. */
-  amp: { GradScaler: CudaGradScaler, autocast: cudaAutocast },
+  amp: {
+    /** torch.cuda.amp.GradScaler: `torch.amp.GradScaler` (loss scaling with inf/NaN step skipping). */
+    GradScaler: CudaGradScaler,
+    /** torch.cuda.amp.autocast: `torch.autocast` with deviceType 'cuda' (the GPU; default dtype float16). */
+    autocast: cudaAutocast,
+  },
 };
 
 /** torch.accelerator: the device-agnostic API (PyTorch 2.6+). */

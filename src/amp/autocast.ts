@@ -23,6 +23,7 @@
 import { cast } from '../ops/pointwise.js';
 import { registerCallHook } from '../signature/bind.js';
 import { device } from '../tensor/device.js';
+import { type AsyncStore, newAsyncStore } from '../tensor/state.js';
 import { type DType, type DTypeLike, isFloat, normalizeDType, promoteTypes } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -136,19 +137,10 @@ const current: Frame = root;
 /** Regions entered and not left (any device): while 0, the hook does nothing. */
 let active = 0;
 
-interface Als {
-  run<R>(store: Frame, fn: () => R): R;
-  getStore(): Frame | undefined;
-}
+type Als = AsyncStore<Frame>;
 let als: Als | null | undefined;
 function getAls(): Als | null {
-  if (als === undefined) {
-    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-    const mod = proc?.getBuiltinModule?.('node:async_hooks') as
-      | { AsyncLocalStorage?: new () => Als }
-      | undefined;
-    als = mod?.AsyncLocalStorage ? new mod.AsyncLocalStorage() : null;
-  }
+  if (als === undefined) als = newAsyncStore();
   return als;
 }
 let asyncScopes = 0;

@@ -26,15 +26,23 @@ let asyncScopes = 0;
 /** node:async_hooks' AsyncLocalStorage, looked up on the first async scope (null: none here). */
 let als: Als | null | undefined;
 
+/** An AsyncLocalStorage: a value that follows async continuations. */
+export interface AsyncStore<T> {
+  run<R>(store: T, fn: () => R): R;
+  getStore(): T | undefined;
+}
+/** A new node:async_hooks AsyncLocalStorage, or null where there is none (browsers). */
+export function newAsyncStore<T>(): AsyncStore<T> | null {
+  // process.getBuiltinModule (Node >= 20.16) keeps bundlers from seeing a node: import.
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const mod = proc?.getBuiltinModule?.('node:async_hooks') as
+    | { AsyncLocalStorage?: new () => AsyncStore<T> }
+    | undefined;
+  return mod?.AsyncLocalStorage ? new mod.AsyncLocalStorage() : null;
+}
+
 function getAls(): Als | null {
-  if (als === undefined) {
-    // process.getBuiltinModule (Node >= 20.16) keeps bundlers from seeing a node: import.
-    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-    const mod = proc?.getBuiltinModule?.('node:async_hooks') as
-      | { AsyncLocalStorage?: new () => Als }
-      | undefined;
-    als = mod?.AsyncLocalStorage ? new mod.AsyncLocalStorage() : null;
-  }
+  if (als === undefined) als = newAsyncStore();
   return als;
 }
 
