@@ -23,8 +23,8 @@
 import { cast } from '../ops/pointwise.js';
 import { registerCallHook } from '../signature/bind.js';
 import { device } from '../tensor/device.js';
-import { type AsyncStore, newAsyncStore } from '../tensor/state.js';
 import { type DType, type DTypeLike, isFloat, normalizeDType, promoteTypes } from '../tensor/dtype.js';
+import { type AsyncStore, newAsyncStore } from '../tensor/state.js';
 import { Tensor } from '../tensor/tensor.js';
 
 type Policy = 'lower' | 'fp32' | 'fp32OptDtype' | 'promote' | 'banned';

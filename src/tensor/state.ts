@@ -14,10 +14,7 @@ import { type DType, defaultFloat } from './dtype.js';
 interface Frame {
   enabled: boolean;
 }
-interface Als {
-  run<R>(store: Frame, fn: () => R): R;
-  getStore(): Frame | undefined;
-}
+type Als = AsyncStore<Frame>;
 
 /** The mode of the running synchronous code (and of async code outside any async scope). */
 let flag = true;
