@@ -228,10 +228,15 @@ function hook<R>(label: string, a: Record<string, unknown>, impl: (a: Record<str
 }
 registerCallHook(hook);
 
+/** torch.autocast's options. */
 export interface AutocastOptions {
+  /** The device type the region applies to: 'cpu', or 'cuda'/'webgpu' for the GPU. */
   deviceType: string;
+  /** The lower-precision dtype (default: bfloat16 on 'cpu', float16 on the GPU). */
   dtype?: DTypeLike | null;
+  /** false makes the region a no-op (and disables an enclosing one for this device type; default true). */
   enabled?: boolean;
+  /** Cast each float32 leaf (a weight) once per outermost region and reuse it (default true). */
   cacheEnabled?: boolean | null;
 }
 

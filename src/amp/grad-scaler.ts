@@ -72,6 +72,7 @@ const scalerError = (msg: string): never => {
  * inf/NaN gradients and adapts the scale (see the file comment).
  */
 export class GradScaler {
+  /** The name errors use ('amp.GradScaler'). */
   static readonly label: string = 'amp.GradScaler';
   /** The scale as PyTorch's float32 tensor holds it. */
   private _scale: number;
@@ -324,6 +325,7 @@ export class GradScaler {
 
 /** torch.cuda.amp.GradScaler: PyTorch 1.13's parameter list (no `device`). */
 export class CudaGradScaler extends GradScaler {
+  /** The name errors use ('cuda.amp.GradScaler'). */
   static override readonly label: string = 'cuda.amp.GradScaler';
   constructor(...args: CallArgs<typeof CUDA_SIG>) {
     const a = ctorArgs('cuda.amp.GradScaler', CUDA_SIG, args);
