@@ -469,6 +469,9 @@ function conv2dFast(x: Tensor, w: Tensor, bias: Tensor | null | undefined, g: Co
   const y = emptyTensor([N, cout, H - dh * (kh - 1), W - dw * (kw - 1)], x.dtype, x.device);
   if (!routines.conv2dForward(xp, wc, bias ?? null, dh, dw, y)) return null;
   record('conv2d', y, [xp, wc, bias], ([gy]) => {
+    // The routines again, from the backend as backward sees it: its primitives check that x and
+    // w were not edited in place since the forward (autograd/saved.ts).
+    const routines = xp.backend.routines!;
     const gc = contiguous(gy!);
     let gx: Tensor | null = null;
     if (xp.requiresGrad && !needsGrad([gc, wc])) {
