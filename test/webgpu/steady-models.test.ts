@@ -16,7 +16,7 @@ const MAX_DISPATCHES: Record<ModelName, number> = {
   simplenet: 11,
   mlp: 16,
   cnn: 66,
-  gpt: 123,
+  gpt: 111,
   lstm: 102,
 };
 
