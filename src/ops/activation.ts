@@ -4,7 +4,7 @@
  * as stable, it is one `ewise` with its derivative as another expression.
  */
 
-import { floatOf, isHalf } from '../tensor/dtype.js';
+import { floatOf, isHalf, promoteTypes } from '../tensor/dtype.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { isGradEnabled } from '../tensor/state.js';
 import { E, type Ex, emptyTensor, ewise, normDim, record, record1, type Tensor } from './core.js';
@@ -23,7 +23,15 @@ function pointwise(name: string, f: (x: Ex) => Ex, d: (x: Ex) => Ex, dOps?: (x: 
   return (x: Tensor): Tensor => {
     const out = ewise(name, f, [x], floatOf(x.dtype));
     return record1(name, out, [x], (g) => [
-      mul(g, dOps && isGradEnabled() ? dOps(x) : ewise(`${name}_grad`, d, [x], floatOf(x.dtype))),
+      // Without a graph to record, g · d(x) is one kernel (no temporary for d(x)).
+      isGradEnabled()
+        ? mul(g, dOps ? dOps(x) : ewise(`${name}_grad`, d, [x], floatOf(x.dtype)))
+        : ewise(
+            `${name}_backward`,
+            (gg, v) => E.mul(gg, d(v)),
+            [g, x],
+            promoteTypes(g.dtype, floatOf(x.dtype)),
+          ),
     ]);
   };
 }

@@ -14,6 +14,7 @@ import {
   expandView,
   needsGrad,
   normDim,
+  record,
   record1,
   type Tensor,
   viewOf,
@@ -385,12 +386,41 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
         `split_with_sizes expects split_sizes to sum exactly to ${n} (input tensor's size at dimension ${d}), but got split_sizes=${fmtShape(sizes)}`,
       );
   }
+  return splitViews(typeof sizeOrSections === 'number' ? 'split' : 'split_with_sizes', x, d, sizes, true);
+}
+
+/**
+ * The pieces of x along dim d (views sharing x's storage), recorded as ONE node whose backward
+ * concatenates (stacks, for unbind: `keep` false drops the dim) the pieces' gradients, zeros only
+ * for pieces that got none: one gradient buffer, where a slice node per piece would each fill a
+ * full-size zero gradient, scatter into it, and add them up.
+ */
+function splitViews(name: string, x: Tensor, d: number, sizes: readonly number[], keep: boolean): Tensor[] {
+  const shapes: number[][] = [];
   let off = 0;
-  return sizes.map((s) => {
-    const part = slice(x, d, off, off + s);
+  const parts = sizes.map((s) => {
+    const shape = x.shape.slice();
+    const strides = x.strides.slice();
+    if (keep) shape[d] = s;
+    else {
+      shape.splice(d, 1);
+      strides.splice(d, 1);
+    }
+    shapes.push(shape);
+    const part = viewOf(x, shape, strides, x.offset + off * x.strides[d]);
     off += s;
     return part;
   });
+  record(name, parts, [x], (gs) => {
+    const full = gs.map((g, i) => {
+      if (g) return g;
+      const z = emptyTensor(shapes[i], x.dtype, x.device);
+      z.backend.elementwise(E.const(0), [], z);
+      return z;
+    });
+    return [keep ? cat(full, d) : stack(full, d)];
+  });
+  return parts;
 }
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
@@ -406,7 +436,7 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   if (x.dim() === 0) throw new RangeError('unbind: Dimension specified as 0 but tensor has no dimensions');
   const d = normDim(dim, x.dim(), 'unbind');
-  return Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i));
+  return splitViews('unbind', x, d, new Array<number>(x.shape[d]).fill(1), false);
 }
 
 /** torch.flip: a copy with the given dims reversed (read through a negative-stride view). */
