@@ -1,17 +1,20 @@
 /**
  * float16/bfloat16 through the primitives written for float32: ONE wrapper for every backend.
  *
- * A 16-bit float tensor is stored as float32 words that hold 16-bit values (tensor/dtype.ts). So
- * a hand-written primitive (reduction, GEMM, gather, fused routines, ...) can run on it as float32
- * unchanged: `installHalf` wraps each one so that a call with a float16/bfloat16 view passes the
- * view relabelled float32 (the fast float32 paths take it: wasm SIMD, GEMM engines, WGSL kernels
- * accumulate in float32), then rounds the written views to 16 bits with one elementwise pass each
- * (`elementwise` rounds natively on store, so it is not wrapped). Reductions and matmul therefore
+ * A 16-bit float tensor's storage holds 16-bit words (2 bytes an element). `elementwise` reads
+ * and writes them natively (decode on load, compute in float32, round once on store), so it is
+ * not wrapped, and neither are the host transfers (`write`, `read`, which convert bits). Every
+ * other primitive and routine (reduction, GEMM, gather, sort, linalg, fused routines, ...) stays
+ * float32-only: `installHalf` wraps each one so that a call with a float16/bfloat16 view gets a
+ * float32 contiguous temporary in its place (one elementwise widening; the same view object
+ * shares one temporary), runs as float32 (wasm SIMD, GEMM engines, WGSL kernels accumulate in
+ * float32), then each written temporary is narrowed back into its 16-bit view (elementwise,
+ * rounding once on store) and the temporaries are released. Reductions and matmul therefore
  * accumulate in float32 and round once, as PyTorch's. Calls without a 16-bit view go straight
  * through (one dtype test per view argument).
  */
 import { isHalf } from '../tensor/dtype.js';
-import type { Backend, View } from './backend.js';
+import { type Backend, contiguousStrides, numelOf, type Storage, type View } from './backend.js';
 import type { Ex } from './expr.js';
 
 /** Argument positions each primitive writes (the rest are read). */
@@ -24,7 +27,7 @@ const WRITES: Record<string, readonly number[]> = {
   linalg: [2],
   sort: [2],
 };
-/** The same for the routines (backend.ts `Routines`); one not listed rounds every view it is given. */
+/** The same for the routines (backend.ts `Routines`); one not listed reads and writes every view it is given. */
 const ROUTINE_WRITES: Record<string, readonly number[]> = {
   logSoftmaxNll: [3, 4],
   updateInPlace: [1],
@@ -39,21 +42,40 @@ const ROUTINE_WRITES: Record<string, readonly number[]> = {
   logSoftmax: [1],
   logSoftmaxBackward: [2],
 };
+/** Written positions that are also read (their temporaries start with the view's values). */
+const READ_WRITE: Record<string, readonly number[]> = { scatterAdd: [0], updateInPlace: [1] };
 
 const isView = (a: unknown): a is View =>
   typeof a === 'object' && a !== null && 'storage' in a && 'strides' in a && 'dtype' in a;
 
-/** `a` with every 16-bit view relabelled float32; the originals written are collected in `out`. */
-function relabel(a: unknown, out: View[] | null): unknown {
+const IDENTITY: Ex = { k: 'in', i: 0 };
+
+/** One call's float32 temporaries: by the 16-bit view they stand for, and which are written. */
+interface Temps {
+  readonly be: Backend;
+  readonly of: Map<View, View>;
+  readonly written: View[];
+}
+
+/** `a` with every 16-bit view replaced by its float32 temporary (widened unless `fill` is false). */
+function widen(a: unknown, t: Temps, write: boolean, fill: boolean): unknown {
   if (isView(a)) {
     if (!isHalf(a.dtype)) return a;
-    if (out && !out.includes(a)) out.push(a);
-    return { ...a, dtype: 'float32' };
+    let w = t.of.get(a);
+    if (!w) {
+      const storage = t.be.alloc(numelOf(a.shape), 'float32');
+      w = { storage, dtype: 'float32', shape: a.shape, strides: contiguousStrides(a.shape), offset: 0 };
+      // A pure output needs no values in (it is written whole).
+      if (fill || !write) t.be.elementwise(IDENTITY, [a], w);
+      t.of.set(a, w);
+    }
+    if (write && !t.written.includes(a)) t.written.push(a);
+    return w;
   }
   if (Array.isArray(a)) {
     let changed = false;
     const r = a.map((x) => {
-      const y = relabel(x, out);
+      const y = widen(x, t, write, fill);
       changed ||= y !== x;
       return y;
     });
@@ -63,15 +85,13 @@ function relabel(a: unknown, out: View[] | null): unknown {
     // An options object holding views (matmul's { bias }).
     let r: Record<string, unknown> | null = null;
     for (const [k, v] of Object.entries(a)) {
-      const y = relabel(v, out);
+      const y = widen(v, t, write, fill);
       if (y !== v) (r ??= { ...(a as Record<string, unknown>) })[k] = y;
     }
     return r ?? a;
   }
   return a;
 }
-
-const IDENTITY: Ex = { k: 'in', i: 0 };
 
 /** Whether `a` is or holds a 16-bit view (no allocation: the float32 path's only cost). */
 function hasHalf(a: unknown): boolean {
@@ -86,16 +106,31 @@ function hasHalf(a: unknown): boolean {
   return false;
 }
 
-function wrap<F extends (...args: never[]) => unknown>(be: Backend, f: F, writes?: readonly number[]): F {
+function wrap<F extends (...args: never[]) => unknown>(
+  be: Backend,
+  f: F,
+  writes?: readonly number[],
+  readWrite: readonly number[] = [],
+): F {
   return function (this: unknown, ...args: unknown[]) {
     let any = false;
     for (let i = 0; i < args.length && !any; i++) any = hasHalf(args[i]);
     if (!any) return f.apply(this, args as never[]);
-    const written: View[] = [];
-    const mapped = args.map((a, i) => relabel(a, !writes || writes.includes(i) ? written : null));
-    const r = f.apply(this, mapped as never[]);
-    for (const v of written) be.elementwise(IDENTITY, [v], v); // round to 16 bits in place
-    return r;
+    const t: Temps = { be, of: new Map(), written: [] };
+    try {
+      // Read operands first, so an output that is also an input gets its values.
+      const order = args.map((_, i) => i).sort((i, j) => Number(isOut(i)) - Number(isOut(j)));
+      const mapped = args.slice();
+      for (const i of order) mapped[i] = widen(args[i], t, isOut(i), !writes || readWrite.includes(i));
+      const r = f.apply(this, mapped as never[]);
+      for (const v of t.written) be.elementwise(IDENTITY, [t.of.get(v)!], v); // narrow, rounding once
+      return r;
+    } finally {
+      for (const w of t.of.values()) be.release(w.storage as Storage);
+    }
+    function isOut(i: number): boolean {
+      return !writes || writes.includes(i);
+    }
   } as unknown as F;
 }
 
@@ -104,12 +139,13 @@ export function installHalf<B extends Backend>(be: B): B {
   const self = be as unknown as Record<string, unknown>;
   for (const name of Object.keys(WRITES)) {
     const f = self[name];
-    if (typeof f === 'function') self[name] = wrap(be, f as (...a: never[]) => unknown, WRITES[name]);
+    if (typeof f === 'function')
+      self[name] = wrap(be, f as (...a: never[]) => unknown, WRITES[name], READ_WRITE[name]);
   }
   const routines = be.routines as Record<string, unknown> | undefined;
   if (routines)
     for (const [name, f] of Object.entries(routines))
       if (typeof f === 'function')
-        routines[name] = wrap(be, f as (...a: never[]) => unknown, ROUTINE_WRITES[name]);
+        routines[name] = wrap(be, f as (...a: never[]) => unknown, ROUTINE_WRITES[name], READ_WRITE[name]);
   return be;
 }

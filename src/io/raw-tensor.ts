@@ -11,7 +11,7 @@
  *   bool -> bool (bytes normalised to 0/1)
  * and on save the reverse (`halfBits`/`bfloat16Bits` give the 16-bit words back).
  */
-import { type DType, isFloat, roundHalf, typedArrayFor } from '../tensor/dtype.js';
+import { type DType, halfDecodeTable, isFloat, typedArrayFor } from '../tensor/dtype.js';
 import { CheckpointError, check } from './errors.js';
 
 export type RawDType = DType;
@@ -78,26 +78,7 @@ const RAW_DTYPES = new Set<string>(Object.values(STORED_AS));
 /** Whether a file element of `src` is copied byte for byte into its storage array. */
 const byteCopied = (src: SourceDType): boolean => src !== 'int64' && src !== 'float16' && src !== 'bfloat16';
 
-const w32 = new Float32Array(1);
-const u32w = new Uint32Array(w32.buffer);
-/** The IEEE half-precision word of `v` (rounded to float16 first, ties to even). */
-export function halfBits(v: number): number {
-  if (v !== v) return 0x7e00;
-  const h = roundHalf('float16', v);
-  const sign = h < 0 || Object.is(h, -0) ? 0x8000 : 0;
-  const a = Math.abs(h);
-  if (a === Infinity) return sign | 0x7c00;
-  if (a < 2 ** -14) return sign | (a / 2 ** -24); // subnormal (or zero): an exact multiple
-  w32[0] = a;
-  const e = ((u32w[0] >>> 23) & 0xff) - 127;
-  return sign | ((e + 15) << 10) | ((u32w[0] >>> 13) & 0x3ff);
-}
-/** The bfloat16 word of `v` (the top half of its float32, rounded to nearest even). */
-export function bfloat16Bits(v: number): number {
-  if (v !== v) return 0x7fc0;
-  w32[0] = roundHalf('bfloat16', v);
-  return u32w[0] >>> 16;
-}
+export { bfloat16Bits, halfBits } from '../tensor/dtype.js';
 
 /** Structural check for a RawTensor leaf (dtype, shape and a typed array of the right class and length). */
 export function isRawTensor(v: unknown): v is RawTensor {
@@ -157,26 +138,7 @@ export class ByteBudget {
 
 const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-let f16Table: Float32Array | undefined;
-/** All 65536 float16 values as float32 (256 KiB, built once): a table lookup per element. */
-function halfTable(): Float32Array {
-  if (f16Table) return f16Table;
-  const t = new Float32Array(65536);
-  for (let h = 0; h < 65536; h++) {
-    const s = h & 0x8000 ? -1 : 1;
-    const e = (h >> 10) & 0x1f;
-    const m = h & 0x3ff;
-    t[h] =
-      e === 0
-        ? s * m * 2 ** -24
-        : e === 31
-          ? m
-            ? Number.NaN
-            : s * Infinity
-          : s * (1 + m / 1024) * 2 ** (e - 15);
-  }
-  return (f16Table = t);
-}
+const halfTable = (): Float32Array => halfDecodeTable('float16');
 
 function int64Overflow(lo: number, hi: number, what: string): never {
   const v = (BigInt(hi) << 32n) | BigInt(lo >>> 0);

@@ -6,9 +6,10 @@
  * int64 is stored in an Int32Array (JS numbers and WGSL have no cheap 64-bit integers): values
  * are range-checked on the way in, arithmetic wraps at 32 bits, but the dtype reads `int64`, as
  * PyTorch's does (docs/porting.md). float64 lives only on the CPU (WGSL has no f64).
- * float16 and bfloat16 are logical dtypes over float32 words: every store rounds to the 16-bit
- * value (`roundTo`, round to nearest even as PyTorch's conversions), so storage holds exactly the
- * 16-bit values and everything reads them as float32 (docs/architecture.md, "16-bit floats").
+ * float16 and bfloat16 are stored as 16-bit words (2 bytes per element; `halfBits`/`bfloat16Bits`
+ * encode, round to nearest even as PyTorch's conversions, `halfDecodeTable` decodes); on the host
+ * (`read`, `write`, `typedArrayFor`) they are Float32Arrays of their values (docs/architecture.md,
+ * "16-bit floats").
  * Adding a dtype: a row here, its storage conversion in `typedArrayFor`
  * and the backends' `viewFor` (docs/architecture.md, "Adding a dtype").
  */
@@ -50,9 +51,9 @@ const INFO: Record<DType, DTypeInfo> = {
   int16: { kind: 'int', bytes: 2, bits: 16, array: Int16Array, rank: 2 },
   int32: { kind: 'int', bytes: 4, bits: 32, array: Int32Array, rank: 3 },
   int64: { kind: 'int', bytes: 4, bits: 64, array: Int32Array, rank: 4 },
-  // 16-bit floats: float32 words holding 16-bit values (bytes: 4 in storage).
-  float16: { kind: 'float', bytes: 4, bits: 16, array: Float32Array, rank: 5 },
-  bfloat16: { kind: 'float', bytes: 4, bits: 16, array: Float32Array, rank: 5 },
+  // 16-bit floats: 16-bit words in storage (bytes: 2); host arrays hold their values as float32.
+  float16: { kind: 'float', bytes: 2, bits: 16, array: Float32Array, rank: 5 },
+  bfloat16: { kind: 'float', bytes: 2, bits: 16, array: Float32Array, rank: 5 },
   float32: { kind: 'float', bytes: 4, bits: 32, array: Float32Array, rank: 6 },
   float64: { kind: 'float', bytes: 8, bits: 64, array: Float64Array, rank: 7 },
 };
@@ -90,16 +91,17 @@ export const isInt = (d: DType): boolean => INFO[d].kind === 'int';
 /** Integer dtypes index tensors may have (PyTorch: int64, and int32 where accepted). */
 export const isIndexDType = (d: DType): boolean => d === 'int64' || d === 'int32';
 
-/** Bytes per element in storage. */
+/** Bytes per element in storage (float16/bfloat16: 2; their host arrays are Float32Arrays). */
 export const itemSize = (d: DType): number => INFO[d].bytes;
 /** Bits PyTorch gives the dtype. */
 export const dtypeBits = (d: DType): number => INFO[d].bits;
 
+/** The host array of `n` elements of `d` (float16/bfloat16: a Float32Array of their values). */
 export function typedArrayFor(d: DType, n: number): TypedArray {
   return new INFO[d].array(n);
 }
 
-/** The array class of a dtype's storage, to view raw bytes. */
+/** The array class of a dtype's host data, to view raw bytes (storage of float16/bfloat16: Uint16Array). */
 export const arrayClassOf = (d: DType): { new (b: ArrayBufferLike, off: number, n: number): TypedArray } =>
   INFO[d].array as unknown as { new (b: ArrayBufferLike, off: number, n: number): TypedArray };
 
@@ -289,7 +291,7 @@ export function floatOfArgs(args: ReadonlyArray<unknown>): DType {
   return floatOf(resultType(ops));
 }
 
-/** float16/bfloat16: float values held in float32 words, rounded to 16 bits on every store. */
+/** float16/bfloat16: 16-bit words in storage, computed in float32 and rounded once on store. */
 export const isHalf = (d: DType): boolean => d === 'float16' || d === 'bfloat16';
 
 const f32 = new Float32Array(1);
@@ -323,4 +325,79 @@ export function roundHalf(d: DType, x: number): number {
 export function roundHalfArray(d: DType, a: Float32Array): Float32Array {
   for (let i = 0; i < a.length; i++) a[i] = roundHalf(d, a[i]);
   return a;
+}
+
+/** The IEEE half-precision word of `v` (rounded to float32, then to float16, ties to even; c10's conversion). */
+export function halfBits(v: number): number {
+  f32[0] = v;
+  const u = u32[0];
+  const sign = (u >>> 16) & 0x8000;
+  const a = u & 0x7fffffff;
+  if (a >= 0x7f800000) return sign | (a > 0x7f800000 ? 0x7e00 : 0x7c00);
+  if (a >= 0x477ff000) return sign | 0x7c00; // 65520 and up round to inf
+  if (a < 0x38800000) {
+    // below 2^-14: a multiple of 2^-24 (subnormal or zero), ties to even
+    const x = Math.abs(f32[0]) * 16777216;
+    let k = Math.round(x);
+    if (k - x === 0.5 && k & 1) k -= 1;
+    return sign | k;
+  }
+  // rebias the exponent (127 -> 15) and round the 13 dropped mantissa bits to nearest even
+  return sign | ((a - 0x38000000 + 0xfff + ((a >>> 13) & 1)) >>> 13);
+}
+
+/** The bfloat16 word of `v` (the top half of its float32, rounded to nearest even; NaN 0x7fc0 as c10's). */
+export function bfloat16Bits(v: number): number {
+  f32[0] = v;
+  if (v !== v) return 0x7fc0;
+  const u = u32[0];
+  return ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) & 0xffff;
+}
+
+/** The 16-bit word of `v` in `d` (float16 or bfloat16). */
+export const halfBitsOf = (d: DType, v: number): number => (d === 'bfloat16' ? bfloat16Bits(v) : halfBits(v));
+
+let f16Table: Float32Array | undefined;
+let bf16Table: Float32Array | undefined;
+/** All 65536 values of `d` (float16 or bfloat16) as float32, by bit pattern (256 KiB each, built once). */
+export function halfDecodeTable(d: DType): Float32Array {
+  if (d === 'bfloat16') {
+    if (!bf16Table) {
+      bf16Table = new Float32Array(65536);
+      const w = new Uint32Array(bf16Table.buffer);
+      for (let h = 0; h < 65536; h++) w[h] = h << 16;
+    }
+    return bf16Table;
+  }
+  if (f16Table) return f16Table;
+  const t = new Float32Array(65536);
+  for (let h = 0; h < 65536; h++) {
+    const s = h & 0x8000 ? -1 : 1;
+    const e = (h >> 10) & 0x1f;
+    const m = h & 0x3ff;
+    t[h] =
+      e === 0
+        ? s * m * 2 ** -24
+        : e === 31
+          ? m
+            ? Number.NaN
+            : s * Infinity
+          : s * (1 + m / 1024) * 2 ** (e - 15);
+  }
+  return (f16Table = t);
+}
+
+/** Host values -> 16-bit words of `d`, into `out` at `offset`. */
+export function encodeHalf(d: DType, src: ArrayLike<number>, out: Uint16Array, offset = 0): Uint16Array {
+  const enc = d === 'bfloat16' ? bfloat16Bits : halfBits;
+  for (let i = 0; i < src.length; i++) out[offset + i] = enc(src[i]);
+  return out;
+}
+
+/** 16-bit words of `d` -> their values as a Float32Array. */
+export function decodeHalf(d: DType, bits: Uint16Array): Float32Array {
+  const t = halfDecodeTable(d);
+  const out = new Float32Array(bits.length);
+  for (let i = 0; i < bits.length; i++) out[i] = t[bits[i]];
+  return out;
 }

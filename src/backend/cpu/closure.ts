@@ -30,6 +30,8 @@ interface State {
   pos: Float64Array; // index 0 = out, i + 1 = input i
   str: Float64Array;
   c: readonly number[];
+  /** Per input: the decode table of a 16-bit float input (its words index it), else null. */
+  tab: readonly (Float32Array | null)[];
 }
 
 type Node = (len: number) => Float64Array;
@@ -178,6 +180,8 @@ function buildRaw(e: Ex, ins: readonly ExType[], st: State, consts: { n: number 
         if (s === 1) for (let j = 0; j < len; j++) out[j] = a[p + j];
         else if (s === 0) out.fill(a[p], 0, len);
         else for (let j = 0; j < len; j++) out[j] = a[p + j * s];
+        const t = st.tab[k - 1];
+        if (t) for (let j = 0; j < len; j++) out[j] = t[out[j]];
         return out;
       };
     }
@@ -241,6 +245,7 @@ export function closureKernel(
   ins: readonly ExType[],
   outType: ExType,
   round: ((x: number) => number) | null = null,
+  tabs: readonly (Float32Array | null)[] = [],
 ): ClosureKernel {
   const n = ins.length;
   const st: State = {
@@ -248,6 +253,7 @@ export function closureKernel(
     pos: new Float64Array(n + 1),
     str: new Float64Array(n + 1),
     c: [],
+    tab: Array.from({ length: n }, (_, i) => tabs[i] ?? null),
   };
   const root = build(e, outType, ins, st, { n: 0 });
   const base = new Float64Array(n + 1);

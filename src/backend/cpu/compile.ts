@@ -3,7 +3,7 @@
  * input dtypes, output dtype), cached; constants are parameters; the loop itself is generated too, so the hot path has no
  * per-element closure calls, only straight-line arithmetic on typed arrays.
  */
-import { type DType, isHalf, roundHalf } from '../../tensor/dtype.js';
+import { bfloat16Bits, type DType, halfBits, halfDecodeTable, isHalf } from '../../tensor/dtype.js';
 import {
   type BinOp,
   type Ex,
@@ -192,9 +192,14 @@ export function compileElementwise(e: Ex, inDtypes: readonly DType[], outDtype: 
     return k;
   }
   const ins = inDtypes.map(exType);
-  // float16/bfloat16 outputs: the value computed (in doubles, as float32 is) is rounded to 16 bits on store.
-  const round = isHalf(outDtype) ? (x: number) => roundHalf(outDtype, x) : null;
-  k = source ? sourceKernel(e, ins, exType(outDtype), round) : closureKernel(e, ins, exType(outDtype), round);
+  // float16/bfloat16 (Uint16Array storage): inputs are decoded by a 65536-entry table, the value
+  // computed (in doubles, rounded to float32 first as PyTorch's float32 opmath) is encoded to
+  // its 16-bit word on store, rounding once.
+  const enc = isHalf(outDtype) ? (outDtype === 'bfloat16' ? bfloat16Bits : halfBits) : null;
+  const tabs = inDtypes.map((d) => (isHalf(d) ? halfDecodeTable(d) : null));
+  k = source
+    ? sourceKernel(e, ins, exType(outDtype), enc, tabs)
+    : closureKernel(e, ins, exType(outDtype), enc, tabs);
   jsKernels.compiles++;
   while (cache.size >= jsKernels.limit) cache.delete(cache.keys().next().value as string);
   cache.set(key, k);
@@ -207,16 +212,21 @@ function sourceKernel(
   ins: readonly ExType[],
   outType: ExType,
   round: ((x: number) => number) | null,
+  tabs: readonly (Float32Array | null)[],
 ): Kernel {
   const n = ins.length;
-  const g: Gen = { ins, reads: ins.map((_, i) => `a${i}[p${i}]`), consts: 0 };
+  const g: Gen = {
+    ins,
+    reads: ins.map((_, i) => (tabs[i] ? `T${i}[a${i}[p${i}]]` : `a${i}[p${i}]`)),
+    consts: 0,
+  };
   const body = round ? `R(${emit(e, outType, g)})` : emit(e, outType, g);
   const ids = Array.from({ length: n }, (_, i) => i);
   const cs = Array.from({ length: g.consts }, (_, j) => `const c${j} = consts[${j}];`).join(' ');
   const src = `
 return function kernel(arrays, offsets, strides, shape, consts) {
   ${cs}
-  const o = arrays[0]; ${ids.map((i) => `const a${i} = arrays[${i + 1}];`).join(' ')}
+  const o = arrays[0]; ${ids.map((i) => `const a${i} = arrays[${i + 1}];${tabs[i] ? ` const T${i} = T[${i}];` : ''}`).join(' ')}
   const r = shape.length; const last = r - 1; const n = shape[last];
   const so = strides[0][last]; ${ids.map((i) => `const s${i} = strides[${i + 1}][last];`).join(' ')}
   let outer = 1; for (let d = 0; d < last; d++) outer *= shape[d];
@@ -231,7 +241,7 @@ return function kernel(arrays, offsets, strides, shape, consts) {
     for (let d = last - 1; d >= 0; d--) { if (++idx[d] < shape[d]) break; idx[d] = 0; }
   }
 };`;
-  return new Function('H', 'R', src)(helpers, round) as Kernel;
+  return new Function('H', 'R', 'T', src)(helpers, round, tabs) as Kernel;
 }
 
 export { coalesce } from '../backend.js';

@@ -10,7 +10,14 @@
  *   console.log(await be.read({ storage: s, dtype: 'float32', shape: [4], strides: [1], offset: 0 }));
  * }
  */
-import { type DType, isHalf, roundHalfArray, type TypedArray, typedArrayFor } from '../../tensor/dtype.js';
+import {
+  type DType,
+  decodeHalf,
+  encodeHalf,
+  isHalf,
+  type TypedArray,
+  typedArrayFor,
+} from '../../tensor/dtype.js';
 import type { Backend, DeviceTypeInfo, Storage, View } from '../backend.js';
 import { contiguousStrides, isContiguousView, numelOf } from '../backend.js';
 import { E } from '../expr.js';
@@ -46,6 +53,7 @@ import {
   allocStorage,
   asGpu,
   emptyCache,
+  type GpuStorage,
   maxMemoryAllocated,
   memoryAllocated,
   memoryReserved,
@@ -83,19 +91,45 @@ function write(s: Storage, data: TypedArray, offset = 0): void {
       `webgpu write: ${data.length} elements at offset ${offset} overflow a storage of ${g.size}`,
     );
   if (data.length === 0) return;
+  if (isHalf(g.dtype)) return writeHalf(g, data, offset);
   const host =
     g.dtype === 'float32'
       ? data instanceof Float32Array
         ? data
         : Float32Array.from(data)
-      : isHalf(g.dtype) // float16/bfloat16: f32 words holding 16-bit values
-        ? roundHalfArray(g.dtype, Float32Array.from(data))
-        : g.dtype === 'bool'
-          ? Uint32Array.from(data, (x) => (x !== 0 ? 1 : 0)) // bool: one u32 per element
-          : data instanceof Int32Array
-            ? data
-            : Int32Array.from(data); // every integer dtype is one i32 per element
+      : g.dtype === 'bool'
+        ? Uint32Array.from(data, (x) => (x !== 0 ? 1 : 0)) // bool: one u32 per element
+        : data instanceof Int32Array
+          ? data
+          : Int32Array.from(data); // every integer dtype is one i32 per element
   writeBuffer(g, offset * 4, host);
+}
+
+/**
+ * float16/bfloat16: the values encoded on the host to 16-bit words, two to a u32. A write that
+ * starts mid-word, or ends mid-word before the storage's end, would overwrite a neighbour's
+ * half: it goes through a float32 temporary and one elementwise store on the device instead.
+ */
+function writeHalf(g: GpuStorage, data: TypedArray, offset: number): void {
+  const n = data.length;
+  if (offset % 2 === 0 && (n % 2 === 0 || offset + n === g.size)) {
+    writeBuffer(g, offset * 2, encodeHalf(g.dtype, data, new Uint16Array(n + (n % 2))));
+    return;
+  }
+  const tmp = allocStorage(n, 'float32');
+  try {
+    writeBuffer(tmp, 0, data instanceof Float32Array ? data : Float32Array.from(data));
+    const view = (storage: GpuStorage, dtype: DType, off: number): View => ({
+      storage,
+      dtype,
+      shape: [n],
+      strides: [1],
+      offset: off,
+    });
+    elementwise(E.input(0), [view(tmp, 'float32', 0)], view(g, g.dtype, offset));
+  } finally {
+    releaseStorage(tmp);
+  }
 }
 
 /** Reads a view, after the checks ops deferred to the next read (index-errors.ts). */
@@ -109,6 +143,7 @@ async function read(v: View): Promise<TypedArray> {
 async function readView(v: View): Promise<TypedArray> {
   const g = asGpu(v, 'read');
   const n = numelOf(v.shape);
+  if (isHalf(v.dtype)) return readHalf(g, v, n);
   let bytes: ArrayBuffer;
   if (isContiguousView(v)) bytes = await readChecked(g.buffer, g.byteOffset + v.offset * 4, n * 4);
   else {
@@ -128,6 +163,31 @@ async function readView(v: View): Promise<TypedArray> {
     }
   }
   return fromBytes(bytes, v.dtype);
+}
+
+/** float16/bfloat16: the whole words holding the view's elements, decoded on the host. */
+async function readHalf(g: GpuStorage, v: View, n: number): Promise<TypedArray> {
+  if (n === 0) return new Float32Array(0);
+  if (isContiguousView(v)) {
+    const w0 = Math.floor(v.offset / 2);
+    const w1 = Math.ceil((v.offset + n) / 2);
+    const bytes = await readChecked(g.buffer, g.byteOffset + w0 * 4, (w1 - w0) * 4);
+    return decodeHalf(v.dtype, new Uint16Array(bytes, (v.offset % 2) * 2, n));
+  }
+  const tmp = allocStorage(n, v.dtype);
+  try {
+    elementwise(E.input(0), [v], {
+      storage: tmp,
+      dtype: v.dtype,
+      shape: v.shape,
+      strides: contiguousStrides(v.shape),
+      offset: 0,
+    });
+    const bytes = await readChecked(tmp.buffer, tmp.byteOffset, Math.ceil(n / 2) * 4);
+    return decodeHalf(v.dtype, new Uint16Array(bytes, 0, n));
+  } finally {
+    releaseStorage(tmp);
+  }
 }
 
 /** A readback that also brings the index-error flag and raises what it recorded. */
@@ -151,7 +211,7 @@ async function synchronizeChecked(): Promise<void> {
 }
 
 function fromBytes(bytes: ArrayBuffer, dtype: DType): TypedArray {
-  if (dtype === 'float32' || isHalf(dtype)) return new Float32Array(bytes);
+  if (dtype === 'float32') return new Float32Array(bytes);
   if (dtype === 'bool') return Uint8Array.from(new Uint32Array(bytes), (x) => (x !== 0 ? 1 : 0));
   const words = new Int32Array(bytes);
   if (dtype === 'int32' || dtype === 'int64') return words;

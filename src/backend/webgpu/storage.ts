@@ -4,6 +4,8 @@
  * Every element is 4 bytes on the device: float32 as f32, int32 as i32 and bool as one u32
  * (WGSL has no 8-bit storage type; packing 4 bools per word would make every bool store a
  * read-modify-write race between neighbouring threads). `read()` converts back to Uint8Array.
+ * float16/bfloat16 are 2 bytes: two 16-bit words per u32 (element i in word i >> 1, low half
+ * first), whose stores are atomic (kernels/elementwise.ts), the storage padded to whole words.
  *
  * Sizes are bucketed at 2^k * {1, 1.25, 1.5, 1.75}: at most 25% slack, and every bucket from
  * 64 bytes is a multiple of 16 so any block can also be bound as array<vec4<f32>> (matmul's
@@ -22,7 +24,7 @@
  * buffers), as PyTorch counts segments. `emptyCache()` destroys idle dedicated buffers and
  * arenas with no live block.
  */
-import type { DType } from '../../tensor/dtype.js';
+import { type DType, isHalf } from '../../tensor/dtype.js';
 import { fmtBytes, OutOfMemoryError } from '../../tensor/errors.js';
 import type { Storage, View } from '../backend.js';
 import { GcPressure } from '../pressure.js';
@@ -232,7 +234,8 @@ function dedicatedBlock(bytes: number, label: string): Block {
 
 export function allocStorage(size: number, dtype: DType): GpuStorage {
   if (!Number.isInteger(size) || size < 0) throw new RangeError(`webgpu alloc: invalid size ${size}`);
-  const need = Math.max(1, size) * 4;
+  // 4 bytes an element; float16/bfloat16 2 (two to a u32 word, rounded up to whole words).
+  const need = isHalf(dtype) ? Math.max(1, Math.ceil(size / 2)) * 4 : Math.max(1, size) * 4;
   const maxBind = Math.min(limit('maxStorageBufferBindingSize'), limit('maxBufferSize'));
   if (need > maxBind)
     throw new OutOfMemoryError(

@@ -11,6 +11,8 @@
  * Bindings are deduplicated per GPUBuffer: an input that is the output (in-place ops) reads the
  * read_write binding, since WebGPU forbids binding one buffer both writable and read-only.
  */
+
+import { isHalf } from '../../../tensor/dtype.js';
 import type { View } from '../../backend.js';
 import { numelOf } from '../../backend.js';
 import { constantsOf, type Ex, type ExType, structureKey } from '../../expr.js';
@@ -23,6 +25,7 @@ import {
   halfHelpers,
   linearId,
   loadAs,
+  loadHalf,
   storageDecl,
   storeAs,
   stridedOffsets,
@@ -32,6 +35,15 @@ import {
 import { constantWord, toWgsl, WgslCtx } from '../wgsl/expr.js';
 
 const WG = 256;
+
+/** Stores 16-bit word h as element p of the packed output b0, leaving the word's other half alone. */
+const ST16 = `
+fn st16(p: u32, h: u32) {
+  let sh = (p & 1u) * 16u;
+  atomicAnd(&b0[p >> 1u], ~(0xffffu << sh));
+  atomicOr(&b0[p >> 1u], h << sh);
+}
+`;
 
 /** Each pipeline's constant types (constant j is uniform word base + j, see WgslCtx). */
 const constTypes = new WeakMap<GPUComputePipeline, readonly ExType[]>();
@@ -66,7 +78,15 @@ export function elementwise(e: Ex, inputs: readonly View[], out: View): void {
   let types: readonly ExType[] | undefined;
   const pipe = pipelineFor(key, access, () => {
     const ctx = new WgslCtx(base);
-    const reads = inputs.map((v, k) => loadAs(v.dtype, `b${slotOf[k]}[p${k + 1}]`));
+    // float16/bfloat16: packed words (common.ts); a 16-bit output is atomic<u32>, so each store
+    // (st16) changes only its own half of a word another invocation may be storing into too.
+    const half16 = isHalf(out.dtype);
+    const reads = inputs.map((v, k) => {
+      const s = slotOf[k];
+      if (!isHalf(v.dtype)) return loadAs(v.dtype, `b${s}[p${k + 1}]`);
+      const word = (w: string) => (s === 0 && half16 ? `atomicLoad(&b0[${w}])` : `b${s}[${w}]`);
+      return loadHalf(v.dtype, word, `u32(p${k + 1})`);
+    });
     const body = toWgsl(
       e,
       inputs.map((v) => exTypeOf(v.dtype)),
@@ -79,13 +99,13 @@ export function elementwise(e: Ex, inputs: readonly View[], out: View): void {
       ? opAt.map((at, k) => `let p${k} = ${uw(at)} + i;`).join('\n  ')
       : stridedOffsets('i', r, 2, opAt);
     return `${uniformDecl(base + consts.length)}
-${bufs.map((_, s) => storageDecl(s + 1, `b${s}`, slotDtype[s], s === 0)).join('\n')}
-${ctx.prelude()}${halfHelpers(out.dtype)}
+${bufs.map((_, s) => storageDecl(s + 1, `b${s}`, slotDtype[s], s === 0, s === 0 && half16)).join('\n')}
+${ctx.prelude()}${halfHelpers(...slotDtype)}${half16 ? ST16 : ''}
 @compute @workgroup_size(${WG}) fn main(${builtins}) {
   ${linearId(WG)}
   if (i >= ${uw(0)}) { return; }
   ${index}
-  b0[p0] = ${storeAs(out.dtype, body)};
+  ${half16 ? `st16(u32(p0), ${out.dtype === 'bfloat16' ? 'enc_bf16' : 'enc_f16'}(${body}));` : `b0[p0] = ${storeAs(out.dtype, body)};`}
 }`;
   });
   if (types) constTypes.set(pipe, types);

@@ -2,16 +2,17 @@
  * Pieces every WGSL template shares: the word-addressed uniform block, storage declarations
  * per dtype, the 2-D grid -> linear id mapping, and strided index math specialised by rank.
  */
-import { type DType, isFloat } from '../../../tensor/dtype.js';
+import { type DType, isFloat, isHalf } from '../../../tensor/dtype.js';
 import { type ExType, exType } from '../../expr.js';
 
 /**
  * Storage element type per dtype: bool is one u32 per element (see storage.ts); every integer
  * dtype is one i32 (int64 as on the CPU; uint8/int8/int16 wrap to their width when stored,
- * `storeAs`). float64 never reaches here: the backend's alloc refuses it.
+ * `storeAs`), float16/bfloat16 two 16-bit words per u32 (`loadHalf`, `HALF_WGSL`). float64
+ * never reaches here: the backend's alloc refuses it.
  */
 export const elemType = (d: DType): 'f32' | 'i32' | 'u32' =>
-  isFloat(d) ? 'f32' : d === 'bool' ? 'u32' : 'i32';
+  isHalf(d) ? 'u32' : isFloat(d) ? 'f32' : d === 'bool' ? 'u32' : 'i32';
 
 /**
  * Uniform block as vec4<u32> words (uniform arrays need a 16-byte stride); word i is
@@ -52,36 +53,45 @@ export const storeAs = (dtype: DType, v: string): string =>
         ? `((${v} << 24u) >> 24u)`
         : dtype === 'int16'
           ? `((${v} << 16u) >> 16u)`
-          : dtype === 'float16'
-            ? `round_f16(${v})`
-            : dtype === 'bfloat16'
-              ? `round_bf16(${v})`
-              : v;
+          : v; // float16/bfloat16: packed words, stored by elementwise alone (its st16)
 
 /**
- * float16/bfloat16 live in f32 words holding 16-bit values: every store rounds (to nearest
- * even, overflow to ±inf), as `roundHalf` in tensor/dtype.ts. Bit arithmetic, so results do not
- * depend on the adapter's f16 conversion rounding. Shaders that store a 16-bit dtype append this.
+ * float16/bfloat16 storage: 16-bit words packed two to a u32 (element i in word i >> 1, bits
+ * 16 * (i & 1) up). `dec_*` decode a word to f32, `enc_*` encode an f32 to its word, rounding to
+ * nearest even with overflow to ±inf, as `halfBits`/`bfloat16Bits` in tensor/dtype.ts. Integer
+ * bit arithmetic, so results do not depend on the adapter's f16 conversions or the shader-f16
+ * feature. Shaders that load or store a 16-bit dtype append this.
  */
 export const HALF_WGSL = `
-fn round_bf16(x: f32) -> f32 {
-  let u = bitcast<u32>(x);
-  if ((u & 0x7fffffffu) > 0x7f800000u) { return x; }
-  return bitcast<f32>((u + 0x7fffu + ((u >> 16u) & 1u)) & 0xffff0000u);
+fn dec_f16(h: u32) -> f32 {
+  let s = (h & 0x8000u) << 16u;
+  let e = (h >> 10u) & 0x1fu;
+  let m = h & 0x3ffu;
+  if (e == 0u) { return bitcast<f32>(s | bitcast<u32>(ldexp(f32(m), -24))); }
+  if (e == 31u) { return bitcast<f32>(s | 0x7f800000u | (m << 13u)); }
+  return bitcast<f32>(s | ((e + 112u) << 23u) | (m << 13u));
 }
-fn round_f16(x: f32) -> f32 {
+fn dec_bf16(h: u32) -> f32 { return bitcast<f32>(h << 16u); }
+fn enc_f16(x: f32) -> u32 {
   let u = bitcast<u32>(x);
-  if ((u & 0x7fffffffu) > 0x7f800000u) { return x; }
-  if (abs(x) >= 65520.0) { return bitcast<f32>((u & 0x80000000u) | 0x7f800000u); }
-  let e = max(i32((u >> 23u) & 0xffu) - 127, -14);
-  let q = bitcast<f32>(u32(e - 10 + 127) << 23u);
-  let r = round(x / q) * q;
-  return bitcast<f32>(bitcast<u32>(r) | (u & 0x80000000u));
+  let sign = (u >> 16u) & 0x8000u;
+  let a = u & 0x7fffffffu;
+  if (a >= 0x7f800000u) { return sign | select(0x7c00u, 0x7e00u, a > 0x7f800000u); }
+  if (a >= 0x477ff000u) { return sign | 0x7c00u; }
+  if (a < 0x38800000u) { return sign | u32(round(abs(x) * 16777216.0)); }
+  return sign | ((a - 0x38000000u + 0xfffu + ((a >> 13u) & 1u)) >> 13u);
+}
+fn enc_bf16(x: f32) -> u32 {
+  let u = bitcast<u32>(x);
+  if ((u & 0x7fffffffu) > 0x7f800000u) { return 0x7fc0u; }
+  return (u + 0x7fffu + ((u >> 16u) & 1u)) >> 16u;
 }
 `;
-/** The WGSL helpers a shader storing `dtypes` needs (empty unless one is float16/bfloat16). */
-export const halfHelpers = (...dtypes: DType[]): string =>
-  dtypes.some((d) => d === 'float16' || d === 'bfloat16') ? HALF_WGSL : '';
+/** The WGSL helpers a shader touching `dtypes` needs (empty unless one is float16/bfloat16). */
+export const halfHelpers = (...dtypes: DType[]): string => (dtypes.some(isHalf) ? HALF_WGSL : '');
+/** WGSL loading element `p` (a u32 expression) of a 16-bit float from word array `word(index)`. */
+export const loadHalf = (dtype: DType, word: (w: string) => string, p: string): string =>
+  `${dtype === 'bfloat16' ? 'dec_bf16' : 'dec_f16'}((${word(`${p} >> 1u`)} >> ((${p} & 1u) * 16u)) & 0xffffu)`;
 export const exTypeOf = (d: DType): ExType => exType(d);
 
 /** Linear invocation id over a grid that may be split in 2-D (maxComputeWorkgroupsPerDimension). */
