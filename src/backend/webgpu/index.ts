@@ -91,7 +91,10 @@ function write(s: Storage, data: TypedArray, offset = 0): void {
       `webgpu write: ${data.length} elements at offset ${offset} overflow a storage of ${g.size}`,
     );
   if (data.length === 0) return;
-  if (isHalf(g.dtype)) return writeHalf(g, data, offset);
+  if (isHalf(g.dtype)) {
+    writeHalf(g, data, offset);
+    return;
+  }
   const host =
     g.dtype === 'float32'
       ? data instanceof Float32Array
