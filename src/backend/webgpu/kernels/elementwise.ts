@@ -66,10 +66,13 @@ export function elementwise(e: Ex, inputs: readonly View[], out: View): void {
   const { shape, strides } = coalesce(out.shape, [out.strides, ...inputs.map((v) => v.strides)]);
   const r = shape.length;
   const contig = r === 1 && strides.every((s) => s[0] === 1);
+  // A contiguous 16-bit output starting on a word: each invocation computes two elements and
+  // stores their whole word (one atomicStore; no read-modify-write but for an odd tail).
+  const pairs = contig && isHalf(out.dtype) && out.offset % 2 === 0;
   const nOps = inputs.length + 1;
   const access = `w${'r'.repeat(bufs.length - 1)}`;
   // Keyed by structure: constants are uniforms, so `x * k` compiles once for every k.
-  const key = `ew:${structureKey(e)}:${out.dtype}<-${inputs.map((v) => v.dtype).join(',')}:s${slotOf.join('')}:${contig ? 'c' : `r${r}`}`;
+  const key = `ew:${structureKey(e)}:${out.dtype}<-${inputs.map((v) => v.dtype).join(',')}:s${slotOf.join('')}:${contig ? (pairs ? 'c2' : 'c') : `r${r}`}`;
   // Words: [n, -, shape[r] | offsets only when contiguous, then per operand: offset, strides[r],
   // then the constants].
   const opAt = Array.from({ length: nOps }, (_, k) => (contig ? 2 + k : 2 + r + k * (1 + r)));
@@ -98,14 +101,31 @@ export function elementwise(e: Ex, inputs: readonly View[], out: View): void {
     const index = contig
       ? opAt.map((at, k) => `let p${k} = ${uw(at)} + i;`).join('\n  ')
       : stridedOffsets('i', r, 2, opAt);
-    return `${uniformDecl(base + consts.length)}
+    const enc = out.dtype === 'bfloat16' ? 'enc_bf16' : 'enc_f16';
+    const decls = `${uniformDecl(base + consts.length)}
 ${bufs.map((_, s) => storageDecl(s + 1, `b${s}`, slotDtype[s], s === 0, s === 0 && half16)).join('\n')}
-${ctx.prelude()}${halfHelpers(...slotDtype)}${half16 ? ST16 : ''}
+${ctx.prelude()}${halfHelpers(...slotDtype)}${half16 ? ST16 : ''}`;
+    if (pairs) {
+      const params = inputs.map((_, k) => `p${k + 1}: u32`).join(', ');
+      const at = (d: string) => inputs.map((_, k) => `${uw(opAt[k + 1])} + ${d}`).join(', ');
+      return `${decls}
+fn ev(${params}) -> f32 { return ${body}; }
+@compute @workgroup_size(${WG}) fn main(${builtins}) {
+  ${linearId(WG)}
+  let j = 2u * i;
+  if (j >= ${uw(0)}) { return; }
+  let p0 = ${uw(opAt[0])} + j;
+  let lo = ${enc}(ev(${at('j')}));
+  if (j + 1u < ${uw(0)}) { atomicStore(&b0[p0 >> 1u], lo | (${enc}(ev(${at('j + 1u')})) << 16u)); }
+  else { st16(p0, lo); }
+}`;
+    }
+    return `${decls}
 @compute @workgroup_size(${WG}) fn main(${builtins}) {
   ${linearId(WG)}
   if (i >= ${uw(0)}) { return; }
   ${index}
-  ${half16 ? `st16(u32(p0), ${out.dtype === 'bfloat16' ? 'enc_bf16' : 'enc_f16'}(${body}));` : `b0[p0] = ${storeAs(out.dtype, body)};`}
+  ${half16 ? `st16(u32(p0), ${enc}(${body}));` : `b0[p0] = ${storeAs(out.dtype, body)};`}
 }`;
   });
   if (types) constTypes.set(pipe, types);
@@ -120,6 +140,6 @@ ${ctx.prelude()}${halfHelpers(...slotDtype)}${half16 ? ST16 : ''}
     if (!contig) for (let d = 0; d < r; d++) p.i[opAt[k] + 1 + d] = strides[k][d];
   });
   for (let j = 0; j < consts.length; j++) p.u[base + j] = constantWord(consts[j], types[j]);
-  const [gx, gy] = grid(Math.ceil(n / WG));
+  const [gx, gy] = grid(Math.ceil((pairs ? Math.ceil(n / 2) : n) / WG));
   dispatch(pipe, access, bufs, p, [gx, gy]);
 }
