@@ -9,7 +9,7 @@
 import { fromArray } from '../ops/creation.js';
 import { cat } from '../ops/shape.js';
 import { fn, registerType } from '../signature/bind.js';
-import { arrayClassOf, type DType, isFloat, itemSize, type TypedArray } from '../tensor/dtype.js';
+import { arrayClassOf, type DType, isFloat, type TypedArray, typedArrayFor } from '../tensor/dtype.js';
 import { noGrad } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { DistributedError, loadMpi, type Mpi, type MpiReduce, type NativeBuf } from './mpi.js';
@@ -89,7 +89,7 @@ const DTYPE_CODES: Record<string, number> = {
 function localMpi(): Mpi {
   const none = { ptr: 0n, bytes: new Uint8Array(8), size: 8 };
   const copy = (s: NativeBuf | null, r: NativeBuf | null, n: number, dt: string) => {
-    if (s && r) r.bytes.set(s.bytes.subarray(0, n * itemSize(dt as DType)));
+    if (s && r) r.bytes.set(s.bytes.subarray(0, n * hostBytes(dt as DType)));
     return none;
   };
   const noPeer = () => {
@@ -227,7 +227,9 @@ export const destroyProcessGroup = fn(
 
 // ---- staging: tensors <-> native host buffers ----
 
-const itemBytes = (t: Tensor) => itemSize(t.dtype);
+/** Bytes an element of the host arrays staged (float16/bfloat16: their Float32Array values, 4). */
+const hostBytes = (d: DType): number => typedArrayFor(d, 0).BYTES_PER_ELEMENT;
+const itemBytes = (t: Tensor) => hostBytes(t.dtype);
 const fmt = (t: { shape: readonly number[]; dtype: string; device?: unknown }) =>
   `[${t.shape.join(', ')}] ${t.dtype}`;
 
