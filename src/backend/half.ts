@@ -111,6 +111,7 @@ function wrap<F extends (...args: never[]) => unknown>(
   f: F,
   writes?: readonly number[],
   readWrite: readonly number[] = [],
+  native: readonly number[] = [],
 ): F {
   return function (this: unknown, ...args: unknown[]) {
     let any = false;
@@ -121,7 +122,8 @@ function wrap<F extends (...args: never[]) => unknown>(
       // Read operands first, so an output that is also an input gets its values.
       const order = args.map((_, i) => i).sort((i, j) => Number(isOut(i)) - Number(isOut(j)));
       const mapped = args.slice();
-      for (const i of order) mapped[i] = widen(args[i], t, isOut(i), !writes || readWrite.includes(i));
+      for (const i of order)
+        if (!native.includes(i)) mapped[i] = widen(args[i], t, isOut(i), !writes || readWrite.includes(i));
       const r = f.apply(this, mapped as never[]);
       for (const v of t.written) be.elementwise(IDENTITY, [t.of.get(v)!], v); // narrow, rounding once
       return r;
@@ -134,18 +136,28 @@ function wrap<F extends (...args: never[]) => unknown>(
   } as unknown as F;
 }
 
-/** Makes `be`'s primitives and routines take float16/bfloat16 views (in place: identity kept). */
-export function installHalf<B extends Backend>(be: B): B {
+/**
+ * Makes `be`'s primitives and routines take float16/bfloat16 views (in place: identity kept).
+ * `native` names, per primitive or routine, the read operands whose 16-bit views the backend's
+ * kernel decodes itself (WebGPU's matmul: a and b): those are passed through, not widened.
+ */
+export function installHalf<B extends Backend>(be: B, native: Record<string, readonly number[]> = {}): B {
   const self = be as unknown as Record<string, unknown>;
   for (const name of Object.keys(WRITES)) {
     const f = self[name];
     if (typeof f === 'function')
-      self[name] = wrap(be, f as (...a: never[]) => unknown, WRITES[name], READ_WRITE[name]);
+      self[name] = wrap(be, f as (...a: never[]) => unknown, WRITES[name], READ_WRITE[name], native[name]);
   }
   const routines = be.routines as Record<string, unknown> | undefined;
   if (routines)
     for (const [name, f] of Object.entries(routines))
       if (typeof f === 'function')
-        routines[name] = wrap(be, f as (...a: never[]) => unknown, ROUTINE_WRITES[name], READ_WRITE[name]);
+        routines[name] = wrap(
+          be,
+          f as (...a: never[]) => unknown,
+          ROUTINE_WRITES[name],
+          READ_WRITE[name],
+          native[name],
+        );
   return be;
 }

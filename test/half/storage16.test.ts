@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { codegen } from '../../src/backend/cpu/compile.js';
 import { heap, setWasmKernels } from '../../src/backend/cpu/heap.js';
+import { setMatmulVariant } from '../../src/backend/webgpu/index.js';
 import * as torch from '../../src/index.js';
 import {
   bfloat16Bits,
@@ -244,12 +245,18 @@ describe('CPU and WebGPU agree bit for bit', () => {
           await z.float().toArray(),
         ];
       };
-      const [c, g] = [await run('cpu'), await run('webgpu')];
-      for (let k = 0; k < 4; k++) expect(Array.from(g[k])).toEqual(Array.from(c[k]));
-      // matmul: both accumulate in float32 (order may differ), then one rounding: within 1 ulp
-      const eps = d === 'float16' ? 2 ** -10 : 2 ** -7;
-      for (let i = 0; i < c[4].length; i++)
-        expect(Math.abs(g[4][i] - c[4][i])).toBeLessThanOrEqual(Math.abs(c[4][i]) * eps + 1e-6);
+      const c = await run('cpu');
+      // both WebGPU matmul kernels decode 16-bit operands themselves (register: scalar loads)
+      for (const variant of ['register', 'tiled'] as const) {
+        setMatmulVariant(variant);
+        const g = await run('webgpu');
+        setMatmulVariant('auto');
+        for (let k = 0; k < 4; k++) expect(Array.from(g[k])).toEqual(Array.from(c[k]));
+        // matmul: both accumulate in float32 (order may differ), then one rounding: within 1 ulp
+        const eps = d === 'float16' ? 2 ** -10 : 2 ** -7;
+        for (let i = 0; i < c[4].length; i++)
+          expect(Math.abs(g[4][i] - c[4][i])).toBeLessThanOrEqual(Math.abs(c[4][i]) * eps + 1e-6);
+      }
     }
   });
 });

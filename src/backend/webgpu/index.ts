@@ -223,42 +223,46 @@ function fromBytes(bytes: ArrayBuffer, dtype: DType): TypedArray {
   return out;
 }
 
-const backend: Backend = installHalf({
-  type: 'webgpu',
-  alloc: (size: number, dtype: DType) => {
-    if (dtype === 'float64')
-      throw new TypeError(
-        `float64 is not supported on the WebGPU device (webgpu: ${adapterName()}): WGSL has no 64-bit floats. Convert with .float() (torch.float32) first; torchts never downcasts silently`,
-      );
-    return allocStorage(size, dtype);
-  },
-  release: releaseStorage,
-  write,
-  read,
-  elementwise,
-  reduce,
-  matmul,
-  gather,
-  scatterAdd,
-  random,
-  linalg,
-  sort,
-  synchronize: synchronizeChecked,
-  deferCheck,
-  routines: {
-    logSoftmaxNll,
-    logSoftmaxNllReduced,
-    linearGrads,
-    updateInPlace,
-    attention,
-    attentionBackward,
-    // --- perfgpu ---
-    layerNorm,
-    layerNormBackward,
-    logSoftmax,
-    logSoftmaxBackward,
-  },
-});
+const backend: Backend = installHalf(
+  {
+    type: 'webgpu',
+    alloc: (size: number, dtype: DType) => {
+      if (dtype === 'float64')
+        throw new TypeError(
+          `float64 is not supported on the WebGPU device (webgpu: ${adapterName()}): WGSL has no 64-bit floats. Convert with .float() (torch.float32) first; torchts never downcasts silently`,
+        );
+      return allocStorage(size, dtype);
+    },
+    release: releaseStorage,
+    write,
+    read,
+    elementwise,
+    reduce,
+    matmul,
+    gather,
+    scatterAdd,
+    random,
+    linalg,
+    sort,
+    synchronize: synchronizeChecked,
+    deferCheck,
+    routines: {
+      logSoftmaxNll,
+      logSoftmaxNllReduced,
+      linearGrads,
+      updateInPlace,
+      attention,
+      attentionBackward,
+      // --- perfgpu ---
+      layerNorm,
+      layerNormBackward,
+      logSoftmax,
+      logSoftmaxBackward,
+    },
+  } as Backend,
+  // The matmul kernel decodes 16-bit a and b itself (float32 accumulation): no widening copies.
+  { matmul: [0, 1], linearGrads: [0, 1] },
+);
 
 /**
  * The backend object, once `initWebGPU()` has found a device; throws a clear error otherwise.

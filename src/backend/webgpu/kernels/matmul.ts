@@ -6,6 +6,7 @@
  * adapters like lavapipe and SwiftShader, where workgroup memory is plain RAM and tiling only
  * adds copies and barriers (~2x slower measured). `setMatmulVariant` overrides for benchmarks.
  */
+import { type DType, isHalf } from '../../../tensor/dtype.js';
 import type { MatmulOptions, View } from '../../backend.js';
 import { numelOf } from '../../backend.js';
 import { E } from '../../expr.js';
@@ -42,8 +43,18 @@ export function matmul(a: View, b: View, out: View, opts?: WebGPUMatmulOptions):
     throw new RangeError(
       `webgpu matmul: ranks of a [${a.shape}], b [${b.shape}] and out [${out.shape}] must agree (>= 2)`,
     );
-  if (a.dtype !== 'float32' || b.dtype !== 'float32' || out.dtype !== 'float32')
-    throw new TypeError(`webgpu matmul: float32 only, got ${a.dtype} @ ${b.dtype} -> ${out.dtype}`);
+  // a and b may be float16/bfloat16 (decoded on load, float32 accumulation; installHalf passes
+  // them through as they are), out and bias are float32.
+  const ok = (d: string) => d === 'float32' || isHalf(d as DType);
+  if (
+    !ok(a.dtype) ||
+    !ok(b.dtype) ||
+    out.dtype !== 'float32' ||
+    (opts?.bias && opts.bias.dtype !== 'float32')
+  )
+    throw new TypeError(
+      `webgpu matmul: float32 (or 16-bit a, b) only, got ${a.dtype} @ ${b.dtype} -> ${out.dtype}`,
+    );
   const [M, N] = [out.shape[r - 2], out.shape[r - 1]];
   const K = a.shape[r - 1];
   if (a.shape[r - 2] !== M || b.shape[r - 2] !== K || b.shape[r - 1] !== N)
@@ -69,11 +80,16 @@ export function matmul(a: View, b: View, out: View, opts?: WebGPUMatmulOptions):
   const bB = br ? bt.strides[1] : [];
   let am: LoadMode = 's';
   let bm: LoadMode = 's';
+  const aHalf = isHalf(a.dtype) ? (a.dtype as 'float16' | 'bfloat16') : undefined;
+  const bHalf = isHalf(b.dtype) ? (b.dtype as 'float16' | 'bfloat16') : undefined;
   if (v === 'register') {
     // vec4 loads need every address of the vector run 16-byte aligned.
-    if ((aCs === 1 || K === 1) && (aRs % 4 === 0 || M === 1) && aligned(a.offset, ...aB)) am = 'v1';
+    // vec4 loads need f32 words; 16-bit operands load scalars (decoded).
+    if (aHalf) am = 's';
+    else if ((aCs === 1 || K === 1) && (aRs % 4 === 0 || M === 1) && aligned(a.offset, ...aB)) am = 'v1';
     else if (aRs === 1 && aligned(aCs, a.offset, ...aB)) am = 'v0';
-    if ((bCs === 1 || N === 1) && (bRs % 4 === 0 || K === 1) && aligned(b.offset, ...bB)) bm = 'v1';
+    if (bHalf) bm = 's';
+    else if ((bCs === 1 || N === 1) && (bRs % 4 === 0 || K === 1) && aligned(b.offset, ...bB)) bm = 'v1';
     else if (bRs === 1 && aligned(bCs, b.offset, ...bB)) bm = 'v0';
   } else {
     // Tiled: the mode only picks the coalesced staging order (any alignment works).
@@ -88,6 +104,8 @@ export function matmul(a: View, b: View, out: View, opts?: WebGPUMatmulOptions):
     bias: !!bias,
     relu: opts?.activation === 'relu',
     rowSum: !!rowSum,
+    aHalf,
+    bHalf,
   };
   const L = REGISTER_LAYOUT;
   const tilesN = Math.ceil(N / (v === 'register' ? 4 * L.wx : 64));
@@ -116,7 +134,7 @@ export function matmul(a: View, b: View, out: View, opts?: WebGPUMatmulOptions):
   }
   const access = `wrr${bias ? 'r' : ''}${rowSum ? 'w' : ''}`;
   const pipe = pipelineFor(
-    `mm:${v}:${am}${bm}:b${br}:${key.bias ? 'bias' : ''}${key.relu ? 'relu' : ''}${key.rowSum ? 'rowsum' : ''}`,
+    `mm:${v}:${am}${bm}:b${br}:${key.bias ? 'bias' : ''}${key.relu ? 'relu' : ''}${key.rowSum ? 'rowsum' : ''}:${aHalf ?? ''}:${bHalf ?? ''}`,
     access,
     () => (v === 'register' ? registerWgsl(key) : tiledWgsl(key)),
   );

@@ -11,7 +11,7 @@
  * reduce dispatch and a second read of g. Each invocation already holds its rows of A in
  * registers, so the sums cost 4 adds per 64 FMAs; the column-0 invocations store them.
  */
-import { ui, uw } from './common.js';
+import { HALF_WGSL, ui, uw } from './common.js';
 
 /**
  * K is summed in blocks of K_BLOCK: each block into fresh partial sums, added to the totals after
@@ -33,19 +33,30 @@ export interface MatmulKey {
   bias: boolean;
   relu: boolean;
   rowSum: boolean;
+  /** float16/bfloat16 operands (packed words, decoded by la/lb; their load mode is 's' or tiled). */
+  aHalf?: 'float16' | 'bfloat16';
+  bHalf?: 'float16' | 'bfloat16';
+}
+
+/** A loader body: scalar, vec4 lane, or a 16-bit word's half decoded (HALF_WGSL). */
+function loader(name: string, m: LoadMode, half?: 'float16' | 'bfloat16'): string {
+  if (half)
+    return `return ${half === 'bfloat16' ? 'dec_bf16' : 'dec_f16'}((${name}[u32(e) >> 1u] >> ((u32(e) & 1u) * 16u)) & 0xffffu);`;
+  return m === 's' ? `return ${name}[e];` : `return ${name}[e >> 2u][e & 3];`;
 }
 
 function header(k: MatmulKey): string {
-  const arr = (m: LoadMode) => (m === 's' ? 'f32' : 'vec4<f32>');
+  const arr = (m: LoadMode, half?: string) => (half ? 'u32' : m === 's' ? 'f32' : 'vec4<f32>');
   const words = 16 + 3 * k.batchRank;
   return `@group(0) @binding(0) var<uniform> P: array<vec4<u32>, ${Math.ceil(words / 4)}>;
 @group(0) @binding(1) var<storage, read_write> C: array<f32>;
-@group(0) @binding(2) var<storage, read_write> A: array<${arr(k.a)}>;
-@group(0) @binding(3) var<storage, read_write> B: array<${arr(k.b)}>;
+@group(0) @binding(2) var<storage, read_write> A: array<${arr(k.a, k.aHalf)}>;
+@group(0) @binding(3) var<storage, read_write> B: array<${arr(k.b, k.bHalf)}>;
 ${k.bias ? '@group(0) @binding(4) var<storage, read_write> BIAS: array<f32>;' : ''}
 ${k.rowSum ? `@group(0) @binding(${k.bias ? 5 : 4}) var<storage, read_write> RS: array<f32>;` : ''}
-fn la(e: i32) -> f32 { ${k.a === 's' ? 'return A[e];' : 'return A[e >> 2u][e & 3];'} }
-fn lb(e: i32) -> f32 { ${k.b === 's' ? 'return B[e];' : 'return B[e >> 2u][e & 3];'} }`;
+fn la(e: i32) -> f32 { ${loader('A', k.a, k.aHalf)} }
+fn lb(e: i32) -> f32 { ${loader('B', k.b, k.bHalf)} }
+${k.aHalf || k.bHalf ? HALF_WGSL : ''}`;
 }
 
 /** Decomposes the flat workgroup id into (batch, tile row, tile col) and batch base offsets. */
