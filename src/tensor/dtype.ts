@@ -321,11 +321,6 @@ export function roundHalf(d: DType, x: number): number {
   return k * q || v * 0; // keeps the sign of zero
 }
 
-/** Rounds every element of a float32 array to `d`'s 16-bit values, in place. */
-export function roundHalfArray(d: DType, a: Float32Array): Float32Array {
-  for (let i = 0; i < a.length; i++) a[i] = roundHalf(d, a[i]);
-  return a;
-}
 
 /** The IEEE half-precision word of `v` (rounded to float32, then to float16, ties to even; c10's conversion). */
 export function halfBits(v: number): number {
