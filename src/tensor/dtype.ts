@@ -321,7 +321,6 @@ export function roundHalf(d: DType, x: number): number {
   return k * q || v * 0; // keeps the sign of zero
 }
 
-
 /** The IEEE half-precision word of `v` (rounded to float32, then to float16, ties to even; c10's conversion). */
 export function halfBits(v: number): number {
   f32[0] = v;
