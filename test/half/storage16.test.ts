@@ -10,6 +10,7 @@ import { codegen } from '../../src/backend/cpu/compile.js';
 import { heap, setWasmKernels } from '../../src/backend/cpu/heap.js';
 import { setMatmulVariant } from '../../src/backend/webgpu/index.js';
 import * as torch from '../../src/index.js';
+import { backendFor } from '../../src/tensor/device.js';
 import {
   bfloat16Bits,
   decodeHalf,
@@ -259,4 +260,24 @@ describe('CPU and WebGPU agree bit for bit', () => {
       }
     }
   });
+});
+
+describe('host writes into 16-bit storage', () => {
+  for (const device of testDevices())
+    it(`${device}: writes at odd offsets and lengths leave the neighbours in a word alone`, async () => {
+      const be = backendFor(device);
+      for (const d of DTYPES) {
+        const s = be.alloc(7, d);
+        be.write(s, new Float32Array([1, 2, 3, 4, 5, 6, 7]));
+        be.write(s, new Float32Array([0.1, 0.2]), 3); // odd offset, even length
+        be.write(s, new Float32Array([0.3]), 0); // even offset, odd length, not at the end
+        be.write(s, new Float32Array([0.7]), 6); // the last element
+        const got = await be.read({ storage: s, dtype: d, shape: [7], strides: [1], offset: 0 });
+        expect(Array.from(got)).toEqual(rounded(d, [0.3, 2, 3, 0.1, 0.2, 6, 0.7]));
+        const mid = await be.read({ storage: s, dtype: d, shape: [3], strides: [1], offset: 3 });
+        expect(Array.from(mid)).toEqual(rounded(d, [0.1, 0.2, 6]));
+        expect(() => be.write(s, new Float32Array(3), 5)).toThrow(RangeError);
+        be.release(s);
+      }
+    });
 });
