@@ -244,6 +244,11 @@ describe('CPU and WebGPU agree bit for bit', () => {
           await torch.tensor(v, { device }).to(d).toArray(),
           await x.sum(0).toArray(),
           await z.float().toArray(),
+          // linear with a 16-bit bias at an odd offset (decoded by the matmul kernel on WebGPU)
+          await torch.nn.functional
+            .linear(xc.narrow(0, 0, 8), xc.narrow(0, 8, 5), xc.narrow(0, 13, 1).reshape([24]).narrow(0, 1, 5))
+            .float()
+            .toArray(),
         ];
       };
       const c = await run('cpu');
@@ -255,8 +260,9 @@ describe('CPU and WebGPU agree bit for bit', () => {
         for (let k = 0; k < 4; k++) expect(Array.from(g[k])).toEqual(Array.from(c[k]));
         // matmul: both accumulate in float32 (order may differ), then one rounding: within 1 ulp
         const eps = d === 'float16' ? 2 ** -10 : 2 ** -7;
-        for (let i = 0; i < c[4].length; i++)
-          expect(Math.abs(g[4][i] - c[4][i])).toBeLessThanOrEqual(Math.abs(c[4][i]) * eps + 1e-6);
+        for (const k of [4, 5])
+          for (let i = 0; i < c[k].length; i++)
+            expect(Math.abs(g[k][i] - c[k][i])).toBeLessThanOrEqual(Math.abs(c[k][i]) * eps + 1e-6);
       }
     }
   });

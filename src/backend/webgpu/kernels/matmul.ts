@@ -106,6 +106,7 @@ export function matmul(a: View, b: View, out: View, opts?: WebGPUMatmulOptions):
     rowSum: !!rowSum,
     aHalf,
     bHalf,
+    biasHalf: bias && isHalf(bias.dtype) ? (bias.dtype as 'float16' | 'bfloat16') : undefined,
   };
   const L = REGISTER_LAYOUT;
   const tilesN = Math.ceil(N / (v === 'register' ? 4 * L.wx : 64));
@@ -134,7 +135,7 @@ export function matmul(a: View, b: View, out: View, opts?: WebGPUMatmulOptions):
   }
   const access = `wrr${bias ? 'r' : ''}${rowSum ? 'w' : ''}`;
   const pipe = pipelineFor(
-    `mm:${v}:${am}${bm}:b${br}:${key.bias ? 'bias' : ''}${key.relu ? 'relu' : ''}${key.rowSum ? 'rowsum' : ''}:${aHalf ?? ''}:${bHalf ?? ''}`,
+    `mm:${v}:${am}${bm}:b${br}:${key.bias ? 'bias' : ''}${key.relu ? 'relu' : ''}${key.rowSum ? 'rowsum' : ''}:${aHalf ?? ''}:${bHalf ?? ''}:${key.biasHalf ?? ''}`,
     access,
     () => (v === 'register' ? registerWgsl(key) : tiledWgsl(key)),
   );

@@ -36,6 +36,7 @@ export interface MatmulKey {
   /** float16/bfloat16 operands (packed words, decoded by la/lb; their load mode is 's' or tiled). */
   aHalf?: 'float16' | 'bfloat16';
   bHalf?: 'float16' | 'bfloat16';
+  biasHalf?: 'float16' | 'bfloat16';
 }
 
 /** A loader body: scalar, vec4 lane, or a 16-bit word's half decoded (HALF_WGSL). */
@@ -52,11 +53,16 @@ function header(k: MatmulKey): string {
 @group(0) @binding(1) var<storage, read_write> C: array<f32>;
 @group(0) @binding(2) var<storage, read_write> A: array<${arr(k.a, k.aHalf)}>;
 @group(0) @binding(3) var<storage, read_write> B: array<${arr(k.b, k.bHalf)}>;
-${k.bias ? '@group(0) @binding(4) var<storage, read_write> BIAS: array<f32>;' : ''}
+${
+  k.bias
+    ? `@group(0) @binding(4) var<storage, read_write> BIAS: array<${k.biasHalf ? 'u32' : 'f32'}>;
+fn lbias(e: i32) -> f32 { ${loader('BIAS', 's', k.biasHalf)} }`
+    : ''
+}
 ${k.rowSum ? `@group(0) @binding(${k.bias ? 5 : 4}) var<storage, read_write> RS: array<f32>;` : ''}
 fn la(e: i32) -> f32 { ${loader('A', k.a, k.aHalf)} }
 fn lb(e: i32) -> f32 { ${loader('B', k.b, k.bHalf)} }
-${k.aHalf || k.bHalf ? HALF_WGSL : ''}`;
+${k.aHalf || k.bHalf || k.biasHalf ? HALF_WGSL : ''}`;
 }
 
 /** Decomposes the flat workgroup id into (batch, tile row, tile col) and batch base offsets. */
@@ -91,7 +97,7 @@ function epilogue(k: MatmulKey, R = 4): string {
   const lines: string[] = [];
   if (k.bias) {
     const col = (c: number) => `${ui(13)} + i32(min(j + ${c}u, N - 1u)) * ${ui(14)}`;
-    lines.push(`let bv = vec4<f32>(BIAS[${col(0)}], BIAS[${col(1)}], BIAS[${col(2)}], BIAS[${col(3)}]);`);
+    lines.push(`let bv = vec4<f32>(lbias(${col(0)}), lbias(${col(1)}), lbias(${col(2)}), lbias(${col(3)}));`);
   }
   for (let r = 0; r < R; r++) {
     let v = `acc${r}`;
