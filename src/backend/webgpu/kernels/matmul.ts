@@ -84,12 +84,10 @@ export function matmul(a: View, b: View, out: View, opts?: WebGPUMatmulOptions):
   const bHalf = isHalf(b.dtype) ? (b.dtype as 'float16' | 'bfloat16') : undefined;
   if (v === 'register') {
     // vec4 loads need every address of the vector run 16-byte aligned.
-    // vec4 loads need f32 words; 16-bit operands load scalars (decoded).
-    if (aHalf) am = 's';
-    else if ((aCs === 1 || K === 1) && (aRs % 4 === 0 || M === 1) && aligned(a.offset, ...aB)) am = 'v1';
+    // (16-bit operands: a vec4 is 4 elements in one vec2<u32>, decoded; the same alignment rule.)
+    if ((aCs === 1 || K === 1) && (aRs % 4 === 0 || M === 1) && aligned(a.offset, ...aB)) am = 'v1';
     else if (aRs === 1 && aligned(aCs, a.offset, ...aB)) am = 'v0';
-    if (bHalf) bm = 's';
-    else if ((bCs === 1 || N === 1) && (bRs % 4 === 0 || K === 1) && aligned(b.offset, ...bB)) bm = 'v1';
+    if ((bCs === 1 || N === 1) && (bRs % 4 === 0 || K === 1) && aligned(b.offset, ...bB)) bm = 'v1';
     else if (bRs === 1 && aligned(bCs, b.offset, ...bB)) bm = 'v0';
   } else {
     // Tiled: the mode only picks the coalesced staging order (any alignment works).

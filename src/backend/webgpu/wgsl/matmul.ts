@@ -39,15 +39,30 @@ export interface MatmulKey {
   biasHalf?: 'float16' | 'bfloat16';
 }
 
-/** A loader body: scalar, vec4 lane, or a 16-bit word's half decoded (HALF_WGSL). */
+/** A loader body: scalar or vec4 lane of f32, or a 16-bit element decoded (HALF_WGSL). */
 function loader(name: string, m: LoadMode, half?: 'float16' | 'bfloat16'): string {
-  if (half)
-    return `return ${half === 'bfloat16' ? 'dec_bf16' : 'dec_f16'}((${name}[u32(e) >> 1u] >> ((u32(e) & 1u) * 16u)) & 0xffffu);`;
-  return m === 's' ? `return ${name}[e];` : `return ${name}[e >> 2u][e & 3];`;
+  const dec = half === 'bfloat16' ? 'dec_bf16' : 'dec_f16';
+  if (half === undefined) return m === 's' ? `return ${name}[e];` : `return ${name}[e >> 2u][e & 3];`;
+  // 16-bit: array<u32> in scalar mode, array<vec2<u32>> (4 elements a vec) in the vec4 modes
+  const word =
+    m === 's'
+      ? `${name}[u32(e) >> 1u]`
+      : `select(${name}[u32(e) >> 2u].x, ${name}[u32(e) >> 2u].y, (u32(e) & 2u) != 0u)`;
+  return `return ${dec}((${word} >> ((u32(e) & 1u) * 16u)) & 0xffffu);`;
 }
 
+/** The vec4 loader of 4 16-bit elements (one vec2<u32>) as f32. */
+const vec4Loader = (fn: string, name: string, half: 'float16' | 'bfloat16'): string => {
+  const d = half === 'bfloat16' ? 'dec_bf16' : 'dec_f16';
+  return `fn ${fn}(w: u32) -> vec4<f32> { let q = ${name}[w]; return vec4<f32>(${d}(q.x & 0xffffu), ${d}(q.x >> 16u), ${d}(q.y & 0xffffu), ${d}(q.y >> 16u)); }`;
+};
+/** A vec4 load of A or B at vec index `w` (f32 directly; 16-bit through va/vb). */
+const vload = (name: 'A' | 'B', half: string | undefined, w: string): string =>
+  half ? `v${name.toLowerCase()}(${w})` : `${name}[${w}]`;
+
 function header(k: MatmulKey): string {
-  const arr = (m: LoadMode, half?: string) => (half ? 'u32' : m === 's' ? 'f32' : 'vec4<f32>');
+  const arr = (m: LoadMode, half?: string) =>
+    half ? (m === 's' ? 'u32' : 'vec2<u32>') : m === 's' ? 'f32' : 'vec4<f32>';
   const words = 16 + 3 * k.batchRank;
   return `@group(0) @binding(0) var<uniform> P: array<vec4<u32>, ${Math.ceil(words / 4)}>;
 @group(0) @binding(1) var<storage, read_write> C: array<f32>;
@@ -62,6 +77,8 @@ fn lbias(e: i32) -> f32 { ${loader('BIAS', 's', k.biasHalf)} }`
 ${k.rowSum ? `@group(0) @binding(${k.bias ? 5 : 4}) var<storage, read_write> RS: array<f32>;` : ''}
 fn la(e: i32) -> f32 { ${loader('A', k.a, k.aHalf)} }
 fn lb(e: i32) -> f32 { ${loader('B', k.b, k.bHalf)} }
+${k.aHalf && k.a !== 's' ? vec4Loader('va', 'A', k.aHalf) : ''}
+${k.bHalf && k.b !== 's' ? vec4Loader('vb', 'B', k.bHalf) : ''}
 ${k.aHalf || k.bHalf || k.biasHalf ? HALF_WGSL : ''}`;
 }
 
@@ -154,10 +171,13 @@ export function registerWgsl(k: MatmulKey): string {
   const rowGroups = rows.filter((r) => r % 4 === 0); // first rows of the vec4 row groups
   const aLoad =
     k.a === 'v1' // row i+r, k..k+3 as one vec4
-      ? rows.map((r) => `let a${r} = A[u32(aBase + r${r} * aRs + i32(k)) >> 2u];`)
+      ? rows.map((r) => `let a${r} = ${vload('A', k.aHalf, `u32(aBase + r${r} * aRs + i32(k)) >> 2u`)};`)
       : k.a === 'v0' // column k+t, rows i..i+3 as one vec4, transposed in registers
         ? rowGroups.flatMap((g) => [
-            ...cols.map((t) => `let t${g}_${t} = A[u32(aBase + (i32(k) + ${t}) * aCs + r${g}) >> 2u];`),
+            ...cols.map(
+              (t) =>
+                `let t${g}_${t} = ${vload('A', k.aHalf, `u32(aBase + (i32(k) + ${t}) * aCs + r${g}) >> 2u`)};`,
+            ),
             ...cols.map(
               (r) => `let a${g + r} = vec4<f32>(t${g}_0[${r}], t${g}_1[${r}], t${g}_2[${r}], t${g}_3[${r}]);`,
             ),
@@ -168,10 +188,14 @@ export function registerWgsl(k: MatmulKey): string {
           );
   const bLoad =
     k.b === 'v1' // row k+t, cols j..j+3
-      ? cols.map((t) => `let b${t} = B[u32(bBase + (i32(k) + ${t}) * bRs + i32(j)) >> 2u];`)
+      ? cols.map(
+          (t) => `let b${t} = ${vload('B', k.bHalf, `u32(bBase + (i32(k) + ${t}) * bRs + i32(j)) >> 2u`)};`,
+        )
       : k.b === 'v0' // column j+c, k..k+3 (nn.Linear's W^T), transposed in registers
         ? [
-            ...cols.map((c) => `let u${c} = B[u32(bBase + c${c} * bCs + i32(k)) >> 2u];`),
+            ...cols.map(
+              (c) => `let u${c} = ${vload('B', k.bHalf, `u32(bBase + c${c} * bCs + i32(k)) >> 2u`)};`,
+            ),
             ...cols.map((t) => `let b${t} = vec4<f32>(u0[${t}], u1[${t}], u2[${t}], u3[${t}]);`),
           ]
         : cols.map(
