@@ -68,12 +68,8 @@ function header(k: MatmulKey): string {
 @group(0) @binding(1) var<storage, read_write> C: array<f32>;
 @group(0) @binding(2) var<storage, read_write> A: array<${arr(k.a, k.aHalf)}>;
 @group(0) @binding(3) var<storage, read_write> B: array<${arr(k.b, k.bHalf)}>;
-${
-  k.bias
-    ? `@group(0) @binding(4) var<storage, read_write> BIAS: array<${k.biasHalf ? 'u32' : 'f32'}>;
-fn lbias(e: i32) -> f32 { ${loader('BIAS', 's', k.biasHalf)} }`
-    : ''
-}
+${k.bias ? `@group(0) @binding(4) var<storage, read_write> BIAS: array<${k.biasHalf ? 'u32' : 'f32'}>;` : ''}
+${k.biasHalf ? `fn lbias(e: i32) -> f32 { ${loader('BIAS', 's', k.biasHalf)} }` : ''}
 ${k.rowSum ? `@group(0) @binding(${k.bias ? 5 : 4}) var<storage, read_write> RS: array<f32>;` : ''}
 fn la(e: i32) -> f32 { ${loader('A', k.a, k.aHalf)} }
 fn lb(e: i32) -> f32 { ${loader('B', k.b, k.bHalf)} }
@@ -114,7 +110,9 @@ function epilogue(k: MatmulKey, R = 4): string {
   const lines: string[] = [];
   if (k.bias) {
     const col = (c: number) => `${ui(13)} + i32(min(j + ${c}u, N - 1u)) * ${ui(14)}`;
-    lines.push(`let bv = vec4<f32>(lbias(${col(0)}), lbias(${col(1)}), lbias(${col(2)}), lbias(${col(3)}));`);
+    // f32 bias indexed directly, as before (through a function the tiled kernel stalled on lavapipe)
+    const at = (c: number) => (k.biasHalf ? `lbias(${col(c)})` : `BIAS[${col(c)}]`);
+    lines.push(`let bv = vec4<f32>(${at(0)}, ${at(1)}, ${at(2)}, ${at(3)});`);
   }
   for (let r = 0; r < R; r++) {
     let v = `acc${r}`;
