@@ -559,7 +559,10 @@ export const cpuAutocast = deviceAutocast('cpu', 'torch.cpu.amp.autocast', 'bflo
 // PyTorch 1.13's autocast state functions (torch.is_autocast_enabled, ...), on the current
 // (async-context) state; 'gpu'/'cuda' is the WebGPU device's autocast.
 const slotArg = (v: string | null, label: string): Slot => (v === null ? 'cuda' : slotOf(v, label));
-/** torch.is_autocast_enabled(): the GPU's; `isAutocastEnabled('cpu')` as PyTorch 2.x's device_type form. */
+/**
+ * torch.is_autocast_enabled(): whether the GPU's autocast is on; `deviceType` ('cuda', 'webgpu'
+ * or 'cpu', PyTorch 2.x's form) picks another device type.
+ */
 export const isAutocastEnabled = fn(
   'torch.isAutocastEnabled',
   'is_autocast_enabled(str? device_type=None)',
