@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as torch from '../../src/index.js';
+import { registeredCallables } from '../../src/signature/bind.js';
 import { type DType, isFloat } from '../../src/tensor/dtype.js';
 import { testDevices } from '../helpers/devices.js';
 
@@ -159,6 +160,27 @@ const OP_LEVEL: Record<string, string> = {
 describe('autocast lists: CPU against PyTorch 1.13', () => {
   it('every case of the fixture is called here', () => {
     expect(fx.cases.map((c) => c.name).sort()).toEqual(Object.keys(OPS).sort());
+  });
+
+  it('every op named in the lists is a public torchts callable', () => {
+    const keys = new Set([...registeredCallables().keys()].map((l) => l.replace(/^(torch|Tensor|F)\./, '')));
+    for (const [slot, lists] of Object.entries(torch.amp.autocastLists))
+      for (const [policy, names] of Object.entries(lists))
+        for (const n of names as readonly string[]) expect(keys.has(n), `${slot} ${policy} ${n}`).toBe(true);
+  });
+
+  it("promote ops: float32 wins, float64 is left alone, another 16-bit dtype is 1.13's error", () => {
+    const a = torch.randn(2, 3);
+    torch.autocast('cpu', () => {
+      expect(torch.stack([a.bfloat16(), a]).dtype).toBe('float32');
+      expect(torch.stack([a.bfloat16(), a.bfloat16()]).dtype).toBe('bfloat16');
+      expect(torch.stack([a.bfloat16(), a.double()]).dtype).toBe('float64');
+      expect(() => torch.stack([a.half(), a.half()])).toThrow(
+        /Unexpected floating ScalarType in at::autocast::prioritize/,
+      );
+      expect(() => torch.stack([a.bfloat16(), a.half()])).toThrow(/prioritize/);
+      expect(torch.cat([a.half(), a.half()]).dtype).toBe('float16'); // cat: its own promotion
+    });
   });
   for (const c of fx.cases)
     it(`${c.name} (CPU list: ${c.cpuPolicy})`, async () => {
