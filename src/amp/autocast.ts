@@ -207,6 +207,8 @@ interface Rule {
 const REACHED: Record<Slot, Record<string, Rule>> = {
   cuda: {
     crossEntropy: { policy: 'fp32' }, // log_softmax + nll_loss, both float32
+    normalize: { policy: 'fp32' }, // input / norm(input): the float32 norm makes it float32
+    softmin: { policy: 'fp32OptDtype' }, // softmax(-input)
   },
   cpu: {
     tensordot: { policy: 'lower' }, // mm

@@ -124,6 +124,8 @@ const OPS: Record<string, (...t: T[]) => T> = {
   norm: (x) => torch.norm(x),
   logsumexp: (x) => torch.logsumexp(x, 1),
   relu: (x) => F.relu(x),
+  normalize: (x) => F.normalize(x, { dim: 1 }),
+  softmin: (x) => F.softmin(x, 1),
   stack: (a, b) => torch.stack([a, b]),
   indexCopy: (x, s, i) => x.indexCopy(0, i, s),
   cat: (a, b) => torch.cat([a, b]),
