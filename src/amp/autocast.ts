@@ -24,7 +24,7 @@
  * region's exit drops the cache. Ops a backward runs are never autocast (they are not bound calls).
  */
 import { cast } from '../ops/pointwise.js';
-import { fn, registerCallHook } from '../signature/bind.js';
+import { ctorArgs, fn, registerCallHook, registerCtor } from '../signature/bind.js';
 import { type DType, type DTypeLike, isFloat, normalizeDType } from '../tensor/dtype.js';
 import { type AsyncStore, newAsyncStore } from '../tensor/state.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -207,6 +207,8 @@ interface Rule {
 const REACHED: Record<Slot, Record<string, Rule>> = {
   cuda: {
     crossEntropy: { policy: 'fp32' }, // log_softmax + nll_loss, both float32
+    normalize: { policy: 'fp32' }, // input / norm(input): the float32 norm makes it float32
+    softmin: { policy: 'fp32OptDtype' }, // softmax(-input)
   },
   cpu: {
     tensordot: { policy: 'lower' }, // mm
@@ -478,74 +480,51 @@ function scoped<T>(o: Resolved, label: string, fn: () => T): T {
   }) as T;
 }
 
-const checkOpts = (label: string, o: Record<string, unknown>, allowed: readonly string[]) => {
-  for (const k of Object.keys(o))
-    if (!allowed.includes(k)) throw new TypeError(`${label}() got an unexpected keyword argument '${k}'`);
-};
-
-function parse<O extends object>(label: string, args: readonly unknown[], allowed: readonly string[]) {
-  const [o, fn] = args as [O | undefined, (() => unknown) | undefined];
-  if (o !== undefined && (typeof o !== 'object' || o === null))
-    throw new TypeError(`${label}(): expected an options object, got ${String(o)}`);
-  if (fn !== undefined && typeof fn !== 'function')
-    throw new TypeError(`${label}(): the second argument must be a function, got ${typeof fn}`);
-  if (args.length > 2) throw new TypeError(`${label}() takes an options object and an optional callback`);
-  checkOpts(label, (o ?? {}) as Record<string, unknown>, allowed);
-  return { o: (o ?? {}) as Partial<AutocastOptions>, fn };
-}
-
 function run(label: string, o: Resolved, fn: (() => unknown) | undefined): unknown {
-  if (typeof o.enabled !== 'boolean')
-    throw new TypeError(`${label}(): enabled must be a bool, got ${o.enabled}`);
-  if (o.cacheEnabled !== null && typeof o.cacheEnabled !== 'boolean')
-    throw new TypeError(`${label}(): cacheEnabled must be a bool, got ${o.cacheEnabled}`);
   return fn ? scoped(o, label, fn) : enter(frame(), o, label);
 }
 
+/** A trailing function argument is the region's callback (torchts's form of `with`). */
+function splitCallback(args: unknown[]): [unknown[], (() => unknown) | undefined] {
+  const last = args[args.length - 1];
+  return typeof last === 'function' ? [args.slice(0, -1), last as () => unknown] : [args, undefined];
+}
+
+const AUTOCAST_SIG =
+  'autocast(str device_type, ScalarType? dtype=None, bool enabled=True, bool? cache_enabled=None)';
+registerCtor('torch.autocast', AUTOCAST_SIG);
+
 /**
- * torch.autocast({ deviceType, dtype, enabled, cacheEnabled }) — or `torch.autocast('cuda')`.
- * Without a callback it returns the entered region (`using _ = torch.autocast(...)`); with one,
- * it runs it inside the region and returns its result.
+ * torch.autocast(deviceType, dtype?, enabled?, cacheEnabled?), positional or as an options object
+ * (`torch.autocast('cuda')`, `torch.autocast({ deviceType: 'cpu', cacheEnabled: false })`).
+ * Without a callback it returns the entered region (`using _ = torch.autocast(...)`); with one
+ * (a trailing function), it runs it inside the region and returns its result.
  */
 export function autocast(deviceType: string | AutocastOptions): AutocastRegion;
 export function autocast<T>(opts: string | AutocastOptions, fn: () => T): T;
 export function autocast(...args: unknown[]): unknown {
-  const label = 'torch.autocast';
-  const first = typeof args[0] === 'string' ? { deviceType: args[0] } : args[0];
-  const { o, fn } = parse<AutocastOptions>(
-    label,
-    [first, ...args.slice(1)],
-    ['deviceType', 'dtype', 'enabled', 'cacheEnabled'],
-  );
-  if (typeof o.deviceType !== 'string')
-    throw new TypeError(`${label}(): deviceType must be a device type string such as 'cuda' or 'cpu'`);
+  const [rest, cb] = splitCallback(args);
+  const a = ctorArgs('torch.autocast', AUTOCAST_SIG, rest);
   return run(
-    label,
-    {
-      deviceType: o.deviceType,
-      dtype: o.dtype ?? null,
-      enabled: o.enabled ?? true,
-      cacheEnabled: o.cacheEnabled ?? null,
-    },
-    fn,
+    'torch.autocast',
+    { deviceType: a.deviceType, dtype: a.dtype, enabled: a.enabled, cacheEnabled: a.cacheEnabled },
+    cb,
   );
 }
 
 type DeviceAutocastOptions = Omit<AutocastOptions, 'deviceType'>;
 function deviceAutocast(deviceType: Slot, label: string, dtype: DType) {
+  const sig = 'autocast(bool enabled=True, ScalarType? dtype=None, bool cache_enabled=True)';
+  registerCtor(label, sig);
   function f(opts?: DeviceAutocastOptions): AutocastRegion;
   function f<T>(opts: DeviceAutocastOptions, fn: () => T): T;
   function f(...args: unknown[]): unknown {
-    const { o, fn } = parse<DeviceAutocastOptions>(label, args, ['dtype', 'enabled', 'cacheEnabled']);
+    const [rest, cb] = splitCallback(args);
+    const a = ctorArgs(label, sig, rest);
     return run(
       label,
-      {
-        deviceType,
-        dtype: o.dtype ?? dtype,
-        enabled: o.enabled ?? true,
-        cacheEnabled: o.cacheEnabled ?? true,
-      },
-      fn,
+      { deviceType, dtype: a.dtype ?? dtype, enabled: a.enabled, cacheEnabled: a.cacheEnabled },
+      cb,
     );
   }
   return f;

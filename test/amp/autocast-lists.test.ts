@@ -46,6 +46,15 @@ interface Fixture {
     loss: number;
     grads: Record<string, { dtype: string; values: number[] }>;
   };
+  mha: {
+    init: Record<string, number[] | number[][]>;
+    q: number[][][];
+    kv: number[][][];
+    outDtype: string;
+    out: number[];
+    weightsDtype: string;
+    weights: number[];
+  };
 }
 const fx: Fixture = (await import('../fixtures/amp-dtypes/cpu.json', { with: { type: 'json' } }))
   .default as unknown as Fixture;
@@ -115,6 +124,8 @@ const OPS: Record<string, (...t: T[]) => T> = {
   norm: (x) => torch.norm(x),
   logsumexp: (x) => torch.logsumexp(x, 1),
   relu: (x) => F.relu(x),
+  normalize: (x) => F.normalize(x, { dim: 1 }),
+  softmin: (x) => F.softmin(x, 1),
   stack: (a, b) => torch.stack([a, b]),
   indexCopy: (x, s, i) => x.indexCopy(0, i, s),
   cat: (a, b) => torch.cat([a, b]),
@@ -228,6 +239,32 @@ describe('autocast lists: CPU against PyTorch 1.13', () => {
       await expectClose(grad, g.values, 'bfloat16', `${k}.grad`);
     }
   });
+});
+
+function mha(device: string) {
+  const m = new nn.MultiheadAttention(4, 2);
+  const sd: Record<string, T> = {};
+  for (const [k, v] of Object.entries(fx.mha.init)) sd[k] = torch.tensor(v);
+  m.loadStateDict(sd);
+  return [m.to(device), torch.tensor(fx.mha.q).to(device), torch.tensor(fx.mha.kv).to(device)] as const;
+}
+
+describe('autocast: nn.MultiheadAttention', () => {
+  it('CPU: projections and attention in bfloat16, as PyTorch 1.13', async () => {
+    const [m, q, kv] = mha('cpu');
+    const [out, weights] = torch.autocast('cpu', () => m(q, kv, kv));
+    expect(out.dtype).toBe(fx.mha.outDtype);
+    expect(weights!.dtype).toBe(fx.mha.weightsDtype);
+    await expectClose(out, fx.mha.out, 'bfloat16', 'out');
+    await expectClose(weights!, fx.mha.weights, 'bfloat16', 'weights');
+  });
+  if (testDevices().includes('webgpu'))
+    it('WebGPU: the CUDA list runs the projections in float16', async () => {
+      const [m, q, kv] = mha('webgpu');
+      const [out] = torch.autocast('cuda', () => m(q, kv, kv));
+      expect(out.dtype).toBe('float16');
+      await expectClose(out, fx.mha.out, 'bfloat16', 'out'); // float16 is closer than bfloat16
+    });
 });
 
 /** The inputs as PyTorch's CUDA policy casts them (the expected values' computation). */

@@ -230,5 +230,14 @@ describe('torch.autocast', () => {
     }
     expect(() => torch.autocast({ deviceType: 'cpu', bogus: 1 } as never)).toThrow(TypeError);
     expect(() => torch.autocast({} as never)).toThrow(TypeError);
+    expect(() => torch.autocast({ deviceType: 'cpu', enabled: 1 } as never)).toThrow(/^torch.autocast\(\): /);
+    // PyTorch's parameter order, positionally (the callback trails)
+    const a = torch.randn(2, 2);
+    const f = torch.autocast as unknown as (...args: unknown[]) => torch.Tensor;
+    expect(f('cpu', 'bfloat16', true, false, () => a.mm(a)).dtype).toBe('bfloat16');
+    expect(f('cpu', null, false, () => a.mm(a)).dtype).toBe('float32');
+    const cpuF = torch.cpu.amp.autocast as unknown as (...args: unknown[]) => torch.Tensor;
+    expect(cpuF(true, 'bfloat16', false, () => a.mm(a)).dtype).toBe('bfloat16');
+    expect(() => cpuF(true, 'bfloat16', false, 'extra')).toThrow(/^torch.cpu.amp.autocast\(\): /);
   });
 });
