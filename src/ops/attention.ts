@@ -26,6 +26,7 @@ import {
   needsGrad,
   record,
   type Tensor,
+  viewAs,
 } from './core.js';
 import { arange } from './creation.js';
 import { matmul } from './matmul.js';
@@ -185,15 +186,6 @@ function flat3(t: Tensor, batch: readonly number[]): { v: View; copy: Tensor | n
   return { v, copy };
 }
 
-/** A contiguous tensor's storage seen as another shape (no Tensor object: nothing to collect). */
-const asShape = (t: Tensor, shape: readonly number[]): View => ({
-  storage: t.storage,
-  dtype: t.dtype,
-  shape,
-  strides: shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1)),
-  offset: t.offset,
-});
-
 export function fusedSdpa(q: Tensor, k: Tensor, v: Tensor, o: SdpaOptions = {}): Tensor | null {
   if (fusedDisabled || !fusedApplies(q, v, o)) return null;
   const mask0 = o.attnMask ?? null;
@@ -218,7 +210,7 @@ export function fusedSdpa(q: Tensor, k: Tensor, v: Tensor, o: SdpaOptions = {}):
   const maskRef = maskT ? maskView3(maskT, batch, L, S) : null;
   const maskView = maskRef?.v ?? null;
   const result = emptyTensor([...batch, L, ev], q.dtype, q.device);
-  const out = asShape(result, [N, L, ev]);
+  const out = viewAs(result, [N, L, ev]);
   const lse = emptyTensor([N, L], 'float32', q.device);
   routines.attention!(q3.v, k3.v, v3.v, maskView, causal, scale, out, lse);
   record('scaled_dot_product_attention', result, [q, k, v, mask0], (gs) => {
@@ -251,9 +243,9 @@ export function fusedSdpa(q: Tensor, k: Tensor, v: Tensor, o: SdpaOptions = {}):
       g3.v,
       lse,
       delta,
-      asShape(dq, [N, L, e]),
-      asShape(dk, [N, S, e]),
-      asShape(dv, [N, S, ev]),
+      viewAs(dq, [N, L, e]),
+      viewAs(dk, [N, S, e]),
+      viewAs(dv, [N, S, ev]),
     );
     g3.copy?.dispose();
     delta.dispose();
