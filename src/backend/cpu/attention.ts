@@ -11,8 +11,9 @@
 import { isContiguousView, type View } from '../backend.js';
 import { sgemm } from './gemm.js';
 import { wasmEngine } from './gemm-wasm.js';
-import { classSize, heap } from './heap.js';
+import { classSize, heap, heapModule } from './heap.js';
 import { dataOf, heapAddr } from './storage.js';
+import { attentionRowsFns } from './wasm/attention-rows.js';
 
 /** Query rows per block. */
 const BQ = 64;
@@ -255,6 +256,32 @@ const SMALL_SCORES = 128 * 128;
 /** Score floats per chunk of heads (one chunk's scratch stays in L2). */
 const CHUNK_SCORES = 1 << 16;
 
+interface RowKernels {
+  softmaxFwd(
+    sc: number,
+    cnt: number,
+    L: number,
+    S: number,
+    causal: number,
+    scale: number,
+    stats: number,
+  ): void;
+  softmaxBwd(
+    p: number,
+    ds: number,
+    cnt: number,
+    L: number,
+    S: number,
+    causal: number,
+    scale: number,
+    lse: number,
+    delta: number,
+  ): void;
+}
+let rowKernels: RowKernels | undefined;
+/** The wasm softmax rows (wasm/attention-rows.ts), compiled at first use. */
+const rows = (): RowKernels => (rowKernels ??= heapModule<RowKernels>(attentionRowsFns()));
+
 let scratchOff = -1; // bytes
 let scratchBytes = 0;
 /** Heap scratch of `floats` floats (kept for the next call); its byte address. */
@@ -329,9 +356,10 @@ function attentionSmall(
   const { N, L, S, D, Dv } = g;
   const direct = wasmEngine!.direct!;
   const nc = Math.max(1, Math.min(N, Math.floor(CHUNK_SCORES / (L * S))));
-  const base = scratch(nc * (D * S + L * S));
+  const base = scratch(nc * (D * S + L * S + 2 * L));
   const kt = base; // [nc, D, S]
   const sc = base + nc * D * S * 4; // [nc, L, S]
+  const st = sc + nc * L * S * 4; // [nc, L, 2]: each row's max and sum
   const m = heap!.floats();
   const [qA, kA, vA, oA] = [heapAddr(q), heapAddr(k), heapAddr(v), heapAddr(out)];
   const li = heapAddr(lse) >> 2;
@@ -354,12 +382,18 @@ function attentionSmall(
       D * S * 4,
       L * S * 4,
     );
-    for (let n = 0; n < cnt; n++)
-      for (let i = 0; i < L; i++) {
-        const row = (sc >> 2) + (n * L + i) * S;
-        const lim = scaleRow(m, row, S, causal, i, scale, mask, n0 + n);
-        m[li + (n0 + n) * L + i] = rowSoftmax(m, row, lim, S, true, 0);
-      }
+    if (!mask) {
+      // wasm rows: (max, sum) per row into the stats scratch, lse = max + log(sum) here.
+      rows().softmaxFwd(sc, cnt, L, S, causal ? 1 : 0, scale, st);
+      for (let r = 0, o = li + n0 * L; r < cnt * L; r++)
+        m[o + r] = m[(st >> 2) + 2 * r] + Math.log(m[(st >> 2) + 2 * r + 1]);
+    } else
+      for (let n = 0; n < cnt; n++)
+        for (let i = 0; i < L; i++) {
+          const row = (sc >> 2) + (n * L + i) * S;
+          const lim = scaleRow(m, row, S, causal, i, scale, mask, n0 + n);
+          m[li + (n0 + n) * L + i] = rowSoftmax(m, row, lim, S, true, 0);
+        }
     const vOff = vA + n0 * S * Dv * 4;
     direct(
       sc,
@@ -406,8 +440,10 @@ function attentionSmallBackward(
   const m = heap!.floats();
   const [qA, kA, vA, gA] = [heapAddr(q), heapAddr(k), heapAddr(v), heapAddr(dOut)];
   const [dqA, dkA, dvA] = [heapAddr(dq), heapAddr(dk), heapAddr(dv)];
-  const li = heapAddr(lse) >> 2;
-  const di = heapAddr(delta) >> 2;
+  const lse0 = heapAddr(lse);
+  const delta0 = heapAddr(delta);
+  const li = lse0 >> 2;
+  const di = delta0 >> 2;
   const LS4 = L * S * 4;
   for (let n0 = 0; n0 < N; n0 += nc) {
     const cnt = Math.min(nc, N - n0);
@@ -419,17 +455,20 @@ function attentionSmallBackward(
     // P from the saved lse; dP = dO V^T; dS = P (dP - delta) * scale (0 past the last key).
     direct(qOff, D * 4, 4, kt, S * 4, p, S * 4, D, L / 4, S / 8, cnt, L * D * 4, D * S * 4, LS4);
     direct(gOff, Dv * 4, 4, vt, S * 4, ds, S * 4, Dv, L / 4, S / 8, cnt, L * Dv * 4, Dv * S * 4, LS4);
-    for (let n = 0; n < cnt; n++)
-      for (let i = 0; i < L; i++) {
-        const r = (n * L + i) * S;
-        const pr = (p >> 2) + r;
-        const lim = scaleRow(m, pr, S, causal, i, scale, mask, n0 + n);
-        rowSoftmax(m, pr, lim, S, false, m[li + (n0 + n) * L + i]);
-        const d = m[di + (n0 + n) * L + i];
-        const dr = (ds >> 2) + r;
-        for (let j = 0; j < lim; j++) m[dr + j] = m[pr + j] * (m[dr + j] - d) * scale;
-        m.fill(0, dr + lim, dr + S);
-      }
+    if (!mask)
+      rows().softmaxBwd(p, ds, cnt, L, S, causal ? 1 : 0, scale, lse0 + n0 * L * 4, delta0 + n0 * L * 4);
+    else
+      for (let n = 0; n < cnt; n++)
+        for (let i = 0; i < L; i++) {
+          const r = (n * L + i) * S;
+          const pr = (p >> 2) + r;
+          const lim = scaleRow(m, pr, S, causal, i, scale, mask, n0 + n);
+          rowSoftmax(m, pr, lim, S, false, m[li + (n0 + n) * L + i]);
+          const d = m[di + (n0 + n) * L + i];
+          const dr = (ds >> 2) + r;
+          for (let j = 0; j < lim; j++) m[dr + j] = m[pr + j] * (m[dr + j] - d) * scale;
+          m.fill(0, dr + lim, dr + S);
+        }
     // dq = dS K, dk = dS^T q, dv = P^T dO.
     direct(
       ds,
