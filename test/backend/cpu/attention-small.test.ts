@@ -80,6 +80,8 @@ describe('cpu attention, small heads', () => {
     const composed = run(c, 'composed');
     for (let t = 0; t < 4; t++)
       for (let i = 0; i < small[t].length; i++)
-        expect(Math.abs(small[t][i] - composed[t][i])).toBeLessThanOrEqual(2e-5 * (1 + Math.abs(composed[t][i])));
+        expect(Math.abs(small[t][i] - composed[t][i])).toBeLessThanOrEqual(
+          2e-5 * (1 + Math.abs(composed[t][i])),
+        );
   });
 });
