@@ -85,3 +85,37 @@ describe('cpu attention, small heads', () => {
         );
   });
 });
+
+describe('cpu scatter_add row path (embedding backward)', () => {
+  for (const dtype of ['float32', 'float64'] as const)
+    it(`repeated ids accumulate as one_hot^T @ g (${dtype})`, () => {
+      const g = new torch.Generator(3);
+      const w = torch.randn([7, 5], { generator: g, dtype }).requiresGrad_(true);
+      const ids = torch.tensor(
+        [
+          [1, 3, 1],
+          [6, 1, 0],
+        ],
+        { dtype: 'int64' },
+      );
+      const up = torch.randn([2, 3, 5], { generator: g, dtype });
+      F.embedding(ids, w).mul(up).sum().backward();
+      const ref = F.oneHot(ids.view([-1]), 7)
+        .to(dtype)
+        .t()
+        .matmul(up.view([6, 5]));
+      const a = Array.from(w.grad!.toArraySync() as Float64Array);
+      const b = Array.from(ref.toArraySync() as Float64Array);
+      for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i], 5);
+      // a scatter_add the row path does not take (index varies along columns) still adds right
+      const out = torch.zeros([3, 2], { dtype }).scatterAdd(
+        0,
+        torch.tensor([
+          [2, 0],
+          [2, 1],
+        ]),
+        torch.ones([2, 2], { dtype }),
+      );
+      expect(Array.from(out.toArraySync() as Float64Array)).toEqual([0, 1, 0, 1, 2, 0]);
+    });
+});
