@@ -51,3 +51,41 @@ describe('torch.setNumThreads / getNumThreads (CPU intra-op threads)', () => {
     expect(await one.toArray()).toEqual(await two.toArray());
   });
 });
+
+describe('sgemm packs B chunk by chunk on the thread that multiplies it', () => {
+  // B in the heap, whole 8-column panels and even K blocks: each chunk of B panels is packed
+  // inside the run (contiguous rows: mode 1, W^T's interleave: mode 2); other shapes pack all
+  // of B first. Every case against float64, on 1 and on 2 threads (bit-identical).
+  const cases: [string, number, number, number, boolean][] = [
+    // name, M, N, K, B transposed (F.linear's W^T)
+    ['x @ W^T, 4 K blocks (mode 2)', 64, 520, 784, true],
+    ['g @ W, 2 K blocks (mode 1)', 64, 784, 512, false],
+    ['uneven K blocks (785: all of B packed first)', 64, 520, 785, true],
+    ['N not a multiple of 8 (510: all of B packed first)', 64, 510, 512, false],
+    ['large enough for the helper (mode 2)', 256, 512, 256, true],
+  ];
+  it.each(cases)('%s', async (_n, M, N, K, bT) => {
+    torch.manualSeed(1);
+    const a = torch.randn([M, K]);
+    const b = bT ? torch.randn([N, K]) : torch.randn([K, N]);
+    const prod = () => (bT ? torch.matmul(a, b.t()) : torch.matmul(a, b));
+    const want = await (bT
+      ? torch.matmul(a.double(), b.double().t())
+      : torch.matmul(a.double(), b.double())
+    ).toArray();
+    const initial = torch.getNumThreads();
+    try {
+      torch.setNumThreads(1);
+      const one = await prod().toArray();
+      torch.setNumThreads(2);
+      const two = await prod().toArray();
+      expect(two).toEqual(one);
+      let worst = 0;
+      for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(one[i] - want[i]));
+      expect(worst).toBeLessThan(2e-4 * Math.sqrt(K));
+      expect(worst).toBeGreaterThan(0); // float32 sums, not the float64 path
+    } finally {
+      torch.setNumThreads(initial);
+    }
+  });
+});
