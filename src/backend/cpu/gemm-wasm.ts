@@ -73,6 +73,8 @@ type Exports = Record<string, PackFn> & {
  * products are most of a training step, so they stay single-threaded and predictable.
  */
 const PARALLEL_MIN_MACS = 16e6;
+/** B panels per chunk on one thread: 4 x 8 columns; a K block of them (kc <= 256) is <= 32 KiB. */
+const CHUNK_PANELS = 4;
 
 function create(): GemmEngine | undefined {
   if (!heap) return undefined;
@@ -116,7 +118,10 @@ function create(): GemmEngine | undefined {
           helper = startHelper(mod, memory, nr); // the product that starts it runs alone
         else if (helper?.(job, np, block, packB)) return;
       }
-      runShare(block, job, 0, np, packB); // alone: a deferred B is packed per K block, before its use
+      // Alone: in chunks too, so each chunk's B panels are packed right before their use and a
+      // chunk's C columns stay in cache across the K blocks (the sums are the same either way).
+      for (let j = 0; j < np; j += CHUNK_PANELS)
+        runShare(block, job, j, Math.min(np, j + CHUNK_PANELS), packB);
     },
     packFull(src, rs, ks, panels, kc, kcp, R, dst) {
       const contig = rs === 1 ? ex[`packContig${R}`] : undefined;
