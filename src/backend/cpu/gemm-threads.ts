@@ -42,44 +42,15 @@ export type BlockFn = (
 ) => void;
 
 /**
- * Packs `panels` full R-column panels of B (bytes: src, the source stride between panel rows
- * `stride`, panels `pstride` apart) for kc k-steps: `mode` 1 = the panel dimension is
- * contiguous (packContig), 2 = k is contiguous (packInterleave).
- */
-export type PackFn = (
-  mode: number,
-  src: number,
-  stride: number,
-  panels: number,
-  kc: number,
-  dst: number,
-  pstride: number,
-) => void;
-
-/**
- * Runs B panels [np0, np1) of a packed product. job = [ap, bp, c, ldc, kc, nk, mp, mcp, aStep,
- * bStep, load, mr, nr, bMode, bSrc, bRs, bKs]: nk K blocks of kc, A packed as mp panels per K
- * block (aStep floats apart), B likewise (bStep), C rows blocked by mcp panels so an A block
- * stays in L2. bMode 0: B is packed already; 1 or 2: this call packs its own B panels first
- * (B(k, j) at bSrc + j*bRs + k*bKs, whole panels, kc k-steps per block), so each thread packs
- * the panels it multiplies, right before it uses them (they are still in L1/L2).
+ * Runs B panels [np0, np1) of a fully packed product. job = [ap, bp, c, ldc, kc, nk, mp, mcp,
+ * aStep, bStep, load, mr, nr]: nk K blocks of kc, A packed as mp panels per K block (aStep
+ * floats apart), B likewise (bStep), C rows blocked by mcp panels so an A block stays in L2.
  * Plain JS with no free variables: the worker gets it as source text (toString).
  */
-export function runShare(block: BlockFn, job: Job, np0: number, np1: number, pack?: PackFn): void {
+export function runShare(block: BlockFn, job: Job, np0: number, np1: number): void {
   const [ap, bp, c, ldc, kc, nk, mp, mcp, aStep, bStep, load, mr, nr] = job;
-  const [bMode = 0, bSrc = 0, bRs = 0, bKs = 0] = job.slice(13);
   if (np1 <= np0) return;
-  for (let kb = 0; kb < nk; kb++) {
-    if (bMode !== 0 && pack)
-      pack(
-        bMode,
-        4 * (bSrc + np0 * nr * bRs + kb * kc * bKs),
-        4 * (bMode === 1 ? bKs : bRs),
-        np1 - np0,
-        kc,
-        4 * (bp + kb * bStep + np0 * kc * nr),
-        4 * kc * nr,
-      );
+  for (let kb = 0; kb < nk; kb++)
     for (let ip = 0; ip < mp; ip += mcp)
       block(
         ap + kb * aStep + ip * kc * mr,
@@ -91,7 +62,6 @@ export function runShare(block: BlockFn, job: Job, np0: number, np1: number, pac
         np1 - np0,
         load !== 0 || kb > 0,
       );
-  }
 }
 
 // Control words (Int32Array over a SharedArrayBuffer).
@@ -102,7 +72,7 @@ const CS = 3; // B panels per chunk
 const NP = 4;
 const READY = 5;
 const JOB = 6;
-const JOB_LEN = 17;
+const JOB_LEN = 13;
 /**
  * How long an idle worker polls for the next job before it sleeps: long enough for the products
  * that follow each other directly (a linear's dW then dx), short against the gaps between a
@@ -117,18 +87,17 @@ const SPIN_MS = 0.05;
 const CHUNKS_PER_JOB = 16;
 
 /** Takes chunks until none are left. Plain JS with no free variables (the worker gets its text). */
-function takeChunks(block: BlockFn, job: Job, s: Int32Array, run: typeof runShare, pack: PackFn): void {
+function takeChunks(block: BlockFn, job: Job, s: Int32Array, run: typeof runShare): void {
   const [chunks, cs, np] = [s[2], s[3], s[4]]; // CHUNKS, CS, NP
   for (let i = Atomics.add(s, 1, 1); i < chunks; i = Atomics.add(s, 1, 1))
-    run(block, job, i * cs, Math.min(np, i * cs + cs), pack);
+    run(block, job, i * cs, Math.min(np, i * cs + cs));
 }
 
-const workerSource = (NR: number) => `
+const workerSource = () => `
 const { workerData } = require('node:worker_threads');
 const { module, memory, ctl } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const block = (ap, bp, c, ldc, kc, mp, np, load) => ex.block(ap * 4, bp * 4, c * 4, ldc * 4, kc, mp, np, load ? 1 : 0);
-const pack = (mode, ...a) => (mode === 1 ? ex.packContig${NR} : ex.packInterleave${NR})(...a);
 const s = new Int32Array(ctl);
 const runShare = ${runShare.toString()};
 const takeChunks = ${takeChunks.toString()};
@@ -140,7 +109,7 @@ for (;;) {
   while (Atomics.load(s, ${STATE}) === 0 && performance.now() - t0 < ${SPIN_MS});
   Atomics.wait(s, ${STATE}, 0);
   if (Atomics.compareExchange(s, ${STATE}, 1, 3) !== 1) continue;
-  takeChunks(block, Array.from(s.subarray(${JOB}, ${JOB + JOB_LEN})), s, runShare, pack);
+  takeChunks(block, Array.from(s.subarray(${JOB}, ${JOB + JOB_LEN})), s, runShare);
   Atomics.store(s, ${STATE}, 0);
   Atomics.notify(s, ${STATE});
 }
@@ -156,8 +125,7 @@ type WorkerCtor = new (src: string, o: { eval: true; workerData: unknown }) => W
 export function startHelper(
   module: WebAssembly.Module,
   memory: WebAssembly.Memory,
-  nr: number,
-): ((job: Job, np: number, self: BlockFn, pack: PackFn) => boolean) | undefined {
+): ((job: Job, np: number, self: BlockFn) => boolean) | undefined {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const wt = proc?.getBuiltinModule?.('node:worker_threads') as
     | { Worker: WorkerCtor; isMainThread: boolean }
@@ -167,26 +135,25 @@ export function startHelper(
   const s = new Int32Array(ctl);
   let alive = true;
   try {
-    const w = new wt.Worker(workerSource(nr), { eval: true, workerData: { module, memory, ctl } });
+    const w = new wt.Worker(workerSource(), { eval: true, workerData: { module, memory, ctl } });
     w.unref(); // never keeps the process alive; an idle worker sleeps in Atomics.wait
     w.on('error', () => (alive = false));
     w.on('exit', () => (alive = false));
   } catch {
     return undefined;
   }
-  return (job, np, self, pack) => {
+  return (job, np, self) => {
     if (!alive || Atomics.load(s, READY) !== 1 || np < 2) return false;
     const cs = 2 * Math.ceil(np / (2 * CHUNKS_PER_JOB)); // even: chunks start on a 64-byte line of C
     s[NP] = np;
     s[CS] = cs;
     s[CHUNKS] = Math.ceil(np / cs);
     s[NEXT] = 0;
-    s.fill(0, JOB, JOB + JOB_LEN);
     s.set(job, JOB);
     intraOp.shared++;
     Atomics.store(s, STATE, 1);
     Atomics.notify(s, STATE, 1);
-    takeChunks(self, job, s, runShare, pack);
+    takeChunks(self, job, s, runShare);
     // Not joined (the worker never woke in time): nothing is left to wait for. Joined: wait
     // for its last chunk.
     if (Atomics.compareExchange(s, STATE, 1, 0) !== 1)

@@ -4,14 +4,7 @@
  * float units over its memory, which the driver (gemm.ts) packs into; large products also use a
  * worker thread over the same shared memory (gemm-threads.ts).
  */
-import {
-  type BlockFn,
-  intraOp,
-  type Job,
-  type PackFn as PackB,
-  runShare,
-  startHelper,
-} from './gemm-threads.js';
+import { type BlockFn, intraOp, type Job, runShare, startHelper } from './gemm-threads.js';
 import { classSize, heap } from './heap.js';
 import { defaultShape, gemmModuleBytes } from './wasm/gemm-kernel.js';
 
@@ -36,8 +29,7 @@ export interface GemmEngine {
   block: BlockFn;
   /**
    * Runs a packed product: gemm-threads.ts `runShare` over B panels [0, np), split with a
-   * worker thread when `parallel` and the product has at least a threshold of `macs`. A job
-   * with a B mode (job[13] = 1 or 2) packs B chunk by chunk, on the thread that multiplies it.
+   * worker thread when `parallel` and the product has at least a threshold of `macs`.
    */
   run(job: Job, np: number, macs: number, parallel: boolean): void;
   /**
@@ -73,8 +65,6 @@ type Exports = Record<string, PackFn> & {
  * products are most of a training step, so they stay single-threaded and predictable.
  */
 const PARALLEL_MIN_MACS = 16e6;
-/** B panels per chunk on one thread: 4 x 8 columns; a K block of them (kc <= 256) is <= 32 KiB. */
-const CHUNK_PANELS = 4;
 
 function create(): GemmEngine | undefined {
   if (!heap) return undefined;
@@ -85,10 +75,9 @@ function create(): GemmEngine | undefined {
   const mod = new WebAssembly.Module(gemmModuleBytes(defaultShape, h.spec) as BufferSource);
   const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as Exports;
   let helper: ReturnType<typeof startHelper> | null = h.shared ? null : undefined; // null: not started yet
-  const nr = 4 * defaultShape.nrv;
-  const packB: PackB = (mode, ...a) => (mode === 1 ? ex[`packContig${nr}`] : ex[`packInterleave${nr}`])(...a);
   let scratchOff = -1; // bytes
   let scratchBytes = 0;
+  const nr = 4 * defaultShape.nrv;
   const block: BlockFn = (ap, bp, c, ldc, kc, mp, np, load) =>
     ex.block(ap * 4, bp * 4, c * 4, ldc * 4, kc, mp, np, load ? 1 : 0);
   return {
@@ -115,13 +104,10 @@ function create(): GemmEngine | undefined {
     run(job, np, macs, parallel) {
       if (parallel && intraOp.threads > 1 && macs >= PARALLEL_MIN_MACS) {
         if (helper === null)
-          helper = startHelper(mod, memory, nr); // the product that starts it runs alone
-        else if (helper?.(job, np, block, packB)) return;
+          helper = startHelper(mod, memory); // the product that starts it runs alone
+        else if (helper?.(job, np, block)) return;
       }
-      // Alone: in chunks too, so each chunk's B panels are packed right before their use and a
-      // chunk's C columns stay in cache across the K blocks (the sums are the same either way).
-      for (let j = 0; j < np; j += CHUNK_PANELS)
-        runShare(block, job, j, Math.min(np, j + CHUNK_PANELS), packB);
+      runShare(block, job, 0, np);
     },
     packFull(src, rs, ks, panels, kc, kcp, R, dst) {
       const contig = rs === 1 ? ex[`packContig${R}`] : undefined;

@@ -227,21 +227,10 @@ function sgemmWith(
     if (cInPlace) for (let i = 0; i < M; i++) m.fill(0, cBuf + i * ldb, cBuf + i * ldb + N);
     else m.fill(0, cBuf, cBuf + Mp * ldb);
   if (K > 0) {
-    // B in engine memory, whole panels, whole K blocks, and a SIMD kernel for its layout: the
-    // threads pack their own chunks of B inside the run (gemm-threads.ts runShare), right
-    // before use; otherwise all of B is packed here first.
-    const bMode =
-      B.staged && e.packFull && Np === N && nk * kc === K && kcp === kc
-        ? B.rs === 1
-          ? 1
-          : B.ks === 1
-            ? 2
-            : 0
-        : 0;
     for (let kb = 0; kb < nk; kb++) {
       const k0 = kb * kc;
       const kn = Math.min(kc, K - k0);
-      if (bMode === 0) pack(e, m, B, 0, k0, N, kn, kcp, nr, bpBuf + kb * Np * kcp);
+      pack(e, m, B, 0, k0, N, kn, kcp, nr, bpBuf + kb * Np * kcp);
       pack(e, m, A, 0, k0, M, kn, kcp, mr, apBuf + kb * Mp * kcp);
     }
     const job = [
@@ -258,10 +247,6 @@ function sgemmWith(
       accumulate ? 1 : 0,
       mr,
       nr,
-      bMode,
-      B.off,
-      B.rs,
-      B.ks,
     ];
     e.run(job, Np / nr, M * N * K, opts.threads !== false);
   }
