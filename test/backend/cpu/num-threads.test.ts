@@ -51,3 +51,36 @@ describe('torch.setNumThreads / getNumThreads (CPU intra-op threads)', () => {
     expect(await one.toArray()).toEqual(await two.toArray());
   });
 });
+
+describe('1 and 2 threads give the same products (fwd and backward shapes of the MLPs)', () => {
+  const cases: [string, number, number, number, boolean][] = [
+    // name, M, N, K, B transposed (F.linear's W^T)
+    ['x @ W^T, 4 K blocks', 64, 520, 784, true],
+    ['g @ W, 2 K blocks', 64, 784, 512, false],
+    ['uneven K blocks (785)', 64, 520, 785, true],
+    ['N not a multiple of 8 (510)', 64, 510, 512, false],
+    ['large enough for the helper', 256, 512, 256, true],
+  ];
+  it.each(cases)('%s', async (_n, M, N, K, bT) => {
+    torch.manualSeed(1);
+    const a = torch.randn([M, K]);
+    const b = bT ? torch.randn([N, K]) : torch.randn([K, N]);
+    const prod = () => (bT ? torch.matmul(a, b.t()) : torch.matmul(a, b));
+    const ref = bT ? torch.matmul(a.double(), b.double().t()) : torch.matmul(a.double(), b.double());
+    const want = await ref.toArray();
+    const initial = torch.getNumThreads();
+    try {
+      torch.setNumThreads(1);
+      const one = await prod().toArray();
+      torch.setNumThreads(2);
+      const two = await prod().toArray();
+      expect(two).toEqual(one);
+      let worst = 0;
+      for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(one[i] - want[i]));
+      expect(worst).toBeLessThan(2e-4 * Math.sqrt(K));
+      expect(worst).toBeGreaterThan(0); // float32 sums, not the float64 path
+    } finally {
+      torch.setNumThreads(initial);
+    }
+  });
+});
