@@ -4,7 +4,7 @@
  * float units over its memory, which the driver (gemm.ts) packs into; large products also use a
  * worker thread over the same shared memory (gemm-threads.ts).
  */
-import { type BlockFn, type Job, runShare, startHelper } from './gemm-threads.js';
+import { type BlockFn, intraOp, type Job, runShare, startHelper } from './gemm-threads.js';
 import { classSize, heap } from './heap.js';
 import { defaultShape, gemmModuleBytes } from './wasm/gemm-kernel.js';
 
@@ -123,7 +123,7 @@ function create(): GemmEngine | undefined {
     owns: (x) => h.owns(x),
     block,
     run(job, np, macs, parallel) {
-      if (parallel && macs >= PARALLEL_MIN_MACS) {
+      if (parallel && intraOp.threads > 1 && macs >= PARALLEL_MIN_MACS) {
         if (helper === null)
           helper = startHelper(mod, memory); // the product that starts it runs alone
         else if (helper?.(job, np, block)) return;
