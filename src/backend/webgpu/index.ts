@@ -27,6 +27,7 @@ import {
 import { armedIndexFlag, deferCheck, raiseIndexError, runDeferredChecks } from './index-errors.js';
 import { attention, attentionBackward } from './kernels/attention.js';
 import { elementwise } from './kernels/elementwise.js';
+import { fold } from './kernels/fold.js';
 import { gather, scatterAdd } from './kernels/gather.js';
 import { layerNorm, layerNormBackward } from './kernels/layer-norm.js';
 import { linalg } from './kernels/linalg.js';
@@ -35,6 +36,7 @@ import {
   logSoftmaxBackward,
   logSoftmaxNll,
   logSoftmaxNllReduced,
+  nllReduced,
 } from './kernels/log-softmax-nll.js';
 import { linearGrads, matmul } from './kernels/matmul.js';
 import { updateInPlace } from './kernels/optimizer.js';
@@ -194,6 +196,9 @@ const backend: Backend = installHalf({
     layerNormBackward,
     logSoftmax,
     logSoftmaxBackward,
+    // --- perfgpu2 ---
+    fold,
+    nllReduced,
   },
 });
 
