@@ -121,6 +121,7 @@ function run(cmd: string, argv: string[], cwd: string): Result | string {
 type Cell = Result[] | string;
 const table = new Map<string, Cell>();
 const add = (key: string, r: Result | string) => {
+  console.error(`  ${key}: ${JSON.stringify(r)}`);
   const cur = table.get(key);
   if (typeof r === 'string') {
     if (!cur) table.set(key, r);
