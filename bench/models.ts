@@ -11,6 +11,7 @@
  *   npx tsx bench/models.ts                               # all models, 3 rounds, WebGPU if present
  *   npx tsx bench/models.ts --models cnn,nanogpt --rounds 5 --no-webgpu
  *   npx tsx bench/models.ts --worker mnist-cnn --device cpu --steps 10   # one measurement, JSON
+ *     (--threads N: torch.setNumThreads(N) first; each round also runs torchts on 1 thread)
  *
  * GFLOP/s counts only the products and convolutions of a step (forward and both backward
  * products; bench/models/*.ts `flops`), at the median step time.
@@ -52,8 +53,9 @@ interface Measurement {
 }
 
 /** Worker mode: one model on one device in this process; prints `RESULT {json}`. */
-async function worker(name: string, device: string, steps: number): Promise<void> {
+async function worker(name: string, device: string, steps: number, threads?: number): Promise<void> {
   const spec = MODELS.find((m) => m.name === name);
+  if (threads !== undefined) torch.setNumThreads(threads);
   if (!spec) throw new Error(`unknown model ${name}`);
   if (device === 'webgpu' && !(await torch.webgpu.init())) throw new Error('no WebGPU adapter');
   const m = spec.build(torch.device(device));
@@ -100,7 +102,7 @@ function run(cmd: string, argv: string[], env?: NodeJS.ProcessEnv): Measurement 
 
 /** `--base DIR`: another checkout (with this bench/) whose torchts also runs, interleaved: before/after. */
 const baseDir = opt('base');
-const torchts = (name: string, device: string, steps: number, root?: string) =>
+const torchts = (name: string, device: string, steps: number, root?: string, threads?: number) =>
   run(
     process.execPath,
     [
@@ -113,6 +115,7 @@ const torchts = (name: string, device: string, steps: number, root?: string) =>
       device,
       '--steps',
       String(steps),
+      ...(threads ? ['--threads', String(threads)] : []),
     ],
     device === 'webgpu'
       ? { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' }
@@ -151,6 +154,8 @@ export interface ModelRow {
   pt2: number;
   /** torchts from `--base` (before), when given. */
   base?: number;
+  /** torchts with torch.setNumThreads(1) (`ts`: the default, both cores), wall and CPU s/step. */
+  ts1: { wall: number; cpu: number };
   /** CPU seconds per step, torchts and PyTorch 1 thread. */
   cpu: { ts: number; pt1: number; base: number };
   gflops: { ts: number; pt1: number; pt2: number };
@@ -179,13 +184,15 @@ export async function modelsTable(
     const pt1: Measurement[] = [];
     const pt2: Measurement[] = [];
     const base: Measurement[] = [];
+    const ts1: Measurement[] = [];
     for (let r = 0; r < rounds; r++) {
       if (baseDir) base.push(torchts(spec.name, 'cpu', steps, baseDir));
       ts.push(torchts(spec.name, 'cpu', steps));
+      ts1.push(torchts(spec.name, 'cpu', steps, undefined, 1));
       pt1.push(pytorch(spec.name, 1, steps));
       pt2.push(pytorch(spec.name, 2, steps));
       log(
-        `${spec.name} round ${r + 1}/${rounds}: torchts ${f(ts[r].secPerStep, 4)} s (cpu ${f(ts[r].cpuPerStep, 4)}), PyTorch 1t ${f(pt1[r].secPerStep, 4)} s (cpu ${f(pt1[r].cpuPerStep, 4)}), 2t ${f(pt2[r].secPerStep, 4)} s${baseDir ? `, base torchts ${f(base[r].secPerStep, 4)} s (cpu ${f(base[r].cpuPerStep, 4)})` : ''}`,
+        `${spec.name} round ${r + 1}/${rounds}: torchts ${f(ts[r].secPerStep, 4)} s (cpu ${f(ts[r].cpuPerStep, 4)}), torchts 1 thread ${f(ts1[r].secPerStep, 4)} s (cpu ${f(ts1[r].cpuPerStep, 4)}), PyTorch 1t ${f(pt1[r].secPerStep, 4)} s (cpu ${f(pt1[r].cpuPerStep, 4)}), 2t ${f(pt2[r].secPerStep, 4)} s${baseDir ? `, base torchts ${f(base[r].secPerStep, 4)} s (cpu ${f(base[r].cpuPerStep, 4)})` : ''}`,
       );
     }
     const med = (ms: Measurement[], k: 'secPerStep' | 'cpuPerStep' | 'rssMiB') => {
@@ -200,6 +207,7 @@ export async function modelsTable(
       pt2: med(pt2, 'secPerStep'),
       cpu: { ts: med(ts, 'cpuPerStep'), pt1: med(pt1, 'cpuPerStep'), base: med(base, 'cpuPerStep') },
       base: baseDir ? med(base, 'secPerStep') : undefined,
+      ts1: { wall: med(ts1, 'secPerStep'), cpu: med(ts1, 'cpuPerStep') },
       gflops: { ts: 0, pt1: 0, pt2: 0 },
       rss: { ts: med(ts, 'rssMiB'), pt1: med(pt1, 'rssMiB') },
       errors: [...new Set([...ts, ...pt1, ...pt2].flatMap((m) => (m.error ? [m.error] : [])))],
@@ -236,6 +244,10 @@ export function printModelsTable(rows: ModelRow[], rounds: number): void {
         `- ${r.name} before (--base): ${f(r.base, 4)} s/step (${f(r.base / r.pt1, 2)}× PyTorch 1t), CPU ${f(r.cpu.base, 4)} s (${f(r.cpu.base / r.cpu.pt1, 2)}×); after: ${f(r.ts, 4)} s (${f(r.ts / r.pt1, 2)}×), CPU ${f(r.cpu.ts, 4)} s (${f(r.cpu.ts / r.cpu.pt1, 2)}×)`,
       );
   for (const r of rows)
+    console.log(
+      `- ${r.name} torchts on 1 thread (torch.setNumThreads(1)): ${f(r.ts1.wall, 4)} s/step (${f(r.ts1.wall / r.pt1, 2)}× PyTorch 1t), CPU ${f(r.ts1.cpu, 4)} s (${f(r.ts1.cpu / r.cpu.pt1, 2)}×); torchts default (both cores) vs PyTorch 2t: ${f(r.ts / r.pt2, 2)}×`,
+    );
+  for (const r of rows)
     console.log(`- ${r.name}: ${r.what}${r.errors.length ? ` (errors: ${r.errors.join('; ')})` : ''}`);
   for (const r of rows) if (r.gpu?.error) console.log(`- ${r.name} webgpu: ${r.gpu.error}`);
 }
@@ -244,7 +256,13 @@ const isMain =
   import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bench/models.ts');
 if (isMain) {
   const w = opt('worker');
-  if (w) await worker(w, opt('device') ?? 'cpu', Number(opt('steps') ?? STEPS[w] ?? 10));
+  if (w)
+    await worker(
+      w,
+      opt('device') ?? 'cpu',
+      Number(opt('steps') ?? STEPS[w] ?? 10),
+      opt('threads') === undefined ? undefined : Number(opt('threads')),
+    );
   else {
     const rounds = Number(opt('rounds') ?? 3);
     const rows = await modelsTable({

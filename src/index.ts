@@ -80,8 +80,28 @@ export const copy = {
   /** copy.deepcopy(x): a module (or tensor, or plain container of them) copied deeply. */
   deepcopy,
 };
-/** torch.autocast: mixed precision regions (`using _ = torch.autocast('cuda')` or a callback). */
-export { autocast, getAutocastDtype, isAutocastEnabled } from './amp/autocast.js';
+// --- amplists ---
+/**
+ * torch.autocast: mixed precision regions (`using _ = torch.autocast('cuda')` or a callback), and
+ * PyTorch 1.13's autocast state functions (torch.is_autocast_cpu_enabled, torch.get_autocast_gpu_dtype, ...).
+ */
+export {
+  autocast,
+  autocastDecrementNesting,
+  autocastIncrementNesting,
+  clearAutocastCache,
+  getAutocastCpuDtype,
+  getAutocastDtype,
+  getAutocastGpuDtype,
+  isAutocastCacheEnabled,
+  isAutocastCpuEnabled,
+  isAutocastEnabled,
+  setAutocastCacheEnabled,
+  setAutocastCpuDtype,
+  setAutocastCpuEnabled,
+  setAutocastEnabled,
+  setAutocastGpuDtype,
+} from './amp/autocast.js';
 // --- amp ---
 /** torch.amp: GradScaler (dynamic loss scaling). */
 export * as amp from './amp/index.js';

@@ -8,6 +8,8 @@
  * To add an op: write it in src/ops (forward from backend primitives, backward from ops), then
  * one line here with PyTorch's signature. docs/api-signatures.md is generated from these.
  */
+
+import { intraOp } from '../backend/cpu/gemm-threads.js';
 import * as act from '../ops/activation.js';
 import * as bw from '../ops/bitwise.js';
 import * as cr from '../ops/creation.js';
@@ -1218,6 +1220,13 @@ export const functions = {
   getDefaultDtype: fn('torch.getDefaultDtype', 'get_default_dtype()', () => defaultFloat.dtype),
   iinfo: fn('torch.iinfo', 'iinfo(ScalarType type)', (a) => iinfo(a.type)),
   finfo: fn('torch.finfo', 'finfo(ScalarType? type=None)', (a) => finfo(a.type ?? undefined)),
+  // --- perfmlp ---
+  setNumThreads: fn('torch.setNumThreads', 'set_num_threads(int int)', (a) => {
+    if (!Number.isInteger(a.int) || a.int <= 0)
+      throw new RangeError('set_num_threads expects a positive integer');
+    intraOp.threads = a.int;
+  }),
+  getNumThreads: fn('torch.getNumThreads', 'get_num_threads()', () => intraOp.threads),
 };
 /** A Scalar argument as a number (a bool is 0 or 1). */
 const scalarOr = (v: Tensor | number | boolean): Tensor | number => (typeof v === 'boolean' ? Number(v) : v);

@@ -1540,3 +1540,13 @@ const atenOps = {
 };
 
 export { atenOps as ops };
+
+// --- perfmlp ---
+/**
+ * Sets how many threads a CPU operation may use (PyTorch's intra-op threads): 1 keeps every
+ * product on the calling thread; 2 or more lets a helper thread take a share of large matrix
+ * products (torchts uses at most one helper, so values above 2 act as 2).
+ */
+export const setNumThreads = functions.setNumThreads;
+/** The thread count `setNumThreads` set (default: the cores this process may use, at most 2). */
+export const getNumThreads = functions.getNumThreads;

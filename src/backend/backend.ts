@@ -347,6 +347,27 @@ export interface Routines {
   conv2dWeightGrad(x: View, g: View, dh: number, dw: number, out: View): boolean;
   /** Its input gradient from g and w into out [N, C, H, W] (the padded input's size); false where it does not apply. */
   conv2dInputGrad(g: View, w: View, dh: number, dw: number, out: View): boolean;
+  // --- perfgpu2 ---
+  /**
+   * The adjoint of the sliding-window view (col2im): out [N, C, *size] (contiguous) = the sum,
+   * at each position, of g [N, C, *O, *k] (any strides) over the windows covering it (position
+   * o * stride + j * dil). False (nothing written) where it does not apply. Reference: ops/conv.ts
+   * `fold`'s zero fill + prod(k) strided adds.
+   */
+  fold(
+    g: View,
+    size: readonly number[],
+    stride: readonly number[],
+    dil: readonly number[],
+    out: View,
+  ): boolean;
+  /**
+   * F.nll_loss 'mean' (over rows whose target is not ignoreIndex) or 'sum' of log-probabilities
+   * x [N, C] (any strides) and int targets [N]: out[0] = -sum x[n, t_n] (/ count), out[1] = the
+   * backward's factor (1 / count, or 1); a mean over zero rows is NaN. Reference: ops/loss.ts's
+   * composed nllLoss.
+   */
+  nllReduced(x: View, target: View, ignoreIndex: number, reduction: 'mean' | 'sum', out: View): void;
 }
 
 // ── optim (helper optim) ──

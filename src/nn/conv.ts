@@ -1,6 +1,6 @@
 /** Convolution layers: Conv1d/2d/3d, ConvTranspose1d/2d/3d (ops in src/ops/conv.ts). */
 
-import { conv3d, convTranspose1d, convTranspose2d, convTranspose3d, tuple } from '../ops/conv.js';
+import { tuple } from '../ops/conv.js';
 import { empty } from '../ops/creation.js';
 import { ctorArgs, registerCtor } from '../signature/bind.js';
 import type { CallArgs } from '../signature/types.js';
@@ -154,7 +154,7 @@ export class Conv1d extends ConvNd {
     super('Conv1d', ctorArgs('nn.Conv1d', CONV1D, args), 1, false);
   }
   override forward(input: Tensor): Tensor {
-    return F.conv1d(input, this.weight, this.bias, this.convOptions);
+    return F.conv1d(input, this.weight, this.bias, this.convOptions); // bound: autocast sees it
   }
 }
 
@@ -179,7 +179,8 @@ export class ConvTranspose2d extends ConvNd {
     this.outputPadding = [...a.outputPadding];
   }
   override forward(input: Tensor): Tensor {
-    return convTranspose2d(input, this.weight, this.bias, {
+    // bound: autocast sees it
+    return F.convTranspose2d(input, this.weight, this.bias, {
       stride: this.stride,
       padding: this.padding as number[],
       outputPadding: this.outputPadding,
@@ -215,7 +216,8 @@ export class ConvTranspose1d extends ConvNd {
     this.outputPadding = [...a.outputPadding];
   }
   override forward(input: Tensor): Tensor {
-    return convTranspose1d(input, this.weight, this.bias, {
+    // bound: autocast sees it
+    return F.convTranspose1d(input, this.weight, this.bias, {
       stride: this.stride,
       padding: this.padding as number[],
       outputPadding: this.outputPadding,
@@ -240,7 +242,8 @@ export class ConvTranspose3d extends ConvNd {
     this.outputPadding = [...a.outputPadding];
   }
   override forward(input: Tensor): Tensor {
-    return convTranspose3d(input, this.weight, this.bias, {
+    // bound: autocast sees it
+    return F.convTranspose3d(input, this.weight, this.bias, {
       stride: this.stride,
       padding: this.padding as number[],
       outputPadding: this.outputPadding,
@@ -260,7 +263,7 @@ export class Conv3d extends ConvNd {
     super('Conv3d', ctorArgs('nn.Conv3d', CONV3D, args), 3, false);
   }
   override forward(input: Tensor): Tensor {
-    return conv3d(input, this.weight, this.bias, this.convOptions);
+    return F.conv3d(input, this.weight, this.bias, this.convOptions); // bound: autocast sees it
   }
 }
 registerCtor('nn.Conv3d', CONV3D, Conv3d);

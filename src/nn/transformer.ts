@@ -9,7 +9,6 @@
 import { gelu } from '../ops/activation.js';
 import { scaledDotProductAttention, sdpaComposed } from '../ops/attention.js';
 import { arange, zeros } from '../ops/creation.js';
-import { linear } from '../ops/matmul.js';
 import { add, div, gt, relu, where } from '../ops/pointwise.js';
 import { sum } from '../ops/reduce.js';
 import { cat, contiguous, expand, pad, reshape, squeeze, transpose, unsqueeze } from '../ops/shape.js';
@@ -20,6 +19,7 @@ import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { noGrad } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ModuleList } from './container.js';
+import * as F from './functional.js';
 import * as init from './init.js';
 import { Dropout, factory, Linear } from './layers.js';
 import { Module } from './module.js';
@@ -202,9 +202,10 @@ export class MultiheadAttention extends Module {
     const bk = b ? b.narrow(0, E, E) : null;
     const bv = b ? b.narrow(0, 2 * E, E) : null;
     const w = this.in_proj_weight;
-    const q = linear(query, w ? w.narrow(0, 0, E) : this.q_proj_weight!, bq);
-    let k = linear(key, w ? w.narrow(0, E, E) : this.k_proj_weight!, bk);
-    let v = linear(value, w ? w.narrow(0, 2 * E, E) : this.v_proj_weight!, bv);
+    // Bound F.linear, as PyTorch's in_projection: autocast sees the projections.
+    const q = F.linear(query, w ? w.narrow(0, 0, E) : this.q_proj_weight!, bq);
+    let k = F.linear(key, w ? w.narrow(0, E, E) : this.k_proj_weight!, bk);
+    let v = F.linear(value, w ? w.narrow(0, 2 * E, E) : this.v_proj_weight!, bv);
     let S = key.shape[0];
     // Masks, as additive float: attn [1 or N*H, L, S], key padding [N, S].
     let mask: Tensor | null = null;
@@ -226,8 +227,9 @@ export class MultiheadAttention extends Module {
     }
     let kpmF = kpm ? maskToFloat(kpm, 'key_padding_mask') : null;
     if (this.bias_k && this.bias_v) {
-      k = cat([k, expand(this.bias_k, [1, N, E])], 0);
-      v = cat([v, expand(this.bias_v, [1, N, E])], 0);
+      // (under autocast PyTorch's cat promotes and its baddbmm casts back: k's dtype either way)
+      k = cat([k, expand(this.bias_k.to(k.dtype), [1, N, E])], 0);
+      v = cat([v, expand(this.bias_v.to(v.dtype), [1, N, E])], 0);
       if (mask) mask = pad(mask, [0, 1]);
       if (kpmF) kpmF = pad(kpmF, [0, 1]);
       S += 1;
@@ -238,8 +240,8 @@ export class MultiheadAttention extends Module {
     let kh = heads(k, S);
     let vh = heads(v, S);
     if (this.addZeroAttn) {
-      kh = cat([kh, zeros([N, H, 1, hd], { device: kh.device })], 2);
-      vh = cat([vh, zeros([N, H, 1, hd], { device: vh.device })], 2);
+      kh = cat([kh, zeros([N, H, 1, hd], { device: kh.device, dtype: kh.dtype })], 2);
+      vh = cat([vh, zeros([N, H, 1, hd], { device: vh.device, dtype: vh.dtype })], 2);
       if (mask) mask = pad(mask, [0, 1]);
       if (kpmF) kpmF = pad(kpmF, [0, 1]);
       S += 1;
@@ -259,7 +261,7 @@ export class MultiheadAttention extends Module {
       if (!batched) weights = squeeze(weights, 0);
     } else out = scaledDotProductAttention(qh, kh, vh, { attnMask: m4, dropoutP: p });
     // (N, H, L, hd) -> (L, N, E), out_proj.
-    let y = linear(
+    let y = F.linear(
       reshape(contiguous(out.permute(2, 0, 1, 3)), [L, N, E]),
       this.out_proj.weight,
       this.out_proj.bias,

@@ -199,6 +199,20 @@ export function dropout(
   if (p < 0 || p > 1) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${p}`);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
+  if (x.dtype === 'float32' || x.dtype === 'float64') {
+    // --- perfgpu2: mask and product in one kernel each way (was rand, mask, mul forward):
+    // y = x * (u >= p ? s : 0), dx = g * (u >= p ? s : 0), the uniforms u saved instead of the
+    // mask. s rounded to x's dtype first, so the values are the composed ones bit for bit. ---
+    const u = rand(x.shape, { device: x.device, generator });
+    const s = x.dtype === 'float32' ? Math.fround(1 / (1 - p)) : 1 / (1 - p);
+    const keep = (v: Ex) => E.where(E.ge(v, p), s, 0);
+    const out = ewise('dropout', (a, v) => E.mul(a, keep(v)), [x, u], x.dtype);
+    return record1('dropout', out, [x], (g) => [
+      isGradEnabled()
+        ? mul(g, ewise('dropout_mask', keep, [u], x.dtype))
+        : ewise('dropout_backward', (gg, v) => E.mul(gg, keep(v)), [g, u], promoteTypes(g.dtype, x.dtype)),
+    ]);
+  }
   const keep = ewise(
     'dropout_mask',
     (u) => E.where(E.ge(u, p), 1 / (1 - p), 0),

@@ -10,7 +10,7 @@
  * attention weights asked for, no gradient into a float mask, head dims the kernels support.
  */
 
-import type { View } from '../backend/backend.js';
+import { isContiguousView, type View } from '../backend/backend.js';
 import { type DType, isFloat, isHalf } from '../tensor/dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
@@ -26,6 +26,7 @@ import {
   needsGrad,
   record,
   type Tensor,
+  viewAs,
 } from './core.js';
 import { arange } from './creation.js';
 import { matmul } from './matmul.js';
@@ -156,13 +157,34 @@ export function setFusedAttention(on: boolean): void {
   fusedDisabled = !on;
 }
 
-/** [B..., X, Y] broadcast to the batch shape and made contiguous as [N, X, Y]. */
-const flat3 = (t: Tensor, batch: readonly number[]): Tensor => {
+/**
+ * [B..., X, Y] broadcast to the batch shape as the contiguous [N, X, Y] view the routines read:
+ * t's own storage where it already is, else a fresh copy, which the caller disposes when done.
+ * Nothing is recorded (the fused node covers q, k, v) and no Tensor objects are left for the
+ * GC to find: copies go back to the pool at once (nanoGPT's q, k, v are transposed views of
+ * the qkv projection, so each layer copies three of them forward and dO backward).
+ */
+function flat3(t: Tensor, batch: readonly number[]): { v: View; copy: Tensor | null } {
   const x = t.shape[t.dim() - 2];
   const y = t.shape[t.dim() - 1];
   const n = batch.reduce((a, b) => a * b, 1);
-  return reshape(contiguous(expand(t, [...batch, x, y])), [n, x, y]);
-};
+  const full = expandView(t, [...batch, x, y]);
+  let src: View = t;
+  let copy: Tensor | null = null;
+  if (!isContiguousView(full)) {
+    copy = emptyTensor([...batch, x, y], t.dtype, t.device);
+    t.backend.elementwise(E.input(0), [full], copy);
+    src = copy;
+  }
+  const v: View = {
+    storage: src.storage,
+    dtype: src.dtype,
+    shape: [n, x, y],
+    strides: [x * y, y, 1],
+    offset: src.offset,
+  };
+  return { v, copy };
+}
 
 export function fusedSdpa(q: Tensor, k: Tensor, v: Tensor, o: SdpaOptions = {}): Tensor | null {
   if (fusedDisabled || !fusedApplies(q, v, o)) return null;
@@ -177,37 +199,61 @@ export function fusedSdpa(q: Tensor, k: Tensor, v: Tensor, o: SdpaOptions = {}):
   const q3 = flat3(q, batch);
   const k3 = flat3(k, batch);
   const v3 = flat3(v, batch);
+  const free = () => {
+    q3.copy?.dispose();
+    k3.copy?.dispose();
+    v3.copy?.dispose();
+    lse.dispose();
+  };
   // The mask stays a (possibly stride-0) view over [N, L, S]; a bool mask becomes 0/-inf.
   const maskT = mask0 ? additiveMask(mask0) : null;
   const maskRef = maskT ? maskView3(maskT, batch, L, S) : null;
   const maskView = maskRef?.v ?? null;
-  const out = emptyTensor([N, L, ev], q.dtype, q.device);
+  const result = emptyTensor([...batch, L, ev], q.dtype, q.device);
+  const out = viewAs(result, [N, L, ev]);
   const lse = emptyTensor([N, L], 'float32', q.device);
-  routines.attention!(q3, k3, v3, maskView, causal, scale, out, lse);
-  const result = reshape(out, [...batch, L, ev]);
+  routines.attention!(q3.v, k3.v, v3.v, maskView, causal, scale, out, lse);
   record('scaled_dot_product_attention', result, [q, k, v, mask0], (gs) => {
     const g = gs[0]!;
     if (isGradEnabled()) {
       // createGraph: the composed definition's gradient, itself differentiable.
       return composedGrads(q, k, v, { ...o, attnMask: mask0 }, g);
     }
-    const g3 = reshape(contiguous(expand(g, [...batch, L, ev])), [N, L, ev]);
+    const g3 = flat3(g, batch);
     // delta_i = sum_d dO_id O_id: the softmax backward's row term, O(L * Ev).
-    const delta = contiguous(sum(mul(g3, out), -1));
-    const dq = emptyTensor([N, L, e], q.dtype, q.device);
-    const dk = emptyTensor([N, S, e], k.dtype, q.device);
-    const dv = emptyTensor([N, S, ev], v.dtype, q.device);
+    const be = q.backend;
+    const prod = emptyTensor([N, L, ev], g.dtype, q.device);
+    be.elementwise(E.mul(E.input(0), E.input(1)), [g3.v, out], prod);
+    const delta = emptyTensor([N, L], g.dtype, q.device);
+    be.reduce('sum', prod, 1, delta);
+    prod.dispose();
+    const dq = emptyTensor([...batch, L, e], q.dtype, q.device);
+    const dk = emptyTensor([...batch, S, e], k.dtype, q.device);
+    const dv = emptyTensor([...batch, S, ev], v.dtype, q.device);
     maskRef?.t.checkAlive(); // the view's storage belongs to maskRef.t: held by this closure
     // The backend looked up now, not the forward's: during backward it checks the versions of
     // the tensors it is handed (autograd/saved.ts), so an in-place edit of q, k or v raises.
-    q.backend.routines!.attentionBackward!(q3, k3, v3, maskView, causal, scale, g3, lse, delta, dq, dk, dv);
-    return [
-      reshape(dq, [...batch, L, e]),
-      reshape(dk, [...batch, S, e]),
-      reshape(dv, [...batch, S, ev]),
-      null,
-    ];
+    be.routines!.attentionBackward!(
+      q3.v,
+      k3.v,
+      v3.v,
+      maskView,
+      causal,
+      scale,
+      g3.v,
+      lse,
+      delta,
+      viewAs(dq, [N, L, e]),
+      viewAs(dk, [N, S, e]),
+      viewAs(dv, [N, S, ev]),
+    );
+    g3.copy?.dispose();
+    delta.dispose();
+    return [dq, dk, dv, null];
   });
+  // q, k, v copies and lse serve only the backward: back to the pool when the node is released.
+  if (result.gradFn) result.gradFn.onRelease(free);
+  else free();
   return result;
 }
 

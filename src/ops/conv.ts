@@ -124,6 +124,9 @@ export function fold(
   const k = g.shape.slice(2 + nd);
   const out = emptyTensor([N, C, ...size], g.dtype, g.device);
   const be = out.backend;
+  // One kernel where the backend has it (WebGPU: one dispatch instead of 1 + prod(k)).
+  if (be.routines?.fold?.(g, size, stride, dil, out))
+    return record1('fold_windows', out, [g], (gg) => [windows(gg, k, stride, dil, O)]);
   be.elementwise(E.const(0), [], out);
   const os = out.strides;
   const sum = E.add(E.input(0), E.input(1));

@@ -238,4 +238,17 @@ export function record1(
   return out;
 }
 
+/**
+ * A contiguous tensor's storage seen as another shape of the same size, as a plain View for a
+ * backend call: unlike a reshaped Tensor it leaves no object holding the storage until the GC.
+ */
+export function viewAs(t: Tensor, shape: readonly number[]): View {
+  const strides: number[] = new Array(shape.length);
+  for (let i = shape.length - 1, acc = 1; i >= 0; i--) {
+    strides[i] = acc;
+    acc *= shape[i];
+  }
+  return { storage: t.storage, dtype: t.dtype, shape, strides, offset: t.offset };
+}
+
 export { E, type Ex, type ExLike, emptyTensor, Tensor, viewOf };

@@ -175,3 +175,63 @@ function classIndex(C: number, like: Tensor): Tensor {
 }
 
 export { mul };
+
+// --- perfgpu2 ---
+/**
+ * F.nll_loss 'mean'/'sum' over log-probabilities [N, C] without class weights, one kernel each
+ * way where the backend has routines.nllReduced: the forward writes [loss, scale]; the backward
+ * is -g * scale at each row's target (0 in rows whose target is ignoreIndex), one elementwise
+ * pass. Null where it does not apply (the composed nllLoss runs).
+ */
+export function fusedNll(
+  input: Tensor,
+  target: Tensor,
+  ignoreIndex: number,
+  reduction: 'mean' | 'sum',
+): Tensor | null {
+  const routine = input.backend.routines?.nllReduced;
+  if (
+    !routine ||
+    input.dtype !== 'float32' ||
+    input.dim() !== 2 ||
+    target.dim() !== 1 ||
+    target.shape[0] !== input.shape[0] ||
+    target.device.type !== input.device.type
+  )
+    return null;
+  const [N, C] = input.shape;
+  const both = emptyTensor([2], 'float32', input.device); // [loss, scale]
+  routine(input, target, ignoreIndex, reduction, both);
+  const loss = viewOf(both, [], [], 0);
+  const scale = viewOf(both, [1, 1], [0, 0], 1); // broadcastable against [N, C]
+  both.dispose();
+  if (!needsGrad([input])) {
+    scale.dispose();
+    return loss;
+  }
+  record1('nll_loss', loss, [input], (g) => {
+    const cls = classIndex(C, input);
+    const t2 = unsqueeze(target, 1);
+    const picked = (t: Ex, c: Ex) => E.and(E.eq(t, c), E.ne(t, ignoreIndex));
+    if (isGradEnabled()) {
+      // createGraph: the same formula from recorded ops.
+      const onehot = ewise('nll_pick', (t, c) => E.cast('f32', picked(t, c)), [t2, cls], 'float32');
+      return [mul(onehot, mul(mul(g, scale), -1))];
+    }
+    const grad = emptyTensor([N, C], 'float32', input.device);
+    const bcast = (v: View): View => ({ ...v, shape: [N, C], strides: [0, 0] });
+    grad.backend.elementwise(
+      E.where(picked(E.input(0), E.input(1)), E.neg(E.mul(E.input(2), E.input(3))), 0),
+      [
+        { ...target, shape: [N, C], strides: [target.strides[0], 0] },
+        expandView(cls, [N, C]),
+        bcast(g),
+        bcast(scale),
+      ],
+      grad,
+    );
+    return [grad];
+  });
+  loss.gradFn!.onRelease(() => scale.dispose());
+  return loss;
+}

@@ -6,7 +6,7 @@ import { isFloat, isHalf, isIndexDType } from '../tensor/dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { logSoftmax } from './activation.js';
 import { E, ewise, record1, type Tensor } from './core.js';
-import { fusedCrossEntropy } from './fused.js';
+import { fusedCrossEntropy, fusedNll } from './fused.js';
 import { gather } from './indexing.js';
 import {
   abs,
@@ -66,6 +66,11 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): T
     throw new ShapeError(
       `nll_loss: expected target of shape ${fmtShape(expect)} for input ${fmtShape(input.shape)}, got ${fmtShape(target.shape)}`,
     );
+  const r0 = opts.reduction ?? 'mean';
+  if (!opts.weight && input.dim() === 2 && (r0 === 'mean' || r0 === 'sum')) {
+    const fused = fusedNll(input, target, ignore, r0);
+    if (fused) return fused;
+  }
   // Class dim last: [N, ..., C]; targets [N, ...].
   const xl = movedim(x, 1, -1);
   const valid = ne(t, ignore);

@@ -141,7 +141,14 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, activati
       const dW = emptyTensor(weight.shape, weight.dtype, weight.device);
       const db = bias ? emptyTensor(bias.shape, bias.dtype, bias.device) : null;
       fused(g2, x2, dW, db);
-      return [x.requiresGrad ? matmul(g, weight) : null, dW, db];
+      const dx = x.requiresGrad ? matmul(g, weight) : null;
+      // The flattening views (and relu's masked g) are used up: dropping their references now
+      // lets the engine's free of g (and of the masked copy) return the storage at once instead
+      // of at the next GC. Nothing records them here (no createGraph).
+      if (g2 !== g) g2.dispose();
+      if (x2 !== x) x2.dispose();
+      if (g !== g0) g.dispose();
+      return [dx, dW, db];
     }
     return [
       x.requiresGrad ? matmul(g, weight) : null,

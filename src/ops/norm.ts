@@ -11,7 +11,7 @@
 import { isFloat } from '../tensor/dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { isGradEnabled, noGrad } from '../tensor/state.js';
-import { checkSameDevice, emptyTensor, ewiseInto, record, type Tensor } from './core.js';
+import { checkSameDevice, emptyTensor, ewiseInto, record, type Tensor, viewAs } from './core.js';
 import { add, mul, rsqrt, sub } from './pointwise.js';
 import { mean, sum } from './reduce.js';
 import { contiguous, reshape } from './shape.js';
@@ -195,17 +195,25 @@ function fusedLayerNorm(
   record('native_layer_norm', result, [input, weight, bias], (gs) => {
     const g = gs[0]!;
     if (isGradEnabled()) return layerNormGradsComposed(input, dims, weight, bias, eps, g);
-    const g2 = reshape(contiguous(g), [M, D]);
-    const dx = emptyTensor([M, D], input.dtype, input.device);
-    const dw = weight ? emptyTensor([D], weight.dtype, input.device) : null;
-    const db = bias ? emptyTensor([D], bias.dtype, input.device) : null;
+    // Gradients are made in their final shapes and handed over as they are, and the copy of g
+    // (if any) is dropped here: the engine then frees them right after use, not at a GC.
+    const gc = contiguous(g);
+    const dx = emptyTensor(input.shape, input.dtype, input.device);
+    const dw = weight ? emptyTensor(weight.shape, weight.dtype, input.device) : null;
+    const db = bias ? emptyTensor(bias.shape, bias.dtype, input.device) : null;
     // Through input.backend, fetched now: the guarded backend checks the saved x, mean, rstd.
-    input.backend.routines!.layerNormBackward!(g2, x2, mu, rs, w1, dx, dw, db);
-    return [
-      reshape(dx, input.shape),
-      dw && weight ? reshape(dw, weight.shape) : null,
-      db && bias ? reshape(db, bias.shape) : null,
-    ];
+    input.backend.routines!.layerNormBackward!(
+      viewAs(gc, [M, D]),
+      x2,
+      mu,
+      rs,
+      w1,
+      viewAs(dx, [M, D]),
+      dw && viewAs(dw, [D]),
+      db && viewAs(db, [D]),
+    );
+    if (gc !== g) gc.dispose();
+    return [dx, dw, db];
   });
   return result;
 }

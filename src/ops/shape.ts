@@ -3,9 +3,10 @@
  * squeeze/unsqueeze) share storage; only cat/stack/pad/flip and reshape of incompatible
  * strides copy. Every one is differentiable.
  */
-import { numelOf } from '../backend/backend.js';
+import { numelOf, type View } from '../backend/backend.js';
 import { promoteTypes } from '../tensor/dtype.js';
 import { fmtShape, ShapeError } from '../tensor/errors.js';
+import { isGradEnabled } from '../tensor/state.js';
 import {
   checkSameDevice,
   E,
@@ -17,6 +18,7 @@ import {
   record,
   record1,
   type Tensor,
+  viewAs,
   viewOf,
 } from './core.js';
 import { cast, mul } from './pointwise.js';
@@ -120,7 +122,20 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
       `view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead. (input ${fmtShape(x.shape)}, requested ${fmtShape(shape)})`,
     );
   const out = viewOf(x, s, st, x.offset);
-  return record1('view', out, [x], (g) => [reshape(g, x.shape)]);
+  return record1('view', out, [x], (g) => [isGradEnabled() ? reshape(g, x.shape) : reshapeGrad(g, x.shape)]);
+}
+
+/**
+ * reshape for a gradient inside a backward without createGraph: where a copy is needed (a
+ * transposed head gradient back to [B, T, C]) it is written straight in the new shape, so the
+ * engine's free of the result returns the storage at once (reshape's copy-then-view would leave
+ * the copy's own Tensor object holding it until the next GC).
+ */
+function reshapeGrad(g: Tensor, shape: readonly number[]): Tensor {
+  if (viewStrides(g, shape)) return view(g, shape);
+  const out = emptyTensor(shape, g.dtype, g.device);
+  out.backend.elementwise(E.input(0), [g], viewAs(out, g.shape));
+  return out;
 }
 
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -345,7 +360,14 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const starts: number[] = [];
   for (const t of ts) {
     starts.push(off);
-    const v = viewOf(out, t.shape, out.strides, off * out.strides[d]);
+    // A plain view (no Tensor object): nothing but `out` holds its storage afterwards.
+    const v: View = {
+      storage: out.storage,
+      dtype,
+      shape: t.shape,
+      strides: out.strides,
+      offset: off * out.strides[d],
+    };
     out.backend.elementwise(E.input(0), [t], v);
     off += t.shape[d];
   }

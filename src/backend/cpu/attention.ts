@@ -10,7 +10,10 @@
  */
 import { isContiguousView, type View } from '../backend.js';
 import { sgemm } from './gemm.js';
-import { dataOf } from './storage.js';
+import { wasmEngine } from './gemm-wasm.js';
+import { classSize, heap, heapModule } from './heap.js';
+import { dataOf, heapAddr } from './storage.js';
+import { attentionRowsFns } from './wasm/attention-rows.js';
 
 /** Query rows per block. */
 const BQ = 64;
@@ -122,6 +125,10 @@ export function attention(
 ): void {
   check('attention', [q, k, v, out, lse]);
   const g = geo(q, k, v);
+  if (smallHeads(g, [q, k, v, out, lse])) {
+    attentionSmall(g, q, k, v, mask, causal, scale, out, lse);
+    return;
+  }
   const { N, L, S, Dv } = g;
   const sc = new Float32Array(Math.min(BQ, L) * S);
   const LS = dataOf(lse) as Float32Array;
@@ -171,6 +178,10 @@ export function attentionBackward(
 ): void {
   check('attentionBackward', [q, k, v, dOut, dq, dk, dv, lse, delta]);
   const g = geo(q, k, v);
+  if (smallHeads(g, [q, k, v, dOut, dq, dk, dv, lse, delta])) {
+    attentionSmallBackward(g, q, k, v, mask, causal, scale, dOut, lse, delta, dq, dk, dv);
+    return;
+  }
   const { N, L, S, D, Dv } = g;
   const rows = Math.min(BQ, L);
   const P = new Float32Array(rows * S);
@@ -228,5 +239,284 @@ export function attentionBackward(
       const DV = dataOf(dv) as Float32Array;
       sgemm(sEff, Dv, bq, P, 0, 1, S, G, gOff, Dv, 1, DV, dv.offset + n * S * Dv, Dv, acc);
     }
+  }
+}
+
+// ---- small heads: every head of a chunk in one unpacked wasm call per product ----
+//
+// nanoGPT-sized heads (T = 32, head dim 16) made ~900 sgemm calls of 32 x 32 x 16 per step,
+// each paying its packing, staging and copy-out (4-5 us for 16k multiply-adds). Here each
+// product of a chunk of heads is ONE call of the `direct` kernel (wasm/gemm-kernel.ts) that
+// reads q, k, v, dO and the score scratch where they are: K and V are transposed once per
+// chunk so that every product's B has contiguous columns. Same math, same summation order per
+// element as the blocked path above (scores over keys in order, the GEMMs' k loops in order).
+
+/** Heads whose score matrix is at most this many floats take the small path. */
+const SMALL_SCORES = 128 * 128;
+/** Score floats per chunk of heads (one chunk's scratch stays in L2). */
+const CHUNK_SCORES = 1 << 16;
+
+interface RowKernels {
+  softmaxFwd(
+    sc: number,
+    cnt: number,
+    L: number,
+    S: number,
+    causal: number,
+    scale: number,
+    stats: number,
+  ): void;
+  softmaxBwd(
+    p: number,
+    ds: number,
+    cnt: number,
+    L: number,
+    S: number,
+    causal: number,
+    scale: number,
+    lse: number,
+    delta: number,
+  ): void;
+}
+let rowKernels: RowKernels | undefined;
+/** The wasm softmax rows (wasm/attention-rows.ts), compiled at first use. */
+const rows = (): RowKernels => (rowKernels ??= heapModule<RowKernels>(attentionRowsFns()));
+
+let scratchOff = -1; // bytes
+let scratchBytes = 0;
+/** Heap scratch of `floats` floats (kept for the next call); its byte address. */
+function scratch(floats: number): number {
+  const h = heap!;
+  const bytes = floats * 4;
+  if (bytes > scratchBytes) {
+    if (scratchOff >= 0) h.release(scratchOff, scratchBytes);
+    scratchBytes = classSize(bytes);
+    scratchOff = h.alloc(scratchBytes);
+    if (scratchOff < 0) {
+      scratchBytes = 0;
+      throw new RangeError(`cpu attention: out of memory for ${floats} floats of scratch`);
+    }
+  }
+  return scratchOff;
+}
+
+/** Tests: `enabled = false` sends every head through the blocked path. */
+export const smallAttention = { enabled: true };
+
+function smallHeads(g: Geo, views: readonly View[]): boolean {
+  const { L, S, D, Dv } = g;
+  if (!smallAttention.enabled || !wasmEngine?.direct || !heap) return false;
+  if (L % 4 !== 0 || S % 8 !== 0 || D % 8 !== 0 || Dv % 8 !== 0 || L * S > SMALL_SCORES || L === 0)
+    return false;
+  for (const v of views) if (heapAddr(v) < 0) return false;
+  return true;
+}
+
+/** x [cnt, R, C] (heap floats from xi) to xt [cnt, C, R] (from ti). */
+function transposeHeads(m: Float32Array, xi: number, ti: number, cnt: number, R: number, C: number): void {
+  for (let n = 0; n < cnt; n++) {
+    const x = xi + n * R * C;
+    const t = ti + n * R * C;
+    for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) m[t + c * R + r] = m[x + r * C + c];
+  }
+}
+
+/** Scores row of query i (head n) at m[row..]: scaled, plus the mask; returns the keys it attends. */
+function scaleRow(
+  m: Float32Array,
+  row: number,
+  S: number,
+  causal: boolean,
+  i: number,
+  scale: number,
+  mask: View | null,
+  n: number,
+): number {
+  const lim = causal ? Math.min(S, i + 1) : S;
+  if (mask) {
+    const M = dataOf(mask) as Float32Array;
+    const ms = mask.strides[2];
+    const mo = mask.offset + n * mask.strides[0] + i * mask.strides[1];
+    for (let j = 0; j < lim; j++) m[row + j] = m[row + j] * scale + M[mo + j * ms];
+  } else for (let j = row; j < row + lim; j++) m[j] *= scale;
+  return lim;
+}
+
+function attentionSmall(
+  g: Geo,
+  q: View,
+  k: View,
+  v: View,
+  mask: View | null,
+  causal: boolean,
+  scale: number,
+  out: View,
+  lse: View,
+): void {
+  const { N, L, S, D, Dv } = g;
+  const direct = wasmEngine!.direct!;
+  const nc = Math.max(1, Math.min(N, Math.floor(CHUNK_SCORES / (L * S))));
+  const base = scratch(nc * (D * S + L * S + 2 * L));
+  const kt = base; // [nc, D, S]
+  const sc = base + nc * D * S * 4; // [nc, L, S]
+  const st = sc + nc * L * S * 4; // [nc, L, 2]: each row's max and sum
+  const m = heap!.floats();
+  const [qA, kA, vA, oA] = [heapAddr(q), heapAddr(k), heapAddr(v), heapAddr(out)];
+  const li = heapAddr(lse) >> 2;
+  for (let n0 = 0; n0 < N; n0 += nc) {
+    const cnt = Math.min(nc, N - n0);
+    transposeHeads(m, (kA >> 2) + n0 * S * D, kt >> 2, cnt, S, D);
+    direct(
+      qA + n0 * L * D * 4,
+      D * 4,
+      4,
+      kt,
+      S * 4,
+      sc,
+      S * 4,
+      D,
+      L / 4,
+      S / 8,
+      cnt,
+      L * D * 4,
+      D * S * 4,
+      L * S * 4,
+    );
+    if (!mask) {
+      // wasm rows: (max, sum) per row into the stats scratch, lse = max + log(sum) here.
+      rows().softmaxFwd(sc, cnt, L, S, causal ? 1 : 0, scale, st);
+      for (let r = 0, o = li + n0 * L; r < cnt * L; r++)
+        m[o + r] = m[(st >> 2) + 2 * r] + Math.log(m[(st >> 2) + 2 * r + 1]);
+    } else
+      for (let n = 0; n < cnt; n++)
+        for (let i = 0; i < L; i++) {
+          const row = (sc >> 2) + (n * L + i) * S;
+          const lim = scaleRow(m, row, S, causal, i, scale, mask, n0 + n);
+          m[li + (n0 + n) * L + i] = rowSoftmax(m, row, lim, S, true, 0);
+        }
+    const vOff = vA + n0 * S * Dv * 4;
+    direct(
+      sc,
+      S * 4,
+      4,
+      vOff,
+      Dv * 4,
+      oA + n0 * L * Dv * 4,
+      Dv * 4,
+      S,
+      L / 4,
+      Dv / 8,
+      cnt,
+      L * S * 4,
+      S * Dv * 4,
+      L * Dv * 4,
+    );
+  }
+}
+
+function attentionSmallBackward(
+  g: Geo,
+  q: View,
+  k: View,
+  v: View,
+  mask: View | null,
+  causal: boolean,
+  scale: number,
+  dOut: View,
+  lse: View,
+  delta: View,
+  dq: View,
+  dk: View,
+  dv: View,
+): void {
+  const { N, L, S, D, Dv } = g;
+  const direct = wasmEngine!.direct!;
+  const nc = Math.max(1, Math.min(N, Math.floor(CHUNK_SCORES / (L * S))));
+  const base = scratch(nc * (D * S + Dv * S + 2 * L * S));
+  const kt = base; // [nc, D, S]
+  const vt = kt + nc * D * S * 4; // [nc, Dv, S]
+  const p = vt + nc * Dv * S * 4; // [nc, L, S]
+  const ds = p + nc * L * S * 4; // [nc, L, S]
+  const m = heap!.floats();
+  const [qA, kA, vA, gA] = [heapAddr(q), heapAddr(k), heapAddr(v), heapAddr(dOut)];
+  const [dqA, dkA, dvA] = [heapAddr(dq), heapAddr(dk), heapAddr(dv)];
+  const lse0 = heapAddr(lse);
+  const delta0 = heapAddr(delta);
+  const li = lse0 >> 2;
+  const di = delta0 >> 2;
+  const LS4 = L * S * 4;
+  for (let n0 = 0; n0 < N; n0 += nc) {
+    const cnt = Math.min(nc, N - n0);
+    const qOff = qA + n0 * L * D * 4;
+    const kOff = kA + n0 * S * D * 4;
+    const gOff = gA + n0 * L * Dv * 4;
+    transposeHeads(m, kOff >> 2, kt >> 2, cnt, S, D);
+    transposeHeads(m, (vA >> 2) + n0 * S * Dv, vt >> 2, cnt, S, Dv);
+    // P from the saved lse; dP = dO V^T; dS = P (dP - delta) * scale (0 past the last key).
+    direct(qOff, D * 4, 4, kt, S * 4, p, S * 4, D, L / 4, S / 8, cnt, L * D * 4, D * S * 4, LS4);
+    direct(gOff, Dv * 4, 4, vt, S * 4, ds, S * 4, Dv, L / 4, S / 8, cnt, L * Dv * 4, Dv * S * 4, LS4);
+    if (!mask)
+      rows().softmaxBwd(p, ds, cnt, L, S, causal ? 1 : 0, scale, lse0 + n0 * L * 4, delta0 + n0 * L * 4);
+    else
+      for (let n = 0; n < cnt; n++)
+        for (let i = 0; i < L; i++) {
+          const r = (n * L + i) * S;
+          const pr = (p >> 2) + r;
+          const lim = scaleRow(m, pr, S, causal, i, scale, mask, n0 + n);
+          rowSoftmax(m, pr, lim, S, false, m[li + (n0 + n) * L + i]);
+          const d = m[di + (n0 + n) * L + i];
+          const dr = (ds >> 2) + r;
+          for (let j = 0; j < lim; j++) m[dr + j] = m[pr + j] * (m[dr + j] - d) * scale;
+          m.fill(0, dr + lim, dr + S);
+        }
+    // dq = dS K, dk = dS^T q, dv = P^T dO.
+    direct(
+      ds,
+      S * 4,
+      4,
+      kOff,
+      D * 4,
+      dqA + n0 * L * D * 4,
+      D * 4,
+      S,
+      L / 4,
+      D / 8,
+      cnt,
+      LS4,
+      S * D * 4,
+      L * D * 4,
+    );
+    direct(
+      ds,
+      4,
+      S * 4,
+      qOff,
+      D * 4,
+      dkA + n0 * S * D * 4,
+      D * 4,
+      L,
+      S / 4,
+      D / 8,
+      cnt,
+      LS4,
+      L * D * 4,
+      S * D * 4,
+    );
+    direct(
+      p,
+      4,
+      S * 4,
+      gOff,
+      Dv * 4,
+      dvA + n0 * S * Dv * 4,
+      Dv * 4,
+      L,
+      S / 4,
+      Dv / 8,
+      cnt,
+      LS4,
+      L * Dv * 4,
+      S * Dv * 4,
+    );
   }
 }

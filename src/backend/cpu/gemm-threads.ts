@@ -8,6 +8,26 @@
  * the worker has started and compiled, everything runs on the calling thread.
  */
 
+/**
+ * torch.set_num_threads: how many threads one product may use (the calling thread plus at most
+ * one helper, so values above 2 act as 2). Defaults to the cores this process may use, at most 2.
+ */
+export const intraOp = {
+  threads: defaultThreads(),
+  /** Products handed to the helper thread so far (tests and benchmarks read it). */
+  shared: 0,
+};
+
+function defaultThreads(): number {
+  const g = globalThis as {
+    process?: { getBuiltinModule?: (id: string) => unknown };
+    navigator?: { hardwareConcurrency?: number };
+  };
+  const os = g.process?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+  const n = os?.availableParallelism?.() ?? g.navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(2, n));
+}
+
 /** The packed product, in float units: see `runShare`. */
 export type Job = readonly number[];
 export type BlockFn = (
@@ -130,6 +150,7 @@ export function startHelper(
     s[CHUNKS] = Math.ceil(np / cs);
     s[NEXT] = 0;
     s.set(job, JOB);
+    intraOp.shared++;
     Atomics.store(s, STATE, 1);
     Atomics.notify(s, STATE, 1);
     takeChunks(self, job, s, runShare);

@@ -4,7 +4,7 @@
  * float units over its memory, which the driver (gemm.ts) packs into; large products also use a
  * worker thread over the same shared memory (gemm-threads.ts).
  */
-import { type BlockFn, type Job, runShare, startHelper } from './gemm-threads.js';
+import { type BlockFn, intraOp, type Job, runShare, startHelper } from './gemm-threads.js';
 import { classSize, heap } from './heap.js';
 import { defaultShape, gemmModuleBytes } from './wasm/gemm-kernel.js';
 
@@ -47,6 +47,26 @@ export interface GemmEngine {
     R: number,
     dst: number,
   ): boolean;
+  /**
+   * A batch of small unpacked products (wasm/gemm-kernel.ts `direct`; bytes): M = mp * mr rows,
+   * N = np * nr columns, B's rows column-contiguous. Only the wasm engine has it.
+   */
+  direct?(
+    a: number,
+    aRs: number,
+    aCs: number,
+    b: number,
+    bRs: number,
+    c: number,
+    ldc: number,
+    kc: number,
+    mp: number,
+    np: number,
+    batch: number,
+    aBs: number,
+    bBs: number,
+    cBs: number,
+  ): void;
   /** Epilogue over rows x n of C (n a multiple of 4 for wasm): flags 1 = add bias[n], 2 = relu. */
   finish(c: number, ldc: number, rows: number, n: number, bias: number, flags: number): void;
 }
@@ -54,6 +74,7 @@ export interface GemmEngine {
 type PackFn = (src: number, stride: number, panels: number, kc: number, dst: number, pstride: number) => void;
 type Exports = Record<string, PackFn> & {
   block: (...a: number[]) => void;
+  direct: NonNullable<GemmEngine['direct']>;
   finish: (c: number, ldc: number, m: number, nv: number, bias: number, flags: number) => void;
 };
 
@@ -102,7 +123,7 @@ function create(): GemmEngine | undefined {
     owns: (x) => h.owns(x),
     block,
     run(job, np, macs, parallel) {
-      if (parallel && macs >= PARALLEL_MIN_MACS) {
+      if (parallel && intraOp.threads > 1 && macs >= PARALLEL_MIN_MACS) {
         if (helper === null)
           helper = startHelper(mod, memory); // the product that starts it runs alone
         else if (helper?.(job, np, block)) return;
@@ -117,6 +138,7 @@ function create(): GemmEngine | undefined {
       else return false;
       return true;
     },
+    direct: ex.direct,
     finish: (c, ldc, rows, n, bias, flags) => ex.finish(c * 4, ldc * 4, rows, n >> 2, bias * 4, flags),
   };
 }

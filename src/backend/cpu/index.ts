@@ -432,6 +432,25 @@ function scatterAdd(out: View, dim: number, index: View, src: View): void {
   const O = dataOf(out);
   const size = out.shape[dim];
   const os = out.strides[dim];
+  if (
+    dim === 0 &&
+    index.shape.length === 2 &&
+    index.strides[1] === 0 &&
+    out.strides[1] === 1 &&
+    src.strides[1] === 1
+  ) {
+    // index_select/embedding's backward: whole rows of src added into the rows the (stride-0
+    // over columns) index picks, in the generic loop's order, without its offset tables.
+    const [n, w] = index.shape;
+    for (let j = 0; j < n; j++) {
+      const k = I[index.offset + j * index.strides[0]];
+      if (k < 0 || k >= size) throw indexOutOfBounds('scatter_add', k, dim, size, out.shape);
+      const oo = out.offset + k * os;
+      const so = src.offset + j * src.strides[0];
+      for (let c = 0; c < w; c++) O[oo + c] += S[so + c];
+    }
+    return;
+  }
   const ip = outerOffsets(index.shape, index.strides, index.offset);
   const sp = outerOffsets(index.shape, src.strides, src.offset);
   const op = walkOffsets(index, out, dim);

@@ -74,9 +74,11 @@ export function raiseIndexError(words: Int32Array): void {
   writeBuffer(flag, 0, new Int32Array(4));
   const kind = code & 3;
   const dim = (code >> 2) & 63;
-  if (kind === IndexKind.crossEntropy)
-    throw new RangeError(`cross_entropy: Target ${k} is out of bounds (number of classes ${size}).`);
   const ctx = contexts[code >>> 8];
+  if (kind === IndexKind.crossEntropy)
+    throw new RangeError(
+      `${ctx?.op || 'cross_entropy'}: Target ${k} is out of bounds (number of classes ${size}).`,
+    );
   const op = ctx?.op || (kind === IndexKind.gather ? 'gather' : 'scatter_add');
   throw indexOutOfBounds(op, k, dim, size, ctx?.shape ?? []);
 }

@@ -34,6 +34,7 @@ import {
 import { armedIndexFlag, deferCheck, raiseIndexError, runDeferredChecks } from './index-errors.js';
 import { attention, attentionBackward } from './kernels/attention.js';
 import { elementwise } from './kernels/elementwise.js';
+import { fold } from './kernels/fold.js';
 import { gather, scatterAdd } from './kernels/gather.js';
 import { layerNorm, layerNormBackward } from './kernels/layer-norm.js';
 import { linalg } from './kernels/linalg.js';
@@ -42,6 +43,7 @@ import {
   logSoftmaxBackward,
   logSoftmaxNll,
   logSoftmaxNllReduced,
+  nllReduced,
 } from './kernels/log-softmax-nll.js';
 import { linearGrads, matmul } from './kernels/matmul.js';
 import { updateInPlace } from './kernels/optimizer.js';
@@ -258,6 +260,9 @@ const backend: Backend = installHalf(
       layerNormBackward,
       logSoftmax,
       logSoftmaxBackward,
+      // --- perfgpu2 ---
+      fold,
+      nllReduced,
     },
   } as Backend,
   // The matmul kernel decodes 16-bit a and b itself (float32 accumulation): no widening copies.

@@ -9,14 +9,14 @@
  *
  * Sizes are bucketed at 2^k * {1, 1.25, 1.5, 1.75}: at most 25% slack, and every bucket from
  * 64 bytes is a multiple of 16 so any block can also be bound as array<vec4<f32>> (matmul's
- * vec4 loads). A block of bucket size b lives in an arena (ARENA_BYTES, or the adapter's
- * binding limit if smaller) at an offset aligned to minStorageBufferOffsetAlignment, so kernels
+ * vec4 loads). A block of bucket size b lives in an arena (ARENA_BYTES first, doubling up to
+ * MAX_ARENA_BYTES or maxBufferSize) at an offset aligned to minStorageBufferOffsetAlignment, so kernels
  * bind the arena with a dynamic offset and a pipeline's bind group is the same whichever block
  * a tensor got (queue.ts). Freed blocks go back to their arena's free list for their bucket;
  * allocation takes the first arena (in creation order) with a free block, then bump space,
  * then resets an arena with no live block, then makes a new arena: the working set stays in
  * the first arenas, so the set of (arena, bucket) a step binds settles after one step.
- * Tensors above DEDICATED_ABOVE (8 MiB, or a quarter of grown arenas) get a buffer of their own,
+ * Tensors above dedicatedAbove() (a quarter of MAX_ARENA_BYTES, or half the binding limit) get a buffer of their own,
  * pooled by bucket as before.
  *
  * Memory figures: `memoryAllocated()` is the bucket bytes of live storages (as PyTorch counts
@@ -68,19 +68,18 @@ interface Arena {
   retired: boolean;
 }
 
-/** The first arena's size; later generations double it up to MAX_ARENA_BYTES (or the binding limit). */
+/** The first arena's size; later generations double it up to MAX_ARENA_BYTES (or maxBufferSize). */
 const ARENA_BYTES = 32 << 20;
-const MAX_ARENA_BYTES = 256 << 20;
+const MAX_ARENA_BYTES = 1 << 30; // perfgpu2: was 256 MiB, capped by the binding limit
 /**
- * Tensors whose bucket exceeds this get a dedicated buffer (so arenas stay few and dense): 8 MiB,
- * or a quarter of the current arenas once they have grown (a dedicated buffer is one more
- * binding whose identity depends on which pooled buffer came back first).
+ * Tensors whose bucket exceeds this get a dedicated buffer: a quarter of the largest arena, or
+ * half the binding limit if smaller. (perfgpu2: was 8 MiB or a quarter of the current arenas.
+ * A dedicated buffer is a binding whose identity depends on which pooled buffer the GC gave back
+ * first, so a step over tensors of tens of MiB, e.g. the LSTM LM's 28 MiB logits, made new bind
+ * groups every step; in the arenas they bind as (arena, bucket) like every other tensor.)
  */
-const DEDICATED_ABOVE = 8 << 20;
-const dedicatedAbove = (): number => {
-  const last = arenas[arenas.length - 1];
-  return last && !last.retired ? Math.max(DEDICATED_ABOVE, last.size / 4) : DEDICATED_ABOVE;
-};
+export const dedicatedAbove = (): number =>
+  Math.min(MAX_ARENA_BYTES / 4, Math.min(limit('maxStorageBufferBindingSize'), limit('maxBufferSize')) / 2);
 /** Idle dedicated buffers are capped so a workload that changes shapes cannot grow forever. */
 const POOL_CAP = 1 << 30;
 const USAGE = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST
@@ -154,7 +153,7 @@ function createBuffer(size: number, label: string): GPUBuffer {
 
 /**
  * The arenas new blocks come from: those of the largest size made so far (the current
- * generation). When they are full and that size is below the binding limit, a new arena of
+ * generation). When they are full and that size is below the cap, a new arena of
  * twice the size starts a new generation and the older arenas retire: they keep their live
  * blocks (parameters, optimizer state) but hand out nothing more, and are destroyed once their
  * last block is released. So a steady working set ends up in one arena and every tensor of a
@@ -188,10 +187,9 @@ function arenaBlock(bytes: number): Block {
       a.top = 0;
       return bump(a);
     }
-  const cap =
-    Math.floor(
-      Math.min(MAX_ARENA_BYTES, limit('maxStorageBufferBindingSize'), limit('maxBufferSize')) / align,
-    ) * align;
+  // --- perfgpu2: an arena may exceed the binding limit (each binding is one block, at a dynamic
+  // offset), so a working set past 128 MiB still fits one arena and its bind groups stay put. ---
+  const cap = Math.floor(Math.min(MAX_ARENA_BYTES, limit('maxBufferSize')) / align) * align;
   const last = gen[0]?.size ?? 0;
   const size = Math.max(slot, last ? Math.min(2 * last, cap) : Math.min(ARENA_BYTES, cap));
   const a: Arena = {
@@ -244,9 +242,7 @@ export function allocStorage(size: number, dtype: DType): GpuStorage {
     );
   const bytes = Math.min(bucketBytes(need), Math.floor(maxBind / 16) * 16 || need);
   const block =
-    bytes > dedicatedAbove() || bytes > maxBind / 2
-      ? dedicatedBlock(bytes, `torchts:${dtype}[${size}]`)
-      : arenaBlock(bytes);
+    bytes > dedicatedAbove() ? dedicatedBlock(bytes, `torchts:${dtype}[${size}]`) : arenaBlock(bytes);
   if (block.arena) block.arena.live++;
   live += bytes;
   if (live > peak) peak = live;

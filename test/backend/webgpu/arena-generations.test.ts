@@ -7,6 +7,7 @@
 import { expect, it } from 'vitest';
 import type { View } from '../../../src/backend/backend.js';
 import { E } from '../../../src/backend/expr.js';
+import { limit } from '../../../src/backend/webgpu/device.js';
 import { emptyCache, memoryReserved, resetStats, stats } from '../../../src/backend/webgpu/index.js';
 import { describeGpu, gpu } from './helpers.js';
 
@@ -55,5 +56,34 @@ describeGpu('webgpu arena generations', () => {
     expect(before - memoryReserved()).toBe(arena0.size);
     for (const s of held.filter((h) => bufferOf(h) === arena1)) be.release(s);
     await be.synchronize();
+  });
+  it('arenas grow past the binding limit: a block beyond it binds at its offset and computes right', async () => {
+    // perfgpu2: a working set above maxStorageBufferBindingSize stays in one arena (each
+    // binding is one block at a dynamic offset), so its bind groups do not depend on GC order.
+    const maxBind = limit('maxStorageBufferBindingSize');
+    if (maxBind > 256 << 20 || 2 * maxBind > limit('maxBufferSize')) return; // too big to fill here
+    const be = gpu();
+    await be.synchronize();
+    emptyCache();
+    const n = (4 << 20) / 4 - 64;
+    const held: View['storage'][] = [];
+    let far: View['storage'] | null = null;
+    while (!far && held.length < 150) {
+      const s = be.alloc(n, 'float32');
+      held.push(s);
+      const g = s as unknown as { byteOffset: number; bytes: number };
+      if (g.byteOffset + g.bytes > maxBind) far = s;
+    }
+    expect(far).not.toBeNull();
+    expect(bufferOf(far!).size).toBeGreaterThan(maxBind);
+    be.write(far!, new Float32Array(n).fill(3));
+    be.elementwise(E.mul(E.input(0), 2), [view(far!, n)], view(held[0], n));
+    be.elementwise(E.add(E.input(0), 1), [view(held[0], n)], view(far!, n));
+    const a = await be.read(view(held[0], n));
+    const b = await be.read(view(far!, n));
+    expect([a[0], a[n - 1], b[0], b[n - 1]]).toEqual([6, 6, 7, 7]);
+    for (const s of held) be.release(s);
+    await be.synchronize();
+    emptyCache();
   });
 });

@@ -83,6 +83,38 @@ export const simdBinary = {
  * input i from local `inVal[i]` and constant j (constantsOf's order, counted from `reset()`)
  * from `constVal[j]`. Throws Unsupported where a node has no SIMD form.
  */
+/**
+ * exp of the f32x4 on the stack (see exEmitter's `expf`): for other generated kernels (the
+ * attention softmax rows); `temp` makes v128 locals, `ones` holds f32x4(1).
+ */
+export function expfOnStack(f: Fn, temp: () => number, ones: number): void {
+  const x = temp();
+  const n = temp();
+  const r = temp();
+  const h = temp();
+  f.set(x);
+  // clamp (NaN passes through min/max), n = round(x log2 e)
+  f.get(x).f32x4Const(-104).v('f32x4.max').f32x4Const(88.72283).v('f32x4.min').set(r);
+  f.get(r).f32x4Const(Math.LOG2E).v('f32x4.mul').v('f32x4.nearest').set(n);
+  // r = x - n * C1 - n * C2 (C1 + C2 = ln 2, C1 exact in few bits)
+  f.get(r).get(n).f32x4Const(0.693359375).v('f32x4.mul').v('f32x4.sub');
+  f.get(n).f32x4Const(-2.1219444e-4).v('f32x4.mul').v('f32x4.sub').set(r);
+  // p(r) = 1 + r + r^2 (c0 + r (c1 + ...))
+  f.f32x4Const(1.98756915e-4);
+  for (const c of [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1])
+    f.get(r).v('f32x4.mul').f32x4Const(c).v('f32x4.add');
+  f.get(r).get(r).v('f32x4.mul').v('f32x4.mul').get(r).v('f32x4.add').get(ones).v('f32x4.add');
+  // * 2^(n >> 1) * 2^(n - (n >> 1))
+  f.get(n).v('i32x4.trunc_sat_f32x4_s').set(n);
+  f.get(n).i32Const(1).v('i32x4.shr_s').set(h);
+  f.get(h).i32x4Const(127).v('i32x4.add').i32Const(23).v('i32x4.shl').v('f32x4.mul');
+  f.get(n).get(h).v('i32x4.sub').i32x4Const(127).v('i32x4.add').i32Const(23).v('i32x4.shl').v('f32x4.mul');
+  // above the clamp: +Inf
+  f.f32x4Const(Number.POSITIVE_INFINITY).get(x).f32x4Const(88.72283).v('f32x4.gt');
+  f.set(h).set(n).set(r); // stack order: result, inf, mask -> bitselect(inf, result, mask)
+  f.get(n).get(r).get(h).v('v128.bitselect');
+}
+
 function exEmitter(f: Fn, ins: readonly ExType[], inVal: readonly number[], constVal: readonly number[]) {
   const sig = { ins };
   const scratch: number[] = [];
@@ -151,33 +183,7 @@ function exEmitter(f: Fn, ins: readonly ExType[], inVal: readonly number[], cons
    * so that n = 128 and the denormal range come out right); within ~2 ulp of Math.exp, +-Inf
    * and NaN as Math.exp. Results below ~1e-45 are 0.
    */
-  const expf = (): void => {
-    const x = temp();
-    const n = temp();
-    const r = temp();
-    const h = temp();
-    f.set(x);
-    // clamp (NaN passes through min/max), n = round(x log2 e)
-    f.get(x).f32x4Const(-104).v('f32x4.max').f32x4Const(88.72283).v('f32x4.min').set(r);
-    f.get(r).f32x4Const(Math.LOG2E).v('f32x4.mul').v('f32x4.nearest').set(n);
-    // r = x - n * C1 - n * C2 (C1 + C2 = ln 2, C1 exact in few bits)
-    f.get(r).get(n).f32x4Const(0.693359375).v('f32x4.mul').v('f32x4.sub');
-    f.get(n).f32x4Const(-2.1219444e-4).v('f32x4.mul').v('f32x4.sub').set(r);
-    // p(r) = 1 + r + r^2 (c0 + r (c1 + ...))
-    f.f32x4Const(1.98756915e-4);
-    for (const c of [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1])
-      f.get(r).v('f32x4.mul').f32x4Const(c).v('f32x4.add');
-    f.get(r).get(r).v('f32x4.mul').v('f32x4.mul').get(r).v('f32x4.add').get(ones).v('f32x4.add');
-    // * 2^(n >> 1) * 2^(n - (n >> 1))
-    f.get(n).v('i32x4.trunc_sat_f32x4_s').set(n);
-    f.get(n).i32Const(1).v('i32x4.shr_s').set(h);
-    f.get(h).i32x4Const(127).v('i32x4.add').i32Const(23).v('i32x4.shl').v('f32x4.mul');
-    f.get(n).get(h).v('i32x4.sub').i32x4Const(127).v('i32x4.add').i32Const(23).v('i32x4.shl').v('f32x4.mul');
-    // above the clamp: +Inf
-    f.f32x4Const(Number.POSITIVE_INFINITY).get(x).f32x4Const(88.72283).v('f32x4.gt');
-    f.set(h).set(n).set(r); // stack order: result, inf, mask -> bitselect(inf, result, mask)
-    f.get(n).get(r).get(h).v('v128.bitselect');
-  };
+  const expf = (): void => expfOnStack(f, temp, ones);
   /**
    * tanh (Cephes tanhf): x + x^3 P(x^2) for |x| < 0.625, else sign(x) (1 - 2 / (exp(2|x|) + 1));
    * within a few ulp of Math.tanh, +-1 at +-Inf, NaN for NaN.

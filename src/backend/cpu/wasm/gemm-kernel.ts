@@ -132,6 +132,94 @@ function blockFn({ mr, nrv, unroll }: KernelShape): Fn {
 }
 
 /**
+ * direct(a, aRs, aCs, b, bRs, c, ldc, kc, mp, np, batch, aBs, bBs, cBs): a batch of small
+ * products without packing, for the products of attention heads (32 x 32 x 16): for each of
+ * `batch` entries (operands aBs, bBs, cBs bytes further each time), for jp < np, ip < mp:
+ *   C[ip*MR.., jp*NR..] = A[ip*MR.., 0..kc) @ B[0..kc), jp*NR..]
+ * A element (i, k) at a + i*aRs + k*aCs (any strides: splat loads), B row k at b + k*bRs with
+ * its NR columns contiguous, C rows ldc apart; all in bytes, kc > 0. The 4 x 8 register tile of
+ * `block`, with strided loads in place of panel loads.
+ */
+function directFn({ mr, nrv }: KernelShape): Fn {
+  const nr = 4 * nrv;
+  const f = new Fn([i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32, i32]);
+  const [a, aRs, aCs, b, bRs, c, ldc, kc, mp, np, batch, aBs, bBs, cBs] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+  ];
+  const jp = f.local(i32);
+  const ip = f.local(i32);
+  const pa = Array.from({ length: mr }, () => f.local(i32));
+  const pb = f.local(i32);
+  const k = f.local(i32);
+  const cRow = f.local(i32);
+  const acc: number[][] = [];
+  for (let r = 0; r < mr; r++) acc.push(Array.from({ length: nrv }, () => f.local(v128)));
+  const bv = Array.from({ length: nrv }, () => f.local(v128));
+  const av = f.local(v128);
+  f.loop(); // over batch entries
+  f.i32Const(0).set(jp);
+  f.loop(); // over column tiles
+  f.i32Const(0).set(ip);
+  f.loop(); // over row tiles
+  f.get(a).get(ip).i32Const(mr).i32Mul().get(aRs).i32Mul().i32Add().set(pa[0]);
+  for (let r = 1; r < mr; r++)
+    f.get(pa[r - 1])
+      .get(aRs)
+      .i32Add()
+      .set(pa[r]);
+  f.get(b)
+    .get(jp)
+    .i32Const(nr * 4)
+    .i32Mul()
+    .i32Add()
+    .set(pb);
+  for (const row of acc) for (const x of row) f.v128Zero().set(x);
+  f.get(kc).set(k);
+  f.loop();
+  for (let v = 0; v < nrv; v++)
+    f.get(pb)
+      .v128Load(16 * v)
+      .set(bv[v]);
+  f.get(pb).get(bRs).i32Add().set(pb);
+  for (let r = 0; r < mr; r++) {
+    f.get(pa[r]).v128Load32Splat().set(av);
+    f.get(pa[r]).get(aCs).i32Add().set(pa[r]);
+    for (let v = 0; v < nrv; v++) f.get(acc[r][v]).get(av).get(bv[v]).f32x4Mul().f32x4Add().set(acc[r][v]);
+  }
+  f.get(k).i32Const(1).i32Sub().tee(k).brIf(0);
+  f.end();
+  f.get(c)
+    .get(ip)
+    .i32Const(mr)
+    .i32Mul()
+    .get(ldc)
+    .i32Mul()
+    .i32Add()
+    .get(jp)
+    .i32Const(nr * 4)
+    .i32Mul()
+    .i32Add()
+    .set(cRow);
+  for (let r = 0; r < mr; r++) {
+    for (let v = 0; v < nrv; v++)
+      f.get(cRow)
+        .get(acc[r][v])
+        .v128Store(16 * v);
+    if (r < mr - 1) f.get(cRow).get(ldc).i32Add().set(cRow);
+  }
+  f.get(ip).i32Const(1).i32Add().tee(ip).get(mp).i32Ne().brIf(0);
+  f.end();
+  f.get(jp).i32Const(1).i32Add().tee(jp).get(np).i32Ne().brIf(0);
+  f.end();
+  f.get(a).get(aBs).i32Add().set(a);
+  f.get(b).get(bBs).i32Add().set(b);
+  f.get(c).get(cBs).i32Add().set(c);
+  f.get(batch).i32Const(1).i32Sub().tee(batch).brIf(0);
+  f.end();
+  return f;
+}
+
+/**
  * finish(c, ldc, m, nv, bias, flags): the epilogue over m rows of nv f32x4 vectors:
  *   x = C; if (flags & 1) x += bias[j]; if (flags & 2) x = relu(x) (NaN kept, as torch.relu).
  */
@@ -165,11 +253,11 @@ function finishFn(): Fn {
 }
 
 /**
- * The module's bytes for one kernel shape. Exports: block, finish, packContig{R} and
+ * The module's bytes for one kernel shape. Exports: block, direct, finish, packContig{R} and
  * packInterleave{R} for R = MR and NR (pack-kernel.ts); imports env.memory as `mem` says.
  */
 export function gemmModuleBytes(shape: KernelShape = defaultShape, mem: MemorySpec = { min: 1 }): Uint8Array {
-  const fns: Record<string, Fn> = { block: blockFn(shape), finish: finishFn() };
+  const fns: Record<string, Fn> = { block: blockFn(shape), direct: directFn(shape), finish: finishFn() };
   for (const R of new Set([shape.mr, 4 * shape.nrv])) {
     if (R % 4 !== 0) continue; // the pack kernels move whole vectors; other R pack in JS
     fns[`packContig${R}`] = packContigFn(R);

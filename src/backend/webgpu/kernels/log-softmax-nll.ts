@@ -369,3 +369,113 @@ ${treeFold((a, b) => `${a} + ${b}`)}
   dispatch(pipe, 'wrr', bufs, p, grid(M));
   temps.forEach(releaseStorage);
 }
+
+// --- perfgpu2 ---
+/**
+ * routines.nllReduced: F.nll_loss over log-probabilities x [N, C] (any strides) and int
+ * targets [N], 'mean' (over rows whose target is not ignoreIndex) or 'sum', in one dispatch:
+ * out[0] = -sum x[n, t_n] (/ count), out[1] = the factor the backward scales by (1 / count, or
+ * 1). One workgroup of RWG threads strides over the rows and folds both sums by a tree (the
+ * batch of a training step is a few hundred rows at most; the composed path was 8 dispatches:
+ * ne, where, gather, cast, mul/neg, two sums, div). A target outside [0, C) that is not
+ * ignoreIndex makes the loss NaN and sets the index-error flag (nll_loss's CPU message).
+ */
+export function nllReduced(
+  x: View,
+  target: View,
+  ignoreIndex: number,
+  reduction: 'mean' | 'sum',
+  out: View,
+): void {
+  if (
+    x.shape.length !== 2 ||
+    target.shape.length !== 1 ||
+    x.dtype !== 'float32' ||
+    (target.dtype !== 'int32' && target.dtype !== 'int64')
+  )
+    throw new TypeError(
+      `webgpu nllReduced: expects float32 input [N, C] and int target [N], got ${x.dtype} [${x.shape}] and ${target.dtype} [${target.shape}]`,
+    );
+  const [N, C] = x.shape;
+  const temps: GpuStorage[] = [];
+  x = separateFrom(x, out, temps);
+  target = separateFrom(target, out, temps);
+  [x, target] = distinctStorages([x, target], temps);
+  const mean = reduction === 'mean';
+  const pipe = pipelineFor(`nll-reduce:${mean ? 'mean' : 'sum'}`, 'wrrw', () => {
+    const ctx = new WgslCtx();
+    const nan = f32Lit(Number.NaN, ctx);
+    return `${uniformDecl(11)}
+@group(0) @binding(1) var<storage, read_write> O: array<f32>;
+@group(0) @binding(2) var<storage, read_write> X: array<f32>;
+@group(0) @binding(3) var<storage, read_write> T: array<i32>;
+${indexFlagDecl(4)}
+${ctx.prelude()}
+var<workgroup> rl: array<f32, ${RWG}>;
+var<workgroup> rc: array<f32, ${RWG}>;
+@compute @workgroup_size(${RWG}) fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
+  let N = i32(${uw(0)});
+  let C = i32(${uw(1)});
+  var lsum = 0.0;
+  var cnt = 0.0;
+  var bad = false;
+  for (var row = i32(lid.x); row < N; row += ${RWG}) {
+    let t = T[${ui(5)} + row * ${ui(6)}];
+    if (t != ${ui(9)}) {
+      cnt += 1.0;
+      if (t < 0 || t >= C) {
+        bad = true;
+        ${indexFlagRaise(ui(10), 't', 'C')}
+      } else { lsum -= X[${ui(2)} + row * ${ui(3)} + t * ${ui(4)}]; }
+    }
+  }
+  if (bad) { lsum = ${nan}; }
+  rl[lid.x] = lsum;
+  rc[lid.x] = cnt;
+  workgroupBarrier();
+  for (var s = ${RWG / 2}u; s > 0u; s = s >> 1u) {
+    if (lid.x < s) { rl[lid.x] = rl[lid.x] + rl[lid.x + s]; rc[lid.x] = rc[lid.x] + rc[lid.x + s]; }
+    workgroupBarrier();
+  }
+  if (lid.x == 0u) {
+    ${
+      mean
+        ? `let scale = 1.0 / rc[0];
+    O[${ui(7)}] = select(rl[0] * scale, ${nan}, rc[0] == 0.0);
+    O[${ui(7)} + ${ui(8)}] = scale;`
+        : `O[${ui(7)}] = rl[0];
+    O[${ui(7)} + ${ui(8)}] = 1.0;`
+    }
+  }
+}`;
+  });
+  const p = new Params(11);
+  p.u.set([N, C]);
+  p.i.set(
+    [
+      x.offset,
+      x.strides[0],
+      x.strides[1],
+      target.offset,
+      target.strides[0],
+      out.offset,
+      out.strides[0],
+      ignoreIndex,
+      indexCode(IndexKind.crossEntropy, 0, 'nll_loss'),
+    ],
+    2,
+  );
+  dispatch(
+    pipe,
+    'wrrw',
+    [
+      storageOf(out, 'nllReduced'),
+      storageOf(x, 'nllReduced'),
+      storageOf(target, 'nllReduced'),
+      indexErrorFlag(),
+    ],
+    p,
+    [1, 1],
+  );
+  temps.forEach(releaseStorage);
+}
