@@ -1,13 +1,14 @@
 /** Fused CPU paths (see backend.ts `Routines`). Each has a composed reference in ops/. */
 import type { Backend, Routines, View } from '../backend.js';
 import { isContiguousView, numelOf, programKey, programWidth } from '../backend.js';
-import { constantsOf } from '../expr.js';
+import { constantsOf, E } from '../expr.js';
 import { attention, attentionBackward } from './attention.js';
 import { conv2dForward, conv2dInputGrad, conv2dWeightGrad } from './conv.js';
-import { heapModule, wasmKernels } from './heap.js';
+import { heap, heapModule, wasmKernels } from './heap.js';
 import { layerNorm, layerNormBackward } from './rows.js';
 import { type CpuStorage, heapAddr } from './storage.js';
 import { programFn } from './wasm/ewise-kernel.js';
+import { softmaxRowsFn } from './wasm/softmax-kernel.js';
 
 const arr = (v: View) => (v.storage as CpuStorage).data;
 
@@ -30,30 +31,35 @@ function crossEntropyRows(
 ): { sum: number; count: number } {
   const [N, C] = logits.shape;
   const [rs, cs] = logits.strides;
-  const x = arr(logits);
   const t = arr(target);
   const l = loss ? arr(loss) : null;
+  const rowsWasm = softmaxRowsWasm(logits, probs);
+  const x = arr(logits); // after the wasm path's scratch allocation (a growth re-views)
   const p = arr(probs);
   let sum = 0;
   let count = 0;
   for (let n = 0; n < N; n++) {
     const base = logits.offset + n * rs;
-    let m = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < C; c++) {
-      const v = x[base + c * cs];
-      if (v > m || v !== v) m = v;
+    let lse: number;
+    if (rowsWasm) lse = rowsWasm[n];
+    else {
+      let m = Number.NEGATIVE_INFINITY;
+      for (let c = 0; c < C; c++) {
+        const v = x[base + c * cs];
+        if (v > m || v !== v) m = v;
+      }
+      // exp once per element (into probs), then scaled by 1 / sum.
+      const po = probs.offset + n * C;
+      let s = 0;
+      for (let c = 0; c < C; c++) {
+        const e = Math.exp(x[base + c * cs] - m);
+        p[po + c] = e;
+        s += e;
+      }
+      lse = m + Math.log(s);
+      const inv = 1 / s;
+      for (let c = 0; c < C; c++) p[po + c] *= inv;
     }
-    // exp once per element (into probs), then scaled by 1 / sum.
-    const po = probs.offset + n * C;
-    let s = 0;
-    for (let c = 0; c < C; c++) {
-      const e = Math.exp(x[base + c * cs] - m);
-      p[po + c] = e;
-      s += e;
-    }
-    const lse = m + Math.log(s);
-    const inv = 1 / s;
-    for (let c = 0; c < C; c++) p[po + c] *= inv;
     const k = t[target.offset + n * target.strides[0]];
     let ln = 0;
     if (k !== ignoreIndex) {
@@ -66,6 +72,39 @@ function crossEntropyRows(
     if (l) l[loss!.offset + n] = ln;
   }
   return { sum, count };
+}
+
+// --- perflstm ---
+let softmaxRowsK: ((...a: number[]) => void) | undefined;
+/**
+ * The softmax rows of float32 logits [N, C] (unit column stride, heap) into probs in wasm SIMD
+ * (wasm/softmax-kernel.ts: max, exp and the scaling in three vector passes); returns each row's
+ * log-sum-exp (max + log of the float64 sum), or null where the JS loop must run instead.
+ */
+function softmaxRowsWasm(logits: View, probs: View): Float64Array | null {
+  const [N, C] = logits.shape;
+  if (!heap || !wasmKernels.enabled || logits.dtype !== 'float32' || probs.dtype !== 'float32') return null;
+  if (N === 0 || C === 0 || (logits.strides[1] !== 1 && C > 1) || !isContiguousView(probs)) return null;
+  const xa = heapAddr(logits);
+  const pa = heapAddr(probs);
+  if (xa < 0 || pa < 0) return null;
+  softmaxRowsK ??= heapModule<{ k: (...a: number[]) => void }>({ k: softmaxRowsFn() }).k;
+  const mxBytes = Math.ceil(N / 4) * 16; // one f32 per row, then 16-byte f64 pairs
+  const bytes = mxBytes + N * 16;
+  const scratch = heap.alloc(bytes);
+  if (scratch < 0) return null;
+  const mx = scratch;
+  const sums = scratch + mxBytes;
+  const lse = new Float64Array(N);
+  try {
+    softmaxRowsK(xa, logits.strides[0] * 4, pa, N, C, mx, sums);
+    const f = heap.floats();
+    const d = new Float64Array(heap.memory.buffer, sums, 2 * N);
+    for (let n = 0; n < N; n++) lse[n] = f[mx / 4 + n] + Math.log(d[2 * n] + d[2 * n + 1]);
+  } finally {
+    heap.release(scratch, bytes);
+  }
+  return lse;
 }
 
 /** The CPU's fused routines, over the backend's own alloc/elementwise/release (index.ts). */
@@ -235,17 +274,20 @@ export const cpuRoutines = (
   /** One loop over [N, C]: the integer targets keep the elementwise form off the SIMD path. */
   logSoftmaxNllReducedBackward(probs, target, ignoreIndex, g, scale, grad) {
     const [N, C] = probs.shape;
+    const f = arr(g)[g.offset] * arr(scale)[scale.offset];
+    // perflstm: p * f over the whole [N, C] in one elementwise call (wasm SIMD when in the
+    // heap), then each row's target element and ignored rows as the per-element form.
+    cpuBackend.elementwise(E.mul(E.input(0), E.const(f)), [probs], grad);
     const p = arr(probs);
     const t = arr(target);
     const d = arr(grad);
-    const f = arr(g)[g.offset] * arr(scale)[scale.offset];
     for (let n = 0; n < N; n++) {
       const k = t[target.offset + n * target.strides[0]];
       const po = probs.offset + n * C;
       const o = grad.offset + n * C;
       if (k === ignoreIndex)
         d.fill(0 * f, o, o + C); // as the elementwise form: NaN when f is
-      else for (let c = 0; c < C; c++) d[o + c] = (p[po + c] - (c === k ? 1 : 0)) * f;
+      else if (k >= 0 && k < C) d[o + k] = (p[po + k] - 1) * f;
     }
   },
 
