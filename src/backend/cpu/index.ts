@@ -347,9 +347,16 @@ function matmul(a: View, b: View, out: View, opts?: MatmulOptions): void {
   const bias = opts?.bias;
   // float64: a plain JS blocked GEMM in doubles (gemm-f64.ts); the SIMD engines are float32.
   const gemm = out.dtype === 'float64' ? (dgemm as unknown as typeof sgemm) : sgemm;
-  for (let i = 0; i < aB.length; i++) {
+  // perflstm: a broadcast B (the same matrix for every batch index: linear on [T, B, E]) with
+  // A's batches one row stride apart is one product of batch * M rows: B is packed once.
+  const rsA = a.strides[r - 2];
+  let fold = aB.length > 1;
+  for (let i = 1; fold && i < aB.length; i++) fold = bB[i] === bB[0] && aB[i] === aB[0] + i * M * rsA;
+  const calls = fold ? 1 : aB.length;
+  const rows = fold ? aB.length * M : M;
+  for (let i = 0; i < calls; i++) {
     gemm(
-      M,
+      rows,
       N,
       K,
       A,
