@@ -5,6 +5,7 @@ import { constantsOf, E } from '../expr.js';
 import { attention, attentionBackward } from './attention.js';
 import { conv2dForward, conv2dInputGrad, conv2dWeightGrad } from './conv.js';
 import { heap, heapModule, wasmKernels } from './heap.js';
+import { lstmCell, lstmCellBackward } from './lstm.js';
 import { layerNorm, layerNormBackward } from './rows.js';
 import { type CpuStorage, heapAddr } from './storage.js';
 import { programFn } from './wasm/ewise-kernel.js';
@@ -304,4 +305,7 @@ export const cpuRoutines = (
   conv2dForward,
   conv2dWeightGrad,
   conv2dInputGrad,
+  // --- perflstm ---
+  lstmCell,
+  lstmCellBackward,
 });

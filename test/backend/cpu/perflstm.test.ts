@@ -1,9 +1,11 @@
 /**
  * perflstm's CPU paths against their references: the batched matmul with a broadcast B folded
  * into one product (cpu/index.ts matmul) against per-batch float64 products, over layouts that
- * fold and layouts that must not.
+ * fold and layouts that must not; the wasm LSTM step routines (cpu/lstm.ts) against the
+ * elementwise step expressions they replace (routines taken away) and against float64.
  */
 import { describe, expect, it } from 'vitest';
+import { cpuBackend } from '../../../src/backend/cpu/index.js';
 import * as torch from '../../../src/index.js';
 import type { Tensor } from '../../../src/tensor/tensor.js';
 
@@ -53,4 +55,87 @@ describe('cpu matmul with a broadcast B', () => {
       close(x.grad!, x64.grad!, 1e-5, 'dx');
       close(wl.grad!, w64.grad!, 1e-5, 'dw');
     });
+});
+
+describe('cpu LSTM step routines', () => {
+  const R = cpuBackend.routines as Record<string, unknown>;
+  function run(
+    opts: { H: number; layers: number; bidirectional: boolean; batchFirst: boolean },
+    dtype: 'float32' | 'float64',
+    routines: boolean,
+  ): Tensor[] {
+    const saved = [R.lstmCell, R.lstmCellBackward];
+    if (!routines) {
+      delete R.lstmCell;
+      delete R.lstmCellBackward;
+    }
+    try {
+      torch.manualSeed(11);
+      const lstm = new torch.nn.LSTM(6, opts.H, {
+        numLayers: opts.layers,
+        bidirectional: opts.bidirectional,
+        batchFirst: opts.batchFirst,
+      }).to(dtype);
+      const D = opts.bidirectional ? 2 : 1;
+      const x = torch
+        .randn(opts.batchFirst ? [3, 5, 6] : [5, 3, 6])
+        .to(dtype)
+        .requiresGrad_();
+      const h0 = torch
+        .randn([opts.layers * D, 3, opts.H])
+        .to(dtype)
+        .requiresGrad_();
+      const c0 = torch
+        .randn([opts.layers * D, 3, opts.H])
+        .to(dtype)
+        .requiresGrad_();
+      const [out, [hN, cN]] = lstm(x, [h0, c0]) as [Tensor, [Tensor, Tensor]];
+      // every output reaches the loss, with weights so that no gradient is uniform
+      const wo = torch.randn(out.shape).to(dtype);
+      out.mul(wo).sum().add(hN.sin().sum()).add(cN.mul(0.5).sum()).backward();
+      return [out, hN, cN, x.grad!, h0.grad!, c0.grad!, ...lstm.parameters().map((p) => p.grad!)];
+    } finally {
+      R.lstmCell = saved[0];
+      R.lstmCellBackward = saved[1];
+    }
+  }
+  for (const H of [8, 7, 1])
+    for (const [layers, bidirectional, batchFirst] of [
+      [1, false, false],
+      [2, true, true],
+    ] as const)
+      it(`H ${H}, ${layers} layer(s)${bidirectional ? ', bidirectional' : ''}: = elementwise steps and float64`, () => {
+        const o = { H, layers, bidirectional, batchFirst };
+        const got = run(o, 'float32', true);
+        const ref = run(o, 'float32', false);
+        const f64 = run(o, 'float64', true);
+        expect(got.length).toBe(ref.length);
+        for (let i = 0; i < got.length; i++) {
+          close(got[i], ref[i], 2e-6, `output/grad ${i} vs elementwise`);
+          close(got[i], f64[i], 2e-5, `output/grad ${i} vs float64`);
+        }
+      });
+
+  it('the routine is what runs: an unmasked float32 LSTM step takes it', () => {
+    let calls = 0;
+    const cell = R.lstmCell as (...a: unknown[]) => boolean;
+    const back = R.lstmCellBackward as (...a: unknown[]) => boolean;
+    R.lstmCell = (...a: unknown[]) => {
+      calls++;
+      return cell(...a);
+    };
+    R.lstmCellBackward = (...a: unknown[]) => {
+      calls += 100;
+      return back(...a);
+    };
+    try {
+      const lstm = new torch.nn.LSTM(4, 8);
+      const [out] = lstm(torch.randn([5, 2, 4])) as [Tensor, unknown];
+      out.sum().backward();
+    } finally {
+      R.lstmCell = cell;
+      R.lstmCellBackward = back;
+    }
+    expect(calls).toBe(5 + 500);
+  });
 });
