@@ -199,12 +199,9 @@ export function dropout(
   if (p < 0 || p > 1) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${p}`);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
-  const keep = ewise(
-    'dropout_mask',
-    (u) => E.where(E.ge(u, p), 1 / (1 - p), 0),
-    [rand(x.shape, { device: x.device, generator })],
-    floatOf(x.dtype),
-  );
+  const u = rand(x.shape, { device: x.device, generator });
+  const keep = ewise('dropout_mask', (v) => E.where(E.ge(v, p), 1 / (1 - p), 0), [u], floatOf(x.dtype));
+  u.dispose(); // perflstm: the draws are this op's own: back to the pool now, not at the next GC
   return mul(x, keep);
 }
 

@@ -9,6 +9,7 @@ import { lstmCell, lstmCellBackward } from './lstm.js';
 import { layerNorm, layerNormBackward } from './rows.js';
 import { type CpuStorage, heapAddr } from './storage.js';
 import { programFn } from './wasm/ewise-kernel.js';
+import { maxPool2x2Fn } from './wasm/maxpool-kernel.js';
 import { softmaxRowsFn } from './wasm/softmax-kernel.js';
 
 const arr = (v: View) => (v.storage as CpuStorage).data;
@@ -108,6 +109,30 @@ function softmaxRowsWasm(logits: View, probs: View): Float64Array | null {
   return lse;
 }
 
+let maxPoolK: ((...a: number[]) => void) | undefined;
+/**
+ * 2x2 / stride 2 max pooling of x [N, C, H, W] (unit column stride, planes sC apart with
+ * sN = C sC) into contiguous float32 values and int indices by the wasm kernel
+ * (wasm/maxpool-kernel.ts), for the first floor(OW / 4) * 4 columns of every output row; returns
+ * how many columns it did (0: not taken).
+ */
+function maxPool2x2Wasm(x: View, sh: number, sw: number, values: View, idx: View): number {
+  const [N, C, , W] = x.shape;
+  const [, , OH, OW] = values.shape;
+  const [sN, sC, sH, sW] = x.strides;
+  const groups = Math.floor(OW / 4);
+  if (!heap || !wasmKernels.enabled || sh !== 2 || sw !== 2 || sW !== 1 || groups === 0) return 0;
+  if ((N > 1 && sN !== C * sC) || x.dtype !== 'float32' || values.dtype !== 'float32') return 0;
+  if (!isContiguousView(values) || !isContiguousView(idx) || idx.dtype === 'float32') return 0;
+  const xa = heapAddr(x);
+  const va = heapAddr(values);
+  const ia = heapAddr(idx);
+  if (xa < 0 || va < 0 || ia < 0 || numelOf(values.shape) === 0) return 0;
+  maxPoolK ??= heapModule<{ k: (...a: number[]) => void }>({ k: maxPool2x2Fn() }).k;
+  maxPoolK(xa, sC * 4, sH * 4, N * C, OH, groups, W, va, ia, OW);
+  return groups * 4;
+}
+
 /** The CPU's fused routines, over the backend's own alloc/elementwise/release (index.ts). */
 export const cpuRoutines = (
   cpuBackend: Pick<Backend, 'alloc' | 'elementwise' | 'release' | 'matmul' | 'reduce'>,
@@ -185,7 +210,41 @@ export const cpuRoutines = (
     const vo = values.offset;
     const io = idx.offset;
     if (kh === 2 && kw === 2 && sW === 1) {
+      // perflstm: stride 2 over uniformly spaced planes: 4 outputs per wasm SIMD step, the
+      // last OW % 4 columns of each row in the loop below.
+      const done = maxPool2x2Wasm(x, sh, sw, values, idx);
       // The usual 2x2 window over rows of unit stride: four loads, no inner kernel loops.
+      if (done > 0) {
+        const [, , OH2, OW2] = values.shape;
+        for (let pl = 0; pl < N * C; pl++) {
+          const plane = x.offset + pl * sC;
+          for (let oh = 0; oh < OH2; oh++) {
+            const r0 = plane + 2 * oh * sH;
+            const r1 = r0 + sH;
+            for (let ow = done; ow < OW2; ow++) {
+              const o2 = (pl * OH2 + oh) * OW2 + ow;
+              const w0 = 2 * ow;
+              let m = xs[r0 + w0];
+              let mi = 2 * oh * W + w0;
+              const cand = [
+                [r0 + w0 + 1, 2 * oh * W + w0 + 1],
+                [r1 + w0, (2 * oh + 1) * W + w0],
+                [r1 + w0 + 1, (2 * oh + 1) * W + w0 + 1],
+              ];
+              for (const [at, ix] of cand) {
+                const v = xs[at];
+                if (v > m || (v !== v && m === m)) {
+                  m = v;
+                  mi = ix;
+                }
+              }
+              vs[vo + o2] = m;
+              is[io + o2] = mi;
+            }
+          }
+        }
+        return;
+      }
       for (let n = 0; n < N; n++)
         for (let c = 0; c < C; c++) {
           const plane = x.offset + n * sN + c * sC;

@@ -139,3 +139,49 @@ describe('cpu LSTM step routines', () => {
     expect(calls).toBe(5 + 500);
   });
 });
+
+describe('cpu 2x2 max_pool2d in wasm SIMD', () => {
+  const R = cpuBackend.routines as Record<string, unknown>;
+  const vals = (t: Tensor) => Array.from(t.flatten().toArraySync() as ArrayLike<number>).map(String);
+  for (const shape of [
+    [2, 3, 10, 22], // OW 11: two groups of 4 and a tail of 3
+    [1, 2, 8, 8],
+    [3, 1, 4, 9], // one channel, an odd input width
+  ])
+    it(`[${shape}]: values, indices and gradients = the composed passes (ties, NaN, -inf)`, () => {
+      const run = () => {
+        torch.manualSeed(9);
+        const x = torch.randint(0, 3, shape).float();
+        const flat = x.view([-1]);
+        for (const [i, v] of [
+          [1, Number.NaN],
+          [shape[3] + 2, Number.NaN], // second row of a window
+          [7, Number.NEGATIVE_INFINITY],
+          [2 * shape[3] + 5, Number.NaN],
+          [2 * shape[3] + 4, Number.NaN], // two NaN in a window: the first wins
+        ] as const)
+          flat.index(i).fill_(v);
+        x.requiresGrad_();
+        const [v, i] = torch.nn.functional.maxPool2d(x, 2, { returnIndices: true }) as unknown as [
+          Tensor,
+          Tensor,
+        ];
+        v.mul(torch.arange(0, v.numel()).float().reshape(v.shape)).sum().backward();
+        return [vals(v), vals(i), vals(x.grad!)];
+      };
+      const fast = run();
+      const saved = [R.maxPool2dDisjoint, R.maxPool2dDisjointBackward];
+      delete R.maxPool2dDisjoint;
+      delete R.maxPool2dDisjointBackward;
+      let ref: string[][];
+      try {
+        ref = run();
+      } finally {
+        R.maxPool2dDisjoint = saved[0];
+        R.maxPool2dDisjointBackward = saved[1];
+      }
+      expect(fast[0]).toEqual(ref[0]);
+      expect(fast[1]).toEqual(ref[1]);
+      expect(fast[2]).toEqual(ref[2]);
+    });
+});
