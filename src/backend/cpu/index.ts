@@ -434,6 +434,20 @@ function scatterAdd(out: View, dim: number, index: View, src: View): void {
   const O = dataOf(out);
   const size = out.shape[dim];
   const os = out.strides[dim];
+  if (dim === 0 && index.shape.length === 2 && (index.strides[1] === 0 || index.shape[1] === 1)) {
+    // perflstm: embedding's backward (an index broadcast along rows): whole rows, in the
+    // generic loop's order, without its three offset tables of index.numel() entries.
+    const [J, Cn] = index.shape;
+    const [o1, s0, s1] = [out.strides[1], src.strides[0], src.strides[1]];
+    for (let j = 0; j < J; j++) {
+      const k = I[index.offset + j * index.strides[0]];
+      if (k < 0 || k >= size) throw indexOutOfBounds('scatter_add', k, dim, size, out.shape);
+      const ob = out.offset + k * os;
+      const sb = src.offset + j * s0;
+      for (let c = 0; c < Cn; c++) O[ob + c * o1] += S[sb + c * s1];
+    }
+    return;
+  }
   const ip = outerOffsets(index.shape, index.strides, index.offset);
   const sp = outerOffsets(index.shape, src.strides, src.offset);
   const op = walkOffsets(index, out, dim);

@@ -185,3 +185,30 @@ describe('cpu 2x2 max_pool2d in wasm SIMD', () => {
       expect(fast[2]).toEqual(ref[2]);
     });
 });
+
+describe('cpu scatter_add along rows (embedding backward)', () => {
+  it('repeated and out-of-order row indices accumulate as a per-element loop, float32 and float64', () => {
+    const J = 9;
+    const Cn = 5;
+    const rows = [3, 0, 3, 7, 1, 3, 0, 6, 2];
+    for (const dtype of ['float32', 'float64'] as const) {
+      torch.manualSeed(4);
+      const src = torch.randn([J, Cn]).to(dtype);
+      const idx = torch.tensor(rows).reshape([J, 1]).expand([J, Cn]);
+      const got = torch.zeros([8, Cn]).to(dtype).scatterAdd(0, idx, src);
+      const s = Array.from(src.flatten().toArraySync() as ArrayLike<number>);
+      const want = new Float64Array(8 * Cn);
+      for (let j = 0; j < J; j++) for (let c = 0; c < Cn; c++) want[rows[j] * Cn + c] += s[j * Cn + c];
+      const g = Array.from(got.flatten().toArraySync() as ArrayLike<number>);
+      for (let i = 0; i < g.length; i++) expect(Math.abs(g[i] - want[i])).toBeLessThan(1e-6);
+      // embedding's weight gradient takes the same path
+      const emb = new torch.nn.Embedding(8, Cn).to(dtype);
+      emb(torch.tensor(rows)).mul(src).sum().backward();
+      const eg = Array.from(emb.weight.grad!.flatten().toArraySync() as ArrayLike<number>);
+      for (let i = 0; i < eg.length; i++) expect(Math.abs(eg[i] - want[i])).toBeLessThan(1e-6);
+    }
+    expect(() => torch.zeros([4, 2]).scatterAdd(0, torch.tensor([[5, 5]]), torch.ones([1, 2]))).toThrow(
+      /out of bounds/,
+    );
+  });
+});
