@@ -303,7 +303,8 @@ export function conv2dInputGrad(g: View, w: View, dh: number, dwl: number, dx: V
 }
 
 // --- perflstm ---
-let col2imK: ((...a: number[]) => void) | undefined;
+/** The fold kernel, compiled on first use. */
+const foldKernel: { k?: (...a: number[]) => void } = {};
 /**
  * conv2dInputGrad's per-sample products into a heap block of cols [K, OH*OW], each folded into
  * dx by the wasm col2im kernel (same sums in the same order as the JS fold). False (nothing
@@ -334,7 +335,7 @@ function foldWasm(
     return false;
   }
   try {
-    col2imK ??= heapModule<{ k: (...a: number[]) => void }>({ k: col2imFn() }).k;
+    const col2imK = (foldKernel.k ??= heapModule<{ k: (...a: number[]) => void }>({ k: col2imFn() }).k);
     const o = new Int32Array(h.memory.buffer, offs, K);
     for (let k = 0; k < K; k++) o[k] = kOff[k] * 4;
     for (let n = 0; n < N; n++) {

@@ -77,7 +77,8 @@ function crossEntropyRows(
 }
 
 // --- perflstm ---
-let softmaxRowsK: ((...a: number[]) => void) | undefined;
+/** The row kernels, compiled on first use. */
+const rowKernels: { softmax?: (...a: number[]) => void; maxPool?: (...a: number[]) => void } = {};
 /**
  * The softmax rows of float32 logits [N, C] (unit column stride, heap) into probs in wasm SIMD
  * (wasm/softmax-kernel.ts: max, exp and the scaling in three vector passes); returns each row's
@@ -90,7 +91,9 @@ function softmaxRowsWasm(logits: View, probs: View): Float64Array | null {
   const xa = heapAddr(logits);
   const pa = heapAddr(probs);
   if (xa < 0 || pa < 0) return null;
-  softmaxRowsK ??= heapModule<{ k: (...a: number[]) => void }>({ k: softmaxRowsFn() }).k;
+  const softmaxRowsK = (rowKernels.softmax ??= heapModule<{ k: (...a: number[]) => void }>({
+    k: softmaxRowsFn(),
+  }).k);
   const mxBytes = Math.ceil(N / 4) * 16; // one f32 per row, then 16-byte f64 pairs
   const bytes = mxBytes + N * 16;
   const scratch = heap.alloc(bytes);
@@ -109,7 +112,6 @@ function softmaxRowsWasm(logits: View, probs: View): Float64Array | null {
   return lse;
 }
 
-let maxPoolK: ((...a: number[]) => void) | undefined;
 /**
  * 2x2 / stride 2 max pooling of x [N, C, H, W] (unit column stride, planes sC apart with
  * sN = C sC) into contiguous float32 values and int indices by the wasm kernel
@@ -128,7 +130,9 @@ function maxPool2x2Wasm(x: View, sh: number, sw: number, values: View, idx: View
   const va = heapAddr(values);
   const ia = heapAddr(idx);
   if (xa < 0 || va < 0 || ia < 0 || numelOf(values.shape) === 0) return 0;
-  maxPoolK ??= heapModule<{ k: (...a: number[]) => void }>({ k: maxPool2x2Fn() }).k;
+  const maxPoolK = (rowKernels.maxPool ??= heapModule<{ k: (...a: number[]) => void }>({
+    k: maxPool2x2Fn(),
+  }).k);
   maxPoolK(xa, sC * 4, sH * 4, N * C, OH, groups, W, va, ia, OW);
   return groups * 4;
 }
