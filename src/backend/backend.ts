@@ -368,6 +368,29 @@ export interface Routines {
    * composed nllLoss.
    */
   nllReduced(x: View, target: View, ignoreIndex: number, reduction: 'mean' | 'sum', out: View): void;
+  // --- perflstm ---
+  /**
+   * One unmasked LSTM time step (ops/rnn.ts fused loop): pre-activations xg + hg of the gates
+   * (i, f, g, o; [B, 4H] each, unit inner stride), c_prev [B, H]; writes the gate activations
+   * (sigmoid i, f, o; tanh g) over hg in place, c' into c and h' into h ([B, H] each). False
+   * (nothing written) where it does not apply; the answer depends only on dtypes and placement.
+   */
+  lstmCell(xg: View, hg: View, cPrev: View, h: View, c: View): boolean;
+  /**
+   * Its backward for one step from the activations acts [B, 4H] (as lstmCell left them),
+   * tanh(c') tc, c_prev, and dh = gOut + rec + pass, dc = gc: writes the row
+   * [di, df, dg, do, dc_prev, 0 * dh] ([B, 6H]) into d. False where it does not apply.
+   */
+  lstmCellBackward(
+    acts: View,
+    tc: View,
+    cPrev: View,
+    gOut: View,
+    rec: View,
+    pass: View,
+    gc: View,
+    d: View,
+  ): boolean;
 }
 
 // ── optim (helper optim) ──

@@ -213,12 +213,9 @@ export function dropout(
         : ewise('dropout_backward', (gg, v) => E.mul(gg, keep(v)), [g, u], promoteTypes(g.dtype, x.dtype)),
     ]);
   }
-  const keep = ewise(
-    'dropout_mask',
-    (u) => E.where(E.ge(u, p), 1 / (1 - p), 0),
-    [rand(x.shape, { device: x.device, generator })],
-    floatOf(x.dtype),
-  );
+  const u = rand(x.shape, { device: x.device, generator });
+  const keep = ewise('dropout_mask', (v) => E.where(E.ge(v, p), 1 / (1 - p), 0), [u], floatOf(x.dtype));
+  u.dispose(); // the draws are this op's own: back to the pool now, not at the next GC
   return mul(x, keep);
 }
 

@@ -497,7 +497,10 @@ function conv2dFast(x: Tensor, w: Tensor, bias: Tensor | null | undefined, g: Co
       }
       gw ??= convWeightGrad(xp, gc, [kh, kw], g.dil);
     }
-    return [gx, gw, bias?.requiresGrad ? sum(gc, [0, 2, 3]) : null];
+    // The bias's: rows of OH*OW first (contiguous: the wasm row sums), then over N (column
+    // sums); one sum over [0, 2, 3] walks a permuted layout in the JS loop (perflstm: 7.4 ms
+    // for the mnist CNN's [64, 64, 24, 24]).
+    return [gx, gw, bias?.requiresGrad ? sum(sum(gc, [2, 3]), 0) : null];
   });
   return y;
 }

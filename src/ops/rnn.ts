@@ -173,6 +173,11 @@ function fusedLayer(a: RnnLayerArgs): RnnLayerResult {
   const mask = a.mask ? contiguous(a.mask) : null;
   const sel = selector(xg);
   const expr = forwardExpr(mode, G, mask !== null);
+  // A backend's one-pass LSTM step (the CPU's wasm kernel) leaves the gate activations in hg,
+  // which the backward then reads instead of recomputing them. Its answer depends only on
+  // dtypes and placement: the same for every step of the layer.
+  const cell = mode === 'LSTM' && !mask ? be.routines?.lstmCell : undefined;
+  let actsInHg = false;
   for (let k = 0; k < T; k++) {
     const t = reverse ? T - 1 - k : k;
     const prev = reverse ? t + 1 : t;
@@ -180,6 +185,14 @@ function fusedLayer(a: RnnLayerArgs): RnnLayerResult {
     const hPrev = view(hc, [B, H], [H, 1], prev * slot);
     const hgT = view(hg, [B, GH], [GH, 1], t * B * GH);
     be.matmul(hPrev, wT, hgT, a.bHh ? { bias: a.bHh } : undefined);
+    if (cell) {
+      const bh = (off: number) => view(hc, [B, H], [H, 1], off);
+      const xgT = view(xg, [B, GH], [GH, 1], xg.offset + t * B * GH);
+      const ok = cell(xgT, hgT, bh(plane + prev * slot), bh(next * slot), bh(plane + next * slot));
+      if (k === 0) actsInHg = ok;
+      else if (ok !== actsInHg) throw new Error('lstm: the backend step routine applied to some steps only');
+      if (ok) continue;
+    }
     // Inputs, all as [S, B, H]: G gates of xg, G gates of hg, then the previous state (h, c),
     // then the mask and the h/c selector.
     const ins: View[] = [];
@@ -205,7 +218,7 @@ function fusedLayer(a: RnnLayerArgs): RnnLayerResult {
   const outputs = cN ? [out, hN, cN] : [out, hN];
   record(`${mode.toLowerCase()}_layer`, outputs, inputs, (gs) => {
     if (isGradEnabled()) return composedGrads({ ...a, xg }, gs);
-    return fusedBackward(a, { xg, hg, hc, mask, T, B, H, G, S }, gs[0], gs[1], gs[2] ?? null);
+    return fusedBackward(a, { xg, hg, hc, mask, T, B, H, G, S, actsInHg }, gs[0], gs[1], gs[2] ?? null);
   });
   // The buffers are the outputs' storage; hg lives until the node is released.
   out.gradFn!.onRelease(() => hg.dispose());
@@ -271,6 +284,8 @@ interface Saved {
   H: number;
   G: number;
   S: number;
+  /** LSTM: hg holds the gate activations (the backend's step routine ran), not hg's pre-activations. */
+  actsInHg: boolean;
 }
 
 /**
@@ -313,12 +328,24 @@ function fusedBackward(
   // LSTM: the gate activations of every step [T, B, 4H] and tanh(c_t) [T, B, H], two kernels
   // for the whole layer, so the step kernel (6 columns, each a where-select that evaluates every
   // branch) is plain arithmetic instead of 6 sigmoids and tanh per column.
-  const lstm = mode === 'LSTM' ? lstmActivations(be, xg, hg, hc, T, B, H, reverse) : null;
+  const lstm = mode === 'LSTM' ? lstmActivations(be, xg, hg, hc, T, B, H, reverse, s.actsInHg) : null;
+  const cellB = lstm && !mask ? be.routines?.lstmCellBackward : undefined;
   for (let k = T - 1; k >= 0; k--) {
     const t = reverse ? T - 1 - k : k;
     const prev = reverse ? t + 1 : t;
     const sh = [B, nCols, H];
     const ins: View[] = [];
+    const stepDone =
+      cellB?.(
+        view(lstm!.acts, [B, GH], [GH, 1], t * B * GH),
+        view(lstm!.tc, [B, H], [H, 1], t * slot),
+        view(hc, [B, H], [H, 1], plane + prev * slot),
+        gO ? view(gO, [B, H], [H, 1], gO.offset + t * slot) : zeros,
+        recIn,
+        ghPass,
+        gc,
+        view(d, [B, W], [W, 1], t * B * W),
+      ) ?? false;
     if (lstm) {
       for (let g = 0; g < G; g++) ins.push(view(lstm.acts, sh, [GH, 0, 1], t * B * GH + g * H));
       ins.push(view(lstm.tc, sh, [H, 0, 1], t * slot));
@@ -335,7 +362,7 @@ function fusedBackward(
     if (mode === 'LSTM') ins.push({ ...gc, shape: sh, strides: [gc.strides[0], 0, gc.strides[1]] });
     if (mask) ins.push(view(mask, sh, [1, 0, 0], mask.offset + t * B));
     ins.push(view(sel, sh, [0, 1, 0], 0));
-    be.elementwise(expr, ins, view(d, sh, [W, H, 1], t * B * W));
+    if (!stepDone) be.elementwise(expr, ins, view(d, sh, [W, H, 1], t * B * W));
     // dh_prev's matmul part: (gate gradients for W_hh) @ W_hh.
     be.matmul(view(d, [B, GH], [W, 1], t * B * W + hgCol), wView, rec);
     recIn = rec;
@@ -366,7 +393,7 @@ function fusedBackward(
   d.dispose();
   zeros.dispose();
   rec.dispose();
-  lstm?.acts.dispose();
+  if (lstm && lstm.acts !== hg) lstm.acts.dispose();
   lstm?.tc.dispose();
   return [dxg, dh0, dc0, dW, db];
 }
@@ -386,18 +413,20 @@ function lstmActivations(
   B: number,
   H: number,
   reverse: boolean,
+  actsInHg: boolean,
 ): { acts: Tensor; tc: Tensor } {
   const dev = xg.device;
   const GH = 4 * H;
-  const acts = emptyTensor([T, B, GH], 'float32', dev);
+  const acts = actsInHg ? hg : emptyTensor([T, B, GH], 'float32', dev);
   const sh = [T * B, 4, H];
   const st = [GH, H, 1];
   const pre = E.add(E.input(0), E.input(1));
-  be.elementwise(
-    E.where(E.eq(E.input(2), 2), E.tanh(pre), sig(pre)),
-    [view(xg, sh, st, xg.offset), view(hg, sh, st, 0), view(gateSelector(4, dev), sh, [0, 1, 0], 0)],
-    view(acts, sh, st, 0),
-  );
+  if (!actsInHg)
+    be.elementwise(
+      E.where(E.eq(E.input(2), 2), E.tanh(pre), sig(pre)),
+      [view(xg, sh, st, xg.offset), view(hg, sh, st, 0), view(gateSelector(4, dev), sh, [0, 1, 0], 0)],
+      view(acts, sh, st, 0),
+    );
   const slot = B * H;
   const tc = emptyTensor([T, B, H], 'float32', dev);
   // c after step t: plane 1, slot t + 1 (forward) or t (reverse).

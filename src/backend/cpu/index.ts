@@ -352,9 +352,16 @@ function matmul(a: View, b: View, out: View, opts?: MatmulOptions): void {
   const bias = opts?.bias;
   // float64: a plain JS blocked GEMM in doubles (gemm-f64.ts); the SIMD engines are float32.
   const gemm = out.dtype === 'float64' ? (dgemm as unknown as typeof sgemm) : sgemm;
-  for (let i = 0; i < aB.length; i++) {
+  // perflstm: a broadcast B (the same matrix for every batch index: linear on [T, B, E]) with
+  // A's batches one row stride apart is one product of batch * M rows: B is packed once.
+  const rsA = a.strides[r - 2];
+  let fold = aB.length > 1;
+  for (let i = 1; fold && i < aB.length; i++) fold = bB[i] === bB[0] && aB[i] === aB[0] + i * M * rsA;
+  const calls = fold ? 1 : aB.length;
+  const rows = fold ? aB.length * M : M;
+  for (let i = 0; i < calls; i++) {
     gemm(
-      M,
+      rows,
       N,
       K,
       A,
@@ -432,22 +439,17 @@ function scatterAdd(out: View, dim: number, index: View, src: View): void {
   const O = dataOf(out);
   const size = out.shape[dim];
   const os = out.strides[dim];
-  if (
-    dim === 0 &&
-    index.shape.length === 2 &&
-    index.strides[1] === 0 &&
-    out.strides[1] === 1 &&
-    src.strides[1] === 1
-  ) {
-    // index_select/embedding's backward: whole rows of src added into the rows the (stride-0
-    // over columns) index picks, in the generic loop's order, without its offset tables.
-    const [n, w] = index.shape;
-    for (let j = 0; j < n; j++) {
+  if (dim === 0 && index.shape.length === 2 && (index.strides[1] === 0 || index.shape[1] === 1)) {
+    // perflstm: embedding's backward (an index broadcast along rows): whole rows, in the
+    // generic loop's order, without its three offset tables of index.numel() entries.
+    const [J, Cn] = index.shape;
+    const [o1, s0, s1] = [out.strides[1], src.strides[0], src.strides[1]];
+    for (let j = 0; j < J; j++) {
       const k = I[index.offset + j * index.strides[0]];
       if (k < 0 || k >= size) throw indexOutOfBounds('scatter_add', k, dim, size, out.shape);
-      const oo = out.offset + k * os;
-      const so = src.offset + j * src.strides[0];
-      for (let c = 0; c < w; c++) O[oo + c] += S[so + c];
+      const ob = out.offset + k * os;
+      const sb = src.offset + j * s0;
+      for (let c = 0; c < Cn; c++) O[ob + c * o1] += S[sb + c * s1];
     }
     return;
   }

@@ -4,6 +4,7 @@
  * cross-entropy forward/backward (cpu/routines.ts) against the float64 composed path. Values and gradients.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { setWasmKernels } from '../../../src/backend/cpu/heap.js';
 import * as torch from '../../../src/index.js';
 import { setFusedLayerNorm } from '../../../src/ops/norm.js';
 import type { Tensor } from '../../../src/tensor/tensor.js';
@@ -110,6 +111,56 @@ describe('cpu reduced cross-entropy', () => {
     const x = torch.randn([3, 4]).requiresGrad_();
     const loss = F.crossEntropy(x, torch.tensor([1, 1, 1]), { ignoreIndex: 1 });
     expect(Number.isNaN(loss.itemSync())).toBe(true);
+  });
+
+  // --- perflstm ---
+  it('wasm SIMD softmax rows = the JS loop: odd widths, -Inf, NaN and huge logits, ignored rows', () => {
+    torch.manualSeed(7);
+    for (const [N, C] of [
+      [5, 1],
+      [6, 3],
+      [9, 1003],
+      [4, 10000],
+    ]) {
+      const data = Array.from(
+        torch
+          .randn([N * C])
+          .mul(6)
+          .toArraySync() as ArrayLike<number>,
+      );
+      data[0] = Number.NEGATIVE_INFINITY;
+      if (N > 3) data[3 * C + C - 1] = 80; // exp(80 - max) overflows nothing: the max is subtracted
+      if (N > 4 && C > 2) data[4 * C + 1] = Number.NaN;
+      const target = Array.from({ length: N }, (_, n) => (n * 7) % C);
+      if (N > 5) target[5] = -100;
+      const run = (wasm: boolean) => {
+        const was = setWasmKernels(wasm);
+        try {
+          const x = torch.tensor(data).reshape([N, C]).requiresGrad_();
+          const loss = F.crossEntropy(x, torch.tensor(target));
+          loss.mul(0.7).backward();
+          const none = F.crossEntropy(x.detach(), torch.tensor(target), { reduction: 'none' });
+          return { loss, dx: x.grad!, none };
+        } finally {
+          setWasmKernels(was);
+        }
+      };
+      const a = run(true);
+      const b = run(false);
+      for (const k of ['loss', 'dx', 'none'] as const) {
+        const x = Array.from(a[k].flatten().toArraySync() as ArrayLike<number>);
+        const y = Array.from(b[k].flatten().toArraySync() as ArrayLike<number>);
+        expect(x.length).toBe(y.length);
+        for (let i = 0; i < x.length; i++) {
+          if (Number.isNaN(y[i])) expect(x[i], `${k}[${i}] of [${N}, ${C}]`).toBeNaN();
+          else if (!Number.isFinite(y[i])) expect(x[i], `${k}[${i}] of [${N}, ${C}]`).toBe(y[i]);
+          else
+            expect(Math.abs(x[i] - y[i]), `${k}[${i}] of [${N}, ${C}]`).toBeLessThan(
+              3e-6 * (1 + Math.abs(y[i])),
+            );
+        }
+      }
+    }
   });
 
   it('an out-of-range target is an error naming it', () => {

@@ -12,7 +12,7 @@
  * Pointers in bytes. exp is the elementwise kernels' Cephes expf (ewise-kernel.ts).
  */
 import { Fn, f32, i32, v128 } from './emit.js';
-import { expfOnStack } from './ewise-kernel.js';
+import { emitExpf } from './ewise-kernel.js';
 
 const lanes32 = (a: number, b: number, c: number, d: number) =>
   [a, b, c, d].flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
@@ -92,7 +92,7 @@ function rowsFn(fwd: boolean): Fn {
     f.v128Zero().set(acc);
     rowLoop(() => {
       f.get(q).v128Load().get(lv).v('f32x4.sub');
-      expfOnStack(f, temp, ones);
+      emitExpf(f, temp, ones);
       f.set(x);
       f.get(q).get(x).v128Store();
       f.get(acc).get(x).f32x4Add().set(acc);
@@ -110,7 +110,7 @@ function rowsFn(fwd: boolean): Fn {
     rowLoop(() => {
       scaled();
       f.get(x);
-      expfOnStack(f, temp, ones);
+      emitExpf(f, temp, ones);
       f.set(x);
       f.get(q).get(x).v128Store();
       // ds = p (ds - delta) * scale, 0 where masked

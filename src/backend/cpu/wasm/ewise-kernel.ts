@@ -78,16 +78,14 @@ export const simdBinary = {
   shr: { f32: null, bool: null },
 } satisfies Record<BinOp, { f32: SimdOp | null; bool: SimdOp | null }>;
 
+// --- perflstm --- (moved out of exEmitter so the row kernels reuse them)
 /**
- * The tree emitter shared by the kernels below: `emit(x, want)` pushes one v128 of `x`, reading
- * input i from local `inVal[i]` and constant j (constantsOf's order, counted from `reset()`)
- * from `constVal[j]`. Throws Unsupported where a node has no SIMD form.
+ * exp of the v128 on the stack, in float32 (Cephes expf: n = round(x log2 e), r = x - n ln 2
+ * in two parts, a degree-7 polynomial, times 2^n built in the exponent bits, as two factors
+ * so that n = 128 and the denormal range come out right); within ~2 ulp of Math.exp, +-Inf
+ * and NaN as Math.exp. Results below ~1e-45 are 0.
  */
-/**
- * exp of the f32x4 on the stack (see exEmitter's `expf`): for other generated kernels (the
- * attention softmax rows); `temp` makes v128 locals, `ones` holds f32x4(1).
- */
-export function expfOnStack(f: Fn, temp: () => number, ones: number): void {
+export function emitExpf(f: Fn, temp: () => number, ones: number): void {
   const x = temp();
   const n = temp();
   const r = temp();
@@ -114,6 +112,36 @@ export function expfOnStack(f: Fn, temp: () => number, ones: number): void {
   f.set(h).set(n).set(r); // stack order: result, inf, mask -> bitselect(inf, result, mask)
   f.get(n).get(r).get(h).v('v128.bitselect');
 }
+/**
+ * tanh (Cephes tanhf): x + x^3 P(x^2) for |x| < 0.625, else sign(x) (1 - 2 / (exp(2|x|) + 1));
+ * within a few ulp of Math.tanh, +-1 at +-Inf, NaN for NaN.
+ */
+export function emitTanhf(f: Fn, temp: () => number, ones: number): void {
+  const x = temp();
+  const z = temp();
+  const big = temp();
+  f.set(x);
+  // large |x|: 1 - 2 / (exp(2|x|) + 1), sign of x
+  f.get(ones);
+  f.f32x4Const(2);
+  f.get(x).v('f32x4.abs').f32x4Const(2).v('f32x4.mul');
+  emitExpf(f, temp, ones);
+  f.get(ones).v('f32x4.add').v('f32x4.div').v('f32x4.sub');
+  f.get(x).i32x4Const(-0x80000000).v('v128.and').v('v128.xor').set(big);
+  // small |x|: polynomial
+  f.get(x).get(x).v('f32x4.mul').set(z);
+  f.f32x4Const(-5.70498872745e-3);
+  for (const c of [2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1])
+    f.get(z).v('f32x4.mul').f32x4Const(c).v('f32x4.add');
+  f.get(z).v('f32x4.mul').get(x).v('f32x4.mul').get(x).v('f32x4.add');
+  // select: |x| < 0.625 ? small : big (NaN: big, which is NaN)
+  f.get(big).get(x).v('f32x4.abs').f32x4Const(0.625).v('f32x4.lt').v('v128.bitselect');
+}
+/**
+ * The tree emitter shared by the kernels below: `emit(x, want)` pushes one v128 of `x`, reading
+ * input i from local `inVal[i]` and constant j (constantsOf's order, counted from `reset()`)
+ * from `constVal[j]`. Throws Unsupported where a node has no SIMD form.
+ */
 
 function exEmitter(f: Fn, ins: readonly ExType[], inVal: readonly number[], constVal: readonly number[]) {
   const sig = { ins };
@@ -176,39 +204,9 @@ function exEmitter(f: Fn, ins: readonly ExType[], inVal: readonly number[], cons
       f.get(t).v128Zero().v('f32x4.gt').v('v128.bitselect');
     },
   };
-  // --- perfcpu ---
-  /**
-   * exp of the v128 on the stack, in float32 (Cephes expf: n = round(x log2 e), r = x - n ln 2
-   * in two parts, a degree-7 polynomial, times 2^n built in the exponent bits, as two factors
-   * so that n = 128 and the denormal range come out right); within ~2 ulp of Math.exp, +-Inf
-   * and NaN as Math.exp. Results below ~1e-45 are 0.
-   */
-  const expf = (): void => expfOnStack(f, temp, ones);
-  /**
-   * tanh (Cephes tanhf): x + x^3 P(x^2) for |x| < 0.625, else sign(x) (1 - 2 / (exp(2|x|) + 1));
-   * within a few ulp of Math.tanh, +-1 at +-Inf, NaN for NaN.
-   */
-  const tanhf = (): void => {
-    const x = temp();
-    const z = temp();
-    const big = temp();
-    f.set(x);
-    // large |x|: 1 - 2 / (exp(2|x|) + 1), sign of x
-    f.get(ones);
-    f.f32x4Const(2);
-    f.get(x).v('f32x4.abs').f32x4Const(2).v('f32x4.mul');
-    expf();
-    f.get(ones).v('f32x4.add').v('f32x4.div').v('f32x4.sub');
-    f.get(x).i32x4Const(-0x80000000).v('v128.and').v('v128.xor').set(big);
-    // small |x|: polynomial
-    f.get(x).get(x).v('f32x4.mul').set(z);
-    f.f32x4Const(-5.70498872745e-3);
-    for (const c of [2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1])
-      f.get(z).v('f32x4.mul').f32x4Const(c).v('f32x4.add');
-    f.get(z).v('f32x4.mul').get(x).v('f32x4.mul').get(x).v('f32x4.add');
-    // select: |x| < 0.625 ? small : big (NaN: big, which is NaN)
-    f.get(big).get(x).v('f32x4.abs').f32x4Const(0.625).v('f32x4.lt').v('v128.bitselect');
-  };
+  // --- perfcpu --- (expf/tanhf: top-level emitters, shared with the row kernels)
+  const expf = (): void => emitExpf(f, temp, ones);
+  const tanhf = (): void => emitTanhf(f, temp, ones);
   /**
    * erf as the JS path's (tensor/scalar-math.ts, Numerical Recipes' erfc fit, |err| < 1.2e-7),
    * in float32 with expf: 1 - t exp(-z^2 + poly(t)), t = 1 / (1 + z / 2), z = |x|, sign of x.
