@@ -148,39 +148,12 @@ async function read(v: View): Promise<TypedArray> {
 async function readView(v: View): Promise<TypedArray> {
   const g = asGpu(v, 'read');
   const n = numelOf(v.shape);
-  if (isHalf(v.dtype)) return readHalf(g, v, n);
-  let bytes: ArrayBuffer;
-  if (isContiguousView(v)) bytes = await readChecked(g.buffer, g.byteOffset + v.offset * 4, n * 4);
-  else {
-    // Gather the view into a contiguous temporary on the device; one readback of n elements.
-    const tmp = allocStorage(n, v.dtype);
-    try {
-      elementwise(E.input(0), [v], {
-        storage: tmp,
-        dtype: v.dtype,
-        shape: v.shape,
-        strides: contiguousStrides(v.shape),
-        offset: 0,
-      });
-      bytes = await readChecked(tmp.buffer, tmp.byteOffset, n * 4);
-    } finally {
-      releaseStorage(tmp);
-    }
-  }
-  return fromBytes(bytes, v.dtype);
-}
-
-/** float16/bfloat16: the whole words holding the view's elements, decoded on the host. */
-async function readHalf(g: GpuStorage, v: View, n: number): Promise<TypedArray> {
-  if (n === 0) return new Float32Array(0);
-  if (isContiguousView(v)) {
-    const w0 = Math.floor(v.offset / 2);
-    const w1 = Math.ceil((v.offset + n) / 2);
-    const bytes = await readChecked(g.buffer, g.byteOffset + w0 * 4, (w1 - w0) * 4);
-    return decodeHalf(v.dtype, new Uint16Array(bytes, (v.offset % 2) * 2, n));
-  }
-  const tmp = allocStorage(n, v.dtype);
-  try {
+  const half = isHalf(v.dtype);
+  if (half && n === 0) return new Float32Array(0);
+  // A strided view is gathered into a contiguous temporary on the device first: one readback.
+  let tmp: GpuStorage | null = null;
+  if (!isContiguousView(v)) {
+    tmp = allocStorage(n, v.dtype);
     elementwise(E.input(0), [v], {
       storage: tmp,
       dtype: v.dtype,
@@ -188,10 +161,17 @@ async function readHalf(g: GpuStorage, v: View, n: number): Promise<TypedArray> 
       strides: contiguousStrides(v.shape),
       offset: 0,
     });
-    const bytes = await readChecked(tmp.buffer, tmp.byteOffset, Math.ceil(n / 2) * 4);
-    return decodeHalf(v.dtype, new Uint16Array(bytes, 0, n));
+  }
+  const src = tmp ?? g;
+  const off = tmp ? 0 : v.offset;
+  try {
+    if (!half) return fromBytes(await readChecked(src.buffer, src.byteOffset + off * 4, n * 4), v.dtype);
+    // float16/bfloat16: the whole words holding the elements, decoded on the host.
+    const w0 = Math.floor(off / 2);
+    const bytes = await readChecked(src.buffer, src.byteOffset + w0 * 4, (Math.ceil((off + n) / 2) - w0) * 4);
+    return decodeHalf(v.dtype, new Uint16Array(bytes, (off % 2) * 2, n));
   } finally {
-    releaseStorage(tmp);
+    if (tmp) releaseStorage(tmp);
   }
 }
 
