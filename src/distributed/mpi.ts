@@ -157,7 +157,8 @@ export function loadMpi(): Mpi {
     int16: sym('ompi_mpi_short'),
     int8: sym('ompi_mpi_signed_char'),
     uint8: sym('ompi_mpi_uint8_t'),
-    // float16/bfloat16 are float32 words here; reduced values are rounded when written back.
+    // float16/bfloat16 travel as their host arrays' float32 values; reduced values are rounded
+    // to 16 bits when written back.
     float16: sym('ompi_mpi_float'),
     bfloat16: sym('ompi_mpi_float'),
   };

@@ -7,7 +7,7 @@
  * Int32Array, torchts's storage for it). Files keep their element types: on load each is copied
  * out of the file into its own dtype (the one copy a tensor gets), with two conversions:
  *   int64 -> int64 over int32 storage (range-checked: a value outside int32 is an error naming it)
- *   float16, bfloat16 -> themselves, held (as torchts stores them) in float32 words, exactly
+ *   float16, bfloat16 -> themselves (their host arrays hold the float32 values, exactly)
  *   bool -> bool (bytes normalised to 0/1)
  * and on save the reverse (`halfBits`/`bfloat16Bits` give the 16-bit words back).
  */

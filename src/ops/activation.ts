@@ -162,7 +162,7 @@ export function setFusedLogSoftmax(on: boolean): void {
 function fusedLogSoftmax(x: Tensor, d: number): Tensor | null {
   const r = x.backend.routines;
   if (fusedLsmDisabled || !r?.logSoftmax || !r.logSoftmaxBackward) return null;
-  // float32, and float16/bfloat16 (float32 words: the routine computes in float32, rounds once)
+  // float32, and float16/bfloat16 (installHalf hands the routine float32 copies; it rounds once)
   if ((x.dtype !== 'float32' && !isHalf(x.dtype)) || x.numel() === 0 || d !== x.dim() - 1) return null;
   const C = x.shape[d];
   const M = x.numel() / C;
