@@ -54,10 +54,7 @@ export function logSoftmaxNll(
 ${sameOut ? '' : '@group(0) @binding(4) var<storage, read_write> PR: array<f32>;'}
 ${indexFlagDecl(sameOut ? 4 : 5)}
 ${ctx.prelude()}
-var<workgroup> red: array<f32, ${WG}>;
-@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let rowU = wid.x + wid.y * nwg.x;
-  if (rowU >= ${uw(0)}) { return; }
+${rowKernelHead()}
   let row = i32(rowU);
   let C = i32(${uw(1)});
 ${rowMaxExpSum(h, true)}
@@ -198,23 +195,7 @@ var<workgroup> rc: array<f32, ${RWG}>;
     lsum += l;
     if (t != ${ui(12)}) { cnt += 1.0; }
   }
-  rl[lid.x] = lsum;
-  rc[lid.x] = cnt;
-  workgroupBarrier();
-  for (var s = ${RWG / 2}u; s > 0u; s = s >> 1u) {
-    if (lid.x < s) { rl[lid.x] = rl[lid.x] + rl[lid.x + s]; rc[lid.x] = rc[lid.x] + rc[lid.x + s]; }
-    workgroupBarrier();
-  }
-  if (lid.x == 0u) {
-    ${
-      mean
-        ? `let scale = 1.0 / rc[0];
-    O[${ui(7)}] = select(rl[0] * scale, ${nan}, rc[0] == 0.0);
-    O[${ui(7)} + ${ui(8)}] = scale;`
-        : `O[${ui(7)}] = rl[0];
-    O[${ui(7)} + ${ui(8)}] = 1.0;`
-    }
-  }
+${reducedLossTail(mean, nan)}
 }`;
   });
   const p = new Params(14);
@@ -250,6 +231,42 @@ var<workgroup> rc: array<f32, ${RWG}>;
   dispatch(pipe, access, bufs, p, [1, 1]);
   if (rows) releaseStorage(rows);
   temps.forEach(releaseStorage);
+}
+
+/**
+ * The head of a row kernel (one WG-thread workgroup per row, rows over a 2-d grid): the `red`
+ * scratch, the entry point and `rowU`, returning past the last row (uniform word 0).
+ */
+function rowKernelHead(): string {
+  return `var<workgroup> red: array<f32, ${WG}>;
+@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let rowU = wid.x + wid.y * nwg.x;
+  if (rowU >= ${uw(0)}) { return; }`;
+}
+
+/**
+ * The end of a reduced-loss kernel: folds each thread's `lsum` and `cnt` (rows not ignored)
+ * through workgroup memory `rl`/`rc`, then writes the loss at O[ui(7)] and the backward's factor
+ * one stride ui(8) after it: 'mean' divides by the count (NaN over zero rows), 'sum' factor 1.
+ */
+function reducedLossTail(mean: boolean, nan: string): string {
+  return `  rl[lid.x] = lsum;
+  rc[lid.x] = cnt;
+  workgroupBarrier();
+  for (var s = ${RWG / 2}u; s > 0u; s = s >> 1u) {
+    if (lid.x < s) { rl[lid.x] = rl[lid.x] + rl[lid.x + s]; rc[lid.x] = rc[lid.x] + rc[lid.x + s]; }
+    workgroupBarrier();
+  }
+  if (lid.x == 0u) {
+    ${
+      mean
+        ? `let scale = 1.0 / rc[0];
+    O[${ui(7)}] = select(rl[0] * scale, ${nan}, rc[0] == 0.0);
+    O[${ui(7)} + ${ui(8)}] = scale;`
+        : `O[${ui(7)}] = rl[0];
+    O[${ui(7)} + ${ui(8)}] = 1.0;`
+    }
+  }`;
 }
 
 /** What both kernels' row loops use: NaN-aware max, accurate exp/log, and X[row, j] by strides. */
@@ -314,10 +331,7 @@ export function logSoftmax(x: View, out: View): void {
 @group(0) @binding(1) var<storage, read_write> O: array<f32>;
 @group(0) @binding(2) var<storage, read_write> X: array<f32>;
 ${ctx.prelude()}
-var<workgroup> red: array<f32, ${WG}>;
-@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let rowU = wid.x + wid.y * nwg.x;
-  if (rowU >= ${uw(0)}) { return; }
+${rowKernelHead()}
   let row = i32(rowU);
   let C = i32(${uw(1)});
 ${rowMaxExpSum(h, false)}
@@ -346,10 +360,7 @@ export function logSoftmaxBackward(g: View, out: View, dx: View): void {
 @group(0) @binding(2) var<storage, read_write> G: array<f32>;
 @group(0) @binding(3) var<storage, read_write> O: array<f32>;
 ${ctx.prelude()}
-var<workgroup> red: array<f32, ${WG}>;
-@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let rowU = wid.x + wid.y * nwg.x;
-  if (rowU >= ${uw(0)}) { return; }
+${rowKernelHead()}
   let C = i32(${uw(1)});
   let r = i32(rowU) * C;
   var acc = 0.0;
@@ -430,23 +441,7 @@ var<workgroup> rc: array<f32, ${RWG}>;
     }
   }
   if (bad) { lsum = ${nan}; }
-  rl[lid.x] = lsum;
-  rc[lid.x] = cnt;
-  workgroupBarrier();
-  for (var s = ${RWG / 2}u; s > 0u; s = s >> 1u) {
-    if (lid.x < s) { rl[lid.x] = rl[lid.x] + rl[lid.x + s]; rc[lid.x] = rc[lid.x] + rc[lid.x + s]; }
-    workgroupBarrier();
-  }
-  if (lid.x == 0u) {
-    ${
-      mean
-        ? `let scale = 1.0 / rc[0];
-    O[${ui(7)}] = select(rl[0] * scale, ${nan}, rc[0] == 0.0);
-    O[${ui(7)} + ${ui(8)}] = scale;`
-        : `O[${ui(7)}] = rl[0];
-    O[${ui(7)} + ${ui(8)}] = 1.0;`
-    }
-  }
+${reducedLossTail(mean, nan)}
 }`;
   });
   const p = new Params(11);
