@@ -28,18 +28,8 @@ export interface RawTensor {
   requiresGrad?: boolean;
 }
 
-/** Element types that checkpoint files may hold. */
-export type SourceDType =
-  | 'float64'
-  | 'float32'
-  | 'float16'
-  | 'bfloat16'
-  | 'int64'
-  | 'int32'
-  | 'int16'
-  | 'int8'
-  | 'uint8'
-  | 'bool';
+/** Element types that checkpoint files may hold: every torchts dtype. */
+export type SourceDType = DType;
 
 export const ITEM_SIZE: Record<SourceDType, number> = {
   float64: 8,
