@@ -449,7 +449,9 @@ export const ops = {
 
   // ---- indexing ----
   gather: both('gather', SIG.gather, (a) => idx.gather(a.input, a.dim, a.index)),
-  scatterAdd: both('scatterAdd', SIG.scatterAdd, (a) => idx.scatterAdd(a.input, a.dim, a.index, a.src)),
+  scatterAdd: both('scatterAdd', SIG.scatterAdd, (a) =>
+    im.scatterReduce(a.input, a.dim, a.index, a.src, 'sum', true),
+  ),
   indexSelect: both('indexSelect', SIG.indexSelect, (a) => idx.indexSelect(a.input, a.dim, a.index)),
   // -- ops: products and shape (ops-products) --
   addmm: both('addmm', SIG.addmm, (a) => pr.addmm(a.input, a.mat1, a.mat2, coef(a))),

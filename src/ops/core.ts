@@ -5,8 +5,8 @@
 import { type BackwardFn, type Edge, Node } from '../autograd/node.js';
 import { isContiguousView, numelOf, type View } from '../backend/backend.js';
 import { E, type Ex, type ExLike } from '../backend/expr.js';
-import type { DType } from '../tensor/dtype.js';
-import { AutogradError, DeviceError, fmtShape, ShapeError } from '../tensor/errors.js';
+import { type DType, torchTypeName } from '../tensor/dtype.js';
+import { AutogradError, DeviceError, DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { state } from '../tensor/state.js';
 import { bumpVersion, emptyTensor, Tensor, viewOf } from '../tensor/tensor.js';
 
@@ -57,6 +57,20 @@ export function checkSameDevice(op: string, ts: readonly Tensor[]): void {
       throw new DeviceError(
         `Expected all tensors to be on the same device, but found at least two devices, ${ts[0].device} and ${ts[i].device}! (in ${op})`,
       );
+}
+
+/**
+ * PyTorch's rule for ops that write one tensor's values into another (index_put, index_copy,
+ * index_add, scatter, put, masked_scatter, ...): the dtypes must match, no silent cast.
+ * `message` gets PyTorch's type names (Float, Half) of self and source, in the op's own wording.
+ */
+export function checkSameDType(
+  self: Tensor,
+  source: Tensor,
+  message: (self: string, source: string) => string,
+): void {
+  if (self.dtype !== source.dtype)
+    throw new DTypeError(message(torchTypeName(self.dtype), torchTypeName(source.dtype)));
 }
 
 /** Tensors become expression inputs (in order), scalars expression constants. */

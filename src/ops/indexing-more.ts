@@ -11,7 +11,7 @@
  */
 import { isIndexDType } from '../tensor/dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
-import { normDim, Tensor } from './core.js';
+import { checkSameDType, normDim, Tensor } from './core.js';
 import { arange, full } from './creation.js';
 import { cumsum } from './cumulative.js';
 import { gather, scatterAdd } from './indexing.js';
@@ -68,6 +68,7 @@ function padTo(t: Tensor, shape: readonly number[], value: number): Tensor {
 
 function checkScatter(op: string, x: Tensor, d: number, index: Tensor, src: Tensor | null): void {
   checkIndex(op, index);
+  if (src !== null) checkSameDType(x, src, () => 'scatter(): Expected self.dtype to be equal to src.dtype');
   if (index.dim() !== x.dim() || (src !== null && src.dim() !== x.dim()))
     throw new ShapeError(
       `${op}(): Index tensor must have the same number of dimensions as self tensor (${fmtShape(index.shape)} vs ${fmtShape(x.shape)})`,
@@ -167,6 +168,11 @@ export function scatter(
 
 export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, alpha: number): Tensor {
   checkIndex('index_add', index);
+  checkSameDType(
+    x,
+    source,
+    (a, b) => `index_add_(): self (${a}) and source (${b}) must have the same scalar type`,
+  );
   const d = normDim(dim, x.dim(), 'index_add');
   if (x.dim() === 0) return reshape(indexAdd(reshape(x, [1]), 0, index, asVector(source), alpha), []);
   const n = x.shape[d];
@@ -176,6 +182,12 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, 
 
 export function indexCopy(x: Tensor, dim: number, index: Tensor, source: Tensor): Tensor {
   checkIndex('index_copy', index);
+  checkSameDType(
+    x,
+    source,
+    (a, b) =>
+      `index_copy_(): self and source expected to have the same dtype, but got (self) ${a} and (source) ${b}`,
+  );
   const d = normDim(dim, x.dim(), 'index_copy');
   if (x.dim() === 0) return reshape(indexCopy(reshape(x, [1]), 0, index, asVector(source)), []);
   const src = asVector(source);
@@ -201,6 +213,11 @@ export function indexReduce(
   includeSelf: boolean,
 ): Tensor {
   checkIndex('index_reduce', index);
+  checkSameDType(
+    x,
+    source,
+    (a, b) => `index_reduce_(): self (${a}) and source (${b}) must have the same scalar type`,
+  );
   const d = normDim(dim, x.dim(), 'index_reduce');
   if (x.dim() === 0)
     return reshape(indexReduce(reshape(x, [1]), 0, index, asVector(source), reduce, includeSelf), []);
@@ -304,6 +321,12 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
 export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
   if (mask.dtype !== 'bool')
     throw new DTypeError(`masked_scatter: expected BoolTensor for mask, got ${mask.dtype}`);
+  // PyTorch 1.13's wording, its missing space included.
+  checkSameDType(
+    x,
+    source,
+    (a, b) => `masked_scatter: expected self and source to have same dtypes but got${a} and ${b}`,
+  );
   const shape = broadcast2(x.shape, mask.shape, 'masked_scatter');
   const m = flat(contiguous(expand(mask, shape)));
   const k = sub(cumsum(cast(m, 'int32'), 0), 1);
@@ -343,12 +366,17 @@ export function indexPut(
   values: Tensor,
   accumulate: boolean,
 ): Tensor {
+  checkSameDType(
+    x,
+    values,
+    (a, b) =>
+      `Index put requires the source and destination dtypes match, got ${a} for the destination and ${b} for the source.`,
+  );
   const m = indices[0];
   if (indices.length === 1 && m && m.dtype === 'bool' && fitsRest(values, x, m.dim())) {
     // One bool mask and values that broadcast over the unmasked dims: a where, no readback.
     const mk = reshape(m, [...m.shape, ...x.shape.slice(m.dim()).map(() => 1)]);
-    const v = values.dtype === x.dtype ? values : cast(values, x.dtype);
-    return accumulate ? add(x, where(mk, v, 0)) : where(mk, v, x);
+    return accumulate ? add(x, where(mk, values, 0)) : where(mk, values, x);
   }
   const ints: Tensor[] = [];
   for (const t of indices) {
@@ -374,10 +402,7 @@ export function indexPut(
   const L = bshape.reduce((a, b) => a * b, 1);
   const linFlat = reshape((lin as Tensor | null) ?? full([], 0, { dtype: 'int32', device: x.device }), [L]);
   const xr = reshape(x, [lead.reduce((a, b) => a * b, 1), ...rest]);
-  const v = reshape(expand(values.dtype === x.dtype ? values : cast(values, x.dtype), [...bshape, ...rest]), [
-    L,
-    ...rest,
-  ]);
+  const v = reshape(expand(values, [...bshape, ...rest]), [L, ...rest]);
   const out = accumulate ? indexAdd(xr, 0, linFlat, v, 1) : indexCopy(xr, 0, linFlat, v);
   return reshape(out, x.shape);
 }
@@ -392,9 +417,15 @@ function fitsRest(values: Tensor, x: Tensor, k: number): boolean {
 
 export function put(x: Tensor, index: Tensor, source: Tensor, accumulate: boolean): Tensor {
   checkIndex('put', index);
+  checkSameDType(
+    x,
+    source,
+    (a, b) =>
+      `put_(): self and source expected to have the same dtype, but got self.dtype = ${a} and source.dtype = ${b}`,
+  );
   const xf = flat(x);
   const i = wrap(flat(index), xf.shape[0]);
-  const s = flat(source.dtype === x.dtype ? source : cast(source, x.dtype));
+  const s = flat(source);
   const out = accumulate ? indexAdd(xf, 0, i, s, 1) : indexCopy(xf, 0, i, s);
   return reshape(out, x.shape);
 }
@@ -407,7 +438,11 @@ export function scatterInto(x: Tensor, src: Tensor, view: (t: Tensor) => Tensor,
     throw new ShapeError(
       `${op}(): expected src to have a size equal to the slice of self ${fmtShape(region.shape)}, got ${fmtShape(src.shape)}`,
     );
-  return reshape(scatter(flat(x), 0, flat(region), flat(src)), x.shape);
+  // The *_scatter ops cast src to self's dtype (PyTorch 1.13 does); scatter itself refuses a mix.
+  return reshape(
+    scatter(flat(x), 0, flat(region), flat(src.dtype === x.dtype ? src : cast(src, x.dtype))),
+    x.shape,
+  );
 }
 
 /** torch.as_strided_scatter: x (read as contiguous) with the strided window replaced by src. */
