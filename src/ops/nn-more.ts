@@ -3,7 +3,8 @@
  * pieces): shrink/threshold activations, glu, prelu, distances, margin and likelihood losses,
  * 1-d/3-d and adaptive pooling, instance/local-response norm, bilinear, unfold, pixel shuffle.
  */
-import { fmtShape, ShapeError } from '../tensor/errors.js';
+import { torchTypeName } from '../tensor/dtype.js';
+import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { noGrad } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { leakyRelu, relu6 } from './activation.js';
@@ -101,7 +102,12 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
       );
     w = reshape(weight, [weight.numel(), ...Array(x.dim() - 2).fill(1)]);
   }
-  return where(gt(x, 0), x, mul(w, x));
+  if (weight.dtype === x.dtype) return where(gt(x, 0), x, mul(w, x));
+  // PyTorch 1.13's CPU kernels: a bfloat16 input takes a float32 weight (computed in float32,
+  // rounded once to bfloat16); any other mix is refused.
+  if (x.dtype !== 'bfloat16' || weight.dtype !== 'float32')
+    throw new DTypeError(`Found dtype ${torchTypeName(weight.dtype)} but expected ${torchTypeName(x.dtype)}`);
+  return cast(where(gt(x, 0), x, mul(w, x)), x.dtype);
 }
 
 // ---- distances ----
@@ -622,8 +628,9 @@ export function avgPoolNd(
     const outS = inS.map((L, d) => poolOut(L, o.kernel[d], o.stride[d], o.padding[d], 1, o.ceilMode));
     const s = sum(windowStack(padWindows(y, o, outS, 0), o, outS), -1);
     if (divisorOverride !== null) return [div(s, divisorOverride)];
-    // The divisor: window cells inside the padded input (count_include_pad) or the input itself.
-    const ones1 = (shape: number[]) => ones([1, 1, ...shape], { device: x.device });
+    // The divisor: window cells inside the padded input (count_include_pad) or the input itself,
+    // counted in integers so the quotient keeps x's dtype (a float32 count promotes 16-bit x).
+    const ones1 = (shape: number[]) => ones([1, 1, ...shape], { device: x.device, dtype: 'int64' });
     let m = padWindows(ones1(inS), o, outS, 0);
     if (countIncludePad) {
       const pi = inS.map((L, d) => L + 2 * o.padding[d]);
