@@ -7,8 +7,8 @@
  */
 
 import type { LinalgKind } from '../backend/linalg.js';
-import { type DType, isFloat, type TypedArray, torchTypeName } from '../tensor/dtype.js';
-import { ShapeError } from '../tensor/errors.js';
+import { type DType, isFloat, isHalf, type TypedArray, torchTypeName } from '../tensor/dtype.js';
+import { DTypeError, ShapeError } from '../tensor/errors.js';
 import { noGrad } from '../tensor/state.js';
 import { broadcastShapes, emptyTensor, record, record1, type Tensor } from './core.js';
 import { arange, eye, zeros } from './creation.js';
@@ -64,14 +64,23 @@ const eyeLike = (n: number, x: Tensor, batch: readonly number[] = []): Tensor =>
   return batch.length ? expand(I, [...batch, n, n]) : I;
 };
 
-/** Runs the backend primitive on contiguous float32 copies; outputs are fresh, untracked tensors. */
+/**
+ * Runs the backend primitive on contiguous copies in the inputs' float dtype (float64 if any is,
+ * else their common 16-bit dtype, else float32: the routines compute 16-bit views in float32
+ * and round once, backend/half.ts); outputs are fresh, untracked tensors of that dtype.
+ */
 function prim(
   kind: LinalgKind,
   inputs: readonly Tensor[],
   shapes: readonly number[][],
   params: number[] = [],
 ): Tensor[] {
-  const dt: DType = inputs.some((t) => t.dtype === 'float64') ? 'float64' : 'float32';
+  const d0 = inputs[0].dtype;
+  const dt: DType = inputs.some((t) => t.dtype === 'float64')
+    ? 'float64'
+    : isHalf(d0) && inputs.every((t) => t.dtype === d0)
+      ? d0
+      : 'float32';
   const ins = inputs.map((t) => contiguous(t.dtype === dt ? t : cast(t, dt)));
   const outs = shapes.map((s) => emptyTensor(s, dt, inputs[0].device));
   // Empty outputs have nothing to compute (callers fill any that need values).
@@ -83,6 +92,11 @@ function checkMatrix(op: string, A: Tensor, name = 'A'): void {
   if (A.dim() < 2) throw new ShapeError(`${op}: The input tensor ${name} must have at least 2 dimensions.`);
   if (!isFloat(A.dtype))
     throw new TypeError(`${op}: Expected a floating point tensor as input. Got ${torchTypeName(A.dtype)}`);
+}
+/** PyTorch's checkFloatingOrComplex(A, op, allow_low_precision_dtypes=false): no float16/bfloat16. */
+function checkNotLowPrecision(op: string, A: Tensor): void {
+  if (isHalf(A.dtype))
+    throw new DTypeError(`${op}: Low precision dtypes not supported. Got ${torchTypeName(A.dtype)}`);
 }
 function checkSquare(op: string, A: Tensor, name = 'A'): void {
   checkMatrix(op, A, name);
@@ -188,6 +202,7 @@ export function solve(A: Tensor, B: Tensor, left = true): Tensor {
 
 export function inv(A: Tensor): Tensor {
   checkSquare('linalg.inv', A);
+  checkNotLowPrecision('linalg.inv', A);
   return solveMat(A, eyeLike(rows(A), A, batchOf(A)), 'linalg.inv');
 }
 
@@ -225,6 +240,7 @@ const signDet = (Q: Tensor): Tensor =>
 /** (sign, log|det|); the gradient of log|det| is g · A^-T. */
 export function slogdet(A: Tensor): [Tensor, Tensor] {
   checkSquare('linalg.slogdet', A);
+  checkNotLowPrecision('linalg.slogdet', A);
   const n = rows(A);
   let sgn: Tensor;
   let logabs: Tensor;
@@ -245,6 +261,7 @@ export function slogdet(A: Tensor): [Tensor, Tensor] {
 /** torch.logdet: log det(A), NaN for a negative determinant. */
 export function logdet(A: Tensor): Tensor {
   checkSquare('logdet', A);
+  checkNotLowPrecision('logdet', A);
   const [s, l] = slogdet(A);
   return where(lt(s, 0), Number.NaN, where(eq(s, 0), Number.NEGATIVE_INFINITY, l));
 }
@@ -661,6 +678,10 @@ export function pinv(
   rtol: number | Tensor | null = null,
   hermitian = false,
 ): Tensor {
+  if (isHalf(A.dtype))
+    throw new DTypeError(
+      `linalg.pinv(${torchTypeName(A.dtype)}{[${A.shape.join(', ')}]}): expected a tensor with 2 or more dimensions of float, double, cfloat or cdouble types`,
+    );
   checkMatrix('linalg.pinv', A);
   const P = noGrad(() => {
     if (A.numel() === 0)
@@ -779,6 +800,8 @@ export function matrixNorm(
   if (dim.length !== 2)
     throw new RangeError(`linalg.matrix_norm: dim must be a 2-tuple. Got ${dim.join(' ')}`);
   const [d0, d1] = dim.map((d) => (d < 0 ? d + A.dim() : d));
+  // 1.13 refuses 16-bit inputs for the SVD-based orders only.
+  if (ord === 'nuc' || ord === 2 || ord === -2) checkNotLowPrecision('linalg.matrix_norm', A);
   if (ord === 'fro') return vectorNorm(A, 2, [d0, d1], keepdim);
   const back = (t: Tensor) => {
     // t has the two dims moved last and reduced away; restore keepdim positions.
@@ -891,6 +914,10 @@ export function vecdot(x: Tensor, y: Tensor, dim = -1): Tensor {
 }
 
 export function vander(x: Tensor, N: number | null = null): Tensor {
+  if (isHalf(x.dtype) || x.dtype === 'bool')
+    throw new DTypeError(
+      `linalg.vander supports floating point, complex, and integer tensors, but got ${torchTypeName(x.dtype)}`,
+    );
   if (x.dim() === 0) x = reshape(x, [1]);
   const n = N ?? x.shape[x.dim() - 1];
   if (n < 0) throw new RangeError('N must be non-negative.');

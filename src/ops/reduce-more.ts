@@ -7,7 +7,7 @@
  * mode / quantile / nanquantile by rank (an O(n^2) comparison per row), on every device.
  */
 import { floatOf } from '../tensor/dtype.js';
-import { ShapeError } from '../tensor/errors.js';
+import { DTypeError, ShapeError } from '../tensor/errors.js';
 import { logSoftmax, softmax } from './activation.js';
 import type { Tensor } from './core.js';
 import { normDim } from './core.js';
@@ -99,7 +99,8 @@ export function nansum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 }
 
 export function nanmean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  const count = sum(cast(logicalNot(isnan(x)), 'float32'), dim, { keepdim });
+  // An integer count: the quotient keeps x's dtype (a float32 count would promote 16-bit x).
+  const count = sum(cast(logicalNot(isnan(x)), 'int64'), dim, { keepdim });
   return div(nansum(x, dim, keepdim), count);
 }
 
@@ -314,6 +315,11 @@ export function quantile(
   ignoreNan: boolean,
 ): Tensor {
   const op = ignoreNan ? 'nanquantile' : 'quantile';
+  // PyTorch 1.13's checks (named quantile() for nanquantile too), on every device.
+  if (x.dtype !== 'float32' && x.dtype !== 'float64')
+    throw new DTypeError('quantile() input tensor must be either float or double dtype');
+  if (typeof q !== 'number' && q.dtype !== x.dtype)
+    throw new DTypeError('quantile() q tensor must be same dtype as the input tensor');
   const qs = typeof q === 'number' ? full([], q, { device: x.device }) : q;
   if (qs.dim() > 1) throw new ShapeError(`${op}(): q must be a scalar or 1D tensor`);
   if (typeof q === 'number' && (q < 0 || q > 1))
@@ -399,7 +405,7 @@ function fillMasked(x: Tensor, mask: Tensor | null, identity: number): Tensor {
   return mask === null ? x : where(mask, x, identity);
 }
 const count = (x: Tensor, mask: Tensor | null, dim: Dims, keepdim: boolean): Tensor =>
-  sum(cast(mask === null ? ne(x, Number.NaN) : expand(mask, x.shape), 'float32'), dim, { keepdim });
+  sum(cast(mask === null ? ne(x, Number.NaN) : expand(mask, x.shape), 'int64'), dim, { keepdim });
 
 type MaskedReduce = 'sum' | 'prod' | 'amax' | 'amin' | 'mean' | 'logsumexp';
 export function maskedReduce(
