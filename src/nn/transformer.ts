@@ -256,7 +256,11 @@ export class MultiheadAttention extends Module {
     let out: Tensor;
     let weights: Tensor | null = null;
     if (o.needWeights ?? true) {
-      [out, weights] = sdpaComposed(qh, kh, vh, { attnMask: m4, dropoutP: p });
+      // The bound F.softmax, as PyTorch's multi_head_attention_forward dispatches softmax:
+      // autocast's policy shows in the weights (float32 under the CUDA list).
+      [out, weights] = sdpaComposed(qh, kh, vh, { attnMask: m4, dropoutP: p }, undefined, (s) =>
+        F.softmax(s, -1),
+      );
       if (o.averageAttnWeights ?? true) weights = div(sum(weights, 1), H);
       if (!batched) weights = squeeze(weights, 0);
     } else out = scaledDotProductAttention(qh, kh, vh, { attnMask: m4, dropoutP: p });

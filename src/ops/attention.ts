@@ -30,7 +30,7 @@ import {
 } from './core.js';
 import { arange } from './creation.js';
 import { matmul } from './matmul.js';
-import { add, mul, sub } from './pointwise.js';
+import { add, cast, mul, sub } from './pointwise.js';
 import { sum } from './reduce.js';
 import { contiguous, expand, reshape, transpose } from './shape.js';
 
@@ -60,6 +60,10 @@ function check(op: string, q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null,
     if (!isFloat(t.dtype))
       throw new DTypeError(`${op}(): Expected ${n} to be a floating point tensor, but got ${t.dtype}`);
   }
+  if (k.dtype !== q.dtype || v.dtype !== q.dtype)
+    throw new DTypeError(
+      `${op}(): Expected query, key, and value to have the same dtype, but got query.dtype: ${q.dtype} key.dtype: ${k.dtype} and value.dtype: ${v.dtype} instead.`,
+    );
   const E_ = q.shape[q.dim() - 1];
   const L = q.shape[q.dim() - 2];
   const S = k.shape[k.dim() - 2];
@@ -104,7 +108,9 @@ export const additiveMask = (mask: Tensor, dtype: DType = 'float32'): Tensor =>
 
 /**
  * The composed definition: the oracle for the fused kernels, and the path for dropout and for
- * callers that want the attention weights. Returns [output, weights].
+ * callers that want the attention weights. Returns [output, weights]. `weightsOf` turns the
+ * scores into weights (softmax over the last dim; MultiheadAttention passes the bound F.softmax,
+ * so autocast's softmax policy applies as in PyTorch's multi_head_attention_forward).
  */
 export function sdpaComposed(
   q: Tensor,
@@ -112,6 +118,7 @@ export function sdpaComposed(
   v: Tensor,
   o: SdpaOptions = {},
   op = OP,
+  weightsOf: (scores: Tensor) => Tensor = (s) => softmax(s, -1),
 ): [Tensor, Tensor] {
   const mask = o.attnMask ?? null;
   const { L, S, E: e } = check(op, q, k, v, mask, o.isCausal ?? false);
@@ -119,10 +126,12 @@ export function sdpaComposed(
   let scores = matmul(mul(q, scale), transpose(k, -2, -1));
   if (o.isCausal) scores = add(scores, additiveMask(causalMask(L, S, q), scores.dtype));
   else if (mask) scores = add(scores, additiveMask(mask, scores.dtype));
-  let w = softmax(scores, -1);
+  let w = weightsOf(scores);
   const p = o.dropoutP ?? 0;
   if (p > 0) w = dropout(w, p, true, o.generator ?? defaultGenerator);
-  return [matmul(w, v), w];
+  // Weights of another dtype than v's come only from `weightsOf` under autocast (the CUDA list's
+  // float32 softmax): PyTorch's bmm then casts both operands to the region's dtype, v's.
+  return [matmul(w.dtype === v.dtype ? w : cast(w, v.dtype), v), w];
 }
 
 /** Largest head dim the fused kernels take (their per-row registers are sized by it). */

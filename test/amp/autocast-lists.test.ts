@@ -157,16 +157,6 @@ async function expectClose(got: T, want: number[], dtype: string, what: string) 
 }
 
 const VARIANTS: VariantName[] = ['f32', 'mixed', 'bf16'];
-/**
- * Where the op itself (not autocast) treats a mixed-dtype call differently from PyTorch 1.13's CPU
- * kernels; the other variants of these cases run.
- */
-const OP_LEVEL: Record<string, string> = {
-  'prelu mixed':
-    "PyTorch's CPU prelu keeps a bfloat16 input's dtype with a float32 weight (and refuses the reverse); torchts promotes",
-  'indexPut mixed':
-    "PyTorch's index_put refuses values of another dtype than the destination's; torchts casts them",
-};
 
 describe('autocast lists: CPU against PyTorch 1.13', () => {
   it('every case of the fixture is called here', () => {
@@ -197,7 +187,6 @@ describe('autocast lists: CPU against PyTorch 1.13', () => {
     it(`${c.name} (CPU list: ${c.cpuPolicy})`, async () => {
       for (const vn of VARIANTS) {
         const v = c[vn];
-        if (OP_LEVEL[`${c.name} ${vn}`]) continue;
         const xs = inputs(v, 'cpu', 'bfloat16');
         const run = () => torch.autocast({ deviceType: 'cpu', dtype: 'bfloat16' }, () => OPS[c.name](...xs));
         if (v.error) {
@@ -257,13 +246,19 @@ describe('autocast: nn.MultiheadAttention', () => {
     expect(weights!.dtype).toBe(fx.mha.weightsDtype);
     await expectClose(out, fx.mha.out, 'bfloat16', 'out');
     await expectClose(weights!, fx.mha.weights, 'bfloat16', 'weights');
+    for (const [name, prm] of m.namedParameters()) expect(prm.dtype, name).toBe('float32');
   });
   if (testDevices().includes('webgpu'))
     it('WebGPU: the CUDA list runs the projections in float16', async () => {
       const [m, q, kv] = mha('webgpu');
-      const [out] = torch.autocast('cuda', () => m(q, kv, kv));
+      const [out, weights] = torch.autocast('cuda', () => m(q, kv, kv));
       expect(out.dtype).toBe('float16');
       await expectClose(out, fx.mha.out, 'bfloat16', 'out'); // float16 is closer than bfloat16
+      // CUDA's list runs softmax in float32 (its fp32 policy), so PyTorch's weights are float32.
+      expect(weights!.dtype).toBe('float32');
+      await expectClose(weights!, fx.mha.weights, 'bfloat16', 'weights');
+      // Autocast casts arguments, never the parameters themselves.
+      for (const [name, prm] of m.namedParameters()) expect(prm.dtype, name).toBe('float32');
     });
 });
 
@@ -283,18 +278,6 @@ function castFor(policy: string, xs: T[], low: DType): T[] {
   return to ? xs.map((x) => (isFloat(x.dtype) ? x.to(to) : x)) : xs;
 }
 
-/**
- * Where a torchts op's own dtype rule for 16-bit or mixed inputs differs from PyTorch's (not
- * autocast's doing): WebGPU still checks that autocast gives what the manual casts give.
- */
-const OP_LEVEL_GPU: Record<string, string> = {
-  avgPool3d: 'float16 in, float32 out (PyTorch keeps float16)',
-  quantile: 'float16 in, float32 out (PyTorch refuses a 16-bit input)',
-  inverse: 'float16 in, float32 out (PyTorch refuses low-precision dtypes)',
-  linalgInv: 'float16 in, float32 out (PyTorch refuses low-precision dtypes)',
-  'indexCopy mixed': 'casts the source to the destination dtype (PyTorch refuses the mix)',
-};
-
 describe('autocast lists: WebGPU follows the CUDA lists', () => {
   if (!testDevices().includes('webgpu')) {
     it.skip('needs a WebGPU adapter', () => {});
@@ -310,13 +293,12 @@ describe('autocast lists: WebGPU follows the CUDA lists', () => {
           expect(run).toThrow(/unsafe to autocast/);
           continue;
         }
-        const opLevel = c.cudaPolicy === 'none' && (OP_LEVEL_GPU[c.name] ?? OP_LEVEL_GPU[`${c.name} ${vn}`]);
-        if (v.cudaDtype === 'error' && !opLevel) {
+        if (v.cudaDtype === 'error') {
           expect(run, `${vn}: PyTorch refuses it`).toThrow();
           continue;
         }
         const y = run();
-        if (!opLevel) expect(y.dtype, `${vn} dtype`).toBe(v.cudaDtype);
+        expect(y.dtype, `${vn} dtype`).toBe(v.cudaDtype);
         // The list's casts, done by hand outside the region, give the same tensor.
         const want = OPS[c.name](...castFor(c.cudaPolicy, xs, 'float16'));
         expect(y.dtype, `${vn} dtype as the manual casts`).toBe(want.dtype);
