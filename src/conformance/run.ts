@@ -5,6 +5,7 @@
  */
 import * as torch from '../index.js';
 import type { Device } from '../tensor/device.js';
+import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { compareTensor, type Mismatch } from './compare.js';
 import { alignGauge } from './gauge.js';
@@ -66,6 +67,35 @@ const zerosOf = (c: CaseTensor) => ({
 const HOST_ARGUMENTS: ReadonlySet<string> = new Set(['torch.tensor_split', 'Tensor.tensor_split']);
 const cpuDevice = torch.device('cpu');
 
+/**
+ * Builds a case's inputs on `device` and calls its op. Inputs and outputs are pushed onto `owned`
+ * as they are made (the caller disposes them, also when this throws). `floatDType` gives the
+ * case's float32 inputs another dtype (the 16-bit sweep), without requires_grad.
+ */
+export async function callCase(
+  c: OpCase,
+  device: Device,
+  owned: Tensor[],
+  floatDType?: DType,
+): Promise<{ inputs: Tensor[]; outs: Tensor[] }> {
+  const inputs = c.inputs.map((t, i) =>
+    makeInput(
+      floatDType && t.dtype === 'float32' ? { ...t, dtype: floatDType, requires_grad: false } : t,
+      i > 0 && HOST_ARGUMENTS.has(c.op) ? cpuDevice : device,
+    ),
+  );
+  owned.push(...inputs);
+  const byKeyword = new Set<number>();
+  for (const v of Object.values(c.kwargs)) referenced(v, byKeyword);
+  const positional = inputs.filter((_, i) => !byKeyword.has(i));
+  const kwargs: Args = {};
+  for (const [k, v] of Object.entries(c.kwargs)) kwargs[k] = resolve(v, inputs);
+  const args = c.args.map((v) => resolve(v, inputs));
+  const outs = await callOpOn(device, c.op, positional, args, kwargs);
+  owned.push(...outs);
+  return { inputs, outs };
+}
+
 /** Runs one case on one device; never throws (an exception is the case's failure). */
 export async function runCase(c: OpCase, device: Device): Promise<CaseResult> {
   const result = (passed: boolean, error: string | null, worst: number, worstAbs: number): CaseResult => ({
@@ -79,19 +109,7 @@ export async function runCase(c: OpCase, device: Device): Promise<CaseResult> {
   });
   const owned: Tensor[] = [];
   try {
-    const inputs = c.inputs.map((t, i) =>
-      makeInput(t, i > 0 && HOST_ARGUMENTS.has(c.op) ? cpuDevice : device),
-    );
-    owned.push(...inputs);
-    const byKeyword = new Set<number>();
-    for (const v of Object.values(c.kwargs)) referenced(v, byKeyword);
-    const positional = inputs.filter((_, i) => !byKeyword.has(i));
-    const kwargs: Args = {};
-    for (const [k, v] of Object.entries(c.kwargs)) kwargs[k] = resolve(v, inputs);
-    const args = c.args.map((v) => resolve(v, inputs));
-
-    const outs = await callOpOn(device, c.op, positional, args, kwargs);
-    owned.push(...outs);
+    const { inputs, outs } = await callCase(c, device, owned);
     if (outs.length !== c.outputs.length)
       return result(
         false,

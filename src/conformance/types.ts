@@ -3,12 +3,15 @@
  * numbers for one op call, its gradients, and the tolerances to hold them to.
  */
 
+import type { DType } from '../tensor/dtype.js';
+
 /** A float is a JSON number or one of the strings PyTorch's writer uses for non-finite values. */
 export type JsonNumber = number | 'nan' | 'inf' | '-inf';
 
 export interface CaseTensor {
   shape: number[];
-  dtype: 'float32' | 'float64' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
+  /** Any torchts dtype (the vendored files hold float32/float64/int64/bool; the 16-bit sweep casts). */
+  dtype: DType;
   data: JsonNumber[];
   requires_grad?: boolean;
   noncontiguous?: boolean;
