@@ -102,12 +102,16 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
       );
     w = reshape(weight, [weight.numel(), ...Array(x.dim() - 2).fill(1)]);
   }
-  if (weight.dtype === x.dtype) return where(gt(x, 0), x, mul(w, x));
-  // PyTorch 1.13's CPU kernels: a bfloat16 input takes a float32 weight (computed in float32,
-  // rounded once to bfloat16); any other mix is refused.
-  if (x.dtype !== 'bfloat16' || weight.dtype !== 'float32')
-    throw new DTypeError(`Found dtype ${torchTypeName(weight.dtype)} but expected ${torchTypeName(x.dtype)}`);
-  return cast(where(gt(x, 0), x, mul(w, x)), x.dtype);
+  if (weight.dtype !== x.dtype) {
+    // PyTorch 1.13's CPU kernels: a bfloat16 input takes a float32 weight, rounded to bfloat16
+    // first (its kernel converts the weight); any other mix is refused.
+    if (x.dtype !== 'bfloat16' || weight.dtype !== 'float32')
+      throw new DTypeError(
+        `Found dtype ${torchTypeName(weight.dtype)} but expected ${torchTypeName(x.dtype)}`,
+      );
+    w = cast(w, x.dtype);
+  }
+  return where(gt(x, 0), x, mul(w, x));
 }
 
 // ---- distances ----
