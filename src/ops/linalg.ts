@@ -965,6 +965,11 @@ export function lstsq(
   driver: string | null = null,
 ): [Tensor, Tensor, Tensor, Tensor] {
   checkMatrix('torch.linalg.lstsq', A);
+  // 1.13's LAPACK path (its only one on the CPU): float and double only.
+  if (isHalf(A.dtype) || isHalf(B.dtype))
+    throw new DTypeError(
+      "torch.linalg.lstsq: This function doesn't handle types other than float and double",
+    );
   const vector = B.dim() === A.dim() - 1;
   const Bm = vector ? unsqueeze(B, -1) : B;
   if (rows(Bm) !== rows(A))

@@ -174,14 +174,15 @@ export function multilabelMarginLoss(x: Tensor, target: Tensor, reduction: Reduc
   const valid = eq(cumsum(cast(eq(t, -1), 'int32'), 1), 0); // [N, K]: before the first -1
   const tc = clamp(t, { min: 0 });
   const cls = arange(0, C, 1, { device: x.device, dtype: 'int32' });
+  // 0/1 masks in x's dtype (exact in any float dtype; float32 masks promoted a 16-bit x).
   const hitK = mul(
-    cast(eq(unsqueeze(tc, 2), reshape(cls, [1, 1, C])), 'float32'),
-    unsqueeze(cast(valid, 'float32'), 2),
+    cast(eq(unsqueeze(tc, 2), reshape(cls, [1, 1, C])), x.dtype),
+    unsqueeze(cast(valid, x.dtype), 2),
   );
   const isTarget = clamp(sum(hitK, 1), { max: 1 }); // [N, C]
   const xj = gather(x2, 1, tc); // [N, K]
   const hinge = relu(add(sub(1, unsqueeze(xj, 2)), unsqueeze(x2, 1))); // [N, K, C]
-  const w = mul(unsqueeze(cast(valid, 'float32'), 2), unsqueeze(sub(1, isTarget), 1));
+  const w = mul(unsqueeze(cast(valid, x.dtype), 2), unsqueeze(sub(1, isTarget), 1));
   let l = div(sum(mul(hinge, w), [1, 2]), C);
   if (one) l = reshape(l, []);
   return reduce(l, reduction);
