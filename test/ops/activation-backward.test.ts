@@ -57,4 +57,14 @@ for (const device of testDevices())
       );
       expect(err).toBeLessThanOrEqual(2 ** -22);
     });
+    it('a retained graph runs its backward twice (the kept Phi outlives the first)', async () => {
+      const x = torch.linspace(-4, 4, 33).to(device).requiresGrad_(true);
+      const y = F.gelu(x);
+      y.sum().backward({ retainGraph: true });
+      const once = await values(x.grad!);
+      y.sum().backward();
+      const twice = await values(x.grad!);
+      for (let i = 0; i < twice.length; i++) expect(twice[i]).toBeCloseTo(2 * once[i], 6);
+      expect(() => y.sum().backward()).toThrow(/second time/);
+    });
   });
