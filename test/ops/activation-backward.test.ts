@@ -41,3 +41,30 @@ for (const device of testDevices())
         expect(av.some((v) => v !== 0)).toBe(true);
       });
   });
+
+// --- perfgpt3 ---
+for (const device of testDevices())
+  describe(`gelu with a graph (on the CPU Phi is kept for the backward) on ${device}`, () => {
+    it('its forward equals the one-kernel forward without a graph', async () => {
+      const x0 = torch
+        .linspace(-9, 9, 1001)
+        .mul(torch.linspace(0.5, 3, 1001))
+        .to(device);
+      const withGraph = await values(F.gelu(x0.detach().requiresGrad_(true)));
+      const noGraph = await values(torch.noGrad(() => F.gelu(x0)));
+      const err = Math.max(
+        ...withGraph.map((v, i) => Math.abs(v - noGraph[i]) / (1e-30 + Math.abs(noGraph[i]))),
+      );
+      expect(err).toBeLessThanOrEqual(2 ** -22);
+    });
+    it('a retained graph runs its backward twice (the kept Phi outlives the first)', async () => {
+      const x = torch.linspace(-4, 4, 33).to(device).requiresGrad_(true);
+      const y = F.gelu(x);
+      y.sum().backward({ retainGraph: true });
+      const once = await values(x.grad!);
+      y.sum().backward();
+      const twice = await values(x.grad!);
+      for (let i = 0; i < twice.length; i++) expect(twice[i]).toBeCloseTo(2 * once[i], 6);
+      expect(() => y.sum().backward()).toThrow(/second time/);
+    });
+  });

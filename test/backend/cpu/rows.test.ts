@@ -83,6 +83,45 @@ describe('cpu fused layerNorm', () => {
     const c = grads(false);
     for (let i = 0; i < f.length; i++) close(f[i], c[i], 1e-4, `grad ${i}`);
   });
+  // --- perfgpt3 ---
+  it('the wasm SIMD rows (D % 4 = 0, weight and bias) = the JS rows: values, dx, dw, db', () => {
+    const run = (wasm: boolean, shape: number[], wGrad: boolean) => {
+      setWasmKernels(wasm);
+      try {
+        torch.manualSeed(5);
+        const D = shape[shape.length - 1];
+        const x = torch.randn(shape).mul(4).add(-7).requiresGrad_(); // mean far from 0
+        const w = torch.randn([D]).requiresGrad_(wGrad);
+        const b = torch.randn([D]).requiresGrad_(wGrad);
+        const r = torch.randn(shape);
+        const y = F.layerNorm(x, [D], { weight: w, bias: b, eps: 1e-5 });
+        y.mul(r).sum().backward();
+        return [y, x.grad!, w.grad, b.grad].map((t) =>
+          t ? Array.from(t.toArraySync() as Float32Array) : null,
+        );
+      } finally {
+        setWasmKernels(true);
+      }
+    };
+    for (const [shape, wGrad] of [
+      [[512, 64], true],
+      [[3, 5, 8], true],
+      [[2, 4], false],
+      [[1, 260], true],
+    ] as [number[], boolean][]) {
+      const got = run(true, shape, wGrad);
+      const want = run(false, shape, wGrad);
+      for (let k = 0; k < 4; k++) {
+        if (!want[k]) {
+          expect(got[k], `${shape} ${k}`).toBeNull();
+          continue;
+        }
+        const scale = Math.max(1, ...want[k]!.map(Math.abs));
+        const worst = Math.max(...want[k]!.map((v, i) => Math.abs(v - got[k]![i])));
+        expect(worst / scale, `[${shape}] output ${k}`).toBeLessThan(2e-6);
+      }
+    }
+  });
 });
 
 describe('cpu reduced cross-entropy', () => {

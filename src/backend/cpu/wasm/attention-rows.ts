@@ -2,7 +2,9 @@
  * The softmax rows of the CPU attention's small-head path (cpu/attention.ts), in wasm SIMD:
  * rows of S scores (S a multiple of 4), for `cnt` heads of L query rows each, causal or not
  * (no additive mask: masked heads stay in the JS rows). Keys past a causal row's last are
- * masked by comparing a lane index vector with the row index, so whole rows run as vectors.
+ * masked by comparing a lane index vector with the row index, so whole rows run as vectors; a
+ * causal row's vectors past the one holding its last key are only zero-filled (row i computes
+ * ceil((i + 1) / 4) vectors, not S / 4: about half the exps of a square causal head).
  *
  * softmaxFwd(sc, cnt, L, S, causal, scale, stats): each row x = s * scale (masked: -inf),
  *   p = exp(x - max) / sum, in place; writes (max, sum) per row at stats (f32 pairs) for the
@@ -43,6 +45,8 @@ function rowsFn(fwd: boolean): Fn {
   const q = f.local(i32);
   const dq = f.local(i32);
   const end = f.local(i32);
+  const cend = f.local(i32); // end of the vectors that hold a key the row attends
+  const n = f.local(i32);
   const iV = f.local(v128);
   const jv = f.local(v128);
   const x = f.local(v128);
@@ -71,13 +75,33 @@ function rowsFn(fwd: boolean): Fn {
     body();
     f.get(jv).f32x4Const(4).f32x4Add().set(jv);
     if (!fwd) f.get(dq).i32Const(16).i32Add().set(dq);
-    f.get(q).i32Const(16).i32Add().tee(q).get(end).i32Ne().brIf(0);
+    f.get(q).i32Const(16).i32Add().tee(q).get(cend).i32Ne().brIf(0);
+    f.end();
+  };
+  /** Zeros from q (and dq) to the row's end: the keys past a causal row's last vector. */
+  const zeroTail = () => {
+    f.block();
+    f.loop();
+    f.get(q).get(end).i32Ne().i32Eqz().brIf(1);
+    f.get(q).v128Zero().v128Store();
+    if (!fwd) f.get(dq).v128Zero().v128Store().get(dq).i32Const(16).i32Add().set(dq);
+    f.get(q).i32Const(16).i32Add().set(q);
+    f.br(0);
+    f.end();
     f.end();
   };
   f.loop(); // heads
   f.get(causal).if_().f32x4Const(0).set(iV).else_().f32x4Const(1e30).set(iV).end();
   f.get(L).set(i);
   f.loop(); // rows
+  f.get(p).get(S).i32Const(4).i32Mul().i32Add().set(end);
+  // causal: the row (index L - i) attends keys 0..L - i, i.e. min(S, (L - i + 4) & ~3) floats
+  f.get(S).set(n);
+  f.get(causal).if_();
+  f.get(L).get(i).i32Sub().i32Const(4).i32Add().i32Const(-4).i32And().set(end);
+  f.get(end).get(S).i32LtU().if_().get(end).set(n).end();
+  f.end();
+  f.get(p).get(n).i32Const(4).i32Mul().i32Add().set(cend);
   f.get(p).get(S).i32Const(4).i32Mul().i32Add().set(end);
   if (fwd) {
     f.get(ninf).set(acc);
@@ -104,6 +128,7 @@ function rowsFn(fwd: boolean): Fn {
     rowLoop(() => {
       f.get(q).get(q).v128Load().get(acc).f32x4Mul().v128Store();
     });
+    zeroTail();
   } else {
     f.get(lse).v128Load32Splat().set(lv);
     f.get(delta).v128Load32Splat().set(dv);
@@ -118,6 +143,7 @@ function rowsFn(fwd: boolean): Fn {
       f.get(m).v('v128.bitselect').set(acc);
       f.get(dq).get(acc).v128Store();
     });
+    zeroTail();
     f.get(lse).i32Const(4).i32Add().set(lse);
     f.get(delta).i32Const(4).i32Add().set(delta);
     f.get(ds).get(S).i32Const(4).i32Mul().i32Add().set(ds);
