@@ -218,6 +218,10 @@ const f16 = (_: number, d: DType): boolean => nativeHalf(d);
 const HALF_NATIVE: HalfNative = {
   matmul: (i, d) => i < 2 || nativeHalf(d),
   linearGrads: (i, d) => i < 2 || nativeHalf(d),
+  reduce: f16,
+  // the mask stays float32 (an additive bias; PyTorch's is the query's dtype or bool)
+  attention: (i, d) => i !== 3 && nativeHalf(d),
+  attentionBackward: (i, d) => i !== 3 && nativeHalf(d),
 };
 
 const backend: Backend = installHalf(

@@ -22,11 +22,9 @@ import {
   coalesce,
   exTypeOf,
   halfHelpers,
-  ldF,
   linearId,
   loadAs,
   loadHalf,
-  nativeHalf,
   packedHalf,
   storageDecl,
   storeAs,
@@ -89,7 +87,6 @@ export function elementwise(e: Ex, inputs: readonly View[], out: View): void {
     const half16 = packedHalf(out.dtype);
     const reads = inputs.map((v, k) => {
       const s = slotOf[k];
-      if (nativeHalf(v.dtype)) return ldF(v.dtype, `b${s}`, `p${k + 1}`);
       if (!packedHalf(v.dtype)) return loadAs(v.dtype, `b${s}[p${k + 1}]`);
       const word = (w: string) => (s === 0 && half16 ? `atomicLoad(&b0[${w}])` : `b${s}[${w}]`);
       return loadHalf(v.dtype, word, `u32(p${k + 1})`);
@@ -129,7 +126,7 @@ fn ev(${params}) -> f32 { return ${body}; }
   ${linearId(WG)}
   if (i >= ${uw(0)}) { return; }
   ${index}
-  ${half16 ? `st16(u32(p0), ${enc}(${body}));` : nativeHalf(out.dtype) ? `b0[p0] = st_f16(${body});` : `b0[p0] = ${storeAs(out.dtype, body)};`}
+  ${half16 ? `st16(u32(p0), ${enc}(${body}));` : `b0[p0] = ${storeAs(out.dtype, body)};`}
 }`;
   });
   if (types) constTypes.set(pipe, types);

@@ -21,13 +21,6 @@ export const packedHalf = (d: DType): boolean => isHalf(d) && !nativeHalf(d);
 export const elemType = (d: DType): 'f32' | 'f16' | 'i32' | 'u32' =>
   nativeHalf(d) ? 'f16' : isHalf(d) ? 'u32' : isFloat(d) ? 'f32' : d === 'bool' ? 'u32' : 'i32';
 
-/** WGSL reading element `i` of a float32 or native float16 binding as f32 (f16 -> f32 is exact). */
-export const ldF = (dtype: DType, name: string, i: string): string =>
-  nativeHalf(dtype) ? `f32(${name}[${i}])` : `${name}[${i}]`;
-/** WGSL statement storing f32 `v` as element `i` of a float32 or native float16 binding. */
-export const stF = (dtype: DType, name: string, i: string, v: string): string =>
-  `${name}[${i}] = ${nativeHalf(dtype) ? `st_f16(${v})` : v};`;
-
 /**
  * Uniform block as vec4<u32> words (uniform arrays need a 16-byte stride); word i is
  * `P[i/4].xyzw[i%4]`, resolved at generation time so the shader sees a constant access.
@@ -54,20 +47,22 @@ export const storageDecl = (
   return `@group(0) @binding(${binding}) var<storage, read_write> ${name}: array<${t}>;`;
 };
 
-/** A loaded element as the expression type of its dtype. */
+/** A loaded element as the expression type of its dtype (native float16: f32, exact). */
 export const loadAs = (dtype: DType, access: string): string =>
-  dtype === 'bool' ? `(${access} != 0u)` : access;
+  dtype === 'bool' ? `(${access} != 0u)` : nativeHalf(dtype) ? `f32(${access})` : access;
 /** A value of ExType `t` (already converted to the out dtype's ExType) as a storage element. */
 export const storeAs = (dtype: DType, v: string): string =>
-  dtype === 'bool'
-    ? `select(0u, 1u, ${v})`
-    : dtype === 'uint8'
-      ? `(${v} & 255)`
-      : dtype === 'int8'
-        ? `((${v} << 24u) >> 24u)`
-        : dtype === 'int16'
-          ? `((${v} << 16u) >> 16u)`
-          : v; // float16/bfloat16: st_f16 (native) or packed words (elementwise's st16)
+  nativeHalf(dtype)
+    ? `st_f16(${v})`
+    : dtype === 'bool'
+      ? `select(0u, 1u, ${v})`
+      : dtype === 'uint8'
+        ? `(${v} & 255)`
+        : dtype === 'int8'
+          ? `((${v} << 24u) >> 24u)`
+          : dtype === 'int16'
+            ? `((${v} << 16u) >> 16u)`
+            : v; // packed float16/bfloat16 words are stored by elementwise alone (its st16)
 
 /**
  * float16/bfloat16 storage: 16-bit words packed two to a u32 (element i in word i >> 1, bits
