@@ -13,22 +13,39 @@ import { webgpuAvailable } from '../helpers/devices.js';
 
 const hasF16 = () => !!adapterInfo()?.features.includes('shader-f16');
 const bits = (a: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(a).buffer));
-const PATHS = [true, false] as const;
+type Results = ArrayLike<number>[];
 
 /** `f` run on WebGPU on the native path, then on the packed path (each result read to floats). */
-async function onBothPaths(f: () => Promise<ArrayLike<number>[]>): Promise<ArrayLike<number>[][]> {
-  const out: ArrayLike<number>[][] = [];
+async function onBothPaths(f: () => Promise<Results>): Promise<[Results, Results]> {
   const was = setHalfNative(true);
+  const on = async (native: boolean) => {
+    setHalfNative(native);
+    expect(halfNative()).toBe(native && hasF16());
+    return f();
+  };
   try {
-    for (const native of PATHS) {
-      setHalfNative(native);
-      expect(halfNative()).toBe(native && hasF16());
-      out.push(await f());
-    }
+    return [await on(true), await on(false)];
   } finally {
     setHalfNative(was);
   }
-  return out;
+}
+
+/**
+ * The native path's results `n` bit-equal to the packed path's `p`, and within `rel`·|c| + `abs`
+ * of the CPU's `c` (float32 accumulation in another order, one float16 rounding).
+ */
+function agree(
+  c: ArrayLike<number>[],
+  n: ArrayLike<number>[],
+  p: ArrayLike<number>[],
+  rel: number,
+  abs: number,
+) {
+  for (let k = 0; k < c.length; k++) {
+    expect(bits(n[k])).toEqual(bits(p[k]));
+    for (let i = 0; i < c[k].length; i++)
+      expect(Math.abs(n[k][i] - c[k][i])).toBeLessThanOrEqual(Math.abs(c[k][i]) * rel + abs);
+  }
 }
 
 /** Deterministic values in [-s, s]. */
@@ -130,12 +147,7 @@ describe.runIf(webgpuAvailable())('webgpu float16: native f16 and packed-word pa
       setMatmulVariant(variant);
       const c = await run('cpu', variant === 'register');
       const [n, p] = await onBothPaths(() => run('webgpu', variant === 'register'));
-      for (let k = 0; k < c.length; k++) {
-        expect(bits(n[k])).toEqual(bits(p[k]));
-        // float32 accumulation in another order than the CPU's, one float16 rounding: within 2 ulp
-        for (let i = 0; i < c[k].length; i++)
-          expect(Math.abs(n[k][i] - c[k][i])).toBeLessThanOrEqual(Math.abs(c[k][i]) * 2 ** -9 + 2 ** -14);
-      }
+      agree(c, n, p, 2 ** -9, 2 ** -14); // within 2 ulp
     }
   }, 120_000);
 
@@ -159,12 +171,7 @@ describe.runIf(webgpuAvailable())('webgpu float16: native f16 and packed-word pa
       ];
     };
     const c = await run('cpu');
-    const [n, p] = await onBothPaths(() => run('webgpu'));
-    for (let k = 0; k < c.length; k++) {
-      expect(bits(n[k])).toEqual(bits(p[k]));
-      for (let i = 0; i < c[k].length; i++)
-        expect(Math.abs(n[k][i] - c[k][i])).toBeLessThanOrEqual(Math.abs(c[k][i]) * 2 ** -9 + 2 ** -13);
-    }
+    agree(c, ...(await onBothPaths(() => run('webgpu'))), 2 ** -9, 2 ** -13);
   }, 120_000);
 
   it('fused attention forward and backward read and write float16 themselves', async () => {
@@ -185,12 +192,7 @@ describe.runIf(webgpuAvailable())('webgpu float16: native f16 and packed-word pa
     };
     for (const causal of [false, true]) {
       const c = await run('cpu', causal);
-      const [n, p] = await onBothPaths(() => run('webgpu', causal));
-      for (let k = 0; k < c.length; k++) {
-        expect(bits(n[k])).toEqual(bits(p[k]));
-        for (let i = 0; i < c[k].length; i++)
-          expect(Math.abs(n[k][i] - c[k][i])).toBeLessThanOrEqual(Math.abs(c[k][i]) * 2 ** -7 + 2 ** -10);
-      }
+      agree(c, ...(await onBothPaths(() => run('webgpu', causal))), 2 ** -7, 2 ** -10);
     }
   }, 120_000);
 });
