@@ -174,6 +174,35 @@ describe.runIf(webgpuAvailable())('webgpu float16: native f16 and packed-word pa
     agree(c, ...(await onBothPaths(() => run('webgpu'))), 2 ** -9, 2 ** -13);
   }, 120_000);
 
+  it('gather, index_select and embedding copy float16 themselves (strided, odd offsets)', async () => {
+    const run = async (device: 'cpu' | 'webgpu') => {
+      const all = new Uint16Array(65536).map((_, i) => i);
+      const w = torch.tensor(Array.from(decodeHalf('float16', all)), { dtype: 'float16', device }); // NaN, inf, subnormals
+      const w2 = w.narrow(0, 1, 63 * 1040).reshape([63, 1040]);
+      const ix = torch.tensor([5, 0, 62, 3, 3, 17], { dtype: 'int64', device });
+      const g = torch
+        .tensor(values(63 * 7, 3, 1), { device })
+        .mul(3)
+        .floor()
+        .add(3)
+        .to('int64')
+        .reshape([63, 7])
+        .clamp(0, 63);
+      return [
+        await w2.indexSelect(0, ix).toArray(),
+        await w2.t().indexSelect(1, ix).toArray(),
+        await torch.nn.functional.embedding(ix.reshape([2, 3]), w2.narrow(1, 1, 33)).toArray(),
+        await w2.narrow(1, 7, 7).gather(1, g.clamp(0, 6)).toArray(),
+      ];
+    };
+    const c = await run('cpu');
+    const [n, p] = await onBothPaths(() => run('webgpu'));
+    for (let k = 0; k < c.length; k++) {
+      expect(bits(n[k])).toEqual(bits(p[k]));
+      expect(bits(n[k])).toEqual(bits(c[k]));
+    }
+  }, 120_000);
+
   it('fused attention forward and backward read and write float16 themselves', async () => {
     const run = async (device: 'cpu' | 'webgpu', causal: boolean) => {
       const t = (n: number, seed: number, shape: number[]) =>

@@ -219,6 +219,7 @@ const HALF_NATIVE: HalfNative = {
   matmul: (i, d) => i < 2 || nativeHalf(d),
   linearGrads: (i, d) => i < 2 || nativeHalf(d),
   reduce: f16,
+  gather: f16,
   // the mask stays float32 (an additive bias; PyTorch's is the query's dtype or bool)
   attention: (i, d) => i !== 3 && nativeHalf(d),
   attentionBackward: (i, d) => i !== 3 && nativeHalf(d),
