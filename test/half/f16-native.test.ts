@@ -203,6 +203,34 @@ describe.runIf(webgpuAvailable())('webgpu float16: native f16 and packed-word pa
     }
   }, 120_000);
 
+  it('layer norm forward and backward (composed for float16: elementwise and reductions) agree on both paths', async () => {
+    const run = async (device: 'cpu' | 'webgpu') => {
+      const x = torch
+        .tensor(values(5 * 7 * 37 + 1, 11), { dtype: 'float16', device })
+        .narrow(0, 1, 5 * 7 * 37)
+        .reshape([5, 7, 37])
+        .detach()
+        .requiresGrad_();
+      const ln = new torch.nn.LayerNorm(37).to(device).half();
+      const ln2 = new torch.nn.LayerNorm(37, { elementwiseAffine: false }).to(device).half();
+      torch.manualSeed(3);
+      for (const p of ln.parameters()) torch.nn.init.uniform_(p, -1, 2);
+      const y = ln.forward(x);
+      const y2 = ln2.forward(x);
+      y.mul(y).add(y2.mul(x)).sum().backward();
+      const [w, b] = ln.parameters();
+      return [
+        await y.toArray(),
+        await y2.toArray(),
+        await x.grad!.toArray(),
+        await w.grad!.toArray(),
+        await b.grad!.toArray(),
+      ];
+    };
+    const c = await run('cpu');
+    agree(c, ...(await onBothPaths(() => run('webgpu'))), 2 ** -8, 2 ** -9);
+  }, 120_000);
+
   it('fused attention forward and backward read and write float16 themselves', async () => {
     const run = async (device: 'cpu' | 'webgpu', causal: boolean) => {
       const t = (n: number, seed: number, shape: number[]) =>
