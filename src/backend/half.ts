@@ -6,7 +6,7 @@
  * not wrapped, and neither are the host transfers (`write`, `read`, which convert bits). The
  * other primitives and routines (reduction, GEMM, gather, sort, linalg, fused routines, ...) are
  * float32 kernels, but for the 16-bit views the backend's table (`HalfNative`) says they handle
- * themselves (WebGPU with shader-f16: float16 in matmul, reduce, attention; the packed 16-bit a
+ * themselves (WebGPU with shader-f16: float16 in matmul, reduce, gather, attention; the packed 16-bit a
  * and b of its matmul): `installHalf` wraps each one so that any other float16/bfloat16 view gets a
  * float32 contiguous temporary in its place (one elementwise widening; the same view object
  * shares one temporary), runs as float32 (wasm SIMD, GEMM engines, WGSL kernels accumulate in
