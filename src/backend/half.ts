@@ -3,9 +3,11 @@
  *
  * A 16-bit float tensor's storage holds 16-bit words (2 bytes an element). `elementwise` reads
  * and writes them natively (decode on load, compute in float32, round once on store), so it is
- * not wrapped, and neither are the host transfers (`write`, `read`, which convert bits). Every
- * other primitive and routine (reduction, GEMM, gather, sort, linalg, fused routines, ...) stays
- * float32-only: `installHalf` wraps each one so that a call with a float16/bfloat16 view gets a
+ * not wrapped, and neither are the host transfers (`write`, `read`, which convert bits). The
+ * other primitives and routines (reduction, GEMM, gather, sort, linalg, fused routines, ...) are
+ * float32 kernels, but for the 16-bit views the backend's table (`HalfNative`) says they handle
+ * themselves (WebGPU with shader-f16: float16 in matmul, reduce, gather, attention; the packed 16-bit a
+ * and b of its matmul): `installHalf` wraps each one so that any other float16/bfloat16 view gets a
  * float32 contiguous temporary in its place (one elementwise widening; the same view object
  * shares one temporary), runs as float32 (wasm SIMD, GEMM engines, WGSL kernels accumulate in
  * float32), then each written temporary is narrowed back into its 16-bit view (elementwise,
@@ -13,7 +15,7 @@
  * accumulate in float32 and round once, as PyTorch's. Calls without a 16-bit view go straight
  * through (one dtype test per view argument).
  */
-import { isHalf } from '../tensor/dtype.js';
+import { type DType, isHalf } from '../tensor/dtype.js';
 import { type Backend, contiguousStrides, numelOf, type Storage, type View } from './backend.js';
 import type { Ex } from './expr.js';
 
@@ -57,10 +59,17 @@ interface Temps {
   readonly written: View[];
 }
 
-/** `a` with every 16-bit view replaced by its float32 temporary (widened unless `fill` is false). */
-function widen(a: unknown, t: Temps, write: boolean, fill: boolean): unknown {
+/**
+ * Which 16-bit views a backend's kernels take as they are, per primitive or routine: `(i, dtype)`
+ * says whether argument `i` (a view, or views inside an array or options object) of that 16-bit
+ * dtype is read or written natively. ONE table per backend, given to `installHalf`.
+ */
+export type HalfNative = Readonly<Record<string, (i: number, dtype: DType) => boolean>>;
+
+/** `a` with every 16-bit view not `kept` replaced by its float32 temporary (widened unless `fill` is false). */
+function widen(a: unknown, t: Temps, write: boolean, fill: boolean, kept: (d: DType) => boolean): unknown {
   if (isView(a)) {
-    if (!isHalf(a.dtype)) return a;
+    if (!isHalf(a.dtype) || kept(a.dtype)) return a;
     let w = t.of.get(a);
     if (!w) {
       const storage = t.be.alloc(numelOf(a.shape), 'float32');
@@ -75,7 +84,7 @@ function widen(a: unknown, t: Temps, write: boolean, fill: boolean): unknown {
   if (Array.isArray(a)) {
     let changed = false;
     const r = a.map((x) => {
-      const y = widen(x, t, write, fill);
+      const y = widen(x, t, write, fill, kept);
       changed ||= y !== x;
       return y;
     });
@@ -85,7 +94,7 @@ function widen(a: unknown, t: Temps, write: boolean, fill: boolean): unknown {
     // An options object holding views (matmul's { bias }).
     let r: Record<string, unknown> | null = null;
     for (const [k, v] of Object.entries(a)) {
-      const y = widen(v, t, write, fill);
+      const y = widen(v, t, write, fill, kept);
       if (y !== v) (r ??= { ...(a as Record<string, unknown>) })[k] = y;
     }
     return r ?? a;
@@ -111,7 +120,7 @@ function wrap<F extends (...args: never[]) => unknown>(
   f: F,
   writes?: readonly number[],
   readWrite: readonly number[] = [],
-  native: readonly number[] = [],
+  native?: (i: number, dtype: DType) => boolean,
 ): F {
   return function (this: unknown, ...args: unknown[]) {
     let any = false;
@@ -123,7 +132,7 @@ function wrap<F extends (...args: never[]) => unknown>(
       const order = args.map((_, i) => i).sort((i, j) => Number(isOut(i)) - Number(isOut(j)));
       const mapped = args.slice();
       for (const i of order)
-        if (!native.includes(i)) mapped[i] = widen(args[i], t, isOut(i), !writes || readWrite.includes(i));
+        mapped[i] = widen(args[i], t, isOut(i), !writes || readWrite.includes(i), (d) => !!native?.(i, d));
       const r = f.apply(this, mapped as never[]);
       for (const v of t.written) be.elementwise(IDENTITY, [t.of.get(v)!], v); // narrow, rounding once
       return r;
@@ -138,10 +147,11 @@ function wrap<F extends (...args: never[]) => unknown>(
 
 /**
  * Makes `be`'s primitives and routines take float16/bfloat16 views (in place: identity kept).
- * `native` names, per primitive or routine, the read operands whose 16-bit views the backend's
- * kernel decodes itself (WebGPU's matmul: a and b): those are passed through, not widened.
+ * `native` is the backend's table of the 16-bit views its kernels handle themselves (WebGPU's
+ * matmul decodes 16-bit a and b; with shader-f16 most of its kernels read and write float16):
+ * those are passed through, not widened.
  */
-export function installHalf<B extends Backend>(be: B, native: Record<string, readonly number[]> = {}): B {
+export function installHalf<B extends Backend>(be: B, native: HalfNative = {}): B {
   const self = be as unknown as Record<string, unknown>;
   for (const name of Object.keys(WRITES)) {
     const f = self[name];

@@ -267,3 +267,25 @@ export function destroyWebGPU(): void {
     s.device.destroy();
   }
 }
+
+/** TORCHTS_WEBGPU_F16=0 keeps float16 on the packed-word path even where the adapter has shader-f16. */
+let halfNativeWanted = env('TORCHTS_WEBGPU_F16') !== '0';
+
+/**
+ * Whether float16 storage is bound as WGSL `array<f16>` (the device has 'shader-f16' and the
+ * path is not switched off): loads are `f32(x[i])`, stores one f16 element each. Otherwise
+ * float16 is two 16-bit words per u32, decoded and encoded with integer code (wgsl/common.ts).
+ * Either way the bytes are the same and arithmetic is float32 (PyTorch's opmath).
+ */
+export const halfNative = (): boolean =>
+  halfNativeWanted && !!state && !state.lost && state.device.features.has('shader-f16');
+
+/**
+ * Internal (tests, benches): turns the shader-f16 path off or back on; pipelines are keyed on
+ * it, so both paths can run in one process. Returns the previous setting.
+ */
+export function setHalfNative(on: boolean): boolean {
+  const was = halfNativeWanted;
+  halfNativeWanted = on;
+  return was;
+}

@@ -21,7 +21,7 @@ import {
 import type { Backend, DeviceTypeInfo, Storage, View } from '../backend.js';
 import { contiguousStrides, isContiguousView, numelOf } from '../backend.js';
 import { E } from '../expr.js';
-import { installHalf } from '../half.js';
+import { type HalfNative, installHalf } from '../half.js';
 import {
   adapterName,
   deviceCount,
@@ -63,6 +63,7 @@ import {
   releaseStorage,
   resetPeakMemoryStats,
 } from './storage.js';
+import { nativeHalf } from './wgsl/common.js';
 
 export {
   type AdapterInfo,
@@ -70,8 +71,10 @@ export {
   adapterName,
   destroyWebGPU,
   deviceCount,
+  halfNative,
   hardwareGpuAvailable,
   initWebGPU,
+  setHalfNative,
   unavailableReason,
   webgpuAvailable,
 } from './device.js';
@@ -205,6 +208,23 @@ function fromBytes(bytes: ArrayBuffer, dtype: DType): TypedArray {
   return out;
 }
 
+/** float16 is bound as array<f16> (shader-f16 and not switched off: device.ts halfNative). */
+const f16 = (_: number, d: DType): boolean => nativeHalf(d);
+/**
+ * The 16-bit views the kernels take as they are (installHalf widens the rest into float32
+ * temporaries). The matmul kernels decode packed 16-bit a and b on both paths; with shader-f16
+ * these kernels also read and write float16 elements themselves, computing in float32.
+ */
+const HALF_NATIVE: HalfNative = {
+  matmul: (i, d) => i < 2 || nativeHalf(d),
+  linearGrads: (i, d) => i < 2 || nativeHalf(d),
+  reduce: f16,
+  gather: f16,
+  // the mask stays float32 (an additive bias; PyTorch's is the query's dtype or bool)
+  attention: (i, d) => i !== 3 && nativeHalf(d),
+  attentionBackward: (i, d) => i !== 3 && nativeHalf(d),
+};
+
 const backend: Backend = installHalf(
   {
     type: 'webgpu',
@@ -245,8 +265,7 @@ const backend: Backend = installHalf(
       nllReduced,
     },
   } as Backend,
-  // The matmul kernel decodes 16-bit a and b itself (float32 accumulation): no widening copies.
-  { matmul: [0, 1], linearGrads: [0, 1] },
+  HALF_NATIVE,
 );
 
 /**

@@ -24,7 +24,7 @@
  */
 
 import { DeviceError } from '../../tensor/errors.js';
-import { checkDeviceError, gpuDevice, limit, onDeviceGone } from './device.js';
+import { checkDeviceError, gpuDevice, halfNative, limit, onDeviceGone } from './device.js';
 import { counters, traceEvent } from './stats.js';
 import type { Block, GpuStorage } from './storage.js';
 
@@ -115,7 +115,8 @@ const GPUShaderStage_COMPUTE = 4;
  * above; the letters document the kernel and size the layout); binding 0 is the uniform block.
  */
 export function pipelineFor(key: string, access: string, wgsl: () => string): GPUComputePipeline {
-  const fullKey = `${key}|${access}|${access.length <= maxDynamic() ? 'd' : 'f'}`;
+  // Keyed on the float16 path too (device.ts halfNative): one key's shader differs between them.
+  const fullKey = `${key}|${access}|${access.length <= maxDynamic() ? 'd' : 'f'}|${halfNative() ? 'h' : ''}`;
   let p = pipelines.get(fullKey);
   if (p) {
     pipelines.delete(fullKey); // LRU: re-insert as most recent
@@ -123,7 +124,9 @@ export function pipelineFor(key: string, access: string, wgsl: () => string): GP
     return p;
   }
   const device = gpuDevice();
-  const code = wgsl();
+  const body = wgsl();
+  // A shader naming the f16 type needs the extension (only generated when the device has it).
+  const code = /\bf16\b/.test(body) ? `enable f16;\n${body}` : body;
   const module = device.createShaderModule({ code, label: key });
   p = device.createComputePipeline({
     label: key,

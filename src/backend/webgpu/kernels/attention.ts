@@ -19,7 +19,16 @@ import { isContiguousView, type View } from '../../backend.js';
 import { E } from '../../expr.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
 import { allocStorage, type GpuStorage, releaseStorage, storageOf } from '../storage.js';
-import { uf, ui, uniformDecl } from '../wgsl/common.js';
+import {
+  halfHelpers,
+  loadAs,
+  nativeHalf,
+  storageDecl,
+  storeAs,
+  uf,
+  ui,
+  uniformDecl,
+} from '../wgsl/common.js';
 import { elementwise } from './elementwise.js';
 import { distinctStorages } from './util.js';
 
@@ -31,9 +40,9 @@ const tileRows = (a: number, b: number) => Math.max(1, Math.min(32, Math.floor(3
 
 function check(name: string, views: readonly View[]) {
   for (const v of views)
-    if (v.dtype !== 'float32' || !isContiguousView(v))
+    if ((v.dtype !== 'float32' && !nativeHalf(v.dtype)) || !isContiguousView(v))
       throw new TypeError(
-        `webgpu ${name}: expects contiguous float32 q, k, v, out (got ${v.dtype} [${v.shape}])`,
+        `webgpu ${name}: expects contiguous float32 (or shader-f16 float16) q, k, v, out (got ${v.dtype} [${v.shape}])`,
       );
 }
 
@@ -75,6 +84,7 @@ export function attention(
   lse: View,
 ): void {
   check('attention', [q, k, v, out, lse]);
+  const dts = [q, k, v, out, lse].map((x) => x.dtype).join(',');
   const [N, L, D] = q.shape;
   const S = k.shape[1];
   const Dv = v.shape[2];
@@ -85,15 +95,15 @@ export function attention(
   const m_ = mask ? ins[3] : null;
   const BC = tileRows(D, Dv);
   const hasMask = m_ !== null;
-  const key = `attn_fwd:${D}:${Dv}:${BC}:${hasMask ? 'm' : ''}${causal ? 'c' : ''}`;
+  const key = `attn_fwd:${D}:${Dv}:${BC}:${hasMask ? 'm' : ''}${causal ? 'c' : ''}:${dts}`;
   const access = hasMask ? 'rrrwwr' : 'rrrww';
   const pipe = pipelineFor(key, access, () => {
-    return `${uniformDecl(24)}
-@group(0) @binding(1) var<storage, read_write> Q: array<f32>;
-@group(0) @binding(2) var<storage, read_write> K: array<f32>;
-@group(0) @binding(3) var<storage, read_write> V: array<f32>;
-@group(0) @binding(4) var<storage, read_write> O: array<f32>;
-@group(0) @binding(5) var<storage, read_write> LSE: array<f32>;
+    return `${uniformDecl(24)}${halfHelpers(...[q, k, v, out, lse].map((x) => x.dtype))}
+${storageDecl(1, 'Q', q.dtype, false)}
+${storageDecl(2, 'K', k.dtype, false)}
+${storageDecl(3, 'V', v.dtype, false)}
+${storageDecl(4, 'O', out.dtype, false)}
+${storageDecl(5, 'LSE', lse.dtype, false)}
 ${maskDecl(hasMask, 6)}
 var<workgroup> kt: array<f32, ${BC * D}>;
 var<workgroup> vt: array<f32, ${BC * Dv}>;
@@ -113,15 +123,15 @@ var<workgroup> vt: array<f32, ${BC * Dv}>;
   let vb = ${ui(7)} + n * S * ${Dv};
   var qr: array<f32, ${D}>;
   var acc: array<f32, ${Dv}>;
-  if (live) { for (var d = 0; d < ${D}; d++) { qr[d] = Q[qb + d] * scale; } }
+  if (live) { for (var d = 0; d < ${D}; d++) { qr[d] = ${loadAs(q.dtype, `Q[qb + d]`)} * scale; } }
   for (var d = 0; d < ${Dv}; d++) { acc[d] = 0.0; }
   var m = ${NINF};
   var l = 0.0;
   ${causal ? `let last = min(S, r0 + ${WG});` : 'let last = S;'}
   for (var t0 = 0; t0 < last; t0 += ${BC}) {
     let nt = min(${BC}, S - t0);
-    for (var e = i32(lid.x); e < nt * ${D}; e += ${WG}) { kt[e] = K[kb + t0 * ${D} + e]; }
-    for (var e = i32(lid.x); e < nt * ${Dv}; e += ${WG}) { vt[e] = V[vb + t0 * ${Dv} + e]; }
+    for (var e = i32(lid.x); e < nt * ${D}; e += ${WG}) { kt[e] = ${loadAs(k.dtype, `K[kb + t0 * ${D} + e]`)}; }
+    for (var e = i32(lid.x); e < nt * ${Dv}; e += ${WG}) { vt[e] = ${loadAs(v.dtype, `V[vb + t0 * ${Dv} + e]`)}; }
     workgroupBarrier();
     if (live) {
       for (var jj = 0; jj < nt; jj++) {
@@ -145,8 +155,8 @@ var<workgroup> vt: array<f32, ${BC * Dv}>;
   }
   if (live) {
     let ob = ${ui(8)} + (n * L + i) * ${Dv};
-    for (var d = 0; d < ${Dv}; d++) { O[ob + d] = acc[d] / l; }
-    LSE[${ui(9)} + n * L + i] = m + log(l);
+    for (var d = 0; d < ${Dv}; d++) { O[ob + d] = ${storeAs(out.dtype, `acc[d] / l`)}; }
+    LSE[${ui(9)} + n * L + i] = ${storeAs(lse.dtype, `m + log(l)`)};
   }
 }`;
   });
@@ -173,6 +183,7 @@ export function attentionBackward(
   dv: View,
 ): void {
   check('attentionBackward', [q, k, v, dOut, dq, dk, dv]);
+  const dts = [q, k, v, dOut, dq, dk, dv].map((x) => x.dtype).join(',');
   const [N, L, D] = q.shape;
   const S = k.shape[1];
   const Dv = v.shape[2];
@@ -194,11 +205,11 @@ export function attentionBackward(
   const m_ = mask ? ins[4] : null;
   const hasMask = m_ !== null;
   const offs = [q_.offset, k_.offset, v_.offset, g_.offset, 0, N * L, dq.offset, dk.offset, dv.offset];
-  const common = `${uniformDecl(24)}
-@group(0) @binding(1) var<storage, read_write> Q: array<f32>;
-@group(0) @binding(2) var<storage, read_write> K: array<f32>;
-@group(0) @binding(3) var<storage, read_write> V: array<f32>;
-@group(0) @binding(4) var<storage, read_write> G: array<f32>;
+  const common = `${uniformDecl(24)}${halfHelpers(...[q, k, v, dOut, dq, dk, dv].map((x) => x.dtype))}
+${storageDecl(1, 'Q', q.dtype, false)}
+${storageDecl(2, 'K', k.dtype, false)}
+${storageDecl(3, 'V', v.dtype, false)}
+${storageDecl(4, 'G', dOut.dtype, false)}
 @group(0) @binding(5) var<storage, read_write> ST: array<f32>;`;
   const head = `
   let g = i32(wid.x + wid.y * nwg.x);
@@ -217,11 +228,11 @@ export function attentionBackward(
     const BC = tileRows(D, Dv);
     const access = hasMask ? 'rrrrrwr' : 'rrrrrw';
     const pipe = pipelineFor(
-      `attn_bwd_dq:${D}:${Dv}:${BC}:${hasMask ? 'm' : ''}${causal ? 'c' : ''}`,
+      `attn_bwd_dq:${D}:${Dv}:${BC}:${hasMask ? 'm' : ''}${causal ? 'c' : ''}:${dts}`,
       access,
       () => {
         return `${common}
-@group(0) @binding(6) var<storage, read_write> DQ: array<f32>;
+${storageDecl(6, 'DQ', dq.dtype, false)}
 ${maskDecl(hasMask, 7)}
 var<workgroup> kt: array<f32, ${BC * D}>;
 var<workgroup> vt: array<f32, ${BC * Dv}>;
@@ -238,16 +249,16 @@ var<workgroup> vt: array<f32, ${BC * Dv}>;
   if (live) {
     let qb = ${ui(5)} + (n * L + i) * ${D};
     let gb = ${ui(8)} + (n * L + i) * ${Dv};
-    for (var d = 0; d < ${D}; d++) { qr[d] = Q[qb + d] * scale; acc[d] = 0.0; }
-    for (var d = 0; d < ${Dv}; d++) { gr[d] = G[gb + d]; }
+    for (var d = 0; d < ${D}; d++) { qr[d] = ${loadAs(q.dtype, `Q[qb + d]`)} * scale; acc[d] = 0.0; }
+    for (var d = 0; d < ${Dv}; d++) { gr[d] = ${loadAs(dOut.dtype, `G[gb + d]`)}; }
     lse_i = ST[${ui(9)} + n * L + i];
     del_i = ST[${ui(10)} + n * L + i];
   }
   ${causal ? `let last = min(S, r0 + ${WG});` : 'let last = S;'}
   for (var t0 = 0; t0 < last; t0 += ${BC}) {
     let nt = min(${BC}, S - t0);
-    for (var e = i32(lid.x); e < nt * ${D}; e += ${WG}) { kt[e] = K[kb + t0 * ${D} + e]; }
-    for (var e = i32(lid.x); e < nt * ${Dv}; e += ${WG}) { vt[e] = V[vb + t0 * ${Dv} + e]; }
+    for (var e = i32(lid.x); e < nt * ${D}; e += ${WG}) { kt[e] = ${loadAs(k.dtype, `K[kb + t0 * ${D} + e]`)}; }
+    for (var e = i32(lid.x); e < nt * ${Dv}; e += ${WG}) { vt[e] = ${loadAs(v.dtype, `V[vb + t0 * ${Dv} + e]`)}; }
     workgroupBarrier();
     if (live) {
       for (var jj = 0; jj < nt; jj++) {
@@ -267,7 +278,7 @@ var<workgroup> vt: array<f32, ${BC * Dv}>;
   }
   if (live) {
     let ob = ${ui(11)} + (n * L + i) * ${D};
-    for (var d = 0; d < ${D}; d++) { DQ[ob + d] = acc[d] * scale; }
+    for (var d = 0; d < ${D}; d++) { DQ[ob + d] = ${storeAs(dq.dtype, `acc[d] * scale`)}; }
   }
 }`;
       },
@@ -284,12 +295,12 @@ var<workgroup> vt: array<f32, ${BC * Dv}>;
     const BC = tileRows(D, Dv + 2);
     const access = hasMask ? 'rrrrrwwr' : 'rrrrrww';
     const pipe = pipelineFor(
-      `attn_bwd_dkv:${D}:${Dv}:${BC}:${hasMask ? 'm' : ''}${causal ? 'c' : ''}`,
+      `attn_bwd_dkv:${D}:${Dv}:${BC}:${hasMask ? 'm' : ''}${causal ? 'c' : ''}:${dts}`,
       access,
       () => {
         return `${common}
-@group(0) @binding(6) var<storage, read_write> DK: array<f32>;
-@group(0) @binding(7) var<storage, read_write> DV: array<f32>;
+${storageDecl(6, 'DK', dk.dtype, false)}
+${storageDecl(7, 'DV', dv.dtype, false)}
 ${maskDecl(hasMask, 8)}
 var<workgroup> qt: array<f32, ${BC * D}>;
 var<workgroup> gt: array<f32, ${BC * Dv}>;
@@ -307,15 +318,15 @@ var<workgroup> dt: array<f32, ${BC}>;
   if (live) {
     let kb = ${ui(6)} + (n * S + j) * ${D};
     let vb = ${ui(7)} + (n * S + j) * ${Dv};
-    for (var d = 0; d < ${D}; d++) { kr[d] = K[kb + d] * scale; dka[d] = 0.0; }
-    for (var d = 0; d < ${Dv}; d++) { vr[d] = V[vb + d]; dva[d] = 0.0; }
+    for (var d = 0; d < ${D}; d++) { kr[d] = ${loadAs(k.dtype, `K[kb + d]`)} * scale; dka[d] = 0.0; }
+    for (var d = 0; d < ${Dv}; d++) { vr[d] = ${loadAs(v.dtype, `V[vb + d]`)}; dva[d] = 0.0; }
   }
   // Causal: queries before this block's first key see none of its keys.
   ${causal ? 'let first = r0;' : 'let first = 0;'}
   for (var t0 = first; t0 < L; t0 += ${BC}) {
     let nt = min(${BC}, L - t0);
-    for (var e = i32(lid.x); e < nt * ${D}; e += ${WG}) { qt[e] = Q[qb + t0 * ${D} + e]; }
-    for (var e = i32(lid.x); e < nt * ${Dv}; e += ${WG}) { gt[e] = G[gb + t0 * ${Dv} + e]; }
+    for (var e = i32(lid.x); e < nt * ${D}; e += ${WG}) { qt[e] = ${loadAs(q.dtype, `Q[qb + t0 * ${D} + e]`)}; }
+    for (var e = i32(lid.x); e < nt * ${Dv}; e += ${WG}) { gt[e] = ${loadAs(dOut.dtype, `G[gb + t0 * ${Dv} + e]`)}; }
     for (var e = i32(lid.x); e < nt; e += ${WG}) {
       lt[e] = ST[${ui(9)} + n * L + t0 + e];
       dt[e] = ST[${ui(10)} + n * L + t0 + e];
@@ -344,8 +355,8 @@ var<workgroup> dt: array<f32, ${BC}>;
   if (live) {
     let kb = ${ui(12)} + (n * S + j) * ${D};
     let vb = ${ui(13)} + (n * S + j) * ${Dv};
-    for (var d = 0; d < ${D}; d++) { DK[kb + d] = dka[d] * scale; }
-    for (var d = 0; d < ${Dv}; d++) { DV[vb + d] = dva[d]; }
+    for (var d = 0; d < ${D}; d++) { DK[kb + d] = ${storeAs(dk.dtype, `dka[d] * scale`)}; }
+    for (var d = 0; d < ${Dv}; d++) { DV[vb + d] = ${storeAs(dv.dtype, `dva[d]`)}; }
   }
 }`;
       },

@@ -12,7 +12,6 @@
  * read_write binding, since WebGPU forbids binding one buffer both writable and read-only.
  */
 
-import { isHalf } from '../../../tensor/dtype.js';
 import type { View } from '../../backend.js';
 import { numelOf } from '../../backend.js';
 import { constantsOf, type Ex, type ExType, structureKey } from '../../expr.js';
@@ -26,6 +25,7 @@ import {
   linearId,
   loadAs,
   loadHalf,
+  packedHalf,
   storageDecl,
   storeAs,
   stridedOffsets,
@@ -68,7 +68,7 @@ export function elementwise(e: Ex, inputs: readonly View[], out: View): void {
   const contig = r === 1 && strides.every((s) => s[0] === 1);
   // A contiguous 16-bit output starting on a word: each invocation computes two elements and
   // stores their whole word (one atomicStore; no read-modify-write but for an odd tail).
-  const pairs = contig && isHalf(out.dtype) && out.offset % 2 === 0;
+  const pairs = contig && packedHalf(out.dtype) && out.offset % 2 === 0;
   const nOps = inputs.length + 1;
   const access = `w${'r'.repeat(bufs.length - 1)}`;
   // Keyed by structure: constants are uniforms, so `x * k` compiles once for every k.
@@ -81,12 +81,13 @@ export function elementwise(e: Ex, inputs: readonly View[], out: View): void {
   let types: readonly ExType[] | undefined;
   const pipe = pipelineFor(key, access, () => {
     const ctx = new WgslCtx(base);
-    // float16/bfloat16: packed words (common.ts); a 16-bit output is atomic<u32>, so each store
+    // Packed float16/bfloat16 words (common.ts): a 16-bit output is atomic<u32>, so each store
     // (st16) changes only its own half of a word another invocation may be storing into too.
-    const half16 = isHalf(out.dtype);
+    // Native float16 (array<f16>): each invocation loads and stores its own element.
+    const half16 = packedHalf(out.dtype);
     const reads = inputs.map((v, k) => {
       const s = slotOf[k];
-      if (!isHalf(v.dtype)) return loadAs(v.dtype, `b${s}[p${k + 1}]`);
+      if (!packedHalf(v.dtype)) return loadAs(v.dtype, `b${s}[p${k + 1}]`);
       const word = (w: string) => (s === 0 && half16 ? `atomicLoad(&b0[${w}])` : `b${s}[${w}]`);
       return loadHalf(v.dtype, word, `u32(p${k + 1})`);
     });

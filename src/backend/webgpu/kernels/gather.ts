@@ -18,8 +18,12 @@ import { type GpuStorage, releaseStorage, storageOf } from '../storage.js';
 import {
   builtins,
   elemType,
+  halfHelpers,
   linearId,
+  loadAs,
+  nativeHalf,
   storageDecl,
+  storeAs,
   stridedOffsets,
   ui,
   uniformDecl,
@@ -86,24 +90,28 @@ export function gather(x: View, dim: number, index: View, out: View, op = 'gathe
   const key = `gather:${x.dtype}->${out.dtype}:r${r}`;
   const pipe = pipelineFor(key, 'wrrw', () => {
     const ctx = new WgslCtx();
-    const bad = x.dtype === 'float32' ? f32Lit(Number.NaN, ctx) : `${elemType(x.dtype)}(0)`;
+    // native float16 goes through f32 (NaN canonical, as the widened path's copies)
+    const f16 = nativeHalf(x.dtype);
+    const st = (v: string) => (f16 ? storeAs(x.dtype, v) : v);
+    const bad = x.dtype === 'float32' || f16 ? f32Lit(Number.NaN, ctx) : `${elemType(x.dtype)}(0)`;
+    const at = `x[p1 + k * ${ui(strideAt)}]`;
     return `${uniformDecl(strideAt + 2)}
 ${storageDecl(1, 'o', out.dtype, true)}
 ${storageDecl(2, 'ix', 'int32', false)}
 ${storageDecl(3, 'x', x.dtype, false)}
 ${indexFlagDecl(4)}
-${ctx.prelude()}
+${ctx.prelude()}${halfHelpers(x.dtype)}
 @compute @workgroup_size(${WG}) fn main(${builtins}) {
   ${linearId(WG)}
   if (i >= ${uw(0)}) { return; }
   ${stridedOffsets('i', r, 2, [2 + r, 2 + r + (1 + r), 2 + r + 2 * (1 + r)])}
   let k = ix[p0];
   if (k < 0 || u32(k) >= ${uw(1)}) {
-    o[p2] = ${bad};
+    o[p2] = ${st(bad)};
     ${indexFlagRaise(ui(strideAt + 1), 'k', uw(1))}
     return;
   }
-  o[p2] = x[p1 + k * ${ui(strideAt)}];
+  o[p2] = ${st(f16 ? loadAs(x.dtype, at) : at)};
 }`;
   });
   const code = indexCode(IndexKind.gather, dim, op, x.shape);

@@ -13,8 +13,15 @@ import { E } from '../../expr.js';
 import { hardwareGpuAvailable } from '../device.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
 import { type GpuStorage, releaseStorage, storageOf } from '../storage.js';
-import { coalesce } from '../wgsl/common.js';
-import { type LoadMode, type MatmulKey, REGISTER_LAYOUT, registerWgsl, tiledWgsl } from '../wgsl/matmul.js';
+import { coalesce, nativeHalf } from '../wgsl/common.js';
+import {
+  type Half16,
+  type LoadMode,
+  type MatmulKey,
+  REGISTER_LAYOUT,
+  registerWgsl,
+  tiledWgsl,
+} from '../wgsl/matmul.js';
 import { elementwise } from './elementwise.js';
 import { distinctStorages, separateFrom } from './util.js';
 
@@ -30,6 +37,9 @@ export const matmulVariant = (): 'register' | 'tiled' =>
   variant === 'auto' ? (hardwareGpuAvailable() ? 'tiled' : 'register') : variant;
 
 const aligned = (...xs: number[]) => xs.every((x) => x % 4 === 0);
+/** How a 16-bit operand is bound (wgsl/matmul.ts Half16); undefined for float32. */
+const half16 = (d: DType): Half16 | undefined =>
+  nativeHalf(d) ? 'f16' : isHalf(d) ? (d as Half16) : undefined;
 
 /** The contract's options plus the backend-internal row-sum output (see wgsl/matmul.ts). */
 export interface WebGPUMatmulOptions extends MatmulOptions {
@@ -44,16 +54,13 @@ export function matmul(a: View, b: View, out: View, opts?: WebGPUMatmulOptions):
       `webgpu matmul: ranks of a [${a.shape}], b [${b.shape}] and out [${out.shape}] must agree (>= 2)`,
     );
   // a and b may be float16/bfloat16 (decoded on load, float32 accumulation; installHalf passes
-  // them through as they are), out and bias are float32.
+  // them through as they are); out, bias and the row sums are float32, or float16 where it is
+  // native (array<f16>, common.ts nativeHalf).
   const ok = (d: string) => d === 'float32' || isHalf(d as DType);
-  if (
-    !ok(a.dtype) ||
-    !ok(b.dtype) ||
-    out.dtype !== 'float32' ||
-    (opts?.bias && opts.bias.dtype !== 'float32')
-  )
+  const okOut = (v?: View) => !v || v.dtype === 'float32' || nativeHalf(v.dtype);
+  if (!ok(a.dtype) || !ok(b.dtype) || !okOut(out) || !okOut(opts?.bias) || !okOut(opts?.rowSum))
     throw new TypeError(
-      `webgpu matmul: float32 (or 16-bit a, b) only, got ${a.dtype} @ ${b.dtype} -> ${out.dtype}`,
+      `webgpu matmul: float32 (or 16-bit a, b) only, got ${a.dtype} @ ${b.dtype} -> ${out.dtype}${opts?.bias ? ` + bias ${opts.bias.dtype}` : ''}`,
     );
   const [M, N] = [out.shape[r - 2], out.shape[r - 1]];
   const K = a.shape[r - 1];
@@ -80,8 +87,8 @@ export function matmul(a: View, b: View, out: View, opts?: WebGPUMatmulOptions):
   const bB = br ? bt.strides[1] : [];
   let am: LoadMode = 's';
   let bm: LoadMode = 's';
-  const aHalf = isHalf(a.dtype) ? (a.dtype as 'float16' | 'bfloat16') : undefined;
-  const bHalf = isHalf(b.dtype) ? (b.dtype as 'float16' | 'bfloat16') : undefined;
+  const aHalf = half16(a.dtype);
+  const bHalf = half16(b.dtype);
   if (v === 'register') {
     // vec4 loads need every address of the vector run 16-byte aligned.
     // (16-bit operands: a vec4 is 4 elements in one vec2<u32>, decoded; the same alignment rule.)
@@ -104,7 +111,9 @@ export function matmul(a: View, b: View, out: View, opts?: WebGPUMatmulOptions):
     rowSum: !!rowSum,
     aHalf,
     bHalf,
-    biasHalf: bias && isHalf(bias.dtype) ? (bias.dtype as 'float16' | 'bfloat16') : undefined,
+    biasHalf: bias && half16(bias.dtype),
+    cF16: nativeHalf(out.dtype),
+    rsF16: !!rowSum && nativeHalf(rowSum.dtype),
   };
   const L = REGISTER_LAYOUT;
   const tilesN = Math.ceil(N / (v === 'register' ? 4 * L.wx : 64));
@@ -133,7 +142,7 @@ export function matmul(a: View, b: View, out: View, opts?: WebGPUMatmulOptions):
   }
   const access = `wrr${bias ? 'r' : ''}${rowSum ? 'w' : ''}`;
   const pipe = pipelineFor(
-    `mm:${v}:${am}${bm}:b${br}:${key.bias ? 'bias' : ''}${key.relu ? 'relu' : ''}${key.rowSum ? 'rowsum' : ''}:${aHalf ?? ''}:${bHalf ?? ''}:${key.biasHalf ?? ''}`,
+    `mm:${v}:${am}${bm}:b${br}:${key.bias ? 'bias' : ''}${key.relu ? 'relu' : ''}${key.rowSum ? 'rowsum' : ''}:${aHalf ?? ''}:${bHalf ?? ''}:${key.biasHalf ?? ''}:${key.cF16 ? 'c16' : ''}${key.rsF16 ? 'rs16' : ''}`,
     access,
     () => (v === 'register' ? registerWgsl(key) : tiledWgsl(key)),
   );

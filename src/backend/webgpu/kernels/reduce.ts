@@ -16,7 +16,19 @@ import { numelOf } from '../../backend.js';
 import { E } from '../../expr.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
 import { allocStorage, type GpuStorage, releaseStorage, storageOf } from '../storage.js';
-import { builtins, coalesce, exTypeOf, storageDecl, storeAs, ui, uniformDecl, uw } from '../wgsl/common.js';
+import {
+  builtins,
+  coalesce,
+  exTypeOf,
+  halfHelpers,
+  loadAs,
+  nativeHalf,
+  storageDecl,
+  storeAs,
+  ui,
+  uniformDecl,
+  uw,
+} from '../wgsl/common.js';
 import { castWgsl, f32Lit, WgslCtx } from '../wgsl/expr.js';
 import { elementwise } from './elementwise.js';
 import { separateFrom } from './util.js';
@@ -57,7 +69,8 @@ export function reduce(op: ReduceOp, x: View, axes: number, out: View): void {
     parts = Math.min(Math.ceil(m / MIN_CHUNK), Math.ceil((4 * MIN_GROUPS) / rows));
   const chunk = Math.ceil(m / parts);
   parts = Math.ceil(m / chunk);
-  const accT = x.dtype === 'float32' ? 'f32' : 'i32';
+  // float16 here is native (array<f16>, installHalf widens it otherwise): summed in float32.
+  const accT = x.dtype === 'float32' || nativeHalf(x.dtype) ? 'f32' : 'i32';
 
   // Words: rows, parts, chunk, m, outOffset, xOffset, outer shape+strides, inner shape+strides.
   const words = 6 + 2 * outerR + 2 * inner.shape.length;
@@ -154,7 +167,7 @@ function reducePipeline(
       );
       if (isArg) decls.push('@group(0) @binding(3) var<storage, read_write> pi: array<i32>;');
     }
-    const load = fromView ? (x.dtype === 'bool' ? 'i32(x[off])' : 'x[off]') : 'pv[off]';
+    const load = fromView ? (x.dtype === 'bool' ? 'i32(x[off])' : loadAs(x.dtype, 'x[off]')) : 'pv[off]';
     const idx = fromView ? 'i32(j)' : isArg ? 'pi[off]' : '0';
     let base = 'let base = i32(row * P[0].z);'; // partial-final: row-major [rows, parts]
     let offCode = 'let off = base + i32(j);';
@@ -185,7 +198,7 @@ function reducePipeline(
         : `o[${uw(4)} + row] = ${storeAs(out.dtype, result)};`;
     return `${uniformDecl(words)}
 ${decls.join('\n')}
-${ctx.prelude()}
+${ctx.prelude()}${halfHelpers(x.dtype, out.dtype)}
 struct Acc { v: ${accT}, i: i32 }
 fn comb(a: Acc, b: Acc) -> Acc {
   ${comb}

@@ -4,15 +4,22 @@
  */
 import { type DType, isFloat, isHalf } from '../../../tensor/dtype.js';
 import { type ExType, exType } from '../../expr.js';
+import { halfNative } from '../device.js';
+
+/** float16 bound as WGSL `array<f16>` (the device has shader-f16, device.ts `halfNative`). */
+export const nativeHalf = (d: DType): boolean => d === 'float16' && halfNative();
+/** A 16-bit float stored as packed words (bfloat16 always; float16 without shader-f16). */
+export const packedHalf = (d: DType): boolean => isHalf(d) && !nativeHalf(d);
 
 /**
  * Storage element type per dtype: bool is one u32 per element (see storage.ts); every integer
  * dtype is one i32 (int64 as on the CPU; uint8/int8/int16 wrap to their width when stored,
- * `storeAs`), float16/bfloat16 two 16-bit words per u32 (`loadHalf`, `HALF_WGSL`). float64
- * never reaches here: the backend's alloc refuses it.
+ * `storeAs`), float16 one f16 where the device has shader-f16, else float16/bfloat16 two 16-bit
+ * words per u32 (`loadHalf`, `HALF_WGSL`). float64 never reaches here: the backend's alloc
+ * refuses it.
  */
-export const elemType = (d: DType): 'f32' | 'i32' | 'u32' =>
-  isHalf(d) ? 'u32' : isFloat(d) ? 'f32' : d === 'bool' ? 'u32' : 'i32';
+export const elemType = (d: DType): 'f32' | 'f16' | 'i32' | 'u32' =>
+  nativeHalf(d) ? 'f16' : isHalf(d) ? 'u32' : isFloat(d) ? 'f32' : d === 'bool' ? 'u32' : 'i32';
 
 /**
  * Uniform block as vec4<u32> words (uniform arrays need a 16-byte stride); word i is
@@ -40,20 +47,22 @@ export const storageDecl = (
   return `@group(0) @binding(${binding}) var<storage, read_write> ${name}: array<${t}>;`;
 };
 
-/** A loaded element as the expression type of its dtype. */
+/** A loaded element as the expression type of its dtype (native float16: f32, exact). */
 export const loadAs = (dtype: DType, access: string): string =>
-  dtype === 'bool' ? `(${access} != 0u)` : access;
+  dtype === 'bool' ? `(${access} != 0u)` : nativeHalf(dtype) ? `f32(${access})` : access;
 /** A value of ExType `t` (already converted to the out dtype's ExType) as a storage element. */
 export const storeAs = (dtype: DType, v: string): string =>
-  dtype === 'bool'
-    ? `select(0u, 1u, ${v})`
-    : dtype === 'uint8'
-      ? `(${v} & 255)`
-      : dtype === 'int8'
-        ? `((${v} << 24u) >> 24u)`
-        : dtype === 'int16'
-          ? `((${v} << 16u) >> 16u)`
-          : v; // float16/bfloat16: packed words, stored by elementwise alone (its st16)
+  nativeHalf(dtype)
+    ? `st_f16(${v})`
+    : dtype === 'bool'
+      ? `select(0u, 1u, ${v})`
+      : dtype === 'uint8'
+        ? `(${v} & 255)`
+        : dtype === 'int8'
+          ? `((${v} << 24u) >> 24u)`
+          : dtype === 'int16'
+            ? `((${v} << 16u) >> 16u)`
+            : v; // packed float16/bfloat16 words are stored by elementwise alone (its st16)
 
 /**
  * float16/bfloat16 storage: 16-bit words packed two to a u32 (element i in word i >> 1, bits
@@ -87,8 +96,16 @@ fn enc_bf16(x: f32) -> u32 {
   return (u + 0x7fffu + ((u >> 16u) & 1u)) >> 16u;
 }
 `;
+/**
+ * An f32 as the f16 element PyTorch stores: the integer encode (WGSL leaves the rounding of an
+ * inexact f32 -> f16 conversion to the implementation), its bits reinterpreted; component x of
+ * a u32 bitcast to vec2<f16> is its low 16 bits.
+ */
+export const ST_F16 = `fn st_f16(x: f32) -> f16 { return bitcast<vec2<f16>>(enc_f16(x)).x; }
+`;
 /** The WGSL helpers a shader touching `dtypes` needs (empty unless one is float16/bfloat16). */
-export const halfHelpers = (...dtypes: DType[]): string => (dtypes.some(isHalf) ? HALF_WGSL : '');
+export const halfHelpers = (...dtypes: DType[]): string =>
+  dtypes.some(isHalf) ? HALF_WGSL + (dtypes.some(nativeHalf) ? ST_F16 : '') : '';
 /** WGSL loading element `p` (a u32 expression) of a 16-bit float from word array `word(index)`. */
 export const loadHalf = (dtype: DType, word: (w: string) => string, p: string): string =>
   `${dtype === 'bfloat16' ? 'dec_bf16' : 'dec_f16'}((${word(`${p} >> 1u`)} >> ((${p} & 1u) * 16u)) & 0xffffu)`;

@@ -11,7 +11,7 @@
  * reduce dispatch and a second read of g. Each invocation already holds its rows of A in
  * registers, so the sums cost 4 adds per 64 FMAs; the column-0 invocations store them.
  */
-import { HALF_WGSL, ui, uw } from './common.js';
+import { HALF_WGSL, ST_F16, ui, uw } from './common.js';
 
 /**
  * K is summed in blocks of K_BLOCK: each block into fresh partial sums, added to the totals after
@@ -33,16 +33,26 @@ export interface MatmulKey {
   bias: boolean;
   relu: boolean;
   rowSum: boolean;
-  /** float16/bfloat16 operands (packed words, decoded by la/lb; their load mode is 's' or tiled). */
-  aHalf?: 'float16' | 'bfloat16';
-  bHalf?: 'float16' | 'bfloat16';
-  biasHalf?: 'float16' | 'bfloat16';
+  /**
+   * 16-bit operands: packed words of float16/bfloat16 decoded by la/lb/va/vb, or 'f16', float16
+   * bound as array<f16> (shader-f16: vec4<f16> loads in the vec4 modes).
+   */
+  aHalf?: Half16;
+  bHalf?: Half16;
+  biasHalf?: Half16;
+  /** C and the row sums stored as f16 elements (shader-f16), rounded by the integer encode. */
+  cF16?: boolean;
+  rsF16?: boolean;
 }
 
-/** A loader body: scalar or vec4 lane of f32, or a 16-bit element decoded (HALF_WGSL). */
-function loader(name: string, m: LoadMode, half?: 'float16' | 'bfloat16'): string {
+/** How a 16-bit operand is bound: packed words of a dtype, or native f16 elements. */
+export type Half16 = 'float16' | 'bfloat16' | 'f16';
+
+/** A loader body: scalar or vec4 lane of f32 or f16, or a packed 16-bit element decoded (HALF_WGSL). */
+function loader(name: string, m: LoadMode, half?: Half16): string {
   const dec = half === 'bfloat16' ? 'dec_bf16' : 'dec_f16';
-  if (half === undefined) return m === 's' ? `return ${name}[e];` : `return ${name}[e >> 2u][e & 3];`;
+  if (half === undefined || half === 'f16')
+    return `return ${half ? 'f32' : ''}(${m === 's' ? `${name}[e]` : `${name}[e >> 2u][e & 3]`});`;
   // 16-bit: array<u32> in scalar mode, array<vec2<u32>> (4 elements a vec) in the vec4 modes
   const word =
     m === 's'
@@ -51,8 +61,9 @@ function loader(name: string, m: LoadMode, half?: 'float16' | 'bfloat16'): strin
   return `return ${dec}((${word} >> ((u32(e) & 1u) * 16u)) & 0xffffu);`;
 }
 
-/** The vec4 loader of 4 16-bit elements (one vec2<u32>) as f32. */
-const vec4Loader = (fn: string, name: string, half: 'float16' | 'bfloat16'): string => {
+/** The vec4 loader of 4 16-bit elements (one vec4<f16>, or one vec2<u32> of packed words) as f32. */
+const vec4Loader = (fn: string, name: string, half: Half16): string => {
+  if (half === 'f16') return `fn ${fn}(w: u32) -> vec4<f32> { return vec4<f32>(${name}[w]); }`;
   const d = half === 'bfloat16' ? 'dec_bf16' : 'dec_f16';
   return `fn ${fn}(w: u32) -> vec4<f32> { let q = ${name}[w]; return vec4<f32>(${d}(q.x & 0xffffu), ${d}(q.x >> 16u), ${d}(q.y & 0xffffu), ${d}(q.y >> 16u)); }`;
 };
@@ -61,21 +72,23 @@ const vload = (name: 'A' | 'B', half: string | undefined, w: string): string =>
   half ? `v${name.toLowerCase()}(${w})` : `${name}[${w}]`;
 
 function header(k: MatmulKey): string {
-  const arr = (m: LoadMode, half?: string) =>
-    half ? (m === 's' ? 'u32' : 'vec2<u32>') : m === 's' ? 'f32' : 'vec4<f32>';
+  const arr = (m: LoadMode, half?: Half16) => {
+    const f = half === 'f16' ? 'f16' : 'f32';
+    return half && half !== 'f16' ? (m === 's' ? 'u32' : 'vec2<u32>') : m === 's' ? f : `vec4<${f}>`;
+  };
   const words = 16 + 3 * k.batchRank;
   return `@group(0) @binding(0) var<uniform> P: array<vec4<u32>, ${Math.ceil(words / 4)}>;
-@group(0) @binding(1) var<storage, read_write> C: array<f32>;
+@group(0) @binding(1) var<storage, read_write> C: array<${k.cF16 ? 'f16' : 'f32'}>;
 @group(0) @binding(2) var<storage, read_write> A: array<${arr(k.a, k.aHalf)}>;
 @group(0) @binding(3) var<storage, read_write> B: array<${arr(k.b, k.bHalf)}>;
-${k.bias ? `@group(0) @binding(4) var<storage, read_write> BIAS: array<${k.biasHalf ? 'u32' : 'f32'}>;` : ''}
+${k.bias ? `@group(0) @binding(4) var<storage, read_write> BIAS: array<${arr('s', k.biasHalf)}>;` : ''}
 ${k.biasHalf ? `fn lbias(e: i32) -> f32 { ${loader('BIAS', 's', k.biasHalf)} }` : ''}
-${k.rowSum ? `@group(0) @binding(${k.bias ? 5 : 4}) var<storage, read_write> RS: array<f32>;` : ''}
+${k.rowSum ? `@group(0) @binding(${k.bias ? 5 : 4}) var<storage, read_write> RS: array<${k.rsF16 ? 'f16' : 'f32'}>;` : ''}
 fn la(e: i32) -> f32 { ${loader('A', k.a, k.aHalf)} }
 fn lb(e: i32) -> f32 { ${loader('B', k.b, k.bHalf)} }
 ${k.aHalf && k.a !== 's' ? vec4Loader('va', 'A', k.aHalf) : ''}
 ${k.bHalf && k.b !== 's' ? vec4Loader('vb', 'B', k.bHalf) : ''}
-${k.aHalf || k.bHalf || k.biasHalf ? HALF_WGSL : ''}`;
+${k.aHalf || k.bHalf || k.biasHalf || k.cF16 || k.rsF16 ? HALF_WGSL : ''}${k.cF16 || k.rsF16 ? ST_F16 : ''}`;
 }
 
 /** Decomposes the flat workgroup id into (batch, tile row, tile col) and batch base offsets. */
@@ -122,7 +135,7 @@ function epilogue(k: MatmulKey, R = 4): string {
     lines.push(`if (i + ${r}u < M) {
     let v = ${v};
     let o = oBase + (i + ${r}u) * N + j;
-    for (var c = 0u; c < 4u; c++) { if (j + c < N) { C[o + c] = v[c]; } }
+    for (var c = 0u; c < 4u; c++) { if (j + c < N) { C[o + c] = ${k.cF16 ? 'st_f16(v[c])' : 'v[c]'}; } }
   }`);
   }
   return lines.join('\n  ');
@@ -132,7 +145,7 @@ function epilogue(k: MatmulKey, R = 4): string {
 function rowSumStore(k: MatmulKey, cond: string, g = 0): string {
   if (!k.rowSum) return '';
   return `if (${cond}) {
-    for (var r = 0u; r < 4u; r++) { if (i + ${g}u + r < M) { RS[${uw(15)} + i + ${g}u + r] = rs${g}[r]; } }
+    for (var r = 0u; r < 4u; r++) { if (i + ${g}u + r < M) { RS[${uw(15)} + i + ${g}u + r] = ${k.rsF16 ? `st_f16(rs${g}[r])` : `rs${g}[r]`}; } }
   }`;
 }
 
