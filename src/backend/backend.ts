@@ -96,6 +96,11 @@ export interface MatmulOptions {
   bias?: View;
   /** Applied after the bias. */
   activation?: 'relu';
+  /**
+   * Calls passing the same object promise the same `b` (view and contents): a backend may pack
+   * b once for all of them (the CPU does; an LSTM layer's W_hh product per time step).
+   */
+  keepB?: object;
 }
 
 export interface Backend {

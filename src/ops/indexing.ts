@@ -6,6 +6,7 @@
 import type { View } from '../backend/backend.js';
 import { isIndexDType } from '../tensor/dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
+import { isGradEnabled } from '../tensor/state.js';
 import { checkSameDevice, E, emptyTensor, ewise, expandView, normDim, record1, Tensor } from './core.js';
 import { cast } from './pointwise.js';
 import { reshape, unsqueeze } from './shape.js';
@@ -41,10 +42,22 @@ export function gather(x: Tensor, dim: number, index: Tensor, op = 'gather'): Te
   });
   const out = emptyTensor(index.shape, x.dtype, x.device);
   out.backend.gather(x, d, index, out, op);
-  return record1('gather', out, [x], (g) => [scatterAdd(zerosOf(x), d, index, g)]);
+  return record1('gather', out, [x], (g) => [scatterGrad(x, d, index, g)]);
 }
 
 const zerosOf = (x: Tensor) => ewise('zeros_like', () => E.const(0), [x], x.dtype);
+
+/**
+ * The gradient of a gather along d: zeros like x with g scatter-added at index. Without
+ * createGraph the zeros are scattered into in place (one buffer of x's size, not a second one
+ * from scatter_add's out-of-place clone: the LSTM LM's [10000, 200] embedding gradient).
+ */
+function scatterGrad(x: Tensor, d: number, index: Tensor, g: Tensor): Tensor {
+  if (isGradEnabled()) return scatterAdd(zerosOf(x), d, index, g);
+  const out = zerosOf(x);
+  out.backend.scatterAdd(out, d, index, g.dtype === x.dtype ? g : cast(g, x.dtype));
+  return out;
+}
 
 /** Out-of-place torch.scatter_add(x, dim, index, src). */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
@@ -101,7 +114,7 @@ function indexSelectAs(op: string, x: Tensor, dim: number, index: Tensor): Tenso
     'int32',
     idx1.device,
   );
-  return record1('index_select', out, [x], (g) => [scatterAdd(zerosOf(x), d, expanded, g)]);
+  return record1('index_select', out, [x], (g) => [scatterGrad(x, d, expanded, g)]);
 }
 
 /** F.embedding(input, weight): rows of weight picked by integer ids, any input shape. */

@@ -178,13 +178,14 @@ function fusedLayer(a: RnnLayerArgs): RnnLayerResult {
   // dtypes and placement: the same for every step of the layer.
   const cell = mode === 'LSTM' && !mask ? be.routines?.lstmCell : undefined;
   let actsInHg = false;
+  const keepB = {}; // W_hh is packed once for the layer's T products
   for (let k = 0; k < T; k++) {
     const t = reverse ? T - 1 - k : k;
     const prev = reverse ? t + 1 : t;
     const next = reverse ? t : t + 1;
     const hPrev = view(hc, [B, H], [H, 1], prev * slot);
     const hgT = view(hg, [B, GH], [GH, 1], t * B * GH);
-    be.matmul(hPrev, wT, hgT, a.bHh ? { bias: a.bHh } : undefined);
+    be.matmul(hPrev, wT, hgT, { bias: a.bHh ?? undefined, keepB });
     if (cell) {
       const bh = (off: number) => view(hc, [B, H], [H, 1], off);
       const xgT = view(xg, [B, GH], [GH, 1], xg.offset + t * B * GH);
@@ -330,6 +331,7 @@ function fusedBackward(
   // branch) is plain arithmetic instead of 6 sigmoids and tanh per column.
   const lstm = mode === 'LSTM' ? lstmActivations(be, xg, hg, hc, T, B, H, reverse, s.actsInHg) : null;
   const cellB = lstm && !mask ? be.routines?.lstmCellBackward : undefined;
+  const keepB = {}; // W_hh is packed once for the layer's T products
   for (let k = T - 1; k >= 0; k--) {
     const t = reverse ? T - 1 - k : k;
     const prev = reverse ? t + 1 : t;
@@ -364,7 +366,7 @@ function fusedBackward(
     ins.push(view(sel, sh, [0, 1, 0], 0));
     if (!stepDone) be.elementwise(expr, ins, view(d, sh, [W, H, 1], t * B * W));
     // dh_prev's matmul part: (gate gradients for W_hh) @ W_hh.
-    be.matmul(view(d, [B, GH], [W, 1], t * B * W + hgCol), wView, rec);
+    be.matmul(view(d, [B, GH], [W, 1], t * B * W + hgCol), wView, rec, { keepB });
     recIn = rec;
     const passCol = mode === 'LSTM' ? 5 * H : mode === 'GRU' ? 6 * H : H;
     ghPass = view(d, [B, H], [W, 1], t * B * W + passCol);

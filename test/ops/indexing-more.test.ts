@@ -208,3 +208,34 @@ for (const device of testDevices())
       });
     });
   });
+
+for (const device of testDevices())
+  describe(`gather-like gradients on ${device}: in-place scatter = recorded scatter_add`, () => {
+    it('embedding, index_select and gather: repeated indices accumulate; createGraph gives the same values and a graph', async () => {
+      const x = torch.randn([6, 3]).to(device).requiresGrad_();
+      const rows = torch.tensor([0, 2, 2, 5, 0], { dtype: 'int32' }).to(device);
+      const cols = torch.tensor([0, 2, 2, 1, 0, 1], { dtype: 'int32' }).reshape([2, 3]).to(device);
+      const ops: [string, (x: Tensor) => Tensor][] = [
+        ['embedding', (x) => torch.nn.functional.embedding(rows, x)],
+        ['index_select', (x) => torch.indexSelect(x, 0, rows)],
+        ['gather', (x) => torch.gather(x, 0, cols)],
+      ];
+      for (const [name, f] of ops) {
+        const w = torch.randn(f(x).shape).to(device).requiresGrad_(); // the gradient depends on w
+        const [plain] = torch.autograd.grad([f(x).mul(w).sum()], [x]);
+        const [graph] = torch.autograd.grad([f(x).mul(w).sum()], [x], { createGraph: true });
+        expect(plain!.requiresGrad, name).toBe(false);
+        expect(graph!.requiresGrad, name).toBe(true);
+        const p = Array.from(await plain!.toArray());
+        expect(p, name).toEqual(Array.from(await graph!.toArray()));
+        // Reference: the per-element loop over the gathered positions.
+        const want = new Array<number>(18).fill(0);
+        const wv = await w.detach().toArray();
+        const ri = await rows.toArray();
+        const ci = await cols.toArray();
+        if (name === 'gather') for (let k = 0; k < 6; k++) want[ci[k] * 3 + (k % 3)] += wv[k];
+        else for (let k = 0; k < 15; k++) want[ri[Math.floor(k / 3)] * 3 + (k % 3)] += wv[k];
+        close(p, want);
+      }
+    });
+  });

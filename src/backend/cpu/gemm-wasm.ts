@@ -21,6 +21,11 @@ export interface GemmEngine {
    * index in `view()`. May grow the memory, so take `view()` (and heap offsets) after it.
    */
   scratch(floats: number): number;
+  /**
+   * A second region of at least `floats`, whose contents last between calls (sgemm's kept B
+   * panels, `SgemmOptions.keepB`); first float index in `view()`, which it may grow. Optional.
+   */
+  keep?(floats: number): number;
   /** The engine's memory as floats, as it is now. */
   view(): Float32Array;
   /** Whether `x` lives in the engine's memory (then it is used in place, at x.byteOffset). */
@@ -96,8 +101,24 @@ function create(): GemmEngine | undefined {
   const mod = new WebAssembly.Module(gemmModuleBytes(defaultShape, h.spec) as BufferSource);
   const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as Exports;
   let helper: ReturnType<typeof startHelper> | null = h.shared ? null : undefined; // null: not started yet
-  let scratchOff = -1; // bytes
-  let scratchBytes = 0;
+  /** A heap block that grows on demand (its old contents are dropped when it does). */
+  const region = () => {
+    let off = -1; // bytes
+    let size = 0;
+    return (floats: number) => {
+      const bytes = floats * 4 + 64;
+      if (bytes > size) {
+        if (off >= 0) h.release(off, size);
+        size = classSize(bytes);
+        off = h.alloc(size);
+        if (off < 0) {
+          size = 0;
+          throw new RangeError(`sgemm: out of memory for ${floats} floats of packing space`);
+        }
+      }
+      return off >>> 2;
+    };
+  };
   const nr = 4 * defaultShape.nrv;
   const block: BlockFn = (ap, bp, c, ldc, kc, mp, np, load) =>
     ex.block(ap * 4, bp * 4, c * 4, ldc * 4, kc, mp, np, load ? 1 : 0);
@@ -106,19 +127,8 @@ function create(): GemmEngine | undefined {
     mr: defaultShape.mr,
     nr,
     unroll: defaultShape.unroll,
-    scratch(floats) {
-      const bytes = floats * 4 + 64;
-      if (bytes > scratchBytes) {
-        if (scratchOff >= 0) h.release(scratchOff, scratchBytes);
-        scratchBytes = classSize(bytes);
-        scratchOff = h.alloc(scratchBytes);
-        if (scratchOff < 0) {
-          scratchBytes = 0;
-          throw new RangeError(`sgemm: out of memory for ${floats} floats of packing space`);
-        }
-      }
-      return scratchOff >>> 2;
-    },
+    scratch: region(),
+    keep: region(),
     view: () => h.floats(),
     owns: (x) => h.owns(x),
     block,

@@ -32,7 +32,16 @@ export interface SgemmOptions {
   relu?: boolean;
   /** false: stay on the calling thread even for a large product (default: a helper thread may join). */
   threads?: boolean;
+  /**
+   * Calls passing the same object promise the same B (operand and contents): B is packed by the
+   * first of them and its panels kept for the next (an LSTM layer's W_hh product per time step).
+   * Only for a B in engine memory on an engine with a kept region; elsewhere it is packed as usual.
+   */
+  keepB?: object;
 }
+
+/** Whose packed B the engine's kept region holds: the `keepB` token and the operand's layout. */
+let kept: { token: object; key: string } | null = null;
 
 /**
  * K block: a 4 x 8 tile's panels for kc = 256 are 4 KiB (A) + 8 KiB (B), well inside the 32 KiB
@@ -185,6 +194,10 @@ function sgemmWith(
   const bAt = at(b, bOff);
   const cAt = at(c, cOff);
   const biasAt = at(opts.bias, opts.biasOff ?? 0);
+  // keepB: B's panels go to (or are already in) the engine's kept region.
+  const keepB = opts.keepB !== undefined && e.keep !== undefined && bAt >= 0 && K > 0;
+  const keyB = keepB ? `${e.name} ${bAt} ${bRs} ${bCs} ${N} ${K}` : '';
+  const reuseB = keepB && kept !== null && kept.token === opts.keepB && kept.key === keyB;
   const cInPlace = cAt >= 0 && Mp === M && Np === N;
   // Other operands are staged (copied as is, one memcpy each) into engine memory when their
   // footprint is dense enough that the copy is cheap, so packing runs in the engine.
@@ -204,11 +217,12 @@ function sgemmWith(
   const aStageRel = ceilTo(bpRel + nk * Np * kcp, 16);
   const bStageRel = aStageRel + aSpan;
   const base = e.scratch(bStageRel + bSpan);
+  const keptBuf = keepB ? e.keep!(nk * Np * kcp) : -1;
   const m = e.view();
   const cBuf = cInPlace ? cAt : base;
   const biasBuf = base + biasRel;
   const apBuf = base + apRel;
-  const bpBuf = base + bpRel;
+  const bpBuf = keepB ? keptBuf : base + bpRel;
   const A: Source =
     aAt >= 0
       ? { x: m, off: aAt, rs: aRs, ks: aCs, staged: true }
@@ -230,9 +244,10 @@ function sgemmWith(
     for (let kb = 0; kb < nk; kb++) {
       const k0 = kb * kc;
       const kn = Math.min(kc, K - k0);
-      pack(e, m, B, 0, k0, N, kn, kcp, nr, bpBuf + kb * Np * kcp);
+      if (!reuseB) pack(e, m, B, 0, k0, N, kn, kcp, nr, bpBuf + kb * Np * kcp);
       pack(e, m, A, 0, k0, M, kn, kcp, mr, apBuf + kb * Mp * kcp);
     }
+    kept = keepB ? { token: opts.keepB!, key: keyB } : kept;
     const job = [
       apBuf,
       bpBuf,

@@ -380,6 +380,7 @@ function matmul(a: View, b: View, out: View, opts?: MatmulOptions): void {
         biasOff: bias?.offset ?? 0,
         biasStride: bias?.strides[0] ?? 1,
         relu: opts?.activation === 'relu',
+        keepB: opts?.keepB,
       },
     );
   }

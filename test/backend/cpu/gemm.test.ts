@@ -167,6 +167,40 @@ describe.skipIf(sgemmPath !== 'wasm')('sgemm on heap operands (CPU tensors: no c
   });
 });
 
+describe.skipIf(sgemmPath !== 'wasm')('sgemm keepB (B packed once for calls sharing a token)', () => {
+  // C = A @ B^T with B [N, K] row-major in the heap, as the LSTM's h @ W_hh^T.
+  const run = (M: number, N: number, K: number, a: Float32Array, b: Float32Array, keepB?: object) => {
+    const c = toHeap(new Float32Array(M * N));
+    sgemm(M, N, K, a, 0, K, 1, b, 0, 1, K, c, 0, N, keepB ? { keepB } : {});
+    return Array.from(c);
+  };
+  it('reuses the panels only for the same token and operand, bit-identical to packing each call', () => {
+    const [M, N, K] = [20, 96, 40];
+    const b1 = toHeap(rand(N * K, 1));
+    const b2 = toHeap(rand(N * K, 2));
+    const token = {};
+    for (let step = 0; step < 3; step++) {
+      const a = toHeap(rand(M * K, 10 + step)); // a new A each step, B kept
+      expect(run(M, N, K, a, b1, token)).toEqual(run(M, N, K, a, b1));
+    }
+    const a = toHeap(rand(M * K, 20));
+    // Same token, another B (a misuse): packed afresh, not the kept panels of b1.
+    expect(run(M, N, K, a, b2, token)).toEqual(run(M, N, K, a, b2));
+    // Another token whose product needs a larger kept region (on two threads: 64 x 1024 x 512),
+    // then the first token again: the region was regrown and repacked, so b1 is packed again.
+    const [M2, N2, K2] = [64, 1024, 512];
+    const big = toHeap(rand(N2 * K2, 3));
+    const a2 = toHeap(rand(M2 * K2, 4));
+    const other = {};
+    expect(run(M2, N2, K2, a2, big, other)).toEqual(run(M2, N2, K2, a2, big));
+    expect(run(M2, N2, K2, a2, big, other)).toEqual(run(M2, N2, K2, a2, big));
+    expect(run(M, N, K, a, b1, token)).toEqual(run(M, N, K, a, b1));
+    // B's contents changed under a fresh token (the next layer call): the new values are used.
+    b1.set(rand(N * K, 5));
+    expect(run(M, N, K, a, b1, {})).toEqual(run(M, N, K, a, b1));
+  });
+});
+
 describe.each(paths)('sgemm (%s engine)', (path) => {
   it('matches a float64 triple loop for every shape and A/B layout (transposes, strides)', () => {
     for (const [M, N, K] of shapes)

@@ -170,6 +170,8 @@ describe('cpu reduced cross-entropy', () => {
       data[0] = Number.NEGATIVE_INFINITY;
       if (N > 3) data[3 * C + C - 1] = 80; // exp(80 - max) overflows nothing: the max is subtracted
       if (N > 4 && C > 2) data[4 * C + 1] = Number.NaN;
+      if (N > 6) data[6 * C + C - 1] = Number.NaN; // the last element: the scalar tail for C = 1003
+      if (N > 7) data[7 * C] = Number.NaN; // the first: max's vector loop
       const target = Array.from({ length: N }, (_, n) => (n * 7) % C);
       if (N > 5) target[5] = -100;
       const run = (wasm: boolean) => {

@@ -93,6 +93,8 @@ export const simdOps = {
   'f32x4.div': 0xe7,
   'f32x4.min': 0xe8,
   'f32x4.max': 0xe9,
+  'f32x4.pmin': 0xea,
+  'f32x4.pmax': 0xeb,
   'f32x4.splat': 0x13,
   'f64x2.promote_low_f32x4': 0x5f,
   'f32x4.demote_f64x2_zero': 0x5e,

@@ -91,19 +91,23 @@ export function emitExpf(f: Fn, temp: () => number, ones: number): void {
   const r = temp();
   const h = temp();
   f.set(x);
-  // clamp (NaN passes through min/max), n = round(x log2 e)
-  f.get(x).f32x4Const(-104).v('f32x4.max').f32x4Const(88.72283).v('f32x4.min').set(r);
-  f.get(r).f32x4Const(Math.LOG2E).v('f32x4.mul').v('f32x4.nearest').set(n);
+  // clamp by pmax/pmin (one instruction each, where max/min are ~6 on x64; NaN in r passes
+  // through both: pmax(r, c) = r < c ? c : r, pmin(r, c) = c < r ? c : r)
+  f.get(x).f32x4Const(-104).v('f32x4.pmax').f32x4Const(88.72283).v('f32x4.pmin').set(r);
+  // n = round(r log2 e) by adding 1.5 * 2^23 (ties to even, as f32x4.nearest, for |n| < 2^22);
+  // the sum's bits minus the constant's are n as an integer (no trunc_sat sequence)
+  f.get(r).f32x4Const(Math.LOG2E).v('f32x4.mul').f32x4Const(12582912).v('f32x4.add').set(h);
+  f.get(h).f32x4Const(12582912).v('f32x4.sub').set(n);
   // r = x - n * C1 - n * C2 (C1 + C2 = ln 2, C1 exact in few bits)
   f.get(r).get(n).f32x4Const(0.693359375).v('f32x4.mul').v('f32x4.sub');
   f.get(n).f32x4Const(-2.1219444e-4).v('f32x4.mul').v('f32x4.sub').set(r);
+  f.get(h).i32x4Const(0x4b400000).v('i32x4.sub').set(n);
   // p(r) = 1 + r + r^2 (c0 + r (c1 + ...))
   f.f32x4Const(1.98756915e-4);
   for (const c of [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1])
     f.get(r).v('f32x4.mul').f32x4Const(c).v('f32x4.add');
   f.get(r).get(r).v('f32x4.mul').v('f32x4.mul').get(r).v('f32x4.add').get(ones).v('f32x4.add');
   // * 2^(n >> 1) * 2^(n - (n >> 1))
-  f.get(n).v('i32x4.trunc_sat_f32x4_s').set(n);
   f.get(n).i32Const(1).v('i32x4.shr_s').set(h);
   f.get(h).i32x4Const(127).v('i32x4.add').i32Const(23).v('i32x4.shl').v('f32x4.mul');
   f.get(n).get(h).v('i32x4.sub').i32x4Const(127).v('i32x4.add').i32Const(23).v('i32x4.shl').v('f32x4.mul');

@@ -2,7 +2,7 @@
  * Softmax rows in wasm SIMD (the CPU cross-entropy routines, cpu/routines.ts): for each of
  * `rows` rows of C contiguous floats (rows `xStep` bytes apart),
  *
- *   max[row] = max_c x[c]                      (f32x4.max: NaN-propagating, as the JS loop)
+ *   max[row] = max_c x[c]                      (pmax: a NaN x[c] makes the sum NaN instead)
  *   p[row, c] = exp(x[c] - max) / sum          (expf of ewise-kernel.ts, ~2 ulp)
  *   sums[row] = sum_c exp(x[c] - max)          (accumulated in float64, stored as an f64x2 pair)
  *
@@ -47,7 +47,10 @@ export function softmaxRowsFn(): Fn {
     f.get(mx).get(px);
     if (vector) f.v128Load();
     else f.v128Load32Splat();
-    f.v('f32x4.max').set(mx);
+    // pmax: one instruction (f32x4.max is a NaN-safe ~6-instruction sequence on x64, on this
+    // loop's critical path). It drops a NaN, but the NaN still makes the row's sum NaN in pass 2,
+    // so the row's softmax and loss are NaN as with a NaN max.
+    f.v('f32x4.pmax').set(mx);
   });
   f.get(mx).get(mx).get(mx).shuffle(HIGH_TO_LOW).v('f32x4.max').set(mx);
   f.get(mx).get(mx).get(mx).shuffle(SWAP_PAIRS).v('f32x4.max').set(mx);
