@@ -23,8 +23,9 @@
  * whatever it frees: ~1 ms per MiB of live JS heap, 15-25 ms in a process running a model
  * (measured under tsx). A step that drops more than the budget (the mnist CNN drops ~38 MiB,
  * the LSTM LM ~41 MiB) would pay that once or twice per step (~20% of the CNN's CPU time). So
- * when a collection takes more than 5% of the wall time since the previous one, the budget
- * doubles, up to `maxBudget` (`memoryBoundBudget()`: 1/32 of physical memory, at most 256 MiB);
+ * when a collection takes more than 5% of the process's CPU time since the previous one (CPU
+ * time, all threads: wall time on a loaded machine swings 2-8x from one collection to the next),
+ * the budget doubles, up to `maxBudget` (`memoryBoundBudget()`: 1/64 of physical memory, at most 128 MiB);
  * below 2% it halves back to the minimum. Each doubling holds at most that much more garbage (RSS
  * stays bounded: the budget, not the run's length, sets it). Collections under 1 ms (fake
  * collectors, engines without a GC hook) never adapt.
@@ -58,12 +59,22 @@ const GROW_ABOVE = 0.05;
 /** Below this share the budget halves (doubling halves the share: the band between is stable). */
 const SHRINK_BELOW = 0.02;
 
+const proc = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process;
+
+/** The process's CPU time in ms (all threads) where the engine tells it (Node), else wall time. */
+function cpuClock(): number {
+  if (!proc?.cpuUsage) return performance.now();
+  const u = proc.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 /**
- * The most an adaptive budget grows to on a machine of `totalBytes` of memory: 1/32 of it, at
- * most 256 MiB, at least the minimum (an unknown size, Infinity: 256 MiB).
+ * The most an adaptive budget grows to on a machine of `totalBytes` of memory: 1/64 of it, at
+ * most 128 MiB (each doubling adds about its size to the peak RSS), at least the minimum (an
+ * unknown size, Infinity: 128 MiB).
  */
 export function memoryBoundBudget(totalBytes: number): number {
-  return Math.max(MIN_BUDGET, Math.min(256 << 20, Math.floor(totalBytes / 32)));
+  return Math.max(MIN_BUDGET, Math.min(128 << 20, Math.floor(totalBytes / 64)));
 }
 
 let gcFn: GcFn | null | undefined; // undefined: not looked up yet; null: unavailable
@@ -209,7 +220,7 @@ export class GcPressure {
     private readonly collect: () => unknown = collectGarbage,
     /** The most the budget grows to (`minBudget`: a fixed budget). */
     readonly maxBudget = minBudget,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = cpuClock,
   ) {
     this.current = minBudget;
   }
@@ -232,7 +243,7 @@ export class GcPressure {
     }
   }
 
-  /** Doubles or halves the budget by the share of wall time the last collection took. */
+  /** Doubles or halves the budget by the share of time (`now`: CPU ms) the last collection took. */
   private adapt(gcMs: number, sinceLastMs: number): void {
     if (this.maxBudget <= this.minBudget || !(gcMs >= 1) || !(sinceLastMs > 0)) return;
     const share = gcMs / sinceLastMs;

@@ -86,8 +86,8 @@ describe('GcPressure', () => {
     // the first collection has no interval to judge; then 64, 128 and the bound holds
     expect(budgets.slice(0, 4)).toEqual([32, 64, 128, 128]);
     expect(Math.max(...budgets)).toBe(128);
-    // the CPU heap's bound: 1/32 of the machine's memory, within [32, 256] MiB
-    expect([512, 4096, 65536].map((m) => memoryBoundBudget(m * MiB) / MiB)).toEqual([32, 128, 256]);
+    // the CPU heap's bound: 1/64 of the machine's memory, within [32, 128] MiB
+    expect([512, 4096, 65536].map((m) => memoryBoundBudget(m * MiB) / MiB)).toEqual([32, 64, 128]);
   });
 
   it('the budget halves back when collections are cheap, and collections under 1 ms never adapt', () => {
