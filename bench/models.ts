@@ -159,7 +159,8 @@ export interface ModelRow {
   /** CPU seconds per step, torchts and PyTorch 1 thread. */
   cpu: { ts: number; pt1: number; base: number };
   gflops: { ts: number; pt1: number; pt2: number };
-  rss: { ts: number; pt1: number };
+  /** Peak RSS in MiB: torchts, PyTorch 1 thread, torchts from `--base`. */
+  rss: { ts: number; pt1: number; base: number };
   gpu?: Measurement;
   errors: string[];
 }
@@ -209,7 +210,7 @@ export async function modelsTable(
       base: baseDir ? med(base, 'secPerStep') : undefined,
       ts1: { wall: med(ts1, 'secPerStep'), cpu: med(ts1, 'cpuPerStep') },
       gflops: { ts: 0, pt1: 0, pt2: 0 },
-      rss: { ts: med(ts, 'rssMiB'), pt1: med(pt1, 'rssMiB') },
+      rss: { ts: med(ts, 'rssMiB'), pt1: med(pt1, 'rssMiB'), base: med(base, 'rssMiB') },
       errors: [...new Set([...ts, ...pt1, ...pt2].flatMap((m) => (m.error ? [m.error] : [])))],
     };
     row.gflops = {
@@ -241,7 +242,7 @@ export function printModelsTable(rows: ModelRow[], rounds: number): void {
   for (const r of rows)
     if (r.base !== undefined)
       console.log(
-        `- ${r.name} before (--base): ${f(r.base, 4)} s/step (${f(r.base / r.pt1, 2)}× PyTorch 1t), CPU ${f(r.cpu.base, 4)} s (${f(r.cpu.base / r.cpu.pt1, 2)}×); after: ${f(r.ts, 4)} s (${f(r.ts / r.pt1, 2)}×), CPU ${f(r.cpu.ts, 4)} s (${f(r.cpu.ts / r.cpu.pt1, 2)}×)`,
+        `- ${r.name} before (--base): ${f(r.base, 4)} s/step (${f(r.base / r.pt1, 2)}× PyTorch 1t), CPU ${f(r.cpu.base, 4)} s (${f(r.cpu.base / r.cpu.pt1, 2)}×), peak RSS ${f(r.rss.base, 0)} MiB; after: ${f(r.ts, 4)} s (${f(r.ts / r.pt1, 2)}×), CPU ${f(r.cpu.ts, 4)} s (${f(r.cpu.ts / r.cpu.pt1, 2)}×), peak RSS ${f(r.rss.ts, 0)} MiB`,
       );
   for (const r of rows)
     console.log(

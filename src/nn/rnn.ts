@@ -11,6 +11,7 @@
  */
 
 import { dropout } from '../ops/activation.js';
+import { freeWithNode } from '../ops/core.js';
 import { empty, zeros } from '../ops/creation.js';
 import { indexSelect } from '../ops/indexing.js';
 import { linear } from '../ops/matmul.js';
@@ -213,6 +214,7 @@ abstract class RNNBase extends Module {
           mask,
           reverse: d === 1,
         });
+        freeWithNode(r.out, xg); // the input projection is this loop's own: dead once the layer's backward ran
         outs.push(r.out);
         hs.push(r.hN);
         if (r.cN) cs.push(r.cN);

@@ -7,7 +7,18 @@
 import { floatOf, isHalf, promoteTypes } from '../tensor/dtype.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { isGradEnabled } from '../tensor/state.js';
-import { E, type Ex, emptyTensor, ewise, needsGrad, normDim, record, record1, type Tensor } from './core.js';
+import {
+  E,
+  type Ex,
+  emptyTensor,
+  ewise,
+  freeWithNode,
+  needsGrad,
+  normDim,
+  record,
+  record1,
+  type Tensor,
+} from './core.js';
 import { rand } from './creation.js';
 import { add, div, erf, exp, log, mul, relu, sigmoid, sub, tanh, where } from './pointwise.js';
 import { amax, sum } from './reduce.js';
@@ -238,11 +249,13 @@ export function dropout(
     const s = x.dtype === 'float32' ? Math.fround(1 / (1 - p)) : 1 / (1 - p);
     const keep = (v: Ex) => E.where(E.ge(v, p), s, 0);
     const out = ewise('dropout', (a, v) => E.mul(a, keep(v)), [x, u], x.dtype);
-    return record1('dropout', out, [x], (g) => [
+    record1('dropout', out, [x], (g) => [
       isGradEnabled()
         ? mul(g, ewise('dropout_mask', keep, [u], x.dtype))
         : ewise('dropout_backward', (gg, v) => E.mul(gg, keep(v)), [g, u], promoteTypes(g.dtype, x.dtype)),
     ]);
+    freeWithNode(out, u); // the draws serve only the backward
+    return out;
   }
   const u = rand(x.shape, { device: x.device, generator });
   const keep = ewise('dropout_mask', (v) => E.where(E.ge(v, p), 1 / (1 - p), 0), [u], floatOf(x.dtype));

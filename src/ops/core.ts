@@ -7,7 +7,7 @@ import { isContiguousView, numelOf, type View } from '../backend/backend.js';
 import { E, type Ex, type ExLike } from '../backend/expr.js';
 import { type DType, torchTypeName } from '../tensor/dtype.js';
 import { AutogradError, DeviceError, DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
-import { state } from '../tensor/state.js';
+import { isGradEnabled, state } from '../tensor/state.js';
 import { bumpVersion, emptyTensor, Tensor, viewOf } from '../tensor/tensor.js';
 
 export type TensorOrScalar = Tensor | number | boolean;
@@ -239,6 +239,24 @@ export function refreshView(t: Tensor): void {
   if (!base.requiresGrad || t.viewInNoGrad) return;
   const r = regionOf(base, t);
   record('as_strided', t, [base], ([g]) => [regionScatter(g!, r)]);
+}
+
+/**
+ * Disposes tensors only `out`'s backward reads (an op's own buffers: dropout's draws, pooling's
+ * indices) when its node is released after backward, or now when no node was recorded: their
+ * storage goes back to the pool at once instead of at the next forced GC. Never pass a tensor the
+ * caller can still reach. A release under createGraph (grad mode on) keeps them: the recorded
+ * backward may read them again in a higher-order pass, so the GC frees them then.
+ */
+export function freeWithNode(out: Tensor, ...owned: Tensor[]): void {
+  const free = () => {
+    for (const t of owned) t.dispose();
+  };
+  if (!out.gradFn) free();
+  else
+    out.gradFn.onRelease(() => {
+      if (!isGradEnabled()) free();
+    });
 }
 
 /** Single-output form of `record`. */

@@ -6,7 +6,6 @@
 import type { View } from '../backend/backend.js';
 import { isIndexDType } from '../tensor/dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
-import { isGradEnabled } from '../tensor/state.js';
 import { checkSameDevice, E, emptyTensor, ewise, expandView, normDim, record1, Tensor } from './core.js';
 import { cast } from './pointwise.js';
 import { reshape, unsqueeze } from './shape.js';
@@ -42,21 +41,18 @@ export function gather(x: Tensor, dim: number, index: Tensor, op = 'gather'): Te
   });
   const out = emptyTensor(index.shape, x.dtype, x.device);
   out.backend.gather(x, d, index, out, op);
-  return record1('gather', out, [x], (g) => [scatterGrad(x, d, index, g)]);
+  return record1('gather', out, [x], (g) => [gatherGrad(x, d, index, g)]);
 }
 
-const zerosOf = (x: Tensor) => ewise('zeros_like', () => E.const(0), [x], x.dtype);
-
 /**
- * The gradient of a gather along d: zeros like x with g scatter-added at index. Without
- * createGraph the zeros are scattered into in place (one buffer of x's size, not a second one
- * from scatter_add's out-of-place clone: the LSTM LM's [10000, 200] embedding gradient).
+ * The gradient of a gather from x along d (x and index of one rank >= 1): g scatter-added into
+ * fresh zeros of x's shape, in place. `scatterAdd(zeros, ...)` would copy the zeros and leave
+ * them to the GC (8 MB per step for the LSTM LM's embedding).
  */
-function scatterGrad(x: Tensor, d: number, index: Tensor, g: Tensor): Tensor {
-  if (isGradEnabled()) return scatterAdd(zerosOf(x), d, index, g);
-  const out = zerosOf(x);
+function gatherGrad(x: Tensor, d: number, index: Tensor, g: Tensor): Tensor {
+  const out = ewise('zeros_like', () => E.const(0), [x], x.dtype);
   out.backend.scatterAdd(out, d, index, g.dtype === x.dtype ? g : cast(g, x.dtype));
-  return out;
+  return record1('scatter_add', out, [g], (gg) => [gather(gg, d, index)]);
 }
 
 /** Out-of-place torch.scatter_add(x, dim, index, src). */
@@ -114,7 +110,7 @@ function indexSelectAs(op: string, x: Tensor, dim: number, index: Tensor): Tenso
     'int32',
     idx1.device,
   );
-  return record1('index_select', out, [x], (g) => [scatterGrad(x, d, expanded, g)]);
+  return record1('index_select', out, [x], (g) => [gatherGrad(x, d, expanded, g)]);
 }
 
 /** F.embedding(input, weight): rows of weight picked by integer ids, any input shape. */

@@ -13,7 +13,16 @@
 import type { View } from '../backend/backend.js';
 import { fmtShape, ShapeError } from '../tensor/errors.js';
 import { type IntOrPair, tuple, windows } from './conv.js';
-import { E, type Ex, emptyTensor, expandView, needsGrad, record1, type Tensor } from './core.js';
+import {
+  E,
+  type Ex,
+  emptyTensor,
+  expandView,
+  freeWithNode,
+  needsGrad,
+  record1,
+  type Tensor,
+} from './core.js';
 import { tensor, zeros } from './creation.js';
 import { gather, scatterAdd } from './indexing.js';
 import { matmul } from './matmul.js';
@@ -299,7 +308,11 @@ export function maxPool2d(
         ),
   ]);
   const v = g.unbatched ? squeeze(res, 0) : res;
-  if (opts.returnIndices) return [v, g.unbatched ? squeeze(idx, 0) : idx];
+  if (opts.returnIndices) {
+    freeWithNode(res, baseT);
+    return [v, g.unbatched ? squeeze(idx, 0) : idx];
+  }
+  freeWithNode(res, baseT, idx); // the indices serve only the backward
   return v;
 }
 

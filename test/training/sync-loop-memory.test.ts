@@ -41,14 +41,23 @@ describe.skipIf(process.env.TORCHTS_GC === '0')('a synchronous training loop kee
       const collections = forcedCollections();
       const steps = dev === 'cpu' ? 1500 : 1200;
       let peakLate = 0;
+      let drops = 0; // steps after which the held bytes fell by > 4 MiB: storage came back mid-loop
       const start = held();
+      let prev = start;
       for (let i = 0; i < steps; i++) {
         step();
+        const now = held();
+        if (now < prev - 4 * MiB) drops++;
+        prev = now;
         if (i >= steps / 2) peakLate = Math.max(peakLate, held());
       }
       // ~110 KB (cpu) / ~65 KB (webgpu) dropped per step: all of it would be 80-165 MiB by now.
       expect(forcedCollections() - collections).toBeGreaterThanOrEqual(1);
-      expect(peakLate - start).toBeLessThan(44 * MiB);
+      expect(drops).toBeGreaterThanOrEqual(1);
+      // At most about one budget of garbage: the CPU heap's adapts (pressure.ts; 32 MiB, more
+      // where collections cost over 5% of the time, as in a test runner's large JS heap).
+      const budget = dev === 'cpu' ? heap!.pressure.budget : 32 * MiB;
+      expect(peakLate - start).toBeLessThan(budget + 12 * MiB);
     }, 120_000);
   }
 });

@@ -19,8 +19,16 @@
  * without 'wasm-unsafe-eval'), there is no heap (`heap` is undefined)
  * and storages are plain typed arrays, as are allocations the heap cannot fit.
  */
-import { GcPressure } from '../pressure.js';
+import { collectGarbage, GcPressure, memoryBoundBudget } from '../pressure.js';
 import { canCompileWasm, type Fn, hasWasmSimd, type MemorySpec, moduleBytes } from './wasm/emit.js';
+
+/** The machine's memory (Node), the most any CPU storage could ever get. */
+export const totalMemory = (() => {
+  const os = (
+    globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+  ).process?.getBuiltinModule?.('node:os') as { totalmem(): number } | undefined;
+  return os?.totalmem() ?? Number.POSITIVE_INFINITY;
+})();
 
 const PAGE = 65536;
 /** First pages; growth adds at least a quarter of the current size (few epochs, little slack). */
@@ -52,8 +60,11 @@ export class Heap {
   private bytesInUse = 0;
   private f32: Float32Array;
   private readonly buffers = new WeakSet<ArrayBufferLike>();
-  /** Blocks of dropped tensors come back only after a full GC: ask for one (pressure.ts). */
-  readonly pressure = new GcPressure();
+  /**
+   * Blocks of dropped tensors come back only after a full GC: ask for one (pressure.ts), with a
+   * budget that grows where collections cost more than 5% of the time.
+   */
+  readonly pressure = new GcPressure(undefined, collectGarbage, memoryBoundBudget(totalMemory));
 
   constructor(
     readonly spec: MemorySpec,

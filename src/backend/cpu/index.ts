@@ -31,7 +31,7 @@ import { coalesce, compileElementwise, jsKernels } from './compile.js';
 import { elementwiseWasm, wasmEwise } from './ewise-wasm.js';
 import { sgemm } from './gemm.js';
 import { dgemm } from './gemm-f64.js';
-import { type Heap, heap, heapModule, wasmKernels } from './heap.js';
+import { type Heap, heap, heapModule, totalMemory, wasmKernels } from './heap.js';
 import { linalg } from './linalg.js';
 import { cpuRoutines } from './routines.js';
 import { sortRows } from './sort.js';
@@ -94,14 +94,6 @@ export class HeapStorage implements CpuStorage {
 const pool = new Map<string, TypedArray[]>();
 let pooledBytes = 0;
 const POOL_LIMIT = 256 * 2 ** 20;
-
-/** The machine's memory (Node), the most any CPU storage could ever get. */
-const totalMemory = (() => {
-  const os = (
-    globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
-  ).process?.getBuiltinModule?.('node:os') as { totalmem(): number } | undefined;
-  return os?.totalmem() ?? Number.POSITIVE_INFINITY;
-})();
 
 function outOfMemory(size: number, dtype: DType, why: string): OutOfMemoryError {
   const bytes = size * itemSize(dtype);
