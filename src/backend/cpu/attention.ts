@@ -11,7 +11,7 @@
 import { isContiguousView, type View } from '../backend.js';
 import { sgemm } from './gemm.js';
 import { wasmEngine } from './gemm-wasm.js';
-import { classSize, heap, heapModule } from './heap.js';
+import { heap, heapModule } from './heap.js';
 import { dataOf, heapAddr } from './storage.js';
 import { attentionRowsFns } from './wasm/attention-rows.js';
 
@@ -282,23 +282,10 @@ let rowKernels: RowKernels | undefined;
 /** The wasm softmax rows (wasm/attention-rows.ts), compiled at first use. */
 const rows = (): RowKernels => (rowKernels ??= heapModule<RowKernels>(attentionRowsFns()));
 
-let scratchOff = -1; // bytes
-let scratchBytes = 0;
+let scratchBlock: ((bytes: number) => number) | undefined;
 /** Heap scratch of `floats` floats (kept for the next call); its byte address. */
-function scratch(floats: number): number {
-  const h = heap!;
-  const bytes = floats * 4;
-  if (bytes > scratchBytes) {
-    if (scratchOff >= 0) h.release(scratchOff, scratchBytes);
-    scratchBytes = classSize(bytes);
-    scratchOff = h.alloc(scratchBytes);
-    if (scratchOff < 0) {
-      scratchBytes = 0;
-      throw new RangeError(`cpu attention: out of memory for ${floats} floats of scratch`);
-    }
-  }
-  return scratchOff;
-}
+const scratch = (floats: number): number =>
+  (scratchBlock ??= heap!.growingBlock('cpu attention scratch'))(floats * 4);
 
 /** Tests: `enabled = false` sends every head through the blocked path. */
 export const smallAttention = { enabled: true };

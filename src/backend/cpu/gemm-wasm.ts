@@ -5,7 +5,7 @@
  * worker thread over the same shared memory (gemm-threads.ts).
  */
 import { type BlockFn, intraOp, type Job, runShare, startHelper } from './gemm-threads.js';
-import { classSize, heap } from './heap.js';
+import { heap } from './heap.js';
 import { defaultShape, gemmModuleBytes } from './wasm/gemm-kernel.js';
 
 /** What the driver needs from a kernel engine; offsets and strides are in floats. */
@@ -101,23 +101,10 @@ function create(): GemmEngine | undefined {
   const mod = new WebAssembly.Module(gemmModuleBytes(defaultShape, h.spec) as BufferSource);
   const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as Exports;
   let helper: ReturnType<typeof startHelper> | null = h.shared ? null : undefined; // null: not started yet
-  /** A heap block that grows on demand (its old contents are dropped when it does). */
+  /** Packing space in the heap that grows on demand; offsets in floats. */
   const region = () => {
-    let off = -1; // bytes
-    let size = 0;
-    return (floats: number) => {
-      const bytes = floats * 4 + 64;
-      if (bytes > size) {
-        if (off >= 0) h.release(off, size);
-        size = classSize(bytes);
-        off = h.alloc(size);
-        if (off < 0) {
-          size = 0;
-          throw new RangeError(`sgemm: out of memory for ${floats} floats of packing space`);
-        }
-      }
-      return off >>> 2;
-    };
+    const need = h.growingBlock('sgemm packing space');
+    return (floats: number) => need(floats * 4 + 64) >>> 2;
   };
   const nr = 4 * defaultShape.nrv;
   const block: BlockFn = (ap, bp, c, ldc, kc, mp, np, load) =>

@@ -138,6 +138,27 @@ export class Heap {
     this.pressure.free(size);
   }
 
+  /**
+   * A block kept between calls (scratch, packing space) that grows on demand, dropping its
+   * contents when it does: `need(bytes)` returns its byte offset; `what` names it in the error.
+   */
+  growingBlock(what: string): (bytes: number) => number {
+    let off = -1;
+    let size = 0;
+    return (bytes) => {
+      if (bytes > size) {
+        if (off >= 0) this.release(off, size);
+        size = classSize(bytes);
+        off = this.alloc(size);
+        if (off < 0) {
+          size = 0;
+          throw new RangeError(`${what}: out of memory for ${bytes} bytes`);
+        }
+      }
+      return off;
+    };
+  }
+
   private grow(end: number): boolean {
     const have = this.memory.buffer.byteLength;
     const max = (this.spec.max ?? 65536) * PAGE;
