@@ -282,10 +282,9 @@ let rowKernels: RowKernels | undefined;
 /** The wasm softmax rows (wasm/attention-rows.ts), compiled at first use. */
 const rows = (): RowKernels => (rowKernels ??= heapModule<RowKernels>(attentionRowsFns()));
 
-let scratchBlock: ((bytes: number) => number) | undefined;
+const scratchBlock = heap?.growingBlock('cpu attention scratch');
 /** Heap scratch of `floats` floats (kept for the next call); its byte address. */
-const scratch = (floats: number): number =>
-  (scratchBlock ??= heap!.growingBlock('cpu attention scratch'))(floats * 4);
+const scratch = (floats: number): number => scratchBlock!(floats * 4);
 
 /** Tests: `enabled = false` sends every head through the blocked path. */
 export const smallAttention = { enabled: true };
