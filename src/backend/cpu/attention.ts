@@ -309,28 +309,38 @@ function smallHeads(g: Geo, views: readonly View[]): boolean {
   return true;
 }
 
-/**
- * Heads n0 .. n0 + cnt of x [B, H, R, C] (one chunk, see `chunkOf`) to xt [cnt, C, R] (heap
- * floats from ti).
- */
+/** Heads of chunk ch of x [B, H, R, C] to xt [cnt, C, R] (heap floats from ti). */
 function transposeHeads(m: Float32Array, x: View, ch: Chunk, ti: number, R: number, C: number): void {
-  const xs = x.strides[2];
-  const bs = ch.bs(x) >> 2;
-  const xi = ch.at(x) >> 2;
-  for (let n = 0; n < ch.cnt; n++) {
-    const xn = xi + n * bs;
+  transposeRows(m, ch.at(x) >> 2, ch.bs(x) >> 2, x.strides[2], ch.cnt, ti, R, C);
+}
+
+function transposeRows(
+  m: Float32Array,
+  xi: number,
+  bs: number,
+  xs: number,
+  cnt: number,
+  ti: number,
+  R: number,
+  C: number,
+): void {
+  for (let n = 0; n < cnt; n++) {
     const t = ti + n * R * C;
-    for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) m[t + c * R + r] = m[xn + r * xs + c];
+    for (let r = 0, x = xi + n * bs; r < R; r++, x += xs)
+      for (let c = 0; c < C; c++) m[t + c * R + r] = m[x + c];
   }
 }
 
 /**
- * A chunk of heads n0 .. n0 + cnt that one `direct` call covers: its inputs' heads must be one
- * byte stride apart, so a chunk stays within one b unless every input's [B, H] folds into one
- * dim (contiguous q, k, v; not nanoGPT's transposed views of the qkv buffer).
+ * The heads n0, n0 + step, ... (cnt of them) that one `direct` call per product covers: each
+ * input's chunk heads must be one stride apart. step 1 where every input's [B, H] folds into
+ * one dim (contiguous q, k, v); else the chunk runs along B at one h (step H: nanoGPT's q, k, v,
+ * transposed views of the qkv buffer, have a b stride and an h stride that do not fold).
  */
 interface Chunk {
+  n0: number;
   cnt: number;
+  step: number;
   /** Byte address of the chunk's first head of an input. */
   at(v: View): number;
   /** Byte stride between the chunk's heads of an input. */
@@ -344,20 +354,20 @@ function flatStride(v: View): number | null {
   return B === 1 || v.strides[0] === H * v.strides[1] ? v.strides[1] : null;
 }
 
-/** The chunks of at most nc heads of N over the inputs `ins`, in order. */
-function* chunks(N: number, nc: number, ins: readonly View[]): Generator<Chunk & { n0: number }> {
-  const H = ins[0].shape[1];
+/** The chunks of at most nc heads over the inputs `ins` [B, H, ...], every head once. */
+function* chunks(nc: number, ins: readonly View[]): Generator<Chunk> {
+  const [B, H] = ins[0].shape;
   const flat = ins.every((v) => flatStride(v) !== null);
-  for (let n0 = 0; n0 < N; ) {
-    const cnt = Math.min(nc, N - n0, flat ? N : H - (n0 % H));
-    yield {
-      n0,
-      cnt,
-      at: (v) => heapAddr(v) + (headOff(v, n0) - v.offset) * 4,
-      bs: (v) => 4 * (flat ? flatStride(v)! : v.strides[1]),
-    };
-    n0 += cnt;
-  }
+  const at = (n0: number) => (v: View) => heapAddr(v) + (headOff(v, n0) - v.offset) * 4;
+  if (flat)
+    for (let n0 = 0; n0 < B * H; n0 += nc)
+      yield { n0, cnt: Math.min(nc, B * H - n0), step: 1, at: at(n0), bs: (v) => 4 * flatStride(v)! };
+  else
+    for (let h = 0; h < H; h++)
+      for (let b0 = 0; b0 < B; b0 += nc) {
+        const n0 = b0 * H + h;
+        yield { n0, cnt: Math.min(nc, B - b0), step: H, at: at(n0), bs: (v) => 4 * v.strides[0] };
+      }
 }
 
 /** Scores row of query i (head n) at m[row..]: scaled, plus the mask; returns the keys it attends. */
@@ -402,8 +412,8 @@ function attentionSmall(
   const m = heap!.floats();
   const oA = heapAddr(out);
   const li = heapAddr(lse) >> 2;
-  for (const ch of chunks(N, nc, [q, k, v])) {
-    const { n0, cnt } = ch;
+  for (const ch of chunks(nc, [q, k, v])) {
+    const { n0, cnt, step } = ch;
     transposeHeads(m, k, ch, kt >> 2, S, D);
     direct(
       ch.at(q),
@@ -424,14 +434,15 @@ function attentionSmall(
     if (!mask) {
       // wasm rows: (max, sum) per row into the stats scratch, lse = max + log(sum) here.
       rows().softmaxFwd(sc, cnt, L, S, causal ? 1 : 0, scale, st);
-      for (let r = 0, o = li + n0 * L; r < cnt * L; r++)
-        m[o + r] = m[(st >> 2) + 2 * r] + Math.log(m[(st >> 2) + 2 * r + 1]);
+      for (let n = 0; n < cnt; n++)
+        for (let i = 0, o = li + (n0 + n * step) * L, r = (st >> 2) + 2 * n * L; i < L; i++)
+          m[o + i] = m[r + 2 * i] + Math.log(m[r + 2 * i + 1]);
     } else
       for (let n = 0; n < cnt; n++)
         for (let i = 0; i < L; i++) {
           const row = (sc >> 2) + (n * L + i) * S;
-          const lim = scaleRow(m, row, S, causal, i, scale, mask, n0 + n);
-          m[li + (n0 + n) * L + i] = rowSoftmax(m, row, lim, S, true, 0);
+          const lim = scaleRow(m, row, S, causal, i, scale, mask, n0 + n * step);
+          m[li + (n0 + n * step) * L + i] = rowSoftmax(m, row, lim, S, true, 0);
         }
     direct(
       sc,
@@ -447,7 +458,7 @@ function attentionSmall(
       cnt,
       L * S * 4,
       ch.bs(v),
-      L * Dv * 4,
+      step * L * Dv * 4,
     );
   }
 }
@@ -470,11 +481,12 @@ function attentionSmallBackward(
   const { N, L, S, D, Dv } = g;
   const direct = wasmEngine!.direct!;
   const nc = Math.max(1, Math.min(N, Math.floor(CHUNK_SCORES / (L * S))));
-  const base = scratch(nc * (D * S + Dv * S + 2 * L * S));
+  const base = scratch(nc * (D * S + Dv * S + 2 * L * S + 2 * L));
   const kt = base; // [nc, D, S]
   const vt = kt + nc * D * S * 4; // [nc, Dv, S]
   const p = vt + nc * Dv * S * 4; // [nc, L, S]
   const ds = p + nc * L * S * 4; // [nc, L, S]
+  const ld = ds + nc * L * S * 4; // [2, nc, L]: a step-H chunk's lse and delta rows, gathered
   const m = heap!.floats();
   const [dqA, dkA, dvA] = [heapAddr(dq), heapAddr(dk), heapAddr(dv)];
   const lse0 = heapAddr(lse);
@@ -483,8 +495,8 @@ function attentionSmallBackward(
   const di = delta0 >> 2;
   const LS4 = L * S * 4;
   const [qRs, kRs, gRs] = [q.strides[2] * 4, k.strides[2] * 4, dOut.strides[2] * 4];
-  for (const ch of chunks(N, nc, [q, k, v, dOut])) {
-    const { n0, cnt } = ch;
+  for (const ch of chunks(nc, [q, k, v, dOut])) {
+    const { n0, cnt, step } = ch;
     const [qOff, kOff, gOff] = [ch.at(q), ch.at(k), ch.at(dOut)];
     const [qBs, kBs, gBs] = [ch.bs(q), ch.bs(k), ch.bs(dOut)];
     transposeHeads(m, k, ch, kt >> 2, S, D);
@@ -492,23 +504,34 @@ function attentionSmallBackward(
     // P from the saved lse; dP = dO V^T; dS = P (dP - delta) * scale (0 past the last key).
     direct(qOff, qRs, 4, kt, S * 4, p, S * 4, D, L / 4, S / 8, cnt, qBs, D * S * 4, LS4);
     direct(gOff, gRs, 4, vt, S * 4, ds, S * 4, Dv, L / 4, S / 8, cnt, gBs, Dv * S * 4, LS4);
-    if (!mask)
-      rows().softmaxBwd(p, ds, cnt, L, S, causal ? 1 : 0, scale, lse0 + n0 * L * 4, delta0 + n0 * L * 4);
-    else
+    if (!mask) {
+      let [la, da] = [lse0 + n0 * L * 4, delta0 + n0 * L * 4];
+      if (step !== 1) {
+        [la, da] = [ld, ld + cnt * L * 4];
+        for (let n = 0; n < cnt; n++) {
+          const o = (n0 + n * step) * L;
+          m.copyWithin((la >> 2) + n * L, li + o, li + o + L);
+          m.copyWithin((da >> 2) + n * L, di + o, di + o + L);
+        }
+      }
+      rows().softmaxBwd(p, ds, cnt, L, S, causal ? 1 : 0, scale, la, da);
+    } else
       for (let n = 0; n < cnt; n++)
         for (let i = 0; i < L; i++) {
           const r = (n * L + i) * S;
           const pr = (p >> 2) + r;
-          const lim = scaleRow(m, pr, S, causal, i, scale, mask, n0 + n);
-          rowSoftmax(m, pr, lim, S, false, m[li + (n0 + n) * L + i]);
-          const d = m[di + (n0 + n) * L + i];
+          const hn = n0 + n * step;
+          const lim = scaleRow(m, pr, S, causal, i, scale, mask, hn);
+          rowSoftmax(m, pr, lim, S, false, m[li + hn * L + i]);
+          const d = m[di + hn * L + i];
           const dr = (ds >> 2) + r;
           for (let j = 0; j < lim; j++) m[dr + j] = m[pr + j] * (m[dr + j] - d) * scale;
           m.fill(0, dr + lim, dr + S);
         }
     // dq = dS K, dk = dS^T q, dv = P^T dO.
-    direct(ds, S * 4, 4, kOff, kRs, dqA + n0 * L * D * 4, D * 4, S, L / 4, D / 8, cnt, LS4, kBs, L * D * 4);
-    direct(ds, 4, S * 4, qOff, qRs, dkA + n0 * S * D * 4, D * 4, L, S / 4, D / 8, cnt, LS4, qBs, S * D * 4);
+    const [LD4, SD4] = [step * L * D * 4, step * S * D * 4];
+    direct(ds, S * 4, 4, kOff, kRs, dqA + n0 * L * D * 4, D * 4, S, L / 4, D / 8, cnt, LS4, kBs, LD4);
+    direct(ds, 4, S * 4, qOff, qRs, dkA + n0 * S * D * 4, D * 4, L, S / 4, D / 8, cnt, LS4, qBs, SD4);
     direct(
       p,
       4,
@@ -523,7 +546,7 @@ function attentionSmallBackward(
       cnt,
       LS4,
       gBs,
-      S * Dv * 4,
+      step * S * Dv * 4,
     );
   }
 }
