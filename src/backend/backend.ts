@@ -241,9 +241,11 @@ export interface Routines {
   // ── attention (helper attn) ──
   /**
    * Scaled dot-product attention forward without an L x S buffer (online softmax over key
-   * tiles): q [N, L, E], k [N, S, E], v [N, S, Ev] (contiguous); mask null or an additive float
-   * mask viewed as [N, L, S] (any strides, stride 0 for broadcast); `causal` masks key j > query
-   * i. Writes out [N, L, Ev] = softmax(q k^T * scale + mask) v and lse [N, L], each row's
+   * tiles): q [B, H, L, E], k [B, H, S, E], v [B, H, S, Ev], any strides but the last dim's,
+   * which is 1 (nanoGPT's q, k, v are transposed views of one qkv buffer, read where they are;
+   * head n = b * H + h); mask null or an additive float mask viewed as [N, L, S] (N = B * H,
+   * any strides, stride 0 for broadcast); `causal` masks key j > query i. Writes the contiguous
+   * out [N, L, Ev] = softmax(q k^T * scale + mask) v and lse [N, L], each row's
    * log-sum-exp of the scaled, masked scores (-inf for a fully masked row, whose output is NaN
    * as the composed definition's). Reference: ops/attention.ts sdpaComposed.
    */
@@ -259,7 +261,7 @@ export interface Routines {
   ): void;
   /**
    * Its backward from the saved lse and delta [N, L] (delta_i = sum_d dOut_id out_id), again
-   * without an L x S buffer: P_ij = exp(s_ij - lse_i), dS_ij = P_ij (dOut_i . v_j - delta_i);
+   * without an L x S buffer (dOut [B, H, L, Ev] strided as q, k, v; outputs contiguous): P_ij = exp(s_ij - lse_i), dS_ij = P_ij (dOut_i . v_j - delta_i);
    * writes dq = dS k * scale [N, L, E], dk = dS^T q * scale [N, S, E], dv = P^T dOut [N, S, Ev].
    */
   attentionBackward(

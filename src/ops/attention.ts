@@ -10,7 +10,7 @@
  * attention weights asked for, no gradient into a float mask, head dims the kernels support.
  */
 
-import { isContiguousView, type View } from '../backend/backend.js';
+import type { View } from '../backend/backend.js';
 import { type DType, isFloat, isHalf } from '../tensor/dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
@@ -166,31 +166,64 @@ export function setFusedAttention(on: boolean): void {
   fusedDisabled = !on;
 }
 
+/** The stride of batch dims [a, b) of `v` folded into one, or null where they do not fold. */
+function foldStride(v: View, a: number, b: number): number | null {
+  let stride: number | null = null;
+  let next = -1; // the stride the next outer non-1 dim must have
+  for (let d = b - 1; d >= a; d--) {
+    if (v.shape[d] === 1) continue;
+    if (stride === null) stride = v.strides[d];
+    else if (v.strides[d] !== next) return null;
+    next = v.strides[d] * v.shape[d];
+  }
+  return stride ?? 0;
+}
+
+/** Where the batch dims split into the routines' [B, H]: the first split q, k and v all fold at. */
+function batchSplit(ts: readonly Tensor[], batch: readonly number[]): number {
+  const r = batch.length;
+  for (let p = Math.max(0, r - 1); p > 0; p--) {
+    const full = ts.map((t) => expandView(t, [...batch, ...t.shape.slice(-2)]));
+    if (full.every((f) => foldStride(f, 0, p) !== null && foldStride(f, p, r) !== null)) return p;
+  }
+  return Math.max(0, r - 1);
+}
+
 /**
- * [B..., X, Y] broadcast to the batch shape as the contiguous [N, X, Y] view the routines read:
- * t's own storage where it already is, else a fresh copy, which the caller disposes when done.
- * Nothing is recorded (the fused node covers q, k, v) and no Tensor objects are left for the
- * GC to find: copies go back to the pool at once (nanoGPT's q, k, v are transposed views of
- * the qkv projection, so each layer copies three of them forward and dO backward).
+ * [B..., X, Y] broadcast to the batch shape as the [B, H, X, Y] view the routines read (batch
+ * dims before `split` fold into B, the rest into H): t's own storage, strided, wherever its
+ * batch dims fold so and its last dim is contiguous; else a contiguous copy, which the caller
+ * disposes when done. nanoGPT's q, k, v (transposed views of the qkv projection) and dO are
+ * read where they are. Nothing is recorded (the fused node covers q, k, v).
  */
-function flat3(t: Tensor, batch: readonly number[]): { v: View; copy: Tensor | null } {
+function view4(t: Tensor, batch: readonly number[], split: number): { v: View; copy: Tensor | null } {
   const x = t.shape[t.dim() - 2];
   const y = t.shape[t.dim() - 1];
-  const n = batch.reduce((a, b) => a * b, 1);
+  const r = batch.length;
+  const B = batch.slice(0, split).reduce((a, b) => a * b, 1);
+  const H = batch.slice(split).reduce((a, b) => a * b, 1);
   const full = expandView(t, [...batch, x, y]);
-  let src: View = t;
-  let copy: Tensor | null = null;
-  if (!isContiguousView(full)) {
-    copy = emptyTensor([...batch, x, y], t.dtype, t.device);
-    t.backend.elementwise(E.input(0), [full], copy);
-    src = copy;
-  }
+  const sB = foldStride(full, 0, split);
+  const sH = foldStride(full, split, r);
+  if (sB !== null && sH !== null && (y === 1 || full.strides[r + 1] === 1))
+    return {
+      v: {
+        storage: full.storage,
+        dtype: full.dtype,
+        shape: [B, H, x, y],
+        strides: [sB, sH, full.strides[r], 1],
+        offset: full.offset,
+      },
+      copy: null,
+    };
+  const copy = emptyTensor([...batch, x, y], t.dtype, t.device);
+  t.backend.elementwise(E.input(0), [full], copy);
   const v: View = {
-    storage: src.storage,
-    dtype: src.dtype,
-    shape: [n, x, y],
-    strides: [x * y, y, 1],
-    offset: src.offset,
+    storage: copy.storage,
+    dtype: copy.dtype,
+    shape: [B, H, x, y],
+    strides: [H * x * y, x * y, y, 1],
+    offset: copy.offset,
   };
   return { v, copy };
 }
@@ -205,9 +238,10 @@ export function fusedSdpa(q: Tensor, k: Tensor, v: Tensor, o: SdpaOptions = {}):
   if (N === 0 || L === 0) return null;
   const scale = o.scale ?? 1 / Math.sqrt(e);
   const routines = q.backend.routines!;
-  const q3 = flat3(q, batch);
-  const k3 = flat3(k, batch);
-  const v3 = flat3(v, batch);
+  const split = batchSplit([q, k, v], batch);
+  const q3 = view4(q, batch, split);
+  const k3 = view4(k, batch, split);
+  const v3 = view4(v, batch, split);
   const free = () => {
     q3.copy?.dispose();
     k3.copy?.dispose();
@@ -228,11 +262,12 @@ export function fusedSdpa(q: Tensor, k: Tensor, v: Tensor, o: SdpaOptions = {}):
       // createGraph: the composed definition's gradient, itself differentiable.
       return composedGrads(q, k, v, { ...o, attnMask: mask0 }, g);
     }
-    const g3 = flat3(g, batch);
+    const g3 = view4(g, batch, split);
     // delta_i = sum_d dO_id O_id: the softmax backward's row term, O(L * Ev).
     const be = q.backend;
     const prod = emptyTensor([N, L, ev], g.dtype, q.device);
-    be.elementwise(E.mul(E.input(0), E.input(1)), [g3.v, out], prod);
+    const shape4 = g3.v.shape;
+    be.elementwise(E.mul(E.input(0), E.input(1)), [g3.v, viewAs(result, shape4)], viewAs(prod, shape4));
     const delta = emptyTensor([N, L], g.dtype, q.device);
     be.reduce('sum', prod, 1, delta);
     prod.dispose();

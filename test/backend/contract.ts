@@ -528,11 +528,17 @@ export function runBackendContract(name: string, getBackend: () => Backend, opts
       const vd = randoms(N * S * Dv, 43);
       const md = randoms(L * S, 44);
       const gd = randoms(N * L * Dv, 45);
-      const q = view(qd, 'float32', [N, L, D], contiguousStrides([N, L, D]), 3); // offset 3
-      const k = view(kd, 'float32', [N, S, D]);
-      const v = view(vd, 'float32', [N, S, Dv]);
+      // Inputs are [B, H, X, Y] views with any batch and row strides: q and g interleave their
+      // heads row by row ([L, N, D] storage, as transposed views of a qkv buffer), k is [N, 1]
+      // heads, v [1, N] contiguous; head n = b * H + h.
+      const q = view(qd, 'float32', [1, N, L, D], [0, D, N * D, 1], 3); // offset 3
+      const k = view(kd, 'float32', [N, 1, S, D]);
+      const v = view(vd, 'float32', [1, N, S, Dv]);
       const m = view(md, 'float32', [N, L, S], [0, S, 1]); // one mask for the batch (stride 0)
-      const g = view(gd, 'float32', [N, L, Dv]);
+      const g = view(gd, 'float32', [1, N, L, Dv], [0, Dv, N * Dv, 1]);
+      /** Element (n, i, j) of a [B, H, X, Y] input. */
+      const at4 = (d: ArrayLike<number>, x: View, [n, i, j]: number[]) =>
+        at(d, x, [Math.floor(n / x.shape[1]), n % x.shape[1], i, j]);
       for (const [mask, causal] of [
         [null, false],
         [m, false],
@@ -554,7 +560,7 @@ export function runBackendContract(name: string, getBackend: () => Backend, opts
           for (let i = 0; i < L; i++) {
             const s = [...Array(S).keys()].map((j) => {
               let a = 0;
-              for (let d = 0; d < D; d++) a += at(qd, q, [n, i, d]) * at(kd, k, [n, j, d]);
+              for (let d = 0; d < D; d++) a += at4(qd, q, [n, i, d]) * at4(kd, k, [n, j, d]);
               a = a * sc + (mask ? at(md, m, [n, i, j]) : 0);
               return causal && j > i ? Number.NEGATIVE_INFINITY : a;
             });
@@ -565,19 +571,19 @@ export function runBackendContract(name: string, getBackend: () => Backend, opts
             P[n].push(p);
             want.lse.push(mx + Math.log(z));
             for (let c = 0; c < Dv; c++)
-              want.out.push(p.reduce((a, pj, j) => a + pj * at(vd, v, [n, j, c]), 0));
+              want.out.push(p.reduce((a, pj, j) => a + pj * at4(vd, v, [n, j, c]), 0));
             const dp = p.map((_, j) => {
               let a = 0;
-              for (let c = 0; c < Dv; c++) a += at(gd, g, [n, i, c]) * at(vd, v, [n, j, c]);
+              for (let c = 0; c < Dv; c++) a += at4(gd, g, [n, i, c]) * at4(vd, v, [n, j, c]);
               return a;
             });
             const delta = p.reduce((a, pj, j) => a + pj * dp[j], 0);
             const ds = p.map((pj, j) => pj * (dp[j] - delta));
             for (let d = 0; d < D; d++)
-              want.dq.push(sc * ds.reduce((a, x, j) => a + x * at(kd, k, [n, j, d]), 0));
+              want.dq.push(sc * ds.reduce((a, x, j) => a + x * at4(kd, k, [n, j, d]), 0));
             for (let j = 0; j < S; j++) {
-              for (let d = 0; d < D; d++) dk[(n * S + j) * D + d] += sc * ds[j] * at(qd, q, [n, i, d]);
-              for (let c = 0; c < Dv; c++) dv[(n * S + j) * Dv + c] += p[j] * at(gd, g, [n, i, c]);
+              for (let d = 0; d < D; d++) dk[(n * S + j) * D + d] += sc * ds[j] * at4(qd, q, [n, i, d]);
+              for (let c = 0; c < Dv; c++) dv[(n * S + j) * Dv + c] += p[j] * at4(gd, g, [n, i, c]);
             }
           }
         }
@@ -592,7 +598,8 @@ export function runBackendContract(name: string, getBackend: () => Backend, opts
         const delta = view(
           [...Array(N * L).keys()].map((row) => {
             let a = 0;
-            for (let c = 0; c < Dv; c++) a += gd[row * Dv + c] * outv[row * Dv + c];
+            for (let c = 0; c < Dv; c++)
+              a += at4(gd, g, [Math.floor(row / L), row % L, c]) * outv[row * Dv + c];
             return a;
           }),
           'float32',

@@ -232,7 +232,7 @@ describe.runIf(webgpuAvailable())('webgpu float16: native f16 and packed-word pa
   }, 120_000);
 
   it('fused attention forward and backward read and write float16 themselves', async () => {
-    const run = async (device: 'cpu' | 'webgpu', causal: boolean) => {
+    const run = async (device: 'cpu' | 'webgpu', causal: boolean, split: boolean) => {
       const t = (n: number, seed: number, shape: number[]) =>
         torch
           .tensor(values(n + 1, seed), { dtype: 'float16', device })
@@ -240,6 +240,14 @@ describe.runIf(webgpuAvailable())('webgpu float16: native f16 and packed-word pa
           .reshape(shape)
           .detach()
           .requiresGrad_();
+      if (split) {
+        // nanoGPT's q, k, v: transposed views of one qkv buffer, read in place (one binding)
+        const x = t(21 * 3 * 32, 10, [1, 21, 96]);
+        const [q, k, v] = x.split(32, 2).map((y) => y.view([1, 21, 2, 16]).transpose(1, 2));
+        const o = torch.nn.functional.scaledDotProductAttention(q, k, v, { isCausal: causal });
+        o.transpose(1, 2).mul(o.transpose(1, 2)).sum().backward();
+        return [await o.toArray(), await x.grad!.toArray()];
+      }
       const q = t(2 * 37 * 16, 7, [1, 2, 37, 16]);
       const k = t(2 * 21 * 16, 8, [1, 2, 21, 16]);
       const v = t(2 * 21 * 8, 9, [1, 2, 21, 8]);
@@ -247,9 +255,10 @@ describe.runIf(webgpuAvailable())('webgpu float16: native f16 and packed-word pa
       o.mul(o).sum().backward();
       return [await o.toArray(), await q.grad!.toArray(), await k.grad!.toArray(), await v.grad!.toArray()];
     };
-    for (const causal of [false, true]) {
-      const c = await run('cpu', causal);
-      agree(c, ...(await onBothPaths(() => run('webgpu', causal))), 2 ** -7, 2 ** -10);
-    }
+    for (const causal of [false, true])
+      for (const split of [false, true]) {
+        const c = await run('cpu', causal, split);
+        agree(c, ...(await onBothPaths(() => run('webgpu', causal, split))), 2 ** -7, 2 ** -10);
+      }
   }, 120_000);
 });

@@ -249,6 +249,62 @@ for (const device of testDevices())
         }
       },
     );
+    it('strided q, k, v, dO (views of one qkv buffer as nanoGPT, unfoldable batch): fused = composed', async () => {
+      // nanoGPT: q, k, v = x.split(C, 2) viewed [B, T, H, E] and transposed to [B, H, T, E], read
+      // in place by the routines (T = 16 takes the CPU's small-head path, T = 12 its blocked one);
+      // dO arrives as a transposed view too. Plus inputs the routines cannot read strided (last
+      // dim transposed, batch dims that fold into no [B, H]): copied, same answers.
+      const cmp = async (a: Tensor, b: Tensor, what: string) =>
+        expectClose(a, { shape: [...b.shape], dtype: 'float32', data: Array.from(await b.toArray()) }, what, {
+          atol: 1e-5,
+          rtol: 1e-4,
+        });
+      const run = async (
+        name: string,
+        leaves: Tensor[],
+        qkv: () => Tensor[],
+        o: { isCausal?: boolean; attnMask?: Tensor },
+      ) => {
+        const outs = [false, true].map((fused) => {
+          setFusedAttention(fused);
+          try {
+            const [q, k, v] = qkv();
+            const y = F.scaledDotProductAttention(q, k, v, o);
+            const yt = y.transpose(1, 2); // the gradient reaching y is a transposed view
+            const up = torch.randn(yt.shape, { generator: new torch.Generator(4) }).to(device);
+            return [y, ...torch.autograd.grad(yt.mul(up).sum(), leaves).map((t) => t!)];
+          } finally {
+            setFusedAttention(true);
+          }
+        });
+        for (let i = 0; i < outs[0].length; i++) await cmp(outs[1][i], outs[0][i], `${name} ${i}`);
+      };
+      for (const T of [16, 12]) {
+        const [B, H, Eh] = [2, 2, 8];
+        const C = H * Eh;
+        const x = leaf([B, T, 3 * C], device, 51);
+        const split = () => x.split(C, 2).map((t) => t.view([B, T, H, Eh]).transpose(1, 2));
+        const bm = torch
+          .rand([T, T], { generator: new torch.Generator(52) })
+          .gt(0.3)
+          .to(device);
+        const fm = torch.randn([B, 1, T, T], { generator: new torch.Generator(53) }).to(device);
+        for (const [n, o] of [
+          ['plain', {}],
+          ['causal', { isCausal: true }],
+          ['bool mask', { attnMask: bm }],
+          ['float mask', { attnMask: fm }],
+        ] as const)
+          await run(`qkv split T=${T} ${n}`, [x], split, o);
+      }
+      const qt = leaf([2, 2, 8, 16], device, 54); // q = qt^T: last dim strided
+      const k5 = leaf([3, 2, 2, 16, 8], device, 55); // batch [2, 3, 2] folding into no [B, H]
+      const v = leaf([2, 3, 2, 16, 8], device, 56);
+      await run('last dim strided', [qt, v], () => [qt.transpose(-2, -1), v.select(1, 0), v.select(1, 1)], {
+        isCausal: true,
+      });
+      await run('unfoldable batch', [k5, v], () => [k5.permute([1, 0, 2, 3, 4]), v, v.mul(2)], {});
+    });
     it('double backward (createGraph) through the fused op equals the composed one', async () => {
       const q = leaf([1, 2, 6, 4], device, 31);
       const k = leaf([1, 2, 5, 4], device, 32);

@@ -16,7 +16,9 @@ const MAX_DISPATCHES: Record<ModelName, number> = {
   simplenet: 11,
   mlp: 16,
   cnn: 42, // 66 before the one-kernel fold (col2im), the fused nll_loss and dropout
-  gpt: 111, // 123 before split/chunk recorded one node and activation backwards one kernel
+  // 109 until the attention routines read nanoGPT's q, k, v, dO views in place (no copies);
+  // 123 before split/chunk recorded one node and activation backwards one kernel
+  gpt: 101,
   // 102 until the LSTM backward computed the gate activations and tanh(c) once per layer (+2
   // dispatches per layer, each step kernel then plain arithmetic: ops/rnn.ts lstmActivations).
   lstm: 106,

@@ -18,13 +18,21 @@ import { attentionRowsFns } from './wasm/attention-rows.js';
 /** Query rows per block. */
 const BQ = 64;
 
-function check(name: string, views: readonly View[]) {
-  for (const v of views)
-    if (v.dtype !== 'float32' || !isContiguousView(v))
+/** Inputs: float32 [B, H, X, Y] with unit last stride; outputs: contiguous float32. */
+function check(name: string, ins: readonly View[], outs: readonly View[]) {
+  for (const v of ins)
+    if (v.dtype !== 'float32' || v.shape.length !== 4 || (v.strides[3] !== 1 && v.shape[3] > 1))
       throw new TypeError(
-        `cpu ${name}: expects contiguous float32 q, k, v, out (got ${v.dtype} [${v.shape}])`,
+        `cpu ${name}: expects float32 [B, H, X, Y] q, k, v with a contiguous last dim (got ${v.dtype} [${v.shape}] strides [${v.strides}])`,
       );
+  for (const v of outs)
+    if (v.dtype !== 'float32' || !isContiguousView(v))
+      throw new TypeError(`cpu ${name}: expects contiguous float32 outputs (got ${v.dtype} [${v.shape}])`);
 }
+
+/** Element offset of head n's first row in a [B, H, X, Y] view. */
+const headOff = (v: View, n: number): number =>
+  v.offset + Math.floor(n / v.shape[1]) * v.strides[0] + (n % v.shape[1]) * v.strides[1];
 
 interface Geo {
   N: number;
@@ -34,11 +42,11 @@ interface Geo {
   Dv: number;
 }
 const geo = (q: View, k: View, v: View): Geo => ({
-  N: q.shape[0],
-  L: q.shape[1],
-  S: k.shape[1],
-  D: q.shape[2],
-  Dv: v.shape[2],
+  N: q.shape[0] * q.shape[1],
+  L: q.shape[2],
+  S: k.shape[2],
+  D: q.shape[3],
+  Dv: v.shape[3],
 });
 
 /**
@@ -58,10 +66,11 @@ function blockScores(
   causal: boolean,
   sc: Float32Array,
 ): void {
-  const { L, S, D } = g;
+  const { S, D } = g;
   const Q = dataOf(q) as Float32Array;
   const K = dataOf(k) as Float32Array;
-  sgemm(bq, sEff, D, Q, q.offset + (n * L + i0) * D, D, 1, K, k.offset + n * S * D, 1, D, sc, 0, S);
+  const qs = q.strides[2];
+  sgemm(bq, sEff, D, Q, headOff(q, n) + i0 * qs, qs, 1, K, headOff(k, n), 1, k.strides[2], sc, 0, S);
   if (mask) {
     const M = dataOf(mask) as Float32Array;
     const ms = mask.strides[2];
@@ -123,7 +132,7 @@ export function attention(
   out: View,
   lse: View,
 ): void {
-  check('attention', [q, k, v, out, lse]);
+  check('attention', [q, k, v], [out, lse]);
   const g = geo(q, k, v);
   if (smallHeads(g, [q, k, v, out, lse])) {
     attentionSmall(g, q, k, v, mask, causal, scale, out, lse);
@@ -152,8 +161,8 @@ export function attention(
         S,
         1,
         V,
-        v.offset + n * S * Dv,
-        Dv,
+        headOff(v, n),
+        v.strides[2],
         1,
         O,
         out.offset + (n * L + i0) * Dv,
@@ -176,7 +185,7 @@ export function attentionBackward(
   dk: View,
   dv: View,
 ): void {
-  check('attentionBackward', [q, k, v, dOut, dq, dk, dv, lse, delta]);
+  check('attentionBackward', [q, k, v, dOut], [dq, dk, dv, lse, delta]);
   const g = geo(q, k, v);
   if (smallHeads(g, [q, k, v, dOut, dq, dk, dv, lse, delta])) {
     attentionSmallBackward(g, q, k, v, mask, causal, scale, dOut, lse, delta, dq, dk, dv);
@@ -203,9 +212,10 @@ export function attentionBackward(
       }
       const G = dataOf(dOut) as Float32Array;
       const V = dataOf(v) as Float32Array;
-      const gOff = dOut.offset + (n * L + i0) * Dv;
+      const gs = dOut.strides[2];
+      const gOff = headOff(dOut, n) + i0 * gs;
       // dP = dO V^T, then dS = P (dP - delta) * scale, in place (0 where P is 0: masked keys).
-      sgemm(bq, sEff, Dv, G, gOff, Dv, 1, V, v.offset + n * S * Dv, 1, Dv, dS, 0, S);
+      sgemm(bq, sEff, Dv, G, gOff, gs, 1, V, headOff(v, n), 1, v.strides[2], dS, 0, S);
       for (let r = 0; r < bq; r++) {
         const d = DL[delta.offset + n * L + i0 + r];
         const row = r * S;
@@ -216,7 +226,7 @@ export function attentionBackward(
       const K = dataOf(k) as Float32Array;
       const Q = dataOf(q) as Float32Array;
       const DQ = dataOf(dq) as Float32Array;
-      sgemm(bq, D, sEff, dS, 0, S, 1, K, k.offset + n * S * D, D, 1, DQ, dq.offset + (n * L + i0) * D, D);
+      sgemm(bq, D, sEff, dS, 0, S, 1, K, headOff(k, n), k.strides[2], 1, DQ, dq.offset + (n * L + i0) * D, D);
       // dk += dS^T q, dv += P^T dO over this block's keys.
       const DK = dataOf(dk) as Float32Array;
       sgemm(
@@ -228,8 +238,8 @@ export function attentionBackward(
         1,
         S,
         Q,
-        q.offset + (n * L + i0) * D,
-        D,
+        headOff(q, n) + i0 * q.strides[2],
+        q.strides[2],
         1,
         DK,
         dk.offset + n * S * D,
@@ -237,7 +247,7 @@ export function attentionBackward(
         acc,
       );
       const DV = dataOf(dv) as Float32Array;
-      sgemm(sEff, Dv, bq, P, 0, 1, S, G, gOff, Dv, 1, DV, dv.offset + n * S * Dv, Dv, acc);
+      sgemm(sEff, Dv, bq, P, 0, 1, S, G, gOff, gs, 1, DV, dv.offset + n * S * Dv, Dv, acc);
     }
   }
 }
@@ -298,13 +308,65 @@ function smallHeads(g: Geo, views: readonly View[]): boolean {
   return true;
 }
 
-/** x [cnt, R, C] (heap floats from xi) to xt [cnt, C, R] (from ti). */
-function transposeHeads(m: Float32Array, xi: number, ti: number, cnt: number, R: number, C: number): void {
+/** Heads of chunk ch of x [B, H, R, C] to xt [cnt, C, R] (heap floats from ti). */
+function transposeHeads(m: Float32Array, x: View, ch: Chunk, ti: number, R: number, C: number): void {
+  transposeRows(m, ch.at(x) >> 2, ch.bs(x) >> 2, x.strides[2], ch.cnt, ti, R, C);
+}
+
+function transposeRows(
+  m: Float32Array,
+  xi: number,
+  bs: number,
+  xs: number,
+  cnt: number,
+  ti: number,
+  R: number,
+  C: number,
+): void {
   for (let n = 0; n < cnt; n++) {
-    const x = xi + n * R * C;
     const t = ti + n * R * C;
-    for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) m[t + c * R + r] = m[x + r * C + c];
+    for (let r = 0, x = xi + n * bs; r < R; r++, x += xs)
+      for (let c = 0; c < C; c++) m[t + c * R + r] = m[x + c];
   }
+}
+
+/**
+ * The heads n0, n0 + step, ... (cnt of them) that one `direct` call per product covers: each
+ * input's chunk heads must be one stride apart. step 1 where every input's [B, H] folds into
+ * one dim (contiguous q, k, v); else the chunk runs along B at one h (step H: nanoGPT's q, k, v,
+ * transposed views of the qkv buffer, have a b stride and an h stride that do not fold).
+ */
+interface Chunk {
+  n0: number;
+  cnt: number;
+  step: number;
+  /** Byte address of the chunk's first head of an input. */
+  at(v: View): number;
+  /** Byte stride between the chunk's heads of an input. */
+  bs(v: View): number;
+}
+
+/** The one stride between consecutive heads n of v [B, H, ...], or null where there is none. */
+function flatStride(v: View): number | null {
+  const [B, H] = v.shape;
+  if (H === 1) return v.strides[0];
+  return B === 1 || v.strides[0] === H * v.strides[1] ? v.strides[1] : null;
+}
+
+/** The chunks of at most nc heads over the inputs `ins` [B, H, ...], every head once. */
+function* chunks(nc: number, ins: readonly View[]): Generator<Chunk> {
+  const [B, H] = ins[0].shape;
+  const flat = ins.every((v) => flatStride(v) !== null);
+  const at = (n0: number) => (v: View) => heapAddr(v) + (headOff(v, n0) - v.offset) * 4;
+  if (flat)
+    for (let n0 = 0; n0 < B * H; n0 += nc)
+      yield { n0, cnt: Math.min(nc, B * H - n0), step: 1, at: at(n0), bs: (v) => 4 * flatStride(v)! };
+  else
+    for (let h = 0; h < H; h++)
+      for (let b0 = 0; b0 < B; b0 += nc) {
+        const n0 = b0 * H + h;
+        yield { n0, cnt: Math.min(nc, B - b0), step: H, at: at(n0), bs: (v) => 4 * v.strides[0] };
+      }
 }
 
 /** Scores row of query i (head n) at m[row..]: scaled, plus the mask; returns the keys it attends. */
@@ -347,14 +409,14 @@ function attentionSmall(
   const sc = base + nc * D * S * 4; // [nc, L, S]
   const st = sc + nc * L * S * 4; // [nc, L, 2]: each row's max and sum
   const m = heap!.floats();
-  const [qA, kA, vA, oA] = [heapAddr(q), heapAddr(k), heapAddr(v), heapAddr(out)];
+  const oA = heapAddr(out);
   const li = heapAddr(lse) >> 2;
-  for (let n0 = 0; n0 < N; n0 += nc) {
-    const cnt = Math.min(nc, N - n0);
-    transposeHeads(m, (kA >> 2) + n0 * S * D, kt >> 2, cnt, S, D);
+  for (const ch of chunks(nc, [q, k, v])) {
+    const { n0, cnt, step } = ch;
+    transposeHeads(m, k, ch, kt >> 2, S, D);
     direct(
-      qA + n0 * L * D * 4,
-      D * 4,
+      ch.at(q),
+      q.strides[2] * 4,
       4,
       kt,
       S * 4,
@@ -364,29 +426,29 @@ function attentionSmall(
       L / 4,
       S / 8,
       cnt,
-      L * D * 4,
+      ch.bs(q),
       D * S * 4,
       L * S * 4,
     );
     if (!mask) {
       // wasm rows: (max, sum) per row into the stats scratch, lse = max + log(sum) here.
       rows().softmaxFwd(sc, cnt, L, S, causal ? 1 : 0, scale, st);
-      for (let r = 0, o = li + n0 * L; r < cnt * L; r++)
-        m[o + r] = m[(st >> 2) + 2 * r] + Math.log(m[(st >> 2) + 2 * r + 1]);
+      for (let n = 0; n < cnt; n++)
+        for (let i = 0, o = li + (n0 + n * step) * L, r = (st >> 2) + 2 * n * L; i < L; i++)
+          m[o + i] = m[r + 2 * i] + Math.log(m[r + 2 * i + 1]);
     } else
       for (let n = 0; n < cnt; n++)
         for (let i = 0; i < L; i++) {
           const row = (sc >> 2) + (n * L + i) * S;
-          const lim = scaleRow(m, row, S, causal, i, scale, mask, n0 + n);
-          m[li + (n0 + n) * L + i] = rowSoftmax(m, row, lim, S, true, 0);
+          const lim = scaleRow(m, row, S, causal, i, scale, mask, n0 + n * step);
+          m[li + (n0 + n * step) * L + i] = rowSoftmax(m, row, lim, S, true, 0);
         }
-    const vOff = vA + n0 * S * Dv * 4;
     direct(
       sc,
       S * 4,
       4,
-      vOff,
-      Dv * 4,
+      ch.at(v),
+      v.strides[2] * 4,
       oA + n0 * L * Dv * 4,
       Dv * 4,
       S,
@@ -394,8 +456,8 @@ function attentionSmall(
       Dv / 8,
       cnt,
       L * S * 4,
-      S * Dv * 4,
-      L * Dv * 4,
+      ch.bs(v),
+      step * L * Dv * 4,
     );
   }
 }
@@ -418,82 +480,63 @@ function attentionSmallBackward(
   const { N, L, S, D, Dv } = g;
   const direct = wasmEngine!.direct!;
   const nc = Math.max(1, Math.min(N, Math.floor(CHUNK_SCORES / (L * S))));
-  const base = scratch(nc * (D * S + Dv * S + 2 * L * S));
+  const base = scratch(nc * (D * S + Dv * S + 2 * L * S + 2 * L));
   const kt = base; // [nc, D, S]
   const vt = kt + nc * D * S * 4; // [nc, Dv, S]
   const p = vt + nc * Dv * S * 4; // [nc, L, S]
   const ds = p + nc * L * S * 4; // [nc, L, S]
+  const ld = ds + nc * L * S * 4; // [2, nc, L]: a step-H chunk's lse and delta rows, gathered
   const m = heap!.floats();
-  const [qA, kA, vA, gA] = [heapAddr(q), heapAddr(k), heapAddr(v), heapAddr(dOut)];
   const [dqA, dkA, dvA] = [heapAddr(dq), heapAddr(dk), heapAddr(dv)];
   const lse0 = heapAddr(lse);
   const delta0 = heapAddr(delta);
   const li = lse0 >> 2;
   const di = delta0 >> 2;
   const LS4 = L * S * 4;
-  for (let n0 = 0; n0 < N; n0 += nc) {
-    const cnt = Math.min(nc, N - n0);
-    const qOff = qA + n0 * L * D * 4;
-    const kOff = kA + n0 * S * D * 4;
-    const gOff = gA + n0 * L * Dv * 4;
-    transposeHeads(m, kOff >> 2, kt >> 2, cnt, S, D);
-    transposeHeads(m, (vA >> 2) + n0 * S * Dv, vt >> 2, cnt, S, Dv);
+  const [qRs, kRs, gRs] = [q.strides[2] * 4, k.strides[2] * 4, dOut.strides[2] * 4];
+  for (const ch of chunks(nc, [q, k, v, dOut])) {
+    const { n0, cnt, step } = ch;
+    const [qOff, kOff, gOff] = [ch.at(q), ch.at(k), ch.at(dOut)];
+    const [qBs, kBs, gBs] = [ch.bs(q), ch.bs(k), ch.bs(dOut)];
+    transposeHeads(m, k, ch, kt >> 2, S, D);
+    transposeHeads(m, v, ch, vt >> 2, S, Dv);
     // P from the saved lse; dP = dO V^T; dS = P (dP - delta) * scale (0 past the last key).
-    direct(qOff, D * 4, 4, kt, S * 4, p, S * 4, D, L / 4, S / 8, cnt, L * D * 4, D * S * 4, LS4);
-    direct(gOff, Dv * 4, 4, vt, S * 4, ds, S * 4, Dv, L / 4, S / 8, cnt, L * Dv * 4, Dv * S * 4, LS4);
-    if (!mask)
-      rows().softmaxBwd(p, ds, cnt, L, S, causal ? 1 : 0, scale, lse0 + n0 * L * 4, delta0 + n0 * L * 4);
-    else
+    direct(qOff, qRs, 4, kt, S * 4, p, S * 4, D, L / 4, S / 8, cnt, qBs, D * S * 4, LS4);
+    direct(gOff, gRs, 4, vt, S * 4, ds, S * 4, Dv, L / 4, S / 8, cnt, gBs, Dv * S * 4, LS4);
+    if (!mask) {
+      let [la, da] = [lse0 + n0 * L * 4, delta0 + n0 * L * 4];
+      if (step !== 1) {
+        [la, da] = [ld, ld + cnt * L * 4];
+        for (let n = 0; n < cnt; n++) {
+          const o = (n0 + n * step) * L;
+          m.copyWithin((la >> 2) + n * L, li + o, li + o + L);
+          m.copyWithin((da >> 2) + n * L, di + o, di + o + L);
+        }
+      }
+      rows().softmaxBwd(p, ds, cnt, L, S, causal ? 1 : 0, scale, la, da);
+    } else
       for (let n = 0; n < cnt; n++)
         for (let i = 0; i < L; i++) {
           const r = (n * L + i) * S;
           const pr = (p >> 2) + r;
-          const lim = scaleRow(m, pr, S, causal, i, scale, mask, n0 + n);
-          rowSoftmax(m, pr, lim, S, false, m[li + (n0 + n) * L + i]);
-          const d = m[di + (n0 + n) * L + i];
+          const hn = n0 + n * step;
+          const lim = scaleRow(m, pr, S, causal, i, scale, mask, hn);
+          rowSoftmax(m, pr, lim, S, false, m[li + hn * L + i]);
+          const d = m[di + hn * L + i];
           const dr = (ds >> 2) + r;
           for (let j = 0; j < lim; j++) m[dr + j] = m[pr + j] * (m[dr + j] - d) * scale;
           m.fill(0, dr + lim, dr + S);
         }
     // dq = dS K, dk = dS^T q, dv = P^T dO.
-    direct(
-      ds,
-      S * 4,
-      4,
-      kOff,
-      D * 4,
-      dqA + n0 * L * D * 4,
-      D * 4,
-      S,
-      L / 4,
-      D / 8,
-      cnt,
-      LS4,
-      S * D * 4,
-      L * D * 4,
-    );
-    direct(
-      ds,
-      4,
-      S * 4,
-      qOff,
-      D * 4,
-      dkA + n0 * S * D * 4,
-      D * 4,
-      L,
-      S / 4,
-      D / 8,
-      cnt,
-      LS4,
-      L * D * 4,
-      S * D * 4,
-    );
+    const [LD4, SD4] = [step * L * D * 4, step * S * D * 4];
+    direct(ds, S * 4, 4, kOff, kRs, dqA + n0 * L * D * 4, D * 4, S, L / 4, D / 8, cnt, LS4, kBs, LD4);
+    direct(ds, 4, S * 4, qOff, qRs, dkA + n0 * S * D * 4, D * 4, L, S / 4, D / 8, cnt, LS4, qBs, SD4);
     direct(
       p,
       4,
       S * 4,
       gOff,
-      Dv * 4,
+      gRs,
       dvA + n0 * S * Dv * 4,
       Dv * 4,
       L,
@@ -501,8 +544,8 @@ function attentionSmallBackward(
       Dv / 8,
       cnt,
       LS4,
-      L * Dv * 4,
-      S * Dv * 4,
+      gBs,
+      step * S * Dv * 4,
     );
   }
 }

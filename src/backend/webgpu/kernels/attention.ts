@@ -30,7 +30,7 @@ import {
   uniformDecl,
 } from '../wgsl/common.js';
 import { elementwise } from './elementwise.js';
-import { distinctStorages } from './util.js';
+import { contiguousCopy } from './util.js';
 
 const WG = 64;
 /** -inf from a uniform word: WGSL refuses it as a constant expression. */
@@ -38,13 +38,54 @@ const NINF = uf(19);
 /** Key/query rows per tile: the tiles fit in 16 KiB of workgroup memory. */
 const tileRows = (a: number, b: number) => Math.max(1, Math.min(32, Math.floor(3800 / (a + b))));
 
-function check(name: string, views: readonly View[]) {
-  for (const v of views)
-    if ((v.dtype !== 'float32' && !nativeHalf(v.dtype)) || !isContiguousView(v))
+/** Inputs: [B, H, X, Y] with unit last stride; outputs contiguous; float32 or shader-f16 float16. */
+function check(name: string, ins: readonly View[], outs: readonly View[]) {
+  for (const v of [...ins, ...outs]) {
+    const input = ins.includes(v);
+    const layout = input
+      ? v.shape.length === 4 && (v.strides[3] === 1 || v.shape[3] === 1)
+      : isContiguousView(v);
+    if ((v.dtype !== 'float32' && !nativeHalf(v.dtype)) || !layout)
       throw new TypeError(
-        `webgpu ${name}: expects contiguous float32 (or shader-f16 float16) q, k, v, out (got ${v.dtype} [${v.shape}])`,
+        `webgpu ${name}: expects float32 (or shader-f16 float16) [B, H, X, Y] q, k, v with a contiguous last dim and contiguous outputs (got ${v.dtype} [${v.shape}] strides [${v.strides}])`,
       );
+  }
 }
+
+/** Uniform word of input j (q 0, k 1, v 2, dO 3): its offset, then b, h and row strides. */
+const IW = (j: number) => 24 + 4 * j;
+/** Element index of head n's first row of input j (H at word 14). */
+const headBase = (j: number) =>
+  `${ui(IW(j))} + (n / ${ui(14)}) * ${ui(IW(j) + 1)} + (n % ${ui(14)}) * ${ui(IW(j) + 2)}`;
+/** Row stride of input j. */
+const rowStride = (j: number) => ui(IW(j) + 3);
+
+/**
+ * q, k, v (and dO) bound once per distinct storage, from binding 1 (nanoGPT's are views of one
+ * qkv buffer, and WebGPU forbids two writable bindings of one buffer): their declarations, the
+ * array each operand reads, the storages to bind, and the aliasing for the pipeline key.
+ */
+function inputBindings(views: readonly View[], names: readonly string[]) {
+  const bufs: GpuStorage[] = [];
+  const bound: string[] = [];
+  const arr: string[] = [];
+  let decls = '';
+  for (const [i, v] of views.entries()) {
+    const s = storageOf(v, 'attention');
+    let j = bufs.indexOf(s);
+    if (j < 0) {
+      j = bufs.push(s) - 1;
+      bound.push(names[i]);
+      decls += `${storageDecl(j + 1, names[i], v.dtype, false)}\n`;
+    }
+    arr.push(bound[j]);
+  }
+  return { decls, arr, bufs, key: arr.join('') };
+}
+
+/** The mask, copied where it shares a storage with the inputs (one binding each). */
+const maskOf = (mask: View | null, bufs: GpuStorage[], temps: GpuStorage[]): View | null =>
+  mask && bufs.includes(storageOf(mask, 'attention')) ? contiguousCopy(mask, temps) : mask;
 
 /** The score s_ij with mask and causality; `sc` holds the scaled dot product. */
 const maskTerm = (mask: boolean, causal: boolean, i: string, j: string) => `
@@ -54,9 +95,12 @@ const maskTerm = (mask: boolean, causal: boolean, i: string, j: string) => `
 const maskDecl = (mask: boolean, binding: number) =>
   mask ? `@group(0) @binding(${binding}) var<storage, read_write> M: array<f32>;` : '';
 
-/** Uniform words: 0 N, 1 L, 2 S, 3 row blocks, 4 scale, 5.. offsets, 19 -inf, 20..23 mask offset/strides. */
+/**
+ * Uniform words: 0 N, 1 L, 2 S, 3 row blocks, 4 scale, 5.. output offsets, 14 H, 19 -inf,
+ * 20..23 mask offset/strides, 24.. the inputs' offsets and strides (IW).
+ */
 function params(
-  N: number,
+  ins: readonly View[],
   L: number,
   S: number,
   blocks: number,
@@ -64,11 +108,13 @@ function params(
   offs: number[],
   mask: View | null,
 ) {
-  const p = new Params(24);
-  p.u.set([N, L, S, blocks]);
+  const p = new Params(IW(ins.length));
+  p.u.set([ins[0].shape[0] * ins[0].shape[1], L, S, blocks]);
   p.f[4] = scale;
   p.f[19] = Number.NEGATIVE_INFINITY;
   p.i.set(offs, 5);
+  p.i[14] = ins[0].shape[1];
+  for (const [j, v] of ins.entries()) p.i.set([v.offset, v.strides[0], v.strides[1], v.strides[2]], IW(j));
   if (mask) p.i.set([mask.offset, mask.strides[0], mask.strides[1], mask.strides[2]], 20);
   return p;
 }
@@ -83,28 +129,27 @@ export function attention(
   out: View,
   lse: View,
 ): void {
-  check('attention', [q, k, v, out, lse]);
+  check('attention', [q, k, v], [out, lse]);
   const dts = [q, k, v, out, lse].map((x) => x.dtype).join(',');
-  const [N, L, D] = q.shape;
-  const S = k.shape[1];
-  const Dv = v.shape[2];
+  const [B, H, L, D] = q.shape;
+  const N = B * H;
+  const S = k.shape[2];
+  const Dv = v.shape[3];
   if (N === 0 || L === 0) return;
   const temps: GpuStorage[] = [];
-  const ins = distinctStorages(mask ? [q, k, v, mask] : [q, k, v], temps);
-  const [q_, k_, v_] = ins;
-  const m_ = mask ? ins[3] : null;
+  const ib = inputBindings([q, k, v], ['Q', 'K', 'V']);
+  const [Q, K, V] = ib.arr;
+  const nb = ib.bufs.length;
+  const m_ = maskOf(mask, ib.bufs, temps);
   const BC = tileRows(D, Dv);
   const hasMask = m_ !== null;
-  const key = `attn_fwd:${D}:${Dv}:${BC}:${hasMask ? 'm' : ''}${causal ? 'c' : ''}:${dts}`;
-  const access = hasMask ? 'rrrwwr' : 'rrrww';
+  const key = `attn_fwd:${D}:${Dv}:${BC}:${hasMask ? 'm' : ''}${causal ? 'c' : ''}:${ib.key}:${dts}`;
+  const access = `${'r'.repeat(nb)}ww${hasMask ? 'r' : ''}`;
   const pipe = pipelineFor(key, access, () => {
-    return `${uniformDecl(24)}${halfHelpers(...[q, k, v, out, lse].map((x) => x.dtype))}
-${storageDecl(1, 'Q', q.dtype, false)}
-${storageDecl(2, 'K', k.dtype, false)}
-${storageDecl(3, 'V', v.dtype, false)}
-${storageDecl(4, 'O', out.dtype, false)}
-${storageDecl(5, 'LSE', lse.dtype, false)}
-${maskDecl(hasMask, 6)}
+    return `${uniformDecl(IW(3))}${halfHelpers(...[q, k, v, out, lse].map((x) => x.dtype))}
+${ib.decls}${storageDecl(nb + 1, 'O', out.dtype, false)}
+${storageDecl(nb + 2, 'LSE', lse.dtype, false)}
+${maskDecl(hasMask, nb + 3)}
 var<workgroup> kt: array<f32, ${BC * D}>;
 var<workgroup> vt: array<f32, ${BC * Dv}>;
 @compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
@@ -118,20 +163,22 @@ var<workgroup> vt: array<f32, ${BC * Dv}>;
   let scale = ${uf(4)};
   let i = r0 + i32(lid.x);
   let live = i < L;
-  let qb = ${ui(5)} + (n * L + i) * ${D};
-  let kb = ${ui(6)} + n * S * ${D};
-  let vb = ${ui(7)} + n * S * ${Dv};
+  let qb = ${headBase(0)} + i * ${rowStride(0)};
+  let kb = ${headBase(1)};
+  let ks = ${rowStride(1)};
+  let vb = ${headBase(2)};
+  let vs = ${rowStride(2)};
   var qr: array<f32, ${D}>;
   var acc: array<f32, ${Dv}>;
-  if (live) { for (var d = 0; d < ${D}; d++) { qr[d] = ${loadAs(q.dtype, `Q[qb + d]`)} * scale; } }
+  if (live) { for (var d = 0; d < ${D}; d++) { qr[d] = ${loadAs(q.dtype, `${Q}[qb + d]`)} * scale; } }
   for (var d = 0; d < ${Dv}; d++) { acc[d] = 0.0; }
   var m = ${NINF};
   var l = 0.0;
   ${causal ? `let last = min(S, r0 + ${WG});` : 'let last = S;'}
   for (var t0 = 0; t0 < last; t0 += ${BC}) {
     let nt = min(${BC}, S - t0);
-    for (var e = i32(lid.x); e < nt * ${D}; e += ${WG}) { kt[e] = ${loadAs(k.dtype, `K[kb + t0 * ${D} + e]`)}; }
-    for (var e = i32(lid.x); e < nt * ${Dv}; e += ${WG}) { vt[e] = ${loadAs(v.dtype, `V[vb + t0 * ${Dv} + e]`)}; }
+    for (var e = i32(lid.x); e < nt * ${D}; e += ${WG}) { kt[e] = ${loadAs(k.dtype, `${K}[kb + (t0 + e / ${D}) * ks + e % ${D}]`)}; }
+    for (var e = i32(lid.x); e < nt * ${Dv}; e += ${WG}) { vt[e] = ${loadAs(v.dtype, `${V}[vb + (t0 + e / ${Dv}) * vs + e % ${Dv}]`)}; }
     workgroupBarrier();
     if (live) {
       for (var jj = 0; jj < nt; jj++) {
@@ -161,8 +208,8 @@ var<workgroup> vt: array<f32, ${BC * Dv}>;
 }`;
   });
   const blocks = Math.ceil(L / WG);
-  const p = params(N, L, S, blocks, scale, [q_.offset, k_.offset, v_.offset, out.offset, lse.offset], m_);
-  const bufs = [q_, k_, v_, out, lse].map((x) => storageOf(x, 'attention'));
+  const p = params([q, k, v], L, S, blocks, scale, [0, 0, 0, out.offset, lse.offset], m_);
+  const bufs = [...ib.bufs, ...[out, lse].map((x) => storageOf(x, 'attention'))];
   if (m_) bufs.push(storageOf(m_, 'attention'));
   dispatch(pipe, access, bufs, p, grid(N * blocks));
   temps.forEach(releaseStorage);
@@ -182,11 +229,12 @@ export function attentionBackward(
   dk: View,
   dv: View,
 ): void {
-  check('attentionBackward', [q, k, v, dOut, dq, dk, dv]);
+  check('attentionBackward', [q, k, v, dOut], [dq, dk, dv]);
   const dts = [q, k, v, dOut, dq, dk, dv].map((x) => x.dtype).join(',');
-  const [N, L, D] = q.shape;
-  const S = k.shape[1];
-  const Dv = v.shape[2];
+  const [B, H, L, D] = q.shape;
+  const N = B * H;
+  const S = k.shape[2];
+  const Dv = v.shape[3];
   const temps: GpuStorage[] = [];
   // lse and delta side by side in one buffer ([N*L] each): one binding, under the 8 per stage.
   const st = allocStorage(2 * N * L, 'float32');
@@ -200,17 +248,21 @@ export function attentionBackward(
   });
   elementwise(E.input(0), [lse], stView(0));
   elementwise(E.input(0), [delta], stView(N * L));
-  const ins = distinctStorages(mask ? [q, k, v, dOut, mask] : [q, k, v, dOut], temps);
-  const [q_, k_, v_, g_] = ins;
-  const m_ = mask ? ins[4] : null;
+  const ins = [q, k, v, dOut];
+  const ib = inputBindings(ins, ['Q', 'K', 'V', 'G']);
+  const [Q, K, V, G] = ib.arr;
+  const nb = ib.bufs.length;
+  const m_ = maskOf(mask, ib.bufs, temps);
   const hasMask = m_ !== null;
-  const offs = [q_.offset, k_.offset, v_.offset, g_.offset, 0, N * L, dq.offset, dk.offset, dv.offset];
-  const common = `${uniformDecl(24)}${halfHelpers(...[q, k, v, dOut, dq, dk, dv].map((x) => x.dtype))}
-${storageDecl(1, 'Q', q.dtype, false)}
-${storageDecl(2, 'K', k.dtype, false)}
-${storageDecl(3, 'V', v.dtype, false)}
-${storageDecl(4, 'G', dOut.dtype, false)}
-@group(0) @binding(5) var<storage, read_write> ST: array<f32>;`;
+  const offs = [0, 0, 0, 0, 0, N * L, dq.offset, dk.offset, dv.offset];
+  const common = `${uniformDecl(IW(4))}${halfHelpers(...[q, k, v, dOut, dq, dk, dv].map((x) => x.dtype))}
+${ib.decls}@group(0) @binding(${nb + 1}) var<storage, read_write> ST: array<f32>;`;
+  const tag = `${hasMask ? 'm' : ''}${causal ? 'c' : ''}:${ib.key}:${dts}`;
+  const bufs = (...outs: View[]) => {
+    const b = [...ib.bufs, st, ...outs.map((x) => storageOf(x, 'attentionBackward'))];
+    if (m_) b.push(storageOf(m_, 'attentionBackward'));
+    return b;
+  };
   const head = `
   let g = i32(wid.x + wid.y * nwg.x);
   let blocks = ${ui(3)};
@@ -226,39 +278,38 @@ ${storageDecl(4, 'G', dOut.dtype, false)}
   // dq: a thread per query row i, K and V tiles streamed.
   {
     const BC = tileRows(D, Dv);
-    const access = hasMask ? 'rrrrrwr' : 'rrrrrw';
-    const pipe = pipelineFor(
-      `attn_bwd_dq:${D}:${Dv}:${BC}:${hasMask ? 'm' : ''}${causal ? 'c' : ''}:${dts}`,
-      access,
-      () => {
-        return `${common}
-${storageDecl(6, 'DQ', dq.dtype, false)}
-${maskDecl(hasMask, 7)}
+    const access = `${'r'.repeat(nb)}rw${hasMask ? 'r' : ''}`;
+    const pipe = pipelineFor(`attn_bwd_dq:${D}:${Dv}:${BC}:${tag}`, access, () => {
+      return `${common}
+${storageDecl(nb + 2, 'DQ', dq.dtype, false)}
+${maskDecl(hasMask, nb + 3)}
 var<workgroup> kt: array<f32, ${BC * D}>;
 var<workgroup> vt: array<f32, ${BC * Dv}>;
 @compute @workgroup_size(${WG}) fn main(${builtins}) {${head}
   let i = r0 + i32(lid.x);
   let live = i < L;
-  let kb = ${ui(6)} + n * S * ${D};
-  let vb = ${ui(7)} + n * S * ${Dv};
+  let kb = ${headBase(1)};
+  let ks = ${rowStride(1)};
+  let vb = ${headBase(2)};
+  let vs = ${rowStride(2)};
   var qr: array<f32, ${D}>;
   var gr: array<f32, ${Dv}>;
   var acc: array<f32, ${D}>;
   var lse_i = 0.0;
   var del_i = 0.0;
   if (live) {
-    let qb = ${ui(5)} + (n * L + i) * ${D};
-    let gb = ${ui(8)} + (n * L + i) * ${Dv};
-    for (var d = 0; d < ${D}; d++) { qr[d] = ${loadAs(q.dtype, `Q[qb + d]`)} * scale; acc[d] = 0.0; }
-    for (var d = 0; d < ${Dv}; d++) { gr[d] = ${loadAs(dOut.dtype, `G[gb + d]`)}; }
+    let qb = ${headBase(0)} + i * ${rowStride(0)};
+    let gb = ${headBase(3)} + i * ${rowStride(3)};
+    for (var d = 0; d < ${D}; d++) { qr[d] = ${loadAs(q.dtype, `${Q}[qb + d]`)} * scale; acc[d] = 0.0; }
+    for (var d = 0; d < ${Dv}; d++) { gr[d] = ${loadAs(dOut.dtype, `${G}[gb + d]`)}; }
     lse_i = ST[${ui(9)} + n * L + i];
     del_i = ST[${ui(10)} + n * L + i];
   }
   ${causal ? `let last = min(S, r0 + ${WG});` : 'let last = S;'}
   for (var t0 = 0; t0 < last; t0 += ${BC}) {
     let nt = min(${BC}, S - t0);
-    for (var e = i32(lid.x); e < nt * ${D}; e += ${WG}) { kt[e] = ${loadAs(k.dtype, `K[kb + t0 * ${D} + e]`)}; }
-    for (var e = i32(lid.x); e < nt * ${Dv}; e += ${WG}) { vt[e] = ${loadAs(v.dtype, `V[vb + t0 * ${Dv} + e]`)}; }
+    for (var e = i32(lid.x); e < nt * ${D}; e += ${WG}) { kt[e] = ${loadAs(k.dtype, `${K}[kb + (t0 + e / ${D}) * ks + e % ${D}]`)}; }
+    for (var e = i32(lid.x); e < nt * ${Dv}; e += ${WG}) { vt[e] = ${loadAs(v.dtype, `${V}[vb + (t0 + e / ${Dv}) * vs + e % ${Dv}]`)}; }
     workgroupBarrier();
     if (live) {
       for (var jj = 0; jj < nt; jj++) {
@@ -281,27 +332,20 @@ var<workgroup> vt: array<f32, ${BC * Dv}>;
     for (var d = 0; d < ${D}; d++) { DQ[ob + d] = ${storeAs(dq.dtype, `acc[d] * scale`)}; }
   }
 }`;
-      },
-    );
+    });
     const blocks = Math.ceil(L / WG);
-    const p = params(N, L, S, blocks, scale, offs, m_);
-    const bufs = [q_, k_, v_, g_].map((x) => storageOf(x, 'attentionBackward'));
-    bufs.push(st, storageOf(dq, 'attentionBackward'));
-    if (m_) bufs.push(storageOf(m_, 'attentionBackward'));
-    if (L > 0) dispatch(pipe, access, bufs, p, grid(N * blocks));
+    const p = params(ins, L, S, blocks, scale, offs, m_);
+    if (L > 0) dispatch(pipe, access, bufs(dq), p, grid(N * blocks));
   }
   // dk, dv: a thread per key row j, Q, dO and (lse, delta) tiles streamed.
   {
     const BC = tileRows(D, Dv + 2);
-    const access = hasMask ? 'rrrrrwwr' : 'rrrrrww';
-    const pipe = pipelineFor(
-      `attn_bwd_dkv:${D}:${Dv}:${BC}:${hasMask ? 'm' : ''}${causal ? 'c' : ''}:${dts}`,
-      access,
-      () => {
-        return `${common}
-${storageDecl(6, 'DK', dk.dtype, false)}
-${storageDecl(7, 'DV', dv.dtype, false)}
-${maskDecl(hasMask, 8)}
+    const access = `${'r'.repeat(nb)}rww${hasMask ? 'r' : ''}`;
+    const pipe = pipelineFor(`attn_bwd_dkv:${D}:${Dv}:${BC}:${tag}`, access, () => {
+      return `${common}
+${storageDecl(nb + 2, 'DK', dk.dtype, false)}
+${storageDecl(nb + 3, 'DV', dv.dtype, false)}
+${maskDecl(hasMask, nb + 4)}
 var<workgroup> qt: array<f32, ${BC * D}>;
 var<workgroup> gt: array<f32, ${BC * Dv}>;
 var<workgroup> lt: array<f32, ${BC}>;
@@ -309,24 +353,26 @@ var<workgroup> dt: array<f32, ${BC}>;
 @compute @workgroup_size(${WG}) fn main(${builtins}) {${head}
   let j = r0 + i32(lid.x);
   let live = j < S;
-  let qb = ${ui(5)} + n * L * ${D};
-  let gb = ${ui(8)} + n * L * ${Dv};
+  let qb = ${headBase(0)};
+  let qs = ${rowStride(0)};
+  let gb = ${headBase(3)};
+  let gs = ${rowStride(3)};
   var kr: array<f32, ${D}>;
   var vr: array<f32, ${Dv}>;
   var dka: array<f32, ${D}>;
   var dva: array<f32, ${Dv}>;
   if (live) {
-    let kb = ${ui(6)} + (n * S + j) * ${D};
-    let vb = ${ui(7)} + (n * S + j) * ${Dv};
-    for (var d = 0; d < ${D}; d++) { kr[d] = ${loadAs(k.dtype, `K[kb + d]`)} * scale; dka[d] = 0.0; }
-    for (var d = 0; d < ${Dv}; d++) { vr[d] = ${loadAs(v.dtype, `V[vb + d]`)}; dva[d] = 0.0; }
+    let kb = ${headBase(1)} + j * ${rowStride(1)};
+    let vb = ${headBase(2)} + j * ${rowStride(2)};
+    for (var d = 0; d < ${D}; d++) { kr[d] = ${loadAs(k.dtype, `${K}[kb + d]`)} * scale; dka[d] = 0.0; }
+    for (var d = 0; d < ${Dv}; d++) { vr[d] = ${loadAs(v.dtype, `${V}[vb + d]`)}; dva[d] = 0.0; }
   }
   // Causal: queries before this block's first key see none of its keys.
   ${causal ? 'let first = r0;' : 'let first = 0;'}
   for (var t0 = first; t0 < L; t0 += ${BC}) {
     let nt = min(${BC}, L - t0);
-    for (var e = i32(lid.x); e < nt * ${D}; e += ${WG}) { qt[e] = ${loadAs(q.dtype, `Q[qb + t0 * ${D} + e]`)}; }
-    for (var e = i32(lid.x); e < nt * ${Dv}; e += ${WG}) { gt[e] = ${loadAs(dOut.dtype, `G[gb + t0 * ${Dv} + e]`)}; }
+    for (var e = i32(lid.x); e < nt * ${D}; e += ${WG}) { qt[e] = ${loadAs(q.dtype, `${Q}[qb + (t0 + e / ${D}) * qs + e % ${D}]`)}; }
+    for (var e = i32(lid.x); e < nt * ${Dv}; e += ${WG}) { gt[e] = ${loadAs(dOut.dtype, `${G}[gb + (t0 + e / ${Dv}) * gs + e % ${Dv}]`)}; }
     for (var e = i32(lid.x); e < nt; e += ${WG}) {
       lt[e] = ST[${ui(9)} + n * L + t0 + e];
       dt[e] = ST[${ui(10)} + n * L + t0 + e];
@@ -359,14 +405,10 @@ var<workgroup> dt: array<f32, ${BC}>;
     for (var d = 0; d < ${Dv}; d++) { DV[vb + d] = ${storeAs(dv.dtype, `dva[d]`)}; }
   }
 }`;
-      },
-    );
+    });
     const blocks = Math.ceil(S / WG);
-    const p = params(N, L, S, blocks, scale, offs, m_);
-    const bufs = [q_, k_, v_, g_].map((x) => storageOf(x, 'attentionBackward'));
-    bufs.push(st, storageOf(dk, 'attentionBackward'), storageOf(dv, 'attentionBackward'));
-    if (m_) bufs.push(storageOf(m_, 'attentionBackward'));
-    if (S > 0) dispatch(pipe, access, bufs, p, grid(N * blocks));
+    const p = params(ins, L, S, blocks, scale, offs, m_);
+    if (S > 0) dispatch(pipe, access, bufs(dk, dv), p, grid(N * blocks));
   }
   temps.forEach(releaseStorage);
 }
