@@ -7,6 +7,7 @@
  * (malloc'd) memory: an address that neither the GC nor a wasm memory growth can move while a
  * request is in flight.
  */
+import { type Koffi, loadKoffi } from '../backend/koffi.js';
 import type { DType } from '../tensor/dtype.js';
 
 /** Raised by torch.distributed: no MPI, a timed-out peer, shapes that differ across ranks. */
@@ -52,33 +53,13 @@ export interface Mpi {
   abort(code: number): void;
 }
 
-interface Koffi {
-  load(
-    path: string,
-    opts?: { global?: boolean },
-  ): {
-    func(decl: string): Fn;
-    symbol(name: string): Ptr;
-  };
-  view(ptr: Ptr, len: number): ArrayBuffer;
-}
-
-type Proc = { getBuiltinModule?: (id: string) => unknown; env: Record<string, string | undefined> };
+type Proc = { env: Record<string, string | undefined> };
 
 function requireKoffi(): Koffi {
-  const proc = (globalThis as { process?: Proc }).process;
-  if (typeof proc?.getBuiltinModule !== 'function')
-    throw new DistributedError(
-      'torch.distributed with MPI needs Node.js >= 20.16 (process.getBuiltinModule)',
-    );
-  const { createRequire } = proc.getBuiltinModule('node:module') as typeof import('node:module');
-  try {
-    return createRequire(import.meta.url)('koffi') as Koffi;
-  } catch (e) {
-    throw new DistributedError(
-      `torch.distributed: the npm package 'koffi' (FFI to libmpi) could not be loaded: ${(e as Error).message}. Install it with \`npm install koffi\``,
-    );
-  }
+  const k = loadKoffi();
+  if (typeof k === 'string')
+    throw new DistributedError(`torch.distributed with MPI: ${k}. Install it with \`npm install koffi\``);
+  return k;
 }
 
 let loaded: Mpi | null = null;
@@ -105,7 +86,7 @@ export function loadMpi(): Mpi {
       `torch.distributed: the MPI library is not installed (${errors.join('; ')}). Install Open MPI: ${INSTALL_HINT}`,
     );
   const L = lib;
-  const f = (decl: string) => L.func(decl);
+  const f = (decl: string) => L.func(decl) as Fn;
   const sym = (name: string) => {
     try {
       return L.symbol(name);

@@ -1,8 +1,10 @@
 /**
- * float64 GEMM: plain JS in doubles (the wasm SIMD engines are float32). Row-blocked so each
+ * float64 GEMM: the system BLAS where one is found (blas.ts), else plain JS in doubles (the wasm
+ * SIMD engines are float32). Row-blocked so each
  * block of B's rows is reused across a block of C's rows from cache; the inner loop runs over
  * a contiguous row of C. Same arguments as `sgemm` (strided A and B, bias, ReLU, accumulate).
  */
+import { systemBlas } from './blas.js';
 import type { SgemmOptions } from './gemm.js';
 
 const KB = 128;
@@ -25,6 +27,8 @@ export function dgemm(
   ldc: number,
   opts?: Omit<SgemmOptions, 'bias'> & { bias?: Float64Array },
 ): void {
+  if (M <= 0 || N <= 0) return;
+  if (systemBlas()?.dgemm(M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, opts)) return;
   const acc = new Float64Array(MB * N);
   for (let i0 = 0; i0 < M; i0 += MB) {
     const mb = Math.min(MB, M - i0);

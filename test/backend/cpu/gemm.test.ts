@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemBlas, useSystemBlas } from '../../../src/backend/cpu/blas.js';
 import { type SgemmOptions, sgemm, sgemmOn, sgemmPath } from '../../../src/backend/cpu/gemm.js';
 import { heap } from '../../../src/backend/cpu/heap.js';
 import { hasWasmSimd, sleb, uleb } from '../../../src/backend/cpu/wasm/emit.js';
@@ -84,10 +85,13 @@ function toHeap(x: Float32Array): Float32Array {
   return v;
 }
 
-const paths = (['wasm', 'js'] as const).filter((p) => p === 'js' || sgemmPath === 'wasm');
+// 'blas': the system BLAS where one is found (test/backend/cpu/blas.test.ts says whether).
+const paths = (['wasm', 'js', 'blas'] as const).filter(
+  (p) => p === 'js' || (p === 'wasm' && sgemmPath === 'wasm') || (p === 'blas' && systemBlas() !== null),
+);
 
 function check(
-  path: 'wasm' | 'js',
+  path: 'wasm' | 'js' | 'blas',
   M: number,
   N: number,
   K: number,
@@ -168,6 +172,8 @@ describe.skipIf(sgemmPath !== 'wasm')('sgemm on heap operands (CPU tensors: no c
 });
 
 describe.skipIf(sgemmPath !== 'wasm')('sgemm keepB (B packed once for calls sharing a token)', () => {
+  beforeAll(() => useSystemBlas(false)); // the wasm engine's kept panels
+  afterAll(() => useSystemBlas(true));
   // C = A @ B^T with B [N, K] row-major in the heap, as the LSTM's h @ W_hh^T.
   const run = (M: number, N: number, K: number, a: Float32Array, b: Float32Array, keepB?: object) => {
     const c = toHeap(new Float32Array(M * N));

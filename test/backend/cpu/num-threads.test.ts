@@ -1,7 +1,12 @@
 import os from 'node:os';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useSystemBlas } from '../../../src/backend/cpu/blas.js';
 import { intraOp } from '../../../src/backend/cpu/gemm-threads.js';
 import * as torch from '../../../src/index.js';
+
+// The wasm engine's own helper thread (a system BLAS, where found, has its threads: test/backend/cpu/blas.test.ts).
+beforeAll(() => useSystemBlas(false));
+afterAll(() => useSystemBlas(true));
 
 describe('torch.setNumThreads / getNumThreads (CPU intra-op threads)', () => {
   const initial = torch.getNumThreads();

@@ -1,0 +1,206 @@
+/**
+ * A system BLAS for the CPU backend's products, in Node: OpenBLAS, MKL, BLIS or Apple's
+ * Accelerate, called through koffi (FFI) on the tensors where they lie (the wasm heap is a
+ * SharedArrayBuffer; a typed array is passed as a pointer to its elements, no copy).
+ *
+ * Why: 128-bit wasm SIMD has no wider vectors, so the wasm kernel (gemm-kernel.ts) tops out at
+ * ~47 GFLOP/s per core here, against ~95 for OpenBLAS's AVX2/AVX-512 kernels on the same core
+ * (bench/README.md); the products are 60-75% of an MLP's or an LSTM's step. PyTorch and NumPy
+ * run on such a library too. Where none is found (a browser, a machine without one, koffi
+ * missing) the wasm engine runs every product, as before; results agree to float rounding
+ * (summation order differs).
+ *
+ * `TORCHTS_BLAS`: unset = look for an optimized BLAS by its usual names (never the reference
+ * `libblas.so.3`, which is slower than the wasm kernel); `0` (or `off`) = never; a path or
+ * library name = that library (an error at the first product if it cannot be loaded: an explicit
+ * request is never dropped silently). Threads follow `torch.setNumThreads` for OpenBLAS, MKL
+ * and BLIS.
+ *
+ * Looked up at the first product, not at import: importing torchts loads nothing native.
+ */
+import { loadKoffi } from '../koffi.js';
+import { intraOp } from './gemm-threads.js';
+
+/** What a product needs of its operands: the `sgemm` argument list (gemm.ts), float32 or float64. */
+type Arr = Float32Array | Float64Array;
+export type BlasProduct<A extends Arr> = (
+  M: number,
+  N: number,
+  K: number,
+  a: A,
+  aOff: number,
+  aRs: number,
+  aCs: number,
+  b: A,
+  bOff: number,
+  bRs: number,
+  bCs: number,
+  c: A,
+  cOff: number,
+  ldc: number,
+  opts?: { accumulate?: boolean; bias?: A; biasOff?: number; biasStride?: number; relu?: boolean },
+) => boolean;
+
+/** A loaded system BLAS. */
+export interface Blas {
+  /** The library as found (path or soname) and its own description where it gives one. */
+  readonly name: string;
+  readonly config: string;
+  /**
+   * C = (accumulate ? C : 0) + op(A) @ op(B) (+ bias per row) with gemm.ts's strided operands;
+   * false (nothing written) where the layout is not a BLAS one (no unit stride on either
+   * dimension, a relu epilogue, K = 0): the caller's own kernel runs it.
+   */
+  readonly sgemm: BlasProduct<Float32Array>;
+  readonly dgemm: BlasProduct<Float64Array>;
+  /** Products it has run (tests and benchmarks read it). */
+  readonly calls: { n: number };
+}
+
+const ROW_MAJOR = 101;
+const NO_TRANS = 111;
+const TRANS = 112;
+
+/** Optimized BLAS libraries by the names their packages install, most common first. */
+const CANDIDATES: Record<string, string[]> = {
+  linux: [
+    'libopenblas.so.0',
+    'libopenblas.so',
+    'libmkl_rt.so.2',
+    'libmkl_rt.so',
+    'libblis.so.4',
+    'libblis.so',
+  ],
+  darwin: [
+    '/System/Library/Frameworks/Accelerate.framework/Accelerate',
+    '/opt/homebrew/opt/openblas/lib/libopenblas.dylib',
+    '/usr/local/opt/openblas/lib/libopenblas.dylib',
+  ],
+  win32: ['libopenblas.dll', 'openblas.dll', 'mkl_rt.2.dll'],
+};
+
+/** (trans, leading dimension) for an operand X(r, c) = x[r * rs + c * cs], or null if not BLAS-shaped. */
+function layout(rs: number, cs: number, rows: number, cols: number): [number, number] | null {
+  if (cs === 1 && (rows === 1 || rs >= cols)) return [NO_TRANS, Math.max(1, cols, rows === 1 ? 0 : rs)];
+  if (rs === 1 && (cols === 1 || cs >= rows)) return [TRANS, Math.max(1, rows, cols === 1 ? 0 : cs)];
+  return null;
+}
+
+type Gemm = (...a: unknown[]) => void;
+
+/** gemm + an optional rank-1 bias update (ger with a vector of ones), for one element type. */
+function product<A extends Arr>(
+  gemm: Gemm,
+  ger: Gemm,
+  make: (n: number) => A,
+  calls: { n: number },
+): BlasProduct<A> {
+  let ones = make(0);
+  return (M, N, K, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, opts) => {
+    if (K <= 0 || opts?.relu || ldc < N) return false;
+    const la = layout(aRs, aCs, M, K);
+    const lb = layout(bRs, bCs, K, N);
+    if (!la || !lb) return false;
+    syncThreads();
+    calls.n++;
+    const beta = opts?.accumulate ? 1 : 0;
+    const C = c.subarray(cOff);
+    gemm(ROW_MAJOR, la[0], lb[0], M, N, K, 1, a.subarray(aOff), la[1], b.subarray(bOff), lb[1], beta, C, ldc);
+    const bias = opts?.bias;
+    if (bias) {
+      if (ones.length < M) {
+        ones = make(Math.max(M, 2 * ones.length));
+        ones.fill(1);
+      }
+      ger(ROW_MAJOR, M, N, 1, ones, 1, bias.subarray(opts.biasOff ?? 0), opts.biasStride ?? 1, C, ldc);
+    }
+    return true;
+  };
+}
+
+/** The thread count last given to the library, and how to give one (undefined: it has no setter). */
+const threads = { current: 0, set: undefined as ((n: number) => void) | undefined };
+
+function syncThreads(): void {
+  if (threads.set && threads.current !== intraOp.threads) {
+    threads.current = intraOp.threads;
+    threads.set(intraOp.threads);
+  }
+}
+
+function env(name: string): string | undefined {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
+}
+
+/** Loads the first library of `names` that exports cblas_sgemm; a string says why none did. */
+function open(names: string[]): Blas | string {
+  const koffi = loadKoffi();
+  if (typeof koffi === 'string') return koffi;
+  const why: string[] = [];
+  for (const name of names) {
+    let lib: ReturnType<typeof koffi.load>;
+    let fn: (decl: string) => Gemm;
+    try {
+      lib = koffi.load(name);
+      fn = (decl) => lib.func(decl) as Gemm;
+      const gemmDecl = (t: string) =>
+        `void cblas_${t}gemm(int, int, int, int, int, int, ${T[t]}, ${T[t]} *, int, ${T[t]} *, int, ${T[t]}, ${T[t]} *, int)`;
+      const gerDecl = (t: string) =>
+        `void cblas_${t}ger(int, int, int, ${T[t]}, ${T[t]} *, int, ${T[t]} *, int, ${T[t]} *, int)`;
+      const optional = (decl: string) => {
+        try {
+          return fn(decl);
+        } catch {
+          return undefined;
+        }
+      };
+      const setter =
+        optional('void openblas_set_num_threads(int)') ??
+        optional('void MKL_Set_Num_Threads(int)') ??
+        optional('void bli_thread_set_num_threads(int64_t)');
+      const cfg = optional('const char *openblas_get_config()');
+      const calls = { n: 0 };
+      const blas: Blas = {
+        name,
+        calls,
+        config: cfg ? String(cfg()) : name,
+        sgemm: product(fn(gemmDecl('s')), fn(gerDecl('s')), (n): Float32Array => new Float32Array(n), calls),
+        dgemm: product(fn(gemmDecl('d')), fn(gerDecl('d')), (n): Float64Array => new Float64Array(n), calls),
+      };
+      threads.set = setter ? (n) => setter(n) : undefined;
+      threads.current = 0;
+      return blas;
+    } catch (e) {
+      why.push(`${name}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  return why.join('; ');
+}
+const T: Record<string, string> = { s: 'float', d: 'double' };
+
+/** The lookup's outcome: undefined until the first product asks. */
+const found: { blas?: Blas | null } = {};
+
+/**
+ * The system BLAS the CPU backend's products use, or null (the wasm engine runs them). Throws
+ * when `TORCHTS_BLAS` names a library that cannot be loaded.
+ */
+export function systemBlas(): Blas | null {
+  if (found.blas !== undefined) return found.blas;
+  const want = env('TORCHTS_BLAS')?.trim();
+  if (want === '0' || want === 'off' || want === 'false') return (found.blas = null);
+  const proc = (globalThis as { process?: { platform?: string } }).process;
+  const names = want ? [want] : (CANDIDATES[proc?.platform ?? ''] ?? []);
+  const r = names.length ? open(names) : 'no known BLAS names for this platform';
+  if (typeof r === 'string') {
+    if (want) throw new Error(`TORCHTS_BLAS=${want}: the BLAS library could not be loaded (${r})`);
+    return (found.blas = null);
+  }
+  return (found.blas = r);
+}
+
+/** Tests and benchmarks: the wasm engine for every product (false), or the default lookup again (true). */
+export function useSystemBlas(on: boolean): void {
+  found.blas = undefined;
+  if (!on) found.blas = null;
+}
