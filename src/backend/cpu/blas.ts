@@ -19,7 +19,7 @@
  * Looked up at the first product, not at import: importing torchts loads nothing native.
  */
 import { loadKoffi } from '../koffi.js';
-import { intraOp } from './gemm-threads.js';
+import { intraOp, PARALLEL_MIN_MACS } from './gemm-threads.js';
 
 /** What a product needs of its operands: the `sgemm` argument list (gemm.ts), float32 or float64. */
 type Arr = Float32Array | Float64Array;
@@ -101,7 +101,7 @@ function product<A extends Arr>(
     const la = layout(aRs, aCs, M, K);
     const lb = layout(bRs, bCs, K, N);
     if (!la || !lb) return false;
-    syncThreads();
+    syncThreads(M * N * K);
     calls.n++;
     const beta = opts?.accumulate ? 1 : 0;
     const C = c.subarray(cOff);
@@ -121,10 +121,17 @@ function product<A extends Arr>(
 /** The thread count last given to the library, and how to give one (undefined: it has no setter). */
 const threads = { current: 0, set: undefined as ((n: number) => void) | undefined };
 
-function syncThreads(): void {
-  if (threads.set && threads.current !== intraOp.threads) {
-    threads.current = intraOp.threads;
-    threads.set(intraOp.threads);
+/**
+ * One thread below PARALLEL_MIN_MACS (as the wasm engine's helper): OpenBLAS's idle threads
+ * spin after each threaded call, which on 2 cores cost the small products more than they gain
+ * (quickstart MLP, load ~2.5: 5.0 ms/step and 10 ms CPU on 2 threads for every product
+ * against 3.0 / 4.6 on 1).
+ */
+function syncThreads(macs: number): void {
+  const n = macs >= PARALLEL_MIN_MACS ? intraOp.threads : 1;
+  if (threads.set && threads.current !== n) {
+    threads.current = n;
+    threads.set(n);
   }
 }
 

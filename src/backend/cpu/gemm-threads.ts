@@ -28,6 +28,16 @@ function defaultThreads(): number {
   return Math.max(1, Math.min(2, n));
 }
 
+/**
+ * Products below this many multiply-adds stay on one thread (the wasm engine's helper, and a
+ * system BLAS's threads: blas.ts). Measured on the 2-vCPU Zen 4 VM:
+ * 256^3 and up go from ~58 to ~107-114 GFLOP/s on two threads; the tutorial's 64x784x128
+ * products (6.4e6) gain 250 -> 160 us when the second vCPU is free, but lose (250 -> 380 us)
+ * when the host is contended, as the main thread then waits on a descheduled worker. Small
+ * products are most of a training step, so they stay single-threaded and predictable.
+ */
+export const PARALLEL_MIN_MACS = 16e6;
+
 /** The packed product, in float units: see `runShare`. */
 export type Job = readonly number[];
 export type BlockFn = (

@@ -4,7 +4,7 @@
  * float units over its memory, which the driver (gemm.ts) packs into; large products also use a
  * worker thread over the same shared memory (gemm-threads.ts).
  */
-import { type BlockFn, intraOp, type Job, runShare, startHelper } from './gemm-threads.js';
+import { type BlockFn, intraOp, type Job, PARALLEL_MIN_MACS, runShare, startHelper } from './gemm-threads.js';
 import { heap } from './heap.js';
 import { defaultShape, gemmModuleBytes } from './wasm/gemm-kernel.js';
 
@@ -82,15 +82,6 @@ type Exports = Record<string, PackFn> & {
   direct: NonNullable<GemmEngine['direct']>;
   finish: (c: number, ldc: number, m: number, nv: number, bias: number, flags: number) => void;
 };
-
-/**
- * Products below this many multiply-adds stay on one thread. Measured on the 2-vCPU Zen 4 VM:
- * 256^3 and up go from ~58 to ~107-114 GFLOP/s on two threads; the tutorial's 64x784x128
- * products (6.4e6) gain 250 -> 160 us when the second vCPU is free, but lose (250 -> 380 us)
- * when the host is contended, as the main thread then waits on a descheduled worker. Small
- * products are most of a training step, so they stay single-threaded and predictable.
- */
-const PARALLEL_MIN_MACS = 16e6;
 
 function create(): GemmEngine | undefined {
   if (!heap) return undefined;
