@@ -12,6 +12,7 @@
  *   npx tsx bench/models.ts --models cnn,nanogpt --rounds 5 --no-webgpu
  *   npx tsx bench/models.ts --worker mnist-cnn --device cpu --steps 10   # one measurement, JSON
  *     (--threads N: torch.setNumThreads(N) first; each round also runs torchts on 1 thread)
+ *   --warmup-s S: seconds of warm-up steps before the measured ones, both sides (default 2)
  *
  * GFLOP/s counts only the products and convolutions of a step (forward and both backward
  * products; bench/models/*.ts `flops`), at the median step time.
@@ -40,6 +41,8 @@ const STEPS: Record<string, number> = {
   'lstm-lm': 6,
 };
 const WARMUP = 3;
+/** Seconds of warm-up steps before the measured ones (`--warmup-s`), for torchts and PyTorch alike. */
+const WARMUP_S = Number(opt('warmup-s') ?? 2);
 
 interface Measurement {
   secPerStep: number;
@@ -62,8 +65,13 @@ async function worker(name: string, device: string, steps: number, threads?: num
   const times: number[] = [];
   const cpu: number[] = [];
   let counts: Pick<Measurement, 'dispatches' | 'submits' | 'newObjects'> = {};
-  for (let i = 0; i < WARMUP + steps; i++) {
-    const gpu = device === 'webgpu';
+  const gpu = device === 'webgpu';
+  // Warm-up: WARMUP steps and at least WARMUP_S seconds (both sides alike): V8 optimizes the
+  // step's JS over its first ~0.3-0.7 s (SimpleNet: ~2.3 ms/step at first, ~1.0 after ~500
+  // steps without a system BLAS), which 3 steps left inside the measured ones.
+  const w0 = performance.now();
+  for (let i = 0; i < WARMUP || performance.now() - w0 < WARMUP_S * 1000; i++) await m.step().item();
+  for (let i = 0; i < steps; i++) {
     if (gpu) torch.webgpu.resetStats();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -71,7 +79,7 @@ async function worker(name: string, device: string, steps: number, threads?: num
     times.push((performance.now() - t0) / 1000);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1e6);
-    if (gpu && i === WARMUP + steps - 1) {
+    if (gpu && i === steps - 1) {
       const s = torch.webgpu.stats();
       counts = {
         dispatches: s.dispatches,
@@ -81,8 +89,8 @@ async function worker(name: string, device: string, steps: number, threads?: num
     }
   }
   const r: Measurement = {
-    secPerStep: median(times.slice(WARMUP)),
-    cpuPerStep: median(cpu.slice(WARMUP)),
+    secPerStep: median(times),
+    cpuPerStep: median(cpu),
     rssMiB: process.resourceUsage().maxRSS / 1024,
     ...counts,
   };
@@ -115,6 +123,8 @@ const torchts = (name: string, device: string, steps: number, root?: string, thr
       device,
       '--steps',
       String(steps),
+      '--warmup-s',
+      String(WARMUP_S),
       ...(threads ? ['--threads', String(threads)] : []),
     ],
     device === 'webgpu'
@@ -135,6 +145,8 @@ const pytorch = (name: string, threads: number, steps: number) =>
       String(steps),
       '--warmup',
       String(WARMUP),
+      '--warmup-s',
+      String(WARMUP_S),
     ],
     {
       ...process.env,

@@ -23,6 +23,7 @@ p.add_argument('--model', required=True)
 p.add_argument('--threads', type=int, default=1)
 p.add_argument('--steps', type=int, default=10)
 p.add_argument('--warmup', type=int, default=3)
+p.add_argument('--warmup-s', type=float, default=0.0)  # and at least this long (bench/models.ts)
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(0)
@@ -138,7 +139,16 @@ def lstm():
 forward, opt = {'simplenet': simplenet, 'quickstart': quickstart, 'mnist-cnn': cnn, 'nanogpt': nanogpt,
                 'lstm-lm': lstm}[a.model]()
 ts, cpu = [], []
-for i in range(a.warmup + a.steps):
+# Warm-up: at least --warmup steps and --warmup-s seconds, as torchts's worker (bench/models.ts).
+w0 = time.perf_counter()
+warm = 0
+while warm < a.warmup or time.perf_counter() - w0 < a.warmup_s:
+    _, loss = forward()
+    loss.backward()
+    opt.step()
+    loss.item()
+    warm += 1
+for i in range(a.steps):
     c0 = time.process_time()
     t0 = time.perf_counter()
     _, loss = forward()
@@ -147,7 +157,7 @@ for i in range(a.warmup + a.steps):
     loss.item()
     ts.append(time.perf_counter() - t0)
     cpu.append(time.process_time() - c0)
-ts = sorted(ts[a.warmup:])
-cpu = sorted(cpu[a.warmup:])
+ts = sorted(ts)
+cpu = sorted(cpu)
 print('RESULT ' + json.dumps({'secPerStep': ts[len(ts) // 2], 'cpuPerStep': cpu[len(cpu) // 2], 'threads': torch.get_num_threads(),
                               'rssMiB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
