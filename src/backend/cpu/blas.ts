@@ -88,9 +88,13 @@ function layout(rs: number, cs: number, rows: number, cols: number): [number, nu
 
 type Gemm = (...a: unknown[]) => void;
 
-/** gemm + an optional rank-1 bias update (ger with a vector of ones), for one element type. */
+/**
+ * gemm (gemv where C is one column or one row, as PyTorch's mv/addmv) + an optional rank-1 bias
+ * update (ger with a vector of ones), for one element type.
+ */
 function product<A extends Arr>(
   gemm: Gemm,
+  gemv: Gemm,
   ger: Gemm,
   make: (n: number) => A,
   calls: { n: number },
@@ -105,7 +109,16 @@ function product<A extends Arr>(
     calls.n++;
     const beta = opts?.accumulate ? 1 : 0;
     const C = c.subarray(cOff);
-    gemm(ROW_MAJOR, la[0], lb[0], M, N, K, 1, a.subarray(aOff), la[1], b.subarray(bOff), lb[1], beta, C, ldc);
+    const [A, B] = [a.subarray(aOff), b.subarray(bOff)];
+    if (N === 1) {
+      // C[:, 0] = op(A) @ B[:, 0]: A as stored (M x K, or K x M for a transpose), B a strided vector
+      const [rows, cols] = la[0] === NO_TRANS ? [M, K] : [K, M];
+      gemv(ROW_MAJOR, la[0], rows, cols, 1, A, la[1], B, K === 1 ? 1 : bRs, beta, C, M === 1 ? 1 : ldc);
+    } else if (M === 1) {
+      // C[0, :] = A[0, :] @ op(B) = op(B)^T @ A[0, :]
+      const [rows, cols, t] = lb[0] === NO_TRANS ? [K, N, TRANS] : [N, K, NO_TRANS];
+      gemv(ROW_MAJOR, t, rows, cols, 1, B, lb[1], A, K === 1 ? 1 : aCs, beta, C, 1);
+    } else gemm(ROW_MAJOR, la[0], lb[0], M, N, K, 1, A, la[1], B, lb[1], beta, C, ldc);
     const bias = opts?.bias;
     if (bias) {
       if (ones.length < M) {
@@ -152,6 +165,8 @@ function open(names: string[]): Blas | string {
       fn = (decl) => lib.func(decl) as Gemm;
       const gemmDecl = (t: string) =>
         `void cblas_${t}gemm(int, int, int, int, int, int, ${T[t]}, ${T[t]} *, int, ${T[t]} *, int, ${T[t]}, ${T[t]} *, int)`;
+      const gemvDecl = (t: string) =>
+        `void cblas_${t}gemv(int, int, int, int, ${T[t]}, ${T[t]} *, int, ${T[t]} *, int, ${T[t]}, ${T[t]} *, int)`;
       const gerDecl = (t: string) =>
         `void cblas_${t}ger(int, int, int, ${T[t]}, ${T[t]} *, int, ${T[t]} *, int, ${T[t]} *, int)`;
       const optional = (decl: string) => {
@@ -171,8 +186,20 @@ function open(names: string[]): Blas | string {
         name,
         calls,
         config: cfg ? String(cfg()) : name,
-        sgemm: product(fn(gemmDecl('s')), fn(gerDecl('s')), (n): Float32Array => new Float32Array(n), calls),
-        dgemm: product(fn(gemmDecl('d')), fn(gerDecl('d')), (n): Float64Array => new Float64Array(n), calls),
+        sgemm: product(
+          fn(gemmDecl('s')),
+          fn(gemvDecl('s')),
+          fn(gerDecl('s')),
+          (n): Float32Array => new Float32Array(n),
+          calls,
+        ),
+        dgemm: product(
+          fn(gemmDecl('d')),
+          fn(gemvDecl('d')),
+          fn(gerDecl('d')),
+          (n): Float64Array => new Float64Array(n),
+          calls,
+        ),
       };
       threads.set = setter ? (n) => setter(n) : undefined;
       threads.current = 0;

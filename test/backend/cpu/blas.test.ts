@@ -39,12 +39,13 @@ describe.skipIf(!found)('system BLAS (TORCHTS_BLAS)', () => {
     expect(found!.config.length).toBeGreaterThan(0);
   });
 
-  it('float64: dgemm matches a triple loop for every transpose, offsets, ldc > N, bias and accumulate', () => {
+  it('float64: dgemm (and gemv for one row or column) matches a triple loop for every transpose, offsets, ldc > N, bias and accumulate', () => {
     for (const [M, N, K] of [
       [1, 1, 1],
       [3, 5, 7],
       [64, 128, 100],
-      [17, 1, 33],
+      [17, 1, 33], // gemv, as PyTorch's mv
+      [1, 9, 20], // gemv on B^T
     ] as const)
       for (const ta of [false, true])
         for (const tb of [false, true]) {
