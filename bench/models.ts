@@ -20,6 +20,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { systemBlas } from '../src/backend/cpu/blas.js';
 import * as torch from '../src/index.js';
 import { MODELS } from './models/index.js';
 import { findOpenblas } from './peers.js';
@@ -110,7 +111,14 @@ function run(cmd: string, argv: string[], env?: NodeJS.ProcessEnv): Measurement 
 
 /** `--base DIR`: another checkout (with this bench/) whose torchts also runs, interleaved: before/after. */
 const baseDir = opt('base');
-const torchts = (name: string, device: string, steps: number, root?: string, threads?: number) =>
+const torchts = (
+  name: string,
+  device: string,
+  steps: number,
+  root?: string,
+  threads?: number,
+  env?: Record<string, string>,
+) =>
   run(
     process.execPath,
     [
@@ -129,9 +137,11 @@ const torchts = (name: string, device: string, steps: number, root?: string, thr
     ],
     device === 'webgpu'
       ? { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' }
-      : undefined,
+      : env && { ...process.env, ...env },
   );
 const openblas = findOpenblas();
+/** The system BLAS torchts's products use here (blas.ts), or null: each round then also runs TORCHTS_BLAS=0. */
+const blas = process.env.TORCHTS_BLAS === '0' ? null : systemBlas();
 const pytorch = (name: string, threads: number, steps: number) =>
   run(
     '/usr/bin/python3',
@@ -168,6 +178,8 @@ export interface ModelRow {
   base?: number;
   /** torchts with torch.setNumThreads(1) (`ts`: the default, both cores), wall and CPU s/step. */
   ts1: { wall: number; cpu: number };
+  /** torchts on 1 thread without the system BLAS (TORCHTS_BLAS=0: the wasm kernel), where one is used. */
+  wasm1?: { wall: number; cpu: number };
   /** CPU seconds per step, torchts and PyTorch 1 thread. */
   cpu: { ts: number; pt1: number; base: number };
   gflops: { ts: number; pt1: number; pt2: number };
@@ -198,10 +210,12 @@ export async function modelsTable(
     const pt2: Measurement[] = [];
     const base: Measurement[] = [];
     const ts1: Measurement[] = [];
+    const wasm1: Measurement[] = [];
     for (let r = 0; r < rounds; r++) {
       if (baseDir) base.push(torchts(spec.name, 'cpu', steps, baseDir));
       ts.push(torchts(spec.name, 'cpu', steps));
       ts1.push(torchts(spec.name, 'cpu', steps, undefined, 1));
+      if (blas) wasm1.push(torchts(spec.name, 'cpu', steps, undefined, 1, { TORCHTS_BLAS: '0' }));
       pt1.push(pytorch(spec.name, 1, steps));
       pt2.push(pytorch(spec.name, 2, steps));
       log(
@@ -221,6 +235,7 @@ export async function modelsTable(
       cpu: { ts: med(ts, 'cpuPerStep'), pt1: med(pt1, 'cpuPerStep'), base: med(base, 'cpuPerStep') },
       base: baseDir ? med(base, 'secPerStep') : undefined,
       ts1: { wall: med(ts1, 'secPerStep'), cpu: med(ts1, 'cpuPerStep') },
+      wasm1: blas ? { wall: med(wasm1, 'secPerStep'), cpu: med(wasm1, 'cpuPerStep') } : undefined,
       gflops: { ts: 0, pt1: 0, pt2: 0 },
       rss: { ts: med(ts, 'rssMiB'), pt1: med(pt1, 'rssMiB'), base: med(base, 'rssMiB') },
       errors: [...new Set([...ts, ...pt1, ...pt2].flatMap((m) => (m.error ? [m.error] : [])))],
@@ -241,7 +256,7 @@ export async function modelsTable(
 
 export function printModelsTable(rows: ModelRow[], rounds: number): void {
   console.log(
-    `\nTraining step, torchts CPU vs PyTorch ${'1.13'} CPU: s/step, medians of ${rounds} rounds taken interleaved (torchts, PyTorch 1 thread, PyTorch 2 threads, each a process of its own; ratios = torchts / PyTorch); PyTorch's BLAS: ${openblas ? `OpenBLAS (${openblas})` : 'as installed (no libopenblas0-pthread found: set TORCHTS_OPENBLAS_DIR)'}`,
+    `\nTraining step, torchts CPU (products on ${blas ? `the system BLAS: ${blas.config}` : 'the wasm SIMD kernel'}) vs PyTorch ${'1.13'} CPU: s/step, medians of ${rounds} rounds taken interleaved (torchts, PyTorch 1 thread, PyTorch 2 threads, each a process of its own; ratios = torchts / PyTorch); PyTorch's BLAS: ${openblas ? `OpenBLAS (${openblas})` : 'as installed (no libopenblas0-pthread found: set TORCHTS_OPENBLAS_DIR)'}`,
   );
   console.log(
     '| model | torchts cpu s/step | PyTorch 1t | PyTorch 2t | ratio vs 1t | ratio vs 2t | CPU s/step torchts / PT 1t (ratio) | GFLOP/s torchts / PT 1t / PT 2t | peak RSS MiB torchts / PT | webgpu s/step | webgpu dispatches / submits / new objects per step |',
@@ -260,6 +275,11 @@ export function printModelsTable(rows: ModelRow[], rounds: number): void {
     console.log(
       `- ${r.name} torchts on 1 thread (torch.setNumThreads(1)): ${f(r.ts1.wall, 4)} s/step (${f(r.ts1.wall / r.pt1, 2)}× PyTorch 1t), CPU ${f(r.ts1.cpu, 4)} s (${f(r.ts1.cpu / r.cpu.pt1, 2)}×); torchts default (both cores) vs PyTorch 2t: ${f(r.ts / r.pt2, 2)}×`,
     );
+  for (const r of rows)
+    if (r.wasm1)
+      console.log(
+        `- ${r.name} torchts on 1 thread without the system BLAS (TORCHTS_BLAS=0, wasm SIMD kernel): ${f(r.wasm1.wall, 4)} s/step (${f(r.wasm1.wall / r.pt1, 2)}× PyTorch 1t), CPU ${f(r.wasm1.cpu, 4)} s (${f(r.wasm1.cpu / r.cpu.pt1, 2)}×)`,
+      );
   for (const r of rows)
     console.log(`- ${r.name}: ${r.what}${r.errors.length ? ` (errors: ${r.errors.join('; ')})` : ''}`);
   for (const r of rows) if (r.gpu?.error) console.log(`- ${r.name} webgpu: ${r.gpu.error}`);
