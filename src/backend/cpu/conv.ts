@@ -18,6 +18,13 @@
  * Input gradient: per sample the columns' gradient W^T @ dy_n (an sgemm whose B, dy, is small)
  * added back row by row into the shifted windows (col2im). (For a gradient graph, ops/conv.ts
  * uses the forward again: a full convolution of the padded dy with the flipped kernel.)
+ *
+ * With a system BLAS (blas.ts) the forward and weight gradient materialize the columns after
+ * all, but only a sample's (or a block of its output rows: at most 1 MiB, one heap block kept
+ * between calls, no tensor per step) at a time, copied by a wasm im2col kernel, and run one
+ * cblas product per block: Y_n = W @ cols_n in place, dW += dy_n @ cols_n^T. OpenBLAS's
+ * AVX2/AVX-512 kernels more than make up for the copy (the mnist CNN's conv2: ~85 GFLOP/s
+ * against ~30 for the implicit GEMM on the 128-bit wasm kernel, bench/README.md 16.).
  */
 import type { View } from '../backend.js';
 import { systemBlas } from './blas.js';
