@@ -18,8 +18,16 @@
  * Input gradient: per sample the columns' gradient W^T @ dy_n (an sgemm whose B, dy, is small)
  * added back row by row into the shifted windows (col2im). (For a gradient graph, ops/conv.ts
  * uses the forward again: a full convolution of the padded dy with the flipped kernel.)
+ *
+ * With a system BLAS (blas.ts) the forward and weight gradient materialize the columns after
+ * all, but only a sample's (or a block of its output rows: at most 1 MiB, one heap block kept
+ * between calls, no tensor per step) at a time, copied by a wasm im2col kernel, and run one
+ * cblas product per block: Y_n = W @ cols_n in place, dW += dy_n @ cols_n^T. OpenBLAS's
+ * AVX2/AVX-512 kernels more than make up for the copy (the mnist CNN's conv2: ~85 GFLOP/s
+ * against ~30 for the implicit GEMM on the 128-bit wasm kernel, bench/README.md 16.).
  */
 import type { View } from '../backend.js';
+import { systemBlas } from './blas.js';
 import { sgemm } from './gemm.js';
 import { packPanels } from './gemm-pack.js';
 import { type GemmEngine, wasmEngine } from './gemm-wasm.js';
@@ -88,8 +96,22 @@ export function conv2dForward(x: View, w: View, bias: View | null, dh: number, d
   const [, , OH, OW] = y.shape;
   const { mr, nr } = e;
   const K = C * kh * kw;
-  const taps = kh * kw;
   const plane = H * W;
+  const kOff = windows(C, kh, kw, dh, dw, H, W);
+  if (systemBlas()) {
+    // Per sample (and block of output rows) y_n = W @ cols_n, written in place; the bias first.
+    const L = OH * OW;
+    const w0 = at(w);
+    const b = bias ? at(bias) : -1;
+    const bs = bias ? bias.strides[0] : 0;
+    return columns(e, 'gather', at(x), C * plane, N, kOff, OH, OW, W, (n, m, cols, oh0, rows) => {
+      const yo = at(y) + n * Cout * L;
+      if (b >= 0 && oh0 === 0)
+        for (let co = 0; co < Cout; co++) m.fill(m[b + co * bs], yo + co * L, yo + (co + 1) * L);
+      const np = rows * OW;
+      sgemm(Cout, np, K, m, w0, K, 1, m, cols, np, 1, m, yo + oh0 * OW, L, { accumulate: b >= 0 });
+    });
+  }
   const Pw = OH * W; // wide columns per sample
   const Np = ceilTo(Pw, nr);
   const Mp = ceilTo(Cout, mr);
@@ -120,12 +142,6 @@ export function conv2dForward(x: View, w: View, bias: View | null, dh: number, d
   const w0 = at(w);
   for (let kb = 0; kb < nk; kb++)
     packRows(e, m, w0 + kb * kc, K, 1, Cout, Math.min(kc, K - kb * kc), kcp, mr, ap + kb * Mp * kcp);
-  const kOff = new Int32Array(K);
-  for (let k = 0; k < K; k++) {
-    const c = Math.floor(k / taps);
-    const t = k % taps;
-    kOff[k] = c * plane + Math.floor(t / kw) * dh * W + (t % kw) * dw;
-  }
   const y0 = at(y);
   const b = bias ? at(bias) : -1;
   const bs = bias ? bias.strides[0] : 0;
@@ -185,6 +201,34 @@ export function conv2dWeightGrad(x: View, g: View, dh: number, dwl: number, dw: 
   const taps = kh * kw;
   const L = OH * OW;
   const plane = H * W;
+  const x0 = at(x);
+  const g0 = at(g);
+  if (systemBlas()) {
+    // dW [Cout, C*kh*kw] (dw's own layout) = sum over samples and blocks of g_n @ cols_n^T.
+    const K = C * taps;
+    const d0 = at(dw);
+    let first = true;
+    columns(
+      e,
+      'gather',
+      x0,
+      C * plane,
+      N,
+      windows(C, kh, kw, dh, dwl, H, W),
+      OH,
+      OW,
+      W,
+      (n, m, cols, oh0, rows) => {
+        const np = rows * OW;
+        sgemm(Cout, K, np, m, g0 + n * Cout * L + oh0 * OW, L, 1, m, cols, 1, np, m, d0, K, {
+          accumulate: !first,
+        });
+        first = false;
+      },
+    );
+    if (first) e.view().fill(0, d0, d0 + Cout * K); // no samples
+    return true;
+  }
   const Cp = ceilTo(C, nr);
   const full = Math.floor(C / nr); // full channel panels per tap
   const Np = taps * Cp;
@@ -210,8 +254,6 @@ export function conv2dWeightGrad(x: View, g: View, dh: number, dwl: number, dw: 
   const ap = base;
   const bp = base + bpRel;
   const cb = base + cRel;
-  const x0 = at(x);
-  const g0 = at(g);
   let load = 0;
   for (let n0 = 0; n0 < N; n0 += S) {
     const s1 = Math.min(S, N - n0);
@@ -258,9 +300,9 @@ export function conv2dWeightGrad(x: View, g: View, dh: number, dwl: number, dw: 
 /**
  * dx [N, C, H, W] (contiguous, the padded input's size) = the input gradient of a stride-1
  * conv2d with dilation (dh, dwl), from g [N, Cout, OH, OW] and w [Cout, C, kh, kw] (contiguous
- * float32 in the heap): per sample the columns' gradient W^T [C*kh*kw, Cout] @ g_n [Cout, OH*OW]
- * (one sgemm: its B is the small dy, packed cheaply) folded back, each K row added into its
- * shifted window of the plane row by row (col2im).
+ * float32 in the heap): per sample (and block of output rows) the columns' gradient
+ * W^T [C*kh*kw, Cout] @ g_n [Cout, OH*OW] (one sgemm: its B is the small dy, packed cheaply)
+ * folded back by the col2im kernel, each K row added into its shifted window of the plane.
  */
 export function conv2dInputGrad(g: View, w: View, dh: number, dwl: number, dx: View): boolean {
   const e = engineFor([g, w, dx]);
@@ -268,87 +310,101 @@ export function conv2dInputGrad(g: View, w: View, dh: number, dwl: number, dx: V
   const [N, C, H, W] = dx.shape;
   const [, Cout, OH, OW] = g.shape;
   const [, , kh, kw] = w.shape;
-  const taps = kh * kw;
-  const K = C * taps;
+  const K = C * kh * kw;
   const L = OH * OW;
-  const plane = H * W;
-  const kOff = new Int32Array(K);
-  for (let k = 0; k < K; k++) {
-    const t = k % taps;
-    kOff[k] = Math.floor(k / taps) * plane + Math.floor(t / kw) * dh * W + (t % kw) * dwl;
-  }
   const g0 = at(g);
   const w0 = at(w);
-  const d0 = at(dx);
-  // perflstm: cols and the offsets in the heap, the fold in wasm SIMD (the JS loop took ~25 ms
-  // of the mnist CNN's conv2 input gradient).
-  if (heap && foldWasm(K, L, N, kOff, g0, w0, d0, C * plane, OH, OW, W, Cout, e)) return true;
-  const cols = new Float32Array(K * L);
-  for (let n = 0; n < N; n++) {
-    const m = e.view(); // sgemm may grow the memory
-    sgemm(K, L, Cout, m, w0, 1, K, m, g0 + n * Cout * L, L, 1, cols, 0, L);
-    const v = e.view();
-    const xs = d0 + n * C * plane;
-    v.fill(0, xs, xs + C * plane);
-    for (let k = 0; k < K; k++) {
-      const base = xs + kOff[k];
-      for (let oh = 0; oh < OH; oh++) {
-        const d = base + oh * W;
-        const s = k * L + oh * OW;
-        for (let ow = 0; ow < OW; ow++) v[d + ow] += cols[s + ow];
-      }
-    }
-  }
-  return true;
+  return columns(
+    e,
+    'fold',
+    at(dx),
+    C * H * W,
+    N,
+    windows(C, kh, kw, dh, dwl, H, W),
+    OH,
+    OW,
+    W,
+    (n, m, cols, oh0, rows) => {
+      const np = rows * OW;
+      sgemm(K, np, Cout, m, w0, 1, K, m, g0 + n * Cout * L + oh0 * OW, L, 1, m, cols, np);
+    },
+  );
 }
 
-// --- perflstm ---
-/** The fold kernel, compiled on first use. */
-const foldKernel: { k?: (...a: number[]) => void } = {};
+/** Float offsets in a sample of x [C, H, W] of the K = C*kh*kw windows (k = (c, i, j)) of a dilated kernel. */
+function windows(
+  C: number,
+  kh: number,
+  kw: number,
+  dh: number,
+  dw: number,
+  H: number,
+  W: number,
+): Int32Array {
+  const taps = kh * kw;
+  const kOff = new Int32Array(C * taps);
+  for (let k = 0; k < kOff.length; k++) {
+    const t = k % taps;
+    kOff[k] = Math.floor(k / taps) * H * W + Math.floor(t / kw) * dh * W + (t % kw) * dw;
+  }
+  return kOff;
+}
+
 /**
- * conv2dInputGrad's per-sample products into a heap block of cols [K, OH*OW], each folded into
- * dx by the wasm col2im kernel (same sums in the same order as the JS fold). False (nothing
- * written) where the heap cannot hold the blocks.
+ * Most floats of one block of columns (1 MiB, within L2 while the product reads it): a sample's
+ * columns [K, OH*OW] go in blocks of whole output rows, so a large image never needs a large
+ * buffer (the mnist CNN's conv2 takes a sample, [288, 576], in one block).
  */
-function foldWasm(
-  K: number,
-  L: number,
+const COLS_FLOATS = 1 << 18;
+/** The columns' block and the windows' byte offsets: kept in the heap between calls. */
+const colsBlock: { need?: (bytes: number) => number } = {};
+/** The im2col and col2im kernels (wasm/col2im-kernel.ts), compiled on first use. */
+type ColsFn = (cols: number, x: number, K: number, OH: number, OW: number, row: number, offs: number) => void;
+const colsKernels: { k?: { gather: ColsFn; fold: ColsFn } } = {};
+
+/**
+ * The materialized columns of a convolution, one bounded block of the heap reused for every
+ * sample n and block of output rows [oh0, oh0 + rows): `gather` fills the block [K, rows*OW]
+ * with im2col(sample n of x at x0) and then calls `product(n, m, cols, oh0, rows)` (m: the
+ * heap's floats, cols: the block's first float); `fold` zeroes sample n of x, calls `product`
+ * to fill the block, and adds it back into the windows (col2im). Windows at `kOff` (floats
+ * from a sample's start, `sample` floats apart); rows W floats apart.
+ */
+function columns(
+  e: GemmEngine,
+  dir: 'gather' | 'fold',
+  x0: number,
+  sample: number,
   N: number,
   kOff: Int32Array,
-  g0: number,
-  w0: number,
-  d0: number,
-  sample: number,
   OH: number,
   OW: number,
   W: number,
-  Cout: number,
-  e: GemmEngine,
-): boolean {
+  product: (n: number, m: Float32Array, cols: number, oh0: number, rows: number) => void,
+): true {
   const h = heap!;
-  const colsBytes = K * L * 4;
-  const cols = h.alloc(colsBytes);
-  if (cols < 0) return false;
-  const offs = h.alloc(K * 4);
-  if (offs < 0) {
-    h.release(cols, colsBytes);
-    return false;
-  }
-  try {
-    const col2imK = (foldKernel.k ??= heapModule<{ k: (...a: number[]) => void }>({ k: col2imFn() }).k);
-    const o = new Int32Array(h.memory.buffer, offs, K);
-    for (let k = 0; k < K; k++) o[k] = kOff[k] * 4;
-    for (let n = 0; n < N; n++) {
-      const m = e.view(); // sgemm may grow the memory
-      sgemm(K, L, Cout, m, w0, 1, K, m, g0 + n * Cout * L, L, 1, m, cols / 4, L);
-      const v = e.view();
-      const xs = d0 + n * sample;
-      v.fill(0, xs, xs + sample);
-      col2imK(cols, xs * 4, K, OH, OW, W * 4, offs);
+  const K = kOff.length;
+  const rb = Math.max(1, Math.min(OH, Math.floor(COLS_FLOATS / (K * OW))));
+  const colsBytes = ceilTo(K * rb * OW * 4, 64);
+  const block = (colsBlock.need ??= h.growingBlock('conv2d columns'))(colsBytes + K * 4);
+  const cols = block >>> 2;
+  const offs = block + colsBytes;
+  const k = (colsKernels.k ??= heapModule<{ gather: ColsFn; fold: ColsFn }>({
+    gather: col2imFn(true),
+    fold: col2imFn(),
+  }));
+  const o = new Int32Array(h.memory.buffer, offs, K);
+  for (let i = 0; i < K; i++) o[i] = kOff[i] * 4;
+  for (let n = 0; n < N; n++) {
+    const xs = x0 + n * sample;
+    if (dir === 'fold') e.view().fill(0, xs, xs + sample);
+    for (let oh0 = 0; oh0 < OH; oh0 += rb) {
+      const rows = Math.min(rb, OH - oh0);
+      const win = (xs + oh0 * W) * 4;
+      if (dir === 'gather') k.gather(block, win, K, rows, OW, W * 4, offs);
+      product(n, e.view(), cols, oh0, rows);
+      if (dir === 'fold') k.fold(block, win, K, rows, OW, W * 4, offs);
     }
-  } finally {
-    h.release(offs, K * 4);
-    h.release(cols, colsBytes);
   }
   return true;
 }
