@@ -1,12 +1,15 @@
 /**
  * sgemm throughput per engine on the tutorial's three products and 1024^3.
  * Run: npx tsx bench/gemm.ts [--quick]. 'wasm' is one thread, 'wasm x2' lets the helper thread
- * join (sgemm's default for large products), 'js' is the fallback engine. The machine is shared
+ * join (sgemm's default for large products), 'blas' / 'blas x2' the system BLAS on 1 / 2 threads
+ * where one is found (blas.ts), 'js' is the fallback engine. The machine is shared
  * (2 vCPUs): run it when nothing else is busy, and expect 'wasm x2' to suffer most from noise.
  * Peers on this machine (shared/bench/README.md): OpenBLAS 1 thread 98 / 101 GFLOP/s,
  * tfjs-wasm 29 / 30, jax-js wasm 26 / 24 (64x784x128 / 1024^3).
  */
+import { systemBlas } from '../src/backend/cpu/blas.js';
 import { sgemmOn, sgemmPath } from '../src/backend/cpu/gemm.js';
+import { intraOp } from '../src/backend/cpu/gemm-threads.js';
 
 interface Case {
   name: string;
@@ -38,7 +41,7 @@ function rand(n: number, seed: number): Float32Array {
   return x;
 }
 
-type Path = 'wasm' | 'wasm x2' | 'js';
+type Path = 'wasm' | 'wasm x2' | 'js' | 'blas' | 'blas x2';
 
 function measure(path: Path, cs: Case, minMs: number): number {
   const { M, N, K } = cs;
@@ -46,12 +49,13 @@ function measure(path: Path, cs: Case, minMs: number): number {
   const b = rand(K * N, 2);
   const c = new Float32Array(M * N);
   const bias = cs.relu ? rand(N, 3) : undefined;
-  const threads = path === 'wasm x2'; // sgemm's default: a helper thread joins products >= 16e6 MACs
-  const engine = path === 'js' ? 'js' : 'wasm';
+  const threads = path.endsWith('x2'); // sgemm's default: a second thread joins products >= 16e6 MACs
+  const engine = path === 'js' ? 'js' : path.startsWith('blas') ? 'blas' : 'wasm';
+  intraOp.threads = threads ? 2 : 1; // the system BLAS's thread count (the wasm helper reads `threads`)
   const run = () =>
     sgemmOn(engine, M, N, K, a, 0, cs.a[0], cs.a[1], b, 0, cs.b[0], cs.b[1], c, 0, N, {
       bias,
-      relu: cs.relu,
+      relu: engine === 'blas' ? undefined : cs.relu, // (BLAS leaves a relu epilogue to the wasm engine)
       threads,
     });
   const warm = performance.now();
@@ -70,11 +74,14 @@ function measure(path: Path, cs: Case, minMs: number): number {
 
 const quick = process.argv.includes('--quick');
 console.log(`sgemm GFLOP/s (median), default engine here: ${sgemmPath}`);
-for (const path of ['wasm', 'wasm x2', 'js'] as const) {
-  if (path !== 'js' && sgemmPath !== 'wasm') continue;
+const blas = systemBlas();
+if (blas) console.log(`system BLAS: ${blas.config} (blas rows: products + bias, no relu)`);
+for (const path of ['wasm', 'wasm x2', 'blas', 'blas x2', 'js'] as const) {
+  if (path.startsWith('wasm') && sgemmPath !== 'wasm') continue;
+  if (path.startsWith('blas') && !blas) continue;
   for (const cs of cases) {
     if (path === 'js' && cs.M === 1024 && !cs.name.startsWith('NN')) continue; // slow; one is enough
-    if (path === 'wasm x2' && cs.M * cs.N * cs.K < 16e6) continue; // stays on one thread anyway
+    if (path.endsWith('x2') && cs.M * cs.N * cs.K < 16e6) continue; // stays on one thread anyway
     const g = measure(path, cs, quick ? 300 : 1000);
     console.log(`${path.padEnd(8)} ${cs.name.padEnd(28)} ${g.toFixed(1).padStart(6)}`);
   }
