@@ -179,13 +179,7 @@ export const logSoftmaxNllReduced: Routines['logSoftmaxNllReduced'] = (
 @group(0) @binding(3) var<storage, read_write> T: array<i32>;
 ${fromRows ? '' : `@group(0) @binding(4) var<storage, read_write> PR: array<f32>;\n${indexFlagDecl(5)}`}
 ${ctx.prelude()}
-var<workgroup> rl: array<f32, ${RWG}>;
-var<workgroup> rc: array<f32, ${RWG}>;
-@compute @workgroup_size(${RWG}) fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
-  let N = i32(${uw(0)});
-  let C = i32(${uw(1)});
-  var lsum = 0.0;
-  var cnt = 0.0;
+${reducedLossHead}
   for (var row = i32(lid.x); row < N; row += ${RWG}) {
     let t = T[${ui(5)} + row * ${ui(6)}];
     ${rowLoss}
@@ -224,6 +218,18 @@ function rowKernelHead(): string {
   let rowU = wid.x + wid.y * nwg.x;
   if (rowU >= ${uw(0)}) { return; }`;
 }
+
+/**
+ * The start of a reduced-loss kernel (one workgroup of RWG threads striding over the rows): the
+ * `rl`/`rc` scratch of reducedLossTail, N, C, and each thread's `lsum` and `cnt`.
+ */
+const reducedLossHead = `var<workgroup> rl: array<f32, ${RWG}>;
+var<workgroup> rc: array<f32, ${RWG}>;
+@compute @workgroup_size(${RWG}) fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
+  let N = i32(${uw(0)});
+  let C = i32(${uw(1)});
+  var lsum = 0.0;
+  var cnt = 0.0;`;
 
 /**
  * The end of a reduced-loss kernel: folds each thread's `lsum` and `cnt` (rows not ignored)
@@ -389,13 +395,7 @@ export const nllReduced: Routines['nllReduced'] = (x, target, ignoreIndex, reduc
 @group(0) @binding(3) var<storage, read_write> T: array<i32>;
 ${indexFlagDecl(4)}
 ${ctx.prelude()}
-var<workgroup> rl: array<f32, ${RWG}>;
-var<workgroup> rc: array<f32, ${RWG}>;
-@compute @workgroup_size(${RWG}) fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
-  let N = i32(${uw(0)});
-  let C = i32(${uw(1)});
-  var lsum = 0.0;
-  var cnt = 0.0;
+${reducedLossHead}
   var bad = false;
   for (var row = i32(lid.x); row < N; row += ${RWG}) {
     let t = T[${ui(5)} + row * ${ui(6)}];
