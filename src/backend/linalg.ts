@@ -137,14 +137,21 @@ export function geqrf(a: F, m: number, n: number, tau: F): void {
     const scale = 1 / (alpha - beta);
     for (let i = j + 1; i < m; i++) a[i * n + j] *= scale;
     a[j * n + j] = beta;
-    // Apply H = I - tau v v^T (v_j = 1) to the columns on the right.
-    for (let c = j + 1; c < n; c++) {
-      let s = a[j * n + c];
-      for (let i = j + 1; i < m; i++) s += a[i * n + j] * a[i * n + c];
-      s *= tau[j];
-      a[j * n + c] -= s;
-      for (let i = j + 1; i < m; i++) a[i * n + c] -= s * a[i * n + j];
-    }
+    reflect(a, a, m, n, j, tau[j], j + 1); // the columns on the right
+  }
+}
+
+/**
+ * Householder reflector j, H = I - t v v^T with v = (1, h[j+1..m, j]) (h m×n), applied from
+ * the left to the columns c0..n of x (m×n).
+ */
+function reflect(x: F, h: F, m: number, n: number, j: number, t: number, c0: number): void {
+  for (let c = c0; c < n; c++) {
+    let s = x[j * n + c];
+    for (let i = j + 1; i < m; i++) s += h[i * n + j] * x[i * n + c];
+    s *= t;
+    x[j * n + c] -= s;
+    for (let i = j + 1; i < m; i++) x[i * n + c] -= s * h[i * n + j];
   }
 }
 
@@ -153,14 +160,7 @@ export function orgqr(v: F, tau: F, m: number, n: number, k: number, q: F): void
   eye(q, n);
   for (let j = k - 1; j >= 0; j--) {
     const t = tau[j];
-    if (t === 0) continue;
-    for (let c = 0; c < n; c++) {
-      let s = q[j * n + c];
-      for (let i = j + 1; i < m; i++) s += v[i * n + j] * q[i * n + c];
-      s *= t;
-      q[j * n + c] -= s;
-      for (let i = j + 1; i < m; i++) q[i * n + c] -= s * v[i * n + j];
-    }
+    if (t !== 0) reflect(q, v, m, n, j, t, 0);
   }
 }
 
