@@ -491,6 +491,22 @@ export class TransformerDecoderLayer extends Module {
   }
 }
 
+/** What TransformerEncoder and TransformerDecoder are: numLayers copies of a layer, then an optional norm. */
+abstract class LayerStack extends Module {
+  /** The numLayers layer copies, registered as `layers.0`, `layers.1`, ... */
+  layers: ModuleList;
+  /** The final normalization (constructor option, default null). */
+  norm: Module | null;
+  /** Number of layers. */
+  readonly numLayers: number;
+  constructor(proto: Module & { cloneArgs: unknown[] }, numLayers: number, norm: Module | null) {
+    super();
+    this.layers = new ModuleList(Array.from({ length: numLayers }, () => cloneLayer(proto)));
+    this.numLayers = numLayers;
+    this.norm = norm;
+  }
+}
+
 const ENCODER =
   'TransformerEncoder(Module encoder_layer, int num_layers, Module? norm=None, bool enable_nested_tensor=True, bool mask_check=True)';
 const ENCODER_FORWARD = 'forward(Tensor src, Tensor? mask=None, Tensor? src_key_padding_mask=None)';
@@ -501,22 +517,12 @@ const ENCODER_FORWARD = 'forward(Tensor src, Tensor? mask=None, Tensor? src_key_
  * and `maskCheck` (default true), accepted for PyTorch compatibility. forward(src, mask = null,
  * srcKeyPaddingMask = null) runs the layers in turn; output the shape of src.
  */
-export class TransformerEncoder extends Module {
-  /** The numLayers layer copies, registered as `layers.0`, `layers.1`, ... */
-  layers: ModuleList;
-  /** The final normalization (constructor option, default null). */
-  norm: Module | null;
-  /** Number of layers. */
-  readonly numLayers: number;
+export class TransformerEncoder extends LayerStack {
   constructor(...args: CallArgs<typeof ENCODER>) {
-    super();
     const a = ctorArgs('nn.TransformerEncoder', ENCODER, args);
     if (!(a.encoderLayer instanceof TransformerEncoderLayer))
       throw new TypeError('nn.TransformerEncoder: encoder_layer must be an nn.TransformerEncoderLayer');
-    const proto = a.encoderLayer;
-    this.layers = new ModuleList(Array.from({ length: a.numLayers }, () => cloneLayer(proto)));
-    this.numLayers = a.numLayers;
-    this.norm = a.norm;
+    super(a.encoderLayer, a.numLayers, a.norm);
   }
   override forward(...args: CallArgs<typeof ENCODER_FORWARD>): Tensor {
     const a = ctorArgs('nn.TransformerEncoder.forward', ENCODER_FORWARD, args);
@@ -536,22 +542,12 @@ const DECODER_FORWARD =
  * given. Constructor: `decoderLayer`, `numLayers`, `norm` (default null). forward(tgt, memory, tgtMask,
  * memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask) (masks default null); output the shape of tgt.
  */
-export class TransformerDecoder extends Module {
-  /** The numLayers layer copies, registered as `layers.0`, `layers.1`, ... */
-  layers: ModuleList;
-  /** The final normalization (constructor option, default null). */
-  norm: Module | null;
-  /** Number of layers. */
-  readonly numLayers: number;
+export class TransformerDecoder extends LayerStack {
   constructor(...args: CallArgs<typeof DECODER>) {
-    super();
     const a = ctorArgs('nn.TransformerDecoder', DECODER, args);
     if (!(a.decoderLayer instanceof TransformerDecoderLayer))
       throw new TypeError('nn.TransformerDecoder: decoder_layer must be an nn.TransformerDecoderLayer');
-    const proto = a.decoderLayer;
-    this.layers = new ModuleList(Array.from({ length: a.numLayers }, () => cloneLayer(proto)));
-    this.numLayers = a.numLayers;
-    this.norm = a.norm;
+    super(a.decoderLayer, a.numLayers, a.norm);
   }
   override forward(...args: CallArgs<typeof DECODER_FORWARD>): Tensor {
     const a = ctorArgs('nn.TransformerDecoder.forward', DECODER_FORWARD, args);
