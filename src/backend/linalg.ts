@@ -25,7 +25,16 @@
  */
 export type LinalgKind = 'lu' | 'luSolve' | 'trsm' | 'cholesky' | 'geqrf' | 'orgqr' | 'eigh' | 'svd';
 
+import { numelOf, type View } from './backend.js';
+
 type F = Float64Array;
+
+/** The matrices of a [..., m, n] (a missing dim counts 1): m, n and how many. */
+export function matrices(a: View): { m: number; n: number; batch: number } {
+  const m = a.shape[a.shape.length - 2] ?? 1;
+  const n = a.shape[a.shape.length - 1] ?? 1;
+  return { m, n, batch: m * n === 0 ? numelOf(a.shape.slice(0, -2)) : numelOf(a.shape) / (m * n) };
+}
 
 /** LU with partial pivoting of a (m×n, in place); returns the permutation's sign. */
 export function luInPlace(a: F, m: number, n: number, perm: F): number {

@@ -6,9 +6,8 @@
  * Bindings: the inputs, then the outputs, then (eigh) a scratch matrix. Uniform words:
  * [batch, m, n, k, p0, p1, offset of each operand...].
  */
-import type { View } from '../../backend.js';
-import { numelOf } from '../../backend.js';
-import type { LinalgKind } from '../../linalg.js';
+import type { Backend } from '../../backend.js';
+import { type LinalgKind, matrices } from '../../linalg.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
 import { allocStorage, type GpuStorage, releaseStorage, storageOf } from '../storage.js';
 import { builtins, linearId, storageDecl, uniformDecl, uw } from '../wgsl/common.js';
@@ -300,16 +299,9 @@ function sizes(kind: LinalgKind, m: number, n: number, k: number): number[] {
   }
 }
 
-export function linalg(
-  kind: LinalgKind,
-  inputs: readonly View[],
-  outs: readonly View[],
-  params: readonly number[] = [],
-): void {
+export const linalg: Backend['linalg'] = (kind, inputs, outs, params = []) => {
   const a = inputs[0];
-  const m = a.shape[a.shape.length - 2] ?? 1;
-  const n = a.shape[a.shape.length - 1] ?? 1;
-  const batch = m * n === 0 ? numelOf(a.shape.slice(0, -2)) : numelOf(a.shape) / (m * n);
+  const { m, n, batch } = matrices(a);
   if (batch === 0) return;
   const kOf = kind === 'luSolve' ? inputs[2] : kind === 'trsm' || kind === 'orgqr' ? inputs[1] : null;
   const k = kOf ? (kOf.shape[kOf.shape.length - 1] ?? 1) : 0;
@@ -361,4 +353,4 @@ ${spec.body}
     grid(Math.ceil(batch / WG)),
   );
   temps.forEach(releaseStorage);
-}
+};
