@@ -508,13 +508,17 @@ export function unfold(
   const out = reshape(stack(blocks, 2), [n, c * k[0] * k[1], oh * ow]);
   return unb ? squeeze(out, 0) : out;
 }
-export function pixelShuffle(x: Tensor, r: number): Tensor {
+/** (*, C, H, W) of pixel_shuffle's and pixel_unshuffle's input: the leading dims, C, H, W. */
+function planes(op: string, x: Tensor): [lead: number[], c: number, h: number, w: number] {
   if (x.dim() < 3)
     throw new ShapeError(
-      `pixel_shuffle expects input to have at least 3 dimensions, but got input with ${x.dim()} dimension(s)`,
+      `${op} expects input to have at least 3 dimensions, but got input with ${x.dim()} dimension(s)`,
     );
-  const lead = x.shape.slice(0, -3);
   const [c, h, w] = x.shape.slice(-3);
+  return [x.shape.slice(0, -3), c, h, w];
+}
+export function pixelShuffle(x: Tensor, r: number): Tensor {
+  const [lead, c, h, w] = planes('pixel_shuffle', x);
   if (c % (r * r) !== 0)
     throw new ShapeError(
       `pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=${c} is not divisible by ${r * r}`,
@@ -526,12 +530,7 @@ export function pixelShuffle(x: Tensor, r: number): Tensor {
   return reshape(permute(y, perm), [...lead, oc, h * r, w * r]);
 }
 export function pixelUnshuffle(x: Tensor, r: number): Tensor {
-  if (x.dim() < 3)
-    throw new ShapeError(
-      `pixel_unshuffle expects input to have at least 3 dimensions, but got input with ${x.dim()} dimension(s)`,
-    );
-  const lead = x.shape.slice(0, -3);
-  const [c, h, w] = x.shape.slice(-3);
+  const [lead, c, h, w] = planes('pixel_unshuffle', x);
   if (h % r !== 0 || w % r !== 0)
     throw new ShapeError(`pixel_unshuffle expects height and width to be divisible by downscale_factor ${r}`);
   const L = lead.length;
