@@ -11,10 +11,8 @@ import { type DType, isFloat } from '../tensor/dtype.js';
 
 export type ExType = 'f32' | 'i32' | 'bool';
 
-export const unaryOps = [
-  'neg',
-  'abs',
-  'sign',
+/** The unary functions that compute in f32 (an integer or bool operand is converted first). */
+const floatUnaryOps = [
   'exp',
   'expm1',
   'log',
@@ -26,11 +24,18 @@ export const unaryOps = [
   'tan',
   'tanh',
   'erf',
+  'recip',
+] as const;
+
+export const unaryOps = [
+  'neg',
+  'abs',
+  'sign',
+  ...floatUnaryOps,
   'floor',
   'ceil',
   'round',
   'trunc',
-  'recip',
   'not',
   'isnan',
   'isinf',
@@ -128,20 +133,7 @@ export const E = {
  */
 export const exType = (d: DType): ExType => (isFloat(d) ? 'f32' : d === 'bool' ? 'bool' : 'i32');
 
-const floatUn = new Set<UnOp>([
-  'exp',
-  'expm1',
-  'log',
-  'log1p',
-  'sqrt',
-  'rsqrt',
-  'sin',
-  'cos',
-  'tan',
-  'tanh',
-  'erf',
-  'recip',
-]);
+const floatUn = new Set<UnOp>(floatUnaryOps);
 const boolUn = new Set<UnOp>(['not', 'isnan', 'isinf']);
 const cmpBin = new Set<BinOp>(['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and', 'or', 'xor']);
 const floatBin = new Set<BinOp>(['div', 'pow', 'atan2']);

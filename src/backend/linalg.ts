@@ -25,7 +25,16 @@
  */
 export type LinalgKind = 'lu' | 'luSolve' | 'trsm' | 'cholesky' | 'geqrf' | 'orgqr' | 'eigh' | 'svd';
 
+import { numelOf, type View } from './backend.js';
+
 type F = Float64Array;
+
+/** The matrices of a [..., m, n] (a missing dim counts 1): m, n and how many. */
+export function matrices(a: View): { m: number; n: number; batch: number } {
+  const m = a.shape[a.shape.length - 2] ?? 1;
+  const n = a.shape[a.shape.length - 1] ?? 1;
+  return { m, n, batch: m * n === 0 ? numelOf(a.shape.slice(0, -2)) : numelOf(a.shape) / (m * n) };
+}
 
 /** LU with partial pivoting of a (m×n, in place); returns the permutation's sign. */
 export function luInPlace(a: F, m: number, n: number, perm: F): number {
@@ -137,31 +146,30 @@ export function geqrf(a: F, m: number, n: number, tau: F): void {
     const scale = 1 / (alpha - beta);
     for (let i = j + 1; i < m; i++) a[i * n + j] *= scale;
     a[j * n + j] = beta;
-    // Apply H = I - tau v v^T (v_j = 1) to the columns on the right.
-    for (let c = j + 1; c < n; c++) {
-      let s = a[j * n + c];
-      for (let i = j + 1; i < m; i++) s += a[i * n + j] * a[i * n + c];
-      s *= tau[j];
-      a[j * n + c] -= s;
-      for (let i = j + 1; i < m; i++) a[i * n + c] -= s * a[i * n + j];
-    }
+    reflect(a, a, m, n, j, tau[j], j + 1); // the columns on the right
+  }
+}
+
+/**
+ * Householder reflector j, H = I - t v v^T with v = (1, h[j+1..m, j]) (h m×n), applied from
+ * the left to the columns c0..n of x (m×n).
+ */
+function reflect(x: F, h: F, m: number, n: number, j: number, t: number, c0: number): void {
+  for (let c = c0; c < n; c++) {
+    let s = x[j * n + c];
+    for (let i = j + 1; i < m; i++) s += h[i * n + j] * x[i * n + c];
+    s *= t;
+    x[j * n + c] -= s;
+    for (let i = j + 1; i < m; i++) x[i * n + c] -= s * h[i * n + j];
   }
 }
 
 /** Q = H_0 ⋯ H_{k-1} I[:, :n] from Householder vectors v (m×n, below the diagonal) and tau. */
 export function orgqr(v: F, tau: F, m: number, n: number, k: number, q: F): void {
-  q.fill(0);
-  for (let i = 0; i < n; i++) q[i * n + i] = 1;
+  eye(q, n);
   for (let j = k - 1; j >= 0; j--) {
     const t = tau[j];
-    if (t === 0) continue;
-    for (let c = 0; c < n; c++) {
-      let s = q[j * n + c];
-      for (let i = j + 1; i < m; i++) s += v[i * n + j] * q[i * n + c];
-      s *= t;
-      q[j * n + c] -= s;
-      for (let i = j + 1; i < m; i++) q[i * n + c] -= s * v[i * n + j];
-    }
+    if (t !== 0) reflect(q, v, m, n, j, t, 0);
   }
 }
 
@@ -173,8 +181,7 @@ export function eigh(a0: F, n: number, w: F, v: F): void {
       a[i * n + j] = a0[i * n + j];
       a[j * n + i] = a0[i * n + j];
     }
-  v.fill(0);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  eye(v, n);
   for (let sweep = 0; sweep < 60; sweep++) {
     let rotated = false;
     for (let p = 0; p < n - 1; p++)
@@ -188,47 +195,60 @@ export function eigh(a0: F, n: number, w: F, v: F): void {
         const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
         const c = 1 / Math.sqrt(t * t + 1);
         const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const kp = a[k * n + p];
-          const kq = a[k * n + q];
-          a[k * n + p] = c * kp - s * kq;
-          a[k * n + q] = s * kp + c * kq;
-        }
-        for (let k = 0; k < n; k++) {
-          const pk = a[p * n + k];
-          const qk = a[q * n + k];
-          a[p * n + k] = c * pk - s * qk;
-          a[q * n + k] = s * pk + c * qk;
-          const vp = v[k * n + p];
-          const vq = v[k * n + q];
-          v[k * n + p] = c * vp - s * vq;
-          v[k * n + q] = s * vp + c * vq;
-        }
+        rotate(a, n, n, p, q, c, s); // columns p, q
+        rotate(a, n, 1, p * n, q * n, c, s); // rows p, q
+        rotate(v, n, n, p, q, c, s);
       }
     if (!rotated) break;
   }
   for (let i = 0; i < n; i++) w[i] = a[i * n + i];
-  // Selection sort, ascending, moving eigenvector columns along.
+  sortWithColumns(w, n, false, [v, n]);
+}
+
+/** x := the identity's first columns: zeros, 1 at (i, i) for i < n (n columns). */
+function eye(x: F, n: number): void {
+  x.fill(0);
+  for (let i = 0; i < n; i++) x[i * n + i] = 1;
+}
+
+/**
+ * A Givens rotation of two vectors of x (cnt elements `st` apart, from ip and from iq):
+ * (x_p, x_q) := (c x_p - s x_q, s x_p + c x_q). Columns: st = n; rows: st = 1.
+ */
+function rotate(x: F, cnt: number, st: number, ip: number, iq: number, c: number, s: number): void {
+  for (let k = 0, i = ip, j = iq; k < cnt; k++, i += st, j += st) {
+    const xp = x[i];
+    const xq = x[j];
+    x[i] = c * xp - s * xq;
+    x[j] = s * xp + c * xq;
+  }
+}
+
+/**
+ * Selection sort of w[0..n), ascending (or descending with `desc`), moving the columns of each
+ * [rows, n] matrix of `mats` along.
+ */
+function sortWithColumns(w: F, n: number, desc: boolean, ...mats: [x: F, rows: number][]): void {
   for (let i = 0; i < n; i++) {
     let j = i;
-    for (let k = i + 1; k < n; k++) if (w[k] < w[j]) j = k;
+    for (let k = i + 1; k < n; k++) if (desc ? w[k] > w[j] : w[k] < w[j]) j = k;
     if (j === i) continue;
     const t = w[i];
     w[i] = w[j];
     w[j] = t;
-    for (let r = 0; r < n; r++) {
-      const x = v[r * n + i];
-      v[r * n + i] = v[r * n + j];
-      v[r * n + j] = x;
-    }
+    for (const [x, rows] of mats)
+      for (let r = 0; r < rows; r++) {
+        const y = x[r * n + i];
+        x[r * n + i] = x[r * n + j];
+        x[r * n + j] = y;
+      }
   }
 }
 
 /** One-sided Jacobi SVD of a (m×n, m >= n): u (m×n), s (n) descending, v (n×n). */
 export function svd(a: F, m: number, n: number, u: F, s: F, v: F): void {
   u.set(a.subarray(0, m * n));
-  v.fill(0);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  eye(v, n);
   for (let sweep = 0; sweep < 60; sweep++) {
     let rotated = false;
     for (let p = 0; p < n - 1; p++)
@@ -249,18 +269,8 @@ export function svd(a: F, m: number, n: number, u: F, s: F, v: F): void {
         const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t);
         const sn = c * t;
-        for (let k = 0; k < m; k++) {
-          const x = u[k * n + p];
-          const y = u[k * n + q];
-          u[k * n + p] = c * x - sn * y;
-          u[k * n + q] = sn * x + c * y;
-        }
-        for (let k = 0; k < n; k++) {
-          const x = v[k * n + p];
-          const y = v[k * n + q];
-          v[k * n + p] = c * x - sn * y;
-          v[k * n + q] = sn * x + c * y;
-        }
+        rotate(u, m, n, p, q, c, sn);
+        rotate(v, n, n, p, q, c, sn);
       }
     if (!rotated) break;
   }
@@ -269,24 +279,7 @@ export function svd(a: F, m: number, n: number, u: F, s: F, v: F): void {
     for (let k = 0; k < m; k++) t += u[k * n + j] * u[k * n + j];
     s[j] = Math.sqrt(t);
   }
-  for (let i = 0; i < n; i++) {
-    let j = i;
-    for (let k = i + 1; k < n; k++) if (s[k] > s[j]) j = k;
-    if (j === i) continue;
-    const t = s[i];
-    s[i] = s[j];
-    s[j] = t;
-    for (let r = 0; r < m; r++) {
-      const x = u[r * n + i];
-      u[r * n + i] = u[r * n + j];
-      u[r * n + j] = x;
-    }
-    for (let r = 0; r < n; r++) {
-      const x = v[r * n + i];
-      v[r * n + i] = v[r * n + j];
-      v[r * n + j] = x;
-    }
-  }
+  sortWithColumns(s, n, true, [u, m], [v, n]);
   const smax = n > 0 ? s[0] : 0;
   for (let j = 0; j < n; j++) {
     if (s[j] > smax * 1e-30 && s[j] > 1e-300) {

@@ -605,35 +605,42 @@ function flip(img: ImageLike, horizontal: boolean): ImageLike {
 }
 
 const HFLIP = 'RandomHorizontalFlip(float p=0.5)';
-/** transforms.RandomHorizontalFlip: mirrors left-right with probability p. */
-export class RandomHorizontalFlip extends Transform {
+const VFLIP = 'RandomVerticalFlip(float p=0.5)';
+
+/** RandomHorizontalFlip and RandomVerticalFlip: one direction's flip with probability p. */
+abstract class RandomFlip extends Transform {
+  /** The probability of a flip (default 0.5). */
   readonly p: number;
+  constructor(
+    private readonly horizontal: boolean,
+    args: unknown[],
+    p: number,
+  ) {
+    super();
+    recordArgs(this, args);
+    this.p = p;
+  }
+  forward(img: ImageLike): ImageLike {
+    return drawUniform(0, 1) < this.p ? flip(img, this.horizontal) : img;
+  }
+}
+
+/** transforms.RandomHorizontalFlip: mirrors left-right with probability p. */
+export class RandomHorizontalFlip extends RandomFlip {
   constructor(p?: number);
   constructor(options: { p?: number });
   constructor(...args: unknown[]) {
-    super();
-    recordArgs(this, args);
-    this.p = ctorArgs('transforms.RandomHorizontalFlip', HFLIP, args).p;
-  }
-  forward(img: ImageLike): ImageLike {
-    return drawUniform(0, 1) < this.p ? flip(img, true) : img;
+    super(true, args, ctorArgs('transforms.RandomHorizontalFlip', HFLIP, args).p);
   }
 }
 registerCtor('transforms.RandomHorizontalFlip', HFLIP, RandomHorizontalFlip);
 
-const VFLIP = 'RandomVerticalFlip(float p=0.5)';
 /** transforms.RandomVerticalFlip: mirrors top-bottom with probability p. */
-export class RandomVerticalFlip extends Transform {
-  readonly p: number;
+export class RandomVerticalFlip extends RandomFlip {
   constructor(p?: number);
   constructor(options: { p?: number });
   constructor(...args: unknown[]) {
-    super();
-    recordArgs(this, args);
-    this.p = ctorArgs('transforms.RandomVerticalFlip', VFLIP, args).p;
-  }
-  forward(img: ImageLike): ImageLike {
-    return drawUniform(0, 1) < this.p ? flip(img, false) : img;
+    super(false, args, ctorArgs('transforms.RandomVerticalFlip', VFLIP, args).p);
   }
 }
 registerCtor('transforms.RandomVerticalFlip', VFLIP, RandomVerticalFlip);

@@ -297,6 +297,10 @@ function cloneLayer<M extends Module & { cloneArgs: unknown[] }>(m: M): M {
   return c;
 }
 
+/** x + block(x), its LayerNorm before the block (normFirst, pre-norm) or after the sum (post-norm). */
+const residual = (normFirst: boolean, x: Tensor, norm: LayerNorm, block: (y: Tensor) => Tensor): Tensor =>
+  normFirst ? add(x, block(norm(x))) : norm(add(x, block(x)));
+
 const ENC_LAYER =
   'TransformerEncoderLayer(int d_model, int nhead, int dim_feedforward=2048, float dropout=0.1, "relu"|"gelu"|Callable activation="relu", float layer_norm_eps=1e-05, bool batch_first=False, bool norm_first=False, *, Device? device=None, ScalarType? dtype=None)';
 const ENC_LAYER_FORWARD = 'forward(Tensor src, Tensor? src_mask=None, Tensor? src_key_padding_mask=None)';
@@ -360,15 +364,8 @@ export class TransformerEncoderLayer extends Module {
   }
   /** @internal forward with its arguments already bound (TransformerEncoder calls it). */
   run(src: Tensor, mask: Tensor | null, kpm: Tensor | null): Tensor {
-    let x = src;
-    if (this.normFirst) {
-      x = add(x, this.saBlock(this.norm1(x), mask, kpm));
-      x = add(x, this.ffBlock(this.norm2(x)));
-    } else {
-      x = this.norm1(add(x, this.saBlock(x, mask, kpm)));
-      x = this.norm2(add(x, this.ffBlock(x)));
-    }
-    return x;
+    const x = residual(this.normFirst, src, this.norm1, (y) => this.saBlock(y, mask, kpm));
+    return residual(this.normFirst, x, this.norm2, (y) => this.ffBlock(y));
   }
   private saBlock(x: Tensor, mask: Tensor | null, kpm: Tensor | null): Tensor {
     const [y] = this.self_attn.attend(x, x, x, { attnMask: mask, keyPaddingMask: kpm, needWeights: false });
@@ -460,7 +457,6 @@ export class TransformerDecoderLayer extends Module {
       memoryKeyPaddingMask: Tensor | null;
     },
   ): Tensor {
-    let x = tgt;
     const sa = (y: Tensor) =>
       this.dropout1(
         this.self_attn.attend(y, y, y, {
@@ -478,16 +474,24 @@ export class TransformerDecoderLayer extends Module {
         })[0],
       );
     const ff = (y: Tensor) => this.dropout3(this.linear2(this.dropout(this.activation(this.linear1(y)))));
-    if (this.normFirst) {
-      x = add(x, sa(this.norm1(x)));
-      x = add(x, mha(this.norm2(x)));
-      x = add(x, ff(this.norm3(x)));
-    } else {
-      x = this.norm1(add(x, sa(x)));
-      x = this.norm2(add(x, mha(x)));
-      x = this.norm3(add(x, ff(x)));
-    }
-    return x;
+    const x = residual(this.normFirst, tgt, this.norm1, sa);
+    return residual(this.normFirst, residual(this.normFirst, x, this.norm2, mha), this.norm3, ff);
+  }
+}
+
+/** What TransformerEncoder and TransformerDecoder are: numLayers copies of a layer, then an optional norm. */
+abstract class LayerStack extends Module {
+  /** The numLayers layer copies, registered as `layers.0`, `layers.1`, ... */
+  layers: ModuleList;
+  /** The final normalization (constructor option, default null). */
+  norm: Module | null;
+  /** Number of layers. */
+  readonly numLayers: number;
+  constructor(proto: Module & { cloneArgs: unknown[] }, numLayers: number, norm: Module | null) {
+    super();
+    this.layers = new ModuleList(Array.from({ length: numLayers }, () => cloneLayer(proto)));
+    this.numLayers = numLayers;
+    this.norm = norm;
   }
 }
 
@@ -501,22 +505,12 @@ const ENCODER_FORWARD = 'forward(Tensor src, Tensor? mask=None, Tensor? src_key_
  * and `maskCheck` (default true), accepted for PyTorch compatibility. forward(src, mask = null,
  * srcKeyPaddingMask = null) runs the layers in turn; output the shape of src.
  */
-export class TransformerEncoder extends Module {
-  /** The numLayers layer copies, registered as `layers.0`, `layers.1`, ... */
-  layers: ModuleList;
-  /** The final normalization (constructor option, default null). */
-  norm: Module | null;
-  /** Number of layers. */
-  readonly numLayers: number;
+export class TransformerEncoder extends LayerStack {
   constructor(...args: CallArgs<typeof ENCODER>) {
-    super();
     const a = ctorArgs('nn.TransformerEncoder', ENCODER, args);
     if (!(a.encoderLayer instanceof TransformerEncoderLayer))
       throw new TypeError('nn.TransformerEncoder: encoder_layer must be an nn.TransformerEncoderLayer');
-    const proto = a.encoderLayer;
-    this.layers = new ModuleList(Array.from({ length: a.numLayers }, () => cloneLayer(proto)));
-    this.numLayers = a.numLayers;
-    this.norm = a.norm;
+    super(a.encoderLayer, a.numLayers, a.norm);
   }
   override forward(...args: CallArgs<typeof ENCODER_FORWARD>): Tensor {
     const a = ctorArgs('nn.TransformerEncoder.forward', ENCODER_FORWARD, args);
@@ -536,22 +530,12 @@ const DECODER_FORWARD =
  * given. Constructor: `decoderLayer`, `numLayers`, `norm` (default null). forward(tgt, memory, tgtMask,
  * memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask) (masks default null); output the shape of tgt.
  */
-export class TransformerDecoder extends Module {
-  /** The numLayers layer copies, registered as `layers.0`, `layers.1`, ... */
-  layers: ModuleList;
-  /** The final normalization (constructor option, default null). */
-  norm: Module | null;
-  /** Number of layers. */
-  readonly numLayers: number;
+export class TransformerDecoder extends LayerStack {
   constructor(...args: CallArgs<typeof DECODER>) {
-    super();
     const a = ctorArgs('nn.TransformerDecoder', DECODER, args);
     if (!(a.decoderLayer instanceof TransformerDecoderLayer))
       throw new TypeError('nn.TransformerDecoder: decoder_layer must be an nn.TransformerDecoderLayer');
-    const proto = a.decoderLayer;
-    this.layers = new ModuleList(Array.from({ length: a.numLayers }, () => cloneLayer(proto)));
-    this.numLayers = a.numLayers;
-    this.norm = a.norm;
+    super(a.decoderLayer, a.numLayers, a.norm);
   }
   override forward(...args: CallArgs<typeof DECODER_FORWARD>): Tensor {
     const a = ctorArgs('nn.TransformerDecoder.forward', DECODER_FORWARD, args);

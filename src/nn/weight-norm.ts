@@ -43,11 +43,28 @@ function keep(m: Module, key: string, h: RemovableHandle): void {
   hs.set(key, h);
 }
 
-function drop(m: Module, key: string, err: string): void {
+/**
+ * Undoes reparametrization `kind` of m[name]: its hook removed, then `value` (read before anything
+ * is deleted) becomes the plain parameter m[name] in place of name and name + each of `suffixes`.
+ */
+function restore(
+  m: Module,
+  kind: string,
+  name: string,
+  suffixes: string[],
+  value: (r: Rec) => Tensor,
+): Module {
+  const key = `${kind}:${name}`;
   const h = handles.get(m)?.get(key);
-  if (!h) throw new Error(err);
+  if (!h) throw new Error(`${kind} of '${name}' not found in ${m.constructor.name}`);
   h.remove();
   handles.get(m)?.delete(key);
+  const r = m as unknown as Rec;
+  const w = value(r);
+  delete r[name];
+  for (const x of suffixes) delete r[`${name}${x}`];
+  r[name] = Parameter(w);
+  return m;
 }
 
 /**
@@ -94,21 +111,13 @@ export const weightNorm = fn(
 export const removeWeightNorm = fn(
   'nn.utils.removeWeightNorm',
   'remove_weight_norm(Module module, str name="weight")',
-  (a) => {
-    const m = a.module;
-    const r = m as unknown as Rec;
-    const name = a.name;
-    drop(m, `weight_norm:${name}`, `weight_norm of '${name}' not found in ${m.constructor.name}`);
-    const g = r[`${name}_g`] as Tensor;
-    const v = r[`${name}_v`] as Tensor;
-    const dim = normDims.get(m)?.get(name) ?? null;
-    const w = noGrad(() => v.mul(g.div(normExceptDim(v, dim))));
-    delete r[name];
-    delete r[`${name}_g`];
-    delete r[`${name}_v`];
-    r[name] = Parameter(w);
-    return m;
-  },
+  (a) =>
+    restore(a.module, 'weight_norm', a.name, ['_g', '_v'], (r) => {
+      const g = r[`${a.name}_g`] as Tensor;
+      const v = r[`${a.name}_v`] as Tensor;
+      const dim = normDims.get(a.module)?.get(a.name) ?? null;
+      return noGrad(() => v.mul(g.div(normExceptDim(v, dim))));
+    }),
 );
 
 const normalize = (x: Tensor, eps: number): Tensor => x.div(x.norm().clampMin(eps));
@@ -190,17 +199,6 @@ function randnLike(t: Tensor, n: number): Tensor {
 export const removeSpectralNorm = fn(
   'nn.utils.removeSpectralNorm',
   'remove_spectral_norm(Module module, str name="weight")',
-  (a) => {
-    const m = a.module;
-    const r = m as unknown as Rec;
-    const name = a.name;
-    drop(m, `spectral_norm:${name}`, `spectral_norm of '${name}' not found in ${m.constructor.name}`);
-    const w = (r[name] as Tensor).detach();
-    delete r[name];
-    delete r[`${name}_orig`];
-    delete r[`${name}_u`];
-    delete r[`${name}_v`];
-    r[name] = Parameter(w);
-    return m;
-  },
+  (a) =>
+    restore(a.module, 'spectral_norm', a.name, ['_orig', '_u', '_v'], (r) => (r[a.name] as Tensor).detach()),
 );

@@ -21,6 +21,10 @@ import { div, mul, sub } from './pointwise.js';
 import { sum } from './reduce.js';
 import { unsqueeze } from './shape.js';
 
+/** What the fused loss kernels take: float32 x [N, C] (float64 takes the composed path), target [N]. */
+const lossRows = (x: Tensor, target: Tensor): boolean =>
+  x.dtype === 'float32' && x.dim() === 2 && target.dim() === 1 && target.shape[0] === x.shape[0];
+
 /**
  * Cross-entropy over logits [N, C] with int targets [N] in one kernel each way: the forward
  * writes per-row losses and the softmax; the backward is (softmax - onehot(target)) * g.
@@ -32,15 +36,7 @@ export function fusedCrossEntropy(
   reduction: 'mean' | 'sum' | 'none',
 ): Tensor | null {
   const routine = logits.backend.routines?.logSoftmaxNll;
-  // The fused kernels are float32 (float64 takes the composed path).
-  if (
-    !routine ||
-    logits.dtype !== 'float32' ||
-    logits.dim() !== 2 ||
-    target.dim() !== 1 ||
-    target.shape[0] !== logits.shape[0]
-  )
-    return null;
+  if (!routine || !lossRows(logits, target)) return null;
   const [N, C] = logits.shape;
   if (reduction !== 'none' && logits.backend.routines?.logSoftmaxNllReduced)
     return fusedReduced(logits, target, ignoreIndex, reduction);
@@ -190,15 +186,7 @@ export function fusedNll(
   reduction: 'mean' | 'sum',
 ): Tensor | null {
   const routine = input.backend.routines?.nllReduced;
-  if (
-    !routine ||
-    input.dtype !== 'float32' ||
-    input.dim() !== 2 ||
-    target.dim() !== 1 ||
-    target.shape[0] !== input.shape[0] ||
-    target.device.type !== input.device.type
-  )
-    return null;
+  if (!routine || !lossRows(input, target) || target.device.type !== input.device.type) return null;
   const [N, C] = input.shape;
   const both = emptyTensor([2], 'float32', input.device); // [loss, scale]
   routine(input, target, ignoreIndex, reduction, both);

@@ -30,7 +30,8 @@ import { movedim, reshape, squeeze, unsqueeze } from './shape.js';
 /** How a loss reduces its per-element values: their mean (PyTorch's default), sum, or none (kept). */
 export type Reduction = 'mean' | 'sum' | 'none';
 
-function reduce(x: Tensor, r: Reduction = 'mean'): Tensor {
+/** A loss's per-element values x reduced as `r` says (nn-extra.ts, nn-more.ts use it too). */
+export function reduceLoss(x: Tensor, r: Reduction = 'mean'): Tensor {
   if (r === 'none') return x;
   if (r === 'sum') return sum(x);
   if (r === 'mean') return mean(x);
@@ -93,7 +94,7 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): T
   const losses = neg(mul(picked, w));
   const r = opts.reduction ?? 'mean';
   if (r === 'mean') return div(sum(losses), sum(w));
-  const out = reduce(losses, r);
+  const out = reduceLoss(losses, r);
   return input.dim() === 1 && r === 'none' ? squeeze(out, 0) : out;
 }
 
@@ -121,7 +122,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     const r = opts.reduction ?? 'mean';
     if (r === 'mean') return div(sum(losses), input.dim() === 1 ? 1 : input.numel() / C);
     void tgt;
-    return reduce(losses, r);
+    return reduceLoss(losses, r);
   }
   if (!isIndexDType(target.dtype))
     throw new DTypeError(
@@ -171,19 +172,19 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
         )
       : sum(valid);
     smoothLoss = div(sum(perItem), denom);
-  } else smoothLoss = reduce(perItem, r);
+  } else smoothLoss = reduceLoss(perItem, r);
   return add(mul(nll, 1 - ls), mul(smoothLoss, ls / C));
 }
 
 export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
   checkSame('mse_loss', input, target);
   const d = sub(input, target);
-  return reduce(mul(d, d), opts.reduction);
+  return reduceLoss(mul(d, d), opts.reduction);
 }
 
 export function l1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
   checkSame('l1_loss', input, target);
-  return reduce(abs(sub(input, target)), opts.reduction);
+  return reduceLoss(abs(sub(input, target)), opts.reduction);
 }
 
 export function smoothL1Loss(
@@ -194,8 +195,8 @@ export function smoothL1Loss(
   checkSame('smooth_l1_loss', input, target);
   const beta = opts.beta ?? 1;
   const d = abs(sub(input, target));
-  if (beta === 0) return reduce(d, opts.reduction);
-  return reduce(
+  if (beta === 0) return reduceLoss(d, opts.reduction);
+  return reduceLoss(
     where(
       ewise('lt', (a) => E.lt(a, beta), [d], 'bool'),
       div(mul(mul(d, d), 0.5), beta),
@@ -213,7 +214,7 @@ export function huberLoss(
   checkSame('huber_loss', input, target);
   const delta = opts.delta ?? 1;
   const d = abs(sub(input, target));
-  return reduce(
+  return reduceLoss(
     where(
       ewise('lt', (a) => E.lt(a, delta), [d], 'bool'),
       mul(mul(d, d), 0.5),
@@ -234,7 +235,7 @@ export function binaryCrossEntropy(
   const log1mP = clamp(log(sub(1, input)), { min: -100 });
   let l = neg(add(mul(target, logP), mul(sub(1, target), log1mP)));
   if (opts.weight) l = mul(l, opts.weight);
-  return reduce(l, opts.reduction);
+  return reduceLoss(l, opts.reduction);
 }
 
 /** Stable form: max(x, 0) - x t + log(1 + exp(-|x|)), with pos_weight as PyTorch. */
@@ -251,7 +252,7 @@ export function binaryCrossEntropyWithLogits(
     l = add(mul(sub(1, target), input), mul(lw, softplusNeg));
   } else l = add(mul(sub(1, target), input), softplusNeg);
   if (opts.weight) l = mul(l, opts.weight);
-  return reduce(l, opts.reduction);
+  return reduceLoss(l, opts.reduction);
 }
 
 /** F.kl_div(input = log q, target = p): p (log p - input); 'batchmean' divides by the batch size. */
@@ -281,7 +282,7 @@ export function klDiv(
       );
   const r = opts.reduction ?? 'mean';
   if (r === 'batchmean') return div(sum(l), input.dim() > 0 ? input.shape[0] : 1);
-  return reduce(l, r);
+  return reduceLoss(l, r);
 }
 
 export { record1 };

@@ -3,6 +3,7 @@
  * follow from the pieces): max_unpool{1,2,3}d, feature_alpha_dropout, multilabel_margin_loss,
  * grid_sample / affine_grid, ctc_loss.
  */
+
 import { isInt } from '../tensor/dtype.js';
 import { fmtShape, ShapeError } from '../tensor/errors.js';
 import { defaultGenerator } from '../tensor/random.js';
@@ -12,6 +13,7 @@ import { E, ewise, record1 } from './core.js';
 import { arange, full, ones, rand, tensor, zeros } from './creation.js';
 import { cumsum } from './cumulative.js';
 import { gather, scatterAdd } from './indexing.js';
+import { type Reduction, reduceLoss } from './loss.js';
 import { matmul } from './matmul.js';
 import {
   abs,
@@ -40,9 +42,6 @@ import {
 import { fmod } from './pointwise-more.js';
 import { logsumexp, mean, sum } from './reduce.js';
 import { cat, expand, narrow, reshape, select, stack, transpose, unsqueeze } from './shape.js';
-
-export type Reduction = 'mean' | 'sum' | 'none';
-const reduce = (x: Tensor, r: Reduction): Tensor => (r === 'none' ? x : r === 'sum' ? sum(x) : mean(x));
 
 // ---- max_unpool ----
 
@@ -185,7 +184,7 @@ export function multilabelMarginLoss(x: Tensor, target: Tensor, reduction: Reduc
   const w = mul(unsqueeze(cast(valid, x.dtype), 2), unsqueeze(sub(1, isTarget), 1));
   let l = div(sum(mul(hinge, w), [1, 2]), C);
   if (one) l = reshape(l, []);
-  return reduce(l, reduction);
+  return reduceLoss(l, reduction);
 }
 
 // ---- grid_sample, affine_grid ----

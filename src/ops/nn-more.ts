@@ -3,6 +3,7 @@
  * pieces): shrink/threshold activations, glu, prelu, distances, margin and likelihood losses,
  * 1-d/3-d and adaptive pooling, instance/local-response norm, bilinear, unfold, pixel shuffle.
  */
+
 import { torchTypeName } from '../tensor/dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../tensor/errors.js';
 import { noGrad } from '../tensor/state.js';
@@ -11,6 +12,7 @@ import { leakyRelu, relu6 } from './activation.js';
 import { ewiseInto, record1 } from './core.js';
 import { arange, ones, rand, tensor, zeros } from './creation.js';
 import { gather } from './indexing.js';
+import { type Reduction, reduceLoss } from './loss.js';
 import { matmul } from './matmul.js';
 import {
   abs,
@@ -57,8 +59,6 @@ import {
 } from './shape.js';
 import { dropout2d } from './spatial.js';
 
-export type Reduction = 'mean' | 'sum' | 'none';
-const reduce = (x: Tensor, r: Reduction): Tensor => (r === 'none' ? x : r === 'sum' ? sum(x) : mean(x));
 const clampMin0 = (x: Tensor): Tensor => relu(x);
 
 // ---- activations ----
@@ -156,15 +156,15 @@ export function marginRankingLoss(
   margin: number,
   reduction: Reduction,
 ): Tensor {
-  return reduce(clampMin0(add(mul(neg(target), sub(x1, x2)), margin)), reduction);
+  return reduceLoss(clampMin0(add(mul(neg(target), sub(x1, x2)), margin)), reduction);
 }
 export function hingeEmbeddingLoss(x: Tensor, target: Tensor, margin: number, reduction: Reduction): Tensor {
   const m = where(ne(target, 1), clampMin0(sub(margin, x)), 0);
   const s = where(ne(target, -1), x, 0);
-  return reduce(add(m, s), reduction);
+  return reduceLoss(add(m, s), reduction);
 }
 export const softMarginLoss = (x: Tensor, target: Tensor, reduction: Reduction): Tensor =>
-  reduce(log1p(exp(mul(neg(target), x))), reduction);
+  reduceLoss(log1p(exp(mul(neg(target), x))), reduction);
 const logsig = (x: Tensor): Tensor => neg(add(relu(neg(x)), log1p(exp(neg(abs(x))))));
 export function multilabelSoftMarginLoss(
   x: Tensor,
@@ -176,7 +176,7 @@ export function multilabelSoftMarginLoss(
   if (weight) l = mul(l, weight);
   const c = x.dim() === 0 ? 1 : x.shape[x.dim() - 1];
   l = div(sum(l, x.dim() === 0 ? 0 : x.dim() - 1), c);
-  return reduce(l, reduction);
+  return reduceLoss(l, reduction);
 }
 export function multiMarginLoss(
   x: Tensor,
@@ -199,7 +199,7 @@ export function multiMarginLoss(
   z = where(eq(unsqueeze(cls, 0), t), 0, z);
   let l = div(sum(z, 1), c);
   if (one) l = reshape(l, x.dim() === 0 ? [] : target.dim() === 0 ? [] : [1]);
-  return reduce(l, reduction);
+  return reduceLoss(l, reduction);
 }
 export function tripletMarginLoss(
   a: Tensor,
@@ -214,7 +214,7 @@ export function tripletMarginLoss(
   const dPos = pairwiseDistance(a, pos, p, eps);
   let dNeg = pairwiseDistance(a, negT, p, eps);
   if (swap) dNeg = minimum(dNeg, pairwiseDistance(pos, negT, p, eps));
-  return reduce(clampMin0(add(sub(dPos, dNeg), margin)), reduction);
+  return reduceLoss(clampMin0(add(sub(dPos, dNeg), margin)), reduction);
 }
 export function poissonNllLoss(
   x: Tensor,
@@ -229,7 +229,7 @@ export function poissonNllLoss(
     const st = add(sub(mul(target, log(target)), target), mul(log(mul(target, 2 * Math.PI)), 0.5));
     l = add(l, where(gt(target, 1), st, 0));
   }
-  return reduce(l, reduction);
+  return reduceLoss(l, reduction);
 }
 export function gaussianNllLoss(
   x: Tensor,
@@ -255,7 +255,7 @@ export function gaussianNllLoss(
   vr = add(vr, sub(clamp(vr, { min: eps }), vr).detach());
   let l = mul(add(log(vr), div(pow(sub(x, target), 2), vr)), 0.5);
   if (full) l = add(l, 0.5 * Math.log(2 * Math.PI));
-  return reduce(l, reduction);
+  return reduceLoss(l, reduction);
 }
 export function cosineEmbeddingLoss(
   x1: Tensor,
@@ -271,7 +271,7 @@ export function cosineEmbeddingLoss(
   const cos = div(ps, sqrt(mul(m1, m2)));
   const pos = where(eq(target, 1), sub(1, cos), 0);
   const ng = where(eq(target, -1), clampMin0(sub(cos, margin)), 0);
-  return reduce(add(pos, ng), reduction);
+  return reduceLoss(add(pos, ng), reduction);
 }
 
 // ---- pooling ----
@@ -508,13 +508,17 @@ export function unfold(
   const out = reshape(stack(blocks, 2), [n, c * k[0] * k[1], oh * ow]);
   return unb ? squeeze(out, 0) : out;
 }
-export function pixelShuffle(x: Tensor, r: number): Tensor {
+/** (*, C, H, W) of pixel_shuffle's and pixel_unshuffle's input: the leading dims, C, H, W. */
+function planes(op: string, x: Tensor): [lead: number[], c: number, h: number, w: number] {
   if (x.dim() < 3)
     throw new ShapeError(
-      `pixel_shuffle expects input to have at least 3 dimensions, but got input with ${x.dim()} dimension(s)`,
+      `${op} expects input to have at least 3 dimensions, but got input with ${x.dim()} dimension(s)`,
     );
-  const lead = x.shape.slice(0, -3);
   const [c, h, w] = x.shape.slice(-3);
+  return [x.shape.slice(0, -3), c, h, w];
+}
+export function pixelShuffle(x: Tensor, r: number): Tensor {
+  const [lead, c, h, w] = planes('pixel_shuffle', x);
   if (c % (r * r) !== 0)
     throw new ShapeError(
       `pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=${c} is not divisible by ${r * r}`,
@@ -526,12 +530,7 @@ export function pixelShuffle(x: Tensor, r: number): Tensor {
   return reshape(permute(y, perm), [...lead, oc, h * r, w * r]);
 }
 export function pixelUnshuffle(x: Tensor, r: number): Tensor {
-  if (x.dim() < 3)
-    throw new ShapeError(
-      `pixel_unshuffle expects input to have at least 3 dimensions, but got input with ${x.dim()} dimension(s)`,
-    );
-  const lead = x.shape.slice(0, -3);
-  const [c, h, w] = x.shape.slice(-3);
+  const [lead, c, h, w] = planes('pixel_unshuffle', x);
   if (h % r !== 0 || w % r !== 0)
     throw new ShapeError(`pixel_unshuffle expects height and width to be divisible by downscale_factor ${r}`);
   const L = lead.length;

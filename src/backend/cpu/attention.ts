@@ -8,7 +8,7 @@
  * their last row's key. Reference: ops/attention.ts sdpaComposed; the same math as the WebGPU
  * kernels (backend/webgpu/kernels/attention.ts), which stream keys instead.
  */
-import { isContiguousView, type View } from '../backend.js';
+import { isContiguousView, type Routines, type View } from '../backend.js';
 import { sgemm } from './gemm.js';
 import { wasmEngine } from './gemm-wasm.js';
 import { heap, heapModule } from './heap.js';
@@ -71,22 +71,7 @@ function blockScores(
   const K = dataOf(k) as Float32Array;
   const qs = q.strides[2];
   sgemm(bq, sEff, D, Q, headOff(q, n) + i0 * qs, qs, 1, K, headOff(k, n), 1, k.strides[2], sc, 0, S);
-  if (mask) {
-    const M = dataOf(mask) as Float32Array;
-    const ms = mask.strides[2];
-    for (let r = 0; r < bq; r++) {
-      const i = i0 + r;
-      const row = r * S;
-      const mo = mask.offset + n * mask.strides[0] + i * mask.strides[1];
-      const lim = causal ? Math.min(sEff, i + 1) : sEff;
-      for (let j = 0; j < lim; j++) sc[row + j] = sc[row + j] * scale + M[mo + j * ms];
-    }
-  } else
-    for (let r = 0; r < bq; r++) {
-      const row = r * S;
-      const lim = causal ? Math.min(sEff, i0 + r + 1) : sEff;
-      for (let j = row; j < row + lim; j++) sc[j] *= scale;
-    }
+  for (let r = 0; r < bq; r++) scaleRow(sc, r * S, sEff, causal, i0 + r, scale, mask, n);
 }
 
 /**
@@ -122,22 +107,14 @@ function rowSoftmax(
   return mx + Math.log(l);
 }
 
-export function attention(
-  q: View,
-  k: View,
-  v: View,
-  mask: View | null,
-  causal: boolean,
-  scale: number,
-  out: View,
-  lse: View,
-): void {
+/** The routines' signatures (backend.ts), shared by the blocked and the small-head paths. */
+type Fwd = Routines['attention'];
+type Bwd = Routines['attentionBackward'];
+
+export const attention: Fwd = (q, k, v, mask, causal, scale, out, lse) => {
   check('attention', [q, k, v], [out, lse]);
   const g = geo(q, k, v);
-  if (smallHeads(g, [q, k, v, out, lse])) {
-    attentionSmall(g, q, k, v, mask, causal, scale, out, lse);
-    return;
-  }
+  if (smallHeads(g, [q, k, v, out, lse])) return attentionSmall(q, k, v, mask, causal, scale, out, lse);
   const { N, L, S, Dv } = g;
   const sc = new Float32Array(Math.min(BQ, L) * S);
   const LS = dataOf(lse) as Float32Array;
@@ -169,28 +146,13 @@ export function attention(
         Dv,
       );
     }
-}
+};
 
-export function attentionBackward(
-  q: View,
-  k: View,
-  v: View,
-  mask: View | null,
-  causal: boolean,
-  scale: number,
-  dOut: View,
-  lse: View,
-  delta: View,
-  dq: View,
-  dk: View,
-  dv: View,
-): void {
+export const attentionBackward: Bwd = (q, k, v, mask, causal, scale, dOut, lse, delta, dq, dk, dv) => {
   check('attentionBackward', [q, k, v, dOut], [dq, dk, dv, lse, delta]);
   const g = geo(q, k, v);
-  if (smallHeads(g, [q, k, v, dOut, dq, dk, dv, lse, delta])) {
-    attentionSmallBackward(g, q, k, v, mask, causal, scale, dOut, lse, delta, dq, dk, dv);
-    return;
-  }
+  if (smallHeads(g, [q, k, v, dOut, dq, dk, dv, lse, delta]))
+    return attentionSmallBackward(q, k, v, mask, causal, scale, dOut, lse, delta, dq, dk, dv);
   const { N, L, S, D, Dv } = g;
   const rows = Math.min(BQ, L);
   const P = new Float32Array(rows * S);
@@ -250,7 +212,7 @@ export function attentionBackward(
       sgemm(sEff, Dv, bq, P, 0, 1, S, G, gOff, gs, 1, DV, dv.offset + n * S * Dv, Dv, acc);
     }
   }
-}
+};
 
 // ---- small heads: every head of a chunk in one unpacked wasm call per product ----
 //
@@ -390,18 +352,8 @@ function scaleRow(
   return lim;
 }
 
-function attentionSmall(
-  g: Geo,
-  q: View,
-  k: View,
-  v: View,
-  mask: View | null,
-  causal: boolean,
-  scale: number,
-  out: View,
-  lse: View,
-): void {
-  const { N, L, S, D, Dv } = g;
+const attentionSmall: Fwd = (q, k, v, mask, causal, scale, out, lse) => {
+  const { N, L, S, D, Dv } = geo(q, k, v);
   const direct = wasmEngine!.direct!;
   const nc = Math.max(1, Math.min(N, Math.floor(CHUNK_SCORES / (L * S))));
   const base = scratch(nc * (D * S + L * S + 2 * L));
@@ -460,24 +412,10 @@ function attentionSmall(
       step * L * Dv * 4,
     );
   }
-}
+};
 
-function attentionSmallBackward(
-  g: Geo,
-  q: View,
-  k: View,
-  v: View,
-  mask: View | null,
-  causal: boolean,
-  scale: number,
-  dOut: View,
-  lse: View,
-  delta: View,
-  dq: View,
-  dk: View,
-  dv: View,
-): void {
-  const { N, L, S, D, Dv } = g;
+const attentionSmallBackward: Bwd = (q, k, v, mask, causal, scale, dOut, lse, delta, dq, dk, dv) => {
+  const { N, L, S, D, Dv } = geo(q, k, v);
   const direct = wasmEngine!.direct!;
   const nc = Math.max(1, Math.min(N, Math.floor(CHUNK_SCORES / (L * S))));
   const base = scratch(nc * (D * S + Dv * S + 2 * L * S + 2 * L));
@@ -548,4 +486,4 @@ function attentionSmallBackward(
       step * S * Dv * 4,
     );
   }
-}
+};

@@ -10,19 +10,14 @@
  */
 import type { Ex, ExType } from '../expr.js';
 import { operandType, typeOf } from '../expr.js';
+import type { Kernel } from './compile.js';
 import { binFns, unFns } from './ops.js';
 
 /** Elements a node evaluates per call: large enough to amortise the per-node call, small enough for L1. */
 const BLOCK = 512;
 
-/** Kernel signature, as compile.ts's `Kernel`. */
-export type ClosureKernel = (
-  arrays: ArrayLike<number>[],
-  offsets: number[],
-  strides: number[][],
-  shape: number[],
-  consts: readonly number[],
-) => void;
+/** Kernel signature: compile.ts's `Kernel`. */
+export type ClosureKernel = Kernel;
 
 /** Per-call state the leaf closures read: the operands, their current positions and strides. */
 interface State {

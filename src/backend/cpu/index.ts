@@ -14,15 +14,7 @@ import {
   typedArrayFor,
 } from '../../tensor/dtype.js';
 import { fmtBytes, OutOfMemoryError } from '../../tensor/errors.js';
-import type {
-  Backend,
-  DeviceTypeInfo,
-  MatmulOptions,
-  RandomKind,
-  ReduceOp,
-  Storage,
-  View,
-} from '../backend.js';
+import type { Backend, DeviceTypeInfo, MatmulOptions, ReduceOp, Storage, View } from '../backend.js';
 import { contiguousStrides, indexOutOfBounds, isContiguousView, numelOf } from '../backend.js';
 import { constantsOf, type Ex } from '../expr.js';
 import { installHalf } from '../half.js';
@@ -456,14 +448,7 @@ function scatterAdd(out: View, dim: number, index: View, src: View): void {
   }
 }
 
-function random(
-  kind: RandomKind,
-  out: View,
-  seed: readonly [number, number],
-  offset: number,
-  a: number,
-  b: number,
-): void {
+const random: Backend['random'] = (kind, out, seed, offset, a, b) => {
   const n = numelOf(out.shape);
   const d = dataOf(out) as Float32Array;
   if (!isFloat(out.dtype)) throw new TypeError(`cpu random: out must be floating point, got ${out.dtype}`);
@@ -483,7 +468,7 @@ function random(
     return;
   }
   philoxFill(kind, d.subarray(out.offset, out.offset + n), seed, offset, a, b);
-}
+};
 type PhiloxFn = (
   out: number,
   n: number,

@@ -1,7 +1,5 @@
 /** The CPU's `linalg` primitive: the host reference of backend/linalg.ts per matrix, in float64. */
-import type { View } from '../backend.js';
-import { numelOf } from '../backend.js';
-import type { LinalgKind } from '../linalg.js';
+import type { Backend, View } from '../backend.js';
 import * as L from '../linalg.js';
 import { dataOf } from './storage.js';
 
@@ -16,16 +14,9 @@ function store(v: View, b: number, x: Float64Array): void {
 }
 const last = (v: View, k = 1) => v.shape[v.shape.length - k] ?? 1;
 
-export function linalg(
-  kind: LinalgKind,
-  inputs: readonly View[],
-  outs: readonly View[],
-  params: readonly number[] = [],
-): void {
+export const linalg: Backend['linalg'] = (kind, inputs, outs, params = []) => {
   const a = inputs[0];
-  const m = last(a, 2);
-  const n = last(a, 1);
-  const batch = m * n === 0 ? numelOf(a.shape.slice(0, -2)) : numelOf(a.shape) / (m * n);
+  const { m, n, batch } = L.matrices(a);
   for (let b = 0; b < batch; b++) {
     const A = load(a, b, m * n);
     switch (kind) {
@@ -92,4 +83,4 @@ export function linalg(
       }
     }
   }
-}
+};

@@ -4,7 +4,7 @@
  * module per gate width H (the gate offsets are immediates), cached. Elsewhere they answer
  * false and ops/rnn.ts runs its elementwise step expressions.
  */
-import type { View } from '../backend.js';
+import type { Routines, View } from '../backend.js';
 import { heapModule, wasmKernels } from './heap.js';
 import { heapAddr } from './storage.js';
 import { lstmCellBackwardFnFor, lstmCellFnFor } from './wasm/lstm-kernel.js';
@@ -34,16 +34,7 @@ export function lstmCell(xg: View, hg: View, cPrev: View, h: View, c: View): boo
   return true;
 }
 
-export function lstmCellBackward(
-  acts: View,
-  tc: View,
-  cPrev: View,
-  gOut: View,
-  rec: View,
-  pass: View,
-  gc: View,
-  d: View,
-): boolean {
+export const lstmCellBackward: Routines['lstmCellBackward'] = (acts, tc, cPrev, gOut, rec, pass, gc, d) => {
   if (!wasmKernels.enabled) return false;
   const H = tc.shape[1];
   const B = tc.shape[0];
@@ -55,4 +46,4 @@ export function lstmCellBackward(
   for (const o of ops as [number, number][]) args.push(o[0], o[1]);
   k(...args);
   return true;
-}
+};

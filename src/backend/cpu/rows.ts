@@ -7,7 +7,7 @@
  * (ops/norm.ts, ops/fused.ts) take these paths for float32 alone. References: ops/norm.ts
  * layerNormGradsComposed / the composed layerNorm, ops/fused.ts's per-row cross-entropy.
  */
-import { isContiguousView, type View } from '../backend.js';
+import { isContiguousView, type Routines, type View } from '../backend.js';
 import { heap, heapModule } from './heap.js';
 import { type CpuStorage, heapAddr } from './storage.js';
 import { layerNormFns } from './wasm/layernorm-kernel.js';
@@ -35,15 +35,7 @@ function lnWasm(D: number, views: readonly View[]): number[] | null {
 }
 
 /** out = (x - mean) * rstd * weight + bias per row of x [M, D]; mean, rstd [M]. */
-export function layerNorm(
-  x: View,
-  weight: View | null,
-  bias: View | null,
-  eps: number,
-  out: View,
-  mean: View,
-  rstd: View,
-): void {
+export const layerNorm: Routines['layerNorm'] = (x, weight, bias, eps, out, mean, rstd) => {
   check('layerNorm', [x, weight, bias, out, mean, rstd]);
   const [M, D] = x.shape;
   const w = weight && bias && lnWasm(D, [x, weight, bias, out, mean, rstd]);
@@ -78,22 +70,13 @@ export function layerNorm(
     else if (B) for (let j = 0; j < D; j++) O[oo + j] = (X[xo + j] - mu) * r + B[bo + j];
     else for (let j = 0; j < D; j++) O[oo + j] = (X[xo + j] - mu) * r;
   }
-}
+};
 
 /**
  * dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), g = dy * weight; dw = sum over rows of
  * dy * xhat, db = sum of dy (each null when not wanted). xhat is recomputed from mean, rstd.
  */
-export function layerNormBackward(
-  dy: View,
-  x: View,
-  mean: View,
-  rstd: View,
-  weight: View | null,
-  dx: View | null,
-  dw: View | null,
-  db: View | null,
-): void {
+export const layerNormBackward: Routines['layerNormBackward'] = (dy, x, mean, rstd, weight, dx, dw, db) => {
   check('layerNormBackward', [dy, x, mean, rstd, weight, dx, dw, db]);
   const [M, D] = x.shape;
   if (weight && dx && layerNormBackwardWasm(dy, x, mean, rstd, weight, dx, dw, db)) return;
@@ -135,7 +118,7 @@ export function layerNormBackward(
   }
   if (dw && aw) arr(dw).set(aw, dw.offset);
   if (db && ab) arr(db).set(ab, db.offset);
-}
+};
 
 /** layerNormBackward by the wasm rows; false where they do not apply. */
 function layerNormBackwardWasm(

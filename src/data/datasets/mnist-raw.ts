@@ -3,6 +3,7 @@
 // shared with browsers), and the original IDX files.
 import { IdxError, readIdx } from './idx.js';
 import { BUNDLED_FILES, type RawSplit, splitBundledIdx } from './mnist-bundled.js';
+import { nodeOnly as nodeModules } from './node.js';
 
 export type { IdxArray, IdxDType, IdxTensor } from './idx.js';
 export { IdxError, readIdx, writeIdx } from './idx.js';
@@ -16,30 +17,8 @@ export {
   splitBundledIdx,
 } from './mnist-bundled.js';
 
-// Node's file APIs, loaded only under Node: this module is part of the library's entry (through
-// torch.datasets), and a browser bundle must contain no `node:*` import. `getBuiltinModule`
-// (Node >= 20.16) loads them synchronously, so bundledMnist() stays synchronous without a
-// top-level await (which would make `require('torchts')` fail with ERR_REQUIRE_ASYNC_MODULE).
-const proc = (
-  globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } }
-).process;
-const node =
-  typeof proc?.versions?.node === 'string' && typeof proc.getBuiltinModule === 'function'
-    ? {
-        fs: proc.getBuiltinModule('node:fs') as typeof import('node:fs'),
-        fsp: proc.getBuiltinModule('node:fs/promises') as typeof import('node:fs/promises'),
-        path: proc.getBuiltinModule('node:path') as typeof import('node:path'),
-        zlib: proc.getBuiltinModule('node:zlib') as typeof import('node:zlib'),
-      }
-    : null;
-
-function nodeOnly(what: string): NonNullable<typeof node> {
-  if (!node)
-    throw new Error(
-      `${what} reads files and needs Node; in a browser, fetch the digits with fetchBundledMnist() instead`,
-    );
-  return node;
-}
+const nodeOnly = (what: string) =>
+  nodeModules(what, '; in a browser, fetch the digits with fetchBundledMnist() instead');
 
 /**
  * Node's gunzip when `bytes` is gzip (native: ~2x fflate's speed, and it checks the gzip CRC and

@@ -1,5 +1,8 @@
-// Node's file APIs for the dataset readers, loaded only under Node (the library's entry must hold
-// no `node:*` import for browsers; see mnist-raw.ts), and packages loaded by Node's require.
+// Node's file APIs for the dataset readers, loaded only under Node: the readers are part of the
+// library's entry (through torch.datasets), and a browser bundle must contain no `node:*` import.
+// `getBuiltinModule` (Node >= 20.16) loads them synchronously, so bundledMnist() stays synchronous
+// without a top-level await (which would make `require('torchts')` fail with
+// ERR_REQUIRE_ASYNC_MODULE). Also packages loaded by Node's require.
 const proc = (
   globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } }
 ).process;
@@ -7,13 +10,16 @@ const node =
   typeof proc?.versions?.node === 'string' && typeof proc.getBuiltinModule === 'function'
     ? {
         fs: proc.getBuiltinModule('node:fs') as typeof import('node:fs'),
+        fsp: proc.getBuiltinModule('node:fs/promises') as typeof import('node:fs/promises'),
         path: proc.getBuiltinModule('node:path') as typeof import('node:path'),
+        zlib: proc.getBuiltinModule('node:zlib') as typeof import('node:zlib'),
         module: proc.getBuiltinModule('node:module') as typeof import('node:module'),
       }
     : null;
 
-export function nodeOnly(what: string): NonNullable<typeof node> {
-  if (!node) throw new Error(`${what} reads files and needs Node`);
+/** Node's modules, or an error saying that `what` needs Node (and `hint`, what to do instead). */
+export function nodeOnly(what: string, hint = ''): NonNullable<typeof node> {
+  if (!node) throw new Error(`${what} reads files and needs Node${hint}`);
   return node;
 }
 

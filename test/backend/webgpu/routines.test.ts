@@ -194,4 +194,29 @@ describeGpu('webgpu routines.linearGrads and logSoftmaxNllReduced', () => {
     );
     expect(Number.isNaN((await gpu().read(out))[0])).toBe(true);
   });
+
+  it('logSoftmaxNllReduced past one workgroup (row kernel, then the fold): loss, 1/count, probs', async () => {
+    const r = rng(10);
+    const [N, C] = [520, 512]; // N * C > ONE_GROUP_MAX (1 << 18)
+    const x = fill('float32', N * C, () => randn(r) * 2) as Float32Array;
+    const t = fill('int32', N, () => Math.floor(r() * C)) as Int32Array;
+    for (let n = 0; n < N; n += 7) t[n] = -100;
+    let s = 0;
+    let count = 0;
+    const wantP: number[] = [];
+    for (let n = 0; n < N; n++) {
+      const row = Array.from(x.subarray(n * C, (n + 1) * C));
+      const m = Math.max(...row);
+      const e = row.reduce((a, v) => a + Math.exp(v - m), 0);
+      for (const v of row) wantP.push(Math.exp(v - m) / e);
+      if (t[n] === -100) continue;
+      s += Math.log(e) + m - row[t[n]];
+      count++;
+    }
+    const out = outPair('float32', [2]).gpu;
+    const probs = outPair('float32', [N, C]).gpu;
+    gpu().routines!.logSoftmaxNllReduced!(gv(x, [N, C]), gv(t, [N]), -100, 'mean', out, probs);
+    expectClose(await gpu().read(out), [s / count, 1 / count], { ulps: 64, atol: 1e-6 }, 'mean');
+    expectClose(await gpu().read(probs), wantP, { ulps: 8, atol: 1e-7 }, 'probs');
+  });
 });

@@ -15,7 +15,7 @@
  * delta_i = dO_i . O_i is computed by the caller (ops/attention.ts). The kernels are specialised
  * by head dims (register arrays are sized by them) and by mask / causal; the rest is uniforms.
  */
-import { isContiguousView, type View } from '../../backend.js';
+import { isContiguousView, type Routines, type View } from '../../backend.js';
 import { E } from '../../expr.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
 import { allocStorage, type GpuStorage, releaseStorage, storageOf } from '../storage.js';
@@ -95,6 +95,56 @@ const maskTerm = (mask: boolean, causal: boolean, i: string, j: string) => `
 const maskDecl = (mask: boolean, binding: number) =>
   mask ? `@group(0) @binding(${binding}) var<storage, read_write> M: array<f32>;` : '';
 
+/** A kernel's entry: workgroup g owns the WG rows from r0 of head n (`blocks` blocks a head). */
+const MAIN = `@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let g = i32(wid.x + wid.y * nwg.x);
+  let blocks = ${ui(3)};
+  if (g >= ${ui(0)} * blocks) { return; }
+  let n = g / blocks;
+  let r0 = (g % blocks) * ${WG};
+  let L = ${ui(1)};
+  let S = ${ui(2)};
+  let scale = ${uf(4)};`;
+
+/**
+ * A query-row thread's loop over its head's keys (forward and dq kernels): K and V tiles of BC
+ * rows staged in workgroup memory (kt, vt), then `body` for each key j of query i (when live)
+ * with s = (q_i . k_j) + mask, q_i pre-scaled in qr; keys with s = -inf skipped.
+ */
+const keyLoop = (
+  K: string,
+  V: string,
+  k: View,
+  v: View,
+  BC: number,
+  mask: boolean,
+  causal: boolean,
+  body: string,
+) => {
+  const [D, Dv] = [k.shape[3], v.shape[3]];
+  return `let kb = ${headBase(1)};
+  let ks = ${rowStride(1)};
+  let vb = ${headBase(2)};
+  let vs = ${rowStride(2)};
+  ${causal ? `let last = min(S, r0 + ${WG});` : 'let last = S;'}
+  for (var t0 = 0; t0 < last; t0 += ${BC}) {
+    let nt = min(${BC}, S - t0);
+    for (var e = i32(lid.x); e < nt * ${D}; e += ${WG}) { kt[e] = ${loadAs(k.dtype, `${K}[kb + (t0 + e / ${D}) * ks + e % ${D}]`)}; }
+    for (var e = i32(lid.x); e < nt * ${Dv}; e += ${WG}) { vt[e] = ${loadAs(v.dtype, `${V}[vb + (t0 + e / ${Dv}) * vs + e % ${Dv}]`)}; }
+    workgroupBarrier();
+    if (live) {
+      for (var jj = 0; jj < nt; jj++) {
+        let j = t0 + jj;
+        var s = 0.0;
+        for (var d = 0; d < ${D}; d++) { s += qr[d] * kt[jj * ${D} + d]; }
+        ${maskTerm(mask, causal, 'i', 'j')}
+        if (s == ${NINF}) { continue; }${body}
+      }
+    }
+    workgroupBarrier();
+  }`;
+};
+
 /**
  * Uniform words: 0 N, 1 L, 2 S, 3 row blocks, 4 scale, 5.. output offsets, 14 H, 19 -inf,
  * 20..23 mask offset/strides, 24.. the inputs' offsets and strides (IW).
@@ -119,16 +169,7 @@ function params(
   return p;
 }
 
-export function attention(
-  q: View,
-  k: View,
-  v: View,
-  mask: View | null,
-  causal: boolean,
-  scale: number,
-  out: View,
-  lse: View,
-): void {
+export const attention: Routines['attention'] = (q, k, v, mask, causal, scale, out, lse) => {
   check('attention', [q, k, v], [out, lse]);
   const dts = [q, k, v, out, lse].map((x) => x.dtype).join(',');
   const [B, H, L, D] = q.shape;
@@ -146,47 +187,8 @@ export function attention(
   const key = `attn_fwd:${D}:${Dv}:${BC}:${hasMask ? 'm' : ''}${causal ? 'c' : ''}:${ib.key}:${dts}`;
   const access = `${'r'.repeat(nb)}ww${hasMask ? 'r' : ''}`;
   const pipe = pipelineFor(key, access, () => {
-    return `${uniformDecl(IW(3))}${halfHelpers(...[q, k, v, out, lse].map((x) => x.dtype))}
-${ib.decls}${storageDecl(nb + 1, 'O', out.dtype, false)}
-${storageDecl(nb + 2, 'LSE', lse.dtype, false)}
-${maskDecl(hasMask, nb + 3)}
-var<workgroup> kt: array<f32, ${BC * D}>;
-var<workgroup> vt: array<f32, ${BC * Dv}>;
-@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let g = i32(wid.x + wid.y * nwg.x);
-  let blocks = ${ui(3)};
-  if (g >= ${ui(0)} * blocks) { return; }
-  let n = g / blocks;
-  let r0 = (g % blocks) * ${WG};
-  let L = ${ui(1)};
-  let S = ${ui(2)};
-  let scale = ${uf(4)};
-  let i = r0 + i32(lid.x);
-  let live = i < L;
-  let qb = ${headBase(0)} + i * ${rowStride(0)};
-  let kb = ${headBase(1)};
-  let ks = ${rowStride(1)};
-  let vb = ${headBase(2)};
-  let vs = ${rowStride(2)};
-  var qr: array<f32, ${D}>;
-  var acc: array<f32, ${Dv}>;
-  if (live) { for (var d = 0; d < ${D}; d++) { qr[d] = ${loadAs(q.dtype, `${Q}[qb + d]`)} * scale; } }
-  for (var d = 0; d < ${Dv}; d++) { acc[d] = 0.0; }
-  var m = ${NINF};
-  var l = 0.0;
-  ${causal ? `let last = min(S, r0 + ${WG});` : 'let last = S;'}
-  for (var t0 = 0; t0 < last; t0 += ${BC}) {
-    let nt = min(${BC}, S - t0);
-    for (var e = i32(lid.x); e < nt * ${D}; e += ${WG}) { kt[e] = ${loadAs(k.dtype, `${K}[kb + (t0 + e / ${D}) * ks + e % ${D}]`)}; }
-    for (var e = i32(lid.x); e < nt * ${Dv}; e += ${WG}) { vt[e] = ${loadAs(v.dtype, `${V}[vb + (t0 + e / ${Dv}) * vs + e % ${Dv}]`)}; }
-    workgroupBarrier();
-    if (live) {
-      for (var jj = 0; jj < nt; jj++) {
-        let j = t0 + jj;
-        var s = 0.0;
-        for (var d = 0; d < ${D}; d++) { s += qr[d] * kt[jj * ${D} + d]; }
-        ${maskTerm(hasMask, causal, 'i', 'j')}
-        if (s == ${NINF}) { continue; }
+    // The online softmax: the accumulator rescaled when the running max grows.
+    const online = `
         if (s > m) {
           let c = exp(m - s);
           l = l * c;
@@ -195,11 +197,24 @@ var<workgroup> vt: array<f32, ${BC * Dv}>;
         }
         let p = exp(s - m);
         l += p;
-        for (var d = 0; d < ${Dv}; d++) { acc[d] += p * vt[jj * ${Dv} + d]; }
-      }
-    }
-    workgroupBarrier();
-  }
+        for (var d = 0; d < ${Dv}; d++) { acc[d] += p * vt[jj * ${Dv} + d]; }`;
+    return `${uniformDecl(IW(3))}${halfHelpers(...[q, k, v, out, lse].map((x) => x.dtype))}
+${ib.decls}${storageDecl(nb + 1, 'O', out.dtype, false)}
+${storageDecl(nb + 2, 'LSE', lse.dtype, false)}
+${maskDecl(hasMask, nb + 3)}
+var<workgroup> kt: array<f32, ${BC * D}>;
+var<workgroup> vt: array<f32, ${BC * Dv}>;
+${MAIN}
+  let i = r0 + i32(lid.x);
+  let live = i < L;
+  let qb = ${headBase(0)} + i * ${rowStride(0)};
+  var qr: array<f32, ${D}>;
+  var acc: array<f32, ${Dv}>;
+  if (live) { for (var d = 0; d < ${D}; d++) { qr[d] = ${loadAs(q.dtype, `${Q}[qb + d]`)} * scale; } }
+  for (var d = 0; d < ${Dv}; d++) { acc[d] = 0.0; }
+  var m = ${NINF};
+  var l = 0.0;
+  ${keyLoop(K, V, k, v, BC, hasMask, causal, online)}
   if (live) {
     let ob = ${ui(8)} + (n * L + i) * ${Dv};
     for (var d = 0; d < ${Dv}; d++) { O[ob + d] = ${storeAs(out.dtype, `acc[d] / l`)}; }
@@ -213,22 +228,11 @@ var<workgroup> vt: array<f32, ${BC * Dv}>;
   if (m_) bufs.push(storageOf(m_, 'attention'));
   dispatch(pipe, access, bufs, p, grid(N * blocks));
   temps.forEach(releaseStorage);
-}
+};
 
-export function attentionBackward(
-  q: View,
-  k: View,
-  v: View,
-  mask: View | null,
-  causal: boolean,
-  scale: number,
-  dOut: View,
-  lse: View,
-  delta: View,
-  dq: View,
-  dk: View,
-  dv: View,
-): void {
+type Bwd = Routines['attentionBackward'];
+
+export const attentionBackward: Bwd = (q, k, v, mask, causal, scale, dOut, lse, delta, dq, dk, dv) => {
   check('attentionBackward', [q, k, v, dOut], [dq, dk, dv]);
   const dts = [q, k, v, dOut, dq, dk, dv].map((x) => x.dtype).join(',');
   const [B, H, L, D] = q.shape;
@@ -263,35 +267,27 @@ ${ib.decls}@group(0) @binding(${nb + 1}) var<storage, read_write> ST: array<f32>
     if (m_) b.push(storageOf(m_, 'attentionBackward'));
     return b;
   };
-  const head = `
-  let g = i32(wid.x + wid.y * nwg.x);
-  let blocks = ${ui(3)};
-  if (g >= ${ui(0)} * blocks) { return; }
-  let n = g / blocks;
-  let r0 = (g % blocks) * ${WG};
-  let L = ${ui(1)};
-  let S = ${ui(2)};
-  let scale = ${uf(4)};`;
-  const builtins =
-    '@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>';
 
   // dq: a thread per query row i, K and V tiles streamed.
   {
     const BC = tileRows(D, Dv);
     const access = `${'r'.repeat(nb)}rw${hasMask ? 'r' : ''}`;
     const pipe = pipelineFor(`attn_bwd_dq:${D}:${Dv}:${BC}:${tag}`, access, () => {
+      // dS_ij = P_ij (dO_i . v_j - delta_i); dq_i += dS_ij k_j.
+      const dqStep = `
+        let p = exp(s - lse_i);
+        var dp = 0.0;
+        for (var d = 0; d < ${Dv}; d++) { dp += gr[d] * vt[jj * ${Dv} + d]; }
+        let ds = p * (dp - del_i);
+        for (var d = 0; d < ${D}; d++) { acc[d] += ds * kt[jj * ${D} + d]; }`;
       return `${common}
 ${storageDecl(nb + 2, 'DQ', dq.dtype, false)}
 ${maskDecl(hasMask, nb + 3)}
 var<workgroup> kt: array<f32, ${BC * D}>;
 var<workgroup> vt: array<f32, ${BC * Dv}>;
-@compute @workgroup_size(${WG}) fn main(${builtins}) {${head}
+${MAIN}
   let i = r0 + i32(lid.x);
   let live = i < L;
-  let kb = ${headBase(1)};
-  let ks = ${rowStride(1)};
-  let vb = ${headBase(2)};
-  let vs = ${rowStride(2)};
   var qr: array<f32, ${D}>;
   var gr: array<f32, ${Dv}>;
   var acc: array<f32, ${D}>;
@@ -305,28 +301,7 @@ var<workgroup> vt: array<f32, ${BC * Dv}>;
     lse_i = ST[${ui(9)} + n * L + i];
     del_i = ST[${ui(10)} + n * L + i];
   }
-  ${causal ? `let last = min(S, r0 + ${WG});` : 'let last = S;'}
-  for (var t0 = 0; t0 < last; t0 += ${BC}) {
-    let nt = min(${BC}, S - t0);
-    for (var e = i32(lid.x); e < nt * ${D}; e += ${WG}) { kt[e] = ${loadAs(k.dtype, `${K}[kb + (t0 + e / ${D}) * ks + e % ${D}]`)}; }
-    for (var e = i32(lid.x); e < nt * ${Dv}; e += ${WG}) { vt[e] = ${loadAs(v.dtype, `${V}[vb + (t0 + e / ${Dv}) * vs + e % ${Dv}]`)}; }
-    workgroupBarrier();
-    if (live) {
-      for (var jj = 0; jj < nt; jj++) {
-        let j = t0 + jj;
-        var s = 0.0;
-        for (var d = 0; d < ${D}; d++) { s += qr[d] * kt[jj * ${D} + d]; }
-        ${maskTerm(hasMask, causal, 'i', 'j')}
-        if (s == ${NINF}) { continue; }
-        let p = exp(s - lse_i);
-        var dp = 0.0;
-        for (var d = 0; d < ${Dv}; d++) { dp += gr[d] * vt[jj * ${Dv} + d]; }
-        let ds = p * (dp - del_i);
-        for (var d = 0; d < ${D}; d++) { acc[d] += ds * kt[jj * ${D} + d]; }
-      }
-    }
-    workgroupBarrier();
-  }
+  ${keyLoop(K, V, k, v, BC, hasMask, causal, dqStep)}
   if (live) {
     let ob = ${ui(11)} + (n * L + i) * ${D};
     for (var d = 0; d < ${D}; d++) { DQ[ob + d] = ${storeAs(dq.dtype, `acc[d] * scale`)}; }
@@ -350,7 +325,7 @@ var<workgroup> qt: array<f32, ${BC * D}>;
 var<workgroup> gt: array<f32, ${BC * Dv}>;
 var<workgroup> lt: array<f32, ${BC}>;
 var<workgroup> dt: array<f32, ${BC}>;
-@compute @workgroup_size(${WG}) fn main(${builtins}) {${head}
+${MAIN}
   let j = r0 + i32(lid.x);
   let live = j < S;
   let qb = ${headBase(0)};
@@ -411,4 +386,4 @@ var<workgroup> dt: array<f32, ${BC}>;
     if (S > 0) dispatch(pipe, access, bufs(dk, dv), p, grid(N * blocks));
   }
   temps.forEach(releaseStorage);
-}
+};

@@ -45,7 +45,7 @@ function params(
   code: number,
 ): Params {
   const r = shape.length;
-  const p = new Params(2 + r + 3 * (1 + r) + 2);
+  const p = new Params(strideWord(r) + 2);
   p.u[0] = n;
   p.u[1] = size;
   shape.forEach((s, d) => {
@@ -59,10 +59,41 @@ function params(
     });
   });
   // The indexed operand's stride along dim, for p = base + index * stride.
-  p.i[2 + r + 3 * (1 + r)] = views[zeroDimFor].strides[dim];
-  p.i[2 + r + 3 * (1 + r) + 1] = code; // what a bad index reports (index-errors.ts)
+  p.i[strideWord(r)] = views[zeroDimFor].strides[dim];
+  p.i[strideWord(r) + 1] = code; // what a bad index reports (index-errors.ts)
   return p;
 }
+
+/** The word of the indexed operand's stride along dim (rank r), the error code one after it. */
+const strideWord = (r: number) => 2 + r + 3 * (1 + r);
+
+/** index and x (gather's source, scatterAdd's src) bound apart from out and from each other. */
+const apart = (index: View, x: View, out: View, temps: GpuStorage[]): View[] =>
+  distinctStorages([separateFrom(index, out, temps), separateFrom(x, out, temps)], temps);
+
+/**
+ * WGSL, both kernels' start: thread i's offsets p0 (index), p1 (x or src), p2 (out) and
+ * k = ix[p0]; an index outside the dim runs `bad`, raises the index-error flag and returns.
+ */
+const indexHead = (r: number, bad: string) => `@compute @workgroup_size(${WG}) fn main(${builtins}) {
+  ${linearId(WG)}
+  if (i >= ${uw(0)}) { return; }
+  ${stridedOffsets('i', r, 2, [2 + r, 2 + r + (1 + r), 2 + r + 2 * (1 + r)])}
+  let k = ix[p0];
+  if (k < 0 || u32(k) >= ${uw(1)}) {${bad}
+    ${indexFlagRaise(ui(strideWord(r) + 1), 'k', uw(1))}
+    return;
+  }`;
+
+/** One thread per element of index (n): out, index, x and the index-error flag bound. */
+const run = (pipe: GPUComputePipeline, what: string, n: number, views: View[], p: Params) =>
+  dispatch(
+    pipe,
+    'wrrw',
+    [...views.map((v) => storageOf(v, what)), indexErrorFlag()],
+    p,
+    grid(Math.ceil(n / WG)),
+  );
 
 function checkRanks(what: string, dim: number, ...vs: View[]): void {
   const r = vs[0].shape.length;
@@ -82,11 +113,9 @@ export function gather(x: View, dim: number, index: View, out: View, op = 'gathe
   const n = numelOf(index.shape);
   if (n === 0) return;
   const temps: GpuStorage[] = [];
-  x = separateFrom(x, out, temps);
-  index = separateFrom(index, out, temps);
-  [index, x] = distinctStorages([index, x], temps);
+  [index, x] = apart(index, x, out, temps);
   const r = index.shape.length;
-  const strideAt = 2 + r + 3 * (1 + r);
+  const strideAt = strideWord(r);
   const key = `gather:${x.dtype}->${out.dtype}:r${r}`;
   const pipe = pipelineFor(key, 'wrrw', () => {
     const ctx = new WgslCtx();
@@ -101,28 +130,17 @@ ${storageDecl(2, 'ix', 'int32', false)}
 ${storageDecl(3, 'x', x.dtype, false)}
 ${indexFlagDecl(4)}
 ${ctx.prelude()}${halfHelpers(x.dtype)}
-@compute @workgroup_size(${WG}) fn main(${builtins}) {
-  ${linearId(WG)}
-  if (i >= ${uw(0)}) { return; }
-  ${stridedOffsets('i', r, 2, [2 + r, 2 + r + (1 + r), 2 + r + 2 * (1 + r)])}
-  let k = ix[p0];
-  if (k < 0 || u32(k) >= ${uw(1)}) {
-    o[p2] = ${st(bad)};
-    ${indexFlagRaise(ui(strideAt + 1), 'k', uw(1))}
-    return;
-  }
+${indexHead(
+  r,
+  `
+    o[p2] = ${st(bad)};`,
+)}
   o[p2] = ${st(f16 ? loadAs(x.dtype, at) : at)};
 }`;
   });
   const code = indexCode(IndexKind.gather, dim, op, x.shape);
   const p = params(n, x.shape[dim], index.shape, [index, x, out], dim, 1, code);
-  dispatch(
-    pipe,
-    'wrrw',
-    [storageOf(out, 'gather'), storageOf(index, 'gather'), storageOf(x, 'gather'), indexErrorFlag()],
-    p,
-    grid(Math.ceil(n / WG)),
-  );
+  run(pipe, 'gather', n, [out, index, x], p);
   temps.forEach(releaseStorage);
 }
 
@@ -136,11 +154,9 @@ export function scatterAdd(out: View, dim: number, index: View, src: View): void
   const n = numelOf(index.shape);
   if (n === 0) return;
   const temps: GpuStorage[] = [];
-  src = separateFrom(src, out, temps);
-  index = separateFrom(index, out, temps);
-  [index, src] = distinctStorages([index, src], temps);
+  [index, src] = apart(index, src, out, temps);
   const r = index.shape.length;
-  const strideAt = 2 + r + 3 * (1 + r);
+  const strideAt = strideWord(r);
   const f = out.dtype === 'float32';
   const pipe = pipelineFor(
     `scatterAdd:${out.dtype}:r${r}`,
@@ -150,15 +166,7 @@ export function scatterAdd(out: View, dim: number, index: View, src: View): void
 ${storageDecl(2, 'ix', 'int32', false)}
 ${storageDecl(3, 's', src.dtype, false)}
 ${indexFlagDecl(4)}
-@compute @workgroup_size(${WG}) fn main(${builtins}) {
-  ${linearId(WG)}
-  if (i >= ${uw(0)}) { return; }
-  ${stridedOffsets('i', r, 2, [2 + r, 2 + r + (1 + r), 2 + r + 2 * (1 + r)])}
-  let k = ix[p0];
-  if (k < 0 || u32(k) >= ${uw(1)}) {
-    ${indexFlagRaise(ui(strideAt + 1), 'k', uw(1))}
-    return;
-  }
+${indexHead(r, '')}
   let v = s[p1];
   let t = p2 + k * ${ui(strideAt)};
   ${
@@ -175,17 +183,6 @@ ${indexFlagDecl(4)}
   );
   const code = indexCode(IndexKind.scatterAdd, dim, 'scatter_add', out.shape);
   const p = params(n, out.shape[dim], index.shape, [index, src, out], dim, 2, code);
-  dispatch(
-    pipe,
-    'wrrw',
-    [
-      storageOf(out, 'scatterAdd'),
-      storageOf(index, 'scatterAdd'),
-      storageOf(src, 'scatterAdd'),
-      indexErrorFlag(),
-    ],
-    p,
-    grid(Math.ceil(n / WG)),
-  );
+  run(pipe, 'scatterAdd', n, [out, index, src], p);
   temps.forEach(releaseStorage);
 }

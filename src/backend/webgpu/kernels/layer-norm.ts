@@ -9,7 +9,7 @@
  * (dw_j = sum_i dy_ij xhat_ij, db_j = sum_i dy_ij), recomputing xhat from the saved mean and
  * rstd, so no [M, D] temporary is written.
  */
-import type { View } from '../../backend.js';
+import type { Routines, View } from '../../backend.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
 import { type GpuStorage, releaseStorage, storageOf } from '../storage.js';
 import { uf, ui, uniformDecl, uw } from '../wgsl/common.js';
@@ -53,15 +53,7 @@ function check(op: string, views: Record<string, View | null>, M: number, D: num
 }
 
 /** out = (x - mean) * rstd * weight + bias per row of x [M, D]; mean, rstd [M] saved. */
-export function layerNorm(
-  x: View,
-  weight: View | null,
-  bias: View | null,
-  eps: number,
-  out: View,
-  mean: View,
-  rstd: View,
-): void {
+export const layerNorm: Routines['layerNorm'] = (x, weight, bias, eps, out, mean, rstd) => {
   const D = x.shape[x.shape.length - 1] ?? 1;
   const M = D === 0 ? 0 : x.shape.reduce((a, b) => a * b, 1) / D;
   check('layerNorm', { x, weight, bias, out, mean, rstd }, M, D);
@@ -107,23 +99,14 @@ ${rowHead}
   if (bv) bufs.push(storageOf(bv, 'layerNorm'));
   dispatch(pipe, access, bufs, p, grid(M));
   temps.forEach(releaseStorage);
-}
+};
 
 /**
  * The gradients of layerNorm from dy [M, D], x, the saved mean and rstd [M]:
  * dx = rstd * (g - mean_j(g) - xhat * mean_j(g * xhat)) with g = dy * weight (dy without one),
  * dw = sum_i dy * xhat, db = sum_i dy. `dx`, `dw`, `db` may each be null (not wanted).
  */
-export function layerNormBackward(
-  dy: View,
-  x: View,
-  mean: View,
-  rstd: View,
-  weight: View | null,
-  dx: View | null,
-  dw: View | null,
-  db: View | null,
-): void {
+export const layerNormBackward: Routines['layerNormBackward'] = (dy, x, mean, rstd, weight, dx, dw, db) => {
   const D = x.shape[x.shape.length - 1] ?? 1;
   const M = D === 0 ? 0 : x.shape.reduce((a, b) => a * b, 1) / D;
   check('layerNormBackward', { dy, x, mean, rstd, weight, dx, dw, db }, M, D);
@@ -209,4 +192,4 @@ ${db ? `@group(0) @binding(${dw ? 2 : 1}) var<storage, read_write> DB: array<f32
     dispatch(pipe, access, bufs, p, grid(Math.ceil(D / WG)));
   }
   temps.forEach(releaseStorage);
-}
+};

@@ -6,15 +6,55 @@
  * Bindings: the inputs, then the outputs, then (eigh) a scratch matrix. Uniform words:
  * [batch, m, n, k, p0, p1, offset of each operand...].
  */
-import type { View } from '../../backend.js';
-import { numelOf } from '../../backend.js';
-import type { LinalgKind } from '../../linalg.js';
+import type { Backend } from '../../backend.js';
+import { type LinalgKind, matrices } from '../../linalg.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
 import { allocStorage, type GpuStorage, releaseStorage, storageOf } from '../storage.js';
 import { builtins, linearId, storageDecl, uniformDecl, uw } from '../wgsl/common.js';
 import { distinctStorages } from './util.js';
 
 const WG = 64;
+
+// WGSL pieces the kinds share (the host reference shares the same ones, backend/linalg.ts).
+/** x (base X, n columns, `rows` rows) := the identity's first columns. */
+const eye = (x: string, X: string, rows: string) =>
+  `for (var r = 0u; r < ${rows}; r++) { for (var c = 0u; c < n; c++) { ${x}[${X} + r * n + c] = select(0.0, 1.0, r == c); } }`;
+
+/** The Givens rotation by (c, sn) of two vectors: element e < cnt of each at at('p'), at('q'). */
+const rotate = (cnt: string, at: (r: string) => string) => `for (var e = 0u; e < ${cnt}; e++) {
+          let xp = ${at('p')}; let xq = ${at('q')};
+          ${at('p')} = c * xp - sn * xq; ${at('q')} = sn * xp + c * xq;
+        }`;
+
+/**
+ * Selection sort of w[W..W + n) (ascending, or descending with `desc`), moving the columns of
+ * each matrix of `mats` ([name, base, rows]) along.
+ */
+const sortWithColumns = (w: string, W: string, desc: boolean, ...mats: [string, string, string][]) => `
+  for (var i = 0u; i < n; i++) {
+    var j = i;
+    for (var e = i + 1u; e < n; e++) { if (${w}[${W} + e] ${desc ? '>' : '<'} ${w}[${W} + j]) { j = e; } }
+    if (j == i) { continue; }
+    let t = ${w}[${W} + i]; ${w}[${W} + i] = ${w}[${W} + j]; ${w}[${W} + j] = t;${mats
+      .map(
+        ([x, X, rows]) => `
+    for (var r = 0u; r < ${rows}; r++) { let x = ${x}[${X} + r * n + i]; ${x}[${X} + r * n + i] = ${x}[${X} + r * n + j]; ${x}[${X} + r * n + j] = x; }`,
+      )
+      .join('')}
+  }`;
+
+/**
+ * Householder reflector j (tau t, vector (1, h[j+1..m, j]) of h, base H) applied from the left
+ * to the columns c0..n of x (base X).
+ */
+const reflect = (c0: string, x: string, X: string, h: string, H: string) => `
+    for (var c = ${c0}; c < n; c++) {
+      var s = ${x}[${X} + j * n + c];
+      for (var i = j + 1u; i < m; i++) { s += ${h}[${H} + i * n + j] * ${x}[${X} + i * n + c]; }
+      s *= t;
+      ${x}[${X} + j * n + c] -= s;
+      for (var i = j + 1u; i < m; i++) { ${x}[${X} + i * n + c] -= s * ${h}[${H} + i * n + j]; }
+    }`;
 
 // Per matrix: element (r, c) of operand `x` with `cols` columns is x[X + r * cols + c].
 const BODY: Record<LinalgKind, { ins: string[]; outs: string[]; scratch?: boolean; body: string }> = {
@@ -132,32 +172,18 @@ const BODY: Record<LinalgKind, { ins: string[]; outs: string[]; scratch?: boolea
     tau[TAU + j] = t;
     let scale = 1.0 / (alpha - beta);
     for (var i = j + 1u; i < m; i++) { qr[QR + i * n + j] *= scale; }
-    qr[QR + j * n + j] = beta;
-    for (var c = j + 1u; c < n; c++) {
-      var s = qr[QR + j * n + c];
-      for (var i = j + 1u; i < m; i++) { s += qr[QR + i * n + j] * qr[QR + i * n + c]; }
-      s *= t;
-      qr[QR + j * n + c] -= s;
-      for (var i = j + 1u; i < m; i++) { qr[QR + i * n + c] -= s * qr[QR + i * n + j]; }
-    }
+    qr[QR + j * n + j] = beta;${reflect('j + 1u', 'qr', 'QR', 'qr', 'QR')}
   }`,
   },
   orgqr: {
     ins: ['a', 'tau'],
     outs: ['q'],
     body: `
-  for (var r = 0u; r < m; r++) { for (var c = 0u; c < n; c++) { q[Q + r * n + c] = select(0.0, 1.0, r == c); } }
+  ${eye('q', 'Q', 'm')}
   for (var jj = 0u; jj < k; jj++) {
     let j = k - 1u - jj;
     let t = tau[TAU + j];
-    if (t == 0.0) { continue; }
-    for (var c = 0u; c < n; c++) {
-      var s = q[Q + j * n + c];
-      for (var i = j + 1u; i < m; i++) { s += a[A + i * n + j] * q[Q + i * n + c]; }
-      s *= t;
-      q[Q + j * n + c] -= s;
-      for (var i = j + 1u; i < m; i++) { q[Q + i * n + c] -= s * a[A + i * n + j]; }
-    }
+    if (t == 0.0) { continue; }${reflect('0u', 'q', 'Q', 'a', 'A')}
   }`,
   },
   eigh: {
@@ -168,7 +194,7 @@ const BODY: Record<LinalgKind, { ins: string[]; outs: string[]; scratch?: boolea
   for (var i = 0u; i < n; i++) {
     for (var j = 0u; j <= i; j++) { let x = a[A + i * n + j]; s[S + i * n + j] = x; s[S + j * n + i] = x; }
   }
-  for (var r = 0u; r < n; r++) { for (var c = 0u; c < n; c++) { v[V + r * n + c] = select(0.0, 1.0, r == c); } }
+  ${eye('v', 'V', 'n')}
   for (var sweep = 0u; sweep < 60u; sweep++) {
     var rotated = false;
     for (var p = 0u; p + 1u < n; p++) {
@@ -182,35 +208,21 @@ const BODY: Record<LinalgKind, { ins: string[]; outs: string[]; scratch?: boolea
         let t = select(-1.0, 1.0, theta >= 0.0) / (abs(theta) + sqrt(theta * theta + 1.0));
         let c = 1.0 / sqrt(t * t + 1.0);
         let sn = t * c;
-        for (var e = 0u; e < n; e++) {
-          let kp = s[S + e * n + p]; let kq = s[S + e * n + q];
-          s[S + e * n + p] = c * kp - sn * kq; s[S + e * n + q] = sn * kp + c * kq;
-        }
-        for (var e = 0u; e < n; e++) {
-          let pk = s[S + p * n + e]; let qk = s[S + q * n + e];
-          s[S + p * n + e] = c * pk - sn * qk; s[S + q * n + e] = sn * pk + c * qk;
-          let vp = v[V + e * n + p]; let vq = v[V + e * n + q];
-          v[V + e * n + p] = c * vp - sn * vq; v[V + e * n + q] = sn * vp + c * vq;
-        }
+        ${rotate('n', (r) => `s[S + e * n + ${r}]`)}
+        ${rotate('n', (r) => `s[S + ${r} * n + e]`)}
+        ${rotate('n', (r) => `v[V + e * n + ${r}]`)}
       }
     }
     if (!rotated) { break; }
   }
-  for (var i = 0u; i < n; i++) { w[W + i] = s[S + i * n + i]; }
-  for (var i = 0u; i < n; i++) {
-    var j = i;
-    for (var e = i + 1u; e < n; e++) { if (w[W + e] < w[W + j]) { j = e; } }
-    if (j == i) { continue; }
-    let t = w[W + i]; w[W + i] = w[W + j]; w[W + j] = t;
-    for (var r = 0u; r < n; r++) { let x = v[V + r * n + i]; v[V + r * n + i] = v[V + r * n + j]; v[V + r * n + j] = x; }
-  }`,
+  for (var i = 0u; i < n; i++) { w[W + i] = s[S + i * n + i]; }${sortWithColumns('w', 'W', false, ['v', 'V', 'n'])}`,
   },
   svd: {
     ins: ['a'],
     outs: ['u', 'sv', 'v'],
     body: `
   for (var e = 0u; e < m * n; e++) { u[U + e] = a[A + e]; }
-  for (var r = 0u; r < n; r++) { for (var c = 0u; c < n; c++) { v[V + r * n + c] = select(0.0, 1.0, r == c); } }
+  ${eye('v', 'V', 'n')}
   for (var sweep = 0u; sweep < 60u; sweep++) {
     var rotated = false;
     for (var p = 0u; p + 1u < n; p++) {
@@ -226,14 +238,8 @@ const BODY: Record<LinalgKind, { ins: string[]; outs: string[]; scratch?: boolea
         let t = select(-1.0, 1.0, zeta >= 0.0) / (abs(zeta) + sqrt(1.0 + zeta * zeta));
         let c = 1.0 / sqrt(1.0 + t * t);
         let sn = c * t;
-        for (var e = 0u; e < m; e++) {
-          let x = u[U + e * n + p]; let y = u[U + e * n + q];
-          u[U + e * n + p] = c * x - sn * y; u[U + e * n + q] = sn * x + c * y;
-        }
-        for (var e = 0u; e < n; e++) {
-          let x = v[V + e * n + p]; let y = v[V + e * n + q];
-          v[V + e * n + p] = c * x - sn * y; v[V + e * n + q] = sn * x + c * y;
-        }
+        ${rotate('m', (r) => `u[U + e * n + ${r}]`)}
+        ${rotate('n', (r) => `v[V + e * n + ${r}]`)}
       }
     }
     if (!rotated) { break; }
@@ -243,14 +249,7 @@ const BODY: Record<LinalgKind, { ins: string[]; outs: string[]; scratch?: boolea
     for (var e = 0u; e < m; e++) { t += u[U + e * n + j] * u[U + e * n + j]; }
     sv[SV + j] = sqrt(t);
   }
-  for (var i = 0u; i < n; i++) {
-    var j = i;
-    for (var e = i + 1u; e < n; e++) { if (sv[SV + e] > sv[SV + j]) { j = e; } }
-    if (j == i) { continue; }
-    let t = sv[SV + i]; sv[SV + i] = sv[SV + j]; sv[SV + j] = t;
-    for (var r = 0u; r < m; r++) { let x = u[U + r * n + i]; u[U + r * n + i] = u[U + r * n + j]; u[U + r * n + j] = x; }
-    for (var r = 0u; r < n; r++) { let x = v[V + r * n + i]; v[V + r * n + i] = v[V + r * n + j]; v[V + r * n + j] = x; }
-  }
+${sortWithColumns('sv', 'SV', true, ['u', 'U', 'm'], ['v', 'V', 'n'])}
   for (var j = 0u; j < n; j++) {
     let sj = sv[SV + j];
     if (sj > 1e-30) {
@@ -300,16 +299,9 @@ function sizes(kind: LinalgKind, m: number, n: number, k: number): number[] {
   }
 }
 
-export function linalg(
-  kind: LinalgKind,
-  inputs: readonly View[],
-  outs: readonly View[],
-  params: readonly number[] = [],
-): void {
+export const linalg: Backend['linalg'] = (kind, inputs, outs, params = []) => {
   const a = inputs[0];
-  const m = a.shape[a.shape.length - 2] ?? 1;
-  const n = a.shape[a.shape.length - 1] ?? 1;
-  const batch = m * n === 0 ? numelOf(a.shape.slice(0, -2)) : numelOf(a.shape) / (m * n);
+  const { m, n, batch } = matrices(a);
   if (batch === 0) return;
   const kOf = kind === 'luSolve' ? inputs[2] : kind === 'trsm' || kind === 'orgqr' ? inputs[1] : null;
   const k = kOf ? (kOf.shape[kOf.shape.length - 1] ?? 1) : 0;
@@ -361,4 +353,4 @@ ${spec.body}
     grid(Math.ceil(batch / WG)),
   );
   temps.forEach(releaseStorage);
-}
+};

@@ -9,7 +9,7 @@
  * A target outside [0, C) that is not ignoreIndex gives a NaN loss and sets the index-error flag
  * (index-errors.ts), raised at the next readback with the CPU's message.
  */
-import type { View } from '../../backend.js';
+import type { Routines, View } from '../../backend.js';
 import { IndexKind, indexCode, indexErrorFlag, indexFlagDecl, indexFlagRaise } from '../index-errors.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
 import { allocStorage, type GpuStorage, releaseStorage, storageOf } from '../storage.js';
@@ -19,22 +19,41 @@ import { distinctStorages, separateFrom } from './util.js';
 
 const WG = 64;
 
-export function logSoftmaxNll(
-  logits: View,
-  target: View,
-  ignoreIndex: number,
-  loss: View,
-  probs: View,
-): void {
+/** The loss kernels' operands: float32 x [N, C] (`what`: logits or input) and int target [N]. */
+function check(op: string, what: string, x: View, target: View): void {
   if (
-    logits.shape.length !== 2 ||
+    x.shape.length !== 2 ||
     target.shape.length !== 1 ||
-    (target.dtype !== 'int32' && target.dtype !== 'int64') ||
-    logits.dtype !== 'float32'
+    x.dtype !== 'float32' ||
+    (target.dtype !== 'int32' && target.dtype !== 'int64')
   )
     throw new TypeError(
-      `webgpu logSoftmaxNll: expects float32 logits [N, C] and int32 target [N], got ${logits.dtype} [${logits.shape}] and ${target.dtype} [${target.shape}]`,
+      `webgpu ${op}: expects float32 ${what} [N, C] and int target [N], got ${x.dtype} [${x.shape}] and ${target.dtype} [${target.shape}]`,
     );
+}
+
+/** Uniform words 2..8 of the loss kernels: x's offset and strides, target's, out's. */
+const rowWords = (x: View, target: View, out: View): number[] => [
+  x.offset,
+  x.strides[0],
+  x.strides[1],
+  target.offset,
+  target.strides[0],
+  out.offset,
+  out.strides[0],
+];
+
+/** Words 2..12 of the cross-entropy kernels: rowWords, probs' offset and strides, ignoreIndex. */
+const ceWords = (x: View, target: View, out: View, probs: View, ignoreIndex: number): number[] => [
+  ...rowWords(x, target, out),
+  probs.offset,
+  probs.strides[0],
+  probs.strides[1],
+  ignoreIndex,
+];
+
+export const logSoftmaxNll: Routines['logSoftmaxNll'] = (logits, target, ignoreIndex, loss, probs) => {
+  check('logSoftmaxNll', 'logits', logits, target);
   const [N, C] = logits.shape;
   if (N === 0) return;
   const temps: GpuStorage[] = [];
@@ -77,22 +96,7 @@ ${rowMaxExpSum(h, true)}
   });
   const p = new Params(14);
   p.u.set([N, C]);
-  p.i.set(
-    [
-      logits.offset,
-      logits.strides[0],
-      logits.strides[1],
-      target.offset,
-      target.strides[0],
-      loss.offset,
-      loss.strides[0],
-      probs.offset,
-      probs.strides[0],
-      probs.strides[1],
-      ignoreIndex,
-    ],
-    2,
-  );
+  p.i.set(ceWords(logits, target, loss, probs, ignoreIndex), 2);
   p.i[13] = indexCode(IndexKind.crossEntropy);
   const bufs = [
     storageOf(loss, 'logSoftmaxNll'),
@@ -103,7 +107,7 @@ ${rowMaxExpSum(h, true)}
   bufs.push(indexErrorFlag());
   dispatch(pipe, access, bufs, p, grid(N));
   temps.forEach(releaseStorage);
-}
+};
 
 /** Batches up to this many logits run as one workgroup (one dispatch); larger go row-parallel. */
 const ONE_GROUP_MAX = 1 << 18;
@@ -121,22 +125,15 @@ const RWG = 256;
  * the threshold the rows run one workgroup each (logSoftmaxNll) and a second one-group
  * dispatch folds the row losses.
  */
-export function logSoftmaxNllReduced(
-  logits: View,
-  target: View,
-  ignoreIndex: number,
-  reduction: 'mean' | 'sum',
-  out: View,
-  probs: View,
-): void {
-  if (
-    logits.shape.length !== 2 ||
-    target.shape.length !== 1 ||
-    (target.dtype !== 'int32' && target.dtype !== 'int64')
-  )
-    throw new TypeError(
-      `webgpu logSoftmaxNllReduced: expects float32 logits [N, C] and int32 target [N], got ${logits.dtype} [${logits.shape}] and ${target.dtype} [${target.shape}]`,
-    );
+export const logSoftmaxNllReduced: Routines['logSoftmaxNllReduced'] = (
+  logits,
+  target,
+  ignoreIndex,
+  reduction,
+  out,
+  probs,
+) => {
+  check('logSoftmaxNllReduced', 'logits', logits, target);
   const [N, C] = logits.shape;
   const temps: GpuStorage[] = [];
   logits = separateFrom(separateFrom(logits, out, temps), probs, temps);
@@ -182,13 +179,7 @@ export function logSoftmaxNllReduced(
 @group(0) @binding(3) var<storage, read_write> T: array<i32>;
 ${fromRows ? '' : `@group(0) @binding(4) var<storage, read_write> PR: array<f32>;\n${indexFlagDecl(5)}`}
 ${ctx.prelude()}
-var<workgroup> rl: array<f32, ${RWG}>;
-var<workgroup> rc: array<f32, ${RWG}>;
-@compute @workgroup_size(${RWG}) fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
-  let N = i32(${uw(0)});
-  let C = i32(${uw(1)});
-  var lsum = 0.0;
-  var cnt = 0.0;
+${reducedLossHead}
   for (var row = i32(lid.x); row < N; row += ${RWG}) {
     let t = T[${ui(5)} + row * ${ui(6)}];
     ${rowLoss}
@@ -200,24 +191,8 @@ ${reducedLossTail(mean, nan)}
   });
   const p = new Params(14);
   p.u.set([N, C]);
-  p.i.set(
-    fromRows
-      ? [0, 0, 0, target.offset, target.strides[0], out.offset, out.strides[0], 0, 0, 0, ignoreIndex]
-      : [
-          logits.offset,
-          logits.strides[0],
-          logits.strides[1],
-          target.offset,
-          target.strides[0],
-          out.offset,
-          out.strides[0],
-          probs.offset,
-          probs.strides[0],
-          probs.strides[1],
-          ignoreIndex,
-        ],
-    2,
-  );
+  // (the rows kernel reads no logits or probs words)
+  p.i.set(ceWords(logits, target, out, probs, ignoreIndex), 2);
   const bufs = fromRows
     ? [storageOf(out, 'logSoftmaxNllReduced'), rows!, storageOf(target, 'logSoftmaxNllReduced')]
     : [
@@ -231,7 +206,7 @@ ${reducedLossTail(mean, nan)}
   dispatch(pipe, access, bufs, p, [1, 1]);
   if (rows) releaseStorage(rows);
   temps.forEach(releaseStorage);
-}
+};
 
 /**
  * The head of a row kernel (one WG-thread workgroup per row, rows over a 2-d grid): the `red`
@@ -243,6 +218,18 @@ function rowKernelHead(): string {
   let rowU = wid.x + wid.y * nwg.x;
   if (rowU >= ${uw(0)}) { return; }`;
 }
+
+/**
+ * The start of a reduced-loss kernel (one workgroup of RWG threads striding over the rows): the
+ * `rl`/`rc` scratch of reducedLossTail, N, C, and each thread's `lsum` and `cnt`.
+ */
+const reducedLossHead = `var<workgroup> rl: array<f32, ${RWG}>;
+var<workgroup> rc: array<f32, ${RWG}>;
+@compute @workgroup_size(${RWG}) fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
+  let N = i32(${uw(0)});
+  let C = i32(${uw(1)});
+  var lsum = 0.0;
+  var cnt = 0.0;`;
 
 /**
  * The end of a reduced-loss kernel: folds each thread's `lsum` and `cnt` (rows not ignored)
@@ -391,22 +378,8 @@ ${treeFold((a, b) => `${a} + ${b}`)}
  * ne, where, gather, cast, mul/neg, two sums, div). A target outside [0, C) that is not
  * ignoreIndex makes the loss NaN and sets the index-error flag (nll_loss's CPU message).
  */
-export function nllReduced(
-  x: View,
-  target: View,
-  ignoreIndex: number,
-  reduction: 'mean' | 'sum',
-  out: View,
-): void {
-  if (
-    x.shape.length !== 2 ||
-    target.shape.length !== 1 ||
-    x.dtype !== 'float32' ||
-    (target.dtype !== 'int32' && target.dtype !== 'int64')
-  )
-    throw new TypeError(
-      `webgpu nllReduced: expects float32 input [N, C] and int target [N], got ${x.dtype} [${x.shape}] and ${target.dtype} [${target.shape}]`,
-    );
+export const nllReduced: Routines['nllReduced'] = (x, target, ignoreIndex, reduction, out) => {
+  check('nllReduced', 'input', x, target);
   const [N, C] = x.shape;
   const temps: GpuStorage[] = [];
   x = separateFrom(x, out, temps);
@@ -422,13 +395,7 @@ export function nllReduced(
 @group(0) @binding(3) var<storage, read_write> T: array<i32>;
 ${indexFlagDecl(4)}
 ${ctx.prelude()}
-var<workgroup> rl: array<f32, ${RWG}>;
-var<workgroup> rc: array<f32, ${RWG}>;
-@compute @workgroup_size(${RWG}) fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
-  let N = i32(${uw(0)});
-  let C = i32(${uw(1)});
-  var lsum = 0.0;
-  var cnt = 0.0;
+${reducedLossHead}
   var bad = false;
   for (var row = i32(lid.x); row < N; row += ${RWG}) {
     let t = T[${ui(5)} + row * ${ui(6)}];
@@ -446,20 +413,7 @@ ${reducedLossTail(mean, nan)}
   });
   const p = new Params(11);
   p.u.set([N, C]);
-  p.i.set(
-    [
-      x.offset,
-      x.strides[0],
-      x.strides[1],
-      target.offset,
-      target.strides[0],
-      out.offset,
-      out.strides[0],
-      ignoreIndex,
-      indexCode(IndexKind.crossEntropy, 0, 'nll_loss'),
-    ],
-    2,
-  );
+  p.i.set([...rowWords(x, target, out), ignoreIndex, indexCode(IndexKind.crossEntropy, 0, 'nll_loss')], 2);
   dispatch(
     pipe,
     'wrrw',
@@ -473,4 +427,4 @@ ${reducedLossTail(mean, nan)}
     [1, 1],
   );
   temps.forEach(releaseStorage);
-}
+};

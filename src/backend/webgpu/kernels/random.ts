@@ -9,7 +9,7 @@
  * error of a large-argument cos. One thread per element: compute-bound (10 rounds of 2 wide
  * multiplies), ~4 bytes written per element.
  */
-import type { RandomKind, View } from '../../backend.js';
+import type { Backend } from '../../backend.js';
 import { numelOf } from '../../backend.js';
 import { dispatch, grid, Params, pipelineFor } from '../queue.js';
 import { storageOf } from '../storage.js';
@@ -36,14 +36,7 @@ fn philox(c_in: vec4<u32>, k_in: vec2<u32>) -> vec4<u32> {
   return c;
 }`;
 
-export function random(
-  kind: RandomKind,
-  out: View,
-  seed: readonly [number, number],
-  offset: number,
-  a: number,
-  b: number,
-): void {
+export const random: Backend['random'] = (kind, out, seed, offset, a, b) => {
   if (out.dtype !== 'float32') throw new TypeError(`webgpu random: out must be float32, got ${out.dtype}`);
   const n = numelOf(out.shape);
   if (n === 0) return;
@@ -87,4 +80,4 @@ ${PHILOX_WGSL}
   p.f[6] = a;
   p.f[7] = b;
   dispatch(pipe, 'w', [storageOf(out, 'random')], p, grid(Math.ceil(n / WG)));
-}
+};
