@@ -4,9 +4,9 @@
  * skip quietly; TORCHTS_REQUIRE_WEBGPU=1 / TORCHTS_REQUIRE_BROWSER=1 turn a skip into a failure.
  */
 import { existsSync } from 'node:fs';
+import { systemBlas } from '../src/backend/cpu/blas.js';
 import { destroyWebGPU, initWebGPU, unavailableReason } from '../src/backend/webgpu/index.js';
 import { CHROMIUM } from './browser/paths.js';
-import { systemBlas } from '../src/backend/cpu/blas.js';
 // --- distributed (MPI) ---
 import { MPI_NOTICE, mpiAvailable } from './helpers/mpi.js';
 
