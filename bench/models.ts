@@ -12,7 +12,8 @@
  *   npx tsx bench/models.ts --models cnn,nanogpt --rounds 5 --no-webgpu
  *   npx tsx bench/models.ts --worker mnist-cnn --device cpu --steps 10   # one measurement, JSON
  *     (--threads N: torch.setNumThreads(N) first; each round also runs torchts on 1 thread)
- *   --warmup-s S: seconds of warm-up steps before the measured ones, both sides (default 2)
+ *   --warmup-s S: seconds of warm-up steps before the measured ones, both sides (default 4);
+ *   --measure-s S: the measured steps span at least S seconds (default 2)
  *
  * GFLOP/s counts only the products and convolutions of a step (forward and both backward
  * products; bench/models/*.ts `flops`), at the median step time.
@@ -43,7 +44,9 @@ const STEPS: Record<string, number> = {
 };
 const WARMUP = 3;
 /** Seconds of warm-up steps before the measured ones (`--warmup-s`), for torchts and PyTorch alike. */
-const WARMUP_S = Number(opt('warmup-s') ?? 2);
+const WARMUP_S = Number(opt('warmup-s') ?? 4);
+/** Measured steps span at least this many seconds (`--measure-s`): a few forced-GC cycles, not one. */
+const MEASURE_S = Number(opt('measure-s') ?? 2);
 
 interface Measurement {
   secPerStep: number;
@@ -67,12 +70,14 @@ async function worker(name: string, device: string, steps: number, threads?: num
   const cpu: number[] = [];
   let counts: Pick<Measurement, 'dispatches' | 'submits' | 'newObjects'> = {};
   const gpu = device === 'webgpu';
-  // Warm-up: WARMUP steps and at least WARMUP_S seconds (both sides alike): V8 optimizes the
-  // step's JS over its first ~0.3-0.7 s (SimpleNet: ~2.3 ms/step at first, ~1.0 after ~500
-  // steps without a system BLAS), which 3 steps left inside the measured ones.
+  // Warm-up: WARMUP steps and at least WARMUP_S seconds (both sides alike). torchts reaches its
+  // steady step only after V8 has optimized the step's JS (~0.3-0.7 s) and the CPU heap's
+  // adaptive GC budget has stopped growing (each doubling faults in fresh pages for a few
+  // hundred steps: quickstart 1 thread ~4.5 ms/step then, 2.5-3.1 after ~600 steps, ~2-3 s).
   const w0 = performance.now();
   for (let i = 0; i < WARMUP || performance.now() - w0 < WARMUP_S * 1000; i++) await m.step().item();
-  for (let i = 0; i < steps; i++) {
+  const m0 = performance.now();
+  for (let i = 0; i < steps || performance.now() - m0 < MEASURE_S * 1000; i++) {
     if (gpu) torch.webgpu.resetStats();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -80,7 +85,7 @@ async function worker(name: string, device: string, steps: number, threads?: num
     times.push((performance.now() - t0) / 1000);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1e6);
-    if (gpu && i === steps - 1) {
+    if (gpu) {
       const s = torch.webgpu.stats();
       counts = {
         dispatches: s.dispatches,
@@ -133,6 +138,8 @@ const torchts = (
       String(steps),
       '--warmup-s',
       String(WARMUP_S),
+      '--measure-s',
+      String(MEASURE_S),
       ...(threads ? ['--threads', String(threads)] : []),
     ],
     device === 'webgpu'
@@ -157,6 +164,8 @@ const pytorch = (name: string, threads: number, steps: number) =>
       String(WARMUP),
       '--warmup-s',
       String(WARMUP_S),
+      '--measure-s',
+      String(MEASURE_S),
     ],
     {
       ...process.env,

@@ -24,6 +24,7 @@ p.add_argument('--threads', type=int, default=1)
 p.add_argument('--steps', type=int, default=10)
 p.add_argument('--warmup', type=int, default=3)
 p.add_argument('--warmup-s', type=float, default=0.0)  # and at least this long (bench/models.ts)
+p.add_argument('--measure-s', type=float, default=0.0)  # measured steps span at least this long
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(0)
@@ -148,7 +149,10 @@ while warm < a.warmup or time.perf_counter() - w0 < a.warmup_s:
     opt.step()
     loss.item()
     warm += 1
-for i in range(a.steps):
+m0 = time.perf_counter()
+i = 0
+while i < a.steps or time.perf_counter() - m0 < a.measure_s:
+    i += 1
     c0 = time.process_time()
     t0 = time.perf_counter()
     _, loss = forward()
