@@ -182,24 +182,14 @@ function open(names: string[]): Blas | string {
         optional('void bli_thread_set_num_threads(int64_t)');
       const cfg = optional('const char *openblas_get_config()');
       const calls = { n: 0 };
+      const typed = <A extends Arr>(t: 's' | 'd', make: (n: number) => A) =>
+        product(fn(gemmDecl(t)), fn(gemvDecl(t)), fn(gerDecl(t)), make, calls);
       const blas: Blas = {
         name,
         calls,
         config: cfg ? String(cfg()) : name,
-        sgemm: product(
-          fn(gemmDecl('s')),
-          fn(gemvDecl('s')),
-          fn(gerDecl('s')),
-          (n): Float32Array => new Float32Array(n),
-          calls,
-        ),
-        dgemm: product(
-          fn(gemmDecl('d')),
-          fn(gemvDecl('d')),
-          fn(gerDecl('d')),
-          (n): Float64Array => new Float64Array(n),
-          calls,
-        ),
+        sgemm: typed('s', (n): Float32Array => new Float32Array(n)),
+        dgemm: typed('d', (n): Float64Array => new Float64Array(n)),
       };
       threads.set = setter ? (n) => setter(n) : undefined;
       threads.current = 0;

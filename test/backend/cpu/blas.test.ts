@@ -10,6 +10,7 @@ import { systemBlas, useSystemBlas } from '../../../src/backend/cpu/blas.js';
 import { sgemm } from '../../../src/backend/cpu/gemm.js';
 import { dgemm } from '../../../src/backend/cpu/gemm-f64.js';
 import * as torch from '../../../src/index.js';
+import { rng } from '../../helpers/rng.js';
 
 const found = systemBlas();
 if (process.env.TORCHTS_REQUIRE_BLAS === '1' && !found)
@@ -17,16 +18,10 @@ if (process.env.TORCHTS_REQUIRE_BLAS === '1' && !found)
     'TORCHTS_REQUIRE_BLAS=1 but no system BLAS was found (bash scripts/blas-deps.sh installs OpenBLAS)',
   );
 
+/** Deterministic values in [-1, 1). */
 function rand(n: number, seed: number): Float64Array {
-  const x = new Float64Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    x[i] = (s >>> 0) / 2 ** 31 - 1;
-  }
-  return x;
+  const r = rng(seed);
+  return Float64Array.from({ length: n }, () => 2 * r() - 1);
 }
 
 describe.skipIf(!found)('system BLAS (TORCHTS_BLAS)', () => {
