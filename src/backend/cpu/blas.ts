@@ -38,7 +38,15 @@ export type BlasProduct<A extends Arr> = (
   c: A,
   cOff: number,
   ldc: number,
-  opts?: { accumulate?: boolean; bias?: A; biasOff?: number; biasStride?: number; relu?: boolean },
+  opts?: {
+    accumulate?: boolean;
+    bias?: A;
+    biasOff?: number;
+    biasStride?: number;
+    relu?: boolean;
+    /** false: one thread whatever the size (gemm.ts `SgemmOptions.threads`). */
+    threads?: boolean;
+  },
 ) => boolean;
 
 /** A loaded system BLAS. */
@@ -105,7 +113,7 @@ function product<A extends Arr>(
     const la = layout(aRs, aCs, M, K);
     const lb = layout(bRs, bCs, K, N);
     if (!la || !lb) return false;
-    syncThreads(M * N * K);
+    syncThreads(opts?.threads === false ? 0 : M * N * K);
     calls.n++;
     const beta = opts?.accumulate ? 1 : 0;
     const C = c.subarray(cOff);

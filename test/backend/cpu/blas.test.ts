@@ -97,6 +97,10 @@ describe.skipIf(!found)('system BLAS (TORCHTS_BLAS)', () => {
     torch.setNumThreads(2);
     const two = run();
     expect(run()).toEqual(two);
+    // threads: false (SgemmOptions) keeps the product on one thread: the 1-thread values
+    const pinned = new Float32Array(M * N);
+    sgemm(M, N, K, a, 0, K, 1, b, 0, 1, K, pinned, 0, N, { threads: false });
+    expect(pinned).toEqual(one);
     let worst = 0;
     for (let i = 0; i < one.length; i++) worst = Math.max(worst, Math.abs(one[i] - two[i]));
     expect(worst).toBeLessThan(1e-3); // |a||b| sums ~ 200: a few ulps

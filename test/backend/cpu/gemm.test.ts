@@ -308,6 +308,8 @@ describe.each(paths)('sgemm (%s engine)', (path) => {
 });
 
 describe('sgemm on two threads (large products)', () => {
+  beforeAll(() => useSystemBlas(false)); // the wasm engine's helper thread (the BLAS's threads: blas.test.ts)
+  afterAll(() => useSystemBlas(true));
   it('gives bit-identical results with and without the helper thread', async () => {
     // 257 x 264 x 250 = 17e6 multiply-adds: over the threshold; 33 B panels split unevenly
     const [M, N, K] = [257, 264, 250];
